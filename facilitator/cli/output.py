@@ -1,0 +1,34 @@
+"""Printing for the CLI: JSON for scripts, aligned plain tables for people."""
+
+from __future__ import annotations
+
+import json
+from typing import Any, Iterable, Sequence
+
+import click
+
+
+def emit_json(data: Any) -> None:
+    click.echo(json.dumps(data, indent=2, ensure_ascii=False, default=str))
+
+
+def table(rows: Iterable[Sequence[Any]], headers: Sequence[str], empty: str = "(none)") -> None:
+    rows = [["" if v is None else str(v) for v in r] for r in rows]
+    if not rows:
+        click.echo(empty)
+        return
+    widths = [max(len(h), *(len(r[i]) for r in rows)) for i, h in enumerate(headers)]
+    click.echo("  ".join(h.ljust(w) for h, w in zip(headers, widths)).rstrip())
+    click.echo("  ".join("-" * w for w in widths))
+    for r in rows:
+        click.echo("  ".join(v.ljust(w) for v, w in zip(r, widths)).rstrip())
+
+
+def fields(pairs: Iterable[tuple[str, Any]]) -> None:
+    pairs = list(pairs)
+    width = max((len(k) for k, _ in pairs), default=0)
+    for k, v in pairs:
+        click.echo(f"{k.ljust(width)}  {'' if v is None else v}")
+
+
+json_option = click.option("--json", "as_json", is_flag=True, help="Print JSON for scripts.")

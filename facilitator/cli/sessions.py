@@ -1,0 +1,163 @@
+"""`facilitator session …`, `attendance mark`, `checkin record`."""
+
+from __future__ import annotations
+
+import click
+
+from facilitator.cli.output import emit_json, fields, json_option, table
+from facilitator.domain.attendance import ATTENDANCE_STATUSES, SYMBOLS
+from facilitator.domain.checkin import BEHAVIOUR_FORMS, CIRCUMSTANCES, DISCLOSED, HOMEWORK, STANCES, TOWARDS
+
+correct_option = click.option(
+    "--correct", "correction", metavar="REASON", help="Change a closed session; the reason is kept."
+)
+
+
+@click.group()
+def session() -> None:
+    """Group sessions: start, list, show, close."""
+
+
+@session.command("start")
+@click.argument("group_id")
+@click.option("--date", "day", help="YYYY-MM-DD (default today).")
+@click.option("--facilitator", "facilitators", multiple=True, help="Staff present (default the group's two).")
+@click.pass_obj
+def session_start(app, group_id, day, facilitators):
+    """Start the group's session for a date."""
+    from facilitator.services.sessions import start_session
+
+    s = start_session(app.office, group_id, day, list(facilitators) or None)
+    click.echo(f"started {s.id}: curriculum session {s.curriculum_session}")
+
+
+@session.command("list")
+@click.option("--group", "group_id")
+@json_option
+@click.pass_obj
+def session_list(app, group_id, as_json):
+    """List sessions."""
+    from facilitator.services.sessions import list_sessions
+
+    rows = list_sessions(app.office, group_id)
+    if as_json:
+        return emit_json([s.to_dict() for s in rows])
+    table([(s.id, s.date, s.group_id, s.curriculum_session, s.state) for s in rows],
+          ["id", "date", "group", "session", "state"])
+
+
+@session.command("show")
+@click.argument("session_id")
+@json_option
+@click.pass_obj
+def session_show(app, session_id, as_json):
+    """Show a session: attendance and check-ins."""
+    from facilitator.services.groups import roster
+    from facilitator.services.sessions import get_session
+
+    rec = get_session(app.office, session_id)
+    if as_json:
+        return emit_json(rec.to_dict())
+    s = rec.session
+    fields([("session", s.id), ("date", s.date), ("curriculum session", s.curriculum_session), ("state", s.state),
+            ("facilitators", ", ".join(s.facilitators_present))])
+    click.echo()
+    rows = []
+    for entry in roster(app.office, s.group_id, s.date):
+        pid = entry.participant.id
+        mark = rec.attendance.get(pid)
+        status = mark.status if mark else None
+        late = f" {mark.minutes_late} min" if mark and mark.minutes_late else ""
+        checkin = rec.checkins.get(pid)
+        rows.append((pid, entry.participant.name, f"{SYMBOLS[status]} {status or 'not marked'}{late}",
+                     checkin.stance if checkin else "-"))
+    table(rows, ["id", "name", "attendance", "check-in stance"])
+    if rec.corrections:
+        click.echo(f"\n{len(rec.corrections)} correction(s) after closing")
+
+
+@session.command("close")
+@click.argument("session_id")
+@click.option("--force", is_flag=True, help="Close even with marks or check-ins missing.")
+@click.pass_obj
+def session_close(app, session_id, force):
+    """Close a session: it is locked against silent edits from then on."""
+    from facilitator.services.sessions import close_session
+
+    s, missing = close_session(app.office, session_id, force)
+    click.echo(f"closed {s.id}")
+    for m in missing:
+        click.echo(f"  missing: {m}")
+
+
+@click.group()
+def attendance() -> None:
+    """Attendance marks."""
+
+
+@attendance.command("mark")
+@click.argument("session_id")
+@click.argument("participant_id")
+@click.argument("status", metavar="STATUS")
+@click.option("--minutes", type=int, default=0, help="Minutes late (late) or missed (left_early).")
+@click.option("--reason", default="", help="Reason for an excused absence or leaving early.")
+@correct_option
+@click.pass_obj
+def attendance_mark(app, session_id, participant_id, status, minutes, reason, correction):
+    f"""Mark a man's attendance: {', '.join(ATTENDANCE_STATUSES)}."""
+    from facilitator.services.sessions import mark_attendance
+
+    late = minutes if status.strip().lower() == "late" else 0
+    missed = minutes if status.strip().lower().replace("-", "_") == "left_early" else 0
+    mark = mark_attendance(app.office, session_id, participant_id, status, late, missed, reason, correction)
+    click.echo(f"{mark.participant_id}: {SYMBOLS[mark.status]} {mark.status}")
+
+
+attendance_mark.help = f"Mark a man's attendance. STATUS: {', '.join(ATTENDANCE_STATUSES)}."
+
+
+@click.group()
+def checkin() -> None:
+    """Accountability check-ins."""
+
+
+@checkin.command("record")
+@click.argument("session_id")
+@click.argument("participant_id")
+@click.option("--disclosed", default="no", show_default=True, help=f"Any abusive behaviour since last session: {', '.join(DISCLOSED)}.")
+@click.option("--form", "forms", multiple=True, help=f"Repeatable: {', '.join(BEHAVIOUR_FORMS)}.")
+@click.option("--towards", multiple=True, help=f"Repeatable: {', '.join(TOWARDS)}.")
+@click.option("--summary", default="", help="Short summary in the facilitators' words.")
+@click.option("--stance", default="responsible", show_default=True, help=", ".join(STANCES))
+@click.option("--alternatives", default="", help="What he did instead (time-out, safety plan).")
+@click.option("--change", "changes", multiple=True, help=f"Circumstance change, repeatable: {', '.join(CIRCUMSTANCES)}.")
+@click.option("--changes-note", default="", help="Details of the changes.")
+@click.option("--substances", default="", help="Alcohol or drug use.")
+@click.option("--homework", default="none_set", show_default=True, help=", ".join(HOMEWORK))
+@correct_option
+@click.pass_obj
+def checkin_record(app, session_id, participant_id, disclosed, forms, towards, summary, stance, alternatives,
+                   changes, changes_note, substances, homework, correction):
+    """Record a man's check-in for a session."""
+    from facilitator.domain.checkin import CheckIn
+    from facilitator.services.sessions import record_checkin
+
+    entry = CheckIn(participant_id=participant_id, disclosed=disclosed, forms=list(forms), towards=list(towards),
+                    summary=summary, stance=stance, alternatives_used=alternatives,
+                    circumstance_changes=list(changes), circumstances_note=changes_note,
+                    substance_use=substances, homework=homework)
+    saved = record_checkin(app.office, session_id, entry, correction)
+    click.echo(f"recorded check-in for {saved.participant_id} ({saved.stance})")
+    for line in _risk_suggestions(app, session_id, saved):
+        click.echo(line)
+
+
+def _risk_suggestions(app, session_id, saved):
+    """Lines naming risk indicators in the check-in, once the risk feature is present."""
+    try:
+        from facilitator.services.risk import suggestions_for_checkin
+    except ModuleNotFoundError as err:
+        if err.name != "facilitator.services.risk":
+            raise
+        return []
+    return suggestions_for_checkin(app.office, session_id, saved)

@@ -1,0 +1,93 @@
+"""`facilitator init`, `demo`, `run`, and opening the terminal UI."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+
+def bundled_curricula_dir() -> Path | None:
+    """The curricula shipped with facilitator: in the wheel, or the repository's own folder."""
+    here = Path(__file__).resolve().parent.parent
+    for candidate in (here / "_bundled_curricula", here.parent / "curricula"):
+        if candidate.is_dir():
+            return candidate
+    return None
+
+
+@click.command("init")
+@click.argument("directory", required=False, type=click.Path(file_okay=False))
+@click.option("--name", "programme", default="", help="The programme's name.")
+@click.pass_obj
+def init_cmd(app, directory, programme):
+    """Create a workspace (default: --workspace, FACILITATOR_WORKSPACE or the user data folder)."""
+    from facilitator.storage.workspace import Workspace, resolve_workspace_path
+
+    path = resolve_workspace_path(directory or app.workspace_path)
+    ws = Workspace.init(path, programme, bundled_curricula_dir())
+    click.echo(f"created workspace {ws.path}")
+    click.echo("next: facilitator staff add NAME --role facilitator")
+
+
+@click.command("demo")
+@click.argument("directory", required=False, type=click.Path(file_okay=False))
+@click.option("--no-ui", is_flag=True, help="Only build the demo workspace.")
+@click.option("--fresh", is_flag=True, help="Build again even if the folder holds a demo already.")
+@click.pass_obj
+def demo_cmd(app, directory, no_ui, fresh):
+    """Build (when absent) a synthetic demo workspace and open the UI on it."""
+    import shutil
+
+    from facilitator.services.demo import build_demo
+    from facilitator.storage.workspace import Workspace
+
+    path = Path(directory) if directory else _default_demo_path()
+    ws = Workspace(path)
+    if fresh and ws.exists():
+        if "synthetic" not in ws.setting("programme.name", ""):
+            raise click.ClickException(f"{path} is not a demo workspace; --fresh refuses to remove it")
+        shutil.rmtree(path)
+    if not ws.exists():
+        click.echo(f"building demo workspace in {path} ...", err=True)
+        build_demo(path)
+    app.workspace_path = str(path)
+    app.user = app.user or "alex"
+    if no_ui:
+        click.echo(f"demo workspace ready: {path}")
+        click.echo(f"try: facilitator --workspace {path} group list")
+        return
+    open_ui(app)
+
+
+def _default_demo_path() -> Path:
+    from platformdirs import user_data_dir
+
+    return Path(user_data_dir("facilitator", appauthor=False)) / "demo"
+
+
+@click.command("run")
+@click.argument("group_id")
+@click.pass_obj
+def run_cmd(app, group_id):
+    """Open the UI straight on a group's session for today."""
+    from facilitator.services.groups import get_group
+
+    get_group(app.office, group_id)  # one clear line if it does not exist
+    open_ui(app, group_id=group_id)
+
+
+def open_ui(app, group_id: str | None = None) -> None:
+    office = app.office  # fail with one line before Textual loads if there is no workspace
+    try:
+        from facilitator.tui.app import run_app
+    except ModuleNotFoundError as err:
+        if err.name != "facilitator.tui.app":
+            raise
+        target = f"group {group_id}'s session" if group_id else "the home screen"
+        click.echo(f"(the terminal UI is not built yet) would open {target} on {office.path}")
+        return
+    if not sys.stdin.isatty() or not sys.stdout.isatty():
+        raise click.ClickException("the terminal UI needs an interactive terminal; use the commands instead (facilitator --help)")
+    run_app(office, group_id=group_id)

@@ -1,0 +1,41 @@
+"""A man referred to the programme, and where he came from."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from facilitator.domain.record import Record
+from facilitator.domain.values import check_choice, parse_date, require_text
+from facilitator.errors import InvalidInput
+
+REFERRAL_SOURCES = ("court", "probation", "children_services", "self", "other")
+STATUSES = ("referred", "active", "suspended", "completed", "exited")
+# Leaving the programme other than by completing it must say why.
+STATUSES_NEEDING_REASON = ("suspended", "exited")
+
+
+@dataclass
+class Participant(Record):
+    id: str
+    name: str
+    referral_source: str = "self"
+    referrer: str = ""  # the referring organisation or officer
+    referrer_reference: str = ""  # the court or case number the referrer uses
+    referred_on: str = ""
+    status: str = "referred"
+    status_reason: str = ""
+    created_at: str = ""
+
+    def __post_init__(self) -> None:
+        self.name = require_text(self.name, "participant name")
+        self.referral_source = check_choice(self.referral_source, REFERRAL_SOURCES, "referral source")
+        self.status = check_choice(self.status, STATUSES, "status")
+        if self.referred_on:
+            self.referred_on = parse_date(self.referred_on, "referral date").isoformat()
+        if self.status in STATUSES_NEEDING_REASON and not self.status_reason.strip():
+            raise InvalidInput(f"status '{self.status}' needs a reason")
+
+    @property
+    def first_name(self) -> str:
+        """What privacy mode shows: the first name only."""
+        return self.name.split()[0]

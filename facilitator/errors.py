@@ -1,0 +1,48 @@
+"""Errors the user sees as one line. Every layer raises these; the CLI and UI turn them into text.
+
+exit_code follows the CLI contract: 2 for bad usage or input, 1 for a refused operation or a
+store that cannot be used.
+"""
+
+
+class FacilitatorError(Exception):
+    exit_code = 1
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+    def __str__(self) -> str:
+        return self.message
+
+
+class InvalidInput(FacilitatorError):
+    """A value the user gave is not acceptable (bad date, unknown status, empty name...)."""
+
+    exit_code = 2
+
+
+class NotFound(InvalidInput):
+    """An id that names nothing in this workspace."""
+
+
+class Refused(FacilitatorError):
+    """A valid request that the programme's rules do not allow (closed session, not enrolled...)."""
+
+    exit_code = 1
+
+
+class AccessDenied(Refused):
+    """The acting user's role does not allow this (partner store, admin actions)."""
+
+
+class StoreError(FacilitatorError):
+    """A store on disk cannot be used: it does not parse, is from a newer version, or is locked."""
+
+    exit_code = 1
+
+
+class WorkspaceError(FacilitatorError):
+    """The workspace folder is missing, not initialised, or its settings do not parse."""
+
+    exit_code = 1

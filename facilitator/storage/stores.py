@@ -1,0 +1,106 @@
+"""Which store file holds which records, and small helpers to read and write them.
+
+The split keeps every frequent write small (DESIGN §4): a mark or a check-in rewrites only that
+session's own file, whatever the size of the history.
+
+    data/people.json                               participants
+    data/groups.json                               groups, enrolments
+    data/counters.json                             the last number used for each kind of id
+    data/sessions/<group>/index.json               the group's sessions (date, number, state)
+    data/sessions/<group>/<year>/<date>.json       one session: attendance, check-ins, corrections
+    data/audit.jsonl                               the audit log
+Other features add their own files under data/ through `Stores.store()`.
+"""
+
+from __future__ import annotations
+
+import copy
+import re
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any, Iterator
+
+from tinydb import Query, TinyDB
+
+from facilitator.errors import InvalidInput
+from facilitator.storage.audit import AuditLog
+from facilitator.storage.tinystore import open_store
+from facilitator.storage.workspace import Workspace
+
+_SAFE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
+
+
+def safe_name(value: str, what: str) -> str:
+    """Ids become file names: refuse anything that could leave its folder."""
+    if not _SAFE_NAME.match(value or "") or ".." in value:
+        raise InvalidInput(f"{what} '{value}' may use only letters, digits, '-', '_' and '.'")
+    return value
+
+
+class Stores:
+    def __init__(self, workspace: Workspace):
+        self.ws = workspace
+        self.audit = AuditLog(workspace.audit_file)
+
+    # -- files --------------------------------------------------------------------------
+    def path(self, *parts: str) -> Path:
+        return self.ws.data_dir.joinpath(*parts)
+
+    @contextmanager
+    def store(self, relative: str, kind: str, write: bool = False) -> Iterator[TinyDB]:
+        with open_store(self.path(*relative.split("/")), kind, write=write) as db:
+            yield db
+
+    def people(self, write: bool = False):
+        return self.store("people.json", "people", write)
+
+    def groups(self, write: bool = False):
+        return self.store("groups.json", "groups", write)
+
+    def session_index(self, group_id: str, write: bool = False):
+        return self.store(f"sessions/{safe_name(group_id, 'group id')}/index.json", "session_index", write)
+
+    def session_file(self, group_id: str, day: str, write: bool = False):
+        group = safe_name(group_id, "group id")
+        return self.store(f"sessions/{group}/{day[:4]}/{day}.json", "session", write)
+
+    def group_session_dirs(self) -> list[Path]:
+        base = self.path("sessions")
+        return sorted(p for p in base.iterdir() if p.is_dir()) if base.is_dir() else []
+
+    # -- writing ------------------------------------------------------------------------
+    @contextmanager
+    def writing(self) -> Iterator["Stores"]:
+        """Hold the workspace lock for one user action (read, change, write, audit)."""
+        self.ws.require()
+        with self.ws.lock():
+            yield self
+
+    def next_id(self, prefix: str, width: int = 4) -> str:
+        """The next id of a kind, e.g. P0007. Caller holds the lock."""
+        with self.store("counters.json", "counters", write=True) as db:
+            table = db.table("counters")
+            q = Query()
+            row = table.get(q.prefix == prefix)
+            n = int(row["last"]) + 1 if row else 1
+            table.upsert({"prefix": prefix, "last": n}, q.prefix == prefix)
+        return f"{prefix}{n:0{width}d}"
+
+
+# -- table helpers (documents are keyed by their "id" field) ----------------------------
+def all_docs(db: TinyDB, table: str) -> list[dict[str, Any]]:
+    # Copies: TinyDB hands out its cached objects, and changing them would change the cache.
+    return [copy.deepcopy(dict(d)) for d in db.table(table).all()]
+
+
+def get_doc(db: TinyDB, table: str, key: str, field: str = "id") -> dict[str, Any] | None:
+    doc = db.table(table).get(Query()[field] == key)
+    return copy.deepcopy(dict(doc)) if doc is not None else None
+
+
+def put_doc(db: TinyDB, table: str, doc: dict[str, Any], field: str = "id") -> None:
+    db.table(table).upsert(copy.deepcopy(dict(doc)), Query()[field] == doc[field])
+
+
+def remove_doc(db: TinyDB, table: str, key: str, field: str = "id") -> None:
+    db.table(table).remove(Query()[field] == key)

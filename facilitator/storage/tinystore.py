@@ -1,0 +1,87 @@
+"""TinyDB on top of atomic files.
+
+TinyDB's own JSONStorage rewrites the file in place, so a kill mid-write loses the store. This
+storage writes a new file and renames it over the old one. A file that does not parse is
+reported by name and never written over.
+"""
+
+from __future__ import annotations
+
+import json
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Iterator
+
+from tinydb import TinyDB
+from tinydb.middlewares import CachingMiddleware
+from tinydb.storages import Storage
+
+from facilitator.errors import StoreError
+from facilitator.storage import migrations
+from facilitator.storage.files import atomic_write_text
+
+
+class StoreDamaged(StoreError):
+    pass
+
+
+def load_json_store(path: Path, kind: str) -> dict:
+    """Read a store file; {} when it does not exist yet."""
+    try:
+        raw = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return {}
+    except UnicodeDecodeError:
+        raise StoreDamaged(_damaged(path, "it is not text")) from None
+    if not raw.strip():
+        # An empty file is never written by this tool (writes are atomic): treat it as damage.
+        raise StoreDamaged(_damaged(path, "it is empty"))
+    try:
+        data = json.loads(raw)
+    except json.JSONDecodeError as err:
+        raise StoreDamaged(_damaged(path, f"invalid JSON at line {err.lineno}, column {err.colno}")) from None
+    if not isinstance(data, dict):
+        raise StoreDamaged(_damaged(path, "it does not hold a JSON object"))
+    return migrations.upgrade(data, kind, str(path))
+
+
+def _damaged(path: Path, why: str) -> str:
+    return (
+        f"store {path} is damaged ({why}); it was left untouched. Restore it from a backup "
+        f"(facilitator restore) or move it aside to start that store afresh"
+    )
+
+
+class AtomicJSONStorage(Storage):
+    def __init__(self, path: str | Path, kind: str):
+        self.path = Path(path)
+        self.kind = kind
+
+    def read(self):
+        data = load_json_store(self.path, self.kind)
+        return data or None
+
+    def write(self, data) -> None:
+        data = migrations.stamp(dict(data), self.kind)
+        atomic_write_text(self.path, json.dumps(data, ensure_ascii=False, separators=(",", ":")))
+
+    def close(self) -> None:
+        pass
+
+
+@contextmanager
+def open_store(path: Path, kind: str, write: bool = False) -> Iterator[TinyDB]:
+    """Open one store for one piece of work: read once, write once at the end if changed.
+
+    A fresh TinyDB each time, so no query cache outlives the call (another process may have
+    written meanwhile). On an exception nothing is written. Writers must hold the workspace lock.
+    """
+    db = TinyDB(storage=CachingMiddleware(lambda: AtomicJSONStorage(path, kind)))
+    # Read eagerly so a damaged file fails before any change is attempted.
+    # Never flush part-way: the one write happens at the end, and only for writers (a reader
+    # never writes back, even when the file needed a migration).
+    db.storage.WRITE_CACHE_SIZE = 10**9
+    db.storage.read()
+    yield db
+    if write:
+        db.storage.flush()

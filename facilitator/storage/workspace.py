@@ -1,0 +1,197 @@
+"""A workspace: one programme's folder of settings, stores, curricula and debrief notes.
+
+    facilitator.toml   programme settings and staff
+    data/              the JSON stores, the audit log and the write lock
+    curricula/         the curricula groups run on
+    session_notes/     debrief notes, one Markdown file per session
+"""
+
+from __future__ import annotations
+
+import getpass
+import os
+import shutil
+import tomllib
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any, Iterator
+
+from facilitator.errors import StoreError, WorkspaceError
+from facilitator.storage.files import atomic_write_text, ensure_private_dir
+
+SETTINGS_FILE = "facilitator.toml"
+ENV_WORKSPACE = "FACILITATOR_WORKSPACE"
+LOCK_TIMEOUT_SECONDS = 15
+
+DEFAULT_SETTINGS: dict[str, Any] = {
+    "programme": {
+        "name": "Unnamed programme",
+        "default_user": "",
+        "privacy_mode_default": False,
+        "session_minutes": 150,
+    },
+    "rules": {
+        # DESIGN §1: settings, not constants; these are common defaults seen in practice.
+        "min_attendance_percent": 80,
+        "unexcused_absences_allowed": 4,  # the 5th means a suspension review
+        "consecutive_unexcused_allowed": 2,
+        "late_minutes_count_as_absence": 30,
+        "sessions_required": 0,  # 0: every curriculum session
+        "referrer_notice_working_days": 1,
+    },
+    "risk": {
+        "deadline_hours": {"critical": 0, "high": 24, "medium": 168},
+        "reassessment_weeks": 8,
+    },
+    "debrief": {"due_hours": 48},
+    "staff": [],
+}
+
+
+def default_workspace_path() -> Path:
+    from platformdirs import user_data_dir
+
+    return Path(user_data_dir("facilitator", appauthor=False)) / "workspace"
+
+
+def resolve_workspace_path(option: str | os.PathLike | None) -> Path:
+    if option:
+        return Path(option).expanduser()
+    env = os.environ.get(ENV_WORKSPACE)
+    if env:
+        return Path(env).expanduser()
+    return default_workspace_path()
+
+
+def _merge(defaults: dict, given: dict) -> dict:
+    out = dict(defaults)
+    for key, value in given.items():
+        if isinstance(value, dict) and isinstance(out.get(key), dict):
+            out[key] = _merge(out[key], value)
+        else:
+            out[key] = value
+    return out
+
+
+class Workspace:
+    def __init__(self, path: str | os.PathLike):
+        self.path = Path(path)
+        self._settings: dict[str, Any] | None = None
+
+    # -- places -------------------------------------------------------------------------
+    @property
+    def settings_file(self) -> Path:
+        return self.path / SETTINGS_FILE
+
+    @property
+    def data_dir(self) -> Path:
+        return self.path / "data"
+
+    @property
+    def curricula_dir(self) -> Path:
+        return self.path / "curricula"
+
+    @property
+    def notes_dir(self) -> Path:
+        return self.path / "session_notes"
+
+    @property
+    def audit_file(self) -> Path:
+        return self.data_dir / "audit.jsonl"
+
+    def exists(self) -> bool:
+        return self.settings_file.is_file()
+
+    def require(self) -> "Workspace":
+        if not self.exists():
+            raise WorkspaceError(
+                f"no workspace at {self.path}: run `facilitator init {self.path}` "
+                f"or `facilitator demo`, or pass --workspace"
+            )
+        return self
+
+    # -- settings -----------------------------------------------------------------------
+    @property
+    def settings(self) -> dict[str, Any]:
+        if self._settings is None:
+            self._settings = self.read_settings()
+        return self._settings
+
+    def read_settings(self) -> dict[str, Any]:
+        self.require()
+        try:
+            given = tomllib.loads(self.settings_file.read_text(encoding="utf-8"))
+        except tomllib.TOMLDecodeError as err:
+            raise WorkspaceError(f"settings file {self.settings_file} does not parse: {err}") from None
+        return _merge(DEFAULT_SETTINGS, given)
+
+    def write_settings(self, settings: dict[str, Any]) -> None:
+        """Caller holds the lock. Writes atomically; comments in the file are not kept."""
+        import tomli_w
+
+        atomic_write_text(self.settings_file, tomli_w.dumps(settings))
+        self._settings = None
+
+    def setting(self, dotted: str, default: Any = None) -> Any:
+        node: Any = self.settings
+        for part in dotted.split("."):
+            if not isinstance(node, dict) or part not in node:
+                return default
+            node = node[part]
+        return node
+
+    # -- locking ------------------------------------------------------------------------
+    @contextmanager
+    def lock(self) -> Iterator[None]:
+        """Exclusive across processes for every read-modify-write on this workspace.
+
+        The lock is a separate file: the data files are replaced by rename, which would
+        swap a lock held on them out from under the holder.
+        """
+        from filelock import FileLock, Timeout
+
+        ensure_private_dir(self.data_dir)
+        lock = FileLock(str(self.data_dir / ".lock"), timeout=LOCK_TIMEOUT_SECONDS, mode=0o600)
+        try:
+            with lock:
+                yield
+        except Timeout:
+            raise StoreError(
+                f"workspace {self.path} is busy: another facilitator process has held its lock "
+                f"for {LOCK_TIMEOUT_SECONDS} s; try again"
+            ) from None
+
+    # -- creating -----------------------------------------------------------------------
+    @classmethod
+    def init(cls, path: str | os.PathLike, programme_name: str = "", curricula_source: Path | None = None) -> "Workspace":
+        ws = cls(path)
+        if ws.exists():
+            raise WorkspaceError(f"{ws.path} is already a workspace; nothing was changed")
+        if ws.path.exists() and any(ws.path.iterdir()):
+            raise WorkspaceError(f"{ws.path} exists and is not empty; choose an empty or new folder")
+        ensure_private_dir(ws.path)
+        for sub in (ws.data_dir, ws.curricula_dir, ws.notes_dir):
+            ensure_private_dir(sub)
+        settings = _merge(DEFAULT_SETTINGS, {})
+        if programme_name:
+            settings["programme"]["name"] = programme_name
+        with ws.lock():
+            ws.write_settings(settings)
+        if curricula_source and curricula_source.is_dir():
+            _copy_private(curricula_source, ws.curricula_dir)
+        return ws
+
+    def acting_user(self, given: str | None) -> str:
+        return given or self.setting("programme.default_user") or getpass.getuser()
+
+
+def _copy_private(src: Path, dest: Path) -> None:
+    for item in sorted(src.rglob("*")):
+        rel = item.relative_to(src)
+        target = dest / rel
+        if item.is_dir():
+            ensure_private_dir(target)
+        elif item.is_file():
+            ensure_private_dir(target.parent)
+            shutil.copyfile(item, target)
+            os.chmod(target, 0o600)
