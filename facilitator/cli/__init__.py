@@ -27,6 +27,7 @@ COMMAND_MODULES: list[tuple[str, str]] = [
     ("sessions", "attendance"),
     ("sessions", "checkin"),
     ("audit_cmds", "audit"),
+    ("curriculum", "curriculum"),
 ]
 
 
