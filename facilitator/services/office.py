@@ -21,7 +21,9 @@ class Office:
     @classmethod
     def open(cls, workspace: str | os.PathLike | None = None, user: str | None = None) -> "Office":
         ws = Workspace(resolve_workspace_path(workspace)).require()
-        return cls(ws=ws, stores=Stores(ws), given_user=user)
+        office = cls(ws=ws, stores=Stores(ws), given_user=user)
+        office.actor  # an unknown --user fails here, before anything is read or written
+        return office
 
     @property
     def path(self) -> Path:
