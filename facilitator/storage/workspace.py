@@ -44,6 +44,36 @@ DEFAULT_SETTINGS: dict[str, Any] = {
         "reassessment_weeks": 8,
     },
     "debrief": {"due_hours": 48},
+    "intake": {
+        # Before a man joins a group (issue 9): what his intake must hold.
+        "assessment_sessions_required": 2,
+        "agreements": ["programme_agreement", "information_sharing", "partner_contact_consent"],
+        "reasons": [
+            "denies_any_violence",
+            "acute_mental_illness",
+            "chaotic_substance_use",
+            "not_willing_to_change",
+            "needs_not_met_in_a_group",
+            "risk_not_manageable_in_a_group",
+            "refused_programme_agreement",
+            "refused_information_sharing",
+            "refused_partner_contact_consent",
+            "waiting_for_court_outcome",
+            "other",
+        ],
+        # One-to-one session kinds whose curriculum session counts toward completion.
+        "one_to_one_counts_toward_completion": ["catch_up"],
+    },
+    "partner": {
+        # Empty: <workspace>/partner. Another drive keeps it apart from the group side's files.
+        "store_path": "",
+        # Days partner support has to make contact after each point in his programme.
+        "contact_within_days": {
+            "intake": 14, "not_suitable": 3, "exclusion": 3, "start": 7, "suspension": 3,
+            "exit": 3, "completion": 14, "follow_up": 14,
+        },
+        "follow_up_weeks": [26],
+    },
     "staff": [],
 }
 
