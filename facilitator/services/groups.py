@@ -93,13 +93,17 @@ def get_group(office: Office, group_id: str) -> Group:
 
 
 def enrolments(office: Office, group_id: str | None = None, participant_id: str | None = None) -> list[Enrolment]:
-    with office.stores.groups() as db:
-        rows = [Enrolment.from_dict(d) for d in all_docs(db, "enrolments")]
-    return [
-        e
-        for e in rows
-        if (group_id is None or e.group_id == group_id) and (participant_id is None or e.participant_id == participant_id)
-    ]
+    """Enrolments of one group (one small file), or across every group when none is given."""
+    rows: list[Enrolment] = []
+    for gid in [group_id] if group_id else office.stores.enrolment_groups():
+        with office.stores.enrolments(gid) as db:
+            rows.extend(Enrolment.from_dict(d) for d in all_docs(db, "enrolments"))
+    return [e for e in rows if participant_id is None or e.participant_id == participant_id]
+
+
+def enrolled_ids(office: Office, group_id: str, day: str) -> set[str]:
+    """Ids of the men enrolled on that day: the cheap check a mark or a check-in needs."""
+    return {e.participant_id for e in enrolments(office, group_id=group_id) if e.active_on(day)}
 
 
 @dataclass
@@ -131,7 +135,7 @@ def enrol(office: Office, group_id: str, participant_id: str, joined_on: str | N
         if current:
             raise Refused(f"{person.id} is already enrolled in group {current[0].group_id}")
         at_session = next_curriculum_session(office, group, day)
-        with office.stores.groups(write=True) as db:
+        with office.stores.enrolments(group.id, write=True) as db:
             eid = f"E-{group.id}-{person.id}-{day}"
             enrolment = Enrolment(
                 id=eid, participant_id=person.id, group_id=group.id, joined_on=day, joined_at_session=at_session
@@ -155,7 +159,7 @@ def leave_group(office: Office, participant_id: str, reason: str, left_on: str |
         enrolment = current[0]
         enrolment.left_on, enrolment.left_reason = day, reason
         enrolment = Enrolment.from_dict(enrolment.to_dict())
-        with office.stores.groups(write=True) as db:
+        with office.stores.enrolments(enrolment.group_id, write=True) as db:
             put_doc(db, "enrolments", enrolment.to_dict())
         office.audit("leave", "enrolment", enrolment.id)
     return enrolment

@@ -11,7 +11,7 @@ from facilitator.domain.group import Group
 from facilitator.domain.session import Correction, Session, session_id, split_session_id
 from facilitator.domain.values import parse_date
 from facilitator.errors import NotFound, Refused
-from facilitator.services.groups import get_group, roster
+from facilitator.services.groups import enrolled_ids, get_group, roster
 from facilitator.services.office import Office
 from facilitator.services.people import get_participant
 from facilitator.storage.stores import all_docs, get_doc, put_doc
@@ -103,12 +103,15 @@ def open_or_start_session(office: Office, group_id: str, day: str | None = None)
 
 def get_session(office: Office, sid: str) -> SessionRecord:
     group_id, day = split_session_id(sid)
-    group = get_group(office, group_id)
-    with office.stores.session_file(group.id, day) as db:
-        doc = get_doc(db, "session", session_id(group.id, day))
+    doc = _session_doc(office, group_id, day)
+    if doc is None:
+        group = get_group(office, group_id)  # NotFound for an unknown group; forgives case
+        group_id = group.id
+        doc = _session_doc(office, group_id, day)
         if doc is None:
             raise NotFound(f"no session '{sid}' (see `facilitator session list --group {group.id}`)")
-        record = SessionRecord(Session.from_dict(doc))
+    with office.stores.session_file(group_id, day) as db:
+        record = SessionRecord(Session.from_dict(get_doc(db, "session", session_id(group_id, day))))
         for a in all_docs(db, "attendance"):
             record.attendance[a["participant_id"]] = Attendance.from_dict(a)
         for c in all_docs(db, "checkins"):
@@ -117,11 +120,20 @@ def get_session(office: Office, sid: str) -> SessionRecord:
     return record
 
 
+def _session_doc(office: Office, group_id: str, day: str) -> dict | None:
+    if not office.stores.path("sessions", group_id).is_dir():
+        return None
+    with office.stores.session_file(group_id, day) as db:
+        return get_doc(db, "session", session_id(group_id, day))
+
+
 def _require_enrolled(office: Office, session: Session, participant_id: str) -> str:
-    person = get_participant(office, participant_id)
-    if person.id not in {r.participant.id for r in roster(office, session.group_id, session.date)}:
+    pid = participant_id.strip().upper()
+    # Only the group's own enrolments are read: this check runs on every mark and check-in.
+    if pid not in enrolled_ids(office, session.group_id, session.date):
+        person = get_participant(office, pid)  # NotFound when he does not exist at all
         raise Refused(f"{person.id} ({person.name}) is not enrolled in group {session.group_id} on {session.date}")
-    return person.id
+    return pid
 
 
 def _guard_closed(session: Session, correction_reason: str | None) -> str | None:

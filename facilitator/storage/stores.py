@@ -4,7 +4,8 @@ The split keeps every frequent write small (DESIGN §4): a mark or a check-in re
 session's own file, whatever the size of the history.
 
     data/people.json                               participants
-    data/groups.json                               groups, enrolments
+    data/groups.json                               groups
+    data/enrolments/<group>.json                   who joined and left that group
     data/counters.json                             the last number used for each kind of id
     data/sessions/<group>/index.json               the group's sessions (date, number, state)
     data/sessions/<group>/<year>/<date>.json       one session: attendance, check-ins, corrections
@@ -56,6 +57,13 @@ class Stores:
 
     def groups(self, write: bool = False):
         return self.store("groups.json", "groups", write)
+
+    def enrolments(self, group_id: str, write: bool = False):
+        return self.store(f"enrolments/{safe_name(group_id, 'group id')}.json", "enrolments", write)
+
+    def enrolment_groups(self) -> list[str]:
+        base = self.path("enrolments")
+        return sorted(p.stem for p in base.glob("*.json")) if base.is_dir() else []
 
     def session_index(self, group_id: str, write: bool = False):
         return self.store(f"sessions/{safe_name(group_id, 'group id')}/index.json", "session_index", write)
