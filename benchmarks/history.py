@@ -70,7 +70,7 @@ from facilitator.storage.workspace import Workspace  # noqa: E402
 
 OUT = Path(__file__).resolve().parent / "out"
 MARKER = "history.json"
-FORMAT = 1  # bump when the generator changes what it writes, so old caches are rebuilt
+FORMAT = 2  # bump when the generator changes what it writes, so old caches are rebuilt
 
 EXCUSES = ["hospital appointment", "work shift he could not change", "court hearing", "child's illness"]
 
@@ -343,7 +343,12 @@ def _generate(w: _Writer, n_groups: int, years: int, seats: int, seed: int, end:
         w.store(f"sessions/{gid}/index.json", "session_index", {"sessions": index_rows})
 
     w.store("people.json", "people", {"participants": people})
-    w.store("groups.json", "groups", {"groups": groups, "enrolments": enrolments})
+    w.store("groups.json", "groups", {"groups": groups})
+    by_group: dict[str, list] = {}
+    for e in enrolments:
+        by_group.setdefault(e["group_id"], []).append(e)
+    for gid, rows in by_group.items():
+        w.store(f"enrolments/{gid}.json", "enrolments", {"enrolments": rows})
     w.store("counters.json", "counters", {"counters": [{"prefix": "P", "last": len(people)}]})
     audit.close()
     counts["participants"] = len(people)
