@@ -63,10 +63,12 @@ def test_deadline_hours_come_from_the_settings():
         deadline_for("high", TUESDAY, {"critical": 0})
 
 
-def test_overdue_only_after_the_deadline_and_never_once_closed():
+def test_overdue_only_after_the_deadline_and_only_while_no_review_is_recorded():
     f = flag(severity="high")
     assert not is_overdue(f, datetime(2026, 11, 25, 18, 0))
     assert is_overdue(f, datetime(2026, 11, 25, 18, 1))
+    f.status = "in_review"
+    assert not is_overdue(f, datetime(2026, 12, 25))
     f.status = "closed"
     assert not is_overdue(f, datetime(2026, 12, 25))
 

@@ -223,7 +223,8 @@ def _add_working_hours(start: datetime, remaining: timedelta) -> datetime:
 
 
 def is_overdue(flag: RiskFlag, now: datetime) -> bool:
-    return not flag.is_closed and now > flag.due()
+    """Past its review deadline with no review recorded (a flag in review has been acted on)."""
+    return flag.status == "open" and now > flag.due()
 
 
 # -- escalation ------------------------------------------------------------------------------

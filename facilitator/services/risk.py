@@ -684,11 +684,11 @@ def build_demo(office: Office, context: dict) -> None:
     # A new flag within twelve months of his MARAC referral: marked "MARAC: repeat".
     hand(men[5], ["controlling_behaviour"], "Says he has told her who she may see at weekends.", now - 1 * day)
 
-    # Assessments: most men assessed at intake, one overdue, one never.
+    # Re-assessments: most men reviewed in the last weeks; every fourth is past his interval.
     assessed = _assessments(office)
     for i, pid in enumerate(men):
-        if pid in assessed or i == len(men) - 1:
+        if i % 4 == 0:
             continue
-        weeks_ago = 10 if i % 4 == 0 else 5
-        record_assessment(office, pid, (now.date() - timedelta(weeks=weeks_ago)).isoformat(),
-                          rnd.choice(["standard", "medium", "high"]))
+        earlier = sorted(assessed.get(pid, []), key=lambda a: a.date)
+        level = earlier[-1].level if earlier else rnd.choice(["standard", "medium"])
+        record_assessment(office, pid, (now.date() - timedelta(weeks=1 + i % 6)).isoformat(), level)
