@@ -121,7 +121,7 @@ def _load_yaml(text: str, first_line: int, report: _Report, what: str) -> _Yaml 
     except yaml.MarkedYAMLError as err:
         mark = err.problem_mark or err.context_mark
         line = first_line + (mark.line if mark else 0)
-        problem = " ".join(str(p) for p in (err.context, err.problem) if p) or "invalid YAML"
+        problem = ": ".join(str(p) for p in (err.context, err.problem) if p) or "invalid YAML"
         report.error(line, f"{what} is not valid YAML: {problem}")
         return None
     except (yaml.YAMLError, RecursionError, ValueError, OverflowError, TypeError) as err:
@@ -338,7 +338,7 @@ def parse_session_text(
         segments=[], source=path, line=1,
     )
     if data is not None:
-        _session_fields(session, data, key_lines, item_lines, report, vocabulary, default_minutes)
+        _session_fields(session, data, key_lines, item_lines, report, vocabulary)
 
     headings = [
         (i, t) for i, t in enumerate(tokens)
@@ -366,7 +366,6 @@ def _session_fields(
     item_lines: dict[str, list[int]],
     report: _Report,
     vocabulary: dict[str, str] | None,
-    default_minutes: int,
 ) -> None:
     fm_line = 1
     for name in data:
@@ -380,8 +379,7 @@ def _session_fields(
     minutes = _int_field(data, "minutes", key_lines, report, fm_line, required=False)
     if minutes is not None:
         session.minutes = minutes
-    elif "minutes" not in data and not default_minutes:
-        report.error(fm_line, "missing field 'minutes' (and the curriculum gives no default_session_minutes)")
+    # Without minutes the index's default applies; a missing default is reported at the index.
     session.objectives = _text_list(data, "objectives", key_lines, item_lines, report)
     topics = _text_list(data, "topics", key_lines, item_lines, report, empty_ok=True)
     lines = item_lines.get("topics", [])
