@@ -38,6 +38,9 @@ DEFAULT_SETTINGS: dict[str, Any] = {
         "late_minutes_count_as_absence": 30,
         "sessions_required": 0,  # 0: every curriculum session
         "referrer_notice_working_days": 1,
+        # Compliance (issue 8, docs/rules.md): the percentage is judged after this many sessions.
+        "min_attendance_after_sessions": 6,
+        "holidays": [],  # YYYY-MM-DD days that are not working days (notice deadlines skip them)
     },
     "risk": {
         "deadline_hours": {"critical": 0, "high": 24, "medium": 168},
