@@ -420,14 +420,11 @@ def get_suggestion(office: Office, suggestion_id: str) -> Suggestion:
 
 def _scan_checkin(office: Office, checkin: CheckIn) -> tuple[list[str], str | None, list[dict]]:
     """Categories, severity and matched spans for a check-in: its words and its answers."""
-    from facilitator.risk import scan
-
     table = category_severities(office)
-    result = scan(checkin.text_for_scanning())
     matches = [
         {"category": i.category, "severity": table.get(i.category, i.severity), "match": i.match,
          "start": i.start, "end": i.end}
-        for i in result.indicators
+        for i in _scan_text(checkin.text_for_scanning())
     ]
     cats = [m["category"] for m in matches]
     if checkin.disclosed == "yes":
@@ -444,6 +441,17 @@ def _scan_checkin(office: Office, checkin: CheckIn) -> tuple[list[str], str | No
                             "start": None, "end": None})
     unique = list(dict.fromkeys(c for c in cats if c in table))
     return unique, highest(table[c] for c in unique), matches
+
+
+def _scan_text(text: str) -> list:
+    try:
+        from facilitator.risk import scan
+    except ImportError as err:
+        # Only while the detector itself is not installed yet; any other failure is raised.
+        if err.name != "facilitator.risk":
+            raise
+        return []
+    return list(scan(text).indicators) if text.strip() else []
 
 
 def suggest_from_checkin(office: Office, session_id: str, checkin: CheckIn) -> Suggestion | None:
