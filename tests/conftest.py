@@ -60,8 +60,17 @@ def office(isolated_workspace):
     return office
 
 
+def ready_for_group(office, participant_id, day="2026-10-20"):
+    """Give a man the complete, suitable intake enrolment needs (issue 9), unless he has one."""
+    from facilitator.services import intake, people
+
+    if intake.missing(office, people.get_participant(office, participant_id)):
+        intake.complete_intake(office, participant_id, day)
+
+
 def enrol_all(office, group_id="G1", day="2026-11-03"):
     from facilitator.services import groups, people
 
     for p in people.list_participants(office):
+        ready_for_group(office, p.id)
         groups.enrol(office, group_id, p.id, day)

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import enrol_all
+from tests.conftest import enrol_all, ready_for_group
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -73,6 +73,8 @@ def test_no_workspace_is_one_line(invoke, tmp_path):
 
 
 def test_whole_session_from_the_cli(office, invoke):
+    ready_for_group(office, "P0001")
+    ready_for_group(office, "P0002")
     assert invoke("group", "enrol", "G1", "P0001", "--on", "2026-11-03").exit_code == 0
     assert invoke("group", "enrol", "G1", "P0002", "--on", "2026-11-03").exit_code == 0
     assert invoke("session", "start", "G1", "--date", "2026-11-17").exit_code == 0

@@ -104,7 +104,7 @@ def participant_show(app, participant_id, as_json):
              + (f", left {e.left_on}: {e.left_reason}" if e.left_on else ""))
             for e in rows
         ]
-        + [(k, v) for k, v in data.items() if k.startswith("compliance") and isinstance(v, str)]
+        + [(k, v) for k, v in data.items() if k.startswith(("compliance", "intake_status")) and isinstance(v, str)]
     )
 
 
