@@ -30,6 +30,9 @@ COMMAND_MODULES: list[tuple[str, str]] = [
     ("sessions", "attendance"),
     ("sessions", "checkin"),
     ("audit_cmds", "audit"),
+    ("compliance", "compliance"),  # also adds `participant limits`
+    ("exports", "export"),
+    ("reports", "report"),
     ("curriculum", "curriculum"),
 ]
 

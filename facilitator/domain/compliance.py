@@ -20,6 +20,8 @@ How marks count (the defaults and where they come from are in docs/rules.md):
 - curriculum sessions covered: the numbers of the sessions he attended. With rolling entry he
   finishes when he has covered every number (or `sessions_required` of them), catching up
   the ones he missed in the group's next cycle.
+- the percentage is attended / (attended + unexcused), judged once he was expected
+  `min_attendance_after_sessions` times; it is a breach while it stays below the minimum.
 - a limit of N allows N: the (N+1)th unexcused absence passes it (a breach); at exactly N he
   is one absence from it (a warning).
 """
@@ -256,6 +258,7 @@ def evaluate(
     covered: set[int] = set()
     attended = excused = unexcused = late_absence = unmarked = 0
     run = longest = 0
+    below_since = ""
     breaches: dict[str, Breach] = {}
     for mark in ordered:
         kind = counts_as(mark, rules)
@@ -283,16 +286,17 @@ def evaluate(
                     rules.source("consecutive_unexcused_allowed"))
         expected = attended + unexcused
         share = percent(attended, expected)
-        if (share is not None and expected >= max(rules.min_attendance_after_sessions, 1)
-                and share < rules.min_attendance_percent and "min_attendance" not in breaches):
-            breaches["min_attendance"] = Breach("min_attendance", mark.date, share, rules.min_attendance_percent,
-                                                rules.source("min_attendance_percent"))
+        judged = share is not None and expected >= max(rules.min_attendance_after_sessions, 1)
+        if judged and share < rules.min_attendance_percent:
+            below_since = below_since or mark.date
+        else:
+            below_since = ""
     expected = attended + unexcused
     share = percent(attended, expected)
-    if "min_attendance" in breaches:
-        # The date stays the first fall below; the figure shown is today's.
-        first = breaches["min_attendance"]
-        breaches["min_attendance"] = replace(first, count=share if share is not None else first.count)
+    if below_since:
+        # Unlike a count, a percentage can recover: it is a breach while it stays below.
+        breaches["min_attendance"] = Breach("min_attendance", below_since, share, rules.min_attendance_percent,
+                                            rules.source("min_attendance_percent"))
     numbers = range(1, max(int(cycle_length), 1) + 1)
     result = Compliance(
         status="on_track", reason="", required=required,

@@ -46,7 +46,10 @@ DEFAULT_SETTINGS: dict[str, Any] = {
         "deadline_hours": {"critical": 0, "high": 24, "medium": 168},
         "reassessment_weeks": 8,
     },
-    "debrief": {"due_hours": 48},
+    "debrief": {
+        "due_hours": 48,  # a closed session's debrief is due this long after the session
+        "due_from": "",  # YYYY-MM-DD: sessions before it are never due (when debriefs began in the tool)
+    },
     "intake": {
         # Before a man joins a group (issue 9): what his intake must hold.
         "assessment_sessions_required": 2,

@@ -1,0 +1,107 @@
+"""Reading attendance across many sessions at once: for compliance, exports, reports and the grid.
+
+Read-only and fast: each store file is read whole with `load_json_store` (no TinyDB per file),
+because an export over ten years opens about 18,000 session files and TinyDB's cost per open
+would double its time. Damaged files still fail with the store's own message. Writes go
+through services/sessions.py.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Iterable, Iterator
+
+from facilitator.domain.compliance import Mark
+from facilitator.domain.enrolment import Enrolment
+from facilitator.services.office import Office
+from facilitator.storage.stores import safe_name
+from facilitator.storage.tinystore import load_json_store
+
+
+@dataclass
+class HeldSession:
+    group_id: str
+    date: str
+    curriculum_session: int
+    state: str
+    marks: dict[str, dict]  # participant id -> the attendance document
+
+
+def _rows(data: dict, table: str) -> list[dict]:
+    return list((data.get(table) or {}).values())
+
+
+def session_index(office: Office, group_id: str) -> list[dict]:
+    """The group's sessions (date, curriculum number, state), oldest first."""
+    path = office.stores.path("sessions", safe_name(group_id, "group id"), "index.json")
+    return sorted(_rows(load_json_store(path, "session_index"), "sessions"), key=lambda d: d["date"])
+
+
+def session_marks(office: Office, group_id: str, day: str) -> dict[str, dict]:
+    # The same file as Stores.session_file(group_id, day).
+    path = office.stores.path("sessions", safe_name(group_id, "group id"), day[:4], f"{day}.json")
+    return {d["participant_id"]: d for d in _rows(load_json_store(path, "session"), "attendance")}
+
+
+def held_sessions(office: Office, group_id: str, since: str | None = None, until: str | None = None) -> Iterator[HeldSession]:
+    """The group's sessions between two dates (inclusive), each with its marks, oldest first."""
+    for row in session_index(office, group_id):
+        day = row["date"]
+        if (since and day < since) or (until and day > until):
+            continue
+        yield HeldSession(group_id, day, int(row["curriculum_session"]), row.get("state", ""),
+                          session_marks(office, group_id, day))
+
+
+def to_mark(day: str, number: int, doc: dict | None) -> Mark:
+    if doc is None:
+        return Mark(day, number, None)
+    return Mark(day, number, doc["status"], int(doc.get("minutes_late") or 0), int(doc.get("minutes_missed") or 0))
+
+
+def group_enrolments(office: Office, group_id: str) -> list[Enrolment]:
+    path = office.stores.path("enrolments", f"{safe_name(group_id, 'group id')}.json")
+    return [Enrolment.from_dict(d) for d in _rows(load_json_store(path, "enrolments"), "enrolments")]
+
+
+def all_enrolments(office: Office) -> list[Enrolment]:
+    out: list[Enrolment] = []
+    for gid in office.stores.enrolment_groups():
+        out.extend(group_enrolments(office, gid))
+    return out
+
+
+def marks_in_group(office: Office, group_id: str, enrolments: Iterable[Enrolment]) -> dict[str, list[Mark]]:
+    """For each of these enrolments, a Mark for every session held while he was enrolled
+    (status None where nobody marked him)."""
+    by_man: dict[str, list[Enrolment]] = {}
+    for e in enrolments:
+        if e.group_id == group_id:
+            by_man.setdefault(e.participant_id, []).append(e)
+    out: dict[str, list[Mark]] = {pid: [] for pid in by_man}
+    if not by_man:
+        return out
+    rows = [e for ens in by_man.values() for e in ens]
+    since = min(e.joined_on for e in rows)
+    until = None if any(not e.left_on for e in rows) else max(e.left_on for e in rows)
+    for held in held_sessions(office, group_id, since, until):
+        for pid, ens in by_man.items():
+            doc = held.marks.get(pid)
+            # A mark counts from the day he joined (even on the day he left); a missing mark
+            # only while he was enrolled.
+            if doc is not None and any(e.joined_on <= held.date for e in ens):
+                out[pid].append(to_mark(held.date, held.curriculum_session, doc))
+            elif doc is None and any(e.active_on(held.date) for e in ens):
+                out[pid].append(to_mark(held.date, held.curriculum_session, None))
+    return out
+
+
+def marks_of(office: Office, participant_id: str, enrolments: list[Enrolment] | None = None) -> list[Mark]:
+    """Every session a man was expected at, across every group he was in, oldest first."""
+    if enrolments is None:
+        enrolments = [e for e in all_enrolments(office) if e.participant_id == participant_id]
+    mine = [e for e in enrolments if e.participant_id == participant_id]
+    out: list[Mark] = []
+    for gid in sorted({e.group_id for e in mine}):
+        out.extend(marks_in_group(office, gid, mine).get(participant_id, []))
+    return sorted(out, key=lambda m: m.date)
