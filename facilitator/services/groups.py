@@ -12,7 +12,7 @@ from facilitator.domain.values import parse_date, require_text
 from facilitator.errors import InvalidInput, NotFound, Refused
 from facilitator.services.office import Office
 from facilitator.services.people import get_participant, list_participants
-from facilitator.storage.stores import all_docs, get_doc, put_doc, safe_name
+from facilitator.storage.stores import all_docs, get_doc, peek_docs, put_doc, safe_name
 
 
 def curriculum_length(office: Office, curriculum_id: str) -> int:
@@ -103,7 +103,12 @@ def enrolments(office: Office, group_id: str | None = None, participant_id: str 
 
 def enrolled_ids(office: Office, group_id: str, day: str) -> set[str]:
     """Ids of the men enrolled on that day: the cheap check a mark or a check-in needs."""
-    return {e.participant_id for e in enrolments(office, group_id=group_id) if e.active_on(day)}
+    with office.stores.enrolments(group_id) as db:
+        return {
+            d["participant_id"]
+            for d in peek_docs(db, "enrolments")
+            if d["joined_on"] <= day and (not d.get("left_on") or day < d["left_on"])
+        }
 
 
 @dataclass

@@ -34,7 +34,12 @@ class Office:
 
     # -- staff and the acting person ----------------------------------------------------
     def staff(self) -> list[Staff]:
-        return [Staff.from_dict(s) for s in self.ws.settings.get("staff", [])]
+        settings = self.ws.settings
+        # Built once per read of the settings: every save asks who is acting.
+        if getattr(self, "_staff_from", None) is not settings:
+            self._staff = [Staff.from_dict(s) for s in settings.get("staff", [])]
+            self._staff_from = settings
+        return list(self._staff)
 
     def find_staff(self, ref: str) -> Staff:
         key = (ref or "").strip().lower()

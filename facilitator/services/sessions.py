@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from facilitator import clock
-from facilitator.domain.attendance import Attendance
+from facilitator.domain.attendance import IN_ROOM, Attendance
 from facilitator.domain.checkin import CheckIn
 from facilitator.domain.group import Group
 from facilitator.domain.session import Correction, Session, session_id, split_session_id
@@ -103,28 +103,29 @@ def open_or_start_session(office: Office, group_id: str, day: str | None = None)
 
 def get_session(office: Office, sid: str) -> SessionRecord:
     group_id, day = split_session_id(sid)
-    doc = _session_doc(office, group_id, day)
-    if doc is None:
+    record = _read_record(office, group_id, day)
+    if record is None:
         group = get_group(office, group_id)  # NotFound for an unknown group; forgives case
-        group_id = group.id
-        doc = _session_doc(office, group_id, day)
-        if doc is None:
+        record = _read_record(office, group.id, day)
+        if record is None:
             raise NotFound(f"no session '{sid}' (see `facilitator session list --group {group.id}`)")
+    return record
+
+
+def _read_record(office: Office, group_id: str, day: str) -> SessionRecord | None:
+    if not office.stores.path("sessions", group_id).is_dir():
+        return None
     with office.stores.session_file(group_id, day) as db:
-        record = SessionRecord(Session.from_dict(get_doc(db, "session", session_id(group_id, day))))
+        doc = get_doc(db, "session", session_id(group_id, day))
+        if doc is None:
+            return None
+        record = SessionRecord(Session.from_dict(doc))
         for a in all_docs(db, "attendance"):
             record.attendance[a["participant_id"]] = Attendance.from_dict(a)
         for c in all_docs(db, "checkins"):
             record.checkins[c["participant_id"]] = CheckIn.from_dict(c)
         record.corrections = [Correction.from_dict(c) for c in all_docs(db, "corrections")]
     return record
-
-
-def _session_doc(office: Office, group_id: str, day: str) -> dict | None:
-    if not office.stores.path("sessions", group_id).is_dir():
-        return None
-    with office.stores.session_file(group_id, day) as db:
-        return get_doc(db, "session", session_id(group_id, day))
 
 
 def _require_enrolled(office: Office, session: Session, participant_id: str) -> str:
@@ -146,6 +147,14 @@ def _guard_closed(session: Session, correction_reason: str | None) -> str | None
     return correction_reason.strip()
 
 
+def _locate(office: Office, sid: str) -> tuple[str, str]:
+    """(group id, date) of an existing session, cheaply: marks and check-ins call this each time."""
+    group_id, day = split_session_id(sid)
+    if office.stores.path("sessions", group_id, day[:4], f"{day}.json").is_file():
+        return group_id, day
+    return get_session(office, sid).session.group_id, day  # the slow path names what is wrong
+
+
 def mark_attendance(
     office: Office,
     sid: str,
@@ -156,11 +165,9 @@ def mark_attendance(
     reason: str = "",
     correction_reason: str | None = None,
 ) -> Attendance:
-    record = get_session(office, sid)
-    session = record.session
-    pid = _require_enrolled(office, session, participant_id)
+    group_id, day = _locate(office, sid)
     mark = Attendance(
-        participant_id=pid,
+        participant_id=participant_id.strip().upper(),
         status=status,
         minutes_late=minutes_late,
         minutes_missed=minutes_missed,
@@ -169,38 +176,40 @@ def mark_attendance(
         marked_at=clock.now().isoformat(),
     )
     with office.stores.writing():
-        with office.stores.session_file(session.group_id, session.date, write=True) as db:
-            # Re-read under the lock: the session may have been closed meanwhile.
-            current = Session.from_dict(get_doc(db, "session", session.id))
-            correction = _guard_closed(current, correction_reason)
+        with office.stores.session_file(group_id, day, write=True) as db:
+            # Read under the lock: the session may have been closed a moment ago.
+            session = Session.from_dict(get_doc(db, "session", session_id(group_id, day)))
+            pid = _require_enrolled(office, session, participant_id)
+            correction = _guard_closed(session, correction_reason)
             before = get_doc(db, "attendance", pid, field="participant_id")
             put_doc(db, "attendance", mark.to_dict(), field="participant_id")
             if correction:
-                _add_correction(office, db, current, pid, "attendance", correction, before, mark.to_dict())
+                _add_correction(office, db, session, pid, "attendance", correction, before, mark.to_dict())
         office.audit("correct" if correction else "mark", "attendance", f"{session.id}/{pid}", status=mark.status)
     return mark
 
 
 def record_checkin(office: Office, sid: str, checkin: CheckIn, correction_reason: str | None = None) -> CheckIn:
-    record = get_session(office, sid)
-    session = record.session
-    pid = _require_enrolled(office, session, checkin.participant_id)
-    checkin.participant_id = pid
-    mark = record.attendance.get(pid)
-    if mark is None or not mark.in_room:
-        state = mark.status if mark else "not marked"
-        raise Refused(f"{pid} is {state} for {session.id}: mark him present, late or left early before his check-in")
+    group_id, day = _locate(office, sid)
     checkin.recorded_by = office.user
     checkin.recorded_at = clock.now().isoformat()
-    checkin = CheckIn.from_dict(checkin.to_dict())
+    checkin = CheckIn.from_dict(checkin.to_dict())  # validates
     with office.stores.writing():
-        with office.stores.session_file(session.group_id, session.date, write=True) as db:
-            current = Session.from_dict(get_doc(db, "session", session.id))
-            correction = _guard_closed(current, correction_reason)
+        with office.stores.session_file(group_id, day, write=True) as db:
+            session = Session.from_dict(get_doc(db, "session", session_id(group_id, day)))
+            pid = _require_enrolled(office, session, checkin.participant_id)
+            checkin.participant_id = pid
+            mark = get_doc(db, "attendance", pid, field="participant_id")
+            if mark is None or mark["status"] not in IN_ROOM:
+                state = mark["status"] if mark else "not marked"
+                raise Refused(
+                    f"{pid} is {state} for {session.id}: mark him present, late or left early before his check-in"
+                )
+            correction = _guard_closed(session, correction_reason)
             before = get_doc(db, "checkins", pid, field="participant_id")
             put_doc(db, "checkins", checkin.to_dict(), field="participant_id")
             if correction:
-                _add_correction(office, db, current, pid, "checkin", correction, before, checkin.to_dict())
+                _add_correction(office, db, session, pid, "checkin", correction, before, checkin.to_dict())
         office.audit("correct" if correction else "record", "checkin", f"{session.id}/{pid}")
     return checkin
 

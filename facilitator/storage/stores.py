@@ -101,6 +101,11 @@ def all_docs(db: TinyDB, table: str) -> list[dict[str, Any]]:
     return [copy.deepcopy(dict(d)) for d in db.table(table).all()]
 
 
+def peek_docs(db: TinyDB, table: str) -> list[dict[str, Any]]:
+    """The documents as stored, uncopied: for read-only checks on a hot path. Never change them."""
+    return list(db.storage.read().get(table, {}).values()) if db.storage.read() else []
+
+
 def get_doc(db: TinyDB, table: str, key: str, field: str = "id") -> dict[str, Any] | None:
     doc = db.table(table).get(Query()[field] == key)
     return copy.deepcopy(dict(doc)) if doc is not None else None
