@@ -35,6 +35,10 @@ COMMAND_MODULES: list[tuple[str, str]] = [
     ("exports", "export"),
     ("reports", "report"),
     ("curriculum", "curriculum"),
+    ("backup_cmds", "backup"),
+    ("backup_cmds", "restore"),
+    ("retention_cmds", "retention"),
+    ("subject_access_cmds", "participant"),  # adds `participant export-data`
 ]
 
 

@@ -80,6 +80,23 @@ DEFAULT_SETTINGS: dict[str, Any] = {
         },
         "follow_up_weeks": [26],
     },
+    "backup": {
+        # Issue 11. Empty folder: `facilitator backup` writes where it is run unless given -o.
+        "folder": "",
+        "keep": 10,  # the newest N archives kept in the folder; 0 keeps all
+        "warn_after_days": 7,  # the home screen warns past this; 0 switches the warning off
+        "key_file": "",  # a key file instead of a passphrase (made by `backup keygen`)
+    },
+    "retention": {
+        # Years a man's records are kept after his case closed (completed or exited), by kind.
+        # Six years: the usual UK limitation-based default. Child-protection concerns longer.
+        "action": "delete",  # or "anonymise": keep records for figures, without who or what
+        "years": {"participant": 6, "enrolments": 6, "sessions": 6, "flags": 6, "assessments": 6,
+                  "intake": 6, "notes": 6, "partner": 6},
+        "child_protection_years": 25,
+        "child_protection_categories": ["child_safeguarding"],
+        "child_protection_actions": ["safeguarding_referral"],
+    },
     "staff": [],
 }
 

@@ -1,0 +1,134 @@
+"""`facilitator backup`, `backup verify`, `backup list`, `backup keygen` and `facilitator restore`."""
+
+from __future__ import annotations
+
+import os
+
+import click
+
+from facilitator.cli.output import emit_json, fields, json_option, table
+
+ENV_PASSPHRASE = "FACILITATOR_BACKUP_PASSPHRASE"
+
+key_file_option = click.option(
+    "--key-file", type=click.Path(dir_okay=False),
+    help="Use a key file (made by `backup keygen`) instead of a passphrase.")
+
+
+def _secret(key_file: str | None, new: bool):
+    """The key file if given, else FACILITATOR_BACKUP_PASSPHRASE, else a hidden prompt."""
+    from facilitator.storage.sealed import Secret
+
+    if key_file:
+        return Secret.from_key_file(key_file)
+    given = os.environ.get(ENV_PASSPHRASE)
+    if given:
+        return Secret.from_passphrase(given, new=new)
+    passphrase = click.prompt("Backup passphrase", hide_input=True, confirmation_prompt=new, err=True)
+    return Secret.from_passphrase(passphrase, new=new)
+
+
+def _size(n: int) -> str:
+    for unit in ("B", "KB", "MB", "GB"):
+        if n < 1024 or unit == "GB":
+            return f"{n:.0f} {unit}" if unit == "B" else f"{n:.1f} {unit}"
+        n /= 1024
+    return f"{n} B"
+
+
+@click.group(invoke_without_command=True)
+@click.option("-o", "--output", type=click.Path(dir_okay=False),
+              help="Archive to write (default: a dated file in backup.folder, else here).")
+@key_file_option
+@click.pass_context
+def backup(ctx, output, key_file):
+    """Write one encrypted archive of the whole workspace.
+
+    Safe while others work: the workspace is locked while it is read. The passphrase comes
+    from FACILITATOR_BACKUP_PASSPHRASE (for scheduled jobs) or a prompt; or use --key-file
+    (or the setting backup.key_file). Keep it somewhere other than the laptop: without it the
+    archive cannot be opened.
+    """
+    if ctx.invoked_subcommand:
+        return
+    from facilitator.services.backup import make_backup
+
+    office = ctx.obj.office
+    key_file = key_file or (office.setting("backup.key_file") or None)
+    result = make_backup(office, _secret(key_file, new=True), output)
+    s = result.summary
+    click.echo(f"backup written: {result.path}")
+    click.echo(f"{s.files} files, {_size(s.bytes)} of workspace in {_size(result.archive_bytes)}")
+    for old in result.removed:
+        click.echo(f"removed old backup {old.name} (backup.keep = {office.setting('backup.keep')})")
+
+
+@backup.command("verify")
+@click.argument("archive", type=click.Path(exists=True, dir_okay=False))
+@key_file_option
+@json_option
+def backup_verify(archive, key_file, as_json):
+    """Check an archive without restoring it: every record and every file's hash."""
+    from facilitator.services.backup import verify_backup
+
+    s = verify_backup(archive, _secret(key_file, new=False))
+    info = {"archive": archive, "created": s.manifest.get("created"), "programme": s.manifest.get("programme"),
+            "files": s.files, "folders": s.folders, "bytes": s.bytes, "ok": True}
+    if as_json:
+        return emit_json(info)
+    click.echo(f"{archive}: intact. {s.files} files ({_size(s.bytes)}) match their hashes; "
+               f"made {s.manifest.get('created')} from {s.manifest.get('programme') or 'a workspace'}")
+
+
+@backup.command("list")
+@json_option
+@click.pass_obj
+def backup_list(app, as_json):
+    """The archives in the backup folder and when the last backup was made."""
+    from pathlib import Path
+
+    from facilitator.services.backup import last_backup_status, list_backups
+
+    office = app.office
+    folder = (office.setting("backup.folder") or "").strip()
+    found = list_backups(Path(folder).expanduser()) if folder else []
+    rows = [{"file": p.name, "bytes": p.stat().st_size} for p in found]
+    if as_json:
+        return emit_json({"folder": folder, "backups": rows, "status": last_backup_status(office)})
+    click.echo(last_backup_status(office) or "no backup recorded")
+    if not folder:
+        click.echo("no backup folder set (setting backup.folder)")
+        return
+    table([(r["file"], _size(r["bytes"])) for r in rows], ["file", "size"], empty=f"(no backups in {folder})")
+
+
+@backup.command("keygen")
+@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False), help="Key file to create.")
+def backup_keygen(output):
+    """Make a new random key file for backups (keep a copy away from the laptop)."""
+    from facilitator.services.backup import write_key_file
+
+    path = write_key_file(output)
+    click.echo(f"key file written: {path} (readable by you only). Backups made with it cannot be "
+               f"opened without it: keep a copy somewhere safe, away from this laptop.")
+
+
+@click.command("restore")
+@click.argument("archive", type=click.Path(exists=True, dir_okay=False))
+@click.option("--to", "target", required=True, type=click.Path(file_okay=False),
+              help="A new folder to restore into (never an existing workspace).")
+@key_file_option
+def restore(archive, target, key_file):
+    """Restore a backup into a new folder, checking every file's hash."""
+    from facilitator.services.backup import restore_backup
+
+    result = restore_backup(archive, _secret(key_file, new=False), target)
+    s = result.summary
+    fields([
+        ("restored to", result.path),
+        ("files", f"{s.files} ({_size(s.bytes)}), every hash checked"),
+        ("made", s.manifest.get("created")),
+        ("audit log", f"intact, {result.audit_entries} entries" if result.audit_problem is None
+         else f"line {result.audit_problem.line}: {result.audit_problem.message}"),
+    ])
+    click.echo(f"open it with: facilitator --workspace {result.path}")

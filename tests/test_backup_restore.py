@@ -1,0 +1,324 @@
+"""Encrypted backups and restores (issue 11): identical content back, consistency while others
+write, one clear line for a damaged archive or a wrong key, and nothing written then."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import enrol_all
+
+ROOT = Path(__file__).resolve().parent.parent
+PASSPHRASE = "a long synthetic passphrase"
+
+
+@pytest.fixture(autouse=True)
+def passphrase(monkeypatch):
+    monkeypatch.setenv("FACILITATOR_BACKUP_PASSPHRASE", PASSPHRASE)
+
+
+def _tree(ws: Path) -> dict[str, bytes]:
+    """Every file's bytes, as a restore must give them back (the lock file is not content)."""
+    return {p.relative_to(ws).as_posix(): p.read_bytes()
+            for p in sorted(ws.rglob("*")) if p.is_file() and p.name != ".lock"}
+
+
+@pytest.fixture
+def busy_office(office):
+    """The test workspace with a session run, a flag, a debrief note and a partner store."""
+    from facilitator.domain.checkin import CheckIn
+    from facilitator.services import risk, sessions
+    from facilitator.services.office import Office
+
+    enrol_all(office)
+    s = sessions.start_session(office, "G1", "2026-11-24")
+    sessions.mark_attendance(office, s.id, "P0001", "present")
+    sessions.mark_attendance(office, s.id, "P0002", "unexcused")
+    sessions.mark_attendance(office, s.id, "P0003", "late", minutes_late=10)
+    sessions.record_checkin(office, s.id, CheckIn(participant_id="P0001", summary="Used time-out twice."))
+    sessions.record_checkin(office, s.id, CheckIn(participant_id="P0003", summary="No incidents."))
+    sessions.close_session(office, s.id, force=True)
+    risk.raise_flag(office, "P0001", ["escalation"], "Arguments more frequent, synthetic test text.")
+    notes = office.ws.notes_dir / "G1" / "2026"
+    notes.mkdir(parents=True, exist_ok=True)
+    (notes / "G1-2026-11-24.md").write_text("# Debrief G1-2026-11-24\n\nSynthetic note.\n")
+    partner = office.path / "partner"
+    partner.mkdir(exist_ok=True)
+    (partner / "contacts.enc").write_bytes(os.urandom(3000))  # already encrypted: copied as it is
+    return Office.open(office.path, "admin")
+
+
+def test_backup_then_restore_gives_the_same_workspace(busy_office, invoke, tmp_path):
+    ws = busy_office.path
+    before = _tree(ws)
+    archive = tmp_path / "out" / "b.fbk"
+    archive.parent.mkdir()
+    result = invoke("--user", "admin", "backup", "-o", str(archive))
+    assert result.exit_code == 0, result.output
+    assert "backup written" in result.output
+
+    # Nothing readable inside: no name, no check-in words, no setting.
+    raw = archive.read_bytes()
+    for plain in (b"Adam Example", b"time-out", b"Test Programme", b"core-24", b"audit"):
+        assert plain not in raw
+    assert oct(archive.stat().st_mode & 0o777) == "0o600"
+
+    target = tmp_path / "restored"
+    result = invoke("restore", str(archive), "--to", str(target))
+    assert result.exit_code == 0, result.output
+    assert "every hash checked" in result.output and "audit log    intact" in result.output
+    after = _tree(target)
+    assert after == before  # every store, note, curriculum and the partner store, byte for byte
+    assert any(k.startswith("curricula/core-24/") for k in after)
+    assert "partner/contacts.enc" in after and "session_notes/G1/2026/G1-2026-11-24.md" in after
+
+    from facilitator.services import people, risk
+    from facilitator.services.office import Office
+
+    restored = Office.open(target, "admin")
+    assert restored.stores.audit.verify() is None
+    assert [p.name for p in people.list_participants(restored)] == ["Adam Example", "Ben Sample", "Carl Testcase"]
+    assert [f.participant_id for f in risk.list_flags(restored)] == ["P0001"]
+
+
+def test_backup_is_recorded_audited_and_shown(busy_office, invoke, tmp_path, monkeypatch):
+    from facilitator.services.backup import last_backup_status
+
+    assert last_backup_status(busy_office).startswith("Warning: no backup")
+    out = tmp_path / "b.fbk"
+    assert invoke("--user", "admin", "backup", "-o", str(out)).exit_code == 0
+    assert last_backup_status(busy_office) == "Last backup today (2026-11-24 18:00)"
+    last = list(busy_office.stores.audit.entries())[-1]
+    assert (last["action"], last["kind"], last["id"]) == ("backup", "workspace", "b.fbk")
+    monkeypatch.setenv("FACILITATOR_NOW", "2026-12-09T09:00:00")
+    status = last_backup_status(busy_office)
+    assert status.startswith("Warning: Last backup 15 days ago") and "more than 7 days" in status
+
+
+def test_backup_folder_keeps_the_newest_n(busy_office, invoke, tmp_path, monkeypatch):
+    from facilitator.services.backup import list_backups
+
+    folder = tmp_path / "share"
+    folder.mkdir()
+    (folder / "notes.txt").write_text("not ours: never removed")
+    settings = busy_office.ws.read_settings()
+    settings["backup"].update({"folder": str(folder), "keep": 2})
+    with busy_office.ws.lock():
+        busy_office.ws.write_settings(settings)
+    for i, stamp in enumerate(["2026-11-24T18:00:00", "2026-11-25T18:00:00", "2026-11-26T18:00:00"]):
+        monkeypatch.setenv("FACILITATOR_NOW", stamp)
+        result = invoke("--user", "admin", "backup")
+        assert result.exit_code == 0, result.output
+    kept = [p.name for p in list_backups(folder)]
+    assert kept == ["facilitator-backup-2026-11-25-180000.fbk", "facilitator-backup-2026-11-26-180000.fbk"]
+    assert "removed old backup facilitator-backup-2026-11-24-180000.fbk" in result.output
+    assert (folder / "notes.txt").exists()
+    listed = invoke("--user", "admin", "backup", "list", "--json")
+    assert [b["file"] for b in json.loads(listed.output)["backups"]] == kept
+
+
+def _one_line_error(result, *expected: str, code: int = 1) -> str:
+    assert result.exit_code == code, result.output
+    lines = [line for line in result.stderr.splitlines() if line.strip()]
+    assert len(lines) == 1, result.stderr
+    for text in expected:
+        assert text in lines[0]
+    assert "Traceback" not in result.output
+    return lines[0]
+
+
+def _nothing_written(parent: Path, target: Path, before: set[str]) -> None:
+    assert not target.exists()
+    assert {p.name for p in parent.iterdir()} == before  # no staging folder left behind
+
+
+@pytest.fixture
+def archive(busy_office, invoke, tmp_path) -> Path:
+    out = tmp_path / "b.fbk"
+    assert invoke("--user", "admin", "backup", "-o", str(out)).exit_code == 0
+    return out
+
+
+def test_wrong_passphrase_is_one_line_and_writes_nothing(archive, invoke, tmp_path, monkeypatch):
+    monkeypatch.setenv("FACILITATOR_BACKUP_PASSPHRASE", "not the right passphrase")
+    target = tmp_path / "restored"
+    before = {p.name for p in tmp_path.iterdir()}
+    line = _one_line_error(invoke("restore", str(archive), "--to", str(target)), "wrong passphrase", "b.fbk")
+    assert "nothing" in line
+    _nothing_written(tmp_path, target, before)
+    _one_line_error(invoke("backup", "verify", str(archive)), "wrong passphrase")
+
+
+def test_key_file_backups_need_the_key_file(busy_office, invoke, tmp_path):
+    key = tmp_path / "backup.key"
+    assert invoke("backup", "keygen", "-o", str(key)).exit_code == 0
+    assert oct(key.stat().st_mode & 0o777) == "0o600"
+    out = tmp_path / "k.fbk"
+    assert invoke("--user", "admin", "backup", "-o", str(out), "--key-file", str(key)).exit_code == 0
+    other = tmp_path / "other.key"
+    invoke("backup", "keygen", "-o", str(other))
+    before = {p.name for p in tmp_path.iterdir()}
+    _one_line_error(invoke("restore", str(out), "--to", str(tmp_path / "r"), "--key-file", str(other)),
+                    "wrong key file other.key")
+    _one_line_error(invoke("restore", str(out), "--to", str(tmp_path / "r")), "made with a key file")
+    _nothing_written(tmp_path, tmp_path / "r", before)
+    assert invoke("restore", str(out), "--to", str(tmp_path / "r"), "--key-file", str(key)).exit_code == 0
+    # A key file is never overwritten.
+    _one_line_error(invoke("backup", "keygen", "-o", str(key)), "never overwritten")
+
+
+def _flip(path: Path, at: int, out: Path) -> Path:
+    data = bytearray(path.read_bytes())
+    data[at] ^= 0x01
+    out.write_bytes(bytes(data))
+    return out
+
+
+def test_damaged_archive_names_the_first_lost_file_and_writes_nothing(busy_office, invoke, tmp_path):
+    # Big enough to span several records: 80 files of text that compresses only by half.
+    extra = busy_office.path / "data" / "zz-bulk"
+    extra.mkdir()
+    for i in range(80):
+        (extra / f"f{i:02d}.json").write_text(os.urandom(60000).hex())
+    out = tmp_path / "big.fbk"
+    assert invoke("--user", "admin", "backup", "-o", str(out)).exit_code == 0
+    size = out.stat().st_size
+    assert size > 4 * 1024 * 1024  # about five records
+    before = {p.name for p in tmp_path.iterdir()}
+    target = tmp_path / "restored"
+
+    # A byte changed in the middle: the file being read when the record failed is named.
+    bad = _flip(out, size // 2, tmp_path / "mid.fbk")
+    line = _one_line_error(invoke("restore", str(bad), "--to", str(target)), "mid.fbk is damaged", "nothing was restored")
+    assert "data/zz-bulk/f" in line
+    _one_line_error(invoke("backup", "verify", str(bad)), "mid.fbk is damaged", "data/zz-bulk/f")
+
+    # Cut short (a copy that did not finish).
+    short = tmp_path / "short.fbk"
+    short.write_bytes(out.read_bytes()[: size // 3])
+    _one_line_error(invoke("restore", str(short), "--to", str(target)), "short.fbk is cut short")
+
+    # The header changed: not mistaken for a wrong passphrase.
+    _one_line_error(invoke("restore", str(_flip(out, 40, tmp_path / "head.fbk")), "--to", str(target)),
+                    "header does not match its checksum")
+
+    # Not a backup at all.
+    (tmp_path / "notes.fbk").write_text("hello")
+    _one_line_error(invoke("restore", str(tmp_path / "notes.fbk"), "--to", str(target)), "not a facilitator backup")
+
+    _nothing_written(tmp_path, target, before | {"mid.fbk", "short.fbk", "head.fbk", "notes.fbk"})
+    assert invoke("backup", "verify", str(out)).exit_code == 0
+
+
+def test_restore_never_writes_over_a_workspace(archive, busy_office, invoke, tmp_path):
+    ws = busy_office.path
+    before = _tree(ws)
+    result = invoke("restore", str(archive), "--to", str(ws))
+    _one_line_error(result, "exists and is not empty", "restore only into a new folder")
+    assert _tree(ws) == before
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    assert invoke("restore", str(archive), "--to", str(empty)).exit_code == 0
+    assert (empty / "facilitator.toml").exists()
+
+
+def test_backup_refuses_a_place_inside_the_workspace_and_non_backup_files(busy_office, invoke, tmp_path):
+    _one_line_error(invoke("--user", "admin", "backup", "-o", str(busy_office.path / "x.fbk")), "inside the workspace",
+                    code=2)
+    precious = tmp_path / "thesis.docx"
+    precious.write_text("someone's work")
+    assert invoke("--user", "admin", "backup", "-o", str(precious)).exit_code == 1
+    assert precious.read_text() == "someone's work"
+
+
+def test_only_coordinators_make_backups(busy_office, invoke, tmp_path):
+    result = invoke("--user", "alex", "backup", "-o", str(tmp_path / "b.fbk"))
+    _one_line_error(result, "may not make a backup")
+    assert not (tmp_path / "b.fbk").exists()
+
+
+def _start_writer(ws: Path, tag: str, count: int, log: Path) -> subprocess.Popen:
+    proc = subprocess.Popen([sys.executable, "-m", "tests.helpers.writer", str(ws), tag, str(count)],
+                            cwd=ROOT, stdout=open(log, "w"), text=True)
+    deadline = time.monotonic() + 30
+    while "ack" not in log.read_text() and time.monotonic() < deadline:
+        time.sleep(0.05)  # wait until it is really writing
+    return proc
+
+
+def test_backup_while_another_process_writes_is_consistent(busy_office, tmp_path):
+    """Each write of the helper puts a check-in, a participant and an audit line under one
+    lock: a consistent backup holds all three for every write it caught, or none."""
+    from facilitator.services.backup import make_backup, restore_backup
+    from facilitator.services.office import Office
+    from facilitator.storage.sealed import Secret
+    from facilitator.storage.tinystore import load_json_store
+
+    secret = Secret.from_passphrase(PASSPHRASE)
+    writer = _start_writer(busy_office.path, "w", 100000, tmp_path / "writer.log")
+    try:
+        assert writer.poll() is None
+        archives = []
+        for i in range(3):
+            archives.append(make_backup(busy_office, secret, tmp_path / f"live{i}.fbk").path)
+            time.sleep(0.2)
+    finally:
+        writer.kill()
+        writer.wait()
+    caught = []
+    for i, archive in enumerate(archives):
+        target = tmp_path / f"r{i}"
+        restore_backup(archive, secret, target)  # checks the manifest and every hash
+        for store in (target / "data").rglob("*.json"):
+            load_json_store(store, "any")  # every store parses
+        office = Office.open(target, "admin")
+        assert office.stores.audit.verify() is None
+        with office.stores.session_file("G1", "2026-11-24") as db:
+            checkins = {d["participant_id"] for d in db.table("checkins").all() if d["participant_id"].startswith("w-")}
+        with office.stores.people() as db:
+            people = {d["id"] for d in db.table("participants").all() if d["id"].startswith("w-")}
+        audited = {e["id"] for e in office.stores.audit.entries() if e["id"].startswith("w-")}
+        assert checkins == people == audited
+        caught.append(len(checkins))
+    assert caught == sorted(caught) and caught[-1] > caught[0]  # the writer really ran meanwhile
+
+
+def test_restore_of_a_backup_reports_its_contents_in_json_free_verify(archive, invoke):
+    result = invoke("backup", "verify", str(archive), "--json")
+    assert result.exit_code == 0
+    info = json.loads(result.output)
+    assert info["ok"] is True and info["files"] > 30 and info["programme"] == "Test Programme"
+
+
+def test_archive_records_stay_small_whatever_the_workspace(tmp_path):
+    """Memory stays flat: a 12 MB file goes through in records of about 1 MiB."""
+    from facilitator.storage import archive as arch
+    from facilitator.storage.sealed import SealedReader, SealedWriter, Secret, open_sealed
+
+    src = tmp_path / "src"
+    src.mkdir()
+    big = os.urandom(12 * 1024 * 1024)
+    (src / "big.bin").write_bytes(big)
+    secret = Secret(key_material=b"k" * 32, label="key file test.key")
+    out = tmp_path / "a.fbk"
+    sizes = []
+    with open(out, "wb") as fh:
+        writer = SealedWriter(fh, secret)
+        real = writer.write
+        writer.write = lambda rec: (sizes.append(len(rec)), real(rec))[1]
+        arch.write_archive([("", src)], writer, {})
+    assert max(sizes) <= arch.PIECE + 1 and len(sizes) >= 12
+    dest = tmp_path / "dest"
+    dest.mkdir()
+    with open(out, "rb") as fh:
+        opened = open_sealed(fh, secret)
+        summary = arch.read_archive(fh, SealedReader(fh, opened), dest, "a.fbk")
+    assert summary.files == 1
+    assert hashlib.sha256((dest / "big.bin").read_bytes()).digest() == hashlib.sha256(big).digest()
