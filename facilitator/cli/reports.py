@@ -1,0 +1,55 @@
+"""`facilitator report participant` and `report engagement`: progress reports for referrers."""
+
+from __future__ import annotations
+
+import click
+
+from facilitator.cli.output import emit_json, fields, json_option
+
+
+@click.group()
+def report() -> None:
+    """Progress reports for referrers (attendance and engagement only)."""
+
+
+@report.command("participant")
+@click.argument("participant_id")
+@click.option("--format", "fmt", type=click.Choice(("md", "html")), help="Default: from -o's extension, else md.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False), help="File to write (default: stdout).")
+@click.option("--engagement", help="Engagement summary for this report (default: the stored one).")
+@click.pass_obj
+def report_participant(app, participant_id, fmt, output, engagement):
+    """A man's progress report: attendance, compliance, sessions covered and still to do,
+    and the coordinator's engagement summary. Never check-ins, debriefs, flags or partner contact."""
+    from facilitator.services.reports import participant_report
+    from facilitator.storage.files import atomic_write_text
+
+    if fmt is None:
+        fmt = "html" if output and output.lower().endswith((".html", ".htm")) else "md"
+    text = participant_report(app.office, participant_id, fmt, engagement)
+    if output:
+        atomic_write_text(output, text)  # 0600: it names a man
+        click.echo(f"wrote {output}", err=True)
+    else:
+        click.echo(text, nl=False)
+
+
+@report.command("engagement")
+@click.argument("participant_id")
+@click.argument("text", required=False)
+@json_option
+@click.pass_obj
+def report_engagement(app, participant_id, text, as_json):
+    """Show, or with TEXT write, the engagement summary his next reports carry."""
+    from facilitator.services.reports import engagement_of, set_engagement
+    from facilitator.services.people import get_participant
+
+    office = app.office
+    person = get_participant(office, participant_id)
+    note = set_engagement(office, person.id, text) if text is not None else engagement_of(office, person.id)
+    if as_json:
+        return emit_json(note.to_dict() if note else None)
+    if note is None:
+        click.echo(f"no engagement summary for {person.id} yet: facilitator report engagement {person.id} \"...\"")
+        return
+    fields([("participant", person.id), ("written", f"{note.written_on} by {note.written_by}"), ("summary", note.text)])

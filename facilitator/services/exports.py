@@ -1,0 +1,364 @@
+"""Attendance exports for referrers, managers and researchers (issue 8).
+
+One row per man per session he was enrolled for, or (the summary) one row per man with his
+figures and compliance. CSV, JSON or XLSX. Rows are written as the session files are read,
+group by group: nothing holds the whole export in memory. The summary needs each man's
+whole record (his compliance does not depend on the date filter), so when it is asked for
+the marks of the men in the export are kept, as small Mark tuples, until the end.
+
+Pseudonymised exports replace the participant id and name with a keyed pseudonym, the
+referrer's reference with another, and leave out what staff typed as free text (excused
+reasons, the names of orders), which could name anyone.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+import re
+import tempfile
+from contextlib import contextmanager
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Callable, Iterator, TextIO
+
+from facilitator.domain.compliance import Mark
+from facilitator.domain.enrolment import Enrolment
+from facilitator.domain.group import Group
+from facilitator.domain.participant import REFERRAL_SOURCES, Participant
+from facilitator.domain.values import check_choice, parse_date
+from facilitator.errors import InvalidInput, NotFound
+from facilitator.services import attendance_records as records
+from facilitator.services.compliance import all_order_limits, judge, programme_rules
+from facilitator.services.groups import get_group, list_groups
+from facilitator.services.office import Office
+from facilitator.services.people import get_participant, list_participants
+from facilitator.storage.files import FILE_MODE, ensure_private_dir
+
+FORMATS = ("csv", "xlsx", "json")
+ROW_COLUMNS = (
+    "participant_id", "name", "referral_source", "referrer_reference", "group", "session_date",
+    "curriculum_session", "session_title", "status", "minutes_late", "minutes_missed", "excused_reason",
+)
+SUMMARY_COLUMNS = (
+    "participant_id", "name", "referral_source", "referrer_reference", "groups", "sessions_held",
+    "sessions_attended", "curriculum_covered", "sessions_required", "attendance_percent",
+    "excused_absences", "unexcused_absences", "longest_unexcused_run", "compliance_status",
+    "compliance_reason",
+)
+NOT_MARKED = "not_marked"
+ORDER_WORDS = "referrer's order"  # what a pseudonymised summary says instead of an order's name
+
+
+@dataclass
+class ExportFilter:
+    groups: list[str] = field(default_factory=list)
+    participant: str | None = None
+    referral_source: str | None = None
+    since: str | None = None
+    until: str | None = None
+
+    def cleaned(self) -> "ExportFilter":
+        since = parse_date(self.since, "--from date").isoformat() if self.since else None
+        until = parse_date(self.until, "--to date").isoformat() if self.until else None
+        if since and until and since > until:
+            raise InvalidInput(f"--from {since} is after --to {until}")
+        source = check_choice(self.referral_source, REFERRAL_SOURCES, "referral source") if self.referral_source else None
+        return ExportFilter(list(self.groups), self.participant, source, since, until)
+
+
+@dataclass
+class ExportResult:
+    rows: int = 0
+    men: int = 0
+    groups: int = 0
+    format: str = "csv"
+    path: str = ""
+
+
+@dataclass
+class _Plan:
+    filter: ExportFilter
+    groups: list[Group]
+    people: dict[str, Participant]  # the men the filter lets through
+    enrolments: dict[str, list[Enrolment]]  # group id -> its enrolments of those men
+    all_enrolments: list[Enrolment]
+
+
+def _natural(gid: str) -> tuple:
+    return tuple(int(t) if t.isdigit() else t for t in re.split(r"(\d+)", gid))
+
+
+def plan_export(office: Office, wanted: ExportFilter) -> _Plan:
+    f = wanted.cleaned()
+    groups = {g.id: g for g in list_groups(office)}
+    if f.groups:
+        chosen = [get_group(office, g) for g in f.groups]
+    else:
+        chosen = list(groups.values())
+    people = {p.id: p for p in list_participants(office)}
+    if f.participant:
+        person = get_participant(office, f.participant)
+        people = {person.id: person}
+    if f.referral_source:
+        people = {pid: p for pid, p in people.items() if p.referral_source == f.referral_source}
+    enrolments = records.all_enrolments(office)
+    by_group: dict[str, list[Enrolment]] = {}
+    for e in enrolments:
+        if e.participant_id in people:
+            by_group.setdefault(e.group_id, []).append(e)
+    chosen = sorted({g.id: g for g in chosen if g.id in by_group}.values(), key=lambda g: _natural(g.id))
+    return _Plan(f, chosen, people, by_group, enrolments)
+
+
+def count_groups(office: Office, wanted: ExportFilter) -> int:
+    """How many groups an export will read (for deciding whether to show progress)."""
+    return len(plan_export(office, wanted).groups)
+
+
+class _Titles:
+    """Curriculum session titles, each curriculum read once."""
+
+    def __init__(self, office: Office):
+        self.office = office
+        self.cache: dict[str, dict[int, str]] = {}
+
+    def __call__(self, curriculum_id: str) -> dict[int, str]:
+        if curriculum_id not in self.cache:
+            try:
+                from facilitator.curriculum import load_curriculum
+
+                c = load_curriculum(curriculum_id, self.office.ws.curricula_dir, strict=False)
+                self.cache[curriculum_id] = {s.number: s.title for s in c.sessions}
+            except Exception:  # a curriculum that cannot be read still exports, untitled
+                self.cache[curriculum_id] = {}
+        return self.cache[curriculum_id]
+
+
+def iter_rows(
+    office: Office,
+    plan: _Plan,
+    keep_marks: dict[str, list[Mark]] | None = None,
+    on_group: Callable[[Group], None] | None = None,
+) -> Iterator[tuple]:
+    """The export's rows in ROW_COLUMNS order: group by group, session by session.
+
+    keep_marks: when given, filled with every mark of the men who appear (all dates), for
+    the summary."""
+    f = plan.filter
+    titles = _Titles(office)
+    for group in plan.groups:
+        rows = sorted(plan.enrolments.get(group.id, []), key=lambda e: (e.joined_on, e.participant_id))
+        names = titles(group.curriculum)
+        since, until = (None, None) if keep_marks is not None else (f.since, f.until)
+        for held in records.held_sessions(office, group.id, since or min(e.joined_on for e in rows), until):
+            in_range = (not f.since or held.date >= f.since) and (not f.until or held.date <= f.until)
+            seen: set[str] = set()
+            for e in rows:
+                pid = e.participant_id
+                if pid in seen:
+                    continue
+                doc = held.marks.get(pid)
+                if not (doc is not None and e.joined_on <= held.date) and not (doc is None and e.active_on(held.date)):
+                    continue
+                seen.add(pid)
+                if keep_marks is not None:
+                    keep_marks.setdefault(pid, []).append(records.to_mark(held.date, held.curriculum_session, doc))
+                if not in_range:
+                    continue
+                person = plan.people[pid]
+                yield (
+                    pid, person.name, person.referral_source, person.referrer_reference, group.id, held.date,
+                    held.curriculum_session, names.get(held.curriculum_session, ""),
+                    doc["status"] if doc else NOT_MARKED,
+                    int(doc.get("minutes_late") or 0) if doc else 0,
+                    int(doc.get("minutes_missed") or 0) if doc else 0,
+                    (doc.get("reason") or "") if doc and doc["status"] == "excused" else "",
+                )
+        if on_group:
+            on_group(group)
+
+
+def summary_rows(office: Office, plan: _Plan, marks: dict[str, list[Mark]], appeared: set[str],
+                 pseudonymous: bool = False) -> Iterator[tuple]:
+    """One row per man who appeared in the export, in SUMMARY_COLUMNS order, over his whole record."""
+    groups = {g.id: g for g in list_groups(office)}
+    scanned = {g.id for g in plan.groups}
+    mine = [e for e in plan.all_enrolments if e.participant_id in appeared]
+    # Men who were also in groups the export did not read: read those groups for them only.
+    for gid in sorted({e.group_id for e in mine} - scanned, key=_natural):
+        for pid, found in records.marks_in_group(office, gid, mine).items():
+            marks.setdefault(pid, []).extend(found)
+    base = programme_rules(office)
+    orders = all_order_limits(office)
+    by_man: dict[str, list[Enrolment]] = {}
+    for e in mine:
+        by_man.setdefault(e.participant_id, []).append(e)
+    for pid in sorted(appeared):
+        person = plan.people[pid]
+        rules = base.with_order(orders.get(pid))
+        if pseudonymous and rules.order_fields:
+            rules = replace(rules, order_label=ORDER_WORDS)
+        his = by_man.get(pid, [])
+        c = judge(person, marks.get(pid, []), his, rules, groups)
+        yield (
+            pid, person.name, person.referral_source, person.referrer_reference,
+            " ".join(sorted({e.group_id for e in his}, key=_natural)), c.sessions_held, c.attended,
+            len(c.covered), c.required, c.attendance_percent if c.attendance_percent is not None else "",
+            c.excused, c.unexcused, c.longest_run, c.status, c.reason,
+        )
+
+
+# -- writing -------------------------------------------------------------------------------------
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _cell(value):
+    """Text a spreadsheet would run as a formula is written as text ("=HYPERLINK..." in a name)."""
+    if isinstance(value, str) and value.startswith(_FORMULA_START):
+        return "'" + value
+    return value
+
+
+class _Masker:
+    """Replaces who a row is about with pseudonyms; drops free text typed by staff."""
+
+    def __init__(self, office: Office):
+        from facilitator.services.pseudonyms import pseudonymiser
+
+        self.p = pseudonymiser(office)
+
+    def row(self, r: tuple) -> tuple:
+        code = self.p.participant(r[0])
+        return (code, code, r[2], self.p.reference(r[3]), *r[4:11], "")
+
+    def summary(self, r: tuple) -> tuple:
+        code = self.p.participant(r[0])
+        return (code, code, r[2], self.p.reference(r[3]), *r[4:])
+
+
+@contextmanager
+def _output_path(path: Path) -> Iterator[str]:
+    """A private temporary file beside the target, renamed over it only once complete: a
+    failed export never leaves half a file where a whole one was expected."""
+    path = Path(path)
+    if not path.parent.exists():
+        ensure_private_dir(path.parent)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    os.close(fd)
+    os.chmod(tmp, FILE_MODE)
+    try:
+        yield tmp
+        with open(tmp, "rb+") as fh:
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except FileNotFoundError:
+            pass
+        raise
+
+
+def export_attendance(
+    office: Office,
+    wanted: ExportFilter,
+    fmt: str = "csv",
+    out: str | os.PathLike | TextIO | None = None,
+    summary: bool = False,
+    pseudonymise: bool = False,
+    on_group: Callable[[Group], None] | None = None,
+) -> ExportResult:
+    """Write the export to `out` (a path, or an open text stream for CSV and JSON)."""
+    fmt = check_choice(fmt, FORMATS, "export format")
+    office.require_role("coordinator", doing="export attendance")
+    plan = plan_export(office, wanted)
+    if wanted.participant and not plan.groups:
+        raise NotFound(f"{plan.filter.participant} has never been enrolled in a group: nothing to export")
+    result = ExportResult(groups=len(plan.groups), format=fmt)
+    masker = _Masker(office) if pseudonymise else None
+    if fmt == "xlsx":
+        if out is None or not isinstance(out, (str, os.PathLike)):
+            raise InvalidInput("an XLSX export needs a file: -o FILE.xlsx")
+        result.path = str(out)
+        with _output_path(Path(out)) as tmp:
+            _write_xlsx(office, plan, tmp, masker, result, on_group)
+        return _audited(office, result, summary, pseudonymise)
+    if isinstance(out, (str, os.PathLike)):
+        result.path = str(out)
+        with _output_path(Path(out)) as tmp, open(tmp, "w", encoding="utf-8", newline="") as fh:
+            _write_text(office, plan, fmt, fh, summary, masker, result, on_group)
+        return _audited(office, result, summary, pseudonymise)
+    if out is None:
+        raise InvalidInput("no output given")
+    _write_text(office, plan, fmt, out, summary, masker, result, on_group)
+    return _audited(office, result, summary, pseudonymise)
+
+
+def _audited(office: Office, result: ExportResult, summary: bool, pseudonymise: bool) -> ExportResult:
+    """Personal data left the workspace: say so in the audit log (what kind, how much; no names)."""
+    with office.stores.writing():
+        office.audit("export", "attendance", result.format, rows=str(result.rows), men=str(result.men),
+                     summary="yes" if summary else "no", pseudonymised="yes" if pseudonymise else "no")
+    return result
+
+
+def _rows_and_marks(office, plan, summary, masker, result, on_group):
+    marks: dict[str, list[Mark]] | None = {} if summary else None
+    appeared: set[str] = set()
+
+    def gen():
+        for r in iter_rows(office, plan, marks, on_group):
+            appeared.add(r[0])
+            result.rows += 1
+            yield masker.row(r) if masker else r
+    return gen(), marks, appeared
+
+
+def _summaries(office, plan, marks, appeared, masker, result):
+    result.men = len(appeared)
+    for r in summary_rows(office, plan, marks, appeared, pseudonymous=masker is not None):
+        yield masker.summary(r) if masker else r
+
+
+def _write_text(office, plan, fmt, fh, summary, masker, result, on_group) -> None:
+    rows, marks, appeared = _rows_and_marks(office, plan, summary, masker, result, on_group)
+    if summary:
+        for _ in rows:  # read everything (who appears, and their marks), write nothing yet
+            pass
+        columns, body = SUMMARY_COLUMNS, _summaries(office, plan, marks, appeared, masker, result)
+    else:
+        columns, body = ROW_COLUMNS, rows
+    if fmt == "csv":
+        w = csv.writer(fh)
+        w.writerow(columns)
+        for r in body:
+            w.writerow([_cell(v) for v in r])
+    else:
+        fh.write("[")
+        for i, r in enumerate(body):
+            fh.write(("," if i else "") + "\n  " + json.dumps(dict(zip(columns, r)), ensure_ascii=False))
+        fh.write("\n]\n")
+    if not summary:
+        result.men = len(appeared)
+
+
+def _write_xlsx(office, plan, path: str, masker, result, on_group) -> None:
+    from openpyxl import Workbook
+
+    wb = Workbook(write_only=True)
+    sheet = wb.create_sheet("Attendance")
+    sheet.freeze_panes = "A2"
+    for letter, width in zip("ABCDEFGHIJKL", (12, 22, 16, 16, 8, 12, 9, 38, 12, 9, 9, 28)):
+        sheet.column_dimensions[letter].width = width
+    rows, marks, appeared = _rows_and_marks(office, plan, True, masker, result, on_group)
+    sheet.append(list(ROW_COLUMNS))
+    for r in rows:
+        sheet.append([_cell(v) for v in r])
+    men = wb.create_sheet("Summary")
+    men.freeze_panes = "A2"
+    men.append(list(SUMMARY_COLUMNS))
+    for r in _summaries(office, plan, marks, appeared, masker, result):
+        men.append([_cell(v) for v in r])
+    wb.save(path)
