@@ -312,7 +312,7 @@ def demo_prepare_participant(office: Office, person: Participant, first_day: dat
 
 
 def build_demo(office: Office, context: dict) -> None:
-    """Men still in intake, so the demo shows each way it can go."""
+    """Men still in intake, so the demo shows each way it can go; and some one-to-one work."""
     from facilitator.services.people import add_participant
 
     today = clock.today()
@@ -333,3 +333,6 @@ def build_demo(office: Office, context: dict) -> None:
             decide(office, person.id, "deferred", ["waiting_for_court_outcome"], (referred + timedelta(days=8)).isoformat())
         else:
             decide(office, person.id, "not_suitable", ["acute_mental_illness"], (referred + timedelta(days=8)).isoformat())
+    from facilitator.services import individual
+
+    individual.build_demo(office, context)

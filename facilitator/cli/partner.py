@@ -1,0 +1,199 @@
+"""`facilitator partner init|add|list|show|contact|due|concern`: partner support, behind the wall.
+
+Only partner_support staff (or admin) get past the first line of every command; the role is
+checked before the passphrase is asked for. The key comes from --key-file (or
+FACILITATOR_PARTNER_KEY_FILE), else FACILITATOR_PARTNER_PASSPHRASE, else a prompt.
+cryptography is imported only inside these commands, never at start-up.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+
+import click
+
+from facilitator.cli.output import emit_json, fields, json_option, table
+
+key_file_option = click.option(
+    "--key-file", type=click.Path(dir_okay=False), envvar="FACILITATOR_PARTNER_KEY_FILE",
+    help="The partner store's key file, kept by partner support (else the passphrase is asked for).")
+
+MODES = "phone, in_person, video, letter, email, text_message"
+OUTCOMES = "reached, no_answer, message_left, declined"
+RELATIONSHIPS = "partner, ex_partner"
+
+
+def _passphrase(confirm: bool = False) -> str:
+    from facilitator.errors import Refused
+
+    given = os.environ.get("FACILITATOR_PARTNER_PASSPHRASE")
+    if given:
+        return given
+    if not sys.stdin.isatty():
+        # Piped in by a script: one line, no prompt, no echo warnings.
+        given = sys.stdin.readline().rstrip("\r\n")
+    else:
+        try:
+            given = click.prompt("Partner store passphrase", hide_input=True, confirmation_prompt=confirm,
+                                 err=True, default="", show_default=False)
+        except click.Abort:
+            given = ""
+    if not given:
+        raise Refused("no passphrase given (prompt, FACILITATOR_PARTNER_PASSPHRASE or --key-file): "
+                      "the partner store stays closed")
+    return given
+
+
+def _open(app, key_file):
+    from facilitator.services.partner import key_source, open_store, require_partner_role
+
+    office = app.office
+    require_partner_role(office)  # before any prompt: others get one line and an audit record
+    return open_store(office, key_source(None if key_file else _passphrase(), key_file))
+
+
+@click.group()
+def partner() -> None:
+    """Partner support: partners and ex-partners, contacts, contact tasks, risk concerns.
+
+    Only for staff with the partner_support role. Nothing here is shown on the group side.
+    """
+
+
+@partner.command("init")
+@key_file_option
+@click.option("--new-key-file", is_flag=True, help="Make a fresh key file at --key-file (outside the workspace).")
+@click.pass_obj
+def partner_init(app, key_file, new_key_file):
+    """Set up the encrypted partner store (with a passphrase, or a key file)."""
+    from facilitator.errors import InvalidInput
+    from facilitator.services.partner import init_store, key_source, require_partner_role
+
+    office = app.office
+    require_partner_role(office, "set up the partner store")
+    if new_key_file and not key_file:
+        raise InvalidInput("--new-key-file needs --key-file PATH: where to write the key")
+    source = key_source(None if key_file else _passphrase(confirm=True), key_file)
+    folder = init_store(office, source, make_key_file=new_key_file)
+    click.echo(f"partner store ready at {folder} ({'key file ' + str(key_file) if key_file else 'passphrase'})")
+    if key_file:
+        click.echo("keep the key file away from the group side; without it the store cannot be opened")
+
+
+@partner.command("add")
+@click.argument("participant_id")
+@click.argument("name")
+@click.option("--relationship", default="partner", show_default=True, help=RELATIONSHIPS)
+@click.option("--phone", default="", help="A number that is safe to use.")
+@click.option("--safe-contact", default="", help="When and how it is safe to reach her.")
+@click.option("--notes", default="")
+@click.option("--date", "day", help="YYYY-MM-DD (default today).")
+@key_file_option
+@click.pass_obj
+def partner_add(app, participant_id, name, relationship, phone, safe_contact, notes, day, key_file):
+    """Link a partner or ex-partner to a participant."""
+    store = _open(app, key_file)
+    found = store.add_partner(participant_id, name, relationship, phone, safe_contact, notes, day)
+    click.echo(f"added {found.id}: {found.relationship.replace('_', '-')} of {found.participant_id}")
+
+
+@partner.command("list")
+@click.option("--participant", "participant_id", help="Only this man's partners.")
+@json_option
+@key_file_option
+@click.pass_obj
+def partner_list(app, participant_id, as_json, key_file):
+    """List partners and ex-partners on record."""
+    store = _open(app, key_file)
+    found = store.partners(participant_id)
+    if as_json:
+        return emit_json([p.to_dict() for p in found])
+    contacts = store.contacts()
+    last = {}
+    for c in contacts:
+        last[c.partner_id] = max(last.get(c.partner_id, ""), c.date)
+    table([(p.id, p.participant_id, p.name, p.relationship, p.service, last.get(p.id, "-")) for p in found],
+          ["id", "participant", "name", "relationship", "service", "last contact"])
+
+
+@partner.command("show")
+@click.argument("partner_id")
+@json_option
+@key_file_option
+@click.pass_obj
+def partner_show(app, partner_id, as_json, key_file):
+    """Show one partner record with her contacts and the concerns raised."""
+    store = _open(app, key_file)
+    found = store.get_partner(partner_id)
+    contacts = store.contacts(found.id)
+    concerns = store.concerns(found.id)
+    if as_json:
+        return emit_json(found.to_dict() | {"contacts": [c.to_dict() for c in contacts],
+                                            "concerns": [c.to_dict() for c in concerns]})
+    fields([("id", found.id), ("participant", found.participant_id), ("name", found.name),
+            ("relationship", found.relationship), ("phone", found.phone), ("safe contact", found.safe_contact),
+            ("notes", found.notes), ("service", found.service)])
+    for c in contacts:
+        click.echo(f"\n{c.id}  {c.date}  {c.mode}  {c.outcome}  ({c.worker})")
+        for what, text in (("safety planning", c.safety_planning), ("her account", c.her_account),
+                           ("her wishes", c.wishes)):
+            if text:
+                click.echo(f"  {what}: {text}")
+    for r in concerns:
+        click.echo(f"\nconcern {r.id} {r.date}: {r.category} ({r.severity}) -> risk flag {r.flag_id}")
+
+
+@partner.command("contact")
+@click.argument("partner_id")
+@click.option("--mode", required=True, help=MODES)
+@click.option("--outcome", default="reached", show_default=True, help=OUTCOMES)
+@click.option("--date", "day", help="YYYY-MM-DD (default today).")
+@click.option("--worker", help="Partner support worker (default: you).")
+@click.option("--safety-planning", default="", help="Safety planning done with her.")
+@click.option("--account", "her_account", default="", help="Her account of his behaviour.")
+@click.option("--wishes", default="", help="Her wishes about information sharing.")
+@click.option("--no-further-contact", is_flag=True, help="She asked not to be contacted again.")
+@key_file_option
+@click.pass_obj
+def partner_contact(app, partner_id, mode, outcome, day, worker, safety_planning, her_account, wishes,
+                    no_further_contact, key_file):
+    """Record a contact with a partner or ex-partner."""
+    store = _open(app, key_file)
+    found = store.record_contact(partner_id, mode, outcome, day, worker, safety_planning, her_account, wishes,
+                                 no_further_contact)
+    click.echo(f"recorded {found.id}: {found.date} {found.mode}, {found.outcome}")
+    if no_further_contact:
+        click.echo("no further contact tasks will be raised for her")
+
+
+@partner.command("due")
+@json_option
+@key_file_option
+@click.pass_obj
+def partner_due(app, as_json, key_file):
+    """Contact tasks due: his intake, start, not suitable, exclusion, suspension, exit, completion, follow-up."""
+    from facilitator.domain.partner import POINT_LABELS
+
+    store = _open(app, key_file)
+    tasks = store.due()
+    if as_json:
+        return emit_json([t.to_dict() for t in tasks])
+    table([(("OVERDUE " if t.overdue else "") + t.due_on, t.participant_id, t.partner_id or "(none on record)",
+            POINT_LABELS.get(t.point, t.point), t.event_date, t.attempts or "") for t in tasks],
+          ["due", "participant", "partner", "contact point", "since", "attempts"], empty="no contact due")
+
+
+@partner.command("concern")
+@click.argument("partner_id")
+@click.option("--category", required=True, help="Risk category (see `facilitator risk raise --help`).")
+@click.option("--severity", help="medium, high or critical (default: the category's).")
+@click.option("--contact", "contact_id", default="", help="The contact it came from, e.g. P0001-PT1-C2.")
+@key_file_option
+@click.pass_obj
+def partner_concern(app, partner_id, category, severity, contact_id, key_file):
+    """Raise a risk concern: the queue gets category, severity and 'source: partner contact' only."""
+    store = _open(app, key_file)
+    concern, flag = store.raise_concern(partner_id, category, severity, contact_id)
+    click.echo(f"risk flag {flag.id} raised for {flag.participant_id}: {concern.category} ({flag.severity}), "
+               f"source partner contact; none of her words left the partner store")
