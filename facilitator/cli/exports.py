@@ -53,7 +53,7 @@ def export_attendance_cmd(app, groups, participant, referral_source, since, unti
     total = count_groups(office, wanted)
     if progress is None:
         progress = sys.stderr.isatty() or total >= PROGRESS_GROUPS
-    target = output or click.get_text_stream("stdout")
+    target = output or sys.stdout
     if progress and total:
         with click.progressbar(length=total, label=f"exporting {total} group(s)", file=sys.stderr,
                                show_pos=True) as bar:

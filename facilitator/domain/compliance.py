@@ -251,8 +251,12 @@ def evaluate(
     cycle_length: int,
     participant_status: str = "active",
     status_since: str = "",
+    also_covered: Iterable[int] = (),
 ) -> Compliance:
-    """A man's compliance from every session he was expected at, in any order."""
+    """A man's compliance from every session he was expected at, in any order.
+
+    also_covered: curriculum sessions he covered outside the group (one-to-one catch-ups the
+    programme counts toward completion)."""
     ordered = sorted(marks, key=lambda m: m.date)
     required = rules.required(max(int(cycle_length), 1))
     covered: set[int] = set()
@@ -291,6 +295,7 @@ def evaluate(
             below_since = below_since or mark.date
         else:
             below_since = ""
+    covered.update(int(n) for n in also_covered)
     expected = attended + unexcused
     share = percent(attended, expected)
     if below_since:

@@ -30,7 +30,7 @@ from facilitator.domain.participant import REFERRAL_SOURCES, Participant
 from facilitator.domain.values import check_choice, parse_date
 from facilitator.errors import InvalidInput, NotFound
 from facilitator.services import attendance_records as records
-from facilitator.services.compliance import all_order_limits, judge, programme_rules
+from facilitator.services.compliance import all_order_limits, judge, one_to_one_covered, programme_rules
 from facilitator.services.groups import get_group, list_groups
 from facilitator.services.office import Office
 from facilitator.services.people import get_participant, list_participants
@@ -195,13 +195,14 @@ def summary_rows(office: Office, plan: _Plan, marks: dict[str, list[Mark]], appe
     by_man: dict[str, list[Enrolment]] = {}
     for e in mine:
         by_man.setdefault(e.participant_id, []).append(e)
+    extra = one_to_one_covered(office, appeared)
     for pid in sorted(appeared):
         person = plan.people[pid]
         rules = base.with_order(orders.get(pid))
         if pseudonymous and rules.order_fields:
             rules = replace(rules, order_label=ORDER_WORDS)
         his = by_man.get(pid, [])
-        c = judge(person, marks.get(pid, []), his, rules, groups)
+        c = judge(person, marks.get(pid, []), his, rules, groups, extra.get(pid, []))
         yield (
             pid, person.name, person.referral_source, person.referrer_reference,
             " ".join(sorted({e.group_id for e in his}, key=_natural)), c.sessions_held, c.attended,
