@@ -87,6 +87,7 @@ __all__ = [
     "flag_view", "queue_counts", "is_overdue", "suggest_from_checkin", "suggestions_for_checkin",
     "list_suggestions", "get_suggestion", "confirm_suggestion", "dismiss_suggestion",
     "pending_suggestions", "record_assessment", "reassessment_due", "build_demo", "category_severities",
+    "detector_for",
 ]
 
 OPEN_STORE = "risk/open.json"
@@ -108,16 +109,33 @@ CIRCUMSTANCES_NEEDING_DISCLOSURE = ("bail_or_order",)
 
 
 # -- settings and categories ------------------------------------------------------------------
-def category_severities(office: Office | None = None) -> dict[str, str]:
-    """Category id → default severity: the detector's table, with the workspace's overrides."""
-    from facilitator.risk import categories as cat_module
+def detector_for(office: Office):
+    """The scanner with this workspace's rules (its risk_rules.toml, if any) and the severities
+    the settings give (risk.severity: {category: severity}); built once and kept until either
+    changes."""
+    from facilitator.risk import Detector, rules_for_workspace
+    from facilitator.risk.rules import WORKSPACE_RULES_FILE
 
-    table = dict(cat_module.DEFAULT_SEVERITIES)
-    overrides = office.setting("risk.severity", {}) if office is not None else {}
-    for cat, sev in (overrides or {}).items():
-        if cat in table and sev in SEVERITIES:
-            table[cat] = sev
-    return table
+    rules_file = office.path / WORKSPACE_RULES_FILE
+    stamp = rules_file.stat().st_mtime_ns if rules_file.is_file() else None
+    overrides = dict(office.setting("risk.severity", {}) or {})
+    key = (str(office.path), stamp, tuple(sorted(overrides.items())))
+    if _DETECTORS.get("key") != key:
+        rules = rules_for_workspace(office.path).with_severities(overrides)
+        _DETECTORS.update(key=key, detector=Detector(rules))
+    return _DETECTORS["detector"]
+
+
+_DETECTORS: dict = {}
+
+
+def category_severities(office: Office | None = None) -> dict[str, str]:
+    """Category id → severity in force: the rules' severities with the workspace's settings."""
+    if office is None:
+        from facilitator.risk.categories import DEFAULT_SEVERITIES
+
+        return dict(DEFAULT_SEVERITIES)
+    return {cat_id: r.severity for cat_id, r in detector_for(office).rules.categories.items()}
 
 
 def _deadline_hours(office: Office) -> dict:
@@ -422,9 +440,9 @@ def _scan_checkin(office: Office, checkin: CheckIn) -> tuple[list[str], str | No
     """Categories, severity and matched spans for a check-in: its words and its answers."""
     table = category_severities(office)
     matches = [
-        {"category": i.category, "severity": table.get(i.category, i.severity), "match": i.match,
+        {"category": i.category, "severity": i.severity, "match": i.match,
          "start": i.start, "end": i.end}
-        for i in _scan_text(checkin.text_for_scanning())
+        for i in _scan_text(office, checkin.text_for_scanning())
     ]
     cats = [m["category"] for m in matches]
     if checkin.disclosed == "yes":
@@ -443,15 +461,8 @@ def _scan_checkin(office: Office, checkin: CheckIn) -> tuple[list[str], str | No
     return unique, highest(table[c] for c in unique), matches
 
 
-def _scan_text(text: str) -> list:
-    try:
-        from facilitator.risk import scan
-    except ImportError as err:
-        # Only while the detector itself is not installed yet; any other failure is raised.
-        if err.name != "facilitator.risk":
-            raise
-        return []
-    return list(scan(text).indicators) if text.strip() else []
+def _scan_text(office: Office, text: str) -> list:
+    return list(detector_for(office).scan(text).indicators) if text.strip() else []
 
 
 def suggest_from_checkin(office: Office, session_id: str, checkin: CheckIn) -> Suggestion | None:
@@ -658,11 +669,11 @@ def build_demo(office: Office, context: dict) -> None:
     if len(men) < 6:
         return
     past = [s for s in list_sessions(office, groups[0].id) if s.date < now.date().isoformat()]
-    last_session = past[-1].id if past else ""
+    last_session = past[-1] if past else None
     day = timedelta(days=1)
 
-    def hand(pid, cats, summary, at, severity=None, session=""):
-        return raise_flag(office, pid, cats, summary, severity=severity, session_id=session or None, at=at)
+    def hand(pid, cats, summary, at, severity=None, session=None):
+        return raise_flag(office, pid, cats, summary, severity=severity, session_id=session, at=at)
 
     # Closed earlier in the year, with the actions the reviewers took.
     f = hand(men[3], ["physical_violence"], "Said he pushed her against the door during an argument about contact.",
@@ -678,15 +689,19 @@ def build_demo(office: Office, context: dict) -> None:
     close_flag(office, f.id, "Heard at MARAC; safety measures in place for her; monitoring continues.",
                at=now - 30 * day)
 
-    # In review.
+    # In review: raised in the evening of the group's last session, reviewed the next day.
+    at = now - 4 * day
+    if last_session:
+        at = datetime.combine(parse_date(last_session.date), datetime.min.time()) + timedelta(hours=20, minutes=45)
     f = hand(men[1], ["separation", "controlling_behaviour"],
-             "Told the group she has asked him to leave; he keeps checking her phone.", now - 4 * day)
+             "Told the group she has asked him to leave; he keeps checking her phone.", at,
+             session=last_session.id if last_session else None)
     review_flag(office, f.id, ["partner_support_informed"], "Partner support informed; awaiting their contact.",
-                at=now - 3 * day)
+                at=at + day)
 
     # Open: a critical one past its deadline, a high one, a medium one.
-    hand(men[0], ["strangulation"], "Said he 'grabbed her by the neck for a second' during Sunday's row.",
-         now - 2 * day, session=last_session)
+    hand(men[0], ["strangulation"], "Rang in: said he 'grabbed her by the neck for a second' during Sunday's row.",
+         now - 2 * day)
     hand(men[2], ["stalking"], "Has been driving past her new address most evenings.", now - timedelta(hours=3))
     hand(men[4], ["substance_misuse"], "Drinking most nights since losing his job.", now - rnd.randint(1, 3) * day)
     # A new flag within twelve months of his MARAC referral: marked "MARAC: repeat".
