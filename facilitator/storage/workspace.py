@@ -43,7 +43,10 @@ DEFAULT_SETTINGS: dict[str, Any] = {
         "holidays": [],  # YYYY-MM-DD days that are not working days (notice deadlines skip them)
     },
     "risk": {
-        "deadline_hours": {"critical": 0, "high": 24, "medium": 168},
+        "deadline_hours": {"critical": 0, "high": 24, "medium": 168},  # 0: by the end of the same day
+        "working_day_severities": ["high"],  # their hours count Monday to Friday only
+        "cluster_window_days": 180,  # separation + control + violence within this many days: critical
+        "severity": {},  # category id -> severity, over the rules file's (e.g. animal_harm = "high")
         "reassessment_weeks": 8,
     },
     "debrief": {
