@@ -163,3 +163,13 @@ def test_never_assessed_is_due_and_the_interval_is_a_setting(office):
 def test_assessment_level_is_checked(office):
     with pytest.raises(InvalidInput, match="risk assessment level"):
         risk.record_assessment(office, "P0001", "2026-11-01", "extreme")
+
+
+def test_category_severities_follow_the_settings(office):
+    settings = office.ws.read_settings()
+    settings["risk"]["severity"] = {"animal_harm": "high"}
+    with office.stores.writing():
+        office.ws.write_settings(settings)
+    assert risk.category_severities(office)["animal_harm"] == "high"
+    f = risk.raise_flag(office, "P0001", ["animal_harm"], "Kicked the dog in front of her.")
+    assert f.severity == "high" and f.deadline == "2026-11-25T18:00:00"
