@@ -1,0 +1,169 @@
+"""Nothing a partner says leaves the partner store (issue 9, DESIGN §1, §4).
+
+A full demo is built, a canary string planted in every partner-contact field, and then every
+export, report, list and status command the group side has is run into the workspace. No file
+outside the partner store holds a canary (xlsx and other zips are opened), no group-side
+command prints one, no group-side screen draws one, and the store's own files hold none in
+clear text.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import zipfile
+from pathlib import Path
+
+import click
+import pytest
+from helpers.tui import screen_text, wait_for
+
+from facilitator.services.partner import DEMO_PASSPHRASE
+
+CANARIES = {
+    "name": "CANARY-NAME-kestrel",
+    "phone": "CANARY-PHONE-merlin",
+    "safe_contact": "CANARY-SAFE-hobby",
+    "notes": "CANARY-NOTES-osprey",
+    "safety_planning": "CANARY-SAFETY-harrier",
+    "her_account": "CANARY-ACCOUNT-buzzard",
+    "wishes": "CANARY-WISHES-goshawk",
+}
+# Commands run with arguments; then every `list`, `due` and `status` of every group-side family.
+EXPLICIT = [
+    ["export", "attendance", "-o", "{ws}/exports/attendance.csv"],
+    ["export", "attendance", "-o", "{ws}/exports/attendance.json"],
+    ["export", "attendance", "-o", "{ws}/exports/attendance.xlsx"],
+    ["export", "attendance", "--summary", "-o", "{ws}/exports/summary.csv"],
+    ["export", "attendance", "--pseudonymise", "-o", "{ws}/exports/pseudo.csv"],
+    ["report", "participant", "P0001", "-o", "{ws}/reports/P0001.md"],
+    ["report", "participant", "P0001", "-o", "{ws}/reports/P0001.html"],
+    ["report", "engagement", "P0001", "--json"],
+    ["participant", "show", "P0001", "--json"],
+    ["participant", "show", "P0001"],
+    ["intake", "show", "P0001", "--json"],
+    ["individual", "list", "--json"],
+    ["compliance", "status", "--all", "--json"],
+    ["risk", "list", "--status", "all", "--json"],
+    ["audit", "--limit", "1000000", "--json"],
+    ["backup", "-o", "{ws}/backups/all.archive"],
+]
+SKIP_FAMILIES = {"partner", "demo", "init", "run", "restore"}
+
+
+def _family_commands() -> list[list[str]]:
+    from facilitator.cli import cli
+
+    out = []
+    for name, cmd in sorted(cli.commands.items()):
+        if name in SKIP_FAMILIES or not isinstance(cmd, click.Group):
+            continue
+        for sub in ("list", "due", "status"):
+            if sub in cmd.commands:
+                takes_json = any("--json" in p.opts for p in cmd.commands[sub].params if isinstance(p, click.Option))
+                out.append([name, sub] + (["--json"] if takes_json else []))
+    return out
+
+
+@pytest.fixture
+def planted(tmp_path, invoke, monkeypatch):
+    from facilitator.services.demo import build_demo
+
+    ws = tmp_path / "demo"
+    build_demo(ws)
+    monkeypatch.setenv("FACILITATOR_WORKSPACE", str(ws))
+    monkeypatch.setenv("FACILITATOR_PARTNER_PASSPHRASE", DEMO_PASSPHRASE)
+    monkeypatch.setenv("FACILITATOR_BACKUP_PASSPHRASE", "backup passphrase for the canary test")
+    c = CANARIES
+    r = invoke("--user", "pat", "partner", "add", "P0001", c["name"], "--phone", c["phone"],
+               "--safe-contact", c["safe_contact"], "--notes", c["notes"])
+    assert r.exit_code == 0, r.output
+    partner_id = r.output.split()[1].rstrip(":")
+    r = invoke("--user", "pat", "partner", "contact", partner_id, "--mode", "phone", "--safety-planning",
+               c["safety_planning"], "--account", c["her_account"], "--wishes", c["wishes"])
+    assert r.exit_code == 0, r.output
+    contact_id = r.output.split()[1].rstrip(":")
+    r = invoke("--user", "pat", "partner", "concern", partner_id, "--category", "weapons", "--contact", contact_id)
+    assert r.exit_code == 0, r.output
+    # The partner side itself shows them (so the canaries are really in the store).
+    shown = invoke("--user", "pat", "partner", "show", partner_id).output
+    assert all(value in shown for value in CANARIES.values())
+    return ws
+
+
+def _texts(path: Path) -> list[bytes]:
+    """The bytes of a file, and of every member when it is a zip (xlsx)."""
+    data = path.read_bytes()
+    out = [data]
+    if zipfile.is_zipfile(io.BytesIO(data)):
+        with zipfile.ZipFile(io.BytesIO(data)) as z:
+            out += [z.read(n) for n in z.namelist()]
+    return out
+
+
+def _holding(root: Path, skip: Path | None = None) -> list[str]:
+    found = []
+    for path in sorted(root.rglob("*")):
+        if not path.is_file() or (skip and path.is_relative_to(skip)):
+            continue
+        for blob in _texts(path):
+            found += [f"{path.relative_to(root)}: {name}" for name, value in CANARIES.items()
+                      if value.encode("utf-8") in blob]
+    return found
+
+
+def test_no_canary_outside_the_partner_store(planted, invoke):
+    ws = planted
+    printed = []
+    ran = []
+    for args in [[a.format(ws=ws) for a in cmd] for cmd in EXPLICIT] + _family_commands():
+        for folder in ("exports", "reports", "backups"):
+            (ws / folder).mkdir(exist_ok=True)
+        result = invoke("--user", "admin", *args)
+        printed.append(result.output)
+        if result.exit_code == 0:
+            ran.append(" ".join(args[:2]))
+    # The commands that make files did make them (this test must not pass by running nothing).
+    assert (ws / "exports" / "attendance.xlsx").is_file() and (ws / "reports" / "P0001.html").is_file()
+    assert len(ran) >= 15, ran
+    leaks = _holding(ws, skip=ws / "partner")
+    assert leaks == []
+    for output in printed:
+        assert not any(value in output for value in CANARIES.values())
+    # The store's files on disk: none of them in clear text either.
+    store_files = [p for p in (ws / "partner").rglob("*") if p.is_file()]
+    assert len(store_files) >= 2
+    assert _holding(ws / "partner") == []
+    # The audit log names the records, never their content.
+    audit = (ws / "data" / "audit.jsonl").read_text()
+    assert "partner_contact" in audit and all(v not in audit for v in CANARIES.values())
+
+
+async def test_no_canary_on_a_group_screen(planted):
+    from facilitator.services.office import Office
+    from facilitator.tui.app import FacilitatorApp
+    from facilitator.tui.intake_checklist import IntakeChecklistScreen
+
+    # Even partner support staff opening the group side see nothing of the partner side there.
+    for user in ("pat", "admin", "alex"):
+        office = Office.open(planted, user)
+        app = FacilitatorApp(office)
+        async with app.run_test(size=(120, 40)) as pilot:
+            await wait_for(pilot, lambda: app.home_ready, what="the home screen", timeout=10)
+            seen = [screen_text(app)]
+            app.push_screen(IntakeChecklistScreen("P0001", office))
+            await pilot.pause()
+            seen.append(screen_text(app))
+            app.pop_screen()
+            await pilot.pause()
+            app.action_risk_queue()
+            await pilot.pause(0.3)
+            seen.append(screen_text(app))
+            app.pop_screen()
+            await pilot.pause()
+            app.open_session("G1")
+            await pilot.pause(0.5)
+            seen.append(screen_text(app))
+            for text in seen:
+                assert not any(value in text for value in CANARIES.values()), user
+        assert json.dumps(seen)  # screens were read
