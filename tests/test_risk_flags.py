@@ -100,10 +100,36 @@ def test_flags_are_kept_in_small_files(office):
     risk.review_flag(office, f.id, ["police_informed"], "Told.")
     risk.close_flag(office, f.id, "Done.")
     risk.raise_flag(office, "P0002", ["stalking"], "Follows her.")
-    closed = json.loads((office.path / "data/risk/closed-2026.json").read_text())
+    closed = json.loads((office.path / "data/risk/closed/2026-11.json").read_text())
     live = json.loads((office.path / "data/risk/open.json").read_text())
-    assert list(closed["flags"].values())[0]["id"] == f.id
+    his = json.loads((office.path / "data/risk/men/P0001.json").read_text())
+    assert [d["id"] for d in closed["flags"].values()] == [f.id]
     assert [d["id"] for d in live["flags"].values()] == ["F0002"]
+    assert [(d["id"], d["categories"]) for d in his["flags"].values()] == [(f.id, ["stalking"])]
+
+
+def test_a_close_interrupted_after_its_first_write_reads_as_closed(office, monkeypatch):
+    from facilitator.storage import stores
+
+    f = risk.raise_flag(office, "P0001", ["stalking"], "Follows her.")
+    risk.review_flag(office, f.id, ["police_informed"], "Told.")
+    real = stores.Stores.store
+    calls = []
+
+    def failing(self, relative, kind, write=False):
+        if write and relative.startswith("risk/closed/"):
+            calls.append(relative)
+            raise OSError("disk full")
+        return real(self, relative, kind, write)
+
+    monkeypatch.setattr(stores.Stores, "store", failing)
+    with pytest.raises(OSError):
+        risk.close_flag(office, f.id, "Done.")
+    monkeypatch.setattr(stores.Stores, "store", real)
+    assert calls  # the crash came between writing open.json and the month's closed file
+    assert risk.get_flag(office, f.id).status == "closed"
+    assert [x.id for x in risk.list_flags(office, "closed")] == [f.id]
+    assert risk.list_flags(office, "open") == [] and risk.queue_counts(office)["open"] == 0
 
 
 def test_bad_input_changes_nothing(office):

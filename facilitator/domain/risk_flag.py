@@ -7,6 +7,7 @@ Pure: no I/O and no clock. Callers pass the time, the settings and the man's ear
                   it and when, deadline, status open → in_review → closed, reviews, outcome,
                   escalation markers
     Review        one review step: the actions taken and a note
+    FlagHistory   the part of a flag the escalation rules read (kept per man)
     Suggestion    what the scanner found in a check-in, waiting to be confirmed or dismissed
     Assessment    a risk assessment of a man on a date, with its level
 
@@ -144,6 +145,27 @@ class RiskFlag(Record):
 
 
 @dataclass
+class FlagHistory(Record):
+    """What the escalation rules need to know of one of a man's flags (kept per man, so raising
+    a flag reads one small file whatever the length of the programme's history)."""
+
+    id: str
+    raised_at: str
+    categories: list[str] = field(default_factory=list)
+    marac_referrals: list[str] = field(default_factory=list)  # dates of MARAC referrals on it
+
+    @classmethod
+    def of(cls, flag: "RiskFlag") -> "FlagHistory":
+        return cls(flag.id, flag.raised_at, list(flag.categories), flag.marac_referred_on())
+
+    def raised(self) -> datetime:
+        return datetime.fromisoformat(self.raised_at)
+
+    def marac_referred_on(self) -> list[str]:
+        return list(self.marac_referrals)
+
+
+@dataclass
 class Suggestion(Record):
     """The scanner's reading of one man's check-in: confirmed into a flag, or dismissed with a reason."""
 
@@ -244,7 +266,7 @@ def escalate(
     categories: Iterable[str],
     severity: str,
     raised_at: datetime,
-    earlier: Iterable[RiskFlag],
+    earlier: Iterable[RiskFlag | FlagHistory],
     cluster_window_days: int,
 ) -> tuple[str, list[str]]:
     """The severity and markers a new flag gets from the man's earlier flags.

@@ -39,7 +39,8 @@ Demo
 
 Stores (small writes; none grows with the whole history):
     data/risk/open.json                    flags not yet closed (the live queue)
-    data/risk/closed-<year>.json           closed flags, by the year they were closed
+    data/risk/closed/<yyyy-mm>.json        closed flags, by the month they were closed
+    data/risk/men/<participant>.json       each man's flags as the escalation rules need them
     data/risk/suggestions/<group>/<year>/<date>.json   one session's suggestions
     data/risk/suggestions/index-<year>.json            suggestion id → session
     data/risk/assessments.json             each man's risk assessments
@@ -61,6 +62,7 @@ from facilitator.domain.risk_flag import (
     SOURCE_LABELS,
     Assessment,
     Review,
+    FlagHistory,
     RiskFlag,
     Suggestion,
     check_categories,
@@ -70,9 +72,7 @@ from facilitator.domain.risk_flag import (
     escalate,
     highest,
     is_overdue,
-    months_before,
     open_rank,
-    MARAC_MONTHS,
 )
 from facilitator.domain.session import split_session_id
 from facilitator.domain.values import check_choice, parse_date, require_text
@@ -155,20 +155,22 @@ def _now() -> datetime:
 
 
 # -- flag stores -------------------------------------------------------------------------------
-def _closed_store(year: int | str) -> str:
-    return f"risk/closed-{year}.json"
+# Closing takes three small writes, in an order that a crash at any point leaves readable:
+# (1) the closed flag replaces the live one in open.json, (2) it is added to its month's closed
+# file, (3) it leaves open.json. A flag found in both places is the same closed flag.
+def _closed_store(month: str) -> str:
+    return f"risk/closed/{month}.json"
 
 
-def _closed_years(office: Office) -> list[int]:
-    folder = office.stores.path("risk")
+def _closed_months(office: Office) -> list[str]:
+    folder = office.stores.path("risk", "closed")
     if not folder.is_dir():
         return []
-    years = []
-    for p in folder.glob("closed-*.json"):
-        stem = p.stem.removeprefix("closed-")
-        if stem.isdigit():
-            years.append(int(stem))
-    return sorted(years, reverse=True)
+    return sorted((p.stem for p in folder.glob("[0-9][0-9][0-9][0-9]-[0-9][0-9].json")), reverse=True)
+
+
+def _man_store(participant_id: str) -> str:
+    return f"risk/men/{safe_name(participant_id, 'participant id')}.json"
 
 
 def _open_flags(office: Office) -> list[RiskFlag]:
@@ -176,21 +178,23 @@ def _open_flags(office: Office) -> list[RiskFlag]:
         return [RiskFlag.from_dict(d) for d in all_docs(db, "flags")]
 
 
-def _closed_flags(office: Office, since_year: int | None = None) -> list[RiskFlag]:
-    out: list[RiskFlag] = []
-    for year in _closed_years(office):
-        if since_year is not None and year < since_year:
-            continue
-        with office.stores.store(_closed_store(year), "risk_closed") as db:
-            out.extend(RiskFlag.from_dict(d) for d in all_docs(db, "flags"))
-    return out
+def _closed_flags(office: Office) -> list[RiskFlag]:
+    seen: dict[str, RiskFlag] = {}
+    for month in _closed_months(office):
+        with office.stores.store(_closed_store(month), "risk_closed") as db:
+            for d in all_docs(db, "flags"):
+                seen.setdefault(d["id"], RiskFlag.from_dict(d))
+    # A close interrupted after step (1) has its closed copy only in open.json.
+    for f in _open_flags(office):
+        if f.is_closed:
+            seen.setdefault(f.id, f)
+    return list(seen.values())
 
 
-def _all_flags(office: Office, since_year: int | None = None) -> list[RiskFlag]:
-    closed = _closed_flags(office, since_year)
-    # A close writes the closed file first: if the open copy outlived a crash, closed wins.
-    closed_ids = {f.id for f in closed}
-    return closed + [f for f in _open_flags(office) if f.id not in closed_ids]
+def _all_flags(office: Office) -> list[RiskFlag]:
+    closed = _closed_flags(office)
+    ids = {f.id for f in closed}
+    return closed + [f for f in _open_flags(office) if f.id not in ids]
 
 
 def _flag_key(flag_id: str) -> str:
@@ -199,15 +203,19 @@ def _flag_key(flag_id: str) -> str:
 
 def get_flag(office: Office, flag_id: str) -> RiskFlag:
     key = _flag_key(flag_id)
-    for year in _closed_years(office):
-        with office.stores.store(_closed_store(year), "risk_closed") as db:
-            doc = get_doc(db, "flags", key)
-        if doc:
-            return RiskFlag.from_dict(doc)
     with office.stores.store(OPEN_STORE, "risk_open") as db:
         doc = get_doc(db, "flags", key)
     if doc:
         return RiskFlag.from_dict(doc)
+    # Closed flags: look for the id in the raw files first, and parse only the one that has it.
+    needle = f'"id":"{key}"'.encode()
+    for month in _closed_months(office):
+        path = office.stores.path("risk", "closed", f"{month}.json")
+        if needle in path.read_bytes():
+            with office.stores.store(_closed_store(month), "risk_closed") as db:
+                doc = get_doc(db, "flags", key)
+            if doc:
+                return RiskFlag.from_dict(doc)
     raise NotFound(f"no risk flag with id '{flag_id}' (see `facilitator risk list --status all`)")
 
 
@@ -216,12 +224,23 @@ def _save_open(office: Office, flag: RiskFlag) -> None:
         put_doc(db, "flags", flag.to_dict())
 
 
+def _save_history(office: Office, flag: RiskFlag) -> None:
+    """Keep the man's own record of his flags up to date (what escalation reads)."""
+    with office.stores.store(_man_store(flag.participant_id), "risk_man", write=True) as db:
+        put_doc(db, "flags", FlagHistory.of(flag).to_dict())
+
+
+def _history(office: Office, participant_id: str) -> list[FlagHistory]:
+    with office.stores.store(_man_store(participant_id), "risk_man") as db:
+        return [FlagHistory.from_dict(d) for d in all_docs(db, "flags")]
+
+
 def list_flags(office: Office, status: str = "open", now: datetime | None = None) -> list[RiskFlag]:
     """Flags in queue order (deadline first). open = not yet closed, in review included."""
     status = check_choice(status or "open", LIST_FILTERS, "flag list status")
     now = now or _now()
     if status in ("open", "overdue"):
-        flags = [f for f in _all_flags(office) if not f.is_closed]
+        flags = [f for f in _open_flags(office) if not f.is_closed]
         if status == "overdue":
             flags = [f for f in flags if is_overdue(f, now)]
     elif status == "closed":
@@ -258,12 +277,6 @@ def flag_view(office: Office, flag: RiskFlag, now: datetime | None = None) -> di
 
 
 # -- raising -----------------------------------------------------------------------------------
-def _participant_history(office: Office, participant_id: str, at: datetime) -> list[RiskFlag]:
-    earliest = min(at - timedelta(days=_cluster_window_days(office)), datetime.combine(
-        months_before(at.date(), MARAC_MONTHS), datetime.min.time()))
-    return [f for f in _all_flags(office, since_year=earliest.year) if f.participant_id == participant_id]
-
-
 def _default_severity(office: Office, categories: list[str]) -> str:
     table = category_severities(office)
     return highest(table[c] for c in categories) or "medium"
@@ -285,8 +298,7 @@ def _create_flag(
     """Caller holds the lock and has checked the participant, categories and session."""
     at = at or _now()
     given = check_choice(severity, SEVERITIES, "severity") if severity else _default_severity(office, categories)
-    history = _participant_history(office, participant_id, at)
-    final, markers = escalate(categories, given, at, history, _cluster_window_days(office))
+    final, markers = escalate(categories, given, at, _history(office, participant_id), _cluster_window_days(office))
     deadline = deadline_for(final, at, _deadline_hours(office), _working_day_severities(office))
     flag = RiskFlag(
         id=office.stores.next_id("F"),
@@ -304,6 +316,7 @@ def _create_flag(
         suggestion_id=suggestion_id,
     )
     _save_open(office, flag)
+    _save_history(office, flag)
     office.audit("raise", "risk_flag", flag.id, participant=participant_id, source=source,
                  severity=flag.severity, categories=",".join(categories))
     return flag
@@ -372,6 +385,8 @@ def review_flag(office: Office, flag_id: str, actions: list[str], note: str = ""
         flag.reviews.append(Review(at=at.isoformat(), by=office.user, actions=chosen, note=(note or "").strip()).to_dict())
         flag.status = "in_review"
         _save_open(office, flag)
+        if "marac_referral" in chosen:
+            _save_history(office, flag)
         office.audit("review", "risk_flag", flag.id, actions=",".join(chosen), status=flag.status)
     return flag
 
@@ -385,8 +400,8 @@ def close_flag(office: Office, flag_id: str, outcome: str, at: datetime | None =
         flag.status = "closed"
         flag.closed_by = office.user
         flag.closed_at = at.isoformat()
-        # Closed store first: a crash in between leaves a copy in open.json that closed overrides.
-        with office.stores.store(_closed_store(at.year), "risk_closed", write=True) as db:
+        _save_open(office, flag)  # (1): see "flag stores" above
+        with office.stores.store(_closed_store(at.strftime("%Y-%m")), "risk_closed", write=True) as db:
             put_doc(db, "flags", flag.to_dict())
         with office.stores.store(OPEN_STORE, "risk_open", write=True) as db:
             remove_doc(db, "flags", flag.id)
@@ -633,7 +648,6 @@ def reassessment_due(office: Office, today: date | None = None) -> list[DueAsses
     today = today or clock.today()
     weeks = int(office.setting("risk.reassessment_weeks", 8))
     history = _assessments(office)
-    flags = _all_flags(office)
     out: list[DueAssessment] = []
     for person in list_participants(office):
         if person.status not in ("referred", "active"):
@@ -647,7 +661,7 @@ def reassessment_due(office: Office, today: date | None = None) -> list[DueAsses
         reasons = []
         if due_on <= today:
             reasons.append(f"interval of {weeks} weeks passed on {due_on.isoformat()}")
-        since = [f.id for f in flags if f.participant_id == person.id and f.raised_at[:10] > last.date]
+        since = [f.id for f in _history(office, person.id) if f.raised_at[:10] > last.date]
         if since:
             reasons.append(f"new flag since: {', '.join(sorted(since))}")
         if reasons:
