@@ -1,0 +1,204 @@
+"""The terminal UI: `run_app(office, group_id=None)` opens the home screen, or a group's
+session for today straight away.
+
+The app holds the open workspace (an Office) and the privacy switch; screens do the rest.
+Every service call that can be refused goes through `safely`, so a refusal is a one-line
+notification and never a traceback.
+"""
+
+from __future__ import annotations
+
+import importlib
+from pathlib import Path
+from typing import Any, Callable, Iterable
+
+from textual.app import App, SystemCommand
+from textual.message import Message
+from textual.reactive import reactive
+from textual.screen import Screen
+
+from facilitator import clock
+from facilitator.errors import FacilitatorError
+from facilitator.services import groups as group_service
+from facilitator.services import sessions as session_service
+from facilitator.services.office import Office
+from facilitator.tui import keys, views
+
+STYLES = Path(__file__).parent / "styles"
+DARK, LIGHT = "textual-dark", "textual-light"
+
+
+class FacilitatorApp(App):
+    CSS_PATH = [STYLES / name for name in ("app.tcss", "home.tcss", "session.tcss", "risk_queue.tcss", "dialogs.tcss")]
+    BINDINGS = keys.bindings(keys.APP)
+    TITLE = "facilitator"
+
+    privacy: reactive[bool] = reactive(False)
+
+    class HomeReady(Message):
+        """The home screen shows its data (benchmarks and tests wait for this)."""
+
+    def __init__(self, office: Office, group_id: str | None = None, *, privacy: bool | None = None,
+                 theme: str | None = None) -> None:
+        super().__init__()
+        self.office = office
+        self.group_id = group_id
+        self.set_reactive(FacilitatorApp.privacy,
+                          bool(office.setting("programme.privacy_mode_default", False)) if privacy is None else privacy)
+        self._wanted_theme = theme or DARK
+        self.home_ready = False
+
+    def on_mount(self) -> None:
+        self.theme = self._wanted_theme
+        self._set_title()
+        from facilitator.tui.screens.home import HomeScreen
+
+        self.push_screen(HomeScreen())
+        if self.group_id:
+            self.open_session(self.group_id)
+
+    def on_facilitator_app_home_ready(self, _msg: HomeReady) -> None:
+        self.home_ready = True
+
+    # -- privacy -------------------------------------------------------------------------
+    def _set_title(self) -> None:
+        name = self.office.setting("programme.name", "") or ""
+        who = self.office.user if self._user_known() else ""
+        privacy = "PRIVACY ON ^t" if self.privacy else "privacy off ^t"
+        self.title = f"facilitator · {privacy}"
+        self.sub_title = " · ".join(p for p in (name, who) if p)
+
+    def _user_known(self) -> bool:
+        try:
+            self.office.user
+            return True
+        except FacilitatorError:
+            return False
+
+    def watch_privacy(self, _privacy: bool) -> None:
+        self._set_title()
+
+    def action_toggle_privacy(self) -> None:
+        self.privacy = not self.privacy
+        self.notify("Privacy mode ON: names shortened, notes and flags hidden" if self.privacy
+                    else "Privacy mode off", timeout=3)
+
+    # -- navigation ----------------------------------------------------------------------
+    def open_session(self, group_id: str) -> None:
+        """Today's session of the group: asks first if the group does not meet today."""
+        group = self.safely(group_service.get_group, self.office, group_id)
+        if group is None:
+            return
+        existing = self.safely(session_service.find_session, self.office, group.id,
+                               clock.today().isoformat())
+        if existing is None and not views.meets_today(group):
+            from facilitator.tui.dialogs.confirm import ConfirmScreen
+
+            self.push_screen(
+                ConfirmScreen(f"{group.id} meets on {group.weekday.capitalize()}s. Start a session today anyway?",
+                              yes="y: start today's session", no="n / Esc: no"),
+                lambda yes: yes and self._push_session(group.id),
+            )
+            return
+        self._push_session(group.id)
+
+    def _push_session(self, group_id: str) -> None:
+        view = self.safely(views.load_session, self.office, group_id)
+        if view is None:
+            return
+        from facilitator.tui.screens.session import SessionScreen
+
+        self.push_screen(SessionScreen(view))
+
+    def action_risk_queue(self) -> None:
+        from facilitator.tui import risk_link
+
+        if not risk_link.available():
+            self.notify("The risk queue is not available in this version", severity="warning")
+            return
+        from facilitator.tui.screens.risk_queue import RiskQueueScreen
+
+        self.push_screen(RiskQueueScreen())
+
+    def action_debriefs(self) -> None:
+        screen = _optional("facilitator.tui.screens.debriefs", "DebriefListScreen")
+        if screen is None:
+            self.notify("Debriefs: use `facilitator notes list --due` (no debrief screen in this version)")
+            return
+        self.push_screen(screen())
+
+    def open_debrief(self, sid: str, after: Callable[[], Any] | None = None) -> None:
+        """After closing a session: the debrief editor when there is one, else the note is
+        created from its template and the facilitator told where it is."""
+        if after is not None:
+            after()
+        screen = _optional("facilitator.tui.screens.debrief", "DebriefScreen")
+        if screen is not None:
+            self.push_screen(screen(sid))
+            return
+        create = _optional("facilitator.services.debrief", "create_note")
+        if create is None:
+            self.notify(f"Write the debrief with: facilitator notes new {sid}", timeout=10)
+            return
+        note = self.safely(create, self.office, sid)
+        if note is not None:
+            where = _optional("facilitator.services.debrief", "note_path")
+            path = self.safely(where, self.office, note) if where else None
+            self.notify(f"Debrief note created{': ' + str(path) if path else ''}. "
+                        f"Sign it with: facilitator notes sign {sid}", title="Debrief", timeout=12)
+
+    def action_help(self) -> None:
+        from facilitator.tui.screens.help import HelpScreen
+
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen())
+
+    def action_theme_light(self) -> None:
+        self.theme = LIGHT
+
+    def action_theme_dark(self) -> None:
+        self.theme = DARK
+
+    # -- errors --------------------------------------------------------------------------
+    def safely(self, fn: Callable, *args, **kwargs) -> Any:
+        try:
+            return fn(*args, **kwargs)
+        except FacilitatorError as err:
+            self.notify(err.message, severity="error", timeout=8)
+        except Exception as err:  # noqa: BLE001 - a facilitator must be able to carry on
+            self.notify(f"unexpected failure: {err}", severity="error", timeout=10)
+        return None
+
+    def report_error(self, err: BaseException) -> None:
+        message = err.message if isinstance(err, FacilitatorError) else f"unexpected failure: {err}"
+        self.notify(message, severity="error", timeout=10)
+
+    # -- command palette -----------------------------------------------------------------
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        yield SystemCommand("Help: all keys", "Every key of every screen", self.action_help)
+        yield SystemCommand("Privacy mode on/off", "Hide notes, flags and surnames from the room (Ctrl+T)",
+                            self.action_toggle_privacy)
+        yield SystemCommand("Risk queue", "Open flags by deadline", self.action_risk_queue)
+        yield SystemCommand("Debriefs due", "Debrief notes waiting to be written or signed", self.action_debriefs)
+        yield SystemCommand("Light theme", "Dark text on a light background", self.action_theme_light)
+        yield SystemCommand("Dark theme", "Light text on a dark background", self.action_theme_dark)
+        commands = getattr(screen, "palette_commands", None)
+        if commands is not None:
+            for title, help_text, callback in commands():
+                yield SystemCommand(title, help_text, callback)
+        for command in super().get_system_commands(screen):
+            if command.title in ("Keys", "Quit", "Theme", "Screenshot"):
+                yield command
+
+
+def _optional(module: str, attr: str):
+    try:
+        return getattr(importlib.import_module(module), attr, None)
+    except ModuleNotFoundError as err:
+        if err.name and module.startswith(err.name):
+            return None
+        raise
+
+
+def run_app(office: Office, group_id: str | None = None) -> None:
+    FacilitatorApp(office, group_id).run()

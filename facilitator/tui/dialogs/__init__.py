@@ -1,0 +1,1 @@
+"""Dialogs of the terminal UI, one per module."""

@@ -1,0 +1,39 @@
+"""A yes/no question with the reasons to hesitate listed: y or Enter goes ahead, n or Esc does not."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical, VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Label, Static
+
+
+class ConfirmScreen(ModalScreen[bool]):
+    BINDINGS = [
+        Binding("y,enter", "answer(True)", "Yes"),
+        Binding("n,escape", "answer(False)", "No"),
+    ]
+
+    def __init__(self, title: str, lines: list[str] | None = None, *, yes: str = "y / Enter: yes",
+                 no: str = "n / Esc: no", lines_title: str = "") -> None:
+        super().__init__()
+        self.title_text = title
+        self.lines = lines or []
+        self.yes = yes
+        self.no = no
+        self.lines_title = lines_title
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Label(self.title_text, classes="dialog-title")
+            if self.lines:
+                if self.lines_title:
+                    yield Label(self.lines_title)
+                with VerticalScroll(classes="dialog-list"):
+                    yield Static(Text("\n".join(f"• {line}" for line in self.lines)))
+            yield Static(f"{self.yes}   ·   {self.no}", classes="dialog-keys")
+
+    def action_answer(self, yes: bool) -> None:
+        self.dismiss(yes)

@@ -1,0 +1,125 @@
+"""Every key the UI answers to, in one table: the bindings, the footer, the help screen and
+the command palette are all made from it, so they cannot disagree.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from textual.binding import Binding
+
+
+@dataclass(frozen=True)
+class Key:
+    keys: str  # Textual key names, comma-separated for alternatives
+    action: str
+    description: str
+    show: bool = True  # in the footer
+    priority: bool = False  # works even while typing in a text field
+    display: str | None = None  # how the footer shows the key
+
+
+# Anywhere in the app.
+APP = [
+    Key("f1", "help", "Help", priority=True),
+    # Not in the footer (room at 80 columns): the header always says "privacy … ^t".
+    Key("ctrl+t", "toggle_privacy", "Privacy mode on/off", show=False, priority=True, display="^t"),
+    Key("ctrl+q", "quit", "Quit", show=False, priority=True),
+]
+
+# On the groups table (Enter there opens today's session).
+GROUPS = [
+    Key("enter", "select_cursor", "Open session", display="⏎"),
+]
+
+HOME = [
+    Key("r", "risk_queue", "Risk queue"),
+    Key("d", "debriefs", "Debriefs", show=False),
+    Key("f5", "refresh", "Refresh", show=False),
+    Key("question_mark", "help", "Help", show=False, display="?"),
+    Key("q", "quit", "Quit", show=False),
+]
+
+# On the roster, when it has the focus.
+ROSTER = [
+    Key("p", "mark('present')", "Present"),
+    Key("l", "mark('late')", "Late"),
+    Key("o", "mark('left_early')", "Left early", show=False),
+    Key("e", "mark('excused')", "Excused"),
+    Key("u", "mark('unexcused')", "Unexcused"),
+    Key("enter,c", "checkin", "Check-in", display="⏎"),
+    Key("home", "first", "First man", show=False),
+    Key("end", "last", "Last man", show=False),
+]
+
+# Anywhere on the session screen.
+SESSION = [
+    Key("ctrl+f", "flag", "Flag", priority=True, display="^f"),
+    Key("ctrl+s", "save_checkin", "Save", priority=True, display="^s", show=False),
+    Key("ctrl+e", "close_session", "End", priority=True, display="^e"),
+    Key("right_square_bracket", "next_segment", "Next segment", show=False, display="]"),
+    Key("left_square_bracket", "previous_segment", "Previous segment", show=False, display="["),
+    Key("space", "pause", "Pause / resume timers", show=False),
+    Key("m", "toggle_plan", "Plan full width / with roster", show=False),
+    Key("escape", "back", "Back", show=False, display="esc"),
+    Key("question_mark", "help", "Help", show=False, display="?"),
+]
+
+# In the check-in form.
+FORM = [
+    Key("ctrl+s", "screen.save_checkin", "Save check-in", display="^s"),
+    Key("escape", "screen.back", "Roster (draft kept)", display="esc"),
+]
+
+QUEUE_TABLE = [
+    Key("enter", "select_cursor", "Details", display="⏎"),
+]
+
+RISK_QUEUE = [
+    Key("v", "review_flag", "Review"),
+    Key("x", "close_flag", "Close flag"),
+    Key("a", "toggle_all", "Open / all"),
+    Key("escape", "back", "Back", display="esc"),
+]
+
+# Shown in help only: what Textual itself provides.
+BUILT_IN = [
+    Key("ctrl+p", "command_palette", "Command palette: every other action"),
+    Key("tab,shift+tab", "focus_next", "Move between panes and fields"),
+    Key("ctrl+q", "quit", "Quit (everything is already saved)"),
+]
+
+
+def bindings(table: list[Key]) -> list[Binding]:
+    return [
+        Binding(k.keys, k.action, k.description, show=k.show, priority=k.priority, key_display=k.display)
+        for k in table
+    ]
+
+
+def label(k: Key) -> str:
+    """The keys as a person would type them: 'ctrl+f' -> 'Ctrl+F', 'right_square_bracket' -> ']'."""
+    names = {"right_square_bracket": "]", "left_square_bracket": "[", "question_mark": "?",
+             "enter": "Enter", "escape": "Esc", "space": "Space", "tab": "Tab", "shift+tab": "Shift+Tab"}
+    out = []
+    for key in k.keys.split(","):
+        key = key.strip()
+        if key in names:
+            out.append(names[key])
+        elif key.startswith("ctrl+"):
+            out.append("Ctrl+" + key[5:].upper())
+        elif key.startswith("f") and key[1:].isdigit():
+            out.append(key.upper())
+        else:
+            out.append(key)
+    return " / ".join(out)
+
+
+HELP_SECTIONS: list[tuple[str, list[Key]]] = [
+    ("Anywhere", APP + BUILT_IN),
+    ("Home screen", GROUPS + HOME),
+    ("Session: roster (attendance round)", ROSTER),
+    ("Session: anywhere on the screen", SESSION),
+    ("Session: check-in form", FORM),
+    ("Risk queue", QUEUE_TABLE + RISK_QUEUE),
+]

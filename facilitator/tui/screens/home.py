@@ -1,0 +1,183 @@
+"""Home: the groups with their next session, the risk queue's state, and what is due.
+
+Enter on a group opens today's session (started if needed). Overdue and critical flags are
+said in capitals with a symbol and shown reversed: impossible to miss, never colour alone.
+"""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual import work
+from textual.app import ComposeResult
+from textual.containers import Horizontal, Vertical
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Header, Static
+
+from facilitator.tui import keys, views
+
+
+def risk_lines(counts: dict | None, privacy: bool) -> tuple[Text, bool]:
+    """The risk box's text, and whether it must shout."""
+    if counts is None:
+        return Text("Risk queue not available in this version.", style="italic"), False
+    open_ = int(counts.get("open", 0))
+    overdue = int(counts.get("overdue", 0))
+    critical = int(counts.get("critical", 0))
+    t = Text()
+    if overdue:
+        t.append(f"⚠ {overdue} OVERDUE", style="bold reverse")
+        t.append("\n")
+    if critical:
+        t.append(f"‼ {critical} CRITICAL open", style="bold reverse")
+        t.append("\n")
+    t.append(f"{open_} open flag{'s' if open_ != 1 else ''}")
+    if not (overdue or critical):
+        t.append(" · none overdue" if open_ else "")
+    t.append("\nr: open the risk queue", style="dim")
+    return t, bool(overdue or critical)
+
+
+class GroupTable(DataTable):
+    BINDINGS = keys.bindings(keys.GROUPS)
+
+
+def one_line(text: Text) -> Text:
+    text.no_wrap = True
+    text.overflow = "ellipsis"
+    return text
+
+
+class HomeScreen(Screen):
+    BINDINGS = keys.bindings(keys.HOME)
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.rows: list[views.GroupSummary] = []
+        self.due: views.DueItems | None = None
+        self.hidden = 0
+        self.loaded = False
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Vertical(id="home"):
+            yield Static("Groups", classes="pane-title")
+            yield GroupTable(id="groups", cursor_type="row", zebra_stripes=False)
+            with Horizontal(id="home-boxes"):
+                with Vertical(id="risk-box", classes="box"):
+                    yield Static("Risk flags", classes="pane-title")
+                    yield Static("…", id="risk")
+                with Vertical(id="due-box", classes="box"):
+                    yield Static("Due", classes="pane-title")
+                    yield Static("…", id="due")
+        yield Footer(compact=True, show_command_palette=False)
+
+    def on_mount(self) -> None:
+        table = self.query_one("#groups", DataTable)
+        # The title last: at 80 columns it is the one cut short.
+        table.add_column("Group", key="id")
+        table.add_column("Next session", key="when")
+        table.add_column("Men", key="men")
+        table.add_column("Today", key="state")
+        table.add_column("Session", key="title")
+        table.focus()
+        self.watch(self.app, "privacy", self._privacy_changed, init=False)
+        self.load()
+
+    def on_screen_resume(self) -> None:
+        if self.loaded:
+            self.load()
+
+    # -- data ----------------------------------------------------------------------------
+    @work(thread=True, exclusive=True, group="home-load")
+    def load(self) -> None:
+        office = self.app.office
+        try:
+            rows, hidden = views.home_groups(office)
+            due = views.due_items(office)
+        except Exception as err:  # one line, never a traceback
+            self.app.call_from_thread(self.app.report_error, err)
+            return
+        self.app.call_from_thread(self._show, rows, hidden, due)
+
+    def _show(self, rows: list[views.GroupSummary], hidden: int, due: views.DueItems) -> None:
+        self.rows, self.hidden, self.due = rows, hidden, due
+        table = self.query_one("#groups", DataTable)
+        keep = table.cursor_row
+        table.clear()
+        for r in rows:
+            state = {"open": "● open", "closed": "✓ closed"}.get(r.today_state, "")
+            table.add_row(f"{r.group.id} {r.group.name}", r.when, str(r.men), state,
+                          f"{r.number} {r.title}".strip(), key=r.group.id)
+        if rows:
+            table.move_cursor(row=min(keep, len(rows) - 1))
+        title = f"Groups ({len(rows)} running"
+        title += f"; {hidden} ended or empty not shown)" if hidden else ")"
+        self.query_one("#groups").border_title = None
+        self.query_one(".pane-title", Static).update(title)
+        self._show_boxes()
+        self.loaded = True
+        self.app.post_message(self.app.HomeReady())
+
+    def _show_boxes(self) -> None:
+        due = self.due
+        if due is None:
+            return
+        privacy = self.app.privacy
+        text, shout = risk_lines(due.risk, privacy)
+        risk = self.query_one("#risk", Static)
+        risk.update(text)
+        self.query_one("#risk-box").set_class(shout, "-alert")
+        t = Text()
+        if due.debriefs_available:
+            n = len(due.debriefs)
+            t.append(f"Debriefs due: {n}\n", style="bold" if n else "")
+            if not privacy:
+                for line in due.debriefs[:4]:
+                    t.append(f"  • {line}\n")
+        else:
+            t.append("Debriefs: not available in this version\n", style="dim")
+        if due.compliance_available:
+            n = len(due.compliance)
+            t.append(f"Compliance tasks due: {n}\n", style="bold" if n else "")
+            if not privacy:
+                for line in due.compliance[:3]:
+                    t.append(f"  • {line}\n")
+        if due.backup:
+            t.append(f"Backup: {due.backup}\n")
+        for p in due.problems:
+            t.append(f"⚠ {p}\n", style="bold")
+        self.query_one("#due", Static).update(one_line(t))
+
+    def _privacy_changed(self, _value: bool) -> None:
+        self._show_boxes()
+
+    # -- actions -------------------------------------------------------------------------
+    def _selected_group(self) -> str | None:
+        table = self.query_one("#groups", DataTable)
+        if not table.row_count:
+            return None
+        return table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        event.stop()
+        self.action_open_group()
+
+    def action_open_group(self) -> None:
+        gid = self._selected_group()
+        if gid:
+            self.app.open_session(gid)
+
+    def action_risk_queue(self) -> None:
+        self.app.action_risk_queue()
+
+    def action_debriefs(self) -> None:
+        self.app.action_debriefs()
+
+    def action_refresh(self) -> None:
+        self.load()
+
+    def action_help(self) -> None:
+        self.app.action_help()
+
+    def action_quit(self) -> None:
+        self.app.exit()

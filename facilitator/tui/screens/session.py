@@ -1,0 +1,575 @@
+"""The session screen: roster, curriculum pane with timers, check-in form, flags, close.
+
+Every mark and check-in is saved through the services the moment it is made (a few
+milliseconds); a half-written check-in is saved as a draft shortly after each change; where
+the runner is (segment, timers, the form that was open) is saved on every change, so closing
+the laptop or a crash loses nothing and reopening resumes.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from textual.app import ComposeResult
+from textual.containers import Horizontal, Vertical
+from textual.screen import Screen
+from textual.timer import Timer
+from textual.widgets import ContentSwitcher, Footer, Header, Static
+
+from facilitator import clock
+from facilitator.domain.checkin import CheckIn
+from facilitator.errors import FacilitatorError, InvalidInput
+from facilitator.services import drafts
+from facilitator.services import sessions as session_service
+from facilitator.tui import keys, risk_link
+from facilitator.tui.dialogs.ask import AskScreen, minutes_check, optional_minutes_check
+from facilitator.tui.dialogs.confirm import ConfirmScreen
+from facilitator.tui.dialogs.flag import FlagDialog, FlagRequest
+from facilitator.tui.timers import RunnerClock
+from facilitator.tui.views import SessionView
+from facilitator.tui.widgets.checkin_form import CheckInForm
+from facilitator.tui.widgets.plan import PlanPane, SegmentList, TimerBar
+from facilitator.tui.widgets.roster import Roster, RosterRow
+from facilitator.tui.widgets.suggestions import SuggestionItem, SuggestionList
+
+DEBOUNCE_SECONDS = 0.4
+
+
+class SessionScreen(Screen):
+    BINDINGS = keys.bindings(keys.SESSION)
+
+    def __init__(self, view: SessionView) -> None:
+        super().__init__()
+        self.view = view
+        self.clock = RunnerClock.start(0)
+        self.form_pid: str | None = None
+        self._debounce: Timer | None = None
+        self._flag_counts: dict[str, int] = {}
+
+    # -- layout --------------------------------------------------------------------------
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Horizontal(id="session-body"):
+            with Vertical(id="roster-pane"):
+                yield Static("", id="roster-title", classes="pane-title")
+                yield Roster(id="roster")
+            with Vertical(id="right-pane"):
+                yield TimerBar(id="timers")
+                with ContentSwitcher(initial="plan", id="right"):
+                    yield PlanPane(id="plan")
+                    yield CheckInForm(id="checkin")
+                    yield Static("Check-in hidden: privacy mode is on.\nCtrl+T shows it again; the draft is kept.",
+                                 id="privacy-cover")
+        yield Footer(compact=True, show_command_palette=False)
+
+    @property
+    def office(self):
+        return self.app.office
+
+    @property
+    def sid(self) -> str:
+        return self.view.sid
+
+    @property
+    def session(self):
+        return self.view.record.session
+
+    @property
+    def roster(self) -> Roster:
+        return self.query_one(Roster)
+
+    @property
+    def form(self) -> CheckInForm:
+        return self.query_one(CheckInForm)
+
+    @property
+    def plan(self):
+        return self.view.plan
+
+    @property
+    def segments(self) -> int:
+        return len(self.plan.segments) if self.plan is not None else 0
+
+    async def on_mount(self) -> None:
+        state = self.view.runner
+        if state.get("segment_seconds") is not None and "segment" in state:
+            self.clock = RunnerClock.from_dict(state, self.segments)
+        else:
+            self.clock = RunnerClock.start(self.segments)
+            self._save_runner()
+        self._set_titles()
+        self._flag_counts = self._safe(risk_link.flag_counts, self.office, [e.participant.id for e in self.view.roster]) or {}
+        self.roster.privacy = self.app.privacy
+        self.roster.set_rows([self._row(e.participant.id) for e in self.view.roster])
+        self._update_roster_title()
+        await self.query_one(PlanPane).show_segment(self.plan, self.clock.segment)
+        self._tick()
+        self.set_interval(1.0, self._tick)
+        self.watch(self.app, "privacy", self._privacy_changed, init=False)
+        self.roster.focus()
+        self._restore()
+
+    def _restore(self) -> None:
+        """Reopened after a close or a crash: say what was kept and reopen the form that was open."""
+        if self.view.drafts:
+            names = [self._who(pid) for pid in self.view.drafts]
+            self.notify(f"Unsaved check-in draft kept for {', '.join(names)}", title="Restored")
+        pid = self.view.runner.get("open_form")
+        if pid and (pid in self.view.drafts) and not self.session.is_closed:
+            self.roster.select_pid(pid)
+            self.open_checkin(pid)
+
+    def _set_titles(self) -> None:
+        s = self.session
+        plan = f" {self.plan.title}" if self.plan is not None else ""
+        state = " · CLOSED" if s.is_closed else ""
+        self.sub_title = f"{self.view.group.id} · {s.date} · session {s.curriculum_session}:{plan}{state}"
+
+    # -- helpers -------------------------------------------------------------------------
+    def _safe(self, fn, *args, **kwargs) -> Any:
+        """Call a service; a refusal or bad input becomes a notification, never a traceback."""
+        try:
+            return fn(*args, **kwargs)
+        except FacilitatorError as err:
+            self.notify(err.message, severity="error", timeout=8)
+        except Exception as err:  # noqa: BLE001 - the facilitator must be able to carry on
+            self.notify(f"unexpected failure: {err}", severity="error", timeout=10)
+        return None
+
+    def _entry(self, pid: str):
+        return next(e for e in self.view.roster if e.participant.id == pid)
+
+    def _who(self, pid: str) -> str:
+        p = self._entry(pid).participant
+        return p.first_name if self.app.privacy else p.name
+
+    def _row(self, pid: str) -> RosterRow:
+        p = self._entry(pid).participant
+        mark = self.view.record.attendance.get(pid)
+        if pid in self.view.drafts:
+            ci = "draft"
+        elif pid in self.view.record.checkins:
+            ci = "done"
+        else:
+            ci = ""
+        return RosterRow(
+            pid=pid, name=p.name, first_name=p.first_name,
+            status=mark.status if mark else None, minutes_late=mark.minutes_late if mark else 0,
+            checkin=ci, flags=self._flag_counts.get(pid, 0), in_room=bool(mark and mark.in_room),
+        )
+
+    def _refresh_row(self, pid: str) -> None:
+        self.roster.update_row(self._row(pid))
+        self._update_roster_title()
+
+    def _update_roster_title(self) -> None:
+        men = [e.participant.id for e in self.view.roster]
+        marked = sum(1 for p in men if p in self.view.record.attendance)
+        in_room = [p for p in men if (m := self.view.record.attendance.get(p)) and m.in_room]
+        done = sum(1 for p in in_room if p in self.view.record.checkins)
+        self.query_one("#roster-title", Static).update(
+            f"Roster · {marked}/{len(men)} marked · {done}/{len(in_room)} check-ins"
+        )
+
+    def _save_runner(self) -> None:
+        state = self.clock.to_dict() | {"open_form": self.form_pid or ""}
+        self._safe(drafts.save_runner_state, self.office, self.sid, state)
+
+    def _tick(self) -> None:
+        self.query_one(TimerBar).show(self.clock, self.plan, int(self.office.setting("programme.session_minutes", 150)))
+        self.query_one(SegmentList).show(self.clock, self.plan)
+
+    def _correction(self, then) -> None:
+        """A closed session changes only with a reason, which is kept with the change."""
+        if not self.session.is_closed:
+            then(None)
+            return
+        self.app.push_screen(
+            AskScreen(f"Session {self.sid} is closed: this change is a correction. Why?"),
+            lambda reason: reason and then(reason),
+        )
+
+    # -- attendance ----------------------------------------------------------------------
+    def on_roster_mark(self, event: Roster.Mark) -> None:
+        event.stop()
+        pid, status = event.pid, event.status
+        name = self._who(pid)
+        if status == "late":
+            current = self.view.record.attendance.get(pid)
+            default = str(current.minutes_late) if current and current.minutes_late else "10"
+            self.app.push_screen(AskScreen(f"How many minutes late was {name}?", default, check=minutes_check, numbers=True),
+                                 lambda m: m and self.mark(pid, "late", minutes_late=int(m)))
+        elif status == "excused":
+            self.app.push_screen(AskScreen(f"Reason for {name}'s excused absence?"),
+                                 lambda r: r and self.mark(pid, "excused", reason=r))
+        elif status == "left_early":
+            self.app.push_screen(AskScreen(f"{name} left early: minutes of the session he missed? (optional)",
+                                           check=optional_minutes_check, numbers=True),
+                                 lambda m: m is not None and self.mark(pid, "left_early", minutes_missed=int(m or 0)))
+        else:
+            self.mark(pid, status)
+
+    def mark(self, pid: str, status: str, minutes_late: int = 0, minutes_missed: int = 0, reason: str = "") -> None:
+        def save(correction: str | None) -> None:
+            saved = self._safe(session_service.mark_attendance, self.office, self.sid, pid, status,
+                               minutes_late, minutes_missed, reason, correction)
+            if saved is None:
+                return
+            self.view.record.attendance[pid] = saved
+            self._refresh_row(pid)
+            if self.roster.selected_pid == pid:
+                nxt = self.roster.next_pid(pid)
+                # Move on down the list, but not round to the top: the round ends at the last man.
+                order = list(self.roster.rows_by_pid)
+                if nxt and order.index(nxt) > order.index(pid):
+                    self.roster.select_pid(nxt)
+
+        self._correction(save)
+
+    # -- check-in ------------------------------------------------------------------------
+    def on_roster_open_check_in(self, event: Roster.OpenCheckIn) -> None:
+        event.stop()
+        self.open_checkin(event.pid)
+
+    def open_checkin(self, pid: str) -> None:
+        mark = self.view.record.attendance.get(pid)
+        if mark is None or not mark.in_room:
+            state = mark.status if mark else "not marked yet"
+            self.notify(f"{self._who(pid)} is {state}: mark him present (p) or late (l) before his check-in",
+                        severity="warning")
+            return
+        if self.form_pid and self.form_pid != pid:
+            self._flush_draft()
+        fields = None
+        if pid in self.view.drafts:
+            fields = self.view.drafts[pid]
+        elif pid in self.view.record.checkins:
+            fields = self.view.record.checkins[pid].to_dict()
+        self.form_pid = pid
+        self.form.load(pid, self._form_title(pid), fields)
+        self._save_runner()
+        if self.app.privacy:
+            self.query_one(ContentSwitcher).current = "privacy-cover"
+            return
+        self.query_one(ContentSwitcher).current = "checkin"
+        self.form.focus_first()
+        self._refresh_suggestions()
+
+    def _form_title(self, pid: str) -> str:
+        p = self._entry(pid).participant
+        title = f"Check-in: {self._who(pid)} ({p.id})"
+        if pid in self.view.drafts:
+            title += "\n✎ draft restored: Ctrl+S saves it"
+        elif pid in self.view.record.checkins:
+            title += "\n✔ saved; a change needs Ctrl+S again"
+        return title
+
+    def on_check_in_form_changed(self, event: CheckInForm.Changed) -> None:
+        event.stop()
+        if self._debounce is not None:
+            self._debounce.stop()
+        self._debounce = self.set_timer(DEBOUNCE_SECONDS, self._after_typing)
+
+    def _after_typing(self) -> None:
+        self._debounce = None
+        self._flush_draft()
+        self._refresh_suggestions()
+
+    def _flush_draft(self) -> None:
+        pid = self.form_pid
+        if not pid:
+            return
+        if self._debounce is not None:
+            self._debounce.stop()
+            self._debounce = None
+        fields = self.form.fields()
+        saved = self.view.record.checkins.get(pid)
+        if saved is not None and all(saved.to_dict().get(k) == v for k, v in fields.items()):
+            return  # nothing changed since it was saved
+        if self.view.drafts.get(pid) == fields:
+            return
+        try:
+            drafts.save_checkin_draft(self.office, self.sid, pid, fields)
+        except Exception as err:  # noqa: BLE001 - keep typing; say the draft is not safe yet
+            self.notify(f"draft not saved: {err}", severity="error")
+            return
+        self.view.drafts[pid] = fields
+        self._refresh_row(pid)
+
+    def action_save_checkin(self) -> None:
+        pid = self.form_pid
+        if not pid or self.query_one(ContentSwitcher).current != "checkin":
+            self.notify("Open a man's check-in first: Enter on his row in the roster", severity="warning")
+            return
+        self.save_checkin()
+
+    def save_checkin(self, then=None) -> None:
+        pid = self.form_pid
+        fields = self.form.fields()
+        try:
+            entry = CheckIn(participant_id=pid, **fields)
+        except InvalidInput as err:
+            self.notify(err.message, severity="error", timeout=8)
+            return
+
+        def save(correction: str | None) -> None:
+            saved = self._safe(session_service.record_checkin, self.office, self.sid, entry, correction)
+            if saved is None:
+                return
+            self.view.record.checkins[pid] = saved
+            self.view.drafts.pop(pid, None)
+            self._safe(drafts.discard_checkin_draft, self.office, self.sid, pid)
+            self._safe(risk_link.record_suggestions, self.office, self.sid, saved)
+            self._refresh_row(pid)
+            self.form.set_title(self._form_title(pid))
+            items = self._refresh_suggestions()
+            if then is not None:
+                then()
+                return
+            if any(i.open for i in items):
+                self.notify(f"Saved {self._who(pid)}'s check-in. Confirm or dismiss each risk suggestion.",
+                            severity="warning")
+                self.query_one(SuggestionList).focus()
+                return
+            self.notify(f"Saved {self._who(pid)}'s check-in")
+            self.leave_form()
+            nxt = self.roster.next_pid(pid, lambda r: r.in_room and r.checkin != "done")
+            if nxt:
+                self.roster.select_pid(nxt)
+
+        self._correction(save)
+
+    def leave_form(self) -> None:
+        self._flush_draft()
+        self.form_pid = None
+        self._save_runner()
+        self.query_one(ContentSwitcher).current = "plan"
+        self.roster.focus()
+
+    # -- risk suggestions ----------------------------------------------------------------
+    def _refresh_suggestions(self) -> list[SuggestionItem]:
+        pid = self.form_pid
+        if not pid:
+            return []
+        items: list[SuggestionItem] = []
+        covered: set[str] = set()
+        for s in self._safe(risk_link.suggestions, self.office, self.sid, pid) or []:
+            get = (lambda n, s=s: s.get(n) if isinstance(s, dict) else getattr(s, n, None))
+            cats = list(get("categories") or [])
+            covered.update(cats)
+            items.append(SuggestionItem(
+                key=str(get("id")), categories=cats, severity=str(get("severity")),
+                matches=[m.get("match", "") for m in (get("matches") or []) if isinstance(m, dict)],
+                status=str(get("status") or "pending"), suggestion_id=str(get("id")),
+                flag_id=str(get("flag_id") or ""), reason=str(get("reason") or ""),
+            ))
+        for ind in self._safe(risk_link.scan, self.form.text_for_scanning(), self.office, self.form.fields()) or []:
+            if ind.category not in covered:
+                items.append(SuggestionItem(key=f"live-{ind.category}", categories=[ind.category],
+                                            severity=ind.severity, matches=[ind.match]))
+        suggestions = self.query_one(SuggestionList)
+        suggestions.show_items(items)
+        if any(i.open for i in items):
+            # Keep them in sight while the summary is being typed just above them.
+            self.call_after_refresh(self.form.scroll_to_widget, suggestions, animate=False)
+        return items
+
+    def on_suggestion_list_decide(self, event: SuggestionList.Decide) -> None:
+        event.stop()
+        item = event.item
+        if item.status == "live":
+            # A suggestion is kept with the saved check-in: save it first, then decide.
+            self.save_checkin(then=lambda: self._decide_live(item, event.confirm))
+            return
+        self._decide(item, event.confirm)
+
+    def _decide_live(self, item: SuggestionItem, confirm: bool) -> None:
+        items = self._refresh_suggestions()
+        stored = next((i for i in items if i.suggestion_id and i.open and set(item.categories) & set(i.categories)), None)
+        if stored is not None:
+            self._decide(stored, confirm)
+        elif confirm:
+            self._raise(FlagRequest(self.form_pid, item.categories[0], item.severity, self._flag_summary()))
+        else:
+            self.notify("Nothing to dismiss: the saved check-in raised no suggestion for this", severity="warning")
+
+    def _decide(self, item: SuggestionItem, confirm: bool) -> None:
+        if confirm:
+            done = self._safe(risk_link.confirm, self.office, item.suggestion_id, self._flag_summary())
+            if done is not None:
+                self.notify("Flag raised from the suggestion; it is in the risk queue")
+                self._after_flag(self.form_pid)
+            return
+
+        def dismissed(reason: str | None) -> None:
+            if reason and self._safe(risk_link.dismiss, self.office, item.suggestion_id, reason) is not None:
+                self.notify("Suggestion dismissed; the reason is kept")
+                self._refresh_suggestions()
+
+        self.app.push_screen(AskScreen("Why is this not a risk? (kept with the dismissal)"), dismissed)
+
+    def _flag_summary(self) -> str:
+        summary = self.form.fields().get("summary", "").strip() if self.form_pid else ""
+        return summary or f"Disclosed in the group session of {self.session.date}; details at review"
+
+    def _after_flag(self, pid: str | None) -> None:
+        if pid:
+            self._flag_counts[pid] = self._flag_counts.get(pid, 0) + 1
+            self._refresh_row(pid)
+        if self.form_pid:
+            self._refresh_suggestions()
+
+    # -- flags by hand -------------------------------------------------------------------
+    def action_flag(self) -> None:
+        if not risk_link.available():
+            self.notify("The risk feature is not installed in this version: flags cannot be recorded here",
+                        severity="error")
+            return
+        if not self.view.roster:
+            self.notify("No men on this group's roster", severity="warning")
+            return
+        men = [(self._who(e.participant.id) + f" ({e.participant.id})", e.participant.id) for e in self.view.roster]
+        selected = self.form_pid or self.roster.selected_pid
+        # What the form already says about him is the best first summary; else a plain line.
+        summary = self._flag_summary()
+        categories = risk_link.categories(self.office)
+        self.app.push_screen(FlagDialog(men, selected, categories, summary), self._raise)
+
+    def _raise(self, request: FlagRequest | None) -> None:
+        if request is None:
+            return
+        flag = self._safe(risk_link.raise_flag, self.office, request.participant_id, request.category,
+                          request.severity, request.summary, self.sid)
+        if flag is None:
+            return
+        fid = getattr(flag, "id", "") or (flag.get("id") if isinstance(flag, dict) else "")
+        if self.app.privacy:
+            self.notify(f"Flag {fid} recorded")
+        else:
+            deadline = getattr(flag, "deadline", "") or ""
+            due = f", review by {deadline[:16].replace('T', ' ')}" if deadline else ""
+            self.notify(f"Flag {fid}: {risk_link.label(request.category)} ({request.severity}){due}",
+                        title="Flag raised")
+        self._after_flag(request.participant_id)
+
+    # -- curriculum ----------------------------------------------------------------------
+    async def _go(self, step: int) -> None:
+        if not self.segments:
+            return
+        if self.clock.go_to(self.clock.segment + step):
+            self._save_runner()
+            await self.query_one(PlanPane).show_segment(self.plan, self.clock.segment)
+            self._tick()
+
+    async def action_next_segment(self) -> None:
+        await self._go(1)
+
+    async def action_previous_segment(self) -> None:
+        await self._go(-1)
+
+    def action_pause(self) -> None:
+        running = self.clock.toggle_pause()
+        self._save_runner()
+        self._tick()
+        self.notify("Timers running" if running else "Timers paused (space resumes)")
+
+    def action_toggle_plan(self) -> None:
+        pane = self.query_one("#roster-pane")
+        pane.display = not pane.display
+        if not pane.display and self.query_one(ContentSwitcher).current == "plan":
+            self.query_one("#guidance-scroll").focus()
+        elif pane.display:
+            self.roster.focus()
+
+    # -- privacy -------------------------------------------------------------------------
+    def _privacy_changed(self, privacy: bool) -> None:
+        self.roster.set_privacy(privacy)
+        switcher = self.query_one(ContentSwitcher)
+        if self.form_pid:
+            if privacy:
+                self._flush_draft()
+                switcher.current = "privacy-cover"
+                self.roster.focus()
+            else:
+                self.form.set_title(self._form_title(self.form_pid))
+                switcher.current = "checkin"
+
+    # -- leaving and closing -------------------------------------------------------------
+    def action_back(self) -> None:
+        if self.form_pid and self.query_one(ContentSwitcher).current in ("checkin", "privacy-cover"):
+            self.leave_form()
+            return
+        self._flush_draft()
+        self._save_runner()
+        self.app.pop_screen()
+
+    def on_unmount(self) -> None:
+        # Leaving by quitting: what is on the form goes to the draft.
+        try:
+            self._flush_draft()
+        except Exception:
+            pass
+
+    def action_close_session(self) -> None:
+        if self.session.is_closed:
+            self.notify(f"Session {self.sid} is already closed", severity="warning")
+            return
+        self._flush_draft()
+        record = self._safe(session_service.get_session, self.office, self.sid)
+        if record is None:
+            return
+        self.view.record = record
+        missing = self._safe(session_service.missing_before_close, self.office, record) or []
+        if self.app.privacy:
+            for e in self.view.roster:
+                missing = [m.replace(e.participant.name, e.participant.first_name) for m in missing]
+        missing += [f"{self._who(pid)}: check-in draft not saved" for pid in self.view.drafts]
+        title = f"Close session {self.sid}?"
+        if missing:
+            title += f"  {len(missing)} thing(s) missing:"
+        self.app.push_screen(
+            ConfirmScreen(title, missing, yes="y: close anyway" if missing else "y / Enter: close",
+                          no="n / Esc: go back"),
+            self._close_confirmed,
+        )
+
+    def _close_confirmed(self, yes: bool) -> None:
+        if not yes:
+            return
+        result = self._safe(session_service.close_session, self.office, self.sid, True)
+        if result is None:
+            return
+        session, _missing = result
+        self.view.record.session = session
+        self.form_pid = None
+        self._safe(drafts.remove_drafts, self.office, self.sid)
+        self.view.drafts.clear()
+        self.query_one(ContentSwitcher).current = "plan"
+        self._set_titles()
+        for e in self.view.roster:
+            self._refresh_row(e.participant.id)
+        self.notify(f"Session {self.sid} closed and locked")
+        self.app.push_screen(
+            ConfirmScreen("Session closed. Write the debrief now?", [],
+                          yes="y / Enter: write it now", no="n / Esc: later (it shows as due at home)"),
+            self._debrief_answer,
+        )
+
+    def _debrief_answer(self, now: bool) -> None:
+        if now:
+            self.app.open_debrief(self.sid, after=self.app.pop_screen)
+        else:
+            self.app.pop_screen()
+
+    def action_help(self) -> None:
+        self.app.action_help()
+
+    # -- for the command palette ---------------------------------------------------------
+    def palette_commands(self):
+        yield ("Flag a disclosure", "Raise a risk flag for a man, now", self.action_flag)
+        yield ("Close the session", "Close and lock this session, then offer the debrief", self.action_close_session)
+        yield ("Next segment", "Move the plan to the next segment", self.action_next_segment)
+        yield ("Previous segment", "Move the plan back a segment", self.action_previous_segment)
+        yield ("Pause or resume the timers", "Segment and session timers", self.action_pause)
+        yield ("Plan full width", "Hide or show the roster", self.action_toggle_plan)
+        yield ("Back to home", "The session stays open; everything is saved", self.action_back)

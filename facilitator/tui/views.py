@@ -1,0 +1,234 @@
+"""What the screens show, gathered from the services (the UI never opens a store itself).
+
+Plain functions returning plain data, so they can run in a worker thread and be tested
+without a terminal.
+"""
+
+from __future__ import annotations
+
+import importlib
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any
+
+from facilitator import clock
+from facilitator.domain.group import Group
+from facilitator.domain.values import WEEKDAYS
+from facilitator.services import groups as group_service
+from facilitator.services import sessions as session_service
+from facilitator.services.groups import RosterEntry
+from facilitator.services.office import Office
+from facilitator.services.sessions import SessionRecord
+
+# -- curricula ---------------------------------------------------------------------------------
+_curricula: dict[tuple[str, float], Any] = {}
+
+
+def curriculum(office: Office, curriculum_id: str):
+    """The parsed curriculum (cached per folder and change time), or None when it cannot be read."""
+    try:
+        from facilitator.curriculum.locate import curricula_roots, find_curriculum_folder
+        from facilitator.curriculum.parser import parse_curriculum
+    except ImportError:
+        return None
+    try:
+        folder = find_curriculum_folder(curriculum_id, curricula_roots(office.ws.curricula_dir))
+        stamp = max((p.stat().st_mtime for p in Path(folder).iterdir()), default=0.0)
+    except Exception:
+        return None
+    key = (str(folder), stamp)
+    if key not in _curricula:
+        try:
+            _curricula[key] = parse_curriculum(folder).curriculum
+        except Exception:
+            return None
+    return _curricula[key]
+
+
+def plan_for(office: Office, group: Group, number: int):
+    """The curriculum session a group session follows (CurriculumSession), or None."""
+    c = curriculum(office, group.curriculum)
+    return c.session(number) if c is not None else None
+
+
+# -- home --------------------------------------------------------------------------------------
+@dataclass
+class GroupSummary:
+    group: Group
+    men: int
+    next_day: str
+    number: int
+    title: str = ""
+    today_state: str = ""  # "open", "closed" or "" when there is no session today
+
+    @property
+    def when(self) -> str:
+        today = clock.today().isoformat()
+        if self.next_day == today:
+            return f"today {self.group.time}"
+        d = date.fromisoformat(self.next_day)
+        return f"{d.strftime('%a %d %b')} {self.group.time}"
+
+
+def _next_meeting(group: Group, today: date) -> date:
+    target = WEEKDAYS.index(group.weekday)
+    return today + timedelta(days=(target - today.weekday()) % 7)
+
+
+def home_groups(office: Office, with_titles: bool = True) -> tuple[list[GroupSummary], int]:
+    """The groups running now with their next session, and how many ended or empty ones were left out."""
+    today = clock.today()
+    day = today.isoformat()
+    all_groups = group_service.list_groups(office)
+    active: dict[str, int] = {}
+    for e in group_service.enrolments(office):
+        if e.active_on(day):
+            active[e.group_id] = active.get(e.group_id, 0) + 1
+    recent = (today - timedelta(weeks=8)).isoformat()
+    rows: list[GroupSummary] = []
+    hidden = 0
+    for g in all_groups:
+        ended = bool(g.ended_on) and g.ended_on <= day
+        if ended or (not active.get(g.id) and (g.start_date or "") < recent):
+            hidden += 1
+            continue
+        todays = session_service.find_session(office, g.id, day)
+        if todays and todays.state != "closed":
+            next_day, number, state = day, todays.curriculum_session, "open"
+        else:
+            nxt = _next_meeting(g, today)
+            if todays:  # closed today: the next one is next week
+                nxt = nxt + timedelta(days=7) if nxt == today else nxt
+            next_day = nxt.isoformat()
+            number = session_service.next_curriculum_session(office, g, next_day)
+            state = "closed" if todays else ""
+        rows.append(GroupSummary(g, active.get(g.id, 0), next_day, number, today_state=state))
+    rows.sort(key=lambda r: (r.next_day, r.group.time, r.group.id))
+    if with_titles:
+        add_titles(office, rows)
+    return rows, hidden
+
+
+def add_titles(office: Office, rows: list[GroupSummary]) -> None:
+    for r in rows:
+        plan = plan_for(office, r.group, r.number)
+        r.title = plan.title if plan is not None else ""
+
+
+# -- things due --------------------------------------------------------------------------------
+@dataclass
+class DueItems:
+    risk: dict | None = None  # {"open", "overdue", "critical"} when the risk feature is present
+    debriefs: list[str] = field(default_factory=list)
+    debriefs_available: bool = False
+    compliance: list[str] = field(default_factory=list)
+    compliance_available: bool = False
+    backup: str | None = None
+    problems: list[str] = field(default_factory=list)  # a hook that failed, said in one line
+
+
+def _hook(module: str, attr: str):
+    try:
+        return getattr(importlib.import_module(module), attr)
+    except ModuleNotFoundError as err:
+        if err.name and module.startswith(err.name):
+            return None
+        raise
+    except AttributeError:
+        return None
+
+
+def describe(item: Any) -> str:
+    """One line for a due item whatever shape the feature returns it in."""
+    if isinstance(item, str):
+        return item
+    if hasattr(item, "note_status"):  # services.debrief.DueNote
+        awaiting = ", ".join(getattr(item, "awaiting", []) or [])
+        return f"{item.session_id} #{item.curriculum_session}: {item.note_status}" + (f", awaiting {awaiting}" if awaiting else "")
+    if hasattr(item, "what") and hasattr(item, "participant_id"):  # services.compliance tasks
+        due = getattr(item, "due_on", "")
+        return f"{item.participant_id}: {item.what}" + (f" (due {due})" if due else "")
+    for name in ("line", "describe", "label", "title", "summary"):
+        value = item.get(name) if isinstance(item, dict) else getattr(item, name, None)
+        if callable(value):
+            value = value()
+        if value:
+            return str(value)
+    if isinstance(item, dict):
+        return ", ".join(f"{k}: {v}" for k, v in item.items() if isinstance(v, (str, int)))[:120]
+    return str(item)
+
+
+def due_items(office: Office) -> DueItems:
+    out = DueItems()
+    for module, attr, target in (
+        ("facilitator.services.risk", "queue_counts", "risk"),
+        ("facilitator.services.debrief", "due_notes", "debriefs"),
+        ("facilitator.services.compliance", "due_tasks", "compliance"),
+        ("facilitator.services.backup", "last_backup_status", "backup"),
+    ):
+        try:
+            fn = _hook(module, attr)
+            if fn is None:
+                continue
+            value = fn(office)
+        except Exception as err:  # one broken feature must not take the home screen down
+            out.problems.append(f"{module.rsplit('.', 1)[-1]}: {err}")
+            continue
+        if target == "risk":
+            out.risk = dict(value or {})
+        elif target == "backup":
+            out.backup = value
+        else:
+            setattr(out, target, [describe(v) for v in value or []])
+            setattr(out, f"{target}_available", True)
+    return out
+
+
+# -- a session ---------------------------------------------------------------------------------
+@dataclass
+class SessionView:
+    record: SessionRecord
+    group: Group
+    roster: list[RosterEntry]
+    plan: Any = None  # CurriculumSession or None
+    drafts: dict[str, dict] = field(default_factory=dict)
+    runner: dict = field(default_factory=dict)
+
+    @property
+    def sid(self) -> str:
+        return self.record.session.id
+
+
+def load_session(office: Office, group_id: str, start: bool = True) -> SessionView:
+    """Today's session of the group, started if needed, with everything the screen shows."""
+    group = group_service.get_group(office, group_id)
+    if start:
+        session = session_service.open_or_start_session(office, group.id)
+    else:
+        session = session_service.find_session(office, group.id, clock.today().isoformat())
+        if session is None:
+            from facilitator.errors import NotFound
+
+            raise NotFound(f"group {group.id} has no session today")
+    return session_view(office, session.id, group)
+
+
+def session_view(office: Office, sid: str, group: Group | None = None) -> SessionView:
+    from facilitator.services import drafts
+
+    record = session_service.get_session(office, sid)
+    group = group or group_service.get_group(office, record.session.group_id)
+    return SessionView(
+        record=record,
+        group=group,
+        roster=group_service.roster(office, group.id, record.session.date),
+        plan=plan_for(office, group, record.session.curriculum_session),
+        drafts=drafts.checkin_drafts(office, sid),
+        runner=drafts.runner_state(office, sid),
+    )
+
+
+def meets_today(group: Group) -> bool:
+    return WEEKDAYS[clock.today().weekday()] == group.weekday

@@ -1,0 +1,97 @@
+"""The curriculum pane: timers, the list of segments with their minutes, the current segment's
+guidance rendered from Markdown.
+
+Timers read `RunnerClock`, which reads `facilitator.clock`; a pinned clock freezes them.
+"""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.containers import Vertical, VerticalScroll
+from textual.widgets import Markdown, Static
+
+from facilitator.tui.timers import RunnerClock, mmss
+
+
+class TimerBar(Static):
+    """Two lines: the segment and its timer, the session and its timer. Overrun is said in words."""
+
+    def show(self, clock: RunnerClock, plan, session_minutes: int) -> None:
+        segments = list(plan.segments) if plan is not None else []
+        seg_s = clock.segment_elapsed()
+        ses_s = clock.session_elapsed()
+        text = Text()
+        warnings = Text()
+        # Numbers first, title last: at 80 columns the title is what gets cut short.
+        if segments:
+            seg = segments[clock.segment]
+            planned = (seg.minutes or 0) * 60
+            text.append(f"{clock.segment + 1}/{len(segments)} {mmss(seg_s)}/{mmss(planned)} ", style="bold")
+            text.append(seg.title)
+            if planned and seg_s > planned:
+                warnings.append(f"⚠ OVERRUN +{mmss(seg_s - planned)}", style="bold reverse")
+                warnings.append(" ")
+        else:
+            text.append("No curriculum plan for this session", style="italic")
+        total = session_minutes * 60
+        line2 = Text()
+        line2.append_text(warnings)
+        line2.append(f"Session {mmss(ses_s)}/{mmss(total)} ")
+        if total and ses_s > total:
+            line2.append(f"⚠ +{mmss(ses_s - total)} ", style="bold reverse")
+        line2.append("▶ running" if clock.running else "⏸ PAUSED", style="" if clock.running else "bold reverse")
+        text.append("\n")
+        text.append_text(line2)
+        text.no_wrap = True
+        text.overflow = "ellipsis"
+        self.set_class(bool(warnings.plain) or (total and ses_s > total), "-overrun")
+        self.set_class(not clock.running, "-paused")
+        self.update(text)
+
+
+class SegmentList(Static):
+    def show(self, clock: RunnerClock, plan) -> None:
+        if plan is None:
+            self.update(Text("(the curriculum for this session could not be read)", style="italic"))
+            return
+        text = Text()
+        for i, seg in enumerate(plan.segments):
+            here = i == clock.segment
+            done = i < clock.segment
+            mark = "▶" if here else ("✓" if done else " ")
+            spent = clock.segment_elapsed(i)
+            planned = (seg.minutes or 0) * 60
+            over = planned and spent > planned
+            line = Text(f"{mark} {i + 1} ", style="bold" if here else "")
+            line.append(seg.title, style="bold" if here else ("dim" if done else ""))
+            line.append(f" · {seg.minutes or '?'} min")
+            if spent:
+                line.append(f" · {mmss(spent)}" + (" ⚠" if over else ""), style="bold" if over else "dim")
+            if i:
+                text.append("\n")
+            text.append_text(line)
+        text.append("\n] next · [ previous · space pause · m wide plan", style="dim")
+        text.no_wrap = True
+        text.overflow = "ellipsis"
+        self.update(text)
+
+
+class PlanPane(Vertical):
+    """Segment list above, the current segment's guidance below (scrolls; focus it to read)."""
+
+    def compose(self) -> ComposeResult:
+        yield SegmentList(id="segments")
+        with VerticalScroll(id="guidance-scroll"):
+            yield Markdown("", id="guidance")
+
+    async def show_segment(self, plan, index: int) -> None:
+        if plan is None or not plan.segments:
+            body = "_No curriculum guidance for this session._"
+        else:
+            seg = plan.segments[index]
+            head = f"## {seg.title} ({seg.minutes or '?'} min)\n\n"
+            intro = f"**{plan.title}** — {plan.theme}\n\n" if index == 0 and plan.theme else ""
+            body = intro + head + seg.markdown
+        await self.query_one("#guidance", Markdown).update(body)
+        self.query_one("#guidance-scroll", VerticalScroll).scroll_home(animate=False)

@@ -1,0 +1,47 @@
+"""Driving the terminal UI in tests: start it on a workspace, wait for a condition, read screens."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Callable
+
+
+async def wait_for(pilot, condition: Callable[[], bool], timeout: float = 5.0, what: str = "condition") -> None:
+    """Poll (never sleep blindly): the UI works in its own time, workers included."""
+    loop = asyncio.get_running_loop()
+    end = loop.time() + timeout
+    while not condition():
+        if loop.time() > end:
+            raise AssertionError(f"timed out waiting for {what}")
+        await pilot.pause(0.02)
+
+
+def make_app(office, group_id: str | None = None, privacy: bool | None = None, theme: str | None = None):
+    from facilitator.tui.app import FacilitatorApp
+
+    return FacilitatorApp(office, group_id, privacy=privacy, theme=theme)
+
+
+async def open_session(pilot, app) -> None:
+    from facilitator.tui.screens.session import SessionScreen
+
+    await wait_for(pilot, lambda: isinstance(app.screen, SessionScreen), what="the session screen")
+    await pilot.pause()
+
+
+def screen_text(app) -> str:
+    """What the terminal shows right now (the top screen, dialogs included), as plain text."""
+    strips = app.screen._compositor.render_strips()
+    return "\n".join("".join(seg.text for seg in strip) for strip in strips)
+
+
+def roster_lines(app) -> dict[str, str]:
+    """participant id -> the roster row as text."""
+    from facilitator.tui.widgets.roster import Roster
+
+    table = app.screen.query_one(Roster)
+    out = {}
+    for pid in table.rows_by_pid:
+        cells = table.get_row(pid)
+        out[pid] = " ".join(str(getattr(c, "plain", c)) for c in cells)
+    return out

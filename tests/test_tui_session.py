@@ -1,0 +1,302 @@
+"""Running a whole session from the keyboard, as a facilitator would, and what the stores hold after."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from conftest import enrol_all
+from helpers.tui import make_app, open_session, roster_lines, screen_text, wait_for
+
+from facilitator.services import drafts
+from facilitator.services import risk as risk_service
+from facilitator.services import sessions
+
+SID = "G1-2026-11-24"  # the conftest clock: Tuesday 24 November 2026, 18:00
+
+
+@pytest.fixture
+def group(office):
+    enrol_all(office)
+    return office
+
+
+async def type_text(pilot, text: str) -> None:
+    for ch in text:
+        await pilot.press("space" if ch == " " else ch)
+
+
+async def test_a_whole_session_from_the_keyboard(group):
+    office = group
+    app = make_app(office, "G1")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_session(pilot, app)
+        screen = app.screen
+
+        # Attendance round: one key per man; late asks for the minutes.
+        await pilot.press("p")  # Adam present, the cursor moves on to Ben
+        await pilot.press("l")
+        await wait_for(pilot, lambda: "minutes late" in screen_text(app), what="the minutes question")
+        await pilot.press("backspace", "backspace", "1", "5", "enter")
+        await pilot.press("p")  # Carl present
+        await wait_for(pilot, lambda: len(screen.view.record.attendance) == 3, what="three marks")
+        rows = roster_lines(app)
+        assert "✓ present" in rows["P0001"] and "◔ late 15m" in rows["P0002"]
+
+        # Check-in for Adam: he disclosed pushing her; the form's answer suggests a flag.
+        await pilot.press("home", "enter")
+        await wait_for(pilot, lambda: screen.form_pid == "P0001", what="Adam's form")
+        await pilot.press("2", "tab", "1", "tab", "1", "tab")  # yes · physical · partner
+        await type_text(pilot, "Pushed her against the wall on Saturday")
+        await pilot.press("tab", "tab", "tab", "tab", "tab", "tab", "tab", "2")  # stance: minimises
+        await pilot.press("ctrl+s")
+        await wait_for(pilot, lambda: "P0001" in screen.view.record.checkins, what="Adam's check-in saved")
+        # The suggestion is waiting; Enter confirms it into a flag.
+        await wait_for(pilot, lambda: app.focused is not None and app.focused.id == "suggestions",
+                       what="focus on the suggestions")
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: any(f.source == "checkin" for f in risk_service.list_flags(office, "all")),
+                       what="the confirmed flag")
+
+        # Ben: nothing disclosed.
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: screen.form_pid is None)
+        screen.roster.select_pid("P0002")
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: screen.form_pid == "P0002")
+        await pilot.press("tab", "tab", "tab")
+        await type_text(pilot, "Used time-out on Sunday")
+        await pilot.press("ctrl+s")
+        await wait_for(pilot, lambda: "P0002" in screen.view.record.checkins, what="Ben's check-in saved")
+
+        # Carl says something that must be flagged at once: Ctrl+F, Enter, Enter.
+        screen.roster.select_pid("P0003")
+        await pilot.press("ctrl+f")
+        await wait_for(pilot, lambda: "Flag a disclosure" in screen_text(app), what="the flag dialog")
+        await pilot.press("enter", "enter")
+        await wait_for(pilot, lambda: any(f.participant_id == "P0003" for f in risk_service.list_flags(office, "all")),
+                       what="Carl's flag")
+        assert "⚑1" in roster_lines(app)["P0003"]
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: screen.form_pid == "P0003")
+        await pilot.press("tab", "tab", "tab")
+        await type_text(pilot, "Talked about the week")
+        await pilot.press("ctrl+s")
+        await wait_for(pilot, lambda: "P0003" in screen.view.record.checkins, what="Carl's check-in saved")
+
+        # Close: nothing is missing, so it asks once, then offers the debrief.
+        await pilot.press("ctrl+e")
+        await wait_for(pilot, lambda: "Close session" in screen_text(app), what="the close question")
+        assert "missing" not in screen_text(app)
+        await pilot.press("y")
+        await wait_for(pilot, lambda: "debrief" in screen_text(app), what="the debrief offer")
+        await pilot.press("n")
+        await wait_for(pilot, lambda: app.screen.__class__.__name__ == "HomeScreen", what="home")
+
+    record = sessions.get_session(office, SID)
+    assert record.session.state == "closed"
+    assert {p: a.status for p, a in record.attendance.items()} == {
+        "P0001": "present", "P0002": "late", "P0003": "present"}
+    assert record.attendance["P0002"].minutes_late == 15
+    adam = record.checkins["P0001"]
+    assert (adam.disclosed, adam.forms, adam.towards, adam.stance) == ("yes", ["physical"], ["partner"], "minimising")
+    assert adam.summary == "Pushed her against the wall on Saturday"
+    assert record.checkins["P0002"].summary == "Used time-out on Sunday"
+
+    flags = risk_service.list_flags(office, "all")
+    confirmed = [f for f in flags if f.source == "checkin"]
+    assert len(confirmed) == 1 and confirmed[0].participant_id == "P0001"
+    assert "physical_violence" in confirmed[0].categories and confirmed[0].session_id == SID
+    by_hand = [f for f in flags if f.source == "hand"]
+    assert len(by_hand) == 1
+    assert (by_hand[0].participant_id, by_hand[0].categories, by_hand[0].severity) == ("P0003", ["strangulation"], "critical")
+    assert by_hand[0].session_id == SID
+    assert not risk_service.list_suggestions(office, SID, pending_only=True)
+    # Nothing half-written outlives the closed session.
+    assert not office.stores.path("drafts", f"{SID}.json").exists()
+
+
+async def test_excused_asks_a_reason_and_escape_changes_nothing(group):
+    office = group
+    app = make_app(office, "G1")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_session(pilot, app)
+        await pilot.press("e")
+        await wait_for(pilot, lambda: "excused absence" in screen_text(app))
+        await pilot.press("escape")
+        await pilot.pause()
+        assert not sessions.get_session(office, SID).attendance
+        await pilot.press("e")
+        await wait_for(pilot, lambda: "excused absence" in screen_text(app))
+        await type_text(pilot, "hospital")
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: "P0001" in app.screen.view.record.attendance)
+    mark = sessions.get_session(office, SID).attendance["P0001"]
+    assert (mark.status, mark.reason) == ("excused", "hospital")
+
+
+async def test_check_in_refused_for_a_man_not_in_the_room(group):
+    app = make_app(group, "G1")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_session(pilot, app)
+        await pilot.press("u", "home", "enter")
+        await pilot.pause()
+        assert app.screen.form_pid is None
+        assert any("before his check-in" in n.message for n in app._notifications)
+
+
+async def test_closing_lists_what_is_missing_and_can_go_back(group):
+    office = group
+    app = make_app(office, "G1")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_session(pilot, app)
+        await pilot.press("p")
+        await wait_for(pilot, lambda: "P0001" in app.screen.view.record.attendance)
+        await pilot.press("ctrl+e")
+        await wait_for(pilot, lambda: "Close session" in screen_text(app))
+        text = screen_text(app)
+        assert "Ben Sample: no attendance mark" in text
+        assert "Adam Example: check-in not recorded" in text
+        await pilot.press("n")
+        await pilot.pause()
+    assert sessions.get_session(office, SID).session.state == "open"
+
+
+async def test_a_draft_is_on_disk_while_typing_and_restored_on_reopening(group):
+    office = group
+    app = make_app(office, "G1")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_session(pilot, app)
+        await pilot.press("p", "home", "enter", "tab", "tab", "tab")
+        await type_text(pilot, "He said she was")
+        # Within a moment of the last key the draft is on disk: a crash now loses nothing.
+        await wait_for(pilot, lambda: drafts.checkin_drafts(office, SID).get("P0001", {}).get("summary") == "He said she was",
+                       what="the draft on disk")
+        # The app is abandoned here, mid check-in, without saving.
+    assert "P0001" not in sessions.get_session(office, SID).checkins
+
+    app = make_app(office, "G1")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_session(pilot, app)
+        screen = app.screen
+        await wait_for(pilot, lambda: screen.form_pid == "P0001", what="the form reopened")
+        assert screen.form.fields()["summary"] == "He said she was"
+        assert "draft restored" in screen_text(app)
+        assert "✎ draft" in roster_lines(app)["P0001"]
+
+
+async def test_reopening_resumes_the_segment(group):
+    office = group
+    app = make_app(office, "G1")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_session(pilot, app)
+        await pilot.press("right_square_bracket", "right_square_bracket")
+        await pilot.pause()
+        assert app.screen.clock.segment == 2
+        await pilot.press("space")  # pause
+        await pilot.pause()
+    state = drafts.runner_state(office, SID)
+    assert state["segment"] == 2 and state["running"] is False
+
+    app = make_app(office, "G1")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_session(pilot, app)
+        assert app.screen.clock.segment == 2
+        segments = len(app.screen.plan.segments)
+        assert f"3/{segments}" in screen_text(app) and "PAUSED" in screen_text(app)
+
+
+async def test_overrun_is_said_in_words(group, monkeypatch):
+    office = group
+    app = make_app(office, "G1")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_session(pilot, app)
+        # 31 minutes later, still in the 30-minute check-in.
+        monkeypatch.setenv("FACILITATOR_NOW", "2026-11-24T18:31:00")
+        app.screen._tick()
+        await pilot.pause()
+        assert "⚠ OVERRUN +1:00" in screen_text(app)
+
+
+async def test_privacy_mode_hides_surnames_flags_and_the_form(group):
+    office = group
+    risk_service.raise_flag(office, "P0001", ["weapons"], "Has a knife at home", session_id=None)
+    app = make_app(office, "G1")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_session(pilot, app)
+        await pilot.press("p", "home", "enter", "tab", "tab", "tab")
+        await type_text(pilot, "Secret words")
+        assert "⚑1" in roster_lines(app)["P0001"]
+        await pilot.press("ctrl+t")  # works while typing
+        await pilot.pause()
+        text = screen_text(app)
+        assert "PRIVACY ON" in text
+        assert "Example" not in text and "Adam" in text
+        assert "Secret words" not in text and "⚑" not in text
+        await pilot.press("ctrl+t")
+        await pilot.pause()
+        assert "Secret words" in screen_text(app)
+
+
+async def test_privacy_mode_can_be_the_default(group):
+    office = group
+    settings = office.ws.read_settings()
+    settings["programme"]["privacy_mode_default"] = True
+    with office.stores.writing():
+        office.ws.write_settings(settings)
+    app = make_app(office, "G1")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_session(pilot, app)
+        assert app.privacy and "PRIVACY ON" in screen_text(app)
+
+
+async def test_flag_key_works_from_inside_the_form(group):
+    office = group
+    app = make_app(office, "G1")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_session(pilot, app)
+        await pilot.press("p", "p", "home", "down", "enter", "tab", "tab", "tab")
+        await type_text(pilot, "He has a gun")
+        await pilot.press("ctrl+f")
+        await wait_for(pilot, lambda: "Flag a disclosure" in screen_text(app))
+        await pilot.press("w", "enter", "enter")  # w jumps to weapons; the summary is the form's
+        await wait_for(pilot, lambda: risk_service.list_flags(office, "all"))
+    flag = risk_service.list_flags(office, "all")[0]
+    assert (flag.participant_id, flag.categories, flag.severity) == ("P0002", ["weapons"], "critical")
+    assert flag.summary == "He has a gun"
+
+
+async def test_dismissing_a_suggestion_keeps_the_reason(group):
+    office = group
+    app = make_app(office, "G1")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_session(pilot, app)
+        screen = app.screen
+        await pilot.press("p", "home", "enter")
+        await pilot.press("2", "tab", "4", "tab", "1", "tab")  # yes · economic · partner
+        await type_text(pilot, "Kept the bank card")
+        await wait_for(pilot, lambda: screen.query_one("#suggestions").has_class("-open"), what="a live suggestion")
+        assert "Economic abuse" in screen_text(app)
+        await pilot.press("ctrl+s")
+        await wait_for(pilot, lambda: app.focused is not None and app.focused.id == "suggestions")
+        await pilot.press("d")
+        await wait_for(pilot, lambda: "not a risk" in screen_text(app))
+        await type_text(pilot, "already known")
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: not risk_service.list_suggestions(office, SID, pending_only=True))
+    s = risk_service.list_suggestions(office, SID)[0]
+    assert (s.status, s.reason) == ("dismissed", "already known")
+
+
+def test_drafts_store_is_small_and_per_session(group):
+    office = group
+    sessions.start_session(office, "G1")
+    drafts.save_checkin_draft(office, SID, "P0001", {"summary": "x"})
+    path = office.stores.path("drafts", f"{SID}.json")
+    data = json.loads(path.read_text())
+    assert list(data["checkins"].values())[0]["fields"] == {"summary": "x"}
+    drafts.discard_checkin_draft(office, SID, "P0001")
+    assert drafts.checkin_drafts(office, SID) == {}
+    drafts.remove_drafts(office, SID)
+    assert not path.exists()
