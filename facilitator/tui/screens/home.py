@@ -128,19 +128,16 @@ class HomeScreen(Screen):
         risk.update(text)
         self.query_one("#risk-box").set_class(shout, "-alert")
         t = Text()
-        if due.debriefs_available:
-            n = len(due.debriefs)
-            t.append(f"Debriefs due: {n}\n", style="bold" if n else "")
-            if not privacy:
-                for line in due.debriefs[:4]:
-                    t.append(f"  • {line}\n")
-        else:
-            t.append("Debriefs: not available in this version\n", style="dim")
-        if due.compliance_available:
-            n = len(due.compliance)
-            t.append(f"Compliance tasks due: {n}\n", style="bold" if n else "")
-            if not privacy:
-                for line in due.compliance[:3]:
+        for what, available, lines, shown in (
+            ("Debriefs due", due.debriefs_available, due.debriefs, 4),
+            ("Compliance tasks due", due.compliance_available, due.compliance, 3),
+        ):
+            if not available:
+                t.append(f"{what}: not available in this version\n", style="dim")
+                continue
+            t.append(f"{what}: {len(lines)}\n", style="bold" if lines else "")
+            if not privacy:  # the lines name men and sessions
+                for line in lines[:shown]:
                     t.append(f"  • {line}\n")
         if due.backup:
             t.append(f"Backup: {due.backup}\n")

@@ -18,7 +18,7 @@ from textual.widgets import ContentSwitcher, Footer, Header, Static
 
 from facilitator import clock
 from facilitator.domain.checkin import CheckIn
-from facilitator.errors import FacilitatorError, InvalidInput
+from facilitator.errors import InvalidInput
 from facilitator.services import drafts
 from facilitator.services import sessions as session_service
 from facilitator.tui import keys, risk_link
@@ -128,13 +128,7 @@ class SessionScreen(Screen):
     # -- helpers -------------------------------------------------------------------------
     def _safe(self, fn, *args, **kwargs) -> Any:
         """Call a service; a refusal or bad input becomes a notification, never a traceback."""
-        try:
-            return fn(*args, **kwargs)
-        except FacilitatorError as err:
-            self.notify(err.message, severity="error", timeout=8)
-        except Exception as err:  # noqa: BLE001 - the facilitator must be able to carry on
-            self.notify(f"unexpected failure: {err}", severity="error", timeout=10)
-        return None
+        return self.app.safely(fn, *args, **kwargs)
 
     def _entry(self, pid: str):
         return next(e for e in self.view.roster if e.participant.id == pid)
