@@ -1,0 +1,40 @@
+"""Risk indicators in what men say at check-in (DESIGN §6, issue 5). Pure: no storage.
+
+    scan(text, detector=None) -> ScanResult(indicators, severity)
+    Detector(rules=None)                        compiled rules; .scan(text)
+    load_rules(path=None) -> Rules              shipped rules, a file merged over them
+    rules_for_workspace(folder) -> Rules        <folder>/risk_rules.toml if it exists
+    Indicator(category, severity, match, start, end).to_dict()
+    categories: CATEGORIES, DEFAULT_SEVERITIES, SEVERITIES, severity_rank, highest_severity
+
+Importing this package is cheap: rules are read and patterns compiled on the first scan.
+"""
+
+from facilitator.risk.categories import (
+    CATEGORIES,
+    CATEGORY_IDS,
+    DEFAULT_SEVERITIES,
+    SEVERITIES,
+    highest_severity,
+    severity_rank,
+)
+from facilitator.risk.detector import Detector, Indicator, ScanResult, default_detector, scan
+from facilitator.risk.rules import Rules, RulesError, load_rules, rules_for_workspace
+
+__all__ = [
+    "CATEGORIES",
+    "CATEGORY_IDS",
+    "DEFAULT_SEVERITIES",
+    "SEVERITIES",
+    "Detector",
+    "Indicator",
+    "Rules",
+    "RulesError",
+    "ScanResult",
+    "default_detector",
+    "highest_severity",
+    "load_rules",
+    "rules_for_workspace",
+    "scan",
+    "severity_rank",
+]

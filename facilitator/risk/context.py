@@ -1,0 +1,142 @@
+"""Does a match count? The words around it decide: negated ("I didn't hit her"), his own
+safety plan ("what I'll do if I feel like..."), or someone else's business ("a bloke on the
+telly threatened to kill someone"). Every check stays inside the match's clause or sentence.
+
+NegEx-style: a negation cue counts only before the match, in the same clause, within a few
+words; phrases that look like negation but deny only the intent ("I didn't mean to choke her")
+or express doubt ("can't remember if I hit her") are skipped, so those matches still count.
+When unsure, a match counts: a dismissed false alarm is cheap, a missed disclosure is not.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+
+_WORD = re.compile(r"[\w']+")
+SUBJECT_WORDS = 3  # words allowed before a third-party cue in its clause ("and then my mate...")
+_SENTENCE_END = re.compile(r"[.!?\n]+")
+
+
+def compile_words(patterns, flags=re.IGNORECASE) -> re.Pattern | None:
+    """One regex for a list of word patterns, each matched as whole words."""
+    if not patterns:
+        return None
+    return re.compile(r"(?<!\w)(?:" + "|".join(f"(?:{p})" for p in patterns) + r")(?!\w)", flags)
+
+
+class ContextRules:
+    """The [context] section compiled once per Detector."""
+
+    def __init__(self, context: dict):
+        self.negation = compile_words(context["negation"])
+        self.pseudo_negation = compile_words(context["pseudo_negation"])
+        self.window = context["negation_window"]
+        undone = context.get("negation_undone_after")
+        self.undone_after = re.compile(undone, re.IGNORECASE) if undone else None
+        breaks = context["clause_breaks"]
+        self.clause_breaks = re.compile("|".join(f"(?:{p})" for p in breaks), re.IGNORECASE) if breaks else None
+        self.third_party = compile_words(context["third_party"])
+        self.media = compile_words(context["media"])
+        self.hypothetical = compile_words(context["hypothetical"])
+        concerns = context.get("concerns_him")
+        self.concerns_him = re.compile(concerns, re.IGNORECASE) if concerns else None
+        media_concerns = context.get("media_concerns_him")
+        self.media_concerns_him = re.compile(media_concerns, re.IGNORECASE) if media_concerns else None
+
+
+class TextContext:
+    """Clauses and sentences of one text, worked out only when a match needs them."""
+
+    def __init__(self, text: str, rules: ContextRules):
+        self.text = text
+        self.rules = rules
+        self._clauses: tuple[list[int], list[int]] | None = None
+        self._sentences: tuple[list[int], list[int]] | None = None
+
+    # -- scopes --------------------------------------------------------------------------
+    @staticmethod
+    def _bounds(regex: re.Pattern | None, text: str) -> tuple[list[int], list[int]]:
+        starts, ends = [], []
+        if regex is not None:
+            for m in regex.finditer(text):
+                starts.append(m.start())
+                ends.append(m.end())
+        return starts, ends
+
+    @staticmethod
+    def _scope(bounds: tuple[list[int], list[int]], start: int, end: int, length: int) -> tuple[int, int]:
+        starts, ends = bounds
+        i = bisect_right(ends, start) - 1  # last break that ends at or before the match
+        begin = ends[i] if i >= 0 else 0
+        j = bisect_right(starts, end - 1)  # first break that starts after the match
+        stop = starts[j] if j < len(starts) else length
+        return begin, stop
+
+    def clause(self, start: int, end: int) -> tuple[int, int]:
+        if self._clauses is None:
+            self._clauses = self._bounds(self.rules.clause_breaks, self.text)
+        return self._scope(self._clauses, start, end, len(self.text))
+
+    def sentence(self, start: int, end: int) -> tuple[int, int]:
+        if self._sentences is None:
+            self._sentences = self._bounds(_SENTENCE_END, self.text)
+        return self._scope(self._sentences, start, end, len(self.text))
+
+    # -- the checks ----------------------------------------------------------------------
+    def negated(self, start: int, end: int, extra_cues: re.Pattern | None = None) -> bool:
+        """A negation cue shortly before the match in its clause, not part of a pseudo-negation."""
+        r = self.rules
+        begin, _ = self.clause(start, end)
+        if begin >= start:
+            return False
+        before = self.text[begin:start]
+        pseudo = [m.span() for m in r.pseudo_negation.finditer(before)] if r.pseudo_negation else []
+        cue = None
+        for regex in (r.negation, extra_cues):
+            if regex is None:
+                continue
+            for m in regex.finditer(before):
+                if any(ps <= m.start() < pe for ps, pe in pseudo):
+                    continue
+                if cue is None or m.end() > cue[1]:
+                    cue = m.span()
+        if cue is None:
+            return False
+        if len(_WORD.findall(before[cue[1]:])) > r.window:
+            return False
+        # "I'll never hit her again": a promise about something that happened.
+        if r.undone_after is not None and r.undone_after.match(self.text, end, min(len(self.text), end + 40)):
+            return False
+        return True
+
+    def hypothetical(self, start: int, end: int) -> bool:
+        """His own safety plan or a role-play: "what I'll do if I feel like..."."""
+        if self.rules.hypothetical is None:
+            return False
+        begin, _ = self.clause(start, end)
+        return self.rules.hypothetical.search(self.text, begin, start) is not None
+
+    def someone_else(self, start: int, end: int) -> bool:
+        """About another person or a film, and nothing between says it is about him or his family."""
+        r = self.rules
+        if r.third_party is not None:
+            begin, _ = self.clause(start, end)
+            # The other person must be who the clause is about: its subject, within its first
+            # few words ("My mate got done for...", not "a message from a man and slapped her").
+            for m in r.third_party.finditer(self.text, begin, start):
+                if len(_WORD.findall(self.text, begin, m.start())) <= SUBJECT_WORDS:
+                    if not _mentions(r.concerns_him, self.text, begin, end):
+                        return True
+                break
+        if r.media is not None:
+            s_begin, s_end = self.sentence(start, end)
+            for m in r.media.finditer(self.text, s_begin, s_end):
+                lo, hi = min(m.start(), start), max(m.end(), end)
+                if not _mentions(r.media_concerns_him, self.text, lo, hi):
+                    return True
+        return False
+
+
+def _mentions(regex: re.Pattern | None, text: str, start: int, end: int) -> bool:
+    return regex is not None and regex.search(text, start, end) is not None
