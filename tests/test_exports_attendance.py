@@ -137,8 +137,9 @@ def test_xlsx_read_back_with_openpyxl(known, invoke, titles, tmp_path):
     result = invoke("export", "attendance", "-o", str(out))
     assert result.exit_code == 0, result.output
     assert stat.S_IMODE(os.stat(out).st_mode) == 0o600
-    wb = load_workbook(out, read_only=True)
+    wb = load_workbook(out)
     assert wb.sheetnames == ["Attendance", "Summary"]
+    assert wb["Attendance"].freeze_panes == "A2" and wb["Attendance"]["A1"].font.b
     rows = [list(r) for r in wb["Attendance"].iter_rows(values_only=True)]
     assert rows[0] == HEADER
     want = [[int(v) if i in (6, 9, 10) else (v or None) for i, v in enumerate(r)] for r in expected_rows(titles)]
@@ -186,7 +187,7 @@ def test_pseudonymised_export_holds_no_name_id_or_reference(known, invoke, tmp_p
     invoke("export", "attendance", "--pseudonymise", "-o", str(tmp_path / "p.xlsx"))
     from openpyxl import load_workbook
 
-    wb = load_workbook(tmp_path / "p.xlsx", read_only=True)
+    wb = load_workbook(tmp_path / "p.xlsx")
     outputs["xlsx"] = "\n".join(str(v) for ws in wb for r in ws.iter_rows(values_only=True) for v in r)
     key_file = known.path / "data" / "keys" / "pseudonym.key"
     assert stat.S_IMODE(os.stat(key_file).st_mode) == 0o600

@@ -41,7 +41,7 @@ def export_attendance_cmd(app, groups, participant, referral_source, since, unti
     Summary: sessions held, attended, curriculum covered and required, attendance percentage,
     excused and unexcused absences, longest run of unexcused absences, compliance status and reason.
     """
-    from facilitator.services.exports import ExportFilter, count_groups, export_attendance
+    from facilitator.services.exports import ExportFilter, export_attendance, plan_export
 
     office = app.office
     if fmt is None:
@@ -50,7 +50,8 @@ def export_attendance_cmd(app, groups, participant, referral_source, since, unti
     if fmt == "xlsx" and not output:
         raise click.UsageError("an XLSX export needs a file: -o FILE.xlsx")
     wanted = ExportFilter(list(groups), participant, referral_source, since, until)
-    total = count_groups(office, wanted)
+    plan = plan_export(office, wanted)
+    total = len(plan.groups)
     if progress is None:
         progress = sys.stderr.isatty() or total >= PROGRESS_GROUPS
     target = output or sys.stdout
@@ -58,9 +59,9 @@ def export_attendance_cmd(app, groups, participant, referral_source, since, unti
         with click.progressbar(length=total, label=f"exporting {total} group(s)", file=sys.stderr,
                                show_pos=True) as bar:
             result = export_attendance(office, wanted, fmt, target, summary, pseudonymise,
-                                       on_group=lambda g: bar.update(1))
+                                       on_group=lambda g: bar.update(1), plan=plan)
     else:
-        result = export_attendance(office, wanted, fmt, target, summary, pseudonymise)
+        result = export_attendance(office, wanted, fmt, target, summary, pseudonymise, plan=plan)
     if output:
         what = f"{result.men} men" if summary and fmt != "xlsx" else f"{result.rows} rows, {result.men} men"
         click.echo(f"wrote {output}: {what} from {result.groups} group(s)", err=True)

@@ -8,12 +8,17 @@ through services/sessions.py.
 
 from __future__ import annotations
 
+import json
+import os
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Iterable, Iterator
 
 from facilitator.domain.compliance import Mark
 from facilitator.domain.enrolment import Enrolment
+from facilitator.domain.participant import Participant
 from facilitator.services.office import Office
+from facilitator.storage import migrations
 from facilitator.storage.stores import safe_name
 from facilitator.storage.tinystore import load_json_store
 
@@ -31,32 +36,58 @@ def _rows(data: dict, table: str) -> list[dict]:
     return list((data.get(table) or {}).values())
 
 
+def _load(path: str, kind: str) -> dict:
+    """A store file as a dict. Plain open and json.loads on the way that works (an export reads
+    thousands); anything unusual goes through load_json_store for its checks and messages."""
+    try:
+        with open(path, encoding="utf-8") as fh:
+            data = json.loads(fh.read())
+    except FileNotFoundError:
+        return {}
+    except (ValueError, UnicodeDecodeError):
+        data = None
+    if not isinstance(data, dict):
+        return load_json_store(Path(path), kind)  # raises StoreDamaged, naming the file
+    return migrations.upgrade(data, kind, path)
+
+
+def _group_dir(office: Office, group_id: str) -> str:
+    return os.path.join(office.stores.path("sessions"), safe_name(group_id, "group id"))
+
+
 def session_index(office: Office, group_id: str) -> list[dict]:
     """The group's sessions (date, curriculum number, state), oldest first."""
-    path = office.stores.path("sessions", safe_name(group_id, "group id"), "index.json")
-    return sorted(_rows(load_json_store(path, "session_index"), "sessions"), key=lambda d: d["date"])
+    path = os.path.join(_group_dir(office, group_id), "index.json")
+    return sorted(_rows(_load(path, "session_index"), "sessions"), key=lambda d: d["date"])
 
 
-def session_marks(office: Office, group_id: str, day: str) -> dict[str, dict]:
+def session_marks(office: Office, group_id: str, day: str, folder: str | None = None) -> dict[str, dict]:
     # The same file as Stores.session_file(group_id, day).
-    path = office.stores.path("sessions", safe_name(group_id, "group id"), day[:4], f"{day}.json")
-    return {d["participant_id"]: d for d in _rows(load_json_store(path, "session"), "attendance")}
+    path = os.path.join(folder or _group_dir(office, group_id), day[:4], f"{day}.json")
+    return {d["participant_id"]: d for d in _rows(_load(path, "session"), "attendance")}
 
 
 def held_sessions(office: Office, group_id: str, since: str | None = None, until: str | None = None) -> Iterator[HeldSession]:
     """The group's sessions between two dates (inclusive), each with its marks, oldest first."""
+    folder = _group_dir(office, group_id)
     for row in session_index(office, group_id):
         day = row["date"]
         if (since and day < since) or (until and day > until):
             continue
         yield HeldSession(group_id, day, int(row["curriculum_session"]), row.get("state", ""),
-                          session_marks(office, group_id, day))
+                          session_marks(office, group_id, day, folder))
 
 
 def to_mark(day: str, number: int, doc: dict | None) -> Mark:
     if doc is None:
         return Mark(day, number, None)
     return Mark(day, number, doc["status"], int(doc.get("minutes_late") or 0), int(doc.get("minutes_missed") or 0))
+
+
+def participants(office: Office) -> dict[str, Participant]:
+    """Every participant by id, read in one go (an export over years names thousands)."""
+    path = str(office.stores.path("people.json"))
+    return {d["id"]: Participant.from_dict(d) for d in _rows(_load(path, "people"), "participants")}
 
 
 def group_enrolments(office: Office, group_id: str) -> list[Enrolment]:

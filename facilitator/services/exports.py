@@ -33,7 +33,7 @@ from facilitator.services import attendance_records as records
 from facilitator.services.compliance import all_order_limits, judge, one_to_one_covered, programme_rules
 from facilitator.services.groups import get_group, list_groups
 from facilitator.services.office import Office
-from facilitator.services.people import get_participant, list_participants
+from facilitator.services.people import get_participant
 from facilitator.storage.files import FILE_MODE, ensure_private_dir
 
 FORMATS = ("csv", "xlsx", "json")
@@ -97,7 +97,7 @@ def plan_export(office: Office, wanted: ExportFilter) -> _Plan:
         chosen = [get_group(office, g) for g in f.groups]
     else:
         chosen = list(groups.values())
-    people = {p.id: p for p in list_participants(office)}
+    people = records.participants(office)
     if f.participant:
         person = get_participant(office, f.participant)
         people = {person.id: person}
@@ -112,11 +112,6 @@ def plan_export(office: Office, wanted: ExportFilter) -> _Plan:
     return _Plan(f, chosen, people, by_group, enrolments)
 
 
-def count_groups(office: Office, wanted: ExportFilter) -> int:
-    """How many groups an export will read (for deciding whether to show progress)."""
-    return len(plan_export(office, wanted).groups)
-
-
 class _Titles:
     """Curriculum session titles, each curriculum read once."""
 
@@ -127,10 +122,11 @@ class _Titles:
     def __call__(self, curriculum_id: str) -> dict[int, str]:
         if curriculum_id not in self.cache:
             try:
-                from facilitator.curriculum import load_curriculum
+                from facilitator.curriculum import curricula_roots, find_curriculum_folder, parse_curriculum
 
-                c = load_curriculum(curriculum_id, self.office.ws.curricula_dir, strict=False)
-                self.cache[curriculum_id] = {s.number: s.title for s in c.sessions}
+                folder = find_curriculum_folder(curriculum_id, curricula_roots(self.office.ws.curricula_dir))
+                c = parse_curriculum(folder).curriculum  # titles only: no need for the full check
+                self.cache[curriculum_id] = {s.number: s.title for s in c.sessions if s.number}
             except Exception:  # a curriculum that cannot be read still exports, untitled
                 self.cache[curriculum_id] = {}
         return self.cache[curriculum_id]
@@ -141,16 +137,20 @@ def iter_rows(
     plan: _Plan,
     keep_marks: dict[str, list[Mark]] | None = None,
     on_group: Callable[[Group], None] | None = None,
+    spreadsheet_safe: bool = False,
 ) -> Iterator[tuple]:
     """The export's rows in ROW_COLUMNS order: group by group, session by session.
 
     keep_marks: when given, filled with every mark of the men who appear (all dates), for
-    the summary."""
+    the summary. spreadsheet_safe: text made safe for spreadsheets (see _cell), once per
+    man and title rather than once per cell."""
     f = plan.filter
     titles = _Titles(office)
+    text = _cell if spreadsheet_safe else (lambda v: v)
+    who = {pid: (pid, text(p.name), p.referral_source, text(p.referrer_reference)) for pid, p in plan.people.items()}
     for group in plan.groups:
         rows = sorted(plan.enrolments.get(group.id, []), key=lambda e: (e.joined_on, e.participant_id))
-        names = titles(group.curriculum)
+        names = {n: text(t) for n, t in titles(group.curriculum).items()}
         since, until = (None, None) if keep_marks is not None else (f.since, f.until)
         for held in records.held_sessions(office, group.id, since or min(e.joined_on for e in rows), until):
             in_range = (not f.since or held.date >= f.since) and (not f.until or held.date <= f.until)
@@ -167,14 +167,16 @@ def iter_rows(
                     keep_marks.setdefault(pid, []).append(records.to_mark(held.date, held.curriculum_session, doc))
                 if not in_range:
                     continue
-                person = plan.people[pid]
+                if doc is None:
+                    yield (*who[pid], group.id, held.date, held.curriculum_session,
+                           names.get(held.curriculum_session, ""), NOT_MARKED, 0, 0, "")
+                    continue
+                status = doc["status"]
                 yield (
-                    pid, person.name, person.referral_source, person.referrer_reference, group.id, held.date,
-                    held.curriculum_session, names.get(held.curriculum_session, ""),
-                    doc["status"] if doc else NOT_MARKED,
-                    int(doc.get("minutes_late") or 0) if doc else 0,
-                    int(doc.get("minutes_missed") or 0) if doc else 0,
-                    (doc.get("reason") or "") if doc and doc["status"] == "excused" else "",
+                    *who[pid], group.id, held.date, held.curriculum_session,
+                    names.get(held.curriculum_session, ""), status,
+                    int(doc.get("minutes_late") or 0), int(doc.get("minutes_missed") or 0),
+                    text(doc.get("reason") or "") if status == "excused" else "",
                 )
         if on_group:
             on_group(group)
@@ -270,11 +272,13 @@ def export_attendance(
     summary: bool = False,
     pseudonymise: bool = False,
     on_group: Callable[[Group], None] | None = None,
+    plan: _Plan | None = None,
 ) -> ExportResult:
-    """Write the export to `out` (a path, or an open text stream for CSV and JSON)."""
+    """Write the export to `out` (a path, or an open text stream for CSV and JSON).
+    `plan`: from plan_export(office, wanted), when the caller made it already."""
     fmt = check_choice(fmt, FORMATS, "export format")
     office.require_role("coordinator", doing="export attendance")
-    plan = plan_export(office, wanted)
+    plan = plan or plan_export(office, wanted)
     if wanted.participant and not plan.groups:
         raise NotFound(f"{plan.filter.participant} has never been enrolled in a group: nothing to export")
     result = ExportResult(groups=len(plan.groups), format=fmt)
@@ -305,12 +309,12 @@ def _audited(office: Office, result: ExportResult, summary: bool, pseudonymise: 
     return result
 
 
-def _rows_and_marks(office, plan, summary, masker, result, on_group):
+def _rows_and_marks(office, plan, summary, masker, result, on_group, spreadsheet_safe):
     marks: dict[str, list[Mark]] | None = {} if summary else None
     appeared: set[str] = set()
 
     def gen():
-        for r in iter_rows(office, plan, marks, on_group):
+        for r in iter_rows(office, plan, marks, on_group, spreadsheet_safe):
             appeared.add(r[0])
             result.rows += 1
             yield masker.row(r) if masker else r
@@ -324,7 +328,7 @@ def _summaries(office, plan, marks, appeared, masker, result):
 
 
 def _write_text(office, plan, fmt, fh, summary, masker, result, on_group) -> None:
-    rows, marks, appeared = _rows_and_marks(office, plan, summary, masker, result, on_group)
+    rows, marks, appeared = _rows_and_marks(office, plan, summary, masker, result, on_group, fmt == "csv")
     if summary:
         for _ in rows:  # read everything (who appears, and their marks), write nothing yet
             pass
@@ -334,8 +338,7 @@ def _write_text(office, plan, fmt, fh, summary, masker, result, on_group) -> Non
     if fmt == "csv":
         w = csv.writer(fh)
         w.writerow(columns)
-        for r in body:
-            w.writerow([_cell(v) for v in r])
+        w.writerows(([_cell(v) for v in r] for r in body) if summary else body)
     else:
         fh.write("[")
         for i, r in enumerate(body):
@@ -346,20 +349,13 @@ def _write_text(office, plan, fmt, fh, summary, masker, result, on_group) -> Non
 
 
 def _write_xlsx(office, plan, path: str, masker, result, on_group) -> None:
-    from openpyxl import Workbook
+    from facilitator.storage.xlsx import XlsxWriter
 
-    wb = Workbook(write_only=True)
-    sheet = wb.create_sheet("Attendance")
-    sheet.freeze_panes = "A2"
-    for letter, width in zip("ABCDEFGHIJKL", (12, 22, 16, 16, 8, 12, 9, 38, 12, 9, 9, 28)):
-        sheet.column_dimensions[letter].width = width
-    rows, marks, appeared = _rows_and_marks(office, plan, True, masker, result, on_group)
-    sheet.append(list(ROW_COLUMNS))
-    for r in rows:
-        sheet.append([_cell(v) for v in r])
-    men = wb.create_sheet("Summary")
-    men.freeze_panes = "A2"
-    men.append(list(SUMMARY_COLUMNS))
-    for r in _summaries(office, plan, marks, appeared, masker, result):
-        men.append([_cell(v) for v in r])
-    wb.save(path)
+    with XlsxWriter(path) as book:
+        rows, marks, appeared = _rows_and_marks(office, plan, True, masker, result, on_group, True)
+        with book.sheet("Attendance", widths=(14, 22, 16, 16, 8, 12, 9, 38, 12, 9, 9, 28)) as sheet:
+            sheet.append(ROW_COLUMNS, header=True)
+            sheet.extend(rows)
+        with book.sheet("Summary", widths=(14, 22, 16, 16, 10, 9, 9, 9, 9, 9, 9, 9, 9, 12, 80)) as sheet:
+            sheet.append(SUMMARY_COLUMNS, header=True)
+            sheet.extend([_cell(v) for v in r] for r in _summaries(office, plan, marks, appeared, masker, result))
