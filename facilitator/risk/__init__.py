@@ -4,6 +4,7 @@
     Detector(rules=None)                        compiled rules; .scan(text)
     load_rules(path=None) -> Rules              shipped rules, a file merged over them
     rules_for_workspace(folder) -> Rules        <folder>/risk_rules.toml if it exists
+    detector_for_workspace(folder, severities)  cached Detector for a workspace (rules file + settings)
     Indicator(category, severity, match, start, end).to_dict()
     categories: CATEGORIES, DEFAULT_SEVERITIES, SEVERITIES, severity_rank, highest_severity
 
@@ -18,7 +19,7 @@ from facilitator.risk.categories import (
     highest_severity,
     severity_rank,
 )
-from facilitator.risk.detector import Detector, Indicator, ScanResult, default_detector, scan
+from facilitator.risk.detector import Detector, Indicator, ScanResult, default_detector, detector_for_workspace, scan
 from facilitator.risk.rules import Rules, RulesError, load_rules, rules_for_workspace
 
 __all__ = [
@@ -32,6 +33,7 @@ __all__ = [
     "RulesError",
     "ScanResult",
     "default_detector",
+    "detector_for_workspace",
     "highest_severity",
     "load_rules",
     "rules_for_workspace",

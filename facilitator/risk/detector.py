@@ -2,6 +2,8 @@
 
     scan(text, detector=None) -> ScanResult        with the shipped rules unless a Detector is given
     Detector(rules=None).scan(text) -> ScanResult  rules from load_rules() / rules_for_workspace()
+    detector_for_workspace(folder, severities=None) -> Detector   cached; the workspace's rules file
+                                                   and severity settings
     ScanResult.indicators: list[Indicator]         in text order
     ScanResult.severity: "critical" | "high" | "medium" | None   the highest found
     Indicator(category, severity, match, start, end), .to_dict()
@@ -15,8 +17,9 @@ exactly which words raised it. Patterns compile when a Detector is built, not on
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
-from facilitator.risk.categories import highest_severity, severity_rank
+from facilitator.risk.categories import DEFAULT_SEVERITIES, SEVERITIES, highest_severity, severity_rank
 from facilitator.risk.context import ContextRules, TextContext, compile_words
 from facilitator.risk.rules import CategoryRules, Rules, RulesError
 
@@ -145,7 +148,7 @@ class Detector:
                     everyday = [e.span() for e in self._exclude.finditer(norm)] if self._exclude else []
                 if excluded is None:
                     excluded = everyday + ([e.span() for e in cat.exclude.finditer(norm)] if cat.exclude else [])
-                if any(es < end and start < ee for es, ee in excluded):
+                if any(_silences(es, ee, start, end) for es, ee in excluded):
                     continue
                 r = cat.rules
                 if r.negatable and ctx.negated(start, end, cat.negation):
@@ -159,7 +162,17 @@ class Detector:
         return ScanResult(found, highest_severity(i.severity for i in found))
 
 
+def _silences(es: int, ee: int, start: int, end: int) -> bool:
+    """An everyday phrase silences a match it touches ("strangled" in "a strangled cry"),
+    unless the phrase lies wholly inside a longer match ("nail gun" in "nail gun at her")."""
+    if not (es < end and start < ee):
+        return False
+    inside = start <= es and ee <= end and (ee - es) < (end - start)
+    return not inside
+
+
 _default: Detector | None = None
+_by_workspace: dict[tuple, Detector] = {}
 
 
 def default_detector() -> Detector:
@@ -168,6 +181,28 @@ def default_detector() -> Detector:
     if _default is None:
         _default = Detector()
     return _default
+
+
+def detector_for_workspace(folder: Path | str | None, severities: dict[str, str] | None = None) -> Detector:
+    """The detector a workspace uses: its risk_rules.toml if it has one, and its severity
+    settings (category -> severity; unknown categories and words are ignored, as in settings).
+    Kept per folder and rebuilt when the rules file or the severities change."""
+    from facilitator.risk.rules import WORKSPACE_RULES_FILE, rules_for_workspace
+
+    stamp = None
+    if folder is not None:
+        try:
+            stamp = (Path(folder) / WORKSPACE_RULES_FILE).stat().st_mtime_ns
+        except OSError:
+            stamp = None
+    valid = {c: s for c, s in (severities or {}).items() if c in DEFAULT_SEVERITIES and s in SEVERITIES}
+    if stamp is None and not valid:
+        return default_detector()
+    key = (str(folder), stamp, tuple(sorted(valid.items())))
+    if key not in _by_workspace:
+        _by_workspace.clear()  # one workspace at a time is the normal case; keep memory flat
+        _by_workspace[key] = Detector(rules_for_workspace(folder).with_severities(valid))
+    return _by_workspace[key]
 
 
 def scan(text: str, detector: Detector | None = None) -> ScanResult:
