@@ -29,6 +29,7 @@ COMMAND_MODULES: list[tuple[str, str]] = [
     ("sessions", "session"),
     ("sessions", "attendance"),
     ("sessions", "checkin"),
+    ("risk", "risk"),  # risk scan; the group the rest of the risk family attaches to
     ("notes", "notes"),
     ("audit_cmds", "audit"),
     ("compliance", "compliance"),  # also adds `participant limits`
