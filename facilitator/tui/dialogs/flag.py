@@ -76,7 +76,7 @@ class FlagDialog(ModalScreen[FlagRequest | None]):
                 yield Label("Severity ")
                 yield ChoiceRow(SEVERITIES, id="severity", value=self.categories[0][1])
             yield Label("Summary (Enter saves)")
-            yield Input(self.default_summary, id="summary", select_on_focus=True)
+            yield Input(self.default_summary, id="flag-summary", select_on_focus=True)
             yield Static("", id="problem", classes="problem")
             yield Static("Enter: next / save · Ctrl+S save · Esc cancel", classes="dialog-keys")
 
@@ -92,7 +92,7 @@ class FlagDialog(ModalScreen[FlagRequest | None]):
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         event.stop()
-        self.query_one("#summary", Input).focus()
+        self.query_one("#flag-summary", Input).focus()
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
@@ -101,7 +101,7 @@ class FlagDialog(ModalScreen[FlagRequest | None]):
     def action_save(self) -> None:
         man = self.query_one("#man", Select).value
         cats = self.query_one(CategoryList)
-        summary = self.query_one("#summary", Input).value.strip()
+        summary = self.query_one("#flag-summary", Input).value.strip()
         problem = None
         if man is Select.BLANK or not man:
             problem = "choose the man this is about"

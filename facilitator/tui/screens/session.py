@@ -365,7 +365,7 @@ class SessionScreen(Screen):
         suggestions.show_items(items)
         if any(i.open for i in items):
             # Keep them in sight while the summary is being typed just above them.
-            self.call_after_refresh(self.form.scroll_to_widget, suggestions, animate=False)
+            self.call_after_refresh(self.form.keep_in_sight, suggestions)
         return items
 
     def on_suggestion_list_decide(self, event: SuggestionList.Decide) -> None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from textual.app import ComposeResult
-from textual.containers import VerticalScroll
+from textual.containers import Vertical, VerticalScroll
 from textual.message import Message
 from textual.widgets import Input, Label, Static, TextArea
 
@@ -45,7 +45,7 @@ def empty_fields() -> dict[str, Any]:
             "substance_use": "", "homework": "none_set"}
 
 
-class CheckInForm(VerticalScroll):
+class CheckInForm(Vertical):
     # Shown in the footer while the form has the focus; the screen does the work.
     BINDINGS = keys.bindings(keys.FORM)
 
@@ -58,7 +58,11 @@ class CheckInForm(VerticalScroll):
         self._last: dict[str, Any] = {}
 
     def compose(self) -> ComposeResult:
-        yield Static("", id="ci-title")
+        yield Static("", id="ci-title")  # whose check-in it is stays in sight while the fields scroll
+        with VerticalScroll(id="ci-fields"):
+            yield from self._fields()
+
+    def _fields(self) -> ComposeResult:
         yield ChoiceRow(DISCLOSED, id="disclosed", prompt="Any abuse since last time?")
         yield ChoiceRow(FORMS, multiple=True, id="forms", prompt="What:")
         yield ChoiceRow(TOWARDS, multiple=True, id="towards", prompt="Towards:")
@@ -90,7 +94,10 @@ class CheckInForm(VerticalScroll):
             self.query_one(f"#{name}", Input).value = values[name] or ""
         # Change events from loading arrive later: they are recognised by the fields not differing.
         self._last = self.fields()
-        self.scroll_home(animate=False)
+        self.query_one("#ci-fields", VerticalScroll).scroll_home(animate=False)
+
+    def keep_in_sight(self, widget) -> None:
+        self.query_one("#ci-fields", VerticalScroll).scroll_to_widget(widget, animate=False)
 
     def fields(self) -> dict[str, Any]:
         out: dict[str, Any] = {name: self.query_one(f"#{name}", ChoiceRow).value for name in CHOICES}

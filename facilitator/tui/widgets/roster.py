@@ -60,6 +60,9 @@ def flag_text(row: RosterRow, privacy: bool) -> Text:
     return Text(" ") + Text(f"⚑{row.flags}", style="bold reverse")
 
 
+FIXED_WIDTH = 12 + 8 + 3  # attendance, check-in, flag
+
+
 class Roster(DataTable):
     BINDINGS = keys.bindings(keys.ROSTER)
 
@@ -78,19 +81,34 @@ class Roster(DataTable):
         super().__init__(cursor_type="row", zebra_stripes=False, cell_padding=0, **kwargs)
         self.rows_by_pid: dict[str, RosterRow] = {}
         self.privacy = False
+        self._drawn_width = 0
 
     def on_mount(self) -> None:
         # No cell padding (width is short at 80 columns): the texts carry their own spaces.
         self.add_column("Attendance", key="att", width=12)
         self.add_column(" Name", key="name")
-        self.add_column(" Check-in", key="ci", width=9)
+        self.add_column("Check-in", key="ci", width=8)
         self.add_column("", key="flag", width=3)
 
     # -- filling -------------------------------------------------------------------------
     def _shown_name(self, row: RosterRow) -> str:
-        return " " + (row.first_name if self.privacy else row.name)
+        name = row.first_name if self.privacy else row.name
+        room = self._name_width - 1
+        if len(name) > room:
+            name = name[: room - 1] + "…"
+        return " " + name
+
+    @property
+    def _name_width(self) -> int:
+        # What is left of the pane once the other columns have theirs (they are fixed).
+        return max(8, self.size.width - FIXED_WIDTH) if self.size.width else 16
+
+    def on_resize(self) -> None:
+        if self.rows_by_pid and self._name_width != self._drawn_width:
+            self.set_rows(list(self.rows_by_pid.values()))
 
     def set_rows(self, rows: list[RosterRow]) -> None:
+        self._drawn_width = self._name_width
         cursor = self.cursor_row
         self.clear()
         self.rows_by_pid = {r.pid: r for r in rows}

@@ -1,0 +1,73 @@
+"""The coordinator's screens (issue 8), for the app's command palette.
+
+    system_commands(app)  -> SystemCommands for FacilitatorApp.get_system_commands to yield:
+                             an attendance grid per group, the export dialog, referrers to tell
+    palette_commands(app) -> the same as (title, help, callback) triples
+    open_attendance_grid(app, group_id), open_timeline(app, participant_id),
+    open_export(app, group_id=None, participant_id=None), open_report(app, participant_id),
+    open_referrer_tasks(app)
+
+The screens themselves: AttendanceGridScreen (attendance_grid.py), AttendanceTimelineScreen
+(attendance_timeline.py), ExportScreen (attendance_export.py), ReferrerReportScreen
+(referrer_report.py), ReferrerTasksScreen (referrer_tasks.py). Each takes an optional office
+and otherwise uses `app.office`.
+"""
+
+from __future__ import annotations
+
+from typing import Callable, Iterable
+
+
+def open_attendance_grid(app, group_id: str) -> None:
+    from facilitator.tui.attendance_grid import AttendanceGridScreen
+
+    app.push_screen(AttendanceGridScreen(group_id))
+
+
+def open_timeline(app, participant_id: str) -> None:
+    from facilitator.tui.attendance_timeline import AttendanceTimelineScreen
+
+    app.push_screen(AttendanceTimelineScreen(participant_id))
+
+
+def open_export(app, group_id: str | None = None, participant_id: str | None = None) -> None:
+    from facilitator.tui.attendance_export import ExportScreen
+
+    app.push_screen(ExportScreen(group_id=group_id, participant_id=participant_id))
+
+
+def open_report(app, participant_id: str) -> None:
+    from facilitator.tui.referrer_report import ReferrerReportScreen
+
+    app.push_screen(ReferrerReportScreen(participant_id))
+
+
+def open_referrer_tasks(app) -> None:
+    from facilitator.tui.referrer_tasks import ReferrerTasksScreen
+
+    app.push_screen(ReferrerTasksScreen())
+
+
+def palette_commands(app) -> list[tuple[str, str, Callable[[], None]]]:
+    from facilitator.services.groups import list_groups
+
+    out: list[tuple[str, str, Callable[[], None]]] = []
+    try:
+        groups = list_groups(app.office)
+    except Exception:  # noqa: BLE001 - the palette must open even if a store cannot be read
+        groups = []
+    for g in sorted(groups, key=lambda g: (bool(g.ended_on), g.id)):
+        out.append((f"Attendance grid: {g.id} {g.name}", "Men × sessions, with compliance status",
+                    lambda gid=g.id: open_attendance_grid(app, gid)))
+    out.append(("Export attendance", "CSV, XLSX or JSON for referrers and research (every group)",
+                lambda: open_export(app)))
+    out.append(("Referrers to tell", "Breaches the referrer has not yet been told of",
+                lambda: open_referrer_tasks(app)))
+    return out
+
+
+def system_commands(app) -> Iterable:
+    from textual.app import SystemCommand
+
+    for title, help_text, callback in palette_commands(app):
+        yield SystemCommand(title, help_text, callback)

@@ -1,0 +1,137 @@
+"""The home screen, the risk queue screen and help, driven with Pilot."""
+
+from __future__ import annotations
+
+import pytest
+
+from conftest import enrol_all
+from helpers.tui import make_app, open_session, screen_text, wait_for
+
+from facilitator.services import risk as risk_service
+from facilitator.services import sessions
+
+
+@pytest.fixture
+def group(office):
+    enrol_all(office)
+    return office
+
+
+async def home(pilot, app) -> None:
+    await wait_for(pilot, lambda: app.home_ready, what="the home screen's data")
+    await pilot.pause()
+
+
+async def test_home_lists_groups_with_their_next_session(group):
+    app = make_app(group)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await home(pilot, app)
+        text = screen_text(app)
+        assert "G1 Tuesday group" in text
+        assert "today 18:30" in text
+        assert "1 Why we are here" in text  # curriculum session number and title
+
+
+async def test_enter_on_a_group_starts_todays_session(group):
+    app = make_app(group)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await home(pilot, app)
+        await pilot.press("enter")
+        await open_session(pilot, app)
+    assert sessions.find_session(group, "G1", "2026-11-24").state == "open"
+
+
+async def test_a_group_that_does_not_meet_today_asks_first(group):
+    from facilitator.services import groups
+
+    groups.create_group(group, "Thursday group", "core-24", "thursday", "18:30", ["alex", "bea"],
+                        start_date="2026-11-05", group_id="G2")
+    app = make_app(group, "G2")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_for(pilot, lambda: "meets on Thursdays" in screen_text(app))
+        await pilot.press("n")
+        await pilot.pause()
+        assert sessions.find_session(group, "G2", "2026-11-24") is None
+
+
+async def test_overdue_and_critical_flags_shout_in_words(group, monkeypatch):
+    office = group
+    monkeypatch.setenv("FACILITATOR_NOW", "2026-11-20T10:00:00")
+    risk_service.raise_flag(office, "P0001", ["weapons"], "Has a knife at home")  # critical, due that day
+    risk_service.raise_flag(office, "P0002", ["economic_abuse"], "Took her bank card")
+    monkeypatch.setenv("FACILITATOR_NOW", "2026-11-24T18:00:00")
+    app = make_app(office)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await home(pilot, app)
+        text = screen_text(app)
+        assert "⚠ 1 OVERDUE" in text and "‼ 1 CRITICAL" in text and "2 open flags" in text
+        assert app.screen.query_one("#risk-box").has_class("-alert")
+
+        await pilot.press("r")
+        await wait_for(pilot, lambda: "F0001" in screen_text(app), what="the risk queue")
+        lines = [line for line in screen_text(app).splitlines() if "F000" in line]
+        # Overdue and critical first, said in words.
+        assert "F0001" in lines[0] and "OVERDUE" in lines[0] and "CRITICAL" in lines[0]
+        assert "F0002" in lines[1] and "OVERDUE" not in lines[1]
+
+        await pilot.press("ctrl+t")
+        await pilot.pause()
+        assert "F0001" not in screen_text(app) and "hidden in privacy mode" in screen_text(app)
+
+
+async def test_review_and_close_a_flag_from_the_queue(group):
+    office = group
+    flag = risk_service.raise_flag(office, "P0002", ["economic_abuse"], "Took her bank card")
+    app = make_app(office)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await home(pilot, app)
+        await pilot.press("r")
+        await wait_for(pilot, lambda: flag.id in screen_text(app))
+        await pilot.press("v")
+        await wait_for(pilot, lambda: "Actions taken" in screen_text(app))
+        for ch in "referrer_informed -- told probation":
+            await pilot.press("space" if ch == " " else ch)
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: risk_service.get_flag(office, flag.id).status == "in_review")
+        await pilot.press("x")
+        await wait_for(pilot, lambda: "Outcome" in screen_text(app))
+        for ch in "managed by probation":
+            await pilot.press("space" if ch == " " else ch)
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: risk_service.get_flag(office, flag.id).status == "closed")
+
+
+async def test_help_lists_every_key(group):
+    from facilitator.tui import keys
+
+    app = make_app(group)
+    async with app.run_test(size=(100, 60)) as pilot:
+        await home(pilot, app)
+        await pilot.press("f1")
+        await wait_for(pilot, lambda: "Keys" in screen_text(app))
+        text = screen_text(app)
+        for _title, table in keys.HELP_SECTIONS:
+            for k in table:
+                assert k.description in text, k.description
+        await pilot.press("escape")
+        await pilot.pause()
+        assert app.screen.__class__.__name__ == "HomeScreen"
+
+
+async def test_light_theme_from_the_palette_commands(group):
+    app = make_app(group)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await home(pilot, app)
+        titles = [c.title for c in app.get_system_commands(app.screen)]
+        assert "Light theme" in titles and "Risk queue" in titles
+        app.action_theme_light()
+        await pilot.pause()
+        assert app.theme == "textual-light"
+
+
+def test_plain_commands_do_not_load_textual():
+    import subprocess
+    import sys
+
+    code = "import sys, facilitator.cli; assert 'textual' not in sys.modules, 'textual loaded'"
+    subprocess.run([sys.executable, "-c", code], check=True)
