@@ -84,3 +84,18 @@ def test_unknown_kind_is_refused(office):
         individual.record_individual_session(office, "P0001", "therapy")
     with pytest.raises(InvalidInput, match="reason for an excused absence"):
         individual.record_individual_session(office, "P0001", "crisis", "excused")
+
+
+def test_the_risk_scanner_reads_one_to_one_check_ins(office):
+    risk = pytest.importorskip("facilitator.services.risk")
+    if not hasattr(risk, "detector_for"):
+        pytest.skip("no risk scanner in this version")
+    saved = individual.record_individual_session(
+        office, "P0001", "crisis", "present", "2026-11-24", "alex",
+        checkin=CheckIn(participant_id="P0001", disclosed="yes", summary="He put his hands round her neck."))
+    assert saved.indicators == ["strangulation"]
+    flagged = individual.record_individual_session(
+        office, "P0001", "crisis", "present", "2026-11-23", "alex",
+        checkin=CheckIn(participant_id="P0001", disclosed="yes", summary="He put his hands round her neck."),
+        flag_categories=["strangulation"], flag_summary="Hands round her neck.")
+    assert flagged.indicators == [] and len(flagged.flags) == 1

@@ -61,6 +61,9 @@ def individual_record(app, participant_id, kind, status, day, worker, curriculum
                f"{saved.mark.status}{covered}")
     for flag_id in saved.flags:
         click.echo(f"  raised risk flag {flag_id}")
+    if saved.indicators:
+        click.echo(f"  risk scanner found: {', '.join(saved.indicators)} (not flagged): raise it with "
+                   f"`facilitator risk raise {saved.participant_id} --category ...` if it is a risk")
 
 
 @individual.command("list")
@@ -95,4 +98,5 @@ def individual_show(app, session_id, as_json):
             ("worker", s.worker), ("attendance", f"{SYMBOLS[s.mark.status]} {s.mark.status}"),
             ("covers session", s.curriculum_session or "-"),
             ("check-in", f"{checkin.get('stance')}: {checkin.get('summary')}" if checkin else "-"),
-            ("flags", ", ".join(s.flags) or "-")])
+            ("flags", ", ".join(s.flags) or "-"),
+            ("scanner found, unflagged", ", ".join(s.indicators) or "-")])

@@ -29,6 +29,7 @@ class IndividualSession(Record):
     checkin: dict | None = None  # a CheckIn document, when he was there
     curriculum_session: int = 0  # the group session a catch-up covered; 0 for none
     flags: list[str] = field(default_factory=list)  # risk flag ids raised from it
+    indicators: list[str] = field(default_factory=list)  # categories the risk scanner found, unflagged
     recorded_by: str = ""
     recorded_at: str = ""
 

@@ -101,6 +101,8 @@ def record_individual_session(
                               curriculum_session=curriculum_session, recorded_by=office.user, recorded_at=now)
     if flag_summary and not flag_categories:
         raise InvalidInput("a flag summary needs its category (--flag CATEGORY)")
+    if checkin is not None:
+        draft.indicators = [c for c in _scan(office, checkin) if c not in (flag_categories or [])]
     if flag_categories:
         # Raised first, under its own lock: a risk must reach the queue even if this write fails.
         draft.flags.append(_raise_flag(office, person.id, flag_categories, flag_summary, flag_severity))
@@ -113,6 +115,22 @@ def record_individual_session(
             put_doc(db, "sessions", draft.to_dict())
         office.audit("record", "individual_session", draft.id, session_kind=draft.kind, status=draft.mark.status)
     return draft
+
+
+def _scan(office: Office, checkin: CheckIn) -> list[str]:
+    """Risk categories the scanner finds in his check-in words (the detector errs towards
+    flagging); the worker sees them and decides, as in a group session."""
+    try:
+        risk = importlib.import_module("facilitator.services.risk")
+    except ModuleNotFoundError as err:
+        if err.name != "facilitator.services.risk":
+            raise
+        return []
+    detector_for = getattr(risk, "detector_for", None)
+    text = checkin.text_for_scanning()
+    if detector_for is None or not text.strip():
+        return []
+    return list(detector_for(office).scan(text).categories)
 
 
 def _raise_flag(office: Office, pid: str, categories: list[str], summary: str, severity: str | None) -> str:
