@@ -112,7 +112,7 @@ def plan_export(office: Office, wanted: ExportFilter) -> _Plan:
     return _Plan(f, chosen, people, by_group, enrolments)
 
 
-class _Titles:
+class SessionTitles:
     """Curriculum session titles, each curriculum read once."""
 
     def __init__(self, office: Office):
@@ -145,7 +145,7 @@ def iter_rows(
     the summary. spreadsheet_safe: text made safe for spreadsheets (see _cell), once per
     man and title rather than once per cell."""
     f = plan.filter
-    titles = _Titles(office)
+    titles = SessionTitles(office)
     text = _cell if spreadsheet_safe else (lambda v: v)
     who = {pid: (pid, text(p.name), p.referral_source, text(p.referrer_reference)) for pid, p in plan.people.items()}
     for group in plan.groups:

@@ -152,9 +152,9 @@ def _titles(office: Office, s: Standing, groups: dict) -> dict[int, str]:
     latest = sorted(s.enrolments, key=lambda e: e.joined_on)
     if not latest or latest[-1].group_id not in groups:
         return {}
-    from facilitator.services.exports import _Titles
+    from facilitator.services.exports import SessionTitles
 
-    return _Titles(office)(groups[latest[-1].group_id].curriculum)
+    return SessionTitles(office)(groups[latest[-1].group_id].curriculum)
 
 
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|])")
