@@ -136,10 +136,8 @@ def partner_show(app, partner_id, as_json, key_file):
             ("notes", found.notes), ("service", found.service)])
     for c in contacts:
         click.echo(f"\n{c.id}  {c.date}  {c.mode}  {c.outcome}  ({c.worker})")
-        for what, text in (("safety planning", c.safety_planning), ("her account", c.her_account),
-                           ("her wishes", c.wishes)):
-            if text:
-                click.echo(f"  {what}: {text}")
+        for what, text in c.her_words():
+            click.echo(f"  {what}: {text}")
     for r in concerns:
         click.echo(f"\nconcern {r.id} {r.date}: {r.category} ({r.severity}) -> risk flag {r.flag_id}")
 

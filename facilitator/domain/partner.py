@@ -80,6 +80,12 @@ class Contact(Record):
     wishes: str = ""  # her wishes about what may be shared, and with whom
     recorded_at: str = ""
 
+    def her_words(self) -> list[tuple[str, str]]:
+        """The free-text fields that are given, with their labels: what must never leave the store."""
+        pairs = (("safety planning", self.safety_planning), ("her account", self.her_account),
+                 ("her wishes", self.wishes))
+        return [(label, text) for label, text in pairs if text]
+
     def __post_init__(self) -> None:
         self.date = parse_date(self.date, "contact date").isoformat()
         self.mode = check_choice(self.mode, MODES, "contact mode")

@@ -208,10 +208,8 @@ class PartnerSupportScreen(Screen):
             text.append("NO FURTHER CONTACT (her wish)\n", style="bold reverse")
         for c in reversed(contacts):
             text.append(f"\n{c.date} {c.mode} · {c.outcome} · {c.worker}\n", style="bold")
-            for label, value in (("safety planning", c.safety_planning), ("her account", c.her_account),
-                                 ("her wishes", c.wishes)):
-                if value:
-                    text.append(f"  {label}: {value}\n")
+            for label, value in c.her_words():
+                text.append(f"  {label}: {value}\n")
         for r in concerns:
             text.append(f"\nconcern {r.date}: {r.category} ({r.severity}) → flag {r.flag_id}\n")
         self.query_one("#partner-contacts", Static).update(text)
