@@ -274,3 +274,20 @@ def test_refusal_without_a_role_never_prompts(store, invoke):
 def test_refused_error_type(office):
     with pytest.raises(Refused):
         partner.open_store(Office.open(office.path, "pat"), partner.key_source(PASSPHRASE))  # no store yet
+
+
+def test_a_damaged_store_file_is_named_and_left_untouched(store, office, invoke):
+    store.add_partner("P0001", "Erin Sample")
+    record = office.path / "partner" / "men" / "P0001.bin"
+    damaged = record.read_bytes()[:-20] + b"x" * 20
+    record.write_bytes(damaged)
+    for args in (["list"], ["add", "P0001", "Fay Sample"]):
+        result = invoke("--user", "pat", "partner", *args)
+        assert result.exit_code == 1
+        assert _one_line(result) == (f"Error: partner store file {record} is damaged or was written with "
+                                     f"another key; it was left untouched: restore it from a backup")
+        assert record.read_bytes() == damaged
+    meta = office.path / "partner" / "vault.json"
+    meta.write_text("{not json")
+    result = invoke("--user", "pat", "partner", "list")
+    assert result.exit_code == 1 and "damaged" in _one_line(result) and meta.read_text() == "{not json"
