@@ -95,7 +95,7 @@ DEFAULT_SETTINGS: dict[str, Any] = {
         # Six years: the usual UK limitation-based default. Child-protection concerns longer.
         "action": "delete",  # or "anonymise": keep records for figures, without who or what
         "years": {"participant": 6, "enrolments": 6, "sessions": 6, "flags": 6, "assessments": 6,
-                  "intake": 6, "notes": 6, "partner": 6},
+                  "intake": 6, "notes": 6, "compliance": 6, "partner": 6, "other": 6},
         "child_protection_years": 25,
         "child_protection_categories": ["child_safeguarding"],
         "child_protection_actions": ["safeguarding_referral"],

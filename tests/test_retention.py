@@ -1,0 +1,209 @@
+"""Retention (issue 11): exactly the records past their period go, with a fixed clock; a legal
+hold stops it; child-protection concerns are kept longer; removals are audited without content."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+
+import pytest
+
+from tests.conftest import ready_for_group
+
+
+def _at(monkeypatch, when: str) -> None:
+    monkeypatch.setenv("FACILITATOR_NOW", when if "T" in when else f"{when}T19:00:00")
+
+
+def _run_sessions(office, monkeypatch, group_id: str, days: list[str], men: list[str], checkin_words: str):
+    from facilitator.domain.checkin import CheckIn
+    from facilitator.services import sessions
+
+    for day in days:
+        _at(monkeypatch, day)
+        s = sessions.start_session(office, group_id, day)
+        for pid in men:
+            sessions.mark_attendance(office, s.id, pid, "present")
+            sessions.record_checkin(office, s.id, CheckIn(participant_id=pid, summary=f"{checkin_words} {pid}"))
+        sessions.close_session(office, s.id, force=True)
+
+
+@pytest.fixture
+def history(office, monkeypatch):
+    """Men whose cases closed long ago and recently, one on hold, one with a child-protection flag.
+
+    P0001-3      the fixture's men, referred this year: nothing
+    P0004 Dan    completed 2016-03-22: everything past six years
+    P0005 Eli    completed 2023-05-09: nothing past its period
+    P0006 Finn   completed 2016-03-22, on legal hold
+    P0007 Gus    completed 2016-03-22, a child_safeguarding flag (kept 25 years) and another flag
+    P0008 Hal    suspended since 2016 (case not closed): nothing
+    """
+    from facilitator.services import compliance, debrief, groups, people, risk
+    from facilitator.services.office import Office
+
+    _at(monkeypatch, "2015-11-02")
+    admin = Office.open(office.path, "admin")
+    for name in ("Dan Example", "Eli Sample", "Finn Testcase", "Gus Placeholder", "Hal Madeup"):
+        people.add_participant(office, name, "probation", "Demo Probation", "REF-" + name[:3].upper(), "2015-10-01")
+    groups.create_group(office, "Old Tuesday group", "core-24", "tuesday", "18:30", ["alex", "bea"],
+                        start_date="2016-01-05", group_id="G9")
+    groups.create_group(office, "Later group", "core-24", "tuesday", "18:30", ["alex", "bea"],
+                        start_date="2023-01-03", group_id="G8")
+    old = ["P0004", "P0006", "P0007", "P0008"]
+    for pid in old:
+        ready_for_group(office, pid, "2015-12-01")
+        groups.enrol(office, "G9", pid, "2016-01-05")
+    _run_sessions(office, monkeypatch, "G9", ["2016-01-05", "2016-01-12", "2016-03-15"], old, "Old check-in words")
+    _at(monkeypatch, "2016-01-20")
+    risk.raise_flag(office, "P0004", ["escalation"], "Old flag text about P0004")
+    risk.raise_flag(office, "P0007", ["child_safeguarding"], "Child protection concern text")
+    risk.raise_flag(office, "P0007", ["controlling_behaviour"], "Ordinary concern text")
+    compliance.set_order_limits(admin, "P0004", order="Old order text", unexcused_absences_allowed=3)
+    note = debrief.create_note(office, "G9-2016-03-15")
+    _at(monkeypatch, "2016-03-22")
+    for pid in ("P0004", "P0006", "P0007"):
+        groups.leave_group(office, pid, "completed", "2016-03-22")
+        people.set_participant_status(office, pid, "completed")
+    groups.leave_group(office, "P0008", "suspended", "2016-03-22")
+    people.set_participant_status(office, "P0008", "suspended", "fifth unexcused absence")
+
+    ready_for_group(office, "P0005", "2022-12-20")
+    _at(monkeypatch, "2023-01-03")
+    groups.enrol(office, "G8", "P0005", "2023-01-03")
+    _run_sessions(office, monkeypatch, "G8", ["2023-01-03", "2023-01-10"], ["P0005"], "Recent check-in words")
+    _at(monkeypatch, "2023-05-09")
+    groups.leave_group(office, "P0005", "completed", "2023-05-09")
+    people.set_participant_status(office, "P0005", "completed")
+
+    _at(monkeypatch, "2026-11-24T18:00:00")
+    from facilitator.services.retention import place_hold
+
+    place_hold(admin, "P0006", "Synthetic civil claim")
+    return admin, note
+
+
+def _held(office, pid):
+    from facilitator.services.person_records import find
+
+    return find(office, [pid])[pid].holdings
+
+
+def _snapshot(office, pid):
+    """His holdings as they are. A debrief note is shared by the group: only that it names him."""
+    return sorted((h.kind, h.file, h.record_id, "" if h.kind == "notes" else json.dumps(h.doc, sort_keys=True))
+                  for h in _held(office, pid))
+
+
+def test_due_lists_exactly_what_passed_its_period(history):
+    from facilitator.services.retention import due
+
+    office, _ = history
+    items = due(office, date(2026, 11, 24))
+    by_man = {}
+    for i in items:
+        by_man.setdefault(i.participant_id, set()).add(i.kind)
+    assert set(by_man) == {"P0004", "P0006", "P0007"}  # Eli's closed 2023, Hal's case is open
+    assert by_man["P0004"] == {"participant", "enrolments", "sessions", "flags", "intake", "notes", "compliance", "assessments"}
+    assert all(i.held for i in items if i.participant_id == "P0006")
+    # Gus: the child-protection flag and his identity stay; the rest goes.
+    gus = [i for i in items if i.participant_id == "P0007"]
+    assert "participant" not in {i.kind for i in gus}
+    assert {i.child_protection for i in gus if i.kind == "flags"} == {False}  # the other flag, and its copy
+    assert {i.closed_on for i in items if i.participant_id == "P0004"} == {"2016-03-22"}
+    assert {i.due_on for i in items if i.participant_id == "P0004"} == {"2022-03-22"}
+
+    # The boundary, with a fixed clock: the day before six years nothing of Dan's is due.
+    assert not [i for i in due(office, date(2022, 3, 21)) if i.participant_id == "P0004"]
+    assert [i for i in due(office, date(2022, 3, 22)) if i.participant_id == "P0004"]
+
+
+def test_apply_removes_exactly_those_records_and_honours_the_hold(history, invoke):
+    office, note = history
+    before = {pid: _snapshot(office, pid) for pid in ("P0001", "P0002", "P0003", "P0005", "P0006", "P0008")}
+    gus_before = _snapshot(office, "P0007")
+    audit_before = sum(1 for _ in office.stores.audit.lines())
+
+    result = invoke("--user", "admin", "retention", "apply", "--yes")
+    assert result.exit_code == 0, result.output
+    assert "about 2 men" in result.output
+
+    assert _held(office, "P0004") == []  # nothing of Dan's is left anywhere
+    for pid, snap in before.items():
+        assert _snapshot(office, pid) == snap  # the others, Finn (on hold) and Hal untouched
+    gus_after = _snapshot(office, "P0007")
+    assert set(gus_after) <= set(gus_before)  # kept as they were, not changed
+    assert {k for k, *_ in gus_after} == {"participant", "flags"}
+    from facilitator.services import risk
+
+    assert [f.categories for f in risk.list_flags(office, "all") if f.participant_id == "P0007"] == [["child_safeguarding"]]
+
+    # The shared note keeps Finn's and Hal's sections; Dan's and Gus's are gone.
+    from facilitator.services import debrief
+
+    kept = debrief.get_note(office, note.id)
+    assert "### P0006 Finn Testcase" in kept.body and "### P0008 Hal Madeup" in kept.body
+    assert "P0004" not in kept.body and "Dan Example" not in kept.body
+    assert "P0007" not in kept.body and "Gus Placeholder" not in kept.body
+    assert debrief.file_state(office, kept) == "ok"
+    text = (office.path / kept.path).read_text()
+    assert "Dan Example" not in text and "Finn Testcase" in text
+
+    # Audited per man and kind, with counts; no content; the chain holds.
+    new = list(office.stores.audit.entries())[audit_before:]
+    ours = [e for e in new if e["action"].startswith("retention_")]
+    assert {(e["id"], e["kind"]) for e in ours if e["id"] == "P0004"} >= {("P0004", "sessions"), ("P0004", "participant")}
+    assert all(set(e) <= {"seq", "time", "user", "action", "kind", "id", "records", "status", "prev", "hash"} for e in ours)
+    assert "Old check-in words" not in office.stores.audit.path.read_text()
+    assert office.stores.audit.verify() is None
+
+    # Applying again finds nothing more; due lists only the man on hold.
+    again = invoke("--user", "admin", "retention", "apply", "--yes")
+    assert "about 0 men" in again.output or "nothing" in again.output
+    assert {i["participant_id"] for i in json.loads(invoke("retention", "due", "--json").output)} == {"P0006"}
+
+
+def test_release_lets_retention_proceed(history, invoke):
+    office, _ = history
+    assert invoke("--user", "admin", "retention", "release", "P0006").exit_code == 0
+    assert invoke("--user", "admin", "retention", "apply", "--yes").exit_code == 0
+    assert _held(office, "P0006") == []
+
+
+def test_apply_asks_first_and_a_no_changes_nothing(history, invoke):
+    office, _ = history
+    before = _snapshot(office, "P0004")
+    result = invoke("--user", "admin", "retention", "apply", input="n\n")
+    assert result.exit_code == 1
+    assert "records about 2 men are past their retention period" in result.output
+    assert _snapshot(office, "P0004") == before
+
+
+def test_anonymise_keeps_records_for_figures_without_words(history, invoke):
+    office, _ = history
+    settings = office.ws.read_settings()
+    settings["retention"]["action"] = "anonymise"
+    with office.ws.lock():
+        office.ws.write_settings(settings)
+    assert invoke("--user", "admin", "retention", "apply", "--yes").exit_code == 0
+    from facilitator.services import people
+
+    dan = people.get_participant(office, "P0004")
+    assert dan.name == dan.referrer_reference == "(anonymised)" and dan.status == "completed"
+    held = _held(office, "P0004")
+    assert {h.kind for h in held} >= {"participant", "enrolments", "sessions", "flags"}
+    dumped = json.dumps([h.doc for h in held])
+    for words in ("Dan Example", "Old check-in words", "Old flag text", "Old order text", "REF-DAN"):
+        assert words not in dumped
+    checkins = [h.doc for h in held if h.table == "checkins"]
+    assert checkins and all(c["stance"] == "responsible" for c in checkins)  # the answers stay for figures
+
+
+def test_hold_needs_a_reason_and_a_coordinator(history, invoke):
+    result = invoke("--user", "alex", "retention", "hold", "P0004", "--reason", "x")
+    assert result.exit_code == 1 and "may not place a legal hold" in result.stderr
+    result = invoke("--user", "admin", "retention", "hold", "P0004", "--reason", "  ")
+    assert result.exit_code == 2
+    holds = json.loads(invoke("retention", "holds", "--json").output)
+    assert [h["id"] for h in holds] == ["P0006"]
+
