@@ -50,8 +50,17 @@ def demo_cmd(app, directory, no_ui, fresh):
             raise click.ClickException(f"{path} is not a demo workspace; --fresh refuses to remove it")
         shutil.rmtree(path)
     if not ws.exists():
+        if path.exists() and any(path.iterdir()):
+            raise click.ClickException(f"{path} exists and is not a workspace; choose another folder")
         click.echo(f"building demo workspace in {path} ...", err=True)
-        build_demo(path)
+        # Build beside it and rename when complete, so a build cut short is never taken for a demo.
+        building = path.with_name(path.name + ".building")
+        if building.exists():
+            shutil.rmtree(building)
+        build_demo(building)
+        if path.exists():
+            path.rmdir()
+        building.rename(path)
     app.workspace_path = str(path)
     app.user = app.user or "alex"
     if no_ui:
