@@ -52,7 +52,7 @@ def check_cmd(app, path: str) -> None:
     Prints `file:line: error|warning: message` lines, a summary and the coverage of the core
     topics. Exits 1 when there is any error.
     """
-    from facilitator.curriculum import check_curriculum, find_curriculum_folder, format_report
+    from facilitator.curriculum import checked, find_curriculum_folder, format_report
 
     given = Path(path)
     if given.is_file():
@@ -64,7 +64,7 @@ def check_cmd(app, path: str) -> None:
             folder = find_curriculum_folder(path, _roots(app))
         except NotFound:
             raise NotFound(f"no curriculum folder or id {path!r}") from None
-    report = check_curriculum(folder)
+    report = checked(folder, fresh=True)  # never trust a cache here: this is the gate
     click.echo(format_report(report))
     if report.errors:
         raise SystemExit(1)
@@ -75,11 +75,11 @@ def check_cmd(app, path: str) -> None:
 @click.pass_obj
 def list_cmd(app, as_json: bool) -> None:
     """List the curricula: the workspace's, then the bundled ones it does not replace."""
-    from facilitator.curriculum import check_curriculum, list_curricula
+    from facilitator.curriculum import checked, list_curricula
 
     rows = []
     for entry in list_curricula(_roots(app)):
-        report = check_curriculum(entry.folder)
+        report = checked(entry.folder)
         c = report.curriculum
         rows.append({
             "id": entry.id, "title": c.title, "version": c.version, "description": c.description,

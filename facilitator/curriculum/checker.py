@@ -8,7 +8,6 @@ content the programme must never propose, and coverage of the core topics.
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from facilitator.curriculum.forbidden import find_mentions
@@ -19,9 +18,8 @@ from facilitator.curriculum.model import (
     CORE_TOPICS,
     ERROR,
     EXERCISE,
-    INDEX_FILE,
     WARNING,
-    Curriculum,
+    CheckReport,
     CurriculumSession,
     Problem,
 )
@@ -29,25 +27,6 @@ from facilitator.curriculum.parser import ParseResult, parse_curriculum
 
 # A session this long without a break is too long for a group to concentrate.
 BREAK_EXPECTED_FROM_MINUTES = 120
-
-
-@dataclass
-class CheckReport:
-    curriculum: Curriculum
-    problems: list[Problem]
-    coverage: dict[str, list[int]] = field(default_factory=dict)  # core topic -> sessions
-
-    @property
-    def errors(self) -> list[Problem]:
-        return [p for p in self.problems if p.severity == ERROR]
-
-    @property
-    def warnings(self) -> list[Problem]:
-        return [p for p in self.problems if p.severity == WARNING]
-
-    @property
-    def ok(self) -> bool:
-        return not self.errors
 
 
 def check_curriculum(folder: Path | str) -> CheckReport:

@@ -11,7 +11,7 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from facilitator.curriculum.checker import check_curriculum
+from facilitator.curriculum.cache import checked
 from facilitator.curriculum.model import INDEX_FILE, Curriculum
 from facilitator.errors import NotFound, StoreError
 
@@ -84,7 +84,7 @@ def load_curriculum(
 ) -> Curriculum:
     """Load a curriculum by id or path. strict: refuse one the checker finds errors in."""
     folder = find_curriculum_folder(ref, curricula_roots(workspace_curricula))
-    report = check_curriculum(folder)
+    report = checked(folder)
     if strict and report.errors:
         count = len(report.errors)
         raise InvalidCurriculum(

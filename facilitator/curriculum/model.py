@@ -136,3 +136,24 @@ class Curriculum:
 
     def topic_label(self, topic: str) -> str:
         return self.topics.get(topic) or CORE_TOPICS.get(topic) or topic
+
+
+@dataclass
+class CheckReport:
+    """What the checker found in one curriculum folder."""
+
+    curriculum: Curriculum
+    problems: list[Problem]
+    coverage: dict[str, list[int]] = field(default_factory=dict)  # core topic -> sessions
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == ERROR]
+
+    @property
+    def warnings(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == WARNING]
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
