@@ -49,10 +49,30 @@ def busy_office(office):
     notes = office.ws.notes_dir / "G1" / "2026"
     notes.mkdir(parents=True, exist_ok=True)
     (notes / "G1-2026-11-24.md").write_text("# Debrief G1-2026-11-24\n\nSynthetic note.\n")
-    partner = office.path / "partner"
-    partner.mkdir(exist_ok=True)
-    (partner / "contacts.enc").write_bytes(os.urandom(3000))  # already encrypted: copied as it is
+    _partner_record(office)
     return Office.open(office.path, "admin")
+
+
+PARTNER_PASSPHRASE = "synthetic partner store passphrase"
+
+
+def _partner_record(office) -> None:
+    """A partner store (encrypted with its own key) holding one synthetic partner record."""
+    from facilitator.services import partner
+    from facilitator.services.office import Office
+
+    pat = Office.open(office.path, "pat")
+    source = partner.key_source(PARTNER_PASSPHRASE)
+    partner.init_store(pat, source)
+    partner.open_store(pat, source).add_partner("P0001", "Zoe Partner-Example", notes="Synthetic partner words")
+
+
+def _partner_names(workspace) -> list[str]:
+    from facilitator.services import partner
+    from facilitator.services.office import Office
+
+    store = partner.open_store(Office.open(workspace, "pat"), partner.key_source(PARTNER_PASSPHRASE))
+    return [p.name for p in store.partners()]
 
 
 def test_backup_then_restore_gives_the_same_workspace(busy_office, invoke, tmp_path):
@@ -66,7 +86,7 @@ def test_backup_then_restore_gives_the_same_workspace(busy_office, invoke, tmp_p
 
     # Nothing readable inside: no name, no check-in words, no setting.
     raw = archive.read_bytes()
-    for plain in (b"Adam Example", b"time-out", b"Test Programme", b"core-24", b"audit"):
+    for plain in (b"Adam Example", b"time-out", b"Test Programme", b"core-24", b"audit", b"vault"):
         assert plain not in raw
     assert oct(archive.stat().st_mode & 0o777) == "0o600"
 
@@ -77,7 +97,8 @@ def test_backup_then_restore_gives_the_same_workspace(busy_office, invoke, tmp_p
     after = _tree(target)
     assert after == before  # every store, note, curriculum and the partner store, byte for byte
     assert any(k.startswith("curricula/core-24/") for k in after)
-    assert "partner/contacts.enc" in after and "session_notes/G1/2026/G1-2026-11-24.md" in after
+    assert "partner/vault.json" in after and "session_notes/G1/2026/G1-2026-11-24.md" in after
+    assert _partner_names(target) == ["Zoe Partner-Example"]  # still opens with its own key, and only so
 
     from facilitator.services import people, risk
     from facilitator.services.office import Office
@@ -91,15 +112,15 @@ def test_backup_then_restore_gives_the_same_workspace(busy_office, invoke, tmp_p
 def test_backup_is_recorded_audited_and_shown(busy_office, invoke, tmp_path, monkeypatch):
     from facilitator.services.backup import last_backup_status
 
-    assert last_backup_status(busy_office).startswith("Warning: no backup")
+    assert last_backup_status(busy_office) == "WARNING: none made yet: run facilitator backup"
     out = tmp_path / "b.fbk"
     assert invoke("--user", "admin", "backup", "-o", str(out)).exit_code == 0
-    assert last_backup_status(busy_office) == "Last backup today (2026-11-24 18:00)"
+    assert last_backup_status(busy_office) == "last made today (2026-11-24 18:00)"
     last = list(busy_office.stores.audit.entries())[-1]
     assert (last["action"], last["kind"], last["id"]) == ("backup", "workspace", "b.fbk")
     monkeypatch.setenv("FACILITATOR_NOW", "2026-12-09T09:00:00")
     status = last_backup_status(busy_office)
-    assert status.startswith("Warning: Last backup 15 days ago") and "more than 7 days" in status
+    assert status == "WARNING: last made 15 days ago (2026-11-24 18:00), more than 7 days: run facilitator backup"
 
 
 def test_backup_folder_keeps_the_newest_n(busy_office, invoke, tmp_path, monkeypatch):
@@ -322,3 +343,27 @@ def test_archive_records_stay_small_whatever_the_workspace(tmp_path):
         summary = arch.read_archive(fh, SealedReader(fh, opened), dest, "a.fbk")
     assert summary.files == 1
     assert hashlib.sha256((dest / "big.bin").read_bytes()).digest() == hashlib.sha256(big).digest()
+
+
+def test_a_partner_store_on_another_drive_is_backed_up_too(office, invoke, tmp_path):
+    from facilitator.services.office import Office
+
+    elsewhere = tmp_path / "other-drive" / "partner-store"
+    settings = office.ws.read_settings()
+    settings["partner"]["store_path"] = str(elsewhere)
+    with office.ws.lock():
+        office.ws.write_settings(settings)
+    _partner_record(Office.open(office.path, "admin"))
+    assert (elsewhere / "vault.json").exists() and not (office.path / "partner").exists()
+    out = tmp_path / "b.fbk"
+    assert invoke("--user", "admin", "backup", "-o", str(out)).exit_code == 0
+    target = tmp_path / "restored"
+    result = invoke("restore", str(out), "--to", str(target))
+    assert result.exit_code == 0, result.output
+    assert f"lived outside the workspace ({elsewhere})" in result.output
+    assert _tree(target / "partner") == _tree(elsewhere)
+    settings = Office.open(target, "admin").ws.read_settings()
+    settings["partner"]["store_path"] = ""
+    with Office.open(target, "admin").ws.lock():
+        Office.open(target, "admin").ws.write_settings(settings)
+    assert _partner_names(target) == ["Zoe Partner-Example"]

@@ -95,7 +95,7 @@ def backup_list(app, as_json):
     rows = [{"file": p.name, "bytes": p.stat().st_size} for p in found]
     if as_json:
         return emit_json({"folder": folder, "backups": rows, "status": last_backup_status(office)})
-    click.echo(last_backup_status(office) or "no backup recorded")
+    click.echo(f"Backup: {last_backup_status(office) or 'none recorded'}")
     if not folder:
         click.echo("no backup folder set (setting backup.folder)")
         return
@@ -131,4 +131,6 @@ def restore(archive, target, key_file):
         ("audit log", f"intact, {result.audit_entries} entries" if result.audit_problem is None
          else f"line {result.audit_problem.line}: {result.audit_problem.message}"),
     ])
+    for note in result.notes:
+        click.echo(f"note: {note}")
     click.echo(f"open it with: facilitator --workspace {result.path}")

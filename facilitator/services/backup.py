@@ -18,7 +18,7 @@ import re
 import secrets
 import shutil
 import tempfile
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
@@ -50,6 +50,7 @@ class RestoreResult:
     summary: ArchiveSummary
     audit_problem: AuditProblem | None
     audit_entries: int
+    notes: list[str] = field(default_factory=list)
 
 
 # -- making a backup -----------------------------------------------------------------------
@@ -115,8 +116,11 @@ def make_backup(office: Office, secret: Secret, output: str | os.PathLike | None
                 "made_by_user": office.user,
                 "tool_version": _version(),
             }
+            sources = backup_sources(office)
+            for name, folder in sources[1:]:
+                meta["partner_store"] = {"archived_as": name, "was_at": str(folder)}
             with office.ws.lock():
-                summary = write_archive(backup_sources(office), sealed, meta)
+                summary = write_archive(sources, sealed, meta)
             fh.flush()
             os.fsync(fh.fileno())
         os.chmod(tmp, FILE_MODE)
@@ -138,15 +142,12 @@ def make_backup(office: Office, secret: Secret, output: str | os.PathLike | None
     return BackupResult(path=out, summary=summary, archive_bytes=size, removed=removed)
 
 
-def partner_store_path(office: Office) -> Path:
-    given = (office.setting("partner.store_path") or "").strip()
-    return Path(given).expanduser() if given else office.path / "partner"
-
-
 def backup_sources(office: Office) -> list[tuple[str, Path]]:
     """The workspace, and the partner store when it lives outside it (copied as it is)."""
+    from facilitator.services.partner import store_folder
+
     sources = [("", office.path)]
-    partner = partner_store_path(office)
+    partner = store_folder(office)
     if partner.is_dir() and not _inside(partner, office.path):
         name = "partner-external" if (office.path / "partner").exists() else "partner"
         sources.append((name, partner))
@@ -217,8 +218,13 @@ def restore_backup(path: str | os.PathLike, secret: Secret, target: str | os.Pat
             raise
     fsync_dir(target.parent)
     log = AuditLog(target / "data" / "audit.jsonl")
+    notes = []
+    partner = summary.manifest.get("partner_store")
+    if partner:
+        notes.append(f"the partner store lived outside the workspace ({partner['was_at']}); it is restored to "
+                     f"{target / partner['archived_as']}: set partner.store_path to where it should live now")
     return RestoreResult(path=target, summary=summary, audit_problem=log.verify(),
-                         audit_entries=sum(1 for _ in log.lines()))
+                         audit_entries=sum(1 for _ in log.lines()), notes=notes)
 
 
 def _existing_archive(path: str | os.PathLike) -> Path:
@@ -253,17 +259,17 @@ def last_backup(office: Office) -> dict | None:
 
 
 def last_backup_status(office: Office) -> str | None:
-    """One line: when the last backup was made, and a warning when it is older than
-    backup.warn_after_days (0 switches the warning off). None when there is nothing to say."""
+    """One line for the home screen after "Backup: ": when the last one was made, with a
+    warning in words when it is older than backup.warn_after_days (0 switches the warning off).
+    None when there is nothing to say."""
     warn_days = int(office.setting("backup.warn_after_days", 7) or 0)
     last = last_backup(office)
     if last is None:
-        return "Warning: no backup has been made yet (facilitator backup)" if warn_days > 0 else None
+        return "WARNING: none made yet: run facilitator backup" if warn_days > 0 else None
     made = datetime.fromisoformat(last["at"])
     days = (clock.today() - made.date()).days
     when = "today" if days <= 0 else "yesterday" if days == 1 else f"{days} days ago"
-    line = f"Last backup {when} ({made.strftime('%Y-%m-%d %H:%M')})"
+    line = f"last made {when} ({made.strftime('%Y-%m-%d %H:%M')})"
     if warn_days > 0 and days > warn_days:
-        return f"Warning: {line}, more than {warn_days} days: run facilitator backup"
+        return f"WARNING: {line}, more than {warn_days} days: run facilitator backup"
     return line
-

@@ -241,18 +241,11 @@ def _names(note: dict, pid: str) -> bool:
     return any(h.get("participant_id") == pid for h in note.get("handled") or [])
 
 
-def partner_folder(office: Office) -> Path:
-    try:
-        from facilitator.services.partner import store_folder
-    except ImportError:
-        given = str(office.setting("partner.store_path", "") or "").strip()
-        return (Path(given).expanduser() if given else office.path / "partner")
-    return store_folder(office)
-
-
 def _partner_files(office: Office, pids: set[str]) -> Iterable[tuple[str, str]]:
     """Men with a file in the partner store: its name only; the store is never opened."""
-    folder = partner_folder(office) / "men"
+    from facilitator.services.partner import store_folder
+
+    folder = store_folder(office) / "men"
     if not folder.is_dir():
         return
     for path in sorted(folder.iterdir()):
