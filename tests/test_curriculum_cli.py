@@ -165,3 +165,15 @@ def test_curriculum_commands_start_without_the_heavy_imports():
     )
     out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
     assert out.stdout.strip() == ""
+
+
+def test_check_a_folder_of_curricula_checks_each_one(run, tmp_path):
+    shutil.copytree(VALID, tmp_path / "steady-3")
+    shutil.copytree(FIXTURES / "curricula_broken" / "no_check_in", tmp_path / "no_check_in")
+    result = run("curriculum", "check", str(tmp_path))
+    assert result.exit_code == 1
+    summaries = [line for line in result.stdout.splitlines() if " sessions, " in line and "; " in line]
+    assert summaries == [
+        "no_check_in: 2 sessions, 120 minutes; 1 error, 0 warnings",
+        "steady-3: 3 sessions, 330 minutes; 0 errors, 0 warnings",
+    ]

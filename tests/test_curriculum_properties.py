@@ -103,3 +103,23 @@ def test_any_index_text_checks_without_crashing(index):
         report = check_curriculum(folder)
         _assert_well_formed(report.problems)
         format_report(report)
+
+
+TRIGGERS = [
+    "couples counselling", "couple's therapy", "Couples work", "marriage counselling", "mediation",
+    "mediate", "conciliation", "reconciliation", "joint session", "joint money", "invite your partner",
+    "bring his ex", "to the group", "into the session", "along", "his partner attends the group",
+    "with the partner present", "partner's", "not", "never", '"', "“", "”", ".", ";", "\n", "\n\n",
+    "- ", "İ", " ", "the", "a man's", "victim", "wife",
+]
+
+
+@SETTINGS
+@given(st.lists(st.one_of(st.sampled_from(TRIGGERS), st.text(max_size=6)), max_size=30).map(" ".join))
+def test_the_fast_scan_finds_everything_a_full_scan_finds(text):
+    from facilitator.curriculum.forbidden import _RULES, find_mentions
+
+    found = {m.offset for m in find_mentions(text)}
+    full = {m.start() for _, pattern, _ in _RULES for m in pattern.finditer(text)}
+    assert full <= found
+    assert all(any(pattern.match(text, offset) for _, pattern, _ in _RULES) for offset in found)

@@ -50,9 +50,11 @@ def check_cmd(app, path: str) -> None:
     """Check the curriculum in PATH (a folder, or an id) and print every problem.
 
     Prints `file:line: error|warning: message` lines, a summary and the coverage of the core
-    topics. Exits 1 when there is any error.
+    topics. Exits 1 when there is any error. PATH may also be a folder of curricula (such as
+    a workspace's `curricula/`): each one in it is checked.
     """
     from facilitator.curriculum import checked, find_curriculum_folder, format_report
+    from facilitator.curriculum.model import INDEX_FILE
 
     given = Path(path)
     if given.is_file():
@@ -64,9 +66,15 @@ def check_cmd(app, path: str) -> None:
             folder = find_curriculum_folder(path, _roots(app))
         except NotFound:
             raise NotFound(f"no curriculum folder or id {path!r}") from None
-    report = checked(folder, fresh=True)  # never trust a cache here: this is the gate
-    click.echo(format_report(report))
-    if report.errors:
+    folders = [folder]
+    if not (folder / INDEX_FILE).exists():
+        folders = sorted(p for p in folder.iterdir() if (p / INDEX_FILE).is_file()) or folders
+    failed = False
+    for n, one in enumerate(folders):
+        report = checked(one, fresh=True)  # never trust a cache here: this is the gate
+        click.echo(("\n" if n else "") + format_report(report))
+        failed = failed or bool(report.errors)
+    if failed:
         raise SystemExit(1)
 
 
