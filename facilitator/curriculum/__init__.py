@@ -29,7 +29,26 @@ _WHERE = {
     "list_curricula": "locate",
     "load_curriculum": "locate",
 }
-__all__ = sorted(_WHERE)
+__all__ = [
+    "CORE_TOPICS",
+    "SEGMENT_KINDS",
+    "CheckReport",
+    "Curriculum",
+    "CurriculumSession",
+    "InvalidCurriculum",
+    "Problem",
+    "Segment",
+    "bundled_curricula_dir",
+    "check_curriculum",
+    "checked",
+    "curricula_roots",
+    "find_curriculum_folder",
+    "format_report",
+    "list_curricula",
+    "load_curriculum",
+    "parse_curriculum",
+]
+assert sorted(__all__) == sorted(_WHERE)
 
 if TYPE_CHECKING:
     from facilitator.curriculum.cache import checked

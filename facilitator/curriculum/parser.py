@@ -242,7 +242,7 @@ def parse_index(folder: Path, problems: list[Problem], texts: dict[Path, str] | 
         report.error(lines.get("topics", 1), f"'topics' must map each topic id to a label, not {_describe(topics)}")
     else:
         vocabulary = {}
-        item_lines = dict(zip(parsed.item_keys.get("topics", []), parsed.item_lines.get("topics", [])))
+        item_lines = dict(zip(parsed.item_keys.get("topics", []), parsed.item_lines.get("topics", []), strict=True))
         for topic, label in topics.items():
             line = item_lines.get(str(topic), lines.get("topics", 1))
             if not isinstance(topic, str) or not re.fullmatch(r"[a-z][a-z0-9_]*", topic):
