@@ -147,6 +147,11 @@ def _men(office: Office, note: DebriefNote) -> dict[str, tuple[str, list[str]]]:
     return {pid: out[pid] for pid in in_room if pid in out} or out
 
 
+def men_of(office: Office, note: DebriefNote) -> dict[str, str]:
+    """The men a flag from this note may be for: id -> name (those in the room, else the roster)."""
+    return {pid: name for pid, (name, _) in _men(office, note).items()}
+
+
 def _already(office: Office, note: DebriefNote, pid: str, category: str, flags: list, dismissed: dict) -> str:
     """How an indicator for this man was handled elsewhere, or ""."""
     if pid == UNNAMED:

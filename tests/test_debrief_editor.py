@@ -1,0 +1,198 @@
+"""The debrief editor (issue 7): write, live preview, sign; a signed note takes amendments."""
+
+from __future__ import annotations
+
+from textual.app import App
+from textual.widgets import Markdown, Static, TextArea
+from textual.widgets._markdown import MarkdownBlock
+
+from tests.test_debrief_notes import SID, _as, _write, closed  # noqa: F401  (closed is a fixture)
+
+
+class EditorApp(App):
+    """Only the editor, on a workspace opened for one facilitator."""
+
+    def __init__(self, office, note_id: str, create: bool = False) -> None:
+        super().__init__()
+        self.office = office
+        self.note_id = note_id
+        self.create = create
+
+    def on_mount(self) -> None:
+        from facilitator.tui.debrief_editor import DebriefEditor
+
+        self.push_screen(DebriefEditor(self.office, self.note_id, create=self.create))
+
+
+async def _until(pilot, condition, what: str, tries: int = 100):
+    for _ in range(tries):
+        if condition():
+            return
+        await pilot.pause(0.02)
+    raise AssertionError(f"timed out waiting for {what}")
+
+
+async def _type(pilot, text: str) -> None:
+    names = {" ": "space", "\n": "enter", ".": "full_stop", ",": "comma", ":": "colon", "#": "number_sign"}
+    await pilot.press(*[names.get(c, c) for c in text])
+
+
+def _editor(app):
+    from facilitator.tui.debrief_editor import DebriefEditor
+
+    assert isinstance(app.screen, DebriefEditor)
+    return app.screen
+
+
+def _status(app) -> str:
+    return str(app.screen.query_one("#debrief-status", Static).render())
+
+
+async def test_write_preview_save_and_sign(closed):  # noqa: F811
+    from facilitator.services import debrief
+
+    app = EditorApp(_as(closed, "alex"), SID, create=True)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await _until(pilot, lambda: getattr(app.screen, "note", None) is not None, "the note to load")
+        editor = _editor(app)
+        assert debrief.note_for_session(closed, SID) is not None  # created on opening
+        assert "DRAFT" in _status(app) and "waiting for alex, bea" in _status(app)
+        area = editor.query_one("#debrief-text", TextArea)
+        assert area.text.startswith("# Debrief: Tuesday group, session 1")
+
+        # Write: a new section at the end, typed key by key.
+        area.move_cursor(area.document.end)
+        await _type(pilot, "\n## Worked well\n\nRole play went deep.")
+        assert "● unsaved" in _status(app)
+
+        # The preview follows: the typed heading is a rendered block of the Markdown widget.
+        preview = editor.query_one("#debrief-preview", Markdown)
+        await _until(pilot, lambda: "Role play went deep." in preview.source, "the preview to update")
+        await _until(pilot, lambda: any("Worked well" in str(getattr(b, "source", "") or "")
+                                        for b in preview.query(MarkdownBlock)), "the heading to render")
+
+        # Save, then sign as alex: still a draft, waiting for bea.
+        await pilot.press("ctrl+s")
+        await _until(pilot, lambda: not editor.dirty, "the save")
+        assert "Role play went deep." in debrief.get_note(closed, SID).body
+        await pilot.press("ctrl+g")
+        await _until(pilot, lambda: editor.note.signed_by == ["alex"], "alex's signature")
+        assert debrief.get_note(closed, SID).status == "draft"
+        assert "signed: alex ✓" in _status(app) and "waiting for bea" in _status(app)
+
+
+async def test_second_signature_makes_it_read_only_and_edits_become_amendments(closed):  # noqa: F811
+    from facilitator.services import debrief
+
+    debrief.create_note(_as(closed, "alex"), SID)
+    _write(closed, SID)
+    debrief.sign_note(_as(closed, "alex"), SID)
+
+    app = EditorApp(_as(closed, "bea"), SID)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await _until(pilot, lambda: getattr(app.screen, "note", None) is not None, "the note to load")
+        editor = _editor(app)
+        await pilot.press("ctrl+g")
+        await _until(pilot, lambda: editor.note.is_signed, "the note to be signed")
+        assert "SIGNED · read-only" in _status(app)
+        area = editor.query_one("#debrief-text", TextArea)
+        assert area.text == ""  # the text area now takes an amendment
+
+        await _type(pilot, "Ben was 10 minutes late, not 20.")
+        preview = editor.query_one("#debrief-preview", Markdown)
+        await _until(pilot, lambda: "New amendment" in preview.source, "the amendment in the preview")
+        await pilot.press("ctrl+s")
+        await _until(pilot, lambda: len(editor.note.amendments) == 1, "the amendment to be added")
+        note = debrief.get_note(closed, SID)
+        assert note.status == "signed" and note.amendment_list[0].text == "Ben was 10 minutes late, not 20."
+        assert note.amendment_list[0].by == "bea"
+        record = str(editor.query_one("#debrief-record", Static).render())
+        assert "Amendments: 1 by bea" in record and "Signatures: alex" in record
+        await _until(pilot, lambda: "### Amendment 1" in preview.source, "the added amendment in the preview")
+
+
+async def test_someone_who_did_not_run_the_session_is_told_and_nothing_is_signed(closed):  # noqa: F811
+    from facilitator.services import debrief
+
+    debrief.create_note(_as(closed, "alex"), SID)
+    _write(closed, SID)
+    app = EditorApp(_as(closed, "admin"), SID)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await _until(pilot, lambda: getattr(app.screen, "note", None) is not None, "the note to load")
+        await pilot.press("ctrl+g")
+        await pilot.pause()
+        assert any("admin is not a facilitator" in n.message for n in app._notifications)
+        assert debrief.get_note(closed, SID).signed_by == []
+
+
+async def test_privacy_mode_hides_the_note(closed):  # noqa: F811
+    from textual.reactive import reactive
+
+    class PrivateApp(EditorApp):
+        privacy: reactive[bool] = reactive(True)
+
+    app = PrivateApp(_as(closed, "alex"), SID, create=True)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _until(pilot, lambda: getattr(app.screen, "note", None) is not None, "the note to load")
+        editor = _editor(app)
+        assert editor.has_class("-private")
+        assert editor.query_one("#debrief-panes").display is False
+        assert editor.query_one("#debrief-privacy").display is True
+        app.privacy = False
+        await pilot.pause()
+        assert editor.query_one("#debrief-panes").display is True
+        assert editor.query_one("#debrief-privacy").display is False
+
+
+async def test_leaving_with_unsaved_changes_asks_first(closed):  # noqa: F811
+    from facilitator.tui.dialogs.confirm import ConfirmScreen
+
+    app = EditorApp(_as(closed, "alex"), SID, create=True)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await _until(pilot, lambda: getattr(app.screen, "note", None) is not None, "the note to load")
+        await _type(pilot, "x")
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmScreen)
+        await pilot.press("n")
+        await pilot.pause()
+        assert _editor(app).dirty
+
+
+async def test_fits_an_80_by_24_terminal(closed):  # noqa: F811
+    app = EditorApp(_as(closed, "alex"), SID, create=True)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _until(pilot, lambda: getattr(app.screen, "note", None) is not None, "the note to load")
+        editor = _editor(app)
+        for wid in ("#debrief-status", "#debrief-text", "#debrief-preview-pane", "#debrief-record"):
+            region = editor.query_one(wid).region
+            assert region.width > 0 and region.height > 0 and region.bottom <= 24, wid
+        # F2 cycles: editor only, preview only, both.
+        shown = []
+        for _ in range(3):
+            await pilot.press("f2")
+            shown.append((editor.query_one("#debrief-text").display, editor.query_one("#debrief-preview-pane").display))
+        assert shown == [(True, False), (False, True), (True, True)]
+
+
+async def test_the_app_opens_the_editor_after_a_session_and_lists_debriefs(closed, monkeypatch):  # noqa: F811
+    from facilitator.tui.app import FacilitatorApp
+    from facilitator.tui.screens.debrief import DebriefScreen
+    from facilitator.tui.screens.debriefs import DebriefListScreen
+
+    monkeypatch.setenv("FACILITATOR_NOW", "2026-11-27T09:00:00")  # the session's debrief is due
+    app = FacilitatorApp(_as(closed, "alex"))
+    async with app.run_test(size=(100, 30)) as pilot:
+        await _until(pilot, lambda: app.home_ready, "the home screen")
+        await pilot.press("d")
+        await _until(pilot, lambda: isinstance(app.screen, DebriefListScreen), "the debrief list")
+        listed = app.screen.query_one("DataTable")
+        assert listed.row_count == 1 and "DUE" in str(listed.get_row_at(0)[2])
+        await pilot.press("enter")
+        await _until(pilot, lambda: isinstance(app.screen, DebriefScreen) and app.screen.note is not None,
+                     "the editor on the due session")
+        assert app.screen.note.id == SID
+        await pilot.press("escape")
+        await _until(pilot, lambda: isinstance(app.screen, DebriefListScreen), "back to the list")
+        await pilot.pause()
+        assert "draft" in str(app.screen.query_one("DataTable").get_row_at(0)[2])
