@@ -166,7 +166,7 @@ class _Writer:
 
 
 def _curricula() -> Path | None:
-    from facilitator.cli.workspace_cmds import bundled_curricula_dir
+    from facilitator.curriculum.locate import bundled_curricula_dir
 
     return bundled_curricula_dir()
 

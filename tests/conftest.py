@@ -43,7 +43,7 @@ def office(isolated_workspace):
     """A workspace with staff, three men and one group on the bundled curriculum."""
     from facilitator.services import groups, people
     from facilitator.services.office import Office
-    from facilitator.cli.workspace_cmds import bundled_curricula_dir
+    from facilitator.curriculum.locate import bundled_curricula_dir
     from facilitator.storage.workspace import Workspace
 
     Workspace.init(isolated_workspace, "Test Programme", bundled_curricula_dir())

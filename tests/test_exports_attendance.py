@@ -24,7 +24,7 @@ SUMMARY_HEADER = ["participant_id", "name", "referral_source", "referrer_referen
 
 @pytest.fixture
 def titles():
-    from facilitator.cli.workspace_cmds import bundled_curricula_dir
+    from facilitator.curriculum.locate import bundled_curricula_dir
     from facilitator.curriculum import load_curriculum
 
     c = load_curriculum(bundled_curricula_dir() / "core-24")

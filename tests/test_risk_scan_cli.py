@@ -51,7 +51,7 @@ def test_several_words_without_quotes_are_scanned_as_one_text(invoke):
 
 
 def test_the_workspace_rules_file_and_severity_settings_are_used(invoke, isolated_workspace):
-    from facilitator.cli.workspace_cmds import bundled_curricula_dir
+    from facilitator.curriculum.locate import bundled_curricula_dir
     from facilitator.storage.workspace import Workspace
 
     Workspace.init(isolated_workspace, "Test Programme", bundled_curricula_dir())

@@ -7,14 +7,7 @@ from pathlib import Path
 
 import click
 
-
-def bundled_curricula_dir() -> Path | None:
-    """The curricula shipped with facilitator: in the wheel, or the repository's own folder."""
-    here = Path(__file__).resolve().parent.parent
-    for candidate in (here / "_bundled_curricula", here.parent / "curricula"):
-        if candidate.is_dir():
-            return candidate
-    return None
+from facilitator.curriculum.locate import bundled_curricula_dir
 
 
 @click.command("init")

@@ -62,7 +62,7 @@ HARD_WEEKS = [
 
 def build_demo(path: Path, seed: int = 7) -> Workspace:
     """Create the demo workspace at `path` (which must be new or empty)."""
-    from facilitator.cli.workspace_cmds import bundled_curricula_dir
+    from facilitator.curriculum.locate import bundled_curricula_dir
 
     ws = Workspace.init(path, "Demo Programme (synthetic data)", bundled_curricula_dir())
     rnd = random.Random(seed)
