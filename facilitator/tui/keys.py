@@ -24,7 +24,7 @@ APP = [
     Key("f1", "help", "Help", priority=True),
     # Not in the footer (room at 80 columns): the header always says "privacy … ^t".
     Key("ctrl+t", "toggle_privacy", "Privacy mode on/off", show=False, priority=True, display="^t"),
-    Key("ctrl+q", "quit", "Quit", show=False, priority=True),
+    Key("ctrl+q", "quit", "Quit (everything is already saved)", show=False, priority=True),
 ]
 
 # On the groups table (Enter there opens today's session).
@@ -86,7 +86,6 @@ RISK_QUEUE = [
 BUILT_IN = [
     Key("ctrl+p", "command_palette", "Command palette: every other action"),
     Key("tab,shift+tab", "focus_next", "Move between panes and fields"),
-    Key("ctrl+q", "quit", "Quit (everything is already saved)"),
 ]
 
 

@@ -15,8 +15,8 @@ from facilitator.tui import keys
 
 def help_table() -> Table:
     table = Table.grid(padding=(0, 2))
-    table.add_column(no_wrap=True)
-    table.add_column()
+    table.add_column(no_wrap=True, min_width=14)
+    table.add_column(ratio=1)
     for title, rows in keys.HELP_SECTIONS:
         table.add_row(Text(title, style="bold underline"), "")
         seen = set()

@@ -88,19 +88,27 @@ class HomeScreen(Screen):
             self.load()
 
     # -- data ----------------------------------------------------------------------------
-    @work(thread=True, exclusive=True, group="home-load")
     def load(self) -> None:
+        """The groups at once (a few milliseconds), so Enter works from the first moment; the
+        session titles and what is due follow from a worker."""
+        rows = self.app.safely(views.home_groups, self.app.office, with_titles=False)
+        if rows is not None:
+            self._show_groups(*rows)
+        self.load_rest(rows[0] if rows else [])
+
+    @work(thread=True, exclusive=True, group="home-load")
+    def load_rest(self, rows: list[views.GroupSummary]) -> None:
         office = self.app.office
         try:
-            rows, hidden = views.home_groups(office)
+            views.add_titles(office, rows)
             due = views.due_items(office)
         except Exception as err:  # one line, never a traceback
             self.app.call_from_thread(self.app.report_error, err)
             return
-        self.app.call_from_thread(self._show, rows, hidden, due)
+        self.app.call_from_thread(self._show_rest, rows, due)
 
-    def _show(self, rows: list[views.GroupSummary], hidden: int, due: views.DueItems) -> None:
-        self.rows, self.hidden, self.due = rows, hidden, due
+    def _show_groups(self, rows: list[views.GroupSummary], hidden: int) -> None:
+        self.rows, self.hidden = rows, hidden
         table = self.query_one("#groups", DataTable)
         keep = table.cursor_row
         table.clear()
@@ -112,8 +120,15 @@ class HomeScreen(Screen):
             table.move_cursor(row=min(keep, len(rows) - 1))
         title = f"Groups ({len(rows)} running"
         title += f"; {hidden} ended or empty not shown)" if hidden else ")"
-        self.query_one("#groups").border_title = None
         self.query_one(".pane-title", Static).update(title)
+
+    def _show_rest(self, rows: list[views.GroupSummary], due: views.DueItems) -> None:
+        table = self.query_one("#groups", DataTable)
+        known = {r.group.id for r in self.rows}
+        for r in rows:
+            if r.group.id in known:
+                table.update_cell(r.group.id, "title", f"{r.number} {r.title}".strip(), update_width=True)
+        self.due = due
         self._show_boxes()
         self.loaded = True
         self.app.post_message(self.app.HomeReady())

@@ -8,7 +8,7 @@ the laptop or a crash loses nothing and reopening resumes.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Callable
 
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
@@ -188,18 +188,27 @@ class SessionScreen(Screen):
         event.stop()
         pid, status = event.pid, event.status
         name = self._who(pid)
+
+        def then(mark: Callable[[str], Any]) -> Callable[[str | None], None]:
+            def answered(answer: str | None) -> None:
+                if answer is None:  # cancelled: back to him, the round goes on from here
+                    self.roster.select_pid(pid)
+                else:
+                    mark(answer)
+            return answered
+
         if status == "late":
             current = self.view.record.attendance.get(pid)
             default = str(current.minutes_late) if current and current.minutes_late else "10"
             self.app.push_screen(AskScreen(f"How many minutes late was {name}?", default, check=minutes_check, numbers=True),
-                                 lambda m: m and self.mark(pid, "late", minutes_late=int(m)))
+                                 then(lambda m: self.mark(pid, "late", minutes_late=int(m))))
         elif status == "excused":
             self.app.push_screen(AskScreen(f"Reason for {name}'s excused absence?"),
-                                 lambda r: r and self.mark(pid, "excused", reason=r))
+                                 then(lambda r: self.mark(pid, "excused", reason=r)))
         elif status == "left_early":
             self.app.push_screen(AskScreen(f"{name} left early: minutes of the session he missed? (optional)",
                                            check=optional_minutes_check, numbers=True),
-                                 lambda m: m is not None and self.mark(pid, "left_early", minutes_missed=int(m or 0)))
+                                 then(lambda m: self.mark(pid, "left_early", minutes_missed=int(m or 0))))
         else:
             self.mark(pid, status)
 
@@ -211,12 +220,6 @@ class SessionScreen(Screen):
                 return
             self.view.record.attendance[pid] = saved
             self._refresh_row(pid)
-            if self.roster.selected_pid == pid:
-                nxt = self.roster.next_pid(pid)
-                # Move on down the list, but not round to the top: the round ends at the last man.
-                order = list(self.roster.rows_by_pid)
-                if nxt and order.index(nxt) > order.index(pid):
-                    self.roster.select_pid(nxt)
 
         self._correction(save)
 

@@ -83,10 +83,10 @@ class Roster(DataTable):
         self.privacy = False
         self._drawn_width = 0
 
-    def on_mount(self) -> None:
+    def _add_columns(self) -> None:
         # No cell padding (width is short at 80 columns): the texts carry their own spaces.
         self.add_column("Attendance", key="att", width=12)
-        self.add_column(" Name", key="name")
+        self.add_column(" Name", key="name", width=self._name_width)
         self.add_column("Check-in", key="ci", width=8)
         self.add_column("", key="flag", width=3)
 
@@ -110,7 +110,8 @@ class Roster(DataTable):
     def set_rows(self, rows: list[RosterRow]) -> None:
         self._drawn_width = self._name_width
         cursor = self.cursor_row
-        self.clear()
+        self.clear(columns=True)  # columns remember their widest cell: start them afresh
+        self._add_columns()
         self.rows_by_pid = {r.pid: r for r in rows}
         for r in rows:
             self.add_row(attendance_text(r), self._shown_name(r), checkin_text(r, self.privacy),
@@ -156,6 +157,9 @@ class Roster(DataTable):
         pid = self.selected_pid
         if pid:
             self.post_message(self.Mark(pid, status))
+            # Move on at once (not after the save): the next key is already for the next man.
+            if self.cursor_row < self.row_count - 1:
+                self.move_cursor(row=self.cursor_row + 1)
 
     def action_first(self) -> None:
         self.move_cursor(row=0)
