@@ -196,3 +196,27 @@ async def test_the_app_opens_the_editor_after_a_session_and_lists_debriefs(close
         await _until(pilot, lambda: isinstance(app.screen, DebriefListScreen), "back to the list")
         await pilot.pause()
         assert "draft" in str(app.screen.query_one("DataTable").get_row_at(0)[2])
+
+
+async def test_signing_a_note_with_a_risk_indicator_offers_the_flag_first(closed):  # noqa: F811
+    from facilitator.services import debrief, risk
+    from facilitator.tui.dialogs.debrief_indicators import IndicatorDecisions
+    from tests.test_debrief_notes import _write_in
+
+    debrief.create_note(_as(closed, "alex"), SID)
+    _write_in(closed, SID, "P0002", "said he put his hands round her throat on Sunday.")
+    app = EditorApp(_as(closed, "alex"), SID)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await _until(pilot, lambda: getattr(app.screen, "note", None) is not None, "the note to load")
+        editor = app.screen
+        await pilot.press("ctrl+g")
+        await _until(pilot, lambda: isinstance(app.screen, IndicatorDecisions), "the indicator dialog")
+        rows = app.screen.query_one("DataTable")
+        assert rows.row_count == 1 and "Strangulation" in str(rows.get_row_at(0)[2])
+        await pilot.press("ctrl+s")  # not yet: each indicator needs a decision
+        await pilot.pause()
+        assert isinstance(app.screen, IndicatorDecisions)
+        await pilot.press("f", "ctrl+s")
+        await _until(pilot, lambda: editor.note.signed_by == ["alex"], "the signature after the flag")
+        flags = [f for f in risk.list_flags(closed, "all") if f.source == "debrief"]
+        assert [(f.participant_id, f.categories) for f in flags] == [("P0002", ["strangulation"])]

@@ -331,3 +331,102 @@ def test_a_workspace_template_is_used_when_present(closed, invoke):
     own.write_text("{{nonsense}}")
     with pytest.raises(Exception, match="unknown placeholder"):
         debrief.create_note(closed, "G1-2026-11-24")
+
+
+# -- risk indicators in the note -----------------------------------------------------------------
+def _write_in(office, note_id, pid, words):
+    """Put `words` under the man's section of the note (as alex)."""
+    from facilitator.services import debrief
+
+    note = debrief.get_note(office, note_id)
+    marker = "- Concerns: "
+    at = note.body.index(marker, note.body.index(f"### {pid} "))
+    body = note.body[:at] + marker + words + note.body[at + len(marker):]
+    debrief.save_body(_as(office, "alex"), note_id, body)
+
+
+def test_a_flag_is_offered_for_an_indicator_found_in_the_note(closed, invoke):
+    from facilitator.services import debrief, risk
+
+    debrief.create_note(closed, SID)
+    _write_in(closed, SID, "P0002", "said after the session that he put his hands round her throat on Sunday.")
+    found = json.loads(invoke("notes", "scan", SID, "--json").output)
+    assert [(i["number"], i["participant_id"], i["category"], i["severity"], i["handled"]) for i in found] == [
+        (1, "P0002", "strangulation", "critical", "")]
+
+    refused = invoke("--user", "alex", "notes", "sign", SID)
+    assert refused.exit_code == 1
+    lines = refused.output.splitlines()
+    assert lines[0].startswith("  1. P0002 Ben Sample: Strangulation (critical) “")
+    assert lines[-1].startswith(f"Error: note {SID}: 1 risk indicator with no flag yet; before you sign, flag each")
+    assert debrief.get_note(closed, SID).signed_by == []
+
+    signed = invoke("--user", "alex", "notes", "sign", SID, "--flag", "1")
+    assert signed.exit_code == 0, signed.output
+    flag = next(f for f in risk.list_flags(closed, "all") if f.source == "debrief")
+    assert (flag.participant_id, flag.categories, flag.severity, flag.session_id) == ("P0002", ["strangulation"], "critical", SID)
+    assert f"raised flag {flag.id} for P0002" in signed.output
+    note = debrief.get_note(closed, SID)
+    assert note.signed_by == ["alex"] and note.handled_list[0].flag_id == flag.id
+    # Handled once is handled: the second facilitator signs without being asked again.
+    assert invoke("--user", "bea", "notes", "sign", SID).exit_code == 0
+    assert debrief.get_note(closed, SID).is_signed
+    assert len([f for f in risk.list_flags(closed, "all") if f.source == "debrief"]) == 1
+
+
+def test_an_indicator_already_flagged_for_that_man_is_not_offered(closed, invoke):
+    from facilitator.services import debrief
+
+    debrief.create_note(closed, SID)
+    _write_in(closed, SID, "P0001", "he checks her phone every evening.")  # flagged in the session already
+    found = json.loads(invoke("notes", "scan", SID, "--json").output)
+    assert [(i["participant_id"], i["category"], i["handled"]) for i in found] == [
+        ("P0001", "controlling_behaviour", f"flag {closed.flag_id} raised this session")]
+    assert invoke("--user", "alex", "notes", "sign", SID).exit_code == 0
+
+
+def test_a_dismissal_needs_a_reason_and_is_kept(closed, invoke):
+    from facilitator.services import debrief
+
+    debrief.create_note(closed, SID)
+    _write_in(closed, SID, "P0002", "talked about his fishing trips; he keeps a knife in his tackle box.")
+    bare = invoke("--user", "alex", "notes", "sign", SID, "--dismiss", "1")
+    assert bare.exit_code == 2 and "reason for dismissing indicator 1" in bare.output
+    ok = invoke("--user", "alex", "notes", "sign", SID, "--dismiss", "1", "--reason", "Fishing gear, checked with him; no threat made")
+    assert ok.exit_code == 0, ok.output
+    h = debrief.get_note(closed, SID).handled_list[0]
+    assert (h.action, h.participant_id, h.reason, h.by) == ("dismissed", "P0002", "Fishing gear, checked with him; no threat made", "alex")
+    entries = list(closed.stores.audit.entries())
+    assert any(e["action"] == "dismiss" and e["kind"] == "debrief_indicator" for e in entries)
+    assert "Fishing" not in json.dumps(entries)
+
+
+def test_an_indicator_naming_no_man_is_flagged_for_the_man_named(closed, invoke):
+    from facilitator.services import debrief, risk
+
+    debrief.create_note(closed, SID)
+    note = debrief.get_note(closed, SID)
+    body = note.body.replace("## Safety of partners and children\n",
+                             "## Safety of partners and children\n\nSomeone keeps a knife by the door.\n")
+    debrief.save_body(_as(closed, "alex"), SID, body)
+    unnamed = invoke("--user", "alex", "notes", "sign", SID, "--flag", "1")
+    assert unnamed.exit_code == 2 and "does not say which man it is about" in unnamed.output
+    assert invoke("--user", "alex", "notes", "sign", SID, "--flag", "1:P0001").exit_code == 0
+    flag = next(f for f in risk.list_flags(closed, "all") if f.source == "debrief")
+    assert (flag.participant_id, flag.categories) == ("P0001", ["weapons"])
+
+
+def test_an_amendment_is_scanned_too(closed, invoke):
+    from facilitator.services import debrief, risk
+
+    debrief.create_note(closed, SID)
+    _write(closed, SID)
+    debrief.sign_note(_as(closed, "alex"), SID)
+    debrief.sign_note(_as(closed, "bea"), SID)
+    words = "Ben rang the next day: he said he choked her last week."
+    refused = invoke("--user", "bea", "notes", "amend", SID, "--text", words)
+    assert refused.exit_code == 1 and "before you amend" in refused.output
+    assert debrief.get_note(closed, SID).amendments == []
+    assert invoke("--user", "bea", "notes", "amend", SID, "--text", words, "--flag", "all").exit_code == 0
+    assert [f.participant_id for f in risk.list_flags(closed, "all") if f.source == "debrief"] == ["P0002"]
+    assert len(debrief.get_note(closed, SID).amendments) == 1

@@ -160,8 +160,25 @@ def attribute(body: str, pos: int, men: Mapping[str, Iterable[str]]) -> str | No
     return named.pop() if len(named) == 1 else None
 
 
+# A line of the "flags raised this session" list the tool writes: "- F0003 · P0002 · Strangulation · …".
+_FLAG_LINE = re.compile(r"^- F\d+ · P\d+ · .*$", re.M)
+
+
+def flag_line(flag_id: str, participant_id: str, categories: str, severity: str, status: str) -> str:
+    return f"- {flag_id} · {participant_id} · {categories} · {severity} · {status}"
+
+
+def blank_flag_lines(text: str) -> str:
+    """The text with the tool's own flag lines blanked (same length, so offsets hold): the
+    scanner must not offer a flag for the name of a flag that was raised already."""
+    return _FLAG_LINE.sub(lambda m: " " * len(m.group(0)), text)
+
+
 def excerpt(text: str, start: int, end: int, width: int = 30) -> str:
-    """The match with a little of the text around it, on one line."""
-    a, b = max(0, start - width), min(len(text), end + width)
+    """The match with a little of its own line around it."""
+    line_start = text.rfind("\n", 0, start) + 1
+    line_end = text.find("\n", end)
+    line_end = len(text) if line_end < 0 else line_end
+    a, b = max(line_start, start - width), min(line_end, end + width)
     piece = " ".join(text[a:b].split())
-    return ("…" if a > 0 else "") + piece + ("…" if b < len(text) else "")
+    return ("…" if a > line_start else "") + piece + ("…" if b < line_end else "")

@@ -40,7 +40,7 @@ from facilitator.domain import debrief as rules
 from facilitator.domain.attendance import SYMBOLS
 from facilitator.domain.checkin import STANCE_LABELS
 from facilitator.domain.debrief import FILE_CHANGED, FILE_MISSING, FILE_OK, DebriefNote, Handled
-from facilitator.domain.debrief_text import body_of_file, fill_template, markdown_table, render_file
+from facilitator.domain.debrief_text import body_of_file, fill_template, flag_line, markdown_table, render_file
 from facilitator.domain.session import Session, split_session_id
 from facilitator.errors import InvalidInput, NotFound, Refused
 from facilitator.services.office import Office
@@ -298,7 +298,7 @@ def _flags_this_session(office: Office, session_id: str) -> str:
     lines = []
     for f in flags:
         cats = ", ".join(label(c) for c in f.categories)
-        lines.append(f"- {f.id} · {f.participant_id} · {cats} · {f.severity} · {f.status.replace('_', ' ')}")
+        lines.append(flag_line(f.id, f.participant_id, cats, f.severity, f.status.replace("_", " ")))
     return "\n".join(lines)
 
 

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 
 from facilitator import clock
 from facilitator.domain.debrief import DebriefNote, Handled
-from facilitator.domain.debrief_text import attribute, excerpt
+from facilitator.domain.debrief_text import attribute, blank_flag_lines, excerpt
 from facilitator.domain.values import require_text
 from facilitator.errors import InvalidInput, Refused
 from facilitator.services.office import Office
@@ -118,14 +118,18 @@ def session_flags(office: Office, session_id: str) -> list:
 
 
 def _scan(office: Office, text: str) -> list[dict]:
-    try:
-        from facilitator.risk import scan
-    except ImportError:  # the scanner not installed yet: nothing to offer
-        return []
+    """The scanner's matches, with the workspace's rules and severities when risk provides them."""
     risk = _risk()
-    table = risk.category_severities(office) if risk else {}
-    return [{"category": i.category, "severity": table.get(i.category, i.severity), "match": i.match,
-             "start": i.start, "end": i.end} for i in scan(text).indicators]
+    if risk is not None and hasattr(risk, "detector_for"):
+        found = risk.detector_for(office).scan(text).indicators if text.strip() else []
+    else:
+        try:
+            from facilitator.risk import scan
+        except ImportError:  # the scanner not installed yet: nothing to offer
+            return []
+        found = scan(text).indicators
+    return [{"category": i.category, "severity": i.severity, "match": i.match, "start": i.start, "end": i.end}
+            for i in found]
 
 
 def _men(office: Office, note: DebriefNote) -> dict[str, tuple[str, list[str]]]:
@@ -170,7 +174,7 @@ def scan_note(office: Office, note: DebriefNote, text: str | None = None) -> lis
     """Indicators in the note (its text and amendments, or `text`), one per man and category."""
     if text is None:
         text = note.body + "".join(f"\n\n{a.text}" for a in note.amendment_list)
-    found = _scan(office, text)
+    found = _scan(office, blank_flag_lines(text))
     if not found:
         return []
     men = _men(office, note)
