@@ -430,3 +430,45 @@ def test_an_amendment_is_scanned_too(closed, invoke):
     assert invoke("--user", "bea", "notes", "amend", SID, "--text", words, "--flag", "all").exit_code == 0
     assert [f.participant_id for f in risk.list_flags(closed, "all") if f.source == "debrief"] == ["P0002"]
     assert len(debrief.get_note(closed, SID).amendments) == 1
+
+
+def test_a_partner_contact_flag_is_never_listed_nor_counted(closed, invoke):
+    from facilitator.services import debrief, risk
+
+    risk.raise_partner_concern(_as(closed, "pat"), "P0002", "strangulation")
+    note = debrief.create_note(closed, SID)
+    assert "P0002" not in note.body.split("## Flags raised this session")[1].split("##")[0]
+    _write_in(closed, SID, "P0002", "said he put his hands round her throat on Sunday.")
+    found = json.loads(invoke("notes", "scan", SID, "--json").output)
+    assert [(i["participant_id"], i["category"], i["handled"]) for i in found] == [("P0002", "strangulation", "")]
+
+
+def test_edit_opens_the_editor_on_the_draft(closed, invoke, monkeypatch, tmp_path):
+    import sys
+
+    from facilitator.services import debrief
+
+    debrief.create_note(closed, SID)
+    script = tmp_path / "editor.py"
+    script.write_text("import sys\nwith open(sys.argv[1], 'a') as f:\n    f.write('Added in the editor.\\n')\n")
+    monkeypatch.setenv("EDITOR", f"{sys.executable} {script}")
+    result = invoke("--user", "bea", "notes", "edit", SID)
+    assert result.exit_code == 0, result.output
+    assert debrief.get_note(closed, SID).body.endswith("Added in the editor.\n")
+
+
+def test_the_demo_has_a_signed_note_a_draft_and_a_due_debrief(tmp_path):
+    from facilitator.services import debrief
+    from facilitator.services.demo import build_demo
+    from facilitator.services.office import Office
+
+    build_demo(tmp_path / "demo")
+    office = Office.open(tmp_path / "demo", "morgan")
+    notes = {r["status"]: r for r in debrief.list_notes(office)}
+    assert set(notes) == {"signed", "draft"}
+    assert notes["signed"]["amendments"] == 1 and len(notes["signed"]["signed_by"]) == 2
+    assert len(notes["draft"]["signed_by"]) == 1
+    assert all(r["file_state"] == "ok" for r in debrief.list_notes(office))
+    due = debrief.due_notes(office)
+    assert {d.note_status for d in due} == {"no note", "draft"}
+    assert len([d for d in due if d.note_status == "no note"]) == 1

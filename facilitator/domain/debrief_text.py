@@ -122,7 +122,7 @@ def body_of_file(text: str) -> str:
     """What a person wrote in the file: without the front matter and the amendments."""
     _, body = split_front_matter(text)
     at = body.find(f"\n{AMENDMENTS_HEADING}\n")
-    return body[:at + 1] if at >= 0 else body
+    return body[:at].rstrip() + "\n" if at >= 0 else body
 
 
 # -- who a passage is about ----------------------------------------------------------------------

@@ -192,7 +192,9 @@ def scan_note(office: Office, note: DebriefNote, text: str | None = None) -> lis
         if quote not in ind.excerpts:
             ind.excerpts.append(quote)
     risk = _risk()
-    flags = risk.list_flags(office, "all") if risk else []
+    # A partner-contact flag does not count: her concern must not show through a note's scan,
+    # and his own words in the group are a separate disclosure worth its own flag.
+    flags = [f for f in risk.list_flags(office, "all") if f.source != "partner_contact"] if risk else []
     dismissed = {}
     if risk:
         for s in risk.list_suggestions(office, note.session_id):
