@@ -6,7 +6,6 @@ from __future__ import annotations
 import json
 
 import pytest
-import yaml
 
 from facilitator.domain.debrief_text import split_front_matter
 from facilitator.errors import NotFound, Refused
@@ -277,8 +276,9 @@ def test_an_unknown_note_id_is_one_line_and_non_zero(closed, invoke, note_id):
                     ["--user", "alex", "notes", "amend", note_id, "--text", "x"], ["notes", "scan", note_id]):
         result = invoke(*command)
         assert result.exit_code == 2, command
-        assert result.output.splitlines() == [f"Error: no debrief note '{note_id}' (see `facilitator notes list`; "
-                                              f"`facilitator notes new SESSION` writes one)"]
+        expected = (f"Error: no debrief note '{note_id}' (see `facilitator notes list`; "
+                    f"`facilitator notes new SESSION` writes one)")
+        assert result.output.splitlines() == [expected]
     with pytest.raises(NotFound):
         from facilitator.services import debrief
 

@@ -15,7 +15,7 @@ Pure: strings in, strings out. The file a person opens is
 from __future__ import annotations
 
 import re
-from typing import Iterable, Mapping
+from collections.abc import Iterable, Mapping
 
 import yaml
 
@@ -30,10 +30,10 @@ FILE_COMMENT = (
 )
 
 _PLACEHOLDER = re.compile(r"\{\{\s*([a-z_]+)\s*\}\}")
-_MEN_BLOCK = re.compile(r"\{\{#men\}\}\n?(?P<block>.*?)\{\{/men\}\}\n?", re.S)
+_MEN_BLOCK = re.compile(r"\{\{#men\}\}\n?(?P<block>.*?)\{\{/men\}\}\n?", re.DOTALL)
 # A man's section: a heading that starts with his id ("### P0001 Adam Example").
-_MAN_HEADING = re.compile(r"^(?P<level>#{2,6})\s+(?P<pid>P\d{2,})\b.*$", re.M)
-_HEADING = re.compile(r"^(?P<level>#{1,6})\s", re.M)
+_MAN_HEADING = re.compile(r"^(?P<level>#{2,6})\s+(?P<pid>P\d{2,})\b.*$", re.MULTILINE)
+_HEADING = re.compile(r"^(?P<level>#{1,6})\s", re.MULTILINE)
 
 
 # -- the template ------------------------------------------------------------------------------
@@ -161,7 +161,7 @@ def attribute(body: str, pos: int, men: Mapping[str, Iterable[str]]) -> str | No
 
 
 # A line of the "flags raised this session" list the tool writes: "- F0003 · P0002 · Strangulation · …".
-_FLAG_LINE = re.compile(r"^- F\d+ · P\d+ · .*$", re.M)
+_FLAG_LINE = re.compile(r"^- F\d+ · P\d+ · .*$", re.MULTILINE)
 
 
 def flag_line(flag_id: str, participant_id: str, categories: str, severity: str, status: str) -> str:

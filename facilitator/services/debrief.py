@@ -32,41 +32,26 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import datetime
 from pathlib import Path
 
 from facilitator import clock
 from facilitator.domain import debrief as rules
-from facilitator.domain.attendance import SYMBOLS
-from facilitator.domain.checkin import STANCE_LABELS
-from facilitator.domain.debrief import FILE_CHANGED, FILE_MISSING, FILE_OK, DebriefNote, Handled
-from facilitator.domain.debrief_text import body_of_file, fill_template, flag_line, markdown_table, render_file
+from facilitator.domain.debrief import (
+    FILE_CHANGED,
+    FILE_MISSING,
+    FILE_OK,
+    DebriefNote,
+    Handled,
+)
+from facilitator.domain.debrief_text import body_of_file, render_file
 from facilitator.domain.session import Session, split_session_id
 from facilitator.errors import InvalidInput, NotFound, Refused
+from facilitator.services import debrief_prefill as prefill
+from facilitator.services.debrief_prefill import bundled_template_path, template_path  # noqa: F401 (API)
 from facilitator.services.office import Office
 from facilitator.storage.files import atomic_write_text
 from facilitator.storage.stores import all_docs, get_doc, put_doc, safe_name
-
-TEMPLATE_NAME = "debrief-template.md"
-# Inside an installed wheel the repository's session_notes/debrief-template.md is copied here.
-_PACKAGE_COPY = "_bundled_notes"
-IN_ROOM_WORDS = {"present": "present", "late": "late", "left_early": "left early"}
-
-
-# -- where things are ----------------------------------------------------------------------------
-def bundled_template_path() -> Path:
-    """The template shipped with facilitator: the wheel's copy, else the source tree's."""
-    package = Path(__file__).resolve().parent.parent
-    for candidate in (package / _PACKAGE_COPY / TEMPLATE_NAME, package.parent / "session_notes" / TEMPLATE_NAME):
-        if candidate.is_file():
-            return candidate
-    return package / _PACKAGE_COPY / TEMPLATE_NAME
-
-
-def template_path(office: Office) -> Path:
-    """A programme's own template (session_notes/debrief-template.md in the workspace) wins."""
-    own = office.ws.notes_dir / TEMPLATE_NAME
-    return own if own.is_file() else bundled_template_path()
 
 
 def _index_store(group_id: str) -> str:
@@ -207,8 +192,8 @@ def create_note(office: Office, session_id: str) -> DebriefNote:
         raise Refused(f"{actor.id} did not facilitate session {session.id}: its debrief is written by "
                       f"{' and '.join(authors)}")
     group = get_group(office, session.group_id)
-    title = _curriculum_title(office, group.curriculum, session.curriculum_session)
-    body = rules.normalise_body(_prefill(office, record, group, title, authors))
+    title = prefill.curriculum_title(office, group.curriculum, session.curriculum_session)
+    body = rules.normalise_body(prefill.prefilled_body(office, record, group, title, authors))
     now = clock.now().isoformat()
     note = DebriefNote(
         id=session.id, session_id=session.id, group_id=group.id, date=session.date,
@@ -222,84 +207,6 @@ def create_note(office: Office, session_id: str) -> DebriefNote:
             raise Refused(f"session {session.id} already has a debrief note (facilitator notes show {session.id})")
         _save(office, note, "create")
     return note
-
-
-def _curriculum_title(office: Office, curriculum_id: str, number: int) -> str:
-    from facilitator.curriculum import load_curriculum
-
-    try:
-        found = load_curriculum(curriculum_id, office.ws.curricula_dir, strict=False).session(number)
-    except Exception:  # a missing or broken curriculum must not stop the debrief being written
-        return ""
-    return found.title if found else ""
-
-
-def _prefill(office: Office, record, group, title: str, authors: list[str]) -> str:
-    from facilitator.services.groups import roster
-    from facilitator.services.people import list_participants
-
-    session = record.session
-    people = {p.id: p for p in list_participants(office)}
-    order = [e.participant.id for e in roster(office, session.group_id, session.date)]
-    order += sorted(pid for pid in record.attendance if pid not in order)
-    attendance_rows, men = [], []
-    for pid in order:
-        name = people[pid].name if pid in people else pid
-        mark = record.attendance.get(pid)
-        attendance_rows.append((pid, name, _how_attended(mark)))
-        if mark is not None and mark.in_room:
-            checkin = record.checkins.get(pid)
-            stance = STANCE_LABELS.get(checkin.stance, checkin.stance) if checkin else "no check-in recorded"
-            men.append({"id": pid, "name": name, "attended": _how_attended(mark), "stance": stance})
-    staff = {s.id: s.name for s in office.staff()}
-    values = {
-        "group": group.id,
-        "group_name": group.name,
-        "date": _long_date(session.date),
-        "curriculum": group.curriculum,
-        "curriculum_session": str(session.curriculum_session),
-        "title": title or "(title not found in the curriculum)",
-        "facilitators": " and ".join(f"{staff.get(a, a)} ({a})" for a in authors) or "(none recorded)",
-        "attendance": markdown_table(["id", "name", "attended"], attendance_rows, empty="_No man was enrolled._"),
-        "flags": _flags_this_session(office, session.id),
-    }
-    path = template_path(office)
-    try:
-        template = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as err:
-        raise InvalidInput(f"the debrief template {path} cannot be read ({err})") from None
-    return fill_template(template, values, men, source=f"the debrief template {path}")
-
-
-def _how_attended(mark) -> str:
-    if mark is None:
-        return f"{SYMBOLS[None]} not marked"
-    words = {"late": f"late ({mark.minutes_late} min)",
-             "left_early": f"left early (missed {mark.minutes_missed} min)" if mark.minutes_missed else "left early",
-             "excused": f"excused ({mark.reason})" if mark.reason else "excused",
-             "unexcused": "absent, not excused"}.get(mark.status, mark.status)
-    return f"{SYMBOLS[mark.status]} {words}"
-
-
-def _long_date(day: str) -> str:
-    d = date.fromisoformat(day)
-    return f"{d.strftime('%A')} {d.day} {d.strftime('%B %Y')}"
-
-
-def _flags_this_session(office: Office, session_id: str) -> str:
-    """The flags raised in the session, never a partner-contact one (her information stays apart)."""
-    from facilitator.services import debrief_risk
-
-    flags = [f for f in debrief_risk.session_flags(office, session_id)]
-    if not flags:
-        return "_No flag was raised this session._"
-    from facilitator.risk.categories import label
-
-    lines = []
-    for f in flags:
-        cats = ", ".join(label(c) for c in f.categories)
-        lines.append(flag_line(f.id, f.participant_id, cats, f.severity, f.status.replace("_", " ")))
-    return "\n".join(lines)
 
 
 def save_body(office: Office, note_id: str, body: str, expected_sha256: str | None = None) -> tuple[DebriefNote, list[str]]:

@@ -29,7 +29,7 @@ UNNAMED = "?"
 class IndicatorsPending(Refused):
     """Signing or amending waits until every indicator is flagged or dismissed."""
 
-    def __init__(self, message: str, indicators: list["Indicator"]):
+    def __init__(self, message: str, indicators: list[Indicator]):
         super().__init__(message)
         self.indicators = indicators
 
@@ -72,12 +72,12 @@ class Decision:
     reason: str = ""  # dismiss: why
 
     @classmethod
-    def flag(cls, value: str) -> "Decision":
+    def flag(cls, value: str) -> Decision:
         ref, _, pid = _split_ref(str(value))
         return cls(ref.strip(), "flag", pid.strip().upper())
 
     @classmethod
-    def dismiss(cls, value: str, reason: str) -> "Decision":
+    def dismiss(cls, value: str, reason: str) -> Decision:
         return cls(str(value).strip(), "dismiss", reason=(reason or "").strip())
 
 
