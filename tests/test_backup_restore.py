@@ -311,6 +311,46 @@ def test_backup_while_another_process_writes_is_consistent(busy_office, tmp_path
     assert caught == sorted(caught) and caught[-1] > caught[0]  # the writer really ran meanwhile
 
 
+def test_backup_holds_the_lock_briefly_and_leaves_no_snapshot(busy_office, tmp_path, monkeypatch):
+    """The files are linked under the lock and read after it; a writer arriving meanwhile
+    changes nothing in the archive and is not kept waiting for the whole backup."""
+    from facilitator.services import people
+    from facilitator.services.backup import make_backup, restore_backup
+    from facilitator.storage import archive as arch
+    from facilitator.storage.sealed import Secret
+
+    secret = Secret.from_passphrase(PASSPHRASE)
+    before = _tree(busy_office.path)
+    real_write = arch.write_archive
+
+    def write_then_someone_saves(found, sealed, meta):
+        # Runs after the lock is released: a colleague adds a man while the archive is written.
+        people.add_participant(busy_office, "Late Arrival", "self")
+        return real_write(found, sealed, meta)
+
+    monkeypatch.setattr("facilitator.services.backup.write_archive", write_then_someone_saves)
+    make_backup(busy_office, secret, tmp_path / "b.fbk")
+    assert not [p for p in busy_office.path.rglob("*") if p.name.startswith(arch.SNAPSHOT_PREFIX)]
+    restore_backup(tmp_path / "b.fbk", secret, tmp_path / "r")
+    assert _tree(tmp_path / "r") == before  # the picture taken under the lock, not the later save
+
+
+def test_backup_without_hard_links_writes_under_the_lock(busy_office, tmp_path, monkeypatch):
+    from facilitator.services.backup import make_backup, restore_backup
+    from facilitator.storage.sealed import Secret
+
+    def no_links(src, dst):
+        raise OSError(1, "Operation not permitted")  # a FAT drive or a share
+
+    monkeypatch.setattr("facilitator.storage.archive.os.link", no_links)
+    secret = Secret.from_passphrase(PASSPHRASE)
+    before = _tree(busy_office.path)
+    make_backup(busy_office, secret, tmp_path / "b.fbk")
+    assert not [p for p in busy_office.path.iterdir() if p.name.startswith(".backup-snapshot-")]
+    restore_backup(tmp_path / "b.fbk", secret, tmp_path / "r")
+    assert _tree(tmp_path / "r") == before
+
+
 def test_restore_of_a_backup_reports_its_contents_in_json_free_verify(archive, invoke):
     result = invoke("backup", "verify", str(archive), "--json")
     assert result.exit_code == 0
@@ -334,7 +374,7 @@ def test_archive_records_stay_small_whatever_the_workspace(tmp_path):
         writer = SealedWriter(fh, secret)
         real = writer.write
         writer.write = lambda rec: (sizes.append(len(rec)), real(rec))[1]
-        arch.write_archive([("", src)], writer, {})
+        arch.write_archive(arch.plan([("", src)]), writer, {})
     assert max(sizes) <= arch.PIECE + 1 and len(sizes) >= 12
     dest = tmp_path / "dest"
     dest.mkdir()

@@ -207,3 +207,9 @@ def test_hold_needs_a_reason_and_a_coordinator(history, invoke):
     holds = json.loads(invoke("retention", "holds", "--json").output)
     assert [h["id"] for h in holds] == ["P0006"]
 
+
+
+def test_due_names_open_cases_that_went_quiet(history, invoke):
+    result = invoke("retention", "due")
+    assert result.exit_code == 0
+    assert "1 man has nothing dated within the retention period" in result.output and "(P0008)" in result.output

@@ -34,13 +34,19 @@ def _summary(items) -> list[tuple]:
 @click.pass_obj
 def retention_due(app, as_json):
     """What has passed its retention period (men on legal hold are shown, and kept)."""
-    from facilitator.services.retention import due
+    from facilitator.services.retention import due, stale_open_cases
 
     items = due(app.office)
     if as_json:
         return emit_json([i.to_dict() for i in items])
     table(_summary(items), ["man", "records", "count", "case closed", "due since", "note"],
           empty="nothing has passed its retention period")
+    stale = stale_open_cases(app.office)
+    if stale:
+        shown = ", ".join(stale[:10]) + (f" and {len(stale) - 10} more" if len(stale) > 10 else "")
+        who = "1 man has" if len(stale) == 1 else f"{len(stale)} men have"
+        click.echo(f"{who} nothing dated within the retention period, but a status that keeps the case "
+                   f"open ({shown}): record the case as exited or completed for retention to apply")
 
 
 @retention.command("apply")

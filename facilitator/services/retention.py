@@ -206,24 +206,41 @@ def _min_years(office: Office) -> int:
     return min([int(v) for v in table.values()] + [years_for(office, "other")])
 
 
+def _candidates(office: Office, today: date) -> dict[str, str]:
+    """Closed cases that may have something due: man -> the earliest his case can have closed."""
+    horizon = _plus_years(today, -_min_years(office)).isoformat()
+    return {pid: earliest for pid, earliest in _closed_men(office).items() if earliest <= horizon}
+
+
 def due(office: Office, today: date | None = None, include_held: bool = True) -> list[DueItem]:
     """Every record past its period, oldest case first; men on hold are marked held."""
     today = today or clock.today()
     action_setting(office)
     held = _held_ids(office)
-    floor = _closed_men(office)
-    horizon = _plus_years(today, -_min_years(office)).isoformat()
-    candidates = sorted(pid for pid, earliest in floor.items() if earliest <= horizon)
-    if not include_held:
-        candidates = [pid for pid in candidates if pid not in held]
+    floor = _candidates(office, today)
+    men = sorted(pid for pid in floor if include_held or pid not in held)
     out: list[DueItem] = []
-    for start in range(0, len(candidates), BATCH):
-        batch = candidates[start:start + BATCH]
-        for pid, records in sorted(find(office, batch).items()):
-            closed_on = _closed_on(records, floor[pid])
-            out.extend(_items_for(office, records, closed_on, today, pid in held))
+    for pid, records in sorted(find(office, men).items()):
+        out.extend(_items_for(office, records, _closed_on(records, floor[pid]), today, pid in held))
     out.sort(key=lambda i: (i.closed_on, i.participant_id, i.kind, i.record_id))
     return out
+
+
+def stale_open_cases(office: Office, today: date | None = None) -> list[str]:
+    """Men whose status keeps their case open (referred, active, suspended) though nothing
+    about them is dated within the shortest retention period: retention cannot apply to them
+    until someone records that their case closed."""
+    from facilitator.services.attendance_records import all_enrolments
+
+    today = today or clock.today()
+    horizon = _plus_years(today, -_min_years(office)).isoformat()
+    with office.stores.people() as db:
+        latest = {p["id"]: p.get("referred_on") or "" for p in all_docs(db, "participants")
+                  if p.get("status") not in CLOSED_STATUSES}
+    for e in all_enrolments(office):
+        if e.participant_id in latest:
+            latest[e.participant_id] = max(latest[e.participant_id], e.joined_on, e.left_on or "9999-12-31")
+    return sorted(pid for pid, day in latest.items() if day and day <= horizon)
 
 
 # -- applying ------------------------------------------------------------------------------
@@ -236,17 +253,16 @@ def apply(office: Office, today: date | None = None) -> ApplyResult:
     today = today or clock.today()
     action = action_setting(office)
     result = ApplyResult()
-    men = sorted({i.participant_id for i in due(office, today, include_held=False)})
+    men = sorted(pid for pid in _candidates(office, today) if pid not in _held_ids(office))
     for start in range(0, len(men), BATCH):
         batch = men[start:start + BATCH]
         with office.stores.writing():
             held = _held_ids(office)
-            floor = _closed_men(office)
+            floor = _candidates(office, today)
             live = [pid for pid in batch if pid in floor and pid not in held]
-            result.held += len(batch) - len(live)
+            result.held += sum(1 for pid in batch if pid in held)
             for pid, records in sorted(find(office, live).items()):
-                closed_on = _closed_on(records, floor[pid])
-                items = _items_for(office, records, closed_on, today, False)
+                items = _items_for(office, records, _closed_on(records, floor[pid]), today, False)
                 wanted = {(i.kind, i.file, i.record_id) for i in items}
                 chosen = [h for h in records.holdings if (h.kind, h.file, h.record_id) in wanted]
                 if chosen:

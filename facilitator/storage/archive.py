@@ -12,7 +12,9 @@ thousands of small JSON files that compress five times better together. The mani
 last and on its own records, so when a record in the middle is damaged the reader can still
 reach it and name the first file that cannot be recovered.
 
-The caller holds the workspace lock while writing, so what is read is one consistent state.
+One consistent state is read: under the workspace lock the files are listed with their sizes
+and hard-linked into a snapshot (`plan`, `snapshot`), and the archive is written from the
+links once the lock is released; where links are impossible it is written under the lock.
 Files are read in 1 MiB pieces and records are about 1 MiB: memory stays flat.
 """
 
@@ -21,6 +23,9 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import secrets
+import shutil
+import time
 import zlib
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
@@ -47,10 +52,16 @@ class ArchiveSummary:
     manifest: dict = field(default_factory=dict)
 
 
+SNAPSHOT_PREFIX = ".backup-snapshot-"
+STALE_SNAPSHOT_SECONDS = 24 * 3600
+
+
 def skipped(rel: PurePosixPath) -> bool:
-    """Files a backup leaves out: lock files, and temporary files left by a killed writer."""
+    """What a backup leaves out: lock files, temporary files left by a killed writer, and the
+    snapshots backups take."""
     name = rel.name
-    return name == ".lock" or name.endswith(".lock") or (name.startswith(".") and name.endswith(".tmp"))
+    return (name == ".lock" or name.endswith(".lock") or (name.startswith(".") and name.endswith(".tmp"))
+            or name.startswith(SNAPSHOT_PREFIX))
 
 
 def walk(root: Path, exclude: Callable[[Path], bool] = lambda p: False) -> tuple[list[str], list[str]]:
@@ -63,16 +74,103 @@ def walk(root: Path, exclude: Callable[[Path], bool] = lambda p: False) -> tuple
             entries = sorted(it, key=lambda e: e.name)
         for entry in entries:
             sub = f"{rel}/{entry.name}" if rel else entry.name
-            if entry.is_symlink() or exclude(Path(entry.path)):
+            if entry.is_symlink() or exclude(Path(entry.path)) or skipped(PurePosixPath(sub)):
                 continue
             if entry.is_dir():
                 folders.append(sub)
                 visit(entry.path, sub)
-            elif entry.is_file() and not skipped(PurePosixPath(sub)):
+            elif entry.is_file():
                 files.append(sub)
 
     visit(base, "")
     return sorted(folders), sorted(files)
+
+
+@dataclass
+class Entry:
+    rel: str  # the name in the archive
+    source: str  # which source folder it is in ("" for the workspace)
+    origin: Path  # the file
+    size: int  # the bytes that belong to the backup (the audit log may grow meanwhile)
+    path: Path | None = None  # where it is read from: its link in a snapshot, else the file
+
+    def __post_init__(self) -> None:
+        self.path = self.path or self.origin
+
+
+@dataclass
+class Plan:
+    """What one backup holds: folders and files with their sizes, fixed under the lock."""
+
+    folders: list[str]
+    entries: list[Entry]
+    snapshots: list[Path] = field(default_factory=list)
+
+    def release(self) -> None:
+        """Remove the snapshot links (never the files themselves)."""
+        for snap in self.snapshots:
+            shutil.rmtree(snap, ignore_errors=True)
+        self.snapshots = []
+        for entry in self.entries:
+            entry.path = entry.origin
+
+
+def plan(sources: list[tuple[str, Path]], exclude: Callable[[Path], bool] = lambda p: False) -> Plan:
+    """Every folder and file under each source, with sizes. Caller holds the workspace lock.
+
+    `sources` are (name in the archive, folder): ("", workspace) and, when the partner store
+    lives on another drive, ("partner", its folder).
+    """
+    folders: list[str] = []
+    entries: list[Entry] = []
+    for prefix, root in sources:
+        if prefix:
+            folders.append(prefix)
+        sub_folders, sub_files = walk(root, exclude)
+        folders += [f"{prefix}/{f}" if prefix else f for f in sub_folders]
+        for f in sub_files:
+            path = root / f
+            entries.append(Entry(f"{prefix}/{f}" if prefix else f, prefix, path, path.stat().st_size))
+    return Plan(folders, entries)
+
+
+def snapshot(sources: list[tuple[str, Path]], found: Plan) -> bool:
+    """Hard-link every planned file into a snapshot folder inside its source, so the archive
+    can be written after the lock is released. Caller holds the lock.
+
+    Sound because nothing in a workspace is changed in place: stores, notes, settings and the
+    partner store are replaced by rename (the link keeps the version linked), and the audit
+    log only grows (its first `size` bytes never change). Returns False, leaving nothing
+    behind, where links are impossible (a FAT drive, some shares): then the caller writes
+    the archive under the lock instead.
+    """
+    made: dict[str, Path] = {}
+    try:
+        for prefix, root in sources:
+            _remove_stale_snapshots(root)
+            made[prefix] = root / f"{SNAPSHOT_PREFIX}{os.getpid()}-{secrets.token_hex(4)}"
+            made[prefix].mkdir(mode=DIR_MODE)
+            found.snapshots.append(made[prefix])
+        for entry in found.entries:
+            link = made[entry.source] / (entry.rel[len(entry.source) + 1:] if entry.source else entry.rel)
+            link.parent.mkdir(parents=True, exist_ok=True, mode=DIR_MODE)
+            os.link(entry.origin, link)
+            entry.path = link
+    except OSError:
+        found.release()
+        return False
+    return True
+
+
+def _remove_stale_snapshots(root: Path) -> None:
+    """Snapshots left by a backup that was killed (a running backup's is recent: left alone)."""
+    now = time.time()
+    for old in root.glob(f"{SNAPSHOT_PREFIX}*"):
+        try:
+            if old.is_dir() and now - old.stat().st_mtime > STALE_SNAPSHOT_SECONDS:
+                shutil.rmtree(old, ignore_errors=True)
+        except OSError:
+            continue
 
 
 class _RecordBuffer:
@@ -94,28 +192,16 @@ class _RecordBuffer:
             self.buf.clear()
 
 
-def write_archive(sources: list[tuple[str, Path]], sealed: SealedWriter, meta: dict,
-                  exclude: Callable[[Path], bool] = lambda p: False) -> ArchiveSummary:
-    """Stream every file under each source folder into `sealed`, then the manifest, and close it.
-
-    `sources` are (name in the archive, folder): ("", workspace) and, when the partner store
-    lives on another drive, ("partner", its folder). The caller holds the workspace lock.
-    """
-    folders: list[str] = []
-    files: list[tuple[str, Path]] = []
-    for prefix, root in sources:
-        if prefix:
-            folders.append(prefix)
-        sub_folders, sub_files = walk(root, exclude)
-        folders += [f"{prefix}/{f}" if prefix else f for f in sub_folders]
-        files += [(f"{prefix}/{f}" if prefix else f, root / f) for f in sub_files]
+def write_archive(found: Plan, sealed: SealedWriter, meta: dict) -> ArchiveSummary:
+    """Stream every planned file into `sealed`, then the manifest, and close it. Reads each
+    file's planned size only: the caller holds the lock, or took a snapshot under it."""
     out = _RecordBuffer(sealed, b"Z")
     packer = zlib.compressobj(LEVEL)
     listed = []
     total = 0
-    for rel, path in files:
-        with open(path, "rb") as fh:
-            size = os.fstat(fh.fileno()).st_size
+    for entry in found.entries:
+        rel, size = entry.rel, entry.size
+        with open(entry.path, "rb") as fh:
             out.add(packer.compress(json.dumps({"path": rel, "size": size}).encode() + b"\n"))
             digest = hashlib.sha256()
             left = size
@@ -123,7 +209,7 @@ def write_archive(sources: list[tuple[str, Path]], sealed: SealedWriter, meta: d
                 piece = fh.read(min(PIECE, left))
                 if not piece:
                     raise FacilitatorError(f"{rel} got shorter while it was being backed up: was it "
-                                           f"written without the workspace lock? Try again")
+                                           f"changed without the workspace lock? Try again")
                 digest.update(piece)
                 out.add(packer.compress(piece))
                 left -= len(piece)
@@ -132,13 +218,13 @@ def write_archive(sources: list[tuple[str, Path]], sealed: SealedWriter, meta: d
     out.add(packer.compress(b'{"end": true}\n'))
     out.add(packer.flush())
     out.flush()
-    manifest = {"format": ARCHIVE_FORMAT, **meta, "folders": folders, "files": listed,
+    manifest = {"format": ARCHIVE_FORMAT, **meta, "folders": found.folders, "files": listed,
                 "total_bytes": total}
     tail = _RecordBuffer(sealed, b"M")
     tail.add(json.dumps(manifest, ensure_ascii=False, separators=(",", ":")).encode())
     tail.flush()
     sealed.close()
-    return ArchiveSummary(files=len(listed), folders=len(folders), bytes=total, manifest=manifest)
+    return ArchiveSummary(files=len(listed), folders=len(found.folders), bytes=total, manifest=manifest)
 
 
 # -- reading -------------------------------------------------------------------------------
@@ -157,6 +243,7 @@ class _Unpacker:
         self.pending = bytearray()
         self.current: dict | None = None  # {"path", "size", "left", "digest", "fd"}
         self.done: list[dict] = []  # {"path", "size", "sha256"} in order
+        self.made: set[Path] = set()  # folders already created
         self.ended = False
 
     def feed(self, data: bytes) -> None:
@@ -187,7 +274,9 @@ class _Unpacker:
         fd = None
         if self.dest is not None:
             target = self.dest.joinpath(*safe.parts)
-            target.parent.mkdir(parents=True, exist_ok=True, mode=DIR_MODE)
+            if target.parent not in self.made:
+                target.parent.mkdir(parents=True, exist_ok=True, mode=DIR_MODE)
+                self.made.add(target.parent)
             fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, FILE_MODE)
         self.current = {"path": rel, "size": size, "left": size, "digest": hashlib.sha256(), "fd": fd}
         if size == 0:
