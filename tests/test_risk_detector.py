@@ -317,3 +317,70 @@ def test_importing_the_detector_reads_and_compiles_nothing():
             "print('tomllib' in sys.modules, d._default is None)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.split() == ["False", "True"]
+
+
+# -- everyday phrases never hide the disclosure beside them -------------------------------------
+@pytest.mark.parametrize(
+    "text, category",
+    [
+        ("He was suffocating her with a pillow.", "strangulation"),
+        ("He beat her in the face.", "physical_violence"),
+        ("I'd kill a bloke who touched her.", "threats_to_kill"),
+        ("I'll kill them at work tomorrow.", "threats_to_kill"),
+        ("He kept her home from work.", "controlling_behaviour"),
+        ("He threw a bottle of wine at her.", "physical_violence"),
+    ],
+)
+def test_an_everyday_phrase_does_not_hide_a_disclosure_next_to_it(text, category):
+    assert category in cats(text)
+
+
+# -- the fast path finds exactly what a plain scan would ----------------------------------------
+def _reference_hits(detector: Detector, text: str) -> set[tuple[int, int, int]]:
+    """One compiled regex per category over the whole text: the slow, obvious way."""
+    import re
+
+    from facilitator.risk.detector import _QUOTES, _lower
+    from facilitator.risk.stems import lower_regex
+
+    norm = detector._tokens.swap(_lower(text.translate(_QUOTES)))
+    hits = set()
+    for ci, cat in enumerate(detector.rules.categories.values()):
+        regex = re.compile(r"(?<!\w)(?:" + "|".join(f"(?:{lower_regex(p)})" for p in cat.patterns) + r")(?!\w)")
+        hits |= {(ci, m.start(), m.end()) for m in regex.finditer(norm)}
+    return hits
+
+
+def test_looking_up_word_stems_finds_every_match_a_full_scan_finds():
+    import random
+
+    detector = Detector()
+    texts = [row["text"] for name in SETS for row in read_statements(FIXTURES / name)]
+    rng = random.Random(5)
+    texts += [" ".join(rng.sample(texts, 12)) for _ in range(20)]  # long, mixed texts
+    for text in texts:
+        from facilitator.risk.detector import _QUOTES, _lower
+
+        hits, _ = detector._matches(detector._tokens.swap(_lower(text.translate(_QUOTES))))
+        assert set(hits) == _reference_hits(detector, text), text
+
+
+def test_the_shipped_stems_table_is_up_to_date():
+    from facilitator.risk.stems import shipped_stems, table_for
+
+    assert shipped_stems() == table_for(load_rules()), "run: uv run python -m facilitator.risk.stems"
+
+
+def test_every_shipped_pattern_compiles():
+    detector = Detector()
+    for pats in detector._by_stem.values():
+        for pat in pats:
+            assert pat.regex.pattern
+    assert detector._everywhere == []  # every shipped pattern has stems
+
+
+def test_a_programme_pattern_without_stems_is_tried_everywhere(tmp_path):
+    folder = _workspace_rules(tmp_path, "[categories.weapons]\npatterns = ['''\\w+blade''']\n")
+    detector = Detector(rules_for_workspace(folder))
+    assert detector._everywhere
+    assert "weapons" in cats("He's got a zorblade.", detector)

@@ -7,17 +7,25 @@ because flags and reports refer to them.
 
 from __future__ import annotations
 
-from typing import Iterable, NamedTuple
+from collections.abc import Iterable  # not typing: it costs import time, and this must import fast
 
 # Lowest first, so a severity's index is its rank (the same order as domain/risk_flag.py).
 SEVERITIES: tuple[str, ...] = ("medium", "high", "critical")
 
 
-class Category(NamedTuple):
-    id: str
-    label: str
-    description: str
-    severity: str  # the default
+class Category:
+    """A risk category: its id (stable, flags refer to it), label, what it covers, default severity."""
+
+    __slots__ = ("id", "label", "description", "severity")
+
+    def __init__(self, id: str, label: str, description: str, severity: str):
+        self.id = id
+        self.label = label
+        self.description = description
+        self.severity = severity  # the default
+
+    def __repr__(self) -> str:
+        return f"Category({self.id!r}, {self.severity!r})"
 
 
 CATEGORIES: tuple[Category, ...] = (

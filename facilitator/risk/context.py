@@ -13,16 +13,22 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 
+from facilitator.risk.stems import lower_regex
+
 _WORD = re.compile(r"[\w']+")
 SUBJECT_WORDS = 3  # words allowed before a third-party cue in its clause ("and then my mate...")
 _SENTENCE_END = re.compile(r"[.!?\n]+")
 
 
-def compile_words(patterns, flags=re.IGNORECASE) -> re.Pattern | None:
-    """One regex for a list of word patterns, each matched as whole words."""
+def compile_words(patterns) -> re.Pattern | None:
+    """One regex for a list of word patterns, each matched as whole words, on lower-case text."""
     if not patterns:
         return None
-    return re.compile(r"(?<!\w)(?:" + "|".join(f"(?:{p})" for p in patterns) + r")(?!\w)", flags)
+    return re.compile(r"(?<!\w)(?:" + "|".join(f"(?:{lower_regex(p)})" for p in patterns) + r")(?!\w)")
+
+
+def _compile_text(pattern: str | None) -> re.Pattern | None:
+    return re.compile(lower_regex(pattern)) if pattern else None
 
 
 class ContextRules:
@@ -32,17 +38,15 @@ class ContextRules:
         self.negation = compile_words(context["negation"])
         self.pseudo_negation = compile_words(context["pseudo_negation"])
         self.window = context["negation_window"]
-        undone = context.get("negation_undone_after")
-        self.undone_after = re.compile(undone, re.IGNORECASE) if undone else None
-        breaks = context["clause_breaks"]
-        self.clause_breaks = re.compile("|".join(f"(?:{p})" for p in breaks), re.IGNORECASE) if breaks else None
+        self.undone_after = _compile_text(context.get("negation_undone_after"))
+        # One regex per break, each starting with one character or class: Python's regex
+        # engine then skips through the text in C to the places where a break can start.
+        self.clause_breaks = [re.compile(lower_regex(p)) for p in context["clause_breaks"]]
         self.third_party = compile_words(context["third_party"])
         self.media = compile_words(context["media"])
         self.hypothetical = compile_words(context["hypothetical"])
-        concerns = context.get("concerns_him")
-        self.concerns_him = re.compile(concerns, re.IGNORECASE) if concerns else None
-        media_concerns = context.get("media_concerns_him")
-        self.media_concerns_him = re.compile(media_concerns, re.IGNORECASE) if media_concerns else None
+        self.concerns_him = _compile_text(context.get("concerns_him"))
+        self.media_concerns_him = _compile_text(context.get("media_concerns_him"))
 
 
 class TextContext:
@@ -56,13 +60,9 @@ class TextContext:
 
     # -- scopes --------------------------------------------------------------------------
     @staticmethod
-    def _bounds(regex: re.Pattern | None, text: str) -> tuple[list[int], list[int]]:
-        starts, ends = [], []
-        if regex is not None:
-            for m in regex.finditer(text):
-                starts.append(m.start())
-                ends.append(m.end())
-        return starts, ends
+    def _bounds(regexes, text: str) -> tuple[list[int], list[int]]:
+        spans = sorted(m.span() for regex in regexes for m in regex.finditer(text))
+        return [s for s, _ in spans], [e for _, e in spans]
 
     @staticmethod
     def _scope(bounds: tuple[list[int], list[int]], start: int, end: int, length: int) -> tuple[int, int]:
@@ -80,7 +80,7 @@ class TextContext:
 
     def sentence(self, start: int, end: int) -> tuple[int, int]:
         if self._sentences is None:
-            self._sentences = self._bounds(_SENTENCE_END, self.text)
+            self._sentences = self._bounds((_SENTENCE_END,), self.text)
         return self._scope(self._sentences, start, end, len(self.text))
 
     # -- the checks ----------------------------------------------------------------------

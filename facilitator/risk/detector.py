@@ -8,20 +8,22 @@
     ScanResult.severity: "critical" | "high" | "medium" | None   the highest found
     Indicator(category, severity, match, start, end), .to_dict()
 
-Each category's patterns are one compiled regex; every match is then checked against the
-everyday phrases it may sit in ("choked on a fish bone") and its context (negation, his own
-safety plan, someone else). What is left is reported with its span, so a facilitator can see
-exactly which words raised it. Patterns compile when a Detector is built, not on import.
+Each word's first letters pick the patterns that could start there; every match is then
+checked against the everyday phrases it may sit in ("choked on a fish bone") and its context
+(negation, his own safety plan, someone else). What is left is reported with its span, so a
+facilitator can see exactly which words raised it. Nothing is read or compiled on import;
+each pattern compiles the first time a word could start it.
 """
 
 from __future__ import annotations
 
+import os
 import re
-from pathlib import Path
 
 from facilitator.risk.categories import DEFAULT_SEVERITIES, SEVERITIES, highest_severity, severity_rank
-from facilitator.risk.context import ContextRules, TextContext, compile_words
+from facilitator.risk.context import ContextRules, TextContext
 from facilitator.risk.rules import CategoryRules, Rules, RulesError
+from facilitator.risk.stems import NEXT_K, WORD_K, lower_regex
 
 # Curly quotes and primes become a straight apostrophe: the same length, so spans stay true.
 _QUOTES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'", "\u2032": "'", "\u00b4": "'", "`": "'"})
@@ -80,86 +82,239 @@ class ScanResult:
         return f"ScanResult({self.indicators!r}, severity={self.severity!r})"
 
 
-class _Compiled:
-    __slots__ = ("rules", "regex", "exclude", "negation")
-
-    def __init__(self, rules: CategoryRules):
-        self.rules = rules
-        self.regex = _compile_category(rules.id, "patterns", rules.patterns)
-        self.exclude = _compile_category(rules.id, "exclude", rules.exclude) if rules.exclude else None
-        self.negation = _compile_category(rules.id, "negation", rules.negation) if rules.negation else None
+# A word, and the first letters of the next one when only spaces are between.
+_WORD_AND_NEXT = re.compile(r"\w+(?=(?:\s+(\w{1,%d}))?)" % NEXT_K)
+_CANDIDATE_CACHE = 50_000  # word shapes remembered per detector
 
 
-def _compile_category(cat_id: str, what: str, patterns: tuple[str, ...]) -> re.Pattern:
+def _rule_order(pat: "_Pattern") -> tuple[int, int]:
+    return (pat.cat, pat.order)
+
+
+def _lower(text: str) -> str:
+    """Lower case, one character for one, so spans in the lowered text are spans in the original."""
+    low = text.lower()
+    if len(low) == len(text):
+        return low
+    return "".join(c if len(c.lower()) != 1 else c.lower() for c in text)  # e.g. "İ" lowers to two
+
+
+def _compile(source: str, where: str) -> re.Pattern:
     try:
-        return compile_words(patterns)
+        return re.compile(r"(?<!\w)(?:" + lower_regex(source) + r")(?!\w)")
+    except re.error as err:
+        raise RulesError(f"risk rules {where}: {source[:120]!r} is not a valid regular expression ({err})") from None
+
+
+def _compile_all(sources: tuple[str, ...], where: str) -> re.Pattern | None:
+    if not sources:
+        return None
+    try:
+        return re.compile(r"(?<!\w)(?:" + "|".join(f"(?:{lower_regex(p)})" for p in sources) + r")(?!\w)")
     except re.error:
-        for p in patterns:  # say which one
-            try:
-                re.compile(p)
-            except re.error as err:
-                raise RulesError(f"risk rules [categories.{cat_id}] {what}: {p[:120]!r} is not a valid regular expression ({err})") from None
+        for p in sources:  # say which one
+            _compile(p, where)
         raise
 
 
+class _Pattern:
+    """One pattern (or everyday phrase) of a category, compiled the first time a word could
+    start it. cat is the category's index; -1 for the everyday phrases of all categories."""
+
+    __slots__ = ("cat", "order", "source", "where", "exclusion", "_regex")
+
+    def __init__(self, cat: int, order: int, source: str, where: str, exclusion: bool = False):
+        self.cat = cat
+        self.order = order
+        self.source = source
+        self.where = where
+        self.exclusion = exclusion
+        self._regex: re.Pattern | None = None
+
+    @property
+    def regex(self) -> re.Pattern:
+        if self._regex is None:
+            self._regex = _compile(self.source, self.where)
+        return self._regex
+
+
+class _Category:
+    __slots__ = ("rules", "_negation", "_compiled")
+
+    def __init__(self, rules: CategoryRules):
+        self.rules = rules
+        self._compiled = False
+
+    @property
+    def negation(self) -> re.Pattern | None:
+        if not self._compiled:
+            self._negation = _compile_all(self.rules.negation, f"[categories.{self.rules.id}] negation")
+            self._compiled = True
+        return self._negation
+
+
 class Detector:
-    """Risk indicators by the given rules (the shipped ones by default)."""
+    """Risk indicators by the given rules (the shipped ones by default).
+
+    Each word's first letters pick the few patterns and everyday phrases that could start
+    there (see stems.py); only those are tried, and each is compiled the first time it is
+    needed. Rules from a workspace file are checked in full when the Detector is built, so a
+    mistake in them is reported at once, with its category.
+    """
 
     def __init__(self, rules: Rules | None = None):
+        from facilitator.risk.stems import StemFinder, pattern_key, shipped_stems
+
         if rules is None:
             from facilitator.risk.rules import load_rules
 
             rules = load_rules(None)
         self.rules = rules
-        try:
-            self._context = ContextRules(rules.context)
-        except re.error as err:
-            raise RulesError(f"risk rules [context]: a pattern is not a valid regular expression ({err})") from None
-        self._categories = [_Compiled(c) for c in rules.categories.values()]
-        self._exclude = _compile_category("(all)", "exclude", rules.exclude) if rules.exclude else None
-        self._tokens = [(prefix, _compile_category(f"tokens {prefix}", "phrases", phrases))
-                        for prefix, phrases in rules.tokens]
+        self._categories = [_Category(c) for c in rules.categories.values()]
+        self._tokens = _TokenSwap(rules.tokens)
+        self._context_rules: ContextRules | None = None
+        self._candidates: dict = {}
+        self._by_stem: dict[str, list[_Pattern]] = {}
+        self._everywhere: list[_Pattern] = []
 
-    def _tokenize(self, text: str) -> str:
-        """Swap each [tokens] phrase for its same-length token ("his missus" -> "_ta_______")."""
-        for prefix, regex in self._tokens:
-            n = len(prefix)
+        shipped = shipped_stems()
+        finder: StemFinder | None = None
+        own = rules.sources != ("built-in",)
+        work = [(-1, True, "exclude", rules.raw_exclude, rules.exclude)]
+        for ci, cat in enumerate(rules.categories.values()):
+            work.append((ci, False, f"[categories.{cat.id}] patterns", cat.raw_patterns, cat.patterns))
+            work.append((ci, True, f"[categories.{cat.id}] exclude", cat.raw_exclude, cat.exclude))
+        for ci, exclusion, where, raws, expanded in work:
+            for j, (raw, source) in enumerate(zip(raws, expanded)):
+                pat = _Pattern(ci, j, source, where, exclusion)
+                key = pattern_key(source)
+                if own:
+                    pat.regex  # a programme's rules: every pattern is checked now
+                if key in shipped:
+                    stems = shipped[key]
+                else:
+                    pat.regex
+                    finder = finder or StemFinder(rules.macros)
+                    found = finder.stems(raw)
+                    stems = sorted(found) if found else None
+                if stems is None:
+                    self._everywhere.append(pat)
+                else:
+                    for stem in stems:
+                        self._by_stem.setdefault(stem, []).append(pat)
+        self._stem_lengths = sorted({len(s) for s in self._by_stem if " " not in s and not s.endswith("$")})
+        if own:
+            self._context()
+            for cat in self._categories:
+                cat.negation  # noqa: B018 - compiles and checks
 
-            def token(m: re.Match, prefix=prefix, n=n) -> str:
-                size = m.end() - m.start()
-                return prefix + "_" * (size - n) if size >= n else m.group()
+    def _context(self) -> ContextRules:
+        if self._context_rules is None:
+            try:
+                self._context_rules = ContextRules(self.rules.context)
+            except re.error as err:
+                raise RulesError(f"risk rules [context]: a pattern is not a valid regular expression ({err})") from None
+        return self._context_rules
 
-            text = regex.sub(token, text)
-        return text
+    def _candidates_for(self, word: str, nxt: str | None) -> tuple:
+        """What could start at this word, in rule order, as (category, is_exclusion, match)
+        with each pattern compiled now; worked out once per word shape and remembered."""
+        keys = [word[:n] for n in self._stem_lengths if n <= len(word)]
+        if len(word) < WORD_K:  # a short word: exactly it, or it and the next word's letters
+            keys.append(word + "$")
+            if nxt:
+                keys += [f"{word} {nxt[:n]}" for n in range(1, len(nxt) + 1)]
+        found = {pat for key in keys for pat in self._by_stem.get(key, ())}
+        return tuple((pat.cat, pat.exclusion, pat.regex.match) for pat in sorted(found, key=_rule_order))
+
+    def _matches(self, norm: str) -> tuple[list[tuple[int, int, int]], dict[int, list[tuple[int, int]]]]:
+        """Pattern matches as (category index, start, end), found as one regex per category
+        would find them (leftmost first, the first pattern in rule order at a place, no
+        overlap), and the spans of everyday phrases by category (-1: for all)."""
+        cache = self._candidates
+        last_end = [0] * len(self._categories)
+        hits: list[tuple[int, int, int]] = []
+        everyday: dict[int, list[tuple[int, int]]] = {}
+        for m in _WORD_AND_NEXT.finditer(norm):
+            word, nxt = m.group(0, 1)
+            key = (word, nxt) if len(word) < WORD_K else word[:WORD_K]
+            cands = cache.get(key)
+            if cands is None:
+                if len(cache) > _CANDIDATE_CACHE:
+                    cache.clear()
+                cands = cache[key] = self._candidates_for(word, nxt if len(word) < WORD_K else None)
+            if not cands:
+                continue
+            p = m.start()
+            done = -2
+            for ci, exclusion, match in cands:
+                if exclusion:
+                    mm = match(norm, p)
+                    if mm is not None:
+                        everyday.setdefault(ci, []).append((p, mm.end()))
+                elif ci != done and p >= last_end[ci]:
+                    mm = match(norm, p)
+                    if mm is not None:
+                        end = mm.end()
+                        hits.append((ci, p, end))
+                        last_end[ci] = end
+                        done = ci
+        for pat in self._everywhere:  # patterns without stems (a programme's, rarely)
+            for mm in pat.regex.finditer(norm):
+                if pat.exclusion:
+                    everyday.setdefault(pat.cat, []).append(mm.span())
+                elif not any(ci == pat.cat and s < mm.end() and mm.start() < e for ci, s, e in hits):
+                    hits.append((pat.cat, mm.start(), mm.end()))
+        return hits, everyday
 
     def scan(self, text: str) -> ScanResult:
         if not text:
             return ScanResult([], None)
-        norm = self._tokenize(text.translate(_QUOTES))
-        ctx: TextContext | None = None
-        everyday: list[tuple[int, int]] | None = None  # spans of the global exclusions
+        norm = self._tokens.swap(_lower(text.translate(_QUOTES)))
+        hits, everyday = self._matches(norm)
+        if not hits:
+            return ScanResult([], None)
+        ctx = TextContext(norm, self._context())
+        for_all = everyday.get(-1, [])
         found: list[Indicator] = []
-        for cat in self._categories:
-            excluded: list[tuple[int, int]] | None = None
-            for m in cat.regex.finditer(norm):
-                start, end = m.span()
-                if ctx is None:
-                    ctx = TextContext(norm, self._context)
-                    everyday = [e.span() for e in self._exclude.finditer(norm)] if self._exclude else []
-                if excluded is None:
-                    excluded = everyday + ([e.span() for e in cat.exclude.finditer(norm)] if cat.exclude else [])
-                if any(_silences(es, ee, start, end) for es, ee in excluded):
-                    continue
-                r = cat.rules
-                if r.negatable and ctx.negated(start, end, cat.negation):
-                    continue
-                if r.hypothetical and ctx.hypothetical(start, end):
-                    continue
-                if r.third_party and ctx.someone_else(start, end):
-                    continue
-                found.append(Indicator(r.id, r.severity, text[start:end], start, end))
+        for ci, start, end in hits:
+            if any(_silences(es, ee, start, end) for es, ee in (*for_all, *everyday.get(ci, ()))):
+                continue
+            cat = self._categories[ci]
+            r = cat.rules
+            if r.negatable and ctx.negated(start, end, cat.negation):
+                continue
+            if r.hypothetical and ctx.hypothetical(start, end):
+                continue
+            if r.third_party and ctx.someone_else(start, end):
+                continue
+            found.append(Indicator(r.id, r.severity, text[start:end], start, end))
         found.sort(key=lambda i: (i.start, -severity_rank(i.severity), i.end))
         return ScanResult(found, highest_severity(i.severity for i in found))
+
+
+class _TokenSwap:
+    """[tokens]: each phrase becomes a same-length token ("his missus" -> "_ta_______"), in
+    one pass over the text for all token kinds."""
+
+    def __init__(self, tokens: tuple[tuple[str, tuple[str, ...]], ...]):
+        self._prefixes = [prefix for prefix, _ in tokens]
+        self._regex = None
+        if tokens:
+            alts = "|".join(f"(?P<{prefix}>{'|'.join(f'(?:{lower_regex(p)})' for p in phrases)})"
+                            for prefix, phrases in tokens)
+            try:
+                self._regex = re.compile(r"(?<!\w)(?:" + alts + r")(?!\w)")
+            except re.error as err:
+                raise RulesError(f"risk rules [tokens]: a phrase is not a valid regular expression ({err})") from None
+
+    def _token(self, m: re.Match) -> str:
+        prefix = m.lastgroup
+        size = m.end() - m.start()
+        return prefix + "_" * (size - len(prefix)) if size >= len(prefix) else m.group()
+
+    def swap(self, text: str) -> str:
+        return self._regex.sub(self._token, text) if self._regex is not None else text
 
 
 def _silences(es: int, ee: int, start: int, end: int) -> bool:
@@ -183,7 +338,7 @@ def default_detector() -> Detector:
     return _default
 
 
-def detector_for_workspace(folder: Path | str | None, severities: dict[str, str] | None = None) -> Detector:
+def detector_for_workspace(folder: "os.PathLike | str | None", severities: dict[str, str] | None = None) -> Detector:
     """The detector a workspace uses: its risk_rules.toml if it has one, and its severity
     settings (category -> severity; unknown categories and words are ignored, as in settings).
     Kept per folder and rebuilt when the rules file or the severities change."""
@@ -192,7 +347,7 @@ def detector_for_workspace(folder: Path | str | None, severities: dict[str, str]
     stamp = None
     if folder is not None:
         try:
-            stamp = (Path(folder) / WORKSPACE_RULES_FILE).stat().st_mtime_ns
+            stamp = os.stat(os.path.join(folder, WORKSPACE_RULES_FILE)).st_mtime_ns
         except OSError:
             stamp = None
     valid = {c: s for c, s in (severities or {}).items() if c in DEFAULT_SEVERITIES and s in SEVERITIES}

@@ -9,8 +9,8 @@ valid regular expression, with its category.
 
 from __future__ import annotations
 
+import os
 import re
-from pathlib import Path
 
 from facilitator.errors import InvalidInput
 from facilitator.risk.categories import BY_ID, SEVERITIES
@@ -31,15 +31,18 @@ class RulesError(InvalidInput):
 class CategoryRules:
     """What one category looks for. Patterns are stored with their macros already expanded."""
 
-    __slots__ = ("id", "label", "severity", "patterns", "exclude", "negation", "negatable", "hypothetical", "third_party")
+    __slots__ = ("id", "label", "severity", "patterns", "raw_patterns", "exclude", "raw_exclude", "negation",
+                 "negatable", "hypothetical", "third_party")
 
     def __init__(self, id, label, severity, patterns, exclude=(), negation=(), negatable=True,
-                 hypothetical=True, third_party=True):
+                 hypothetical=True, third_party=True, raw_patterns=None, raw_exclude=None):
         self.id = id
         self.label = label
         self.severity = severity
         self.patterns = tuple(patterns)
+        self.raw_patterns = tuple(raw_patterns) if raw_patterns is not None else self.patterns  # as written
         self.exclude = tuple(exclude)
+        self.raw_exclude = tuple(raw_exclude) if raw_exclude is not None else self.exclude
         self.negation = tuple(negation)
         self.negatable = negatable
         self.hypothetical = hypothetical
@@ -52,15 +55,18 @@ class CategoryRules:
 class Rules:
     """A loaded, checked rules set. Immutable by convention; `with_severities` makes a copy."""
 
-    __slots__ = ("categories", "context", "exclude", "tokens", "sources")
+    __slots__ = ("categories", "context", "exclude", "raw_exclude", "tokens", "macros", "sources")
 
     def __init__(self, categories: dict[str, CategoryRules], context: dict, exclude: tuple[str, ...],
-                 tokens: tuple[tuple[str, tuple[str, ...]], ...], sources: tuple[str, ...]):
+                 tokens: tuple[tuple[str, tuple[str, ...]], ...], macros: dict[str, str], sources: tuple[str, ...],
+                 raw_exclude: tuple[str, ...] | None = None):
         self.categories = categories
         self.context = context  # lists and texts of [context], macros expanded
         self.exclude = exclude
         self.tokens = tokens  # (token prefix, phrase patterns) for each [tokens] entry
+        self.macros = macros  # as written, tokens included (for working out stems)
         self.sources = sources
+        self.raw_exclude = tuple(raw_exclude) if raw_exclude is not None else exclude
 
     def with_severities(self, overrides: dict[str, str] | None) -> "Rules":
         """The same rules with some categories' severities changed (the programme's settings)."""
@@ -71,8 +77,9 @@ class Rules:
             _check_severity(severity, f"the severity setting for {cat_id}")
             old = cats[cat_id]
             cats[cat_id] = CategoryRules(old.id, old.label, severity, old.patterns, old.exclude, old.negation,
-                                         old.negatable, old.hypothetical, old.third_party)
-        return Rules(cats, self.context, self.exclude, self.tokens, self.sources)
+                                         old.negatable, old.hypothetical, old.third_party, old.raw_patterns,
+                                         old.raw_exclude)
+        return Rules(cats, self.context, self.exclude, self.tokens, self.macros, self.sources, self.raw_exclude)
 
     def __repr__(self) -> str:
         return f"Rules({len(self.categories)} categories from {', '.join(self.sources)})"
@@ -85,12 +92,14 @@ def default_rules_text() -> str:
     return files("facilitator.risk").joinpath("rules.toml").read_text(encoding="utf-8")
 
 
-def load_rules(path: Path | str | None = None) -> Rules:
+def load_rules(path: "os.PathLike | str | None" = None) -> Rules:
     """The shipped rules, with the file at `path` merged over them (or replacing them, if it says
     `extends_default = false`). `path=None` gives the shipped rules alone."""
     data = _parse(default_rules_text(), "the built-in risk rules")
     sources = ["built-in"]
     if path is not None:
+        from pathlib import Path  # imported here: pathlib is slow to import, and scanning never needs it
+
         path = Path(path)
         try:
             text = path.read_text(encoding="utf-8")
@@ -107,11 +116,11 @@ def load_rules(path: Path | str | None = None) -> Rules:
     return _build(data, " + ".join(sources), tuple(sources))
 
 
-def rules_for_workspace(folder: Path | str | None) -> Rules:
+def rules_for_workspace(folder: "os.PathLike | str | None") -> Rules:
     """The rules a workspace uses: its risk_rules.toml over the shipped ones, if it has one."""
     if folder is not None:
-        candidate = Path(folder) / WORKSPACE_RULES_FILE
-        if candidate.is_file():
+        candidate = os.path.join(folder, WORKSPACE_RULES_FILE)
+        if os.path.isfile(candidate):
             return load_rules(candidate)
     return load_rules(None)
 
@@ -214,7 +223,8 @@ def _build(data: dict, where: str, sources: tuple[str, ...]) -> Rules:
     if unknown_ctx:
         raise RulesError(f"{where}: [context] has unknown key(s): {', '.join(sorted(unknown_ctx))}")
 
-    exclude = tuple(check(p, "exclude") for p in _strings(data.get("exclude", []) or [], f"{where}: exclude")) if data.get("exclude") else ()
+    raw_exclude = tuple(_strings(data.get("exclude", []) or [], f"{where}: exclude")) if data.get("exclude") else ()
+    exclude = tuple(check(p, "exclude") for p in raw_exclude)
 
     cats_in = data.get("categories", {})
     if not isinstance(cats_in, dict) or not cats_in:
@@ -240,13 +250,16 @@ def _build(data: dict, where: str, sources: tuple[str, ...]) -> Rules:
             if not isinstance(value, bool):
                 raise RulesError(f"{where}: {place} {key} must be true or false")
             flags[key] = value
+        own_exclude = _strings(spec.get("exclude", []) or [], f"{where}: {place} exclude") if spec.get("exclude") else []
         categories[cat_id] = CategoryRules(
             cat_id,
             spec.get("label") or (known.label if known else cat_id.replace("_", " ").capitalize()),
             severity,
             [check(p, f"{place} patterns") for p in patterns],
-            [check(p, f"{place} exclude") for p in _strings(spec.get("exclude", []) or [], f"{where}: {place} exclude")] if spec.get("exclude") else (),
+            [check(p, f"{place} exclude") for p in own_exclude],
             [check(p, f"{place} negation") for p in _strings(spec.get("negation", []) or [], f"{where}: {place} negation")] if spec.get("negation") else (),
             **flags,
+            raw_patterns=patterns,
+            raw_exclude=own_exclude,
         )
-    return Rules(categories, context, exclude, tuple(tokens), sources)
+    return Rules(categories, context, exclude, tuple(tokens), macros, sources, raw_exclude)

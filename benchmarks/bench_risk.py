@@ -1,0 +1,166 @@
+"""Risk detector benchmark (issue 5).
+
+    uv run python benchmarks/bench_risk.py [--runs N]
+
+1. Scanning a synthetic 2,000-word debrief in-process (warm detector): p50/p95, target p95 <= 5 ms;
+   baseline: one pass of a plain word regex over the same text.
+2. Importing the detector in a fresh interpreter, against `python -c pass`: target <= 50 ms;
+   and the first scan in a fresh interpreter (import + read rules + compile + scan).
+3. `facilitator risk scan` as a whole command, against `facilitator --help`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import re
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+# Debrief-like sentences: most are everyday, some carry disclosures, idioms and negations.
+SENTENCES = [
+    "The group started on time and everyone checked in.",
+    "Adam said the week had been calm and he used his time-out twice when he felt it rising.",
+    "Ben was quiet at first but engaged well in the exercise on respect.",
+    "Carl talked about his new job and the long shifts, he said work is killing him.",
+    "We went through the control log homework together and looked at the warning signs.",
+    "Dan minimised at first and said it was only an argument, but then said he pushed her into the door.",
+    "Ed said he had not been drinking and there were no weapons in the house.",
+    "Frank disclosed that he put his hands round her throat on Saturday; we raised a flag straight away.",
+    "Gary said she is leaving him and he has been checking her phone every night.",
+    "Harry took responsibility and described what he did instead of shouting.",
+    "The co-facilitator noted some collusion when Ian joked about the missus.",
+    "Jack said he choked on a fish bone at Sunday dinner and everyone laughed.",
+    "Kev described the kids being in the room when it kicked off, and said the baby was crying.",
+    "Lee has a contact hearing next week and is angry about the Cafcass report.",
+    "Mo said he hasn't been following her and has stuck to his bail conditions.",
+    "We ran the role-play on what to do if I feel like I'm going to lose my temper.",
+    "Nick said he'd been on the lash all weekend and couldn't remember Saturday.",
+    "Ollie was separating the recycling when the argument started and he walked away.",
+    "The session ended with the safety planning segment and a reminder about homework.",
+    "Pete said a bloke on the telly threatened to kill someone and it made him think.",
+]
+
+
+def debrief(words: int = 2000, seed: int = 5) -> str:
+    rng = random.Random(seed)
+    out: list[str] = []
+    count = 0
+    while count < words:
+        s = rng.choice(SENTENCES)
+        out.append(s)
+        count += len(s.split())
+    return " ".join(out)
+
+
+def pct(values: list[float], p: float) -> float:
+    values = sorted(values)
+    return values[min(len(values) - 1, int(round(p / 100 * (len(values) - 1))))]
+
+
+def timed(fn, runs: int, clock=time.perf_counter) -> list[float]:
+    out = []
+    for _ in range(runs):
+        t = clock()
+        fn()
+        out.append((clock() - t) * 1000)
+    return out
+
+
+def in_process(runs: int) -> list[tuple]:
+    from facilitator.risk import default_detector
+
+    text = debrief()
+    detector = default_detector()
+    detector.scan(text)  # warm: compiled
+    word = re.compile(r"\w+")
+    base = timed(lambda: word.findall(text), runs)
+    scan = timed(lambda: detector.scan(text), runs)
+    cpu = timed(lambda: detector.scan(text), runs, time.process_time)
+    found = detector.scan(text)
+    note = f"{len(text.split())} words, {len(found.indicators)} indicators"
+    return [
+        ("scan 2,000-word debrief (warm)", statistics.median(scan), pct(scan, 95), "p95 <= 5 ms", note),
+        ("  the same, CPU time only", statistics.median(cpu), pct(cpu, 95), "", "what a busy machine adds is waiting"),
+        ("  baseline: one \\w+ regex pass", statistics.median(base), pct(base, 95), "", ""),
+    ]
+
+
+def fresh(code: str, runs: int) -> list[float]:
+    env = dict(os.environ, PYTHONDONTWRITEBYTECODE="0")
+    subprocess.run([sys.executable, "-c", code], check=True, env=env)  # warm the OS caches and .pyc
+    out = []
+    for _ in range(runs):
+        t = time.perf_counter()
+        subprocess.run([sys.executable, "-c", code], check=True, env=env)
+        out.append((time.perf_counter() - t) * 1000)
+    return out
+
+
+def imports(runs: int) -> list[tuple]:
+    base = fresh("pass", runs)
+    imp = fresh("from facilitator.risk import scan", runs)
+    first = fresh("from facilitator.risk import scan; scan('He grabbed her by the neck.')", runs)
+    b = statistics.median(base)
+    return [
+        ("python -c pass", b, pct(base, 95), "", ""),
+        ("from facilitator.risk import scan", statistics.median(imp), pct(imp, 95), "<= 50 ms over pass",
+         f"+{statistics.median(imp) - b:.1f} ms over pass"),
+        ("import + first scan (rules, compile)", statistics.median(first), pct(first, 95), "",
+         f"+{statistics.median(first) - b:.1f} ms over pass"),
+    ]
+
+
+def command(runs: int) -> list[tuple]:
+    with tempfile.TemporaryDirectory() as tmp:
+        env = dict(os.environ, FACILITATOR_WORKSPACE=str(Path(tmp) / "none"))
+        text = debrief()
+
+        def run(args: list[str], stdin: str | None = None) -> list[float]:
+            cmd = [sys.executable, "-m", "facilitator", *args]
+            subprocess.run(cmd, input=stdin, text=True, capture_output=True, env=env, check=True)
+            out = []
+            for _ in range(runs):
+                t = time.perf_counter()
+                subprocess.run(cmd, input=stdin, text=True, capture_output=True, env=env, check=True)
+                out.append((time.perf_counter() - t) * 1000)
+            return out
+
+        helps = run(["--help"])
+        short = run(["risk", "scan", "--json", "I put my hands round her throat."])
+        long = run(["risk", "scan", "--json", "-"], stdin=text)
+    h = statistics.median(helps)
+    return [
+        ("facilitator --help", h, pct(helps, 95), "", ""),
+        ("facilitator risk scan TEXT --json", statistics.median(short), pct(short, 95), "",
+         f"+{statistics.median(short) - h:.0f} ms over --help"),
+        ("facilitator risk scan - (2,000 words)", statistics.median(long), pct(long, 95), "",
+         f"+{statistics.median(long) - h:.0f} ms over --help"),
+    ]
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--runs", type=int, default=200, help="in-process scans (subprocess runs are a tenth)")
+    args = ap.parse_args()
+    sys.path.insert(0, str(ROOT))
+    rows = in_process(args.runs)
+    sub = max(5, args.runs // 10)
+    rows += imports(sub)
+    rows += command(sub)
+    print(f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs")
+    print(f"{'measure':40s} {'p50 ms':>8s} {'p95 ms':>8s}  {'target':20s} note")
+    print("-" * 100)
+    for name, p50, p95, target, note in rows:
+        print(f"{name:40s} {p50:8.2f} {p95:8.2f}  {target:20s} {note}")
+
+
+if __name__ == "__main__":
+    main()
