@@ -93,15 +93,18 @@ def in_process(runs: int) -> list[tuple]:
     ]
 
 
-def fresh(code: str, runs: int) -> list[float]:
-    env = dict(os.environ, PYTHONDONTWRITEBYTECODE="0")
-    subprocess.run([sys.executable, "-c", code], check=True, env=env)  # warm the OS caches and .pyc
-    out = []
-    for _ in range(runs):
+def subprocess_times(cmd: list[str], runs: int, env: dict | None = None, stdin: str | None = None):
+    """Milliseconds for each of `runs` runs of a command, after one run to warm the caches."""
+    env = dict(os.environ, **(env or {}))
+    for i in range(runs + 1):
         t = time.perf_counter()
-        subprocess.run([sys.executable, "-c", code], check=True, env=env)
-        out.append((time.perf_counter() - t) * 1000)
-    return out
+        subprocess.run(cmd, input=stdin, text=True, capture_output=True, env=env, check=True)
+        if i:
+            yield (time.perf_counter() - t) * 1000
+
+
+def fresh(code: str, runs: int) -> list[float]:
+    return list(subprocess_times([sys.executable, "-c", code], runs))
 
 
 def imports(runs: int) -> list[tuple]:
@@ -120,18 +123,11 @@ def imports(runs: int) -> list[tuple]:
 
 def command(runs: int) -> list[tuple]:
     with tempfile.TemporaryDirectory() as tmp:
-        env = dict(os.environ, FACILITATOR_WORKSPACE=str(Path(tmp) / "none"))
         text = debrief()
 
         def run(args: list[str], stdin: str | None = None) -> list[float]:
             cmd = [sys.executable, "-m", "facilitator", *args]
-            subprocess.run(cmd, input=stdin, text=True, capture_output=True, env=env, check=True)
-            out = []
-            for _ in range(runs):
-                t = time.perf_counter()
-                subprocess.run(cmd, input=stdin, text=True, capture_output=True, env=env, check=True)
-                out.append((time.perf_counter() - t) * 1000)
-            return out
+            return list(subprocess_times(cmd, runs, {"FACILITATOR_WORKSPACE": str(Path(tmp) / "none")}, stdin))
 
         helps = run(["--help"])
         short = run(["risk", "scan", "--json", "I put my hands round her throat."])
