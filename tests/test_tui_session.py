@@ -49,7 +49,7 @@ async def test_a_whole_session_from_the_keyboard(group):
         await wait_for(pilot, lambda: screen.form_pid == "P0001", what="Adam's form")
         await pilot.press("2", "tab", "1", "tab", "1", "tab")  # yes · physical · partner
         await type_text(pilot, "Pushed her against the wall on Saturday")
-        await pilot.press("tab", "tab", "tab", "tab", "tab", "tab", "tab", "2")  # stance: minimises
+        await pilot.press("tab", "tab", "tab", "tab", "tab", "tab", "2")  # stance: minimises
         await pilot.press("ctrl+s")
         await wait_for(pilot, lambda: "P0001" in screen.view.record.checkins, what="Adam's check-in saved")
         # The suggestion is waiting; Enter confirms it into a flag.
@@ -277,7 +277,7 @@ async def test_dismissing_a_suggestion_keeps_the_reason(group):
         await pilot.press("2", "tab", "4", "tab", "1", "tab")  # yes · economic · partner
         await type_text(pilot, "Kept the bank card")
         await wait_for(pilot, lambda: screen.query_one("#suggestions").has_class("-open"), what="a live suggestion")
-        assert "Economic abuse" in screen_text(app)
+        assert "Economic" in screen_text(app)  # the suggestion is in sight while typing
         await pilot.press("ctrl+s")
         await wait_for(pilot, lambda: app.focused is not None and app.focused.id == "suggestions")
         await pilot.press("d")

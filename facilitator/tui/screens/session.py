@@ -330,18 +330,20 @@ class SessionScreen(Screen):
                 return
             self.notify(f"Saved {self._who(pid)}'s check-in")
             self.leave_form()
-            nxt = self.roster.next_pid(pid, lambda r: r.in_room and r.checkin != "done")
-            if nxt:
-                self.roster.select_pid(nxt)
 
         self._correction(save)
 
     def leave_form(self) -> None:
         self._flush_draft()
-        self.form_pid = None
+        pid, self.form_pid = self.form_pid, None
         self._save_runner()
         self.query_one(ContentSwitcher).current = "plan"
         self.roster.focus()
+        if pid and pid in self.view.record.checkins and pid not in self.view.drafts:
+            # His is done: the cursor goes on to the next man still to check in.
+            nxt = self.roster.next_pid(pid, lambda r: r.in_room and r.checkin != "done")
+            if nxt:
+                self.roster.select_pid(nxt)
 
     # -- risk suggestions ----------------------------------------------------------------
     def _refresh_suggestions(self) -> list[SuggestionItem]:
@@ -364,11 +366,7 @@ class SessionScreen(Screen):
             if ind.category not in covered:
                 items.append(SuggestionItem(key=f"live-{ind.category}", categories=[ind.category],
                                             severity=ind.severity, matches=[ind.match]))
-        suggestions = self.query_one(SuggestionList)
-        suggestions.show_items(items)
-        if any(i.open for i in items):
-            # Keep them in sight while the summary is being typed just above them.
-            self.call_after_refresh(self.form.keep_in_sight, suggestions)
+        self.query_one(SuggestionList).show_items(items)
         return items
 
     def on_suggestion_list_decide(self, event: SuggestionList.Decide) -> None:
@@ -392,9 +390,9 @@ class SessionScreen(Screen):
 
     def _decide(self, item: SuggestionItem, confirm: bool) -> None:
         if confirm:
-            done = self._safe(risk_link.confirm, self.office, item.suggestion_id, self._flag_summary())
-            if done is not None:
-                self.notify("Flag raised from the suggestion; it is in the risk queue")
+            flag = self._safe(risk_link.confirm, self.office, item.suggestion_id, self._flag_summary())
+            if flag is not None:
+                self._announce(flag)
                 self._after_flag(self.form_pid)
             return
 
@@ -439,15 +437,20 @@ class SessionScreen(Screen):
                           request.severity, request.summary, self.sid)
         if flag is None:
             return
-        fid = getattr(flag, "id", "") or (flag.get("id") if isinstance(flag, dict) else "")
-        if self.app.privacy:
-            self.notify(f"Flag {fid} recorded")
-        else:
-            deadline = getattr(flag, "deadline", "") or ""
-            due = f", review by {deadline[:16].replace('T', ' ')}" if deadline else ""
-            self.notify(f"Flag {fid}: {risk_link.label(request.category)} ({request.severity}){due}",
-                        title="Flag raised")
+        self._announce(flag)
         self._after_flag(request.participant_id)
+
+    def _announce(self, flag) -> None:
+        """Say the flag is in the queue, and by when it must be reviewed (not in privacy mode)."""
+        if self.app.privacy:
+            self.notify(f"Flag {flag.id} recorded", title="Flag raised")
+            return
+        due = flag.deadline[:16].replace("T", " ")
+        if flag.deadline[:10] == self.session.date:
+            due = "today " + flag.deadline[11:16]
+        cats = ", ".join(risk_link.label(c) for c in flag.categories)
+        self.notify(f"{flag.id}: {cats} ({flag.severity.upper()}); review by {due}. It is in the risk queue.",
+                    title="Flag raised", timeout=8)
 
     # -- curriculum ----------------------------------------------------------------------
     async def _go(self, step: int) -> None:

@@ -61,6 +61,8 @@ class CheckInForm(Vertical):
         yield Static("", id="ci-title")  # whose check-in it is stays in sight while the fields scroll
         with VerticalScroll(id="ci-fields"):
             yield from self._fields()
+        # Pinned below the fields: the scanner's suggestions stay in sight while the summary is typed.
+        yield SuggestionList(id="suggestions")
 
     def _fields(self) -> ComposeResult:
         yield ChoiceRow(DISCLOSED, id="disclosed", prompt="Any abuse since last time?")
@@ -68,14 +70,14 @@ class CheckInForm(Vertical):
         yield ChoiceRow(TOWARDS, multiple=True, id="towards", prompt="Towards:")
         yield Label("Summary in your own words")
         yield TextArea("", id="summary", soft_wrap=True, tab_behavior="focus", show_line_numbers=False)
-        yield SuggestionList(id="suggestions")
         yield Input(id="alternatives_used", placeholder="What he did instead (time-out, safety plan)", compact=True)
         yield ChoiceRow(CHANGES, multiple=True, id="circumstance_changes", prompt="Changes:")
         yield Input(id="circumstances_note", placeholder="Details of the changes", compact=True)
         yield Input(id="substance_use", placeholder="Alcohol or drugs", compact=True)
         yield ChoiceRow(HOMEWORK, id="homework", prompt="Homework:")
         yield ChoiceRow(STANCES, id="stance", prompt="Stance:")
-        yield Static("Ctrl+S save · Esc roster (draft kept) · Tab next · digits pick", id="ci-keys")
+        yield Static("Ctrl+S saves (then ⏎ confirms a risk suggestion) · Esc roster, draft kept · "
+                     "Tab next field · digits pick", id="ci-keys")
 
     def on_mount(self) -> None:
         self.query_one(SuggestionList).show_items([])
@@ -96,8 +98,7 @@ class CheckInForm(Vertical):
         self._last = self.fields()
         self.query_one("#ci-fields", VerticalScroll).scroll_home(animate=False)
 
-    def keep_in_sight(self, widget) -> None:
-        self.query_one("#ci-fields", VerticalScroll).scroll_to_widget(widget, animate=False)
+
 
     def fields(self) -> dict[str, Any]:
         out: dict[str, Any] = {name: self.query_one(f"#{name}", ChoiceRow).value for name in CHOICES}

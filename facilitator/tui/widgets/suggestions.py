@@ -35,16 +35,16 @@ class SuggestionItem:
 
 def item_text(item: SuggestionItem) -> Text:
     t = Text()
+    if item.status == "confirmed":
+        t.append(f"✔ flag {item.flag_id} ".replace("  ", " "), style="bold")
+    elif item.status == "dismissed":
+        t.append("✗ dismissed ", style="dim")
     t.append(MARKS.get(item.severity, item.severity), style="bold" if item.severity != "medium" else "")
     t.append(" " + ", ".join(label(c) for c in item.categories))
     if item.matches:
-        t.append(" — “" + "”, “".join(item.matches[:3]) + "”", style="italic")
-    if item.status == "confirmed":
-        t.append(f"  ✔ flag {item.flag_id}".rstrip(), style="bold")
-    elif item.status == "dismissed":
-        t.append(f"  ✗ dismissed: {item.reason}", style="dim")
-    else:
-        t.append("  ⏎ confirm · d dismiss", style="dim")
+        t.append(" “" + "”, “".join(item.matches[:3]) + "”", style="italic")
+    if item.status == "dismissed" and item.reason:
+        t.append(f" — {item.reason}", style="dim")
     return t
 
 
@@ -75,7 +75,9 @@ class SuggestionList(OptionList):
             # Always there, so Tab always goes through the same fields in the same order.
             self.add_option(Option(Text("Risk: no indicators in the answers or words so far", style="dim"),
                                    disabled=True))
-        self.set_class(any(i.open for i in items), "-open")
+        waiting = any(i.open for i in items)
+        self.set_class(waiting, "-open")
+        self.border_title = "Risk: ⏎ confirm as a flag · d dismiss" if waiting else None
 
     def _current(self) -> SuggestionItem | None:
         if self.highlighted is None or not self.items:
