@@ -30,6 +30,7 @@ COMMAND_MODULES: list[tuple[str, str]] = [
     ("sessions", "attendance"),
     ("sessions", "checkin"),
     ("risk", "risk"),  # risk scan; the group the rest of the risk family attaches to
+    ("risk_flags", "risk"),  # risk raise/list/show/review/close/due/assess/suggestions/confirm/dismiss
     ("notes", "notes"),
     ("audit_cmds", "audit"),
     ("compliance", "compliance"),  # also adds `participant limits`

@@ -111,22 +111,10 @@ CIRCUMSTANCES_NEEDING_DISCLOSURE = ("bail_or_order",)
 # -- settings and categories ------------------------------------------------------------------
 def detector_for(office: Office):
     """The scanner with this workspace's rules (its risk_rules.toml, if any) and the severities
-    the settings give (risk.severity: {category: severity}); built once and kept until either
-    changes."""
-    from facilitator.risk import Detector, rules_for_workspace
-    from facilitator.risk.rules import WORKSPACE_RULES_FILE
+    its settings give (risk.severity: {category: severity})."""
+    from facilitator.risk import detector_for_workspace
 
-    rules_file = office.path / WORKSPACE_RULES_FILE
-    stamp = rules_file.stat().st_mtime_ns if rules_file.is_file() else None
-    overrides = dict(office.setting("risk.severity", {}) or {})
-    key = (str(office.path), stamp, tuple(sorted(overrides.items())))
-    if _DETECTORS.get("key") != key:
-        rules = rules_for_workspace(office.path).with_severities(overrides)
-        _DETECTORS.update(key=key, detector=Detector(rules))
-    return _DETECTORS["detector"]
-
-
-_DETECTORS: dict = {}
+    return detector_for_workspace(office.path, office.setting("risk.severity", {}) or {})
 
 
 def category_severities(office: Office | None = None) -> dict[str, str]:
