@@ -213,3 +213,35 @@ def test_due_names_open_cases_that_went_quiet(history, invoke):
     result = invoke("retention", "due")
     assert result.exit_code == 0
     assert "1 man has nothing dated within the retention period" in result.output and "(P0008)" in result.output
+
+
+def test_partner_records_are_listed_only_to_partner_side_and_left_to_partner_support(history, invoke):
+    from facilitator.services import partner, people
+    from facilitator.services.office import Office
+
+    office, _ = history
+    pat = Office.open(office.path, "pat")
+    source = partner.key_source("synthetic partner store passphrase")
+    partner.init_store(pat, source)
+    partner.open_store(pat, source).add_partner("P0004", "Yara Partner-Example", day="2016-01-10")
+    people.add_staff(office, "Cora Coordinator", ["coordinator"], "cora")
+    his_file = [p for p in (office.path / "partner" / "men").iterdir() if p.name.startswith("P0004")]
+    assert his_file
+
+    def partner_items(user):
+        out = invoke("--user", user, "retention", "due", "--json").output
+        return [i for i in json.loads(out) if i["kind"] == "partner"]
+
+    assert [i["participant_id"] for i in partner_items("admin")] == ["P0004"]
+    assert partner_items("cora") == []  # the group side is not even told she is in contact
+    result = invoke("--user", "cora", "retention", "apply", "--yes")
+    assert result.exit_code == 0 and "partner store" not in result.output
+    assert _held(office, "P0004")[0].kind == "partner"  # all that is left of him
+    assert his_file[0].exists()  # never touched from the group side
+    # His record is gone, yet partner support is still told about her file until it goes.
+    assert [i["participant_id"] for i in partner_items("admin")] == ["P0004"]
+    line = f"partner store: P0004: men/{his_file[0].name}: past its period, for partner support to remove"
+    assert line in invoke("--user", "admin", "retention", "apply", "--yes").output
+    his_file[0].unlink()  # partner support removes it
+    invoke("--user", "admin", "retention", "apply", "--yes")
+    assert partner_items("admin") == []

@@ -17,8 +17,10 @@ Rules (settings [retention]):
   names and every free-text field replaced. Debrief notes are about the whole group: either way
   his section and every line naming him are taken out of the note, not the note itself.
 - The partner store is never opened here (the group side holds no key). Its files for men past
-  the partner period are listed, for partner support to remove: partner support has no
-  deletion function yet.
+  the partner period are listed, for partner support to remove (services.partner has no
+  deletion function yet), and only to someone who may open that store: to anyone else even
+  their existence would say that she is in contact with partner support. They go on being
+  listed after his own records are gone, until the file is removed.
 - Every removal is audited per man and kind of record, with counts, never content. The audit
   log itself keeps its lines (ids only): removing them would break its chain.
 """
@@ -220,9 +222,38 @@ def due(office: Office, today: date | None = None, include_held: bool = True) ->
     floor = _candidates(office, today)
     men = sorted(pid for pid in floor if include_held or pid not in held)
     out: list[DueItem] = []
+    partner_side = _may_see_partner_side(office)
     for pid, records in sorted(find(office, men).items()):
-        out.extend(_items_for(office, records, _closed_on(records, floor[pid]), today, pid in held))
+        items = _items_for(office, records, _closed_on(records, floor[pid]), today, pid in held)
+        out.extend(i for i in items if i.kind != "partner" or partner_side)
+    if partner_side:
+        out.extend(DueItem(pid, "partner", "partner store", rel, "", since)
+                   for pid, rel, since in partner_files_left(office))
     out.sort(key=lambda i: (i.closed_on, i.participant_id, i.kind, i.record_id))
+    return out
+
+
+def _may_see_partner_side(office: Office) -> bool:
+    from facilitator.services.partner import may_open
+
+    return may_open(office)
+
+
+def partner_files_left(office: Office) -> list[tuple[str, str, str]]:
+    """(man, partner store file, since) for men retention removed whose partner file is still
+    there, for partner support to remove. Rows whose file has gone are forgotten on the next
+    apply."""
+    from facilitator.services.partner import store_folder
+
+    if not office.stores.path(HOLD_STORE).exists():
+        return []
+    with office.stores.store(HOLD_STORE, "retention") as db:
+        rows = all_docs(db, "partner_left")
+    men = store_folder(office) / "men"
+    out = []
+    for row in sorted(rows, key=lambda r: r["id"]):
+        for path in sorted(men.glob(f"{row['id']}.*")) if men.is_dir() else []:
+            out.append((row["id"], f"partner:men/{path.name}", row["since"]))
     return out
 
 
@@ -253,6 +284,9 @@ def apply(office: Office, today: date | None = None) -> ApplyResult:
     today = today or clock.today()
     action = action_setting(office)
     result = ApplyResult()
+    _forget_partner_rows_done(office)
+    if _may_see_partner_side(office):
+        result.partner_files += [f"{pid}: {rel.removeprefix('partner:')}" for pid, rel, _ in partner_files_left(office)]
     men = sorted(pid for pid in _candidates(office, today) if pid not in _held_ids(office))
     for start in range(0, len(men), BATCH):
         batch = men[start:start + BATCH]
@@ -271,6 +305,18 @@ def apply(office: Office, today: date | None = None) -> ApplyResult:
     return result
 
 
+def _forget_partner_rows_done(office: Office) -> None:
+    """Rows of partner_left whose file partner support has removed."""
+    left = {pid for pid, _, _ in partner_files_left(office)}
+    if not office.stores.path(HOLD_STORE).exists():
+        return
+    with office.stores.writing():
+        with office.stores.store(HOLD_STORE, "retention", write=True) as db:
+            for row in all_docs(db, "partner_left"):
+                if row["id"] not in left:
+                    remove_doc(db, "partner_left", row["id"])
+
+
 def _remove(office: Office, pid: str, holdings: list[Holding], action: str, result: ApplyResult) -> None:
     """Caller holds the lock. Notes are redacted; the partner store is left to partner support."""
     by_kind: dict[str, int] = {}
@@ -279,7 +325,8 @@ def _remove(office: Office, pid: str, holdings: list[Holding], action: str, resu
     name = name or _current_name(office, pid)
     for h in holdings:
         if h.kind == "partner":
-            result.partner_files.append(f"{pid}: {h.file.removeprefix('partner:')}")
+            if _may_see_partner_side(office):
+                result.partner_files.append(f"{pid}: {h.file.removeprefix('partner:')}")
             continue
         by_file.setdefault(h.file, []).append(h)
     # Notes first, while his name can still be read from his participant record.
@@ -297,6 +344,10 @@ def _remove(office: Office, pid: str, holdings: list[Holding], action: str, resu
         verb = "redact" if kind == "notes" else action
         office.audit(f"retention_{verb}", kind, pid, records=str(n))
         result.removed[kind] = result.removed.get(kind, 0) + n
+    if "participant" in by_kind and action == "delete" and any(h.kind == "partner" for h in holdings):
+        # With his record gone he is no longer found; keep listing his partner file until it goes.
+        with office.stores.store(HOLD_STORE, "retention", write=True) as db:
+            put_doc(db, "partner_left", {"id": pid, "since": clock.today().isoformat()})
 
 
 def _current_name(office: Office, pid: str) -> str:
