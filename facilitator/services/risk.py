@@ -709,6 +709,12 @@ def build_demo(office: Office, context: dict) -> None:
     # A new flag within twelve months of his MARAC referral: marked "MARAC: repeat".
     hand(men[5], ["controlling_behaviour"], "Says he has told her who she may see at weekends.", now - 1 * day)
 
+    # The scanner's suggestions on each group's last session, decided as a facilitator would.
+    for group in groups:
+        done = [s for s in list_sessions(office, group.id) if s.date < now.date().isoformat()]
+        if done:
+            _demo_decide_suggestions(office, done[-1].id)
+
     # Re-assessments: most men reviewed in the last weeks; every fourth is past his interval.
     assessed = _assessments(office)
     for i, pid in enumerate(men):
@@ -717,3 +723,20 @@ def build_demo(office: Office, context: dict) -> None:
         earlier = sorted(assessed.get(pid, []), key=lambda a: a.date)
         level = earlier[-1].level if earlier else rnd.choice(["standard", "medium"])
         record_assessment(office, pid, (now.date() - timedelta(weeks=1 + i % 6)).isoformat(), level)
+
+
+def _demo_decide_suggestions(office: Office, session_id: str) -> None:
+    from facilitator.services.sessions import get_session
+
+    confirmed = False
+    for checkin in get_session(office, session_id).checkins.values():
+        s = suggest_from_checkin(office, session_id, checkin)
+        if s is None:
+            continue
+        if s.severity != "medium" or ("economic_abuse" in s.categories and not confirmed):
+            confirm_suggestion(office, s.id)
+            confirmed = True
+        elif checkin.disclosed == "no":
+            dismiss_suggestion(office, s.id, "He named it himself from his control log and stopped; no new risk.")
+        else:
+            dismiss_suggestion(office, s.id, "Known pattern already in his risk plan; challenged in the round.")
