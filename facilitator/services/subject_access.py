@@ -6,7 +6,7 @@
 What he gets: his participant record, enrolments, attendance, check-ins and their corrections,
 one-to-ones, intake (agreements and decisions), the flags he may see, check-in suggestions,
 compliance, and the index of debrief notes that mention him (not their text, which is about
-the whole group).
+the whole group), and the outcome questionnaires he answered.
 
 What he never gets (DESIGN §1: information from a victim is never shown to him):
 - anything from the partner store, which is not even opened;
@@ -33,7 +33,7 @@ from facilitator.storage.files import atomic_write_text
 
 PARTNER_SOURCE = "partner_contact"
 KNOWN_KINDS = {"participant", "enrolments", "sessions", "flags", "assessments", "intake", "notes",
-               "compliance", "partner"}
+               "compliance", "outcomes", "partner"}
 FLAG_FIELDS = ("id", "raised_at", "categories", "severity_at_raising", "source", "summary", "session_id",
                "status", "closed_at")
 WITHHELD = (
@@ -73,7 +73,7 @@ def export_data(office: Office, participant_id: str) -> Export:
         "participant": person.to_dict(),
         "enrolments": [], "attendance": [], "checkins": [], "corrections": [], "unsaved_checkin_drafts": [],
         "one_to_one_sessions": [], "intake": [], "flags": [], "checkin_suggestions": [], "compliance": [],
-        "debrief_notes_mentioning_you": [],
+        "questionnaires_you_answered": [], "debrief_notes_mentioning_you": [],
     }
     unreviewed: set[str] = set()
     for h in holdings:
@@ -126,6 +126,10 @@ def _add(office: Office, data: dict, h: Holding) -> None:
             "source": SOURCE_WORDS.get(doc.get("source"), doc.get("source")), "summary": doc.get("summary"),
             "session_id": doc.get("session_id"), "status": doc.get("status"), "closed_at": doc.get("closed_at"),
         })
+    elif h.kind == "outcomes":
+        # His own answers (data/outcomes/<him>.json); a partner's live only in the partner store.
+        docs = _read_docs(office, f, "answers") if h.whole_file else [doc]
+        data["questionnaires_you_answered"].extend(d for d in docs if d.get("respondent", "man") == "man")
     elif h.kind == "compliance":
         data["compliance"].append({"record": f.removesuffix(".json"), **doc})
     elif h.kind == "notes":
@@ -191,6 +195,7 @@ SECTION_TITLES = {
     "flags": "Risk flags",
     "checkin_suggestions": "Risk suggestions from your check-ins",
     "compliance": "Compliance with the programme's rules and your order",
+    "questionnaires_you_answered": "Questionnaires you answered",
     "debrief_notes_mentioning_you": "Debrief notes that mention you (the notes themselves are about the whole group)",
 }
 
