@@ -49,12 +49,34 @@ SENTENCES = [
 ]
 
 
-def debrief(words: int = 2000, seed: int = 5) -> str:
+# Everyday debrief sentences with nothing to flag.
+EVERYDAY = [
+    "The room was booked until nine and we finished on time.",
+    "Everyone completed the homework sheet apart from one man who forgot it at work.",
+    "We spent twenty minutes on the exercise about noticing physical warning signs in the body.",
+    "The co-facilitator led the segment on self-talk and the men gave good examples from work.",
+    "One man talked about his new job on the building site and the early starts.",
+    "There was a good discussion about what respect looks like in a relationship.",
+    "We reviewed the group agreement and reminded the men about confidentiality and its limits.",
+    "He said his week had been calm and he had spent Sunday with his brother.",
+    "The men were engaged and asked questions about the next session on parenting.",
+    "We noticed some humour used to avoid the topic and named it gently.",
+    "He described using a time-out on Thursday and going for a walk round the park.",
+    "Attendance was good and the two new men settled in well after the introductions.",
+    "We finished with the check-out round and everyone said one thing they would practise.",
+    "He talked about money worries and the car needing new tyres before winter.",
+    "The discussion on accountability went well and the men challenged each other respectfully.",
+]
+
+
+def debrief(words: int = 2000, seed: int = 5, disclosures: float = 1.0) -> str:
+    """Synthetic debrief text: `disclosures` of the sentences come from SENTENCES (most carry
+    an indicator, an idiom or a negation), the rest are everyday."""
     rng = random.Random(seed)
     out: list[str] = []
     count = 0
     while count < words:
-        s = rng.choice(SENTENCES)
+        s = rng.choice(SENTENCES if rng.random() < disclosures else EVERYDAY)
         out.append(s)
         count += len(s.split())
     return " ".join(out)
@@ -77,20 +99,23 @@ def timed(fn, runs: int, clock=time.perf_counter) -> list[float]:
 def in_process(runs: int) -> list[tuple]:
     from facilitator.risk import default_detector
 
-    text = debrief()
     detector = default_detector()
-    detector.scan(text)  # warm: compiled
     word = re.compile(r"\w+")
+    rows = []
+    for label, share in (("typical: 1 sentence in 10 a disclosure", 0.1), ("dense: every other sentence", 1.0)):
+        text = debrief(disclosures=share)
+        detector.scan(text)  # warm: compiled
+        scan = timed(lambda: detector.scan(text), runs)
+        cpu = timed(lambda: detector.scan(text), runs, time.process_time)
+        found = detector.scan(text)
+        note = f"{len(text.split())} words, {len(found.indicators)} indicators"
+        rows += [
+            (f"scan 2,000 words, {label}", statistics.median(scan), pct(scan, 95), "p95 <= 5 ms", note),
+            ("  the same, CPU time only", statistics.median(cpu), pct(cpu, 95), "", "a busy machine adds waiting"),
+        ]
     base = timed(lambda: word.findall(text), runs)
-    scan = timed(lambda: detector.scan(text), runs)
-    cpu = timed(lambda: detector.scan(text), runs, time.process_time)
-    found = detector.scan(text)
-    note = f"{len(text.split())} words, {len(found.indicators)} indicators"
-    return [
-        ("scan 2,000-word debrief (warm)", statistics.median(scan), pct(scan, 95), "p95 <= 5 ms", note),
-        ("  the same, CPU time only", statistics.median(cpu), pct(cpu, 95), "", "what a busy machine adds is waiting"),
-        ("  baseline: one \\w+ regex pass", statistics.median(base), pct(base, 95), "", ""),
-    ]
+    rows.append(("  baseline: one \\w+ regex pass", statistics.median(base), pct(base, 95), "", ""))
+    return rows
 
 
 def subprocess_times(cmd: list[str], runs: int, env: dict | None = None, stdin: str | None = None):

@@ -2,7 +2,7 @@
 would notice: idioms not flagged, negation handled, spans that point at the right words, the
 highest severity on top, rules a programme can change.
 
-Print the figures: uv run python -m facilitator.risk.evaluation [--misses]
+Print the figures: uv run python -m facilitator.risk evaluate [--misses]
 """
 
 from __future__ import annotations
@@ -368,7 +368,7 @@ def test_looking_up_word_stems_finds_every_match_a_full_scan_finds():
 def test_the_shipped_stems_table_is_up_to_date():
     from facilitator.risk.stems import shipped_stems, table_for
 
-    assert shipped_stems() == table_for(load_rules()), "run: uv run python -m facilitator.risk.stems"
+    assert shipped_stems() == table_for(load_rules()), "run: uv run python -m facilitator.risk stems"
 
 
 def test_every_shipped_pattern_compiles():

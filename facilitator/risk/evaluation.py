@@ -4,7 +4,7 @@ Each statement is {"text": ..., "categories": [...]}; an empty list means benign
 should be flagged). Run as a script to print the figures for the project's own set, or for a
 programme's set and rules:
 
-    python -m facilitator.risk.evaluation [STATEMENTS.jsonl] [--rules RULES.toml] [--misses]
+    python -m facilitator.risk evaluate [STATEMENTS.jsonl] [--rules RULES.toml] [--misses]
 """
 
 from __future__ import annotations

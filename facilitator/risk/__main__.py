@@ -1,0 +1,27 @@
+"""Developer tools for the risk rules.
+
+    python -m facilitator.risk evaluate [STATEMENTS.jsonl] [--rules FILE] [--misses]
+        the figures of issue 5 on a labelled set (default: the project's own)
+    python -m facilitator.risk stems [--check]
+        rewrite (or check) the stems table shipped next to rules.toml; run after editing rules.toml
+"""
+
+import sys
+
+
+def main() -> None:
+    command, args = (sys.argv[1], sys.argv[2:]) if len(sys.argv) > 1 else ("", [])
+    if command == "evaluate":
+        from facilitator.risk.evaluation import main as evaluate
+
+        evaluate(args)
+    elif command == "stems":
+        from facilitator.risk.stems import main as stems
+
+        stems(args)
+    else:
+        sys.exit(__doc__)
+
+
+if __name__ == "__main__":
+    main()
