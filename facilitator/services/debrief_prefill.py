@@ -48,17 +48,26 @@ def curriculum_title(office: Office, curriculum_id: str, number: int) -> str:
     return found.title if found else ""
 
 
-def prefilled_body(office: Office, record, group, title: str, authors: list[str]) -> str:
-    from facilitator.services.groups import roster
-    from facilitator.services.people import list_participants
+def session_men(office: Office, record) -> list[tuple[str, str]]:
+    """(id, name) of the men of a session: those enrolled that day in the order they joined,
+    then anyone else marked. Reads the people store once and only for these men: a programme
+    holds thousands of men over the years, a session a dozen."""
+    from facilitator.services.groups import enrolments
+    from facilitator.storage.stores import get_doc
 
     session = record.session
-    people = {p.id: p for p in list_participants(office)}
-    order = [e.participant.id for e in roster(office, session.group_id, session.date)]
-    order += sorted(pid for pid in record.attendance if pid not in order)
+    enrolled = sorted((e for e in enrolments(office, group_id=session.group_id) if e.active_on(session.date)),
+                      key=lambda e: (e.joined_on, e.participant_id))
+    ids = list(dict.fromkeys([e.participant_id for e in enrolled] + sorted(record.attendance)))
+    with office.stores.people() as db:
+        docs = {pid: get_doc(db, "participants", pid) for pid in ids}
+    return [(pid, docs[pid]["name"] if docs[pid] else pid) for pid in ids]
+
+
+def prefilled_body(office: Office, record, group, title: str, authors: list[str]) -> str:
+    session = record.session
     attendance_rows, men = [], []
-    for pid in order:
-        name = people[pid].name if pid in people else pid
+    for pid, name in session_men(office, record):
         mark = record.attendance.get(pid)
         attendance_rows.append((pid, name, how_attended(mark)))
         if mark is not None and mark.in_room:

@@ -133,20 +133,13 @@ def _scan(office: Office, text: str) -> list[dict]:
 
 
 def _men(office: Office, note: DebriefNote) -> dict[str, tuple[str, list[str]]]:
-    """The men of the session: id -> (name, the names the note may call him by)."""
-    from facilitator.services.groups import roster
-    from facilitator.services.people import list_participants
+    """The men of the session: id -> (name, the names the note may call him by); the men in
+    the room when any was, else everyone on the roster."""
+    from facilitator.services.debrief_prefill import session_men
     from facilitator.services.sessions import get_session
 
     record = get_session(office, note.session_id)
-    people = {p.id: p for p in list_participants(office)}
-    ids = [e.participant.id for e in roster(office, note.group_id, note.date)]
-    ids += [pid for pid in record.attendance if pid not in ids]
-    out = {}
-    for pid in ids:
-        if pid in people:
-            p = people[pid]
-            out[pid] = (p.name, [p.name, p.first_name])
+    out = {pid: (name, [name, name.split()[0]]) for pid, name in session_men(office, record) if name != pid}
     in_room = [pid for pid, mark in record.attendance.items() if mark.in_room]
     return {pid: out[pid] for pid in in_room if pid in out} or out
 
