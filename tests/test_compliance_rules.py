@@ -188,3 +188,16 @@ def test_a_task_closed_needs_how_and_when():
     assert task.is_overdue(date(2026, 11, 26)) and not task.is_overdue(date(2026, 11, 25))
     with pytest.raises(InvalidInput, match="unknown how the referrer was told 'pigeon'"):
         NotifyTask.from_dict(task.to_dict() | {"state": "done", "told_how": "pigeon", "told_on": "2026-11-25"})
+
+
+def test_one_to_one_catch_ups_cover_sessions_too():
+    c = evaluate(marks("p" * 22), RULES, 24, also_covered=[23, 24])
+    assert c.status == "completed" and c.to_do == []
+    assert evaluate(marks("p" * 22), RULES, 24).to_do == [23, 24]
+
+
+def test_a_percentage_breach_ends_when_attendance_recovers():
+    low = evaluate(marks("puuppp"), Rules(consecutive_unexcused_allowed=5), 24)  # 4 of 6: 67%
+    assert [b.rule for b in low.breaches] == ["min_attendance"]
+    recovered = evaluate(marks("puuppp" + "p" * 10), Rules(consecutive_unexcused_allowed=5), 24)  # 14 of 16
+    assert recovered.breaches == [] and recovered.status == "on_track"
