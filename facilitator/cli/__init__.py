@@ -36,6 +36,9 @@ COMMAND_MODULES: list[tuple[str, str]] = [
     ("compliance", "compliance"),  # also adds `participant limits`
     ("exports", "export"),
     ("reports", "report"),
+    ("programme_report", "report"),  # adds `report programme`
+    ("outcomes", "outcomes"),
+    ("staff_quality", "staff"),  # adds `staff training|supervision|due`
     ("curriculum", "curriculum"),
     ("backup_cmds", "backup"),
     ("backup_cmds", "restore"),

@@ -136,6 +136,7 @@ class ManRecord(Record):
     partners: list[dict] = field(default_factory=list)
     contacts: list[dict] = field(default_factory=list)
     concerns: list[dict] = field(default_factory=list)
+    outcomes: list[dict] = field(default_factory=list)  # questionnaires she answered (issue 10)
 
     def partner_list(self) -> list[Partner]:
         return [Partner.from_dict(p) for p in self.partners]

@@ -8,7 +8,9 @@ and the refusal is audited (`office.require_role`). The store is a folder of enc
 What crosses the wall, and only this:
   - towards partner support: contact points read from group-side records (services.contact_points);
   - towards the group side: a risk concern as category + severity + "source: partner contact"
-    (services.risk.raise_partner_concern), and audit lines naming the kind of record and its id.
+    (services.risk.raise_partner_concern), and audit lines naming the kind of record and its id;
+  - her outcome questionnaires, only as aggregates over at least `outcomes.partner_min_partners`
+    partners (services.outcomes.partner_summary, computed in memory for partner support).
 Nothing she said is ever written outside the store: not in the audit log, not in any export.
 """
 
@@ -201,6 +203,26 @@ class PartnerStore:
             man.concerns.append(concern.to_dict())
             self._write(man, "record", "partner_concern", concern.id)
         return concern, flag
+
+    # -- outcome questionnaires (issue 10; services/outcomes.py checks and scores them) -------------
+    def outcome_records(self) -> list[dict]:
+        """Every questionnaire partners answered. Never shown outside partner support: only
+        aggregates over enough partners leave the store (services.outcomes.partner_summary)."""
+        return [dict(o) for man in self.men() for o in man.outcomes]
+
+    def save_outcome(self, partner_id: str, record: dict, replace: bool = False) -> dict:
+        """Keep her answers at one time point in the man's file; the audit line names ids only."""
+        with self.office.stores.writing():
+            man, partner = self._find(partner_id)
+            rid = f"{partner.id}-{record['point']}"
+            earlier = [o for o in man.outcomes if o.get("id") == rid]
+            if earlier and not replace:
+                raise Refused(f"{partner.id} already has answers for {record['point']} ({earlier[0].get('date')}); "
+                              f"use --replace to record them again")
+            record = dict(record, id=rid, partner_id=partner.id, participant_id=partner.participant_id)
+            man.outcomes = [o for o in man.outcomes if o.get("id") != rid] + [record]
+            self._write(man, "correct" if earlier else "record", "partner_outcome", rid)
+        return record
 
 
 def key_source(passphrase: str | None = None, key_file: str | Path | None = None) -> KeySource:

@@ -100,6 +100,33 @@ DEFAULT_SETTINGS: dict[str, Any] = {
         "child_protection_categories": ["child_safeguarding"],
         "child_protection_actions": ["safeguarding_referral"],
     },
+    "outcomes": {
+        # Issue 10. Time points after the WWP EN IMPACT approach: weeks after an anchor in his
+        # programme (intake, start, mid = half the curriculum, end = he left); window_weeks: how
+        # long a point stays due before it counts as missed.
+        "time_points": [
+            {"id": "intake", "label": "Intake", "after": "intake", "weeks": 0, "window_weeks": 6},
+            {"id": "mid", "label": "Mid-programme", "after": "mid", "weeks": 0, "window_weeks": 4},
+            {"id": "end", "label": "End of programme", "after": "end", "weeks": 0, "window_weeks": 6},
+            {"id": "follow_up_6m", "label": "6-month follow-up", "after": "end", "weeks": 26,
+             "window_weeks": 8, "completers_only": True},
+            {"id": "follow_up_12m", "label": "12-month follow-up", "after": "end", "weeks": 52,
+             "window_weeks": 8, "completers_only": True},
+        ],
+        "questionnaires_file": "",  # empty: <workspace>/questionnaires.toml if present, else the bundled one
+        "partner_min_partners": 5,  # partner answers leave the wall only as aggregates over this many
+    },
+    "figures": {
+        "min_count": 5,  # programme figures: counts from 1 to this minus one are shown as "<N"
+    },
+    "quality": {
+        # Issue 10: staff training and supervision. Set to your accreditation's requirements.
+        "supervision_interval_weeks": 6,
+        "supervised_roles": ["facilitator", "partner_support"],
+        "core_training_hours": 30,
+        "refresher_months": 12,  # 0: no refresher required
+        "training_kinds": ["core", "refresher", "safeguarding", "risk_assessment", "other"],
+    },
     "staff": [],
 }
 
