@@ -220,3 +220,26 @@ async def test_signing_a_note_with_a_risk_indicator_offers_the_flag_first(closed
         await _until(pilot, lambda: editor.note.signed_by == ["alex"], "the signature after the flag")
         flags = [f for f in risk.list_flags(closed, "all") if f.source == "debrief"]
         assert [(f.participant_id, f.categories) for f in flags] == [("P0002", ["strangulation"])]
+
+
+async def test_closing_a_session_opens_the_editor_on_its_new_note(closed):  # noqa: F811
+    from facilitator.tui.app import FacilitatorApp
+    from facilitator.tui.screens.debrief import DebriefScreen
+    app = FacilitatorApp(_as(closed, "bea"))
+    async with app.run_test(size=(100, 30)) as pilot:
+        await _until(pilot, lambda: app.home_ready, "the home screen")
+        app.open_debrief(SID)  # what the session screen calls once the session is closed
+        await _until(pilot, lambda: isinstance(app.screen, DebriefScreen) and app.screen.note is not None,
+                     "the editor")
+        assert app.screen.note.created_by == "bea" and "DRAFT" in _status(app)
+
+
+def test_the_help_screen_lists_the_debrief_keys():
+    from rich.console import Console
+
+    from facilitator.tui.screens.help import help_table
+
+    console = Console(width=120, record=True)
+    console.print(help_table())
+    text = console.export_text()
+    assert "Debrief editor" in text and "Sign as you" in text and "Ctrl+G" in text

@@ -28,19 +28,12 @@ from facilitator.tui import keys
 from facilitator.tui.dialogs.confirm import ConfirmScreen
 from facilitator.tui.dialogs.debrief_indicators import IndicatorDecisions
 
-DEBRIEF = [
-    keys.Key("ctrl+s", "save", "Save", priority=True, display="^s"),
-    keys.Key("ctrl+g", "sign", "Sign", priority=True, display="^g"),
-    keys.Key("f2", "layout", "Preview"),
-    keys.Key("f3", "scan", "Risk check"),
-    keys.Key("escape", "back", "Back", priority=True, display="esc"),
-]
 LAYOUTS = ("split", "editor", "preview")
 PREVIEW_DELAY = 0.15  # seconds of quiet typing before the preview is redrawn
 
 
 class DebriefEditor(Screen):
-    BINDINGS = keys.bindings(DEBRIEF)
+    BINDINGS = keys.bindings(keys.DEBRIEF)
     DEFAULT_CSS = """
     #debrief-panes { height: 1fr; }
     #debrief-text { width: 1fr; height: 1fr; }

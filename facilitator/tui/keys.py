@@ -82,6 +82,21 @@ RISK_QUEUE = [
     Key("escape", "back", "Back", display="esc"),
 ]
 
+# The debrief editor (tui/debrief_editor.py): the text area has the focus, so most are priority.
+DEBRIEF = [
+    Key("ctrl+s", "save", "Save (signed: add the amendment)", priority=True, display="^s"),
+    Key("ctrl+g", "sign", "Sign as you", priority=True, display="^g"),
+    Key("f2", "layout", "Editor / preview / both"),
+    Key("f3", "scan", "Risk check"),
+    Key("escape", "back", "Back", priority=True, display="esc"),
+]
+
+DEBRIEF_LIST = [
+    Key("enter", "open_note", "Open", display="⏎"),
+    Key("f5", "refresh", "Refresh", show=False),
+    Key("escape", "back", "Back", display="esc"),
+]
+
 # Shown in help only: what Textual itself provides.
 BUILT_IN = [
     Key("ctrl+p", "command_palette", "Command palette: every other action"),
@@ -121,4 +136,6 @@ HELP_SECTIONS: list[tuple[str, list[Key]]] = [
     ("Session: anywhere on the screen", SESSION),
     ("Session: check-in form", FORM),
     ("Risk queue", QUEUE_TABLE + RISK_QUEUE),
+    ("Debriefs", DEBRIEF_LIST),
+    ("Debrief editor", DEBRIEF),
 ]

@@ -15,15 +15,9 @@ from facilitator.errors import FacilitatorError
 from facilitator.services import debrief
 from facilitator.tui import keys
 
-DEBRIEF_LIST = [
-    keys.Key("enter", "open_note", "Open", display="⏎"),
-    keys.Key("f5", "refresh", "Refresh", show=False),
-    keys.Key("escape", "back", "Back", display="esc"),
-]
-
 
 class DebriefListScreen(Screen):
-    BINDINGS = keys.bindings(DEBRIEF_LIST)
+    BINDINGS = keys.bindings(keys.DEBRIEF_LIST)
     DEFAULT_CSS = """
     #debrief-list { height: 1fr; }
     """
