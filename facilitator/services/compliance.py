@@ -33,7 +33,7 @@ from facilitator.errors import NotFound, Refused
 from facilitator.services import attendance_records as records
 from facilitator.services.groups import list_groups
 from facilitator.services.office import Office
-from facilitator.services.people import get_participant, list_participants
+from facilitator.services.people import get_participant
 from facilitator.storage.stores import all_docs, get_doc, put_doc, remove_doc
 
 ORDERS_STORE = "compliance/orders.json"
@@ -145,17 +145,20 @@ def standing(office: Office, participant_id: str) -> Standing:
     return Standing(person, judge(person, marks, mine, rules, groups, extra), rules, mine)
 
 
-def standings(office: Office, participant_ids: set[str] | None = None, *, groups_only: set[str] | None = None) -> list[Standing]:
+def standings(office: Office, participant_ids: set[str] | None = None, *, groups_only: set[str] | None = None,
+              enrolments: list[Enrolment] | None = None) -> list[Standing]:
     """Standing of many men at once, reading each group's sessions once.
 
     `participant_ids`: these men (all with an enrolment when None). `groups_only`: only men
-    enrolled in these groups (their whole record is still read)."""
-    people = {p.id: p for p in list_participants(office)}
+    enrolled in these groups (their whole record is still read). `enrolments`: every
+    enrolment, when the caller has read them already."""
     groups = {g.id: g for g in list_groups(office)}
-    enrolments = records.all_enrolments(office)
+    if enrolments is None:
+        enrolments = records.all_enrolments(office)
     wanted = {e.participant_id for e in enrolments if groups_only is None or e.group_id in groups_only}
     if participant_ids is not None:
         wanted &= set(participant_ids)
+    people = records.participants(office, wanted)
     mine = [e for e in enrolments if e.participant_id in wanted]
     marks: dict[str, list] = {pid: [] for pid in wanted}
     for gid in sorted({e.group_id for e in mine}):
@@ -206,16 +209,18 @@ def list_tasks(office: Office, state: str | None = None, participant_id: str | N
     return sorted(rows, key=lambda t: (t.due_on, t.id))
 
 
-def _in_scope(office: Office) -> set[str]:
+def _in_scope(office: Office) -> list[Standing]:
     """Men whose breaches must reach a referrer now: enrolled, or left in the last four weeks."""
     recent = (clock.today() - timedelta(days=RECENTLY_LEFT_DAYS)).isoformat()
-    return {e.participant_id for e in records.all_enrolments(office) if not e.left_on or e.left_on >= recent}
+    enrolments = records.all_enrolments(office)
+    wanted = {e.participant_id for e in enrolments if not e.left_on or e.left_on >= recent}
+    return standings(office, wanted, enrolments=enrolments)
 
 
 def open_breach_tasks(office: Office, found: list[Standing] | None = None) -> list[NotifyTask]:
     """Open a notify-referrer task for every breach that has none yet; returns the new ones."""
     if found is None:
-        found = standings(office, _in_scope(office))
+        found = _in_scope(office)
     candidates = [(s, b) for s in found for b in s.compliance.breaches]
     if not candidates:
         return []
