@@ -245,3 +245,14 @@ def test_partner_records_are_listed_only_to_partner_side_and_left_to_partner_sup
     his_file[0].unlink()  # partner support removes it
     invoke("--user", "admin", "retention", "apply", "--yes")
     assert partner_items("admin") == []
+
+
+def test_a_bad_period_setting_is_one_line(history, invoke):
+    office, _ = history
+    settings = office.ws.read_settings()
+    settings["retention"]["years"]["sessions"] = "six"
+    with office.ws.lock():
+        office.ws.write_settings(settings)
+    result = invoke("retention", "due")
+    assert result.exit_code == 2
+    assert result.stderr.strip() == "Error: setting retention.years.sessions is 'six': give a whole number of years"

@@ -90,10 +90,20 @@ def action_setting(office: Office) -> str:
 
 def years_for(office: Office, kind: str, child_protection: bool = False) -> int:
     if child_protection:
-        return int(office.setting("retention.child_protection_years", 25))
+        return _years(office.setting("retention.child_protection_years", 25), "retention.child_protection_years")
     table = office.setting("retention.years", {}) or {}
-    default = table.get("participant", 6)
-    return int(table.get(kind, table.get("other", default)))
+    name = kind if kind in table else "other" if "other" in table else "participant"
+    return _years(table.get(name, 6), f"retention.years.{name}")
+
+
+def _years(value, setting: str) -> int:
+    try:
+        years = int(value)
+    except (TypeError, ValueError):
+        years = -1
+    if years < 0:
+        raise InvalidInput(f"setting {setting} is '{value}': give a whole number of years")
+    return years
 
 
 def _plus_years(day: date, years: int) -> date:
@@ -205,7 +215,8 @@ def _items_for(office: Office, records: PersonRecords, closed_on: str, today: da
 
 def _min_years(office: Office) -> int:
     table = office.setting("retention.years", {}) or {}
-    return min([int(v) for v in table.values()] + [years_for(office, "other")])
+    return min([years_for(office, kind) for kind in table] + [years_for(office, "other"),
+                                                             years_for(office, "", child_protection=True)])
 
 
 def _candidates(office: Office, today: date) -> dict[str, str]:
