@@ -242,4 +242,4 @@ def test_the_help_screen_lists_the_debrief_keys():
     console = Console(width=120, record=True)
     console.print(help_table())
     text = console.export_text()
-    assert "Debrief editor" in text and "Sign as you" in text and "Ctrl+G" in text
+    assert "Debrief editor" in text and "Ctrl+G" in text and "Risk check" in text

@@ -35,6 +35,7 @@ PREVIEW_DELAY = 0.15  # seconds of quiet typing before the preview is redrawn
 class DebriefEditor(Screen):
     BINDINGS = keys.bindings(keys.DEBRIEF)
     DEFAULT_CSS = """
+    #debrief-status { height: 1; text-wrap: nowrap; text-overflow: ellipsis; }
     #debrief-panes { height: 1fr; }
     #debrief-text { width: 1fr; height: 1fr; }
     #debrief-preview-pane { width: 1fr; height: 1fr; border-left: vkey $primary 50%; padding: 0 1; }
@@ -126,9 +127,10 @@ class DebriefEditor(Screen):
         state = "SIGNED · read-only" if note.is_signed else "DRAFT"
         signed = ", ".join(f"{s.by} ✓" for s in note.signature_list)
         waiting = ", ".join(note.awaiting)
-        parts = [note.id, f"session {note.curriculum_session}: {note.title}" if note.title else "", state,
-                 f"signed: {signed}" if signed else "not signed yet", f"waiting for {waiting}" if waiting else "",
-                 "● unsaved" if self.dirty else ""]
+        # The state first: on a narrow terminal the title is what gets cut.
+        parts = ["● unsaved" if self.dirty else "", state, f"signed: {signed}" if signed else "not signed yet",
+                 f"waiting for {waiting}" if waiting else "", note.id,
+                 f"session {note.curriculum_session}: {note.title}" if note.title else ""]
         self.query_one("#debrief-status", Static).update(" · ".join(p for p in parts if p))
         lines = []
         if note.signature_list:

@@ -84,9 +84,9 @@ RISK_QUEUE = [
 
 # The debrief editor (tui/debrief_editor.py): the text area has the focus, so most are priority.
 DEBRIEF = [
-    Key("ctrl+s", "save", "Save (signed: add the amendment)", priority=True, display="^s"),
-    Key("ctrl+g", "sign", "Sign as you", priority=True, display="^g"),
-    Key("f2", "layout", "Editor / preview / both"),
+    Key("ctrl+s", "save", "Save", priority=True, display="^s"),  # a signed note: adds the amendment
+    Key("ctrl+g", "sign", "Sign", priority=True, display="^g"),
+    Key("f2", "layout", "Layout"),  # editor, preview, both
     Key("f3", "scan", "Risk check"),
     Key("escape", "back", "Back", priority=True, display="esc"),
 ]
