@@ -54,6 +54,22 @@ async def test_a_group_that_does_not_meet_today_asks_first(group):
         assert sessions.find_session(group, "G2", "2026-11-24") is None
 
 
+async def test_a_session_left_open_is_offered_before_todays(group, monkeypatch):
+    monkeypatch.setenv("FACILITATOR_NOW", "2026-11-17T18:00:00")
+    sessions.start_session(group, "G1")
+    monkeypatch.setenv("FACILITATOR_NOW", "2026-11-24T18:00:00")
+    app = make_app(group)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await home(pilot, app)
+        assert "⚠ 17 Nov open" in screen_text(app)
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: "was never closed" in screen_text(app))
+        await pilot.press("y")
+        await open_session(pilot, app)
+        assert app.screen.sid == "G1-2026-11-17"
+    assert sessions.find_session(group, "G1", "2026-11-24") is None
+
+
 async def test_overdue_and_critical_flags_shout_in_words(group, monkeypatch):
     office = group
     monkeypatch.setenv("FACILITATOR_NOW", "2026-11-20T10:00:00")

@@ -8,7 +8,6 @@ notification and never a traceback.
 
 from __future__ import annotations
 
-import importlib
 from pathlib import Path
 from typing import Any, Callable, Iterable
 
@@ -23,6 +22,7 @@ from facilitator.services import groups as group_service
 from facilitator.services import sessions as session_service
 from facilitator.services.office import Office
 from facilitator.tui import keys, views
+from facilitator.tui.hooks import optional
 
 STYLES = Path(__file__).parent / "styles"
 DARK, LIGHT = "textual-dark", "textual-light"
@@ -89,8 +89,23 @@ class FacilitatorApp(App):
         group = self.safely(group_service.get_group, self.office, group_id)
         if group is None:
             return
-        existing = self.safely(session_service.find_session, self.office, group.id,
-                               clock.today().isoformat())
+        today = clock.today().isoformat()
+        existing = self.safely(session_service.find_session, self.office, group.id, today)
+        unclosed = self.safely(views.unclosed_before, self.office, group.id, today)
+        if unclosed and existing is None:
+            from facilitator.tui.dialogs.confirm import ConfirmScreen
+
+            self.push_screen(
+                ConfirmScreen(f"{group.id}'s session of {unclosed} was never closed. Open it to finish "
+                              f"and close it (Ctrl+E)?", yes="y: open that session",
+                              no="n: today's session instead", escape_cancels=True),
+                lambda yes: None if yes is None else (
+                    self._push_session(group.id, unclosed) if yes else self._today(group, existing)),
+            )
+            return
+        self._today(group, existing)
+
+    def _today(self, group, existing) -> None:
         if existing is None and not views.meets_today(group):
             from facilitator.tui.dialogs.confirm import ConfirmScreen
 
@@ -102,8 +117,8 @@ class FacilitatorApp(App):
             return
         self._push_session(group.id)
 
-    def _push_session(self, group_id: str) -> None:
-        view = self.safely(views.load_session, self.office, group_id)
+    def _push_session(self, group_id: str, day: str | None = None) -> None:
+        view = self.safely(views.load_session, self.office, group_id, day)
         if view is None:
             return
         from facilitator.tui.screens.session import SessionScreen
@@ -121,7 +136,7 @@ class FacilitatorApp(App):
         self.push_screen(RiskQueueScreen())
 
     def action_debriefs(self) -> None:
-        screen = _optional("facilitator.tui.screens.debriefs", "DebriefListScreen")
+        screen = optional("facilitator.tui.screens.debriefs", "DebriefListScreen")
         if screen is None:
             self.notify("Debriefs: use `facilitator notes list --due` (no debrief screen in this version)")
             return
@@ -132,17 +147,17 @@ class FacilitatorApp(App):
         created from its template and the facilitator told where it is."""
         if after is not None:
             after()
-        screen = _optional("facilitator.tui.screens.debrief", "DebriefScreen")
+        screen = optional("facilitator.tui.screens.debrief", "DebriefScreen")
         if screen is not None:
             self.push_screen(screen(sid))
             return
-        create = _optional("facilitator.services.debrief", "create_note")
+        create = optional("facilitator.services.debrief", "create_note")
         if create is None:
             self.notify(f"Write the debrief with: facilitator notes new {sid}", timeout=10)
             return
         note = self.safely(create, self.office, sid)
         if note is not None:
-            where = _optional("facilitator.services.debrief", "note_path")
+            where = optional("facilitator.services.debrief", "note_path")
             path = self.safely(where, self.office, note) if where else None
             self.notify(f"Debrief note created{': ' + str(path) if path else ''}. "
                         f"Sign it with: facilitator notes sign {sid}", title="Debrief", timeout=12)
@@ -186,18 +201,17 @@ class FacilitatorApp(App):
         if commands is not None:
             for title, help_text, callback in commands():
                 yield SystemCommand(title, help_text, callback)
+        # Other features' screens, when installed (coordinator, partner support).
+        coordinator = optional("facilitator.tui.coordinator", "system_commands")
+        if coordinator is not None:
+            yield from coordinator(self)
+        partner = optional("facilitator.tui.partner_support", "open_partner_support")
+        if partner is not None:
+            yield SystemCommand("Partner support", "Partner contact records (partner support staff only)",
+                                lambda: partner(self))
         for command in super().get_system_commands(screen):
             if command.title in ("Keys", "Quit", "Theme", "Screenshot"):
                 yield command
-
-
-def _optional(module: str, attr: str):
-    try:
-        return getattr(importlib.import_module(module), attr, None)
-    except ModuleNotFoundError as err:
-        if err.name and module.startswith(err.name):
-            return None
-        raise
 
 
 def run_app(office: Office, group_id: str | None = None) -> None:

@@ -6,7 +6,6 @@ without a terminal.
 
 from __future__ import annotations
 
-import importlib
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
@@ -20,6 +19,7 @@ from facilitator.services import sessions as session_service
 from facilitator.services.groups import RosterEntry
 from facilitator.services.office import Office
 from facilitator.services.sessions import SessionRecord
+from facilitator.tui.hooks import optional
 
 # -- curricula ---------------------------------------------------------------------------------
 _curricula: dict[tuple[str, float], Any] = {}
@@ -61,6 +61,13 @@ class GroupSummary:
     number: int
     title: str = ""
     today_state: str = ""  # "open", "closed" or "" when there is no session today
+    unclosed: str = ""  # the date of an earlier session left open, if any
+
+    @property
+    def state(self) -> str:
+        if self.unclosed:
+            return f"⚠ {date.fromisoformat(self.unclosed):%d %b} open"
+        return {"open": "● open", "closed": "✓ closed"}.get(self.today_state, "")
 
     @property
     def when(self) -> str:
@@ -103,11 +110,18 @@ def home_groups(office: Office, with_titles: bool = True) -> tuple[list[GroupSum
             next_day = nxt.isoformat()
             number = session_service.next_curriculum_session(office, g, next_day)
             state = "closed" if todays else ""
-        rows.append(GroupSummary(g, active.get(g.id, 0), next_day, number, today_state=state))
+        rows.append(GroupSummary(g, active.get(g.id, 0), next_day, number, today_state=state,
+                                 unclosed=unclosed_before(office, g.id, day)))
     rows.sort(key=lambda r: (r.next_day, r.group.time, r.group.id))
     if with_titles:
         add_titles(office, rows)
     return rows, hidden
+
+
+def unclosed_before(office: Office, group_id: str, day: str) -> str:
+    """The date of the group's last session before `day` if it was never closed."""
+    earlier = [s for s in session_service.list_sessions(office, group_id) if s.date < day]
+    return earlier[-1].date if earlier and earlier[-1].state != "closed" else ""
 
 
 def add_titles(office: Office, rows: list[GroupSummary]) -> None:
@@ -126,17 +140,6 @@ class DueItems:
     compliance_available: bool = False
     backup: str | None = None
     problems: list[str] = field(default_factory=list)  # a hook that failed, said in one line
-
-
-def _hook(module: str, attr: str):
-    try:
-        return getattr(importlib.import_module(module), attr)
-    except ModuleNotFoundError as err:
-        if err.name and module.startswith(err.name):
-            return None
-        raise
-    except AttributeError:
-        return None
 
 
 def describe(item: Any) -> str:
@@ -169,7 +172,7 @@ def due_items(office: Office) -> DueItems:
         ("facilitator.services.backup", "last_backup_status", "backup"),
     ):
         try:
-            fn = _hook(module, attr)
+            fn = optional(module, attr)
             if fn is None:
                 continue
             value = fn(office)
@@ -201,17 +204,18 @@ class SessionView:
         return self.record.session.id
 
 
-def load_session(office: Office, group_id: str, start: bool = True) -> SessionView:
-    """Today's session of the group, started if needed, with everything the screen shows."""
+def load_session(office: Office, group_id: str, day: str | None = None) -> SessionView:
+    """The group's session on `day` (today when not given, started if needed), with everything
+    the screen shows."""
     group = group_service.get_group(office, group_id)
-    if start:
-        session = session_service.open_or_start_session(office, group.id)
-    else:
-        session = session_service.find_session(office, group.id, clock.today().isoformat())
+    if day:
+        session = session_service.find_session(office, group.id, day)
         if session is None:
             from facilitator.errors import NotFound
 
-            raise NotFound(f"group {group.id} has no session today")
+            raise NotFound(f"group {group.id} has no session on {day}")
+    else:
+        session = session_service.open_or_start_session(office, group.id)
     return session_view(office, session.id, group)
 
 

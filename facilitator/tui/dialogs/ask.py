@@ -8,7 +8,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Input, Label, Static
+from textual.widgets import Input, Static
 
 
 class AskScreen(ModalScreen[str | None]):
@@ -25,7 +25,7 @@ class AskScreen(ModalScreen[str | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
-            yield Label(self.question, classes="dialog-title")
+            yield Static(self.question, classes="dialog-title")
             yield Input(self.value, id="answer", type="integer" if self.numbers else "text",
                         select_on_focus=True)
             yield Static("", id="problem", classes="problem")

@@ -10,15 +10,19 @@ from textual.screen import ModalScreen
 from textual.widgets import Label, Static
 
 
-class ConfirmScreen(ModalScreen[bool]):
+class ConfirmScreen(ModalScreen[bool | None]):
+    """Answers True (y, Enter) or False (n; Esc too unless `escape_cancels`, then None)."""
+
     BINDINGS = [
         Binding("y,enter", "answer(True)", "Yes"),
-        Binding("n,escape", "answer(False)", "No"),
+        Binding("n", "answer(False)", "No"),
+        Binding("escape", "escape", "Cancel"),
     ]
 
     def __init__(self, title: str, lines: list[str] | None = None, *, yes: str = "y / Enter: yes",
-                 no: str = "n / Esc: no", lines_title: str = "") -> None:
+                 no: str = "n / Esc: no", lines_title: str = "", escape_cancels: bool = False) -> None:
         super().__init__()
+        self.escape_cancels = escape_cancels
         self.title_text = title
         self.lines = lines or []
         self.yes = yes
@@ -27,13 +31,17 @@ class ConfirmScreen(ModalScreen[bool]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
-            yield Label(self.title_text, classes="dialog-title")
+            yield Static(self.title_text, classes="dialog-title")
             if self.lines:
                 if self.lines_title:
                     yield Label(self.lines_title)
                 with VerticalScroll(classes="dialog-list"):
                     yield Static(Text("\n".join(f"• {line}" for line in self.lines)))
-            yield Static(f"{self.yes}   ·   {self.no}", classes="dialog-keys")
+            cancel = "   ·   Esc: cancel" if self.escape_cancels else ""
+            yield Static(f"{self.yes}   ·   {self.no}{cancel}", classes="dialog-keys")
 
     def action_answer(self, yes: bool) -> None:
         self.dismiss(yes)
+
+    def action_escape(self) -> None:
+        self.dismiss(None if self.escape_cancels else False)

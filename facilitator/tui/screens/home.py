@@ -113,8 +113,7 @@ class HomeScreen(Screen):
         keep = table.cursor_row
         table.clear()
         for r in rows:
-            state = {"open": "● open", "closed": "✓ closed"}.get(r.today_state, "")
-            table.add_row(f"{r.group.id} {r.group.name}", r.when, str(r.men), state,
+            table.add_row(f"{r.group.id} {r.group.name}", r.when, str(r.men), r.state,
                           f"{r.number} {r.title}".strip(), key=r.group.id)
         if rows:
             table.move_cursor(row=min(keep, len(rows) - 1))

@@ -22,6 +22,7 @@ from facilitator.errors import InvalidInput
 from facilitator.services import drafts
 from facilitator.services import sessions as session_service
 from facilitator.tui import keys, risk_link
+from facilitator.tui.hooks import optional
 from facilitator.tui.dialogs.ask import AskScreen, minutes_check, optional_minutes_check
 from facilitator.tui.dialogs.confirm import ConfirmScreen
 from facilitator.tui.dialogs.flag import FlagDialog, FlagRequest
@@ -33,6 +34,7 @@ from facilitator.tui.widgets.roster import Roster, RosterRow
 from facilitator.tui.widgets.suggestions import SuggestionItem, SuggestionList
 
 DEBOUNCE_SECONDS = 0.4
+
 
 
 class SessionScreen(Screen):
@@ -446,7 +448,7 @@ class SessionScreen(Screen):
             self.notify(f"Flag {flag.id} recorded", title="Flag raised")
             return
         due = flag.deadline[:16].replace("T", " ")
-        if flag.deadline[:10] == self.session.date:
+        if flag.deadline[:10] == clock.today().isoformat():
             due = "today " + flag.deadline[11:16]
         cats = ", ".join(risk_link.label(c) for c in flag.categories)
         self.notify(f"{flag.id}: {cats} ({flag.severity.upper()}); review by {due}. It is in the risk queue.",
@@ -573,3 +575,8 @@ class SessionScreen(Screen):
         yield ("Pause or resume the timers", "Segment and session timers", self.action_pause)
         yield ("Plan full width", "Hide or show the roster", self.action_toggle_plan)
         yield ("Back to home", "The session stays open; everything is saved", self.action_back)
+        pid = self.roster.selected_pid
+        checklist = optional("facilitator.tui.intake_checklist", "IntakeChecklistScreen")
+        if pid and checklist is not None:
+            yield (f"Intake checklist: {self._who(pid)}", "His intake steps, done or not",
+                   lambda: self.app.push_screen(checklist(pid)))
