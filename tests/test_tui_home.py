@@ -104,8 +104,9 @@ async def test_review_and_close_a_flag_from_the_queue(group):
         await pilot.press("r")
         await wait_for(pilot, lambda: flag.id in screen_text(app))
         await pilot.press("v")
-        await wait_for(pilot, lambda: "Actions taken" in screen_text(app))
-        for ch in "referrer_informed -- told probation":
+        await wait_for(pilot, lambda: "what was done" in screen_text(app))
+        await pilot.press("5", "tab")  # referrer informed
+        for ch in "told probation":
             await pilot.press("space" if ch == " " else ch)
         await pilot.press("enter")
         await wait_for(pilot, lambda: risk_service.get_flag(office, flag.id).status == "in_review")
@@ -115,6 +116,8 @@ async def test_review_and_close_a_flag_from_the_queue(group):
             await pilot.press("space" if ch == " " else ch)
         await pilot.press("enter")
         await wait_for(pilot, lambda: risk_service.get_flag(office, flag.id).status == "closed")
+    review = risk_service.get_flag(office, flag.id).review_list[0]
+    assert (review.actions, review.note) == (["referrer_informed"], "told probation")
 
 
 async def test_help_lists_every_key(group):

@@ -21,6 +21,7 @@ from facilitator.errors import FacilitatorError
 from facilitator.tui import keys, risk_link
 from facilitator.tui.dialogs.ask import AskScreen
 from facilitator.tui.dialogs.confirm import ConfirmScreen
+from facilitator.tui.dialogs.review import ReviewDialog
 
 
 def _get(flag, name, default=None):
@@ -179,26 +180,23 @@ class RiskQueueScreen(Screen):
             lines.append(f"⚠ {m}")
         for r in _get(f, "reviews", []) or []:
             lines.append(f"Review {str(r.get('at', ''))[:16]} {r.get('by', '')}: {', '.join(r.get('actions', []))} — {r.get('note', '')}")
-        self.app.push_screen(ConfirmScreen(f"Flag {_get(f, 'id')}", lines, yes="Enter: close this", no="Esc: back"))
+        self.app.push_screen(ConfirmScreen(f"Flag {_get(f, 'id')}", lines, yes="Enter / Esc: back to the queue",
+                                           no="v reviews it, x closes it"))
 
     def action_review_flag(self) -> None:
         f = self._selected()
         if f is None:
             return
-        from facilitator.domain.risk_flag import ACTIONS
 
-        question = ("Actions taken, separated by spaces or commas (" + ", ".join(ACTIONS) + "), then ' -- ' and a note")
-
-        def done(answer: str | None) -> None:
-            if not answer:
+        def done(answer: tuple[list[str], str] | None) -> None:
+            if answer is None:
                 return
-            acts, _, note = answer.partition("--")
-            actions = [a for a in acts.replace(",", " ").split() if a]
-            if self.app.safely(risk_link.review, self.app.office, str(_get(f, "id")), actions, note.strip()) is not None:
+            actions, note = answer
+            if self.app.safely(risk_link.review, self.app.office, str(_get(f, "id")), actions, note) is not None:
                 self.notify(f"Review recorded on {_get(f, 'id')}")
                 self.load()
 
-        self.app.push_screen(AskScreen(question), done)
+        self.app.push_screen(ReviewDialog(str(_get(f, "id"))), done)
 
     def action_close_flag(self) -> None:
         f = self._selected()
