@@ -4,7 +4,7 @@
 
 Builds (or finds in benchmarks/out/) the synthetic history of benchmarks/history.py and exports
 every row of it. Each export runs in a forked child, so its peak resident memory is its own.
-The baseline, measured in the same run, is reading and parsing every session file without
+The baseline, measured in the same run, is reading every session's attendance without
 writing anything: what an export cannot go below.
 Budgets (issue 8): CSV of every row ≤ 3 s, XLSX ≤ 15 s.
 """
@@ -46,7 +46,7 @@ def _export(office, fmt: str, target, **kw) -> int:
 
 def tasks(out: Path):
     return [
-        ("read every session file (baseline)", None, lambda o: _baseline(o)),
+        ("read every session's attendance (baseline)", None, lambda o: _baseline(o)),
         ("CSV, every row", "csv", lambda o: _export(o, "csv", out / "all.csv")),
         ("CSV to a pipe (no file)", None, lambda o: _export(o, "csv", io.StringIO())),
         ("JSON, every row", None, lambda o: _export(o, "json", out / "all.json")),

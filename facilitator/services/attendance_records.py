@@ -61,10 +61,66 @@ def session_index(office: Office, group_id: str) -> list[dict]:
     return sorted(_rows(_load(path, "session_index"), "sessions"), key=lambda d: d["date"])
 
 
+_DECODER = json.JSONDecoder()
+_META_KEY = '"_meta":'
+
+
+def _attendance_only(text: str) -> dict | None:
+    try:
+        return _attendance_table(text)
+    except (ValueError, IndexError, TypeError):
+        return None
+
+
+def _attendance_table(text: str) -> dict | None:
+    """The attendance table of a session file, parsed without its check-ins (two thirds of the
+    file, and much of an export's time). None when the file is not laid out as this version
+    writes it (the session and the schema stamp, then attendance, then the rest; compact;
+    current schema, no migration): the caller then reads the whole file the ordinary way.
+
+    Only structure is parsed, never searched for: every value is read with the JSON decoder
+    from where the one before it ended. `"_meta":` cannot occur inside a string value (its
+    quotes would be escaped there), so its last occurrence is the store's own. A file damaged
+    after its attendance table still gives its attendance; the services report the damage as
+    soon as they open it.
+    """
+    at = text.rfind(_META_KEY)
+    if at < 0 or not text.startswith("{") or migrations.MIGRATIONS.get("session"):
+        return None
+    meta, _ = _DECODER.raw_decode(text, at + len(_META_KEY))
+    if migrations.read_meta({"_meta": meta}) != ("session", migrations.current_version("session")):
+        return None
+    i = 1
+    while text[i] != "}":
+        key, i = _DECODER.raw_decode(text, i)
+        if text[i] != ":":
+            return None
+        if key == "attendance":
+            table, _ = _DECODER.raw_decode(text, i + 1)
+            return table if isinstance(table, dict) else None
+        if key not in ("session", "_meta"):
+            return None  # check-ins (or anything else) first: not worth skipping
+        _, i = _DECODER.raw_decode(text, i + 1)  # the session's own record, or the schema stamp: small
+        if text[i] == ",":
+            i += 1
+        elif text[i] != "}":
+            return None
+    return {}  # no attendance table yet
+
+
 def session_marks(office: Office, group_id: str, day: str, folder: str | None = None) -> dict[str, dict]:
     # The same file as Stores.session_file(group_id, day).
     path = os.path.join(folder or _group_dir(office, group_id), day[:4], f"{day}.json")
-    return {d["participant_id"]: d for d in _rows(_load(path, "session"), "attendance")}
+    try:
+        with open(path, encoding="utf-8") as fh:
+            table = _attendance_only(fh.read())
+    except FileNotFoundError:
+        return {}
+    except (ValueError, UnicodeDecodeError, IndexError, TypeError):
+        table = None
+    if table is None:  # anything unusual: the whole file, with the store's checks and messages
+        return {d["participant_id"]: d for d in _rows(_load(path, "session"), "attendance")}
+    return {d["participant_id"]: d for d in table.values()}
 
 
 def held_sessions(office: Office, group_id: str, since: str | None = None, until: str | None = None) -> Iterator[HeldSession]:
