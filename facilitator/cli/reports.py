@@ -9,7 +9,7 @@ from facilitator.cli.output import emit_json, fields, json_option
 
 @click.group()
 def report() -> None:
-    """Progress reports for referrers (attendance and engagement only)."""
+    """Reports: a man's progress for his referrer (attendance and engagement only), programme figures."""
 
 
 @report.command("participant")
