@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import io
 import math
+import re
 
 from facilitator.domain import figures as fig
 
@@ -35,6 +36,8 @@ def _svg(figure, label: str) -> str:
     figure.savefig(buf, format="svg", metadata={"Date": None, "Creator": None})
     text = buf.getvalue()
     text = text[text.index("<svg"):]
+    # The RDF metadata block names nothing useful here and only adds namespaces.
+    text = re.sub(r"\s*<metadata>.*?</metadata>", "", text, count=1, flags=re.S)
     safe = label.replace("&", "and").replace('"', "'").replace("<", "fewer than ")
     return text.replace("<svg ", f'<svg role="img" aria-label="{safe}" ', 1)
 
@@ -55,6 +58,13 @@ def _bars(ax, xs, values, threshold: int, colour: str, width: float = 0.8, label
     if hidden:
         draw(hidden, [threshold] * len(hidden), fill=False, hatch="///", edgecolor=colour, linestyle="--",
              linewidth=0.8, label=None if shown else label, **size)
+
+
+def _whole(ax, axis: str = "y") -> None:
+    """Counts of people and flags: whole numbers on the axis."""
+    from matplotlib.ticker import MaxNLocator
+
+    (ax.yaxis if axis == "y" else ax.xaxis).set_major_locator(MaxNLocator(integer=True))
 
 
 def _empty(ax, text: str) -> None:
@@ -80,6 +90,7 @@ def _movement(f: dict) -> tuple[str, str]:
         xs = [i - 0.4 + width * (k + 0.5) for i in range(len(labels))]
         _bars(ax, xs, s[key], n, COLOURS[k], width, label)
     _ticks(ax, labels)
+    _whole(ax)
     ax.set_ylabel("men")
     ax.legend(loc="upper left", ncols=4, frameon=False, fontsize=8)
     caption = (f"Referrals, starts, completions and drop-outs by {f['period']['by']}; hatched outlines: "
@@ -117,6 +128,7 @@ def _severity(f: dict) -> tuple[str, str]:
         _bars(ax, [i], [v], n, SEVERITY_COLOURS.get(sev, COLOURS[0]), 0.6)
     ax.set_xticks(range(len(data)))
     ax.set_xticklabels(list(data))
+    _whole(ax)
     ax.set_ylabel("flags")
     caption = f"Flags raised by severity; hatched: fewer than {n} (or withheld)"
     return _svg(figure, caption), caption
@@ -134,6 +146,7 @@ def _categories(f: dict) -> tuple[str, str]:
         _bars(ax, list(range(len(keys))), [data[k] for k in keys], n, COLOURS[0], 0.7, horizontal=True)
         ax.set_yticks(range(len(keys)))
         ax.set_yticklabels([k.replace("_", " ") for k in keys])
+        _whole(ax, "x")
         ax.set_xlabel("flags")
     caption = f"Flags raised by category (small categories folded into 'other'; hatched: fewer than {n})"
     return _svg(figure, caption), caption
@@ -151,9 +164,11 @@ def _reviews(f: dict) -> tuple[str, str]:
         _bars(ax, [i], [v], n, colour, 0.6)
     ax.set_xticks(range(len(parts)))
     ax.set_xticklabels([p[0] for p in parts], rotation=20, ha="right")
+    _whole(ax)
     ax.set_ylabel("flags")
     median = fl["median_hours_to_first_review"]
-    ax.set_title(f"median to first review: {median if median is not None else '–'} h", fontsize=9)
+    shown = "–" if median is None else "too few to show" if fig.is_suppressed(median) else f"{median:g} h"
+    ax.set_title(f"median to first review: {shown}", fontsize=9)
     caption = "First reviews of the flags raised in the period, against their deadlines"
     return _svg(figure, caption), caption
 

@@ -165,6 +165,8 @@ def title_of(f: dict) -> str:
 
 def suppression_note(f: dict) -> str:
     n = f["min_count"]
+    if n <= 1:
+        return "Nothing is suppressed: the setting figures.min_count is 1. Share this report with care."
     return (f"No figure identifies a man or a partner: counts from 1 to {n - 1} are shown as <{n}; small rows "
             f"are folded into 'other'; 'withheld' hides a larger count that would give a small one away; "
             f"a rate, mean or median that would do the same is not shown.")
@@ -223,10 +225,11 @@ def render_html(f: dict, charts: dict[str, tuple[str, str]] | None = None) -> st
                 parts.append(f'<p class="note">{e(t.note)}</p>')
             parts.append("</div>")
         parts.append("</div>")
+        parts.append('<div class="grid">')
         for key in dict.fromkeys(t.key for t in tables if t.key in charts):
             svg, caption = charts[key]
             parts.append(f'<figure class="chart" id="chart-{e(key)}">{svg}<figcaption>{e(caption)}</figcaption></figure>')
-        parts.append("</section>")
+        parts.append("</div></section>")
     parts.append("</body></html>")
     return "\n".join(parts) + "\n"
 
