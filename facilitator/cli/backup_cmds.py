@@ -44,10 +44,10 @@ def _size(n: int) -> str:
 def backup(ctx, output, key_file):
     """Write one encrypted archive of the whole workspace.
 
-    Safe while others work: the workspace is locked while it is read. The passphrase comes
-    from FACILITATOR_BACKUP_PASSPHRASE (for scheduled jobs) or a prompt; or use --key-file
-    (or the setting backup.key_file). Keep it somewhere other than the laptop: without it the
-    archive cannot be opened.
+    Safe while others work: it holds one consistent moment, taken under the workspace lock
+    (held about a second). The passphrase comes from FACILITATOR_BACKUP_PASSPHRASE (for
+    scheduled jobs) or a prompt; or use --key-file (or the setting backup.key_file). Keep it
+    somewhere other than the laptop: without it the archive cannot be opened.
     """
     if ctx.invoked_subcommand:
         return
