@@ -68,6 +68,9 @@ class ProgrammeDashboardScreen(Screen):
     ProgrammeDashboardScreen #dash-period Label { padding: 1 1 0 0; }
     ProgrammeDashboardScreen #dash-period Input { width: 18; }
     ProgrammeDashboardScreen #dash-status { padding: 0 1; height: auto; color: $text-muted; }
+    ProgrammeDashboardScreen #dash-tabs { height: 1fr; }
+    ProgrammeDashboardScreen TabPane { height: 1fr; padding: 0 1; }
+    ProgrammeDashboardScreen TabPane VerticalScroll { height: 1fr; }
     ProgrammeDashboardScreen .dash-table { height: auto; margin: 0 0 1 0; }
     ProgrammeDashboardScreen .dash-chart-title { text-style: bold; margin: 0 0 0 0; }
     ProgrammeDashboardScreen Sparkline { height: 4; margin: 0 0 1 0; }
