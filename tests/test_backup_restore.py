@@ -287,9 +287,9 @@ def test_backup_while_another_process_writes_is_consistent(busy_office, tmp_path
     try:
         assert writer.poll() is None
         archives = []
-        for i in range(3):
+        for i in range(2):
             archives.append(make_backup(busy_office, secret, tmp_path / f"live{i}.fbk").path)
-            time.sleep(0.2)
+            time.sleep(0.3)
     finally:
         writer.kill()
         writer.wait()
