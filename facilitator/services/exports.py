@@ -349,9 +349,9 @@ def _write_text(office, plan, fmt, fh, summary, masker, result, on_group) -> Non
 
 
 def _write_xlsx(office, plan, path: str, masker, result, on_group) -> None:
-    from facilitator.storage.xlsx import XlsxWriter
+    from facilitator.storage.xlsx import XlsxBook
 
-    with XlsxWriter(path) as book:
+    with XlsxBook(path) as book:
         rows, marks, appeared = _rows_and_marks(office, plan, True, masker, result, on_group, True)
         with book.sheet("Attendance", widths=(14, 22, 16, 16, 8, 12, 9, 38, 12, 9, 9, 28)) as sheet:
             sheet.append(ROW_COLUMNS, header=True)
