@@ -43,7 +43,7 @@ def still(app) -> None:
 
 def home_ready(app):
     async def run_before(pilot) -> None:
-        await wait_for(pilot, lambda: app.home_ready)
+        await wait_for(pilot, lambda: app.home_ready and app.screen.fully_loaded)
         await pilot.pause()
         still(app)
 

@@ -87,17 +87,16 @@ def home_groups(office: Office, with_titles: bool = True) -> tuple[list[GroupSum
     """The groups running now with their next session, and how many ended or empty ones were left out."""
     today = clock.today()
     day = today.isoformat()
-    all_groups = group_service.list_groups(office)
-    active: dict[str, int] = {}
-    for e in group_service.enrolments(office):
-        if e.active_on(day):
-            active[e.group_id] = active.get(e.group_id, 0) + 1
     recent = (today - timedelta(weeks=8)).isoformat()
     rows: list[GroupSummary] = []
     hidden = 0
-    for g in all_groups:
-        ended = bool(g.ended_on) and g.ended_on <= day
-        if ended or (not active.get(g.id) and (g.start_date or "") < recent):
+    for g in group_service.list_groups(office):
+        # Ended groups are not even opened: after ten years they are most of them.
+        if g.ended_on and g.ended_on <= day:
+            hidden += 1
+            continue
+        men = len(group_service.enrolled_ids(office, g.id, day))
+        if not men and (g.start_date or "") < recent:
             hidden += 1
             continue
         todays = session_service.find_session(office, g.id, day)
@@ -110,7 +109,7 @@ def home_groups(office: Office, with_titles: bool = True) -> tuple[list[GroupSum
             next_day = nxt.isoformat()
             number = session_service.next_curriculum_session(office, g, next_day)
             state = "closed" if todays else ""
-        rows.append(GroupSummary(g, active.get(g.id, 0), next_day, number, today_state=state,
+        rows.append(GroupSummary(g, men, next_day, number, today_state=state,
                                  unclosed=unclosed_before(office, g.id, day)))
     rows.sort(key=lambda r: (r.next_day, r.group.time, r.group.id))
     if with_titles:
@@ -136,6 +135,7 @@ class DueItems:
     risk: dict | None = None  # {"open", "overdue", "critical"} when the risk feature is present
     debriefs: list[str] = field(default_factory=list)
     debriefs_available: bool = False
+    loading: set[str] = field(default_factory=set)  # parts still being counted
     compliance: list[str] = field(default_factory=list)
     compliance_available: bool = False
     backup: str | None = None
@@ -163,14 +163,22 @@ def describe(item: Any) -> str:
     return str(item)
 
 
-def due_items(office: Office) -> DueItems:
-    out = DueItems()
-    for module, attr, target in (
-        ("facilitator.services.risk", "queue_counts", "risk"),
-        ("facilitator.services.debrief", "due_notes", "debriefs"),
-        ("facilitator.services.compliance", "due_tasks", "compliance"),
-        ("facilitator.services.backup", "last_backup_status", "backup"),
-    ):
+DUE_HOOKS = (
+    ("facilitator.services.risk", "queue_counts", "risk"),
+    ("facilitator.services.backup", "last_backup_status", "backup"),
+    ("facilitator.services.debrief", "due_notes", "debriefs"),
+    ("facilitator.services.compliance", "due_tasks", "compliance"),
+)
+
+
+def due_items(office: Office, which: tuple[str, ...] = ("risk", "backup", "debriefs", "compliance"),
+              out: DueItems | None = None) -> DueItems:
+    """What is due, from the features that are installed; `which` picks some (the risk counts
+    come first on the home screen, the longer lists after)."""
+    out = out or DueItems()
+    for module, attr, target in DUE_HOOKS:
+        if target not in which:
+            continue
         try:
             fn = optional(module, attr)
             if fn is None:

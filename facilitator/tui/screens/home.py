@@ -56,6 +56,7 @@ class HomeScreen(Screen):
         self.due: views.DueItems | None = None
         self.hidden = 0
         self.loaded = False
+        self.fully_loaded = False  # the due lists too (they take longest on a long history)
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -91,6 +92,7 @@ class HomeScreen(Screen):
     def load(self) -> None:
         """The groups at once (a few milliseconds), so Enter works from the first moment; the
         session titles and what is due follow from a worker."""
+        self.fully_loaded = False
         rows = self.app.safely(views.home_groups, self.app.office, with_titles=False)
         if rows is not None:
             self._show_groups(*rows)
@@ -98,14 +100,20 @@ class HomeScreen(Screen):
 
     @work(thread=True, exclusive=True, group="home-load")
     def load_rest(self, rows: list[views.GroupSummary]) -> None:
+        """Titles and the risk counts first (what must never wait), then the longer due lists."""
         office = self.app.office
+        due = views.DueItems(loading={"debriefs", "compliance"})
         try:
             views.add_titles(office, rows)
-            due = views.due_items(office)
+            views.due_items(office, ("risk", "backup"), due)
+            self.app.call_from_thread(self._show_rest, rows, due, True)
+            for part in ("debriefs", "compliance"):
+                views.due_items(office, (part,), due)
+                due.loading.discard(part)
+                self.app.call_from_thread(self._show_boxes)
+            self.fully_loaded = True
         except Exception as err:  # one line, never a traceback
             self.app.call_from_thread(self.app.report_error, err)
-            return
-        self.app.call_from_thread(self._show_rest, rows, due)
 
     def _show_groups(self, rows: list[views.GroupSummary], hidden: int) -> None:
         self.rows, self.hidden = rows, hidden
@@ -121,7 +129,7 @@ class HomeScreen(Screen):
         title += f"; {hidden} ended or empty not shown)" if hidden else ")"
         self.query_one(".pane-title", Static).update(title)
 
-    def _show_rest(self, rows: list[views.GroupSummary], due: views.DueItems) -> None:
+    def _show_rest(self, rows: list[views.GroupSummary], due: views.DueItems, ready: bool) -> None:
         table = self.query_one("#groups", DataTable)
         known = {r.group.id for r in self.rows}
         for r in rows:
@@ -130,7 +138,8 @@ class HomeScreen(Screen):
         self.due = due
         self._show_boxes()
         self.loaded = True
-        self.app.post_message(self.app.HomeReady())
+        if ready:
+            self.app.post_message(self.app.HomeReady())
 
     def _show_boxes(self) -> None:
         due = self.due
@@ -146,6 +155,9 @@ class HomeScreen(Screen):
             ("Debriefs due", due.debriefs_available, due.debriefs, 4),
             ("Compliance tasks due", due.compliance_available, due.compliance, 3),
         ):
+            if what.split()[0].lower() in due.loading:
+                t.append(f"{what}: counting…\n", style="dim")
+                continue
             if not available:
                 t.append(f"{what}: not available in this version\n", style="dim")
                 continue

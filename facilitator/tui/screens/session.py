@@ -172,7 +172,9 @@ class SessionScreen(Screen):
         self._safe(drafts.save_runner_state, self.office, self.sid, state)
 
     def _tick(self) -> None:
-        self.query_one(TimerBar).show(self.clock, self.plan, int(self.office.setting("programme.session_minutes", 150)))
+        # The curriculum session's own length, else the programme's usual one.
+        minutes = getattr(self.plan, "minutes", 0) or int(self.office.setting("programme.session_minutes", 150))
+        self.query_one(TimerBar).show(self.clock, self.plan, minutes)
         self.query_one(SegmentList).show(self.clock, self.plan)
 
     def _correction(self, then) -> None:
