@@ -46,7 +46,7 @@ EXPLICIT = [
     ["compliance", "status", "--all", "--json"],
     ["risk", "list", "--status", "all", "--json"],
     ["audit", "--limit", "1000000", "--json"],
-    ["backup", "-o", "{ws}/backups/all.archive"],
+    ["backup", "-o", "{ws}/../all.archive"],  # outside: backup refuses to write into the workspace
 ]
 SKIP_FAMILIES = {"partner", "demo", "init", "run", "restore"}
 
@@ -125,6 +125,9 @@ def test_no_canary_outside_the_partner_store(planted, invoke):
             ran.append(" ".join(args[:2]))
     # The commands that make files did make them (this test must not pass by running nothing).
     assert (ws / "exports" / "attendance.xlsx").is_file() and (ws / "reports" / "P0001.html").is_file()
+    assert (ws.parent / "all.archive").is_file()
+    # The backup is encrypted; none of her words may be readable in it either.
+    assert _holding(ws.parent, skip=ws) == []
     assert len(ran) >= 15, ran
     leaks = _holding(ws, skip=ws / "partner")
     assert leaks == []
