@@ -291,3 +291,27 @@ def test_a_damaged_store_file_is_named_and_left_untouched(store, office, invoke)
     meta.write_text("{not json")
     result = invoke("--user", "pat", "partner", "list")
     assert result.exit_code == 1 and "damaged" in _one_line(result) and meta.read_text() == "{not json"
+
+
+def test_partner_support_can_forget_a_mans_records_unless_held(tmp_path, invoke, monkeypatch):
+    from facilitator.services.demo import build_demo
+    from facilitator.services.partner import DEMO_PASSPHRASE
+
+    ws = tmp_path / "demo"
+    build_demo(ws)
+    monkeypatch.setenv("FACILITATOR_WORKSPACE", str(ws))
+    monkeypatch.setenv("FACILITATOR_PARTNER_PASSPHRASE", DEMO_PASSPHRASE)
+    listed = invoke("--user", "pat", "partner", "list", "--json").output
+    pid = __import__("json").loads(listed)[0]["participant_id"]
+    assert (ws / "partner" / "men" / f"{pid}.bin").is_file()
+    # A facilitator cannot; a hold stops it; partner support can once it is released.
+    assert invoke("--user", "alex", "partner", "forget", pid, "--yes").exit_code == 1
+    assert invoke("--user", "admin", "retention", "hold", pid, "--reason", "Family court case open").exit_code == 0
+    r = invoke("--user", "pat", "partner", "forget", pid, "--yes")
+    assert r.exit_code == 1 and "legal hold" in r.output
+    assert (ws / "partner" / "men" / f"{pid}.bin").is_file()
+    assert invoke("--user", "admin", "retention", "release", pid).exit_code == 0
+    r = invoke("--user", "pat", "partner", "forget", pid, "--yes")
+    assert r.exit_code == 0, r.output
+    assert not (ws / "partner" / "men" / f"{pid}.bin").exists()
+    assert pid not in invoke("--user", "pat", "partner", "list", "--json").output

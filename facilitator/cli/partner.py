@@ -195,3 +195,20 @@ def partner_concern(app, partner_id, category, severity, contact_id, key_file):
     concern, flag = store.raise_concern(partner_id, category, severity, contact_id)
     click.echo(f"risk flag {flag.id} raised for {flag.participant_id}: {concern.category} ({flag.severity}), "
                f"source partner contact; none of her words left the partner store")
+
+
+@partner.command("forget")
+@click.argument("participant_id")
+@click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+@key_file_option
+@click.pass_obj
+def partner_forget(app, participant_id, yes, key_file):
+    """Delete a man's partner records for good (when `retention due` lists them)."""
+    store = _open(app, key_file)
+    if not yes:
+        click.confirm(f"Delete every partner record held for {participant_id.upper()}? This cannot be undone",
+                      abort=True)
+    if store.forget(participant_id):
+        click.echo(f"partner records for {participant_id.upper()} deleted")
+    else:
+        click.echo(f"no partner records held for {participant_id.upper()}")

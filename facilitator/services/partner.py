@@ -147,6 +147,22 @@ class PartnerStore:
         self.vault.write(man.participant_id, man.to_dict())
         self.office.audit(action, kind, record_id)
 
+    def forget(self, participant_id: str) -> bool:
+        """Delete everything held about his partners and ex-partners, when retention says so.
+
+        Audited by the man's id only. Refused while a legal hold stands on him.
+        """
+        pid = participant_id.strip().upper()
+        from facilitator.services.retention import list_holds
+
+        if any(h["id"] == pid for h in list_holds(self.office)):
+            raise Refused(f"{pid} is under a legal hold: his partner records stay until it is released")
+        with self.office.stores.writing():
+            removed = self.vault.remove(pid)
+            if removed:
+                self.office.audit("delete", "partner_records", pid)
+        return removed
+
     def add_partner(self, participant_id: str, name: str, relationship: str = "partner", phone: str = "",
                     safe_contact: str = "", notes: str = "", day: str | None = None) -> Partner:
         person = get_participant(self.office, participant_id)

@@ -17,8 +17,8 @@ Rules (settings [retention]):
   names and every free-text field replaced. Debrief notes are about the whole group: either way
   his section and every line naming him are taken out of the note, not the note itself.
 - The partner store is never opened here (the group side holds no key). Its files for men past
-  the partner period are listed, for partner support to remove (services.partner has no
-  deletion function yet), and only to someone who may open that store: to anyone else even
+  the partner period are listed, for partner support to remove with `facilitator partner
+  forget ID` (which opens the store with its key), and only to someone who may open that store: to anyone else even
   their existence would say that she is in contact with partner support. They go on being
   listed after his own records are gone, until the file is removed.
 - Every removal is audited per man and kind of record, with counts, never content. The audit

@@ -23,7 +23,7 @@ from cryptography.fernet import Fernet, InvalidToken
 from cryptography.hazmat.primitives.kdf.scrypt import Scrypt
 
 from facilitator.errors import InvalidInput, Refused, StoreError
-from facilitator.storage.files import atomic_write_bytes, atomic_write_text, ensure_private_dir
+from facilitator.storage.files import fsync_dir, atomic_write_bytes, atomic_write_text, ensure_private_dir
 from facilitator.storage.stores import safe_name
 
 FORMAT = "facilitator-partner-store"
@@ -157,6 +157,16 @@ class PartnerVault:
         if not isinstance(data, dict):
             raise StoreError(f"partner store file {path} does not hold a record; it was left untouched")
         return data
+
+    def remove(self, name: str) -> bool:
+        """Delete one man's file (retention). True when there was one."""
+        path = self._path(name)
+        try:
+            path.unlink()
+        except FileNotFoundError:
+            return False
+        fsync_dir(path.parent)
+        return True
 
     def write(self, name: str, data: dict) -> None:
         token = self._fernet.encrypt(json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8"))
