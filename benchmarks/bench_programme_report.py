@@ -21,7 +21,6 @@ import hashlib
 import json
 import os
 import random
-import resource
 import sys
 import time
 from datetime import date, datetime, timedelta
@@ -30,6 +29,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from bench_exports import run_in_child  # noqa: E402 - fork, time, peak RSS: {wall, cpu, rows, rss_mb}
 from history import OUT, build_history  # noqa: E402
 
 from facilitator.storage import migrations  # noqa: E402
@@ -273,33 +273,6 @@ def tasks(out: Path):
     ]
 
 
-def run_in_child(path: Path, fn) -> dict:
-    """Run fn(office) in a forked child; its wall and CPU time, result size and peak RSS."""
-    read, write = os.pipe()
-    pid = os.fork()
-    if pid == 0:  # child
-        os.close(read)
-        try:
-            from facilitator.services.office import Office
-
-            office = Office.open(path, "admin")
-            started, cpu = time.perf_counter(), time.process_time()
-            size = fn(office)
-            result = {"wall": time.perf_counter() - started, "cpu": time.process_time() - cpu, "size": size,
-                      "rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}
-        except BaseException as err:  # report, never hang the parent
-            result = {"error": repr(err)}
-        os.write(write, json.dumps(result).encode())
-        os._exit(0)
-    os.close(write)
-    chunks = []
-    while chunk := os.read(read, 65536):
-        chunks.append(chunk)
-    os.close(read)
-    os.waitpid(pid, 0)
-    return json.loads(b"".join(chunks))
-
-
 def main(argv: list[str] | None = None) -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--groups", type=int, default=400)
@@ -323,7 +296,7 @@ def main(argv: list[str] | None = None) -> None:
         if "error" in r:
             rows.append((name, "error", r["error"], "", ""))
             continue
-        rows.append((name, f"{r['wall']:.2f}", f"{r['cpu']:.2f}", f"{r['rss_mb']:.0f}", f"{r['size']:,}"))
+        rows.append((name, f"{r['wall']:.2f}", f"{r['cpu']:.2f}", f"{r['rss_mb']:.0f}", f"{r['rows']:,}"))
     base = float(rows[0][1]) if rows and rows[0][1] != "error" else None
     headers = ("task", "wall s", "cpu s", "peak RSS MB", "output chars")
     widths = [max(len(h), *(len(r[i]) for r in rows)) for i, h in enumerate(headers)]
