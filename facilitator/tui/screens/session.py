@@ -163,8 +163,9 @@ class SessionScreen(Screen):
         marked = sum(1 for p in men if p in self.view.record.attendance)
         in_room = [p for p in men if (m := self.view.record.attendance.get(p)) and m.in_room]
         done = sum(1 for p in in_room if p in self.view.record.checkins)
+        # One line that never changes size: no layout pass (that would redo the whole screen).
         self.query_one("#roster-title", Static).update(
-            f"Roster · {marked}/{len(men)} marked · {done}/{len(in_room)} check-ins"
+            f"Roster · {marked}/{len(men)} marked · {done}/{len(in_room)} check-ins", layout=False
         )
 
     def _save_runner(self) -> None:

@@ -47,10 +47,12 @@ class TimerBar(Static):
         text.overflow = "ellipsis"
         self.set_class(bool(warnings.plain) or (total and ses_s > total), "-overrun")
         self.set_class(not clock.running, "-paused")
-        self.update(text)
+        self.update(text, layout=False)  # always two lines: every second, no layout pass
 
 
 class SegmentList(Static):
+    _lines = -1
+
     def show(self, clock: RunnerClock, plan) -> None:
         if plan is None:
             self.update(Text("(the curriculum for this session could not be read)", style="italic"))
@@ -74,7 +76,9 @@ class SegmentList(Static):
         text.append("\n] next · [ previous · space pause · m wide plan", style="dim")
         text.no_wrap = True
         text.overflow = "ellipsis"
-        self.update(text)
+        # As many lines as segments, one each: after the first drawing no layout pass is needed.
+        self.update(text, layout=self._lines != len(plan.segments))
+        self._lines = len(plan.segments)
 
 
 class PlanPane(Vertical):
