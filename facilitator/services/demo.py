@@ -72,12 +72,17 @@ def build_demo(path: Path, seed: int = 7) -> Workspace:
     office = Office.open(ws.path, "morgan")
 
     today = clock.today()
-    plans = [("Tuesday evening group", "tuesday", ["alex", "bea"]),
-             ("Thursday evening group", "thursday", ["cal", "dee"])]
+    # The first group meets on today's weekday, so the demo opens on a session to run now.
+    from facilitator.domain.values import WEEKDAYS
+
+    first, second = WEEKDAYS[today.weekday()], WEEKDAYS[(today.weekday() + 2) % 7]
+    plans = [(f"{first.capitalize()} evening group", first, ["alex", "bea"]),
+             (f"{second.capitalize()} evening group", second, ["cal", "dee"])]
     names = iter([f"{f} {s}" for s, f in zip(SURNAMES * 5, FIRST * 2)])
     context: dict = {"groups": [], "rnd": rnd}
     for gname, weekday, facs in plans:
-        first_day = _last_weekday(today, weekday) - timedelta(weeks=12)
+        # Twelve weekly sessions, the last on the most recent meeting day before today.
+        first_day = _last_weekday(today, weekday) - timedelta(weeks=11)
         group = group_service.create_group(office, gname, "core-24", weekday, "18:30", facs,
                                            start_date=first_day.isoformat())
         men = []
