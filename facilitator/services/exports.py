@@ -17,8 +17,6 @@ import csv
 import json
 import os
 import re
-import tempfile
-from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Callable, Iterator, TextIO
@@ -34,7 +32,7 @@ from facilitator.services.compliance import all_order_limits, judge, one_to_one_
 from facilitator.services.groups import get_group, list_groups
 from facilitator.services.office import Office
 from facilitator.services.people import get_participant
-from facilitator.storage.files import FILE_MODE, ensure_private_dir
+from facilitator.storage.files import atomic_output
 
 FORMATS = ("csv", "xlsx", "json")
 ROW_COLUMNS = (
@@ -241,27 +239,9 @@ class _Masker:
         return (code, code, r[2], self.p.reference(r[3]), *r[4:])
 
 
-@contextmanager
-def _output_path(path: Path) -> Iterator[str]:
-    """A private temporary file beside the target, renamed over it only once complete: a
-    failed export never leaves half a file where a whole one was expected."""
-    path = Path(path)
-    if not path.parent.exists():
-        ensure_private_dir(path.parent)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    os.close(fd)
-    os.chmod(tmp, FILE_MODE)
-    try:
-        yield tmp
-        with open(tmp, "rb+") as fh:
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except FileNotFoundError:
-            pass
-        raise
+def _output_path(path: Path):
+    """A failed export never leaves half a file where a whole one was expected."""
+    return atomic_output(path)
 
 
 def export_attendance(

@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import os
 import tempfile
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Iterator
 
 FILE_MODE = 0o600
 DIR_MODE = 0o700
@@ -37,14 +39,24 @@ def fsync_dir(path: Path) -> None:
 
 
 def atomic_write_bytes(path: Path, data: bytes) -> None:
+    with atomic_output(path) as tmp:
+        with open(tmp, "wb") as fh:
+            fh.write(data)
+
+
+@contextmanager
+def atomic_output(path: Path) -> Iterator[str]:
+    """A private temporary file beside `path` for the caller to fill; on success it is
+    fsync'd and renamed over `path`, on any error removed. Readers see the old file or the
+    whole new one, never half of one."""
     path = Path(path)
     folder = path.parent
     ensure_private_dir(folder)
     fd, tmp = tempfile.mkstemp(dir=folder, prefix=f".{path.name}.", suffix=".tmp")
+    os.close(fd)
     try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
+        yield tmp
+        with open(tmp, "rb+") as fh:
             os.fsync(fh.fileno())
         os.chmod(tmp, FILE_MODE)
         os.replace(tmp, path)
