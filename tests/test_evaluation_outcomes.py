@@ -83,6 +83,8 @@ def test_his_answers_are_checked_scored_and_recorded_once(programme, invoke):
                     "--answer", "m_checked=1", "--answer", "m_isolated=0", "--date", "2026-11-18")
     assert result.exit_code == 0, result.output
     assert "recorded P0003-end (2026-11-18): 4 answers; scores: abusive_behaviour 0.25" in result.output
+    asked = invoke("outcomes", "record", "P0003", "end")  # no terminal to ask at: say how
+    assert asked.exit_code == 2 and "give the answers with --answer ITEM=VALUE (items: m_shouted" in asked.output
     bad = invoke("outcomes", "record", "P0003", "end", "--answer", "shouted")
     assert bad.exit_code == 2 and "ITEM=VALUE" in bad.output
     # Audited by id and time point only.

@@ -84,6 +84,8 @@ def questionnaires(office: Office) -> dict[str, Questionnaire]:
             data = tomllib.loads(path.read_text(encoding="utf-8"))
         except (tomllib.TOMLDecodeError, UnicodeDecodeError) as err:
             raise WorkspaceError(f"questionnaire file {path} does not parse: {err}") from None
+        if len(_cache) > 8:  # a file edited over a long session: keep the cache small
+            _cache.clear()
         _cache[key] = parse_questionnaires(data, str(path))
     return _cache[key]
 
