@@ -148,6 +148,17 @@ async def test_light_theme_from_the_palette_commands(group):
         assert app.theme == "textual-light"
 
 
+async def test_the_theme_comes_from_the_workspace_setting(group):
+    settings = group.ws.read_settings()
+    settings["ui"]["theme"] = "light"
+    with group.stores.writing():
+        group.ws.write_settings(settings)
+    app = make_app(group)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await home(pilot, app)
+        assert app.theme == "textual-light"
+
+
 def test_plain_commands_do_not_load_textual():
     import subprocess
     import sys

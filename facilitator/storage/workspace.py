@@ -49,6 +49,10 @@ DEFAULT_SETTINGS: dict[str, Any] = {
         "severity": {},  # category id -> severity, over the rules file's (e.g. animal_harm = "high")
         "reassessment_weeks": 8,
     },
+    "ui": {
+        # The terminal UI's look: "dark", "light" or any Textual theme name (Ctrl+P changes it for a run).
+        "theme": "dark",
+    },
     "debrief": {
         "due_hours": 48,  # a closed session's debrief is due this long after the session
         "due_from": "",  # YYYY-MM-DD: sessions before it are never due (when debriefs began in the tool)

@@ -26,6 +26,7 @@ from facilitator.tui.hooks import optional
 
 STYLES = Path(__file__).parent / "styles"
 DARK, LIGHT = "textual-dark", "textual-light"
+THEMES = {"dark": DARK, "light": LIGHT}
 
 
 class FacilitatorApp(App):
@@ -45,11 +46,15 @@ class FacilitatorApp(App):
         self.group_id = group_id
         self.set_reactive(FacilitatorApp.privacy,
                           bool(office.setting("programme.privacy_mode_default", False)) if privacy is None else privacy)
-        self._wanted_theme = theme or DARK
+        self._wanted_theme = theme or THEMES.get(str(office.setting("ui.theme", "dark")), str(office.setting("ui.theme")))
         self.home_ready = False
 
     def on_mount(self) -> None:
-        self.theme = self._wanted_theme
+        if self._wanted_theme in self.available_themes:
+            self.theme = self._wanted_theme
+        else:
+            self.theme = DARK
+            self.notify(f"unknown theme '{self._wanted_theme}' (setting ui.theme): using dark", severity="warning")
         self._set_title()
         from facilitator.tui.screens.home import HomeScreen
 

@@ -34,7 +34,7 @@ GROUPS = [
 
 HOME = [
     Key("r", "risk_queue", "Risk queue"),
-    Key("d", "debriefs", "Debriefs", show=False),
+    Key("d", "debriefs", "Debriefs"),
     Key("f5", "refresh", "Refresh", show=False),
     Key("question_mark", "help", "Help", show=False, display="?"),
     Key("q", "quit", "Quit", show=False),
