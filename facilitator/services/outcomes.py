@@ -129,23 +129,29 @@ def _reason_word(reason: str) -> str:
     return words[0].rstrip(":,.") if words else ""
 
 
-def anchors(office: Office) -> dict[str, Anchors]:
-    """Every man with a time point: his intake (or first start), start, mid-programme and end.
-
-    A man found not suitable or excluded at intake who never started has none.
-    """
+def anchors(office: Office, participant_id: str | None = None) -> dict[str, Anchors]:
+    """Every man with a time point (or just the one asked for): his intake (or first start),
+    start, mid-programme and end. A man found not suitable or excluded at intake who never
+    started has none."""
     from facilitator.services import attendance_records as records
-    from facilitator.services.groups import list_groups
-    from facilitator.services.intake import list_intakes
+    from facilitator.services.groups import enrolments, list_groups
+    from facilitator.services.intake import get_intake, list_intakes
 
-    people = records.participants(office)
-    intakes = {i.participant_id: i for i in list_intakes(office)}
+    if participant_id:
+        pids = [participant_id]
+        found = get_intake(office, participant_id)
+        intakes = {participant_id: found} if found else {}
+        rows = enrolments(office, participant_id=participant_id)
+    else:
+        pids = list(records.participants(office))
+        intakes = {i.participant_id: i for i in list_intakes(office)}
+        rows = records.all_enrolments(office)
     cycle = {g.id: g.cycle_length for g in list_groups(office)}
     by_man: dict[str, list] = {}
-    for e in records.all_enrolments(office):
+    for e in rows:
         by_man.setdefault(e.participant_id, []).append(e)
     out: dict[str, Anchors] = {}
-    for pid in people:
+    for pid in pids:
         his = sorted(by_man.get(pid, []), key=lambda e: (e.joined_on, e.left_on or "9999"))
         intake = intakes.get(pid)
         if intake and not his and intake.decision and intake.decision.outcome in OUTCOMES_ENDING:
@@ -164,7 +170,7 @@ def anchors(office: Office) -> dict[str, Anchors]:
 
 
 def _anchors_of(office: Office, pid: str) -> Anchors:
-    found = anchors(office).get(pid)
+    found = anchors(office, pid).get(pid)
     if found is None:
         raise Refused(f"{pid} has no time points: his intake has not started, or it ended without a group")
     return found
