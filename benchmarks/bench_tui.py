@@ -178,11 +178,11 @@ async def attendance_keys(workspace: Path, marks: int) -> dict[str, list[float]]
         for i in range(marks + 12):
             pid = pids[i % 12]
             key, word = ("p", "present") if (i // 12) % 2 == 0 else ("u", "unexcused")
-            roster.move_cursor(row=i % 12)
+            roster.move_cursor(i % 12)
             await pilot.pause()
             t = time.perf_counter()
             app._driver.send_message(events.Key(key, key))
-            while word not in str(roster.get_cell(pid, "att")):
+            while word not in roster.row_text(pid):
                 await asyncio.sleep(0.0005)
             shown = time.perf_counter()
             while not frames or frames[-1] < shown:

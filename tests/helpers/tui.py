@@ -39,9 +39,5 @@ def roster_lines(app) -> dict[str, str]:
     """participant id -> the roster row as text."""
     from facilitator.tui.widgets.roster import Roster
 
-    table = app.screen.query_one(Roster)
-    out = {}
-    for pid in table.rows_by_pid:
-        cells = table.get_row(pid)
-        out[pid] = " ".join(str(getattr(c, "plain", c)) for c in cells)
-    return out
+    roster = app.screen.query_one(Roster)
+    return {pid: roster.row_text(pid) for pid in roster.order}

@@ -3,6 +3,9 @@
 One key per attendance status (keys.ROSTER). The widget only says what was asked for, as a
 message; the session screen asks for minutes or a reason, saves through the services and
 redraws the one row that changed.
+
+Not a DataTable: there every change re-renders every cell (≈15 ms a frame). Here each man is
+one line widget, so a mark redraws one line; the cursor row carries a ▸ as well as a colour.
 """
 
 from __future__ import annotations
@@ -10,8 +13,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical, VerticalScroll
+from textual.events import Click
 from textual.message import Message
-from textual.widgets import DataTable
+from textual.widgets import Static
 
 from facilitator.domain.attendance import SYMBOLS
 from facilitator.tui import keys
@@ -60,11 +67,28 @@ def flag_text(row: RosterRow, privacy: bool) -> Text:
     return Text(" ") + Text(f"⚑{row.flags}", style="bold reverse")
 
 
-FIXED_WIDTH = 12 + 8 + 3  # attendance, check-in, flag
+FIXED_WIDTH = 1 + 12 + 8 + 3  # cursor mark, attendance, check-in, flag
+HEADER = "Attendance"
 
 
-class Roster(DataTable):
-    BINDINGS = keys.bindings(keys.ROSTER)
+class RosterLine(Static):
+    """One man's row."""
+
+    def __init__(self, pid: str) -> None:
+        super().__init__("", id=f"man-{pid}", classes="roster-line")
+        self.pid = pid
+
+    def on_click(self, event: Click) -> None:
+        self.post_message(Roster.Clicked(self.pid))
+
+
+class Roster(Vertical, can_focus=True):
+    BINDINGS = keys.bindings(keys.ROSTER) + [
+        Binding("up", "move(-1)", "Up", show=False),
+        Binding("down", "move(1)", "Down", show=False),
+        Binding("pageup", "move(-10)", "Page up", show=False),
+        Binding("pagedown", "move(10)", "Page down", show=False),
+    ]
 
     class Mark(Message):
         def __init__(self, pid: str, status: str) -> None:
@@ -77,20 +101,29 @@ class Roster(DataTable):
             super().__init__()
             self.pid = pid
 
+    class Clicked(Message):
+        def __init__(self, pid: str) -> None:
+            super().__init__()
+            self.pid = pid
+
     def __init__(self, **kwargs) -> None:
-        super().__init__(cursor_type="row", zebra_stripes=False, cell_padding=0, **kwargs)
+        super().__init__(**kwargs)
         self.rows_by_pid: dict[str, RosterRow] = {}
+        self.order: list[str] = []
         self.privacy = False
+        self.cursor_row = 0
         self._drawn_width = 0
 
-    def _add_columns(self) -> None:
-        # No cell padding (width is short at 80 columns): the texts carry their own spaces.
-        self.add_column("Attendance", key="att", width=12)
-        self.add_column(" Name", key="name", width=self._name_width)
-        self.add_column("Check-in", key="ci", width=8)
-        self.add_column("", key="flag", width=3)
+    def compose(self) -> ComposeResult:
+        yield Static("", id="roster-header")
+        yield VerticalScroll(id="roster-lines", can_focus=False)
 
-    # -- filling -------------------------------------------------------------------------
+    # -- drawing -------------------------------------------------------------------------
+    @property
+    def _name_width(self) -> int:
+        # What is left of the pane once the other columns have theirs (they are fixed).
+        return max(8, self.size.width - FIXED_WIDTH) if self.size.width else 16
+
     def _shown_name(self, row: RosterRow) -> str:
         name = row.first_name if self.privacy else row.name
         room = self._name_width - 1
@@ -98,52 +131,89 @@ class Roster(DataTable):
             name = name[: room - 1] + "…"
         return " " + name
 
-    @property
-    def _name_width(self) -> int:
-        # What is left of the pane once the other columns have theirs (they are fixed).
-        return max(8, self.size.width - FIXED_WIDTH) if self.size.width else 16
+    def line_text(self, row: RosterRow, here: bool = False) -> Text:
+        text = Text("▸" if here else " ", style="bold")
+        text.append_text(attendance_text(row))
+        text.pad_right(1 + 12 - text.cell_len)
+        text.append(self._shown_name(row).ljust(self._name_width))
+        ci = checkin_text(row, self.privacy)
+        ci.pad_right(8 - ci.cell_len)
+        text.append_text(ci)
+        text.append_text(flag_text(row, self.privacy))
+        text.no_wrap = True
+        return text
+
+    def _draw(self, pid: str) -> None:
+        here = self.order.index(pid) == self.cursor_row
+        line = self.query_one(f"#man-{pid}", RosterLine)
+        line.update(self.line_text(self.rows_by_pid[pid], here), layout=False)
+        line.set_class(here, "-cursor")
+
+    def _draw_header(self) -> None:
+        header = Text(" " + HEADER.ljust(12) + " Name".ljust(self._name_width) + "Check-in", style="bold")
+        self.query_one("#roster-header", Static).update(header, layout=False)
 
     def on_resize(self) -> None:
         if self.rows_by_pid and self._name_width != self._drawn_width:
-            self.set_rows(list(self.rows_by_pid.values()))
+            self._drawn_width = self._name_width
+            self._draw_header()
+            for pid in self.order:
+                self._draw(pid)
 
+    # -- filling -------------------------------------------------------------------------
     def set_rows(self, rows: list[RosterRow]) -> None:
         self._drawn_width = self._name_width
-        cursor = self.cursor_row
-        self.clear(columns=True)  # columns remember their widest cell: start them afresh
-        self._add_columns()
+        lines = self.query_one("#roster-lines", VerticalScroll)
+        lines.remove_children()
         self.rows_by_pid = {r.pid: r for r in rows}
-        for r in rows:
-            self.add_row(attendance_text(r), self._shown_name(r), checkin_text(r, self.privacy),
-                         flag_text(r, self.privacy), key=r.pid)
-        if rows:
-            self.move_cursor(row=min(cursor, len(rows) - 1))
+        self.order = [r.pid for r in rows]
+        self.cursor_row = min(self.cursor_row, max(len(rows) - 1, 0))
+        lines.mount_all([RosterLine(pid) for pid in self.order])
+        self._draw_header()
+        for pid in self.order:
+            self._draw(pid)
 
     def update_row(self, row: RosterRow) -> None:
-        """Redraw one man's row (after a mark or a check-in): cheap, whatever the roster size."""
+        """Redraw one man's row (after a mark or a check-in): one line, whatever the roster size."""
         self.rows_by_pid[row.pid] = row
-        self.update_cell(row.pid, "att", attendance_text(row))
-        self.update_cell(row.pid, "ci", checkin_text(row, self.privacy))
-        self.update_cell(row.pid, "flag", flag_text(row, self.privacy))
+        self._draw(row.pid)
 
     def set_privacy(self, privacy: bool) -> None:
         self.privacy = privacy
-        self.set_rows(list(self.rows_by_pid.values()))
+        for pid in self.order:
+            self._draw(pid)
 
-    # -- reading -------------------------------------------------------------------------
+    def row_text(self, pid: str) -> str:
+        """The row as shown (tests and benchmarks read it)."""
+        return self.line_text(self.rows_by_pid[pid]).plain
+
+    # -- the cursor ----------------------------------------------------------------------
+    @property
+    def row_count(self) -> int:
+        return len(self.order)
+
     @property
     def selected_pid(self) -> str | None:
-        if not self.row_count:
-            return None
-        return self.coordinate_to_cell_key(self.cursor_coordinate).row_key.value
+        return self.order[self.cursor_row] if self.order else None
+
+    def move_cursor(self, row: int) -> None:
+        if not self.order:
+            return
+        row = min(max(row, 0), len(self.order) - 1)
+        old, self.cursor_row = self.cursor_row, row
+        if 0 <= old < len(self.order) and old != row:
+            self._draw(self.order[old])
+        self._draw(self.order[row])
+        line = self.query_one(f"#man-{self.order[row]}", RosterLine)
+        self.query_one("#roster-lines", VerticalScroll).scroll_to_widget(line, animate=False)
 
     def select_pid(self, pid: str) -> None:
         if pid in self.rows_by_pid:
-            self.move_cursor(row=self.get_row_index(pid))
+            self.move_cursor(self.order.index(pid))
 
     def next_pid(self, after: str | None, wanted=lambda r: True) -> str | None:
         """The next man after `after` (wrapping round) for whom `wanted(row)` holds."""
-        order = list(self.rows_by_pid)
+        order = self.order
         if not order:
             return None
         start = order.index(after) + 1 if after in order else 0
@@ -152,20 +222,28 @@ class Roster(DataTable):
                 return pid
         return None
 
+    def on_roster_clicked(self, event: "Roster.Clicked") -> None:
+        event.stop()
+        self.focus()
+        self.select_pid(event.pid)
+
     # -- actions -------------------------------------------------------------------------
+    def action_move(self, step: int) -> None:
+        self.move_cursor(self.cursor_row + step)
+
     def action_mark(self, status: str) -> None:
         pid = self.selected_pid
         if pid:
             self.post_message(self.Mark(pid, status))
             # Move on at once (not after the save): the next key is already for the next man.
             if self.cursor_row < self.row_count - 1:
-                self.move_cursor(row=self.cursor_row + 1)
+                self.move_cursor(self.cursor_row + 1)
 
     def action_first(self) -> None:
-        self.move_cursor(row=0)
+        self.move_cursor(0)
 
     def action_last(self) -> None:
-        self.move_cursor(row=max(self.row_count - 1, 0))
+        self.move_cursor(self.row_count - 1)
 
     def action_checkin(self) -> None:
         pid = self.selected_pid
