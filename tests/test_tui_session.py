@@ -158,6 +158,9 @@ async def test_closing_lists_what_is_missing_and_can_go_back(group):
         text = screen_text(app)
         assert "Ben Sample: no attendance mark" in text
         assert "Adam Example: check-in not recorded" in text
+        await pilot.press("enter")  # out of habit: closing needs y
+        await pilot.pause()
+        assert sessions.get_session(office, SID).session.state == "open"
         await pilot.press("n")
         await pilot.pause()
     assert sessions.get_session(office, SID).session.state == "open"

@@ -116,7 +116,7 @@ class FacilitatorApp(App):
 
             self.push_screen(
                 ConfirmScreen(f"{group.id} meets on {group.weekday.capitalize()}s. Start a session today anyway?",
-                              yes="y: start today's session", no="n / Esc: no"),
+                              yes="y: start today's session", no="n / Esc: no", enter_is_yes=False),
                 lambda yes: yes and self._push_session(group.id),
             )
             return

@@ -14,14 +14,19 @@ class ConfirmScreen(ModalScreen[bool | None]):
     """Answers True (y, Enter) or False (n; Esc too unless `escape_cancels`, then None)."""
 
     BINDINGS = [
-        Binding("y,enter", "answer(True)", "Yes"),
+        Binding("y", "answer(True)", "Yes"),
+        Binding("enter", "enter", "Yes", show=False),
         Binding("n", "answer(False)", "No"),
         Binding("escape", "escape", "Cancel"),
     ]
 
     def __init__(self, title: str, lines: list[str] | None = None, *, yes: str = "y / Enter: yes",
-                 no: str = "n / Esc: no", lines_title: str = "", escape_cancels: bool = False) -> None:
+                 no: str = "n / Esc: no", lines_title: str = "", escape_cancels: bool = False,
+                 enter_is_yes: bool = True) -> None:
         super().__init__()
+        # For what cannot be undone (closing a session, starting one on another day) only y
+        # answers yes: a second Enter pressed out of habit must not do it.
+        self.enter_is_yes = enter_is_yes
         self.escape_cancels = escape_cancels
         self.title_text = title
         self.lines = lines or []
@@ -42,6 +47,10 @@ class ConfirmScreen(ModalScreen[bool | None]):
 
     def action_answer(self, yes: bool) -> None:
         self.dismiss(yes)
+
+    def action_enter(self) -> None:
+        if self.enter_is_yes:
+            self.dismiss(True)
 
     def action_escape(self) -> None:
         self.dismiss(None if self.escape_cancels else False)

@@ -533,8 +533,8 @@ class SessionScreen(Screen):
         if missing:
             title += f"  {len(missing)} thing(s) missing:"
         self.app.push_screen(
-            ConfirmScreen(title, missing, yes="y: close anyway" if missing else "y / Enter: close",
-                          no="n / Esc: go back"),
+            ConfirmScreen(title, missing, yes="y: close anyway" if missing else "y: close and lock it",
+                          no="n / Esc: go back", enter_is_yes=False),
             self._close_confirmed,
         )
 
