@@ -242,7 +242,7 @@ def main() -> None:
 
     print()
     print(f"Launch to home screen, 80×24 headless, median of {args.launches} (ms)")
-    print(f"{'workspace':<34}{'groups, Enter works':>20}{'risk counts':>13}{'due lists':>11}")
+    print(f"{'workspace':<34}{'groups, Enter works':>20}{'titles, risk':>13}{'due lists':>11}")
     print(f"{'baseline: import facilitator.cli':<34}{base_ms:>20.0f}{'':>13}{'':>11}")
     for name, ms in (("demo", demo_ms), (f"10 years ({info.groups} groups)", hist_ms)):
         print(f"{name:<34}{ms['groups']:>20.0f}{ms['ready']:>13.0f}{ms['complete']:>11.0f}")

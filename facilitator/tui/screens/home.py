@@ -104,8 +104,9 @@ class HomeScreen(Screen):
         office = self.app.office
         due = views.DueItems(loading={"debriefs", "compliance"})
         try:
-            views.add_titles(office, rows)
             views.due_items(office, ("risk", "backup"), due)
+            self.app.call_from_thread(self._show_boxes_of, due)
+            views.add_titles(office, rows)  # parsing the curriculum takes ~0.1 s
             self.app.call_from_thread(self._show_rest, rows, due, True)
             for part in ("debriefs", "compliance"):
                 views.due_items(office, (part,), due)
@@ -128,6 +129,10 @@ class HomeScreen(Screen):
         title = f"Groups ({len(rows)} running"
         title += f"; {hidden} ended or empty not shown)" if hidden else ")"
         self.query_one(".pane-title", Static).update(title)
+
+    def _show_boxes_of(self, due: views.DueItems) -> None:
+        self.due = due
+        self._show_boxes()
 
     def _show_rest(self, rows: list[views.GroupSummary], due: views.DueItems, ready: bool) -> None:
         table = self.query_one("#groups", DataTable)
