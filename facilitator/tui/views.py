@@ -123,10 +123,37 @@ def unclosed_before(office: Office, group_id: str, day: str) -> str:
     return earlier[-1].date if earlier and earlier[-1].state != "closed" else ""
 
 
+_titles: dict[tuple[str, float], str] = {}
+
+
+def session_title(office: Office, curriculum_id: str, number: int) -> str:
+    """One session's title, read from its own file (NN-….md) rather than parsing the whole
+    curriculum: the home screen needs a title per group, not the guidance of 24 sessions."""
+    try:
+        from facilitator.curriculum.locate import curricula_roots, find_curriculum_folder
+        from facilitator.curriculum.parser import SESSION_FILE, parse_session_text
+
+        folder = Path(find_curriculum_folder(curriculum_id, curricula_roots(office.ws.curricula_dir)))
+        for path in sorted(folder.glob("*.md")):
+            m = SESSION_FILE.match(path.name)
+            if not m or int(m.group(1)) != number:
+                continue
+            key = (str(path), path.stat().st_mtime)
+            if key not in _titles:
+                session = parse_session_text(path, path.read_text(encoding="utf-8"), [])
+                _titles[key] = session.title if session.number == number else ""
+            if _titles[key]:
+                return _titles[key]
+    except Exception:
+        pass
+    c = curriculum(office, curriculum_id)  # files not named by number: the whole curriculum
+    plan = c.session(number) if c is not None else None
+    return plan.title if plan is not None else ""
+
+
 def add_titles(office: Office, rows: list[GroupSummary]) -> None:
     for r in rows:
-        plan = plan_for(office, r.group, r.number)
-        r.title = plan.title if plan is not None else ""
+        r.title = session_title(office, r.group.curriculum, r.number)
 
 
 # -- things due --------------------------------------------------------------------------------
