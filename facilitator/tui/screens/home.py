@@ -84,8 +84,13 @@ class HomeScreen(Screen):
         self.watch(self.app, "privacy", self._privacy_changed, init=False)
         self.load()
 
+    def on_screen_suspend(self) -> None:
+        self._away = True
+
     def on_screen_resume(self) -> None:
-        if self.loaded:
+        # Back from a session or the queue: what they changed shows here. (Not on first showing.)
+        if getattr(self, "_away", False):
+            self._away = False
             self.load()
 
     # -- data ----------------------------------------------------------------------------
