@@ -102,6 +102,7 @@ class SessionScreen(Screen):
         self._set_titles()
         self._flag_counts = self._safe(risk_link.flag_counts, self.office, [e.participant.id for e in self.view.roster]) or {}
         self.roster.privacy = self.app.privacy
+        self.roster.on_mark = self.attendance_key
         self.roster.set_rows([self._row(e.participant.id) for e in self.view.roster])
         self._update_roster_title()
         await self.query_one(PlanPane).show_segment(self.plan, self.clock.segment)
@@ -191,7 +192,10 @@ class SessionScreen(Screen):
     # -- attendance ----------------------------------------------------------------------
     def on_roster_mark(self, event: Roster.Mark) -> None:
         event.stop()
-        pid, status = event.pid, event.status
+        self.attendance_key(event.pid, event.status)
+
+    def attendance_key(self, pid: str, status: str) -> None:
+        """A status key on the roster: save at once, or ask the minutes or the reason first."""
         name = self._who(pid)
 
         def then(mark: Callable[[str], Any]) -> Callable[[str | None], None]:
