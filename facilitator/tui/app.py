@@ -210,6 +210,10 @@ class FacilitatorApp(App):
         coordinator = optional("facilitator.tui.coordinator", "system_commands")
         if coordinator is not None:
             yield from coordinator(self)
+        dashboard = optional("facilitator.tui.dashboard", "ProgrammeDashboardScreen")
+        if dashboard is not None:
+            yield SystemCommand("Programme figures", "Completion, attendance, flags and outcomes (coordinators)",
+                                lambda: self.push_screen(dashboard()))
         partner = optional("facilitator.tui.partner_support", "open_partner_support")
         if partner is not None:
             yield SystemCommand("Partner support", "Partner contact records (partner support staff only)",

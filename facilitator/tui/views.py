@@ -165,6 +165,8 @@ class DueItems:
     loading: set[str] = field(default_factory=set)  # parts still being counted
     compliance: list[str] = field(default_factory=list)
     compliance_available: bool = False
+    supervision: list[str] = field(default_factory=list)
+    supervision_available: bool = False
     backup: str | None = None
     problems: list[str] = field(default_factory=list)  # a hook that failed, said in one line
 
@@ -179,7 +181,7 @@ def describe(item: Any) -> str:
     if hasattr(item, "what") and hasattr(item, "participant_id"):  # services.compliance tasks
         due = getattr(item, "due_on", "")
         return f"{item.participant_id}: {item.what}" + (f" (due {due})" if due else "")
-    for name in ("line", "describe", "label", "title", "summary"):
+    for name in ("line", "text", "describe", "label", "title", "summary"):
         value = item.get(name) if isinstance(item, dict) else getattr(item, name, None)
         if callable(value):
             value = value()
@@ -195,10 +197,11 @@ DUE_HOOKS = (
     ("facilitator.services.backup", "last_backup_status", "backup"),
     ("facilitator.services.debrief", "due_notes", "debriefs"),
     ("facilitator.services.compliance", "due_tasks", "compliance"),
+    ("facilitator.services.staff_quality", "supervision_due", "supervision"),
 )
 
 
-def due_items(office: Office, which: tuple[str, ...] = ("risk", "backup", "debriefs", "compliance"),
+def due_items(office: Office, which: tuple[str, ...] = ("risk", "backup", "debriefs", "compliance", "supervision"),
               out: DueItems | None = None) -> DueItems:
     """What is due, from the features that are installed; `which` picks some (the risk counts
     come first on the home screen, the longer lists after)."""

@@ -107,13 +107,13 @@ class HomeScreen(Screen):
     def load_rest(self, rows: list[views.GroupSummary]) -> None:
         """Titles and the risk counts first (what must never wait), then the longer due lists."""
         office = self.app.office
-        due = views.DueItems(loading={"debriefs", "compliance"})
+        due = views.DueItems(loading={"debriefs", "compliance", "supervision"})
         try:
             views.due_items(office, ("risk", "backup"), due)
             self.app.call_from_thread(self._show_boxes_of, due)
             views.add_titles(office, rows)  # parsing the curriculum takes ~0.1 s
             self.app.call_from_thread(self._show_rest, rows, due, True)
-            for part in ("debriefs", "compliance"):
+            for part in ("debriefs", "compliance", "supervision"):
                 views.due_items(office, (part,), due)
                 due.loading.discard(part)
                 self.app.call_from_thread(self._show_boxes)
@@ -164,6 +164,7 @@ class HomeScreen(Screen):
         for what, available, lines, shown in (
             ("Debriefs due", due.debriefs_available, due.debriefs, 4),
             ("Compliance tasks due", due.compliance_available, due.compliance, 3),
+            ("Supervision due", due.supervision_available, due.supervision, 2),
         ):
             if what.split()[0].lower() in due.loading:
                 t.append(f"{what}: counting…\n", style="dim")
