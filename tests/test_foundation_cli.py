@@ -48,6 +48,8 @@ BAD_INPUT = [
     (["group", "create", "X", "--weekday", "monday", "--curriculum", "nope"], 2, "no curriculum 'nope'"),
     (["group", "enrol", "G1", "P0001"], 1, "already enrolled in group G1"),
     (["session", "start", "G1", "--date", "2026-11-24"], 1, "already has a session on 2026-11-24"),
+    (["session", "start", "G1", "--date", "2099-01-06"], 1, "2099-01-06 is in the future"),
+    (["session", "start", "G1", "--date", "2026-10-27"], 1, "G1 starts on 2026-11-03"),
     (["--user", "stranger", "participant", "add", "Eve Person"], 2, "unknown staff member 'stranger'"),
 ]
 
@@ -202,3 +204,24 @@ def test_demo_builds_a_synthetic_workspace(invoke, tmp_path):
     synthetic = ("Example", "Sample", "Testcase", "Placeholder", "Demo", "Fictional", "Madeup", "Synthetic")
     assert all(n.split()[-1] in synthetic for n in names)
     assert office.stores.audit.verify() is None
+
+
+def test_recording_a_checkin_again_changes_only_what_is_given(office, invoke):
+    enrol_all(office)
+    sid = "G1-2026-11-24"
+    assert invoke("session", "start", "G1", "--date", "2026-11-24").exit_code == 0
+    assert invoke("attendance", "mark", sid, "P0001", "present").exit_code == 0
+    r = invoke("checkin", "record", sid, "P0001", "--disclosed", "yes", "--form", "physical", "--towards", "partner",
+               "--summary", "Pushed her into the door frame", "--stance", "minimising", "--change", "separation")
+    assert r.exit_code == 0, r.output
+    assert invoke("checkin", "record", sid, "P0001", "--homework", "done").exit_code == 0
+    assert invoke("session", "close", sid, "--force").exit_code == 0
+    r = invoke("checkin", "record", sid, "P0001", "--stance", "blaming", "--correct", "Stance agreed at debrief")
+    assert r.exit_code == 0, r.output
+    shown = json.loads(invoke("session", "show", sid, "--json").output)
+    (ci,) = shown["checkins"]
+    assert ci["summary"] == "Pushed her into the door frame" and ci["forms"] == ["physical"]
+    assert ci["disclosed"] == "yes" and ci["circumstance_changes"] == ["separation"]
+    assert ci["homework"] == "done" and ci["stance"] == "blaming"
+    (corr,) = shown["corrections"]
+    assert corr["before"]["stance"] == "minimising" and corr["after"]["stance"] == "blaming"

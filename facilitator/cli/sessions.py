@@ -135,18 +135,34 @@ def checkin() -> None:
 @click.option("--substances", default="", help="Alcohol or drug use.")
 @click.option("--homework", default="none_set", show_default=True, help=", ".join(HOMEWORK))
 @correct_option
-@click.pass_obj
-def checkin_record(app, session_id, participant_id, disclosed, forms, towards, summary, stance, alternatives,
+@click.pass_context
+def checkin_record(ctx, session_id, participant_id, disclosed, forms, towards, summary, stance, alternatives,
                    changes, changes_note, substances, homework, correction):
-    """Record a man's check-in for a session."""
-    from facilitator.domain.checkin import CheckIn
-    from facilitator.services.sessions import record_checkin
+    """Record a man's check-in for a session.
 
-    entry = CheckIn(participant_id=participant_id, disclosed=disclosed, forms=list(forms), towards=list(towards),
-                    summary=summary, stance=stance, alternatives_used=alternatives,
-                    circumstance_changes=list(changes), circumstances_note=changes_note,
-                    substance_use=substances, homework=homework)
-    saved = record_checkin(app.office, session_id, entry, correction)
+    Recording again (or correcting a closed session) changes only the options given: the rest
+    of his check-in stays as it was.
+    """
+    from click.core import ParameterSource
+
+    from facilitator.domain.checkin import CheckIn
+    from facilitator.services.sessions import get_session, record_checkin
+
+    app = ctx.obj
+    given = {
+        "disclosed": disclosed, "forms": list(forms), "towards": list(towards), "summary": summary,
+        "stance": stance, "alternatives_used": alternatives, "circumstance_changes": list(changes),
+        "circumstances_note": changes_note, "substance_use": substances, "homework": homework,
+    }
+    option_of = {"forms": "forms", "alternatives_used": "alternatives", "circumstance_changes": "changes",
+                 "circumstances_note": "changes_note", "substance_use": "substances"}
+    existing = get_session(app.office, session_id).checkins.get(participant_id.strip().upper())
+    fields = existing.to_dict() if existing else {}
+    for name, value in given.items():
+        if existing is None or ctx.get_parameter_source(option_of.get(name, name)) != ParameterSource.DEFAULT:
+            fields[name] = value
+    fields["participant_id"] = participant_id
+    saved = record_checkin(app.office, session_id, CheckIn.from_dict(fields), correction)
     click.echo(f"recorded check-in for {saved.participant_id} ({saved.stance})")
     for line in _risk_suggestions(app, session_id, saved):
         click.echo(line)

@@ -72,6 +72,13 @@ def start_session(
     group = get_group(office, group_id)
     day = parse_date(day, "session date").isoformat() if day else clock.today().isoformat()
     present = [office.find_staff(f).id for f in facilitators] if facilitators else list(group.facilitators)
+    # A session is recorded on its day or after it (one held earlier), never ahead of time.
+    if day > clock.today().isoformat():
+        raise Refused(f"{day} is in the future: a session is started on its day (today is {clock.today()})")
+    if group.start_date and day < group.start_date:
+        raise Refused(f"group {group.id} starts on {group.start_date}: no session before that date")
+    if not enrolled_ids(office, group.id, day):
+        raise Refused(f"nobody is enrolled in group {group.id} on {day}: enrol men first (facilitator group enrol)")
     with office.stores.writing():
         existing = find_session(office, group.id, day)
         if existing:
