@@ -225,3 +225,13 @@ def test_recording_a_checkin_again_changes_only_what_is_given(office, invoke):
     assert ci["homework"] == "done" and ci["stance"] == "blaming"
     (corr,) = shown["corrections"]
     assert corr["before"]["stance"] == "minimising" and corr["after"]["stance"] == "blaming"
+
+
+def test_audit_verify_notices_lines_cut_off_the_end(office, invoke, isolated_workspace):
+    enrol_all(office)
+    log = isolated_workspace / "data" / "audit.jsonl"
+    lines = log.read_text().splitlines()
+    log.write_text("\n".join(lines[:-3]) + "\n")
+    result = invoke("audit", "verify")
+    assert result.exit_code == 1
+    assert f"line {len(lines) - 2}" in result.output and "3 line(s) removed from the end" in result.output

@@ -84,7 +84,31 @@ class AuditLog:
         }
         entry["hash"] = _digest(entry)
         append_line(self.path, json.dumps(entry, ensure_ascii=False, sort_keys=True))
+        self._write_head(entry)
         return entry
+
+    # The head remembers the last line written, so lines cut off the end of the log (which
+    # leave the chain itself intact) are noticed. It is renamed into place but not fsync'd: after
+    # a power cut it can only lag behind the log, which verify accepts.
+    @property
+    def head_path(self) -> Path:
+        return self.path.with_name(self.path.name + ".head")
+
+    def _write_head(self, entry: dict) -> None:
+        tmp = self.head_path.with_name(self.head_path.name + ".tmp")
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        try:
+            os.write(fd, json.dumps({"seq": entry["seq"], "hash": entry["hash"]}).encode("utf-8"))
+        finally:
+            os.close(fd)
+        os.replace(tmp, self.head_path)
+
+    def _read_head(self) -> dict | None:
+        try:
+            head = json.loads(self.head_path.read_text(encoding="utf-8"))
+            return head if isinstance(head, dict) and "seq" in head else None
+        except (OSError, ValueError):
+            return None
 
     def lines(self) -> Iterator[str]:
         try:
@@ -106,6 +130,8 @@ class AuditLog:
         """The first line that was changed, removed or inserted, or None when the chain holds."""
         prev_hash, expected_seq = GENESIS, 1
         number = 0
+        head = self._read_head()
+        head_seq = int(head["seq"]) if head else 0
         for number, line in enumerate(self.lines(), start=1):
             try:
                 entry = json.loads(line)
@@ -119,5 +145,15 @@ class AuditLog:
                 return AuditProblem(number, f"sequence {entry.get('seq')} where {expected_seq} was expected: a line was removed")
             if _digest(entry) != entry["hash"]:
                 return AuditProblem(number, "content does not match its hash: the line was edited")
+            if entry["seq"] == head_seq and entry["hash"] != head.get("hash"):
+                return AuditProblem(number, "this line differs from the one recorded as written: the end of the log was rewritten")
             prev_hash, expected_seq = entry["hash"], expected_seq + 1
+        if head:
+            last_seq = expected_seq - 1
+            if head_seq > last_seq:
+                return AuditProblem(
+                    number + 1,
+                    f"the log ends after entry {last_seq} but {head['seq']} were written: "
+                    f"{int(head['seq']) - last_seq} line(s) removed from the end",
+                )
         return None
