@@ -235,3 +235,16 @@ def test_audit_verify_notices_lines_cut_off_the_end(office, invoke, isolated_wor
     result = invoke("audit", "verify")
     assert result.exit_code == 1
     assert f"line {len(lines) - 2}" in result.output and "3 line(s) removed from the end" in result.output
+
+
+@pytest.mark.parametrize("args", [
+    ["attendance", "mark", "G1-2026-11-24", "P0001", "late", "--minutes", "abc"],
+    ["session", "close"],
+    ["no-such-command"],
+    ["participant", "status", "P0001", "lost"],
+])
+def test_usage_errors_are_one_line(office, invoke, args):
+    result = invoke(*args)
+    assert result.exit_code == 2
+    lines = result.output.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("Error: ") and "--help" in lines[0], result.output

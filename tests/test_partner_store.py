@@ -315,3 +315,10 @@ def test_partner_support_can_forget_a_mans_records_unless_held(tmp_path, invoke,
     assert r.exit_code == 0, r.output
     assert not (ws / "partner" / "men" / f"{pid}.bin").exists()
     assert pid not in invoke("--user", "pat", "partner", "list", "--json").output
+
+
+def test_a_short_partner_passphrase_is_refused_and_nothing_created(office, invoke, monkeypatch):
+    monkeypatch.setenv("FACILITATOR_PARTNER_PASSPHRASE", "short")
+    r = invoke("--user", "pat", "partner", "init")
+    assert r.exit_code == 2 and "at least 12 characters" in r.output
+    assert not (office.path / "partner").exists() or not any((office.path / "partner").iterdir())

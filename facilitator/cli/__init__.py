@@ -53,6 +53,12 @@ class FacilitatorGroup(click.Group):
     def invoke(self, ctx: click.Context):
         try:
             return super().invoke(ctx)
+        except click.UsageError as err:
+            # click's own four-line usage message, said in one line with where to look.
+            where = err.ctx.command_path if err.ctx else "facilitator"
+            exc = click.ClickException(f"{err.format_message()} (see: {where} --help)")
+            exc.exit_code = err.exit_code
+            raise exc from None
         except FacilitatorError as err:
             exc = click.ClickException(err.message)
             exc.exit_code = err.exit_code

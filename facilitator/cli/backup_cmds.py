@@ -24,6 +24,12 @@ def _secret(key_file: str | None, new: bool):
     given = os.environ.get(ENV_PASSPHRASE)
     if given:
         return Secret.from_passphrase(given, new=new)
+    import sys
+
+    if not sys.stdin.isatty():
+        from facilitator.errors import Refused
+
+        raise Refused(f"no backup passphrase: set {ENV_PASSPHRASE} or use --key-file (no terminal to ask at)")
     passphrase = click.prompt("Backup passphrase", hide_input=True, confirmation_prompt=new, err=True)
     return Secret.from_passphrase(passphrase, new=new)
 

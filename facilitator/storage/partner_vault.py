@@ -34,6 +34,9 @@ META_FILE = "vault.json"
 SCRYPT_N, SCRYPT_R, SCRYPT_P = 2**15, 8, 1
 
 
+MIN_PASSPHRASE = 12
+
+
 class WrongKey(Refused):
     """The passphrase or key file does not open this partner store."""
 
@@ -103,6 +106,9 @@ class PartnerVault:
             meta["method"] = "key_file"
         else:
             passphrase = _check_passphrase(source.passphrase)
+            if len(passphrase) < MIN_PASSPHRASE:
+                raise InvalidInput(f"a partner store passphrase needs at least {MIN_PASSPHRASE} characters "
+                                   f"(a few words is best); nothing was created")
             kdf = {"name": "scrypt", "salt": base64.b64encode(os.urandom(16)).decode("ascii"),
                    "n": SCRYPT_N, "r": SCRYPT_R, "p": SCRYPT_P}
             key = _scrypt_key(passphrase, kdf)
