@@ -97,6 +97,11 @@ def test_backup_then_restore_gives_the_same_workspace(busy_office, invoke, tmp_p
     after = _tree(target)
     assert after == before  # every store, note, curriculum and the partner store, byte for byte
     assert any(k.startswith("curricula/core-24/") for k in after)
+    # Private like the original: folders 0700, files 0600, however deep.
+    import stat as _stat
+
+    for p in [target, *target.rglob("*")]:
+        assert _stat.S_IMODE(p.stat().st_mode) == (0o700 if p.is_dir() else 0o600), p
     assert "partner/vault.json" in after and "session_notes/G1/2026/G1-2026-11-24.md" in after
     assert _partner_names(target) == ["Zoe Partner-Example"]  # still opens with its own key, and only so
 

@@ -107,6 +107,9 @@ def test_corrupt_store_is_named_and_left_untouched(office, invoke, isolated_work
         assert len(lines) == 1, result.output
         assert str(store) in lines[0] and "damaged" in lines[0]
         assert store.read_bytes() == damaged
+    # No participant number was used up by the failed add.
+    store.write_text('{"participants": {}}')
+    assert "added P0004" in invoke("participant", "add", "New Man").output
 
 
 def test_newer_schema_is_refused_not_overwritten(office, invoke, isolated_workspace):

@@ -21,7 +21,9 @@ def init_cmd(app, directory, programme):
     path = resolve_workspace_path(directory or app.workspace_path)
     ws = Workspace.init(path, programme, bundled_curricula_dir())
     click.echo(f"created workspace {ws.path}")
-    click.echo("next: facilitator staff add NAME --role facilitator")
+    where = f"--workspace {ws.path} " if directory else ""
+    click.echo(f"next: facilitator {where}staff add NAME --role admin --id you   (the first staff member "
+               f"acts until FACILITATOR_USER or --user names another)")
 
 
 @click.command("demo")

@@ -45,17 +45,18 @@ def add_participant(
     # Validate before taking a number, so bad input leaves the counters untouched.
     Participant(id="P0", name=name, referral_source=referral_source, referred_on=day)
     with office.stores.writing():
-        pid = office.stores.next_id("P")
-        person = Participant(
-            id=pid,
-            name=name,
-            referral_source=referral_source,
-            referrer=referrer,
-            referrer_reference=referrer_reference,
-            referred_on=day,
-            created_at=clock.now().isoformat(),
-        )
         with office.stores.people(write=True) as db:
+            # The people store is read first: if it is damaged, no number is used up.
+            pid = office.stores.next_id("P")
+            person = Participant(
+                id=pid,
+                name=name,
+                referral_source=referral_source,
+                referrer=referrer,
+                referrer_reference=referrer_reference,
+                referred_on=day,
+                created_at=clock.now().isoformat(),
+            )
             put_doc(db, "participants", person.to_dict())
         office.audit("add", "participant", pid)
     return person

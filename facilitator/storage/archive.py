@@ -32,7 +32,7 @@ from pathlib import Path, PurePosixPath
 from typing import BinaryIO, Callable
 
 from facilitator.errors import FacilitatorError
-from facilitator.storage.files import DIR_MODE, FILE_MODE
+from facilitator.storage.files import DIR_MODE, FILE_MODE, ensure_private_dir
 from facilitator.storage.sealed import Damaged, SealedReader, SealedWriter, Truncated
 
 PIECE = 1024 * 1024
@@ -153,7 +153,7 @@ def snapshot(sources: list[tuple[str, Path]], found: Plan) -> bool:
             found.snapshots.append(made[prefix])
         for entry in found.entries:
             link = made[entry.source] / (entry.rel[len(entry.source) + 1:] if entry.source else entry.rel)
-            link.parent.mkdir(parents=True, exist_ok=True, mode=DIR_MODE)
+            ensure_private_dir(link.parent)
             os.link(entry.origin, link)
             entry.path = link
     except OSError:
@@ -275,7 +275,7 @@ class _Unpacker:
         if self.dest is not None:
             target = self.dest.joinpath(*safe.parts)
             if target.parent not in self.made:
-                target.parent.mkdir(parents=True, exist_ok=True, mode=DIR_MODE)
+                ensure_private_dir(target.parent)
                 self.made.add(target.parent)
             fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, FILE_MODE)
         self.current = {"path": rel, "size": size, "left": size, "digest": hashlib.sha256(), "fd": fd}
