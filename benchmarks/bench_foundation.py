@@ -82,6 +82,8 @@ def main() -> None:
     group = running[-1]
     men = group_service.roster(office, group.id, "2026-11-24")
     day = (date(2026, 11, 24) + timedelta(days=7 * (1 + int(time.time()) % 500))).isoformat()
+    # Sessions start on their day: pin the clock to it (the same variable tests use).
+    os.environ["FACILITATOR_NOW"] = f"{day}T18:30:00"
     existing = sessions.find_session(office, group.id, day)
     s = existing or sessions.start_session(office, group.id, day)
     for m in men:
