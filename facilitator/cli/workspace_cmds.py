@@ -7,8 +7,6 @@ from pathlib import Path
 
 import click
 
-from facilitator.curriculum.locate import bundled_curricula_dir
-
 
 @click.command("init")
 @click.argument("directory", required=False, type=click.Path(file_okay=False))
@@ -16,6 +14,7 @@ from facilitator.curriculum.locate import bundled_curricula_dir
 @click.pass_obj
 def init_cmd(app, directory, programme):
     """Create a workspace (default: --workspace, FACILITATOR_WORKSPACE or the user data folder)."""
+    from facilitator.curriculum.locate import bundled_curricula_dir
     from facilitator.storage.workspace import Workspace, resolve_workspace_path
 
     path = resolve_workspace_path(directory or app.workspace_path)
