@@ -243,3 +243,9 @@ def test_export_is_audited_without_content(known, invoke):
     entry = json.loads(last)
     assert (entry["action"], entry["kind"], entry["rows"], entry["pseudonymised"]) == ("export", "attendance", "10", "yes")
     assert "Adam" not in last
+
+
+def test_an_output_name_with_an_unknown_extension_is_refused(known, invoke, tmp_path):
+    r = invoke("--user", "admin", "export", "attendance", "-o", str(tmp_path / "out.pdf"))
+    assert r.exit_code == 2 and "cannot tell the format" in r.output
+    assert not (tmp_path / "out.pdf").exists()

@@ -31,7 +31,9 @@ def store(pat, monkeypatch):
 
 
 def _files(root: Path) -> dict[str, bytes]:
-    return {str(p.relative_to(root)): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
+    # The audit log is left out: a refusal is recorded there on purpose.
+    return {str(p.relative_to(root)): p.read_bytes() for p in sorted(root.rglob("*"))
+            if p.is_file() and not p.name.startswith("audit.jsonl")}
 
 
 def _one_line(result) -> str:
@@ -322,3 +324,15 @@ def test_a_short_partner_passphrase_is_refused_and_nothing_created(office, invok
     r = invoke("--user", "pat", "partner", "init")
     assert r.exit_code == 2 and "at least 12 characters" in r.output
     assert not (office.path / "partner").exists() or not any((office.path / "partner").iterdir())
+
+
+def test_a_wrong_passphrase_is_audited_without_content(office, invoke, monkeypatch):
+    monkeypatch.setenv("FACILITATOR_PARTNER_PASSPHRASE", PASSPHRASE)
+    assert invoke("--user", "pat", "partner", "init").exit_code == 0
+    monkeypatch.setenv("FACILITATOR_PARTNER_PASSPHRASE", "entirely the wrong passphrase")
+    r = invoke("--user", "pat", "partner", "list")
+    assert r.exit_code == 1 and "wrong" in r.output
+    log = (office.path / "data" / "audit.jsonl").read_text().splitlines()
+    last = __import__("json").loads(log[-1])
+    assert last["action"] == "refused" and last["why"] == "wrong_key" and last["user"] == "pat"
+    assert "entirely" not in "\n".join(log)

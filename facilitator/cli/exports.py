@@ -45,8 +45,13 @@ def export_attendance_cmd(app, groups, participant, referral_source, since, unti
 
     office = app.office
     if fmt is None:
-        suffix = output.rsplit(".", 1)[-1].lower() if output and "." in output else ""
+        from pathlib import Path
+
+        suffix = Path(output).suffix.lstrip(".").lower() if output else ""
         fmt = suffix if suffix in FORMATS else "csv"
+        if output and suffix and suffix not in FORMATS:
+            raise click.UsageError(f"cannot tell the format from '.{suffix}': name the file .csv, .xlsx or .json, "
+                                   f"or give --format")
     if fmt == "xlsx" and not output:
         raise click.UsageError("an XLSX export needs a file: -o FILE.xlsx")
     wanted = ExportFilter(list(groups), participant, referral_source, since, until)

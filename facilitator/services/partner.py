@@ -33,7 +33,7 @@ from facilitator.domain.values import parse_date
 from facilitator.errors import NotFound, Refused
 from facilitator.services.office import Office
 from facilitator.services.people import get_participant
-from facilitator.storage.partner_vault import KeySource, PartnerVault, new_key_file
+from facilitator.storage.partner_vault import KeySource, PartnerVault, new_key_file, WrongKey
 
 ROLE = "partner_support"
 # The demo's store opens with this passphrase. Demo only: never use it for real records.
@@ -80,7 +80,13 @@ def init_store(office: Office, source: KeySource, make_key_file: bool = False) -
 
 def open_store(office: Office, source: KeySource) -> "PartnerStore":
     require_partner_role(office)
-    vault = PartnerVault.open(store_folder(office), source)
+    try:
+        vault = PartnerVault.open(store_folder(office), source)
+    except WrongKey:
+        # Someone with the role but the wrong key: worth knowing about, as a refusal is.
+        with office.stores.writing():
+            office.audit("refused", "partner_store", store_folder(office).name, why="wrong_key")
+        raise
     with office.stores.writing():
         office.audit("open", "partner_store", store_folder(office).name)
     return PartnerStore(office, vault)
