@@ -38,7 +38,9 @@ class SheetWriter:
             if value is None or value == "":
                 continue
             if isinstance(value, str):
-                ws.write_string(r, c, _ILLEGAL.sub("", value), self._header if header else None)
+                if _ILLEGAL.search(value):  # rare: search is cheaper than sub on every cell
+                    value = _ILLEGAL.sub("", value)
+                ws.write_string(r, c, value, self._header if header else None)
             elif isinstance(value, bool):
                 ws.write_boolean(r, c, value, self._header if header else None)
             elif isinstance(value, (int, float)):
