@@ -303,3 +303,14 @@ def test_drafts_store_is_small_and_per_session(group):
     assert drafts.checkin_drafts(office, SID) == {}
     drafts.remove_drafts(office, SID)
     assert not path.exists()
+
+
+def test_live_suggestions_use_the_workspaces_own_rules(office):
+    """A programme's risk_rules.toml reaches the form as it is typed, not only the saved check-in."""
+    from facilitator.tui.risk_link import scan
+
+    (office.path / "risk_rules.toml").write_text(
+        "[categories.threats_to_kill]\npatterns = ['''sleep\\s+with\\s+the\\s+fishes''']\n", encoding="utf-8")
+    found = scan("He told her she'll sleep with the fishes.", office)
+    assert [i.category for i in found] == ["threats_to_kill"]
+    assert scan("He told her she'll sleep with the fishes.") == []  # the shipped rules alone do not know it

@@ -101,7 +101,10 @@ def scan(text: str, office=None, fields: dict | None = None) -> list[Indicator]:
     out: dict[str, Indicator] = {}
     risk = _module("facilitator.risk")
     if text.strip() and risk is not None and hasattr(risk, "scan"):
-        found = risk.scan(text)
+        # The workspace's own rules and severities, as the saved check-in will be scanned with.
+        svc = _service()
+        detector = svc.detector_for(office) if office is not None and hasattr(svc, "detector_for") else None
+        found = detector.scan(text) if detector is not None else risk.scan(text)
         for ind in getattr(found, "indicators", found):
             cat = _get(ind, "category")
             if cat not in out:
