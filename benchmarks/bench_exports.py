@@ -7,6 +7,10 @@ every row of it. Each export runs in a forked child, so its peak resident memory
 The baseline, measured in the same run, is reading every session's attendance without
 writing anything: what an export cannot go below.
 Budgets (issue 8): CSV of every row ≤ 3 s, XLSX ≤ 15 s.
+
+A large XLSX export reads its rows in a second process while the first writes: its CPU time
+is then both processes' together (so it can exceed the wall time), and its peak memory the sum
+of both processes' peaks. The "proc" column says how many processes ran.
 """
 
 from __future__ import annotations
@@ -68,8 +72,13 @@ def run_in_child(path: Path, fn) -> dict:
             office = Office.open(path, "admin")
             started, cpu = time.perf_counter(), time.process_time()
             rows = fn(office)
-            result = {"wall": time.perf_counter() - started, "cpu": time.process_time() - cpu, "rows": rows,
-                      "rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}
+            # A large XLSX export reads in a second process (services/export_feed.py): count its
+            # CPU time too, and its peak memory on top of this one's (they run at the same time).
+            kids = resource.getrusage(resource.RUSAGE_CHILDREN)
+            result = {"wall": time.perf_counter() - started,
+                      "cpu": time.process_time() - cpu + kids.ru_utime + kids.ru_stime, "rows": rows,
+                      "rss_mb": (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss + kids.ru_maxrss) / 1024,
+                      "processes": 2 if kids.ru_maxrss else 1}
         except BaseException as err:  # report, never hang the parent
             result = {"error": repr(err)}
         os.write(write, json.dumps(result).encode())
@@ -97,7 +106,8 @@ def main(argv: list[str] | None = None) -> None:
     out.mkdir(parents=True, exist_ok=True)
     idle = run_in_child(info.path, lambda o: 0)
     print(f"a process with the workspace open and nothing exported: {idle['rss_mb']:.0f} MB resident\n")
-    header = f"{'export':<36} {'rows':>8} {'wall s':>7} {'cpu s':>7} {'x base':>7} {'peak MB':>8} {'budget':>7}  verdict"
+    header = (f"{'export':<36} {'rows':>8} {'wall s':>7} {'cpu s':>7} {'x base':>7} {'peak MB':>8} {'proc':>4} "
+              f"{'budget':>7}  verdict")
     print(header)
     print("-" * len(header))
     base = None
@@ -111,9 +121,9 @@ def main(argv: list[str] | None = None) -> None:
         base = base or r["wall"]
         budget = BUDGETS.get(budget_key or "")
         verdict = "" if budget is None else "ok" if r["wall"] <= budget else (
-            "over on a busy machine (CPU within)" if r["cpu"] <= budget else "OVER")
+            "over on a busy machine (CPU within)" if r["cpu"] / r["processes"] <= budget else "OVER")
         print(f"{name:<36} {r['rows']:>8} {r['wall']:>7.2f} {r['cpu']:>7.2f} {r['wall'] / base:>7.1f} "
-              f"{r['rss_mb']:>8.0f} {budget if budget else '':>7}  {verdict}")
+              f"{r['rss_mb']:>8.0f} {r['processes']:>4} {budget if budget else '':>7}  {verdict}")
     sizes = {p.name: p.stat().st_size / 2**20 for p in out.iterdir() if p.is_file()}
     print("\nfiles: " + ", ".join(f"{k} {v:.1f} MB" for k, v in sorted(sizes.items())))
     print(f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs: wall time above CPU time is "

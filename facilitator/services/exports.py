@@ -135,16 +135,16 @@ def iter_rows(
     plan: _Plan,
     keep_marks: dict[str, list[Mark]] | None = None,
     on_group: Callable[[Group], None] | None = None,
-    spreadsheet_safe: bool = False,
+    text: Callable[[str], str] | None = None,
 ) -> Iterator[tuple]:
     """The export's rows in ROW_COLUMNS order: group by group, session by session.
 
     keep_marks: when given, filled with every mark of the men who appear (all dates), for
-    the summary. spreadsheet_safe: text made safe for spreadsheets (see _cell), once per
-    man and title rather than once per cell."""
+    the summary. text: applied to what staff typed (names, references, titles, reasons), once
+    per man and title rather than once per cell: _cell for spreadsheets."""
     f = plan.filter
     titles = SessionTitles(office)
-    text = _cell if spreadsheet_safe else (lambda v: v)
+    text = text or (lambda v: v)
     who = {pid: (pid, text(p.name), p.referral_source, text(p.referrer_reference)) for pid, p in plan.people.items()}
     for group in plan.groups:
         rows = sorted(plan.enrolments.get(group.id, []), key=lambda e: (e.joined_on, e.participant_id))
@@ -222,7 +222,7 @@ def _cell(value):
     return value
 
 
-class _Masker:
+class Masker:
     """Replaces who a row is about with pseudonyms; drops free text typed by staff."""
 
     def __init__(self, office: Office):
@@ -262,7 +262,7 @@ def export_attendance(
     if wanted.participant and not plan.groups:
         raise NotFound(f"{plan.filter.participant} has never been enrolled in a group: nothing to export")
     result = ExportResult(groups=len(plan.groups), format=fmt)
-    masker = _Masker(office) if pseudonymise else None
+    masker = Masker(office) if pseudonymise else None
     if fmt == "xlsx":
         if out is None or not isinstance(out, (str, os.PathLike)):
             raise InvalidInput("an XLSX export needs a file: -o FILE.xlsx")
@@ -289,12 +289,12 @@ def _audited(office: Office, result: ExportResult, summary: bool, pseudonymise: 
     return result
 
 
-def _rows_and_marks(office, plan, summary, masker, result, on_group, spreadsheet_safe):
+def _rows_and_marks(office, plan, summary, masker, result, on_group, text=None):
     marks: dict[str, list[Mark]] | None = {} if summary else None
     appeared: set[str] = set()
 
     def gen():
-        for r in iter_rows(office, plan, marks, on_group, spreadsheet_safe):
+        for r in iter_rows(office, plan, marks, on_group, text):
             appeared.add(r[0])
             result.rows += 1
             yield masker.row(r) if masker else r
@@ -308,7 +308,8 @@ def _summaries(office, plan, marks, appeared, masker, result):
 
 
 def _write_text(office, plan, fmt, fh, summary, masker, result, on_group) -> None:
-    rows, marks, appeared = _rows_and_marks(office, plan, summary, masker, result, on_group, fmt == "csv")
+    rows, marks, appeared = _rows_and_marks(office, plan, summary, masker, result, on_group,
+                                            _cell if fmt == "csv" else None)
     if summary:
         for _ in rows:  # read everything (who appears, and their marks), write nothing yet
             pass
@@ -328,14 +329,41 @@ def _write_text(office, plan, fmt, fh, summary, masker, result, on_group) -> Non
         result.men = len(appeared)
 
 
+def xlsx_rows(office, plan, masker, result, on_group):
+    """The Attendance sheet's rows, and a function for the Summary sheet's rows once they are
+    all read. Free text is cleaned once per man and title (clean_text, then _cell)."""
+    from facilitator.storage.xlsx import clean_text
+
+    rows, marks, appeared = _rows_and_marks(office, plan, True, masker, result, on_group,
+                                            lambda v: _cell(clean_text(v)))
+
+    def summaries():
+        return ([_cell(v) for v in r] for r in _summaries(office, plan, marks, appeared, masker, result))
+    return rows, summaries
+
+
 def _write_xlsx(office, plan, path: str, masker, result, on_group) -> None:
+    from facilitator.services import export_feed
     from facilitator.storage.xlsx import XlsxBook
 
-    with XlsxBook(path) as book:
-        rows, marks, appeared = _rows_and_marks(office, plan, True, masker, result, on_group, True)
-        with book.sheet("Attendance", widths=(14, 22, 16, 16, 8, 12, 9, 38, 12, 9, 9, 28)) as sheet:
-            sheet.append(ROW_COLUMNS, header=True)
-            sheet.extend(rows)
-        with book.sheet("Summary", widths=(14, 22, 16, 16, 10, 9, 9, 9, 9, 9, 9, 9, 9, 12, 80)) as sheet:
-            sheet.append(SUMMARY_COLUMNS, header=True)
-            sheet.extend([_cell(v) for v in r] for r in _summaries(office, plan, marks, appeared, masker, result))
+    feed = None
+    if export_feed.worth_a_second_process(sum(len(v) for v in plan.enrolments.values())):
+        feed = export_feed.RowFeed(office, plan.filter, pseudonymise=masker is not None)
+        by_id = {g.id: g for g in plan.groups}
+        rows = feed.rows(lambda gid: on_group(by_id[gid]) if on_group and gid in by_id else None)
+        summaries = feed.summaries
+    else:
+        rows, summaries = xlsx_rows(office, plan, masker, result, on_group)
+    try:
+        with XlsxBook(path) as book:
+            with book.sheet("Attendance", widths=(14, 22, 16, 16, 8, 12, 9, 38, 12, 9, 9, 28)) as sheet:
+                sheet.append(ROW_COLUMNS, header=True)
+                sheet.extend_plain(rows)
+            with book.sheet("Summary", widths=(14, 22, 16, 16, 10, 9, 9, 9, 9, 9, 9, 9, 9, 12, 80)) as sheet:
+                sheet.append(SUMMARY_COLUMNS, header=True)
+                sheet.extend(summaries())
+    finally:
+        if feed:
+            feed.close()
+    if feed:
+        result.rows, result.men = feed.rows_read, feed.men

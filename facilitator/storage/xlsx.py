@@ -26,32 +26,61 @@ _ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 _SHEET_NAME_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
 
 
+def clean_text(value: str) -> str:
+    """Text without the characters XML 1.0 cannot hold (a stray control character in a name)."""
+    return _ILLEGAL.sub("", value) if _ILLEGAL.search(value) else value
+
+
 class SheetWriter:
     def __init__(self, worksheet, header_format):
         self._ws = worksheet
         self._header = header_format
         self._row = 0
+        # XlsxWriter's undecorated writers: the public ones first check, on every cell, whether
+        # the row was given in A1 notation, a tenth of a large export's time. Both are plain
+        # methods in XlsxWriter 3.x; if a later version drops them, the public ones still work.
+        self._put_text = getattr(worksheet, "_write_string", worksheet.write_string)
+        self._put_number = getattr(worksheet, "_write_number", worksheet.write_number)
 
     def append(self, values: Sequence, header: bool = False) -> None:
-        ws, r = self._ws, self._row
+        """One row of any values; text is cleaned of characters XML cannot hold."""
+        ws, r, fmt = self._ws, self._row, (self._header if header else None)
         for c, value in enumerate(values):
             if value is None or value == "":
                 continue
             if isinstance(value, str):
-                if _ILLEGAL.search(value):  # rare: search is cheaper than sub on every cell
-                    value = _ILLEGAL.sub("", value)
-                ws.write_string(r, c, value, self._header if header else None)
+                self._put_text(r, c, clean_text(value), fmt)
             elif isinstance(value, bool):
-                ws.write_boolean(r, c, value, self._header if header else None)
+                ws.write_boolean(r, c, value, fmt)
             elif isinstance(value, (int, float)):
-                ws.write_number(r, c, value, self._header if header else None)
+                self._put_number(r, c, value, fmt)
             else:
-                ws.write_string(r, c, _ILLEGAL.sub("", str(value)), self._header if header else None)
+                self._put_text(r, c, clean_text(str(value)), fmt)
         self._row += 1
 
     def extend(self, rows: Iterable[Sequence]) -> None:
         for row in rows:
             self.append(row)
+
+    def extend_plain(self, rows: Iterable[Sequence]) -> None:
+        """Many rows of text and whole numbers whose text the caller has already cleaned
+        (clean_text, once per distinct value): the fast path for a ten-year export.
+        Even unclean text stays valid: XlsxWriter escapes control characters itself."""
+        put_text, put_number = self._put_text, self._put_number
+        r = self._row
+        for row in rows:
+            c = 0
+            for value in row:
+                if type(value) is str:
+                    if value:
+                        put_text(r, c, value, None)
+                elif type(value) is int:
+                    put_number(r, c, value, None)
+                elif value is not None:
+                    raise TypeError(f"extend_plain takes text and whole numbers, not {type(value).__name__}")
+                c += 1
+            r += 1
+        self._row = r
 
 
 class XlsxBook:
