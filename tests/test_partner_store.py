@@ -130,8 +130,9 @@ def test_the_store_can_live_elsewhere(office, pat, tmp_path):
         office.ws.write_settings(settings)
     pat = Office.open(office.path, "pat")
     partner.init_store(pat, partner.key_source(PASSPHRASE))
-    partner.open_store(pat, partner.key_source(PASSPHRASE)).add_partner("P0001", "Erin Sample")
-    assert (tmp_path / "other-drive" / "partner" / "men" / "P0001.bin").is_file()
+    store = partner.open_store(pat, partner.key_source(PASSPHRASE))
+    store.add_partner("P0001", "Erin Sample")
+    assert (tmp_path / "other-drive" / "partner" / "men" / f"{store.vault.file_name('P0001')}.bin").is_file()
     assert not (office.path / "partner").exists()
 
 
@@ -280,7 +281,7 @@ def test_refused_error_type(office):
 
 def test_a_damaged_store_file_is_named_and_left_untouched(store, office, invoke):
     store.add_partner("P0001", "Erin Sample")
-    record = office.path / "partner" / "men" / "P0001.bin"
+    record = office.path / "partner" / "men" / f"{store.vault.file_name('P0001')}.bin"
     damaged = record.read_bytes()[:-20] + b"x" * 20
     record.write_bytes(damaged)
     for args in (["list"], ["add", "P0001", "Fay Sample"]):
@@ -305,17 +306,19 @@ def test_partner_support_can_forget_a_mans_records_unless_held(tmp_path, invoke,
     monkeypatch.setenv("FACILITATOR_PARTNER_PASSPHRASE", DEMO_PASSPHRASE)
     listed = invoke("--user", "pat", "partner", "list", "--json").output
     pid = __import__("json").loads(listed)[0]["participant_id"]
-    assert (ws / "partner" / "men" / f"{pid}.bin").is_file()
+    vault = partner.open_store(Office.open(ws, "pat"), partner.key_source(DEMO_PASSPHRASE)).vault
+    his_file = ws / "partner" / "men" / f"{vault.file_name(pid)}.bin"
+    assert his_file.is_file()
     # A facilitator cannot; a hold stops it; partner support can once it is released.
     assert invoke("--user", "alex", "partner", "forget", pid, "--yes").exit_code == 1
     assert invoke("--user", "admin", "retention", "hold", pid, "--reason", "Family court case open").exit_code == 0
     r = invoke("--user", "pat", "partner", "forget", pid, "--yes")
     assert r.exit_code == 1 and "legal hold" in r.output
-    assert (ws / "partner" / "men" / f"{pid}.bin").is_file()
+    assert his_file.is_file()
     assert invoke("--user", "admin", "retention", "release", pid).exit_code == 0
     r = invoke("--user", "pat", "partner", "forget", pid, "--yes")
     assert r.exit_code == 0, r.output
-    assert not (ws / "partner" / "men" / f"{pid}.bin").exists()
+    assert not his_file.exists()
     assert pid not in invoke("--user", "pat", "partner", "list", "--json").output
 
 

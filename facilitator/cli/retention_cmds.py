@@ -25,7 +25,7 @@ def _summary(items) -> list[tuple]:
         if i.child_protection:
             row[5].add("child protection")
         if i.kind == "partner":
-            row[5].add("partner support removes it")
+            row[5].add("if any: partner support runs partner forget")
     return [(*r[:5], ", ".join(sorted(r[5]))) for r in rows.values()]
 
 
@@ -75,8 +75,9 @@ def retention_apply(app, yes):
     click.echo(f"{verb}d about {result.men} men: {done} (debrief notes redacted, not removed)")
     if result.held:
         click.echo(f"{result.held} men were put on hold meanwhile and were left as they are")
-    for line in result.partner_files:
-        click.echo(f"partner store: {line}: past its period, for partner support to remove")
+    for pid in result.partner_files:
+        click.echo(f"partner store: {pid}: any partner records are past their period: partner support "
+                   f"checks and removes them with `facilitator partner forget {pid}`")
 
 
 @retention.command("hold")

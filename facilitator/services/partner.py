@@ -89,6 +89,11 @@ def open_store(office: Office, source: KeySource) -> "PartnerStore":
         raise
     with office.stores.writing():
         office.audit("open", "partner_store", store_folder(office).name)
+        # A store made before keyed file names: renamed now that the key is here (counts only).
+        moved = vault.migrate_names()
+        if moved:
+            office.audit("migrate", "partner_store", store_folder(office).name, renamed=str(moved.renamed),
+                         dropped=str(moved.dropped), set_aside=str(moved.set_aside))
     return PartnerStore(office, vault)
 
 
@@ -105,7 +110,7 @@ class PartnerStore:
         return ManRecord.from_dict(data) if data else ManRecord(participant_id=pid)
 
     def men(self) -> list[ManRecord]:
-        return [self._man(name) for name in self.vault.names()]
+        return [ManRecord.from_dict(data) for data in self.vault.records().values()]
 
     def partners(self, participant_id: str | None = None) -> list[Partner]:
         if participant_id:
@@ -116,7 +121,7 @@ class PartnerStore:
         key = partner_id.strip().upper()
         pid, sep, _ = key.partition("-PT")
         if sep:
-            man = self._man(pid) if pid in self.vault.names() else None
+            man = self._man(pid) if self.vault.has(pid) else None
             for p in man.partner_list() if man else []:
                 if p.id == key:
                     return man, p
@@ -159,7 +164,7 @@ class PartnerStore:
         Audited by the man's id only. Refused while a legal hold stands on him.
         """
         pid = participant_id.strip().upper()
-        from facilitator.services.retention import list_holds
+        from facilitator.services.retention import list_holds, partner_records_forgotten
 
         if any(h["id"] == pid for h in list_holds(self.office)):
             raise Refused(f"{pid} is under a legal hold: his partner records stay until it is released")
@@ -167,6 +172,8 @@ class PartnerStore:
             removed = self.vault.remove(pid)
             if removed:
                 self.office.audit("delete", "partner_records", pid)
+            # Retention lists him (it cannot see whether there was a file) until this is done.
+            partner_records_forgotten(self.office, pid)
         return removed
 
     def add_partner(self, participant_id: str, name: str, relationship: str = "partner", phone: str = "",

@@ -11,7 +11,9 @@ Two kinds of store are searched differently:
   is covered without a change here: a document holds him when its `participant_id` (or, in
   a store of men, its `id`) is his, and a file named after him (intake/P0001.json) is his.
 
-The partner store is never opened: only whether a file for him exists is looked at.
+The partner store is never opened, and its file names are keyed (storage/partner_vault.py): no
+one here can tell which men have partner records. When a partner store exists, every man is
+given a partner holding, "his records, if any", for partner support to check with its key.
 """
 
 from __future__ import annotations
@@ -31,6 +33,8 @@ from facilitator.storage.tinystore import load_json_store
 PER_SESSION = ("sessions", "risk/suggestions", "debrief")
 NOT_RECORDS = {"counters.json", "backup.json", "retention.json"}
 _PID = re.compile(r"^P\d+$")
+# What the partner store may hold about a man, as retention names it (it is never opened here).
+PARTNER_HOLDING = "partner:his records, if any"
 
 
 @dataclass
@@ -242,14 +246,12 @@ def _names(note: dict, pid: str) -> bool:
 
 
 def _partner_files(office: Office, pids: set[str]) -> Iterable[tuple[str, str]]:
-    """Men with a file in the partner store: its name only; the store is never opened."""
+    """Every man, when there is a partner store: whether it holds anything about him cannot be
+    told without its key (its file names are keyed), and must not be."""
     from facilitator.services.partner import store_folder
+    from facilitator.storage.partner_vault import PartnerVault
 
-    folder = store_folder(office) / "men"
-    if not folder.is_dir():
+    if not PartnerVault.exists(store_folder(office)):
         return
-    for path in sorted(folder.iterdir()):
-        stem = path.name.split(".", 1)[0].upper()
-        if stem in pids:
-            yield stem, f"partner:men/{path.name}"
-
+    for pid in sorted(pids):
+        yield pid, PARTNER_HOLDING

@@ -16,11 +16,14 @@ Rules (settings [retention]):
 - `action` "delete" removes the records; "anonymise" keeps them for programme figures with
   names and every free-text field replaced. Debrief notes are about the whole group: either way
   his section and every line naming him are taken out of the note, not the note itself.
-- The partner store is never opened here (the group side holds no key). Its files for men past
-  the partner period are listed, for partner support to remove with `facilitator partner
-  forget ID` (which opens the store with its key), and only to someone who may open that store: to anyone else even
-  their existence would say that she is in contact with partner support. They go on being
-  listed after his own records are gone, until the file is removed.
+- The partner store is never opened here (the group side holds no key), and its file names are
+  keyed, so nothing here knows which men it holds records about. When a partner store exists,
+  every man past the partner period is listed ("his records, if any"), for partner support to
+  check and remove with `facilitator partner forget ID` (which opens the store with its key),
+  and only to someone who may open that store. A man whose own records retention deleted goes
+  on being listed until partner support has run `partner forget` for him, whether or not the
+  store held anything: dropping him earlier would tell the group side which men it held. Once
+  she has, he is not listed again (retention.json `partner_checked`, ids only).
 - Every removal is audited per man and kind of record, with counts, never content. The audit
   log itself keeps its lines (ids only): removing them would break its chain.
 """
@@ -36,7 +39,7 @@ from facilitator import clock
 from facilitator.domain.values import require_text
 from facilitator.errors import InvalidInput, NotFound, Refused
 from facilitator.services.office import Office
-from facilitator.services.person_records import Holding, PersonRecords, find
+from facilitator.services.person_records import PARTNER_HOLDING, Holding, PersonRecords, find
 from facilitator.storage.stores import all_docs, get_doc, put_doc, remove_doc
 from facilitator.storage.tinystore import load_json_store
 
@@ -76,7 +79,7 @@ class DueItem:
 class ApplyResult:
     men: int = 0
     removed: dict[str, int] = field(default_factory=dict)  # kind -> records
-    partner_files: list[str] = field(default_factory=list)  # for partner support to remove
+    partner_files: list[str] = field(default_factory=list)  # men whose partner records, if any, are due
     held: int = 0
 
 
@@ -234,9 +237,10 @@ def due(office: Office, today: date | None = None, include_held: bool = True) ->
     men = sorted(pid for pid in floor if include_held or pid not in held)
     out: list[DueItem] = []
     partner_side = _may_see_partner_side(office)
+    checked = _partner_checked(office)
     for pid, records in sorted(find(office, men).items()):
         items = _items_for(office, records, _closed_on(records, floor[pid]), today, pid in held)
-        out.extend(i for i in items if i.kind != "partner" or partner_side)
+        out.extend(i for i in items if i.kind != "partner" or (partner_side and pid not in checked))
     if partner_side:
         out.extend(DueItem(pid, "partner", "partner store", rel, "", since)
                    for pid, rel, since in partner_files_left(office))
@@ -251,21 +255,30 @@ def _may_see_partner_side(office: Office) -> bool:
 
 
 def partner_files_left(office: Office) -> list[tuple[str, str, str]]:
-    """(man, partner store file, since) for men retention removed whose partner file is still
-    there, for partner support to remove. Rows whose file has gone are forgotten on the next
-    apply."""
-    from facilitator.services.partner import store_folder
-
+    """(man, what the partner store may hold, since) for men retention removed whose partner
+    records partner support has not yet checked with `partner forget`."""
     if not office.stores.path(HOLD_STORE).exists():
         return []
     with office.stores.store(HOLD_STORE, "retention") as db:
         rows = all_docs(db, "partner_left")
-    men = store_folder(office) / "men"
-    out = []
-    for row in sorted(rows, key=lambda r: r["id"]):
-        for path in sorted(men.glob(f"{row['id']}.*")) if men.is_dir() else []:
-            out.append((row["id"], f"partner:men/{path.name}", row["since"]))
-    return out
+    return [(row["id"], PARTNER_HOLDING, row["since"]) for row in sorted(rows, key=lambda r: r["id"])]
+
+
+def partner_records_forgotten(office: Office, participant_id: str) -> None:
+    """Partner support has run `partner forget` for him: retention stops listing him. Caller
+    holds the lock. Done whether or not the store held anything, so the rows say nothing."""
+    with office.stores.store(HOLD_STORE, "retention", write=True) as db:
+        if get_doc(db, "partner_left", participant_id):
+            remove_doc(db, "partner_left", participant_id)
+        put_doc(db, "partner_checked", {"id": participant_id, "on": clock.today().isoformat()})
+
+
+def _partner_checked(office: Office) -> set[str]:
+    """Men partner support has run `partner forget` for: their partner records are not listed again."""
+    if not office.stores.path(HOLD_STORE).exists():
+        return set()
+    with office.stores.store(HOLD_STORE, "retention") as db:
+        return {row["id"] for row in all_docs(db, "partner_checked")}
 
 
 def stale_open_cases(office: Office, today: date | None = None) -> list[str]:
@@ -295,9 +308,8 @@ def apply(office: Office, today: date | None = None) -> ApplyResult:
     today = today or clock.today()
     action = action_setting(office)
     result = ApplyResult()
-    _forget_partner_rows_done(office)
     if _may_see_partner_side(office):
-        result.partner_files += [f"{pid}: {rel.removeprefix('partner:')}" for pid, rel, _ in partner_files_left(office)]
+        result.partner_files += [pid for pid, _, _ in partner_files_left(office)]
     men = sorted(pid for pid in _candidates(office, today) if pid not in _held_ids(office))
     for start in range(0, len(men), BATCH):
         batch = men[start:start + BATCH]
@@ -306,26 +318,16 @@ def apply(office: Office, today: date | None = None) -> ApplyResult:
             floor = _candidates(office, today)
             live = [pid for pid in batch if pid in floor and pid not in held]
             result.held += sum(1 for pid in batch if pid in held)
+            checked = _partner_checked(office)
             for pid, records in sorted(find(office, live).items()):
                 items = _items_for(office, records, _closed_on(records, floor[pid]), today, False)
+                items = [i for i in items if i.kind != "partner" or pid not in checked]
                 wanted = {(i.kind, i.file, i.record_id) for i in items}
                 chosen = [h for h in records.holdings if (h.kind, h.file, h.record_id) in wanted]
                 if chosen:
                     result.men += 1
                     _remove(office, pid, chosen, action, result)
     return result
-
-
-def _forget_partner_rows_done(office: Office) -> None:
-    """Rows of partner_left whose file partner support has removed."""
-    left = {pid for pid, _, _ in partner_files_left(office)}
-    if not office.stores.path(HOLD_STORE).exists():
-        return
-    with office.stores.writing():
-        with office.stores.store(HOLD_STORE, "retention", write=True) as db:
-            for row in all_docs(db, "partner_left"):
-                if row["id"] not in left:
-                    remove_doc(db, "partner_left", row["id"])
 
 
 def _remove(office: Office, pid: str, holdings: list[Holding], action: str, result: ApplyResult) -> None:
@@ -337,7 +339,7 @@ def _remove(office: Office, pid: str, holdings: list[Holding], action: str, resu
     for h in holdings:
         if h.kind == "partner":
             if _may_see_partner_side(office):
-                result.partner_files.append(f"{pid}: {h.file.removeprefix('partner:')}")
+                result.partner_files.append(pid)
             continue
         by_file.setdefault(h.file, []).append(h)
     # Notes first, while his name can still be read from his participant record.
@@ -356,7 +358,7 @@ def _remove(office: Office, pid: str, holdings: list[Holding], action: str, resu
         office.audit(f"retention_{verb}", kind, pid, records=str(n))
         result.removed[kind] = result.removed.get(kind, 0) + n
     if "participant" in by_kind and action == "delete" and any(h.kind == "partner" for h in holdings):
-        # With his record gone he is no longer found; keep listing his partner file until it goes.
+        # With his record gone he is no longer found; keep listing him until partner support checks.
         with office.stores.store(HOLD_STORE, "retention", write=True) as db:
             put_doc(db, "partner_left", {"id": pid, "since": clock.today().isoformat()})
 
