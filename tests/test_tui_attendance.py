@@ -134,6 +134,31 @@ async def test_export_dialog_writes_the_file_with_progress(coordinator, tmp_path
     assert [r[0] for r in rows[1:]] == ["P0001", "P0002", "P0003"] and rows[1][13] == "warning"
 
 
+async def test_export_dialog_writes_a_large_xlsx_through_the_reading_process(coordinator, tmp_path, monkeypatch):
+    """A big XLSX export reads in a second process while the UI's worker writes (export_feed)."""
+    from openpyxl import load_workbook
+    from textual.widgets import Input, Select
+
+    from facilitator.services import export_feed
+    from facilitator.tui.attendance_export import ExportScreen
+
+    monkeypatch.setattr(export_feed, "ENROLMENTS_WORTH_A_PROCESS", 0)  # every export counts as big
+    results = []
+    app = Host(coordinator)
+    out = tmp_path / "all.xlsx"
+    async with app.run_test(size=(80, 24)) as pilot:
+        app.push_screen(ExportScreen(), results.append)
+        await pilot.pause()
+        app.screen.query_one("#export-path", Input).value = str(out)
+        app.screen.query_one("#export-format", Select).value = "xlsx"
+        await pilot.press("ctrl+s")
+        await wait_for(pilot, lambda: results, what="the export", timeout=30)
+    (result,) = results
+    assert (result.rows, result.men) == (9, 3)
+    wb = load_workbook(out)
+    assert [r[0] for r in wb["Summary"].iter_rows(values_only=True)] == ["participant_id", "P0001", "P0002", "P0003"]
+
+
 async def test_export_dialog_shows_a_refusal_and_stays(office, tmp_path):
     from textual.widgets import Input
 

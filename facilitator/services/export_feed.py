@@ -11,8 +11,13 @@ starting Python again costs more than it saves.
 from __future__ import annotations
 
 import importlib
-import multiprocessing
+import json
 import os
+import pickle
+import subprocess
+import sys
+from dataclasses import asdict
+from pathlib import Path
 from typing import Callable, Iterator
 
 from facilitator import errors
@@ -28,28 +33,33 @@ def worth_a_second_process(enrolments: int) -> bool:
 
 
 class RowFeed:
-    """The child's rows, then its summary rows, in order; close() always reaps the child."""
+    """The child's rows, then its summary rows, in order; close() always reaps the child.
+
+    A plain subprocess with its output as a pipe of pickled batches, not multiprocessing: the
+    UI replaces sys.stderr with an object without a file, which multiprocessing's helper process
+    needs, and the child must never write on the terminal the UI is drawing."""
 
     def __init__(self, office: Office, wanted, pseudonymise: bool):
-        ctx = multiprocessing.get_context("spawn")  # never fork: the UI runs threads
-        self._conn, child_end = ctx.Pipe(duplex=False)
-        self._proc = ctx.Process(
-            target=_read_in_child, name="facilitator-export-reader", daemon=True,
-            args=(child_end, str(office.path), office.user, wanted, pseudonymise),
+        package_root = str(Path(__file__).resolve().parents[2])
+        env = dict(os.environ)
+        env["PYTHONPATH"] = os.pathsep.join(p for p in (package_root, env.get("PYTHONPATH")) if p)
+        order = json.dumps({"workspace": str(office.path), "user": office.user, "filter": asdict(wanted),
+                            "pseudonymise": pseudonymise})
+        self._proc = subprocess.Popen(
+            [sys.executable, "-m", "facilitator.services.export_feed", order],
+            stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=env,
         )
-        self._proc.start()
-        child_end.close()  # so a dead child shows here as the end of the pipe
         self.rows_read = 0
         self.men = 0
 
     def _messages(self) -> Iterator[tuple]:
         while True:
             try:
-                message = self._conn.recv()
-            except EOFError:
-                self._proc.join(5)
+                message = pickle.load(self._proc.stdout)
+            except (EOFError, pickle.UnpicklingError):
+                code = self._proc.wait()
                 raise errors.FacilitatorError(
-                    f"the export's reading process stopped unexpectedly (exit code {self._proc.exitcode}); "
+                    f"the export's reading process stopped unexpectedly (exit code {code}); "
                     f"nothing was written") from None
             if message[0] == "error":
                 raise _same_error(message[1], message[2], message[3])
@@ -75,37 +85,37 @@ class RowFeed:
                 return
 
     def close(self) -> None:
-        self._conn.close()
-        self._proc.join(2)
-        if self._proc.is_alive():  # the writer gave up (an error, a full disk): stop reading
-            self._proc.terminate()
-            self._proc.join(2)
+        self._proc.stdout.close()
+        try:
+            self._proc.wait(5)
+        except subprocess.TimeoutExpired:  # the writer gave up (an error, a full disk): stop reading
+            self._proc.kill()
+            self._proc.wait()
 
 
-def _read_in_child(conn, workspace: str, user: str, wanted, pseudonymise: bool) -> None:
-    # The child must never write to the terminal the UI is drawing on.
-    devnull = os.open(os.devnull, os.O_WRONLY)
-    os.dup2(devnull, 1)
-    os.dup2(devnull, 2)
+def read_in_child(order: dict, out) -> None:
+    """The child's work: every row of the export, then every summary row, as pickled batches."""
+    def send(message) -> None:
+        pickle.dump(message, out, protocol=pickle.HIGHEST_PROTOCOL)
+
     try:
         from facilitator.services import exports
 
-        office = Office.open(workspace, user)
-        plan = exports.plan_export(office, wanted)
+        office = Office.open(order["workspace"], order["user"])
+        plan = exports.plan_export(office, exports.ExportFilter(**order["filter"]))
         result = exports.ExportResult()
-        masker = exports.Masker(office) if pseudonymise else None
+        masker = exports.Masker(office) if order["pseudonymise"] else None
         rows, summaries = exports.xlsx_rows(office, plan, masker, result,
-                                            on_group=lambda g: conn.send(("group", g.id)))
-        _send_batches(conn, "rows", rows)
-        conn.send(("rows_end", result.rows))
-        _send_batches(conn, "summary", summaries())
-        conn.send(("done", result.men))
+                                            on_group=lambda g: send(("group", g.id)))
+        _send_batches(send, "rows", rows)
+        send(("rows_end", result.rows))
+        _send_batches(send, "summary", summaries())
+        send(("done", result.men))
     except errors.FacilitatorError as err:
-        conn.send(("error", type(err).__module__, type(err).__qualname__, err.message))
-    except BaseException as err:  # say what happened rather than die silently
-        conn.send(("error", "facilitator.errors", "FacilitatorError", f"the export could not be read: {err!r}"))
-    finally:
-        conn.close()
+        send(("error", type(err).__module__, type(err).__qualname__, err.message))
+    except Exception as err:  # say what happened rather than die silently
+        send(("error", "facilitator.errors", "FacilitatorError", f"the export could not be read: {err!r}"))
+    out.flush()
 
 
 def _same_error(module: str, name: str, message: str) -> errors.FacilitatorError:
@@ -120,12 +130,19 @@ def _same_error(module: str, name: str, message: str) -> errors.FacilitatorError
     return err
 
 
-def _send_batches(conn, kind: str, items) -> None:
+def _send_batches(send, kind: str, items) -> None:
     batch = []
     for item in items:
         batch.append(item)
         if len(batch) >= BATCH:
-            conn.send((kind, batch))
+            send((kind, batch))
             batch = []
     if batch:
-        conn.send((kind, batch))
+        send((kind, batch))
+
+
+if __name__ == "__main__":
+    try:
+        read_in_child(json.loads(sys.argv[1]), sys.stdout.buffer)
+    except BrokenPipeError:  # the writer stopped early; it has its own error to show
+        sys.exit(1)
