@@ -128,6 +128,77 @@ def test_backup_is_recorded_audited_and_shown(busy_office, invoke, tmp_path, mon
     assert status == "WARNING: last made 15 days ago (2026-11-24 18:00), more than 7 days: run facilitator backup"
 
 
+def test_a_damaged_store_is_backed_up_as_it_is_and_named(busy_office, invoke, tmp_path):
+    """A damaged store is better kept than lost: the backup is written with it, and the
+    coordinator is told which files (stderr, --json, `backup list`, the home line)."""
+    from facilitator.services.backup import last_backup_status
+
+    ws = busy_office.path
+    session = ws / "data" / "sessions" / "G1" / "2026" / "2026-11-24.json"
+    cut = session.read_bytes()[:40]  # cut off mid-record, as a bad copy would leave it
+    session.write_bytes(cut)
+    (ws / "data" / "enrolments" / "G1.json").write_text('["not a store"]')
+    before = _tree(ws)
+
+    out = tmp_path / "b.fbk"
+    result = invoke("--user", "admin", "backup", "-o", str(out), "--json")
+    assert result.exit_code == 0, result.output
+    warnings = [line for line in result.stderr.splitlines() if line.strip()]
+    assert len(warnings) == 2, result.stderr
+    assert warnings[0].startswith("warning: store data/enrolments/G1.json is damaged (it does not hold a JSON object)")
+    assert warnings[1].startswith("warning: store data/sessions/G1/2026/2026-11-24.json is damaged (invalid JSON at line 1")
+    assert str(ws) not in result.stderr  # relative paths: the same wherever the workspace lives
+    info = json.loads(result.stdout)
+    assert [d["path"] for d in info["damaged"]] == ["data/enrolments/G1.json", "data/sessions/G1/2026/2026-11-24.json"]
+    assert info["damaged"][0]["problem"] == "it does not hold a JSON object"
+
+    # The audit line has a count, never the content.
+    last = list(busy_office.stores.audit.entries())[-1]
+    assert (last["action"], last["damaged"]) == ("backup", "2")
+    assert "not a store" not in json.dumps(last) and cut.decode(errors="ignore") not in json.dumps(last)
+    assert last_backup_status(busy_office) == ("WARNING: last made today (2026-11-24 18:00), with 2 damaged "
+                                               "store files: see facilitator backup list")
+    listed = invoke("--user", "admin", "backup", "list")
+    assert "damaged store in the last backup: data/sessions/G1/2026/2026-11-24.json" in listed.output
+
+    # Kept byte for byte: restoring gives the damaged files back as they were.
+    assert invoke("restore", str(out), "--to", str(tmp_path / "r")).exit_code == 0
+    assert _tree(tmp_path / "r") == before
+
+    # Put right (moved aside here), the next backup is clean again.
+    session.unlink()
+    (ws / "data" / "enrolments" / "G1.json").unlink()
+    result = invoke("--user", "admin", "backup", "-o", str(tmp_path / "c.fbk"))
+    assert result.exit_code == 0 and result.stderr == ""
+    assert "damaged" not in list(busy_office.stores.audit.entries())[-1]
+    assert last_backup_status(busy_office) == "last made today (2026-11-24 18:00)"
+
+
+def test_the_backup_checks_stores_with_the_bytes_it_archives(busy_office, tmp_path, monkeypatch):
+    """No second read: the stores are checked from the bytes read for the archive, with the
+    check every reader makes, and only files under data/ that end in .json."""
+    from pathlib import Path as _Path
+
+    from facilitator.services import backup as backup_service
+    from facilitator.storage import tinystore
+    from facilitator.storage.sealed import Secret
+
+    checked: list[str] = []
+    real_parse = tinystore.parse_json_store
+    monkeypatch.setattr(backup_service, "parse_json_store",
+                        lambda raw, path: (checked.append(path.relative_to(busy_office.path).as_posix()),
+                                           real_parse(raw, path))[1])
+    reads: list[str] = []
+    real_read = _Path.read_bytes
+    monkeypatch.setattr(_Path, "read_bytes", lambda self: (reads.append(self.name), real_read(self))[1])
+    result = backup_service.make_backup(busy_office, Secret.from_passphrase(PASSPHRASE), tmp_path / "b.fbk")
+    assert result.damaged == []
+    stores = sorted(p.relative_to(busy_office.path).as_posix() for p in (busy_office.path / "data").rglob("*.json"))
+    assert sorted(checked) == [s for s in stores if s != "data/backup.json"]  # the log is written after
+    assert not [c for c in checked if not c.startswith("data/")]  # not the partner vault, not curricula
+    assert {r for r in reads if r.endswith(".json")} == {"backup.json"}  # only the log, to update it
+
+
 def test_backup_folder_keeps_the_newest_n(busy_office, invoke, tmp_path, monkeypatch):
     from facilitator.services.backup import list_backups
 
@@ -328,10 +399,10 @@ def test_backup_holds_the_lock_briefly_and_leaves_no_snapshot(busy_office, tmp_p
     before = _tree(busy_office.path)
     real_write = arch.write_archive
 
-    def write_then_someone_saves(found, sealed, meta):
+    def write_then_someone_saves(found, sealed, meta, **kwargs):
         # Runs after the lock is released: a colleague adds a man while the archive is written.
         people.add_participant(busy_office, "Late Arrival", "self")
-        return real_write(found, sealed, meta)
+        return real_write(found, sealed, meta, **kwargs)
 
     monkeypatch.setattr("facilitator.services.backup.write_archive", write_then_someone_saves)
     make_backup(busy_office, secret, tmp_path / "b.fbk")

@@ -6,6 +6,10 @@
     last_backup_status(office)                  the line the home screen shows
     prune_backups(folder, keep)                 keep the newest `keep` archives in a folder
 
+Every store file (data/**/*.json) is checked as the backup reads it, with the same check every
+reader makes (tinystore.parse_json_store): a damaged one is still archived as it is (a damaged
+file is better kept than lost) and named in the result, so the coordinator hears of it.
+
 The partner store (partner/) is copied as it is on disk: still encrypted with its own key,
 which the backup passphrase does not replace. Settings: [backup] folder, keep, warn_after_days,
 key_file.
@@ -25,15 +29,22 @@ from pathlib import Path
 from facilitator import clock
 from facilitator.errors import InvalidInput, Refused
 from facilitator.services.office import Office
-from facilitator.storage.archive import ArchiveSummary, plan, read_archive, snapshot, write_archive
+from facilitator.storage.archive import ArchiveSummary, Inspector, plan, read_archive, snapshot, write_archive
 from facilitator.storage.audit import AuditLog, AuditProblem
 from facilitator.storage.files import DIR_MODE, FILE_MODE, fsync_dir
 from facilitator.storage.sealed import MAGIC, SealedReader, SealedWriter, Secret, open_sealed
 from facilitator.storage.stores import get_doc, put_doc
+from facilitator.storage.tinystore import StoreDamaged, parse_json_store
 
 SUFFIX = ".fbk"
 NAME_PATTERN = re.compile(r"^facilitator-backup-(?P<stamp>\d{4}-\d{2}-\d{2}-\d{6})(-(?P<n>\d+))?\.fbk$")
 LOG_STORE = "backup.json"
+
+
+@dataclass
+class DamagedStore:
+    path: str  # relative to the workspace, as in the archive
+    problem: str  # what is wrong, in a few words (never the content)
 
 
 @dataclass
@@ -42,6 +53,7 @@ class BackupResult:
     summary: ArchiveSummary
     archive_bytes: int
     removed: list[Path]
+    damaged: list[DamagedStore] = field(default_factory=list)
 
 
 @dataclass
@@ -117,6 +129,7 @@ def make_backup(office: Office, secret: Secret, output: str | os.PathLike | None
                 "tool_version": _version(),
             }
             sources = backup_sources(office)
+            check, damaged = store_check(office)
             for name, folder in sources[1:]:
                 meta["partner_store"] = {"archived_as": name, "was_at": str(folder)}
             # Under the lock only what fixes the picture: the list of files and their sizes,
@@ -126,10 +139,10 @@ def make_backup(office: Office, secret: Secret, output: str | os.PathLike | None
                 found = plan(sources)
                 linked = snapshot(sources, found)
                 if not linked:
-                    summary = write_archive(found, sealed, meta)
+                    summary = write_archive(found, sealed, meta, inspector=check)
             if linked:
                 try:
-                    summary = write_archive(found, sealed, meta)
+                    summary = write_archive(found, sealed, meta, inspector=check)
                 finally:
                     found.release()
             fh.flush()
@@ -144,13 +157,31 @@ def make_backup(office: Office, secret: Secret, output: str | os.PathLike | None
     with office.stores.writing():
         with office.stores.store(LOG_STORE, "backup_log", write=True) as db:
             put_doc(db, "backups", {"id": "last", "at": summary.manifest["created"], "file": out.name,
-                                    "folder": str(out.parent), "bytes": size, "files": summary.files})
-        office.audit("backup", "workspace", out.name, files=str(summary.files))
+                                    "folder": str(out.parent), "bytes": size, "files": summary.files,
+                                    "damaged": [d.path for d in damaged]})
+        counts = {"damaged": str(len(damaged))} if damaged else {}
+        office.audit("backup", "workspace", out.name, files=str(summary.files), **counts)
     removed: list[Path] = []
     keep = int(office.setting("backup.keep", 0) or 0)
     if into_folder and keep > 0:
         removed = prune_backups(out.parent, keep)
-    return BackupResult(path=out, summary=summary, archive_bytes=size, removed=removed)
+    return BackupResult(path=out, summary=summary, archive_bytes=size, removed=removed, damaged=damaged)
+
+
+def store_check(office: Office) -> tuple[Inspector, list[DamagedStore]]:
+    """Parses each store file the archive reads, from the bytes it read (no second read), and
+    lists the ones a reader would refuse. Only the workspace's data/ folder holds stores; the
+    partner store has a format of its own and is copied as it is."""
+    data = office.ws.data_dir.relative_to(office.path).as_posix() + "/"
+    damaged: list[DamagedStore] = []
+
+    def see(rel: str, raw: bytes) -> None:
+        try:
+            parse_json_store(raw, office.path / rel)
+        except StoreDamaged as err:
+            damaged.append(DamagedStore(rel, err.why))
+
+    return Inspector(lambda rel: rel.startswith(data) and rel.endswith(".json"), see), damaged
 
 
 def backup_sources(office: Office) -> list[tuple[str, Path]]:
@@ -273,8 +304,8 @@ def last_backup(office: Office) -> dict | None:
 
 def last_backup_status(office: Office) -> str | None:
     """One line for the home screen after "Backup: ": when the last one was made, with a
-    warning in words when it is older than backup.warn_after_days (0 switches the warning off).
-    None when there is nothing to say."""
+    warning in words when it is older than backup.warn_after_days (0 switches the warning off)
+    or when it found damaged stores. None when there is nothing to say."""
     warn_days = int(office.setting("backup.warn_after_days", 7) or 0)
     last = last_backup(office)
     if last is None:
@@ -285,4 +316,9 @@ def last_backup_status(office: Office) -> str | None:
     line = f"last made {when} ({made.strftime('%Y-%m-%d %H:%M')})"
     if warn_days > 0 and days > warn_days:
         return f"WARNING: {line}, more than {warn_days} days: run facilitator backup"
+    damaged = len(last.get("damaged") or [])
+    if damaged:
+        # A count only: `backup list` names the files.
+        return (f"WARNING: {line}, with {damaged} damaged store file{'s' if damaged != 1 else ''}: "
+                f"see facilitator backup list")
     return line

@@ -192,7 +192,16 @@ class _RecordBuffer:
             self.buf.clear()
 
 
-def write_archive(found: Plan, sealed: SealedWriter, meta: dict) -> ArchiveSummary:
+@dataclass
+class Inspector:
+    """Shown the whole content of the files it wants, from the bytes read for the archive, so
+    a check of them (the stores parse) costs no second read."""
+
+    wants: Callable[[str], bool]  # by name in the archive
+    see: Callable[[str, bytes], None]
+
+
+def write_archive(found: Plan, sealed: SealedWriter, meta: dict, inspector: Inspector | None = None) -> ArchiveSummary:
     """Stream every planned file into `sealed`, then the manifest, and close it. Reads each
     file's planned size only: the caller holds the lock, or took a snapshot under it."""
     out = _RecordBuffer(sealed, b"Z")
@@ -201,6 +210,7 @@ def write_archive(found: Plan, sealed: SealedWriter, meta: dict) -> ArchiveSumma
     total = 0
     for entry in found.entries:
         rel, size = entry.rel, entry.size
+        pieces: list[bytes] | None = [] if inspector is not None and inspector.wants(rel) else None
         with open(entry.path, "rb") as fh:
             out.add(packer.compress(json.dumps({"path": rel, "size": size}).encode() + b"\n"))
             digest = hashlib.sha256()
@@ -212,7 +222,11 @@ def write_archive(found: Plan, sealed: SealedWriter, meta: dict) -> ArchiveSumma
                                            f"changed without the workspace lock? Try again")
                 digest.update(piece)
                 out.add(packer.compress(piece))
+                if pieces is not None:
+                    pieces.append(piece)
                 left -= len(piece)
+        if pieces is not None:
+            inspector.see(rel, pieces[0] if len(pieces) == 1 else b"".join(pieces))
         listed.append({"path": rel, "size": size, "sha256": digest.hexdigest()})
         total += size
     out.add(packer.compress(b'{"end": true}\n'))

@@ -22,33 +22,45 @@ from facilitator.storage.files import atomic_write_text
 
 
 class StoreDamaged(StoreError):
-    pass
+    def __init__(self, message: str, path: Path | None = None, why: str = ""):
+        super().__init__(message)
+        self.path = path
+        self.why = why  # what is wrong, in a few words (never the file's content)
 
 
 def load_json_store(path: Path, kind: str) -> dict:
     """Read a store file; {} when it does not exist yet."""
     try:
-        raw = path.read_text(encoding="utf-8")
+        raw = path.read_bytes()
     except FileNotFoundError:
         return {}
-    except UnicodeDecodeError:
-        raise StoreDamaged(_damaged(path, "it is not text")) from None
-    if not raw.strip():
-        # An empty file is never written by this tool (writes are atomic): treat it as damage.
-        raise StoreDamaged(_damaged(path, "it is empty"))
+    return migrations.upgrade(parse_json_store(raw, path), kind, str(path))
+
+
+def parse_json_store(raw: bytes, path: Path) -> dict:
+    """A store file's bytes as a dict, or StoreDamaged naming the file and saying what is wrong.
+    The one check every reader makes; a backup runs it on the bytes it has already read."""
     try:
-        data = json.loads(raw)
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        raise _damaged(path, "it is not text") from None
+    if not text.strip():
+        # An empty file is never written by this tool (writes are atomic): treat it as damage.
+        raise _damaged(path, "it is empty")
+    try:
+        data = json.loads(text)
     except json.JSONDecodeError as err:
-        raise StoreDamaged(_damaged(path, f"invalid JSON at line {err.lineno}, column {err.colno}")) from None
+        raise _damaged(path, f"invalid JSON at line {err.lineno}, column {err.colno}") from None
     if not isinstance(data, dict):
-        raise StoreDamaged(_damaged(path, "it does not hold a JSON object"))
-    return migrations.upgrade(data, kind, str(path))
+        raise _damaged(path, "it does not hold a JSON object")
+    return data
 
 
-def _damaged(path: Path, why: str) -> str:
-    return (
+def _damaged(path: Path, why: str) -> StoreDamaged:
+    return StoreDamaged(
         f"store {path} is damaged ({why}); it was left untouched. Restore it from a backup "
-        f"(facilitator restore) or move it aside to start that store afresh"
+        f"(facilitator restore) or move it aside to start that store afresh",
+        path, why,
     )
 
 
