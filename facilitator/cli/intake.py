@@ -17,16 +17,27 @@ def intake() -> None:
 
 @intake.command("start")
 @click.argument("participant_id")
-@click.option("--referral-received", help="Date the referral reached the programme (default his referral date).")
+@click.option("--referral-received",
+              help="Date the referral reached the programme (default his referral date; a different one corrects it).")
 @date_option
 @click.pass_obj
 def intake_start(app, participant_id, referral_received, day):
     """Start a man's intake."""
     from facilitator.services.intake import start_intake
+    from facilitator.services.people import get_participant
 
+    before = get_participant(app.office, participant_id).referred_on
     found = start_intake(app.office, participant_id, referral_received, day)
     click.echo(f"started intake for {found.participant_id} on {found.started_on} "
                f"(referral received {found.referral_received_on})")
+    _say_if_corrected(found.participant_id, before, found.referral_received_on)
+
+
+def _say_if_corrected(pid: str, before: str, now: str) -> None:
+    """One line when the date given differs from his participant record's: that record now says so."""
+    if before and before != now:
+        click.echo(f"{pid}'s referral date was {before} on his participant record; it is now {now}, "
+                   f"the date programme figures count from")
 
 
 @intake.group("record")
@@ -39,11 +50,15 @@ def intake_record() -> None:
 @click.argument("received_on")
 @click.pass_obj
 def record_referral_cmd(app, participant_id, received_on):
-    """Record the date the referral was received."""
+    """Record (or correct) the date the referral was received: his referral date everywhere."""
     from facilitator.services.intake import record_referral
+    from facilitator.services.people import get_participant
 
-    found = record_referral(app.office, participant_id, received_on)
-    click.echo(f"{found.participant_id}: referral received {found.referral_received_on}")
+    person = get_participant(app.office, participant_id)
+    record_referral(app.office, person.id, received_on)
+    now = get_participant(app.office, person.id).referred_on
+    click.echo(f"{person.id}: referral received {now}")
+    _say_if_corrected(person.id, person.referred_on, now)
 
 
 @intake_record.command("assessment")

@@ -1,7 +1,14 @@
 """Intake and assessment: referral, assessment sessions, agreements, initial risk, eligibility.
 
 One small store per man, `data/intake/<participant>.json`, so recording one answer never
-rewrites anyone else's intake. A man joins a group only once his intake is complete and the
+rewrites anyone else's intake.
+
+One referral date: the date his referral reached the programme is his participant record's
+`referred_on`, which programme figures and retention count from. The intake's "referral
+received" is that same date: `intake start` takes it from there, and a date given at the start
+or with `intake record referral` corrects the participant record too (under the same lock,
+audited by field name, never the date). An intake stored before this that disagrees is shown
+with the participant's date and a note saying how to settle it. A man joins a group only once his intake is complete and the
 last decision found him suitable (`require_ready_for_group`, called by enrol). When a man is
 found not suitable or excluded, partner support sees a contact task: the contact points are
 read from these records by `services.contact_points`, so nothing needs the partner store's key.
@@ -62,8 +69,12 @@ def _store(office: Office, participant_id: str, write: bool = False):
 
 
 def get_intake(office: Office, participant_id: str) -> Intake | None:
+    """His intake, with the one referral date (his participant record's)."""
     person = get_participant(office, participant_id)
-    return _read(office, person.id)
+    intake = _read(office, person.id)
+    if intake and person.referred_on:
+        intake.referral_received_on = person.referred_on
+    return intake
 
 
 def _read(office: Office, pid: str) -> Intake | None:
@@ -109,8 +120,14 @@ def checklist(office: Office, participant_id: str) -> list[ChecklistItem]:
     if intake is None:
         return [ChecklistItem("intake started", False, f"facilitator intake start {person.id}")]
     need = sessions_required(office)
+    received = person.referred_on or intake.referral_received_on
+    detail = received
+    if intake.referral_received_on and intake.referral_received_on != received:
+        # Stored before the two were kept as one: the participant's date counts; say how to settle it.
+        detail += (f" (his intake said {intake.referral_received_on}: if that is right, "
+                   f"facilitator intake record referral {person.id} {intake.referral_received_on})")
     items = [
-        ChecklistItem("referral received", bool(intake.referral_received_on), intake.referral_received_on),
+        ChecklistItem("referral received", bool(received), detail),
         ChecklistItem(f"assessment sessions ({need} needed)", len(intake.assessments) >= need,
                       ", ".join(f"{a['date']} {a['worker']}" for a in intake.assessments) or "none yet"),
     ]
@@ -198,23 +215,56 @@ def _day(value: str | date | None, what: str) -> str:
 
 def start_intake(office: Office, participant_id: str, referral_received_on: str | None = None,
                  started_on: str | None = None) -> Intake:
+    """Start his intake. The referral date is his participant record's unless one is given: a
+    different one given here corrects his participant record too (see the module's docstring)."""
     day = _day(started_on, "intake start date")
+    given = _referral_day(referral_received_on, day) if referral_received_on else None
 
     def change(_, person: Participant) -> Intake:
-        received = _day(referral_received_on or person.referred_on or day, "referral date")
+        received = given or person.referred_on or day
+        if received != person.referred_on:
+            _write_referral_date(office, person, received)
         return Intake(participant_id=person.id, started_on=day, referral_received_on=received, started_by=office.user)
 
     return _change(office, participant_id, "start", change, create=True)
 
 
-def record_referral(office: Office, participant_id: str, received_on: str) -> Intake:
-    day = _day(received_on, "referral date")
+def record_referral(office: Office, participant_id: str, received_on: str) -> Intake | None:
+    """Correct the date his referral reached the programme: on his participant record, which the
+    figures count from, and on his intake once it is started. His intake, or None before it."""
+    person = get_participant(office, participant_id)
+    with office.stores.writing():
+        person = get_participant(office, person.id)  # again, under the lock
+        intake = _read(office, person.id)
+        day = _referral_day(received_on, intake.started_on if intake else None)
+        if intake and intake.referral_received_on != day:
+            intake.referral_received_on = day
+            with _store(office, person.id, write=True) as db:
+                put_doc(db, "intake", intake.to_dict(), field="participant_id")
+            office.audit("record_referral", "intake", person.id)
+        if person.referred_on != day:
+            _write_referral_date(office, person, day)
+    return intake
 
-    def change(intake: Intake, _) -> Intake:
-        intake.referral_received_on = day
-        return intake
 
-    return _change(office, participant_id, "record_referral", change)
+def _referral_day(value: str, intake_started: str | None) -> str:
+    """A referral date given by hand: not in the future, nor after his intake started."""
+    day = parse_date(value, "referral date").isoformat()
+    if day > clock.today().isoformat():
+        raise Refused(f"referral date {day} is in the future; nothing was changed")
+    if intake_started and day > intake_started:
+        raise Refused(f"a referral received on {day} comes after the intake it led to, started on "
+                      f"{intake_started}; nothing was changed")
+    return day
+
+
+def _write_referral_date(office: Office, person: Participant, day: str) -> None:
+    """Caller holds the lock. The audit line names the field that changed, not the dates."""
+    doc = person.to_dict() | {"referred_on": day}
+    Participant.from_dict(doc)
+    with office.stores.people(write=True) as db:
+        put_doc(db, "participants", doc)
+    office.audit("correct", "participant", person.id, field="referred_on")
 
 
 def record_assessment_session(office: Office, participant_id: str, day: str | None = None,

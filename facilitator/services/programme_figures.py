@@ -6,7 +6,8 @@ rows into "other"; a rate or a median that would give a small count away is with
     programme_figures(office, start, end, partner_store=None, now=None) -> dict
 
 What each figure counts (dates inclusive, all within the period unless said):
-    referrals        men whose referral date falls in the period, by referral source
+    referrals        men whose referral date falls in the period, by referral source (the one
+                     date: the intake's "referral received" is kept equal to it, services/intake.py)
     intakes          intakes started; eligibility decisions made, by outcome; reasons for
                      not suitable and excluded
     starts           men joining a group (a move between groups after a transfer is not a start)
