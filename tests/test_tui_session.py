@@ -292,6 +292,73 @@ async def test_dismissing_a_suggestion_keeps_the_reason(group):
     assert (s.status, s.reason) == ("dismissed", "already known")
 
 
+async def test_quitting_straight_after_typing_keeps_it_as_a_draft(group, monkeypatch):
+    """Ctrl+Q before the draft's debounce: the last words typed are still saved on the way out."""
+    office = group
+    monkeypatch.setattr("facilitator.tui.screens.session.DEBOUNCE_SECONDS", 60)  # the quit must do it
+    app = make_app(office, "G1")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_session(pilot, app)
+        await pilot.press("p", "home", "enter", "tab", "tab", "tab")
+        await type_text(pilot, "He said")
+        assert drafts.checkin_drafts(office, SID) == {}
+        await pilot.press("ctrl+q")
+    assert drafts.checkin_drafts(office, SID)["P0001"]["summary"] == "He said"
+    assert app.not_saved == []
+
+
+def _said(app, monkeypatch) -> list[tuple[str, str]]:
+    """Every notification as (message, severity), including those shown as the app closes."""
+    said: list[tuple[str, str]] = []
+    real = app.notify
+
+    def notify(message, **kwargs):
+        said.append((str(message), kwargs.get("severity", "information")))
+        return real(message, **kwargs)
+
+    monkeypatch.setattr(app, "notify", notify)
+    return said
+
+
+async def test_a_draft_that_cannot_be_saved_on_quitting_is_said_and_audited(group, monkeypatch):
+    office = group
+    monkeypatch.setattr("facilitator.tui.screens.session.DEBOUNCE_SECONDS", 60)
+    app = make_app(office, "G1")
+    said = _said(app, monkeypatch)
+    words = "Shouted at his sister on Sunday"  # synthetic
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_session(pilot, app)
+        await pilot.press("p", "home", "enter", "tab", "tab", "tab")
+        await type_text(pilot, words)
+
+        def disk_full(*_args, **_kwargs):
+            raise OSError(28, "No space left on device")
+
+        monkeypatch.setattr(drafts, "save_checkin_draft", disk_full)
+        await pilot.press("ctrl+q")
+    errors = [message for message, severity in said if severity == "error"]
+    assert len(errors) == 1, said
+    assert "P0001" in errors[0] and "NOT saved" in errors[0] and "No space left on device" in errors[0]
+    assert "Sunday" not in errors[0] and "Adam" not in errors[0]  # his id, never his words or name
+    last = list(office.stores.audit.entries())[-1]
+    assert ({k: last[k] for k in ("user", "action", "kind", "id", "participant", "failure")}
+            == {"user": "alex", "action": "not_saved", "kind": "checkin_draft", "id": SID,
+                "participant": "P0001", "failure": "OSError"})
+    assert "Sunday" not in office.stores.audit.path.read_text(encoding="utf-8")
+    # Said again on the terminal once the UI has gone (a notification while quitting is not seen).
+    assert len(app.not_saved) == 1 and "P0001" in app.not_saved[0] and "Sunday" not in app.not_saved[0]
+
+
+def test_what_was_not_saved_is_said_on_the_terminal_after_the_ui_closes(group, monkeypatch):
+    from facilitator.errors import StoreError
+    from facilitator.tui import app as app_module
+
+    lost = "check-in draft for P0002 in session G1-2026-11-24 was NOT saved when the screen closed"
+    monkeypatch.setattr(app_module.FacilitatorApp, "run", lambda self: self.not_saved.append(lost))
+    with pytest.raises(StoreError, match="P0002 in session G1-2026-11-24 was NOT saved"):
+        app_module.run_app(group, "G1")
+
+
 def test_drafts_store_is_small_and_per_session(group):
     office = group
     sessions.start_session(office, "G1")

@@ -6,7 +6,9 @@
 A small file per session, so saving a draft while the facilitator types costs the same in the
 tenth year as in the first. Drafts are not records: they are not audited (the check-in is, when
 it is saved) and the file is removed when the session closes, so half-sentences about men do
-not outlive the session.
+not outlive the session. Only a draft that could not be saved as its screen closed is audited
+(`record_not_saved`: the ids and the kind of failure, never his words), since that check-in
+is then lost unless someone writes it again.
 """
 
 from __future__ import annotations
@@ -32,6 +34,13 @@ def save_checkin_draft(office: Office, sid: str, participant_id: str, fields: di
     with office.stores.writing():
         with office.stores.store(_relative(sid), KIND, write=True) as db:
             put_doc(db, "checkins", doc, field="participant_id")
+
+
+def record_not_saved(office: Office, sid: str, participant_id: str, failure: str) -> None:
+    """Audit a check-in draft lost when its screen closed. `failure` is a short code (the kind
+    of error), never the text of the draft or of an error message."""
+    with office.stores.writing():
+        office.audit("not_saved", "checkin_draft", sid, participant=participant_id, failure=failure)
 
 
 def checkin_drafts(office: Office, sid: str) -> dict[str, dict[str, Any]]:

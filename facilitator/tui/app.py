@@ -17,7 +17,7 @@ from textual.reactive import reactive
 from textual.screen import Screen
 
 from facilitator import clock
-from facilitator.errors import FacilitatorError
+from facilitator.errors import FacilitatorError, StoreError
 from facilitator.services import groups as group_service
 from facilitator.services import sessions as session_service
 from facilitator.services.office import Office
@@ -48,6 +48,9 @@ class FacilitatorApp(App):
                           bool(office.setting("programme.privacy_mode_default", False)) if privacy is None else privacy)
         self._wanted_theme = theme or THEMES.get(str(office.setting("ui.theme", "dark")), str(office.setting("ui.theme")))
         self.home_ready = False
+        # What a closing screen could not save (check-in drafts): said again on the terminal
+        # after the UI has gone, since a notification shown while quitting is never seen.
+        self.not_saved: list[str] = []
 
     def on_mount(self) -> None:
         if self._wanted_theme in self.available_themes:
@@ -224,4 +227,7 @@ class FacilitatorApp(App):
 
 
 def run_app(office: Office, group_id: str | None = None) -> None:
-    FacilitatorApp(office, group_id).run()
+    app = FacilitatorApp(office, group_id)
+    app.run()
+    if app.not_saved:
+        raise StoreError("; ".join(app.not_saved))

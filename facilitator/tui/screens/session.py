@@ -18,7 +18,7 @@ from textual.widgets import ContentSwitcher, Footer, Header, Static
 
 from facilitator import clock
 from facilitator.domain.checkin import CheckIn
-from facilitator.errors import InvalidInput
+from facilitator.errors import FacilitatorError, InvalidInput
 from facilitator.services import drafts
 from facilitator.services import sessions as session_service
 from facilitator.tui import keys, risk_link
@@ -100,6 +100,7 @@ class SessionScreen(Screen):
             self.clock = RunnerClock.start(self.segments)
             self._save_runner()
         self._set_titles()
+        self._checkin_form = self.form  # kept: on_unmount comes after the widgets are removed
         self._flag_counts = self._safe(risk_link.flag_counts, self.office, [e.participant.id for e in self.view.roster]) or {}
         self.roster.privacy = self.app.privacy
         self.roster.on_mark = self.attendance_key
@@ -281,14 +282,17 @@ class SessionScreen(Screen):
         self._flush_draft()
         self._refresh_suggestions()
 
-    def _flush_draft(self) -> None:
+    def _flush_draft(self, leaving: bool = False) -> None:
+        """Save what is on the form as his draft; a failure is said.
+        `leaving`: the screen is being removed, so the fields come from the form's last change
+        and nothing on screen is updated."""
         pid = self.form_pid
         if not pid:
             return
         if self._debounce is not None:
             self._debounce.stop()
             self._debounce = None
-        fields = self.form.fields()
+        fields = self._checkin_form.last_fields if leaving else self.form.fields()
         saved = self.view.record.checkins.get(pid)
         if saved is not None and all(saved.to_dict().get(k) == v for k, v in fields.items()):
             return  # nothing changed since it was saved
@@ -296,11 +300,29 @@ class SessionScreen(Screen):
             return
         try:
             drafts.save_checkin_draft(self.office, self.sid, pid, fields)
-        except Exception as err:  # noqa: BLE001 - keep typing; say the draft is not safe yet
-            self.notify(f"draft not saved: {err}", severity="error")
+        except Exception as err:  # noqa: BLE001 - never a traceback, never silence: say it
+            self._draft_not_saved(pid, err, leaving)
             return
         self.view.drafts[pid] = fields
-        self._refresh_row(pid)
+        if not leaving:
+            self._refresh_row(pid)
+
+    def _draft_not_saved(self, pid: str, err: Exception, leaving: bool) -> None:
+        """Say which man's check-in was not saved (his id, never his words). While the screen is
+        open the form still holds it; when leaving it is lost, so the loss is also audited and
+        kept for the app to repeat on the terminal once the UI has closed."""
+        reason = err.message if isinstance(err, FacilitatorError) else f"{type(err).__name__}: {err}"
+        if not leaving:
+            self.notify(f"Check-in draft for {pid} NOT saved: {reason}", severity="error", timeout=10)
+            return
+        message = (f"Check-in draft for {pid} in session {self.sid} was NOT saved when the screen closed "
+                   f"({reason}): write his check-in again from your notes")
+        try:
+            drafts.record_not_saved(self.office, self.sid, pid, type(err).__name__)
+        except Exception:  # noqa: BLE001 - the workspace may be what failed: the message still goes out
+            message += " (the audit log could not record this either)"
+        self.notify(message, title="Check-in lost", severity="error", timeout=30)
+        self.app.not_saved.append(message)
 
     def action_save_checkin(self) -> None:
         pid = self.form_pid
@@ -513,11 +535,9 @@ class SessionScreen(Screen):
         self.app.pop_screen()
 
     def on_unmount(self) -> None:
-        # Leaving by quitting: what is on the form goes to the draft.
-        try:
-            self._flush_draft()
-        except Exception:
-            pass
+        # Leaving by quitting: what is on the form goes to the draft, or the failure is said
+        # (and audited): a check-in is never lost in silence.
+        self._flush_draft(leaving=True)
 
     def action_close_session(self) -> None:
         if self.session.is_closed:

@@ -107,6 +107,12 @@ class CheckInForm(Vertical):
             out[name] = self.query_one(f"#{name}", Input).value
         return out
 
+    @property
+    def last_fields(self) -> dict[str, Any]:
+        """The fields as of the last change: still there once the form's widgets are gone
+        (a screen's own widgets are removed before it hears it is unmounted)."""
+        return dict(self._last)
+
     def text_for_scanning(self) -> str:
         f = self.fields()
         return "\n".join(t for t in (f["summary"], f["alternatives_used"], f["circumstances_note"],
