@@ -11,7 +11,7 @@ When unsure, a match counts: a dismissed false alarm is cheap, a missed disclosu
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 
 from facilitator.risk.stems import lower_regex
 
@@ -50,38 +50,63 @@ class ContextRules:
 
 
 class TextContext:
-    """Clauses and sentences of one text, worked out only when a match needs them."""
+    """Clauses and sentences of one text, worked out only where matches need them.
+
+    For the first few matches a break is looked for near the match (and further out only when
+    none is near): a 2,000-word debrief with a handful of matches reads a few hundred
+    characters for each, not the whole text. A text with many matches has its breaks found
+    once, all through."""
+
+    _NEAR = 240  # characters either side looked at first; most clauses are shorter
+    _LOCAL_SPANS = 12  # matches looked at one by one; past this, finding every break once is cheaper
 
     def __init__(self, text: str, rules: ContextRules):
         self.text = text
         self.rules = rules
-        self._clauses: tuple[list[int], list[int]] | None = None
-        self._sentences: tuple[list[int], list[int]] | None = None
+        self._near_seen: dict[tuple, tuple[int, int]] = {}
+        self._all: dict[str, tuple[list[int], list[int]]] = {}
 
     # -- scopes --------------------------------------------------------------------------
-    @staticmethod
-    def _bounds(regexes, text: str) -> tuple[list[int], list[int]]:
-        spans = sorted(m.span() for regex in regexes for m in regex.finditer(text))
-        return [s for s, _ in spans], [e for _, e in spans]
+    def _scope(self, kind: str, regexes, start: int, end: int) -> tuple[int, int]:
+        """From the end of the last break that ends at or before `start` to the start of the
+        first break that starts at or after `end` (or the text's ends)."""
+        bounds = self._all.get(kind)
+        if bounds is None:
+            key = (kind, start, end)
+            found = self._near_seen.get(key)
+            if found is not None:
+                return found
+            if len(self._near_seen) < self._LOCAL_SPANS:
+                found = self._near_seen[key] = self._near(regexes, start, end)
+                return found
+            spans = [m.span() for regex in regexes for m in regex.finditer(self.text)]
+            bounds = self._all[kind] = (sorted(e for _, e in spans), sorted(s for s, _ in spans))
+        ends, starts = bounds
+        i = bisect_right(ends, start) - 1
+        j = bisect_left(starts, end)
+        return (ends[i] if i >= 0 else 0), (starts[j] if j < len(starts) else len(self.text))
 
-    @staticmethod
-    def _scope(bounds: tuple[list[int], list[int]], start: int, end: int, length: int) -> tuple[int, int]:
-        starts, ends = bounds
-        i = bisect_right(ends, start) - 1  # last break that ends at or before the match
-        begin = ends[i] if i >= 0 else 0
-        j = bisect_right(starts, end - 1)  # first break that starts after the match
-        stop = starts[j] if j < len(starts) else length
-        return begin, stop
+    def _near(self, regexes, start: int, end: int) -> tuple[int, int]:
+        text, n, width = self.text, len(self.text), self._NEAR
+        while True:
+            lo, hi = max(0, start - width), min(n, end + width)
+            begin, stop = (0 if lo == 0 else None), (n if hi == n else None)
+            for regex in regexes:
+                for m in regex.finditer(text, lo, hi):
+                    s, e = m.span()
+                    if e <= start and (begin is None or e > begin):
+                        begin = e
+                    elif s >= end and (stop is None or s < stop):
+                        stop = s
+            if begin is not None and stop is not None:
+                return begin, stop
+            width *= 4
 
     def clause(self, start: int, end: int) -> tuple[int, int]:
-        if self._clauses is None:
-            self._clauses = self._bounds(self.rules.clause_breaks, self.text)
-        return self._scope(self._clauses, start, end, len(self.text))
+        return self._scope("clause", self.rules.clause_breaks, start, end)
 
     def sentence(self, start: int, end: int) -> tuple[int, int]:
-        if self._sentences is None:
-            self._sentences = self._bounds((_SENTENCE_END,), self.text)
-        return self._scope(self._sentences, start, end, len(self.text))
+        return self._scope("sentence", (_SENTENCE_END,), start, end)
 
     # -- the checks ----------------------------------------------------------------------
     def negated(self, start: int, end: int, extra_cues: re.Pattern | None = None) -> bool:

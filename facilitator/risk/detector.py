@@ -91,6 +91,10 @@ def _rule_order(pat: "_Pattern") -> tuple[int, int]:
     return (pat.cat, pat.order)
 
 
+def _always(text: str, pos: int) -> bool:
+    return True
+
+
 def _lower(text: str) -> str:
     """Lower case, one character for one, so spans in the lowered text are spans in the original."""
     low = text.lower()
@@ -176,6 +180,7 @@ class Detector:
         self._candidates: dict = {}
         self._by_stem: dict[str, list[_Pattern]] = {}
         self._everywhere: list[_Pattern] = []
+        self._any: dict[tuple, object] = {}
 
         shipped = shipped_stems()
         finder: StemFinder | None = None
@@ -224,8 +229,27 @@ class Detector:
             keys.append(word + "$")
             if nxt:
                 keys += [f"{word} {nxt[:n]}" for n in range(1, len(nxt) + 1)]
-        found = {pat for key in keys for pat in self._by_stem.get(key, ())}
-        return tuple((pat.cat, pat.exclusion, pat.regex.match) for pat in sorted(found, key=_rule_order))
+        found = sorted({pat for key in keys for pat in self._by_stem.get(key, ())}, key=_rule_order)
+        if not found:
+            return None, ()
+        cands = tuple((pat.cat, pat.exclusion, pat.regex.match) for pat in found)
+        return self._any_of(found), cands
+
+    def _any_of(self, found: list[_Pattern]):
+        """One regex for "does any of these match here?": at most word starts none does, and one
+        failed match is much cheaper than one per pattern. Kept per set of patterns, which many
+        words share ("been", "beer" and "bees" all start "bee")."""
+        if len(found) == 1:
+            return found[0].regex.match
+        key = tuple(id(p) for p in found)
+        any_match = self._any.get(key)
+        if any_match is None:
+            try:
+                any_match = re.compile("|".join(f"(?:{p.regex.pattern})" for p in found)).match
+            except re.error:  # a programme's pattern with its own inline flags: try each
+                any_match = _always
+            self._any[key] = any_match
+        return any_match
 
     def _matches(self, norm: str) -> tuple[list[tuple[int, int, int]], dict[int, list[tuple[int, int]]]]:
         """Pattern matches as (category index, start, end), found as one regex per category
@@ -238,14 +262,17 @@ class Detector:
         for m in _WORD_AND_NEXT.finditer(norm):
             word, nxt = m.group(0, 1)
             key = (word, nxt) if len(word) < WORD_K else word[:WORD_K]
-            cands = cache.get(key)
-            if cands is None:
+            entry = cache.get(key)
+            if entry is None:
                 if len(cache) > _CANDIDATE_CACHE:
                     cache.clear()
-                cands = cache[key] = self._candidates_for(word, nxt if len(word) < WORD_K else None)
-            if not cands:
+                entry = cache[key] = self._candidates_for(word, nxt if len(word) < WORD_K else None)
+            any_match, cands = entry
+            if any_match is None:
                 continue
             p = m.start()
+            if any_match(norm, p) is None:
+                continue
             done = -2
             for ci, exclusion, match in cands:
                 if exclusion:
