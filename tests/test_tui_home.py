@@ -70,13 +70,18 @@ async def test_a_session_left_open_is_offered_before_todays(group, monkeypatch):
     assert sessions.find_session(group, "G1", "2026-11-24") is None
 
 
-async def test_overdue_and_critical_flags_shout_in_words(group, monkeypatch):
-    office = group
+@pytest.fixture
+def flagged(group, monkeypatch):
+    """Two open flags raised four days ago: F0001 critical (due that day, overdue now), F0002 medium."""
     monkeypatch.setenv("FACILITATOR_NOW", "2026-11-20T10:00:00")
-    risk_service.raise_flag(office, "P0001", ["weapons"], "Has a knife at home")  # critical, due that day
-    risk_service.raise_flag(office, "P0002", ["economic_abuse"], "Took her bank card")
+    risk_service.raise_flag(group, "P0001", ["weapons"], "Has a knife at home")
+    risk_service.raise_flag(group, "P0002", ["economic_abuse"], "Took her bank card")
     monkeypatch.setenv("FACILITATOR_NOW", "2026-11-24T18:00:00")
-    app = make_app(office)
+    return group
+
+
+async def test_overdue_and_critical_flags_shout_in_words(flagged):
+    app = make_app(flagged)
     async with app.run_test(size=(80, 24)) as pilot:
         await home(pilot, app)
         text = screen_text(app)
@@ -93,6 +98,30 @@ async def test_overdue_and_critical_flags_shout_in_words(group, monkeypatch):
         await pilot.press("ctrl+t")
         await pilot.pause()
         assert "F0001" not in screen_text(app) and "hidden in privacy mode" in screen_text(app)
+
+
+async def test_privacy_mode_hides_the_risk_counts_at_home_and_in_the_queue(flagged):
+    app = make_app(flagged, privacy=True)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await home(pilot, app)
+        text = screen_text(app)
+        assert "Risk queue: hidden" in text and "in privacy mode" in text
+        for shown in ("OVERDUE", "CRITICAL", "2 open", "open flag"):
+            assert shown not in text
+        assert not app.screen.query_one("#risk-box").has_class("-alert")  # no reversed box to catch the eye
+
+        await pilot.press("r")
+        await wait_for(pilot, lambda: "hidden in privacy mode" in screen_text(app), what="the risk queue")
+        text = screen_text(app)
+        assert "Open flags: hidden (privacy mode)" in text
+        assert "F0001" not in text and "OVERDUE" not in text and "CRITICAL" not in text and "flags: 2" not in text
+
+        await pilot.press("ctrl+t")  # privacy off: everything is back
+        await wait_for(pilot, lambda: "F0001" in screen_text(app), what="the flags shown again")
+        assert "Open flags: 2" in screen_text(app) and "1 OVERDUE" in screen_text(app)
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: "2 open flags" in screen_text(app), what="the counts at home")
+        assert "‼ 1 CRITICAL" in screen_text(app) and app.screen.query_one("#risk-box").has_class("-alert")
 
 
 async def test_review_and_close_a_flag_from_the_queue(group):

@@ -270,6 +270,34 @@ async def test_flag_key_works_from_inside_the_form(group):
     assert flag.summary == "He has a gun"
 
 
+async def test_in_privacy_mode_a_flag_is_raised_with_its_words_masked(group):
+    """The room can see the screen: the categories stay choosable, the summary (his words from
+    the form) is masked, and no flag already raised is shown."""
+    office = group
+    risk_service.raise_flag(office, "P0002", ["economic_abuse"], "Took her bank card")
+    app = make_app(office, "G1")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_session(pilot, app)
+        await pilot.press("p", "p", "home", "down", "enter", "tab", "tab", "tab")
+        await type_text(pilot, "He has a gun")
+        await pilot.press("ctrl+t")  # someone leans in: privacy on
+        await wait_for(pilot, lambda: app.privacy and "He has a gun" not in screen_text(app), what="the form covered")
+        await pilot.press("ctrl+f")
+        await wait_for(pilot, lambda: "Flag a disclosure" in screen_text(app), what="the flag dialog")
+        await pilot.press("w")  # w jumps to weapons
+        await pilot.pause()
+        text = screen_text(app)
+        assert "Weapons" in text and "Strangulation" in text  # choosable
+        assert "hidden: privacy mode" in text and "He has a gun" not in text
+        assert "Ben (P0002)" in text and "Ben Sample" not in text
+        assert "bank card" not in text and "F0001" not in text  # Ben's open flag: nothing of it
+        await pilot.press("enter", "enter")
+        await wait_for(pilot, lambda: len(risk_service.list_flags(office, "all")) == 2, what="the new flag")
+        assert "He has a gun" not in screen_text(app)
+    flag = next(f for f in risk_service.list_flags(office, "all") if f.id != "F0001")
+    assert (flag.participant_id, flag.categories, flag.summary) == ("P0002", ["weapons"], "He has a gun")
+
+
 async def test_dismissing_a_suggestion_keeps_the_reason(group):
     office = group
     app = make_app(office, "G1")

@@ -89,3 +89,9 @@ def test_session_light_theme(workspace, snap_compare):
 def test_flag_dialog(workspace, snap_compare):
     app = make_app(workspace, "G1")
     assert snap_compare(app, terminal_size=SIZE, run_before=session_ready(app, "ctrl+f"))
+
+
+def test_flag_dialog_in_privacy_mode(workspace, snap_compare):
+    """Categories choosable, first names only, the summary masked, no flag already raised."""
+    app = make_app(workspace, "G1", privacy=True)
+    assert snap_compare(app, terminal_size=SIZE, run_before=session_ready(app, "down", "ctrl+f"))

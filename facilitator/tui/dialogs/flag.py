@@ -3,6 +3,11 @@
 The urgent case is three keys: Ctrl+F (the selected man, strangulation highlighted), Enter
 (category; severity comes with it, focus moves to the summary, already filled in), Enter (save).
 A letter jumps to the next category starting with it. Ctrl+S saves from any field.
+
+In privacy mode (the room can see the screen) a flag is raised just as fast: the men are named
+by first name, the categories stay readable, since they are the same list for everyone and
+the facilitator must pick one in seconds, and the summary is masked (it starts as what the
+check-in form says about him). The dialog shows no flag already raised, in any mode.
 """
 
 from __future__ import annotations
@@ -75,7 +80,7 @@ class FlagDialog(ModalScreen[FlagRequest | None]):
             with Horizontal(classes="row"):
                 yield Label("Severity ")
                 yield ChoiceRow(SEVERITIES, id="severity", value=self.categories[0][1])
-            yield Label("Summary (Enter saves)")
+            yield Label("Summary (Enter saves)", id="summary-label")
             yield Input(self.default_summary, id="flag-summary", select_on_focus=True)
             yield Static("", id="problem", classes="problem")
             yield Static("Enter: next / save · Ctrl+S save · Esc cancel", classes="dialog-keys")
@@ -84,6 +89,13 @@ class FlagDialog(ModalScreen[FlagRequest | None]):
         cats = self.query_one(CategoryList)
         cats.highlighted = 0
         cats.focus()
+        if hasattr(self.app, "privacy"):
+            self.watch(self.app, "privacy", self._privacy, init=True)
+
+    def _privacy(self, private: bool) -> None:
+        self.query_one("#flag-summary", Input).password = private
+        self.query_one("#summary-label", Label).update(
+            "Summary, hidden: privacy mode (Enter saves)" if private else "Summary (Enter saves)")
 
     def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
         severity = dict(self.categories).get(str(event.option.id))

@@ -2,6 +2,7 @@
 
 Enter on a group opens today's session (started if needed). Overdue and critical flags are
 said in capitals with a symbol and shown reversed: impossible to miss, never colour alone.
+In privacy mode the risk box says only that the queue is hidden (see risk_lines).
 """
 
 from __future__ import annotations
@@ -20,6 +21,15 @@ def risk_lines(counts: dict | None, privacy: bool) -> tuple[Text, bool]:
     """The risk box's text, and whether it must shout."""
     if counts is None:
         return Text("Risk queue not available in this version.", style="italic"), False
+    if privacy:
+        # The room can see this screen. Counts of open, overdue and critical flags (shouted in
+        # reverse) tell the men that disclosures are being flagged, and a man who has just
+        # spoken may take one as his. Nothing here is for the group's two hours: the risk lead
+        # works the queue, a new flag is Ctrl+F in the session whatever this box says, and the
+        # title bar's "PRIVACY ON ^t" is the one key that brings the counts back.
+        t = Text("Risk queue: hidden\nin privacy mode")
+        t.append("\nCtrl+T shows it", style="dim")
+        return t, False
     open_ = int(counts.get("open", 0))
     overdue = int(counts.get("overdue", 0))
     critical = int(counts.get("critical", 0))

@@ -130,11 +130,15 @@ class RiskQueueScreen(Screen):
         privacy = self.app.privacy
         overdue = sum(1 for f in self.flags if flag_state(f, now)[0].plain.startswith("⚠"))
         critical = sum(1 for f in self.flags if _get(f, "severity") == "critical" and _get(f, "status") != "closed")
-        head = Text(f"{'All' if self.include_closed else 'Open'} flags: {len(self.flags)}")
-        if overdue:
-            head.append(f"   ⚠ {overdue} OVERDUE", style="bold reverse")
-        if critical:
-            head.append(f"   ‼ {critical} CRITICAL", style="bold reverse")
+        which = "All" if self.include_closed else "Open"
+        if privacy:  # the counts too, as on the home screen
+            head = Text(f"{which} flags: hidden (privacy mode)")
+        else:
+            head = Text(f"{which} flags: {len(self.flags)}")
+            if overdue:
+                head.append(f"   ⚠ {overdue} OVERDUE", style="bold reverse")
+            if critical:
+                head.append(f"   ‼ {critical} CRITICAL", style="bold reverse")
         self.query_one("#queue-title", Static).update(head)
         if privacy:
             self.query_one("#queue-detail", Static).update("Flags are hidden in privacy mode (Ctrl+T shows them).")
