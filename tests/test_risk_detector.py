@@ -358,6 +358,9 @@ def test_looking_up_word_stems_finds_every_match_a_full_scan_finds():
     texts = [row["text"] for name in SETS for row in read_statements(FIXTURES / name)]
     rng = random.Random(5)
     texts += [" ".join(rng.sample(texts, 12)) for _ in range(20)]  # long, mixed texts
+    # Words split by tabs, new lines, several spaces, dashes and quotes; a text ending mid-phrase.
+    texts += [t.replace(" ", sep) for t in texts[:40] for sep in ("\t", "\n", "   ", " \u2014 ", "'")]
+    texts += ["I'll kill", "kill", "he", "", "  choked  ", "the\tbaby", "my\u00a0wife"]
     for text in texts:
         from facilitator.risk.detector import _QUOTES, _lower
 
