@@ -95,3 +95,38 @@ def test_unknown_suggestion_is_one_line_and_changes_nothing(office, invoke, sess
         res = invoke(*args)
         assert res.exit_code == 2 and res.output.count("\n") == 1 and "S0042" in res.output
     assert sorted(p.name for p in (office.path / "data").rglob("*")) == before
+
+
+def test_a_suggested_category_left_out_of_the_flag_needs_a_reason_and_is_kept(office, invoke, session):
+    text = "Said she is leaving him for good and he put his hands round her throat when she packed."
+    invoke("checkin", "record", SID, "P0001", "--summary", text)
+    suggested = json.loads(invoke("risk", "suggestions", SID, "--json").output)[0]["categories"]
+    assert {"strangulation", "separation"} <= set(suggested)
+
+    silent = invoke("risk", "confirm", "S0001", "--category", "separation")
+    assert silent.exit_code == 2 and "strangulation" in silent.output and "--reason" in silent.output
+    assert len(silent.output.strip().splitlines()) == 1
+    assert json.loads(invoke("risk", "list", "--json").output) == []  # nothing half made
+    assert json.loads(invoke("risk", "suggestions", SID, "--json").output)[0]["status"] == "pending"
+
+    reason = "Co-facilitator checked: he was describing a film scene, not his partner."
+    done = invoke("risk", "confirm", "S0001", "--category", "separation", "--reason", reason)
+    assert done.exit_code == 0 and "not flagged: " in done.output and "strangulation" in done.output
+    kept = json.loads(invoke("risk", "suggestions", SID, "--json").output)[0]
+    assert kept["status"] == "confirmed" and kept["reason"] == reason
+    assert "strangulation" in kept["not_flagged"] and "separation" not in kept["not_flagged"]
+    flag = json.loads(invoke("risk", "show", kept["flag_id"], "--json").output)
+    assert flag["categories"] == ["separation"]
+    line = [a for a in audit_lines(office) if a.get("action") == "confirm"][-1]
+    assert "strangulation" in line.get("not_flagged", "") and reason not in json.dumps(line)
+    table = invoke("risk", "suggestions", SID).output
+    assert "not flagged: " in table
+
+
+def test_confirming_every_suggested_category_needs_no_reason(office, invoke, session):
+    invoke("checkin", "record", SID, "P0001", "--summary", STRANGLED)
+    cats = json.loads(invoke("risk", "suggestions", SID, "--json").output)[0]["categories"]
+    args = [a for c in cats + ["stalking"] for a in ("--category", c)]
+    done = invoke("risk", "confirm", "S0001", *args)
+    assert done.exit_code == 0 and "not flagged" not in done.output
+    assert json.loads(invoke("risk", "suggestions", SID, "--json").output)[0]["not_flagged"] == []

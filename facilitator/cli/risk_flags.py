@@ -166,7 +166,8 @@ def risk_suggestions(app, session_id, pending_only, as_json):
     if as_json:
         return emit_json([s.to_dict() for s in rows])
     table([(s.id, s.participant_id, ", ".join(s.categories), s.severity, s.status,
-            s.flag_id or s.reason) for s in rows],
+            (s.flag_id + (f" (not flagged: {', '.join(s.not_flagged)})" if s.not_flagged else "")) or s.reason)
+           for s in rows],
           ["id", "man", "categories", "severity", "status", "flag / reason"], empty="(no suggestions)")
     for s in rows:
         spans = [f'{m["category"]}: "{m["match"]}"' for m in s.matches]
@@ -179,13 +180,28 @@ def risk_suggestions(app, session_id, pending_only, as_json):
 @click.option("--summary", help="Your own words (default: the check-in summary).")
 @click.option("--category", "categories", multiple=True, help="Replace the suggested categories, repeatable.")
 @click.option("--severity", help=", ".join(SEVERITIES))
+@click.option("--reason", help="Why a suggested category left out of --category is not a risk (then required).")
 @click.pass_obj
-def risk_confirm(app, suggestion_id, summary, categories, severity):
+def risk_confirm(app, suggestion_id, summary, categories, severity, reason):
     """Confirm a suggestion: it becomes a flag in the queue."""
     from facilitator.services.risk import confirm_suggestion
 
-    flag = confirm_suggestion(app.office, suggestion_id, summary, list(categories) or None, severity)
+    flag = confirm_suggestion(app.office, suggestion_id, summary, list(categories) or None, severity, reason)
     _print_raised(flag)
+    s = _suggestion_after(app.office, suggestion_id)
+    if s is not None and s.not_flagged:
+        click.echo(f"not flagged: {', '.join(s.not_flagged)} (reason kept with {s.id})")
+
+
+def _suggestion_after(office, suggestion_id):
+    from facilitator.services.risk import get_suggestion
+
+    from facilitator.errors import FacilitatorError
+
+    try:
+        return get_suggestion(office, suggestion_id)
+    except FacilitatorError:  # the flag is made and said; this line is only a courtesy
+        return None
 
 
 @risk.command("dismiss")

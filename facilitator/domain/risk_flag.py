@@ -179,8 +179,9 @@ class Suggestion(Record):
     created_at: str = ""
     decided_by: str = ""
     decided_at: str = ""
-    reason: str = ""  # why it was dismissed
+    reason: str = ""  # why it was dismissed, or why not_flagged were left out of the flag
     flag_id: str = ""
+    not_flagged: list[str] = field(default_factory=list)  # suggested categories the flag left out
 
     @property
     def pending(self) -> bool:

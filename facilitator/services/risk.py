@@ -24,8 +24,9 @@ Check-in suggestions
     suggestions_for_checkin(office, session_id, checkin) -> list[str]   (hook: lines to print)
     list_suggestions(office, session_id, pending_only=False) -> list[Suggestion]
     get_suggestion(office, suggestion_id) -> Suggestion
-    confirm_suggestion(office, suggestion_id, summary=None, categories=None, severity=None)
-        -> RiskFlag                                  the suggestion is kept as confirmed
+    confirm_suggestion(office, suggestion_id, summary=None, categories=None, severity=None, reason=None)
+        -> RiskFlag                                  the suggestion is kept as confirmed; a
+                                                     suggested category left out needs a reason
     dismiss_suggestion(office, suggestion_id, reason) -> Suggestion      kept with its reason
     pending_suggestions(office, record) -> list[str]   (hook: what blocks closing a session)
 
@@ -520,8 +521,10 @@ def suggestions_for_checkin(office: Office, session_id: str, checkin: CheckIn) -
     ]
 
 
-def _decide(office: Office, suggestion: Suggestion, status: str, reason: str = "", flag_id: str = "") -> Suggestion:
+def _decide(office: Office, suggestion: Suggestion, status: str, reason: str = "", flag_id: str = "",
+            not_flagged: list[str] | None = None) -> Suggestion:
     """Caller holds the lock."""
+    suggestion.not_flagged = list(not_flagged or [])
     suggestion.status = status
     suggestion.decided_by = office.user
     suggestion.decided_at = _now().isoformat()
@@ -544,8 +547,11 @@ def confirm_suggestion(
     summary: str | None = None,
     categories: list[str] | None = None,
     severity: str | None = None,
+    reason: str | None = None,
 ) -> RiskFlag:
-    """Turn a check-in suggestion into a flag (the facilitator may narrow or add categories)."""
+    """Turn a check-in suggestion into a flag. The facilitator may add categories or leave some
+    out; each suggested category left out is a decision like a dismissal, so it needs a reason,
+    and both are kept with the suggestion."""
     known = category_severities(office)
     cats = check_categories(categories, known) if categories else None
     if severity:
@@ -554,14 +560,20 @@ def confirm_suggestion(
         s = get_suggestion(office, suggestion_id)
         _require_pending(s)
         cats = cats or list(s.categories)
+        left_out = [c for c in s.categories if c not in cats]
+        reason = (reason or "").strip()
+        if left_out and not reason:
+            raise InvalidInput(f"{', '.join(left_out)} was suggested for {s.participant_id} and is not in the flag: "
+                               f"give the reason it is not a risk (--reason), as for a dismissal")
         text = (summary or "").strip() or _checkin_summary(office, s) or (
             f"Suggested from the check-in in {s.session_id}: {', '.join(cats)}")
         flag = next((f for f in _open_flags(office) if f.suggestion_id == s.id), None)
         if flag is None:  # not already made by a confirm that was interrupted
             flag = _create_flag(office, participant_id=s.participant_id, categories=cats, summary=text,
                                 source="checkin", severity=severity, session_id=s.session_id, suggestion_id=s.id)
-        _decide(office, s, "confirmed", flag_id=flag.id)
-        office.audit("confirm", "risk_suggestion", s.id, flag=flag.id)
+        _decide(office, s, "confirmed", flag_id=flag.id, reason=reason if left_out else "", not_flagged=left_out)
+        extra = {"not_flagged": ",".join(left_out)} if left_out else {}
+        office.audit("confirm", "risk_suggestion", s.id, flag=flag.id, **extra)
     return flag
 
 
