@@ -377,6 +377,38 @@ async def test_a_draft_that_cannot_be_saved_on_quitting_is_said_and_audited(grou
     assert len(app.not_saved) == 1 and "P0001" in app.not_saved[0] and "Sunday" not in app.not_saved[0]
 
 
+async def test_a_form_whose_draft_cannot_be_saved_stays_open_with_his_words(group, monkeypatch):
+    from textual.widgets import ContentSwitcher
+
+    office = group
+    monkeypatch.setattr("facilitator.tui.screens.session.DEBOUNCE_SECONDS", 60)
+    app = make_app(office, "G1")
+    said = _said(app, monkeypatch)
+    words = "Kept texting his ex all weekend"  # synthetic
+    real_save = drafts.save_checkin_draft
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_session(pilot, app)
+        await pilot.press("p", "home", "enter", "tab", "tab", "tab")
+        await type_text(pilot, words)
+
+        def disk_full(*_args, **_kwargs):
+            raise OSError(28, "No space left on device")
+
+        monkeypatch.setattr(drafts, "save_checkin_draft", disk_full)
+        await pilot.press("escape")
+        await pilot.pause()
+        screen = app.screen
+        assert screen.query_one(ContentSwitcher).current == "checkin" and screen.form_pid == "P0001"
+        assert words in str(screen.form.fields())
+        assert any("P0001" in m and "NOT saved" in m for m, sev in said if sev == "error")
+        # Space again: Esc saves the draft and leaves the form.
+        monkeypatch.setattr(drafts, "save_checkin_draft", real_save)
+        await pilot.press("escape")
+        await pilot.pause()
+        assert screen.form_pid is None and screen.query_one(ContentSwitcher).current != "checkin"
+    assert words in str(drafts.checkin_drafts(office, SID).get("P0001"))
+
+
 def test_what_was_not_saved_is_said_on_the_terminal_after_the_ui_closes(group, monkeypatch):
     from facilitator.errors import StoreError
     from facilitator.tui import app as app_module

@@ -245,8 +245,8 @@ class SessionScreen(Screen):
             self.notify(f"{self._who(pid)} is {state}: mark him present (p) or late (l) before his check-in",
                         severity="warning")
             return
-        if self.form_pid and self.form_pid != pid:
-            self._flush_draft()
+        if self.form_pid and self.form_pid != pid and not self._flush_draft():
+            return  # the open form is not saved: it stays rather than give way to another man's
         fields = None
         if pid in self.view.drafts:
             fields = self.view.drafts[pid]
@@ -282,30 +282,32 @@ class SessionScreen(Screen):
         self._flush_draft()
         self._refresh_suggestions()
 
-    def _flush_draft(self, leaving: bool = False) -> None:
-        """Save what is on the form as his draft; a failure is said.
+    def _flush_draft(self, leaving: bool = False) -> bool:
+        """Save what is on the form as his draft; a failure is said. False when it failed:
+        then the form must stay open, since it is the only place his words still are.
         `leaving`: the screen is being removed, so the fields come from the form's last change
         and nothing on screen is updated."""
         pid = self.form_pid
         if not pid:
-            return
+            return True
         if self._debounce is not None:
             self._debounce.stop()
             self._debounce = None
         fields = self._checkin_form.last_fields if leaving else self.form.fields()
         saved = self.view.record.checkins.get(pid)
         if saved is not None and all(saved.to_dict().get(k) == v for k, v in fields.items()):
-            return  # nothing changed since it was saved
+            return True  # nothing changed since it was saved
         if self.view.drafts.get(pid) == fields:
-            return
+            return True
         try:
             drafts.save_checkin_draft(self.office, self.sid, pid, fields)
         except Exception as err:  # noqa: BLE001 - never a traceback, never silence: say it
             self._draft_not_saved(pid, err, leaving)
-            return
+            return False
         self.view.drafts[pid] = fields
         if not leaving:
             self._refresh_row(pid)
+        return True
 
     def _draft_not_saved(self, pid: str, err: Exception, leaving: bool) -> None:
         """Say which man's check-in was not saved (his id, never his words). While the screen is
@@ -365,7 +367,8 @@ class SessionScreen(Screen):
         self._correction(save)
 
     def leave_form(self) -> None:
-        self._flush_draft()
+        if not self._flush_draft():
+            return  # not saved: the form stays, with his words, until it can be saved or saved in full
         pid, self.form_pid = self.form_pid, None
         self._save_runner()
         self.query_one(ContentSwitcher).current = "plan"
@@ -530,7 +533,8 @@ class SessionScreen(Screen):
         if self.form_pid and self.query_one(ContentSwitcher).current in ("checkin", "privacy-cover"):
             self.leave_form()
             return
-        self._flush_draft()
+        if not self._flush_draft():
+            return
         self._save_runner()
         self.app.pop_screen()
 
@@ -543,7 +547,8 @@ class SessionScreen(Screen):
         if self.session.is_closed:
             self.notify(f"Session {self.sid} is already closed", severity="warning")
             return
-        self._flush_draft()
+        if not self._flush_draft():
+            return  # a check-in that cannot be saved holds the session open
         record = self._safe(session_service.get_session, self.office, self.sid)
         if record is None:
             return
