@@ -348,6 +348,18 @@ def _said(app, monkeypatch) -> list[tuple[str, str]]:
     return said
 
 
+async def _type_then_fill_the_disk(pilot, app, monkeypatch, words: str) -> None:
+    """Adam present, his check-in typed, then every draft save fails as on a full disk."""
+    await open_session(pilot, app)
+    await pilot.press("p", "home", "enter", "tab", "tab", "tab")
+    await type_text(pilot, words)
+
+    def disk_full(*_args, **_kwargs):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(drafts, "save_checkin_draft", disk_full)
+
+
 async def test_a_draft_that_cannot_be_saved_on_quitting_is_said_and_audited(group, monkeypatch):
     office = group
     monkeypatch.setattr("facilitator.tui.screens.session.DEBOUNCE_SECONDS", 60)
@@ -355,14 +367,7 @@ async def test_a_draft_that_cannot_be_saved_on_quitting_is_said_and_audited(grou
     said = _said(app, monkeypatch)
     words = "Shouted at his sister on Sunday"  # synthetic
     async with app.run_test(size=(80, 24)) as pilot:
-        await open_session(pilot, app)
-        await pilot.press("p", "home", "enter", "tab", "tab", "tab")
-        await type_text(pilot, words)
-
-        def disk_full(*_args, **_kwargs):
-            raise OSError(28, "No space left on device")
-
-        monkeypatch.setattr(drafts, "save_checkin_draft", disk_full)
+        await _type_then_fill_the_disk(pilot, app, monkeypatch, words)
         await pilot.press("ctrl+q")
     errors = [message for message, severity in said if severity == "error"]
     assert len(errors) == 1, said
@@ -387,14 +392,7 @@ async def test_a_form_whose_draft_cannot_be_saved_stays_open_with_his_words(grou
     words = "Kept texting his ex all weekend"  # synthetic
     real_save = drafts.save_checkin_draft
     async with app.run_test(size=(80, 24)) as pilot:
-        await open_session(pilot, app)
-        await pilot.press("p", "home", "enter", "tab", "tab", "tab")
-        await type_text(pilot, words)
-
-        def disk_full(*_args, **_kwargs):
-            raise OSError(28, "No space left on device")
-
-        monkeypatch.setattr(drafts, "save_checkin_draft", disk_full)
+        await _type_then_fill_the_disk(pilot, app, monkeypatch, words)
         await pilot.press("escape")
         await pilot.pause()
         screen = app.screen
