@@ -387,3 +387,27 @@ def test_a_programme_pattern_without_stems_is_tried_everywhere(tmp_path):
     detector = Detector(rules_for_workspace(folder))
     assert detector._everywhere
     assert "weapons" in cats("He's got a zorblade.", detector)
+
+
+def test_the_token_swap_guard_changes_nothing():
+    """[tokens] phrases are swapped behind a guard of their first letters (for speed): the
+    working copy must be exactly what the phrases alone would give."""
+    import random
+
+    from facilitator.risk.detector import _QUOTES, _lower, _TokenSwap
+
+    detector = Detector()
+    rules = detector.rules
+    plain = _TokenSwap(rules.tokens)  # no guard
+    texts = [row["text"] for name in SETS for row in read_statements(FIXTURES / name)]
+    rng = random.Random(7)
+    texts += [" ".join(rng.sample(texts, 12)) for _ in range(20)]
+    texts += ["my  wife", "His Missus", "the\tkids", "all the kids", "our little 'uns", "a\nchild", "both",
+              "my other half's", "kids protection plan", "my wife-to-be", "the ex", "theex", "my exam"]
+    swapped = 0
+    for text in texts:
+        low = _lower(text.translate(_QUOTES))
+        assert detector._tokens.swap(low) == plain.swap(low), text
+        swapped += detector._tokens.swap(low) != low
+    assert swapped > 50  # the guard lets the phrases through
+    assert detector._tokens._regex.pattern != plain._regex.pattern  # and it is there

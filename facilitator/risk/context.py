@@ -60,10 +60,12 @@ class TextContext:
     _NEAR = 240  # characters either side looked at first; most clauses are shorter
     _LOCAL_SPANS = 12  # matches looked at one by one; past this, finding every break once is cheaper
 
-    def __init__(self, text: str, rules: ContextRules):
+    def __init__(self, text: str, rules: ContextRules, matches: int = 0):
+        """matches: how many matches will be checked, when known; many go straight to one pass."""
         self.text = text
         self.rules = rules
         self._near_seen: dict[tuple, tuple[int, int]] = {}
+        self._near_ok = matches <= self._LOCAL_SPANS
         self._all: dict[str, tuple[list[int], list[int]]] = {}
 
     # -- scopes --------------------------------------------------------------------------
@@ -76,7 +78,7 @@ class TextContext:
             found = self._near_seen.get(key)
             if found is not None:
                 return found
-            if len(self._near_seen) < self._LOCAL_SPANS:
+            if self._near_ok and len(self._near_seen) < self._LOCAL_SPANS:
                 found = self._near_seen[key] = self._near(regexes, start, end)
                 return found
             spans = [m.span() for regex in regexes for m in regex.finditer(self.text)]
@@ -116,16 +118,16 @@ class TextContext:
         if begin >= start:
             return False
         before = self.text[begin:start]
+        cues = [m.span() for regex in (r.negation, extra_cues) if regex is not None for m in regex.finditer(before)]
+        if not cues:  # the usual case: no cue at all, so no need to look for pseudo-negations
+            return False
         pseudo = [m.span() for m in r.pseudo_negation.finditer(before)] if r.pseudo_negation else []
         cue = None
-        for regex in (r.negation, extra_cues):
-            if regex is None:
+        for span in cues:
+            if any(ps <= span[0] < pe for ps, pe in pseudo):
                 continue
-            for m in regex.finditer(before):
-                if any(ps <= m.start() < pe for ps, pe in pseudo):
-                    continue
-                if cue is None or m.end() > cue[1]:
-                    cue = m.span()
+            if cue is None or span[1] > cue[1]:
+                cue = span
         if cue is None:
             return False
         if len(_WORD.findall(before[cue[1]:])) > r.window:

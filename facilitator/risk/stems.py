@@ -235,11 +235,37 @@ def stem_of(prefix: str, complete: bool) -> str | None:
     return f"{word} {nxt}" if nxt else word + "$"
 
 
+def guard_regex(stems) -> str:
+    """A regex for "one of these stems starts here", as a trie so the regex engine rejects a
+    place on its first letters: "stra" a word starting so, "a$" the word "a", "the bab" the
+    word "the" then a word starting "bab"."""
+    trie: dict = {}
+    for stem in stems:
+        node = trie
+        if stem.endswith("$"):
+            parts = [re.escape(c) for c in stem[:-1]] + [r"(?!\w)"]
+        else:
+            first, _, rest = stem.partition(" ")
+            parts = [re.escape(c) for c in first] + ([r"\s+"] + [re.escape(c) for c in rest] if rest else [])
+        for part in parts:
+            node = node.setdefault(part, {})
+        node[""] = {}
+
+    def emit(node: dict) -> str:
+        alts = [part + emit(child) for part, child in sorted(node.items()) if part]
+        if not alts:
+            return ""
+        body = alts[0] if len(alts) == 1 else "(?:" + "|".join(alts) + ")"
+        return f"(?:{body})?" if "" in node else body
+    return emit(trie)
+
+
 def table_for(rules) -> dict[str, list[str] | None]:
-    """Stems of every pattern of a rules set, by pattern_key."""
+    """Stems of every pattern of a rules set, and of its [tokens] phrases, by pattern_key."""
     finder = StemFinder(rules.macros)
     out: dict[str, list[str] | None] = {}
     pairs = list(zip(rules.raw_exclude, rules.exclude))
+    pairs += [(phrase, phrase) for _, phrases in rules.tokens for phrase in phrases]
     for cat in rules.categories.values():
         pairs += zip(cat.raw_patterns, cat.patterns)
         pairs += zip(cat.raw_exclude, cat.exclude)
