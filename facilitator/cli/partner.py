@@ -1,4 +1,4 @@
-"""`facilitator partner init|add|list|show|contact|due|concern`: partner support, behind the wall.
+"""`facilitator partner init|add|list|show|contact|due|concern|forget|audit`: partner support, behind the wall.
 
 Only partner_support staff (or admin) get past the first line of every command; the role is
 checked before the passphrase is asked for. The key comes from --key-file (or
@@ -212,3 +212,21 @@ def partner_forget(app, participant_id, yes, key_file):
         click.echo(f"partner records for {participant_id.upper()} deleted")
     else:
         click.echo(f"no partner records held for {participant_id.upper()}")
+
+
+@partner.command("audit")
+@click.argument("participant_id")
+@json_option
+@key_file_option
+@click.pass_obj
+def partner_audit(app, participant_id, as_json, key_file):
+    """What happened to a man's partner records: who, when, what (the audit log names them by
+    pseudonyms only; the key turns them back into his records)."""
+    store = _open(app, key_file)
+    found = store.audit_trail(participant_id)
+    if as_json:
+        return emit_json(found)
+    table([(e.get("seq"), e.get("time"), e.get("user"), e.get("action"), e.get("kind"), e["record"],
+            e.get("id")) for e in found],
+          ["#", "time", "user", "action", "kind", "record", "logged as"],
+          empty=f"no audit lines about partner records for {participant_id.strip().upper()}")

@@ -8,7 +8,9 @@ and the refusal is audited (`office.require_role`). The store is a folder of enc
 What crosses the wall, and only this:
   - towards partner support: contact points read from group-side records (services.contact_points);
   - towards the group side: a risk concern as category + severity + "source: partner contact"
-    (services.risk.raise_partner_concern), and audit lines naming the kind of record and its id;
+    (services.risk.raise_partner_concern), and audit lines naming the kind of record and a keyed
+    pseudonym of its id (`pr-...`, never the id: every id carries the man's), which partner
+    support, with the key, turns back into his records' history (`PartnerStore.audit_trail`);
   - her outcome questionnaires, only as aggregates over at least `outcomes.partner_min_partners`
     partners (services.outcomes.partner_summary, computed in memory for partner support).
 Nothing she said is ever written outside the store: not in the audit log, not in any export.
@@ -34,6 +36,7 @@ from facilitator.errors import NotFound, Refused
 from facilitator.services.office import Office
 from facilitator.services.people import get_participant
 from facilitator.storage.partner_vault import KeySource, PartnerVault, new_key_file, WrongKey
+from facilitator.storage.stores import safe_name
 
 ROLE = "partner_support"
 # The demo's store opens with this passphrase. Demo only: never use it for real records.
@@ -154,14 +157,44 @@ class PartnerStore:
 
     # -- changing ---------------------------------------------------------------------------
     def _write(self, man: ManRecord, action: str, kind: str, record_id: str) -> None:
-        """Caller holds the lock. The audit line names the record, never its content."""
+        """Caller holds the lock. The audit line names the record by its pseudonym, never its content."""
         self.vault.write(man.participant_id, man.to_dict())
-        self.office.audit(action, kind, record_id)
+        self._audit(action, kind, record_id)
+
+    def _audit(self, action: str, kind: str, record_id: str) -> None:
+        # The group side reads the audit log: an id such as P0001-PT1 would tell it he has a partner here.
+        self.office.audit(action, kind, self.vault.audit_pseudonym(record_id))
+
+    def audit_trail(self, participant_id: str) -> list[dict]:
+        """The audit lines about a man's partner records, oldest first: those naming the pseudonym
+        of his id or of any partner, contact, concern or answers id his file holds now, and lines
+        from earlier versions that named them in clear. Each line gets `record`, the id it is about.
+
+        His record need not exist on the group side any more (retention may have removed it).
+        After `forget` only the lines naming him as a whole are found: the ids went with the file.
+        """
+        pid = safe_name(participant_id.strip().upper(), "participant id")
+        man = self._man(pid)
+        ids = [pid] + [r["id"] for rows in (man.partners, man.contacts, man.concerns, man.outcomes)
+                       for r in rows if r.get("id")]
+        wanted = {self.vault.audit_pseudonym(i): i for i in ids}
+        found = []
+        for entry in self.office.stores.audit.entries():
+            kind, rid = str(entry.get("kind", "")), str(entry.get("id", ""))
+            if not kind.startswith("partner"):
+                continue
+            if rid in wanted:
+                found.append(entry | {"record": wanted[rid]})
+            elif rid == pid or rid.startswith(f"{pid}-PT"):  # written in clear, before pseudonyms
+                found.append(entry | {"record": rid})
+        return found
 
     def forget(self, participant_id: str) -> bool:
         """Delete everything held about his partners and ex-partners, when retention says so.
 
-        Audited by the man's id only. Refused while a legal hold stands on him.
+        Audited by the pseudonym of his id, whether or not there was anything to delete (a line
+        only when there was would tell who had partner records). Refused while a legal hold
+        stands on him.
         """
         pid = participant_id.strip().upper()
         from facilitator.services.retention import list_holds, partner_records_forgotten
@@ -170,8 +203,7 @@ class PartnerStore:
             raise Refused(f"{pid} is under a legal hold: his partner records stay until it is released")
         with self.office.stores.writing():
             removed = self.vault.remove(pid)
-            if removed:
-                self.office.audit("delete", "partner_records", pid)
+            self._audit("delete", "partner_records", pid)
             # Retention lists him (it cannot see whether there was a file) until this is done.
             partner_records_forgotten(self.office, pid)
         return removed

@@ -15,6 +15,11 @@ key derived from the store's key with HKDF-SHA256. Without the key the folder te
 men have partner records (the names were once `<id>.bin`, which did); with it, his file is
 found without opening any other. Each file holds his id, and listing the men opens every file.
 
+Audit lines about partner records name them the same way: `pr-` and the first 16 hex digits of
+HMAC-SHA256(record id), under another key derived from the store's key (HKDF, its own label).
+The workspace's audit log is read by the group side; with the pseudonyms it does not tell which
+men have partner records, while partner support, holding the key, can find a man's lines again.
+
 Stores made before keyed names are migrated when they are opened with the right key
 (`migrate_names`, under the workspace lock): each `<id>.bin` is renamed to its keyed name with
 one atomic rename, so an interruption leaves every man under one name or the other and the next
@@ -52,6 +57,9 @@ SCRYPT_N, SCRYPT_R, SCRYPT_P = 2**15, 8, 1
 NAME_KEY_INFO = b"facilitator partner store: file names v1"
 NAME_HEX = 32
 _KEYED = re.compile(rf"^[0-9a-f]{{{NAME_HEX}}}$")
+# Audit pseudonyms: the same HMAC under a key of their own, so they never match a file name.
+AUDIT_KEY_INFO = b"facilitator partner store: audit pseudonyms v1"
+AUDIT_PREFIX, AUDIT_HEX = "pr-", 16
 SET_ASIDE = ".superseded"
 
 
@@ -123,8 +131,9 @@ class PartnerVault:
         """`key`: the store's Fernet key (url-safe base64 of 32 bytes), as derived or read."""
         self.folder = Path(folder)
         self._fernet = Fernet(key)
-        self._name_key = HKDF(algorithm=hashes.SHA256(), length=32, salt=None,
-                              info=NAME_KEY_INFO).derive(base64.urlsafe_b64decode(key))
+        raw = base64.urlsafe_b64decode(key)
+        self._name_key = _subkey(raw, NAME_KEY_INFO)
+        self._audit_key = _subkey(raw, AUDIT_KEY_INFO)
 
     # -- making and opening ---------------------------------------------------------------
     @staticmethod
@@ -181,6 +190,12 @@ class PartnerVault:
         mac = hmac.HMAC(self._name_key, hashes.SHA256())
         mac.update(safe_name(name, "participant id").encode("utf-8"))
         return mac.finalize().hex()[:NAME_HEX]
+
+    def audit_pseudonym(self, record_id: str) -> str:
+        """How the audit log names a partner-side record (or a man, for his records as a whole)."""
+        mac = hmac.HMAC(self._audit_key, hashes.SHA256())
+        mac.update(record_id.encode("utf-8"))
+        return AUDIT_PREFIX + mac.finalize().hex()[:AUDIT_HEX]
 
     def _path(self, name: str) -> Path:
         return self.folder / "men" / f"{self.file_name(name)}.bin"
@@ -282,6 +297,10 @@ class PartnerVault:
 
     def _aside(self, target: Path, token: bytes) -> Path:
         return target.with_name(f"{target.stem}.{self._fernet.extract_timestamp(token)}{SET_ASIDE}")
+
+
+def _subkey(key: bytes, info: bytes) -> bytes:
+    return HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=info).derive(key)
 
 
 def _is_safe(name: str) -> bool:
