@@ -120,7 +120,7 @@ def demo_workspace(base: Path) -> Path:
 
 def twelve_men(base: Path) -> Path:
     """A group of 12 men on the bundled curriculum, all with a complete intake."""
-    from facilitator.cli.workspace_cmds import bundled_curricula_dir
+    from facilitator.curriculum.locate import bundled_curricula_dir
     from facilitator.services import groups, intake, people
     from facilitator.services.office import Office
     from facilitator.storage.workspace import Workspace
