@@ -228,7 +228,7 @@ def test_text_a_spreadsheet_would_run_is_kept_as_text(office, invoke, tmp_path):
 
 
 def test_progress_on_stderr_and_output_file_private(known, invoke, tmp_path):
-    out = tmp_path / "deeper" / "att.csv"
+    out = tmp_path / "att.csv"
     result = invoke("export", "attendance", "--progress", "-o", str(out))
     assert result.exit_code == 0
     assert "exporting 2 group(s)" in result.stderr

@@ -24,7 +24,7 @@ def report_programme(app, since, until, fmt, output, partner_side, key_file):
     debriefs, outcomes and staff for a period. No figure identifies anyone: small counts are
     suppressed (setting figures.min_count)."""
     from facilitator.services.programme_report import programme_report
-    from facilitator.storage.files import atomic_write_text
+    from facilitator.storage.files import atomic_write_text, existing_folder
 
     if fmt is None:
         lower = (output or "").lower()
@@ -36,7 +36,7 @@ def report_programme(app, since, until, fmt, output, partner_side, key_file):
         store = _open(app, key_file)
     text = programme_report(app.office, since, until, fmt, store)
     if output:
-        atomic_write_text(output, text)
+        atomic_write_text(existing_folder(output), text)
         click.echo(f"wrote {output}", err=True)
     else:
         click.echo(text, nl=False)

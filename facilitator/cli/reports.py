@@ -22,13 +22,13 @@ def report_participant(app, participant_id, fmt, output, engagement):
     """A man's progress report: attendance, compliance, sessions covered and still to do,
     and the coordinator's engagement summary. Never check-ins, debriefs, flags or partner contact."""
     from facilitator.services.reports import participant_report
-    from facilitator.storage.files import atomic_write_text
+    from facilitator.storage.files import atomic_write_text, existing_folder
 
     if fmt is None:
         fmt = "html" if output and output.lower().endswith((".html", ".htm")) else "md"
     text = participant_report(app.office, participant_id, fmt, engagement)
     if output:
-        atomic_write_text(output, text)  # 0600: it names a man
+        atomic_write_text(existing_folder(output), text)  # 0600: it names a man
         click.echo(f"wrote {output}", err=True)
     else:
         click.echo(text, nl=False)

@@ -32,7 +32,7 @@ from facilitator.services.compliance import all_order_limits, judge, one_to_one_
 from facilitator.services.groups import get_group, list_groups
 from facilitator.services.office import Office
 from facilitator.services.people import get_participant
-from facilitator.storage.files import atomic_output
+from facilitator.storage.files import atomic_output, existing_folder
 
 FORMATS = ("csv", "xlsx", "json")
 ROW_COLUMNS = (
@@ -240,8 +240,9 @@ class Masker:
 
 
 def _output_path(path: Path):
-    """A failed export never leaves half a file where a whole one was expected."""
-    return atomic_output(path)
+    """A failed export never leaves half a file where a whole one was expected, and never
+    makes folders: a missing one is said."""
+    return atomic_output(existing_folder(path))
 
 
 def export_attendance(

@@ -30,6 +30,19 @@ def ensure_private_dir(path: Path) -> Path:
     return path
 
 
+def existing_folder(path: str | os.PathLike) -> Path:
+    """A file someone names (an export, a report) goes only into a folder that exists: a
+    missing one is more likely a typo or a drive not plugged in than a wish for new folders,
+    and personal data must not land quietly somewhere nobody meant."""
+    from facilitator.errors import InvalidInput
+
+    path = Path(path).expanduser()
+    if not path.parent.is_dir():
+        raise InvalidInput(f"folder {path.parent} does not exist (a typo, or a drive not connected?): "
+                           f"nothing was written")
+    return path
+
+
 def fsync_dir(path: Path) -> None:
     fd = os.open(path, os.O_RDONLY)
     try:

@@ -140,7 +140,7 @@ class ReferrerReportScreen(Screen):
     def action_write_report(self) -> None:
         from facilitator.errors import FacilitatorError
         from facilitator.services.reports import participant_report
-        from facilitator.storage.files import atomic_write_text
+        from facilitator.storage.files import atomic_write_text, existing_folder
 
         path = Path(self.query_one("#report-path", Input).value.strip()).expanduser()
         fmt = "html" if path.suffix.lower() in (".html", ".htm") else "md"
@@ -148,7 +148,7 @@ class ReferrerReportScreen(Screen):
         try:
             report = participant_report(self.office, self.participant_id, fmt,
                                         text if text and text != self.saved_text else None)
-            atomic_write_text(path, report)  # 0600, its folder 0700: it names a man
+            atomic_write_text(existing_folder(path), report)  # 0600: it names a man
         except FacilitatorError as err:
             self._status(err.message, error=True)
             return
