@@ -261,6 +261,40 @@ def test_partner_records_are_listed_only_to_partner_side_and_left_to_partner_sup
     assert sorted((d["id"], set(d)) for d in checked.values()) == [("P0004", {"id", "on"}), ("P0007", {"id", "on"})]
 
 
+def test_partner_support_forgets_every_man_listed_in_one_go(history, invoke, monkeypatch):
+    from facilitator.services import partner
+    from facilitator.services.office import Office
+
+    office, _ = history
+    pat = Office.open(office.path, "pat")
+    passphrase = "synthetic partner store passphrase"
+    partner.init_store(pat, partner.key_source(passphrase))
+    store = partner.open_store(pat, partner.key_source(passphrase))
+    store.add_partner("P0004", "Yara Partner-Example", day="2016-01-10")
+    his_file = office.path / "partner" / "men" / f"{store.vault.file_name('P0004')}.bin"
+    monkeypatch.setenv("FACILITATOR_PARTNER_PASSPHRASE", passphrase)
+    nothing = invoke("--user", "pat", "partner", "forget", "--due", "--yes")
+    assert nothing.exit_code == 0 and "nothing to check" in nothing.output  # retention not applied yet
+    assert invoke("--user", "admin", "retention", "apply", "--yes").exit_code == 0
+    both = invoke("--user", "pat", "partner", "forget", "P0004", "--due")
+    assert both.exit_code == 2 and "--due" in both.output
+    no = invoke("--user", "pat", "partner", "forget", "--due", input="n\n")
+    assert no.exit_code == 1 and his_file.exists()
+    from facilitator.services.retention import partner_files_left
+
+    waiting = [pid for pid, _, _ in partner_files_left(office)]
+    assert "P0004" in waiting
+    done = invoke("--user", "pat", "partner", "forget", "--due", input="y\n")
+    assert done.exit_code == 0, done.output
+    assert f"{len(waiting)} m" in done.output and "checked: partner records deleted for 1 (P0004)" in done.output
+    assert not his_file.exists()
+    assert partner_files_left(office) == []  # every man checked: none listed again
+    again = invoke("--user", "pat", "partner", "forget", "--due", "--yes")
+    assert "nothing to check" in again.output
+    facilitator = invoke("--user", "alex", "partner", "forget", "--due", "--yes")
+    assert facilitator.exit_code == 1 and len(facilitator.output.strip().splitlines()) == 1
+
+
 def test_a_bad_period_setting_is_one_line(history, invoke):
     office, _ = history
     settings = office.ws.read_settings()

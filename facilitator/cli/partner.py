@@ -198,13 +198,20 @@ def partner_concern(app, partner_id, category, severity, contact_id, key_file):
 
 
 @partner.command("forget")
-@click.argument("participant_id")
+@click.argument("participant_id", required=False)
+@click.option("--due", is_flag=True, help="Every man retention lists as past the partner period, in one go.")
 @click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
 @key_file_option
 @click.pass_obj
-def partner_forget(app, participant_id, yes, key_file):
-    """Delete a man's partner records for good (when `retention due` lists them)."""
+def partner_forget(app, participant_id, due, yes, key_file):
+    """Delete a man's partner records for good (when `retention due` lists them), or with
+    --due every man it lists."""
+    if bool(participant_id) == due:
+        raise click.UsageError("give one PARTICIPANT_ID, or --due for every man retention lists")
     store = _open(app, key_file)
+    if due:
+        _forget_due(app.office, store, yes)
+        return
     if not yes:
         click.confirm(f"Delete every partner record held for {participant_id.upper()}? This cannot be undone",
                       abort=True)
@@ -212,6 +219,35 @@ def partner_forget(app, participant_id, yes, key_file):
         click.echo(f"partner records for {participant_id.upper()} deleted")
     else:
         click.echo(f"no partner records held for {participant_id.upper()}")
+
+
+def _men(n: int) -> str:
+    return f"{n} man" if n == 1 else f"{n} men"
+
+
+def _forget_due(office, store, yes: bool) -> None:
+    from facilitator.errors import Refused
+    from facilitator.services.retention import partner_files_left
+
+    men = [pid for pid, _, _ in partner_files_left(office)]
+    if not men:
+        click.echo("no man is past the partner period: nothing to check")
+        return
+    if not yes:
+        shown = ", ".join(men[:12]) + (f" and {len(men) - 12} more" if len(men) > 12 else "")
+        click.confirm(f"Delete every partner record held for {_men(len(men))} past the partner period "
+                      f"({shown})? This cannot be undone", abort=True)
+    deleted, held = [], []
+    for pid in men:
+        try:
+            if store.forget(pid):
+                deleted.append(pid)
+        except Refused as err:  # a legal hold: his records stay, and he stays listed
+            held.append(pid)
+            click.echo(f"{pid}: {err}", err=True)
+    click.echo(f"{_men(len(men))} checked: partner records deleted for {len(deleted)}"
+               + (f" ({', '.join(deleted)})" if deleted else "")
+               + (f"; {len(held)} kept under a legal hold" if held else ""))
 
 
 @partner.command("audit")
