@@ -122,3 +122,11 @@ def test_an_intake_stored_with_another_date_shows_the_one_date_and_how_to_settle
     assert invoke("intake", "record", "referral", "P0003", "2026-11-02").exit_code == 0
     assert "[x] referral received: 2026-11-02\n" in invoke("intake", "show", "P0003").output
     assert _referred_on(invoke, "P0003") == "2026-11-02"
+
+
+def test_a_referral_date_taken_as_today_is_said(office, invoke):
+    given = invoke("--user", "admin", "participant", "add", "Ray Synthetic", "--referred-on", "2026-11-02")
+    assert given.exit_code == 0 and "taken as today" not in given.output
+    assumed = invoke("--user", "admin", "participant", "add", "Sam Synthetic")
+    assert assumed.exit_code == 0, assumed.output
+    assert "referral date taken as today, 2026-11-24" in assumed.stderr and "--referral-received" in assumed.stderr

@@ -58,6 +58,10 @@ def participant_add(app, name, referral_source, referrer, referrer_reference, re
 
     person = add_participant(app.office, name, referral_source, referrer, referrer_reference, referred_on)
     click.echo(f"added {person.id}: {person.name} (referred by {person.referral_source})")
+    if not referred_on:
+        # Programme figures count waiting times from this date: say it was assumed.
+        click.echo(f"referral date taken as today, {person.referred_on}: if the referral came earlier, "
+                   f"give it with `intake start {person.id} --referral-received YYYY-MM-DD`", err=True)
 
 
 @participant.command("list")
