@@ -29,7 +29,15 @@ ENROLMENTS_WORTH_A_PROCESS = 2_000
 
 
 def worth_a_second_process(enrolments: int) -> bool:
-    return enrolments >= ENROLMENTS_WORTH_A_PROCESS and (os.cpu_count() or 1) >= 2
+    return enrolments >= ENROLMENTS_WORTH_A_PROCESS and _cores() >= 2
+
+
+def _cores() -> int:
+    """The cores this process may run on (a container or taskset may allow fewer than the machine has)."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):  # not on Linux
+        return os.cpu_count() or 1
 
 
 class RowFeed:
