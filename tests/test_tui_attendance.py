@@ -159,6 +159,35 @@ async def test_export_dialog_writes_a_large_xlsx_through_the_reading_process(coo
     assert [r[0] for r in wb["Summary"].iter_rows(values_only=True)] == ["participant_id", "P0001", "P0002", "P0003"]
 
 
+async def test_export_dialog_makes_only_its_own_default_folder(coordinator, tmp_path):
+    import os
+    import stat
+
+    from textual.widgets import Input
+
+    from facilitator.tui.attendance_export import ExportScreen, default_folder
+
+    results = []
+    app = Host(coordinator)
+    async with app.run_test(size=(80, 24)) as pilot:
+        app.push_screen(ExportScreen(group_id="G1"), results.append)
+        await pilot.pause()
+        typo = tmp_path / "usb-stcik" / "g1.csv"
+        app.screen.query_one("#export-path", Input).value = str(typo)
+        await pilot.press("ctrl+s")
+        await wait_for(pilot, lambda: not app.screen.running, what="the refusal")
+        await pilot.pause()
+        assert "does not exist" in screen_text(app) and not typo.parent.exists()
+        # The default path, as the dialog offers it: its folder is made, private.
+        from facilitator.tui.attendance_export import default_path
+
+        app.screen.query_one("#export-path", Input).value = str(default_path("G1", "csv"))
+        await pilot.press("ctrl+s")
+        await wait_for(pilot, lambda: results, what="the export")
+    assert results[0].path.startswith(str(default_folder()))
+    assert stat.S_IMODE(os.stat(default_folder()).st_mode) == 0o700
+
+
 async def test_export_dialog_shows_a_refusal_and_stays(office, tmp_path):
     from textual.widgets import Input
 

@@ -27,9 +27,22 @@ FORMATS = [("CSV (one row per man per session)", "csv"), ("XLSX (rows + summary 
            ("JSON", "json")]
 
 
-def default_path(scope: str, fmt: str) -> Path:
+def default_folder() -> Path:
     """A private folder in the user's home: exports name men, so not the desktop or /tmp."""
-    return Path.home() / "facilitator-exports" / f"attendance-{scope}-{clock.today().isoformat()}.{fmt}"
+    return Path.home() / "facilitator-exports"
+
+
+def default_path(scope: str, fmt: str) -> Path:
+    return default_folder() / f"attendance-{scope}-{clock.today().isoformat()}.{fmt}"
+
+
+def make_default_folder(path: Path, folder: Path) -> None:
+    """The tool's own default folder is made (private) on first use; any other folder must
+    exist already, so a typo or a drive not plugged in is said rather than made."""
+    if path.parent == folder:
+        from facilitator.storage.files import ensure_private_dir
+
+        ensure_private_dir(folder)
 
 
 class ExportScreen(ModalScreen):
@@ -109,9 +122,15 @@ class ExportScreen(ModalScreen):
         fmt = str(self.query_one("#export-format", Select).value)
         summary = self.query_one("#export-summary", Checkbox).value
         pseudo = self.query_one("#export-pseudo", Checkbox).value
+        path = Path(path).expanduser()
+        try:
+            make_default_folder(path, default_folder())
+        except OSError as err:
+            self._status(f"{err.strerror or err} ({path.parent})", error=True)
+            return
         self.running = True
         self._status("Exporting…")
-        self.run_export(wanted, fmt, Path(path).expanduser(), summary, pseudo,
+        self.run_export(wanted, fmt, path, summary, pseudo,
                         self.query_one("#export-progress", ProgressBar))
 
     @work(thread=True, exclusive=True, group="attendance-export")

@@ -29,8 +29,12 @@ KEYS = [
 ]
 
 
+def default_folder() -> Path:
+    return Path.home() / "facilitator-reports"
+
+
 def default_path(participant_id: str) -> Path:
-    return Path.home() / "facilitator-reports" / f"report-{participant_id}-{clock.today().isoformat()}.html"
+    return default_folder() / f"report-{participant_id}-{clock.today().isoformat()}.html"
 
 
 class ReferrerReportScreen(Screen):
@@ -141,11 +145,13 @@ class ReferrerReportScreen(Screen):
         from facilitator.errors import FacilitatorError
         from facilitator.services.reports import participant_report
         from facilitator.storage.files import atomic_write_text, existing_folder
+        from facilitator.tui.attendance_export import make_default_folder
 
         path = Path(self.query_one("#report-path", Input).value.strip()).expanduser()
         fmt = "html" if path.suffix.lower() in (".html", ".htm") else "md"
         text = self.engagement_text()
         try:
+            make_default_folder(path, default_folder())
             report = participant_report(self.office, self.participant_id, fmt,
                                         text if text and text != self.saved_text else None)
             atomic_write_text(existing_folder(path), report)  # 0600: it names a man
