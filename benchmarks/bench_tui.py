@@ -61,14 +61,15 @@ def child(workspace: str, user: str) -> None:
     def say(stage: str) -> None:
         print(stage, flush=True)
 
+    # No super() in these handlers: Textual calls FacilitatorApp's own handlers after them (it
+    # walks the class's MRO), and calling them here too pushed a second home screen whose
+    # loading competed with the first.
     class Timed(FacilitatorApp):
         def on_mount(self) -> None:
-            super().on_mount()
             self.call_after_refresh(lambda: say("groups"))
             self.set_interval(0.005, self._watch)
 
         def on_facilitator_app_home_ready(self, msg) -> None:
-            super().on_facilitator_app_home_ready(msg)
             say("ready")
 
         def _watch(self) -> None:
