@@ -15,7 +15,8 @@ Public API (the CLI, the TUI and the home screen call these):
     adopt_file(office, note_id) -> DebriefNote    take a draft's file as edited outside the tool
     restore_file(office, note_id) -> DebriefNote  write the file again from the saved note
     due_notes(office, now=None) -> list[DueNote]  closed sessions without a signed note after
-                                                  debrief.due_hours (home screen, notes list --due)
+                                                  debrief.due_hours (home screen, notes list --due);
+                                                  which are unsigned: services/debrief_due.py
     template_path(office) -> Path                 the workspace's template, else the bundled one
     build_demo(office, context)
 
@@ -26,6 +27,8 @@ Stores (a save touches one small file per note plus its group's index):
     data/debrief/<group>/<year>/<date>.json        one note: text, signatures, amendments,
                                                    indicators decided
     session_notes/<group>/<date>-session-<NN>.md   the note as Markdown (for people)
+    data/debrief/pending.json                      sessions with no signed note yet, per group
+                                                   (kept by services/debrief_due.py)
 """
 
 from __future__ import annotations
@@ -333,31 +336,22 @@ def due_notes(office: Office, now: datetime | None = None) -> list[DueNote]:
 
     Sessions before the setting `debrief.due_from` (a date; empty for none) are never due: a
     programme that starts writing debriefs in the tool is not shown its whole history as due.
+    The sessions still waiting for a signed note come from services/debrief_due.py, which reads
+    again only the groups whose session or note index changed since it last looked.
     """
-    from facilitator.services.sessions import list_sessions
+    from facilitator.services import debrief_due
 
     now = now or clock.now()
     hours = float(office.setting("debrief.due_hours", 48))
     since = str(office.setting("debrief.due_from", "") or "")
-    notes: dict[str, dict] = {}
-    for gid in _group_ids_with_notes(office):
-        notes.update({r["id"]: r for r in _index_rows(office, gid)})
     out = []
-    for s in list_sessions(office):
-        if not s.is_closed or s.kind != "group" or (since and s.date < since):
+    for sid, group_id, day, number, closed_at, status, awaiting in debrief_due.pending(office):
+        if since and day < since:
             continue
-        row = notes.get(s.id)
-        if row and row["status"] == "signed":
-            continue
-        due = rules.due_at(s.date, s.closed_at, hours)
+        due = rules.due_at(day, closed_at, hours)
         if due > now:
             continue
-        if row:
-            awaiting = [a for a in row.get("authors", []) if a not in row.get("signed_by", [])]
-        else:
-            awaiting = list(s.facilitators_present)
-        out.append(DueNote(s.id, s.group_id, s.date, s.curriculum_session, s.closed_at, due.isoformat(),
-                           "draft" if row else "no note", awaiting))
+        out.append(DueNote(sid, group_id, day, number, closed_at, due.isoformat(), status, list(awaiting)))
     out.sort(key=lambda d: (d.due_at, d.session_id))
     return out
 
