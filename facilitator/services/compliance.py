@@ -212,7 +212,7 @@ def list_tasks(office: Office, state: str | None = None, participant_id: str | N
 def _in_scope(office: Office) -> list[Standing]:
     """Men whose breaches must reach a referrer now: enrolled, or left in the last four weeks."""
     recent = (clock.today() - timedelta(days=RECENTLY_LEFT_DAYS)).isoformat()
-    enrolments = records.all_enrolments(office)
+    enrolments = records.enrolments_of_men_since(office, recent)  # theirs only: standings needs no more
     wanted = {e.participant_id for e in enrolments if not e.left_on or e.left_on >= recent}
     return standings(office, wanted, enrolments=enrolments)
 
