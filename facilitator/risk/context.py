@@ -6,6 +6,10 @@ NegEx-style: a negation cue counts only before the match, in the same clause, wi
 words; phrases that look like negation but deny only the intent ("I didn't mean to choke her")
 or express doubt ("can't remember if I hit her") are skipped, so those matches still count.
 When unsure, a match counts: a dismissed false alarm is cheap, a missed disclosure is not.
+
+Nothing is skipped for being in the past ("years ago I strangled my ex"): a history of
+strangulation, threats or weapons is itself a risk factor the reviewer must see, so historical
+disclosures count like current ones (the labelled set holds such statements).
 """
 
 from __future__ import annotations
