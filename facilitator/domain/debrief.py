@@ -17,6 +17,7 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta
+from functools import lru_cache
 
 from facilitator.domain.record import Record
 from facilitator.domain.values import check_choice, require_text
@@ -224,6 +225,17 @@ def due_at(session_date: str, closed_at: str, hours: float) -> datetime:
     The end is when it was closed, but never later than midnight after the session's day: a
     session closed days late (or entered afterwards) does not push its debrief back.
     """
-    end_of_day = datetime.combine(datetime.fromisoformat(session_date).date() + timedelta(days=1), time(0, 0))
+    end_of_day = datetime.combine(datetime.fromisoformat(session_date).date() + _ONE_DAY, _MIDNIGHT)
     end = min(datetime.fromisoformat(closed_at), end_of_day) if closed_at else end_of_day
-    return end + timedelta(hours=float(hours))
+    return end + _hours(hours)
+
+
+# The home screen works out every unsigned session's due time (thousands on a long history):
+# the constants are made once.
+_ONE_DAY = timedelta(days=1)
+_MIDNIGHT = time(0, 0)
+
+
+@lru_cache(maxsize=16)
+def _hours(hours: float) -> timedelta:
+    return timedelta(hours=float(hours))

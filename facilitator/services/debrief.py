@@ -36,6 +36,7 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass, field
 from datetime import datetime
+from operator import attrgetter
 from pathlib import Path
 
 from facilitator import clock
@@ -352,7 +353,7 @@ def due_notes(office: Office, now: datetime | None = None) -> list[DueNote]:
         if due > now:
             continue
         out.append(DueNote(sid, group_id, day, number, closed_at, due.isoformat(), status, list(awaiting)))
-    out.sort(key=lambda d: (d.due_at, d.session_id))
+    out.sort(key=attrgetter("due_at", "session_id"))
     return out
 
 

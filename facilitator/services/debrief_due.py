@@ -47,15 +47,16 @@ def _stamp(path: str) -> list[int] | None:
     return [st.st_ino, st.st_size, st.st_mtime_ns]
 
 
-def _sources(office: Office, group_id: str) -> tuple[str, str]:
+def _sources(data_dir: str, group_id: str) -> tuple[str, str]:
+    """The group's session index and note index (plain strings: 800 of them on each look)."""
     gid = safe_name(group_id, "group id")
-    return (str(office.stores.path("sessions", gid, "index.json")),
-            str(office.stores.path("debrief", gid, "index.json")))
+    return (os.path.join(data_dir, "sessions", gid, "index.json"),
+            os.path.join(data_dir, "debrief", gid, "index.json"))
 
 
 def read_group(office: Office, group_id: str) -> list[Pending]:
     """A group's closed group sessions without a signed note, read from its two indexes."""
-    _, notes_file = _sources(office, group_id)
+    _, notes_file = _sources(str(office.stores.path()), group_id)
     notes = {r["id"]: r for r in (load_json_store(Path(notes_file), "debrief_index").get("notes") or {}).values()}
     out = []
     for row in records.session_index(office, group_id):
@@ -90,9 +91,10 @@ def pending(office: Office) -> list[Pending]:
     out: list[Pending] = []
     fresh: list[dict] = []
     groups = [p.name for p in office.stores.group_session_dirs()]
+    data_dir = str(office.stores.path())
     for gid in groups:
         # Stamps before reading: a write in between makes the row look stale next time, never fresh.
-        stamps = [_stamp(f) for f in _sources(office, gid)]
+        stamps = [_stamp(f) for f in _sources(data_dir, gid)]
         row = kept.get(gid)
         if row is None or row.get("stamps") != stamps:
             row = {"id": gid, "format": FORMAT, "stamps": stamps, "pending": read_group(office, gid)}
