@@ -346,9 +346,7 @@ def due_notes(office: Office, now: datetime | None = None) -> list[DueNote]:
     hours = float(office.setting("debrief.due_hours", 48))
     since = str(office.setting("debrief.due_from", "") or "")
     out = []
-    for sid, group_id, day, number, closed_at, status, awaiting in debrief_due.pending(office):
-        if since and day < since:
-            continue
+    for sid, group_id, day, number, closed_at, status, awaiting in debrief_due.pending(office, since):
         due = rules.due_at(day, closed_at, hours)
         if due > now:
             continue

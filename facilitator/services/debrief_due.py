@@ -10,12 +10,13 @@ Nobody has to remember to update it. A group's row is used while its session ind
 index are still the very files it was read from; every store write replaces its file by rename
 (a new inode), so a session closed, a note signed, a backup restored or a store edited by hand
 makes that group read again at the next look, and its row is written back. A missing, damaged
-or older-format file only costs one full read. Only facts copied from the stores are kept: when
-a note falls due (debrief.due_hours, debrief.due_from, the clock) is worked out at each look, by
+or older-format file only costs one full read. Only facts copied from the stores are kept, for the
+sessions on or after `debrief.due_from` (a row kept for another date is read again): when a
+note falls due (debrief.due_hours, the clock) is worked out at each look, by
 services/debrief.py.
 
-An unsigned debrief stays due however old, so "still pending" cannot be cut by date: the rows
-are all the unsigned ones, a handful in a programme that signs its notes.
+An unsigned debrief stays due however old, so "still pending" cannot be cut by date (only by
+due_from): the rows are all the unsigned ones, a handful in a programme that signs its notes.
 """
 
 from __future__ import annotations
@@ -54,14 +55,15 @@ def _sources(data_dir: str, group_id: str) -> tuple[str, str]:
             os.path.join(data_dir, "debrief", gid, "index.json"))
 
 
-def read_group(office: Office, group_id: str) -> list[Pending]:
-    """A group's closed group sessions without a signed note, read from its two indexes."""
+def read_group(office: Office, group_id: str, since: str = "") -> list[Pending]:
+    """A group's closed group sessions on or after `since` without a signed note, read from its
+    two indexes."""
     _, notes_file = _sources(str(office.stores.path()), group_id)
     notes = {r["id"]: r for r in (load_json_store(Path(notes_file), "debrief_index").get("notes") or {}).values()}
     out = []
     for row in records.session_index(office, group_id):
         s = Session.from_dict(row)  # the session service's own checks and defaults
-        if not s.is_closed or s.kind != "group":
+        if not s.is_closed or s.kind != "group" or (since and s.date < since):
             continue
         note = notes.get(s.id)
         if note and note["status"] == "signed":
@@ -75,19 +77,21 @@ def read_group(office: Office, group_id: str) -> list[Pending]:
     return out
 
 
-def _cached(office: Office) -> dict[str, dict]:
+def _kept(path: Path) -> tuple[dict[str, dict], bool]:
+    """The kept rows by group, and whether the file is damaged (or from a newer version)."""
     try:
-        data = load_json_store(office.stores.path(*STORE.split("/")), KIND)
+        data = load_json_store(path, KIND)
     except StoreError:
-        return {}  # damaged, or from a newer version: read everything, as if there were none
+        return {}, True
     rows = data.get("groups") or {}
-    return {d["id"]: d for d in rows.values() if isinstance(d, dict) and d.get("format") == FORMAT}
+    return {d["id"]: d for d in rows.values() if isinstance(d, dict) and d.get("format") == FORMAT}, False
 
 
-def pending(office: Office) -> list[Pending]:
-    """Every group's pending sessions: from the kept rows where their files are unchanged,
-    read again where not (and the rows written back)."""
-    kept = _cached(office)
+def pending(office: Office, since: str = "") -> list[Pending]:
+    """Every group's pending sessions on or after `since` (debrief.due_from): from the kept rows
+    where their files and `since` are unchanged, read again where not (and written back)."""
+    path = office.stores.path(*STORE.split("/"))
+    kept, damaged = _kept(path)
     out: list[Pending] = []
     fresh: list[dict] = []
     groups = [p.name for p in office.stores.group_session_dirs()]
@@ -96,26 +100,25 @@ def pending(office: Office) -> list[Pending]:
         # Stamps before reading: a write in between makes the row look stale next time, never fresh.
         stamps = [_stamp(f) for f in _sources(data_dir, gid)]
         row = kept.get(gid)
-        if row is None or row.get("stamps") != stamps:
-            row = {"id": gid, "format": FORMAT, "stamps": stamps, "pending": read_group(office, gid)}
+        if row is None or row.get("stamps") != stamps or row.get("since") != since:
+            row = {"id": gid, "format": FORMAT, "since": since, "stamps": stamps,
+                   "pending": read_group(office, gid, since)}
             fresh.append(row)
         out.extend(row["pending"])
-    if fresh or set(kept) - set(groups):
-        _write(office, groups, kept, fresh)
+    if fresh or damaged or len(kept) != len(groups):
+        _write(office, path, damaged, groups, kept, fresh)
     return out
 
 
-def _write(office: Office, groups: list[str], kept: dict[str, dict], fresh: list[dict]) -> None:
+def _write(office: Office, path: Path, damaged: bool, groups: list[str], kept: dict[str, dict],
+           fresh: list[dict]) -> None:
     """Write the rows back; when that cannot be done (a read-only or busy workspace) the next
     look reads those groups again, nothing worse."""
     rows = {gid: kept[gid] for gid in groups if gid in kept} | {r["id"]: r for r in fresh}
-    path = office.stores.path(*STORE.split("/"))
     try:
         with office.stores.writing():
-            try:
-                load_json_store(path, KIND)
-            except StoreError:
-                path.unlink()  # damaged: only a copy of what the indexes hold; written afresh below
+            if damaged:
+                path.unlink(missing_ok=True)  # only a copy of what the indexes hold: made afresh
             with office.stores.store(STORE, KIND, write=True) as db:
                 db.drop_table("groups")
                 db.table("groups").insert_multiple(rows[gid] for gid in groups)
