@@ -27,6 +27,13 @@ async def type_text(pilot, text: str) -> None:
         await pilot.press("space" if ch == " " else ch)
 
 
+async def adams_form(pilot, app, words: str) -> None:
+    """Open today's session, mark Adam present, open his check-in and type the summary."""
+    await open_session(pilot, app)
+    await pilot.press("p", "home", "enter", "tab", "tab", "tab")
+    await type_text(pilot, words)
+
+
 async def test_a_whole_session_from_the_keyboard(group):
     office = group
     app = make_app(office, "G1")
@@ -170,9 +177,7 @@ async def test_a_draft_is_on_disk_while_typing_and_restored_on_reopening(group):
     office = group
     app = make_app(office, "G1")
     async with app.run_test(size=(80, 24)) as pilot:
-        await open_session(pilot, app)
-        await pilot.press("p", "home", "enter", "tab", "tab", "tab")
-        await type_text(pilot, "He said she was")
+        await adams_form(pilot, app, "He said she was")
         # Within a moment of the last key the draft is on disk: a crash now loses nothing.
         await wait_for(pilot, lambda: drafts.checkin_drafts(office, SID).get("P0001", {}).get("summary") == "He said she was",
                        what="the draft on disk")
@@ -320,6 +325,39 @@ async def test_dismissing_a_suggestion_keeps_the_reason(group):
     assert (s.status, s.reason) == ("dismissed", "already known")
 
 
+async def test_a_suggestion_with_several_categories_asks_which_and_why_not(group):
+    from textual.widgets import SelectionList
+
+    from facilitator.tui.dialogs.confirm_categories import ConfirmCategoriesDialog
+
+    office = group
+    app = make_app(office, "G1")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await adams_form(pilot, app, "She is leaving him and he put his hands round her throat")
+        await pilot.press("ctrl+s")
+        await wait_for(pilot, lambda: app.focused is not None and app.focused.id == "suggestions")
+        (pending,) = risk_service.list_suggestions(office, SID, pending_only=True)
+        assert {"strangulation", "separation"} <= set(pending.categories)
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, ConfirmCategoriesDialog), what="the categories dialog")
+        dialog = app.screen
+        picks = dialog.query_one("#categories", SelectionList)
+        picks.deselect("strangulation")  # as space on its line does
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmCategoriesDialog) and "not a risk" in screen_text(app)
+        assert risk_service.list_flags(office, "all") == []  # nothing made without the reason
+        await pilot.click("#reason")
+        await type_text(pilot, "He was quoting a film line; checked with him")
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: risk_service.list_flags(office, "all"), what="the flag")
+    (flag,) = risk_service.list_flags(office, "all")
+    assert "strangulation" not in flag.categories and "separation" in flag.categories
+    (s,) = risk_service.list_suggestions(office, SID)
+    assert s.status == "confirmed" and s.not_flagged == ["strangulation"]
+    assert s.reason == "He was quoting a film line; checked with him"
+
+
 async def test_quitting_straight_after_typing_keeps_it_as_a_draft(group, monkeypatch):
     """Ctrl+Q before the draft's debounce: the last words typed are still saved on the way out."""
     office = group
@@ -350,9 +388,7 @@ def _said(app, monkeypatch) -> list[tuple[str, str]]:
 
 async def _type_then_fill_the_disk(pilot, app, monkeypatch, words: str) -> None:
     """Adam present, his check-in typed, then every draft save fails as on a full disk."""
-    await open_session(pilot, app)
-    await pilot.press("p", "home", "enter", "tab", "tab", "tab")
-    await type_text(pilot, words)
+    await adams_form(pilot, app, words)
 
     def disk_full(*_args, **_kwargs):
         raise OSError(28, "No space left on device")

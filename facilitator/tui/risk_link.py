@@ -167,8 +167,10 @@ def record_suggestions(office, session_id: str, checkin) -> None:
         fn(office, session_id, checkin)
 
 
-def confirm(office, suggestion_id: str, summary: str | None = None):
-    return _need("confirm_suggestion")(office, suggestion_id, summary=summary)
+def confirm(office, suggestion_id: str, summary: str | None = None, categories: list[str] | None = None,
+            reason: str | None = None):
+    """Confirm a suggestion as a flag; `categories` narrows it (a category left out needs `reason`)."""
+    return _need("confirm_suggestion")(office, suggestion_id, summary=summary, categories=categories, reason=reason)
 
 
 def dismiss(office, suggestion_id: str, reason: str):

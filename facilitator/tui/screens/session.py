@@ -25,6 +25,7 @@ from facilitator.tui import keys, risk_link
 from facilitator.tui.hooks import optional
 from facilitator.tui.dialogs.ask import AskScreen, minutes_check, optional_minutes_check
 from facilitator.tui.dialogs.confirm import ConfirmScreen
+from facilitator.tui.dialogs.confirm_categories import CategoryChoice, ConfirmCategoriesDialog
 from facilitator.tui.dialogs.flag import FlagDialog, FlagRequest
 from facilitator.tui.timers import RunnerClock
 from facilitator.tui.views import SessionView
@@ -423,11 +424,16 @@ class SessionScreen(Screen):
             self.notify("Nothing to dismiss: the saved check-in raised no suggestion for this", severity="warning")
 
     def _decide(self, item: SuggestionItem, confirm: bool) -> None:
+        if confirm and len(item.categories) > 1:
+            # Several categories: the facilitator says which go into the flag (all, by default).
+            def chosen(choice: CategoryChoice | None) -> None:
+                if choice is not None:
+                    self._confirm(item, choice.categories, choice.reason)
+
+            self.app.push_screen(ConfirmCategoriesDialog(item.categories, item.matches), chosen)
+            return
         if confirm:
-            flag = self._safe(risk_link.confirm, self.office, item.suggestion_id, self._flag_summary())
-            if flag is not None:
-                self._announce(flag)
-                self._after_flag(self.form_pid)
+            self._confirm(item)
             return
 
         def dismissed(reason: str | None) -> None:
@@ -436,6 +442,13 @@ class SessionScreen(Screen):
                 self._refresh_suggestions()
 
         self.app.push_screen(AskScreen("Why is this not a risk? (kept with the dismissal)"), dismissed)
+
+    def _confirm(self, item: SuggestionItem, categories: list[str] | None = None, reason: str = "") -> None:
+        flag = self._safe(risk_link.confirm, self.office, item.suggestion_id, self._flag_summary(),
+                          categories, reason or None)
+        if flag is not None:
+            self._announce(flag)
+            self._after_flag(self.form_pid)
 
     def _flag_summary(self) -> str:
         summary = self.form.fields().get("summary", "").strip() if self.form_pid else ""
