@@ -328,7 +328,4 @@ def build_demo(office: Office, context: dict) -> None:
                     her_account="Demo: synthetic account for the demo only.",
                     wishes="Demo: happy for risk concerns to be shared with the risk lead.")
             if g == 0 and n == 1:
-                try:
-                    store.raise_concern(partner.id, "victim_fear", "high")
-                except Refused:
-                    pass
+                store.raise_concern(partner.id, "victim_fear", "high")

@@ -144,7 +144,7 @@ def session_title(office: Office, curriculum_id: str, number: int) -> str:
                 _titles[key] = session.title if session.number == number else ""
             if _titles[key]:
                 return _titles[key]
-    except Exception:
+    except Exception:  # noqa: BLE001 - a file that cannot be read quickly: the full parse below says why
         pass
     c = curriculum(office, curriculum_id)  # files not named by number: the whole curriculum
     plan = c.session(number) if c is not None else None
