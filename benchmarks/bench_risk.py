@@ -97,7 +97,7 @@ def timed(fn, runs: int, clock=time.perf_counter) -> list[float]:
 
 
 def in_process(runs: int) -> list[tuple]:
-    from facilitator.risk import default_detector
+    from facilitator.detector import default_detector
 
     detector = default_detector()
     word = re.compile(r"\w+")
@@ -134,12 +134,12 @@ def fresh(code: str, runs: int) -> list[float]:
 
 def imports(runs: int) -> list[tuple]:
     base = fresh("pass", runs)
-    imp = fresh("from facilitator.risk import scan", runs)
-    first = fresh("from facilitator.risk import scan; scan('He grabbed her by the neck.')", runs)
+    imp = fresh("from facilitator.detector import scan", runs)
+    first = fresh("from facilitator.detector import scan; scan('He grabbed her by the neck.')", runs)
     b = statistics.median(base)
     return [
         ("python -c pass", b, pct(base, 95), "", ""),
-        ("from facilitator.risk import scan", statistics.median(imp), pct(imp, 95), "<= 50 ms over pass",
+        ("from facilitator.detector import scan", statistics.median(imp), pct(imp, 95), "<= 50 ms over pass",
          f"+{statistics.median(imp) - b:.1f} ms over pass"),
         ("import + first scan (rules, compile)", statistics.median(first), pct(first, 95), "",
          f"+{statistics.median(first) - b:.1f} ms over pass"),

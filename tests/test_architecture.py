@@ -12,7 +12,7 @@ PACKAGE = Path(__file__).resolve().parent.parent / "facilitator"
 # What each layer may not import, anywhere in the module (module level or inside functions).
 FORBIDDEN = {
     "domain": ("facilitator.storage", "facilitator.services", "facilitator.cli", "facilitator.tui", "textual", "tinydb"),
-    "risk": ("facilitator.storage", "facilitator.services", "facilitator.cli", "facilitator.tui", "textual", "tinydb"),
+    "detector": ("facilitator.storage", "facilitator.services", "facilitator.cli", "facilitator.tui", "textual", "tinydb"),
     "storage": ("facilitator.services", "facilitator.cli", "facilitator.tui", "textual"),
     "curriculum": ("facilitator.services", "facilitator.cli", "facilitator.tui", "textual"),
     "services": ("facilitator.cli", "facilitator.tui", "textual"),

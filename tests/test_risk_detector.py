@@ -2,7 +2,7 @@
 would notice: idioms not flagged, negation handled, spans that point at the right words, the
 highest severity on top, rules a programme can change.
 
-Print the figures: uv run python -m facilitator.risk evaluate [--misses]
+Print the figures: uv run python -m facilitator.detector evaluate [--misses]
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from facilitator.risk import (
+from facilitator.detector import (
     CATEGORIES,
     DEFAULT_SEVERITIES,
     Detector,
@@ -23,7 +23,7 @@ from facilitator.risk import (
     rules_for_workspace,
     scan,
 )
-from facilitator.risk.evaluation import evaluate, format_report, read_statements
+from facilitator.detector.evaluation import evaluate, format_report, read_statements
 
 FIXTURES = Path(__file__).parent / "fixtures"
 SETS = ["risk_statements.jsonl", "risk_statements_holdout.jsonl", "risk_statements_holdout2.jsonl"]
@@ -313,7 +313,7 @@ def test_the_workspace_detector_follows_its_rules_file_and_severity_settings(tmp
 
 
 def test_importing_the_detector_reads_and_compiles_nothing():
-    code = ("import sys, facilitator.risk as r, facilitator.risk.detector as d; "
+    code = ("import sys, facilitator.detector as r, facilitator.detector.detector as d; "
             "print('tomllib' in sys.modules, d._default is None)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.split() == ["False", "True"]
@@ -340,8 +340,8 @@ def _reference_hits(detector: Detector, text: str) -> set[tuple[int, int, int]]:
     """One compiled regex per category over the whole text: the slow, obvious way."""
     import re
 
-    from facilitator.risk.detector import _QUOTES, _lower
-    from facilitator.risk.stems import lower_regex
+    from facilitator.detector.detector import _QUOTES, _lower
+    from facilitator.detector.stems import lower_regex
 
     norm = detector._tokens.swap(_lower(text.translate(_QUOTES)))
     hits = set()
@@ -362,16 +362,16 @@ def test_looking_up_word_stems_finds_every_match_a_full_scan_finds():
     texts += [t.replace(" ", sep) for t in texts[:40] for sep in ("\t", "\n", "   ", " \u2014 ", "'")]
     texts += ["I'll kill", "kill", "he", "", "  choked  ", "the\tbaby", "my\u00a0wife"]
     for text in texts:
-        from facilitator.risk.detector import _QUOTES, _lower
+        from facilitator.detector.detector import _QUOTES, _lower
 
         hits, _ = detector._matches(detector._tokens.swap(_lower(text.translate(_QUOTES))))
         assert set(hits) == _reference_hits(detector, text), text
 
 
 def test_the_shipped_stems_table_is_up_to_date():
-    from facilitator.risk.stems import shipped_stems, table_for
+    from facilitator.detector.stems import shipped_stems, table_for
 
-    assert shipped_stems() == table_for(load_rules()), "run: uv run python -m facilitator.risk stems"
+    assert shipped_stems() == table_for(load_rules()), "run: uv run python -m facilitator.detector stems"
 
 
 def test_every_shipped_pattern_compiles():
@@ -394,7 +394,7 @@ def test_the_token_swap_guard_changes_nothing():
     working copy must be exactly what the phrases alone would give."""
     import random
 
-    from facilitator.risk.detector import _QUOTES, _lower, _TokenSwap
+    from facilitator.detector.detector import _QUOTES, _lower, _TokenSwap
 
     detector = Detector()
     rules = detector.rules

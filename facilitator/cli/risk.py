@@ -64,7 +64,7 @@ def _read_text(text: tuple[str, ...]) -> str:
 def _detector(app, rules_file: str | None):
     """The shipped rules, or the workspace's (its risk_rules.toml and its severity settings),
     or an explicit --rules file. Scanning needs no workspace: without one, the shipped rules."""
-    from facilitator.risk import Detector, detector_for_workspace, load_rules
+    from facilitator.detector import Detector, detector_for_workspace, load_rules
 
     if rules_file:
         return Detector(load_rules(rules_file))

@@ -116,7 +116,7 @@ def flags_this_session(office: Office, session_id: str) -> str:
     flags = [f for f in debrief_risk.session_flags(office, session_id)]
     if not flags:
         return "_No flag was raised this session._"
-    from facilitator.risk.categories import label
+    from facilitator.detector.categories import label
 
     lines = []
     for f in flags:

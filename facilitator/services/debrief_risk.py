@@ -47,7 +47,7 @@ class Indicator:
 
     @property
     def label(self) -> str:
-        from facilitator.risk.categories import label
+        from facilitator.detector.categories import label
 
         return label(self.category)
 
@@ -124,7 +124,7 @@ def _scan(office: Office, text: str) -> list[dict]:
         found = risk.detector_for(office).scan(text).indicators if text.strip() else []
     else:
         try:
-            from facilitator.risk import scan
+            from facilitator.detector import scan
         except ImportError:  # the scanner not installed yet: nothing to offer
             return []
         found = scan(text).indicators

@@ -58,7 +58,7 @@ def decision_reasons(office: Office) -> list[str]:
 
 def risk_items(office: Office) -> list[str]:
     """The structured items of the initial risk assessment: the DESIGN §6 risk categories."""
-    from facilitator.risk.categories import CATEGORY_IDS
+    from facilitator.detector.categories import CATEGORY_IDS
 
     return list(CATEGORY_IDS)
 

@@ -113,7 +113,7 @@ CIRCUMSTANCES_NEEDING_DISCLOSURE = ("bail_or_order",)
 def detector_for(office: Office):
     """The scanner with this workspace's rules (its risk_rules.toml, if any) and the severities
     its settings give (risk.severity: {category: severity})."""
-    from facilitator.risk import detector_for_workspace
+    from facilitator.detector import detector_for_workspace
 
     return detector_for_workspace(office.path, office.setting("risk.severity", {}) or {})
 
@@ -121,7 +121,7 @@ def detector_for(office: Office):
 def category_severities(office: Office | None = None) -> dict[str, str]:
     """Category id → severity in force: the rules' severities with the workspace's settings."""
     if office is None:
-        from facilitator.risk.categories import DEFAULT_SEVERITIES
+        from facilitator.detector.categories import DEFAULT_SEVERITIES
 
         return dict(DEFAULT_SEVERITIES)
     return {cat_id: r.severity for cat_id, r in detector_for(office).rules.categories.items()}

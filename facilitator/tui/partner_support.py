@@ -308,7 +308,7 @@ class ConcernForm(ModalScreen[dict | None]):
         self.partner_id = partner_id
 
     def compose(self) -> ComposeResult:
-        from facilitator.risk.categories import CATEGORIES
+        from facilitator.detector.categories import CATEGORIES
 
         with Vertical():
             yield Static(f"Risk concern about {self.partner_id}'s safety: only the category and severity "

@@ -1,6 +1,6 @@
 """The session runner's way to the risk feature (issue 5): the scanner, flags, suggestions, queue.
 
-Everything goes through `facilitator.risk` and `facilitator.services.risk` when they are
+Everything goes through `facilitator.detector` and `facilitator.services.risk` when they are
 installed; without them the UI still runs a session, and says that flags cannot be raised.
 """
 
@@ -75,7 +75,7 @@ def available() -> bool:
 
 
 def label(category: str) -> str:
-    cats = _module("facilitator.risk.categories")
+    cats = _module("facilitator.detector.categories")
     if cats is not None and hasattr(cats, "label"):
         return cats.label(category)
     return category.replace("_", " ").capitalize()
@@ -99,7 +99,7 @@ def scan(text: str, office=None, fields: dict | None = None) -> list[Indicator]:
     category, most severe first: its words, and the answers that are risks in themselves."""
     severities = dict(categories(office)) if office is not None else dict(DEFAULT_CATEGORIES)
     out: dict[str, Indicator] = {}
-    risk = _module("facilitator.risk")
+    risk = _module("facilitator.detector")
     if text.strip() and risk is not None and hasattr(risk, "scan"):
         # The workspace's own rules and severities, as the saved check-in will be scanned with.
         svc = _service()

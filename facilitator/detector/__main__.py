@@ -1,8 +1,8 @@
 """Developer tools for the risk rules.
 
-    python -m facilitator.risk evaluate [STATEMENTS.jsonl] [--rules FILE] [--misses]
+    python -m facilitator.detector evaluate [STATEMENTS.jsonl] [--rules FILE] [--misses]
         the figures of issue 5 on a labelled set (default: the project's own)
-    python -m facilitator.risk stems [--check]
+    python -m facilitator.detector stems [--check]
         rewrite (or check) the stems table shipped next to rules.toml; run after editing rules.toml
 """
 
@@ -12,11 +12,11 @@ import sys
 def main() -> None:
     command, args = (sys.argv[1], sys.argv[2:]) if len(sys.argv) > 1 else ("", [])
     if command == "evaluate":
-        from facilitator.risk.evaluation import main as evaluate
+        from facilitator.detector.evaluation import main as evaluate
 
         evaluate(args)
     elif command == "stems":
-        from facilitator.risk.stems import main as stems
+        from facilitator.detector.stems import main as stems
 
         stems(args)
     else:

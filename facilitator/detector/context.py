@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_left, bisect_right
 
-from facilitator.risk.stems import lower_regex
+from facilitator.detector.stems import lower_regex
 
 _WORD = re.compile(r"[\w']+")
 SUBJECT_WORDS = 3  # words allowed before a third-party cue in its clause ("and then my mate...")

@@ -11,7 +11,7 @@
 Importing this package is cheap: rules are read and patterns compiled on the first scan.
 """
 
-from facilitator.risk.categories import (
+from facilitator.detector.categories import (
     CATEGORIES,
     CATEGORY_IDS,
     DEFAULT_SEVERITIES,
@@ -19,8 +19,8 @@ from facilitator.risk.categories import (
     highest_severity,
     severity_rank,
 )
-from facilitator.risk.detector import Detector, Indicator, ScanResult, default_detector, detector_for_workspace, scan
-from facilitator.risk.rules import Rules, RulesError, load_rules, rules_for_workspace
+from facilitator.detector.detector import Detector, Indicator, ScanResult, default_detector, detector_for_workspace, scan
+from facilitator.detector.rules import Rules, RulesError, load_rules, rules_for_workspace
 
 __all__ = [
     "CATEGORIES",

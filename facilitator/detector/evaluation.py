@@ -4,7 +4,7 @@ Each statement is {"text": ..., "categories": [...]}; an empty list means benign
 should be flagged). Run as a script to print the figures for the project's own set, or for a
 programme's set and rules:
 
-    python -m facilitator.risk evaluate [STATEMENTS.jsonl] [--rules RULES.toml] [--misses]
+    python -m facilitator.detector evaluate [STATEMENTS.jsonl] [--rules RULES.toml] [--misses]
 """
 
 from __future__ import annotations
@@ -12,8 +12,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from facilitator.risk.categories import BY_ID
-from facilitator.risk.detector import Detector, scan
+from facilitator.detector.categories import BY_ID
+from facilitator.detector.detector import Detector, scan
 
 
 def read_statements(path: Path | str) -> list[dict]:
@@ -130,7 +130,7 @@ def main(argv: list[str] | None = None) -> None:
     args = ap.parse_args(argv)
     detector = None
     if args.rules:
-        from facilitator.risk.rules import load_rules
+        from facilitator.detector.rules import load_rules
 
         detector = Detector(load_rules(args.rules))
     print(format_report(evaluate(read_statements(args.statements), detector), details=args.misses))

@@ -13,7 +13,7 @@ import os
 import re
 
 from facilitator.errors import InvalidInput
-from facilitator.risk.categories import BY_ID, SEVERITIES
+from facilitator.detector.categories import BY_ID, SEVERITIES
 
 WORKSPACE_RULES_FILE = "risk_rules.toml"
 
@@ -89,7 +89,7 @@ def default_rules_text() -> str:
     """The rules file shipped in the package, as text (to copy into a workspace and edit)."""
     from importlib.resources import files
 
-    return files("facilitator.risk").joinpath("rules.toml").read_text(encoding="utf-8")
+    return files("facilitator.detector").joinpath("rules.toml").read_text(encoding="utf-8")
 
 
 def load_rules(path: "os.PathLike | str | None" = None) -> Rules:

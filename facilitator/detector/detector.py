@@ -21,10 +21,10 @@ import os
 import re
 from itertools import accumulate
 
-from facilitator.risk.categories import DEFAULT_SEVERITIES, SEVERITIES, highest_severity, severity_rank
-from facilitator.risk.context import ContextRules, TextContext
-from facilitator.risk.rules import CategoryRules, Rules, RulesError
-from facilitator.risk.stems import NEXT_K, WORD_K, lower_regex
+from facilitator.detector.categories import DEFAULT_SEVERITIES, SEVERITIES, highest_severity, severity_rank
+from facilitator.detector.context import ContextRules, TextContext
+from facilitator.detector.rules import CategoryRules, Rules, RulesError
+from facilitator.detector.stems import NEXT_K, WORD_K, lower_regex
 
 # Curly quotes and primes become a straight apostrophe: the same length, so spans stay true.
 _QUOTES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'", "\u2032": "'", "\u00b4": "'", "`": "'"})
@@ -167,10 +167,10 @@ class Detector:
     """
 
     def __init__(self, rules: Rules | None = None):
-        from facilitator.risk.stems import StemFinder, pattern_key, shipped_stems
+        from facilitator.detector.stems import StemFinder, pattern_key, shipped_stems
 
         if rules is None:
-            from facilitator.risk.rules import load_rules
+            from facilitator.detector.rules import load_rules
 
             rules = load_rules(None)
         self.rules = rules
@@ -350,7 +350,7 @@ class _TokenSwap:
     one pass over the text for all token kinds."""
 
     def __init__(self, tokens: tuple[tuple[str, tuple[str, ...]], ...], stems: set[str] | None = None):
-        from facilitator.risk.stems import guard_regex
+        from facilitator.detector.stems import guard_regex
 
         self._prefixes = [prefix for prefix, _ in tokens]
         self._regex = None
@@ -399,7 +399,7 @@ def detector_for_workspace(folder: "os.PathLike | str | None", severities: dict[
     """The detector a workspace uses: its risk_rules.toml if it has one, and its severity
     settings (category -> severity; unknown categories and words are ignored, as in settings).
     Kept per folder and rebuilt when the rules file or the severities change."""
-    from facilitator.risk.rules import WORKSPACE_RULES_FILE, rules_for_workspace
+    from facilitator.detector.rules import WORKSPACE_RULES_FILE, rules_for_workspace
 
     stamp = None
     if folder is not None:
