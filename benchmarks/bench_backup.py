@@ -98,8 +98,8 @@ def lock_timer(held: list[float]):
 
 
 def lock_held_by_backup(workspace: Path, out: Path) -> float:
-    from facilitator.services.backup import make_backup
-    from facilitator.services.office import Office
+    from facilitator.services.records.backup import make_backup
+    from facilitator.services.core.office import Office
     from facilitator.storage.sealed import Secret
 
     held: list[float] = []

@@ -33,8 +33,9 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 from history import build_history  # noqa: E402
 
 from facilitator import clock  # noqa: E402
-from facilitator.services import debrief, sessions  # noqa: E402
-from facilitator.services.office import Office  # noqa: E402
+from facilitator.services.debrief import notes as debrief
+from facilitator.services.groupwork import sessions  # noqa: E402
+from facilitator.services.core.office import Office  # noqa: E402
 from facilitator.storage.files import atomic_write_text  # noqa: E402
 
 

@@ -9,7 +9,7 @@ debriefs' kept list and opens compliance tasks). No debrief note is written in i
 closed session's debrief is due: the worst case for that list. Rows:
 
 - debriefs due: baseline, every session index and every note index read (due_notes before
-  services/debrief_due.py); now with no kept list (the first look: everything read, the list
+  services/debrief/due.py); now with no kept list (the first look: everything read, the list
   written), with nothing changed since the last look, and with one group's session index
   rewritten since; then the same with `debrief.due_from` a month ago (a programme that signs
   its notes sees about this many);
@@ -39,9 +39,12 @@ from history import build_history  # noqa: E402
 
 from facilitator import clock  # noqa: E402
 from facilitator.domain.debrief import due_at  # noqa: E402
-from facilitator.services import attendance_records as records  # noqa: E402
-from facilitator.services import compliance, debrief, debrief_due, sessions  # noqa: E402
-from facilitator.services.office import Office  # noqa: E402
+from facilitator.services.groupwork import attendance as records  # noqa: E402
+from facilitator.services.compliance import status as compliance
+from facilitator.services.debrief import notes as debrief
+from facilitator.services.debrief import due as debrief_due
+from facilitator.services.groupwork import sessions  # noqa: E402
+from facilitator.services.core.office import Office  # noqa: E402
 from facilitator.storage.files import atomic_write_text  # noqa: E402
 
 

@@ -33,7 +33,7 @@ BUDGETS = {"csv": 3.0, "xlsx": 15.0}
 
 
 def _baseline(office) -> int:
-    from facilitator.services import attendance_records as records
+    from facilitator.services.groupwork import attendance as records
 
     n = 0
     for gid in [p.name for p in office.stores.group_session_dirs()]:
@@ -43,7 +43,7 @@ def _baseline(office) -> int:
 
 
 def _export(office, fmt: str, target, **kw) -> int:
-    from facilitator.services.exports import ExportFilter, export_attendance
+    from facilitator.services.reporting.exports import ExportFilter, export_attendance
 
     return export_attendance(office, ExportFilter(), fmt, target, **kw).rows
 
@@ -67,12 +67,12 @@ def run_in_child(path: Path, fn) -> dict:
     if pid == 0:  # child
         os.close(read)
         try:
-            from facilitator.services.office import Office
+            from facilitator.services.core.office import Office
 
             office = Office.open(path, "admin")
             started, cpu = time.perf_counter(), time.process_time()
             rows = fn(office)
-            # A large XLSX export reads in a second process (services/export_feed.py): count its
+            # A large XLSX export reads in a second process (services/reporting/export_feed.py): count its
             # CPU time too, and its peak memory on top of this one's (they run at the same time).
             kids = resource.getrusage(resource.RUSAGE_CHILDREN)
             result = {"wall": time.perf_counter() - started,

@@ -32,9 +32,9 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 from history import build_history  # noqa: E402
 
 from facilitator.domain.checkin import CheckIn  # noqa: E402
-from facilitator.services import groups as group_service  # noqa: E402
-from facilitator.services import sessions  # noqa: E402
-from facilitator.services.office import Office  # noqa: E402
+from facilitator.services.groupwork import groups as group_service  # noqa: E402
+from facilitator.services.groupwork import sessions  # noqa: E402
+from facilitator.services.core.office import Office  # noqa: E402
 
 
 def pct(values: list[float], p: float) -> float:

@@ -69,7 +69,7 @@ def add_features(path: Path, seed: int = 2026) -> dict:
     if marker.is_file() and json.loads(marker.read_text()).get("format") == FEATURES_FORMAT:
         return json.loads(marker.read_text())["counts"]
     from facilitator.domain.risk_flag import deadline_for
-    from facilitator.services.outcomes import BUNDLED
+    from facilitator.services.evaluation.outcomes import BUNDLED
     from facilitator.domain.outcomes import parse_questionnaires
     import tomllib
 
@@ -236,7 +236,7 @@ def add_features(path: Path, seed: int = 2026) -> dict:
 
 # -- measuring --------------------------------------------------------------------------------
 def _baseline(office) -> int:
-    from facilitator.services import attendance_records as records
+    from facilitator.services.groupwork import attendance as records
 
     n = 0
     for gid in [p.name for p in office.stores.group_session_dirs()]:
@@ -246,14 +246,14 @@ def _baseline(office) -> int:
 
 
 def _figures(office, start, end) -> int:
-    from facilitator.services.programme_figures import programme_figures
+    from facilitator.services.evaluation.figures import programme_figures
 
     found = programme_figures(office, start, end)
     return len(json.dumps(found))
 
 
 def _report(office, start, end, fmt, out: Path) -> int:
-    from facilitator.services.programme_report import programme_report
+    from facilitator.services.evaluation.report import programme_report
 
     text = programme_report(office, start, end, fmt)
     (out / f"programme-{start}-{end}.{fmt}").write_text(text)

@@ -24,9 +24,10 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from facilitator import clock  # noqa: E402
-from facilitator.services import people, risk  # noqa: E402
+from facilitator.services.core import people
+from facilitator.services.risk import flags as risk  # noqa: E402
 from facilitator.domain.risk_flag import FlagHistory  # noqa: E402
-from facilitator.services.office import Office  # noqa: E402
+from facilitator.services.core.office import Office  # noqa: E402
 from facilitator.storage.workspace import Workspace  # noqa: E402
 
 CATS = ["stalking", "physical_violence", "controlling_behaviour", "substance_misuse", "separation"]

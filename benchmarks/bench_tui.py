@@ -7,7 +7,7 @@ Measured in one run:
   Textual in headless mode at 80×24), on the demo workspace and on a 10-year workspace
   (benchmarks/history.py): when the groups are on screen and Enter works, when the risk counts
   are shown (the app's HomeReady), and when the due lists are complete; on the 10-year one
-  also with no kept debrief list (the first launch: services/debrief_due.py reads everything);
+  also with no kept debrief list (the first launch: services/debrief/due.py reads everything);
   against the baseline every command pays: `python -c "import facilitator.cli"`;
 - an attendance key on a roster of 12 men (in-process, Pilot): from the key press until the
   mark is saved, the man's row is redrawn and the frame is drawn; against the service save
@@ -56,7 +56,7 @@ def pct(values: list[float], p: float) -> float:
 def child(workspace: str, user: str) -> None:
     """Run in the launched process: open the UI headless and say when each stage is on screen."""
     import facilitator.cli  # noqa: F401 - what `facilitator` imports before opening the UI
-    from facilitator.services.office import Office
+    from facilitator.services.core.office import Office
     from facilitator.tui.app import FacilitatorApp
 
     def say(stage: str) -> None:
@@ -116,7 +116,7 @@ def launches(workspace: Path, user: str, n: int, before=None) -> dict[str, float
 
 
 def forget_kept_debriefs(workspace: Path):
-    """The first launch after the debriefs' kept list is gone (services/debrief_due.py): every
+    """The first launch after the debriefs' kept list is gone (services/debrief/due.py): every
     session and note index read once, and the list written."""
     kept = workspace / "data" / "debrief" / "pending.json"
     return lambda: kept.unlink(missing_ok=True)
@@ -124,7 +124,7 @@ def forget_kept_debriefs(workspace: Path):
 
 # -- workspaces -----------------------------------------------------------------------------------
 def demo_workspace(base: Path) -> Path:
-    from facilitator.services.demo import build_demo
+    from facilitator.demo.workspace import build_demo
 
     path = base / "demo"
     build_demo(path)
@@ -134,8 +134,10 @@ def demo_workspace(base: Path) -> Path:
 def twelve_men(base: Path) -> Path:
     """A group of 12 men on the bundled curriculum, all with a complete intake."""
     from facilitator.curriculum.locate import bundled_curricula_dir
-    from facilitator.services import groups, intake, people
-    from facilitator.services.office import Office
+    from facilitator.services.groupwork import groups
+    from facilitator.services.intake import assessment as intake
+    from facilitator.services.core import people
+    from facilitator.services.core.office import Office
     from facilitator.storage.workspace import Workspace
 
     path = base / "twelve"
@@ -162,8 +164,8 @@ async def attendance_keys(workspace: Path, marks: int) -> dict[str, list[float]]
     (saved before it is drawn) and the next frame with it has been rendered."""
     from textual import events
 
-    from facilitator.services import sessions
-    from facilitator.services.office import Office
+    from facilitator.services.groupwork import sessions
+    from facilitator.services.core.office import Office
     from facilitator.tui.app import FacilitatorApp
     from facilitator.tui.screens.session import SessionScreen
 

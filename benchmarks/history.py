@@ -60,9 +60,9 @@ from facilitator.domain.participant import Participant  # noqa: E402
 from facilitator.domain.session import Session, session_id  # noqa: E402
 from facilitator.domain.staff import Staff  # noqa: E402
 from facilitator.domain.values import WEEKDAYS  # noqa: E402
-from facilitator.services.demo import FIRST, SOURCES, SURNAMES  # noqa: E402
-from facilitator.services.demo import GOOD_WEEKS as GOOD  # noqa: E402
-from facilitator.services.demo import HARD_WEEKS as HARD  # noqa: E402
+from facilitator.demo.workspace import FIRST, SOURCES, SURNAMES  # noqa: E402
+from facilitator.demo.workspace import GOOD_WEEKS as GOOD  # noqa: E402
+from facilitator.demo.workspace import HARD_WEEKS as HARD  # noqa: E402
 from facilitator.storage import migrations  # noqa: E402
 from facilitator.storage.audit import GENESIS, _digest  # noqa: E402
 from facilitator.storage.files import FILE_MODE, atomic_write_text, ensure_private_dir  # noqa: E402

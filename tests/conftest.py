@@ -41,8 +41,9 @@ def invoke(runner):
 @pytest.fixture
 def office(isolated_workspace):
     """A workspace with staff, three men and one group on the bundled curriculum."""
-    from facilitator.services import groups, people
-    from facilitator.services.office import Office
+    from facilitator.services.groupwork import groups
+    from facilitator.services.core import people
+    from facilitator.services.core.office import Office
     from facilitator.curriculum.locate import bundled_curricula_dir
     from facilitator.storage.workspace import Workspace
 
@@ -62,14 +63,16 @@ def office(isolated_workspace):
 
 def ready_for_group(office, participant_id, day="2026-10-20"):
     """Give a man the complete, suitable intake enrolment needs (issue 9), unless he has one."""
-    from facilitator.services import intake, people
+    from facilitator.services.intake import assessment as intake
+    from facilitator.services.core import people
 
     if intake.missing(office, people.get_participant(office, participant_id)):
         intake.complete_intake(office, participant_id, day)
 
 
 def enrol_all(office, group_id="G1", day="2026-11-03"):
-    from facilitator.services import groups, people
+    from facilitator.services.groupwork import groups
+    from facilitator.services.core import people
 
     for p in people.list_participants(office):
         ready_for_group(office, p.id)

@@ -34,8 +34,9 @@ def _tree(ws: Path) -> dict[str, bytes]:
 def busy_office(office):
     """The test workspace with a session run, a flag, a debrief note and a partner store."""
     from facilitator.domain.checkin import CheckIn
-    from facilitator.services import risk, sessions
-    from facilitator.services.office import Office
+    from facilitator.services.risk import flags as risk
+    from facilitator.services.groupwork import sessions
+    from facilitator.services.core.office import Office
 
     enrol_all(office)
     s = sessions.start_session(office, "G1", "2026-11-24")
@@ -58,8 +59,8 @@ PARTNER_PASSPHRASE = "synthetic partner store passphrase"
 
 def _partner_record(office) -> None:
     """A partner store (encrypted with its own key) holding one synthetic partner record."""
-    from facilitator.services import partner
-    from facilitator.services.office import Office
+    from facilitator.services.partner import store as partner
+    from facilitator.services.core.office import Office
 
     pat = Office.open(office.path, "pat")
     source = partner.key_source(PARTNER_PASSPHRASE)
@@ -68,8 +69,8 @@ def _partner_record(office) -> None:
 
 
 def _partner_names(workspace) -> list[str]:
-    from facilitator.services import partner
-    from facilitator.services.office import Office
+    from facilitator.services.partner import store as partner
+    from facilitator.services.core.office import Office
 
     store = partner.open_store(Office.open(workspace, "pat"), partner.key_source(PARTNER_PASSPHRASE))
     return [p.name for p in store.partners()]
@@ -105,8 +106,9 @@ def test_backup_then_restore_gives_the_same_workspace(busy_office, invoke, tmp_p
     assert "partner/vault.json" in after and "session_notes/G1/2026/G1-2026-11-24.md" in after
     assert _partner_names(target) == ["Zoe Partner-Example"]  # still opens with its own key, and only so
 
-    from facilitator.services import people, risk
-    from facilitator.services.office import Office
+    from facilitator.services.core import people
+    from facilitator.services.risk import flags as risk
+    from facilitator.services.core.office import Office
 
     restored = Office.open(target, "admin")
     assert restored.stores.audit.verify() is None
@@ -115,7 +117,7 @@ def test_backup_then_restore_gives_the_same_workspace(busy_office, invoke, tmp_p
 
 
 def test_backup_is_recorded_audited_and_shown(busy_office, invoke, tmp_path, monkeypatch):
-    from facilitator.services.backup import last_backup_status
+    from facilitator.services.records.backup import last_backup_status
 
     assert last_backup_status(busy_office) == "WARNING: none made yet: run facilitator backup"
     out = tmp_path / "b.fbk"
@@ -131,7 +133,7 @@ def test_backup_is_recorded_audited_and_shown(busy_office, invoke, tmp_path, mon
 def test_a_damaged_store_is_backed_up_as_it_is_and_named(busy_office, invoke, tmp_path):
     """A damaged store is better kept than lost: the backup is written with it, and the
     coordinator is told which files (stderr, --json, `backup list`, the home line)."""
-    from facilitator.services.backup import last_backup_status
+    from facilitator.services.records.backup import last_backup_status
 
     ws = busy_office.path
     session = ws / "data" / "sessions" / "G1" / "2026" / "2026-11-24.json"
@@ -179,7 +181,7 @@ def test_the_backup_checks_stores_with_the_bytes_it_archives(busy_office, tmp_pa
     check every reader makes, and only files under data/ that end in .json."""
     from pathlib import Path as _Path
 
-    from facilitator.services import backup as backup_service
+    from facilitator.services.records import backup as backup_service
     from facilitator.storage import tinystore
     from facilitator.storage.sealed import Secret
 
@@ -200,7 +202,7 @@ def test_the_backup_checks_stores_with_the_bytes_it_archives(busy_office, tmp_pa
 
 
 def test_backup_folder_keeps_the_newest_n(busy_office, invoke, tmp_path, monkeypatch):
-    from facilitator.services.backup import list_backups
+    from facilitator.services.records.backup import list_backups
 
     folder = tmp_path / "share"
     folder.mkdir()
@@ -353,8 +355,8 @@ def _start_writer(ws: Path, tag: str, count: int, log: Path) -> subprocess.Popen
 def test_backup_while_another_process_writes_is_consistent(busy_office, tmp_path):
     """Each write of the helper puts a check-in, a participant and an audit line under one
     lock: a consistent backup holds all three for every write it caught, or none."""
-    from facilitator.services.backup import make_backup, restore_backup
-    from facilitator.services.office import Office
+    from facilitator.services.records.backup import make_backup, restore_backup
+    from facilitator.services.core.office import Office
     from facilitator.storage.sealed import Secret
     from facilitator.storage.tinystore import load_json_store
 
@@ -390,8 +392,8 @@ def test_backup_while_another_process_writes_is_consistent(busy_office, tmp_path
 def test_backup_holds_the_lock_briefly_and_leaves_no_snapshot(busy_office, tmp_path, monkeypatch):
     """The files are linked under the lock and read after it; a writer arriving meanwhile
     changes nothing in the archive and is not kept waiting for the whole backup."""
-    from facilitator.services import people
-    from facilitator.services.backup import make_backup, restore_backup
+    from facilitator.services.core import people
+    from facilitator.services.records.backup import make_backup, restore_backup
     from facilitator.storage import archive as arch
     from facilitator.storage.sealed import Secret
 
@@ -404,7 +406,7 @@ def test_backup_holds_the_lock_briefly_and_leaves_no_snapshot(busy_office, tmp_p
         people.add_participant(busy_office, "Late Arrival", "self")
         return real_write(found, sealed, meta, **kwargs)
 
-    monkeypatch.setattr("facilitator.services.backup.write_archive", write_then_someone_saves)
+    monkeypatch.setattr("facilitator.services.records.backup.write_archive", write_then_someone_saves)
     make_backup(busy_office, secret, tmp_path / "b.fbk")
     assert not [p for p in busy_office.path.rglob("*") if p.name.startswith(arch.SNAPSHOT_PREFIX)]
     restore_backup(tmp_path / "b.fbk", secret, tmp_path / "r")
@@ -412,7 +414,7 @@ def test_backup_holds_the_lock_briefly_and_leaves_no_snapshot(busy_office, tmp_p
 
 
 def test_backup_without_hard_links_writes_under_the_lock(busy_office, tmp_path, monkeypatch):
-    from facilitator.services.backup import make_backup, restore_backup
+    from facilitator.services.records.backup import make_backup, restore_backup
     from facilitator.storage.sealed import Secret
 
     def no_links(src, dst):
@@ -462,7 +464,7 @@ def test_archive_records_stay_small_whatever_the_workspace(tmp_path):
 
 
 def test_a_partner_store_on_another_drive_is_backed_up_too(office, invoke, tmp_path):
-    from facilitator.services.office import Office
+    from facilitator.services.core.office import Office
 
     elsewhere = tmp_path / "other-drive" / "partner-store"
     settings = office.ws.read_settings()

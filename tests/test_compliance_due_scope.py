@@ -11,9 +11,12 @@ import pytest
 
 from conftest import enrol_all, ready_for_group
 from facilitator import clock
-from facilitator.services import attendance_records as records
-from facilitator.services import compliance, groups, people, sessions
-from facilitator.services.office import Office
+from facilitator.services.groupwork import attendance as records
+from facilitator.services.compliance import status as compliance
+from facilitator.services.groupwork import groups
+from facilitator.services.core import people
+from facilitator.services.groupwork import sessions
+from facilitator.services.core.office import Office
 from facilitator.storage.files import atomic_write_text
 
 

@@ -10,8 +10,9 @@ import pytest
 
 from conftest import enrol_all
 from facilitator.errors import AccessDenied, Refused
-from facilitator.services import compliance, sessions
-from facilitator.services.office import Office
+from facilitator.services.compliance import status as compliance
+from facilitator.services.groupwork import sessions
+from facilitator.services.core.office import Office
 
 
 def run_weeks(office, weeks: dict[str, dict[str, str]]) -> None:
@@ -137,7 +138,8 @@ def test_compliance_status_for_a_group(history, invoke):
 
 
 def test_suspended_and_exited_men(history, coordinator):
-    from facilitator.services import groups, people
+    from facilitator.services.groupwork import groups
+    from facilitator.services.core import people
 
     groups.leave_group(coordinator, "P0003", "suspended", "2026-11-24")
     people.set_participant_status(coordinator, "P0003", "suspended", "suspension review")

@@ -1,5 +1,5 @@
 """The debriefs due (home screen, `notes list --due`) come from a kept list of unsigned sessions
-(services/debrief_due.py): they must be exactly what a full read of every session index and
+(services/debrief/due.py): they must be exactly what a full read of every session index and
 note index gives, old overdue debriefs included, after every kind of write."""
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ NEW = ["2026-11-03", "2026-11-10", "2026-11-17"]  # G1, running now; today is 20
 
 
 def _as(office, user):
-    from facilitator.services.office import Office
+    from facilitator.services.core.office import Office
 
     return Office.open(office.path, user)
 
@@ -28,7 +28,7 @@ def _at(monkeypatch, when: str) -> None:
 
 def _run(office, monkeypatch, group_id, day, close=True):
     """A session on `day`, closed that evening at 21:00 (the clock put back to today after)."""
-    from facilitator.services import sessions
+    from facilitator.services.groupwork import sessions
 
     sessions.start_session(office, group_id, day)
     if close:
@@ -38,14 +38,14 @@ def _run(office, monkeypatch, group_id, day, close=True):
 
 
 def _write(office, sid):
-    from facilitator.services import debrief
+    from facilitator.services.debrief import notes as debrief
 
     note = debrief.get_note(office, sid)
     debrief.save_body(_as(office, "alex"), sid, note.body + "\nA settled group; the exercise went well.\n")
 
 
 def _note(office, sid, signers=()):
-    from facilitator.services import debrief
+    from facilitator.services.debrief import notes as debrief
 
     debrief.create_note(_as(office, "alex"), sid)
     _write(office, sid)
@@ -55,8 +55,8 @@ def _note(office, sid, signers=()):
 
 def _sign(office, sid, who):
     """Sign as `who`; what the risk scan picks up in the curriculum's own words is dismissed."""
-    from facilitator.services import debrief
-    from facilitator.services.debrief_risk import Decision
+    from facilitator.services.debrief import notes as debrief
+    from facilitator.services.debrief.indicators import Decision
 
     debrief.sign_note(_as(office, who), sid, [Decision.dismiss("all", "the curriculum's words")])
 
@@ -65,7 +65,8 @@ def _sign(office, sid, who):
 def history(office, monkeypatch):
     """G2 ran last year (its men moved to G1 in June); G1 runs now. Notes: signed, a draft
     signed by one facilitator, a draft nobody signed, and none at all, in both groups."""
-    from facilitator.services import groups, people
+    from facilitator.services.groupwork import groups
+    from facilitator.services.core import people
     from tests.conftest import ready_for_group
 
     groups.create_group(office, "Old Tuesday group", "core-24", "tuesday", "18:30", ["alex", "bea"],
@@ -93,7 +94,8 @@ def reference(office, now: datetime | None = None) -> list[tuple]:
     """The due list worked out the plain way: every session of every group, every note."""
     from facilitator import clock
     from facilitator.domain.debrief import due_at
-    from facilitator.services import debrief, sessions
+    from facilitator.services.debrief import notes as debrief
+    from facilitator.services.groupwork import sessions
 
     now = now or clock.now()
     hours = float(office.setting("debrief.due_hours", 48))
@@ -116,7 +118,7 @@ def reference(office, now: datetime | None = None) -> list[tuple]:
 
 
 def due(office, now=None) -> list[tuple]:
-    from facilitator.services import debrief
+    from facilitator.services.debrief import notes as debrief
 
     return [(d.session_id, d.group_id, d.date, d.curriculum_session, d.closed_at, d.due_at, d.note_status, d.awaiting)
             for d in debrief.due_notes(office, now)]
@@ -150,7 +152,7 @@ def test_settings_are_applied_at_each_look(history):
         settings["debrief"]["due_from"] = "2026-01-01"
         settings["debrief"]["due_hours"] = 24 * 9
         history.ws.write_settings(settings)
-    from facilitator.services.office import Office
+    from facilitator.services.core.office import Office
 
     office = Office.open(history.path, "admin")
     assert short(due(office)) == [("G1-2026-11-10", "draft", ["alex", "bea"])]
@@ -158,7 +160,8 @@ def test_settings_are_applied_at_each_look(history):
 
 
 def test_every_write_that_changes_what_is_due_shows_at_the_next_look(history, monkeypatch):
-    from facilitator.services import debrief, sessions
+    from facilitator.services.debrief import notes as debrief
+    from facilitator.services.groupwork import sessions
 
     assert due(history) == reference(history)
     _sign(history, "G2-2025-01-14", "bea")  # an old draft signed at last

@@ -49,7 +49,7 @@ def _status(app) -> str:
 
 
 async def test_write_preview_save_and_sign(closed):  # noqa: F811
-    from facilitator.services import debrief
+    from facilitator.services.debrief import notes as debrief
 
     app = EditorApp(_as(closed, "alex"), SID, create=True)
     async with app.run_test(size=(100, 30)) as pilot:
@@ -82,7 +82,7 @@ async def test_write_preview_save_and_sign(closed):  # noqa: F811
 
 
 async def test_second_signature_makes_it_read_only_and_edits_become_amendments(closed):  # noqa: F811
-    from facilitator.services import debrief
+    from facilitator.services.debrief import notes as debrief
 
     debrief.create_note(_as(closed, "alex"), SID)
     _write(closed, SID)
@@ -112,7 +112,7 @@ async def test_second_signature_makes_it_read_only_and_edits_become_amendments(c
 
 
 async def test_someone_who_did_not_run_the_session_is_told_and_nothing_is_signed(closed):  # noqa: F811
-    from facilitator.services import debrief
+    from facilitator.services.debrief import notes as debrief
 
     debrief.create_note(_as(closed, "alex"), SID)
     _write(closed, SID)
@@ -199,7 +199,8 @@ async def test_the_app_opens_the_editor_after_a_session_and_lists_debriefs(close
 
 
 async def test_signing_a_note_with_a_risk_indicator_offers_the_flag_first(closed):  # noqa: F811
-    from facilitator.services import debrief, risk
+    from facilitator.services.debrief import notes as debrief
+    from facilitator.services.risk import flags as risk
     from facilitator.tui.dialogs.debrief_indicators import IndicatorDecisions
     from tests.test_debrief_notes import _write_in
 

@@ -15,7 +15,7 @@ SID = "G1-2026-11-24"
 
 
 def _as(office, user):
-    from facilitator.services.office import Office
+    from facilitator.services.core.office import Office
 
     return Office.open(office.path, user)
 
@@ -25,7 +25,8 @@ def closed(office):
     """Session 1 of G1 on 2026-11-24: Adam present (minimising), Ben 10 min late (responsible),
     Carl absent; a flag raised for Adam in the session; closed at 18:00 (the fixed clock)."""
     from facilitator.domain.checkin import CheckIn
-    from facilitator.services import risk, sessions
+    from facilitator.services.risk import flags as risk
+    from facilitator.services.groupwork import sessions
 
     enrol_all(office)
     sessions.start_session(office, "G1", "2026-11-24")
@@ -45,7 +46,7 @@ def closed(office):
 
 def _write(office, note_id, extra=""):
     """Put the facilitators' words into the note, as alex."""
-    from facilitator.services import debrief
+    from facilitator.services.debrief import notes as debrief
 
     note = debrief.get_note(office, note_id)
     body = note.body.replace("## Group process\n", "## Group process\n\nA settled group; good work on the exercise.\n")
@@ -54,7 +55,7 @@ def _write(office, note_id, extra=""):
 
 def test_note_from_closed_session_holds_attendees_stances_and_flags(closed):
     from facilitator.curriculum import load_curriculum
-    from facilitator.services import debrief
+    from facilitator.services.debrief import notes as debrief
 
     note = debrief.create_note(closed, SID)
     path = debrief.note_path(closed, note)
@@ -80,7 +81,7 @@ def test_note_from_closed_session_holds_attendees_stances_and_flags(closed):
 
 
 def test_creation_refused_for_an_open_session(office, invoke):
-    from facilitator.services import sessions
+    from facilitator.services.groupwork import sessions
 
     enrol_all(office)
     sessions.start_session(office, "G1", "2026-11-24")
@@ -92,7 +93,7 @@ def test_creation_refused_for_an_open_session(office, invoke):
 
 
 def test_a_second_note_for_a_session_is_refused(closed):
-    from facilitator.services import debrief
+    from facilitator.services.debrief import notes as debrief
 
     debrief.create_note(closed, SID)
     with pytest.raises(Refused, match="already has a debrief note"):
@@ -100,7 +101,7 @@ def test_a_second_note_for_a_session_is_refused(closed):
 
 
 def test_one_signature_leaves_a_draft_and_two_sign_it(closed, invoke):
-    from facilitator.services import debrief
+    from facilitator.services.debrief import notes as debrief
 
     debrief.create_note(closed, SID)
     _write(closed, SID)
@@ -122,7 +123,7 @@ def test_one_signature_leaves_a_draft_and_two_sign_it(closed, invoke):
 
 
 def test_only_the_sessions_facilitators_sign_and_each_once(closed, invoke):
-    from facilitator.services import debrief
+    from facilitator.services.debrief import notes as debrief
 
     debrief.create_note(closed, SID)
     _write(closed, SID)
@@ -136,7 +137,7 @@ def test_only_the_sessions_facilitators_sign_and_each_once(closed, invoke):
 
 
 def test_an_unwritten_note_cannot_be_signed(closed):
-    from facilitator.services import debrief
+    from facilitator.services.debrief import notes as debrief
 
     debrief.create_note(closed, SID)
     with pytest.raises(Refused, match="still the template"):
@@ -144,7 +145,7 @@ def test_an_unwritten_note_cannot_be_signed(closed):
 
 
 def test_changing_a_draft_after_a_signature_withdraws_it(closed):
-    from facilitator.services import debrief
+    from facilitator.services.debrief import notes as debrief
 
     debrief.create_note(closed, SID)
     _write(closed, SID)
@@ -156,7 +157,7 @@ def test_changing_a_draft_after_a_signature_withdraws_it(closed):
 
 
 def test_a_signed_note_refuses_edits_and_takes_amendments(closed, invoke, tmp_path):
-    from facilitator.services import debrief
+    from facilitator.services.debrief import notes as debrief
 
     debrief.create_note(closed, SID)
     _write(closed, SID)
@@ -184,7 +185,7 @@ def test_a_signed_note_refuses_edits_and_takes_amendments(closed, invoke, tmp_pa
 
 
 def test_amending_a_draft_is_refused(closed):
-    from facilitator.services import debrief
+    from facilitator.services.debrief import notes as debrief
 
     debrief.create_note(closed, SID)
     with pytest.raises(Refused, match="is a draft"):
@@ -192,7 +193,7 @@ def test_amending_a_draft_is_refused(closed):
 
 
 def test_due_notes_with_a_fixed_clock(closed, invoke, monkeypatch):
-    from facilitator.services import debrief
+    from facilitator.services.debrief import notes as debrief
 
     # Closed at 18:00 on the 24th; due_hours is 48.
     monkeypatch.setenv("FACILITATOR_NOW", "2026-11-26T17:59:00")
@@ -214,7 +215,7 @@ def test_due_notes_with_a_fixed_clock(closed, invoke, monkeypatch):
 
 
 def test_sessions_before_due_from_are_never_due(closed, monkeypatch):
-    from facilitator.services import debrief
+    from facilitator.services.debrief import notes as debrief
 
     monkeypatch.setenv("FACILITATOR_NOW", "2026-12-10T12:00:00")
     assert [d.session_id for d in debrief.due_notes(closed)] == [SID]
@@ -226,7 +227,7 @@ def test_sessions_before_due_from_are_never_due(closed, monkeypatch):
 
 
 def test_a_note_edited_outside_the_tool_is_reported(closed, invoke):
-    from facilitator.services import debrief
+    from facilitator.services.debrief import notes as debrief
 
     note = debrief.create_note(closed, SID)
     path = debrief.note_path(closed, note)
@@ -251,7 +252,7 @@ def test_a_note_edited_outside_the_tool_is_reported(closed, invoke):
 
 
 def test_a_signed_note_changed_outside_the_tool_can_only_be_restored(closed, invoke):
-    from facilitator.services import debrief
+    from facilitator.services.debrief import notes as debrief
 
     debrief.create_note(closed, SID)
     _write(closed, SID)
@@ -280,13 +281,13 @@ def test_an_unknown_note_id_is_one_line_and_non_zero(closed, invoke, note_id):
                     f"`facilitator notes new SESSION` writes one)")
         assert result.output.splitlines() == [expected]
     with pytest.raises(NotFound):
-        from facilitator.services import debrief
+        from facilitator.services.debrief import notes as debrief
 
         debrief.get_note(closed, note_id)
 
 
 def test_notes_list_by_group_and_as_json(closed, invoke):
-    from facilitator.services import debrief
+    from facilitator.services.debrief import notes as debrief
 
     assert "(no debrief notes yet)" in invoke("notes", "list").output
     debrief.create_note(closed, SID)
@@ -295,7 +296,7 @@ def test_notes_list_by_group_and_as_json(closed, invoke):
 
 
 def test_edit_from_a_file_replaces_the_draft(closed, invoke, tmp_path):
-    from facilitator.services import debrief
+    from facilitator.services.debrief import notes as debrief
 
     debrief.create_note(closed, SID)
     source = tmp_path / "mine.md"
@@ -311,7 +312,7 @@ def test_the_template_ships_with_the_package():
     import tomllib
     from pathlib import Path
 
-    from facilitator.services.debrief import bundled_template_path
+    from facilitator.services.debrief.notes import bundled_template_path
 
     root = Path(__file__).resolve().parent.parent
     assert bundled_template_path().is_file()
@@ -320,7 +321,7 @@ def test_the_template_ships_with_the_package():
 
 
 def test_a_workspace_template_is_used_when_present(closed, invoke):
-    from facilitator.services import debrief
+    from facilitator.services.debrief import notes as debrief
 
     assert invoke("notes", "template", "--copy").exit_code == 0
     own = closed.ws.notes_dir / "debrief-template.md"
@@ -336,7 +337,7 @@ def test_a_workspace_template_is_used_when_present(closed, invoke):
 # -- risk indicators in the note -----------------------------------------------------------------
 def _write_in(office, note_id, pid, words):
     """Put `words` under the man's section of the note (as alex)."""
-    from facilitator.services import debrief
+    from facilitator.services.debrief import notes as debrief
 
     note = debrief.get_note(office, note_id)
     marker = "- Concerns: "
@@ -346,7 +347,8 @@ def _write_in(office, note_id, pid, words):
 
 
 def test_a_flag_is_offered_for_an_indicator_found_in_the_note(closed, invoke):
-    from facilitator.services import debrief, risk
+    from facilitator.services.debrief import notes as debrief
+    from facilitator.services.risk import flags as risk
 
     debrief.create_note(closed, SID)
     _write_in(closed, SID, "P0002", "said after the session that he put his hands round her throat on Sunday.")
@@ -375,7 +377,7 @@ def test_a_flag_is_offered_for_an_indicator_found_in_the_note(closed, invoke):
 
 
 def test_an_indicator_already_flagged_for_that_man_is_not_offered(closed, invoke):
-    from facilitator.services import debrief
+    from facilitator.services.debrief import notes as debrief
 
     debrief.create_note(closed, SID)
     _write_in(closed, SID, "P0001", "he checks her phone every evening.")  # flagged in the session already
@@ -386,7 +388,7 @@ def test_an_indicator_already_flagged_for_that_man_is_not_offered(closed, invoke
 
 
 def test_a_dismissal_needs_a_reason_and_is_kept(closed, invoke):
-    from facilitator.services import debrief
+    from facilitator.services.debrief import notes as debrief
 
     debrief.create_note(closed, SID)
     _write_in(closed, SID, "P0002", "talked about his fishing trips; he keeps a knife in his tackle box.")
@@ -402,7 +404,8 @@ def test_a_dismissal_needs_a_reason_and_is_kept(closed, invoke):
 
 
 def test_an_indicator_naming_no_man_is_flagged_for_the_man_named(closed, invoke):
-    from facilitator.services import debrief, risk
+    from facilitator.services.debrief import notes as debrief
+    from facilitator.services.risk import flags as risk
 
     debrief.create_note(closed, SID)
     note = debrief.get_note(closed, SID)
@@ -417,7 +420,8 @@ def test_an_indicator_naming_no_man_is_flagged_for_the_man_named(closed, invoke)
 
 
 def test_an_amendment_is_scanned_too(closed, invoke):
-    from facilitator.services import debrief, risk
+    from facilitator.services.debrief import notes as debrief
+    from facilitator.services.risk import flags as risk
 
     debrief.create_note(closed, SID)
     _write(closed, SID)
@@ -433,7 +437,8 @@ def test_an_amendment_is_scanned_too(closed, invoke):
 
 
 def test_a_partner_contact_flag_is_never_listed_nor_counted(closed, invoke):
-    from facilitator.services import debrief, risk
+    from facilitator.services.debrief import notes as debrief
+    from facilitator.services.risk import flags as risk
 
     risk.raise_partner_concern(_as(closed, "pat"), "P0002", "strangulation")
     note = debrief.create_note(closed, SID)
@@ -446,7 +451,7 @@ def test_a_partner_contact_flag_is_never_listed_nor_counted(closed, invoke):
 def test_edit_opens_the_editor_on_the_draft(closed, invoke, monkeypatch, tmp_path):
     import sys
 
-    from facilitator.services import debrief
+    from facilitator.services.debrief import notes as debrief
 
     debrief.create_note(closed, SID)
     script = tmp_path / "editor.py"
@@ -458,9 +463,9 @@ def test_edit_opens_the_editor_on_the_draft(closed, invoke, monkeypatch, tmp_pat
 
 
 def test_the_demo_has_a_signed_note_a_draft_and_a_due_debrief(tmp_path):
-    from facilitator.services import debrief
-    from facilitator.services.demo import build_demo
-    from facilitator.services.office import Office
+    from facilitator.services.debrief import notes as debrief
+    from facilitator.demo.workspace import build_demo
+    from facilitator.services.core.office import Office
 
     build_demo(tmp_path / "demo")
     office = Office.open(tmp_path / "demo", "morgan")

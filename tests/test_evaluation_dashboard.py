@@ -23,7 +23,7 @@ class Host(App):
 
 
 def _as(office, user):
-    from facilitator.services.office import Office
+    from facilitator.services.core.office import Office
 
     return Office.open(office.path, user)
 

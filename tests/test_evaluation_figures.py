@@ -66,7 +66,7 @@ RESP = ["m_responsible", "m_signs", "m_timeout", "m_children"]
 
 
 def as_user(office, user):
-    from facilitator.services.office import Office
+    from facilitator.services.core.office import Office
 
     return Office.open(office.path, user)
 
@@ -90,9 +90,15 @@ def at(monkeypatch):
 
 @pytest.fixture
 def worked(office, at):
-    from facilitator.services import debrief, groups, intake, people, risk, sessions, staff_quality
-    from facilitator.services import outcomes
-    from facilitator.services.debrief_risk import Decision
+    from facilitator.services.debrief import notes as debrief
+    from facilitator.services.groupwork import groups
+    from facilitator.services.intake import assessment as intake
+    from facilitator.services.core import people
+    from facilitator.services.risk import flags as risk
+    from facilitator.services.groupwork import sessions
+    from facilitator.services.evaluation import staff_quality
+    from facilitator.services.evaluation import outcomes
+    from facilitator.services.debrief.indicators import Decision
 
     set_settings(office, risk__reassessment_weeks=4)
     admin = as_user(office, "admin")
@@ -180,7 +186,7 @@ def worked(office, at):
 
 
 def test_figures_match_the_hand_worked_workspace(worked):
-    from facilitator.services.programme_figures import programme_figures
+    from facilitator.services.evaluation.figures import programme_figures
 
     set_settings(worked, figures__min_count=1)  # nothing suppressed: every number checked
     f = programme_figures(as_user(worked, "admin"), *PERIOD)

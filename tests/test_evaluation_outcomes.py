@@ -17,7 +17,7 @@ HER_SAFETY = ["p_safe", "p_decisions", "p_friends", "p_children"]
 
 
 def as_user(office, user):
-    from facilitator.services.office import Office
+    from facilitator.services.core.office import Office
 
     return Office.open(office.path, user)
 
@@ -25,7 +25,7 @@ def as_user(office, user):
 @pytest.fixture
 def programme(office):
     """Adam, Ben and Carl: intake 2026-10-20, G1 from 2026-11-03; Carl completed on 2026-11-17."""
-    from facilitator.services import groups
+    from facilitator.services.groupwork import groups
 
     enrol_all(office)
     groups.leave_group(office, "P0003", "completed", "2026-11-17")
@@ -37,7 +37,7 @@ def states(found) -> set[tuple[str, str, str]]:
 
 
 def test_time_points_fall_due_with_a_fixed_clock(programme, invoke, monkeypatch):
-    from facilitator.services import outcomes
+    from facilitator.services.evaluation import outcomes
 
     outcomes.record_man(programme, "P0001", "intake", {i: 1 for i in HIS_ABUSE}, "2026-10-21")
     due = json.loads(invoke("outcomes", "due", "--json").output)
@@ -60,7 +60,7 @@ def test_time_points_fall_due_with_a_fixed_clock(programme, invoke, monkeypatch)
 
 
 def test_his_answers_are_checked_scored_and_recorded_once(programme, invoke):
-    from facilitator.services import outcomes
+    from facilitator.services.evaluation import outcomes
 
     rec = outcomes.record_man(programme, "P0002", "intake",
                               {**{i: "2 to 5 times" for i in HIS_ABUSE[:4]}, "m_physical": "-", "m_responsible": 4},
@@ -108,7 +108,9 @@ def test_questions_lists_the_bundled_file_and_a_workspace_copy_wins(programme, i
 @pytest.fixture
 def partners(programme):
     """Five men, each with one partner on record (Dev and Eli join G1 on 2026-11-03 too)."""
-    from facilitator.services import groups, partner, people
+    from facilitator.services.groupwork import groups
+    from facilitator.services.partner import store as partner
+    from facilitator.services.core import people
 
     for name in ("Dev Fictional", "Eli Madeup"):
         person = people.add_participant(programme, name, "probation", referred_on="2026-10-01")
@@ -131,7 +133,7 @@ def partner_side(summary: dict) -> list:
 
 
 def test_her_answers_leave_the_store_only_as_aggregates_over_five_partners(partners, invoke, monkeypatch):
-    from facilitator.services import outcomes
+    from facilitator.services.evaluation import outcomes
 
     for n, pid in enumerate(("P0001-PT1", "P0002-PT1", "P0003-PT1", "P0004-PT1")):
         outcomes.record_partner(partners, pid, "intake", her_answers(n, 4 - n), "2026-11-01")
@@ -156,15 +158,15 @@ def test_her_answers_leave_the_store_only_as_aggregates_over_five_partners(partn
     from tests.test_evaluation_figures import set_settings
 
     set_settings(partners.office, outcomes__partner_min_partners=1)
-    from facilitator.services import partner as partner_service
+    from facilitator.services.partner import store as partner_service
 
     store = partner_service.open_store(as_user(partners.office, "pat"), partner_service.key_source(PASS))
     assert outcomes.partner_summary(store)["min_count"] == 3
 
 
 def test_her_answers_never_reach_a_group_side_file_or_report(partners, invoke, monkeypatch):
-    from facilitator.services import outcomes
-    from facilitator.services.partner import store_folder
+    from facilitator.services.evaluation import outcomes
+    from facilitator.services.partner.store import store_folder
 
     for n, pid in enumerate(("P0001-PT1", "P0002-PT1", "P0003-PT1", "P0004-PT1", "P0005-PT1")):
         outcomes.record_partner(partners, pid, "intake", her_answers(n % 5, 2), "2026-11-01")
@@ -187,7 +189,7 @@ def test_her_answers_never_reach_a_group_side_file_or_report(partners, invoke, m
 
 
 def test_partner_answers_need_the_role_and_the_passphrase(partners, invoke):
-    from facilitator.services import outcomes
+    from facilitator.services.evaluation import outcomes
 
     refused = invoke("--user", "alex", "outcomes", "record", "--partner", "P0001-PT1", "intake",
                      "--answer", "p_safe=3")
@@ -203,7 +205,7 @@ def test_partner_answers_need_the_role_and_the_passphrase(partners, invoke):
     [rec] = outcomes.partner_records(partners)
     # "I am afraid of what he might do" is reversed: agreeing (3) scores 1 for her safety.
     assert rec.answers == {"p_safe": 3, "p_afraid": 3, "p_decisions": 2} and rec.scores == {"safety_wellbeing": 2.0}
-    from facilitator.services import partner
+    from facilitator.services.partner import store as partner
 
     with pytest.raises(AccessDenied):
         partner.open_store(as_user(partners.office, "alex"), partner.key_source(PASS))

@@ -49,9 +49,9 @@ def test_html_has_inline_svg_charts_and_nothing_to_fetch(report_html):
 
 
 def test_the_same_figures_give_the_same_charts(report_html):
-    from facilitator.services.programme_charts import draw_charts
-    from facilitator.services.programme_figures import programme_figures
-    from facilitator.services.office import Office
+    from facilitator.services.evaluation.charts import draw_charts
+    from facilitator.services.evaluation.figures import programme_figures
+    from facilitator.services.core.office import Office
 
     office = Office.open(os.environ["FACILITATOR_WORKSPACE"], "admin")
     figures = programme_figures(office, *PERIOD)

@@ -11,14 +11,14 @@ from facilitator.errors import AccessDenied, InvalidInput, Refused
 
 
 def as_user(office, user):
-    from facilitator.services.office import Office
+    from facilitator.services.core.office import Office
 
     return Office.open(office.path, user)
 
 
 @pytest.fixture
 def staffed(office):
-    from facilitator.services import staff_quality as sq
+    from facilitator.services.evaluation import staff_quality as sq
 
     admin = as_user(office, "admin")
     sq.add_training(admin, "alex", "core", 20, "2025-09-01", "Core training, part 1")
@@ -31,7 +31,7 @@ def staffed(office):
 
 
 def test_supervision_due_names_who_went_past_the_interval(staffed):
-    from facilitator.services.staff_quality import supervision_due
+    from facilitator.services.evaluation.staff_quality import supervision_due
 
     # Six weeks by default: bea was last supervised 2026-10-12, due by 2026-11-23; pat never.
     found = {d.staff_id: d for d in supervision_due(staffed)}
@@ -56,7 +56,7 @@ def test_staff_due_shows_training_hours_and_refreshers(staffed, invoke):
 
 
 def test_only_coordinators_record_and_see_everyone(staffed, invoke):
-    from facilitator.services import staff_quality as sq
+    from facilitator.services.evaluation import staff_quality as sq
 
     with pytest.raises(AccessDenied):
         sq.add_supervision(as_user(staffed, "alex"), "bea", "alex")
@@ -86,7 +86,7 @@ def test_only_coordinators_record_and_see_everyone(staffed, invoke):
 
 
 def test_supervision_interval_and_roles_are_settings(staffed):
-    from facilitator.services.staff_quality import supervision_due
+    from facilitator.services.evaluation.staff_quality import supervision_due
     from tests.test_evaluation_figures import set_settings
 
     set_settings(staffed, quality__supervision_interval_weeks=2, quality__supervised_roles=["facilitator"])

@@ -11,8 +11,10 @@ import stat
 import pytest
 
 from conftest import enrol_all, ready_for_group
-from facilitator.services import groups, people, sessions
-from facilitator.services.office import Office
+from facilitator.services.groupwork import groups
+from facilitator.services.core import people
+from facilitator.services.groupwork import sessions
+from facilitator.services.core.office import Office
 
 HEADER = ["participant_id", "name", "referral_source", "referrer_reference", "group", "session_date",
           "curriculum_session", "session_title", "status", "minutes_late", "minutes_missed", "excused_reason"]

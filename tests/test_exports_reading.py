@@ -1,4 +1,4 @@
-"""Reading attendance fast (services/attendance_records.py): the same answers as the store,
+"""Reading attendance fast (services/groupwork/attendance.py): the same answers as the store,
 and the store's own errors when a file is not as expected."""
 
 from __future__ import annotations
@@ -10,8 +10,8 @@ import pytest
 from conftest import enrol_all
 from facilitator.domain.checkin import CheckIn
 from facilitator.errors import StoreError
-from facilitator.services import attendance_records as records
-from facilitator.services import sessions
+from facilitator.services.groupwork import attendance as records
+from facilitator.services.groupwork import sessions
 
 
 @pytest.fixture

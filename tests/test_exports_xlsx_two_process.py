@@ -1,4 +1,4 @@
-"""A large XLSX export reads its rows in a second process (services/export_feed.py): the same
+"""A large XLSX export reads its rows in a second process (services/reporting/export_feed.py): the same
 workbook as one process makes, progress per group, and the reader's errors as the user's one line."""
 
 from __future__ import annotations
@@ -7,9 +7,9 @@ import pytest
 from openpyxl import load_workbook
 
 from facilitator.errors import StoreError
-from facilitator.services import export_feed
-from facilitator.services.exports import ExportFilter, export_attendance
-from facilitator.services.office import Office
+from facilitator.services.reporting import export_feed
+from facilitator.services.reporting.exports import ExportFilter, export_attendance
+from facilitator.services.core.office import Office
 from test_exports_attendance import known, titles  # noqa: F401  (fixtures)
 
 

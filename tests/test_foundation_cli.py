@@ -23,7 +23,7 @@ def _snapshot(ws: Path) -> dict[str, str]:
 @pytest.fixture
 def running(office):
     enrol_all(office)
-    from facilitator.services import sessions
+    from facilitator.services.groupwork import sessions
 
     sessions.start_session(office, "G1", "2026-11-24")
     return office
@@ -56,7 +56,7 @@ BAD_INPUT = [
 
 @pytest.mark.parametrize("args,code,message", BAD_INPUT, ids=[" ".join(a[0][:3]) + f" {i}" for i, a in enumerate(BAD_INPUT)])
 def test_bad_input_gives_one_line_and_changes_nothing(running, invoke, isolated_workspace, args, code, message):
-    from facilitator.services import people
+    from facilitator.services.core import people
 
     people.add_participant(running, "Dan Outsider", "self")  # P0004, not in any group
     before = _snapshot(isolated_workspace)
@@ -183,8 +183,10 @@ def test_demo_builds_a_synthetic_workspace(invoke, tmp_path):
     target = tmp_path / "demo"
     result = invoke("demo", "--no-ui", str(target))
     assert result.exit_code == 0, result.output
-    from facilitator.services import groups, people, sessions
-    from facilitator.services.office import Office
+    from facilitator.services.groupwork import groups
+    from facilitator.services.core import people
+    from facilitator.services.groupwork import sessions
+    from facilitator.services.core.office import Office
 
     office = Office.open(target, "morgan")
     assert len(groups.list_groups(office)) == 2

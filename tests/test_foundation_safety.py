@@ -14,8 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from facilitator.services import people
-from facilitator.services.office import Office
+from facilitator.services.core import people
+from facilitator.services.core.office import Office
 from facilitator.storage.workspace import Workspace
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -84,7 +84,7 @@ def test_two_processes_writing_at_once_lose_nothing(tmp_path):
 def test_concurrent_participant_adds_get_distinct_ids(tmp_path):
     ws = _new_workspace(tmp_path / "ws")
     code = (
-        "import sys; from facilitator.services.office import Office; from facilitator.services import people;"
+        "import sys; from facilitator.services.core.office import Office; from facilitator.services.core import people;"
         "o = Office.open(sys.argv[1], 'admin');"
         "[people.add_participant(o, f'Man {sys.argv[2]} {i}') for i in range(25)]"
     )
@@ -125,7 +125,7 @@ def test_newer_schema_is_refused_not_overwritten(office, invoke, isolated_worksp
 
 
 def test_older_schema_is_migrated_on_read(office, isolated_workspace, monkeypatch):
-    from facilitator.services.groups import list_groups
+    from facilitator.services.groupwork.groups import list_groups
     from facilitator.storage import migrations
 
     monkeypatch.setitem(migrations.CURRENT, "groups", 2)
@@ -141,7 +141,7 @@ def test_older_schema_is_migrated_on_read(office, isolated_workspace, monkeypatc
 
 def test_files_are_private(office, isolated_workspace):
     from tests.conftest import enrol_all
-    from facilitator.services import sessions
+    from facilitator.services.groupwork import sessions
 
     enrol_all(office)
     s = sessions.start_session(office, "G1", "2026-11-24")
@@ -159,7 +159,7 @@ def test_files_are_private(office, isolated_workspace):
 def test_saving_a_checkin_touches_only_that_sessions_file(office, isolated_workspace):
     from tests.conftest import enrol_all
     from facilitator.domain.checkin import CheckIn
-    from facilitator.services import sessions
+    from facilitator.services.groupwork import sessions
 
     enrol_all(office)
     s1 = sessions.start_session(office, "G1", "2026-11-17")

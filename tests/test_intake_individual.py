@@ -8,7 +8,7 @@ import pytest
 
 from facilitator.domain.checkin import CheckIn
 from facilitator.errors import InvalidInput
-from facilitator.services import individual
+from facilitator.services.groupwork import one_to_one as individual
 from tests.conftest import enrol_all
 
 
@@ -65,7 +65,7 @@ def test_recorded_like_a_group_session(office, invoke):
 
 
 def test_a_crisis_session_can_raise_a_flag(office):
-    risk = pytest.importorskip("facilitator.services.risk")
+    risk = pytest.importorskip("facilitator.services.risk.flags")
     saved = individual.record_individual_session(
         office, "P0003", "crisis", "present", "2026-11-24", "alex",
         checkin=CheckIn(participant_id="P0003", disclosed="yes", forms=["physical"], towards=["partner"],
@@ -87,7 +87,7 @@ def test_unknown_kind_is_refused(office):
 
 
 def test_the_risk_scanner_reads_one_to_one_check_ins(office):
-    risk = pytest.importorskip("facilitator.services.risk")
+    risk = pytest.importorskip("facilitator.services.risk.flags")
     if not hasattr(risk, "detector_for"):
         pytest.skip("no risk scanner in this version")
     saved = individual.record_individual_session(

@@ -7,7 +7,9 @@ import json
 import pytest
 
 from facilitator.errors import InvalidInput, Refused
-from facilitator.services import groups, intake, people
+from facilitator.services.groupwork import groups
+from facilitator.services.intake import assessment as intake
+from facilitator.services.core import people
 
 
 def _enrol(office, pid="P0001"):
@@ -96,7 +98,7 @@ def test_risk_assessment_items_levels_and_review(office, invoke):
 
 
 def test_initial_risk_assessment_reaches_the_risk_service(office):
-    risk = pytest.importorskip("facilitator.services.risk")
+    risk = pytest.importorskip("facilitator.services.risk.flags")
     if not hasattr(risk, "assessments_of"):
         pytest.skip("risk assessments not in this version")
     intake.start_intake(office, "P0001")

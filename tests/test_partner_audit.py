@@ -12,7 +12,7 @@ import re
 
 import pytest
 
-from facilitator.services import risk
+from facilitator.services.risk import flags as risk
 from test_partner_store import pat, store  # noqa: F401  (fixtures: pat's store, passphrase in the environment)
 
 PSEUDONYM = re.compile(r"^pr-[0-9a-f]{16}$")

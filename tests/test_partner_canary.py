@@ -18,7 +18,7 @@ import click
 import pytest
 from helpers.tui import screen_text, wait_for
 
-from facilitator.services.partner import DEMO_PASSPHRASE
+from facilitator.services.partner.store import DEMO_PASSPHRASE
 
 CANARIES = {
     "name": "CANARY-NAME-kestrel",
@@ -67,7 +67,7 @@ def _family_commands() -> list[list[str]]:
 
 @pytest.fixture
 def planted(tmp_path, invoke, monkeypatch):
-    from facilitator.services.demo import build_demo
+    from facilitator.demo.workspace import build_demo
 
     ws = tmp_path / "demo"
     build_demo(ws)
@@ -143,7 +143,7 @@ def test_no_canary_outside_the_partner_store(planted, invoke):
 
 
 async def test_no_canary_on_a_group_screen(planted):
-    from facilitator.services.office import Office
+    from facilitator.services.core.office import Office
     from facilitator.tui.app import FacilitatorApp
     from facilitator.tui.intake_checklist import IntakeChecklistScreen
 

@@ -12,8 +12,8 @@ import time
 import pytest
 from cryptography.fernet import Fernet
 
-from facilitator.services import partner
-from facilitator.services.office import Office
+from facilitator.services.partner import store as partner
+from facilitator.services.core.office import Office
 from facilitator.storage import partner_vault
 
 PASSPHRASE = "correct horse battery staple"

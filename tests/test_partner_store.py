@@ -8,8 +8,11 @@ from pathlib import Path
 import pytest
 
 from facilitator.errors import AccessDenied, Refused
-from facilitator.services import groups, intake, partner, people
-from facilitator.services.office import Office
+from facilitator.services.groupwork import groups
+from facilitator.services.intake import assessment as intake
+from facilitator.services.partner import store as partner
+from facilitator.services.core import people
+from facilitator.services.core.office import Office
 
 PASSPHRASE = "correct horse battery staple"
 SUBCOMMANDS = [
@@ -156,7 +159,7 @@ def test_partners_contacts_and_the_cli(store, invoke):
 
 
 def test_a_concern_reaches_the_risk_queue_without_her_words(store, office, invoke):
-    risk = pytest.importorskip("facilitator.services.risk")
+    risk = pytest.importorskip("facilitator.services.risk.flags")
     p = store.add_partner("P0002", "Fay Sample")
     c = store.record_contact(p.id, "in_person", her_account="He keeps a knife in the car")
     r = invoke("--user", "pat", "partner", "concern", p.id, "--category", "weapons", "--contact", c.id)
@@ -297,8 +300,8 @@ def test_a_damaged_store_file_is_named_and_left_untouched(store, office, invoke)
 
 
 def test_partner_support_can_forget_a_mans_records_unless_held(tmp_path, invoke, monkeypatch):
-    from facilitator.services.demo import build_demo
-    from facilitator.services.partner import DEMO_PASSPHRASE
+    from facilitator.demo.workspace import build_demo
+    from facilitator.services.partner.store import DEMO_PASSPHRASE
 
     ws = tmp_path / "demo"
     build_demo(ws)

@@ -7,8 +7,9 @@ import pytest
 from helpers.tui import screen_text, wait_for
 from textual.app import App
 
-from facilitator.services import intake, partner
-from facilitator.services.office import Office
+from facilitator.services.intake import assessment as intake
+from facilitator.services.partner import store as partner
+from facilitator.services.core.office import Office
 
 PASSPHRASE = "tui passphrase for tests"
 
@@ -115,7 +116,7 @@ async def test_recording_a_contact_and_a_concern_from_the_screen(pat, office):
         await wait_for(pilot, lambda: isinstance(app.screen, ConcernForm), what="the concern form")
         await pilot.press("ctrl+s")
         await wait_for(pilot, lambda: screen.store.concerns("P0001-PT1"), what="the concern raised")
-    from facilitator.services import risk
+    from facilitator.services.risk import flags as risk
 
     flag = risk.list_flags(office, "open")[0]
     assert (flag.categories, flag.source) == (["victim_fear"], "partner_contact")

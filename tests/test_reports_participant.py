@@ -10,8 +10,10 @@ import pytest
 
 from conftest import enrol_all
 from facilitator.domain.checkin import CheckIn
-from facilitator.services import groups, people, sessions
-from facilitator.services.office import Office
+from facilitator.services.groupwork import groups
+from facilitator.services.core import people
+from facilitator.services.groupwork import sessions
+from facilitator.services.core.office import Office
 
 # Words planted in every record a report must never show; each appears nowhere else.
 CANARIES = {
@@ -55,17 +57,17 @@ def planted(office):
     sessions.record_checkin(office, "G1-2026-11-17", CheckIn(participant_id="P0001", summary=CANARIES["checkin_summary"]),
                             correction_reason=CANARIES["correction_reason"])
 
-    from facilitator.services import risk
+    from facilitator.services.risk import flags as risk
 
     flag = risk.raise_flag(admin, "P0001", ["stalking"], CANARIES["flag_summary"], session_id="G1-2026-11-17")
     risk.review_flag(admin, flag.id, ["partner_support_informed"], CANARIES["flag_review"])
 
-    from facilitator.services import debrief
+    from facilitator.services.debrief import notes as debrief
 
     note = debrief.create_note(office, "G1-2026-11-17")
     debrief.save_body(office, note.id, f"# Debrief\n\nAdam: {CANARIES['debrief']}\n")
 
-    from facilitator.services import partner
+    from facilitator.services.partner import store as partner
 
     worker = Office.open(office.path, "pat")
     partner.init_store(worker, partner.key_source(PASSPHRASE))
@@ -92,7 +94,7 @@ def test_canaries_were_really_stored(planted):
         if name.startswith("partner_"):
             continue  # encrypted at rest: checked through the store below
         assert canary in text, f"{name} was not stored, so the report test below proves nothing"
-    from facilitator.services import partner
+    from facilitator.services.partner import store as partner
 
     store = partner.open_store(Office.open(planted.path, "pat"), partner.key_source(PASSPHRASE))
     assert store.partners("P0001")[0].name == CANARIES["partner_name"]

@@ -17,7 +17,7 @@ def _at(monkeypatch, when: str) -> None:
 
 def _run_sessions(office, monkeypatch, group_id: str, days: list[str], men: list[str], checkin_words: str):
     from facilitator.domain.checkin import CheckIn
-    from facilitator.services import sessions
+    from facilitator.services.groupwork import sessions
 
     for day in days:
         _at(monkeypatch, day)
@@ -39,8 +39,12 @@ def history(office, monkeypatch):
     P0007 Gus    completed 2016-03-22, a child_safeguarding flag (kept 25 years) and another flag
     P0008 Hal    suspended since 2016 (case not closed): nothing
     """
-    from facilitator.services import compliance, debrief, groups, people, risk
-    from facilitator.services.office import Office
+    from facilitator.services.compliance import status as compliance
+    from facilitator.services.debrief import notes as debrief
+    from facilitator.services.groupwork import groups
+    from facilitator.services.core import people
+    from facilitator.services.risk import flags as risk
+    from facilitator.services.core.office import Office
 
     _at(monkeypatch, "2015-11-02")
     admin = Office.open(office.path, "admin")
@@ -77,14 +81,14 @@ def history(office, monkeypatch):
     people.set_participant_status(office, "P0005", "completed")
 
     _at(monkeypatch, "2026-11-24T18:00:00")
-    from facilitator.services.retention import place_hold
+    from facilitator.services.records.retention import place_hold
 
     place_hold(admin, "P0006", "Synthetic civil claim")
     return admin, note
 
 
 def _held(office, pid):
-    from facilitator.services.person_records import find
+    from facilitator.services.records.person_records import find
 
     return find(office, [pid])[pid].holdings
 
@@ -96,7 +100,7 @@ def _snapshot(office, pid):
 
 
 def test_due_lists_exactly_what_passed_its_period(history):
-    from facilitator.services.retention import due
+    from facilitator.services.records.retention import due
 
     office, _ = history
     items = due(office, date(2026, 11, 24))
@@ -134,12 +138,12 @@ def test_apply_removes_exactly_those_records_and_honours_the_hold(history, invok
     gus_after = _snapshot(office, "P0007")
     assert set(gus_after) <= set(gus_before)  # kept as they were, not changed
     assert {k for k, *_ in gus_after} == {"participant", "flags"}
-    from facilitator.services import risk
+    from facilitator.services.risk import flags as risk
 
     assert [f.categories for f in risk.list_flags(office, "all") if f.participant_id == "P0007"] == [["child_safeguarding"]]
 
     # The shared note keeps Finn's and Hal's sections; Dan's and Gus's are gone.
-    from facilitator.services import debrief
+    from facilitator.services.debrief import notes as debrief
 
     kept = debrief.get_note(office, note.id)
     assert "### P0006 Finn Testcase" in kept.body and "### P0008 Hal Madeup" in kept.body
@@ -186,7 +190,7 @@ def test_anonymise_keeps_records_for_figures_without_words(history, invoke):
     with office.ws.lock():
         office.ws.write_settings(settings)
     assert invoke("--user", "admin", "retention", "apply", "--yes").exit_code == 0
-    from facilitator.services import people
+    from facilitator.services.core import people
 
     dan = people.get_participant(office, "P0004")
     assert dan.name == dan.referrer_reference == "(anonymised)" and dan.status == "completed"
@@ -216,8 +220,9 @@ def test_due_names_open_cases_that_went_quiet(history, invoke):
 
 
 def test_partner_records_are_listed_only_to_partner_side_and_left_to_partner_support(history, invoke, monkeypatch):
-    from facilitator.services import partner, people
-    from facilitator.services.office import Office
+    from facilitator.services.partner import store as partner
+    from facilitator.services.core import people
+    from facilitator.services.core.office import Office
 
     office, _ = history
     pat = Office.open(office.path, "pat")
@@ -262,8 +267,8 @@ def test_partner_records_are_listed_only_to_partner_side_and_left_to_partner_sup
 
 
 def test_partner_support_forgets_every_man_listed_in_one_go(history, invoke, monkeypatch):
-    from facilitator.services import partner
-    from facilitator.services.office import Office
+    from facilitator.services.partner import store as partner
+    from facilitator.services.core.office import Office
 
     office, _ = history
     pat = Office.open(office.path, "pat")
@@ -280,7 +285,7 @@ def test_partner_support_forgets_every_man_listed_in_one_go(history, invoke, mon
     assert both.exit_code == 2 and "--due" in both.output
     no = invoke("--user", "pat", "partner", "forget", "--due", input="n\n")
     assert no.exit_code == 1 and his_file.exists()
-    from facilitator.services.retention import partner_files_left
+    from facilitator.services.records.retention import partner_files_left
 
     waiting = [pid for pid, _, _ in partner_files_left(office)]
     assert "P0004" in waiting

@@ -9,7 +9,7 @@ import pytest
 
 from facilitator.domain.risk_flag import CLUSTER_OF_THREE, MARAC_POTENTIAL, MARAC_REPEAT
 from facilitator.errors import InvalidInput, NotFound, Refused
-from facilitator.services import risk
+from facilitator.services.risk import flags as risk
 
 NOW = datetime(2026, 11, 24, 18, 0)  # conftest's fixed clock: a Tuesday
 

@@ -13,8 +13,8 @@ import json
 import pytest
 
 from facilitator.errors import AccessDenied, InvalidInput
-from facilitator.services import risk
-from facilitator.services.office import Office
+from facilitator.services.risk import flags as risk
+from facilitator.services.core.office import Office
 
 # What the partner told her worker. It must never reach the group side.
 HER_WORDS = "Canaryword: he held the bread knife to my throat in the car on Sunday"

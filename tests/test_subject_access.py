@@ -33,8 +33,11 @@ def subject(office, monkeypatch):
     """Adam (P0001) with a session, check-ins, a correction, flags of his own, a debrief note,
     and a partner store holding his partner's contacts and two concerns she raised."""
     from facilitator.domain.checkin import CheckIn
-    from facilitator.services import debrief, partner, risk, sessions
-    from facilitator.services.office import Office
+    from facilitator.services.debrief import notes as debrief
+    from facilitator.services.partner import store as partner
+    from facilitator.services.risk import flags as risk
+    from facilitator.services.groupwork import sessions
+    from facilitator.services.core.office import Office
 
     enrol_all(office)
     s = sessions.start_session(office, "G1", "2026-11-10")

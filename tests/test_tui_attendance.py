@@ -10,8 +10,9 @@ from helpers.tui import screen_text, wait_for
 from textual.app import App
 
 from conftest import enrol_all
-from facilitator.services import compliance, sessions
-from facilitator.services.office import Office
+from facilitator.services.compliance import status as compliance
+from facilitator.services.groupwork import sessions
+from facilitator.services.core.office import Office
 
 
 class Host(App):
@@ -139,7 +140,7 @@ async def test_export_dialog_writes_a_large_xlsx_through_the_reading_process(coo
     from openpyxl import load_workbook
     from textual.widgets import Input, Select
 
-    from facilitator.services import export_feed
+    from facilitator.services.reporting import export_feed
     from facilitator.tui.attendance_export import ExportScreen
 
     monkeypatch.setattr(export_feed, "ENROLMENTS_WORTH_A_PROCESS", 0)  # every export counts as big
@@ -210,7 +211,7 @@ async def test_export_dialog_shows_a_refusal_and_stays(office, tmp_path):
 async def test_report_screen_keeps_the_summary_and_writes_the_report(coordinator, tmp_path):
     from textual.widgets import Input, TextArea
 
-    from facilitator.services.reports import engagement_of
+    from facilitator.services.reporting.referrer_report import engagement_of
     from facilitator.tui.referrer_report import ReferrerReportScreen
 
     app = Host(coordinator, lambda: ReferrerReportScreen("P0002"))

@@ -19,7 +19,8 @@ import pytest
 from conftest import enrol_all
 from helpers.tui import make_app, open_session, wait_for
 
-from facilitator.services import drafts, sessions
+from facilitator.services.groupwork import drafts
+from facilitator.services.groupwork import sessions
 
 SID = "G1-2026-11-24"
 ROOT = Path(__file__).resolve().parent.parent

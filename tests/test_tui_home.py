@@ -7,8 +7,8 @@ import pytest
 from conftest import enrol_all
 from helpers.tui import make_app, open_session, screen_text, wait_for
 
-from facilitator.services import risk as risk_service
-from facilitator.services import sessions
+from facilitator.services.risk import flags as risk_service
+from facilitator.services.groupwork import sessions
 
 
 @pytest.fixture
@@ -42,7 +42,7 @@ async def test_enter_on_a_group_starts_todays_session(group):
 
 
 async def test_a_group_that_does_not_meet_today_asks_first(group):
-    from facilitator.services import groups
+    from facilitator.services.groupwork import groups
 
     groups.create_group(group, "Thursday group", "core-24", "thursday", "18:30", ["alex", "bea"],
                         start_date="2026-11-05", group_id="G2")

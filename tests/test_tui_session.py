@@ -9,9 +9,9 @@ import pytest
 from conftest import enrol_all
 from helpers.tui import make_app, open_session, roster_lines, screen_text, wait_for
 
-from facilitator.services import drafts
-from facilitator.services import risk as risk_service
-from facilitator.services import sessions
+from facilitator.services.groupwork import drafts
+from facilitator.services.risk import flags as risk_service
+from facilitator.services.groupwork import sessions
 
 SID = "G1-2026-11-24"  # the conftest clock: Tuesday 24 November 2026, 18:00
 

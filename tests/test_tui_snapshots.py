@@ -13,8 +13,8 @@ from conftest import enrol_all
 from helpers.tui import make_app, open_session, wait_for
 
 from facilitator.domain.checkin import CheckIn
-from facilitator.services import risk as risk_service
-from facilitator.services import sessions
+from facilitator.services.risk import flags as risk_service
+from facilitator.services.groupwork import sessions
 
 SIZE = (80, 24)
 

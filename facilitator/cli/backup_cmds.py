@@ -60,7 +60,7 @@ def backup(ctx, output, key_file, as_json):
     """
     if ctx.invoked_subcommand:
         return
-    from facilitator.services.backup import make_backup
+    from facilitator.services.records.backup import make_backup
 
     office = ctx.obj.office
     key_file = key_file or (office.setting("backup.key_file") or None)
@@ -88,7 +88,7 @@ def backup(ctx, output, key_file, as_json):
 @json_option
 def backup_verify(archive, key_file, as_json):
     """Check an archive without restoring it: every record and every file's hash."""
-    from facilitator.services.backup import verify_backup
+    from facilitator.services.records.backup import verify_backup
 
     s = verify_backup(archive, _secret(key_file, new=False))
     info = {"archive": archive, "created": s.manifest.get("created"), "programme": s.manifest.get("programme"),
@@ -106,7 +106,7 @@ def backup_list(app, as_json):
     """The archives in the backup folder and when the last backup was made."""
     from pathlib import Path
 
-    from facilitator.services.backup import last_backup, last_backup_status, list_backups
+    from facilitator.services.records.backup import last_backup, last_backup_status, list_backups
 
     office = app.office
     folder = (office.setting("backup.folder") or "").strip()
@@ -129,7 +129,7 @@ def backup_list(app, as_json):
 @click.option("-o", "--output", required=True, type=click.Path(dir_okay=False), help="Key file to create.")
 def backup_keygen(output):
     """Make a new random key file for backups (keep a copy away from the laptop)."""
-    from facilitator.services.backup import write_key_file
+    from facilitator.services.records.backup import write_key_file
 
     path = write_key_file(output)
     click.echo(f"key file written: {path} (readable by you only). Backups made with it cannot be "
@@ -143,7 +143,7 @@ def backup_keygen(output):
 @key_file_option
 def restore(archive, target, key_file):
     """Restore a backup into a new folder, checking every file's hash."""
-    from facilitator.services.backup import restore_backup
+    from facilitator.services.records.backup import restore_backup
 
     result = restore_backup(archive, _secret(key_file, new=False), target)
     s = result.summary

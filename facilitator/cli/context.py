@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from facilitator.services.office import Office
+    from facilitator.services.core.office import Office
     from facilitator.storage.workspace import Workspace
 
 
@@ -20,7 +20,7 @@ class AppContext:
     def office(self) -> "Office":
         """The workspace opened for the acting user; fails with one line if there is none."""
         if self._office is None:
-            from facilitator.services.office import Office
+            from facilitator.services.core.office import Office
 
             self._office = Office.open(self.workspace_path, self.user)
         return self._office

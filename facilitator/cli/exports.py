@@ -41,7 +41,7 @@ def export_attendance_cmd(app, groups, participant, referral_source, since, unti
     Summary: sessions held, attended, curriculum covered and required, attendance percentage,
     excused and unexcused absences, longest run of unexcused absences, compliance status and reason.
     """
-    from facilitator.services.exports import ExportFilter, export_attendance, plan_export
+    from facilitator.services.reporting.exports import ExportFilter, export_attendance, plan_export
 
     office = app.office
     if fmt is None:

@@ -33,7 +33,7 @@ def outcomes() -> None:
 def outcomes_due(app, partner_side, show_all, as_json, key_file):
     """Time points due now: his questionnaires, or with --partner hers."""
     from facilitator.domain.outcomes import DONE, DUE, MISSED, NOT_YET
-    from facilitator.services import outcomes as service
+    from facilitator.services.evaluation import outcomes as service
 
     states = (DUE, NOT_YET, MISSED, DONE) if show_all else (DUE,)
     if partner_side:
@@ -89,7 +89,7 @@ def _ask(q) -> dict[str, str]:
 def outcomes_record(app, who, point, answers, day, questionnaire, replace, partner_side, key_file):
     """Record a questionnaire: WHO (participant id, or partner id with --partner) at POINT."""
     from facilitator.errors import InvalidInput
-    from facilitator.services import outcomes as service
+    from facilitator.services.evaluation import outcomes as service
 
     respondent = "partner" if partner_side else "man"
     store = None
@@ -125,7 +125,7 @@ def outcomes_record(app, who, point, answers, day, questionnaire, replace, partn
 def outcomes_summary(app, partner_side, since, until, as_json, key_file):
     """Mean scores at each time point and the change since intake (small numbers suppressed)."""
     from facilitator.domain.values import parse_date
-    from facilitator.services import outcomes as service
+    from facilitator.services.evaluation import outcomes as service
 
     since = parse_date(since, "--from").isoformat() if since else None
     until = parse_date(until, "--to").isoformat() if until else None
@@ -158,7 +158,7 @@ def print_summary(found: dict) -> None:
 @click.pass_obj
 def outcomes_questions(app, copy_default, as_json):
     """The questionnaires in use, their items and answers, and the time points."""
-    from facilitator.services import outcomes as service
+    from facilitator.services.evaluation import outcomes as service
 
     office = app.office
     if copy_default:

@@ -46,7 +46,7 @@ def _passphrase(confirm: bool = False) -> str:
 
 
 def _open(app, key_file):
-    from facilitator.services.partner import key_source, open_store, require_partner_role
+    from facilitator.services.partner.store import key_source, open_store, require_partner_role
 
     office = app.office
     require_partner_role(office)  # before any prompt: others get one line and an audit record
@@ -68,7 +68,7 @@ def partner() -> None:
 def partner_init(app, key_file, new_key_file):
     """Set up the encrypted partner store (with a passphrase, or a key file)."""
     from facilitator.errors import InvalidInput
-    from facilitator.services.partner import init_store, key_source, require_partner_role
+    from facilitator.services.partner.store import init_store, key_source, require_partner_role
 
     office = app.office
     require_partner_role(office, "set up the partner store")
@@ -227,7 +227,7 @@ def _men(n: int) -> str:
 
 def _forget_due(office, store, yes: bool) -> None:
     from facilitator.errors import Refused
-    from facilitator.services.retention import partner_files_left
+    from facilitator.services.records.retention import partner_files_left
 
     men = [pid for pid, _, _ in partner_files_left(office)]
     if not men:

@@ -23,7 +23,7 @@ def report_programme(app, since, until, fmt, output, partner_side, key_file):
     """Referrals, starts, completions, drop-outs, attendance, flags and reviews, re-assessments,
     debriefs, outcomes and staff for a period. No figure identifies anyone: small counts are
     suppressed (setting figures.min_count)."""
-    from facilitator.services.programme_report import programme_report
+    from facilitator.services.evaluation.report import programme_report
     from facilitator.storage.files import atomic_write_text, existing_folder
 
     if fmt is None:

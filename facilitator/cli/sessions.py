@@ -25,7 +25,7 @@ def session() -> None:
 @click.pass_obj
 def session_start(app, group_id, day, facilitators):
     """Start the group's session for a date."""
-    from facilitator.services.sessions import start_session
+    from facilitator.services.groupwork.sessions import start_session
 
     s = start_session(app.office, group_id, day, list(facilitators) or None)
     click.echo(f"started {s.id}: curriculum session {s.curriculum_session}")
@@ -37,7 +37,7 @@ def session_start(app, group_id, day, facilitators):
 @click.pass_obj
 def session_list(app, group_id, as_json):
     """List sessions."""
-    from facilitator.services.sessions import list_sessions
+    from facilitator.services.groupwork.sessions import list_sessions
 
     rows = list_sessions(app.office, group_id)
     if as_json:
@@ -52,8 +52,8 @@ def session_list(app, group_id, as_json):
 @click.pass_obj
 def session_show(app, session_id, as_json):
     """Show a session: attendance and check-ins."""
-    from facilitator.services.groups import roster
-    from facilitator.services.sessions import get_session
+    from facilitator.services.groupwork.groups import roster
+    from facilitator.services.groupwork.sessions import get_session
 
     rec = get_session(app.office, session_id)
     if as_json:
@@ -82,7 +82,7 @@ def session_show(app, session_id, as_json):
 @click.pass_obj
 def session_close(app, session_id, force):
     """Close a session: it is locked against silent edits from then on."""
-    from facilitator.services.sessions import close_session
+    from facilitator.services.groupwork.sessions import close_session
 
     s, missing = close_session(app.office, session_id, force)
     click.echo(f"closed {s.id}")
@@ -105,7 +105,7 @@ def attendance() -> None:
 @click.pass_obj
 def attendance_mark(app, session_id, participant_id, status, minutes, reason, correction):
     f"""Mark a man's attendance: {', '.join(ATTENDANCE_STATUSES)}."""
-    from facilitator.services.sessions import mark_attendance
+    from facilitator.services.groupwork.sessions import mark_attendance
 
     late = minutes if status.strip().lower() == "late" else 0
     missed = minutes if status.strip().lower().replace("-", "_") == "left_early" else 0
@@ -146,7 +146,7 @@ def checkin_record(ctx, session_id, participant_id, disclosed, forms, towards, s
     from click.core import ParameterSource
 
     from facilitator.domain.checkin import CheckIn
-    from facilitator.services.sessions import get_session, record_checkin
+    from facilitator.services.groupwork.sessions import get_session, record_checkin
 
     app = ctx.obj
     given = {
@@ -171,9 +171,9 @@ def checkin_record(ctx, session_id, participant_id, disclosed, forms, towards, s
 def _risk_suggestions(app, session_id, saved):
     """Lines naming risk indicators in the check-in, once the risk feature is present."""
     try:
-        from facilitator.services.risk import suggestions_for_checkin
+        from facilitator.services.risk.flags import suggestions_for_checkin
     except ModuleNotFoundError as err:
-        if err.name != "facilitator.services.risk":
+        if err.name != "facilitator.services.risk.flags":
             raise
         return []
     return suggestions_for_checkin(app.office, session_id, saved)

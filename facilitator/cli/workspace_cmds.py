@@ -34,7 +34,7 @@ def demo_cmd(app, directory, no_ui, fresh):
     """Build (when absent) a synthetic demo workspace and open the UI on it."""
     import shutil
 
-    from facilitator.services.demo import build_demo
+    from facilitator.demo.workspace import build_demo
     from facilitator.storage.workspace import Workspace
 
     path = Path(directory) if directory else _default_demo_path()
@@ -75,7 +75,7 @@ def _default_demo_path() -> Path:
 @click.pass_obj
 def run_cmd(app, group_id):
     """Open the UI straight on a group's session for today."""
-    from facilitator.services.groups import get_group
+    from facilitator.services.groupwork.groups import get_group
 
     get_group(app.office, group_id)  # one clear line if it does not exist
     open_ui(app, group_id=group_id)

@@ -18,9 +18,9 @@ from textual.screen import Screen
 
 from facilitator import clock
 from facilitator.errors import FacilitatorError, StoreError
-from facilitator.services import groups as group_service
-from facilitator.services import sessions as session_service
-from facilitator.services.office import Office
+from facilitator.services.groupwork import groups as group_service
+from facilitator.services.groupwork import sessions as session_service
+from facilitator.services.core.office import Office
 from facilitator.tui import keys, views
 from facilitator.tui.hooks import optional
 
@@ -159,13 +159,13 @@ class FacilitatorApp(App):
         if screen is not None:
             self.push_screen(screen(sid))
             return
-        create = optional("facilitator.services.debrief", "create_note")
+        create = optional("facilitator.services.debrief.notes", "create_note")
         if create is None:
             self.notify(f"Write the debrief with: facilitator notes new {sid}", timeout=10)
             return
         note = self.safely(create, self.office, sid)
         if note is not None:
-            where = optional("facilitator.services.debrief", "note_path")
+            where = optional("facilitator.services.debrief.notes", "note_path")
             path = self.safely(where, self.office, note) if where else None
             self.notify(f"Debrief note created{': ' + str(path) if path else ''}. "
                         f"Sign it with: facilitator notes sign {sid}", title="Debrief", timeout=12)

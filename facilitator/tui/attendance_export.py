@@ -107,7 +107,7 @@ class ExportScreen(ModalScreen):
     def action_export(self) -> None:
         if self.running:
             return
-        from facilitator.services.exports import ExportFilter
+        from facilitator.services.reporting.exports import ExportFilter
 
         path = self.query_one("#export-path", Input).value.strip()
         if not path:
@@ -137,7 +137,7 @@ class ExportScreen(ModalScreen):
     def run_export(self, wanted, fmt: str, path: Path, summary: bool, pseudo: bool, bar: ProgressBar) -> None:
         # A thread: the bar is only ever touched through call_from_thread.
         from facilitator.errors import FacilitatorError
-        from facilitator.services.exports import export_attendance, plan_export
+        from facilitator.services.reporting.exports import export_attendance, plan_export
 
         try:
             plan = plan_export(self.office, wanted)

@@ -15,7 +15,7 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 
 from facilitator.domain.attendance import SYMBOLS
-from facilitator.services.attendance_views import LATE_ABSENCE_CODE, NOT_MARKED, WORDS, Grid
+from facilitator.services.reporting.attendance_views import LATE_ABSENCE_CODE, NOT_MARKED, WORDS, Grid
 from facilitator.tui import keys
 
 KEYS = [
@@ -93,7 +93,7 @@ class AttendanceGridScreen(Screen):
     @work(thread=True, exclusive=True, group="attendance-grid")
     def load(self) -> None:
         from facilitator.errors import FacilitatorError
-        from facilitator.services.attendance_views import group_grid
+        from facilitator.services.reporting.attendance_views import group_grid
 
         try:
             grid = group_grid(self.office, self.group_id)

@@ -13,7 +13,7 @@ from textual.app import ComposeResult
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 
-from facilitator.services.attendance_views import Timeline
+from facilitator.services.reporting.attendance_views import Timeline
 from facilitator.tui import keys
 from facilitator.tui.attendance_grid import STATUS_STYLE, cell
 
@@ -72,7 +72,7 @@ class AttendanceTimelineScreen(Screen):
     @work(thread=True, exclusive=True, group="attendance-timeline")
     def load(self) -> None:
         from facilitator.errors import FacilitatorError
-        from facilitator.services.attendance_views import timeline
+        from facilitator.services.reporting.attendance_views import timeline
 
         try:
             view = timeline(self.office, self.participant_id)

@@ -49,7 +49,7 @@ def open_referrer_tasks(app) -> None:
 
 
 def palette_commands(app) -> list[tuple[str, str, Callable[[], None]]]:
-    from facilitator.services.groups import list_groups
+    from facilitator.services.groupwork.groups import list_groups
 
     out: list[tuple[str, str, Callable[[], None]]] = []
     try:

@@ -91,8 +91,8 @@ class ProgrammeDashboardScreen(Screen):
         return self._office or self.app.office
 
     def compose(self) -> ComposeResult:
-        from facilitator.services.programme_figures import period_of
-        from facilitator.services.programme_report import SECTIONS
+        from facilitator.services.evaluation.figures import period_of
+        from facilitator.services.evaluation.report import SECTIONS
 
         start, end = period_of(self.start, self.end)
         yield Header()
@@ -135,7 +135,7 @@ class ProgrammeDashboardScreen(Screen):
     @work(thread=True, exclusive=True, group="programme-dashboard")
     def compute(self, start: str, end: str) -> None:
         from facilitator.errors import FacilitatorError
-        from facilitator.services.programme_figures import programme_figures
+        from facilitator.services.evaluation.figures import programme_figures
 
         try:
             found = programme_figures(self.office, start or None, end or None)
@@ -150,7 +150,7 @@ class ProgrammeDashboardScreen(Screen):
         self.loaded = True
 
     async def _show(self, found: dict) -> None:
-        from facilitator.services.programme_report import by_section, figure_tables, suppression_note
+        from facilitator.services.evaluation.report import by_section, figure_tables, suppression_note
 
         self.figures, self.error = found, ""
         p = found["period"]

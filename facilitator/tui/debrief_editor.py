@@ -22,8 +22,9 @@ from textual.widgets import Footer, Header, Markdown, Static, TextArea
 from facilitator.domain.debrief import FILE_OK
 from facilitator.domain.debrief_text import AMENDMENTS_HEADING, amendment_heading
 from facilitator.errors import FacilitatorError
-from facilitator.services import debrief, debrief_risk
-from facilitator.services.office import Office
+from facilitator.services.debrief import notes as debrief
+from facilitator.services.debrief import indicators as debrief_risk
+from facilitator.services.core.office import Office
 from facilitator.tui import keys
 from facilitator.tui.dialogs.confirm import ConfirmScreen
 from facilitator.tui.dialogs.debrief_indicators import IndicatorDecisions

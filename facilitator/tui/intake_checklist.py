@@ -68,7 +68,8 @@ class IntakeChecklistScreen(Screen):
         return bool(getattr(self.app, "privacy", False))
 
     def refresh_checklist(self) -> None:
-        from facilitator.services import intake, people
+        from facilitator.services.intake import assessment as intake
+        from facilitator.services.core import people
 
         try:
             person = people.get_participant(self.office, self.participant_id)

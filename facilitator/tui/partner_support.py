@@ -37,7 +37,7 @@ FORM_KEYS = [
 
 def open_partner_support(app, office=None) -> bool:
     """Push the partner screen for partner support staff; anyone else gets one line (audited)."""
-    from facilitator.services import partner
+    from facilitator.services.partner import store as partner
 
     office = office or app.office
     try:
@@ -93,7 +93,7 @@ class PartnerSupportScreen(Screen):
         yield Footer()
 
     def on_mount(self) -> None:
-        from facilitator.services import partner
+        from facilitator.services.partner import store as partner
 
         self.query_one("#partner-body").display = False
         try:
@@ -116,7 +116,7 @@ class PartnerSupportScreen(Screen):
             self.unlock()
 
     def unlock(self) -> None:
-        from facilitator.services import partner
+        from facilitator.services.partner import store as partner
 
         secret = self.query_one("#passphrase", Input)
         key_file = self.query_one("#key-file", Input).value.strip()

@@ -85,7 +85,7 @@ class ReferrerReportScreen(Screen):
             self._status(f"{actor.id} may not make referrer reports: it needs the role coordinator", error=True)
             self.query_one("#report-engagement", TextArea).disabled = True
             return
-        from facilitator.services.reports import engagement_of
+        from facilitator.services.reporting.referrer_report import engagement_of
 
         note = self.app.safely(engagement_of, self.office, self.participant_id) if hasattr(self.app, "safely") \
             else engagement_of(self.office, self.participant_id)
@@ -100,7 +100,7 @@ class ReferrerReportScreen(Screen):
     def preview(self, engagement: str | None = None) -> None:
         """The Markdown the report will hold, without writing or auditing anything."""
         from facilitator.errors import FacilitatorError
-        from facilitator.services.reports import render_markdown, report_data
+        from facilitator.services.reporting.referrer_report import render_markdown, report_data
 
         try:
             text = render_markdown(report_data(self.office, self.participant_id, engagement))
@@ -129,7 +129,7 @@ class ReferrerReportScreen(Screen):
 
     def action_save_engagement(self) -> None:
         from facilitator.errors import FacilitatorError
-        from facilitator.services.reports import set_engagement
+        from facilitator.services.reporting.referrer_report import set_engagement
 
         text = self.engagement_text()
         try:
@@ -143,7 +143,7 @@ class ReferrerReportScreen(Screen):
 
     def action_write_report(self) -> None:
         from facilitator.errors import FacilitatorError
-        from facilitator.services.reports import participant_report
+        from facilitator.services.reporting.referrer_report import participant_report
         from facilitator.storage.files import atomic_write_text, existing_folder
         from facilitator.tui.attendance_export import make_default_folder
 

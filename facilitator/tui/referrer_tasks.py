@@ -95,7 +95,8 @@ class ReferrerTasksScreen(Screen):
     @work(thread=True, exclusive=True, group="referrer-tasks")
     def load(self) -> None:
         from facilitator.errors import FacilitatorError
-        from facilitator.services import attendance_records, compliance
+        from facilitator.services.groupwork import attendance as attendance_records
+        from facilitator.services.compliance import status as compliance
 
         try:
             rows = compliance.due_tasks(self.office)
@@ -174,7 +175,7 @@ class ReferrerTasksScreen(Screen):
             if not answer:
                 return
             from facilitator.errors import FacilitatorError
-            from facilitator.services.compliance import notify_referrer
+            from facilitator.services.compliance.status import notify_referrer
 
             how, day = answer
             try:

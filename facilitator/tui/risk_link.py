@@ -1,6 +1,6 @@
 """The session runner's way to the risk feature (issue 5): the scanner, flags, suggestions, queue.
 
-Everything goes through `facilitator.detector` and `facilitator.services.risk` when they are
+Everything goes through `facilitator.detector` and `facilitator.services.risk.flags` when they are
 installed; without them the UI still runs a session, and says that flags cannot be raised.
 """
 
@@ -58,7 +58,7 @@ def _module(name: str):
 
 
 def _service():
-    return _module("facilitator.services.risk")
+    return _module("facilitator.services.risk.flags")
 
 
 def _need(name: str):

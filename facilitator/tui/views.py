@@ -14,11 +14,11 @@ from typing import Any
 from facilitator import clock
 from facilitator.domain.group import Group
 from facilitator.domain.values import WEEKDAYS
-from facilitator.services import groups as group_service
-from facilitator.services import sessions as session_service
-from facilitator.services.groups import RosterEntry
-from facilitator.services.office import Office
-from facilitator.services.sessions import SessionRecord
+from facilitator.services.groupwork import groups as group_service
+from facilitator.services.groupwork import sessions as session_service
+from facilitator.services.groupwork.groups import RosterEntry
+from facilitator.services.core.office import Office
+from facilitator.services.groupwork.sessions import SessionRecord
 from facilitator.tui.hooks import optional
 
 # -- curricula ---------------------------------------------------------------------------------
@@ -193,11 +193,11 @@ def describe(item: Any) -> str:
 
 
 DUE_HOOKS = (
-    ("facilitator.services.risk", "queue_counts", "risk"),
-    ("facilitator.services.backup", "last_backup_status", "backup"),
-    ("facilitator.services.debrief", "due_notes", "debriefs"),
-    ("facilitator.services.compliance", "due_tasks", "compliance"),
-    ("facilitator.services.staff_quality", "supervision_due", "supervision"),
+    ("facilitator.services.risk.flags", "queue_counts", "risk"),
+    ("facilitator.services.records.backup", "last_backup_status", "backup"),
+    ("facilitator.services.debrief.notes", "due_notes", "debriefs"),
+    ("facilitator.services.compliance.status", "due_tasks", "compliance"),
+    ("facilitator.services.evaluation.staff_quality", "supervision_due", "supervision"),
 )
 
 
@@ -258,7 +258,7 @@ def load_session(office: Office, group_id: str, day: str | None = None) -> Sessi
 
 
 def session_view(office: Office, sid: str, group: Group | None = None) -> SessionView:
-    from facilitator.services import drafts
+    from facilitator.services.groupwork import drafts
 
     record = session_service.get_session(office, sid)
     group = group or group_service.get_group(office, record.session.group_id)

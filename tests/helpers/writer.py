@@ -6,7 +6,7 @@ usage: python -m tests.helpers.writer WORKSPACE TAG COUNT
 
 import sys
 
-from facilitator.services.office import Office
+from facilitator.services.core.office import Office
 from facilitator.storage.stores import put_doc
 
 

@@ -13,7 +13,7 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import DataTable, Label, Static
 
-from facilitator.services.debrief_risk import Decision
+from facilitator.services.debrief.indicators import Decision
 from facilitator.tui.dialogs.ask import AskScreen
 
 

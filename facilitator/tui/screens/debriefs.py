@@ -12,7 +12,7 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 
 from facilitator.errors import FacilitatorError
-from facilitator.services import debrief
+from facilitator.services.debrief import notes as debrief
 from facilitator.tui import keys
 
 

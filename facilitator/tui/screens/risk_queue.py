@@ -103,7 +103,7 @@ class RiskQueueScreen(Screen):
         office = self.app.office
         try:
             flags = risk_link.queue(office, self.include_closed)
-            from facilitator.services.people import list_participants
+            from facilitator.services.core.people import list_participants
 
             names = {p.id: (p.name, p.first_name) for p in list_participants(office)}
         except FacilitatorError as err:

@@ -19,8 +19,8 @@ from textual.widgets import ContentSwitcher, Footer, Header, Static
 from facilitator import clock
 from facilitator.domain.checkin import CheckIn
 from facilitator.errors import FacilitatorError, InvalidInput
-from facilitator.services import drafts
-from facilitator.services import sessions as session_service
+from facilitator.services.groupwork import drafts
+from facilitator.services.groupwork import sessions as session_service
 from facilitator.tui import keys, risk_link
 from facilitator.tui.hooks import optional
 from facilitator.tui.dialogs.ask import AskScreen, minutes_check, optional_minutes_check

@@ -1,0 +1,287 @@
+"""Running a session: start, attendance, check-ins, close, and audited corrections after closing."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from facilitator import clock
+from facilitator.domain.attendance import IN_ROOM, Attendance
+from facilitator.domain.checkin import CheckIn
+from facilitator.domain.group import Group
+from facilitator.domain.session import Correction, Session, session_id, split_session_id
+from facilitator.domain.values import parse_date
+from facilitator.errors import NotFound, Refused
+from facilitator.services.groupwork.groups import enrolled_ids, get_group, roster
+from facilitator.services.core.office import Office
+from facilitator.services.core.people import get_participant
+from facilitator.storage.stores import all_docs, get_doc, put_doc
+
+
+@dataclass
+class SessionRecord:
+    """A session with everything recorded in it."""
+
+    session: Session
+    attendance: dict[str, Attendance] = field(default_factory=dict)
+    checkins: dict[str, CheckIn] = field(default_factory=dict)
+    corrections: list[Correction] = field(default_factory=list)
+
+    def to_dict(self) -> dict:
+        return {
+            **self.session.to_dict(),
+            "attendance": [a.to_dict() for a in self.attendance.values()],
+            "checkins": [c.to_dict() for c in self.checkins.values()],
+            "corrections": [c.to_dict() for c in self.corrections],
+        }
+
+
+def _index_rows(office: Office, group_id: str) -> list[dict]:
+    with office.stores.session_index(group_id) as db:
+        return sorted(all_docs(db, "sessions"), key=lambda d: d["date"])
+
+
+def next_curriculum_session(office: Office, group: Group, day: str) -> int:
+    """The curriculum session the group is on for a session on `day`."""
+    earlier = [r for r in _index_rows(office, group.id) if r["date"] < day]
+    if earlier:
+        return group.next_curriculum_session(int(earlier[-1]["curriculum_session"]))
+    return 1
+
+
+def list_sessions(office: Office, group_id: str | None = None) -> list[Session]:
+    if group_id:
+        groups = [get_group(office, group_id).id]
+    else:
+        groups = [p.name for p in office.stores.group_session_dirs()]
+    out: list[Session] = []
+    for gid in groups:
+        out.extend(Session.from_dict(r) for r in _index_rows(office, gid))
+    out.sort(key=lambda s: (s.date, s.group_id))
+    return out
+
+
+def find_session(office: Office, group_id: str, day: str) -> Session | None:
+    with office.stores.session_index(group_id) as db:
+        doc = get_doc(db, "sessions", session_id(group_id, day))
+    return Session.from_dict(doc) if doc else None
+
+
+def start_session(
+    office: Office, group_id: str, day: str | None = None, facilitators: list[str] | None = None
+) -> Session:
+    group = get_group(office, group_id)
+    day = parse_date(day, "session date").isoformat() if day else clock.today().isoformat()
+    present = [office.find_staff(f).id for f in facilitators] if facilitators else list(group.facilitators)
+    # A session is recorded on its day or after it (one held earlier), never ahead of time.
+    if day > clock.today().isoformat():
+        raise Refused(f"{day} is in the future: a session is started on its day (today is {clock.today()})")
+    if group.start_date and day < group.start_date:
+        raise Refused(f"group {group.id} starts on {group.start_date}: no session before that date")
+    if not enrolled_ids(office, group.id, day):
+        raise Refused(f"nobody is enrolled in group {group.id} on {day}: enrol men first (facilitator group enrol)")
+    with office.stores.writing():
+        existing = find_session(office, group.id, day)
+        if existing:
+            raise Refused(f"group {group.id} already has a session on {day} ({existing.id}, {existing.state})")
+        session = Session(
+            id=session_id(group.id, day),
+            group_id=group.id,
+            curriculum_session=next_curriculum_session(office, group, day),
+            date=day,
+            facilitators_present=present,
+            state="open",
+            opened_at=clock.now().isoformat(),
+            opened_by=office.user,
+        )
+        with office.stores.session_file(group.id, day, write=True) as db:
+            put_doc(db, "session", session.to_dict())
+        with office.stores.session_index(group.id, write=True) as db:
+            put_doc(db, "sessions", session.to_dict())
+        office.audit("start", "session", session.id)
+    return session
+
+
+def open_or_start_session(office: Office, group_id: str, day: str | None = None) -> Session:
+    """What the UI does on Enter: today's session, started if there is none yet."""
+    group = get_group(office, group_id)
+    day = parse_date(day).isoformat() if day else clock.today().isoformat()
+    return find_session(office, group.id, day) or start_session(office, group.id, day)
+
+
+def get_session(office: Office, sid: str) -> SessionRecord:
+    group_id, day = split_session_id(sid)
+    record = _read_record(office, group_id, day)
+    if record is None:
+        group = get_group(office, group_id)  # NotFound for an unknown group; forgives case
+        record = _read_record(office, group.id, day)
+        if record is None:
+            raise NotFound(f"no session '{sid}' (see `facilitator session list --group {group.id}`)")
+    return record
+
+
+def _read_record(office: Office, group_id: str, day: str) -> SessionRecord | None:
+    if not office.stores.path("sessions", group_id).is_dir():
+        return None
+    with office.stores.session_file(group_id, day) as db:
+        doc = get_doc(db, "session", session_id(group_id, day))
+        if doc is None:
+            return None
+        record = SessionRecord(Session.from_dict(doc))
+        for a in all_docs(db, "attendance"):
+            record.attendance[a["participant_id"]] = Attendance.from_dict(a)
+        for c in all_docs(db, "checkins"):
+            record.checkins[c["participant_id"]] = CheckIn.from_dict(c)
+        record.corrections = [Correction.from_dict(c) for c in all_docs(db, "corrections")]
+    return record
+
+
+def _require_enrolled(office: Office, session: Session, participant_id: str) -> str:
+    pid = participant_id.strip().upper()
+    # Only the group's own enrolments are read: this check runs on every mark and check-in.
+    if pid not in enrolled_ids(office, session.group_id, session.date):
+        person = get_participant(office, pid)  # NotFound when he does not exist at all
+        raise Refused(f"{person.id} ({person.name}) is not enrolled in group {session.group_id} on {session.date}")
+    return pid
+
+
+def _guard_closed(session: Session, correction_reason: str | None) -> str | None:
+    if not session.is_closed:
+        return None
+    if not (correction_reason or "").strip():
+        raise Refused(
+            f"session {session.id} is closed: a change is a correction and needs a reason (--correct \"why\")"
+        )
+    return correction_reason.strip()
+
+
+def _locate(office: Office, sid: str) -> tuple[str, str]:
+    """(group id, date) of an existing session, cheaply: marks and check-ins call this each time."""
+    group_id, day = split_session_id(sid)
+    if office.stores.path("sessions", group_id, day[:4], f"{day}.json").is_file():
+        return group_id, day
+    return get_session(office, sid).session.group_id, day  # the slow path names what is wrong
+
+
+def mark_attendance(
+    office: Office,
+    sid: str,
+    participant_id: str,
+    status: str,
+    minutes_late: int = 0,
+    minutes_missed: int = 0,
+    reason: str = "",
+    correction_reason: str | None = None,
+) -> Attendance:
+    group_id, day = _locate(office, sid)
+    mark = Attendance(
+        participant_id=participant_id.strip().upper(),
+        status=status,
+        minutes_late=minutes_late,
+        minutes_missed=minutes_missed,
+        reason=reason,
+        marked_by=office.user,
+        marked_at=clock.now().isoformat(),
+    )
+    with office.stores.writing():
+        with office.stores.session_file(group_id, day, write=True) as db:
+            # Read under the lock: the session may have been closed a moment ago.
+            session = Session.from_dict(get_doc(db, "session", session_id(group_id, day)))
+            pid = _require_enrolled(office, session, participant_id)
+            correction = _guard_closed(session, correction_reason)
+            before = get_doc(db, "attendance", pid, field="participant_id")
+            put_doc(db, "attendance", mark.to_dict(), field="participant_id")
+            if correction:
+                _add_correction(office, db, session, pid, "attendance", correction, before, mark.to_dict())
+        office.audit("correct" if correction else "mark", "attendance", f"{session.id}/{pid}", status=mark.status)
+    return mark
+
+
+def record_checkin(office: Office, sid: str, checkin: CheckIn, correction_reason: str | None = None) -> CheckIn:
+    group_id, day = _locate(office, sid)
+    checkin.recorded_by = office.user
+    checkin.recorded_at = clock.now().isoformat()
+    checkin = CheckIn.from_dict(checkin.to_dict())  # validates
+    with office.stores.writing():
+        with office.stores.session_file(group_id, day, write=True) as db:
+            session = Session.from_dict(get_doc(db, "session", session_id(group_id, day)))
+            pid = _require_enrolled(office, session, checkin.participant_id)
+            checkin.participant_id = pid
+            mark = get_doc(db, "attendance", pid, field="participant_id")
+            if mark is None or mark["status"] not in IN_ROOM:
+                state = mark["status"] if mark else "not marked"
+                raise Refused(
+                    f"{pid} is {state} for {session.id}: mark him present, late or left early before his check-in"
+                )
+            correction = _guard_closed(session, correction_reason)
+            before = get_doc(db, "checkins", pid, field="participant_id")
+            put_doc(db, "checkins", checkin.to_dict(), field="participant_id")
+            if correction:
+                _add_correction(office, db, session, pid, "checkin", correction, before, checkin.to_dict())
+        office.audit("correct" if correction else "record", "checkin", f"{session.id}/{pid}")
+    return checkin
+
+
+def _add_correction(office, db, session, pid, kind, reason, before, after) -> None:
+    existing = all_docs(db, "corrections")
+    correction = Correction(
+        id=f"{session.id}/C{len(existing) + 1}",
+        session_id=session.id,
+        participant_id=pid,
+        record_kind=kind,
+        reason=reason,
+        changed_by=office.user,
+        changed_at=clock.now().isoformat(),
+        before=before,
+        after=after,
+    )
+    put_doc(db, "corrections", correction.to_dict())
+
+
+def missing_before_close(office: Office, record: SessionRecord) -> list[str]:
+    """What a facilitator should see before closing: men with no mark, check-ins not done."""
+    missing = []
+    for entry in roster(office, record.session.group_id, record.session.date):
+        pid = entry.participant.id
+        mark = record.attendance.get(pid)
+        if mark is None:
+            missing.append(f"{pid} {entry.participant.name}: no attendance mark")
+        elif mark.in_room and pid not in record.checkins:
+            missing.append(f"{pid} {entry.participant.name}: check-in not recorded")
+    missing.extend(_pending_suggestions(office, record))
+    return missing
+
+
+def _pending_suggestions(office: Office, record: SessionRecord) -> list[str]:
+    """Risk suggestions not yet confirmed or dismissed (issue 5), when the risk service exists."""
+    try:
+        from facilitator.services.risk.flags import pending_suggestions
+    except ModuleNotFoundError as err:
+        if err.name != "facilitator.services.risk.flags":
+            raise
+        return []
+    return pending_suggestions(office, record)
+
+
+def close_session(office: Office, sid: str, force: bool = False) -> tuple[Session, list[str]]:
+    record = get_session(office, sid)
+    if record.session.is_closed:
+        raise Refused(f"session {sid} is already closed")
+    missing = missing_before_close(office, record)
+    if missing and not force:
+        raise Refused(f"session {sid} has {len(missing)} thing(s) missing: " + "; ".join(missing) + " (use --force to close anyway)")
+    session = record.session
+    with office.stores.writing():
+        with office.stores.session_file(session.group_id, session.date, write=True) as db:
+            current = Session.from_dict(get_doc(db, "session", session.id))
+            if current.is_closed:
+                raise Refused(f"session {sid} is already closed")
+            current.state = "closed"
+            current.closed_at = clock.now().isoformat()
+            current.closed_by = office.user
+            put_doc(db, "session", current.to_dict())
+        with office.stores.session_index(session.group_id, write=True) as db:
+            put_doc(db, "sessions", current.to_dict())
+        office.audit("close", "session", session.id)
+    return current, missing
+
+
