@@ -35,6 +35,7 @@ from history import build_history  # noqa: E402
 from facilitator import clock  # noqa: E402
 from facilitator.services.debrief import notes as debrief
 from facilitator.services.groupwork import sessions  # noqa: E402
+from facilitator.services.core import session_store as session_store
 from facilitator.services.core.office import Office  # noqa: E402
 from facilitator.storage.files import atomic_write_text  # noqa: E402
 
@@ -80,7 +81,7 @@ def main(argv: list[str] | None = None) -> None:
     print(f"workspace {path}: {args.groups} groups")
     print(f"{'operation':<52} {'median':>12} {'max':>12}  vs baseline")
 
-    base = timed(lambda: sessions.list_sessions(office), max(3, args.n // 4))
+    base = timed(lambda: session_store.list_sessions(office), max(3, args.n // 4))
     row("baseline: list_sessions, every group", base)
     due = debrief.due_notes(office)
     row(f"due_notes, no due_from ({len(due)} due)", timed(lambda: debrief.due_notes(office), max(3, args.n // 4)),
@@ -98,8 +99,8 @@ def main(argv: list[str] | None = None) -> None:
     row("baseline: safe rewrite of a 366 KB JSON file", [write_base])
 
     # The group with the most closed sessions: notes for its oldest ones, then time the newest.
-    groups = sorted({s.group_id for s in sessions.list_sessions(office)})
-    closed = max(([s for s in sessions.list_sessions(office, g) if s.is_closed] for g in groups), key=len)
+    groups = sorted({s.group_id for s in session_store.list_sessions(office)})
+    closed = max(([s for s in session_store.list_sessions(office, g) if s.is_closed] for g in groups), key=len)
     authors = debrief._authors(office, closed[0]) or []
     writer = Office.open(path, authors[0]) if authors else office
     for s in closed[:args.notes]:

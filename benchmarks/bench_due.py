@@ -44,6 +44,7 @@ from facilitator.services.compliance import status as compliance
 from facilitator.services.debrief import notes as debrief
 from facilitator.services.debrief import due as debrief_due
 from facilitator.services.groupwork import sessions  # noqa: E402
+from facilitator.services.core import session_store as session_store
 from facilitator.services.core.office import Office  # noqa: E402
 from facilitator.storage.files import atomic_write_text  # noqa: E402
 
@@ -55,7 +56,7 @@ def full_read_debriefs(office: Office) -> list[debrief.DueNote]:
     since = str(office.setting("debrief.due_from", "") or "")
     notes = {r["id"]: r for r in debrief.list_notes(office)}
     out = []
-    for s in sessions.list_sessions(office):
+    for s in session_store.list_sessions(office):
         if not s.is_closed or s.kind != "group" or (since and s.date < since):
             continue
         row = notes.get(s.id)
@@ -99,7 +100,7 @@ def row(name: str, ms: list[float], base: float | None = None, same: bool | None
 
 def debrief_rows(office: Office, n: int, label: str) -> None:
     kept = office.stores.path(*debrief_due.STORE.split("/"))
-    index = office.stores.path("sessions", sessions.list_sessions(office)[-1].group_id, "index.json")
+    index = office.stores.path("sessions", session_store.list_sessions(office)[-1].group_id, "index.json")
     base_ms, base = timed(lambda: full_read_debriefs(office), n)
     base_med = statistics.median(base_ms)
     row(f"baseline: every index read ({len(base)} due{label})", base_ms)

@@ -33,7 +33,9 @@ from history import build_history  # noqa: E402
 
 from facilitator.domain.checkin import CheckIn  # noqa: E402
 from facilitator.services.groupwork import groups as group_service  # noqa: E402
+from facilitator.services.core import group_store as group_store
 from facilitator.services.groupwork import sessions  # noqa: E402
+from facilitator.services.core import session_store as session_store
 from facilitator.services.core.office import Office  # noqa: E402
 
 
@@ -78,13 +80,13 @@ def main() -> None:
     office = Office.open(info.path, "admin")
 
     # A running group: start a new session after the history ends and mark everyone present.
-    running = [g for g in group_service.list_groups(office) if group_service.roster(office, g.id, "2026-11-24")]
+    running = [g for g in group_store.list_groups(office) if group_store.roster(office, g.id, "2026-11-24")]
     group = running[-1]
-    men = group_service.roster(office, group.id, "2026-11-24")
+    men = group_store.roster(office, group.id, "2026-11-24")
     day = (date(2026, 11, 24) + timedelta(days=7 * (1 + int(time.time()) % 500))).isoformat()
     # Sessions start on their day: pin the clock to it (the same variable tests use).
     os.environ["FACILITATOR_NOW"] = f"{day}T18:30:00"
-    existing = sessions.find_session(office, group.id, day)
+    existing = session_store.find_session(office, group.id, day)
     s = existing or sessions.start_session(office, group.id, day)
     for m in men:
         sessions.mark_attendance(office, s.id, m.participant.id, "present")

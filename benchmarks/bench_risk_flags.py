@@ -26,6 +26,7 @@ sys.path.insert(0, str(ROOT))
 from facilitator import clock  # noqa: E402
 from facilitator.services.core import people
 from facilitator.services.risk import flags as risk  # noqa: E402
+from facilitator.services.risk import flag_store as risk_flag_store
 from facilitator.domain.risk_flag import FlagHistory  # noqa: E402
 from facilitator.services.core.office import Office  # noqa: E402
 from facilitator.storage.workspace import Workspace  # noqa: E402
@@ -122,7 +123,7 @@ def main() -> None:
         man_kb = max(p.stat().st_size for p in full.stores.path("risk", "men").glob("*.json")) / 1024
         total_kb = sum(p.stat().st_size for p in full.stores.path("risk").rglob("*.json")) / 1024
         t = time.perf_counter()
-        risk.get_flag(full, "F0001")
+        risk_flag_store.get_flag(full, "F0001")
         oldest_ms = (time.perf_counter() - t) * 1000
     print(f"risk flags: {args.n} raise/review/close cycles; history {args.years} years x {args.per_year} closed flags")
     print(f"{'operation':<14}{'empty p50':>11}{'empty p95':>11}{'history p50':>13}{'history p95':>13}{'ratio p50':>11}")

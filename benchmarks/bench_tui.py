@@ -165,6 +165,7 @@ async def attendance_keys(workspace: Path, marks: int) -> dict[str, list[float]]
     from textual import events
 
     from facilitator.services.groupwork import sessions
+    from facilitator.services.core import session_store as session_store
     from facilitator.services.core.office import Office
     from facilitator.tui.app import FacilitatorApp
     from facilitator.tui.screens.session import SessionScreen
@@ -211,7 +212,7 @@ async def attendance_keys(workspace: Path, marks: int) -> dict[str, list[float]]
             app.screen._compositor.render_update(full=True)
             redraw_ms.append((time.perf_counter() - t) * 1000)
         await pilot.pause()
-        saved = sessions.get_session(office, screen.sid).attendance
+        saved = session_store.get_session(office, screen.sid).attendance
         assert all(pid in saved for pid in pids)
 
         # The service save alone, on the same session.

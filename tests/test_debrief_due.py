@@ -29,6 +29,7 @@ def _at(monkeypatch, when: str) -> None:
 def _run(office, monkeypatch, group_id, day, close=True):
     """A session on `day`, closed that evening at 21:00 (the clock put back to today after)."""
     from facilitator.services.groupwork import sessions
+    from facilitator.services.core import session_store as session_store
 
     sessions.start_session(office, group_id, day)
     if close:
@@ -96,13 +97,14 @@ def reference(office, now: datetime | None = None) -> list[tuple]:
     from facilitator.domain.debrief import due_at
     from facilitator.services.debrief import notes as debrief
     from facilitator.services.groupwork import sessions
+    from facilitator.services.core import session_store as session_store
 
     now = now or clock.now()
     hours = float(office.setting("debrief.due_hours", 48))
     since = str(office.setting("debrief.due_from", "") or "")
     notes = {r["id"]: r for r in debrief.list_notes(office)}
     out = []
-    for s in sessions.list_sessions(office):
+    for s in session_store.list_sessions(office):
         note = notes.get(s.id)
         if s.state != "closed" or s.kind != "group" or (since and s.date < since):
             continue
@@ -162,6 +164,7 @@ def test_settings_are_applied_at_each_look(history):
 def test_every_write_that_changes_what_is_due_shows_at_the_next_look(history, monkeypatch):
     from facilitator.services.debrief import notes as debrief
     from facilitator.services.groupwork import sessions
+    from facilitator.services.core import session_store as session_store
 
     assert due(history) == reference(history)
     _sign(history, "G2-2025-01-14", "bea")  # an old draft signed at last

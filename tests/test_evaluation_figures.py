@@ -95,6 +95,7 @@ def worked(office, at):
     from facilitator.services.intake import assessment as intake
     from facilitator.services.core import people
     from facilitator.services.risk import flags as risk
+    from facilitator.services.risk import assessments as risk_assessments
     from facilitator.services.groupwork import sessions
     from facilitator.services.evaluation import staff_quality
     from facilitator.services.evaluation import outcomes
@@ -151,9 +152,9 @@ def worked(office, at):
     flag("P0004", ["controlling_behaviour", "separation"], "2026-11-20T12:00:00")
     flag("P0001", ["substance_misuse"], "2026-11-24T10:00:00")
 
-    risk.record_assessment(office, "P0004", "2026-10-15", "standard")
-    risk.record_assessment(office, "P0003", "2026-11-16", "standard")
-    risk.record_assessment(office, "P0001", "2026-11-20", "standard")
+    risk_assessments.record_assessment(office, "P0004", "2026-10-15", "standard")
+    risk_assessments.record_assessment(office, "P0003", "2026-11-16", "standard")
+    risk_assessments.record_assessment(office, "P0001", "2026-11-20", "standard")
 
     def sign(sid, day):
         at(f"{day}T09:00:00")

@@ -24,6 +24,7 @@ def _snapshot(ws: Path) -> dict[str, str]:
 def running(office):
     enrol_all(office)
     from facilitator.services.groupwork import sessions
+    from facilitator.services.core import session_store as session_store
 
     sessions.start_session(office, "G1", "2026-11-24")
     return office
@@ -184,20 +185,22 @@ def test_demo_builds_a_synthetic_workspace(invoke, tmp_path):
     result = invoke("demo", "--no-ui", str(target))
     assert result.exit_code == 0, result.output
     from facilitator.services.groupwork import groups
+    from facilitator.services.core import group_store as group_store
     from facilitator.services.core import people
     from facilitator.services.groupwork import sessions
+    from facilitator.services.core import session_store as session_store
     from facilitator.services.core.office import Office
 
     office = Office.open(target, "morgan")
-    assert len(groups.list_groups(office)) == 2
-    for g in groups.list_groups(office):
-        men = groups.roster(office, g.id)
+    assert len(group_store.list_groups(office)) == 2
+    for g in group_store.list_groups(office):
+        men = group_store.roster(office, g.id)
         assert 8 <= len(men) <= 10
-        past = sessions.list_sessions(office, g.id)
+        past = session_store.list_sessions(office, g.id)
         assert len(past) >= 10 and all(s.state == "closed" for s in past)
     statuses, stances = set(), set()
-    for s in sessions.list_sessions(office):
-        rec = sessions.get_session(office, s.id)
+    for s in session_store.list_sessions(office):
+        rec = session_store.get_session(office, s.id)
         statuses |= {a.status for a in rec.attendance.values()}
         stances |= {c.stance for c in rec.checkins.values()}
     assert {"present", "late", "excused", "unexcused"} <= statuses
@@ -250,3 +253,13 @@ def test_usage_errors_are_one_line(office, invoke, args):
     assert result.exit_code == 2
     lines = result.output.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith("Error: ") and "--help" in lines[0], result.output
+
+
+def test_the_root_help_lines_are_the_commands_own():
+    """`facilitator --help` lists commands without importing them; its lines must be theirs."""
+    from facilitator.cli import COMMANDS, load_command
+
+    for name, (_, _, line) in COMMANDS.items():
+        command = load_command(name)
+        assert command.name == name or name in ("init", "demo", "run")
+        assert command.get_short_help_str(limit=60) == line, name

@@ -125,7 +125,7 @@ def test_newer_schema_is_refused_not_overwritten(office, invoke, isolated_worksp
 
 
 def test_older_schema_is_migrated_on_read(office, isolated_workspace, monkeypatch):
-    from facilitator.services.groupwork.groups import list_groups
+    from facilitator.services.core.group_store import list_groups
     from facilitator.storage import migrations
 
     monkeypatch.setitem(migrations.CURRENT, "groups", 2)

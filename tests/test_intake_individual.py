@@ -65,7 +65,7 @@ def test_recorded_like_a_group_session(office, invoke):
 
 
 def test_a_crisis_session_can_raise_a_flag(office):
-    risk = pytest.importorskip("facilitator.services.risk.flags")
+    from facilitator.services.risk import flag_store as risk
     saved = individual.record_individual_session(
         office, "P0003", "crisis", "present", "2026-11-24", "alex",
         checkin=CheckIn(participant_id="P0003", disclosed="yes", forms=["physical"], towards=["partner"],
@@ -87,9 +87,6 @@ def test_unknown_kind_is_refused(office):
 
 
 def test_the_risk_scanner_reads_one_to_one_check_ins(office):
-    risk = pytest.importorskip("facilitator.services.risk.flags")
-    if not hasattr(risk, "detector_for"):
-        pytest.skip("no risk scanner in this version")
     saved = individual.record_individual_session(
         office, "P0001", "crisis", "present", "2026-11-24", "alex",
         checkin=CheckIn(participant_id="P0001", disclosed="yes", summary="He put his hands round her neck."))

@@ -98,9 +98,7 @@ def test_risk_assessment_items_levels_and_review(office, invoke):
 
 
 def test_initial_risk_assessment_reaches_the_risk_service(office):
-    risk = pytest.importorskip("facilitator.services.risk.flags")
-    if not hasattr(risk, "assessments_of"):
-        pytest.skip("risk assessments not in this version")
+    from facilitator.services.risk import assessments as risk
     intake.start_intake(office, "P0001")
     intake.record_risk_assessment(office, "P0001", {}, "medium", day="2026-11-20")
     assert [(a.date, a.level) for a in risk.assessments_of(office, "P0001")] == [("2026-11-20", "medium")]

@@ -159,7 +159,7 @@ def test_partners_contacts_and_the_cli(store, invoke):
 
 
 def test_a_concern_reaches_the_risk_queue_without_her_words(store, office, invoke):
-    risk = pytest.importorskip("facilitator.services.risk.flags")
+    from facilitator.services.risk import flags as risk
     p = store.add_partner("P0002", "Fay Sample")
     c = store.record_contact(p.id, "in_person", her_account="He keeps a knife in the car")
     r = invoke("--user", "pat", "partner", "concern", p.id, "--category", "weapons", "--contact", c.id)

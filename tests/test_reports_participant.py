@@ -11,6 +11,7 @@ import pytest
 from conftest import enrol_all
 from facilitator.domain.checkin import CheckIn
 from facilitator.services.groupwork import groups
+from facilitator.services.core import group_store as group_store
 from facilitator.services.core import people
 from facilitator.services.groupwork import sessions
 from facilitator.services.core.office import Office
@@ -165,7 +166,7 @@ def test_report_needs_a_coordinator_and_is_audited(planted, invoke):
 
 
 def test_report_for_a_man_never_enrolled(office, invoke):
-    groups.get_group(office, "G1")
+    group_store.get_group(office, "G1")
     md = invoke("--user", "admin", "report", "participant", "P0003").output
     assert "No sessions have been held since he joined." in md
     assert "on track: no sessions held yet" in md

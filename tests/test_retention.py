@@ -81,7 +81,7 @@ def history(office, monkeypatch):
     people.set_participant_status(office, "P0005", "completed")
 
     _at(monkeypatch, "2026-11-24T18:00:00")
-    from facilitator.services.records.retention import place_hold
+    from facilitator.services.core.legal_holds import place_hold
 
     place_hold(admin, "P0006", "Synthetic civil claim")
     return admin, note
@@ -285,7 +285,7 @@ def test_partner_support_forgets_every_man_listed_in_one_go(history, invoke, mon
     assert both.exit_code == 2 and "--due" in both.output
     no = invoke("--user", "pat", "partner", "forget", "--due", input="n\n")
     assert no.exit_code == 1 and his_file.exists()
-    from facilitator.services.records.retention import partner_files_left
+    from facilitator.services.core.legal_holds import partner_files_left
 
     waiting = [pid for pid, _, _ in partner_files_left(office)]
     assert "P0004" in waiting

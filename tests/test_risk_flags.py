@@ -10,6 +10,9 @@ import pytest
 from facilitator.domain.risk_flag import CLUSTER_OF_THREE, MARAC_POTENTIAL, MARAC_REPEAT
 from facilitator.errors import InvalidInput, NotFound, Refused
 from facilitator.services.risk import flags as risk
+from facilitator.services.risk import assessments as risk_assessments
+from facilitator.services.risk import flag_store as risk_flag_store
+from facilitator.services.risk import settings as risk_settings
 
 NOW = datetime(2026, 11, 24, 18, 0)  # conftest's fixed clock: a Tuesday
 
@@ -66,7 +69,7 @@ def test_review_then_close_moves_through_the_statuses(office):
     assert f.status == "in_review" and f.actions_taken == ["partner_support_informed", "referrer_informed"]
     f = risk.close_flag(office, f.id, "Probation added an exclusion zone.")
     assert f.status == "closed" and f.closed_by == "alex"
-    again = risk.get_flag(office, f.id)
+    again = risk_flag_store.get_flag(office, f.id)
     assert again.status == "closed" and again.outcome == "Probation added an exclusion zone."
     assert [x.id for x in risk.list_flags(office, "closed")] == [f.id]
     assert risk.list_flags(office, "open") == []
@@ -127,7 +130,7 @@ def test_a_close_interrupted_after_its_first_write_reads_as_closed(office, monke
         risk.close_flag(office, f.id, "Done.")
     monkeypatch.setattr(stores.Stores, "store", real)
     assert calls  # the crash came between writing open.json and the month's closed file
-    assert risk.get_flag(office, f.id).status == "closed"
+    assert risk_flag_store.get_flag(office, f.id).status == "closed"
     assert [x.id for x in risk.list_flags(office, "closed")] == [f.id]
     assert risk.list_flags(office, "open") == [] and risk.queue_counts(office)["open"] == 0
 
@@ -163,32 +166,32 @@ def test_every_step_is_audited_without_content(office):
 
 # -- re-assessment -------------------------------------------------------------------------
 def test_reassessment_due_after_the_interval_or_a_new_flag(office):
-    risk.record_assessment(office, "P0001", "2026-09-01", "medium")  # 12 weeks ago
-    risk.record_assessment(office, "P0002", "2026-11-10", "standard")  # 2 weeks ago
-    risk.record_assessment(office, "P0003", "2026-11-10", "high")
+    risk_assessments.record_assessment(office, "P0001", "2026-09-01", "medium")  # 12 weeks ago
+    risk_assessments.record_assessment(office, "P0002", "2026-11-10", "standard")  # 2 weeks ago
+    risk_assessments.record_assessment(office, "P0003", "2026-11-10", "high")
     risk.raise_flag(office, "P0003", ["stalking"], "Follows her.")
-    due = {d.participant_id: d for d in risk.reassessment_due(office)}
+    due = {d.participant_id: d for d in risk_assessments.reassessment_due(office)}
     assert set(due) == {"P0001", "P0003"}
     assert due["P0001"].due_on == "2026-10-27" and "interval" in due["P0001"].reasons[0]
     assert "new flag since: F0001" in due["P0003"].reasons
-    risk.record_assessment(office, "P0001", "2026-11-24", "medium")
-    assert "P0001" not in {d.participant_id for d in risk.reassessment_due(office)}
+    risk_assessments.record_assessment(office, "P0001", "2026-11-24", "medium")
+    assert "P0001" not in {d.participant_id for d in risk_assessments.reassessment_due(office)}
 
 
 def test_never_assessed_is_due_and_the_interval_is_a_setting(office):
-    due = risk.reassessment_due(office)
+    due = risk_assessments.reassessment_due(office)
     assert [d.reasons for d in due] == [["no risk assessment recorded"]] * 3
-    risk.record_assessment(office, "P0001", "2026-11-01", "standard")
+    risk_assessments.record_assessment(office, "P0001", "2026-11-01", "standard")
     settings = office.ws.read_settings()
     settings["risk"]["reassessment_weeks"] = 2
     with office.stores.writing():
         office.ws.write_settings(settings)
-    assert "P0001" in {d.participant_id for d in risk.reassessment_due(office)}
+    assert "P0001" in {d.participant_id for d in risk_assessments.reassessment_due(office)}
 
 
 def test_assessment_level_is_checked(office):
     with pytest.raises(InvalidInput, match="risk assessment level"):
-        risk.record_assessment(office, "P0001", "2026-11-01", "extreme")
+        risk_assessments.record_assessment(office, "P0001", "2026-11-01", "extreme")
 
 
 def test_category_severities_follow_the_settings(office):
@@ -196,6 +199,6 @@ def test_category_severities_follow_the_settings(office):
     settings["risk"]["severity"] = {"animal_harm": "high"}
     with office.stores.writing():
         office.ws.write_settings(settings)
-    assert risk.category_severities(office)["animal_harm"] == "high"
+    assert risk_settings.category_severities(office)["animal_harm"] == "high"
     f = risk.raise_flag(office, "P0001", ["animal_harm"], "Kicked the dog in front of her.")
     assert f.severity == "high" and f.deadline == "2026-11-25T18:00:00"

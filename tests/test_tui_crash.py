@@ -21,6 +21,7 @@ from helpers.tui import make_app, open_session, wait_for
 
 from facilitator.services.groupwork import drafts
 from facilitator.services.groupwork import sessions
+from facilitator.services.core import session_store as session_store
 
 SID = "G1-2026-11-24"
 ROOT = Path(__file__).resolve().parent.parent
@@ -52,10 +53,10 @@ async def test_a_killed_app_leaves_the_half_written_check_in_as_a_draft(office):
             time.sleep(0.05)
 
     try:
-        _poll(lambda: sessions.find_session(office, "G1", "2026-11-24") is not None, 30, "the session screen")
+        _poll(lambda: session_store.find_session(office, "G1", "2026-11-24") is not None, 30, "the session screen")
         time.sleep(1.0)  # the screen is drawn and the roster has the focus
         typing("p")
-        _poll(lambda: "P0001" in sessions.get_session(office, SID).attendance, 10, "Adam's mark")
+        _poll(lambda: "P0001" in session_store.get_session(office, SID).attendance, 10, "Adam's mark")
         typing("\x1b[H")  # Home: back to Adam
         typing("\r")
         time.sleep(0.8)
@@ -68,7 +69,7 @@ async def test_a_killed_app_leaves_the_half_written_check_in_as_a_draft(office):
         proc.wait(10)
         os.close(master)
     assert proc.returncode == -signal.SIGKILL
-    assert "P0001" not in sessions.get_session(office, SID).checkins
+    assert "P0001" not in session_store.get_session(office, SID).checkins
 
     app = make_app(office, "G1")
     async with app.run_test(size=(80, 24)) as pilot:

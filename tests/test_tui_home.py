@@ -8,7 +8,9 @@ from conftest import enrol_all
 from helpers.tui import make_app, open_session, screen_text, wait_for
 
 from facilitator.services.risk import flags as risk_service
+from facilitator.services.risk import flag_store as risk_flag_store
 from facilitator.services.groupwork import sessions
+from facilitator.services.core import session_store as session_store
 
 
 @pytest.fixture
@@ -38,7 +40,7 @@ async def test_enter_on_a_group_starts_todays_session(group):
         await home(pilot, app)
         await pilot.press("enter")
         await open_session(pilot, app)
-    assert sessions.find_session(group, "G1", "2026-11-24").state == "open"
+    assert session_store.find_session(group, "G1", "2026-11-24").state == "open"
 
 
 async def test_a_group_that_does_not_meet_today_asks_first(group):
@@ -51,7 +53,7 @@ async def test_a_group_that_does_not_meet_today_asks_first(group):
         await wait_for(pilot, lambda: "meets on Thursdays" in screen_text(app))
         await pilot.press("n")
         await pilot.pause()
-        assert sessions.find_session(group, "G2", "2026-11-24") is None
+        assert session_store.find_session(group, "G2", "2026-11-24") is None
 
 
 async def test_a_session_left_open_is_offered_before_todays(group, monkeypatch):
@@ -67,7 +69,7 @@ async def test_a_session_left_open_is_offered_before_todays(group, monkeypatch):
         await pilot.press("y")
         await open_session(pilot, app)
         assert app.screen.sid == "G1-2026-11-17"
-    assert sessions.find_session(group, "G1", "2026-11-24") is None
+    assert session_store.find_session(group, "G1", "2026-11-24") is None
 
 
 @pytest.fixture
@@ -138,14 +140,14 @@ async def test_review_and_close_a_flag_from_the_queue(group):
         for ch in "told probation":
             await pilot.press("space" if ch == " " else ch)
         await pilot.press("enter")
-        await wait_for(pilot, lambda: risk_service.get_flag(office, flag.id).status == "in_review")
+        await wait_for(pilot, lambda: risk_flag_store.get_flag(office, flag.id).status == "in_review")
         await pilot.press("x")
         await wait_for(pilot, lambda: "Outcome" in screen_text(app))
         for ch in "managed by probation":
             await pilot.press("space" if ch == " " else ch)
         await pilot.press("enter")
-        await wait_for(pilot, lambda: risk_service.get_flag(office, flag.id).status == "closed")
-    review = risk_service.get_flag(office, flag.id).review_list[0]
+        await wait_for(pilot, lambda: risk_flag_store.get_flag(office, flag.id).status == "closed")
+    review = risk_flag_store.get_flag(office, flag.id).review_list[0]
     assert (review.actions, review.note) == (["referrer_informed"], "told probation")
 
 

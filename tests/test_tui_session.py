@@ -11,7 +11,9 @@ from helpers.tui import make_app, open_session, roster_lines, screen_text, wait_
 
 from facilitator.services.groupwork import drafts
 from facilitator.services.risk import flags as risk_service
+from facilitator.services.risk import suggestions as risk_suggestions
 from facilitator.services.groupwork import sessions
+from facilitator.services.core import session_store as session_store
 
 SID = "G1-2026-11-24"  # the conftest clock: Tuesday 24 November 2026, 18:00
 
@@ -101,7 +103,7 @@ async def test_a_whole_session_from_the_keyboard(group):
         await pilot.press("n")
         await wait_for(pilot, lambda: app.screen.__class__.__name__ == "HomeScreen", what="home")
 
-    record = sessions.get_session(office, SID)
+    record = session_store.get_session(office, SID)
     assert record.session.state == "closed"
     assert {p: a.status for p, a in record.attendance.items()} == {
         "P0001": "present", "P0002": "late", "P0003": "present"}
@@ -119,7 +121,7 @@ async def test_a_whole_session_from_the_keyboard(group):
     assert len(by_hand) == 1
     assert (by_hand[0].participant_id, by_hand[0].categories, by_hand[0].severity) == ("P0003", ["strangulation"], "critical")
     assert by_hand[0].session_id == SID
-    assert not risk_service.list_suggestions(office, SID, pending_only=True)
+    assert not risk_suggestions.list_suggestions(office, SID, pending_only=True)
     # Nothing half-written outlives the closed session.
     assert not office.stores.path("drafts", f"{SID}.json").exists()
 
@@ -133,13 +135,13 @@ async def test_excused_asks_a_reason_and_escape_changes_nothing(group):
         await wait_for(pilot, lambda: "excused absence" in screen_text(app))
         await pilot.press("escape")
         await pilot.pause()
-        assert not sessions.get_session(office, SID).attendance
+        assert not session_store.get_session(office, SID).attendance
         await pilot.press("e")
         await wait_for(pilot, lambda: "excused absence" in screen_text(app))
         await type_text(pilot, "hospital")
         await pilot.press("enter")
         await wait_for(pilot, lambda: "P0001" in app.screen.view.record.attendance)
-    mark = sessions.get_session(office, SID).attendance["P0001"]
+    mark = session_store.get_session(office, SID).attendance["P0001"]
     assert (mark.status, mark.reason) == ("excused", "hospital")
 
 
@@ -167,10 +169,10 @@ async def test_closing_lists_what_is_missing_and_can_go_back(group):
         assert "Adam Example: check-in not recorded" in text
         await pilot.press("enter")  # out of habit: closing needs y
         await pilot.pause()
-        assert sessions.get_session(office, SID).session.state == "open"
+        assert session_store.get_session(office, SID).session.state == "open"
         await pilot.press("n")
         await pilot.pause()
-    assert sessions.get_session(office, SID).session.state == "open"
+    assert session_store.get_session(office, SID).session.state == "open"
 
 
 async def test_a_draft_is_on_disk_while_typing_and_restored_on_reopening(group):
@@ -182,7 +184,7 @@ async def test_a_draft_is_on_disk_while_typing_and_restored_on_reopening(group):
         await wait_for(pilot, lambda: drafts.checkin_drafts(office, SID).get("P0001", {}).get("summary") == "He said she was",
                        what="the draft on disk")
         # The app is abandoned here, mid check-in, without saving.
-    assert "P0001" not in sessions.get_session(office, SID).checkins
+    assert "P0001" not in session_store.get_session(office, SID).checkins
 
     app = make_app(office, "G1")
     async with app.run_test(size=(80, 24)) as pilot:
@@ -320,8 +322,8 @@ async def test_dismissing_a_suggestion_keeps_the_reason(group):
         await wait_for(pilot, lambda: "not a risk" in screen_text(app))
         await type_text(pilot, "already known")
         await pilot.press("enter")
-        await wait_for(pilot, lambda: not risk_service.list_suggestions(office, SID, pending_only=True))
-    s = risk_service.list_suggestions(office, SID)[0]
+        await wait_for(pilot, lambda: not risk_suggestions.list_suggestions(office, SID, pending_only=True))
+    s = risk_suggestions.list_suggestions(office, SID)[0]
     assert (s.status, s.reason) == ("dismissed", "already known")
 
 
@@ -336,7 +338,7 @@ async def test_a_suggestion_with_several_categories_asks_which_and_why_not(group
         await adams_form(pilot, app, "She is leaving him and he put his hands round her throat")
         await pilot.press("ctrl+s")
         await wait_for(pilot, lambda: app.focused is not None and app.focused.id == "suggestions")
-        (pending,) = risk_service.list_suggestions(office, SID, pending_only=True)
+        (pending,) = risk_suggestions.list_suggestions(office, SID, pending_only=True)
         assert {"strangulation", "separation"} <= set(pending.categories)
         await pilot.press("enter")
         await wait_for(pilot, lambda: isinstance(app.screen, ConfirmCategoriesDialog), what="the categories dialog")
@@ -353,7 +355,7 @@ async def test_a_suggestion_with_several_categories_asks_which_and_why_not(group
         await wait_for(pilot, lambda: risk_service.list_flags(office, "all"), what="the flag")
     (flag,) = risk_service.list_flags(office, "all")
     assert "strangulation" not in flag.categories and "separation" in flag.categories
-    (s,) = risk_service.list_suggestions(office, SID)
+    (s,) = risk_suggestions.list_suggestions(office, SID)
     assert s.status == "confirmed" and s.not_flagged == ["strangulation"]
     assert s.reason == "He was quoting a film line; checked with him"
 
@@ -468,10 +470,13 @@ def test_drafts_store_is_small_and_per_session(group):
 
 def test_live_suggestions_use_the_workspaces_own_rules(office):
     """A programme's risk_rules.toml reaches the form as it is typed, not only the saved check-in."""
-    from facilitator.tui.risk_link import scan
+    from facilitator.detector import scan
+    from facilitator.domain.checkin import CheckIn
+    from facilitator.services.risk.suggestions import checkin_indicators
 
     (office.path / "risk_rules.toml").write_text(
         "[categories.threats_to_kill]\npatterns = ['''sleep\\s+with\\s+the\\s+fishes''']\n", encoding="utf-8")
-    found = scan("He told her she'll sleep with the fishes.", office)
-    assert [i.category for i in found] == ["threats_to_kill"]
-    assert scan("He told her she'll sleep with the fishes.") == []  # the shipped rules alone do not know it
+    words = "He told her she'll sleep with the fishes."
+    found = checkin_indicators(office, CheckIn(participant_id="P0001", summary=words))
+    assert [i["category"] for i in found] == ["threats_to_kill"]
+    assert scan(words).indicators == []  # the shipped rules alone do not know it

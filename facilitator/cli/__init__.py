@@ -14,41 +14,61 @@ import sys
 import click
 
 from facilitator.errors import FacilitatorError
+from facilitator.cli.context import AppContext
+from facilitator.cli.ui import open_ui
 
-# module name in facilitator.cli -> attribute holding the click command or group
-COMMAND_MODULES: list[tuple[str, str]] = [
-    ("workspace_cmds", "init_cmd"),
-    ("workspace_cmds", "demo_cmd"),
-    ("workspace_cmds", "run_cmd"),
-    ("people", "staff"),
-    ("people", "participant"),
-    ("groups", "group"),
-    ("intake", "intake"),
-    ("individual", "individual"),
-    ("partner", "partner"),
-    ("sessions", "session"),
-    ("sessions", "attendance"),
-    ("sessions", "checkin"),
-    ("risk", "risk"),  # risk scan; the group the rest of the risk family attaches to
-    ("risk_flags", "risk"),  # risk raise/list/show/review/close/due/assess/suggestions/confirm/dismiss
-    ("notes", "notes"),
-    ("audit_cmds", "audit"),
-    ("compliance", "compliance"),  # also adds `participant limits`
-    ("exports", "export"),
-    ("reports", "report"),
-    ("programme_report", "report"),  # adds `report programme`
-    ("outcomes", "outcomes"),
-    ("staff_quality", "staff"),  # adds `staff training|supervision|due`
-    ("curriculum", "curriculum"),
-    ("backup_cmds", "backup"),
-    ("backup_cmds", "restore"),
-    ("retention_cmds", "retention"),
-    ("subject_access_cmds", "participant"),  # adds `participant export-data`
-]
+# Each top-level command: the modules that build it (the first defines it, the others add
+# subcommands to it), and the line `facilitator --help` shows. A command's modules are imported
+# only when it runs, so a plain command never pays for every service; a test holds these lines
+# to the commands' own help.
+COMMANDS: dict[str, tuple[tuple[str, ...], str, str]] = {
+    "attendance": (("sessions",), "attendance", "Attendance marks."),
+    "audit": (("audit_cmds",), "audit", "The audit log: who changed what, when (no content)."),
+    "backup": (("backup_cmds",), "backup", "Write one encrypted archive of the whole workspace."),
+    "checkin": (("sessions",), "checkin", "Accountability check-ins."),
+    "compliance": (("compliance",), "compliance", "Each man's standing against the programme's rules, and..."),
+    "curriculum": (("curriculum",), "curriculum", "Curricula: check one, list them, show a session's plan."),
+    "demo": (("workspace_cmds",), "demo_cmd", "Build (when absent) a synthetic demo workspace and open..."),
+    "export": (("exports",), "export", "Export records out of the workspace."),
+    "group": (("groups",), "group", "Groups, their schedule and who is enrolled."),
+    "individual": (("individual",), "individual", "One-to-one sessions with a man: pre-group, catch-up for a..."),
+    "init": (("workspace_cmds",), "init_cmd", "Create a workspace (default: --workspace,..."),
+    "intake": (("intake",), "intake", "Intake and assessment: referral, assessment sessions,..."),
+    "notes": (("notes",), "notes", "Debrief notes: write after the session, both facilitators..."),
+    "outcomes": (("outcomes",), "outcomes", "Outcome questionnaires at time points (intake,..."),
+    "participant": (("people", "compliance", "subject_access_cmds"), "participant", "Men referred to the programme."),
+    "partner": (("partner",), "partner", "Partner support: partners and ex-partners, contacts,..."),
+    "report": (("reports", "programme_report"), "report", "Reports: a man's progress for his referrer (attendance..."),
+    "restore": (("backup_cmds",), "restore", "Restore a backup into a new folder, checking every file's..."),
+    "retention": (("retention_cmds",), "retention", "Keep records no longer than the programme needs them..."),
+    "risk": (("risk", "risk_flags"), "risk", "Risk indicators in what men say, flags, the review queue..."),
+    "run": (("workspace_cmds",), "run_cmd", "Open the UI straight on a group's session for today."),
+    "session": (("sessions",), "session", "Group sessions: start, list, show, close."),
+    "staff": (("people", "staff_quality"), "staff", "Staff members and their roles."),
+}
+
+
+def load_command(name: str) -> click.Command:
+    """Import a command's modules (the later ones add their subcommands) and return it."""
+    modules, attr, _ = COMMANDS[name]
+    loaded = [importlib.import_module(f"facilitator.cli.{m}") for m in modules]
+    command: click.Command = getattr(loaded[0], attr)
+    return command
 
 
 class FacilitatorGroup(click.Group):
-    """Root group: turns the project's errors into one line and an exit status."""
+    """Root group: loads a command when it is asked for, and turns the project's errors into
+    one line and an exit status."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(COMMANDS)
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        return load_command(cmd_name) if cmd_name in COMMANDS else None
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        with formatter.section("Commands"):
+            formatter.write_dl([(name, COMMANDS[name][2]) for name in sorted(COMMANDS)])
 
     def invoke(self, ctx: click.Context):
         try:
@@ -94,28 +114,13 @@ def cli(ctx: click.Context, workspace: str | None, user: str | None) -> None:
 
     With no command, opens the terminal UI on the workspace.
     """
-    from facilitator.cli.context import AppContext
 
     ctx.obj = AppContext(workspace_path=workspace, user=user)
     if ctx.invoked_subcommand is None:
-        from facilitator.cli.workspace_cmds import open_ui
 
         open_ui(ctx.obj)
 
 
-def _register() -> None:
-    for module_name, attr in COMMAND_MODULES:
-        try:
-            module = importlib.import_module(f"facilitator.cli.{module_name}")
-        except ModuleNotFoundError as err:
-            # A command family still being built must not break the others.
-            if err.name == f"facilitator.cli.{module_name}":
-                continue
-            raise
-        cli.add_command(getattr(module, attr))
-
-
-_register()
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 
 from facilitator.cli.output import emit_json, json_option, table
+from facilitator.errors import FacilitatorError
 
 
 @click.group(invoke_without_command=True)
@@ -26,7 +27,6 @@ def audit(ctx, limit, as_json):
 @click.pass_obj
 def audit_verify(app):
     """Check that no line of the audit log was changed or removed."""
-    from facilitator.errors import FacilitatorError
 
     log = app.office.stores.audit
     problem = log.verify()

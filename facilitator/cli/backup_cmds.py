@@ -7,6 +7,13 @@ import os
 import click
 
 from facilitator.cli.output import emit_json, fields, json_option, table
+from facilitator.storage.sealed import Secret
+from facilitator.services.records.backup import make_backup
+from facilitator.services.records.backup import verify_backup
+from facilitator.services.records.backup import last_backup, last_backup_status, list_backups
+from facilitator.services.records.backup import write_key_file
+from facilitator.services.records.backup import restore_backup
+from facilitator.errors import Refused
 
 ENV_PASSPHRASE = "FACILITATOR_BACKUP_PASSPHRASE"
 
@@ -17,7 +24,6 @@ key_file_option = click.option(
 
 def _secret(key_file: str | None, new: bool):
     """The key file if given, else FACILITATOR_BACKUP_PASSPHRASE, else a hidden prompt."""
-    from facilitator.storage.sealed import Secret
 
     if key_file:
         return Secret.from_key_file(key_file)
@@ -27,7 +33,6 @@ def _secret(key_file: str | None, new: bool):
     import sys
 
     if not sys.stdin.isatty():
-        from facilitator.errors import Refused
 
         raise Refused(f"no backup passphrase: set {ENV_PASSPHRASE} or use --key-file (no terminal to ask at)")
     passphrase = click.prompt("Backup passphrase", hide_input=True, confirmation_prompt=new, err=True)
@@ -60,7 +65,6 @@ def backup(ctx, output, key_file, as_json):
     """
     if ctx.invoked_subcommand:
         return
-    from facilitator.services.records.backup import make_backup
 
     office = ctx.obj.office
     key_file = key_file or (office.setting("backup.key_file") or None)
@@ -88,7 +92,6 @@ def backup(ctx, output, key_file, as_json):
 @json_option
 def backup_verify(archive, key_file, as_json):
     """Check an archive without restoring it: every record and every file's hash."""
-    from facilitator.services.records.backup import verify_backup
 
     s = verify_backup(archive, _secret(key_file, new=False))
     info = {"archive": archive, "created": s.manifest.get("created"), "programme": s.manifest.get("programme"),
@@ -106,7 +109,6 @@ def backup_list(app, as_json):
     """The archives in the backup folder and when the last backup was made."""
     from pathlib import Path
 
-    from facilitator.services.records.backup import last_backup, last_backup_status, list_backups
 
     office = app.office
     folder = (office.setting("backup.folder") or "").strip()
@@ -129,7 +131,6 @@ def backup_list(app, as_json):
 @click.option("-o", "--output", required=True, type=click.Path(dir_okay=False), help="Key file to create.")
 def backup_keygen(output):
     """Make a new random key file for backups (keep a copy away from the laptop)."""
-    from facilitator.services.records.backup import write_key_file
 
     path = write_key_file(output)
     click.echo(f"key file written: {path} (readable by you only). Backups made with it cannot be "
@@ -143,7 +144,6 @@ def backup_keygen(output):
 @key_file_option
 def restore(archive, target, key_file):
     """Restore a backup into a new folder, checking every file's hash."""
-    from facilitator.services.records.backup import restore_backup
 
     result = restore_backup(archive, _secret(key_file, new=False), target)
     s = result.summary

@@ -7,6 +7,11 @@ import click
 from facilitator.cli.output import emit_json, fields, json_option, table
 from facilitator.cli.people import participant
 from facilitator.domain.compliance import HOW_TOLD
+from facilitator.services.compliance import status as service
+from facilitator.services.core.group_store import get_group
+from facilitator import clock
+from facilitator.services.core.people import list_participants
+from facilitator.services.compliance.status import notify_referrer
 
 
 @click.group()
@@ -22,8 +27,6 @@ def compliance() -> None:
 @click.pass_obj
 def compliance_status(app, participant_id, group_id, everyone, as_json):
     """Compliance status with its reason: one man, a group, or everyone enrolled now."""
-    from facilitator.services.compliance import status as service
-    from facilitator.services.groupwork.groups import get_group
 
     office = app.office
     if participant_id:
@@ -47,9 +50,6 @@ def compliance_status(app, participant_id, group_id, everyone, as_json):
 @click.pass_obj
 def compliance_due(app, everything, as_json):
     """Referrers still to be told of a breach, soonest deadline first."""
-    from facilitator import clock
-    from facilitator.services.compliance import status as service
-    from facilitator.services.core.people import list_participants
 
     office = app.office
     rows = service.due_tasks(office)
@@ -73,7 +73,6 @@ def compliance_due(app, everything, as_json):
 @click.pass_obj
 def compliance_notify(app, task_id, how, day, note):
     """Record that the referrer was told of a breach, closing the task."""
-    from facilitator.services.compliance.status import notify_referrer
 
     task = notify_referrer(app.office, task_id, how, day, note)
     click.echo(f"{task.id} closed: referrer told on {task.told_on} by {task.told_how.replace('_', ' ')}")
@@ -91,7 +90,6 @@ def compliance_notify(app, task_id, how, day, note):
 @click.pass_obj
 def participant_limits(app, participant_id, unexcused, in_a_row, min_percent, required, order, clear, as_json):
     """Show or set a man's own limits from his referrer's order (they win over the programme's)."""
-    from facilitator.services.compliance import status as service
 
     office = app.office
     given = {"unexcused_absences_allowed": unexcused, "consecutive_unexcused_allowed": in_a_row,

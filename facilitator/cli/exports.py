@@ -7,6 +7,7 @@ import sys
 import click
 
 from facilitator.domain.participant import REFERRAL_SOURCES
+from facilitator.services.reporting.exports import ExportFilter, export_attendance, plan_export
 
 FORMATS = ("csv", "xlsx", "json")
 # Above this many groups an export shows progress even when stderr is not a terminal.
@@ -41,7 +42,6 @@ def export_attendance_cmd(app, groups, participant, referral_source, since, unti
     Summary: sessions held, attended, curriculum covered and required, attendance percentage,
     excused and unexcused absences, longest run of unexcused absences, compliance status and reason.
     """
-    from facilitator.services.reporting.exports import ExportFilter, export_attendance, plan_export
 
     office = app.office
     if fmt is None:

@@ -6,6 +6,11 @@ import click
 
 from facilitator.cli.output import emit_json, fields, json_option, table
 from facilitator.domain.values import WEEKDAYS
+from facilitator.services.groupwork.groups import create_group
+from facilitator.services.core.group_store import list_groups
+from facilitator.services.core.group_store import get_group, roster
+from facilitator.services.groupwork.groups import enrol
+from facilitator.services.groupwork.groups import leave_group
 
 
 @click.group()
@@ -26,7 +31,6 @@ def group() -> None:
 @click.pass_obj
 def group_create(app, name, curriculum, weekday, at, facilitators, entry, start_date, group_id, location):
     """Create a group on a curriculum."""
-    from facilitator.services.groupwork.groups import create_group
 
     g = create_group(app.office, name, curriculum, weekday, at, list(facilitators), entry, start_date, group_id, location)
     click.echo(f"created {g.id}: {g.name}, {g.weekday}s at {g.time}, {g.curriculum} ({g.cycle_length} sessions)")
@@ -37,7 +41,6 @@ def group_create(app, name, curriculum, weekday, at, facilitators, entry, start_
 @click.pass_obj
 def group_list(app, as_json):
     """List groups."""
-    from facilitator.services.groupwork.groups import list_groups
 
     groups = list_groups(app.office)
     if as_json:
@@ -54,7 +57,6 @@ def group_list(app, as_json):
 @click.pass_obj
 def group_show(app, group_id, as_json):
     """Show a group and its roster."""
-    from facilitator.services.groupwork.groups import get_group, roster
 
     g = get_group(app.office, group_id)
     men = roster(app.office, g.id)
@@ -77,7 +79,6 @@ def group_show(app, group_id, as_json):
 @click.pass_obj
 def group_enrol(app, group_id, participant_id, joined_on):
     """Enrol a participant in a group (he joins at the session the group is on)."""
-    from facilitator.services.groupwork.groups import enrol
 
     e = enrol(app.office, group_id, participant_id, joined_on)
     click.echo(f"enrolled {e.participant_id} in {e.group_id} from {e.joined_on}, joining at session {e.joined_at_session}")
@@ -90,7 +91,6 @@ def group_enrol(app, group_id, participant_id, joined_on):
 @click.pass_obj
 def group_leave(app, participant_id, reason, left_on):
     """End a participant's enrolment."""
-    from facilitator.services.groupwork.groups import leave_group
 
     e = leave_group(app.office, participant_id, reason, left_on)
     click.echo(f"{e.participant_id} left {e.group_id} on {e.left_on}: {e.left_reason}")

@@ -8,6 +8,10 @@ from facilitator.cli.output import emit_json, fields, json_option, table
 from facilitator.domain.attendance import ATTENDANCE_STATUSES, SYMBOLS
 from facilitator.domain.checkin import BEHAVIOUR_FORMS, CIRCUMSTANCES, DISCLOSED, HOMEWORK, STANCES, TOWARDS
 from facilitator.domain.individual import KINDS
+from facilitator.domain.checkin import CheckIn
+from facilitator.services.groupwork.one_to_one import record_individual_session
+from facilitator.services.groupwork.one_to_one import list_individual_sessions
+from facilitator.services.groupwork.one_to_one import get_individual_session
 
 
 @click.group()
@@ -41,8 +45,6 @@ def individual_record(app, participant_id, kind, status, day, worker, curriculum
                       forms, towards, summary, stance, alternatives, changes, substances, homework,
                       flag_categories, flag_summary, flag_severity):
     """Record a one-to-one session: attendance, check-in (when he was there) and any risk flag."""
-    from facilitator.domain.checkin import CheckIn
-    from facilitator.services.groupwork.one_to_one import record_individual_session
 
     wants_checkin = disclosed is not None or summary or forms or alternatives or changes or substances
     entry = None
@@ -72,7 +74,6 @@ def individual_record(app, participant_id, kind, status, day, worker, curriculum
 @click.pass_obj
 def individual_list(app, participant_id, as_json):
     """List one-to-one sessions."""
-    from facilitator.services.groupwork.one_to_one import list_individual_sessions
 
     rows = list_individual_sessions(app.office, participant_id)
     if as_json:
@@ -88,7 +89,6 @@ def individual_list(app, participant_id, as_json):
 @click.pass_obj
 def individual_show(app, session_id, as_json):
     """Show one one-to-one session."""
-    from facilitator.services.groupwork.one_to_one import get_individual_session
 
     s = get_individual_session(app.office, session_id)
     if as_json:

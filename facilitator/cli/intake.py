@@ -6,6 +6,17 @@ import click
 
 from facilitator.cli.output import emit_json, json_option, table
 from facilitator.domain.intake import AGREEMENTS, ANSWERS, LEVELS, OUTCOMES, SCORES
+from facilitator.services.intake.assessment import start_intake
+from facilitator.services.core.people import get_participant
+from facilitator.services.intake.assessment import record_referral
+from facilitator.services.intake.assessment import record_assessment_session, sessions_required
+from facilitator.domain.intake import label
+from facilitator.services.intake.assessment import record_agreement
+from facilitator.errors import InvalidInput
+from facilitator.services.intake.assessment import record_risk_assessment
+from facilitator.services.intake.assessment import decide, missing
+from facilitator.services.intake.assessment import checklist, get_intake
+from facilitator.services.intake.assessment import list_intakes, missing
 
 date_option = click.option("--date", "day", help="YYYY-MM-DD (default today).")
 
@@ -23,8 +34,6 @@ def intake() -> None:
 @click.pass_obj
 def intake_start(app, participant_id, referral_received, day):
     """Start a man's intake."""
-    from facilitator.services.intake.assessment import start_intake
-    from facilitator.services.core.people import get_participant
 
     before = get_participant(app.office, participant_id).referred_on
     found = start_intake(app.office, participant_id, referral_received, day)
@@ -51,8 +60,6 @@ def intake_record() -> None:
 @click.pass_obj
 def record_referral_cmd(app, participant_id, received_on):
     """Record (or correct) the date the referral was received: his referral date everywhere."""
-    from facilitator.services.intake.assessment import record_referral
-    from facilitator.services.core.people import get_participant
 
     person = get_participant(app.office, participant_id)
     record_referral(app.office, person.id, received_on)
@@ -68,7 +75,6 @@ def record_referral_cmd(app, participant_id, received_on):
 @click.pass_obj
 def record_assessment_cmd(app, participant_id, day, worker):
     """Record an assessment session (date and worker)."""
-    from facilitator.services.intake.assessment import record_assessment_session, sessions_required
 
     found = record_assessment_session(app.office, participant_id, day, worker)
     click.echo(f"{found.participant_id}: assessment session recorded "
@@ -82,8 +88,6 @@ def record_assessment_cmd(app, participant_id, day, worker):
 @date_option
 @click.pass_obj
 def record_agreement_cmd(app, participant_id, name, answer, day):
-    from facilitator.domain.intake import label
-    from facilitator.services.intake.assessment import record_agreement
 
     found, exclusion = record_agreement(app.office, participant_id, name, answer, day)
     click.echo(f"{found.participant_id}: {name} {answer}")
@@ -108,8 +112,6 @@ record_agreement_cmd.help = (
 @click.pass_obj
 def record_risk_cmd(app, participant_id, items, level, next_review, day):
     """Record the initial risk assessment."""
-    from facilitator.errors import InvalidInput
-    from facilitator.services.intake.assessment import record_risk_assessment
 
     scored = {}
     for item in items:
@@ -131,8 +133,6 @@ def record_risk_cmd(app, participant_id, items, level, next_review, day):
 @click.pass_obj
 def intake_decide(app, participant_id, outcome, reasons, day):
     """Record the eligibility decision (reasons needed unless suitable)."""
-    from facilitator.services.intake.assessment import decide, missing
-    from facilitator.services.core.people import get_participant
 
     found = decide(app.office, participant_id, outcome, list(reasons), day)
     click.echo(f"{found.participant_id}: {outcome} ({found.decision.date})")
@@ -149,7 +149,6 @@ def intake_decide(app, participant_id, outcome, reasons, day):
 @click.pass_obj
 def intake_show(app, participant_id, as_json):
     """Show a man's intake checklist and what is missing before he can join a group."""
-    from facilitator.services.intake.assessment import checklist, get_intake
 
     found = get_intake(app.office, participant_id)
     items = checklist(app.office, participant_id)
@@ -167,8 +166,6 @@ def intake_show(app, participant_id, as_json):
 @click.pass_obj
 def intake_list(app, as_json):
     """List intakes and where each stands."""
-    from facilitator.services.intake.assessment import list_intakes, missing
-    from facilitator.services.core.people import get_participant
 
     rows = []
     for found in list_intakes(app.office):

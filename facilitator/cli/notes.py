@@ -5,6 +5,23 @@ from __future__ import annotations
 import click
 
 from facilitator.cli.output import emit_json, fields, json_option, table
+from facilitator.services.debrief.indicators import Decision
+from facilitator.services.debrief.indicators import IndicatorsPending
+from facilitator.services.debrief.notes import create_note, note_path
+from facilitator.services.debrief import notes as debrief
+from facilitator.domain.debrief_text import render_file
+from facilitator.domain.debrief import check_editable
+from facilitator.domain.debrief_text import body_of_file
+from facilitator.services.debrief.notes import get_note, save_body
+from facilitator.services.debrief.notes import sign_note
+from facilitator.services.debrief.notes import amend_note
+from facilitator.services.debrief.indicators import scan_note
+from facilitator.services.debrief.notes import adopt_file
+from facilitator.services.debrief.notes import restore_file
+from facilitator.services.debrief.notes import bundled_template_path, template_path
+from facilitator.storage.files import atomic_write_text
+from facilitator.services.core.group_store import get_group
+from facilitator.services.debrief.notes import file_state, get_note, note_path
 
 
 @click.group()
@@ -22,14 +39,12 @@ reason_option = click.option("--reason", default="", help="Why the dismissed ind
 
 
 def _decisions(flags, dismissals, reason):
-    from facilitator.services.debrief.indicators import Decision
 
     return [Decision.flag(f) for f in flags] + [Decision.dismiss(d, reason) for d in dismissals]
 
 
 def _with_indicators(fn):
     """Print the waiting risk indicators, one a line, before the error line."""
-    from facilitator.services.debrief.indicators import IndicatorsPending
 
     try:
         return fn()
@@ -51,7 +66,6 @@ def _report(result) -> None:
 @click.pass_obj
 def notes_new(app, session_id):
     """Create the debrief of a closed session, pre-filled from it."""
-    from facilitator.services.debrief.notes import create_note, note_path
 
     note = create_note(app.office, session_id)
     click.echo(f"created note {note.id}: {note_path(app.office, note)}")
@@ -66,12 +80,10 @@ def notes_new(app, session_id):
 @click.pass_obj
 def notes_list(app, group_id, due, as_json):
     """List debrief notes, or (--due) the debriefs that are due."""
-    from facilitator.services.debrief import notes as debrief
 
     if due:
         rows = debrief.due_notes(app.office)
         if group_id:
-            from facilitator.services.groupwork.groups import get_group
 
             gid = get_group(app.office, group_id).id
             rows = [r for r in rows if r.group_id == gid]
@@ -97,8 +109,6 @@ def notes_list(app, group_id, due, as_json):
 @click.pass_obj
 def notes_show(app, note_id, as_json):
     """Show a note as saved by the tool, and whether its file was changed outside it."""
-    from facilitator.domain.debrief_text import render_file
-    from facilitator.services.debrief.notes import file_state, get_note, note_path
 
     office = app.office
     note = get_note(office, note_id)
@@ -128,9 +138,6 @@ def notes_edit(app, note_id, from_file):
     """Change a draft's text in $EDITOR (or from a file). Signed notes take amendments."""
     from pathlib import Path
 
-    from facilitator.domain.debrief import check_editable
-    from facilitator.domain.debrief_text import body_of_file
-    from facilitator.services.debrief.notes import get_note, save_body
 
     office = app.office
     note = get_note(office, note_id)
@@ -161,7 +168,6 @@ def notes_sign(app, note_id, flags, dismissals, reason):
     The risk scanner reads the note first: each indicator with no flag yet for that man must be
     flagged (--flag N) or dismissed (--dismiss N --reason "why") before the note is signed.
     """
-    from facilitator.services.debrief.notes import sign_note
 
     result = _with_indicators(lambda: sign_note(app.office, note_id, _decisions(flags, dismissals, reason)))
     _report(result)
@@ -181,7 +187,6 @@ def notes_sign(app, note_id, flags, dismissals, reason):
 @click.pass_obj
 def notes_amend(app, note_id, text, flags, dismissals, reason):
     """Append a dated amendment to a signed note."""
-    from facilitator.services.debrief.notes import amend_note
 
     result = _with_indicators(lambda: amend_note(app.office, note_id, text, _decisions(flags, dismissals, reason)))
     _report(result)
@@ -194,8 +199,6 @@ def notes_amend(app, note_id, text, flags, dismissals, reason):
 @click.pass_obj
 def notes_scan(app, note_id, as_json):
     """List the risk indicators the scanner finds in a note, and how each was handled."""
-    from facilitator.services.debrief.notes import get_note
-    from facilitator.services.debrief.indicators import scan_note
 
     note = get_note(app.office, note_id)
     found = scan_note(app.office, note)
@@ -212,7 +215,6 @@ def notes_scan(app, note_id, as_json):
 @click.pass_obj
 def notes_adopt(app, note_id):
     """Take a draft's file, changed outside the tool, as the note's text."""
-    from facilitator.services.debrief.notes import adopt_file
 
     note = adopt_file(app.office, note_id)
     click.echo(f"note {note.id}: the file's text is now the saved draft")
@@ -223,7 +225,6 @@ def notes_adopt(app, note_id):
 @click.pass_obj
 def notes_restore(app, note_id):
     """Write a note's file again from the saved note, replacing changes made outside the tool."""
-    from facilitator.services.debrief.notes import restore_file
 
     note = restore_file(app.office, note_id)
     click.echo(f"note {note.id}: file written again from the saved note")
@@ -234,11 +235,9 @@ def notes_restore(app, note_id):
 @click.pass_obj
 def notes_template(app, copy):
     """Show which debrief template new notes use (the workspace's own, else the bundled one)."""
-    from facilitator.services.debrief.notes import bundled_template_path, template_path
 
     office = app.office
     if copy:
-        from facilitator.storage.files import atomic_write_text
 
         target = office.ws.notes_dir / bundled_template_path().name
         if target.exists():

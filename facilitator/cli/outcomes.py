@@ -14,6 +14,11 @@ import click
 
 from facilitator.cli.output import emit_json, json_option, table
 from facilitator.cli.partner import key_file_option
+from facilitator.domain.outcomes import DONE, DUE, MISSED, NOT_YET
+from facilitator.services.evaluation import outcomes as service
+from facilitator.errors import InvalidInput
+from facilitator.domain.values import parse_date
+from facilitator.cli.partner import _open
 
 partner_flag = click.option("--partner", "partner_side", is_flag=True,
                             help="Partner side (partner support only; asks for the partner store's passphrase).")
@@ -32,12 +37,9 @@ def outcomes() -> None:
 @click.pass_obj
 def outcomes_due(app, partner_side, show_all, as_json, key_file):
     """Time points due now: his questionnaires, or with --partner hers."""
-    from facilitator.domain.outcomes import DONE, DUE, MISSED, NOT_YET
-    from facilitator.services.evaluation import outcomes as service
 
     states = (DUE, NOT_YET, MISSED, DONE) if show_all else (DUE,)
     if partner_side:
-        from facilitator.cli.partner import _open
 
         found = service.partner_due(_open(app, key_file), states)
     else:
@@ -51,7 +53,6 @@ def outcomes_due(app, partner_side, show_all, as_json, key_file):
 
 
 def _parse_answers(given: tuple[str, ...]) -> dict[str, str]:
-    from facilitator.errors import InvalidInput
 
     out = {}
     for pair in given:
@@ -88,13 +89,10 @@ def _ask(q) -> dict[str, str]:
 @click.pass_obj
 def outcomes_record(app, who, point, answers, day, questionnaire, replace, partner_side, key_file):
     """Record a questionnaire: WHO (participant id, or partner id with --partner) at POINT."""
-    from facilitator.errors import InvalidInput
-    from facilitator.services.evaluation import outcomes as service
 
     respondent = "partner" if partner_side else "man"
     store = None
     if partner_side:
-        from facilitator.cli.partner import _open
 
         store = _open(app, key_file)  # role first, then the passphrase
     given = _parse_answers(answers)
@@ -124,13 +122,10 @@ def outcomes_record(app, who, point, answers, day, questionnaire, replace, partn
 @click.pass_obj
 def outcomes_summary(app, partner_side, since, until, as_json, key_file):
     """Mean scores at each time point and the change since intake (small numbers suppressed)."""
-    from facilitator.domain.values import parse_date
-    from facilitator.services.evaluation import outcomes as service
 
     since = parse_date(since, "--from").isoformat() if since else None
     until = parse_date(until, "--to").isoformat() if until else None
     if partner_side:
-        from facilitator.cli.partner import _open
 
         found = service.partner_summary(_open(app, key_file), since, until)
     else:
@@ -158,7 +153,6 @@ def print_summary(found: dict) -> None:
 @click.pass_obj
 def outcomes_questions(app, copy_default, as_json):
     """The questionnaires in use, their items and answers, and the time points."""
-    from facilitator.services.evaluation import outcomes as service
 
     office = app.office
     if copy_default:

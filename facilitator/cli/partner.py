@@ -14,6 +14,12 @@ import sys
 import click
 
 from facilitator.cli.output import emit_json, fields, json_option, table
+from facilitator.errors import Refused
+from facilitator.services.partner.store import key_source, open_store, require_partner_role
+from facilitator.errors import InvalidInput
+from facilitator.domain.partner import POINT_LABELS
+from facilitator.services.core.legal_holds import partner_files_left
+from facilitator.services.partner.store import init_store, key_source, require_partner_role
 
 key_file_option = click.option(
     "--key-file", type=click.Path(dir_okay=False), envvar="FACILITATOR_PARTNER_KEY_FILE",
@@ -25,7 +31,6 @@ RELATIONSHIPS = "partner, ex_partner"
 
 
 def _passphrase(confirm: bool = False) -> str:
-    from facilitator.errors import Refused
 
     given = os.environ.get("FACILITATOR_PARTNER_PASSPHRASE")
     if given:
@@ -46,7 +51,6 @@ def _passphrase(confirm: bool = False) -> str:
 
 
 def _open(app, key_file):
-    from facilitator.services.partner.store import key_source, open_store, require_partner_role
 
     office = app.office
     require_partner_role(office)  # before any prompt: others get one line and an audit record
@@ -67,8 +71,6 @@ def partner() -> None:
 @click.pass_obj
 def partner_init(app, key_file, new_key_file):
     """Set up the encrypted partner store (with a passphrase, or a key file)."""
-    from facilitator.errors import InvalidInput
-    from facilitator.services.partner.store import init_store, key_source, require_partner_role
 
     office = app.office
     require_partner_role(office, "set up the partner store")
@@ -171,7 +173,6 @@ def partner_contact(app, partner_id, mode, outcome, day, worker, safety_planning
 @click.pass_obj
 def partner_due(app, as_json, key_file):
     """Contact tasks due: his intake, start, not suitable, exclusion, suspension, exit, completion, follow-up."""
-    from facilitator.domain.partner import POINT_LABELS
 
     store = _open(app, key_file)
     tasks = store.due()
@@ -226,8 +227,6 @@ def _men(n: int) -> str:
 
 
 def _forget_due(office, store, yes: bool) -> None:
-    from facilitator.errors import Refused
-    from facilitator.services.records.retention import partner_files_left
 
     men = [pid for pid, _, _ in partner_files_left(office)]
     if not men:

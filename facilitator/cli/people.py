@@ -7,6 +7,15 @@ import click
 from facilitator.cli.output import emit_json, fields, json_option, table
 from facilitator.domain.participant import REFERRAL_SOURCES, STATUSES
 from facilitator.domain.staff import ROLES
+from facilitator.services.compliance import status as compliance_status
+from facilitator.services.intake import assessment as intake_assessment
+from facilitator.services.core.people import add_staff
+from facilitator.services.core.people import list_staff
+from facilitator.services.core.people import add_participant
+from facilitator.services.core.people import list_participants
+from facilitator.services.core.group_store import enrolments
+from facilitator.services.core.people import get_participant
+from facilitator.services.core.people import set_participant_status
 
 
 @click.group()
@@ -21,7 +30,6 @@ def staff() -> None:
 @click.pass_obj
 def staff_add(app, name, roles, staff_id):
     """Add a staff member."""
-    from facilitator.services.core.people import add_staff
 
     member = add_staff(app.office, name, list(roles), staff_id)
     click.echo(f"added {member.id}: {member.name} ({', '.join(member.roles)})")
@@ -32,7 +40,6 @@ def staff_add(app, name, roles, staff_id):
 @click.pass_obj
 def staff_list(app, as_json):
     """List staff."""
-    from facilitator.services.core.people import list_staff
 
     members = list_staff(app.office)
     if as_json:
@@ -54,7 +61,6 @@ def participant() -> None:
 @click.pass_obj
 def participant_add(app, name, referral_source, referrer, referrer_reference, referred_on):
     """Add a participant."""
-    from facilitator.services.core.people import add_participant
 
     person = add_participant(app.office, name, referral_source, referrer, referrer_reference, referred_on)
     click.echo(f"added {person.id}: {person.name} (referred by {person.referral_source})")
@@ -70,7 +76,6 @@ def participant_add(app, name, referral_source, referrer, referrer_reference, re
 @click.pass_obj
 def participant_list(app, status, as_json):
     """List participants."""
-    from facilitator.services.core.people import list_participants
 
     people = list_participants(app.office, status)
     if as_json:
@@ -84,8 +89,6 @@ def participant_list(app, status, as_json):
 @click.pass_obj
 def participant_show(app, participant_id, as_json):
     """Show one participant, his enrolments and status."""
-    from facilitator.services.groupwork.groups import enrolments
-    from facilitator.services.core.people import get_participant
 
     person = get_participant(app.office, participant_id)
     rows = enrolments(app.office, participant_id=person.id)
@@ -119,21 +122,11 @@ def participant_show(app, participant_id, as_json):
 @click.pass_obj
 def participant_status(app, participant_id, status, reason):
     """Change a participant's status."""
-    from facilitator.services.core.people import set_participant_status
 
     person = set_participant_status(app.office, participant_id, status, reason)
     click.echo(f"{person.id} is now {person.status}")
 
 
 def _participant_extras():
-    """Other features add fields to `participant show` (compliance, intake) when present."""
-    import importlib
-
-    out = []
-    for module, attr in (("facilitator.services.compliance.status", "participant_show_fields"),
-                         ("facilitator.services.intake.assessment", "participant_show_fields")):
-        try:
-            out.append(getattr(importlib.import_module(module), attr))
-        except (ModuleNotFoundError, AttributeError):
-            continue
-    return out
+    """What compliance and intake add to `participant show`."""
+    return [compliance_status.participant_show_fields, intake_assessment.participant_show_fields]

@@ -7,6 +7,9 @@ import click
 
 from facilitator.cli.partner import key_file_option
 from facilitator.cli.reports import report
+from facilitator.services.evaluation.report import programme_report
+from facilitator.storage.files import atomic_write_text, existing_folder
+from facilitator.cli.partner import _open
 
 
 @report.command("programme")
@@ -23,15 +26,12 @@ def report_programme(app, since, until, fmt, output, partner_side, key_file):
     """Referrals, starts, completions, drop-outs, attendance, flags and reviews, re-assessments,
     debriefs, outcomes and staff for a period. No figure identifies anyone: small counts are
     suppressed (setting figures.min_count)."""
-    from facilitator.services.evaluation.report import programme_report
-    from facilitator.storage.files import atomic_write_text, existing_folder
 
     if fmt is None:
         lower = (output or "").lower()
         fmt = "html" if lower.endswith((".html", ".htm")) else "json" if lower.endswith(".json") else "md"
     store = None
     if partner_side:
-        from facilitator.cli.partner import _open
 
         store = _open(app, key_file)
     text = programme_report(app.office, since, until, fmt, store)

@@ -5,6 +5,10 @@ from __future__ import annotations
 import click
 
 from facilitator.cli.output import emit_json, fields, json_option
+from facilitator.services.reporting.referrer_report import participant_report
+from facilitator.storage.files import atomic_write_text, existing_folder
+from facilitator.services.reporting.referrer_report import engagement_of, set_engagement
+from facilitator.services.core.people import get_participant
 
 
 @click.group()
@@ -21,8 +25,6 @@ def report() -> None:
 def report_participant(app, participant_id, fmt, output, engagement):
     """A man's progress report: attendance, compliance, sessions covered and still to do,
     and the coordinator's engagement summary. Never check-ins, debriefs, flags or partner contact."""
-    from facilitator.services.reporting.referrer_report import participant_report
-    from facilitator.storage.files import atomic_write_text, existing_folder
 
     if fmt is None:
         fmt = "html" if output and output.lower().endswith((".html", ".htm")) else "md"
@@ -41,8 +43,6 @@ def report_participant(app, participant_id, fmt, output, engagement):
 @click.pass_obj
 def report_engagement(app, participant_id, text, as_json):
     """Show, or with TEXT write, the engagement summary his next reports carry."""
-    from facilitator.services.reporting.referrer_report import engagement_of, set_engagement
-    from facilitator.services.core.people import get_participant
 
     office = app.office
     person = get_participant(office, participant_id)

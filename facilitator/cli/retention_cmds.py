@@ -5,6 +5,11 @@ from __future__ import annotations
 import click
 
 from facilitator.cli.output import emit_json, json_option, table
+from facilitator.services.records.retention import due, stale_open_cases
+from facilitator.services.core.legal_holds import place_hold
+from facilitator.services.core.legal_holds import release_hold
+from facilitator.services.core.legal_holds import list_holds
+from facilitator.services.records.retention import action_setting, apply, due
 
 
 @click.group()
@@ -34,7 +39,6 @@ def _summary(items) -> list[tuple]:
 @click.pass_obj
 def retention_due(app, as_json):
     """What has passed its retention period (men on legal hold are shown, and kept)."""
-    from facilitator.services.records.retention import due, stale_open_cases
 
     items = due(app.office)
     if as_json:
@@ -54,7 +58,6 @@ def retention_due(app, as_json):
 @click.pass_obj
 def retention_apply(app, yes):
     """Delete (or anonymise, by setting) every record past its period, after confirmation."""
-    from facilitator.services.records.retention import action_setting, apply, due
 
     office = app.office
     office.require_role("coordinator", doing="apply the retention policy")
@@ -86,7 +89,6 @@ def retention_apply(app, yes):
 @click.pass_obj
 def retention_hold(app, participant_id, reason):
     """Place a legal hold on a man: none of his records is removed until it is released."""
-    from facilitator.services.records.retention import place_hold
 
     hold = place_hold(app.office, participant_id, reason)
     click.echo(f"{hold['id']} is on legal hold: retention leaves all his records until it is released")
@@ -97,7 +99,6 @@ def retention_hold(app, participant_id, reason):
 @click.pass_obj
 def retention_release(app, participant_id):
     """Release a legal hold."""
-    from facilitator.services.records.retention import release_hold
 
     release_hold(app.office, participant_id)
     click.echo(f"{participant_id.strip().upper()} is no longer on hold")
@@ -108,7 +109,6 @@ def retention_release(app, participant_id):
 @click.pass_obj
 def retention_holds(app, as_json):
     """Men on legal hold."""
-    from facilitator.services.records.retention import list_holds
 
     holds = list_holds(app.office)
     if as_json:

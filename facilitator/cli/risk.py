@@ -14,6 +14,8 @@ import click
 
 from facilitator.cli.output import emit_json, json_option, table
 from facilitator.errors import InvalidInput
+from facilitator.detector import Detector, detector_for_workspace, load_rules
+from facilitator.storage.workspace import Workspace, resolve_workspace_path
 
 
 @click.group()
@@ -64,11 +66,9 @@ def _read_text(text: tuple[str, ...]) -> str:
 def _detector(app, rules_file: str | None):
     """The shipped rules, or the workspace's (its risk_rules.toml and its severity settings),
     or an explicit --rules file. Scanning needs no workspace: without one, the shipped rules."""
-    from facilitator.detector import Detector, detector_for_workspace, load_rules
 
     if rules_file:
         return Detector(load_rules(rules_file))
-    from facilitator.storage.workspace import Workspace, resolve_workspace_path
 
     ws = Workspace(resolve_workspace_path(getattr(app, "workspace_path", None)))
     if not ws.exists():

@@ -11,6 +11,21 @@ import click
 from facilitator.cli.output import emit_json, fields, json_option, table
 from facilitator.cli.risk import risk
 from facilitator.domain.risk_flag import ACTIONS, ASSESSMENT_LEVELS, LIST_FILTERS, SEVERITIES
+from facilitator.services.risk.flags import raise_flag
+from facilitator.services.risk.flags import flag_view, list_flags
+from facilitator.services.risk.flag_store import get_flag
+from facilitator.services.risk.flags import review_flag
+from facilitator.services.risk.flags import close_flag
+from facilitator.services.risk.assessments import reassessment_due
+from facilitator import clock
+from facilitator.domain.values import parse_date
+from facilitator.errors import InvalidInput
+from facilitator.services.risk.assessments import record_assessment
+from facilitator.services.risk.suggestions import list_suggestions
+from facilitator.services.risk.suggestions import confirm_suggestion
+from facilitator.services.risk.suggestions import get_suggestion
+from facilitator.errors import FacilitatorError
+from facilitator.services.risk.suggestions import dismiss_suggestion
 
 # Words beside the severity, so the queue never relies on colour or position alone.
 SEVERITY_MARK = {"critical": "!!! critical", "high": "!! high", "medium": "! medium"}
@@ -29,7 +44,6 @@ def _when(iso: str) -> str:
 @click.pass_obj
 def risk_raise(app, participant_id, categories, severity, summary, session_id):
     """Raise a risk flag by hand."""
-    from facilitator.services.risk.flags import raise_flag
 
     flag = raise_flag(app.office, participant_id, list(categories), summary, severity, session_id)
     _print_raised(flag)
@@ -50,7 +64,6 @@ def _print_raised(flag) -> None:
 @click.pass_obj
 def risk_list(app, status, as_json):
     """The risk queue, soonest deadline first."""
-    from facilitator.services.risk.flags import flag_view, list_flags
 
     office = app.office
     views = [flag_view(office, f) for f in list_flags(office, status)]
@@ -70,7 +83,6 @@ def risk_list(app, status, as_json):
 @click.pass_obj
 def risk_show(app, flag_id, as_json):
     """Show one flag with its reviews."""
-    from facilitator.services.risk.flags import flag_view, get_flag
 
     v = flag_view(app.office, get_flag(app.office, flag_id))
     if as_json:
@@ -103,7 +115,6 @@ def risk_show(app, flag_id, as_json):
 @click.pass_obj
 def risk_review(app, flag_id, actions, note):
     """Record the actions taken on a flag."""
-    from facilitator.services.risk.flags import review_flag
 
     flag = review_flag(app.office, flag_id, list(actions), note)
     click.echo(f"reviewed {flag.id}: {', '.join(flag.review_list[-1].actions)} ({flag.status})")
@@ -115,7 +126,6 @@ def risk_review(app, flag_id, actions, note):
 @click.pass_obj
 def risk_close(app, flag_id, outcome):
     """Close a reviewed flag."""
-    from facilitator.services.risk.flags import close_flag
 
     flag = close_flag(app.office, flag_id, outcome)
     click.echo(f"closed {flag.id}")
@@ -126,7 +136,6 @@ def risk_close(app, flag_id, outcome):
 @click.pass_obj
 def risk_due(app, as_json):
     """Men due a risk re-assessment: interval passed, flagged since, or never assessed."""
-    from facilitator.services.risk.flags import reassessment_due
 
     rows = reassessment_due(app.office)
     if as_json:
@@ -142,10 +151,6 @@ def risk_due(app, as_json):
 @click.pass_obj
 def risk_assess(app, participant_id, level, day):
     """Record a risk assessment of a man."""
-    from facilitator import clock
-    from facilitator.domain.values import parse_date
-    from facilitator.errors import InvalidInput
-    from facilitator.services.risk.flags import record_assessment
 
     if day and parse_date(day, "assessment date") > clock.today():
         raise InvalidInput(f"assessment date {day} is in the future")
@@ -160,7 +165,6 @@ def risk_assess(app, participant_id, level, day):
 @click.pass_obj
 def risk_suggestions(app, session_id, pending_only, as_json):
     """The scanner's suggestions for a session's check-ins, and what was decided."""
-    from facilitator.services.risk.flags import list_suggestions
 
     rows = list_suggestions(app.office, session_id, pending_only)
     if as_json:
@@ -184,7 +188,6 @@ def risk_suggestions(app, session_id, pending_only, as_json):
 @click.pass_obj
 def risk_confirm(app, suggestion_id, summary, categories, severity, reason):
     """Confirm a suggestion: it becomes a flag in the queue."""
-    from facilitator.services.risk.flags import confirm_suggestion
 
     flag = confirm_suggestion(app.office, suggestion_id, summary, list(categories) or None, severity, reason)
     _print_raised(flag)
@@ -194,9 +197,7 @@ def risk_confirm(app, suggestion_id, summary, categories, severity, reason):
 
 
 def _suggestion_after(office, suggestion_id):
-    from facilitator.services.risk.flags import get_suggestion
 
-    from facilitator.errors import FacilitatorError
 
     try:
         return get_suggestion(office, suggestion_id)
@@ -210,7 +211,6 @@ def _suggestion_after(office, suggestion_id):
 @click.pass_obj
 def risk_dismiss(app, suggestion_id, reason):
     """Dismiss a suggestion with a reason (the dismissal is recorded)."""
-    from facilitator.services.risk.flags import dismiss_suggestion
 
     s = dismiss_suggestion(app.office, suggestion_id, reason)
     click.echo(f"dismissed {s.id}")

@@ -7,6 +7,14 @@ import click
 from facilitator.cli.output import emit_json, fields, json_option, table
 from facilitator.domain.attendance import ATTENDANCE_STATUSES, SYMBOLS
 from facilitator.domain.checkin import BEHAVIOUR_FORMS, CIRCUMSTANCES, DISCLOSED, HOMEWORK, STANCES, TOWARDS
+from facilitator.services.groupwork.sessions import start_session
+from facilitator.services.core.session_store import list_sessions
+from facilitator.services.core.group_store import roster
+from facilitator.services.core.session_store import get_session
+from facilitator.services.groupwork.sessions import close_session
+from facilitator.services.groupwork.sessions import mark_attendance
+from facilitator.domain.checkin import CheckIn
+from facilitator.services.groupwork.sessions import record_checkin
 
 correct_option = click.option(
     "--correct", "correction", metavar="REASON", help="Change a closed session; the reason is kept."
@@ -25,7 +33,6 @@ def session() -> None:
 @click.pass_obj
 def session_start(app, group_id, day, facilitators):
     """Start the group's session for a date."""
-    from facilitator.services.groupwork.sessions import start_session
 
     s = start_session(app.office, group_id, day, list(facilitators) or None)
     click.echo(f"started {s.id}: curriculum session {s.curriculum_session}")
@@ -37,7 +44,6 @@ def session_start(app, group_id, day, facilitators):
 @click.pass_obj
 def session_list(app, group_id, as_json):
     """List sessions."""
-    from facilitator.services.groupwork.sessions import list_sessions
 
     rows = list_sessions(app.office, group_id)
     if as_json:
@@ -52,8 +58,6 @@ def session_list(app, group_id, as_json):
 @click.pass_obj
 def session_show(app, session_id, as_json):
     """Show a session: attendance and check-ins."""
-    from facilitator.services.groupwork.groups import roster
-    from facilitator.services.groupwork.sessions import get_session
 
     rec = get_session(app.office, session_id)
     if as_json:
@@ -82,7 +86,6 @@ def session_show(app, session_id, as_json):
 @click.pass_obj
 def session_close(app, session_id, force):
     """Close a session: it is locked against silent edits from then on."""
-    from facilitator.services.groupwork.sessions import close_session
 
     s, missing = close_session(app.office, session_id, force)
     click.echo(f"closed {s.id}")
@@ -105,7 +108,6 @@ def attendance() -> None:
 @click.pass_obj
 def attendance_mark(app, session_id, participant_id, status, minutes, reason, correction):
     f"""Mark a man's attendance: {', '.join(ATTENDANCE_STATUSES)}."""
-    from facilitator.services.groupwork.sessions import mark_attendance
 
     late = minutes if status.strip().lower() == "late" else 0
     missed = minutes if status.strip().lower().replace("-", "_") == "left_early" else 0
@@ -145,8 +147,6 @@ def checkin_record(ctx, session_id, participant_id, disclosed, forms, towards, s
     """
     from click.core import ParameterSource
 
-    from facilitator.domain.checkin import CheckIn
-    from facilitator.services.groupwork.sessions import get_session, record_checkin
 
     app = ctx.obj
     given = {
@@ -162,18 +162,15 @@ def checkin_record(ctx, session_id, participant_id, disclosed, forms, towards, s
         if existing is None or ctx.get_parameter_source(option_of.get(name, name)) != ParameterSource.DEFAULT:
             fields[name] = value
     fields["participant_id"] = participant_id
-    saved = record_checkin(app.office, session_id, CheckIn.from_dict(fields), correction)
+    recorded = record_checkin(app.office, session_id, CheckIn.from_dict(fields), correction)
+    saved, s = recorded.checkin, recorded.suggestion
     click.echo(f"recorded check-in for {saved.participant_id} ({saved.stance})")
-    for line in _risk_suggestions(app, session_id, saved):
-        click.echo(line)
+    if s is not None:
+        click.echo(f"risk: suggested flag {s.id} for {s.participant_id}: "
+                   f"{', '.join(s.categories)} ({s.severity})")
+        for m in s.matches:
+            click.echo(f"  {m['category']}: \"{m['match']}\"")
+        click.echo(f"  confirm: facilitator risk confirm {s.id}   "
+                   f"dismiss: facilitator risk dismiss {s.id} --reason \"...\"")
 
 
-def _risk_suggestions(app, session_id, saved):
-    """Lines naming risk indicators in the check-in, once the risk feature is present."""
-    try:
-        from facilitator.services.risk.flags import suggestions_for_checkin
-    except ModuleNotFoundError as err:
-        if err.name != "facilitator.services.risk.flags":
-            raise
-        return []
-    return suggestions_for_checkin(app.office, session_id, saved)

@@ -7,6 +7,11 @@ import click
 
 from facilitator.cli.output import emit_json, json_option, table
 from facilitator.cli.people import staff
+from facilitator.services.evaluation.staff_quality import add_training
+from facilitator.services.evaluation.staff_quality import list_training
+from facilitator.services.evaluation.staff_quality import add_supervision
+from facilitator.services.evaluation.staff_quality import list_supervision
+from facilitator.services.evaluation.staff_quality import quality_rules, standings
 
 SUPERVISION_KINDS = "individual, group, external, live"
 
@@ -27,7 +32,6 @@ def training() -> None:
 @click.pass_obj
 def training_add(app, staff_id, kind, hours, day, title, provider):
     """Record training a staff member took (coordinators)."""
-    from facilitator.services.evaluation.staff_quality import add_training
 
     r = add_training(app.office, staff_id, kind, hours, day, title, provider)
     click.echo(f"recorded {r.id}: {r.staff_id} {r.kind} {r.hours:g} h on {r.date}")
@@ -39,7 +43,6 @@ def training_add(app, staff_id, kind, hours, day, title, provider):
 @click.pass_obj
 def training_list(app, staff_id, as_json):
     """Training records (your own, or everyone's for coordinators)."""
-    from facilitator.services.evaluation.staff_quality import list_training
 
     rows = list_training(app.office, staff_id)
     if as_json:
@@ -62,7 +65,6 @@ def supervision() -> None:
 @click.pass_obj
 def supervision_add(app, staff_id, supervisor, day, kind, minutes):
     """Record a supervision session (coordinators). Its content stays in supervision notes, not here."""
-    from facilitator.services.evaluation.staff_quality import add_supervision
 
     r = add_supervision(app.office, staff_id, supervisor, day, kind, minutes)
     click.echo(f"recorded {r.id}: {r.staff_id} supervised by {r.supervisor} on {r.date} ({r.kind}, {r.minutes} min)")
@@ -74,7 +76,6 @@ def supervision_add(app, staff_id, supervisor, day, kind, minutes):
 @click.pass_obj
 def supervision_list(app, staff_id, as_json):
     """Supervision sessions (your own, or everyone's for coordinators)."""
-    from facilitator.services.evaluation.staff_quality import list_supervision
 
     rows = list_supervision(app.office, staff_id)
     if as_json:
@@ -89,7 +90,6 @@ def supervision_list(app, staff_id, as_json):
 @click.pass_obj
 def staff_due(app, show_all, as_json):
     """Supervision past the set interval, core training short of the hours, refreshers due."""
-    from facilitator.services.evaluation.staff_quality import quality_rules, standings
 
     found = [s for s in standings(app.office) if show_all or s.problems]
     if as_json:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import click
 
 from facilitator.cli.people import participant
+from facilitator.services.records.subject_access import write_export
 
 
 @participant.command("export-data")
@@ -18,7 +19,6 @@ def participant_export_data(app, participant_id, output):
 
     Never includes anything from partner contact, nor any flag raised from it.
     """
-    from facilitator.services.records.subject_access import write_export
 
     json_path, html_path, export = write_export(app.office, participant_id, output)
     counts = {k: len(v) for k, v in export.data.items() if isinstance(v, list) and v}

@@ -7,6 +7,12 @@ from pathlib import Path
 
 import click
 
+from facilitator.cli.ui import open_ui
+from facilitator.curriculum.locate import bundled_curricula_dir
+from facilitator.storage.workspace import Workspace, resolve_workspace_path
+from facilitator.demo.workspace import build_demo
+from facilitator.services.core.group_store import get_group
+
 
 @click.command("init")
 @click.argument("directory", required=False, type=click.Path(file_okay=False))
@@ -14,8 +20,6 @@ import click
 @click.pass_obj
 def init_cmd(app, directory, programme):
     """Create a workspace (default: --workspace, FACILITATOR_WORKSPACE or the user data folder)."""
-    from facilitator.curriculum.locate import bundled_curricula_dir
-    from facilitator.storage.workspace import Workspace, resolve_workspace_path
 
     path = resolve_workspace_path(directory or app.workspace_path)
     ws = Workspace.init(path, programme, bundled_curricula_dir())
@@ -34,8 +38,6 @@ def demo_cmd(app, directory, no_ui, fresh):
     """Build (when absent) a synthetic demo workspace and open the UI on it."""
     import shutil
 
-    from facilitator.demo.workspace import build_demo
-    from facilitator.storage.workspace import Workspace
 
     path = Path(directory) if directory else _default_demo_path()
     ws = Workspace(path)
@@ -75,22 +77,8 @@ def _default_demo_path() -> Path:
 @click.pass_obj
 def run_cmd(app, group_id):
     """Open the UI straight on a group's session for today."""
-    from facilitator.services.groupwork.groups import get_group
 
     get_group(app.office, group_id)  # one clear line if it does not exist
     open_ui(app, group_id=group_id)
 
 
-def open_ui(app, group_id: str | None = None) -> None:
-    office = app.office  # fail with one line before Textual loads if there is no workspace
-    try:
-        from facilitator.tui.app import run_app
-    except ModuleNotFoundError as err:
-        if err.name != "facilitator.tui.app":
-            raise
-        target = f"group {group_id}'s session" if group_id else "the home screen"
-        click.echo(f"(the terminal UI is not built yet) would open {target} on {office.path}")
-        return
-    if not sys.stdin.isatty() or not sys.stdout.isatty():
-        raise click.ClickException("the terminal UI needs an interactive terminal; use the commands instead (facilitator --help)")
-    run_app(office, group_id=group_id)

@@ -11,6 +11,7 @@ from facilitator.errors import FacilitatorError
 from facilitator.services.debrief import notes as debrief
 from facilitator.services.debrief.indicators import Decision, IndicatorsPending
 from facilitator.services.core.office import Office
+from facilitator.services.core.session_store import list_sessions
 
 GROUP_PROCESS = (
     "A focused group. The men worked well on the exercise; two of them challenged each other's "
@@ -73,7 +74,6 @@ def _sign(office: Office, note_id: str, user: str) -> None:
 
 
 def build(office: Office, context: dict) -> None:
-    from facilitator.services.groupwork.sessions import list_sessions
 
     rnd = context["rnd"]
     groups = context["groups"]

@@ -1,33 +1,46 @@
 """The demo workspace: a synthetic programme with two groups, history and open risk flags.
 
-Every person in it is invented and named so that nobody could take them for real. Other
-features add to the demo through DEMO_HOOKS (risk flags, intake, partner support...).
+Every person in it is invented and named so that nobody could take them for real. After the
+groups and their history, each workflow adds its part in the order of BUILDERS: later parts
+read what earlier ones made (flags need the sessions, outcomes need the intakes).
 """
 
 from __future__ import annotations
 
-import importlib
 import random
+from collections.abc import Callable
 from datetime import date, timedelta
 from pathlib import Path
 
 from facilitator import clock
+from facilitator.demo import compliance as demo_compliance
+from facilitator.demo import debrief as demo_debrief
+from facilitator.demo import intake as demo_intake
+from facilitator.demo import one_to_one as demo_one_to_one
+from facilitator.demo import outcomes as demo_outcomes
+from facilitator.demo import partner as demo_partner
+from facilitator.demo import risk as demo_risk
+from facilitator.demo import staff_quality as demo_staff_quality
 from facilitator.domain.checkin import CheckIn
 from facilitator.services.groupwork import groups as group_service
+from facilitator.services.core import group_store as group_store
 from facilitator.services.core import people
 from facilitator.services.groupwork import sessions
 from facilitator.services.core.office import Office
 from facilitator.storage.workspace import Workspace
+from facilitator.curriculum.locate import bundled_curricula_dir
+from facilitator.domain.values import WEEKDAYS
 
-# (module, function(office, context)) called after the history is built, when present.
-DEMO_HOOKS: list[tuple[str, str]] = [
-    ("facilitator.services.intake.assessment", "build_demo"),
-    ("facilitator.services.risk.flags", "build_demo"),
-    ("facilitator.services.debrief.notes", "build_demo"),
-    ("facilitator.services.compliance.status", "build_demo"),
-    ("facilitator.services.partner.store", "build_demo"),
-    ("facilitator.services.evaluation.outcomes", "build_demo"),
-]
+BUILDERS: tuple[Callable[[Office, dict], None], ...] = (
+    demo_intake.build_demo,
+    demo_one_to_one.build_demo,
+    demo_risk.build_demo,
+    demo_debrief.build,
+    demo_compliance.build_demo,
+    demo_partner.build_demo,
+    demo_outcomes.build_demo,
+    demo_staff_quality.build_demo,
+)
 
 FIRST = ["Adam", "Ben", "Carl", "Dev", "Eli", "Finn", "Gus", "Hal", "Ivan", "Jon",
          "Kit", "Leo", "Max", "Ned", "Otto", "Pete", "Rob", "Stan", "Ted", "Vic"]
@@ -63,7 +76,6 @@ HARD_WEEKS = [
 
 def build_demo(path: Path, seed: int = 7) -> Workspace:
     """Create the demo workspace at `path` (which must be new or empty)."""
-    from facilitator.curriculum.locate import bundled_curricula_dir
 
     ws = Workspace.init(path, "Demo Programme (synthetic data)", bundled_curricula_dir())
     rnd = random.Random(seed)
@@ -74,7 +86,6 @@ def build_demo(path: Path, seed: int = 7) -> Workspace:
 
     today = clock.today()
     # The first group meets on today's weekday, so the demo opens on a session to run now.
-    from facilitator.domain.values import WEEKDAYS
 
     first, second = WEEKDAYS[today.weekday()], WEEKDAYS[(today.weekday() + 2) % 7]
     plans = [(f"{first.capitalize()} evening group", first, ["alex", "bea"]),
@@ -92,15 +103,15 @@ def build_demo(path: Path, seed: int = 7) -> Workspace:
                 office, next(names), SOURCES[(i + len(context["groups"])) % len(SOURCES)],
                 referrer="Demo Referrer Team", referrer_reference=f"DEMO-{rnd.randint(1000, 9999)}",
                 referred_on=(first_day - timedelta(weeks=4 + i)).isoformat())
-            _call_hook("facilitator.services.intake.assessment", "demo_prepare_participant", office, person, first_day)
+            demo_intake.demo_prepare_participant(office, person, first_day)
             # Rolling entry: most start with the group, a few join later.
             joins = first_day if i < 6 else first_day + timedelta(weeks=3 * (i - 5))
             group_service.enrol(office, group.id, person.id, joins.isoformat())
             men.append(person)
         _history(office, group, first_day, facs, rnd)
         context["groups"].append(group)
-    for module, attr in DEMO_HOOKS:
-        _call_hook(module, attr, office, context)
+    for build in BUILDERS:
+        build(office, context)
     return ws
 
 
@@ -108,7 +119,7 @@ def _history(office: Office, group, first_day: date, facs: list[str], rnd: rando
     for week in range(12):
         day = first_day + timedelta(weeks=week)
         s = sessions.start_session(office, group.id, day.isoformat())
-        men = group_service.roster(office, group.id, day.isoformat())
+        men = group_store.roster(office, group.id, day.isoformat())
         for entry in men:
             pid = entry.participant.id
             roll = rnd.random()
@@ -137,16 +148,7 @@ def _history(office: Office, group, first_day: date, facs: list[str], rnd: rando
 
 
 def _last_weekday(today: date, weekday: str) -> date:
-    from facilitator.domain.values import WEEKDAYS
 
     target = WEEKDAYS.index(weekday)
     back = (today.weekday() - target) % 7 or 7
     return today - timedelta(days=back)
-
-
-def _call_hook(module: str, attr: str, *args):
-    try:
-        fn = getattr(importlib.import_module(module), attr)
-    except (ModuleNotFoundError, AttributeError):
-        return None
-    return fn(*args)

@@ -11,6 +11,7 @@ import tempfile
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator
+from facilitator.errors import InvalidInput
 
 FILE_MODE = 0o600
 DIR_MODE = 0o700
@@ -34,7 +35,6 @@ def existing_folder(path: str | os.PathLike) -> Path:
     """A file someone names (an export, a report) goes only into a folder that exists: a
     missing one is more likely a typo or a drive not plugged in than a wish for new folders,
     and personal data must not land quietly somewhere nobody meant."""
-    from facilitator.errors import InvalidInput
 
     path = Path(path).expanduser()
     if not path.parent.is_dir():

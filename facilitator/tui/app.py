@@ -19,10 +19,21 @@ from textual.screen import Screen
 from facilitator import clock
 from facilitator.errors import FacilitatorError, StoreError
 from facilitator.services.groupwork import groups as group_service
+from facilitator.services.core import group_store as group_store
 from facilitator.services.groupwork import sessions as session_service
+from facilitator.services.core import session_store as session_store
 from facilitator.services.core.office import Office
 from facilitator.tui import keys, views
-from facilitator.tui.hooks import optional
+from facilitator.tui.coordinator import system_commands as coordinator_commands
+from facilitator.tui.dashboard import ProgrammeDashboardScreen
+from facilitator.tui.partner_support import open_partner_support
+from facilitator.tui.screens.debrief import DebriefScreen
+from facilitator.tui.screens.debriefs import DebriefListScreen
+from facilitator.tui.screens.home import HomeScreen
+from facilitator.tui.screens.session import SessionScreen
+from facilitator.tui.screens.risk_queue import RiskQueueScreen
+from facilitator.tui.screens.help import HelpScreen
+from facilitator.tui.dialogs.confirm import ConfirmScreen
 
 STYLES = Path(__file__).parent / "styles"
 DARK, LIGHT = "textual-dark", "textual-light"
@@ -59,7 +70,6 @@ class FacilitatorApp(App):
             self.theme = DARK
             self.notify(f"unknown theme '{self._wanted_theme}' (setting ui.theme): using dark", severity="warning")
         self._set_title()
-        from facilitator.tui.screens.home import HomeScreen
 
         self.push_screen(HomeScreen())
         if self.group_id:
@@ -94,14 +104,13 @@ class FacilitatorApp(App):
     # -- navigation ----------------------------------------------------------------------
     def open_session(self, group_id: str) -> None:
         """Today's session of the group: asks first if the group does not meet today."""
-        group = self.safely(group_service.get_group, self.office, group_id)
+        group = self.safely(group_store.get_group, self.office, group_id)
         if group is None:
             return
         today = clock.today().isoformat()
-        existing = self.safely(session_service.find_session, self.office, group.id, today)
+        existing = self.safely(session_store.find_session, self.office, group.id, today)
         unclosed = self.safely(views.unclosed_before, self.office, group.id, today)
         if unclosed and existing is None:
-            from facilitator.tui.dialogs.confirm import ConfirmScreen
 
             self.push_screen(
                 ConfirmScreen(f"{group.id}'s session of {unclosed} was never closed. Open it to finish "
@@ -115,7 +124,6 @@ class FacilitatorApp(App):
 
     def _today(self, group, existing) -> None:
         if existing is None and not views.meets_today(group):
-            from facilitator.tui.dialogs.confirm import ConfirmScreen
 
             self.push_screen(
                 ConfirmScreen(f"{group.id} meets on {group.weekday.capitalize()}s. Start a session today anyway?",
@@ -129,49 +137,23 @@ class FacilitatorApp(App):
         view = self.safely(views.load_session, self.office, group_id, day)
         if view is None:
             return
-        from facilitator.tui.screens.session import SessionScreen
 
         self.push_screen(SessionScreen(view))
 
     def action_risk_queue(self) -> None:
-        from facilitator.tui import risk_link
-
-        if not risk_link.available():
-            self.notify("The risk queue is not available in this version", severity="warning")
-            return
-        from facilitator.tui.screens.risk_queue import RiskQueueScreen
 
         self.push_screen(RiskQueueScreen())
 
     def action_debriefs(self) -> None:
-        screen = optional("facilitator.tui.screens.debriefs", "DebriefListScreen")
-        if screen is None:
-            self.notify("Debriefs: use `facilitator notes list --due` (no debrief screen in this version)")
-            return
-        self.push_screen(screen())
+        self.push_screen(DebriefListScreen())
 
     def open_debrief(self, sid: str, after: Callable[[], Any] | None = None) -> None:
-        """After closing a session: the debrief editor when there is one, else the note is
-        created from its template and the facilitator told where it is."""
+        """After closing a session: the debrief editor for that session's note."""
         if after is not None:
             after()
-        screen = optional("facilitator.tui.screens.debrief", "DebriefScreen")
-        if screen is not None:
-            self.push_screen(screen(sid))
-            return
-        create = optional("facilitator.services.debrief.notes", "create_note")
-        if create is None:
-            self.notify(f"Write the debrief with: facilitator notes new {sid}", timeout=10)
-            return
-        note = self.safely(create, self.office, sid)
-        if note is not None:
-            where = optional("facilitator.services.debrief.notes", "note_path")
-            path = self.safely(where, self.office, note) if where else None
-            self.notify(f"Debrief note created{': ' + str(path) if path else ''}. "
-                        f"Sign it with: facilitator notes sign {sid}", title="Debrief", timeout=12)
+        self.push_screen(DebriefScreen(sid))
 
     def action_help(self) -> None:
-        from facilitator.tui.screens.help import HelpScreen
 
         if not isinstance(self.screen, HelpScreen):
             self.push_screen(HelpScreen())
@@ -209,18 +191,11 @@ class FacilitatorApp(App):
         if commands is not None:
             for title, help_text, callback in commands():
                 yield SystemCommand(title, help_text, callback)
-        # Other features' screens, when installed (coordinator, partner support).
-        coordinator = optional("facilitator.tui.coordinator", "system_commands")
-        if coordinator is not None:
-            yield from coordinator(self)
-        dashboard = optional("facilitator.tui.dashboard", "ProgrammeDashboardScreen")
-        if dashboard is not None:
-            yield SystemCommand("Programme figures", "Completion, attendance, flags and outcomes (coordinators)",
-                                lambda: self.push_screen(dashboard()))
-        partner = optional("facilitator.tui.partner_support", "open_partner_support")
-        if partner is not None:
-            yield SystemCommand("Partner support", "Partner contact records (partner support staff only)",
-                                lambda: partner(self))
+        yield from coordinator_commands(self)
+        yield SystemCommand("Programme figures", "Completion, attendance, flags and outcomes (coordinators)",
+                            lambda: self.push_screen(ProgrammeDashboardScreen()))
+        yield SystemCommand("Partner support", "Partner contact records (partner support staff only)",
+                            lambda: open_partner_support(self))
         for command in super().get_system_commands(screen):
             if command.title in ("Keys", "Quit", "Theme", "Screenshot"):
                 yield command

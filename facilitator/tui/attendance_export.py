@@ -18,6 +18,10 @@ from textual.widgets import Checkbox, Input, Label, ProgressBar, Select, Static
 
 from facilitator import clock
 from facilitator.tui import keys
+from facilitator.storage.files import ensure_private_dir
+from facilitator.services.reporting.exports import ExportFilter
+from facilitator.errors import FacilitatorError
+from facilitator.services.reporting.exports import export_attendance, plan_export
 
 KEYS = [
     keys.Key("ctrl+s", "export", "Export", priority=True, display="^s"),
@@ -40,7 +44,6 @@ def make_default_folder(path: Path, folder: Path) -> None:
     """The tool's own default folder is made (private) on first use; any other folder must
     exist already, so a typo or a drive not plugged in is said rather than made."""
     if path.parent == folder:
-        from facilitator.storage.files import ensure_private_dir
 
         ensure_private_dir(folder)
 
@@ -107,7 +110,6 @@ class ExportScreen(ModalScreen):
     def action_export(self) -> None:
         if self.running:
             return
-        from facilitator.services.reporting.exports import ExportFilter
 
         path = self.query_one("#export-path", Input).value.strip()
         if not path:
@@ -136,8 +138,6 @@ class ExportScreen(ModalScreen):
     @work(thread=True, exclusive=True, group="attendance-export")
     def run_export(self, wanted, fmt: str, path: Path, summary: bool, pseudo: bool, bar: ProgressBar) -> None:
         # A thread: the bar is only ever touched through call_from_thread.
-        from facilitator.errors import FacilitatorError
-        from facilitator.services.reporting.exports import export_attendance, plan_export
 
         try:
             plan = plan_export(self.office, wanted)

@@ -14,9 +14,14 @@ from textual.app import ComposeResult
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 
-from facilitator.domain.attendance import SYMBOLS
-from facilitator.services.reporting.attendance_views import LATE_ABSENCE_CODE, NOT_MARKED, WORDS, Grid
+from facilitator.services.reporting.attendance_views import WORDS, Grid
 from facilitator.tui import keys
+from facilitator.tui.widgets.attendance_cells import LEGEND, cell, status_text
+from facilitator.errors import FacilitatorError
+from facilitator.services.reporting.attendance_views import group_grid
+from facilitator.tui.attendance_export import ExportScreen
+from facilitator.tui.attendance_timeline import AttendanceTimelineScreen
+from facilitator.tui.referrer_report import ReferrerReportScreen
 
 KEYS = [
     keys.Key("enter", "timeline", "Timeline", display="⏎"),
@@ -25,33 +30,6 @@ KEYS = [
     keys.Key("f5", "refresh", "Refresh", show=False),
     keys.Key("escape", "back", "Back", display="esc"),
 ]
-CELL = {
-    "present": (SYMBOLS["present"], "green"),
-    "late": (SYMBOLS["late"], "yellow"),
-    "left_early": (SYMBOLS["left_early"], "yellow"),
-    LATE_ABSENCE_CODE: ("⊘", "bold red"),
-    "excused": (SYMBOLS["excused"], "cyan"),
-    "unexcused": (SYMBOLS["unexcused"], "bold red"),
-    NOT_MARKED: (SYMBOLS[None], "dim"),
-}
-STATUS_STYLE = {"on_track": "green", "warning": "bold yellow", "breach": "bold reverse red",
-                "completed": "cyan", "suspended": "magenta", "exited": "dim"}
-LEGEND = "  ".join(f"{sym} {WORDS[code]}" for code, (sym, _) in CELL.items()) + "  (blank: not in the group)"
-
-
-def cell(code: str | None) -> Text:
-    if code is None:
-        return Text(" ")
-    symbol, style = CELL[code]
-    return Text(symbol, style=style, justify="center")
-
-
-def status_text(compliance) -> Text:
-    if compliance is None:
-        return Text("")
-    return Text(f"{compliance.symbol} {compliance.label}", style=STATUS_STYLE.get(compliance.status, ""))
-
-
 class AttendanceGridScreen(Screen):
     BINDINGS = keys.bindings(KEYS)
     DEFAULT_CSS = """
@@ -92,8 +70,6 @@ class AttendanceGridScreen(Screen):
 
     @work(thread=True, exclusive=True, group="attendance-grid")
     def load(self) -> None:
-        from facilitator.errors import FacilitatorError
-        from facilitator.services.reporting.attendance_views import group_grid
 
         try:
             grid = group_grid(self.office, self.group_id)
@@ -176,19 +152,16 @@ class AttendanceGridScreen(Screen):
     def action_timeline(self) -> None:
         pid = self.selected_participant()
         if pid:
-            from facilitator.tui.attendance_timeline import AttendanceTimelineScreen
 
             self.app.push_screen(AttendanceTimelineScreen(pid, self._office))
 
     def action_report(self) -> None:
         pid = self.selected_participant()
         if pid:
-            from facilitator.tui.referrer_report import ReferrerReportScreen
 
             self.app.push_screen(ReferrerReportScreen(pid, self._office))
 
     def action_export(self) -> None:
-        from facilitator.tui.attendance_export import ExportScreen
 
         self.app.push_screen(ExportScreen(group_id=self.group_id, office=self._office))
 

@@ -15,7 +15,11 @@ from textual.widgets import DataTable, Footer, Header, Static
 
 from facilitator.services.reporting.attendance_views import Timeline
 from facilitator.tui import keys
-from facilitator.tui.attendance_grid import STATUS_STYLE, cell
+from facilitator.tui.widgets.attendance_cells import STATUS_STYLE, cell
+from facilitator.errors import FacilitatorError
+from facilitator.services.reporting.attendance_views import timeline
+from facilitator.tui.referrer_report import ReferrerReportScreen
+from facilitator.tui.attendance_export import ExportScreen
 
 KEYS = [
     keys.Key("r", "report", "Report"),
@@ -71,8 +75,6 @@ class AttendanceTimelineScreen(Screen):
 
     @work(thread=True, exclusive=True, group="attendance-timeline")
     def load(self) -> None:
-        from facilitator.errors import FacilitatorError
-        from facilitator.services.reporting.attendance_views import timeline
 
         try:
             view = timeline(self.office, self.participant_id)
@@ -121,11 +123,9 @@ class AttendanceTimelineScreen(Screen):
         self.load()
 
     def action_report(self) -> None:
-        from facilitator.tui.referrer_report import ReferrerReportScreen
 
         self.app.push_screen(ReferrerReportScreen(self.participant_id, self._office))
 
     def action_export(self) -> None:
-        from facilitator.tui.attendance_export import ExportScreen
 
         self.app.push_screen(ExportScreen(participant_id=self.participant_id, office=self._office))

@@ -16,40 +16,40 @@ and otherwise uses `app.office`.
 from __future__ import annotations
 
 from typing import Callable, Iterable
+from facilitator.tui.attendance_grid import AttendanceGridScreen
+from facilitator.tui.attendance_timeline import AttendanceTimelineScreen
+from facilitator.tui.attendance_export import ExportScreen
+from facilitator.tui.referrer_report import ReferrerReportScreen
+from facilitator.tui.referrer_tasks import ReferrerTasksScreen
+from facilitator.services.core.group_store import list_groups
 
 
 def open_attendance_grid(app, group_id: str) -> None:
-    from facilitator.tui.attendance_grid import AttendanceGridScreen
 
     app.push_screen(AttendanceGridScreen(group_id))
 
 
 def open_timeline(app, participant_id: str) -> None:
-    from facilitator.tui.attendance_timeline import AttendanceTimelineScreen
 
     app.push_screen(AttendanceTimelineScreen(participant_id))
 
 
 def open_export(app, group_id: str | None = None, participant_id: str | None = None) -> None:
-    from facilitator.tui.attendance_export import ExportScreen
 
     app.push_screen(ExportScreen(group_id=group_id, participant_id=participant_id))
 
 
 def open_report(app, participant_id: str) -> None:
-    from facilitator.tui.referrer_report import ReferrerReportScreen
 
     app.push_screen(ReferrerReportScreen(participant_id))
 
 
 def open_referrer_tasks(app) -> None:
-    from facilitator.tui.referrer_tasks import ReferrerTasksScreen
 
     app.push_screen(ReferrerTasksScreen())
 
 
 def palette_commands(app) -> list[tuple[str, str, Callable[[], None]]]:
-    from facilitator.services.groupwork.groups import list_groups
 
     out: list[tuple[str, str, Callable[[], None]]] = []
     try:

@@ -20,6 +20,11 @@ from textual.widgets import Footer, Header, Input, Label, Sparkline, Static, Tab
 
 from facilitator.domain import figures as fig
 from facilitator.tui import keys
+from facilitator.services.evaluation.figures import period_of
+from facilitator.services.evaluation.report import SECTIONS
+from facilitator.errors import FacilitatorError
+from facilitator.services.evaluation.figures import programme_figures
+from facilitator.services.evaluation.report import by_section, figure_tables, suppression_note
 
 KEYS = [
     keys.Key("f5", "refresh", "Recompute", priority=True),
@@ -91,8 +96,6 @@ class ProgrammeDashboardScreen(Screen):
         return self._office or self.app.office
 
     def compose(self) -> ComposeResult:
-        from facilitator.services.evaluation.figures import period_of
-        from facilitator.services.evaluation.report import SECTIONS
 
         start, end = period_of(self.start, self.end)
         yield Header()
@@ -134,8 +137,6 @@ class ProgrammeDashboardScreen(Screen):
 
     @work(thread=True, exclusive=True, group="programme-dashboard")
     def compute(self, start: str, end: str) -> None:
-        from facilitator.errors import FacilitatorError
-        from facilitator.services.evaluation.figures import programme_figures
 
         try:
             found = programme_figures(self.office, start or None, end or None)
@@ -150,7 +151,6 @@ class ProgrammeDashboardScreen(Screen):
         self.loaded = True
 
     async def _show(self, found: dict) -> None:
-        from facilitator.services.evaluation.report import by_section, figure_tables, suppression_note
 
         self.figures, self.error = found, ""
         p = found["period"]

@@ -16,6 +16,8 @@ from textual.widgets import Footer, Header, Static
 
 from facilitator.errors import FacilitatorError
 from facilitator.tui import keys
+from facilitator.services.intake import assessment as intake
+from facilitator.services.core import people
 
 KEYS = [
     keys.Key("escape", "back", "Back", display="esc"),
@@ -68,8 +70,6 @@ class IntakeChecklistScreen(Screen):
         return bool(getattr(self.app, "privacy", False))
 
     def refresh_checklist(self) -> None:
-        from facilitator.services.intake import assessment as intake
-        from facilitator.services.core import people
 
         try:
             person = people.get_participant(self.office, self.participant_id)

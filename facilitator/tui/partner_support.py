@@ -21,6 +21,10 @@ from textual.widgets import DataTable, Footer, Header, Input, Select, Static
 
 from facilitator.errors import FacilitatorError
 from facilitator.tui import keys
+from facilitator.services.partner import store as partner
+from facilitator.domain.partner import POINT_LABELS
+from facilitator.domain.partner import MODES, OUTCOMES
+from facilitator.detector.categories import CATEGORIES
 
 KEYS = [
     keys.Key("escape", "back", "Back (locks)", display="esc"),
@@ -37,7 +41,6 @@ FORM_KEYS = [
 
 def open_partner_support(app, office=None) -> bool:
     """Push the partner screen for partner support staff; anyone else gets one line (audited)."""
-    from facilitator.services.partner import store as partner
 
     office = office or app.office
     try:
@@ -93,7 +96,6 @@ class PartnerSupportScreen(Screen):
         yield Footer()
 
     def on_mount(self) -> None:
-        from facilitator.services.partner import store as partner
 
         self.query_one("#partner-body").display = False
         try:
@@ -116,7 +118,6 @@ class PartnerSupportScreen(Screen):
             self.unlock()
 
     def unlock(self) -> None:
-        from facilitator.services.partner import store as partner
 
         secret = self.query_one("#passphrase", Input)
         key_file = self.query_one("#key-file", Input).value.strip()
@@ -151,7 +152,6 @@ class PartnerSupportScreen(Screen):
 
     # -- showing --------------------------------------------------------------------------
     def refresh_tables(self) -> None:
-        from facilitator.domain.partner import POINT_LABELS
 
         if self.store is None:
             return
@@ -271,7 +271,6 @@ class ContactForm(ModalScreen[dict | None]):
         self.partner_id = partner_id
 
     def compose(self) -> ComposeResult:
-        from facilitator.domain.partner import MODES, OUTCOMES
 
         with Vertical():
             yield Static(f"Contact with {self.partner_id}  (Ctrl+S saves, Esc cancels)")
@@ -308,7 +307,6 @@ class ConcernForm(ModalScreen[dict | None]):
         self.partner_id = partner_id
 
     def compose(self) -> ComposeResult:
-        from facilitator.detector.categories import CATEGORIES
 
         with Vertical():
             yield Static(f"Risk concern about {self.partner_id}'s safety: only the category and severity "

@@ -20,6 +20,13 @@ from textual.widgets import Footer, Header, Input, Label, Markdown, Static, Text
 
 from facilitator import clock
 from facilitator.tui import keys
+from facilitator.services.reporting.referrer_report import engagement_of
+from facilitator.errors import FacilitatorError
+from facilitator.services.reporting.referrer_report import render_markdown, report_data
+from facilitator.services.reporting.referrer_report import set_engagement
+from facilitator.services.reporting.referrer_report import participant_report
+from facilitator.storage.files import atomic_write_text, existing_folder
+from facilitator.tui.attendance_export import make_default_folder
 
 KEYS = [
     keys.Key("ctrl+s", "save_engagement", "Keep summary", priority=True, display="^s"),
@@ -85,7 +92,6 @@ class ReferrerReportScreen(Screen):
             self._status(f"{actor.id} may not make referrer reports: it needs the role coordinator", error=True)
             self.query_one("#report-engagement", TextArea).disabled = True
             return
-        from facilitator.services.reporting.referrer_report import engagement_of
 
         note = self.app.safely(engagement_of, self.office, self.participant_id) if hasattr(self.app, "safely") \
             else engagement_of(self.office, self.participant_id)
@@ -99,8 +105,6 @@ class ReferrerReportScreen(Screen):
     @work(thread=True, exclusive=True, group="referrer-report")
     def preview(self, engagement: str | None = None) -> None:
         """The Markdown the report will hold, without writing or auditing anything."""
-        from facilitator.errors import FacilitatorError
-        from facilitator.services.reporting.referrer_report import render_markdown, report_data
 
         try:
             text = render_markdown(report_data(self.office, self.participant_id, engagement))
@@ -128,8 +132,6 @@ class ReferrerReportScreen(Screen):
         self.preview(text if text and text != self.saved_text else None)
 
     def action_save_engagement(self) -> None:
-        from facilitator.errors import FacilitatorError
-        from facilitator.services.reporting.referrer_report import set_engagement
 
         text = self.engagement_text()
         try:
@@ -142,10 +144,6 @@ class ReferrerReportScreen(Screen):
         self.action_refresh()
 
     def action_write_report(self) -> None:
-        from facilitator.errors import FacilitatorError
-        from facilitator.services.reporting.referrer_report import participant_report
-        from facilitator.storage.files import atomic_write_text, existing_folder
-        from facilitator.tui.attendance_export import make_default_folder
 
         path = Path(self.query_one("#report-path", Input).value.strip()).expanduser()
         fmt = "html" if path.suffix.lower() in (".html", ".htm") else "md"

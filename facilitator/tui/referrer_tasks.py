@@ -16,6 +16,11 @@ from textual.widgets import DataTable, Footer, Header, Input, Select, Static
 from facilitator import clock
 from facilitator.domain.compliance import HOW_TOLD
 from facilitator.tui import keys
+from facilitator.errors import FacilitatorError
+from facilitator.services.groupwork import attendance as attendance_records
+from facilitator.services.compliance import status as compliance
+from facilitator.tui.attendance_timeline import AttendanceTimelineScreen
+from facilitator.services.compliance.status import notify_referrer
 
 KEYS = [
     keys.Key("t", "told", "Referrer told"),
@@ -94,9 +99,6 @@ class ReferrerTasksScreen(Screen):
 
     @work(thread=True, exclusive=True, group="referrer-tasks")
     def load(self) -> None:
-        from facilitator.errors import FacilitatorError
-        from facilitator.services.groupwork import attendance as attendance_records
-        from facilitator.services.compliance import status as compliance
 
         try:
             rows = compliance.due_tasks(self.office)
@@ -162,7 +164,6 @@ class ReferrerTasksScreen(Screen):
     def action_timeline(self) -> None:
         task = self.selected()
         if task is not None:
-            from facilitator.tui.attendance_timeline import AttendanceTimelineScreen
 
             self.app.push_screen(AttendanceTimelineScreen(task.participant_id, self._office))
 
@@ -174,8 +175,6 @@ class ReferrerTasksScreen(Screen):
         def record(answer) -> None:
             if not answer:
                 return
-            from facilitator.errors import FacilitatorError
-            from facilitator.services.compliance.status import notify_referrer
 
             how, day = answer
             try:

@@ -31,10 +31,12 @@ from facilitator.domain.participant import Participant
 from facilitator.domain.values import check_choice, parse_date
 from facilitator.errors import NotFound, Refused
 from facilitator.services.groupwork import attendance as records
-from facilitator.services.groupwork.groups import list_groups
+from facilitator.services.core.group_store import list_groups
 from facilitator.services.core.office import Office
 from facilitator.services.core.people import get_participant
 from facilitator.storage.stores import all_docs, get_doc, put_doc, remove_doc
+from facilitator.services.groupwork.one_to_one import sessions_covered_one_to_one
+from facilitator.services.core.group_store import roster
 
 ORDERS_STORE = "compliance/orders.json"
 TASKS_STORE = "compliance/tasks.json"
@@ -124,12 +126,6 @@ def judge(person: Participant, marks, enrolments: list[Enrolment], rules: Rules,
 def one_to_one_covered(office: Office, participant_ids) -> dict[str, list[int]]:
     """Curriculum sessions men covered in one-to-one catch-ups that count toward completion
     (issue 6's services.individual), for the men who have any one-to-one at all."""
-    try:
-        from facilitator.services.groupwork.one_to_one import sessions_covered_one_to_one
-    except ModuleNotFoundError as err:
-        if err.name != "facilitator.services.groupwork.one_to_one":
-            raise
-        return {}
     folder = office.stores.path("individual")  # one small store per man who has one-to-ones
     having = {p.stem for p in folder.glob("*.json")} if folder.is_dir() else set()
     return {pid: sessions_covered_one_to_one(office, pid) for pid in participant_ids if pid in having}
@@ -183,7 +179,6 @@ def standings(office: Office, participant_ids: set[str] | None = None, *, groups
 
 def group_standings(office: Office, group_id: str, day: str | None = None) -> dict[str, Compliance]:
     """Compliance of the men on a group's roster that day (for the roster and the grid)."""
-    from facilitator.services.groupwork.groups import roster
 
     pids = {r.participant.id for r in roster(office, group_id, day)}
     return {s.person.id: s.compliance for s in standings(office, pids)}
@@ -297,15 +292,3 @@ def participant_show_fields(office: Office, person: Participant) -> dict:
             else f"{t.id} tell the referrer by {t.due_on}" + (" (OVERDUE)" if t.is_overdue(clock.today()) else "")
             for t in tasks)
     return out
-
-
-def build_demo(office: Office, context: dict) -> None:
-    """Give the demo a man in breach of his court order, and another whose referrer was told."""
-    found = [s for s in standings(office) if s.person.status == "active" and s.compliance.unexcused]
-    found.sort(key=lambda s: (-s.compliance.unexcused, s.person.id))
-    for s, order in zip(found, ("Demo court order (synthetic)", "Demo probation order (synthetic)")):
-        set_order_limits(office, s.person.id, order=order, unexcused_absences_allowed=s.compliance.unexcused - 1)
-    opened = open_breach_tasks(office)
-    told = next((t for t in opened if len(found) > 1 and t.participant_id == found[1].person.id), None)
-    if told:
-        notify_referrer(office, told.id, "secure_email", min(told.due_on, clock.today().isoformat()))

@@ -9,7 +9,6 @@ flagging, and a dismissal is a decision that is kept.
     decide(office, note, text, decisions, doing) -> Outcome raises flags, records dismissals;
                                                             IndicatorsPending while any is left
     Decision.flag("2"), Decision.flag("2:P0003"), Decision.flag("all"), Decision.dismiss("3", why)
-    session_flags(office, session_id) -> list[RiskFlag]     flags raised in the session
 """
 
 from __future__ import annotations
@@ -22,6 +21,13 @@ from facilitator.domain.debrief_text import attribute, blank_flag_lines, excerpt
 from facilitator.domain.values import require_text
 from facilitator.errors import InvalidInput, Refused
 from facilitator.services.core.office import Office
+from facilitator.services.risk import flags as risk
+from facilitator.services.risk import settings as risk_settings
+from facilitator.services.risk import suggestions as risk_suggestions
+from facilitator.services.debrief.prefill import session_men
+from facilitator.services.core.session_store import get_session
+from facilitator.services.core.people import get_participant
+from facilitator.detector.categories import label
 
 UNNAMED = "?"
 
@@ -47,7 +53,6 @@ class Indicator:
 
     @property
     def label(self) -> str:
-        from facilitator.detector.categories import label
 
         return label(self.category)
 
@@ -96,38 +101,11 @@ class Outcome:
     dismissed: list[Handled] = field(default_factory=list)
 
 
-# -- reading the risk side ---------------------------------------------------------------------
-def _risk():
-    """The risk service, or None while it is not installed."""
-    try:
-        from facilitator.services.risk import flags as risk
-    except ModuleNotFoundError as err:
-        if err.name != "facilitator.services.risk.flags":
-            raise
-        return None
-    return risk
-
-
-def session_flags(office: Office, session_id: str) -> list:
-    """Flags raised in the session, oldest first; partner-contact flags never (they stay apart)."""
-    risk = _risk()
-    if risk is None:
-        return []
-    flags = [f for f in risk.list_flags(office, "all") if f.session_id == session_id and f.source != "partner_contact"]
-    return sorted(flags, key=lambda f: (f.raised_at, f.id))
 
 
 def _scan(office: Office, text: str) -> list[dict]:
-    """The scanner's matches, with the workspace's rules and severities when risk provides them."""
-    risk = _risk()
-    if risk is not None and hasattr(risk, "detector_for"):
-        found = risk.detector_for(office).scan(text).indicators if text.strip() else []
-    else:
-        try:
-            from facilitator.detector import scan
-        except ImportError:  # the scanner not installed yet: nothing to offer
-            return []
-        found = scan(text).indicators
+    """The scanner's matches, with the workspace's rules and severities."""
+    found = risk_settings.detector_for(office).scan(text).indicators if text.strip() else []
     return [{"category": i.category, "severity": i.severity, "match": i.match, "start": i.start, "end": i.end}
             for i in found]
 
@@ -135,8 +113,6 @@ def _scan(office: Office, text: str) -> list[dict]:
 def _men(office: Office, note: DebriefNote) -> dict[str, tuple[str, list[str]]]:
     """The men of the session: id -> (name, the names the note may call him by); the men in
     the room when any was, else everyone on the roster."""
-    from facilitator.services.debrief.prefill import session_men
-    from facilitator.services.groupwork.sessions import get_session
 
     record = get_session(office, note.session_id)
     out = {pid: (name, [name, name.split()[0]]) for pid, name in session_men(office, record) if name != pid}
@@ -184,15 +160,13 @@ def scan_note(office: Office, note: DebriefNote, text: str | None = None) -> lis
         quote = excerpt(text, m["start"], m["end"])
         if quote not in ind.excerpts:
             ind.excerpts.append(quote)
-    risk = _risk()
     # A partner-contact flag does not count: her concern must not show through a note's scan,
     # and his own words in the group are a separate disclosure worth its own flag.
-    flags = [f for f in risk.list_flags(office, "all") if f.source != "partner_contact"] if risk else []
+    flags = [f for f in risk.list_flags(office, "all") if f.source != "partner_contact"]
     dismissed = {}
-    if risk:
-        for s in risk.list_suggestions(office, note.session_id):
-            if s.status == "dismissed":
-                dismissed.update({(s.participant_id, c): s.id for c in s.categories})
+    for s in risk_suggestions.list_suggestions(office, note.session_id):
+        if s.status == "dismissed":
+            dismissed.update({(s.participant_id, c): s.id for c in s.categories})
     decided = {h.key: h for h in note.handled_list}
     for ind in grouped.values():
         h = decided.get(ind.key)
@@ -231,7 +205,6 @@ def decide(office: Office, note: DebriefNote, text: str, decisions=(), doing: st
         raise IndicatorsPending(pending_message(note, left, doing), left)
     outcome = Outcome()
     now = clock.now().isoformat()
-    risk = _risk()
     for ind, d, pid in chosen.values():
         if d.action == "flag":
             summary = f"From the debrief of {note.session_id}: {ind.excerpts[0] if ind.excerpts else ind.label}"
@@ -252,15 +225,12 @@ def decide(office: Office, note: DebriefNote, text: str, decisions=(), doing: st
 
 
 def _man_for(office: Office, note: DebriefNote, ind: Indicator, d: Decision) -> str:
-    from facilitator.services.core.people import get_participant
 
     if d.action == "dismiss":
         require_text(d.reason, f"the reason for dismissing indicator {ind.number} (--reason)")
         return ind.participant_id
     if d.action != "flag":
         raise InvalidInput(f"unknown decision '{d.action}': flag or dismiss")
-    if _risk() is None:
-        raise Refused("flags cannot be raised: the risk feature is not installed")
     pid = d.participant_id or ind.participant_id
     if not pid:
         raise InvalidInput(f"indicator {ind.number} ({ind.label}) does not say which man it is about: "

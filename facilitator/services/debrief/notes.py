@@ -18,7 +18,6 @@ Public API (the CLI, the TUI and the home screen call these):
                                                   debrief.due_hours (home screen, notes list --due);
                                                   which are unsigned: services/debrief/due.py
     template_path(office) -> Path                 the workspace's template, else the bundled one
-    build_demo(office, context)
 
 Risk indicators in a note: services/debrief/indicators.py (scan_note, Decision).
 
@@ -56,6 +55,10 @@ from facilitator.services.debrief.prefill import bundled_template_path, template
 from facilitator.services.core.office import Office
 from facilitator.storage.files import atomic_write_text
 from facilitator.storage.stores import all_docs, get_doc, put_doc, safe_name
+from facilitator.services.core.group_store import get_group
+from facilitator.services.core.session_store import get_session
+from facilitator.services.debrief import indicators as debrief_risk
+from facilitator.services.debrief import due as debrief_due
 
 
 def _index_store(group_id: str) -> str:
@@ -106,7 +109,6 @@ def _require_file_intact(office: Office, note: DebriefNote) -> None:
 
 # -- reading -----------------------------------------------------------------------------------
 def _load(office: Office, note_id: str) -> DebriefNote | None:
-    from facilitator.services.groupwork.groups import get_group
 
     try:
         group_ref, day = split_session_id(note_id or "")
@@ -143,7 +145,6 @@ def _index_rows(office: Office, group_id: str) -> list[dict]:
 def list_notes(office: Office, group_id: str | None = None) -> list[dict]:
     """Every note's index row, with whether its file is still what the tool wrote."""
     if group_id:
-        from facilitator.services.groupwork.groups import get_group
 
         groups = [get_group(office, group_id).id]
     else:
@@ -175,15 +176,12 @@ def _save(office: Office, note: DebriefNote, action: str, **codes: str) -> Debri
 
 
 def _authors(office: Office, session: Session) -> list[str]:
-    from facilitator.services.groupwork.groups import get_group
 
     return list(session.facilitators_present) or list(get_group(office, session.group_id).facilitators)
 
 
 def create_note(office: Office, session_id: str) -> DebriefNote:
     """The debrief of a closed session, pre-filled from what was recorded in it."""
-    from facilitator.services.groupwork.groups import get_group
-    from facilitator.services.groupwork.sessions import get_session
 
     record = get_session(office, session_id)
     session = record.session
@@ -243,7 +241,6 @@ class SignResult:
 def sign_note(office: Office, note_id: str, decisions=()) -> SignResult:
     """Sign as the acting user. Risk indicators in the note with no flag yet for the man must
     each be flagged or dismissed first (`decisions`); otherwise nothing is signed."""
-    from facilitator.services.debrief import indicators as debrief_risk
 
     note = get_note(office, note_id)
     _require_file_intact(office, note)
@@ -267,7 +264,6 @@ def sign_note(office: Office, note_id: str, decisions=()) -> SignResult:
 
 def amend_note(office: Office, note_id: str, text: str, decisions=()) -> SignResult:
     """Append a dated amendment to a signed note (its signed text never changes)."""
-    from facilitator.services.debrief import indicators as debrief_risk
 
     note = get_note(office, note_id)
     _require_file_intact(office, note)
@@ -340,7 +336,6 @@ def due_notes(office: Office, now: datetime | None = None) -> list[DueNote]:
     The sessions still waiting for a signed note come from services/debrief/due.py, which reads
     again only the groups whose session or note index changed since it last looked.
     """
-    from facilitator.services.debrief import due as debrief_due
 
     now = now or clock.now()
     hours = float(office.setting("debrief.due_hours", 48))
@@ -353,10 +348,3 @@ def due_notes(office: Office, now: datetime | None = None) -> list[DueNote]:
         out.append(DueNote(sid, group_id, day, number, closed_at, due.isoformat(), status, list(awaiting)))
     out.sort(key=attrgetter("due_at", "session_id"))
     return out
-
-
-# -- demo --------------------------------------------------------------------------------------
-def build_demo(office: Office, context: dict) -> None:
-    from facilitator.demo import debrief as debrief_demo
-
-    debrief_demo.build(office, context)

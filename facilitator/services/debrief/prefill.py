@@ -16,6 +16,12 @@ from facilitator.domain.checkin import STANCE_LABELS
 from facilitator.domain.debrief_text import fill_template, flag_line, markdown_table
 from facilitator.errors import FacilitatorError, InvalidInput
 from facilitator.services.core.office import Office
+from facilitator.curriculum import load_curriculum
+from facilitator.services.core.group_store import enrolments
+from facilitator.storage.stores import get_doc
+
+from facilitator.services.risk.flags import session_flags
+from facilitator.detector.categories import label
 
 TEMPLATE_NAME = "debrief-template.md"
 # Inside an installed wheel the repository's session_notes/debrief-template.md is copied here.
@@ -39,7 +45,6 @@ def template_path(office: Office) -> Path:
 
 
 def curriculum_title(office: Office, curriculum_id: str, number: int) -> str:
-    from facilitator.curriculum import load_curriculum
 
     try:
         found = load_curriculum(curriculum_id, office.ws.curricula_dir, strict=False).session(number)
@@ -52,8 +57,6 @@ def session_men(office: Office, record) -> list[tuple[str, str]]:
     """(id, name) of the men of a session: those enrolled that day in the order they joined,
     then anyone else marked. Reads the people store once and only for these men: a programme
     holds thousands of men over the years, a session a dozen."""
-    from facilitator.services.groupwork.groups import enrolments
-    from facilitator.storage.stores import get_doc
 
     session = record.session
     enrolled = sorted((e for e in enrolments(office, group_id=session.group_id) if e.active_on(session.date)),
@@ -111,12 +114,10 @@ def long_date(day: str) -> str:
 
 def flags_this_session(office: Office, session_id: str) -> str:
     """The flags raised in the session, never a partner-contact one (her information stays apart)."""
-    from facilitator.services.debrief import indicators as debrief_risk
 
-    flags = [f for f in debrief_risk.session_flags(office, session_id)]
+    flags = [f for f in session_flags(office, session_id)]
     if not flags:
         return "_No flag was raised this session._"
-    from facilitator.detector.categories import label
 
     lines = []
     for f in flags:

@@ -48,6 +48,11 @@ from facilitator.errors import InvalidInput
 from facilitator.services.groupwork import attendance as records
 from facilitator.services.core.office import Office
 from facilitator.storage.tinystore import load_json_store
+from facilitator.services.compliance.status import programme_rules
+from facilitator.services.risk.flags import list_flags
+from facilitator.services.risk.assessments import ASSESSMENT_STORE
+from facilitator.services.evaluation import outcomes
+from facilitator.services.evaluation import staff_quality
 
 LEAVE_DONE, LEAVE_MOVED = "completed", "transferred"
 
@@ -189,7 +194,6 @@ def _movement(p: _Period, people: dict, enrolments: list, n: int) -> dict:
 
 # -- attendance ---------------------------------------------------------------------------------
 def _attendance(office: Office, p: _Period, enrolments: list, n: int) -> dict:
-    from facilitator.services.compliance.status import programme_rules
 
     rules = programme_rules(office)
     by_group = defaultdict(list)
@@ -234,7 +238,6 @@ def _group_ids(office: Office) -> list[str]:
 
 # -- risk -----------------------------------------------------------------------------------------
 def _flags(office: Office, p: _Period, now: datetime, n: int) -> dict:
-    from facilitator.services.risk.flags import list_flags
 
     found = [f for f in list_flags(office, "all", now) if p.has(f.raised_at)]
     categories = Counter(c for f in found for c in f.categories)
@@ -269,7 +272,6 @@ def _flags(office: Office, p: _Period, now: datetime, n: int) -> dict:
 
 
 def _reassessments(office: Office, p: _Period, enrolments: list, today: date, n: int) -> dict:
-    from facilitator.services.risk.flags import ASSESSMENT_STORE
 
     weeks = int(office.setting("risk.reassessment_weeks", 8))
     data = load_json_store(office.stores.path(*ASSESSMENT_STORE.split("/")), "risk_assessments")
@@ -342,7 +344,6 @@ def _signed_at(office: Office, gid: str, day: str) -> datetime | None:
 
 # -- outcomes and staff -----------------------------------------------------------------------
 def _outcomes(office: Office, p: _Period, partner_store) -> dict:
-    from facilitator.services.evaluation import outcomes
 
     out = {"man": outcomes.man_summary(office, p.start, p.end), "partner": None}
     if partner_store is not None:
@@ -352,7 +353,6 @@ def _outcomes(office: Office, p: _Period, partner_store) -> dict:
 
 def _staff(office: Office, p: _Period) -> dict:
     """Staff are not suppressed: the figures are about the programme's practice, not its men."""
-    from facilitator.services.evaluation import staff_quality
 
     rules = staff_quality.quality_rules(office)
     everyone = staff_quality.standings(office)

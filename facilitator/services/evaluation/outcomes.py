@@ -21,7 +21,7 @@ The partner (only through an opened services.partner.PartnerStore; her answers n
                                                     outcomes.partner_min_partners partners (never
                                                     fewer than 3); below it, nothing but "<N"
 
-Demo: build_demo(office, context) adds answers on both sides and staff training and supervision.
+
 """
 
 from __future__ import annotations
@@ -55,6 +55,10 @@ from facilitator.services.core.people import get_participant
 from facilitator.storage.files import atomic_write_text
 from facilitator.storage.stores import put_doc, safe_name
 from facilitator.storage.tinystore import load_json_store
+from facilitator.services.groupwork import attendance as records
+from facilitator.services.core.group_store import enrolments, list_groups
+from facilitator.services.intake.assessment import get_intake, list_intakes
+from facilitator.services.partner.store import DEMO_PASSPHRASE, PartnerVault, key_source, open_store, store_folder
 
 BUNDLED = Path(__file__).with_name("questionnaires.toml")
 WORKSPACE_FILE = "questionnaires.toml"
@@ -133,9 +137,6 @@ def anchors(office: Office, participant_id: str | None = None) -> dict[str, Anch
     """Every man with a time point (or just the one asked for): his intake (or first start),
     start, mid-programme and end. A man found not suitable or excluded at intake who never
     started has none."""
-    from facilitator.services.groupwork import attendance as records
-    from facilitator.services.groupwork.groups import enrolments, list_groups
-    from facilitator.services.intake.assessment import get_intake, list_intakes
 
     if participant_id:
         pids = [participant_id]
@@ -345,42 +346,9 @@ def _points_for(office: Office, respondent: str) -> list[TimePoint]:
     return [p for p in time_points(office) if respondent in p.respondents]
 
 
-# -- demo -------------------------------------------------------------------------------------
-def build_demo(office: Office, context: dict) -> None:
-    """Answers at intake and, where due, mid-programme from the demo men and their partners
-    (improving on the whole, not for everyone); staff training and supervision records."""
-    from facilitator.services.evaluation import staff_quality
-
-    staff_quality.build_demo(office, context)
-    rnd = context["rnd"]
-    today = clock.today()
-    q_man = questionnaire_for(office, "man")
-    found = anchors(office)
-
-    def answers(q: Questionnaire, level: float) -> dict[str, int]:
-        out = {}
-        for scale, item in q.items():
-            top = len(scale.answers.choices) - 1
-            bad = level if scale.better == "lower" else 1 - level
-            value = round(max(0.0, min(1.0, bad + rnd.uniform(-0.2, 0.2))) * top)
-            out[item.id] = top - value if item.reverse else value
-        return out
-
-    levels: dict[str, float] = {}
-    recorder = Office.open(office.path, "alex")
-    for pid, a in sorted(found.items()):
-        levels[pid] = rnd.uniform(0.35, 0.7)
-        for point, shift in (("intake", 0.0), ("mid", rnd.uniform(-0.35, 0.05))):
-            day = a.date_of("mid" if point == "mid" else "intake")
-            if day is None or day > today.isoformat() or (point == "mid" and rnd.random() < 0.3):
-                continue
-            when = min(date.fromisoformat(day) + timedelta(days=rnd.randint(0, 6)), today).isoformat()
-            record_man(recorder, pid, point, answers(q_man, levels[pid] + shift), when)
-    _demo_partners(office, found, levels, answers, rnd, today)
 
 
 def _demo_partners(office, found, levels, answers, rnd, today) -> None:
-    from facilitator.services.partner.store import DEMO_PASSPHRASE, PartnerVault, key_source, open_store, store_folder
 
     if not PartnerVault.exists(store_folder(office)):
         return

@@ -17,6 +17,8 @@ from dataclasses import dataclass, field
 
 from facilitator.domain import figures as fig
 from facilitator.services.core.office import Office
+from facilitator.services.evaluation.charts import draw_charts
+from facilitator.services.evaluation.figures import programme_figures
 
 FORMATS = ("md", "html", "json")
 LABELS = {
@@ -206,7 +208,6 @@ figcaption { font-size: 0.9em; color: #333; }
 
 
 def render_html(f: dict, charts: dict[str, tuple[str, str]] | None = None) -> str:
-    from facilitator.services.evaluation.charts import draw_charts
 
     charts = draw_charts(f) if charts is None else charts
     e = html.escape
@@ -244,7 +245,6 @@ def render(f: dict, fmt: str) -> str:
 
 def programme_report(office: Office, start=None, end=None, fmt: str = "md", partner_store=None) -> str:
     """The report, audited by its period only (what it holds is anonymous by construction)."""
-    from facilitator.services.evaluation.figures import programme_figures
 
     roles = ("coordinator", "partner_support") if partner_store is not None else ("coordinator",)
     office.require_role(*roles, doing="produce programme figures")

@@ -12,7 +12,6 @@ gives just the numbers.
 
 from __future__ import annotations
 
-import importlib
 from dataclasses import dataclass
 
 from facilitator import clock
@@ -21,8 +20,10 @@ from facilitator.domain.checkin import CheckIn
 from facilitator.domain.individual import IndividualSession
 from facilitator.domain.values import parse_date
 from facilitator.errors import InvalidInput, NotFound, Refused
-from facilitator.services.groupwork.groups import enrolments, get_group
+from facilitator.services.core.group_store import enrolments, get_group
 from facilitator.services.core.office import Office
+from facilitator.services.risk.flags import raise_flag
+from facilitator.services.risk.settings import detector_for
 from facilitator.services.core.people import get_participant
 from facilitator.storage.stores import all_docs, put_doc
 
@@ -120,27 +121,14 @@ def record_individual_session(
 def _scan(office: Office, checkin: CheckIn) -> list[str]:
     """Risk categories the scanner finds in his check-in words (the detector errs towards
     flagging); the worker sees them and decides, as in a group session."""
-    try:
-        risk = importlib.import_module("facilitator.services.risk.flags")
-    except ModuleNotFoundError as err:
-        if err.name != "facilitator.services.risk.flags":
-            raise
-        return []
-    detector_for = getattr(risk, "detector_for", None)
     text = checkin.text_for_scanning()
-    if detector_for is None or not text.strip():
+    if not text.strip():
         return []
     return list(detector_for(office).scan(text).categories)
 
 
 def _raise_flag(office: Office, pid: str, categories: list[str], summary: str, severity: str | None) -> str:
-    try:
-        risk = importlib.import_module("facilitator.services.risk.flags")
-    except ModuleNotFoundError as err:
-        if err.name != "facilitator.services.risk.flags":
-            raise
-        raise Refused("the risk queue is not available in this version: raise the flag by hand") from None
-    flag = risk.raise_flag(office, pid, list(categories), summary, severity)
+    flag = raise_flag(office, pid, list(categories), summary, severity)
     return flag.id
 
 
@@ -166,22 +154,3 @@ def curriculum_covered_one_to_one(office: Office, participant_id: str) -> list[C
 
 def sessions_covered_one_to_one(office: Office, participant_id: str) -> list[int]:
     return sorted({c.curriculum_session for c in curriculum_covered_one_to_one(office, participant_id)})
-
-
-def build_demo(office: Office, context: dict) -> None:
-    """A few catch-ups and one crisis session in the demo (called from services.intake.build_demo)."""
-    from datetime import timedelta
-
-    from facilitator.services.groupwork.groups import roster
-
-    today = clock.today()
-    for group in context.get("groups", [])[:1]:
-        men = roster(office, group.id, today.isoformat())[:3]
-        for n, entry in enumerate(men):
-            day = (today - timedelta(days=10 + n)).isoformat()
-            kind = "crisis" if n == 2 else "catch_up"
-            record_individual_session(
-                office, entry.participant.id, kind, "present", day, "alex", curriculum_session=0 if kind == "crisis" else 3 + n,
-                checkin=CheckIn(participant_id=entry.participant.id, disclosed="no",
-                                summary="One-to-one: went through the missed session's exercise; used time-out twice.",
-                                homework="done"))

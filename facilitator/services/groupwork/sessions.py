@@ -2,68 +2,38 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+
+from dataclasses import dataclass
 
 from facilitator import clock
 from facilitator.domain.attendance import IN_ROOM, Attendance
 from facilitator.domain.checkin import CheckIn
-from facilitator.domain.group import Group
-from facilitator.domain.session import Correction, Session, session_id, split_session_id
+from facilitator.domain.session import Correction, Session, session_id
 from facilitator.domain.values import parse_date
-from facilitator.errors import NotFound, Refused
-from facilitator.services.groupwork.groups import enrolled_ids, get_group, roster
+from facilitator.errors import Refused
+from facilitator.services.core.group_store import enrolled_ids, get_group, roster
 from facilitator.services.core.office import Office
+from facilitator.services.core.session_store import (
+    SessionRecord,
+    find_session,
+    get_session,
+    locate_session,
+    next_curriculum_session,
+)
 from facilitator.services.core.people import get_participant
+from facilitator.domain.risk_flag import Suggestion
+from facilitator.services.risk.suggestions import pending_suggestions, scan_and_keep
 from facilitator.storage.stores import all_docs, get_doc, put_doc
 
 
-@dataclass
-class SessionRecord:
-    """A session with everything recorded in it."""
-
-    session: Session
-    attendance: dict[str, Attendance] = field(default_factory=dict)
-    checkins: dict[str, CheckIn] = field(default_factory=dict)
-    corrections: list[Correction] = field(default_factory=list)
-
-    def to_dict(self) -> dict:
-        return {
-            **self.session.to_dict(),
-            "attendance": [a.to_dict() for a in self.attendance.values()],
-            "checkins": [c.to_dict() for c in self.checkins.values()],
-            "corrections": [c.to_dict() for c in self.corrections],
-        }
 
 
-def _index_rows(office: Office, group_id: str) -> list[dict]:
-    with office.stores.session_index(group_id) as db:
-        return sorted(all_docs(db, "sessions"), key=lambda d: d["date"])
 
 
-def next_curriculum_session(office: Office, group: Group, day: str) -> int:
-    """The curriculum session the group is on for a session on `day`."""
-    earlier = [r for r in _index_rows(office, group.id) if r["date"] < day]
-    if earlier:
-        return group.next_curriculum_session(int(earlier[-1]["curriculum_session"]))
-    return 1
 
 
-def list_sessions(office: Office, group_id: str | None = None) -> list[Session]:
-    if group_id:
-        groups = [get_group(office, group_id).id]
-    else:
-        groups = [p.name for p in office.stores.group_session_dirs()]
-    out: list[Session] = []
-    for gid in groups:
-        out.extend(Session.from_dict(r) for r in _index_rows(office, gid))
-    out.sort(key=lambda s: (s.date, s.group_id))
-    return out
 
 
-def find_session(office: Office, group_id: str, day: str) -> Session | None:
-    with office.stores.session_index(group_id) as db:
-        doc = get_doc(db, "sessions", session_id(group_id, day))
-    return Session.from_dict(doc) if doc else None
 
 
 def start_session(
@@ -108,31 +78,8 @@ def open_or_start_session(office: Office, group_id: str, day: str | None = None)
     return find_session(office, group.id, day) or start_session(office, group.id, day)
 
 
-def get_session(office: Office, sid: str) -> SessionRecord:
-    group_id, day = split_session_id(sid)
-    record = _read_record(office, group_id, day)
-    if record is None:
-        group = get_group(office, group_id)  # NotFound for an unknown group; forgives case
-        record = _read_record(office, group.id, day)
-        if record is None:
-            raise NotFound(f"no session '{sid}' (see `facilitator session list --group {group.id}`)")
-    return record
 
 
-def _read_record(office: Office, group_id: str, day: str) -> SessionRecord | None:
-    if not office.stores.path("sessions", group_id).is_dir():
-        return None
-    with office.stores.session_file(group_id, day) as db:
-        doc = get_doc(db, "session", session_id(group_id, day))
-        if doc is None:
-            return None
-        record = SessionRecord(Session.from_dict(doc))
-        for a in all_docs(db, "attendance"):
-            record.attendance[a["participant_id"]] = Attendance.from_dict(a)
-        for c in all_docs(db, "checkins"):
-            record.checkins[c["participant_id"]] = CheckIn.from_dict(c)
-        record.corrections = [Correction.from_dict(c) for c in all_docs(db, "corrections")]
-    return record
 
 
 def _require_enrolled(office: Office, session: Session, participant_id: str) -> str:
@@ -154,12 +101,6 @@ def _guard_closed(session: Session, correction_reason: str | None) -> str | None
     return correction_reason.strip()
 
 
-def _locate(office: Office, sid: str) -> tuple[str, str]:
-    """(group id, date) of an existing session, cheaply: marks and check-ins call this each time."""
-    group_id, day = split_session_id(sid)
-    if office.stores.path("sessions", group_id, day[:4], f"{day}.json").is_file():
-        return group_id, day
-    return get_session(office, sid).session.group_id, day  # the slow path names what is wrong
 
 
 def mark_attendance(
@@ -172,7 +113,7 @@ def mark_attendance(
     reason: str = "",
     correction_reason: str | None = None,
 ) -> Attendance:
-    group_id, day = _locate(office, sid)
+    group_id, day = locate_session(office, sid)
     mark = Attendance(
         participant_id=participant_id.strip().upper(),
         status=status,
@@ -196,8 +137,21 @@ def mark_attendance(
     return mark
 
 
-def record_checkin(office: Office, sid: str, checkin: CheckIn, correction_reason: str | None = None) -> CheckIn:
-    group_id, day = _locate(office, sid)
+@dataclass
+class RecordedCheckIn:
+    """A saved check-in and the risk suggestion the scanner kept from it (None: nothing found,
+    or only what was already decided for him this session)."""
+
+    checkin: CheckIn
+    suggestion: Suggestion | None
+
+
+def record_checkin(
+    office: Office, sid: str, checkin: CheckIn, correction_reason: str | None = None
+) -> RecordedCheckIn:
+    """Save his check-in and scan it under the same lock: no check-in is acknowledged before
+    what it discloses is waiting in the risk suggestions."""
+    group_id, day = locate_session(office, sid)
     checkin.recorded_by = office.user
     checkin.recorded_at = clock.now().isoformat()
     checkin = CheckIn.from_dict(checkin.to_dict())  # validates
@@ -218,7 +172,8 @@ def record_checkin(office: Office, sid: str, checkin: CheckIn, correction_reason
             if correction:
                 _add_correction(office, db, session, pid, "checkin", correction, before, checkin.to_dict())
         office.audit("correct" if correction else "record", "checkin", f"{session.id}/{pid}")
-    return checkin
+        suggestion = scan_and_keep(office, session.id, checkin)
+    return RecordedCheckIn(checkin, suggestion)
 
 
 def _add_correction(office, db, session, pid, kind, reason, before, after) -> None:
@@ -253,12 +208,6 @@ def missing_before_close(office: Office, record: SessionRecord) -> list[str]:
 
 def _pending_suggestions(office: Office, record: SessionRecord) -> list[str]:
     """Risk suggestions not yet confirmed or dismissed (issue 5), when the risk service exists."""
-    try:
-        from facilitator.services.risk.flags import pending_suggestions
-    except ModuleNotFoundError as err:
-        if err.name != "facilitator.services.risk.flags":
-            raise
-        return []
     return pending_suggestions(office, record)
 
 
@@ -283,5 +232,3 @@ def close_session(office: Office, sid: str, force: bool = False) -> tuple[Sessio
             put_doc(db, "sessions", current.to_dict())
         office.audit("close", "session", session.id)
     return current, missing
-
-

@@ -16,7 +16,6 @@ read from these records by `services.contact_points`, so nothing needs the partn
 
 from __future__ import annotations
 
-import importlib
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -37,8 +36,10 @@ from facilitator.domain.participant import Participant
 from facilitator.domain.values import parse_date
 from facilitator.errors import Refused
 from facilitator.services.core.office import Office
+from facilitator.services.risk.assessments import record_assessment
 from facilitator.services.core.people import get_participant
 from facilitator.storage.stores import get_doc, put_doc
+from facilitator.detector.categories import CATEGORY_IDS
 
 AT_INTAKE = "at intake"  # marks a status set by an intake decision
 
@@ -58,7 +59,6 @@ def decision_reasons(office: Office) -> list[str]:
 
 def risk_items(office: Office) -> list[str]:
     """The structured items of the initial risk assessment: the DESIGN §6 risk categories."""
-    from facilitator.detector.categories import CATEGORY_IDS
 
     return list(CATEGORY_IDS)
 
@@ -313,15 +313,7 @@ def record_risk_assessment(office: Office, participant_id: str, items: dict[str,
 
 def _tell_risk_service(office: Office, pid: str, day: str, level: str) -> None:
     """The risk queue tracks re-assessment dates from this first one (issue 5), when present."""
-    try:
-        risk = importlib.import_module("facilitator.services.risk.flags")
-    except ModuleNotFoundError as err:
-        if err.name != "facilitator.services.risk.flags":
-            raise
-        return
-    fn = getattr(risk, "record_assessment", None)
-    if fn is not None:
-        fn(office, pid, day, level)
+    record_assessment(office, pid, day, level)
 
 
 def decide(office: Office, participant_id: str, outcome: str, reasons: list[str] | None = None,
@@ -349,40 +341,3 @@ def complete_intake(office: Office, participant_id: str, day: str | date, level:
         record_agreement(office, participant_id, name, "signed", day)
     record_risk_assessment(office, participant_id, items or {}, level, day=day)
     return decide(office, participant_id, "suitable", [], day)
-
-
-# -- demo ----------------------------------------------------------------------------------
-def demo_prepare_participant(office: Office, person: Participant, first_day: date) -> None:
-    """Each demo man arrives with a complete, suitable intake finished before he joins."""
-    start = max(parse_date(person.referred_on) + timedelta(days=7), first_day - timedelta(weeks=3))
-    items = {"separation": "present", "controlling_behaviour": "present"} if person.id[-1] in "37" else {}
-    level = "medium" if items else "standard"
-    complete_intake(office, person.id, start, level, {k: v for k, v in items.items() if k in risk_items(office)},
-                    workers=["alex", "bea"])
-
-
-def build_demo(office: Office, context: dict) -> None:
-    """Men still in intake, so the demo shows each way it can go; and some one-to-one work."""
-    from facilitator.services.core.people import add_participant
-
-    today = clock.today()
-    cases = [("Quinn Demo", "progress"), ("Ray Fictional", "deferred"),
-             ("Sam Madeup", "refused"), ("Tom Synthetic", "not_suitable")]
-    for name, case in cases:
-        referred = today - timedelta(weeks=3)
-        person = add_participant(office, name, "probation", "Demo Referrer Team", "DEMO-INTAKE", referred.isoformat())
-        start_intake(office, person.id, started_on=(referred + timedelta(days=3)).isoformat())
-        record_assessment_session(office, person.id, (referred + timedelta(days=7)).isoformat(), "alex")
-        if case == "progress":
-            continue
-        record_agreement(office, person.id, "programme_agreement", "signed", (referred + timedelta(days=7)).isoformat())
-        if case == "refused":
-            record_agreement(office, person.id, "partner_contact_consent", "refused",
-                             (referred + timedelta(days=8)).isoformat())
-        elif case == "deferred":
-            decide(office, person.id, "deferred", ["waiting_for_court_outcome"], (referred + timedelta(days=8)).isoformat())
-        else:
-            decide(office, person.id, "not_suitable", ["acute_mental_illness"], (referred + timedelta(days=8)).isoformat())
-    from facilitator.services.groupwork import one_to_one as individual
-
-    individual.build_demo(office, context)

@@ -21,7 +21,7 @@ from datetime import timedelta
 
 from facilitator.domain.partner import ContactPoint, follow_up_points
 from facilitator.domain.values import parse_date
-from facilitator.services.groupwork.groups import enrolments
+from facilitator.services.core.group_store import enrolments
 from facilitator.services.intake.assessment import list_intakes
 from facilitator.services.core.office import Office
 

@@ -18,8 +18,7 @@ Nothing she said is ever written outside the store: not in the audit log, not in
 
 from __future__ import annotations
 
-import importlib
-from datetime import date, timedelta
+from datetime import date
 from pathlib import Path
 
 from facilitator import clock
@@ -34,9 +33,12 @@ from facilitator.domain.partner import (
 from facilitator.domain.values import parse_date
 from facilitator.errors import NotFound, Refused
 from facilitator.services.core.office import Office
+from facilitator.services.risk.flags import raise_partner_concern
 from facilitator.services.core.people import get_participant
 from facilitator.storage.partner_vault import KeySource, PartnerVault, new_key_file, WrongKey
 from facilitator.storage.stores import safe_name
+from facilitator.services.partner.contact_points import contact_points
+from facilitator.services.core.legal_holds import list_holds, partner_records_forgotten
 
 ROLE = "partner_support"
 # The demo's store opens with this passphrase. Demo only: never use it for real records.
@@ -144,7 +146,6 @@ class PartnerStore:
         return [Concern.from_dict(c) for c in man.concerns if c["partner_id"] == partner.id]
 
     def due(self, today: date | None = None) -> list[ContactTask]:
-        from facilitator.services.partner.contact_points import contact_points
 
         men = self.men()
         return contact_tasks(
@@ -197,7 +198,6 @@ class PartnerStore:
         stands on him.
         """
         pid = participant_id.strip().upper()
-        from facilitator.services.records.retention import list_holds, partner_records_forgotten
 
         if any(h["id"] == pid for h in list_holds(self.office)):
             raise Refused(f"{pid} is under a legal hold: his partner records stay until it is released")
@@ -249,13 +249,7 @@ class PartnerStore:
         man, partner = self._find(partner_id)
         if contact_id and contact_id.strip().upper() not in {c["id"] for c in man.contacts}:
             raise NotFound(f"no contact '{contact_id}' for {partner.id}")
-        try:
-            risk = importlib.import_module("facilitator.services.risk.flags")
-        except ModuleNotFoundError as err:
-            if err.name != "facilitator.services.risk.flags":
-                raise
-            raise Refused("the risk queue is not available in this version: tell the risk lead directly") from None
-        flag = risk.raise_partner_concern(self.office, partner.participant_id, category, severity)
+        flag = raise_partner_concern(self.office, partner.participant_id, category, severity)
         with self.office.stores.writing():
             man, partner = self._find(partner_id)  # again, under the lock
             concern = Concern(id=f"{partner.id}-R{len(man.concerns) + 1}", partner_id=partner.id,
@@ -293,39 +287,3 @@ def key_source(passphrase: str | None = None, key_file: str | Path | None = None
 # -- demo --------------------------------------------------------------------------------------
 DEMO_PARTNERS = ["Anna", "Beth", "Cara", "Dora", "Eva", "Faye", "Gwen", "Hana", "Iris", "Jade", "Kay", "Lena",
                  "Mia", "Nora", "Opal", "Rita", "Sara", "Tess", "Una", "Vera"]
-
-
-def build_demo(office: Office, context: dict) -> None:
-    """Synthetic partner records, for the demo's partner support worker (pat) to see.
-
-    The store opens with DEMO_PASSPHRASE; every word in it is invented. Most contact points are
-    answered a few days after they came; for every third man the latest is still due.
-    """
-    from facilitator.services.partner.contact_points import contact_points
-    from facilitator.services.groupwork.groups import roster
-
-    worker = Office.open(office.path, "pat")
-    init_store(worker, key_source(DEMO_PASSPHRASE))
-    store = open_store(worker, key_source(DEMO_PASSPHRASE))
-    today = clock.today()
-    names = iter(DEMO_PARTNERS)
-    points = contact_points(worker)
-    for g, group in enumerate(context.get("groups", [])):
-        for n, entry in enumerate(roster(worker, group.id, today.isoformat())):
-            person = entry.participant
-            partner = store.add_partner(
-                person.id, f"{next(names, 'Ida')} Demo-Partner", "ex_partner" if n % 4 == 3 else "partner",
-                phone="07700 900000 (demo)", safe_contact="Demo: weekday mornings only; never leave a message.",
-                notes="Synthetic demo record.", day=(today - timedelta(weeks=16)).isoformat())
-            his = [p for p in points if p.participant_id == person.id and p.date <= today.isoformat()]
-            for k, point in enumerate(his):
-                if k == len(his) - 1 and n % 3 == 1:
-                    continue
-                when = min(parse_date(point.date) + timedelta(days=3), today).isoformat()
-                store.record_contact(
-                    partner.id, "phone", "reached", when,
-                    safety_planning="Demo: safety plan reviewed; safe word and a bag ready (synthetic).",
-                    her_account="Demo: synthetic account for the demo only.",
-                    wishes="Demo: happy for risk concerns to be shared with the risk lead.")
-            if g == 0 and n == 1:
-                store.raise_concern(partner.id, "victim_fear", "high")

@@ -35,6 +35,8 @@ from facilitator.storage.files import DIR_MODE, FILE_MODE, fsync_dir
 from facilitator.storage.sealed import MAGIC, SealedReader, SealedWriter, Secret, open_sealed
 from facilitator.storage.stores import get_doc, put_doc
 from facilitator.storage.tinystore import StoreDamaged, parse_json_store
+from facilitator.services.partner.store import store_folder
+from facilitator.storage.sealed import new_key_file_text
 
 SUFFIX = ".fbk"
 NAME_PATTERN = re.compile(r"^facilitator-backup-(?P<stamp>\d{4}-\d{2}-\d{2}-\d{6})(-(?P<n>\d+))?\.fbk$")
@@ -186,7 +188,6 @@ def store_check(office: Office) -> tuple[Inspector, list[DamagedStore]]:
 
 def backup_sources(office: Office) -> list[tuple[str, Path]]:
     """The workspace, and the partner store when it lives outside it (copied as it is)."""
-    from facilitator.services.partner.store import store_folder
 
     sources = [("", office.path)]
     partner = store_folder(office)
@@ -280,7 +281,6 @@ def _existing_archive(path: str | os.PathLike) -> Path:
 
 # -- keys ----------------------------------------------------------------------------------
 def write_key_file(path: str | os.PathLike) -> Path:
-    from facilitator.storage.sealed import new_key_file_text
 
     path = Path(path).expanduser()
     if path.exists():

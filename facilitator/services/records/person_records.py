@@ -25,16 +25,18 @@ from pathlib import Path
 from typing import Iterable
 
 from facilitator.domain.enrolment import Enrolment
+from facilitator.services.core.legal_holds import PARTNER_HOLDING
 from facilitator.services.core.office import Office
 from facilitator.storage import migrations
 from facilitator.storage.tinystore import load_json_store
+from facilitator.services.partner.store import store_folder
+from facilitator.storage.partner_vault import PartnerVault
 
 # Folders under data/ holding one file per session, named <group>/<year>/<date>.json.
 PER_SESSION = ("sessions", "risk/suggestions", "debrief")
 NOT_RECORDS = {"counters.json", "backup.json", "retention.json"}
 _PID = re.compile(r"^P\d+$")
 # What the partner store may hold about a man, as retention names it (it is never opened here).
-PARTNER_HOLDING = "partner:his records, if any"
 
 
 @dataclass
@@ -248,8 +250,6 @@ def _names(note: dict, pid: str) -> bool:
 def _partner_files(office: Office, pids: set[str]) -> Iterable[tuple[str, str]]:
     """Every man, when there is a partner store: whether it holds anything about him cannot be
     told without its key (its file names are keyed), and must not be."""
-    from facilitator.services.partner.store import store_folder
-    from facilitator.storage.partner_vault import PartnerVault
 
     if not PartnerVault.exists(store_folder(office)):
         return

@@ -36,14 +36,24 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from facilitator import clock
-from facilitator.domain.values import require_text
-from facilitator.errors import InvalidInput, NotFound, Refused
+from facilitator.errors import InvalidInput
+from facilitator.services.core.legal_holds import (
+    HOLD_STORE,
+    held_ids,
+    partner_checked,
+    partner_files_left,
+)
 from facilitator.services.core.office import Office
-from facilitator.services.records.person_records import PARTNER_HOLDING, Holding, PersonRecords, find
+from facilitator.services.records.person_records import Holding, PersonRecords, find
 from facilitator.storage.stores import all_docs, get_doc, put_doc, remove_doc
 from facilitator.storage.tinystore import load_json_store
+from facilitator.services.groupwork.attendance import all_enrolments
+from facilitator.services.partner.store import may_open
+from facilitator.storage import migrations
+from facilitator.domain.debrief_text import man_sections
+from facilitator.domain.debrief import DebriefNote
+from facilitator.services.debrief import notes as debrief
 
-HOLD_STORE = "retention.json"
 CLOSED_STATUSES = ("completed", "exited")
 ACTIONS = ("delete", "anonymise")
 ANONYMISED = "(anonymised)"
@@ -116,54 +126,20 @@ def _plus_years(day: date, years: int) -> date:
         return day.replace(year=day.year + years, day=28)
 
 
-# -- holds ---------------------------------------------------------------------------------
-def list_holds(office: Office) -> list[dict]:
-    if not office.stores.path(HOLD_STORE).exists():
-        return []
-    with office.stores.store(HOLD_STORE, "retention") as db:
-        return sorted(all_docs(db, "holds"), key=lambda d: d["id"])
 
 
-def _held_ids(office: Office) -> set[str]:
-    return {h["id"] for h in list_holds(office)}
 
 
-def place_hold(office: Office, participant_id: str, reason: str) -> dict:
-    office.require_role("coordinator", doing="place a legal hold")
-    reason = require_text(reason, "the reason for the hold")
-    pid = _known_id(office, participant_id)
-    with office.stores.writing():
-        with office.stores.store(HOLD_STORE, "retention", write=True) as db:
-            if get_doc(db, "holds", pid):
-                raise Refused(f"{pid} is already on hold")
-            hold = {"id": pid, "reason": reason, "placed_by": office.user, "placed_at": clock.now().isoformat()}
-            put_doc(db, "holds", hold)
-        office.audit("hold", "retention", pid)
-    return hold
 
 
-def release_hold(office: Office, participant_id: str) -> None:
-    office.require_role("coordinator", doing="release a legal hold")
-    pid = participant_id.strip().upper()
-    with office.stores.writing():
-        with office.stores.store(HOLD_STORE, "retention", write=True) as db:
-            if not get_doc(db, "holds", pid):
-                raise NotFound(f"{pid} is not on hold (see `facilitator retention holds`)")
-            remove_doc(db, "holds", pid)
-        office.audit("release", "retention", pid)
 
 
-def _known_id(office: Office, participant_id: str) -> str:
-    from facilitator.services.core.people import get_participant
-
-    return get_participant(office, participant_id).id
 
 
 # -- what is due ---------------------------------------------------------------------------
 def _closed_men(office: Office) -> dict[str, str]:
     """Men whose case is closed -> the earliest it can have closed (a cheap lower bound: the
     referral and enrolment dates; the full records are read only for the men it leaves in)."""
-    from facilitator.services.groupwork.attendance import all_enrolments
 
     with office.stores.people() as db:
         people = all_docs(db, "participants")
@@ -232,12 +208,12 @@ def due(office: Office, today: date | None = None, include_held: bool = True) ->
     """Every record past its period, oldest case first; men on hold are marked held."""
     today = today or clock.today()
     action_setting(office)
-    held = _held_ids(office)
+    held = held_ids(office)
     floor = _candidates(office, today)
     men = sorted(pid for pid in floor if include_held or pid not in held)
     out: list[DueItem] = []
     partner_side = _may_see_partner_side(office)
-    checked = _partner_checked(office)
+    checked = partner_checked(office)
     for pid, records in sorted(find(office, men).items()):
         items = _items_for(office, records, _closed_on(records, floor[pid]), today, pid in held)
         out.extend(i for i in items if i.kind != "partner" or (partner_side and pid not in checked))
@@ -249,43 +225,20 @@ def due(office: Office, today: date | None = None, include_held: bool = True) ->
 
 
 def _may_see_partner_side(office: Office) -> bool:
-    from facilitator.services.partner.store import may_open
 
     return may_open(office)
 
 
-def partner_files_left(office: Office) -> list[tuple[str, str, str]]:
-    """(man, what the partner store may hold, since) for men retention removed whose partner
-    records partner support has not yet checked with `partner forget`."""
-    if not office.stores.path(HOLD_STORE).exists():
-        return []
-    with office.stores.store(HOLD_STORE, "retention") as db:
-        rows = all_docs(db, "partner_left")
-    return [(row["id"], PARTNER_HOLDING, row["since"]) for row in sorted(rows, key=lambda r: r["id"])]
 
 
-def partner_records_forgotten(office: Office, participant_id: str) -> None:
-    """Partner support has run `partner forget` for him: retention stops listing him. Caller
-    holds the lock. Done whether or not the store held anything, so the rows say nothing."""
-    with office.stores.store(HOLD_STORE, "retention", write=True) as db:
-        if get_doc(db, "partner_left", participant_id):
-            remove_doc(db, "partner_left", participant_id)
-        put_doc(db, "partner_checked", {"id": participant_id, "on": clock.today().isoformat()})
 
 
-def _partner_checked(office: Office) -> set[str]:
-    """Men partner support has run `partner forget` for: their partner records are not listed again."""
-    if not office.stores.path(HOLD_STORE).exists():
-        return set()
-    with office.stores.store(HOLD_STORE, "retention") as db:
-        return {row["id"] for row in all_docs(db, "partner_checked")}
 
 
 def stale_open_cases(office: Office, today: date | None = None) -> list[str]:
     """Men whose status keeps their case open (referred, active, suspended) though nothing
     about them is dated within the shortest retention period: retention cannot apply to them
     until someone records that their case closed."""
-    from facilitator.services.groupwork.attendance import all_enrolments
 
     today = today or clock.today()
     horizon = _plus_years(today, -_min_years(office)).isoformat()
@@ -310,15 +263,15 @@ def apply(office: Office, today: date | None = None) -> ApplyResult:
     result = ApplyResult()
     if _may_see_partner_side(office):
         result.partner_files += [pid for pid, _, _ in partner_files_left(office)]
-    men = sorted(pid for pid in _candidates(office, today) if pid not in _held_ids(office))
+    men = sorted(pid for pid in _candidates(office, today) if pid not in held_ids(office))
     for start in range(0, len(men), BATCH):
         batch = men[start:start + BATCH]
         with office.stores.writing():
-            held = _held_ids(office)
+            held = held_ids(office)
             floor = _candidates(office, today)
             live = [pid for pid in batch if pid in floor and pid not in held]
             result.held += sum(1 for pid in batch if pid in held)
-            checked = _partner_checked(office)
+            checked = partner_checked(office)
             for pid, records in sorted(find(office, live).items()):
                 items = _items_for(office, records, _closed_on(records, floor[pid]), today, False)
                 items = [i for i in items if i.kind != "partner" or pid not in checked]
@@ -392,7 +345,6 @@ def _change_docs(office: Office, rel: str, holdings: list[Holding], action: str)
 
 def _store_kind(office: Office, rel: str) -> str:
     """The kind a store file declares, so it is written back as what it is."""
-    from facilitator.storage import migrations
 
     data = load_json_store(office.stores.path(*rel.split("/")), "any")
     return migrations.read_meta(data)[0] or "any"
@@ -421,7 +373,6 @@ def anonymised(doc, kind: str = ""):
 # -- debrief notes -------------------------------------------------------------------------
 def redact_text(text: str, pid: str, name: str) -> str:
     """His section out; table rows naming him out; his id and name elsewhere replaced."""
-    from facilitator.domain.debrief_text import man_sections
 
     for start, end, who in sorted(man_sections(text), reverse=True):
         if who == pid:
@@ -440,8 +391,6 @@ def redact_text(text: str, pid: str, name: str) -> str:
 def _redact_notes(office: Office, pid: str, name: str, holdings: list[Holding]) -> None:
     """Caller holds the lock. Through the debrief service's own save, so the note's file,
     hash and index stay in step (and `notes` commands keep working on it)."""
-    from facilitator.domain.debrief import DebriefNote
-    from facilitator.services.debrief import notes as debrief
 
     for h in holdings:
         with office.stores.store(h.file, "debrief_note") as db:
@@ -454,4 +403,3 @@ def _redact_notes(office: Office, pid: str, name: str, holdings: list[Holding]) 
         note.handled = [x for x in note.handled if x.get("participant_id") != pid
                         and not str(x.get("key", "")).startswith(f"{pid}:")]
         debrief._save(office, note, "retention_redact")  # noqa: SLF001 - the one way a note is written
-

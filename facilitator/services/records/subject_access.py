@@ -30,6 +30,8 @@ from facilitator import clock
 from facilitator.services.core.office import Office
 from facilitator.services.records.person_records import Holding, find, read_store, rows
 from facilitator.storage.files import atomic_write_text
+from facilitator.services.core.people import get_participant
+from facilitator.errors import InvalidInput
 
 PARTNER_SOURCE = "partner_contact"
 KNOWN_KINDS = {"participant", "enrolments", "sessions", "flags", "assessments", "intake", "notes",
@@ -55,7 +57,6 @@ class Export:
 
 
 def export_data(office: Office, participant_id: str) -> Export:
-    from facilitator.services.core.people import get_participant
 
     office.require_role("coordinator", doing="export a man's data (subject access)")
     person = get_participant(office, participant_id)
@@ -171,7 +172,6 @@ def write_export(office: Office, participant_id: str, path: str | Path) -> tuple
     base = path.with_suffix("") if path.suffix.lower() in (".json", ".html", ".htm") else path
     json_path, html_path = base.with_name(base.name + ".json"), base.with_name(base.name + ".html")
     if not json_path.parent.is_dir():
-        from facilitator.errors import InvalidInput
 
         raise InvalidInput(f"folder {json_path.parent} does not exist")
     export = export_data(office, participant_id)

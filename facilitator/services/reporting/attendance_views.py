@@ -12,7 +12,7 @@ from facilitator.domain.compliance import LATE_ABSENCE, Compliance, Mark, Rules,
 from facilitator.services.groupwork import attendance as records
 from facilitator.services.compliance import status as compliance
 from facilitator.services.reporting.exports import SessionTitles
-from facilitator.services.groupwork.groups import get_group, list_groups
+from facilitator.services.core.group_store import get_group, list_groups
 from facilitator.services.core.office import Office
 
 # Grid cell codes: the attendance statuses, plus these two.

@@ -22,6 +22,7 @@ from typing import Callable, Iterator
 
 from facilitator import errors
 from facilitator.services.core.office import Office
+from facilitator.services.reporting import exports
 
 BATCH = 2_000  # rows per message: big enough that pickling is cheap per row, small in memory
 # Below this many enrolments the export takes a second or two and a second process would not pay.
@@ -107,7 +108,6 @@ def read_in_child(order: dict, out) -> None:
         pickle.dump(message, out, protocol=pickle.HIGHEST_PROTOCOL)
 
     try:
-        from facilitator.services.reporting import exports
 
         office = Office.open(order["workspace"], order["user"])
         plan = exports.plan_export(office, exports.ExportFilter(**order["filter"]))

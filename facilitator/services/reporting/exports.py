@@ -29,10 +29,15 @@ from facilitator.domain.values import check_choice, parse_date
 from facilitator.errors import InvalidInput, NotFound
 from facilitator.services.groupwork import attendance as records
 from facilitator.services.compliance.status import all_order_limits, judge, one_to_one_covered, programme_rules
-from facilitator.services.groupwork.groups import get_group, list_groups
+from facilitator.services.core.group_store import get_group, list_groups
 from facilitator.services.core.office import Office
 from facilitator.services.core.people import get_participant
 from facilitator.storage.files import atomic_output, existing_folder
+from facilitator.storage.xlsx import clean_text
+from facilitator.services.reporting import export_feed
+from facilitator.storage.xlsx import XlsxBook
+from facilitator.services.reporting.pseudonyms import pseudonymiser
+from facilitator.curriculum import curricula_roots, find_curriculum_folder, parse_curriculum
 
 FORMATS = ("csv", "xlsx", "json")
 ROW_COLUMNS = (
@@ -120,7 +125,6 @@ class SessionTitles:
     def __call__(self, curriculum_id: str) -> dict[int, str]:
         if curriculum_id not in self.cache:
             try:
-                from facilitator.curriculum import curricula_roots, find_curriculum_folder, parse_curriculum
 
                 folder = find_curriculum_folder(curriculum_id, curricula_roots(self.office.ws.curricula_dir))
                 c = parse_curriculum(folder).curriculum  # titles only: no need for the full check
@@ -226,7 +230,6 @@ class Masker:
     """Replaces who a row is about with pseudonyms; drops free text typed by staff."""
 
     def __init__(self, office: Office):
-        from facilitator.services.reporting.pseudonyms import pseudonymiser
 
         self.p = pseudonymiser(office)
 
@@ -333,7 +336,6 @@ def _write_text(office, plan, fmt, fh, summary, masker, result, on_group) -> Non
 def xlsx_rows(office, plan, masker, result, on_group):
     """The Attendance sheet's rows, and a function for the Summary sheet's rows once they are
     all read. Free text is cleaned once per man and title (clean_text, then _cell)."""
-    from facilitator.storage.xlsx import clean_text
 
     rows, marks, appeared = _rows_and_marks(office, plan, True, masker, result, on_group,
                                             lambda v: _cell(clean_text(v)))
@@ -344,8 +346,6 @@ def xlsx_rows(office, plan, masker, result, on_group):
 
 
 def _write_xlsx(office, plan, path: str, masker, result, on_group) -> None:
-    from facilitator.services.reporting import export_feed
-    from facilitator.storage.xlsx import XlsxBook
 
     feed = None
     if export_feed.worth_a_second_process(sum(len(v) for v in plan.enrolments.values())):

@@ -20,10 +20,12 @@ from facilitator.domain.record import Record
 from facilitator.domain.values import check_choice, require_text
 from facilitator.services.groupwork import attendance as records
 from facilitator.services.compliance.status import Standing, limits_in_words, standing
-from facilitator.services.groupwork.groups import list_groups
+from facilitator.services.core.group_store import list_groups
 from facilitator.services.core.office import Office
 from facilitator.services.core.people import get_participant
 from facilitator.storage.stores import all_docs, put_doc, safe_name
+from facilitator.services.reporting.exports import SessionTitles
+from facilitator.errors import InvalidInput
 
 REPORT_FORMATS = ("md", "html")
 STATEMENT = (
@@ -71,7 +73,6 @@ def set_engagement(office: Office, participant_id: str, text: str) -> Engagement
 def _check_engagement(text: str) -> str:
     text = require_text(text, "engagement summary")
     if len(text) > MAX_ENGAGEMENT_CHARS:
-        from facilitator.errors import InvalidInput
 
         raise InvalidInput(f"the engagement summary has {len(text)} characters; keep it under {MAX_ENGAGEMENT_CHARS}")
     return text
@@ -152,7 +153,6 @@ def _titles(office: Office, s: Standing, groups: dict) -> dict[int, str]:
     latest = sorted(s.enrolments, key=lambda e: e.joined_on)
     if not latest or latest[-1].group_id not in groups:
         return {}
-    from facilitator.services.reporting.exports import SessionTitles
 
     return SessionTitles(office)(groups[latest[-1].group_id].curriculum)
 

@@ -15,7 +15,7 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Input, SelectionList, Static
 
-from facilitator.tui.risk_link import label
+from facilitator.detector.categories import label
 
 
 @dataclass

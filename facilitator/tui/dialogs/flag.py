@@ -21,7 +21,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, Label, OptionList, Select, Static
 from textual.widgets.option_list import Option
 
-from facilitator.tui.risk_link import label
+from facilitator.detector.categories import label
 from facilitator.tui.widgets.choice_row import ChoiceRow
 
 SEVERITIES = [("medium", "medium"), ("high", "high"), ("critical", "CRITICAL")]

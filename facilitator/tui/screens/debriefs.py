@@ -14,6 +14,7 @@ from textual.widgets import DataTable, Footer, Header, Static
 from facilitator.errors import FacilitatorError
 from facilitator.services.debrief import notes as debrief
 from facilitator.tui import keys
+from facilitator.tui.screens.debrief import DebriefScreen
 
 
 class DebriefListScreen(Screen):
@@ -76,7 +77,6 @@ class DebriefListScreen(Screen):
         table = self.query_one(DataTable)
         if not self.row_sessions:
             return
-        from facilitator.tui.screens.debrief import DebriefScreen
 
         self.app.push_screen(DebriefScreen(self.row_sessions[table.cursor_row]))
 

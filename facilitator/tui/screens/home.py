@@ -17,10 +17,12 @@ from textual.widgets import DataTable, Footer, Header, Static
 from facilitator.tui import keys, views
 
 
-def risk_lines(counts: dict | None, privacy: bool) -> tuple[Text, bool]:
+def risk_lines(counts: dict | None, privacy: bool, failed: bool = False) -> tuple[Text, bool]:
     """The risk box's text, and whether it must shout."""
+    if counts is None and failed:
+        return Text("⚠ Risk queue could not be read:\nsee the line under Due", style="bold"), True
     if counts is None:
-        return Text("Risk queue not available in this version.", style="italic"), False
+        return Text("Risk queue: counting…", style="dim"), False
     if privacy:
         # The room can see this screen. Counts of open, overdue and critical flags (shouted in
         # reverse) tell the men that disclosures are being flagged, and a man who has just
@@ -166,21 +168,21 @@ class HomeScreen(Screen):
         if due is None:
             return
         privacy = self.app.privacy
-        text, shout = risk_lines(due.risk, privacy)
+        text, shout = risk_lines(due.risk, privacy, due.risk_failed)
         risk = self.query_one("#risk", Static)
         risk.update(text)
         self.query_one("#risk-box").set_class(shout, "-alert")
         t = Text()
-        for what, available, lines, shown in (
-            ("Debriefs due", due.debriefs_available, due.debriefs, 4),
-            ("Compliance tasks due", due.compliance_available, due.compliance, 3),
-            ("Supervision due", due.supervision_available, due.supervision, 2),
+        for what, failed, lines, shown in (
+            ("Debriefs due", due.debriefs_failed, due.debriefs, 4),
+            ("Compliance tasks due", due.compliance_failed, due.compliance, 3),
+            ("Supervision due", due.supervision_failed, due.supervision, 2),
         ):
             if what.split()[0].lower() in due.loading:
                 t.append(f"{what}: counting…\n", style="dim")
                 continue
-            if not available:
-                t.append(f"{what}: not available in this version\n", style="dim")
+            if failed:
+                t.append(f"{what}: could not be read (see below)\n", style="bold")
                 continue
             t.append(f"{what}: {len(lines)}\n", style="bold" if lines else "")
             if not privacy:  # the lines name men and sessions

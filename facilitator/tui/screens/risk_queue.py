@@ -18,10 +18,13 @@ from textual.widgets import DataTable, Footer, Header, Static
 
 from facilitator import clock
 from facilitator.errors import FacilitatorError
-from facilitator.tui import keys, risk_link
+from facilitator.detector.categories import label
+from facilitator.services.risk.flags import close_flag, list_flags, review_flag
+from facilitator.tui import keys
 from facilitator.tui.dialogs.ask import AskScreen
 from facilitator.tui.dialogs.confirm import ConfirmScreen
 from facilitator.tui.dialogs.review import ReviewDialog
+from facilitator.services.core.people import list_participants
 
 
 def _get(flag, name, default=None):
@@ -102,8 +105,7 @@ class RiskQueueScreen(Screen):
     def load(self) -> None:
         office = self.app.office
         try:
-            flags = risk_link.queue(office, self.include_closed)
-            from facilitator.services.core.people import list_participants
+            flags = list_flags(office, "all" if self.include_closed else "open")
 
             names = {p.id: (p.name, p.first_name) for p in list_participants(office)}
         except FacilitatorError as err:
@@ -147,7 +149,7 @@ class RiskQueueScreen(Screen):
             state, loud = flag_state(f, now)
             pid = _get(f, "participant_id", "")
             name = self.names.get(pid, (pid, pid))[0]
-            cats = ", ".join(risk_link.label(c) for c in _get(f, "categories", []) or [])
+            cats = ", ".join(label(c) for c in _get(f, "categories", []) or [])
             row = [state, when(str(_get(f, "deadline", "") or ""), now), str(_get(f, "id", "")),
                    str(_get(f, "severity", "")), cats, f"{pid} {name}"]
             if loud:
@@ -196,7 +198,7 @@ class RiskQueueScreen(Screen):
             if answer is None:
                 return
             actions, note = answer
-            if self.app.safely(risk_link.review, self.app.office, str(_get(f, "id")), actions, note) is not None:
+            if self.app.safely(review_flag, self.app.office, str(_get(f, "id")), actions, note) is not None:
                 self.notify(f"Review recorded on {_get(f, 'id')}")
                 self.load()
 
@@ -208,7 +210,7 @@ class RiskQueueScreen(Screen):
             return
 
         def done(outcome: str | None) -> None:
-            if outcome and self.app.safely(risk_link.close, self.app.office, str(_get(f, "id")), outcome) is not None:
+            if outcome and self.app.safely(close_flag, self.app.office, str(_get(f, "id")), outcome) is not None:
                 self.notify(f"Flag {_get(f, 'id')} closed")
                 self.load()
 

@@ -21,8 +21,13 @@ from facilitator.domain.checkin import CheckIn
 from facilitator.errors import FacilitatorError, InvalidInput
 from facilitator.services.groupwork import drafts
 from facilitator.services.groupwork import sessions as session_service
-from facilitator.tui import keys, risk_link
-from facilitator.tui.hooks import optional
+from facilitator.services.core import session_store as session_store
+from facilitator.detector.categories import label
+from facilitator.services.risk import flags as risk_flags
+from facilitator.services.risk import settings as risk_settings
+from facilitator.services.risk import suggestions as risk_suggestions
+from facilitator.tui import keys
+from facilitator.tui.intake_checklist import IntakeChecklistScreen
 from facilitator.tui.dialogs.ask import AskScreen, minutes_check, optional_minutes_check
 from facilitator.tui.dialogs.confirm import ConfirmScreen
 from facilitator.tui.dialogs.confirm_categories import CategoryChoice, ConfirmCategoriesDialog
@@ -102,7 +107,7 @@ class SessionScreen(Screen):
             self._save_runner()
         self._set_titles()
         self._checkin_form = self.form  # kept: on_unmount comes after the widgets are removed
-        self._flag_counts = self._safe(risk_link.flag_counts, self.office, [e.participant.id for e in self.view.roster]) or {}
+        self._flag_counts = self._safe(risk_flags.open_flag_counts, self.office, [e.participant.id for e in self.view.roster]) or {}
         self.roster.privacy = self.app.privacy
         self.roster.on_mark = self.attendance_key
         self.roster.set_rows([self._row(e.participant.id) for e in self.view.roster])
@@ -344,13 +349,13 @@ class SessionScreen(Screen):
             return
 
         def save(correction: str | None) -> None:
-            saved = self._safe(session_service.record_checkin, self.office, self.sid, entry, correction)
-            if saved is None:
+            recorded = self._safe(session_service.record_checkin, self.office, self.sid, entry, correction)
+            if recorded is None:
                 return
+            saved = recorded.checkin
             self.view.record.checkins[pid] = saved
             self.view.drafts.pop(pid, None)
             self._safe(drafts.discard_checkin_draft, self.office, self.sid, pid)
-            self._safe(risk_link.record_suggestions, self.office, self.sid, saved)
             self._refresh_row(pid)
             self.form.set_title(self._form_title(pid))
             items = self._refresh_suggestions()
@@ -387,22 +392,32 @@ class SessionScreen(Screen):
             return []
         items: list[SuggestionItem] = []
         covered: set[str] = set()
-        for s in self._safe(risk_link.suggestions, self.office, self.sid, pid) or []:
-            get = (lambda n, s=s: s.get(n) if isinstance(s, dict) else getattr(s, n, None))
-            cats = list(get("categories") or [])
-            covered.update(cats)
+        for s in self._safe(risk_suggestions.suggestions_for, self.office, self.sid, pid) or []:
+            covered.update(s.categories)
             items.append(SuggestionItem(
-                key=str(get("id")), categories=cats, severity=str(get("severity")),
-                matches=[m.get("match", "") for m in (get("matches") or []) if isinstance(m, dict)],
-                status=str(get("status") or "pending"), suggestion_id=str(get("id")),
-                flag_id=str(get("flag_id") or ""), reason=str(get("reason") or ""),
+                key=s.id, categories=list(s.categories), severity=s.severity,
+                matches=[m.get("match", "") for m in s.matches],
+                status=s.status or "pending", suggestion_id=s.id,
+                flag_id=s.flag_id or "", reason=s.reason or "",
             ))
-        for ind in self._safe(risk_link.scan, self.form.text_for_scanning(), self.office, self.form.fields()) or []:
-            if ind.category not in covered:
-                items.append(SuggestionItem(key=f"live-{ind.category}", categories=[ind.category],
-                                            severity=ind.severity, matches=[ind.match]))
+        draft = self._draft_checkin(pid)
+        for ind in self._safe(risk_suggestions.checkin_indicators, self.office, draft) or []:
+            if ind["category"] not in covered:
+                items.append(SuggestionItem(key=f"live-{ind['category']}", categories=[ind["category"]],
+                                            severity=ind["severity"], matches=[ind["match"]]))
         self.query_one(SuggestionList).show_items(items)
         return items
+
+    def _draft_checkin(self, pid: str) -> CheckIn:
+        """The form as a check-in, to scan while it is written: its answers when they hold
+        together, else its words alone (the saved one is checked in full)."""
+        fields = self.form.fields()
+        try:
+            return CheckIn(participant_id=pid, **fields)
+        except InvalidInput:
+            words = {k: fields.get(k, "") for k in ("summary", "alternatives_used", "circumstances_note",
+                                                   "substance_use")}
+            return CheckIn(participant_id=pid, **words)
 
     def on_suggestion_list_decide(self, event: SuggestionList.Decide) -> None:
         event.stop()
@@ -437,15 +452,15 @@ class SessionScreen(Screen):
             return
 
         def dismissed(reason: str | None) -> None:
-            if reason and self._safe(risk_link.dismiss, self.office, item.suggestion_id, reason) is not None:
+            if reason and self._safe(risk_suggestions.dismiss_suggestion, self.office, item.suggestion_id, reason) is not None:
                 self.notify("Suggestion dismissed; the reason is kept")
                 self._refresh_suggestions()
 
         self.app.push_screen(AskScreen("Why is this not a risk? (kept with the dismissal)"), dismissed)
 
     def _confirm(self, item: SuggestionItem, categories: list[str] | None = None, reason: str = "") -> None:
-        flag = self._safe(risk_link.confirm, self.office, item.suggestion_id, self._flag_summary(),
-                          categories, reason or None)
+        flag = self._safe(risk_suggestions.confirm_suggestion, self.office, item.suggestion_id,
+                          summary=self._flag_summary(), categories=categories, reason=reason or None)
         if flag is not None:
             self._announce(flag)
             self._after_flag(self.form_pid)
@@ -463,10 +478,6 @@ class SessionScreen(Screen):
 
     # -- flags by hand -------------------------------------------------------------------
     def action_flag(self) -> None:
-        if not risk_link.available():
-            self.notify("The risk feature is not installed in this version: flags cannot be recorded here",
-                        severity="error")
-            return
         if not self.view.roster:
             self.notify("No men on this group's roster", severity="warning")
             return
@@ -474,14 +485,14 @@ class SessionScreen(Screen):
         selected = self.form_pid or self.roster.selected_pid
         # What the form already says about him is the best first summary; else a plain line.
         summary = self._flag_summary()
-        categories = risk_link.categories(self.office)
+        categories = self._safe(risk_settings.categories_by_severity, self.office) or []
         self.app.push_screen(FlagDialog(men, selected, categories, summary), self._raise)
 
     def _raise(self, request: FlagRequest | None) -> None:
         if request is None:
             return
-        flag = self._safe(risk_link.raise_flag, self.office, request.participant_id, request.category,
-                          request.severity, request.summary, self.sid)
+        flag = self._safe(risk_flags.raise_flag, self.office, request.participant_id, [request.category],
+                          request.summary, severity=request.severity, session_id=self.sid)
         if flag is None:
             return
         self._announce(flag)
@@ -495,7 +506,7 @@ class SessionScreen(Screen):
         due = flag.deadline[:16].replace("T", " ")
         if flag.deadline[:10] == clock.today().isoformat():
             due = "today " + flag.deadline[11:16]
-        cats = ", ".join(risk_link.label(c) for c in flag.categories)
+        cats = ", ".join(label(c) for c in flag.categories)
         self.notify(f"{flag.id}: {cats} ({flag.severity.upper()}); review by {due}. It is in the risk queue.",
                     title="Flag raised", timeout=8)
 
@@ -562,7 +573,7 @@ class SessionScreen(Screen):
             return
         if not self._flush_draft():
             return  # a check-in that cannot be saved holds the session open
-        record = self._safe(session_service.get_session, self.office, self.sid)
+        record = self._safe(session_store.get_session, self.office, self.sid)
         if record is None:
             return
         self.view.record = record
@@ -621,7 +632,6 @@ class SessionScreen(Screen):
         yield ("Plan full width", "Hide or show the roster", self.action_toggle_plan)
         yield ("Back to home", "The session stays open; everything is saved", self.action_back)
         pid = self.roster.selected_pid
-        checklist = optional("facilitator.tui.intake_checklist", "IntakeChecklistScreen")
-        if pid and checklist is not None:
+        if pid:
             yield (f"Intake checklist: {self._who(pid)}", "His intake steps, done or not",
-                   lambda: self.app.push_screen(checklist(pid)))
+                   lambda: self.app.push_screen(IntakeChecklistScreen(pid)))

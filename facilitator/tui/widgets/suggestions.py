@@ -12,7 +12,7 @@ from textual.message import Message
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
-from facilitator.tui.risk_link import label
+from facilitator.detector.categories import label
 
 MARKS = {"critical": "‼ CRITICAL", "high": "! HIGH", "medium": "· medium"}
 
