@@ -54,8 +54,16 @@ def tasks(out: Path):
         ("CSV, every row", "csv", lambda o: _export(o, "csv", out / "all.csv")),
         ("CSV to a pipe (no file)", None, lambda o: _export(o, "csv", io.StringIO())),
         ("JSON, every row", None, lambda o: _export(o, "json", out / "all.json")),
-        ("CSV --summary (every man)", None, lambda o: _export(o, "csv", out / "summary.csv", summary=True)),
-        ("CSV --pseudonymise", None, lambda o: _export(o, "csv", out / "pseudo.csv", pseudonymise=True)),
+        (
+            "CSV --summary (every man)",
+            None,
+            lambda o: _export(o, "csv", out / "summary.csv", summary=True),
+        ),
+        (
+            "CSV --pseudonymise",
+            None,
+            lambda o: _export(o, "csv", out / "pseudo.csv", pseudonymise=True),
+        ),
         ("XLSX, rows + summary sheet", "xlsx", lambda o: _export(o, "xlsx", out / "all.xlsx")),
     ]
 
@@ -75,10 +83,14 @@ def run_in_child(path: Path, fn) -> dict:
             # A large XLSX export reads in a second process (services/reporting/export_feed.py): count its
             # CPU time too, and its peak memory on top of this one's (they run at the same time).
             kids = resource.getrusage(resource.RUSAGE_CHILDREN)
-            result = {"wall": time.perf_counter() - started,
-                      "cpu": time.process_time() - cpu + kids.ru_utime + kids.ru_stime, "rows": rows,
-                      "rss_mb": (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss + kids.ru_maxrss) / 1024,
-                      "processes": 2 if kids.ru_maxrss else 1}
+            result = {
+                "wall": time.perf_counter() - started,
+                "cpu": time.process_time() - cpu + kids.ru_utime + kids.ru_stime,
+                "rows": rows,
+                "rss_mb": (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss + kids.ru_maxrss)
+                / 1024,
+                "processes": 2 if kids.ru_maxrss else 1,
+            }
         except BaseException as err:  # report, never hang the parent
             result = {"error": repr(err)}
         os.write(write, json.dumps(result).encode())
@@ -100,14 +112,20 @@ def main(argv: list[str] | None = None) -> None:
     a = ap.parse_args(argv)
     info = build_history(groups=a.groups, years=a.years)
     how = f"built in {info.build_seconds:.1f} s" if info.built else "from the cache"
-    print(f"workspace {info.path} ({how}): {info.groups} groups, {info.sessions} sessions, "
-          f"{info.participants} men, {info.attendance} attendance marks, {info.checkins} check-ins")
+    print(
+        f"workspace {info.path} ({how}): {info.groups} groups, {info.sessions} sessions, "
+        f"{info.participants} men, {info.attendance} attendance marks, {info.checkins} check-ins"
+    )
     out = OUT / "exports"
     out.mkdir(parents=True, exist_ok=True)
     idle = run_in_child(info.path, lambda o: 0)
-    print(f"a process with the workspace open and nothing exported: {idle['rss_mb']:.0f} MB resident\n")
-    header = (f"{'export':<36} {'rows':>8} {'wall s':>7} {'cpu s':>7} {'x base':>7} {'peak MB':>8} {'proc':>4} "
-              f"{'budget':>7}  verdict")
+    print(
+        f"a process with the workspace open and nothing exported: {idle['rss_mb']:.0f} MB resident\n"
+    )
+    header = (
+        f"{'export':<36} {'rows':>8} {'wall s':>7} {'cpu s':>7} {'x base':>7} {'peak MB':>8} {'proc':>4} "
+        f"{'budget':>7}  verdict"
+    )
     print(header)
     print("-" * len(header))
     base = None
@@ -120,14 +138,27 @@ def main(argv: list[str] | None = None) -> None:
             continue
         base = base or r["wall"]
         budget = BUDGETS.get(budget_key or "")
-        verdict = "" if budget is None else "ok" if r["wall"] <= budget else (
-            "over on a busy machine (CPU within)" if r["cpu"] / r["processes"] <= budget else "OVER")
-        print(f"{name:<36} {r['rows']:>8} {r['wall']:>7.2f} {r['cpu']:>7.2f} {r['wall'] / base:>7.1f} "
-              f"{r['rss_mb']:>8.0f} {r['processes']:>4} {budget if budget else '':>7}  {verdict}")
+        verdict = (
+            ""
+            if budget is None
+            else "ok"
+            if r["wall"] <= budget
+            else (
+                "over on a busy machine (CPU within)"
+                if r["cpu"] / r["processes"] <= budget
+                else "OVER"
+            )
+        )
+        print(
+            f"{name:<36} {r['rows']:>8} {r['wall']:>7.2f} {r['cpu']:>7.2f} {r['wall'] / base:>7.1f} "
+            f"{r['rss_mb']:>8.0f} {r['processes']:>4} {budget if budget else '':>7}  {verdict}"
+        )
     sizes = {p.name: p.stat().st_size / 2**20 for p in out.iterdir() if p.is_file()}
     print("\nfiles: " + ", ".join(f"{k} {v:.1f} MB" for k, v in sorted(sizes.items())))
-    print(f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs: wall time above CPU time is "
-          f"waiting for the disk or for other processes.")
+    print(
+        f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs: wall time above CPU time is "
+        f"waiting for the disk or for other processes."
+    )
 
 
 if __name__ == "__main__":

@@ -37,7 +37,6 @@ Run as a script to build (or find) the default workspace and print its counts:
 from __future__ import annotations
 
 import argparse
-import hashlib
 import json
 import os
 import random
@@ -52,6 +51,9 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
+from facilitator.demo.workspace import FIRST, SOURCES, SURNAMES  # noqa: E402
+from facilitator.demo.workspace import GOOD_WEEKS as GOOD  # noqa: E402
+from facilitator.demo.workspace import HARD_WEEKS as HARD  # noqa: E402
 from facilitator.domain.attendance import Attendance  # noqa: E402
 from facilitator.domain.checkin import CheckIn  # noqa: E402
 from facilitator.domain.enrolment import Enrolment  # noqa: E402
@@ -60,9 +62,6 @@ from facilitator.domain.participant import Participant  # noqa: E402
 from facilitator.domain.session import Session, session_id  # noqa: E402
 from facilitator.domain.staff import Staff  # noqa: E402
 from facilitator.domain.values import WEEKDAYS  # noqa: E402
-from facilitator.demo.workspace import FIRST, SOURCES, SURNAMES  # noqa: E402
-from facilitator.demo.workspace import GOOD_WEEKS as GOOD  # noqa: E402
-from facilitator.demo.workspace import HARD_WEEKS as HARD  # noqa: E402
 from facilitator.storage import migrations  # noqa: E402
 from facilitator.storage.audit import GENESIS, _digest  # noqa: E402
 from facilitator.storage.files import FILE_MODE, atomic_write_text, ensure_private_dir  # noqa: E402
@@ -72,7 +71,12 @@ OUT = Path(__file__).resolve().parent / "out"
 MARKER = "history.json"
 FORMAT = 2  # bump when the generator changes what it writes, so old caches are rebuilt
 
-EXCUSES = ["hospital appointment", "work shift he could not change", "court hearing", "child's illness"]
+EXCUSES = [
+    "hospital appointment",
+    "work shift he could not change",
+    "court hearing",
+    "child's illness",
+]
 
 
 _FIELDS: dict[type, tuple[str, ...]] = {}
@@ -85,7 +89,9 @@ def _plain(record) -> dict:
         names = tuple(f.name for f in fields(record))
         plain = {n: getattr(record, n) for n in names}
         # The first record of each kind proves the shortcut still matches the domain's format.
-        assert plain == record.to_dict(), f"{type(record).__name__} is no longer flat: update _plain"
+        assert plain == record.to_dict(), (
+            f"{type(record).__name__} is no longer flat: update _plain"
+        )
         _FIELDS[type(record)] = names
     return {n: (list(v) if isinstance(v := getattr(record, n), list) else v) for n in names}
 
@@ -107,7 +113,9 @@ class HistoryInfo:
         return self.attendance + self.checkins
 
 
-def default_path(groups: int = 400, years: int = 10, men_per_group: int = 10, seed: int = 2026) -> Path:
+def default_path(
+    groups: int = 400, years: int = 10, men_per_group: int = 10, seed: int = 2026
+) -> Path:
     return OUT / f"history-g{groups}-y{years}-m{men_per_group}-s{seed}"
 
 
@@ -124,8 +132,15 @@ def build_history(
 ) -> HistoryInfo:
     """Build (or find in the cache) the synthetic workspace; see the module docstring."""
     path = Path(path) if path else default_path(groups, years, men_per_group, seed)
-    params = {"format": FORMAT, "groups": groups, "years": years, "men_per_group": men_per_group,
-              "seed": seed, "end": end.isoformat(), "audit": audit}
+    params = {
+        "format": FORMAT,
+        "groups": groups,
+        "years": years,
+        "men_per_group": men_per_group,
+        "seed": seed,
+        "end": end.isoformat(),
+        "audit": audit,
+    }
     marker = path / MARKER
     if marker.is_file() and not rebuild:
         saved = json.loads(marker.read_text())
@@ -151,7 +166,10 @@ class _Writer:
         self.made: set[Path] = set()
 
     def store(self, relative: str, kind: str, tables: dict[str, list[dict]]) -> None:
-        data = {name: {str(i): doc for i, doc in enumerate(docs, start=1)} for name, docs in tables.items()}
+        data = {
+            name: {str(i): doc for i, doc in enumerate(docs, start=1)}
+            for name, docs in tables.items()
+        }
         text = json.dumps(migrations.stamp(data, kind), ensure_ascii=False, separators=(",", ":"))
         target = self.ws.data_dir.joinpath(*relative.split("/"))
         if self.durable:
@@ -181,12 +199,22 @@ class _Audit:
         if self.fh:
             os.chmod(path, FILE_MODE)
 
-    def record(self, when: str, user: str, action: str, kind: str, record_id: str, **extra: str) -> None:
+    def record(
+        self, when: str, user: str, action: str, kind: str, record_id: str, **extra: str
+    ) -> None:
         if not self.fh:
             return
         self.seq += 1
-        entry = {"seq": self.seq, "time": when, "user": user, "action": action, "kind": kind,
-                 "id": record_id, **extra, "prev": self.prev}
+        entry = {
+            "seq": self.seq,
+            "time": when,
+            "user": user,
+            "action": action,
+            "kind": kind,
+            "id": record_id,
+            **extra,
+            "prev": self.prev,
+        }
         entry["hash"] = _digest(entry)
         self.prev = entry["hash"]
         self.fh.write(json.dumps(entry, ensure_ascii=False, sort_keys=True) + "\n")
@@ -207,11 +235,16 @@ class _Seat:
     sessions_held: int = 0
 
 
-def _generate(w: _Writer, n_groups: int, years: int, seats: int, seed: int, end: date, audit_on: bool) -> dict:
+def _generate(
+    w: _Writer, n_groups: int, years: int, seats: int, seed: int, end: date, audit_on: bool
+) -> dict:
     rnd = random.Random(seed)
     cycle = 24
     staff = [Staff(id="admin", name="History Admin", roles=["admin", "coordinator"])]
-    staff += [Staff(id=f"f{i:02d}", name=f"Facilitator {i:02d} Synthetic", roles=["facilitator"]) for i in range(1, 21)]
+    staff += [
+        Staff(id=f"f{i:02d}", name=f"Facilitator {i:02d} Synthetic", roles=["facilitator"])
+        for i in range(1, 21)
+    ]
     staff += [Staff(id="morgan", name="Morgan Coordinator", roles=["coordinator"])]
     settings = w.ws.read_settings()
     settings["staff"] = [_plain(s) for s in staff]
@@ -225,16 +258,28 @@ def _generate(w: _Writer, n_groups: int, years: int, seats: int, seed: int, end:
     people: list[dict] = []
     groups: list[dict] = []
     enrolments: list[dict] = []
-    counts = {"groups": n_groups, "participants": 0, "sessions": 0, "attendance": 0, "checkins": 0, "audit_lines": 0}
+    counts = {
+        "groups": n_groups,
+        "participants": 0,
+        "sessions": 0,
+        "attendance": 0,
+        "checkins": 0,
+        "audit_lines": 0,
+    }
 
     def new_man(joined: date) -> Participant:
         n = len(people) + 1
         referred = joined - timedelta(weeks=rnd.randint(3, 10))
         person = Participant(
-            id=f"P{n:04d}", name=f"{FIRST[n % len(FIRST)]} {SURNAMES[(n // len(FIRST)) % len(SURNAMES)]}-{n}",
-            referral_source=rnd.choice(SOURCES), referrer=f"Synthetic Referrer {rnd.randint(1, 30)}",
-            referrer_reference=f"SYN-{n:06d}", referred_on=referred.isoformat(), status="active",
-            created_at=f"{referred.isoformat()}T10:00:00")
+            id=f"P{n:04d}",
+            name=f"{FIRST[n % len(FIRST)]} {SURNAMES[(n // len(FIRST)) % len(SURNAMES)]}-{n}",
+            referral_source=rnd.choice(SOURCES),
+            referrer=f"Synthetic Referrer {rnd.randint(1, 30)}",
+            referrer_reference=f"SYN-{n:06d}",
+            referred_on=referred.isoformat(),
+            status="active",
+            created_at=f"{referred.isoformat()}T10:00:00",
+        )
         people.append(_plain(person))
         audit.record(person.created_at, "admin", "add", "participant", person.id)
         return person
@@ -245,11 +290,21 @@ def _generate(w: _Writer, n_groups: int, years: int, seats: int, seed: int, end:
         start_week = rnd.randrange(0, total_weeks - 30)
         start = first_day + timedelta(weeks=start_week, days=(weekday - first_day.weekday()) % 7)
         length = rnd.randint(32, 60)
-        days = [start + timedelta(weeks=k) for k in range(length) if start + timedelta(weeks=k) <= end]
+        days = [
+            start + timedelta(weeks=k) for k in range(length) if start + timedelta(weeks=k) <= end
+        ]
         facs = rnd.sample([s.id for s in staff if s.has_role("facilitator")], 2)
-        group = Group(id=gid, name=f"{WEEKDAYS[weekday].title()} group {g}", curriculum="core-24",
-                      weekday=WEEKDAYS[weekday], facilitators=facs, entry="rolling",
-                      start_date=start.isoformat(), cycle_length=cycle, location=f"Room {g % 7 + 1}")
+        group = Group(
+            id=gid,
+            name=f"{WEEKDAYS[weekday].title()} group {g}",
+            curriculum="core-24",
+            weekday=WEEKDAYS[weekday],
+            facilitators=facs,
+            entry="rolling",
+            start_date=start.isoformat(),
+            cycle_length=cycle,
+            location=f"Room {g % 7 + 1}",
+        )
         running = days[-1] + timedelta(weeks=1) > end
         if not running:
             group.ended_on = days[-1].isoformat()
@@ -266,16 +321,30 @@ def _generate(w: _Writer, n_groups: int, years: int, seats: int, seed: int, end:
             for i in range(seats):
                 if table[i] is None and week >= vacant_until[i]:
                     person = new_man(day)
-                    e = Enrolment(id=f"E-{gid}-{person.id}-{iso}", participant_id=person.id, group_id=gid,
-                                  joined_on=iso, joined_at_session=number)
+                    e = Enrolment(
+                        id=f"E-{gid}-{person.id}-{iso}",
+                        participant_id=person.id,
+                        group_id=gid,
+                        joined_on=iso,
+                        joined_at_session=number,
+                    )
                     drop = rnd.randint(3, 15) if rnd.random() < 0.15 else None
                     table[i] = _Seat(person, e, set(), 0, rnd.uniform(0.85, 1.0), drop)
                     audit.record(f"{iso}T12:00:00", "morgan", "enrol", "enrolment", e.id)
             sid = session_id(gid, iso)
             user = facs[0]
-            session = Session(id=sid, group_id=gid, curriculum_session=number, date=iso,
-                              facilitators_present=list(facs), state="closed", opened_at=opened,
-                              opened_by=user, closed_at=f"{iso}T21:05:00", closed_by=user)
+            session = Session(
+                id=sid,
+                group_id=gid,
+                curriculum_session=number,
+                date=iso,
+                facilitators_present=list(facs),
+                state="closed",
+                opened_at=opened,
+                opened_by=user,
+                closed_at=f"{iso}T21:05:00",
+                closed_by=user,
+            )
             audit.record(opened, user, "start", "session", sid)
             marks: list[dict] = []
             checkins: list[dict] = []
@@ -288,13 +357,26 @@ def _generate(w: _Writer, n_groups: int, years: int, seats: int, seed: int, end:
                 if roll < 0.76:
                     mark = Attendance(pid, "present", marked_by=user, marked_at=marked)
                 elif roll < 0.84:
-                    mark = Attendance(pid, "late", minutes_late=rnd.choice([5, 10, 15, 20, 40, 45]),
-                                      marked_by=user, marked_at=marked)
+                    mark = Attendance(
+                        pid,
+                        "late",
+                        minutes_late=rnd.choice([5, 10, 15, 20, 40, 45]),
+                        marked_by=user,
+                        marked_at=marked,
+                    )
                 elif roll < 0.86:
-                    mark = Attendance(pid, "left_early", minutes_missed=rnd.choice([20, 40, 60]),
-                                      reason="childcare", marked_by=user, marked_at=marked)
+                    mark = Attendance(
+                        pid,
+                        "left_early",
+                        minutes_missed=rnd.choice([20, 40, 60]),
+                        reason="childcare",
+                        marked_by=user,
+                        marked_at=marked,
+                    )
                 elif roll < 0.93:
-                    mark = Attendance(pid, "excused", reason=rnd.choice(EXCUSES), marked_by=user, marked_at=marked)
+                    mark = Attendance(
+                        pid, "excused", reason=rnd.choice(EXCUSES), marked_by=user, marked_at=marked
+                    )
                 else:
                     mark = Attendance(pid, "unexcused", marked_by=user, marked_at=marked)
                 marks.append(_plain(mark))
@@ -304,13 +386,25 @@ def _generate(w: _Writer, n_groups: int, years: int, seats: int, seed: int, end:
                         seat.covered.add(number)
                     if rnd.random() < 0.75:
                         text, stance = rnd.choice(GOOD)
-                        ci = CheckIn(pid, "no", summary=text, stance=stance,
-                                     alternatives_used="time-out" if "time-out" in text else "",
-                                     homework=rnd.choice(["done", "done", "partly", "not_done"]))
+                        ci = CheckIn(
+                            pid,
+                            "no",
+                            summary=text,
+                            stance=stance,
+                            alternatives_used="time-out" if "time-out" in text else "",
+                            homework=rnd.choice(["done", "done", "partly", "not_done"]),
+                        )
                     else:
                         text, stance, forms, towards = rnd.choice(HARD)
-                        ci = CheckIn(pid, "yes", forms=list(forms), towards=list(towards), summary=text,
-                                     stance=stance, homework=rnd.choice(["partly", "not_done"]))
+                        ci = CheckIn(
+                            pid,
+                            "yes",
+                            forms=list(forms),
+                            towards=list(towards),
+                            summary=text,
+                            stance=stance,
+                            homework=rnd.choice(["partly", "not_done"]),
+                        )
                     ci.recorded_by, ci.recorded_at = user, f"{iso}T19:1{i % 10}:00"
                     checkins.append(_plain(ci))
                     audit.record(ci.recorded_at, user, "record", "checkin", f"{sid}/{pid}")
@@ -322,12 +416,17 @@ def _generate(w: _Writer, n_groups: int, years: int, seats: int, seed: int, end:
                     _leave(seat, day, *leave)
                     enrolments.append(_plain(seat.enrolment))
                     people[int(pid[1:]) - 1] = _plain(seat.person)
-                    audit.record(f"{iso}T21:10:00", "morgan", "leave", "enrolment", seat.enrolment.id)
+                    audit.record(
+                        f"{iso}T21:10:00", "morgan", "leave", "enrolment", seat.enrolment.id
+                    )
                     table[i] = None
                     vacant_until[i] = week + rnd.randint(1, 2)
             audit.record(session.closed_at, user, "close", "session", sid)
-            w.store(f"sessions/{gid}/{iso[:4]}/{iso}.json", "session",
-                    {"session": [_plain(session)], "attendance": marks, "checkins": checkins})
+            w.store(
+                f"sessions/{gid}/{iso[:4]}/{iso}.json",
+                "session",
+                {"session": [_plain(session)], "attendance": marks, "checkins": checkins},
+            )
             index_rows.append(_plain(session))
             counts["sessions"] += 1
             counts["attendance"] += len(marks)
@@ -375,7 +474,9 @@ def _leave(seat: _Seat, day: date, reason: str, status: str, status_reason: str)
 
 
 def main(argv: list[str] | None = None) -> None:
-    ap = argparse.ArgumentParser(description="Build (or find in the cache) the synthetic history workspace.")
+    ap = argparse.ArgumentParser(
+        description="Build (or find in the cache) the synthetic history workspace."
+    )
     ap.add_argument("--groups", type=int, default=400)
     ap.add_argument("--years", type=int, default=10)
     ap.add_argument("--men", type=int, default=10, help="seats per group")
@@ -385,8 +486,16 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--durable", action="store_true", help="fsync every file")
     ap.add_argument("--rebuild", action="store_true")
     a = ap.parse_args(argv)
-    info = build_history(a.out, a.groups, a.years, a.men, a.seed, audit=not a.no_audit,
-                         durable=a.durable, rebuild=a.rebuild)
+    info = build_history(
+        a.out,
+        a.groups,
+        a.years,
+        a.men,
+        a.seed,
+        audit=not a.no_audit,
+        durable=a.durable,
+        rebuild=a.rebuild,
+    )
     for key, value in asdict(info).items():
         print(f"{key:<14} {value}")
     print(f"{'records':<14} {info.records}")

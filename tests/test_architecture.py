@@ -74,7 +74,12 @@ def _imports(tree: ast.AST):
     """(module, line, at module level) of every absolute import."""
     body = list(getattr(tree, "body", []))
     # Imports for type checking only are made at module level too.
-    body += [s for n in body if isinstance(n, ast.If) and "TYPE_CHECKING" in ast.unparse(n.test) for s in n.body]
+    body += [
+        s
+        for n in body
+        if isinstance(n, ast.If) and "TYPE_CHECKING" in ast.unparse(n.test)
+        for s in n.body
+    ]
     top = {id(n) for n in body}
     for node in ast.walk(tree):
         if isinstance(node, ast.Import):
@@ -84,8 +89,16 @@ def _imports(tree: ast.AST):
             names = [f"{node.module}.{a.name}" for a in node.names]
             # `from facilitator.services.risk import flags` imports facilitator.services.risk.flags
             for full in names:
-                yield (full if layer_of(full) is not None and (PACKAGE.parent / (full.replace(".", "/") + ".py")).exists()
-                       else node.module), node.lineno, id(node) in top
+                yield (
+                    (
+                        full
+                        if layer_of(full) is not None
+                        and (PACKAGE.parent / (full.replace(".", "/") + ".py")).exists()
+                        else node.module
+                    ),
+                    node.lineno,
+                    id(node) in top,
+                )
 
 
 def _files():
@@ -101,8 +114,15 @@ def _module_name(path: Path) -> str:
 
 
 def test_every_package_is_in_the_layer_list():
-    missing = sorted({_module_name(p) for p in _files() if layer_of(_module_name(p)) is None
-                      and _module_name(p) not in ("facilitator", "facilitator.__main__", "facilitator.services")})
+    missing = sorted(
+        {
+            _module_name(p)
+            for p in _files()
+            if layer_of(_module_name(p)) is None
+            and _module_name(p)
+            not in ("facilitator", "facilitator.__main__", "facilitator.services")
+        }
+    )
     assert not missing, f"not in LAYERS: {missing}"
 
 
@@ -117,7 +137,9 @@ def test_no_module_imports_a_later_layer():
             rel = str(path.relative_to(PACKAGE.parent))
             allowed = any(rel == f and name.startswith(m) for f, m in FUNCTION_LEVEL_ALLOWED)
             if other is not None and other > me and not allowed:
-                problems.append(f"{path.relative_to(PACKAGE.parent)}:{line} imports {name} ({LAYERS[other]})")
+                problems.append(
+                    f"{path.relative_to(PACKAGE.parent)}:{line} imports {name} ({LAYERS[other]})"
+                )
     assert not problems, "\n".join(problems)
 
 
@@ -152,7 +174,9 @@ def test_cli_modules_load_heavy_libraries_lazily():
     for path in sorted((PACKAGE / "cli").rglob("*.py")):
         for name, line, top in _imports(ast.parse(path.read_text())):
             if top and name.split(".")[0] in HEAVY:
-                problems.append(f"{path.relative_to(PACKAGE.parent)}:{line} imports {name} at module level")
+                problems.append(
+                    f"{path.relative_to(PACKAGE.parent)}:{line} imports {name} at module level"
+                )
     assert not problems, "\n".join(problems)
 
 
@@ -163,30 +187,66 @@ def test_no_module_guards_an_import_of_its_own_package():
         for node in ast.walk(tree):
             if not isinstance(node, ast.Try):
                 continue
-            guarded = [n for stmt in node.body for n in ast.walk(stmt) if isinstance(n, (ast.Import, ast.ImportFrom))]
+            guarded = [
+                n
+                for stmt in node.body
+                for n in ast.walk(stmt)
+                if isinstance(n, (ast.Import, ast.ImportFrom))
+            ]
             catches = {ast.unparse(h.type) for h in node.handlers if h.type is not None}
             if guarded and any("ImportError" in c or "ModuleNotFoundError" in c for c in catches):
                 for n in guarded:
                     mod = n.module if isinstance(n, ast.ImportFrom) else n.names[0].name
                     if mod and mod.startswith("facilitator"):
-                        problems.append(f"{path.relative_to(PACKAGE.parent)}:{n.lineno} guards {mod}")
+                        problems.append(
+                            f"{path.relative_to(PACKAGE.parent)}:{n.lineno} guards {mod}"
+                        )
     assert not problems, "\n".join(problems)
 
 
-@pytest.mark.parametrize("package, never", [
-    ("facilitator.services.groupwork", ("facilitator.services.reporting", "facilitator.services.evaluation",
-                                        "facilitator.services.records", "facilitator.tui", "facilitator.cli")),
-    ("facilitator.services.risk.flags", ("facilitator.services.groupwork", "facilitator.services.intake")),
-    ("facilitator.cli", ("textual", "openpyxl", "matplotlib", "cryptography", "facilitator.tui",
-                         "facilitator.demo", "facilitator.services.risk", "facilitator.services.reporting")),
-])
+@pytest.mark.parametrize(
+    "package, never",
+    [
+        (
+            "facilitator.services.groupwork",
+            (
+                "facilitator.services.reporting",
+                "facilitator.services.evaluation",
+                "facilitator.services.records",
+                "facilitator.tui",
+                "facilitator.cli",
+            ),
+        ),
+        (
+            "facilitator.services.risk.flags",
+            ("facilitator.services.groupwork", "facilitator.services.intake"),
+        ),
+        (
+            "facilitator.cli",
+            (
+                "textual",
+                "openpyxl",
+                "matplotlib",
+                "cryptography",
+                "facilitator.tui",
+                "facilitator.demo",
+                "facilitator.services.risk",
+                "facilitator.services.reporting",
+            ),
+        ),
+    ],
+)
 def test_importing_a_layer_loads_nothing_after_it(package, never):
-    code = (f"import sys, importlib, pkgutil; m = importlib.import_module({package!r})\n"
-            "for info in pkgutil.walk_packages(getattr(m, '__path__', []), m.__name__ + '.'):\n"
-            "    importlib.import_module(info.name)\n"
-            "print('\\n'.join(sys.modules))")
+    code = (
+        f"import sys, importlib, pkgutil; m = importlib.import_module({package!r})\n"
+        "for info in pkgutil.walk_packages(getattr(m, '__path__', []), m.__name__ + '.'):\n"
+        "    importlib.import_module(info.name)\n"
+        "print('\\n'.join(sys.modules))"
+    )
     if package == "facilitator.cli":  # the root command alone, as `facilitator --help` loads it
         code = "import sys; import facilitator.cli; print('\\n'.join(sys.modules))"
-    loaded = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.split()
+    loaded = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    ).stdout.split()
     wrong = sorted(m for m in loaded if any(m == n or m.startswith(n + ".") for n in never))
     assert not wrong, f"importing {package} loads {wrong}"

@@ -28,8 +28,8 @@ def _at(monkeypatch, when: str) -> None:
 
 def _run(office, monkeypatch, group_id, day, close=True):
     """A session on `day`, closed that evening at 21:00 (the clock put back to today after)."""
-    from facilitator.services.groupwork import sessions
     from facilitator.services.core import session_store as session_store
+    from facilitator.services.groupwork import sessions
 
     sessions.start_session(office, group_id, day)
     if close:
@@ -42,7 +42,9 @@ def _write(office, sid):
     from facilitator.services.debrief import notes as debrief
 
     note = debrief.get_note(office, sid)
-    debrief.save_body(_as(office, "alex"), sid, note.body + "\nA settled group; the exercise went well.\n")
+    debrief.save_body(
+        _as(office, "alex"), sid, note.body + "\nA settled group; the exercise went well.\n"
+    )
 
 
 def _note(office, sid, signers=()):
@@ -66,12 +68,20 @@ def _sign(office, sid, who):
 def history(office, monkeypatch):
     """G2 ran last year (its men moved to G1 in June); G1 runs now. Notes: signed, a draft
     signed by one facilitator, a draft nobody signed, and none at all, in both groups."""
-    from facilitator.services.groupwork import groups
     from facilitator.services.core import people
+    from facilitator.services.groupwork import groups
     from tests.conftest import ready_for_group
 
-    groups.create_group(office, "Old Tuesday group", "core-24", "tuesday", "18:30", ["alex", "bea"],
-                        start_date="2025-01-07", group_id="G2")
+    groups.create_group(
+        office,
+        "Old Tuesday group",
+        "core-24",
+        "tuesday",
+        "18:30",
+        ["alex", "bea"],
+        start_date="2025-01-07",
+        group_id="G2",
+    )
     for p in people.list_participants(office):
         ready_for_group(office, p.id, "2024-12-10")
         groups.enrol(office, "G2", p.id, "2025-01-07")
@@ -95,9 +105,8 @@ def reference(office, now: datetime | None = None) -> list[tuple]:
     """The due list worked out the plain way: every session of every group, every note."""
     from facilitator import clock
     from facilitator.domain.debrief import due_at
-    from facilitator.services.debrief import notes as debrief
-    from facilitator.services.groupwork import sessions
     from facilitator.services.core import session_store as session_store
+    from facilitator.services.debrief import notes as debrief
 
     now = now or clock.now()
     hours = float(office.setting("debrief.due_hours", 48))
@@ -113,17 +122,42 @@ def reference(office, now: datetime | None = None) -> list[tuple]:
         due = due_at(s.date, s.closed_at, hours)
         if due > now:
             continue
-        awaiting = [a for a in note["authors"] if a not in note["signed_by"]] if note else list(s.facilitators_present)
-        out.append((s.id, s.group_id, s.date, s.curriculum_session, s.closed_at, due.isoformat(),
-                    "draft" if note else "no note", awaiting))
+        awaiting = (
+            [a for a in note["authors"] if a not in note["signed_by"]]
+            if note
+            else list(s.facilitators_present)
+        )
+        out.append(
+            (
+                s.id,
+                s.group_id,
+                s.date,
+                s.curriculum_session,
+                s.closed_at,
+                due.isoformat(),
+                "draft" if note else "no note",
+                awaiting,
+            )
+        )
     return sorted(out, key=lambda r: (r[5], r[0]))
 
 
 def due(office, now=None) -> list[tuple]:
     from facilitator.services.debrief import notes as debrief
 
-    return [(d.session_id, d.group_id, d.date, d.curriculum_session, d.closed_at, d.due_at, d.note_status, d.awaiting)
-            for d in debrief.due_notes(office, now)]
+    return [
+        (
+            d.session_id,
+            d.group_id,
+            d.date,
+            d.curriculum_session,
+            d.closed_at,
+            d.due_at,
+            d.note_status,
+            d.awaiting,
+        )
+        for d in debrief.due_notes(office, now)
+    ]
 
 
 def short(rows) -> list[tuple[str, str, list[str]]]:
@@ -135,8 +169,12 @@ def kept_file(office):
 
 
 def test_old_and_new_debriefs_due_as_a_full_read_finds_them(history):
-    expected = [("G2-2025-01-14", "draft", ["bea"]), ("G2-2025-03-04", "no note", ["alex", "bea"]),
-                ("G1-2026-11-10", "draft", ["alex", "bea"]), ("G1-2026-11-17", "no note", ["alex", "bea"])]
+    expected = [
+        ("G2-2025-01-14", "draft", ["bea"]),
+        ("G2-2025-03-04", "no note", ["alex", "bea"]),
+        ("G1-2026-11-10", "draft", ["alex", "bea"]),
+        ("G1-2026-11-17", "no note", ["alex", "bea"]),
+    ]
     assert short(reference(history)) == expected  # the reference itself sees the old overdue ones
     assert due(history) == reference(history)  # the list kept from nothing
     assert kept_file(history).exists()
@@ -162,9 +200,9 @@ def test_settings_are_applied_at_each_look(history):
 
 
 def test_every_write_that_changes_what_is_due_shows_at_the_next_look(history, monkeypatch):
+    from facilitator.services.core import session_store as session_store
     from facilitator.services.debrief import notes as debrief
     from facilitator.services.groupwork import sessions
-    from facilitator.services.core import session_store as session_store
 
     assert due(history) == reference(history)
     _sign(history, "G2-2025-01-14", "bea")  # an old draft signed at last
@@ -212,8 +250,13 @@ def test_stores_changed_outside_the_tool_are_read_again(history):
     # A session index edited by hand (or restored from a backup): one more closed session.
     index = history.stores.path("sessions", "G2", "index.json")
     data = json.loads(index.read_text(encoding="utf-8"))
-    row = dict(next(iter(data["sessions"].values())), id="G2-2025-04-01", date="2025-04-01",
-               curriculum_session=9, closed_at="2025-04-01T21:00:00")
+    row = dict(
+        next(iter(data["sessions"].values())),
+        id="G2-2025-04-01",
+        date="2025-04-01",
+        curriculum_session=9,
+        closed_at="2025-04-01T21:00:00",
+    )
     data["sessions"]["99"] = row
     atomic_write_text(index, json.dumps(data))
     assert ("G2-2025-04-01", "no note", ["alex", "bea"]) in short(due(history))

@@ -36,19 +36,26 @@ def test_supervision_due_names_who_went_past_the_interval(staffed):
     # Six weeks by default: bea was last supervised 2026-10-12, due by 2026-11-23; pat never.
     found = {d.staff_id: d for d in supervision_due(staffed)}
     assert set(found) == {"bea", "pat"}
-    assert found["bea"].text == "Bea Facilitator: no supervision since 2026-10-12 (due by 2026-11-23)"
+    assert (
+        found["bea"].text == "Bea Facilitator: no supervision since 2026-10-12 (due by 2026-11-23)"
+    )
     assert found["pat"].text == "Pat Partnerworker: no supervision recorded"
     # The same day a week earlier, bea was still within it.
     assert found["bea"].due_on == "2026-11-23"
 
 
 def test_staff_due_shows_training_hours_and_refreshers(staffed, invoke):
-    rows = {r["staff_id"]: r for r in json.loads(invoke("--user", "admin", "staff", "due", "--all", "--json").output)}
+    rows = {
+        r["staff_id"]: r
+        for r in json.loads(invoke("--user", "admin", "staff", "due", "--all", "--json").output)
+    }
     assert rows["alex"]["core_hours"] == 32.5 and rows["alex"]["problems"] == []
     assert rows["alex"]["refresher_due_on"] == "2027-09-01"
     # bea: no refresher since core training ended 2025-06-01 (twelve months): due since 2026-06-01.
-    assert rows["bea"]["problems"] == ["supervision: none since 2026-10-12 (due by 2026-11-23, every 6 weeks)",
-                                       "refresher training: due since 2026-06-01"]
+    assert rows["bea"]["problems"] == [
+        "supervision: none since 2026-10-12 (due by 2026-11-23, every 6 weeks)",
+        "refresher training: due since 2026-06-01",
+    ]
     assert rows["pat"]["problems"] == ["supervision: none recorded", "core training: 0 of 30 hours"]
     assert rows["admin"]["supervised"] is False and rows["admin"]["problems"] == []
     text = invoke("--user", "admin", "staff", "due").output
@@ -72,16 +79,49 @@ def test_only_coordinators_record_and_see_everyone(staffed, invoke):
     with pytest.raises(Refused, match="in the future"):
         sq.add_supervision(staffed, "alex", "admin", "2026-12-01")
 
-    added = invoke("--user", "admin", "staff", "supervision", "add", "pat", "--supervisor", "admin", "--date",
-                   "2026-11-20", "--kind", "group", "--minutes", "75")
-    assert added.exit_code == 0 and "recorded pat-S1: pat supervised by admin on 2026-11-20 (group, 75 min)" in added.output
+    added = invoke(
+        "--user",
+        "admin",
+        "staff",
+        "supervision",
+        "add",
+        "pat",
+        "--supervisor",
+        "admin",
+        "--date",
+        "2026-11-20",
+        "--kind",
+        "group",
+        "--minutes",
+        "75",
+    )
+    assert (
+        added.exit_code == 0
+        and "recorded pat-S1: pat supervised by admin on 2026-11-20 (group, 75 min)" in added.output
+    )
     listed = invoke("--user", "admin", "staff", "supervision", "list", "--staff", "pat")
     assert "pat-S1" in listed.output and "75" in listed.output
-    trained = invoke("--user", "admin", "staff", "training", "add", "pat", "--kind", "core", "--hours", "30",
-                     "--date", "2026-01-05", "--title", "Core partner support training")
+    trained = invoke(
+        "--user",
+        "admin",
+        "staff",
+        "training",
+        "add",
+        "pat",
+        "--kind",
+        "core",
+        "--hours",
+        "30",
+        "--date",
+        "2026-01-05",
+        "--title",
+        "Core partner support training",
+    )
     assert trained.exit_code == 0 and "pat-T1" in trained.output
     assert "pat" not in invoke("--user", "admin", "staff", "due").output
-    refused = invoke("--user", "alex", "staff", "training", "add", "bea", "--kind", "core", "--hours", "3")
+    refused = invoke(
+        "--user", "alex", "staff", "training", "add", "bea", "--kind", "core", "--hours", "3"
+    )
     assert refused.exit_code == 1 and "may not record staff training" in refused.output
 
 
@@ -89,6 +129,8 @@ def test_supervision_interval_and_roles_are_settings(staffed):
     from facilitator.services.evaluation.staff_quality import supervision_due
     from tests.test_evaluation_figures import set_settings
 
-    set_settings(staffed, quality__supervision_interval_weeks=2, quality__supervised_roles=["facilitator"])
+    set_settings(
+        staffed, quality__supervision_interval_weeks=2, quality__supervised_roles=["facilitator"]
+    )
     # Two weeks: alex (2026-11-10) is due by 2026-11-24, still within it today; bea is not.
     assert [d.staff_id for d in supervision_due(as_user(staffed, "admin"))] == ["bea"]

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 import random
 import signal
 import stat
@@ -11,8 +10,6 @@ import subprocess
 import sys
 import time
 from pathlib import Path
-
-import pytest
 
 from facilitator.services.core import people
 from facilitator.services.core.office import Office
@@ -24,7 +21,9 @@ ROOT = Path(__file__).resolve().parent.parent
 def _writer(ws: Path, tag: str, count: int) -> subprocess.Popen:
     return subprocess.Popen(
         [sys.executable, "-m", "tests.helpers.writer", str(ws), tag, str(count)],
-        cwd=ROOT, stdout=subprocess.PIPE, text=True,
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        text=True,
     )
 
 
@@ -53,7 +52,9 @@ def test_sigkill_during_writes_loses_no_acknowledged_write(tmp_path):
         time.sleep(0.25 + rnd.random() * 0.4)
         proc.send_signal(signal.SIGKILL)
         out, _ = proc.communicate()
-        acked |= {f"r{round_no}-{line.split()[1]}" for line in out.splitlines() if line.startswith("ack ")}
+        acked |= {
+            f"r{round_no}-{line.split()[1]}" for line in out.splitlines() if line.startswith("ack ")
+        }
         # Every store still parses (open_store raises on damage) and holds every acknowledged write.
         checkins, participants = _stored(ws)
         assert acked <= checkins
@@ -100,7 +101,11 @@ def test_corrupt_store_is_named_and_left_untouched(office, invoke, isolated_work
     store = isolated_workspace / "data" / "people.json"
     damaged = b'{"participants": {"1": {"id": "P0001", "name": "Adam Exa'
     store.write_bytes(damaged)
-    for args in (["participant", "list"], ["participant", "add", "New Man"], ["group", "enrol", "G1", "P0001"]):
+    for args in (
+        ["participant", "list"],
+        ["participant", "add", "New Man"],
+        ["group", "enrol", "G1", "P0001"],
+    ):
         result = invoke(*args)
         assert result.exit_code == 1
         lines = result.output.strip().splitlines()
@@ -140,8 +145,8 @@ def test_older_schema_is_migrated_on_read(office, isolated_workspace, monkeypatc
 
 
 def test_files_are_private(office, isolated_workspace):
-    from tests.conftest import enrol_all
     from facilitator.services.groupwork import sessions
+    from tests.conftest import enrol_all
 
     enrol_all(office)
     s = sessions.start_session(office, "G1", "2026-11-24")
@@ -157,9 +162,9 @@ def test_files_are_private(office, isolated_workspace):
 
 
 def test_saving_a_checkin_touches_only_that_sessions_file(office, isolated_workspace):
-    from tests.conftest import enrol_all
     from facilitator.domain.checkin import CheckIn
     from facilitator.services.groupwork import sessions
+    from tests.conftest import enrol_all
 
     enrol_all(office)
     s1 = sessions.start_session(office, "G1", "2026-11-17")

@@ -6,13 +6,13 @@ from __future__ import annotations
 import csv
 
 import pytest
+from conftest import enrol_all
 from helpers.tui import screen_text, wait_for
 from textual.app import App
 
-from conftest import enrol_all
 from facilitator.services.compliance import status as compliance
-from facilitator.services.groupwork import sessions
 from facilitator.services.core.office import Office
+from facilitator.services.groupwork import sessions
 
 
 class Host(App):
@@ -35,10 +35,16 @@ def coordinator(office):
     Carl: excused, present, not marked."""
     enrol_all(office)
     weeks = {
-        "2026-11-03": [("P0001", "present", {}), ("P0002", "late", {"minutes_late": 10}),
-                       ("P0003", "excused", {"reason": "court hearing"})],
-        "2026-11-10": [("P0001", "unexcused", {}), ("P0002", "left_early", {"minutes_missed": 40}),
-                       ("P0003", "present", {})],
+        "2026-11-03": [
+            ("P0001", "present", {}),
+            ("P0002", "late", {"minutes_late": 10}),
+            ("P0003", "excused", {"reason": "court hearing"}),
+        ],
+        "2026-11-10": [
+            ("P0001", "unexcused", {}),
+            ("P0002", "left_early", {"minutes_missed": 40}),
+            ("P0003", "present", {}),
+        ],
         "2026-11-17": [("P0001", "late", {"minutes_late": 45}), ("P0002", "present", {})],
     }
     for day, rows in weeks.items():
@@ -99,13 +105,23 @@ async def test_enter_on_the_grid_opens_the_mans_timeline(coordinator):
         await wait_for(pilot, lambda: getattr(app.screen, "loaded", False), what="the grid")
         await pilot.press("down")  # Ben
         await pilot.press("enter")
-        await wait_for(pilot, lambda: isinstance(app.screen, AttendanceTimelineScreen) and app.screen.loaded,
-                       what="the timeline")
+        await wait_for(
+            pilot,
+            lambda: isinstance(app.screen, AttendanceTimelineScreen) and app.screen.loaded,
+            what="the timeline",
+        )
         await pilot.pause()
         assert len(app.screen_stack) == 3  # one timeline, not two
         table = app.screen.query_one(DataTable)
-        rows = [[getattr(c, "plain", str(c)) for c in table.get_row_at(i)] for i in range(table.row_count)]
-        assert [r[-1] for r in rows] == ["late (10 min)", "left early, 40 min missed: counted as absence", "present"]
+        rows = [
+            [getattr(c, "plain", str(c)) for c in table.get_row_at(i)]
+            for i in range(table.row_count)
+        ]
+        assert [r[-1] for r in rows] == [
+            "late (10 min)",
+            "left early, 40 min missed: counted as absence",
+            "present",
+        ]
         text = screen_text(app)
         assert "Attendance timeline · P0002 Ben Sample" in text
         assert "● on track" in text and "still to do: 2, 4-24" in text
@@ -135,7 +151,9 @@ async def test_export_dialog_writes_the_file_with_progress(coordinator, tmp_path
     assert [r[0] for r in rows[1:]] == ["P0001", "P0002", "P0003"] and rows[1][13] == "warning"
 
 
-async def test_export_dialog_writes_a_large_xlsx_through_the_reading_process(coordinator, tmp_path, monkeypatch):
+async def test_export_dialog_writes_a_large_xlsx_through_the_reading_process(
+    coordinator, tmp_path, monkeypatch
+):
     """A big XLSX export reads in a second process while the UI's worker writes (export_feed)."""
     from openpyxl import load_workbook
     from textual.widgets import Input, Select
@@ -157,7 +175,12 @@ async def test_export_dialog_writes_a_large_xlsx_through_the_reading_process(coo
     (result,) = results
     assert (result.rows, result.men) == (9, 3)
     wb = load_workbook(out)
-    assert [r[0] for r in wb["Summary"].iter_rows(values_only=True)] == ["participant_id", "P0001", "P0002", "P0003"]
+    assert [r[0] for r in wb["Summary"].iter_rows(values_only=True)] == [
+        "participant_id",
+        "P0001",
+        "P0002",
+        "P0003",
+    ]
 
 
 async def test_export_dialog_makes_only_its_own_default_folder(coordinator, tmp_path):
@@ -221,12 +244,17 @@ async def test_report_screen_keeps_the_summary_and_writes_the_report(coordinator
         assert "# Progress report: Ben Sample" in app.screen.markdown
         app.screen.query_one(TextArea).text = "Takes part fully and names his own behaviour."
         await pilot.press("ctrl+s")
-        await wait_for(pilot, lambda: app.screen.loaded and "Takes part fully" in app.screen.markdown,
-                       what="the preview with the summary")
+        await wait_for(
+            pilot,
+            lambda: app.screen.loaded and "Takes part fully" in app.screen.markdown,
+            what="the preview with the summary",
+        )
         app.screen.query_one("#report-path", Input).value = str(out)
         await pilot.press("ctrl+w")
         await wait_for(pilot, lambda: app.screen.written is not None, what="the report file")
-    assert engagement_of(coordinator, "P0002").text == "Takes part fully and names his own behaviour."
+    assert (
+        engagement_of(coordinator, "P0002").text == "Takes part fully and names his own behaviour."
+    )
     page = out.read_text()
     assert page.startswith("<!DOCTYPE html>") and "Takes part fully" in page
     assert "nothing from partner contact" in page
@@ -249,7 +277,9 @@ async def test_referrers_to_tell_and_recording_it(coordinator):
 
     from facilitator.tui.referrer_tasks import ReferrerTasksScreen, ToldScreen
 
-    compliance.set_order_limits(coordinator, "P0001", order="Crown Court order", unexcused_absences_allowed=1)
+    compliance.set_order_limits(
+        coordinator, "P0001", order="Crown Court order", unexcused_absences_allowed=1
+    )
     app = Host(coordinator, lambda: ReferrerTasksScreen())
     async with app.run_test(size=(80, 24)) as pilot:
         await wait_for(pilot, lambda: getattr(app.screen, "loaded", False), what="the task list")
@@ -261,8 +291,15 @@ async def test_referrers_to_tell_and_recording_it(coordinator):
         await wait_for(pilot, lambda: isinstance(app.screen, ToldScreen), what="the told dialog")
         app.screen.query_one(Select).value = "phone"
         await pilot.press("ctrl+s")
-        await wait_for(pilot, lambda: isinstance(app.screen, ReferrerTasksScreen) and app.screen.loaded
-                       and not app.screen.tasks, what="the list without the task")
+        await wait_for(
+            pilot,
+            lambda: (
+                isinstance(app.screen, ReferrerTasksScreen)
+                and app.screen.loaded
+                and not app.screen.tasks
+            ),
+            what="the list without the task",
+        )
     (task,) = compliance.list_tasks(coordinator)
     assert (task.state, task.told_how, task.told_on) == ("done", "phone", "2026-11-24")
 

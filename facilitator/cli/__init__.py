@@ -13,9 +13,9 @@ import sys
 
 import click
 
-from facilitator.errors import FacilitatorError
 from facilitator.cli.context import AppContext
 from facilitator.cli.ui import open_ui
+from facilitator.errors import FacilitatorError
 
 # Each top-level command: the modules that build it (the first defines it, the others add
 # subcommands to it), and the line `facilitator --help` shows. A command's modules are imported
@@ -26,22 +26,58 @@ COMMANDS: dict[str, tuple[tuple[str, ...], str, str]] = {
     "audit": (("audit_cmds",), "audit", "The audit log: who changed what, when (no content)."),
     "backup": (("backup_cmds",), "backup", "Write one encrypted archive of the whole workspace."),
     "checkin": (("sessions",), "checkin", "Accountability check-ins."),
-    "compliance": (("compliance",), "compliance", "Each man's standing against the programme's rules, and..."),
-    "curriculum": (("curriculum",), "curriculum", "Curricula: check one, list them, show a session's plan."),
-    "demo": (("workspace_cmds",), "demo_cmd", "Build (when absent) a synthetic demo workspace and open..."),
+    "compliance": (
+        ("compliance",),
+        "compliance",
+        "Each man's standing against the programme's rules, and...",
+    ),
+    "curriculum": (
+        ("curriculum",),
+        "curriculum",
+        "Curricula: check one, list them, show a session's plan.",
+    ),
+    "demo": (
+        ("workspace_cmds",),
+        "demo_cmd",
+        "Build (when absent) a synthetic demo workspace and open...",
+    ),
     "export": (("exports",), "export", "Export records out of the workspace."),
     "group": (("groups",), "group", "Groups, their schedule and who is enrolled."),
-    "individual": (("individual",), "individual", "One-to-one sessions with a man: pre-group, catch-up for a..."),
+    "individual": (
+        ("individual",),
+        "individual",
+        "One-to-one sessions with a man: pre-group, catch-up for a...",
+    ),
     "init": (("workspace_cmds",), "init_cmd", "Create a workspace (default: --workspace,..."),
     "intake": (("intake",), "intake", "Intake and assessment: referral, assessment sessions,..."),
     "notes": (("notes",), "notes", "Debrief notes: write after the session, both facilitators..."),
     "outcomes": (("outcomes",), "outcomes", "Outcome questionnaires at time points (intake,..."),
-    "participant": (("people", "compliance", "subject_access_cmds"), "participant", "Men referred to the programme."),
+    "participant": (
+        ("people", "compliance", "subject_access_cmds"),
+        "participant",
+        "Men referred to the programme.",
+    ),
     "partner": (("partner",), "partner", "Partner support: partners and ex-partners, contacts,..."),
-    "report": (("reports", "programme_report"), "report", "Reports: a man's progress for his referrer (attendance..."),
-    "restore": (("backup_cmds",), "restore", "Restore a backup into a new folder, checking every file's..."),
-    "retention": (("retention_cmds",), "retention", "Keep records no longer than the programme needs them..."),
-    "risk": (("risk", "risk_flags"), "risk", "Risk indicators in what men say, flags, the review queue..."),
+    "report": (
+        ("reports", "programme_report"),
+        "report",
+        "Reports: a man's progress for his referrer (attendance...",
+    ),
+    "restore": (
+        ("backup_cmds",),
+        "restore",
+        "Restore a backup into a new folder, checking every file's...",
+    ),
+    "retention": (
+        ("retention_cmds",),
+        "retention",
+        "Keep records no longer than the programme needs them...",
+    ),
+    "risk": (
+        ("risk", "risk_flags"),
+        "risk",
+        "Risk indicators in what men say, flags, the review queue...",
+    ),
     "run": (("workspace_cmds",), "run_cmd", "Open the UI straight on a group's session for today."),
     "session": (("sessions",), "session", "Group sessions: start, list, show, close."),
     "staff": (("people", "staff_quality"), "staff", "Staff members and their roles."),
@@ -117,10 +153,7 @@ def cli(ctx: click.Context, workspace: str | None, user: str | None) -> None:
 
     ctx.obj = AppContext(workspace_path=workspace, user=user)
     if ctx.invoked_subcommand is None:
-
         open_ui(ctx.obj)
-
-
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -129,5 +162,7 @@ def main(argv: list[str] | None = None) -> None:
     except Exception as err:  # last resort: never a traceback for the user
         if os.environ.get("FACILITATOR_DEBUG"):
             raise
-        click.echo(f"Error: unexpected failure: {err} (set FACILITATOR_DEBUG=1 for details)", err=True)
+        click.echo(
+            f"Error: unexpected failure: {err} (set FACILITATOR_DEBUG=1 for details)", err=True
+        )
         sys.exit(1)

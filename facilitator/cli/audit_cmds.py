@@ -9,7 +9,9 @@ from facilitator.errors import FacilitatorError
 
 
 @click.group(invoke_without_command=True)
-@click.option("--limit", type=int, default=30, show_default=True, help="How many of the latest entries.")
+@click.option(
+    "--limit", type=int, default=30, show_default=True, help="How many of the latest entries."
+)
 @json_option
 @click.pass_context
 def audit(ctx, limit, as_json):
@@ -19,8 +21,10 @@ def audit(ctx, limit, as_json):
     entries = list(ctx.obj.office.stores.audit.entries())[-limit:] if limit > 0 else []
     if as_json:
         return emit_json(entries)
-    table([(e["seq"], e["time"], e["user"], e["action"], e["kind"], e["id"]) for e in entries],
-          ["#", "time", "user", "action", "kind", "id"])
+    table(
+        [(e["seq"], e["time"], e["user"], e["action"], e["kind"], e["id"]) for e in entries],
+        ["#", "time", "user", "action", "kind", "id"],
+    )
 
 
 @audit.command("verify")

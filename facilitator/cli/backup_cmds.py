@@ -7,19 +7,25 @@ import os
 import click
 
 from facilitator.cli.output import emit_json, fields, json_option, table
-from facilitator.storage.sealed import Secret
-from facilitator.services.records.backup import make_backup
-from facilitator.services.records.backup import verify_backup
-from facilitator.services.records.backup import last_backup, last_backup_status, list_backups
-from facilitator.services.records.backup import write_key_file
-from facilitator.services.records.backup import restore_backup
 from facilitator.errors import Refused
+from facilitator.services.records.backup import (
+    last_backup,
+    last_backup_status,
+    list_backups,
+    make_backup,
+    restore_backup,
+    verify_backup,
+    write_key_file,
+)
+from facilitator.storage.sealed import Secret
 
 ENV_PASSPHRASE = "FACILITATOR_BACKUP_PASSPHRASE"
 
 key_file_option = click.option(
-    "--key-file", type=click.Path(dir_okay=False),
-    help="Use a key file (made by `backup keygen`) instead of a passphrase.")
+    "--key-file",
+    type=click.Path(dir_okay=False),
+    help="Use a key file (made by `backup keygen`) instead of a passphrase.",
+)
 
 
 def _secret(key_file: str | None, new: bool):
@@ -33,9 +39,12 @@ def _secret(key_file: str | None, new: bool):
     import sys
 
     if not sys.stdin.isatty():
-
-        raise Refused(f"no backup passphrase: set {ENV_PASSPHRASE} or use --key-file (no terminal to ask at)")
-    passphrase = click.prompt("Backup passphrase", hide_input=True, confirmation_prompt=new, err=True)
+        raise Refused(
+            f"no backup passphrase: set {ENV_PASSPHRASE} or use --key-file (no terminal to ask at)"
+        )
+    passphrase = click.prompt(
+        "Backup passphrase", hide_input=True, confirmation_prompt=new, err=True
+    )
     return Secret.from_passphrase(passphrase, new=new)
 
 
@@ -48,8 +57,12 @@ def _size(n: int) -> str:
 
 
 @click.group(invoke_without_command=True)
-@click.option("-o", "--output", type=click.Path(dir_okay=False),
-              help="Archive to write (default: a dated file in backup.folder, else here).")
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False),
+    help="Archive to write (default: a dated file in backup.folder, else here).",
+)
 @key_file_option
 @json_option
 @click.pass_context
@@ -71,19 +84,33 @@ def backup(ctx, output, key_file, as_json):
     result = make_backup(office, _secret(key_file, new=True), output)
     s = result.summary
     if as_json:
-        emit_json({"archive": str(result.path), "files": s.files, "bytes": s.bytes,
-                   "archive_bytes": result.archive_bytes, "removed": [p.name for p in result.removed],
-                   "damaged": [{"path": d.path, "problem": d.problem} for d in result.damaged]})
+        emit_json(
+            {
+                "archive": str(result.path),
+                "files": s.files,
+                "bytes": s.bytes,
+                "archive_bytes": result.archive_bytes,
+                "removed": [p.name for p in result.removed],
+                "damaged": [{"path": d.path, "problem": d.problem} for d in result.damaged],
+            }
+        )
     else:
         click.echo(f"backup written: {result.path}")
-        click.echo(f"{s.files} files, {_size(s.bytes)} of workspace in {_size(result.archive_bytes)}")
+        click.echo(
+            f"{s.files} files, {_size(s.bytes)} of workspace in {_size(result.archive_bytes)}"
+        )
         for old in result.removed:
-            click.echo(f"removed old backup {old.name} (backup.keep = {office.setting('backup.keep')})")
+            click.echo(
+                f"removed old backup {old.name} (backup.keep = {office.setting('backup.keep')})"
+            )
     # Last, where a coordinator's eye (or a scheduled job's mail) lands: the backup is written,
     # but these stores need attention.
     for d in result.damaged:
-        click.echo(f"warning: store {d.path} is damaged ({d.problem}); it is in the backup as it is. "
-                   f"Restore it from an earlier backup or move it aside", err=True)
+        click.echo(
+            f"warning: store {d.path} is damaged ({d.problem}); it is in the backup as it is. "
+            f"Restore it from an earlier backup or move it aside",
+            err=True,
+        )
 
 
 @backup.command("verify")
@@ -94,12 +121,21 @@ def backup_verify(archive, key_file, as_json):
     """Check an archive without restoring it: every record and every file's hash."""
 
     s = verify_backup(archive, _secret(key_file, new=False))
-    info = {"archive": archive, "created": s.manifest.get("created"), "programme": s.manifest.get("programme"),
-            "files": s.files, "folders": s.folders, "bytes": s.bytes, "ok": True}
+    info = {
+        "archive": archive,
+        "created": s.manifest.get("created"),
+        "programme": s.manifest.get("programme"),
+        "files": s.files,
+        "folders": s.folders,
+        "bytes": s.bytes,
+        "ok": True,
+    }
     if as_json:
         return emit_json(info)
-    click.echo(f"{archive}: intact. {s.files} files ({_size(s.bytes)}) match their hashes; "
-               f"made {s.manifest.get('created')} from {s.manifest.get('programme') or 'a workspace'}")
+    click.echo(
+        f"{archive}: intact. {s.files} files ({_size(s.bytes)}) match their hashes; "
+        f"made {s.manifest.get('created')} from {s.manifest.get('programme') or 'a workspace'}"
+    )
 
 
 @backup.command("list")
@@ -109,51 +145,75 @@ def backup_list(app, as_json):
     """The archives in the backup folder and when the last backup was made."""
     from pathlib import Path
 
-
     office = app.office
     folder = (office.setting("backup.folder") or "").strip()
     found = list_backups(Path(folder).expanduser()) if folder else []
     rows = [{"file": p.name, "bytes": p.stat().st_size} for p in found]
     damaged = (last_backup(office) or {}).get("damaged") or []
     if as_json:
-        return emit_json({"folder": folder, "backups": rows, "status": last_backup_status(office),
-                          "last_damaged": damaged})
+        return emit_json(
+            {
+                "folder": folder,
+                "backups": rows,
+                "status": last_backup_status(office),
+                "last_damaged": damaged,
+            }
+        )
     click.echo(f"Backup: {last_backup_status(office) or 'none recorded'}")
     for path in damaged:
         click.echo(f"damaged store in the last backup: {path}")
     if not folder:
         click.echo("no backup folder set (setting backup.folder)")
         return
-    table([(r["file"], _size(r["bytes"])) for r in rows], ["file", "size"], empty=f"(no backups in {folder})")
+    table(
+        [(r["file"], _size(r["bytes"])) for r in rows],
+        ["file", "size"],
+        empty=f"(no backups in {folder})",
+    )
 
 
 @backup.command("keygen")
-@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False), help="Key file to create.")
+@click.option(
+    "-o", "--output", required=True, type=click.Path(dir_okay=False), help="Key file to create."
+)
 def backup_keygen(output):
     """Make a new random key file for backups (keep a copy away from the laptop)."""
 
     path = write_key_file(output)
-    click.echo(f"key file written: {path} (readable by you only). Backups made with it cannot be "
-               f"opened without it: keep a copy somewhere safe, away from this laptop.")
+    click.echo(
+        f"key file written: {path} (readable by you only). Backups made with it cannot be "
+        f"opened without it: keep a copy somewhere safe, away from this laptop."
+    )
 
 
 @click.command("restore")
 @click.argument("archive", type=click.Path(exists=True, dir_okay=False))
-@click.option("--to", "target", required=True, type=click.Path(file_okay=False),
-              help="A new folder to restore into (never an existing workspace).")
+@click.option(
+    "--to",
+    "target",
+    required=True,
+    type=click.Path(file_okay=False),
+    help="A new folder to restore into (never an existing workspace).",
+)
 @key_file_option
 def restore(archive, target, key_file):
     """Restore a backup into a new folder, checking every file's hash."""
 
     result = restore_backup(archive, _secret(key_file, new=False), target)
     s = result.summary
-    fields([
-        ("restored to", result.path),
-        ("files", f"{s.files} ({_size(s.bytes)}), every hash checked"),
-        ("made", s.manifest.get("created")),
-        ("audit log", f"intact, {result.audit_entries} entries" if result.audit_problem is None
-         else f"line {result.audit_problem.line}: {result.audit_problem.message}"),
-    ])
+    fields(
+        [
+            ("restored to", result.path),
+            ("files", f"{s.files} ({_size(s.bytes)}), every hash checked"),
+            ("made", s.manifest.get("created")),
+            (
+                "audit log",
+                f"intact, {result.audit_entries} entries"
+                if result.audit_problem is None
+                else f"line {result.audit_problem.line}: {result.audit_problem.message}",
+            ),
+        ]
+    )
     for note in result.notes:
         click.echo(f"note: {note}")
     click.echo(f"open it with: facilitator --workspace {result.path}")

@@ -6,11 +6,8 @@ import click
 
 from facilitator.cli.output import emit_json, fields, json_option, table
 from facilitator.domain.values import WEEKDAYS
-from facilitator.services.groupwork.groups import create_group
-from facilitator.services.core.group_store import list_groups
-from facilitator.services.core.group_store import get_group, roster
-from facilitator.services.groupwork.groups import enrol
-from facilitator.services.groupwork.groups import leave_group
+from facilitator.services.core.group_store import get_group, list_groups, roster
+from facilitator.services.groupwork.groups import create_group, enrol, leave_group
 
 
 @click.group()
@@ -20,20 +17,39 @@ def group() -> None:
 
 @group.command("create")
 @click.argument("name")
-@click.option("--curriculum", default="core-24", show_default=True, help="Curriculum id in the workspace.")
+@click.option(
+    "--curriculum", default="core-24", show_default=True, help="Curriculum id in the workspace."
+)
 @click.option("--weekday", required=True, help=", ".join(WEEKDAYS))
 @click.option("--time", "at", default="18:30", show_default=True, help="Start time, HH:MM.")
 @click.option("--facilitator", "facilitators", multiple=True, help="Staff id; give two.")
-@click.option("--entry", type=click.Choice(["rolling", "closed"]), default="rolling", show_default=True)
+@click.option(
+    "--entry", type=click.Choice(["rolling", "closed"]), default="rolling", show_default=True
+)
 @click.option("--start", "start_date", help="First session date, YYYY-MM-DD.")
 @click.option("--id", "group_id", help="Short id (default G1, G2...).")
 @click.option("--location", default="")
 @click.pass_obj
-def group_create(app, name, curriculum, weekday, at, facilitators, entry, start_date, group_id, location):
+def group_create(
+    app, name, curriculum, weekday, at, facilitators, entry, start_date, group_id, location
+):
     """Create a group on a curriculum."""
 
-    g = create_group(app.office, name, curriculum, weekday, at, list(facilitators), entry, start_date, group_id, location)
-    click.echo(f"created {g.id}: {g.name}, {g.weekday}s at {g.time}, {g.curriculum} ({g.cycle_length} sessions)")
+    g = create_group(
+        app.office,
+        name,
+        curriculum,
+        weekday,
+        at,
+        list(facilitators),
+        entry,
+        start_date,
+        group_id,
+        location,
+    )
+    click.echo(
+        f"created {g.id}: {g.name}, {g.weekday}s at {g.time}, {g.curriculum} ({g.cycle_length} sessions)"
+    )
 
 
 @group.command("list")
@@ -46,7 +62,10 @@ def group_list(app, as_json):
     if as_json:
         return emit_json([g.to_dict() for g in groups])
     table(
-        [(g.id, g.name, f"{g.weekday} {g.time}", g.curriculum, ", ".join(g.facilitators)) for g in groups],
+        [
+            (g.id, g.name, f"{g.weekday} {g.time}", g.curriculum, ", ".join(g.facilitators))
+            for g in groups
+        ],
         ["id", "name", "when", "curriculum", "facilitators"],
     )
 
@@ -61,15 +80,44 @@ def group_show(app, group_id, as_json):
     g = get_group(app.office, group_id)
     men = roster(app.office, g.id)
     if as_json:
-        return emit_json(g.to_dict() | {"roster": [
-            {"participant_id": r.participant.id, "name": r.participant.name,
-             "joined_on": r.enrolment.joined_on, "joined_at_session": r.enrolment.joined_at_session}
-            for r in men]})
-    fields([("id", g.id), ("name", g.name), ("when", f"{g.weekday}s at {g.time}"), ("curriculum", g.curriculum),
-            ("entry", g.entry), ("facilitators", ", ".join(g.facilitators)), ("men enrolled", len(men))])
+        return emit_json(
+            g.to_dict()
+            | {
+                "roster": [
+                    {
+                        "participant_id": r.participant.id,
+                        "name": r.participant.name,
+                        "joined_on": r.enrolment.joined_on,
+                        "joined_at_session": r.enrolment.joined_at_session,
+                    }
+                    for r in men
+                ]
+            }
+        )
+    fields(
+        [
+            ("id", g.id),
+            ("name", g.name),
+            ("when", f"{g.weekday}s at {g.time}"),
+            ("curriculum", g.curriculum),
+            ("entry", g.entry),
+            ("facilitators", ", ".join(g.facilitators)),
+            ("men enrolled", len(men)),
+        ]
+    )
     click.echo()
-    table([(r.participant.id, r.participant.name, r.enrolment.joined_on, r.enrolment.joined_at_session) for r in men],
-          ["id", "name", "joined", "at session"])
+    table(
+        [
+            (
+                r.participant.id,
+                r.participant.name,
+                r.enrolment.joined_on,
+                r.enrolment.joined_at_session,
+            )
+            for r in men
+        ],
+        ["id", "name", "joined", "at session"],
+    )
 
 
 @group.command("enrol")
@@ -81,7 +129,9 @@ def group_enrol(app, group_id, participant_id, joined_on):
     """Enrol a participant in a group (he joins at the session the group is on)."""
 
     e = enrol(app.office, group_id, participant_id, joined_on)
-    click.echo(f"enrolled {e.participant_id} in {e.group_id} from {e.joined_on}, joining at session {e.joined_at_session}")
+    click.echo(
+        f"enrolled {e.participant_id} in {e.group_id} from {e.joined_on}, joining at session {e.joined_at_session}"
+    )
 
 
 @group.command("leave")

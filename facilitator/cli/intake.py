@@ -5,18 +5,22 @@ from __future__ import annotations
 import click
 
 from facilitator.cli.output import emit_json, json_option, table
-from facilitator.domain.intake import AGREEMENTS, ANSWERS, LEVELS, OUTCOMES, SCORES
-from facilitator.services.intake.assessment import start_intake
-from facilitator.services.core.people import get_participant
-from facilitator.services.intake.assessment import record_referral
-from facilitator.services.intake.assessment import record_assessment_session, sessions_required
-from facilitator.domain.intake import label
-from facilitator.services.intake.assessment import record_agreement
+from facilitator.domain.intake import AGREEMENTS, ANSWERS, LEVELS, OUTCOMES, SCORES, label
 from facilitator.errors import InvalidInput
-from facilitator.services.intake.assessment import record_risk_assessment
-from facilitator.services.intake.assessment import decide, missing
-from facilitator.services.intake.assessment import checklist, get_intake
-from facilitator.services.intake.assessment import list_intakes, missing
+from facilitator.services.core.people import get_participant
+from facilitator.services.intake.assessment import (
+    checklist,
+    decide,
+    get_intake,
+    list_intakes,
+    missing,
+    record_agreement,
+    record_assessment_session,
+    record_referral,
+    record_risk_assessment,
+    sessions_required,
+    start_intake,
+)
 
 date_option = click.option("--date", "day", help="YYYY-MM-DD (default today).")
 
@@ -28,8 +32,10 @@ def intake() -> None:
 
 @intake.command("start")
 @click.argument("participant_id")
-@click.option("--referral-received",
-              help="Date the referral reached the programme (default his referral date; a different one corrects it).")
+@click.option(
+    "--referral-received",
+    help="Date the referral reached the programme (default his referral date; a different one corrects it).",
+)
 @date_option
 @click.pass_obj
 def intake_start(app, participant_id, referral_received, day):
@@ -37,16 +43,20 @@ def intake_start(app, participant_id, referral_received, day):
 
     before = get_participant(app.office, participant_id).referred_on
     found = start_intake(app.office, participant_id, referral_received, day)
-    click.echo(f"started intake for {found.participant_id} on {found.started_on} "
-               f"(referral received {found.referral_received_on})")
+    click.echo(
+        f"started intake for {found.participant_id} on {found.started_on} "
+        f"(referral received {found.referral_received_on})"
+    )
     _say_if_corrected(found.participant_id, before, found.referral_received_on)
 
 
 def _say_if_corrected(pid: str, before: str, now: str) -> None:
     """One line when the date given differs from his participant record's: that record now says so."""
     if before and before != now:
-        click.echo(f"{pid}'s referral date was {before} on his participant record; it is now {now}, "
-                   f"the date programme figures count from")
+        click.echo(
+            f"{pid}'s referral date was {before} on his participant record; it is now {now}, "
+            f"the date programme figures count from"
+        )
 
 
 @intake.group("record")
@@ -77,8 +87,10 @@ def record_assessment_cmd(app, participant_id, day, worker):
     """Record an assessment session (date and worker)."""
 
     found = record_assessment_session(app.office, participant_id, day, worker)
-    click.echo(f"{found.participant_id}: assessment session recorded "
-               f"({len(found.assessments)} of {sessions_required(app.office)} needed)")
+    click.echo(
+        f"{found.participant_id}: assessment session recorded "
+        f"({len(found.assessments)} of {sessions_required(app.office)} needed)"
+    )
 
 
 @intake_record.command("agreement")
@@ -92,8 +104,10 @@ def record_agreement_cmd(app, participant_id, name, answer, day):
     found, exclusion = record_agreement(app.office, participant_id, name, answer, day)
     click.echo(f"{found.participant_id}: {name} {answer}")
     if exclusion:
-        click.echo(f"{found.participant_id} is excluded ({', '.join(label(r) for r in exclusion.reasons)}); "
-                   f"partner support will see a contact task")
+        click.echo(
+            f"{found.participant_id} is excluded ({', '.join(label(r) for r in exclusion.reasons)}); "
+            f"partner support will see a contact task"
+        )
 
 
 record_agreement_cmd.help = (
@@ -104,10 +118,19 @@ record_agreement_cmd.help = (
 
 @intake_record.command("risk")
 @click.argument("participant_id")
-@click.option("--item", "items", multiple=True, metavar="CATEGORY=SCORE",
-              help=f"Repeatable; SCORE: {', '.join(SCORES)}. Items not given are scored unknown.")
-@click.option("--level", required=True, type=click.Choice(LEVELS), help="Professional judgement of risk.")
-@click.option("--next-review", help="Date of the next risk review (default: risk.reassessment_weeks on).")
+@click.option(
+    "--item",
+    "items",
+    multiple=True,
+    metavar="CATEGORY=SCORE",
+    help=f"Repeatable; SCORE: {', '.join(SCORES)}. Items not given are scored unknown.",
+)
+@click.option(
+    "--level", required=True, type=click.Choice(LEVELS), help="Professional judgement of risk."
+)
+@click.option(
+    "--next-review", help="Date of the next risk review (default: risk.reassessment_weeks on)."
+)
 @date_option
 @click.pass_obj
 def record_risk_cmd(app, participant_id, items, level, next_review, day):
@@ -117,18 +140,27 @@ def record_risk_cmd(app, participant_id, items, level, next_review, day):
     for item in items:
         key, sep, value = item.partition("=")
         if not sep:
-            raise InvalidInput(f"--item '{item}' needs the form CATEGORY=SCORE, e.g. strangulation=absent")
+            raise InvalidInput(
+                f"--item '{item}' needs the form CATEGORY=SCORE, e.g. strangulation=absent"
+            )
         scored[key.strip().lower()] = value.strip()
     found = record_risk_assessment(app.office, participant_id, scored, level, next_review, day)
     risk = found.risk_assessment
-    click.echo(f"{found.participant_id}: initial risk {risk.level}, "
-               f"{len(risk.present())} item(s) present, next review {risk.next_review}")
+    click.echo(
+        f"{found.participant_id}: initial risk {risk.level}, "
+        f"{len(risk.present())} item(s) present, next review {risk.next_review}"
+    )
 
 
 @intake.command("decide")
 @click.argument("participant_id")
 @click.argument("outcome", type=click.Choice(OUTCOMES))
-@click.option("--reason", "reasons", multiple=True, help="Repeatable; from the programme's list (intake.reasons).")
+@click.option(
+    "--reason",
+    "reasons",
+    multiple=True,
+    help="Repeatable; from the programme's list (intake.reasons).",
+)
 @date_option
 @click.pass_obj
 def intake_decide(app, participant_id, outcome, reasons, day):
@@ -153,12 +185,18 @@ def intake_show(app, participant_id, as_json):
     found = get_intake(app.office, participant_id)
     items = checklist(app.office, participant_id)
     if as_json:
-        return emit_json({"intake": found.to_dict() if found else None,
-                          "checklist": [{"what": i.what, "done": i.done, "detail": i.detail} for i in items],
-                          "ready": all(i.done for i in items)})
+        return emit_json(
+            {
+                "intake": found.to_dict() if found else None,
+                "checklist": [{"what": i.what, "done": i.done, "detail": i.detail} for i in items],
+                "ready": all(i.done for i in items),
+            }
+        )
     for item in items:
         click.echo(f"[{'x' if item.done else ' '}] {item.what}: {item.detail}")
-    click.echo("ready to join a group" if all(i.done for i in items) else "not ready to join a group")
+    click.echo(
+        "ready to join a group" if all(i.done for i in items) else "not ready to join a group"
+    )
 
 
 @intake.command("list")
@@ -171,9 +209,25 @@ def intake_list(app, as_json):
     for found in list_intakes(app.office):
         gaps = missing(app.office, get_participant(app.office, found.participant_id))
         decision = found.decision
-        rows.append({"participant_id": found.participant_id, "started_on": found.started_on,
-                     "decision": decision.outcome if decision else None, "missing": gaps})
+        rows.append(
+            {
+                "participant_id": found.participant_id,
+                "started_on": found.started_on,
+                "decision": decision.outcome if decision else None,
+                "missing": gaps,
+            }
+        )
     if as_json:
         return emit_json(rows)
-    table([(r["participant_id"], r["started_on"], r["decision"] or "-", "; ".join(r["missing"]) or "ready")
-           for r in rows], ["id", "started", "decision", "missing"])
+    table(
+        [
+            (
+                r["participant_id"],
+                r["started_on"],
+                r["decision"] or "-",
+                "; ".join(r["missing"]) or "ready",
+            )
+            for r in rows
+        ],
+        ["id", "started", "decision", "missing"],
+    )

@@ -8,14 +8,16 @@ from facilitator.cli.output import emit_json, fields, json_option, table
 from facilitator.domain.participant import REFERRAL_SOURCES, STATUSES
 from facilitator.domain.staff import ROLES
 from facilitator.services.compliance import status as compliance_status
-from facilitator.services.intake import assessment as intake_assessment
-from facilitator.services.core.people import add_staff
-from facilitator.services.core.people import list_staff
-from facilitator.services.core.people import add_participant
-from facilitator.services.core.people import list_participants
 from facilitator.services.core.group_store import enrolments
-from facilitator.services.core.people import get_participant
-from facilitator.services.core.people import set_participant_status
+from facilitator.services.core.people import (
+    add_participant,
+    add_staff,
+    get_participant,
+    list_participants,
+    list_staff,
+    set_participant_status,
+)
+from facilitator.services.intake import assessment as intake_assessment
 
 
 @click.group()
@@ -25,7 +27,9 @@ def staff() -> None:
 
 @staff.command("add")
 @click.argument("name")
-@click.option("--role", "roles", multiple=True, required=True, help=f"Repeatable: {', '.join(ROLES)}.")
+@click.option(
+    "--role", "roles", multiple=True, required=True, help=f"Repeatable: {', '.join(ROLES)}."
+)
 @click.option("--id", "staff_id", help="Short id used with --user (default: first name).")
 @click.pass_obj
 def staff_add(app, name, roles, staff_id):
@@ -54,7 +58,9 @@ def participant() -> None:
 
 @participant.command("add")
 @click.argument("name")
-@click.option("--referral-source", default="self", show_default=True, help=", ".join(REFERRAL_SOURCES))
+@click.option(
+    "--referral-source", default="self", show_default=True, help=", ".join(REFERRAL_SOURCES)
+)
 @click.option("--referrer", default="", help="Referring organisation or officer.")
 @click.option("--referrer-reference", default="", help="The referrer's case or court number.")
 @click.option("--referred-on", help="Date of referral, YYYY-MM-DD (default today).")
@@ -62,12 +68,17 @@ def participant() -> None:
 def participant_add(app, name, referral_source, referrer, referrer_reference, referred_on):
     """Add a participant."""
 
-    person = add_participant(app.office, name, referral_source, referrer, referrer_reference, referred_on)
+    person = add_participant(
+        app.office, name, referral_source, referrer, referrer_reference, referred_on
+    )
     click.echo(f"added {person.id}: {person.name} (referred by {person.referral_source})")
     if not referred_on:
         # Programme figures count waiting times from this date: say it was assumed.
-        click.echo(f"referral date taken as today, {person.referred_on}: if the referral came earlier, "
-                   f"give it with `intake start {person.id} --referral-received YYYY-MM-DD`", err=True)
+        click.echo(
+            f"referral date taken as today, {person.referred_on}: if the referral came earlier, "
+            f"give it with `intake start {person.id} --referral-received YYYY-MM-DD`",
+            err=True,
+        )
 
 
 @participant.command("list")
@@ -80,7 +91,10 @@ def participant_list(app, status, as_json):
     people = list_participants(app.office, status)
     if as_json:
         return emit_json([p.to_dict() for p in people])
-    table([(p.id, p.name, p.status, p.referral_source) for p in people], ["id", "name", "status", "referred by"])
+    table(
+        [(p.id, p.name, p.status, p.referral_source) for p in people],
+        ["id", "name", "status", "referred by"],
+    )
 
 
 @participant.command("show")
@@ -101,17 +115,27 @@ def participant_show(app, participant_id, as_json):
         [
             ("id", person.id),
             ("name", person.name),
-            ("status", person.status + (f" ({person.status_reason})" if person.status_reason else "")),
+            (
+                "status",
+                person.status + (f" ({person.status_reason})" if person.status_reason else ""),
+            ),
             ("referred by", f"{person.referral_source} {person.referrer}".strip()),
             ("reference", person.referrer_reference),
             ("referred on", person.referred_on),
         ]
         + [
-            (f"group {e.group_id}", f"joined {e.joined_on} at session {e.joined_at_session}"
-             + (f", left {e.left_on}: {e.left_reason}" if e.left_on else ""))
+            (
+                f"group {e.group_id}",
+                f"joined {e.joined_on} at session {e.joined_at_session}"
+                + (f", left {e.left_on}: {e.left_reason}" if e.left_on else ""),
+            )
             for e in rows
         ]
-        + [(k, v) for k, v in data.items() if k.startswith(("compliance", "intake_status")) and isinstance(v, str)]
+        + [
+            (k, v)
+            for k, v in data.items()
+            if k.startswith(("compliance", "intake_status")) and isinstance(v, str)
+        ]
     )
 
 

@@ -5,10 +5,13 @@ from __future__ import annotations
 import click
 
 from facilitator.cli.output import emit_json, fields, json_option
-from facilitator.services.reporting.referrer_report import participant_report
-from facilitator.storage.files import atomic_write_text, existing_folder
-from facilitator.services.reporting.referrer_report import engagement_of, set_engagement
 from facilitator.services.core.people import get_participant
+from facilitator.services.reporting.referrer_report import (
+    engagement_of,
+    participant_report,
+    set_engagement,
+)
+from facilitator.storage.files import atomic_write_text, existing_folder
 
 
 @click.group()
@@ -18,8 +21,15 @@ def report() -> None:
 
 @report.command("participant")
 @click.argument("participant_id")
-@click.option("--format", "fmt", type=click.Choice(("md", "html")), help="Default: from -o's extension, else md.")
-@click.option("-o", "--output", type=click.Path(dir_okay=False), help="File to write (default: stdout).")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(("md", "html")),
+    help="Default: from -o's extension, else md.",
+)
+@click.option(
+    "-o", "--output", type=click.Path(dir_okay=False), help="File to write (default: stdout)."
+)
 @click.option("--engagement", help="Engagement summary for this report (default: the stored one).")
 @click.pass_obj
 def report_participant(app, participant_id, fmt, output, engagement):
@@ -46,10 +56,22 @@ def report_engagement(app, participant_id, text, as_json):
 
     office = app.office
     person = get_participant(office, participant_id)
-    note = set_engagement(office, person.id, text) if text is not None else engagement_of(office, person.id)
+    note = (
+        set_engagement(office, person.id, text)
+        if text is not None
+        else engagement_of(office, person.id)
+    )
     if as_json:
         return emit_json(note.to_dict() if note else None)
     if note is None:
-        click.echo(f"no engagement summary for {person.id} yet: facilitator report engagement {person.id} \"...\"")
+        click.echo(
+            f'no engagement summary for {person.id} yet: facilitator report engagement {person.id} "..."'
+        )
         return
-    fields([("participant", person.id), ("written", f"{note.written_on} by {note.written_by}"), ("summary", note.text)])
+    fields(
+        [
+            ("participant", person.id),
+            ("written", f"{note.written_on} by {note.written_by}"),
+            ("summary", note.text),
+        ]
+    )

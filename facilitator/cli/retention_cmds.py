@@ -5,11 +5,8 @@ from __future__ import annotations
 import click
 
 from facilitator.cli.output import emit_json, json_option, table
-from facilitator.services.records.retention import due, stale_open_cases
-from facilitator.services.core.legal_holds import place_hold
-from facilitator.services.core.legal_holds import release_hold
-from facilitator.services.core.legal_holds import list_holds
-from facilitator.services.records.retention import action_setting, apply, due
+from facilitator.services.core.legal_holds import list_holds, place_hold, release_hold
+from facilitator.services.records.retention import action_setting, apply, due, stale_open_cases
 
 
 @click.group()
@@ -43,14 +40,19 @@ def retention_due(app, as_json):
     items = due(app.office)
     if as_json:
         return emit_json([i.to_dict() for i in items])
-    table(_summary(items), ["man", "records", "count", "case closed", "due since", "note"],
-          empty="nothing has passed its retention period")
+    table(
+        _summary(items),
+        ["man", "records", "count", "case closed", "due since", "note"],
+        empty="nothing has passed its retention period",
+    )
     stale = stale_open_cases(app.office)
     if stale:
         shown = ", ".join(stale[:10]) + (f" and {len(stale) - 10} more" if len(stale) > 10 else "")
         who = "1 man has" if len(stale) == 1 else f"{len(stale)} men have"
-        click.echo(f"{who} nothing dated within the retention period, but a status that keeps the case "
-                   f"open ({shown}): record the case as exited or completed for retention to apply")
+        click.echo(
+            f"{who} nothing dated within the retention period, but a status that keeps the case "
+            f"open ({shown}): record the case as exited or completed for retention to apply"
+        )
 
 
 @retention.command("apply")
@@ -69,29 +71,40 @@ def retention_apply(app, yes):
     men = len({i.participant_id for i in items})
     kinds = sorted({i.kind for i in items})
     verb = "delete" if action == "delete" else "anonymise"
-    click.echo(f"{len(items)} records about {men} men are past their retention period ({', '.join(kinds)}).")
+    click.echo(
+        f"{len(items)} records about {men} men are past their retention period ({', '.join(kinds)})."
+    )
     if not yes:
-        click.confirm(f"{verb.capitalize()} them now? This cannot be undone (take a backup first)",
-                      abort=True, err=True)
+        click.confirm(
+            f"{verb.capitalize()} them now? This cannot be undone (take a backup first)",
+            abort=True,
+            err=True,
+        )
     result = apply(office)
     done = ", ".join(f"{n} {k}" for k, n in sorted(result.removed.items())) or "nothing"
     click.echo(f"{verb}d about {result.men} men: {done} (debrief notes redacted, not removed)")
     if result.held:
         click.echo(f"{result.held} men were put on hold meanwhile and were left as they are")
     for pid in result.partner_files:
-        click.echo(f"partner store: {pid}: any partner records are past their period: partner support "
-                   f"checks and removes them with `facilitator partner forget {pid}`")
+        click.echo(
+            f"partner store: {pid}: any partner records are past their period: partner support "
+            f"checks and removes them with `facilitator partner forget {pid}`"
+        )
 
 
 @retention.command("hold")
 @click.argument("participant_id")
-@click.option("--reason", required=True, help="Why (a court case, a complaint, a request by the police...).")
+@click.option(
+    "--reason", required=True, help="Why (a court case, a complaint, a request by the police...)."
+)
 @click.pass_obj
 def retention_hold(app, participant_id, reason):
     """Place a legal hold on a man: none of his records is removed until it is released."""
 
     hold = place_hold(app.office, participant_id, reason)
-    click.echo(f"{hold['id']} is on legal hold: retention leaves all his records until it is released")
+    click.echo(
+        f"{hold['id']} is on legal hold: retention leaves all his records until it is released"
+    )
 
 
 @retention.command("release")
@@ -113,5 +126,8 @@ def retention_holds(app, as_json):
     holds = list_holds(app.office)
     if as_json:
         return emit_json(holds)
-    table([(h["id"], h["placed_at"][:10], h["placed_by"], h["reason"]) for h in holds],
-          ["man", "since", "by", "reason"], empty="no man is on hold")
+    table(
+        [(h["id"], h["placed_at"][:10], h["placed_by"], h["reason"]) for h in holds],
+        ["man", "since", "by", "reason"],
+        empty="no man is on hold",
+    )

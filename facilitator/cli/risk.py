@@ -13,8 +13,8 @@ import sys
 import click
 
 from facilitator.cli.output import emit_json, json_option, table
-from facilitator.errors import InvalidInput
 from facilitator.detector import Detector, detector_for_workspace, load_rules
+from facilitator.errors import InvalidInput
 from facilitator.storage.workspace import Workspace, resolve_workspace_path
 
 
@@ -59,7 +59,9 @@ def _read_text(text: tuple[str, ...]) -> str:
     if text and text != ("-",):
         return " ".join(text)
     if not text and sys.stdin.isatty():
-        raise InvalidInput("give the text to scan, or pipe it in: facilitator risk scan - < notes.txt")
+        raise InvalidInput(
+            "give the text to scan, or pipe it in: facilitator risk scan - < notes.txt"
+        )
     return sys.stdin.read()
 
 

@@ -8,24 +8,27 @@ from __future__ import annotations
 
 import click
 
+from facilitator import clock
 from facilitator.cli.output import emit_json, fields, json_option, table
 from facilitator.cli.risk import risk
 from facilitator.domain.risk_flag import ACTIONS, ASSESSMENT_LEVELS, LIST_FILTERS, SEVERITIES
-from facilitator.services.risk.flags import raise_flag
-from facilitator.services.risk.flags import flag_view, list_flags
-from facilitator.services.risk.flag_store import get_flag
-from facilitator.services.risk.flags import review_flag
-from facilitator.services.risk.flags import close_flag
-from facilitator.services.risk.assessments import reassessment_due
-from facilitator import clock
 from facilitator.domain.values import parse_date
-from facilitator.errors import InvalidInput
-from facilitator.services.risk.assessments import record_assessment
-from facilitator.services.risk.suggestions import list_suggestions
-from facilitator.services.risk.suggestions import confirm_suggestion
-from facilitator.services.risk.suggestions import get_suggestion
-from facilitator.errors import FacilitatorError
-from facilitator.services.risk.suggestions import dismiss_suggestion
+from facilitator.errors import FacilitatorError, InvalidInput
+from facilitator.services.risk.assessments import reassessment_due, record_assessment
+from facilitator.services.risk.flag_store import get_flag
+from facilitator.services.risk.flags import (
+    close_flag,
+    flag_view,
+    list_flags,
+    raise_flag,
+    review_flag,
+)
+from facilitator.services.risk.suggestions import (
+    confirm_suggestion,
+    dismiss_suggestion,
+    get_suggestion,
+    list_suggestions,
+)
 
 # Words beside the severity, so the queue never relies on colour or position alone.
 SEVERITY_MARK = {"critical": "!!! critical", "high": "!! high", "medium": "! medium"}
@@ -37,7 +40,13 @@ def _when(iso: str) -> str:
 
 @risk.command("raise")
 @click.argument("participant_id")
-@click.option("--category", "categories", multiple=True, required=True, help="Risk category id (e.g. strangulation), repeatable; a wrong one lists them all.")
+@click.option(
+    "--category",
+    "categories",
+    multiple=True,
+    required=True,
+    help="Risk category id (e.g. strangulation), repeatable; a wrong one lists them all.",
+)
 @click.option("--severity", help=f"{', '.join(SEVERITIES)} (default: the categories' highest).")
 @click.option("--summary", required=True, help="What was said or seen, in your own words.")
 @click.option("--session", "session_id", help="The session it came up in, e.g. G1-2026-11-24.")
@@ -50,8 +59,10 @@ def risk_raise(app, participant_id, categories, severity, summary, session_id):
 
 
 def _print_raised(flag) -> None:
-    click.echo(f"raised {flag.id} for {flag.participant_id}: {', '.join(flag.categories)} "
-               f"({SEVERITY_MARK[flag.severity]}), review by {_when(flag.deadline)}")
+    click.echo(
+        f"raised {flag.id} for {flag.participant_id}: {', '.join(flag.categories)} "
+        f"({SEVERITY_MARK[flag.severity]}), review by {_when(flag.deadline)}"
+    )
     if flag.escalated_from:
         click.echo(f"  escalated from {flag.escalated_from}")
     for marker in flag.markers:
@@ -59,7 +70,12 @@ def _print_raised(flag) -> None:
 
 
 @risk.command("list")
-@click.option("--status", default="open", show_default=True, help=" | ".join(LIST_FILTERS) + " (open includes in review).")
+@click.option(
+    "--status",
+    default="open",
+    show_default=True,
+    help=" | ".join(LIST_FILTERS) + " (open includes in review).",
+)
 @json_option
 @click.pass_obj
 def risk_list(app, status, as_json):
@@ -69,12 +85,23 @@ def risk_list(app, status, as_json):
     views = [flag_view(office, f) for f in list_flags(office, status)]
     if as_json:
         return emit_json(views)
-    table([(v["id"], ("OVERDUE " if v["overdue"] else "") + _when(v["deadline"]), SEVERITY_MARK[v["severity"]],
-            v["status"], v["participant_id"], ", ".join(v["categories"]), v["source_label"],
-            "; ".join(v["markers"]))
-           for v in views],
-          ["id", "deadline", "severity", "status", "man", "categories", "source", "markers"],
-          empty=f"(no {status} flags)")
+    table(
+        [
+            (
+                v["id"],
+                ("OVERDUE " if v["overdue"] else "") + _when(v["deadline"]),
+                SEVERITY_MARK[v["severity"]],
+                v["status"],
+                v["participant_id"],
+                ", ".join(v["categories"]),
+                v["source_label"],
+                "; ".join(v["markers"]),
+            )
+            for v in views
+        ],
+        ["id", "deadline", "severity", "status", "man", "categories", "source", "markers"],
+        empty=f"(no {status} flags)",
+    )
 
 
 @risk.command("show")
@@ -87,19 +114,25 @@ def risk_show(app, flag_id, as_json):
     v = flag_view(app.office, get_flag(app.office, flag_id))
     if as_json:
         return emit_json(v)
-    fields([
-        ("flag", v["id"]),
-        ("man", f"{v['participant_id']} {v['participant_name']}".strip()),
-        ("severity", SEVERITY_MARK[v["severity"]] + (f" (escalated from {v['escalated_from']})" if v["escalated_from"] else "")),
-        ("categories", ", ".join(v["categories"])),
-        ("status", v["status"]),
-        ("deadline", _when(v["deadline"]) + ("  OVERDUE" if v["overdue"] else "")),
-        ("source", v["source_label"]),
-        ("session", v["session_id"] or "-"),
-        ("raised", f"{_when(v['raised_at'])} by {v['raised_by']}"),
-        ("markers", "; ".join(v["markers"]) or "-"),
-        ("summary", v["summary"]),
-    ])
+    fields(
+        [
+            ("flag", v["id"]),
+            ("man", f"{v['participant_id']} {v['participant_name']}".strip()),
+            (
+                "severity",
+                SEVERITY_MARK[v["severity"]]
+                + (f" (escalated from {v['escalated_from']})" if v["escalated_from"] else ""),
+            ),
+            ("categories", ", ".join(v["categories"])),
+            ("status", v["status"]),
+            ("deadline", _when(v["deadline"]) + ("  OVERDUE" if v["overdue"] else "")),
+            ("source", v["source_label"]),
+            ("session", v["session_id"] or "-"),
+            ("raised", f"{_when(v['raised_at'])} by {v['raised_by']}"),
+            ("markers", "; ".join(v["markers"]) or "-"),
+            ("summary", v["summary"]),
+        ]
+    )
     for r in v["reviews"]:
         click.echo(f"\nreview {_when(r['at'])} by {r['by']}: {', '.join(r['actions'])}")
         if r["note"]:
@@ -110,7 +143,9 @@ def risk_show(app, flag_id, as_json):
 
 @risk.command("review")
 @click.argument("flag_id")
-@click.option("--action", "actions", multiple=True, required=True, help=f"Repeatable: {', '.join(ACTIONS)}.")
+@click.option(
+    "--action", "actions", multiple=True, required=True, help=f"Repeatable: {', '.join(ACTIONS)}."
+)
 @click.option("--note", default="", help="What was done; no_further_action needs the reason here.")
 @click.pass_obj
 def risk_review(app, flag_id, actions, note):
@@ -140,8 +175,21 @@ def risk_due(app, as_json):
     rows = reassessment_due(app.office)
     if as_json:
         return emit_json([r.to_dict() for r in rows])
-    table([(r.participant_id, r.name, r.last_assessed or "never", r.level or "-", r.due_on or "now", "; ".join(r.reasons))
-           for r in rows], ["id", "name", "last assessed", "level", "due", "why"], empty="(no re-assessments due)")
+    table(
+        [
+            (
+                r.participant_id,
+                r.name,
+                r.last_assessed or "never",
+                r.level or "-",
+                r.due_on or "now",
+                "; ".join(r.reasons),
+            )
+            for r in rows
+        ],
+        ["id", "name", "last assessed", "level", "due", "why"],
+        empty="(no re-assessments due)",
+    )
 
 
 @risk.command("assess")
@@ -160,7 +208,9 @@ def risk_assess(app, participant_id, level, day):
 
 @risk.command("suggestions")
 @click.argument("session_id")
-@click.option("--pending", "pending_only", is_flag=True, help="Only those not yet confirmed or dismissed.")
+@click.option(
+    "--pending", "pending_only", is_flag=True, help="Only those not yet confirmed or dismissed."
+)
 @json_option
 @click.pass_obj
 def risk_suggestions(app, session_id, pending_only, as_json):
@@ -169,10 +219,25 @@ def risk_suggestions(app, session_id, pending_only, as_json):
     rows = list_suggestions(app.office, session_id, pending_only)
     if as_json:
         return emit_json([s.to_dict() for s in rows])
-    table([(s.id, s.participant_id, ", ".join(s.categories), s.severity, s.status,
-            (s.flag_id + (f" (not flagged: {', '.join(s.not_flagged)})" if s.not_flagged else "")) or s.reason)
-           for s in rows],
-          ["id", "man", "categories", "severity", "status", "flag / reason"], empty="(no suggestions)")
+    table(
+        [
+            (
+                s.id,
+                s.participant_id,
+                ", ".join(s.categories),
+                s.severity,
+                s.status,
+                (
+                    s.flag_id
+                    + (f" (not flagged: {', '.join(s.not_flagged)})" if s.not_flagged else "")
+                )
+                or s.reason,
+            )
+            for s in rows
+        ],
+        ["id", "man", "categories", "severity", "status", "flag / reason"],
+        empty="(no suggestions)",
+    )
     for s in rows:
         spans = [f'{m["category"]}: "{m["match"]}"' for m in s.matches]
         if spans and s.pending:
@@ -182,14 +247,21 @@ def risk_suggestions(app, session_id, pending_only, as_json):
 @risk.command("confirm")
 @click.argument("suggestion_id")
 @click.option("--summary", help="Your own words (default: the check-in summary).")
-@click.option("--category", "categories", multiple=True, help="Replace the suggested categories, repeatable.")
+@click.option(
+    "--category", "categories", multiple=True, help="Replace the suggested categories, repeatable."
+)
 @click.option("--severity", help=", ".join(SEVERITIES))
-@click.option("--reason", help="Why a suggested category left out of --category is not a risk (then required).")
+@click.option(
+    "--reason",
+    help="Why a suggested category left out of --category is not a risk (then required).",
+)
 @click.pass_obj
 def risk_confirm(app, suggestion_id, summary, categories, severity, reason):
     """Confirm a suggestion: it becomes a flag in the queue."""
 
-    flag = confirm_suggestion(app.office, suggestion_id, summary, list(categories) or None, severity, reason)
+    flag = confirm_suggestion(
+        app.office, suggestion_id, summary, list(categories) or None, severity, reason
+    )
     _print_raised(flag)
     s = _suggestion_after(app.office, suggestion_id)
     if s is not None and s.not_flagged:
@@ -197,7 +269,6 @@ def risk_confirm(app, suggestion_id, summary, categories, severity, reason):
 
 
 def _suggestion_after(office, suggestion_id):
-
 
     try:
         return get_suggestion(office, suggestion_id)

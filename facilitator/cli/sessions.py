@@ -6,15 +6,23 @@ import click
 
 from facilitator.cli.output import emit_json, fields, json_option, table
 from facilitator.domain.attendance import ATTENDANCE_STATUSES, SYMBOLS
-from facilitator.domain.checkin import BEHAVIOUR_FORMS, CIRCUMSTANCES, DISCLOSED, HOMEWORK, STANCES, TOWARDS
-from facilitator.services.groupwork.sessions import start_session
-from facilitator.services.core.session_store import list_sessions
+from facilitator.domain.checkin import (
+    BEHAVIOUR_FORMS,
+    CIRCUMSTANCES,
+    DISCLOSED,
+    HOMEWORK,
+    STANCES,
+    TOWARDS,
+    CheckIn,
+)
 from facilitator.services.core.group_store import roster
-from facilitator.services.core.session_store import get_session
-from facilitator.services.groupwork.sessions import close_session
-from facilitator.services.groupwork.sessions import mark_attendance
-from facilitator.domain.checkin import CheckIn
-from facilitator.services.groupwork.sessions import record_checkin
+from facilitator.services.core.session_store import get_session, list_sessions
+from facilitator.services.groupwork.sessions import (
+    close_session,
+    mark_attendance,
+    record_checkin,
+    start_session,
+)
 
 correct_option = click.option(
     "--correct", "correction", metavar="REASON", help="Change a closed session; the reason is kept."
@@ -29,7 +37,9 @@ def session() -> None:
 @session.command("start")
 @click.argument("group_id")
 @click.option("--date", "day", help="YYYY-MM-DD (default today).")
-@click.option("--facilitator", "facilitators", multiple=True, help="Staff present (default the group's two).")
+@click.option(
+    "--facilitator", "facilitators", multiple=True, help="Staff present (default the group's two)."
+)
 @click.pass_obj
 def session_start(app, group_id, day, facilitators):
     """Start the group's session for a date."""
@@ -48,8 +58,10 @@ def session_list(app, group_id, as_json):
     rows = list_sessions(app.office, group_id)
     if as_json:
         return emit_json([s.to_dict() for s in rows])
-    table([(s.id, s.date, s.group_id, s.curriculum_session, s.state) for s in rows],
-          ["id", "date", "group", "session", "state"])
+    table(
+        [(s.id, s.date, s.group_id, s.curriculum_session, s.state) for s in rows],
+        ["id", "date", "group", "session", "state"],
+    )
 
 
 @session.command("show")
@@ -63,8 +75,15 @@ def session_show(app, session_id, as_json):
     if as_json:
         return emit_json(rec.to_dict())
     s = rec.session
-    fields([("session", s.id), ("date", s.date), ("curriculum session", s.curriculum_session), ("state", s.state),
-            ("facilitators", ", ".join(s.facilitators_present))])
+    fields(
+        [
+            ("session", s.id),
+            ("date", s.date),
+            ("curriculum session", s.curriculum_session),
+            ("state", s.state),
+            ("facilitators", ", ".join(s.facilitators_present)),
+        ]
+    )
     click.echo()
     rows = []
     for entry in roster(app.office, s.group_id, s.date):
@@ -73,8 +92,14 @@ def session_show(app, session_id, as_json):
         status = mark.status if mark else None
         late = f" {mark.minutes_late} min" if mark and mark.minutes_late else ""
         checkin = rec.checkins.get(pid)
-        rows.append((pid, entry.participant.name, f"{SYMBOLS[status]} {status or 'not marked'}{late}",
-                     checkin.stance if checkin else "-"))
+        rows.append(
+            (
+                pid,
+                entry.participant.name,
+                f"{SYMBOLS[status]} {status or 'not marked'}{late}",
+                checkin.stance if checkin else "-",
+            )
+        )
     table(rows, ["id", "name", "attendance", "check-in stance"])
     if rec.corrections:
         click.echo(f"\n{len(rec.corrections)} correction(s) after closing")
@@ -107,11 +132,13 @@ def attendance() -> None:
 @correct_option
 @click.pass_obj
 def attendance_mark(app, session_id, participant_id, status, minutes, reason, correction):
-    f"""Mark a man's attendance: {', '.join(ATTENDANCE_STATUSES)}."""
+    f"""Mark a man's attendance: {", ".join(ATTENDANCE_STATUSES)}."""
 
     late = minutes if status.strip().lower() == "late" else 0
     missed = minutes if status.strip().lower().replace("-", "_") == "left_early" else 0
-    mark = mark_attendance(app.office, session_id, participant_id, status, late, missed, reason, correction)
+    mark = mark_attendance(
+        app.office, session_id, participant_id, status, late, missed, reason, correction
+    )
     click.echo(f"{mark.participant_id}: {SYMBOLS[mark.status]} {mark.status}")
 
 
@@ -126,20 +153,44 @@ def checkin() -> None:
 @checkin.command("record")
 @click.argument("session_id")
 @click.argument("participant_id")
-@click.option("--disclosed", default="no", show_default=True, help=f"Any abusive behaviour since last session: {', '.join(DISCLOSED)}.")
+@click.option(
+    "--disclosed",
+    default="no",
+    show_default=True,
+    help=f"Any abusive behaviour since last session: {', '.join(DISCLOSED)}.",
+)
 @click.option("--form", "forms", multiple=True, help=f"Repeatable: {', '.join(BEHAVIOUR_FORMS)}.")
 @click.option("--towards", multiple=True, help=f"Repeatable: {', '.join(TOWARDS)}.")
 @click.option("--summary", default="", help="Short summary in the facilitators' words.")
 @click.option("--stance", default="responsible", show_default=True, help=", ".join(STANCES))
 @click.option("--alternatives", default="", help="What he did instead (time-out, safety plan).")
-@click.option("--change", "changes", multiple=True, help=f"Circumstance change, repeatable: {', '.join(CIRCUMSTANCES)}.")
+@click.option(
+    "--change",
+    "changes",
+    multiple=True,
+    help=f"Circumstance change, repeatable: {', '.join(CIRCUMSTANCES)}.",
+)
 @click.option("--changes-note", default="", help="Details of the changes.")
 @click.option("--substances", default="", help="Alcohol or drug use.")
 @click.option("--homework", default="none_set", show_default=True, help=", ".join(HOMEWORK))
 @correct_option
 @click.pass_context
-def checkin_record(ctx, session_id, participant_id, disclosed, forms, towards, summary, stance, alternatives,
-                   changes, changes_note, substances, homework, correction):
+def checkin_record(
+    ctx,
+    session_id,
+    participant_id,
+    disclosed,
+    forms,
+    towards,
+    summary,
+    stance,
+    alternatives,
+    changes,
+    changes_note,
+    substances,
+    homework,
+    correction,
+):
     """Record a man's check-in for a session.
 
     Recording again (or correcting a closed session) changes only the options given: the rest
@@ -147,30 +198,46 @@ def checkin_record(ctx, session_id, participant_id, disclosed, forms, towards, s
     """
     from click.core import ParameterSource
 
-
     app = ctx.obj
     given = {
-        "disclosed": disclosed, "forms": list(forms), "towards": list(towards), "summary": summary,
-        "stance": stance, "alternatives_used": alternatives, "circumstance_changes": list(changes),
-        "circumstances_note": changes_note, "substance_use": substances, "homework": homework,
+        "disclosed": disclosed,
+        "forms": list(forms),
+        "towards": list(towards),
+        "summary": summary,
+        "stance": stance,
+        "alternatives_used": alternatives,
+        "circumstance_changes": list(changes),
+        "circumstances_note": changes_note,
+        "substance_use": substances,
+        "homework": homework,
     }
-    option_of = {"forms": "forms", "alternatives_used": "alternatives", "circumstance_changes": "changes",
-                 "circumstances_note": "changes_note", "substance_use": "substances"}
+    option_of = {
+        "forms": "forms",
+        "alternatives_used": "alternatives",
+        "circumstance_changes": "changes",
+        "circumstances_note": "changes_note",
+        "substance_use": "substances",
+    }
     existing = get_session(app.office, session_id).checkins.get(participant_id.strip().upper())
     fields = existing.to_dict() if existing else {}
     for name, value in given.items():
-        if existing is None or ctx.get_parameter_source(option_of.get(name, name)) != ParameterSource.DEFAULT:
+        if (
+            existing is None
+            or ctx.get_parameter_source(option_of.get(name, name)) != ParameterSource.DEFAULT
+        ):
             fields[name] = value
     fields["participant_id"] = participant_id
     recorded = record_checkin(app.office, session_id, CheckIn.from_dict(fields), correction)
     saved, s = recorded.checkin, recorded.suggestion
     click.echo(f"recorded check-in for {saved.participant_id} ({saved.stance})")
     if s is not None:
-        click.echo(f"risk: suggested flag {s.id} for {s.participant_id}: "
-                   f"{', '.join(s.categories)} ({s.severity})")
+        click.echo(
+            f"risk: suggested flag {s.id} for {s.participant_id}: "
+            f"{', '.join(s.categories)} ({s.severity})"
+        )
         for m in s.matches:
-            click.echo(f"  {m['category']}: \"{m['match']}\"")
-        click.echo(f"  confirm: facilitator risk confirm {s.id}   "
-                   f"dismiss: facilitator risk dismiss {s.id} --reason \"...\"")
-
-
+            click.echo(f'  {m["category"]}: "{m["match"]}"')
+        click.echo(
+            f"  confirm: facilitator risk confirm {s.id}   "
+            f'dismiss: facilitator risk dismiss {s.id} --reason "..."'
+        )

@@ -7,11 +7,14 @@ import click
 
 from facilitator.cli.output import emit_json, json_option, table
 from facilitator.cli.people import staff
-from facilitator.services.evaluation.staff_quality import add_training
-from facilitator.services.evaluation.staff_quality import list_training
-from facilitator.services.evaluation.staff_quality import add_supervision
-from facilitator.services.evaluation.staff_quality import list_supervision
-from facilitator.services.evaluation.staff_quality import quality_rules, standings
+from facilitator.services.evaluation.staff_quality import (
+    add_supervision,
+    add_training,
+    list_supervision,
+    list_training,
+    quality_rules,
+    standings,
+)
 
 SUPERVISION_KINDS = "individual, group, external, live"
 
@@ -23,8 +26,11 @@ def training() -> None:
 
 @training.command("add")
 @click.argument("staff_id")
-@click.option("--kind", required=True, help="core, refresher, safeguarding, risk_assessment, other "
-                                            "(setting quality.training_kinds).")
+@click.option(
+    "--kind",
+    required=True,
+    help="core, refresher, safeguarding, risk_assessment, other (setting quality.training_kinds).",
+)
 @click.option("--hours", required=True, type=float)
 @click.option("--date", "day", help="YYYY-MM-DD (default today).")
 @click.option("--title", default="", help="Course or session title.")
@@ -47,8 +53,11 @@ def training_list(app, staff_id, as_json):
     rows = list_training(app.office, staff_id)
     if as_json:
         return emit_json([r.to_dict() for r in rows])
-    table([(r.id, r.date, r.staff_id, r.kind, f"{r.hours:g}", r.title, r.provider) for r in rows],
-          ["id", "date", "staff", "kind", "hours", "title", "provider"], empty="no training recorded")
+    table(
+        [(r.id, r.date, r.staff_id, r.kind, f"{r.hours:g}", r.title, r.provider) for r in rows],
+        ["id", "date", "staff", "kind", "hours", "title", "provider"],
+        empty="no training recorded",
+    )
 
 
 @staff.group("supervision")
@@ -67,7 +76,9 @@ def supervision_add(app, staff_id, supervisor, day, kind, minutes):
     """Record a supervision session (coordinators). Its content stays in supervision notes, not here."""
 
     r = add_supervision(app.office, staff_id, supervisor, day, kind, minutes)
-    click.echo(f"recorded {r.id}: {r.staff_id} supervised by {r.supervisor} on {r.date} ({r.kind}, {r.minutes} min)")
+    click.echo(
+        f"recorded {r.id}: {r.staff_id} supervised by {r.supervisor} on {r.date} ({r.kind}, {r.minutes} min)"
+    )
 
 
 @supervision.command("list")
@@ -80,12 +91,20 @@ def supervision_list(app, staff_id, as_json):
     rows = list_supervision(app.office, staff_id)
     if as_json:
         return emit_json([r.to_dict() for r in rows])
-    table([(r.id, r.date, r.staff_id, r.supervisor, r.kind, r.minutes) for r in rows],
-          ["id", "date", "staff", "supervisor", "kind", "minutes"], empty="no supervision recorded")
+    table(
+        [(r.id, r.date, r.staff_id, r.supervisor, r.kind, r.minutes) for r in rows],
+        ["id", "date", "staff", "supervisor", "kind", "minutes"],
+        empty="no supervision recorded",
+    )
 
 
 @staff.command("due")
-@click.option("--all", "show_all", is_flag=True, help="Everyone, with their hours and dates, not only what is due.")
+@click.option(
+    "--all",
+    "show_all",
+    is_flag=True,
+    help="Everyone, with their hours and dates, not only what is due.",
+)
 @json_option
 @click.pass_obj
 def staff_due(app, show_all, as_json):
@@ -95,8 +114,19 @@ def staff_due(app, show_all, as_json):
     if as_json:
         return emit_json([s.to_dict() for s in found])
     rules = quality_rules(app.office)
-    table([(s.staff_id, s.name, f"{s.core_hours:g}/{rules.core_training_hours:g}", s.last_refresher or "-",
-            s.last_supervision or "never", "; ".join(s.problems) or "ok") for s in found],
-          ["staff", "name", "core h", "refresher", "supervised", "due"],
-          empty=f"nothing due (supervision every {rules.supervision_interval_weeks} weeks, "
-                f"{rules.core_training_hours:g} h core training)")
+    table(
+        [
+            (
+                s.staff_id,
+                s.name,
+                f"{s.core_hours:g}/{rules.core_training_hours:g}",
+                s.last_refresher or "-",
+                s.last_supervision or "never",
+                "; ".join(s.problems) or "ok",
+            )
+            for s in found
+        ],
+        ["staff", "name", "core h", "refresher", "supervised", "due"],
+        empty=f"nothing due (supervision every {rules.supervision_interval_weeks} weeks, "
+        f"{rules.core_training_hours:g} h core training)",
+    )

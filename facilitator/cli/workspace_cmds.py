@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import click
 
 from facilitator.cli.ui import open_ui
 from facilitator.curriculum.locate import bundled_curricula_dir
-from facilitator.storage.workspace import Workspace, resolve_workspace_path
 from facilitator.demo.workspace import build_demo
 from facilitator.services.core.group_store import get_group
+from facilitator.storage.workspace import Workspace, resolve_workspace_path
 
 
 @click.command("init")
@@ -25,8 +24,10 @@ def init_cmd(app, directory, programme):
     ws = Workspace.init(path, programme, bundled_curricula_dir())
     click.echo(f"created workspace {ws.path}")
     where = f"--workspace {ws.path} " if directory else ""
-    click.echo(f"next: facilitator {where}staff add NAME --role admin --id you   (the first staff member "
-               f"acts until FACILITATOR_USER or --user names another)")
+    click.echo(
+        f"next: facilitator {where}staff add NAME --role admin --id you   (the first staff member "
+        f"acts until FACILITATOR_USER or --user names another)"
+    )
 
 
 @click.command("demo")
@@ -38,16 +39,19 @@ def demo_cmd(app, directory, no_ui, fresh):
     """Build (when absent) a synthetic demo workspace and open the UI on it."""
     import shutil
 
-
     path = Path(directory) if directory else _default_demo_path()
     ws = Workspace(path)
     if fresh and ws.exists():
         if "synthetic" not in ws.setting("programme.name", ""):
-            raise click.ClickException(f"{path} is not a demo workspace; --fresh refuses to remove it")
+            raise click.ClickException(
+                f"{path} is not a demo workspace; --fresh refuses to remove it"
+            )
         shutil.rmtree(path)
     if not ws.exists():
         if path.exists() and any(path.iterdir()):
-            raise click.ClickException(f"{path} exists and is not a workspace; choose another folder")
+            raise click.ClickException(
+                f"{path} exists and is not a workspace; choose another folder"
+            )
         click.echo(f"building demo workspace in {path} ...", err=True)
         # Build beside it and rename when complete, so a build cut short is never taken for a demo.
         building = path.with_name(path.name + ".building")
@@ -80,5 +84,3 @@ def run_cmd(app, group_id):
 
     get_group(app.office, group_id)  # one clear line if it does not exist
     open_ui(app, group_id=group_id)
-
-

@@ -8,10 +8,10 @@ debriefs in the tool part-way through: the home screen shows what is due now, no
 from __future__ import annotations
 
 from facilitator.errors import FacilitatorError
-from facilitator.services.debrief import notes as debrief
-from facilitator.services.debrief.indicators import Decision, IndicatorsPending
 from facilitator.services.core.office import Office
 from facilitator.services.core.session_store import list_sessions
+from facilitator.services.debrief import notes as debrief
+from facilitator.services.debrief.indicators import Decision, IndicatorsPending
 
 GROUP_PROCESS = (
     "A focused group. The men worked well on the exercise; two of them challenged each other's "
@@ -27,11 +27,17 @@ ACCOUNTABILITY = [
     "Described the incident as 'just an argument' until asked what she would say about it.",
     "Said he 'had no choice'; we named this as blaming and he accepted the challenge in part.",
 ]
-COLLUSION = ("Alex let a comment about 'nagging' pass in the first half; we will name it at the start of "
-             "next session.")
-SAFETY = "Nothing new beyond the flags already raised; partner support has the flags from the queue."
-ACTIONS_TABLE = ("| follow up homework with the men who did not do it | alex | next session |\n"
-                 "| bring the 'nagging' comment back to the group | bea | next session |")
+COLLUSION = (
+    "Alex let a comment about 'nagging' pass in the first half; we will name it at the start of "
+    "next session."
+)
+SAFETY = (
+    "Nothing new beyond the flags already raised; partner support has the flags from the queue."
+)
+ACTIONS_TABLE = (
+    "| follow up homework with the men who did not do it | alex | next session |\n"
+    "| bring the 'nagging' comment back to the group | bea | next session |"
+)
 SUPERVISION = "How to challenge without shaming when a man goes quiet after being named."
 
 
@@ -41,9 +47,12 @@ def _written(body: str, rnd, full: bool) -> str:
     while "- Engagement: \n" in body:
         body = body.replace("- Engagement: \n", f"- Engagement: {rnd.choice(ENGAGEMENT)}\n", 1)
         if full:
-            body = body.replace("- Accountability (his stance, with the evidence: what he said or did): \n",
-                                f"- Accountability (his stance, with the evidence: what he said or did): "
-                                f"{rnd.choice(ACCOUNTABILITY)}\n", 1)
+            body = body.replace(
+                "- Accountability (his stance, with the evidence: what he said or did): \n",
+                f"- Accountability (his stance, with the evidence: what he said or did): "
+                f"{rnd.choice(ACCOUNTABILITY)}\n",
+                1,
+            )
             body = body.replace("- Concerns: \n", "- Concerns: none beyond the above.\n", 1)
     if full:
         body = _fill_after(body, "## Collusion check", COLLUSION)
@@ -61,7 +70,7 @@ def _fill_after(body: str, heading: str, text: str) -> str:
     bullet = body.find("\n- \n", at)
     if bullet < 0:
         return body
-    return body[:bullet] + f"\n- {text}\n" + body[bullet + len("\n- \n"):]
+    return body[:bullet] + f"\n- {text}\n" + body[bullet + len("\n- \n") :]
 
 
 def _sign(office: Office, note_id: str, user: str) -> None:
@@ -70,7 +79,9 @@ def _sign(office: Office, note_id: str, user: str) -> None:
         debrief.sign_note(acting, note_id)
     except IndicatorsPending as pending:
         reason = "Discussed in the debrief; already known to the risk lead."
-        debrief.sign_note(acting, note_id, [Decision.dismiss(str(i.number), reason) for i in pending.indicators])
+        debrief.sign_note(
+            acting, note_id, [Decision.dismiss(str(i.number), reason) for i in pending.indicators]
+        )
 
 
 def build(office: Office, context: dict) -> None:
@@ -92,8 +103,12 @@ def build(office: Office, context: dict) -> None:
         debrief.save_body(writer, note.id, _written(note.body, rnd, full=True))
         for user in authors:
             _sign(office, note.id, user)
-        debrief.amend_note(writer, note.id, "Correction: the second role-play was cut short because of "
-                                            "time, not because the men would not take part.")
+        debrief.amend_note(
+            writer,
+            note.id,
+            "Correction: the second role-play was cut short because of "
+            "time, not because the men would not take part.",
+        )
         note = debrief.create_note(writer, draft.id)
         debrief.save_body(writer, note.id, _written(note.body, rnd, full=False))
         _sign(office, note.id, authors[0])

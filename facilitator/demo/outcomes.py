@@ -3,12 +3,18 @@
 from __future__ import annotations
 
 from datetime import date, timedelta
+
 from facilitator import clock
 from facilitator.domain.outcomes import (
     Questionnaire,
 )
 from facilitator.services.core.office import Office
-from facilitator.services.evaluation.outcomes import _demo_partners, anchors, questionnaire_for, record_man
+from facilitator.services.evaluation.outcomes import (
+    _demo_partners,
+    anchors,
+    questionnaire_for,
+    record_man,
+)
 
 
 # -- demo -------------------------------------------------------------------------------------
@@ -38,6 +44,8 @@ def build_demo(office: Office, context: dict) -> None:
             day = a.date_of("mid" if point == "mid" else "intake")
             if day is None or day > today.isoformat() or (point == "mid" and rnd.random() < 0.3):
                 continue
-            when = min(date.fromisoformat(day) + timedelta(days=rnd.randint(0, 6)), today).isoformat()
+            when = min(
+                date.fromisoformat(day) + timedelta(days=rnd.randint(0, 6)), today
+            ).isoformat()
             record_man(recorder, pid, point, answers(q_man, levels[pid] + shift), when)
     _demo_partners(office, found, levels, answers, rnd, today)

@@ -6,14 +6,17 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from facilitator.domain.values import parse_date
-from facilitator.services.core.office import Office
-from facilitator.services.core.session_store import get_session
 from facilitator.services.core.group_store import roster
-from facilitator.services.core.session_store import list_sessions
+from facilitator.services.core.office import Office
+from facilitator.services.core.session_store import get_session, list_sessions
 from facilitator.services.risk.assessments import all_assessments, record_assessment
 from facilitator.services.risk.flags import close_flag, raise_flag, review_flag
 from facilitator.services.risk.settings import current_time
-from facilitator.services.risk.suggestions import confirm_suggestion, dismiss_suggestion, suggest_from_checkin
+from facilitator.services.risk.suggestions import (
+    confirm_suggestion,
+    dismiss_suggestion,
+    suggest_from_checkin,
+)
 
 
 # -- demo ---------------------------------------------------------------------------------------
@@ -34,36 +37,93 @@ def build_demo(office: Office, context: dict) -> None:
         return raise_flag(office, pid, cats, summary, severity=severity, session_id=session, at=at)
 
     # Closed earlier in the year, with the actions the reviewers took.
-    f = hand(men[3], ["physical_violence"], "Said he pushed her against the door during an argument about contact.",
-             now - 70 * day)
-    review_flag(office, f.id, ["partner_support_informed", "risk_plan_updated"],
-                "Partner support contacted her the same day; risk plan updated with a time-out agreement.",
-                at=now - 69 * day)
-    close_flag(office, f.id, "Actions complete; his risk plan now covers arguments about contact.", at=now - 60 * day)
-    f = hand(men[5], ["threats_to_kill"], "Said he told her 'you'll regret it' with a gesture at his throat.",
-             now - 45 * day, severity="critical")
-    review_flag(office, f.id, ["marac_referral", "police_informed"], "MARAC referral sent; police informed.",
-                at=now - 45 * day)
-    close_flag(office, f.id, "Heard at MARAC; safety measures in place for her; monitoring continues.",
-               at=now - 30 * day)
+    f = hand(
+        men[3],
+        ["physical_violence"],
+        "Said he pushed her against the door during an argument about contact.",
+        now - 70 * day,
+    )
+    review_flag(
+        office,
+        f.id,
+        ["partner_support_informed", "risk_plan_updated"],
+        "Partner support contacted her the same day; risk plan updated with a time-out agreement.",
+        at=now - 69 * day,
+    )
+    close_flag(
+        office,
+        f.id,
+        "Actions complete; his risk plan now covers arguments about contact.",
+        at=now - 60 * day,
+    )
+    f = hand(
+        men[5],
+        ["threats_to_kill"],
+        "Said he told her 'you'll regret it' with a gesture at his throat.",
+        now - 45 * day,
+        severity="critical",
+    )
+    review_flag(
+        office,
+        f.id,
+        ["marac_referral", "police_informed"],
+        "MARAC referral sent; police informed.",
+        at=now - 45 * day,
+    )
+    close_flag(
+        office,
+        f.id,
+        "Heard at MARAC; safety measures in place for her; monitoring continues.",
+        at=now - 30 * day,
+    )
 
     # In review: raised in the evening of the group's last session, reviewed the next day.
     at = now - 4 * day
     if last_session:
-        at = datetime.combine(parse_date(last_session.date), datetime.min.time()) + timedelta(hours=20, minutes=45)
-    f = hand(men[1], ["separation", "controlling_behaviour"],
-             "Told the group she has asked him to leave; he keeps checking her phone.", at,
-             session=last_session.id if last_session else None)
-    review_flag(office, f.id, ["partner_support_informed"], "Partner support informed; awaiting their contact.",
-                at=at + day)
+        at = datetime.combine(parse_date(last_session.date), datetime.min.time()) + timedelta(
+            hours=20, minutes=45
+        )
+    f = hand(
+        men[1],
+        ["separation", "controlling_behaviour"],
+        "Told the group she has asked him to leave; he keeps checking her phone.",
+        at,
+        session=last_session.id if last_session else None,
+    )
+    review_flag(
+        office,
+        f.id,
+        ["partner_support_informed"],
+        "Partner support informed; awaiting their contact.",
+        at=at + day,
+    )
 
     # Open: a critical one past its deadline, a high one, a medium one.
-    hand(men[0], ["strangulation"], "Rang in: said he 'grabbed her by the neck for a second' during Sunday's row.",
-         now - 2 * day)
-    hand(men[2], ["stalking"], "Has been driving past her new address most evenings.", now - timedelta(hours=3))
-    hand(men[4], ["substance_misuse"], "Drinking most nights since losing his job.", now - rnd.randint(1, 3) * day)
+    hand(
+        men[0],
+        ["strangulation"],
+        "Rang in: said he 'grabbed her by the neck for a second' during Sunday's row.",
+        now - 2 * day,
+    )
+    hand(
+        men[2],
+        ["stalking"],
+        "Has been driving past her new address most evenings.",
+        now - timedelta(hours=3),
+    )
+    hand(
+        men[4],
+        ["substance_misuse"],
+        "Drinking most nights since losing his job.",
+        now - rnd.randint(1, 3) * day,
+    )
     # A new flag within twelve months of his MARAC referral: marked "MARAC: repeat".
-    hand(men[5], ["controlling_behaviour"], "Says he has told her who she may see at weekends.", now - 1 * day)
+    hand(
+        men[5],
+        ["controlling_behaviour"],
+        "Says he has told her who she may see at weekends.",
+        now - 1 * day,
+    )
 
     # The scanner's suggestions on each group's last session, decided as a facilitator would.
     for group in groups:
@@ -92,6 +152,10 @@ def decide_suggestions(office: Office, session_id: str) -> None:
             confirm_suggestion(office, s.id)
             confirmed = True
         elif checkin.disclosed == "no":
-            dismiss_suggestion(office, s.id, "He named it himself from his control log and stopped; no new risk.")
+            dismiss_suggestion(
+                office, s.id, "He named it himself from his control log and stopped; no new risk."
+            )
         else:
-            dismiss_suggestion(office, s.id, "Known pattern already in his risk plan; challenged in the round.")
+            dismiss_suggestion(
+                office, s.id, "Known pattern already in his risk plan; challenged in the round."
+            )

@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import os
 import tempfile
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator
+
 from facilitator.errors import InvalidInput
 
 FILE_MODE = 0o600
@@ -38,8 +39,10 @@ def existing_folder(path: str | os.PathLike) -> Path:
 
     path = Path(path).expanduser()
     if not path.parent.is_dir():
-        raise InvalidInput(f"folder {path.parent} does not exist (a typo, or a drive not connected?): "
-                           f"nothing was written")
+        raise InvalidInput(
+            f"folder {path.parent} does not exist (a typo, or a drive not connected?): "
+            f"nothing was written"
+        )
     return path
 
 

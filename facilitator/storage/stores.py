@@ -17,9 +17,10 @@ from __future__ import annotations
 
 import copy
 import re
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 from tinydb import Query, TinyDB
 
@@ -66,7 +67,9 @@ class Stores:
         return sorted(p.stem for p in base.glob("*.json")) if base.is_dir() else []
 
     def session_index(self, group_id: str, write: bool = False):
-        return self.store(f"sessions/{safe_name(group_id, 'group id')}/index.json", "session_index", write)
+        return self.store(
+            f"sessions/{safe_name(group_id, 'group id')}/index.json", "session_index", write
+        )
 
     def session_file(self, group_id: str, day: str, write: bool = False):
         group = safe_name(group_id, "group id")
@@ -78,7 +81,7 @@ class Stores:
 
     # -- writing ------------------------------------------------------------------------
     @contextmanager
-    def writing(self) -> Iterator["Stores"]:
+    def writing(self) -> Iterator[Stores]:
         """Hold the workspace lock for one user action (read, change, write, audit)."""
         self.ws.require()
         with self.ws.lock():

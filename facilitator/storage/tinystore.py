@@ -8,9 +8,9 @@ reported by name and never written over.
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator
 
 from tinydb import TinyDB
 from tinydb.middlewares import CachingMiddleware
@@ -60,7 +60,8 @@ def _damaged(path: Path, why: str) -> StoreDamaged:
     return StoreDamaged(
         f"store {path} is damaged ({why}); it was left untouched. Restore it from a backup "
         f"(facilitator restore) or move it aside to start that store afresh",
-        path, why,
+        path,
+        why,
     )
 
 

@@ -1,9 +1,9 @@
 """A workspace: one programme's folder of settings, stores, curricula and debrief notes.
 
-    facilitator.toml   programme settings and staff
-    data/              the JSON stores, the audit log and the write lock
-    curricula/         the curricula groups run on
-    session_notes/     debrief notes, one Markdown file per session
+facilitator.toml   programme settings and staff
+data/              the JSON stores, the audit log and the write lock
+curricula/         the curricula groups run on
+session_notes/     debrief notes, one Markdown file per session
 """
 
 from __future__ import annotations
@@ -12,9 +12,10 @@ import getpass
 import os
 import shutil
 import tomllib
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 from facilitator.errors import StoreError, WorkspaceError
 from facilitator.storage.files import atomic_write_text, ensure_private_dir
@@ -43,7 +44,11 @@ DEFAULT_SETTINGS: dict[str, Any] = {
         "holidays": [],  # YYYY-MM-DD days that are not working days (notice deadlines skip them)
     },
     "risk": {
-        "deadline_hours": {"critical": 0, "high": 24, "medium": 168},  # 0: by the end of the same day
+        "deadline_hours": {
+            "critical": 0,
+            "high": 24,
+            "medium": 168,
+        },  # 0: by the end of the same day
         "working_day_severities": ["high"],  # their hours count Monday to Friday only
         "cluster_window_days": 180,  # separation + control + violence within this many days: critical
         "severity": {},  # category id -> severity, over the rules file's (e.g. animal_harm = "high")
@@ -82,8 +87,14 @@ DEFAULT_SETTINGS: dict[str, Any] = {
         "store_path": "",
         # Days partner support has to make contact after each point in his programme.
         "contact_within_days": {
-            "intake": 14, "not_suitable": 3, "exclusion": 3, "start": 7, "suspension": 3,
-            "exit": 3, "completion": 14, "follow_up": 14,
+            "intake": 14,
+            "not_suitable": 3,
+            "exclusion": 3,
+            "start": 7,
+            "suspension": 3,
+            "exit": 3,
+            "completion": 14,
+            "follow_up": 14,
         },
         "follow_up_weeks": [26],
     },
@@ -98,8 +109,18 @@ DEFAULT_SETTINGS: dict[str, Any] = {
         # Years a man's records are kept after his case closed (completed or exited), by kind.
         # Six years: the usual UK limitation-based default. Child-protection concerns longer.
         "action": "delete",  # or "anonymise": keep records for figures, without who or what
-        "years": {"participant": 6, "enrolments": 6, "sessions": 6, "flags": 6, "assessments": 6,
-                  "intake": 6, "notes": 6, "compliance": 6, "partner": 6, "other": 6},
+        "years": {
+            "participant": 6,
+            "enrolments": 6,
+            "sessions": 6,
+            "flags": 6,
+            "assessments": 6,
+            "intake": 6,
+            "notes": 6,
+            "compliance": 6,
+            "partner": 6,
+            "other": 6,
+        },
         "child_protection_years": 25,
         "child_protection_categories": ["child_safeguarding"],
         "child_protection_actions": ["safeguarding_referral"],
@@ -111,11 +132,29 @@ DEFAULT_SETTINGS: dict[str, Any] = {
         "time_points": [
             {"id": "intake", "label": "Intake", "after": "intake", "weeks": 0, "window_weeks": 6},
             {"id": "mid", "label": "Mid-programme", "after": "mid", "weeks": 0, "window_weeks": 4},
-            {"id": "end", "label": "End of programme", "after": "end", "weeks": 0, "window_weeks": 6},
-            {"id": "follow_up_6m", "label": "6-month follow-up", "after": "end", "weeks": 26,
-             "window_weeks": 8, "completers_only": True},
-            {"id": "follow_up_12m", "label": "12-month follow-up", "after": "end", "weeks": 52,
-             "window_weeks": 8, "completers_only": True},
+            {
+                "id": "end",
+                "label": "End of programme",
+                "after": "end",
+                "weeks": 0,
+                "window_weeks": 6,
+            },
+            {
+                "id": "follow_up_6m",
+                "label": "6-month follow-up",
+                "after": "end",
+                "weeks": 26,
+                "window_weeks": 8,
+                "completers_only": True,
+            },
+            {
+                "id": "follow_up_12m",
+                "label": "12-month follow-up",
+                "after": "end",
+                "weeks": 52,
+                "window_weeks": 8,
+                "completers_only": True,
+            },
         ],
         "questionnaires_file": "",  # empty: <workspace>/questionnaires.toml if present, else the bundled one
         "partner_min_partners": 5,  # partner answers leave the wall only as aggregates over this many
@@ -189,7 +228,7 @@ class Workspace:
     def exists(self) -> bool:
         return self.settings_file.is_file()
 
-    def require(self) -> "Workspace":
+    def require(self) -> Workspace:
         if not self.exists():
             raise WorkspaceError(
                 f"no workspace at {self.path}: run `facilitator init {self.path}` "
@@ -209,7 +248,9 @@ class Workspace:
         try:
             given = tomllib.loads(self.settings_file.read_text(encoding="utf-8"))
         except tomllib.TOMLDecodeError as err:
-            raise WorkspaceError(f"settings file {self.settings_file} does not parse: {err}") from None
+            raise WorkspaceError(
+                f"settings file {self.settings_file} does not parse: {err}"
+            ) from None
         return _merge(DEFAULT_SETTINGS, given)
 
     def write_settings(self, settings: dict[str, Any]) -> None:
@@ -250,12 +291,16 @@ class Workspace:
 
     # -- creating -----------------------------------------------------------------------
     @classmethod
-    def init(cls, path: str | os.PathLike, programme_name: str = "", curricula_source: Path | None = None) -> "Workspace":
+    def init(
+        cls, path: str | os.PathLike, programme_name: str = "", curricula_source: Path | None = None
+    ) -> Workspace:
         ws = cls(path)
         if ws.exists():
             raise WorkspaceError(f"{ws.path} is already a workspace; nothing was changed")
         if ws.path.exists() and any(ws.path.iterdir()):
-            raise WorkspaceError(f"{ws.path} exists and is not empty; choose an empty or new folder")
+            raise WorkspaceError(
+                f"{ws.path} exists and is not empty; choose an empty or new folder"
+            )
         ensure_private_dir(ws.path)
         for sub in (ws.data_dir, ws.curricula_dir, ws.notes_dir):
             ensure_private_dir(sub)

@@ -8,8 +8,9 @@ notification and never a traceback.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import Any, Callable, Iterable
+from typing import Any
 
 from textual.app import App, SystemCommand
 from textual.message import Message
@@ -18,22 +19,20 @@ from textual.screen import Screen
 
 from facilitator import clock
 from facilitator.errors import FacilitatorError, StoreError
-from facilitator.services.groupwork import groups as group_service
 from facilitator.services.core import group_store as group_store
-from facilitator.services.groupwork import sessions as session_service
 from facilitator.services.core import session_store as session_store
 from facilitator.services.core.office import Office
 from facilitator.tui import keys, views
 from facilitator.tui.coordinator import system_commands as coordinator_commands
 from facilitator.tui.dashboard import ProgrammeDashboardScreen
+from facilitator.tui.dialogs.confirm import ConfirmScreen
 from facilitator.tui.partner_support import open_partner_support
 from facilitator.tui.screens.debrief import DebriefScreen
 from facilitator.tui.screens.debriefs import DebriefListScreen
-from facilitator.tui.screens.home import HomeScreen
-from facilitator.tui.screens.session import SessionScreen
-from facilitator.tui.screens.risk_queue import RiskQueueScreen
 from facilitator.tui.screens.help import HelpScreen
-from facilitator.tui.dialogs.confirm import ConfirmScreen
+from facilitator.tui.screens.home import HomeScreen
+from facilitator.tui.screens.risk_queue import RiskQueueScreen
+from facilitator.tui.screens.session import SessionScreen
 
 STYLES = Path(__file__).parent / "styles"
 DARK, LIGHT = "textual-dark", "textual-light"
@@ -41,7 +40,10 @@ THEMES = {"dark": DARK, "light": LIGHT}
 
 
 class FacilitatorApp(App):
-    CSS_PATH = [STYLES / name for name in ("app.tcss", "home.tcss", "session.tcss", "risk_queue.tcss", "dialogs.tcss")]
+    CSS_PATH = [
+        STYLES / name
+        for name in ("app.tcss", "home.tcss", "session.tcss", "risk_queue.tcss", "dialogs.tcss")
+    ]
     BINDINGS = keys.bindings(keys.APP)
     TITLE = "facilitator"
 
@@ -50,14 +52,26 @@ class FacilitatorApp(App):
     class HomeReady(Message):
         """The home screen shows its data (benchmarks and tests wait for this)."""
 
-    def __init__(self, office: Office, group_id: str | None = None, *, privacy: bool | None = None,
-                 theme: str | None = None) -> None:
+    def __init__(
+        self,
+        office: Office,
+        group_id: str | None = None,
+        *,
+        privacy: bool | None = None,
+        theme: str | None = None,
+    ) -> None:
         super().__init__()
         self.office = office
         self.group_id = group_id
-        self.set_reactive(FacilitatorApp.privacy,
-                          bool(office.setting("programme.privacy_mode_default", False)) if privacy is None else privacy)
-        self._wanted_theme = theme or THEMES.get(str(office.setting("ui.theme", "dark")), str(office.setting("ui.theme")))
+        self.set_reactive(
+            FacilitatorApp.privacy,
+            bool(office.setting("programme.privacy_mode_default", False))
+            if privacy is None
+            else privacy,
+        )
+        self._wanted_theme = theme or THEMES.get(
+            str(office.setting("ui.theme", "dark")), str(office.setting("ui.theme"))
+        )
         self.home_ready = False
         # What a closing screen could not save (check-in drafts): said again on the terminal
         # after the UI has gone, since a notification shown while quitting is never seen.
@@ -68,7 +82,10 @@ class FacilitatorApp(App):
             self.theme = self._wanted_theme
         else:
             self.theme = DARK
-            self.notify(f"unknown theme '{self._wanted_theme}' (setting ui.theme): using dark", severity="warning")
+            self.notify(
+                f"unknown theme '{self._wanted_theme}' (setting ui.theme): using dark",
+                severity="warning",
+            )
         self._set_title()
 
         self.push_screen(HomeScreen())
@@ -98,8 +115,12 @@ class FacilitatorApp(App):
 
     def action_toggle_privacy(self) -> None:
         self.privacy = not self.privacy
-        self.notify("Privacy mode ON: names shortened, notes and flags hidden" if self.privacy
-                    else "Privacy mode off", timeout=3)
+        self.notify(
+            "Privacy mode ON: names shortened, notes and flags hidden"
+            if self.privacy
+            else "Privacy mode off",
+            timeout=3,
+        )
 
     # -- navigation ----------------------------------------------------------------------
     def open_session(self, group_id: str) -> None:
@@ -111,23 +132,36 @@ class FacilitatorApp(App):
         existing = self.safely(session_store.find_session, self.office, group.id, today)
         unclosed = self.safely(views.unclosed_before, self.office, group.id, today)
         if unclosed and existing is None:
-
             self.push_screen(
-                ConfirmScreen(f"{group.id}'s session of {unclosed} was never closed. Open it to finish "
-                              f"and close it (Ctrl+E)?", yes="y: open that session",
-                              no="n: today's session instead", escape_cancels=True),
-                lambda yes: None if yes is None else (
-                    self._push_session(group.id, unclosed) if yes else self._today(group, existing)),
+                ConfirmScreen(
+                    f"{group.id}'s session of {unclosed} was never closed. Open it to finish "
+                    f"and close it (Ctrl+E)?",
+                    yes="y: open that session",
+                    no="n: today's session instead",
+                    escape_cancels=True,
+                ),
+                lambda yes: (
+                    None
+                    if yes is None
+                    else (
+                        self._push_session(group.id, unclosed)
+                        if yes
+                        else self._today(group, existing)
+                    )
+                ),
             )
             return
         self._today(group, existing)
 
     def _today(self, group, existing) -> None:
         if existing is None and not views.meets_today(group):
-
             self.push_screen(
-                ConfirmScreen(f"{group.id} meets on {group.weekday.capitalize()}s. Start a session today anyway?",
-                              yes="y: start today's session", no="n / Esc: no", enter_is_yes=False),
+                ConfirmScreen(
+                    f"{group.id} meets on {group.weekday.capitalize()}s. Start a session today anyway?",
+                    yes="y: start today's session",
+                    no="n / Esc: no",
+                    enter_is_yes=False,
+                ),
                 lambda yes: yes and self._push_session(group.id),
             )
             return
@@ -181,21 +215,34 @@ class FacilitatorApp(App):
     # -- command palette -----------------------------------------------------------------
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         yield SystemCommand("Help: all keys", "Every key of every screen", self.action_help)
-        yield SystemCommand("Privacy mode on/off", "Hide notes, flags and surnames from the room (Ctrl+T)",
-                            self.action_toggle_privacy)
+        yield SystemCommand(
+            "Privacy mode on/off",
+            "Hide notes, flags and surnames from the room (Ctrl+T)",
+            self.action_toggle_privacy,
+        )
         yield SystemCommand("Risk queue", "Open flags by deadline", self.action_risk_queue)
-        yield SystemCommand("Debriefs due", "Debrief notes waiting to be written or signed", self.action_debriefs)
-        yield SystemCommand("Light theme", "Dark text on a light background", self.action_theme_light)
+        yield SystemCommand(
+            "Debriefs due", "Debrief notes waiting to be written or signed", self.action_debriefs
+        )
+        yield SystemCommand(
+            "Light theme", "Dark text on a light background", self.action_theme_light
+        )
         yield SystemCommand("Dark theme", "Light text on a dark background", self.action_theme_dark)
         commands = getattr(screen, "palette_commands", None)
         if commands is not None:
             for title, help_text, callback in commands():
                 yield SystemCommand(title, help_text, callback)
         yield from coordinator_commands(self)
-        yield SystemCommand("Programme figures", "Completion, attendance, flags and outcomes (coordinators)",
-                            lambda: self.push_screen(ProgrammeDashboardScreen()))
-        yield SystemCommand("Partner support", "Partner contact records (partner support staff only)",
-                            lambda: open_partner_support(self))
+        yield SystemCommand(
+            "Programme figures",
+            "Completion, attendance, flags and outcomes (coordinators)",
+            lambda: self.push_screen(ProgrammeDashboardScreen()),
+        )
+        yield SystemCommand(
+            "Partner support",
+            "Partner contact records (partner support staff only)",
+            lambda: open_partner_support(self),
+        )
         for command in super().get_system_commands(screen):
             if command.title in ("Keys", "Quit", "Theme", "Screenshot"):
                 yield command

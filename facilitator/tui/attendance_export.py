@@ -17,18 +17,20 @@ from textual.screen import ModalScreen
 from textual.widgets import Checkbox, Input, Label, ProgressBar, Select, Static
 
 from facilitator import clock
-from facilitator.tui import keys
-from facilitator.storage.files import ensure_private_dir
-from facilitator.services.reporting.exports import ExportFilter
 from facilitator.errors import FacilitatorError
-from facilitator.services.reporting.exports import export_attendance, plan_export
+from facilitator.services.reporting.exports import ExportFilter, export_attendance, plan_export
+from facilitator.storage.files import ensure_private_dir
+from facilitator.tui import keys
 
 KEYS = [
     keys.Key("ctrl+s", "export", "Export", priority=True, display="^s"),
     keys.Key("escape", "cancel", "Cancel", display="esc"),
 ]
-FORMATS = [("CSV (one row per man per session)", "csv"), ("XLSX (rows + summary sheet)", "xlsx"),
-           ("JSON", "json")]
+FORMATS = [
+    ("CSV (one row per man per session)", "csv"),
+    ("XLSX (rows + summary sheet)", "xlsx"),
+    ("JSON", "json"),
+]
 
 
 def default_folder() -> Path:
@@ -44,7 +46,6 @@ def make_default_folder(path: Path, folder: Path) -> None:
     """The tool's own default folder is made (private) on first use; any other folder must
     exist already, so a typo or a drive not plugged in is said rather than made."""
     if path.parent == folder:
-
         ensure_private_dir(folder)
 
 
@@ -60,7 +61,9 @@ class ExportScreen(ModalScreen):
     ExportScreen #export-keys { color: $text-muted; height: 1; }
     """
 
-    def __init__(self, group_id: str | None = None, participant_id: str | None = None, office=None) -> None:
+    def __init__(
+        self, group_id: str | None = None, participant_id: str | None = None, office=None
+    ) -> None:
         super().__init__()
         self.group_id = group_id
         self.participant_id = participant_id
@@ -77,8 +80,13 @@ class ExportScreen(ModalScreen):
         return self.participant_id or self.group_id or "all-groups"
 
     def compose(self) -> ComposeResult:
-        what = (f"participant {self.participant_id}" if self.participant_id
-                else f"group {self.group_id}" if self.group_id else "every group")
+        what = (
+            f"participant {self.participant_id}"
+            if self.participant_id
+            else f"group {self.group_id}"
+            if self.group_id
+            else "every group"
+        )
         with Vertical(id="export-box"):
             yield Static(f"[b]Export attendance[/b] · {what}")
             yield Select(FORMATS, value="csv", allow_blank=False, id="export-format")
@@ -132,18 +140,29 @@ class ExportScreen(ModalScreen):
             return
         self.running = True
         self._status("Exporting…")
-        self.run_export(wanted, fmt, path, summary, pseudo,
-                        self.query_one("#export-progress", ProgressBar))
+        self.run_export(
+            wanted, fmt, path, summary, pseudo, self.query_one("#export-progress", ProgressBar)
+        )
 
     @work(thread=True, exclusive=True, group="attendance-export")
-    def run_export(self, wanted, fmt: str, path: Path, summary: bool, pseudo: bool, bar: ProgressBar) -> None:
+    def run_export(
+        self, wanted, fmt: str, path: Path, summary: bool, pseudo: bool, bar: ProgressBar
+    ) -> None:
         # A thread: the bar is only ever touched through call_from_thread.
 
         try:
             plan = plan_export(self.office, wanted)
             self.app.call_from_thread(bar.update, total=max(len(plan.groups), 1), progress=0)
-            result = export_attendance(self.office, wanted, fmt, path, summary, pseudo,
-                                       on_group=lambda _g: self.app.call_from_thread(bar.advance, 1), plan=plan)
+            result = export_attendance(
+                self.office,
+                wanted,
+                fmt,
+                path,
+                summary,
+                pseudo,
+                on_group=lambda _g: self.app.call_from_thread(bar.advance, 1),
+                plan=plan,
+            )
         except FacilitatorError as err:
             self.app.call_from_thread(self._failed, err.message)
             return
@@ -159,8 +178,12 @@ class ExportScreen(ModalScreen):
     def _done(self, result) -> None:
         self.running = False
         self.result = result
-        self.app.notify(f"Wrote {result.path}: {result.rows} rows, {result.men} men", title="Export", timeout=8)
+        self.app.notify(
+            f"Wrote {result.path}: {result.rows} rows, {result.men} men", title="Export", timeout=8
+        )
         self.dismiss(result)
 
     def _status(self, text: str, error: bool = False) -> None:
-        self.query_one("#export-status", Static).update(Text(f"✗ {text}", style="bold red") if error else Text(text))
+        self.query_one("#export-status", Static).update(
+            Text(f"✗ {text}", style="bold red") if error else Text(text)
+        )

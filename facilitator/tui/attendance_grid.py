@@ -14,14 +14,13 @@ from textual.app import ComposeResult
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 
-from facilitator.services.reporting.attendance_views import WORDS, Grid
-from facilitator.tui import keys
-from facilitator.tui.widgets.attendance_cells import LEGEND, cell, status_text
 from facilitator.errors import FacilitatorError
-from facilitator.services.reporting.attendance_views import group_grid
+from facilitator.services.reporting.attendance_views import WORDS, Grid, group_grid
+from facilitator.tui import keys
 from facilitator.tui.attendance_export import ExportScreen
 from facilitator.tui.attendance_timeline import AttendanceTimelineScreen
 from facilitator.tui.referrer_report import ReferrerReportScreen
+from facilitator.tui.widgets.attendance_cells import LEGEND, cell, status_text
 
 KEYS = [
     keys.Key("enter", "timeline", "Timeline", display="⏎"),
@@ -30,6 +29,8 @@ KEYS = [
     keys.Key("f5", "refresh", "Refresh", show=False),
     keys.Key("escape", "back", "Back", display="esc"),
 ]
+
+
 class AttendanceGridScreen(Screen):
     BINDINGS = keys.bindings(KEYS)
     DEFAULT_CSS = """
@@ -53,7 +54,13 @@ class AttendanceGridScreen(Screen):
     def compose(self) -> ComposeResult:
         yield Header()
         yield Static(f"Attendance · group {self.group_id} · loading…", id="grid-title")
-        table = DataTable(id="grid-table", cursor_type="cell", header_height=2, fixed_columns=2, zebra_stripes=True)
+        table = DataTable(
+            id="grid-table",
+            cursor_type="cell",
+            header_height=2,
+            fixed_columns=2,
+            zebra_stripes=True,
+        )
         yield table
         yield Static("", id="grid-detail")
         yield Static(LEGEND, id="grid-legend")
@@ -102,13 +109,18 @@ class AttendanceGridScreen(Screen):
             if not row.current:
                 name += " (left)"
             status = Text("") if self.privacy else status_text(row.compliance)
-            table.add_row(name, status, *(cell(row.cells.get(day)) for day, _ in grid.sessions),
-                          key=row.participant_id)
+            table.add_row(
+                name,
+                status,
+                *(cell(row.cells.get(day)) for day, _ in grid.sessions),
+                key=row.participant_id,
+            )
         if grid.sessions:
             table.move_cursor(column=len(grid.sessions) + 1)  # the latest session
         men = len(grid.rows)
         self.query_one("#grid-title", Static).update(
-            f"Attendance · {grid.group_id} {grid.group_name} · {men} men · {len(grid.sessions)} sessions")
+            f"Attendance · {grid.group_id} {grid.group_name} · {men} men · {len(grid.sessions)} sessions"
+        )
         self._show_detail()
 
     # -- the cell under the cursor ------------------------------------------------------------
@@ -152,13 +164,11 @@ class AttendanceGridScreen(Screen):
     def action_timeline(self) -> None:
         pid = self.selected_participant()
         if pid:
-
             self.app.push_screen(AttendanceTimelineScreen(pid, self._office))
 
     def action_report(self) -> None:
         pid = self.selected_participant()
         if pid:
-
             self.app.push_screen(ReferrerReportScreen(pid, self._office))
 
     def action_export(self) -> None:

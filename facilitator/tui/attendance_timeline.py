@@ -13,13 +13,12 @@ from textual.app import ComposeResult
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 
-from facilitator.services.reporting.attendance_views import Timeline
-from facilitator.tui import keys
-from facilitator.tui.widgets.attendance_cells import STATUS_STYLE, cell
 from facilitator.errors import FacilitatorError
-from facilitator.services.reporting.attendance_views import timeline
-from facilitator.tui.referrer_report import ReferrerReportScreen
+from facilitator.services.reporting.attendance_views import Timeline, timeline
+from facilitator.tui import keys
 from facilitator.tui.attendance_export import ExportScreen
+from facilitator.tui.referrer_report import ReferrerReportScreen
+from facilitator.tui.widgets.attendance_cells import STATUS_STYLE, cell
 
 KEYS = [
     keys.Key("r", "report", "Report"),
@@ -100,7 +99,9 @@ class AttendanceTimelineScreen(Screen):
             status.append(f"{c.symbol} {c.label}", style=STATUS_STYLE.get(c.status, ""))
             status.append(f": {c.reason}\n")
         covered = f"Covered {len(c.covered)} of {c.required} curriculum sessions"
-        status.append(covered + (f"; still to do: {ranges(c.to_do)}" if c.to_do else "; none left to do"))
+        status.append(
+            covered + (f"; still to do: {ranges(c.to_do)}" if c.to_do else "; none left to do")
+        )
         if not self.privacy:
             status.append(f"\nLimits: {v.limits}", style="dim")
         self.query_one("#timeline-status", Static).update(status)

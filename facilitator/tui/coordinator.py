@@ -15,13 +15,14 @@ and otherwise uses `app.office`.
 
 from __future__ import annotations
 
-from typing import Callable, Iterable
+from collections.abc import Callable, Iterable
+
+from facilitator.services.core.group_store import list_groups
+from facilitator.tui.attendance_export import ExportScreen
 from facilitator.tui.attendance_grid import AttendanceGridScreen
 from facilitator.tui.attendance_timeline import AttendanceTimelineScreen
-from facilitator.tui.attendance_export import ExportScreen
 from facilitator.tui.referrer_report import ReferrerReportScreen
 from facilitator.tui.referrer_tasks import ReferrerTasksScreen
-from facilitator.services.core.group_store import list_groups
 
 
 def open_attendance_grid(app, group_id: str) -> None:
@@ -57,12 +58,27 @@ def palette_commands(app) -> list[tuple[str, str, Callable[[], None]]]:
     except Exception:  # noqa: BLE001 - the palette must open even if a store cannot be read
         groups = []
     for g in sorted(groups, key=lambda g: (bool(g.ended_on), g.id)):
-        out.append((f"Attendance grid: {g.id} {g.name}", "Men × sessions, with compliance status",
-                    lambda gid=g.id: open_attendance_grid(app, gid)))
-    out.append(("Export attendance", "CSV, XLSX or JSON for referrers and research (every group)",
-                lambda: open_export(app)))
-    out.append(("Referrers to tell", "Breaches the referrer has not yet been told of",
-                lambda: open_referrer_tasks(app)))
+        out.append(
+            (
+                f"Attendance grid: {g.id} {g.name}",
+                "Men × sessions, with compliance status",
+                lambda gid=g.id: open_attendance_grid(app, gid),
+            )
+        )
+    out.append(
+        (
+            "Export attendance",
+            "CSV, XLSX or JSON for referrers and research (every group)",
+            lambda: open_export(app),
+        )
+    )
+    out.append(
+        (
+            "Referrers to tell",
+            "Breaches the referrer has not yet been told of",
+            lambda: open_referrer_tasks(app),
+        )
+    )
     return out
 
 

@@ -19,12 +19,15 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header, Input, Label, Sparkline, Static, TabbedContent, TabPane
 
 from facilitator.domain import figures as fig
-from facilitator.tui import keys
-from facilitator.services.evaluation.figures import period_of
-from facilitator.services.evaluation.report import SECTIONS
 from facilitator.errors import FacilitatorError
-from facilitator.services.evaluation.figures import programme_figures
-from facilitator.services.evaluation.report import by_section, figure_tables, suppression_note
+from facilitator.services.evaluation.figures import period_of, programme_figures
+from facilitator.services.evaluation.report import (
+    SECTIONS,
+    by_section,
+    figure_tables,
+    suppression_note,
+)
+from facilitator.tui import keys
 
 KEYS = [
     keys.Key("f5", "refresh", "Recompute", priority=True),
@@ -54,7 +57,9 @@ def bar_lines(rows: list[tuple[str, object]], top: float = 0, width: int = BAR_W
 
 
 def rich_table(t) -> Table:
-    table = Table(title=t.title, title_justify="left", title_style="bold", show_edge=False, expand=False)
+    table = Table(
+        title=t.title, title_justify="left", title_style="bold", show_edge=False, expand=False
+    )
     for i, h in enumerate(t.headers):
         table.add_column(h or " ", justify="left" if i == 0 else "right")
     for row in t.rows:
@@ -129,7 +134,10 @@ class ProgrammeDashboardScreen(Screen):
             return
         self.loaded = False
         self.query_one("#dash-status", Static).update("computing…")
-        self.compute(self.query_one("#dash-from", Input).value.strip(), self.query_one("#dash-to", Input).value.strip())
+        self.compute(
+            self.query_one("#dash-from", Input).value.strip(),
+            self.query_one("#dash-to", Input).value.strip(),
+        )
 
     @on(Input.Submitted)
     def _period_given(self, _event: Input.Submitted) -> None:
@@ -155,13 +163,16 @@ class ProgrammeDashboardScreen(Screen):
         self.figures, self.error = found, ""
         p = found["period"]
         self.query_one("#dash-title", Static).update(
-            f"Programme figures · {p['from']} to {p['to']} · by {p['by']}")
+            f"Programme figures · {p['from']} to {p['to']} · by {p['by']}"
+        )
         self.query_one("#dash-status", Static).update(Text(suppression_note(found), style="dim"))
         for section, tables in by_section(figure_tables(found)):
             box = self.query_one(f"#dash-{section.lower()}", VerticalScroll)
             await box.remove_children()  # before mounting: the charts keep their ids
-            await box.mount_all(self._charts(section, found)
-                                + [Static(rich_table(t), classes="dash-table") for t in tables])
+            await box.mount_all(
+                self._charts(section, found)
+                + [Static(rich_table(t), classes="dash-table") for t in tables]
+            )
         self.loaded = True
 
     def _charts(self, section: str, f: dict) -> list:
@@ -169,34 +180,62 @@ class ProgrammeDashboardScreen(Screen):
         s = f["series"]
         if section == "People":
             rows = list(zip(s["labels"], s["starts"]))
-            return [Label("Starts by " + f["period"]["by"], classes="dash-chart-title"),
-                    Static(bar_lines(rows), classes="dash-bars", id="dash-bars-starts")]
+            return [
+                Label("Starts by " + f["period"]["by"], classes="dash-chart-title"),
+                Static(bar_lines(rows), classes="dash-bars", id="dash-bars-starts"),
+            ]
         if section == "Attendance":
             rates = [v for v in s["attendance_rate"] if isinstance(v, (int, float))]
-            return [Label(f"Attendance rate by {f['period']['by']} (periods with enough marks: {len(rates)})",
-                          classes="dash-chart-title"),
-                    Sparkline(rates or [0], summary_function=max, id="dash-attendance-spark")]
+            return [
+                Label(
+                    f"Attendance rate by {f['period']['by']} (periods with enough marks: {len(rates)})",
+                    classes="dash-chart-title",
+                ),
+                Sparkline(rates or [0], summary_function=max, id="dash-attendance-spark"),
+            ]
         if section == "Risk":
             fl = f["flags"]
-            return [Label("Flags by severity", classes="dash-chart-title"),
-                    Static(bar_lines(list(fl["by_severity"].items())), classes="dash-bars", id="dash-bars-severity"),
-                    Label("Flags by category", classes="dash-chart-title"),
-                    Static(bar_lines([(k.replace("_", " "), v) for k, v in fl["by_category"].items()]),
-                           classes="dash-bars", id="dash-bars-categories"),
-                    Label("Flags raised by " + f["period"]["by"], classes="dash-chart-title"),
-                    Static(bar_lines(list(zip(s["labels"], s["flags"]))), classes="dash-bars", id="dash-bars-flags")]
+            return [
+                Label("Flags by severity", classes="dash-chart-title"),
+                Static(
+                    bar_lines(list(fl["by_severity"].items())),
+                    classes="dash-bars",
+                    id="dash-bars-severity",
+                ),
+                Label("Flags by category", classes="dash-chart-title"),
+                Static(
+                    bar_lines([(k.replace("_", " "), v) for k, v in fl["by_category"].items()]),
+                    classes="dash-bars",
+                    id="dash-bars-categories",
+                ),
+                Label("Flags raised by " + f["period"]["by"], classes="dash-chart-title"),
+                Static(
+                    bar_lines(list(zip(s["labels"], s["flags"]))),
+                    classes="dash-bars",
+                    id="dash-bars-flags",
+                ),
+            ]
         if section == "Timeliness":
-            rows = [("risk reviews", f["flags"]["reviewed_on_time_percent"]),
-                    ("re-assessments", f["reassessments"]["on_time_percent"]),
-                    ("debriefs signed", f["debriefs"]["on_time_percent"])]
-            return [Label("% done on time", classes="dash-chart-title"),
-                    Static(bar_lines(rows, 100), classes="dash-bars", id="dash-bars-timeliness")]
+            rows = [
+                ("risk reviews", f["flags"]["reviewed_on_time_percent"]),
+                ("re-assessments", f["reassessments"]["on_time_percent"]),
+                ("debriefs signed", f["debriefs"]["on_time_percent"]),
+            ]
+            return [
+                Label("% done on time", classes="dash-chart-title"),
+                Static(bar_lines(rows, 100), classes="dash-bars", id="dash-bars-timeliness"),
+            ]
         if section == "Outcomes" and f["outcomes"].get("man"):
             out = []
             for scale in f["outcomes"]["man"]["scales"]:
                 rows = [(p["label"], p["mean"]) for p in scale["points"]]
-                out += [Label(f"{scale['title']}: mean score ({scale['better']} is better)", classes="dash-chart-title"),
-                        Static(bar_lines(rows, scale["range"][1]), classes="dash-bars")]
+                out += [
+                    Label(
+                        f"{scale['title']}: mean score ({scale['better']} is better)",
+                        classes="dash-chart-title",
+                    ),
+                    Static(bar_lines(rows, scale["range"][1]), classes="dash-bars"),
+                ]
             return out
         return []
 

@@ -22,9 +22,9 @@ from textual.widgets import Footer, Header, Markdown, Static, TextArea
 from facilitator.domain.debrief import FILE_OK
 from facilitator.domain.debrief_text import AMENDMENTS_HEADING, amendment_heading
 from facilitator.errors import FacilitatorError
-from facilitator.services.debrief import notes as debrief
-from facilitator.services.debrief import indicators as debrief_risk
 from facilitator.services.core.office import Office
+from facilitator.services.debrief import indicators as debrief_risk
+from facilitator.services.debrief import notes as debrief
 from facilitator.tui import keys
 from facilitator.tui.dialogs.confirm import ConfirmScreen
 from facilitator.tui.dialogs.debrief_indicators import IndicatorDecisions
@@ -83,7 +83,9 @@ class DebriefEditor(Screen):
             with VerticalScroll(id="debrief-preview-pane"):
                 yield Markdown("", id="debrief-preview")
         yield Static("", id="debrief-record")
-        yield Static("Privacy mode is on: the note is hidden (Ctrl+T shows it).", id="debrief-privacy")
+        yield Static(
+            "Privacy mode is on: the note is hidden (Ctrl+T shows it).", id="debrief-privacy"
+        )
         yield Footer()
 
     def on_mount(self) -> None:
@@ -114,8 +116,10 @@ class DebriefEditor(Screen):
         area = self.query_one("#debrief-text", TextArea)
         self.baseline = "" if note.is_signed else note.body
         if note.is_signed:
-            area.placeholder = ("Signed and read-only. Write an amendment here: Ctrl+S appends it, dated, "
-                                "to the note.")
+            area.placeholder = (
+                "Signed and read-only. Write an amendment here: Ctrl+S appends it, dated, "
+                "to the note."
+            )
         area.load_text(self.baseline)
         self.dirty = False
         self._refresh_labels()
@@ -129,22 +133,39 @@ class DebriefEditor(Screen):
         signed = ", ".join(f"{s.by} ✓" for s in note.signature_list)
         waiting = ", ".join(note.awaiting)
         # The state first: on a narrow terminal the title is what gets cut.
-        parts = ["● unsaved" if self.dirty else "", state, f"signed: {signed}" if signed else "not signed yet",
-                 f"waiting for {waiting}" if waiting else "", note.id,
-                 f"session {note.curriculum_session}: {note.title}" if note.title else ""]
+        parts = [
+            "● unsaved" if self.dirty else "",
+            state,
+            f"signed: {signed}" if signed else "not signed yet",
+            f"waiting for {waiting}" if waiting else "",
+            note.id,
+            f"session {note.curriculum_session}: {note.title}" if note.title else "",
+        ]
         self.query_one("#debrief-status", Static).update(" · ".join(p for p in parts if p))
         lines = []
         if note.signature_list:
-            lines.append("Signatures: " + "; ".join(f"{s.by} {s.at[:16].replace('T', ' ')}" for s in note.signature_list))
+            lines.append(
+                "Signatures: "
+                + "; ".join(f"{s.by} {s.at[:16].replace('T', ' ')}" for s in note.signature_list)
+            )
         if note.amendment_list:
-            lines.append("Amendments: " + "; ".join(f"{a.number} by {a.by} {a.at[:16].replace('T', ' ')}"
-                                                     for a in note.amendment_list))
+            lines.append(
+                "Amendments: "
+                + "; ".join(
+                    f"{a.number} by {a.by} {a.at[:16].replace('T', ' ')}"
+                    for a in note.amendment_list
+                )
+            )
         state = self._safe(debrief.file_state, self.office, note)
         if state and state != FILE_OK:
-            lines.append(f"⚠ The note's file is {state}: facilitator notes restore {note.id}"
-                         + ("" if note.is_signed else f" (or notes adopt {note.id})"))
+            lines.append(
+                f"⚠ The note's file is {state}: facilitator notes restore {note.id}"
+                + ("" if note.is_signed else f" (or notes adopt {note.id})")
+            )
         if not lines:
-            lines.append("Not signed yet. Ctrl+S saves, Ctrl+G signs as you; both facilitators sign.")
+            lines.append(
+                "Not signed yet. Ctrl+S saves, Ctrl+G signs as you; both facilitators sign."
+            )
         self.query_one("#debrief-record", Static).update("\n".join(lines))
 
     def preview_text(self) -> str:
@@ -188,7 +209,9 @@ class DebriefEditor(Screen):
 
     def _save_draft(self) -> bool:
         text = self.query_one("#debrief-text", TextArea).text
-        result = self._safe(debrief.save_body, self.office, self.note_id, text, expected_sha256=self.started_sha)
+        result = self._safe(
+            debrief.save_body, self.office, self.note_id, text, expected_sha256=self.started_sha
+        )
         if result is None:
             return False
         note, withdrawn = result
@@ -197,7 +220,10 @@ class DebriefEditor(Screen):
         self._refresh_labels()
         self.post_message(self.Saved(note))
         if withdrawn:
-            self.notify(f"The text changed after signing: {' and '.join(withdrawn)} must sign again", timeout=8)
+            self.notify(
+                f"The text changed after signing: {' and '.join(withdrawn)} must sign again",
+                timeout=8,
+            )
         else:
             self.notify("Saved", timeout=2)
         return True
@@ -206,7 +232,9 @@ class DebriefEditor(Screen):
         if self.note is None:
             return
         if self.note.is_signed:
-            self.notify(f"Already signed by {' and '.join(self.note.signed_by)}: write an amendment and Ctrl+S")
+            self.notify(
+                f"Already signed by {' and '.join(self.note.signed_by)}: write an amendment and Ctrl+S"
+            )
             return
         if self.dirty and not self._save_draft():
             return
@@ -224,9 +252,14 @@ class DebriefEditor(Screen):
         self._after(result)
         note = result.note
         if note.is_signed:
-            self.notify("Signed by both: the note is read-only now; changes become dated amendments", timeout=6)
+            self.notify(
+                "Signed by both: the note is read-only now; changes become dated amendments",
+                timeout=6,
+            )
         else:
-            self.notify(f"Signed as {self.office.user}; waiting for {', '.join(note.awaiting)}", timeout=6)
+            self.notify(
+                f"Signed as {self.office.user}; waiting for {', '.join(note.awaiting)}", timeout=6
+            )
         self.post_message(self.Signed(note))
 
     def _amend(self, decisions=()) -> None:
@@ -248,7 +281,11 @@ class DebriefEditor(Screen):
 
     def _after(self, result) -> None:
         for flag in result.flags:
-            self.notify(f"Flag {flag.id} raised for {flag.participant_id} ({flag.severity})", title="Risk", timeout=8)
+            self.notify(
+                f"Flag {flag.id} raised for {flag.participant_id} ({flag.severity})",
+                title="Risk",
+                timeout=8,
+            )
         self._show(result.note)
 
     def _ask_decisions(self, pending, doing: str, retry) -> None:
@@ -256,8 +293,11 @@ class DebriefEditor(Screen):
 
         def decided(decisions) -> None:
             if decisions is None:
-                self.notify("Nothing was signed: every risk indicator needs a flag or a reason to dismiss it",
-                            severity="warning", timeout=6)
+                self.notify(
+                    "Nothing was signed: every risk indicator needs a flag or a reason to dismiss it",
+                    severity="warning",
+                    timeout=6,
+                )
                 return
             retry(decisions)
 
@@ -279,8 +319,12 @@ class DebriefEditor(Screen):
         if not found:
             self.notify("No risk indicator found in the note", timeout=4)
             return
-        self.notify("\n".join(i.line() for i in found), title="Risk indicators", timeout=12,
-                    severity="warning" if any(not i.handled for i in found) else "information")
+        self.notify(
+            "\n".join(i.line() for i in found),
+            title="Risk indicators",
+            timeout=12,
+            severity="warning" if any(not i.handled for i in found) else "information",
+        )
 
     def action_back(self) -> None:
         if not self.dirty:
@@ -288,8 +332,12 @@ class DebriefEditor(Screen):
             return
         what = "amendment" if self.note is not None and self.note.is_signed else "changes"
         self.app.push_screen(
-            ConfirmScreen(f"Leave without saving your {what}?", [], yes="y: leave, losing them",
-                          no="n / Esc: stay (Ctrl+S saves)"),
+            ConfirmScreen(
+                f"Leave without saving your {what}?",
+                [],
+                yes="y: leave, losing them",
+                no="n / Esc: stay (Ctrl+S saves)",
+            ),
             lambda leave: leave and self.app.pop_screen(),
         )
 

@@ -15,9 +15,9 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header, Static
 
 from facilitator.errors import FacilitatorError
-from facilitator.tui import keys
-from facilitator.services.intake import assessment as intake
 from facilitator.services.core import people
+from facilitator.services.intake import assessment as intake
+from facilitator.tui import keys
 
 KEYS = [
     keys.Key("escape", "back", "Back", display="esc"),
@@ -28,7 +28,9 @@ KEYS = [
 def checklist_text(items, privacy: bool) -> Text:
     text = Text()
     for item in items:
-        text.append("[x] done     " if item.done else "[ ] MISSING  ", style="bold" if not item.done else "")
+        text.append(
+            "[x] done     " if item.done else "[ ] MISSING  ", style="bold" if not item.done else ""
+        )
         text.append(item.what)
         if item.detail and not privacy:
             text.append(f"  ({item.detail})", style="dim")

@@ -19,12 +19,11 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen, Screen
 from textual.widgets import DataTable, Footer, Header, Input, Select, Static
 
-from facilitator.errors import FacilitatorError
-from facilitator.tui import keys
-from facilitator.services.partner import store as partner
-from facilitator.domain.partner import POINT_LABELS
-from facilitator.domain.partner import MODES, OUTCOMES
 from facilitator.detector.categories import CATEGORIES
+from facilitator.domain.partner import MODES, OUTCOMES, POINT_LABELS
+from facilitator.errors import FacilitatorError
+from facilitator.services.partner import store as partner
+from facilitator.tui import keys
 
 KEYS = [
     keys.Key("escape", "back", "Back (locks)", display="esc"),
@@ -79,12 +78,20 @@ class PartnerSupportScreen(Screen):
     # -- layout ---------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
         yield Header()
-        yield Static("Partner support · confidential: nothing here is shown to the group side", id="partner-title")
+        yield Static(
+            "Partner support · confidential: nothing here is shown to the group side",
+            id="partner-title",
+        )
         with Vertical(id="partner-unlock"):
-            yield Static("Enter the partner store's passphrase, or the path of its key file, then Enter.")
+            yield Static(
+                "Enter the partner store's passphrase, or the path of its key file, then Enter."
+            )
             yield Input(placeholder="passphrase", password=True, id="passphrase")
-            yield Input(placeholder="key file (optional)", id="key-file",
-                        value=os.environ.get("FACILITATOR_PARTNER_KEY_FILE", ""))
+            yield Input(
+                placeholder="key file (optional)",
+                id="key-file",
+                value=os.environ.get("FACILITATOR_PARTNER_KEY_FILE", ""),
+            )
             yield Static("", id="unlock-message")
         with Vertical(id="partner-body"):
             yield Static("Contacts due", classes="heading")
@@ -122,8 +129,10 @@ class PartnerSupportScreen(Screen):
         secret = self.query_one("#passphrase", Input)
         key_file = self.query_one("#key-file", Input).value.strip()
         try:
-            self.store = partner.open_store(self.office, partner.key_source(
-                None if key_file else secret.value, key_file or None))
+            self.store = partner.open_store(
+                self.office,
+                partner.key_source(None if key_file else secret.value, key_file or None),
+            )
         except FacilitatorError as err:
             self.query_one("#unlock-message", Static).update(Text(err.message, style="bold"))
             return
@@ -168,19 +177,34 @@ class PartnerSupportScreen(Screen):
         due = self.query_one("#partner-due", DataTable)
         due.clear()
         for t in self.tasks:
-            due.add_row(("⚠ OVERDUE " if t.overdue else "") + t.due_on, t.participant_id,
-                        t.partner_id or "(none on record)", POINT_LABELS.get(t.point, t.point), t.event_date,
-                        str(t.attempts or ""))
+            due.add_row(
+                ("⚠ OVERDUE " if t.overdue else "") + t.due_on,
+                t.participant_id,
+                t.partner_id or "(none on record)",
+                POINT_LABELS.get(t.point, t.point),
+                t.event_date,
+                str(t.attempts or ""),
+            )
         listing = self.query_one("#partner-list", DataTable)
         listing.clear()
         for p in self.partners:
-            listing.add_row(p.id, p.participant_id, p.name, p.relationship.replace("_", "-"), last.get(p.id, "-"),
-                            key=p.id)
+            listing.add_row(
+                p.id,
+                p.participant_id,
+                p.name,
+                p.relationship.replace("_", "-"),
+                last.get(p.id, "-"),
+                key=p.id,
+            )
         if self.partners:
             self.show_partner(self.partners[0].id)
 
     def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
-        if event.data_table.id == "partner-list" and event.row_key is not None and event.row_key.value:
+        if (
+            event.data_table.id == "partner-list"
+            and event.row_key is not None
+            and event.row_key.value
+        ):
             self.show_partner(str(event.row_key.value))
 
     def selected_partner(self) -> str | None:
@@ -200,8 +224,15 @@ class PartnerSupportScreen(Screen):
             self.notify(err.message, severity="error")
             return
         text = Text()
-        text.append(f"{found.name} · {found.relationship.replace('_', '-')} of {found.participant_id}\n", style="bold")
-        for label, value in (("phone", found.phone), ("safe contact", found.safe_contact), ("notes", found.notes)):
+        text.append(
+            f"{found.name} · {found.relationship.replace('_', '-')} of {found.participant_id}\n",
+            style="bold",
+        )
+        for label, value in (
+            ("phone", found.phone),
+            ("safe contact", found.safe_contact),
+            ("notes", found.notes),
+        ):
             if value:
                 text.append(f"{label}: {value}\n")
         if found.service != "open":
@@ -274,9 +305,18 @@ class ContactForm(ModalScreen[dict | None]):
 
         with Vertical():
             yield Static(f"Contact with {self.partner_id}  (Ctrl+S saves, Esc cancels)")
-            yield Select([(m.replace("_", " "), m) for m in MODES], value="phone", allow_blank=False, id="mode")
-            yield Select([(o.replace("_", " "), o) for o in OUTCOMES], value="reached", allow_blank=False,
-                         id="outcome")
+            yield Select(
+                [(m.replace("_", " "), m) for m in MODES],
+                value="phone",
+                allow_blank=False,
+                id="mode",
+            )
+            yield Select(
+                [(o.replace("_", " "), o) for o in OUTCOMES],
+                value="reached",
+                allow_blank=False,
+                id="outcome",
+            )
             yield Input(placeholder="date YYYY-MM-DD (empty: today)", id="date")
             yield Input(placeholder="safety planning", id="safety")
             yield Input(placeholder="her account of his behaviour", id="account")
@@ -286,10 +326,17 @@ class ContactForm(ModalScreen[dict | None]):
         def value(wid: str) -> str:
             return self.query_one(f"#{wid}", Input).value.strip()
 
-        self.dismiss({"partner_id": self.partner_id, "mode": self.query_one("#mode", Select).value,
-                      "outcome": self.query_one("#outcome", Select).value, "day": value("date") or None,
-                      "safety_planning": value("safety"), "her_account": value("account"),
-                      "wishes": value("wishes")})
+        self.dismiss(
+            {
+                "partner_id": self.partner_id,
+                "mode": self.query_one("#mode", Select).value,
+                "outcome": self.query_one("#outcome", Select).value,
+                "day": value("date") or None,
+                "safety_planning": value("safety"),
+                "her_account": value("account"),
+                "wishes": value("wishes"),
+            }
+        )
 
     def action_cancel(self) -> None:
         self.dismiss(None)
@@ -309,16 +356,37 @@ class ConcernForm(ModalScreen[dict | None]):
     def compose(self) -> ComposeResult:
 
         with Vertical():
-            yield Static(f"Risk concern about {self.partner_id}'s safety: only the category and severity "
-                         f"reach the risk queue.  (Ctrl+S raises, Esc cancels)")
-            yield Select([(c.label, c.id) for c in CATEGORIES], value="victim_fear", allow_blank=False, id="category")
-            yield Select([("default for the category", ""), ("medium", "medium"), ("high", "high"),
-                          ("critical", "critical")], value="", allow_blank=False, id="severity")
+            yield Static(
+                f"Risk concern about {self.partner_id}'s safety: only the category and severity "
+                f"reach the risk queue.  (Ctrl+S raises, Esc cancels)"
+            )
+            yield Select(
+                [(c.label, c.id) for c in CATEGORIES],
+                value="victim_fear",
+                allow_blank=False,
+                id="category",
+            )
+            yield Select(
+                [
+                    ("default for the category", ""),
+                    ("medium", "medium"),
+                    ("high", "high"),
+                    ("critical", "critical"),
+                ],
+                value="",
+                allow_blank=False,
+                id="severity",
+            )
 
     def action_save(self) -> None:
         severity = self.query_one("#severity", Select).value
-        self.dismiss({"partner_id": self.partner_id, "category": self.query_one("#category", Select).value,
-                      "severity": severity or None})
+        self.dismiss(
+            {
+                "partner_id": self.partner_id,
+                "category": self.query_one("#category", Select).value,
+                "severity": severity or None,
+            }
+        )
 
     def action_cancel(self) -> None:
         self.dismiss(None)

@@ -19,13 +19,16 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header, Input, Label, Markdown, Static, TextArea
 
 from facilitator import clock
-from facilitator.tui import keys
-from facilitator.services.reporting.referrer_report import engagement_of
 from facilitator.errors import FacilitatorError
-from facilitator.services.reporting.referrer_report import render_markdown, report_data
-from facilitator.services.reporting.referrer_report import set_engagement
-from facilitator.services.reporting.referrer_report import participant_report
+from facilitator.services.reporting.referrer_report import (
+    engagement_of,
+    participant_report,
+    render_markdown,
+    report_data,
+    set_engagement,
+)
 from facilitator.storage.files import atomic_write_text, existing_folder
+from facilitator.tui import keys
 from facilitator.tui.attendance_export import make_default_folder
 
 KEYS = [
@@ -89,12 +92,18 @@ class ReferrerReportScreen(Screen):
     def on_mount(self) -> None:
         actor = self.office.actor
         if not actor.has_role("coordinator", "admin"):
-            self._status(f"{actor.id} may not make referrer reports: it needs the role coordinator", error=True)
+            self._status(
+                f"{actor.id} may not make referrer reports: it needs the role coordinator",
+                error=True,
+            )
             self.query_one("#report-engagement", TextArea).disabled = True
             return
 
-        note = self.app.safely(engagement_of, self.office, self.participant_id) if hasattr(self.app, "safely") \
+        note = (
+            self.app.safely(engagement_of, self.office, self.participant_id)
+            if hasattr(self.app, "safely")
             else engagement_of(self.office, self.participant_id)
+        )
         self.saved_text = note.text if note else ""
         self.query_one("#report-engagement", TextArea).text = self.saved_text
         self.preview()
@@ -119,7 +128,9 @@ class ReferrerReportScreen(Screen):
         self.query_one("#report-preview", Markdown).update(shown)
         if not self.privacy:
             first = text.splitlines()[0].lstrip("# ") if text else ""
-            self.query_one("#report-title", Static).update(first or f"Referrer report · {self.participant_id}")
+            self.query_one("#report-title", Static).update(
+                first or f"Referrer report · {self.participant_id}"
+            )
         self.loaded = True
 
     # -- actions -------------------------------------------------------------------------------
@@ -150,8 +161,12 @@ class ReferrerReportScreen(Screen):
         text = self.engagement_text()
         try:
             make_default_folder(path, default_folder())
-            report = participant_report(self.office, self.participant_id, fmt,
-                                        text if text and text != self.saved_text else None)
+            report = participant_report(
+                self.office,
+                self.participant_id,
+                fmt,
+                text if text and text != self.saved_text else None,
+            )
             atomic_write_text(existing_folder(path), report)  # 0600: it names a man
         except FacilitatorError as err:
             self._status(err.message, error=True)
@@ -164,4 +179,6 @@ class ReferrerReportScreen(Screen):
         self.app.notify(f"Report written: {path}", title="Referrer report", timeout=8)
 
     def _status(self, text: str, error: bool = False) -> None:
-        self.query_one("#report-status", Static).update(Text(f"✗ {text}", style="bold red") if error else Text(text))
+        self.query_one("#report-status", Static).update(
+            Text(f"✗ {text}", style="bold red") if error else Text(text)
+        )

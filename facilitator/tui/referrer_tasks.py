@@ -15,12 +15,12 @@ from textual.widgets import DataTable, Footer, Header, Input, Select, Static
 
 from facilitator import clock
 from facilitator.domain.compliance import HOW_TOLD
-from facilitator.tui import keys
 from facilitator.errors import FacilitatorError
-from facilitator.services.groupwork import attendance as attendance_records
 from facilitator.services.compliance import status as compliance
-from facilitator.tui.attendance_timeline import AttendanceTimelineScreen
 from facilitator.services.compliance.status import notify_referrer
+from facilitator.services.groupwork import attendance as attendance_records
+from facilitator.tui import keys
+from facilitator.tui.attendance_timeline import AttendanceTimelineScreen
 
 KEYS = [
     keys.Key("t", "told", "Referrer told"),
@@ -51,8 +51,11 @@ class ToldScreen(ModalScreen):
     def compose(self) -> ComposeResult:
         with Vertical(id="told-box"):
             yield Static(Text(f"{self.notify_task.id}: {self.notify_task.what}"))
-            yield Select([(h.replace("_", " "), h) for h in HOW_TOLD], prompt="How was the referrer told?",
-                         id="told-how")
+            yield Select(
+                [(h.replace("_", " "), h) for h in HOW_TOLD],
+                prompt="How was the referrer told?",
+                id="told-how",
+            )
             yield Input(clock.today().isoformat(), placeholder="YYYY-MM-DD", id="told-on")
             yield Static("Ctrl+S save · Esc cancel", classes="hint")
 
@@ -112,7 +115,9 @@ class ReferrerTasksScreen(Screen):
 
     def _loaded(self, rows, names) -> None:
         today = clock.today()
-        self.tasks = sorted(rows, key=lambda t: (t.state != "open", not t.is_overdue(today), t.due_on, t.id))
+        self.tasks = sorted(
+            rows, key=lambda t: (t.state != "open", not t.is_overdue(today), t.due_on, t.id)
+        )
         self.names = names
         privacy = bool(getattr(self.app, "privacy", False))
         table = self.query_one(DataTable)
@@ -125,13 +130,19 @@ class ReferrerTasksScreen(Screen):
                 due = Text(f"⚠ OVERDUE {t.due_on}", style="bold reverse")
             else:
                 due = Text(f"· by {t.due_on}")
-            who = t.participant_id if privacy else f"{t.participant_id} {names.get(t.participant_id, '')}"
+            who = (
+                t.participant_id
+                if privacy
+                else f"{t.participant_id} {names.get(t.participant_id, '')}"
+            )
             table.add_row(t.id, who, due, "" if privacy else t.what[:60], key=t.id)
         overdue = sum(1 for t in self.tasks if t.is_overdue(today))
         title = f"Referrers to tell of a breach · {sum(t.state == 'open' for t in self.tasks)} open"
         if overdue:
             title += f" · {overdue} OVERDUE"
-        self.query_one("#tasks-title", Static).update(title + (" · showing closed too" if self.show_all else ""))
+        self.query_one("#tasks-title", Static).update(
+            title + (" · showing closed too" if self.show_all else "")
+        )
         if not self.tasks:
             self.query_one("#tasks-detail", Static).update("No referrer is waiting to be told.")
         self.loaded = True
@@ -164,7 +175,6 @@ class ReferrerTasksScreen(Screen):
     def action_timeline(self) -> None:
         task = self.selected()
         if task is not None:
-
             self.app.push_screen(AttendanceTimelineScreen(task.participant_id, self._office))
 
     def action_told(self) -> None:

@@ -6,33 +6,30 @@ without a terminal.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
-from collections.abc import Callable
 from typing import Any
 
 from facilitator import clock
+from facilitator.curriculum.locate import curricula_roots, find_curriculum_folder
+from facilitator.curriculum.parser import SESSION_FILE, parse_curriculum, parse_session_text
 from facilitator.domain.group import Group
 from facilitator.domain.values import WEEKDAYS
-from facilitator.services.groupwork import groups as group_service
+from facilitator.errors import FacilitatorError, NotFound
+from facilitator.services.compliance import status as compliance_status
 from facilitator.services.core import group_store as group_store
-from facilitator.services.groupwork import sessions as session_service
 from facilitator.services.core import session_store as session_store
 from facilitator.services.core.group_store import RosterEntry
 from facilitator.services.core.office import Office
 from facilitator.services.core.session_store import SessionRecord
-from facilitator.curriculum.locate import curricula_roots, find_curriculum_folder
-from facilitator.curriculum.parser import parse_curriculum
-from facilitator.errors import FacilitatorError
-from facilitator.services.compliance import status as compliance_status
 from facilitator.services.debrief import notes as debrief_notes
 from facilitator.services.evaluation import staff_quality
+from facilitator.services.groupwork import drafts
+from facilitator.services.groupwork import sessions as session_service
 from facilitator.services.records import backup
 from facilitator.services.risk import flags as risk_flags
-from facilitator.services.groupwork import drafts
-from facilitator.curriculum.parser import SESSION_FILE, parse_session_text
-from facilitator.errors import NotFound
 
 # -- curricula ---------------------------------------------------------------------------------
 _curricula: dict[tuple[str, float], Any] = {}
@@ -117,8 +114,16 @@ def home_groups(office: Office, with_titles: bool = True) -> tuple[list[GroupSum
             next_day = nxt.isoformat()
             number = session_store.next_curriculum_session(office, g, next_day)
             state = "closed" if todays else ""
-        rows.append(GroupSummary(g, men, next_day, number, today_state=state,
-                                 unclosed=unclosed_before(office, g.id, day)))
+        rows.append(
+            GroupSummary(
+                g,
+                men,
+                next_day,
+                number,
+                today_state=state,
+                unclosed=unclosed_before(office, g.id, day),
+            )
+        )
     rows.sort(key=lambda r: (r.next_day, r.group.time, r.group.id))
     if with_titles:
         add_titles(office, rows)
@@ -138,8 +143,9 @@ def session_title(office: Office, curriculum_id: str, number: int) -> str:
     """One session's title, read from its own file (NN-….md) rather than parsing the whole
     curriculum: the home screen needs a title per group, not the guidance of 24 sessions."""
     try:
-
-        folder = Path(find_curriculum_folder(curriculum_id, curricula_roots(office.ws.curricula_dir)))
+        folder = Path(
+            find_curriculum_folder(curriculum_id, curricula_roots(office.ws.curricula_dir))
+        )
         for path in sorted(folder.glob("*.md")):
             m = SESSION_FILE.match(path.name)
             if not m or int(m.group(1)) != number:
@@ -186,7 +192,9 @@ def describe(item: Any) -> str:
         return item
     if hasattr(item, "note_status"):  # services.debrief.DueNote
         awaiting = ", ".join(getattr(item, "awaiting", []) or [])
-        return f"{item.session_id} #{item.curriculum_session}: {item.note_status}" + (f", awaiting {awaiting}" if awaiting else "")
+        return f"{item.session_id} #{item.curriculum_session}: {item.note_status}" + (
+            f", awaiting {awaiting}" if awaiting else ""
+        )
     if hasattr(item, "what") and hasattr(item, "participant_id"):  # services.compliance tasks
         due = getattr(item, "due_on", "")
         return f"{item.participant_id}: {item.what}" + (f" (due {due})" if due else "")
@@ -211,8 +219,9 @@ DUE_READERS: dict[str, tuple[str, Callable[[Office], Any]]] = {
 }
 
 
-def due_items(office: Office, which: tuple[str, ...] = tuple(DUE_READERS),
-              out: DueItems | None = None) -> DueItems:
+def due_items(
+    office: Office, which: tuple[str, ...] = tuple(DUE_READERS), out: DueItems | None = None
+) -> DueItems:
     """What is due; `which` picks some (the risk counts come first on the home screen, the
     longer lists after). A store that cannot be read is named in `problems`, and its part
     stays empty: one damaged file must not take the home screen down."""
@@ -256,7 +265,6 @@ def load_session(office: Office, group_id: str, day: str | None = None) -> Sessi
     if day:
         session = session_store.find_session(office, group.id, day)
         if session is None:
-
             raise NotFound(f"group {group.id} has no session on {day}")
     else:
         session = session_service.open_or_start_session(office, group.id)

@@ -30,13 +30,12 @@ from facilitator.domain.group import Group
 from facilitator.domain.participant import Participant
 from facilitator.domain.values import check_choice, parse_date
 from facilitator.errors import NotFound, Refused
-from facilitator.services.groupwork import attendance as records
-from facilitator.services.core.group_store import list_groups
+from facilitator.services.core.group_store import list_groups, roster
 from facilitator.services.core.office import Office
 from facilitator.services.core.people import get_participant
-from facilitator.storage.stores import all_docs, get_doc, put_doc, remove_doc
+from facilitator.services.groupwork import attendance as records
 from facilitator.services.groupwork.one_to_one import sessions_covered_one_to_one
-from facilitator.services.core.group_store import roster
+from facilitator.storage.stores import all_docs, get_doc, put_doc, remove_doc
 
 ORDERS_STORE = "compliance/orders.json"
 TASKS_STORE = "compliance/tasks.json"
@@ -60,8 +59,9 @@ def order_limits(office: Office, participant_id: str) -> OrderLimits | None:
     return OrderLimits.from_dict(doc) if doc else None
 
 
-def set_order_limits(office: Office, participant_id: str, order: str = "", clear: bool = False,
-                     **limits: int | None) -> OrderLimits | None:
+def set_order_limits(
+    office: Office, participant_id: str, order: str = "", clear: bool = False, **limits: int | None
+) -> OrderLimits | None:
     """Record (or with clear=True remove) a referrer's limits for one man. Limits left None
     keep what was set before."""
     office.require_role("coordinator", doing="set a man's order limits")
@@ -78,18 +78,29 @@ def set_order_limits(office: Office, participant_id: str, order: str = "", clear
                 before = get_doc(db, "orders", person.id, field="participant_id") or {}
                 merged = {name: before.get(name) for name in LIMITS}
                 merged.update({k: v for k, v in limits.items() if v is not None})
-                result = OrderLimits(participant_id=person.id, order=order or before.get("order", ""),
-                                     set_by=office.user, set_on=clock.today().isoformat(), **merged)
+                result = OrderLimits(
+                    participant_id=person.id,
+                    order=order or before.get("order", ""),
+                    set_by=office.user,
+                    set_on=clock.today().isoformat(),
+                    **merged,
+                )
                 if result.is_empty:
-                    raise Refused("give at least one limit (--unexcused, --in-a-row, --min-percent, --required) or --clear")
+                    raise Refused(
+                        "give at least one limit (--unexcused, --in-a-row, --min-percent, --required) or --clear"
+                    )
                 put_doc(db, "orders", result.to_dict(), field="participant_id")
         office.audit("clear" if clear else "set", "order_limits", person.id)
     return result
 
 
-def rules_for(office: Office, participant_id: str, orders: dict[str, OrderLimits] | None = None) -> Rules:
+def rules_for(
+    office: Office, participant_id: str, orders: dict[str, OrderLimits] | None = None
+) -> Rules:
     """The programme's rules with the man's own order laid over them (the order wins)."""
-    order = (orders if orders is not None else {participant_id: order_limits(office, participant_id)}).get(participant_id)
+    order = (
+        orders if orders is not None else {participant_id: order_limits(office, participant_id)}
+    ).get(participant_id)
     return programme_rules(office).with_order(order)
 
 
@@ -117,10 +128,22 @@ def _status_since(person: Participant, enrolments: list[Enrolment]) -> str:
     return ""
 
 
-def judge(person: Participant, marks, enrolments: list[Enrolment], rules: Rules, groups: dict[str, Group],
-          also_covered=()) -> Compliance:
-    return evaluate(marks, rules, _cycle_length(enrolments, groups), person.status,
-                    _status_since(person, enrolments), also_covered)
+def judge(
+    person: Participant,
+    marks,
+    enrolments: list[Enrolment],
+    rules: Rules,
+    groups: dict[str, Group],
+    also_covered=(),
+) -> Compliance:
+    return evaluate(
+        marks,
+        rules,
+        _cycle_length(enrolments, groups),
+        person.status,
+        _status_since(person, enrolments),
+        also_covered,
+    )
 
 
 def one_to_one_covered(office: Office, participant_ids) -> dict[str, list[int]]:
@@ -128,7 +151,9 @@ def one_to_one_covered(office: Office, participant_ids) -> dict[str, list[int]]:
     (issue 6's services.individual), for the men who have any one-to-one at all."""
     folder = office.stores.path("individual")  # one small store per man who has one-to-ones
     having = {p.stem for p in folder.glob("*.json")} if folder.is_dir() else set()
-    return {pid: sessions_covered_one_to_one(office, pid) for pid in participant_ids if pid in having}
+    return {
+        pid: sessions_covered_one_to_one(office, pid) for pid in participant_ids if pid in having
+    }
 
 
 def standing(office: Office, participant_id: str) -> Standing:
@@ -141,8 +166,13 @@ def standing(office: Office, participant_id: str) -> Standing:
     return Standing(person, judge(person, marks, mine, rules, groups, extra), rules, mine)
 
 
-def standings(office: Office, participant_ids: set[str] | None = None, *, groups_only: set[str] | None = None,
-              enrolments: list[Enrolment] | None = None) -> list[Standing]:
+def standings(
+    office: Office,
+    participant_ids: set[str] | None = None,
+    *,
+    groups_only: set[str] | None = None,
+    enrolments: list[Enrolment] | None = None,
+) -> list[Standing]:
     """Standing of many men at once, reading each group's sessions once.
 
     `participant_ids`: these men (all with an enrolment when None). `groups_only`: only men
@@ -151,7 +181,9 @@ def standings(office: Office, participant_ids: set[str] | None = None, *, groups
     groups = {g.id: g for g in list_groups(office)}
     if enrolments is None:
         enrolments = records.all_enrolments(office)
-    wanted = {e.participant_id for e in enrolments if groups_only is None or e.group_id in groups_only}
+    wanted = {
+        e.participant_id for e in enrolments if groups_only is None or e.group_id in groups_only
+    }
     if participant_ids is not None:
         wanted &= set(participant_ids)
     people = records.participants(office, wanted)
@@ -185,11 +217,13 @@ def group_standings(office: Office, group_id: str, day: str | None = None) -> di
 
 
 def limits_in_words(rules: Rules) -> str:
-    return ", ".join([
-        f"{rules.unexcused_absences_allowed} unexcused absences allowed ({rules.source('unexcused_absences_allowed')})",
-        f"{rules.consecutive_unexcused_allowed} in a row ({rules.source('consecutive_unexcused_allowed')})",
-        f"at least {rules.min_attendance_percent}% attendance ({rules.source('min_attendance_percent')})",
-    ])
+    return ", ".join(
+        [
+            f"{rules.unexcused_absences_allowed} unexcused absences allowed ({rules.source('unexcused_absences_allowed')})",
+            f"{rules.consecutive_unexcused_allowed} in a row ({rules.source('consecutive_unexcused_allowed')})",
+            f"at least {rules.min_attendance_percent}% attendance ({rules.source('min_attendance_percent')})",
+        ]
+    )
 
 
 # -- telling the referrer ------------------------------------------------------------------------
@@ -198,16 +232,24 @@ def _tasks(office: Office) -> list[NotifyTask]:
         return [NotifyTask.from_dict(d) for d in all_docs(db, "tasks")]
 
 
-def list_tasks(office: Office, state: str | None = None, participant_id: str | None = None) -> list[NotifyTask]:
-    rows = [t for t in _tasks(office) if (state is None or t.state == state)
-            and (participant_id is None or t.participant_id == participant_id)]
+def list_tasks(
+    office: Office, state: str | None = None, participant_id: str | None = None
+) -> list[NotifyTask]:
+    rows = [
+        t
+        for t in _tasks(office)
+        if (state is None or t.state == state)
+        and (participant_id is None or t.participant_id == participant_id)
+    ]
     return sorted(rows, key=lambda t: (t.due_on, t.id))
 
 
 def _in_scope(office: Office) -> list[Standing]:
     """Men whose breaches must reach a referrer now: enrolled, or left in the last four weeks."""
     recent = (clock.today() - timedelta(days=RECENTLY_LEFT_DAYS)).isoformat()
-    enrolments = records.enrolments_of_men_since(office, recent)  # theirs only: standings needs no more
+    enrolments = records.enrolments_of_men_since(
+        office, recent
+    )  # theirs only: standings needs no more
     wanted = {e.participant_id for e in enrolments if not e.left_on or e.left_on >= recent}
     return standings(office, wanted, enrolments=enrolments)
 
@@ -232,9 +274,15 @@ def open_breach_tasks(office: Office, found: list[Standing] | None = None) -> li
                 if (s.person.id, b.key) in known:
                     continue
                 task = NotifyTask(
-                    id=office.stores.next_id("RN"), participant_id=s.person.id, breach_key=b.key, rule=b.rule,
-                    breach_on=b.on, what=b.words(), opened_on=clock.today().isoformat(),
-                    due_on=add_working_days(parse_date(b.on), days, holidays).isoformat())
+                    id=office.stores.next_id("RN"),
+                    participant_id=s.person.id,
+                    breach_key=b.key,
+                    rule=b.rule,
+                    breach_on=b.on,
+                    what=b.words(),
+                    opened_on=clock.today().isoformat(),
+                    due_on=add_working_days(parse_date(b.on), days, holidays).isoformat(),
+                )
                 put_doc(db, "tasks", task.to_dict())
                 known.add((s.person.id, b.key))
                 opened.append(task)
@@ -249,24 +297,40 @@ def due_tasks(office: Office) -> list[NotifyTask]:
     return list_tasks(office, state="open")
 
 
-def notify_referrer(office: Office, task_id: str, how: str, on: str | None = None, note: str = "") -> NotifyTask:
+def notify_referrer(
+    office: Office, task_id: str, how: str, on: str | None = None, note: str = ""
+) -> NotifyTask:
     """Close a task with how and when the referrer was told."""
     office.require_role("coordinator", doing="record that a referrer was told")
     how = check_choice(how, HOW_TOLD, "way the referrer was told")
-    day = parse_date(on, "date the referrer was told").isoformat() if on else clock.today().isoformat()
+    day = (
+        parse_date(on, "date the referrer was told").isoformat()
+        if on
+        else clock.today().isoformat()
+    )
     if day > clock.today().isoformat():
         raise Refused(f"{day} is in the future: record it once the referrer has been told")
     with office.stores.writing():
         with office.stores.store(TASKS_STORE, "compliance_tasks", write=True) as db:
             doc = get_doc(db, "tasks", task_id.strip().upper())
             if doc is None:
-                raise NotFound(f"no notify-referrer task '{task_id}' (see `facilitator compliance due`)")
+                raise NotFound(
+                    f"no notify-referrer task '{task_id}' (see `facilitator compliance due`)"
+                )
             task = NotifyTask.from_dict(doc)
             if task.state == "done":
                 raise Refused(f"task {task.id} was closed on {task.told_on} ({task.told_how})")
-            task = NotifyTask.from_dict(task.to_dict() | {
-                "state": "done", "told_how": how, "told_on": day, "note": note.strip(),
-                "closed_by": office.user, "closed_at": clock.now().isoformat()})
+            task = NotifyTask.from_dict(
+                task.to_dict()
+                | {
+                    "state": "done",
+                    "told_how": how,
+                    "told_on": day,
+                    "note": note.strip(),
+                    "closed_by": office.user,
+                    "closed_at": clock.now().isoformat(),
+                }
+            )
             put_doc(db, "tasks", task.to_dict())
         office.audit("close", "notify_task", task.id, how=how)
     return task
@@ -288,7 +352,10 @@ def participant_show_fields(office: Office, person: Participant) -> dict:
     tasks = list_tasks(office, participant_id=person.id)
     if tasks:
         out["compliance_referrer"] = "; ".join(
-            f"{t.id} told {t.told_on} by {t.told_how.replace('_', ' ')}" if t.state == "done"
-            else f"{t.id} tell the referrer by {t.due_on}" + (" (OVERDUE)" if t.is_overdue(clock.today()) else "")
-            for t in tasks)
+            f"{t.id} told {t.told_on} by {t.told_how.replace('_', ' ')}"
+            if t.state == "done"
+            else f"{t.id} tell the referrer by {t.due_on}"
+            + (" (OVERDUE)" if t.is_overdue(clock.today()) else "")
+            for t in tasks
+        )
     return out

@@ -25,13 +25,18 @@ def get_group(office: Office, group_id: str) -> Group:
         doc = get_doc(db, "groups", group_id.strip())
         if doc is None:
             # Be forgiving about case: "g1" finds G1.
-            doc = next((d for d in all_docs(db, "groups") if d["id"].lower() == group_id.strip().lower()), None)
+            doc = next(
+                (d for d in all_docs(db, "groups") if d["id"].lower() == group_id.strip().lower()),
+                None,
+            )
     if doc is None:
         raise NotFound(f"no group with id '{group_id}' (see `facilitator group list`)")
     return Group.from_dict(doc)
 
 
-def enrolments(office: Office, group_id: str | None = None, participant_id: str | None = None) -> list[Enrolment]:
+def enrolments(
+    office: Office, group_id: str | None = None, participant_id: str | None = None
+) -> list[Enrolment]:
     """Enrolments of one group (one small file), or across every group when none is given."""
     rows: list[Enrolment] = []
     for gid in [group_id] if group_id else office.stores.enrolment_groups():

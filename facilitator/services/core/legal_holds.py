@@ -18,11 +18,6 @@ HOLD_STORE = "retention.json"
 PARTNER_HOLDING = "partner:his records, if any"
 
 
-
-
-
-
-
 # -- holds ---------------------------------------------------------------------------------
 def list_holds(office: Office) -> list[dict]:
     if not office.stores.path(HOLD_STORE).exists():
@@ -43,7 +38,12 @@ def place_hold(office: Office, participant_id: str, reason: str) -> dict:
         with office.stores.store(HOLD_STORE, "retention", write=True) as db:
             if get_doc(db, "holds", pid):
                 raise Refused(f"{pid} is already on hold")
-            hold = {"id": pid, "reason": reason, "placed_by": office.user, "placed_at": clock.now().isoformat()}
+            hold = {
+                "id": pid,
+                "reason": reason,
+                "placed_by": office.user,
+                "placed_at": clock.now().isoformat(),
+            }
             put_doc(db, "holds", hold)
         office.audit("hold", "retention", pid)
     return hold
@@ -72,7 +72,9 @@ def partner_files_left(office: Office) -> list[tuple[str, str, str]]:
         return []
     with office.stores.store(HOLD_STORE, "retention") as db:
         rows = all_docs(db, "partner_left")
-    return [(row["id"], PARTNER_HOLDING, row["since"]) for row in sorted(rows, key=lambda r: r["id"])]
+    return [
+        (row["id"], PARTNER_HOLDING, row["since"]) for row in sorted(rows, key=lambda r: r["id"])
+    ]
 
 
 def partner_records_forgotten(office: Office, participant_id: str) -> None:

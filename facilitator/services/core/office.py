@@ -19,7 +19,7 @@ class Office:
     given_user: str | None = None
 
     @classmethod
-    def open(cls, workspace: str | os.PathLike | None = None, user: str | None = None) -> "Office":
+    def open(cls, workspace: str | os.PathLike | None = None, user: str | None = None) -> Office:
         ws = Workspace(resolve_workspace_path(workspace)).require()
         office = cls(ws=ws, stores=Stores(ws), given_user=user)
         office.actor  # an unknown --user fails here, before anything is read or written

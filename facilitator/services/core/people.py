@@ -12,7 +12,9 @@ from facilitator.storage.stores import all_docs, get_doc, put_doc
 
 
 def add_staff(office: Office, name: str, roles: list[str], staff_id: str | None = None) -> Staff:
-    member = Staff(id=staff_id or _as_id(name.split()[0] if name.strip() else name), name=name, roles=roles)
+    member = Staff(
+        id=staff_id or _as_id(name.split()[0] if name.strip() else name), name=name, roles=roles
+    )
     actor = office.user  # resolve before writing: an unknown --user changes nothing
     with office.stores.writing():
         settings = office.ws.read_settings()
@@ -41,7 +43,11 @@ def add_participant(
     referrer_reference: str = "",
     referred_on: str | None = None,
 ) -> Participant:
-    day = parse_date(referred_on, "referral date").isoformat() if referred_on else clock.today().isoformat()
+    day = (
+        parse_date(referred_on, "referral date").isoformat()
+        if referred_on
+        else clock.today().isoformat()
+    )
     # Validate before taking a number, so bad input leaves the counters untouched.
     Participant(id="P0", name=name, referral_source=referral_source, referred_on=day)
     with office.stores.writing():
@@ -75,11 +81,15 @@ def get_participant(office: Office, participant_id: str) -> Participant:
     with office.stores.people() as db:
         doc = get_doc(db, "participants", key)
     if doc is None:
-        raise NotFound(f"no participant with id '{participant_id}' (see `facilitator participant list`)")
+        raise NotFound(
+            f"no participant with id '{participant_id}' (see `facilitator participant list`)"
+        )
     return Participant.from_dict(doc)
 
 
-def set_participant_status(office: Office, participant_id: str, status: str, reason: str = "") -> Participant:
+def set_participant_status(
+    office: Office, participant_id: str, status: str, reason: str = ""
+) -> Participant:
     with office.stores.writing():
         person = get_participant(office, participant_id)
         person.status = status

@@ -75,7 +75,9 @@ def get_session(office: Office, sid: str) -> SessionRecord:
         group = get_group(office, group_id)  # NotFound for an unknown group; forgives case
         record = read_record(office, group.id, day)
         if record is None:
-            raise NotFound(f"no session '{sid}' (see `facilitator session list --group {group.id}`)")
+            raise NotFound(
+                f"no session '{sid}' (see `facilitator session list --group {group.id}`)"
+            )
     return record
 
 

@@ -26,8 +26,8 @@ from pathlib import Path
 
 from facilitator.domain.session import Session
 from facilitator.errors import StoreError
-from facilitator.services.groupwork import attendance as records
 from facilitator.services.core.office import Office
+from facilitator.services.groupwork import attendance as records
 from facilitator.storage.stores import safe_name
 from facilitator.storage.tinystore import load_json_store
 
@@ -51,15 +51,20 @@ def _stamp(path: str) -> list[int] | None:
 def _sources(data_dir: str, group_id: str) -> tuple[str, str]:
     """The group's session index and note index (plain strings: 800 of them on each look)."""
     gid = safe_name(group_id, "group id")
-    return (os.path.join(data_dir, "sessions", gid, "index.json"),
-            os.path.join(data_dir, "debrief", gid, "index.json"))
+    return (
+        os.path.join(data_dir, "sessions", gid, "index.json"),
+        os.path.join(data_dir, "debrief", gid, "index.json"),
+    )
 
 
 def read_group(office: Office, group_id: str, since: str = "") -> list[Pending]:
     """A group's closed group sessions on or after `since` without a signed note, read from its
     two indexes."""
     _, notes_file = _sources(str(office.stores.path()), group_id)
-    notes = {r["id"]: r for r in (load_json_store(Path(notes_file), "debrief_index").get("notes") or {}).values()}
+    notes = {
+        r["id"]: r
+        for r in (load_json_store(Path(notes_file), "debrief_index").get("notes") or {}).values()
+    }
     out = []
     for row in records.session_index(office, group_id):
         s = Session.from_dict(row)  # the session service's own checks and defaults
@@ -72,8 +77,17 @@ def read_group(office: Office, group_id: str, since: str = "") -> list[Pending]:
             awaiting = [a for a in note.get("authors", []) if a not in note.get("signed_by", [])]
         else:
             awaiting = list(s.facilitators_present)
-        out.append([s.id, s.group_id, s.date, s.curriculum_session, s.closed_at,
-                    "draft" if note else "no note", awaiting])
+        out.append(
+            [
+                s.id,
+                s.group_id,
+                s.date,
+                s.curriculum_session,
+                s.closed_at,
+                "draft" if note else "no note",
+                awaiting,
+            ]
+        )
     return out
 
 
@@ -84,7 +98,9 @@ def _kept(path: Path) -> tuple[dict[str, dict], bool]:
     except StoreError:
         return {}, True
     rows = data.get("groups") or {}
-    return {d["id"]: d for d in rows.values() if isinstance(d, dict) and d.get("format") == FORMAT}, False
+    return {
+        d["id"]: d for d in rows.values() if isinstance(d, dict) and d.get("format") == FORMAT
+    }, False
 
 
 def pending(office: Office, since: str = "") -> list[Pending]:
@@ -101,8 +117,13 @@ def pending(office: Office, since: str = "") -> list[Pending]:
         stamps = [_stamp(f) for f in _sources(data_dir, gid)]
         row = kept.get(gid)
         if row is None or row.get("stamps") != stamps or row.get("since") != since:
-            row = {"id": gid, "format": FORMAT, "since": since, "stamps": stamps,
-                   "pending": read_group(office, gid, since)}
+            row = {
+                "id": gid,
+                "format": FORMAT,
+                "since": since,
+                "stamps": stamps,
+                "pending": read_group(office, gid, since),
+            }
             fresh.append(row)
         out.extend(row["pending"])
     if fresh or damaged or len(kept) != len(groups):
@@ -110,8 +131,14 @@ def pending(office: Office, since: str = "") -> list[Pending]:
     return out
 
 
-def _write(office: Office, path: Path, damaged: bool, groups: list[str], kept: dict[str, dict],
-           fresh: list[dict]) -> None:
+def _write(
+    office: Office,
+    path: Path,
+    damaged: bool,
+    groups: list[str],
+    kept: dict[str, dict],
+    fresh: list[dict],
+) -> None:
     """Write the rows back; when that cannot be done (a read-only or busy workspace) the next
     look reads those groups again, nothing worse."""
     rows = {gid: kept[gid] for gid in groups if gid in kept} | {r["id"]: r for r in fresh}

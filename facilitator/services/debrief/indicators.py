@@ -16,18 +16,18 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from facilitator import clock
+from facilitator.detector.categories import label
 from facilitator.domain.debrief import DebriefNote, Handled
 from facilitator.domain.debrief_text import attribute, blank_flag_lines, excerpt
 from facilitator.domain.values import require_text
 from facilitator.errors import InvalidInput, Refused
 from facilitator.services.core.office import Office
+from facilitator.services.core.people import get_participant
+from facilitator.services.core.session_store import get_session
+from facilitator.services.debrief.prefill import session_men
 from facilitator.services.risk import flags as risk
 from facilitator.services.risk import settings as risk_settings
 from facilitator.services.risk import suggestions as risk_suggestions
-from facilitator.services.debrief.prefill import session_men
-from facilitator.services.core.session_store import get_session
-from facilitator.services.core.people import get_participant
-from facilitator.detector.categories import label
 
 UNNAMED = "?"
 
@@ -101,13 +101,19 @@ class Outcome:
     dismissed: list[Handled] = field(default_factory=list)
 
 
-
-
 def _scan(office: Office, text: str) -> list[dict]:
     """The scanner's matches, with the workspace's rules and severities."""
     found = risk_settings.detector_for(office).scan(text).indicators if text.strip() else []
-    return [{"category": i.category, "severity": i.severity, "match": i.match, "start": i.start, "end": i.end}
-            for i in found]
+    return [
+        {
+            "category": i.category,
+            "severity": i.severity,
+            "match": i.match,
+            "start": i.start,
+            "end": i.end,
+        }
+        for i in found
+    ]
 
 
 def _men(office: Office, note: DebriefNote) -> dict[str, tuple[str, list[str]]]:
@@ -115,7 +121,11 @@ def _men(office: Office, note: DebriefNote) -> dict[str, tuple[str, list[str]]]:
     the room when any was, else everyone on the roster."""
 
     record = get_session(office, note.session_id)
-    out = {pid: (name, [name, name.split()[0]]) for pid, name in session_men(office, record) if name != pid}
+    out = {
+        pid: (name, [name, name.split()[0]])
+        for pid, name in session_men(office, record)
+        if name != pid
+    }
     in_room = [pid for pid, mark in record.attendance.items() if mark.in_room]
     return {pid: out[pid] for pid in in_room if pid in out} or out
 
@@ -125,7 +135,9 @@ def men_of(office: Office, note: DebriefNote) -> dict[str, str]:
     return {pid: name for pid, (name, _) in _men(office, note).items()}
 
 
-def _already(office: Office, note: DebriefNote, pid: str, category: str, flags: list, dismissed: dict) -> str:
+def _already(
+    office: Office, note: DebriefNote, pid: str, category: str, flags: list, dismissed: dict
+) -> str:
     """How an indicator for this man was handled elsewhere, or ""."""
     if pid == UNNAMED:
         return ""
@@ -155,8 +167,14 @@ def scan_note(office: Office, note: DebriefNote, text: str | None = None) -> lis
         key = f"{pid}:{m['category']}"
         ind = grouped.get(key)
         if ind is None:
-            ind = grouped[key] = Indicator(len(grouped) + 1, key, m["category"], m["severity"],
-                                           "" if pid == UNNAMED else pid, men.get(pid, ("", []))[0])
+            ind = grouped[key] = Indicator(
+                len(grouped) + 1,
+                key,
+                m["category"],
+                m["severity"],
+                "" if pid == UNNAMED else pid,
+                men.get(pid, ("", []))[0],
+            )
         quote = excerpt(text, m["start"], m["end"])
         if quote not in ind.excerpts:
             ind.excerpts.append(quote)
@@ -171,21 +189,30 @@ def scan_note(office: Office, note: DebriefNote, text: str | None = None) -> lis
     for ind in grouped.values():
         h = decided.get(ind.key)
         if h is not None:
-            ind.handled = (f"flagged {h.flag_id} by {h.by}" if h.action == "flagged"
-                           else f"dismissed by {h.by}: {h.reason}")
+            ind.handled = (
+                f"flagged {h.flag_id} by {h.by}"
+                if h.action == "flagged"
+                else f"dismissed by {h.by}: {h.reason}"
+            )
         else:
-            ind.handled = _already(office, note, ind.participant_id or UNNAMED, ind.category, flags, dismissed)
+            ind.handled = _already(
+                office, note, ind.participant_id or UNNAMED, ind.category, flags, dismissed
+            )
     return list(grouped.values())
 
 
 # -- deciding ----------------------------------------------------------------------------------
 def pending_message(note: DebriefNote, pending: list[Indicator], doing: str) -> str:
     n = len(pending)
-    return (f"note {note.id}: {n} risk indicator{'s' if n != 1 else ''} with no flag yet; before you {doing}, "
-            f"flag each (--flag N, or --flag N:PID to name the man) or dismiss it (--dismiss N --reason \"why\")")
+    return (
+        f"note {note.id}: {n} risk indicator{'s' if n != 1 else ''} with no flag yet; before you {doing}, "
+        f'flag each (--flag N, or --flag N:PID to name the man) or dismiss it (--dismiss N --reason "why")'
+    )
 
 
-def decide(office: Office, note: DebriefNote, text: str, decisions=(), doing: str = "sign") -> Outcome:
+def decide(
+    office: Office, note: DebriefNote, text: str, decisions=(), doing: str = "sign"
+) -> Outcome:
     """Apply the decisions on the indicators in `text`; refuse, changing nothing, while any is left."""
     indicators = scan_note(office, note, text)
     pending = [i for i in indicators if not i.handled]
@@ -195,10 +222,14 @@ def decide(office: Office, note: DebriefNote, text: str, decisions=(), doing: st
         targets = pending if d.ref.lower() == "all" else [refs.get(d.ref.lower())]
         for ind in targets:
             if ind is None:
-                raise InvalidInput(f"note {note.id} has no risk indicator '{d.ref}' "
-                                   f"(see `facilitator notes scan {note.id}`)")
+                raise InvalidInput(
+                    f"note {note.id} has no risk indicator '{d.ref}' "
+                    f"(see `facilitator notes scan {note.id}`)"
+                )
             if ind.handled:
-                raise InvalidInput(f"indicator {ind.number} ({ind.label}) is already handled: {ind.handled}")
+                raise InvalidInput(
+                    f"indicator {ind.number} ({ind.label}) is already handled: {ind.handled}"
+                )
             chosen[ind.key] = (ind, d, _man_for(office, note, ind, d))
     left = [i for i in pending if i.key not in chosen]
     if left:
@@ -208,13 +239,31 @@ def decide(office: Office, note: DebriefNote, text: str, decisions=(), doing: st
     for ind, d, pid in chosen.values():
         if d.action == "flag":
             summary = f"From the debrief of {note.session_id}: {ind.excerpts[0] if ind.excerpts else ind.label}"
-            flag = risk.raise_flag(office, pid, [ind.category], summary, session_id=note.session_id, source="debrief")
+            flag = risk.raise_flag(
+                office, pid, [ind.category], summary, session_id=note.session_id, source="debrief"
+            )
             outcome.flags.append(flag)
-            outcome.handled.append(Handled(key=ind.key, category=ind.category, participant_id=pid, action="flagged",
-                                           by=office.user, at=now, flag_id=flag.id))
+            outcome.handled.append(
+                Handled(
+                    key=ind.key,
+                    category=ind.category,
+                    participant_id=pid,
+                    action="flagged",
+                    by=office.user,
+                    at=now,
+                    flag_id=flag.id,
+                )
+            )
         else:
-            h = Handled(key=ind.key, category=ind.category, participant_id=pid, action="dismissed",
-                        by=office.user, at=now, reason=d.reason)
+            h = Handled(
+                key=ind.key,
+                category=ind.category,
+                participant_id=pid,
+                action="dismissed",
+                by=office.user,
+                at=now,
+                reason=d.reason,
+            )
             outcome.handled.append(h)
             outcome.dismissed.append(h)
     if outcome.dismissed:
@@ -233,6 +282,8 @@ def _man_for(office: Office, note: DebriefNote, ind: Indicator, d: Decision) -> 
         raise InvalidInput(f"unknown decision '{d.action}': flag or dismiss")
     pid = d.participant_id or ind.participant_id
     if not pid:
-        raise InvalidInput(f"indicator {ind.number} ({ind.label}) does not say which man it is about: "
-                           f"name him, e.g. --flag {ind.number}:P0001")
+        raise InvalidInput(
+            f"indicator {ind.number} ({ind.label}) does not say which man it is about: "
+            f"name him, e.g. --flag {ind.number}:P0001"
+        )
     return get_participant(office, pid).id

@@ -50,15 +50,15 @@ from facilitator.domain.debrief import (
 from facilitator.domain.debrief_text import body_of_file, render_file
 from facilitator.domain.session import Session, split_session_id
 from facilitator.errors import InvalidInput, NotFound, Refused
+from facilitator.services.core.group_store import get_group
+from facilitator.services.core.office import Office
+from facilitator.services.core.session_store import get_session
+from facilitator.services.debrief import due as debrief_due
+from facilitator.services.debrief import indicators as debrief_risk
 from facilitator.services.debrief import prefill
 from facilitator.services.debrief.prefill import bundled_template_path, template_path  # noqa: F401 (API)
-from facilitator.services.core.office import Office
 from facilitator.storage.files import atomic_write_text
 from facilitator.storage.stores import all_docs, get_doc, put_doc, safe_name
-from facilitator.services.core.group_store import get_group
-from facilitator.services.core.session_store import get_session
-from facilitator.services.debrief import indicators as debrief_risk
-from facilitator.services.debrief import due as debrief_due
 
 
 def _index_store(group_id: str) -> str:
@@ -98,9 +98,15 @@ def _require_file_intact(office: Office, note: DebriefNote) -> None:
         return
     where = note_path(office, note)
     if state == FILE_MISSING:
-        raise Refused(f"note {note.id}: its file {where} is missing; write it again from the saved note "
-                      f"with `facilitator notes restore {note.id}`")
-    take = "" if note.is_signed else f", or take the file's text as the note with `facilitator notes adopt {note.id}`"
+        raise Refused(
+            f"note {note.id}: its file {where} is missing; write it again from the saved note "
+            f"with `facilitator notes restore {note.id}`"
+        )
+    take = (
+        ""
+        if note.is_signed
+        else f", or take the file's text as the note with `facilitator notes adopt {note.id}`"
+    )
     raise Refused(
         f"note {note.id}: its file {where} was changed outside the tool since {note.updated_at[:16].replace('T', ' ')}; "
         f"put the saved text back with `facilitator notes restore {note.id}`{take}"
@@ -123,8 +129,10 @@ def _load(office: Office, note_id: str) -> DebriefNote | None:
 def get_note(office: Office, note_id: str) -> DebriefNote:
     note = _load(office, note_id)
     if note is None:
-        raise NotFound(f"no debrief note '{note_id}' (see `facilitator notes list`; "
-                       f"`facilitator notes new SESSION` writes one)")
+        raise NotFound(
+            f"no debrief note '{note_id}' (see `facilitator notes list`; "
+            f"`facilitator notes new SESSION` writes one)"
+        )
     return note
 
 
@@ -145,7 +153,6 @@ def _index_rows(office: Office, group_id: str) -> list[dict]:
 def list_notes(office: Office, group_id: str | None = None) -> list[dict]:
     """Every note's index row, with whether its file is still what the tool wrote."""
     if group_id:
-
         groups = [get_group(office, group_id).id]
     else:
         groups = _group_ids_with_notes(office)
@@ -166,7 +173,9 @@ def _save(office: Office, note: DebriefNote, action: str, **codes: str) -> Debri
     note.updated_at, note.updated_by = now, office.user
     text = render_file(note)
     note.file_sha256 = hashlib.sha256(text.encode("utf-8")).hexdigest()
-    with office.stores.store(_note_store(note.group_id, note.date), "debrief_note", write=True) as db:
+    with office.stores.store(
+        _note_store(note.group_id, note.date), "debrief_note", write=True
+    ) as db:
         put_doc(db, "note", note.to_dict())
     with office.stores.store(_index_store(note.group_id), "debrief_index", write=True) as db:
         put_doc(db, "notes", note.summary())
@@ -177,7 +186,9 @@ def _save(office: Office, note: DebriefNote, action: str, **codes: str) -> Debri
 
 def _authors(office: Office, session: Session) -> list[str]:
 
-    return list(session.facilitators_present) or list(get_group(office, session.group_id).facilitators)
+    return list(session.facilitators_present) or list(
+        get_group(office, session.group_id).facilitators
+    )
 
 
 def create_note(office: Office, session_id: str) -> DebriefNote:
@@ -186,32 +197,49 @@ def create_note(office: Office, session_id: str) -> DebriefNote:
     record = get_session(office, session_id)
     session = record.session
     if not session.is_closed:
-        raise Refused(f"session {session.id} is still open: close it first (facilitator session close {session.id}), "
-                      f"then write its debrief")
+        raise Refused(
+            f"session {session.id} is still open: close it first (facilitator session close {session.id}), "
+            f"then write its debrief"
+        )
     authors = _authors(office, session)
     actor = office.actor
     if actor.id not in authors and not actor.has_role("coordinator", "admin"):
-        raise Refused(f"{actor.id} did not facilitate session {session.id}: its debrief is written by "
-                      f"{' and '.join(authors)}")
+        raise Refused(
+            f"{actor.id} did not facilitate session {session.id}: its debrief is written by "
+            f"{' and '.join(authors)}"
+        )
     group = get_group(office, session.group_id)
     title = prefill.curriculum_title(office, group.curriculum, session.curriculum_session)
     body = rules.normalise_body(prefill.prefilled_body(office, record, group, title, authors))
     now = clock.now().isoformat()
     note = DebriefNote(
-        id=session.id, session_id=session.id, group_id=group.id, date=session.date,
+        id=session.id,
+        session_id=session.id,
+        group_id=group.id,
+        date=session.date,
         curriculum_session=session.curriculum_session,
         path=f"{office.ws.notes_dir.name}/{group.id}/{rules.note_file_name(session.date, session.curriculum_session)}",
-        authors=authors, group_name=group.name, curriculum=group.curriculum, title=title, body=body,
-        prefilled_sha256=rules.sha256_text(body), created_at=now, created_by=office.user,
+        authors=authors,
+        group_name=group.name,
+        curriculum=group.curriculum,
+        title=title,
+        body=body,
+        prefilled_sha256=rules.sha256_text(body),
+        created_at=now,
+        created_by=office.user,
     )
     with office.stores.writing():
         if _load(office, session.id) is not None:
-            raise Refused(f"session {session.id} already has a debrief note (facilitator notes show {session.id})")
+            raise Refused(
+                f"session {session.id} already has a debrief note (facilitator notes show {session.id})"
+            )
         _save(office, note, "create")
     return note
 
 
-def save_body(office: Office, note_id: str, body: str, expected_sha256: str | None = None) -> tuple[DebriefNote, list[str]]:
+def save_body(
+    office: Office, note_id: str, body: str, expected_sha256: str | None = None
+) -> tuple[DebriefNote, list[str]]:
     """Replace a draft's text. `expected_sha256`: the text the editor started from, so a save
     does not silently overwrite what the other facilitator saved meanwhile."""
     with office.stores.writing():
@@ -219,8 +247,10 @@ def save_body(office: Office, note_id: str, body: str, expected_sha256: str | No
         _require_file_intact(office, note)
         rules.check_editable(note)
         if expected_sha256 and expected_sha256 != note.body_sha256:
-            raise Refused(f"note {note.id} was saved by {note.updated_by} at {note.updated_at[11:16]} since you "
-                          f"opened it: open it again and make your change there")
+            raise Refused(
+                f"note {note.id} was saved by {note.updated_by} at {note.updated_at[11:16]} since you "
+                f"opened it: open it again and make your change there"
+            )
         if rules.normalise_body(body) == note.body:
             return note, []  # nothing new: no write, no audit line
         withdrawn = rules.replace_body(note, body)
@@ -255,7 +285,9 @@ def sign_note(office: Office, note_id: str, decisions=()) -> SignResult:
     with office.stores.writing():
         note = get_note(office, note_id)
         if note.body_sha256 != seen_sha:
-            raise Refused(f"note {note.id} was changed by {note.updated_by} while you were signing: read it again, then sign")
+            raise Refused(
+                f"note {note.id} was changed by {note.updated_by} while you were signing: read it again, then sign"
+            )
         note.handled += [h.to_dict() for h in outcome.handled]
         rules.sign(note, office.user, clock.now())
         _save(office, note, "sign", signer=office.user)
@@ -288,12 +320,16 @@ def adopt_file(office: Office, note_id: str) -> DebriefNote:
         note = get_note(office, note_id)
         state = file_state(office, note)
         if state == FILE_MISSING:
-            raise Refused(f"note {note.id}: its file is missing; nothing to adopt (facilitator notes restore {note.id})")
+            raise Refused(
+                f"note {note.id}: its file is missing; nothing to adopt (facilitator notes restore {note.id})"
+            )
         if state == FILE_OK:
             raise Refused(f"note {note.id}: its file is as the tool wrote it; nothing to adopt")
         if note.is_signed:
-            raise Refused(f"note {note.id} is signed: outside changes cannot replace its text; restore it "
-                          f"(facilitator notes restore {note.id}) and add an amendment")
+            raise Refused(
+                f"note {note.id} is signed: outside changes cannot replace its text; restore it "
+                f"(facilitator notes restore {note.id}) and add an amendment"
+            )
         text = note_path(office, note).read_text(encoding="utf-8", errors="replace")
         withdrawn = rules.replace_body(note, body_of_file(text))
         _save(office, note, "adopt")
@@ -341,10 +377,14 @@ def due_notes(office: Office, now: datetime | None = None) -> list[DueNote]:
     hours = float(office.setting("debrief.due_hours", 48))
     since = str(office.setting("debrief.due_from", "") or "")
     out = []
-    for sid, group_id, day, number, closed_at, status, awaiting in debrief_due.pending(office, since):
+    for sid, group_id, day, number, closed_at, status, awaiting in debrief_due.pending(
+        office, since
+    ):
         due = rules.due_at(day, closed_at, hours)
         if due > now:
             continue
-        out.append(DueNote(sid, group_id, day, number, closed_at, due.isoformat(), status, list(awaiting)))
+        out.append(
+            DueNote(sid, group_id, day, number, closed_at, due.isoformat(), status, list(awaiting))
+        )
     out.sort(key=attrgetter("due_at", "session_id"))
     return out

@@ -11,17 +11,16 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
+from facilitator.curriculum import load_curriculum
+from facilitator.detector.categories import label
 from facilitator.domain.attendance import SYMBOLS
 from facilitator.domain.checkin import STANCE_LABELS
 from facilitator.domain.debrief_text import fill_template, flag_line, markdown_table
 from facilitator.errors import FacilitatorError, InvalidInput
-from facilitator.services.core.office import Office
-from facilitator.curriculum import load_curriculum
 from facilitator.services.core.group_store import enrolments
-from facilitator.storage.stores import get_doc
-
+from facilitator.services.core.office import Office
 from facilitator.services.risk.flags import session_flags
-from facilitator.detector.categories import label
+from facilitator.storage.stores import get_doc
 
 TEMPLATE_NAME = "debrief-template.md"
 # Inside an installed wheel the repository's session_notes/debrief-template.md is copied here.
@@ -32,7 +31,10 @@ _PACKAGE_COPY = "_bundled_notes"
 def bundled_template_path() -> Path:
     """The template shipped with facilitator: the wheel's copy, else the source tree's."""
     package = Path(__file__).resolve().parents[2]
-    for candidate in (package / _PACKAGE_COPY / TEMPLATE_NAME, package.parent / "session_notes" / TEMPLATE_NAME):
+    for candidate in (
+        package / _PACKAGE_COPY / TEMPLATE_NAME,
+        package.parent / "session_notes" / TEMPLATE_NAME,
+    ):
         if candidate.is_file():
             return candidate
     return package / _PACKAGE_COPY / TEMPLATE_NAME
@@ -47,8 +49,14 @@ def template_path(office: Office) -> Path:
 def curriculum_title(office: Office, curriculum_id: str, number: int) -> str:
 
     try:
-        found = load_curriculum(curriculum_id, office.ws.curricula_dir, strict=False).session(number)
-    except (FacilitatorError, OSError, ValueError):  # a missing or broken curriculum must not stop the debrief
+        found = load_curriculum(curriculum_id, office.ws.curricula_dir, strict=False).session(
+            number
+        )
+    except (
+        FacilitatorError,
+        OSError,
+        ValueError,
+    ):  # a missing or broken curriculum must not stop the debrief
         return ""
     return found.title if found else ""
 
@@ -59,8 +67,10 @@ def session_men(office: Office, record) -> list[tuple[str, str]]:
     holds thousands of men over the years, a session a dozen."""
 
     session = record.session
-    enrolled = sorted((e for e in enrolments(office, group_id=session.group_id) if e.active_on(session.date)),
-                      key=lambda e: (e.joined_on, e.participant_id))
+    enrolled = sorted(
+        (e for e in enrolments(office, group_id=session.group_id) if e.active_on(session.date)),
+        key=lambda e: (e.joined_on, e.participant_id),
+    )
     ids = list(dict.fromkeys([e.participant_id for e in enrolled] + sorted(record.attendance)))
     with office.stores.people() as db:
         docs = {pid: get_doc(db, "participants", pid) for pid in ids}
@@ -75,7 +85,11 @@ def prefilled_body(office: Office, record, group, title: str, authors: list[str]
         attendance_rows.append((pid, name, how_attended(mark)))
         if mark is not None and mark.in_room:
             checkin = record.checkins.get(pid)
-            stance = STANCE_LABELS.get(checkin.stance, checkin.stance) if checkin else "no check-in recorded"
+            stance = (
+                STANCE_LABELS.get(checkin.stance, checkin.stance)
+                if checkin
+                else "no check-in recorded"
+            )
             men.append({"id": pid, "name": name, "attended": how_attended(mark), "stance": stance})
     staff = {s.id: s.name for s in office.staff()}
     values = {
@@ -85,8 +99,11 @@ def prefilled_body(office: Office, record, group, title: str, authors: list[str]
         "curriculum": group.curriculum,
         "curriculum_session": str(session.curriculum_session),
         "title": title or "(title not found in the curriculum)",
-        "facilitators": " and ".join(f"{staff.get(a, a)} ({a})" for a in authors) or "(none recorded)",
-        "attendance": markdown_table(["id", "name", "attended"], attendance_rows, empty="_No man was enrolled._"),
+        "facilitators": " and ".join(f"{staff.get(a, a)} ({a})" for a in authors)
+        or "(none recorded)",
+        "attendance": markdown_table(
+            ["id", "name", "attended"], attendance_rows, empty="_No man was enrolled._"
+        ),
         "flags": flags_this_session(office, session.id),
     }
     path = template_path(office)
@@ -100,10 +117,14 @@ def prefilled_body(office: Office, record, group, title: str, authors: list[str]
 def how_attended(mark) -> str:
     if mark is None:
         return f"{SYMBOLS[None]} not marked"
-    words = {"late": f"late ({mark.minutes_late} min)",
-             "left_early": f"left early (missed {mark.minutes_missed} min)" if mark.minutes_missed else "left early",
-             "excused": f"excused ({mark.reason})" if mark.reason else "excused",
-             "unexcused": "absent, not excused"}.get(mark.status, mark.status)
+    words = {
+        "late": f"late ({mark.minutes_late} min)",
+        "left_early": f"left early (missed {mark.minutes_missed} min)"
+        if mark.minutes_missed
+        else "left early",
+        "excused": f"excused ({mark.reason})" if mark.reason else "excused",
+        "unexcused": "absent, not excused",
+    }.get(mark.status, mark.status)
     return f"{SYMBOLS[mark.status]} {words}"
 
 
@@ -122,5 +143,7 @@ def flags_this_session(office: Office, session_id: str) -> str:
     lines = []
     for f in flags:
         cats = ", ".join(label(c) for c in f.categories)
-        lines.append(flag_line(f.id, f.participant_id, cats, f.severity, f.status.replace("_", " ")))
+        lines.append(
+            flag_line(f.id, f.participant_id, cats, f.severity, f.status.replace("_", " "))
+        )
     return "\n".join(lines)

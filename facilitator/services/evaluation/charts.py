@@ -18,8 +18,14 @@ from facilitator.domain import figures as fig
 # Okabe-Ito: told apart with colour-blindness, and each series also has a label.
 COLOURS = ["#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0E442", "#000000"]
 SEVERITY_COLOURS = {"critical": "#D55E00", "high": "#E69F00", "medium": "#56B4E9"}
-RC = {"svg.fonttype": "none", "svg.hashsalt": "facilitator-programme-report", "font.size": 9,
-      "font.family": "DejaVu Sans", "axes.spines.top": False, "axes.spines.right": False}
+RC = {
+    "svg.fonttype": "none",
+    "svg.hashsalt": "facilitator-programme-report",
+    "font.size": 9,
+    "font.family": "DejaVu Sans",
+    "axes.spines.top": False,
+    "axes.spines.right": False,
+}
 
 
 def _figure(width: float = 6.4, height: float = 3.0):
@@ -35,7 +41,7 @@ def _svg(figure, label: str) -> str:
     buf = io.StringIO()
     figure.savefig(buf, format="svg", metadata={"Date": None, "Creator": None})
     text = buf.getvalue()
-    text = text[text.index("<svg"):]
+    text = text[text.index("<svg") :]
     # The RDF metadata block names nothing useful here and only adds namespaces.
     text = re.sub(r"\s*<metadata>.*?</metadata>", "", text, count=1, flags=re.S)
     safe = label.replace("&", "and").replace('"', "'").replace("<", "fewer than ")
@@ -46,8 +52,16 @@ def _value(v) -> float | None:
     return float(v) if isinstance(v, (int, float)) and not isinstance(v, bool) else None
 
 
-def _bars(ax, xs, values, threshold: int, colour: str, width: float = 0.8, label: str | None = None,
-          horizontal: bool = False) -> None:
+def _bars(
+    ax,
+    xs,
+    values,
+    threshold: int,
+    colour: str,
+    width: float = 0.8,
+    label: str | None = None,
+    horizontal: bool = False,
+) -> None:
     """Bars for the shown values; a hatched outline to the threshold for the suppressed ones."""
     shown = [(x, _value(v)) for x, v in zip(xs, values) if _value(v) is not None]
     hidden = [x for x, v in zip(xs, values) if fig.is_suppressed(v)]
@@ -56,8 +70,17 @@ def _bars(ax, xs, values, threshold: int, colour: str, width: float = 0.8, label
     if shown:
         draw([x for x, _ in shown], [v for _, v in shown], color=colour, label=label, **size)
     if hidden:
-        draw(hidden, [threshold] * len(hidden), fill=False, hatch="///", edgecolor=colour, linestyle="--",
-             linewidth=0.8, label=None if shown else label, **size)
+        draw(
+            hidden,
+            [threshold] * len(hidden),
+            fill=False,
+            hatch="///",
+            edgecolor=colour,
+            linestyle="--",
+            linewidth=0.8,
+            label=None if shown else label,
+            **size,
+        )
 
 
 def _whole(ax, axis: str = "y") -> None:
@@ -76,13 +99,22 @@ def _empty(ax, text: str) -> None:
 def _ticks(ax, labels: list[str]) -> None:
     step = max(1, math.ceil(len(labels) / 16))
     ax.set_xticks(range(0, len(labels), step))
-    ax.set_xticklabels(labels[::step], rotation=45 if len(labels) > 8 else 0, ha="right" if len(labels) > 8 else "center")
+    ax.set_xticklabels(
+        labels[::step],
+        rotation=45 if len(labels) > 8 else 0,
+        ha="right" if len(labels) > 8 else "center",
+    )
 
 
 def _movement(f: dict) -> tuple[str, str]:
     s, n = f["series"], f["min_count"]
     labels = s["labels"]
-    names = [("referrals", "referrals"), ("starts", "starts"), ("completions", "completions"), ("drop_outs", "drop-outs")]
+    names = [
+        ("referrals", "referrals"),
+        ("starts", "starts"),
+        ("completions", "completions"),
+        ("drop_outs", "drop-outs"),
+    ]
     figure = _figure(7.2, 3.2)
     ax = figure.add_subplot()
     width = 0.8 / len(names)
@@ -93,8 +125,10 @@ def _movement(f: dict) -> tuple[str, str]:
     _whole(ax)
     ax.set_ylabel("men")
     ax.legend(loc="upper left", ncols=4, frameon=False, fontsize=8)
-    caption = (f"Referrals, starts, completions and drop-outs by {f['period']['by']}; hatched outlines: "
-               f"fewer than {n} (or withheld)")
+    caption = (
+        f"Referrals, starts, completions and drop-outs by {f['period']['by']}; hatched outlines: "
+        f"fewer than {n} (or withheld)"
+    )
     return _svg(figure, caption), caption
 
 
@@ -106,11 +140,22 @@ def _attendance(f: dict) -> tuple[str, str]:
     if not any(r is not None for r in rates):
         _empty(ax, "no attendance rate to show in this period")
     else:
-        ax.plot(range(len(labels)), [math.nan if r is None else r for r in rates], marker="o", color=COLOURS[0],
-                label="attendance rate")
+        ax.plot(
+            range(len(labels)),
+            [math.nan if r is None else r for r in rates],
+            marker="o",
+            color=COLOURS[0],
+            label="attendance rate",
+        )
         minimum = f["attendance"].get("minimum_percent")
         if minimum:
-            ax.axhline(minimum, color=COLOURS[3], linestyle="--", linewidth=1, label=f"programme minimum {minimum}%")
+            ax.axhline(
+                minimum,
+                color=COLOURS[3],
+                linestyle="--",
+                linewidth=1,
+                label=f"programme minimum {minimum}%",
+            )
         ax.set_ylim(0, 100)
         ax.set_ylabel("%")
         _ticks(ax, labels)
@@ -143,21 +188,27 @@ def _categories(f: dict) -> tuple[str, str]:
         _empty(ax, "no flags raised in this period")
     else:
         keys = list(data)[::-1]
-        _bars(ax, list(range(len(keys))), [data[k] for k in keys], n, COLOURS[0], 0.7, horizontal=True)
+        _bars(
+            ax, list(range(len(keys))), [data[k] for k in keys], n, COLOURS[0], 0.7, horizontal=True
+        )
         ax.set_yticks(range(len(keys)))
         ax.set_yticklabels([k.replace("_", " ") for k in keys])
         _whole(ax, "x")
         ax.set_xlabel("flags")
-    caption = f"Flags raised by category (small categories folded into 'other'; hatched: fewer than {n})"
+    caption = (
+        f"Flags raised by category (small categories folded into 'other'; hatched: fewer than {n})"
+    )
     return _svg(figure, caption), caption
 
 
 def _reviews(f: dict) -> tuple[str, str]:
     n, fl = f["min_count"], f["flags"]
-    parts = [("within deadline", fl["first_review_on_time"], COLOURS[2]),
-             ("after deadline", fl["first_review_late"], COLOURS[1]),
-             ("overdue now", fl["overdue_unreviewed_now"], COLOURS[3]),
-             ("not yet due", fl["awaiting_review_not_yet_due"], COLOURS[5])]
+    parts = [
+        ("within deadline", fl["first_review_on_time"], COLOURS[2]),
+        ("after deadline", fl["first_review_late"], COLOURS[1]),
+        ("overdue now", fl["overdue_unreviewed_now"], COLOURS[3]),
+        ("not yet due", fl["awaiting_review_not_yet_due"], COLOURS[5]),
+    ]
     figure = _figure(4.4, 2.6)
     ax = figure.add_subplot()
     for i, (_, v, colour) in enumerate(parts):
@@ -167,7 +218,13 @@ def _reviews(f: dict) -> tuple[str, str]:
     _whole(ax)
     ax.set_ylabel("flags")
     median = fl["median_hours_to_first_review"]
-    shown = "–" if median is None else "too few to show" if fig.is_suppressed(median) else f"{median:g} h"
+    shown = (
+        "–"
+        if median is None
+        else "too few to show"
+        if fig.is_suppressed(median)
+        else f"{median:g} h"
+    )
     ax.set_title(f"median to first review: {shown}", fontsize=9)
     caption = "First reviews of the flags raised in the period, against their deadlines"
     return _svg(figure, caption), caption
@@ -175,14 +232,24 @@ def _reviews(f: dict) -> tuple[str, str]:
 
 def _timeliness(f: dict) -> tuple[str, str]:
     n = f["min_count"]
-    parts = [("risk reviews", f["flags"]["reviewed_on_time_percent"]),
-             ("re-assessments", f["reassessments"]["on_time_percent"]),
-             ("debriefs signed", f["debriefs"]["on_time_percent"])]
+    parts = [
+        ("risk reviews", f["flags"]["reviewed_on_time_percent"]),
+        ("re-assessments", f["reassessments"]["on_time_percent"]),
+        ("debriefs signed", f["debriefs"]["on_time_percent"]),
+    ]
     figure = _figure(4.4, 2.6)
     ax = figure.add_subplot()
     for i, (_, v) in enumerate(parts):
         if fig.is_suppressed(v):
-            ax.bar([i], [100], fill=False, hatch="///", edgecolor=COLOURS[0], linestyle="--", linewidth=0.8)
+            ax.bar(
+                [i],
+                [100],
+                fill=False,
+                hatch="///",
+                edgecolor=COLOURS[0],
+                linestyle="--",
+                linewidth=0.8,
+            )
         elif _value(v) is not None:
             ax.bar([i], [v], color=COLOURS[0])
             ax.text(i, v + 2, f"{v:g}%", ha="center", fontsize=8)
@@ -192,7 +259,9 @@ def _timeliness(f: dict) -> tuple[str, str]:
     ax.set_xticklabels([p[0] for p in parts])
     ax.set_ylim(0, 110)
     ax.set_ylabel("% on time")
-    caption = f"Done on time, as a percentage (hatched: not shown, it would give a count under {n} away)"
+    caption = (
+        f"Done on time, as a percentage (hatched: not shown, it would give a count under {n} away)"
+    )
     return _svg(figure, caption), caption
 
 
@@ -210,10 +279,17 @@ def _outcomes(f: dict, side: str) -> tuple[str, str] | None:
         means = [_value(p["mean"]) for p in scale["points"]]
         if any(m is not None for m in means):
             drawn = True
-        ax.plot(range(len(means)), [math.nan if m is None else m for m in means], marker="o",
-                color=COLOURS[k % len(COLOURS)], label=f"{scale['title']} ({scale['better']} is better)")
+        ax.plot(
+            range(len(means)),
+            [math.nan if m is None else m for m in means],
+            marker="o",
+            color=COLOURS[k % len(COLOURS)],
+            label=f"{scale['title']} ({scale['better']} is better)",
+        )
     if not drawn:
-        _empty(ax, f"not enough answers to show (groups under {summary['min_count']} are not shown)")
+        _empty(
+            ax, f"not enough answers to show (groups under {summary['min_count']} are not shown)"
+        )
     else:
         ax.set_xticks(range(len(points)))
         ax.set_xticklabels(points, rotation=15, ha="right")
@@ -229,8 +305,14 @@ def draw_charts(f: dict) -> dict[str, tuple[str, str]]:
     import matplotlib
 
     with matplotlib.rc_context(RC):
-        out = {"movement": _movement(f), "attendance": _attendance(f), "severity": _severity(f),
-               "categories": _categories(f), "reviews": _reviews(f), "timeliness": _timeliness(f)}
+        out = {
+            "movement": _movement(f),
+            "attendance": _attendance(f),
+            "severity": _severity(f),
+            "categories": _categories(f),
+            "reviews": _reviews(f),
+            "timeliness": _timeliness(f),
+        }
         for side in ("man", "partner"):
             chart = _outcomes(f, side)
             if chart:

@@ -40,19 +40,25 @@ from datetime import date, datetime, timedelta
 
 from facilitator import clock
 from facilitator.domain import figures as fig
-from facilitator.domain.compliance import ATTENDED, EXCUSED, LATE_ABSENCE, UNEXCUSED, UNMARKED, counts_as
+from facilitator.domain.compliance import (
+    ATTENDED,
+    EXCUSED,
+    LATE_ABSENCE,
+    UNEXCUSED,
+    UNMARKED,
+    counts_as,
+)
 from facilitator.domain.debrief import due_at
 from facilitator.domain.risk_flag import SEVERITIES, Assessment
 from facilitator.domain.values import parse_date
 from facilitator.errors import InvalidInput
-from facilitator.services.groupwork import attendance as records
-from facilitator.services.core.office import Office
-from facilitator.storage.tinystore import load_json_store
 from facilitator.services.compliance.status import programme_rules
-from facilitator.services.risk.flags import list_flags
+from facilitator.services.core.office import Office
+from facilitator.services.evaluation import outcomes, staff_quality
+from facilitator.services.groupwork import attendance as records
 from facilitator.services.risk.assessments import ASSESSMENT_STORE
-from facilitator.services.evaluation import outcomes
-from facilitator.services.evaluation import staff_quality
+from facilitator.services.risk.flags import list_flags
+from facilitator.storage.tinystore import load_json_store
 
 LEAVE_DONE, LEAVE_MOVED = "completed", "transferred"
 
@@ -98,8 +104,13 @@ class _Period:
         return [counts.get(label, 0) for label in self.labels]
 
 
-def programme_figures(office: Office, start: str | date | None = None, end: str | date | None = None,
-                      partner_store=None, now: datetime | None = None) -> dict:
+def programme_figures(
+    office: Office,
+    start: str | date | None = None,
+    end: str | date | None = None,
+    partner_store=None,
+    now: datetime | None = None,
+) -> dict:
     start_d, end_d = period_of(start, end)
     now = now or clock.now()
     n = threshold(office)
@@ -123,18 +134,25 @@ def programme_figures(office: Office, start: str | date | None = None, end: str 
         "outcomes": _outcomes(office, p, partner_store),
         "staff": _staff(office, p),
     }
-    out["series"] = {"labels": p.labels, **movement["series"],
-                     "referrals": fig.series(p.series(x.referred_on for x in people.values() if p.has(x.referred_on)), n),
-                     "attendance_rate": out["attendance"].pop("_series"),
-                     "flags": out["flags"].pop("_series")}
+    out["series"] = {
+        "labels": p.labels,
+        **movement["series"],
+        "referrals": fig.series(
+            p.series(x.referred_on for x in people.values() if p.has(x.referred_on)), n
+        ),
+        "attendance_rate": out["attendance"].pop("_series"),
+        "flags": out["flags"].pop("_series"),
+    }
     return out
 
 
 # -- people coming and going -----------------------------------------------------------------
 def _referrals(p: _Period, people: dict, n: int) -> dict:
     found = [x for x in people.values() if p.has(x.referred_on)]
-    return {"total": fig.shown(len(found), n),
-            "by_source": fig.breakdown(Counter(x.referral_source for x in found), n)}
+    return {
+        "total": fig.shown(len(found), n),
+        "by_source": fig.breakdown(Counter(x.referral_source for x in found), n),
+    }
 
 
 def _intake_docs(office: Office):
@@ -154,8 +172,11 @@ def _intakes(office: Office, p: _Period, n: int) -> dict:
                 if d["outcome"] in ("not_suitable", "excluded"):
                     reasons.update(d.get("reasons") or ["no reason given"])
     # Neither total is shown, so a small "other" row gives nothing away.
-    return {"started": fig.shown(started, n), "decisions": fig.breakdown(decisions, n, total_shown=False),
-            "reasons_not_suitable_or_excluded": fig.breakdown(reasons, n, total_shown=False)}
+    return {
+        "started": fig.shown(started, n),
+        "decisions": fig.breakdown(decisions, n, total_shown=False),
+        "reasons_not_suitable_or_excluded": fig.breakdown(reasons, n, total_shown=False),
+    }
 
 
 def _movement(p: _Period, people: dict, enrolments: list, n: int) -> dict:
@@ -180,15 +201,22 @@ def _movement(p: _Period, people: dict, enrolments: list, n: int) -> dict:
                 kinds[word or "no reason given"] += 1
                 person = people.get(pid)
                 why = _rest(e.left_reason) or (
-                    person.status_reason.strip().lower() if person and person.status == word else "")
+                    person.status_reason.strip().lower() if person and person.status == word else ""
+                )
                 reasons[why or "no reason given"] += 1
     return {
         "starts": fig.shown(len(starts), n),
         "completions": fig.shown(len(completions), n),
-        "drop_outs": {"total": fig.shown(len(drops), n), "by_kind": fig.breakdown(kinds, n),
-                      "by_reason": fig.breakdown(reasons, n)},
-        "series": {"starts": fig.series(p.series(starts), n), "completions": fig.series(p.series(completions), n),
-                   "drop_outs": fig.series(p.series(drops), n)},
+        "drop_outs": {
+            "total": fig.shown(len(drops), n),
+            "by_kind": fig.breakdown(kinds, n),
+            "by_reason": fig.breakdown(reasons, n),
+        },
+        "series": {
+            "starts": fig.series(p.series(starts), n),
+            "completions": fig.series(p.series(completions), n),
+            "drop_outs": fig.series(p.series(drops), n),
+        },
     }
 
 
@@ -211,19 +239,26 @@ def _attendance(office: Office, p: _Period, enrolments: list, n: int) -> dict:
                 how = counts_as(records.to_mark(held.date, held.curriculum_session, doc), rules)
                 counts[how] += 1
                 b[how] += 1
-            unmarked = sum(1 for e in his if e.active_on(held.date) and e.participant_id not in held.marks)
+            unmarked = sum(
+                1 for e in his if e.active_on(held.date) and e.participant_id not in held.marks
+            )
             counts[UNMARKED] += unmarked
     attended, absent = counts[ATTENDED], counts[UNEXCUSED] + counts[LATE_ABSENCE]
     # Lateness past the limit is shown inside the unexcused absences, never on its own: the
     # rate and the other counts would give a small count of it away.
     return {
         "sessions_held": fig.shown(sessions, n),
-        **_parts(("attended", "excused", "unexcused", "not_marked"),
-                 (attended, counts[EXCUSED], absent, counts[UNMARKED]), n),
+        **_parts(
+            ("attended", "excused", "unexcused", "not_marked"),
+            (attended, counts[EXCUSED], absent, counts[UNMARKED]),
+            n,
+        ),
         "rate_percent": fig.rate(attended, attended + absent, n),
         "minimum_percent": rules.min_attendance_percent,
-        "_series": [fig.rate(c[ATTENDED], c[ATTENDED] + c[UNEXCUSED] + c[LATE_ABSENCE], n)
-                    for c in (per_bucket.get(label, Counter()) for label in p.labels)],
+        "_series": [
+            fig.rate(c[ATTENDED], c[ATTENDED] + c[UNEXCUSED] + c[LATE_ABSENCE], n)
+            for c in (per_bucket.get(label, Counter()) for label in p.labels)
+        ],
     }
 
 
@@ -259,13 +294,25 @@ def _flags(office: Office, p: _Period, now: datetime, n: int) -> dict:
             waiting += 1
     return {
         "raised": fig.shown(len(found), n),
-        "by_severity": dict(zip(reversed(SEVERITIES),
-                                fig.series([severities.get(s, 0) for s in reversed(SEVERITIES)], n))),
+        "by_severity": dict(
+            zip(
+                reversed(SEVERITIES),
+                fig.series([severities.get(s, 0) for s in reversed(SEVERITIES)], n),
+            )
+        ),
         "by_category": fig.breakdown(categories, n),
         "by_source": fig.breakdown(sources, n),
         "median_hours_to_first_review": fig.summary_of(hours, n, "median", 1),
-        **_parts(("first_review_on_time", "first_review_late", "overdue_unreviewed_now", "awaiting_review_not_yet_due"),
-                 (on_time, late, overdue, waiting), n),
+        **_parts(
+            (
+                "first_review_on_time",
+                "first_review_late",
+                "overdue_unreviewed_now",
+                "awaiting_review_not_yet_due",
+            ),
+            (on_time, late, overdue, waiting),
+            n,
+        ),
         "reviewed_on_time_percent": fig.rate(on_time, on_time + late + overdue, n),
         "_series": fig.series(p.series(f.raised_at for f in found), n),
     }
@@ -281,7 +328,7 @@ def _reassessments(office: Office, p: _Period, enrolments: list, today: date, n:
     found = Counter()
     last_day = min(p.end, today.isoformat())
     for doc in (data.get("assessments") or {}).values():
-        done = sorted((Assessment.from_dict(a).date for a in doc.get("history", [])))
+        done = sorted(Assessment.from_dict(a).date for a in doc.get("history", []))
         for i, day in enumerate(done):
             due = (parse_date(day) + timedelta(weeks=weeks)).isoformat()
             if not (p.start <= due <= last_day):
@@ -289,7 +336,10 @@ def _reassessments(office: Office, p: _Period, enrolments: list, today: date, n:
             if not any(e.active_on(due) for e in in_group.get(doc.get("id"), [])):
                 continue  # not in a group when it fell due: not the programme's re-assessment
             found[_timeliness(done[i + 1] if i + 1 < len(done) else None, due)] += 1
-    return {**_timely(found, ("fell_due", "on_time", "late", "not_done"), n), "interval_weeks": weeks}
+    return {
+        **_timely(found, ("fell_due", "on_time", "late", "not_done"), n),
+        "interval_weeks": weeks,
+    }
 
 
 def _debriefs(office: Office, p: _Period, now: datetime, n: int) -> dict:
@@ -300,10 +350,17 @@ def _debriefs(office: Office, p: _Period, now: datetime, n: int) -> dict:
         notes = {}
         index = office.stores.path("debrief", gid, "index.json")
         if index.is_file():
-            notes = {d["id"]: d for d in (load_json_store(index, "debrief_index").get("notes") or {}).values()}
+            notes = {
+                d["id"]: d
+                for d in (load_json_store(index, "debrief_index").get("notes") or {}).values()
+            }
         for row in records.session_index(office, gid):
             day = row["date"]
-            if not p.has(day) or row.get("state") != "closed" or row.get("kind", "group") != "group":
+            if (
+                not p.has(day)
+                or row.get("state") != "closed"
+                or row.get("kind", "group") != "group"
+            ):
                 continue
             if since and day < since:
                 continue
@@ -317,7 +374,10 @@ def _debriefs(office: Office, p: _Period, now: datetime, n: int) -> dict:
                 found["on_time"] += 1  # signing is a save, so it came no later than the last save
             else:
                 found[_timeliness(_signed_at(office, gid, day), due)] += 1
-    return {**_timely(found, ("due", "signed_on_time", "signed_late", "not_signed"), n), "due_hours": hours}
+    return {
+        **_timely(found, ("due", "signed_on_time", "signed_late", "not_signed"), n),
+        "due_hours": hours,
+    }
 
 
 def _timeliness(done, due) -> str:
@@ -329,12 +389,18 @@ def _timely(found: Counter, names: tuple[str, str, str, str], n: int) -> dict:
     """total, on time, late, not done (under the given names), and the share on time."""
     values = (found["on_time"], found["late"], found["not_done"])
     total = sum(values)
-    return {names[0]: fig.shown(total, n), **_parts(names[1:], values, n), "on_time_percent": fig.rate(values[0], total, n)}
+    return {
+        names[0]: fig.shown(total, n),
+        **_parts(names[1:], values, n),
+        "on_time_percent": fig.rate(values[0], total, n),
+    }
 
 
 def _signed_at(office: Office, gid: str, day: str) -> datetime | None:
     """When the last author signed: the note's own file has the signatures (its index row does not)."""
-    data = load_json_store(office.stores.path("debrief", gid, day[:4], f"{day}.json"), "debrief_note")
+    data = load_json_store(
+        office.stores.path("debrief", gid, day[:4], f"{day}.json"), "debrief_note"
+    )
     for doc in (data.get("note") or {}).values():
         times = [s["at"] for s in doc.get("signatures", []) if s.get("at")]
         if times:
@@ -362,8 +428,12 @@ def _staff(office: Office, p: _Period) -> dict:
     return {
         "supervised_staff": len(supervised),
         "supervision_within_interval": sum(1 for s in supervised if not s.supervision_overdue),
-        "core_training_complete": sum(1 for s in supervised if s.core_hours >= rules.core_training_hours),
-        "refresher_due": sum(1 for s in supervised if any(x.startswith("refresher") for x in s.problems)),
+        "core_training_complete": sum(
+            1 for s in supervised if s.core_hours >= rules.core_training_hours
+        ),
+        "refresher_due": sum(
+            1 for s in supervised if any(x.startswith("refresher") for x in s.problems)
+        ),
         "supervision_sessions": len(sessions),
         "training_hours": round(sum(t.hours for t in training), 1),
         "supervision_interval_weeks": rules.supervision_interval_weeks,

@@ -27,9 +27,9 @@ The partner (only through an opened services.partner.PartnerStore; her answers n
 from __future__ import annotations
 
 import tomllib
+from collections.abc import Iterable, Mapping
 from datetime import date, timedelta
 from pathlib import Path
-from typing import Iterable, Mapping
 
 from facilitator import clock
 from facilitator.domain import figures
@@ -50,15 +50,21 @@ from facilitator.domain.outcomes import (
 )
 from facilitator.domain.outcomes import time_points as parse_time_points
 from facilitator.errors import InvalidInput, Refused, WorkspaceError
+from facilitator.services.core.group_store import enrolments, list_groups
 from facilitator.services.core.office import Office
 from facilitator.services.core.people import get_participant
+from facilitator.services.groupwork import attendance as records
+from facilitator.services.intake.assessment import get_intake, list_intakes
+from facilitator.services.partner.store import (
+    DEMO_PASSPHRASE,
+    PartnerVault,
+    key_source,
+    open_store,
+    store_folder,
+)
 from facilitator.storage.files import atomic_write_text
 from facilitator.storage.stores import put_doc, safe_name
 from facilitator.storage.tinystore import load_json_store
-from facilitator.services.groupwork import attendance as records
-from facilitator.services.core.group_store import enrolments, list_groups
-from facilitator.services.intake.assessment import get_intake, list_intakes
-from facilitator.services.partner.store import DEMO_PASSPHRASE, PartnerVault, key_source, open_store, store_folder
 
 BUNDLED = Path(__file__).with_name("questionnaires.toml")
 WORKSPACE_FILE = "questionnaires.toml"
@@ -73,7 +79,9 @@ def questionnaire_source(office: Office) -> Path:
         path = Path(given).expanduser()
         path = path if path.is_absolute() else office.path / path
         if not path.is_file():
-            raise WorkspaceError(f"setting outcomes.questionnaires_file names {path}, which does not exist")
+            raise WorkspaceError(
+                f"setting outcomes.questionnaires_file names {path}, which does not exist"
+            )
         return path
     own = office.path / WORKSPACE_FILE
     return own if own.is_file() else BUNDLED
@@ -100,7 +108,9 @@ def questionnaire_for(office: Office, respondent: str, qid: str | None = None) -
         q = found.get(qid.strip())
         if q is None or q.respondent != respondent:
             mine = [k for k, v in found.items() if v.respondent == respondent]
-            raise InvalidInput(f"no questionnaire '{qid}' for the {respondent}: choose {', '.join(mine)}")
+            raise InvalidInput(
+                f"no questionnaire '{qid}' for the {respondent}: choose {', '.join(mine)}"
+            )
         return q
     return next(q for q in found.values() if q.respondent == respondent)
 
@@ -108,7 +118,9 @@ def questionnaire_for(office: Office, respondent: str, qid: str | None = None) -
 def copy_default(office: Office) -> Path:
     target = office.path / WORKSPACE_FILE
     if target.exists():
-        raise Refused(f"{target} exists already: edit it, or move it away to start again from the default")
+        raise Refused(
+            f"{target} exists already: edit it, or move it away to start again from the default"
+        )
     with office.stores.writing():
         atomic_write_text(target, BUNDLED.read_text(encoding="utf-8"))
         office.audit("create", "questionnaires", WORKSPACE_FILE)
@@ -173,27 +185,49 @@ def anchors(office: Office, participant_id: str | None = None) -> dict[str, Anch
 def _anchors_of(office: Office, pid: str) -> Anchors:
     found = anchors(office, pid).get(pid)
     if found is None:
-        raise Refused(f"{pid} has no time points: his intake has not started, or it ended without a group")
+        raise Refused(
+            f"{pid} has no time points: his intake has not started, or it ended without a group"
+        )
     return found
 
 
 def _check_point(anchor: Anchors, point: TimePoint, respondent: str) -> None:
     if respondent not in point.respondents:
-        raise Refused(f"time point {point.id} is not answered by the {respondent} (setting outcomes.time_points)")
+        raise Refused(
+            f"time point {point.id} is not answered by the {respondent} (setting outcomes.time_points)"
+        )
     if anchor.date_of(point.after) is None:
-        raise Refused(f"{anchor.participant_id} has no {point.label.lower()} yet: it counts from when "
-                      f"{ANCHOR_LABELS[point.after]}")
+        raise Refused(
+            f"{anchor.participant_id} has no {point.label.lower()} yet: it counts from when "
+            f"{ANCHOR_LABELS[point.after]}"
+        )
     if point.completers_only and not anchor.completed:
         raise Refused(f"{point.label} is only for men who completed the programme")
 
 
-def _make_record(office: Office, q: Questionnaire, respondent: str, pid: str, point: TimePoint,
-                 answers: Mapping[str, str | int], day: str | None) -> OutcomeRecord:
+def _make_record(
+    office: Office,
+    q: Questionnaire,
+    respondent: str,
+    pid: str,
+    point: TimePoint,
+    answers: Mapping[str, str | int],
+    day: str | None,
+) -> OutcomeRecord:
     checked = q.check_answers(answers)
     when = check_answer_date(day, clock.today()) if day else clock.today().isoformat()
-    return OutcomeRecord(id="-", respondent=respondent, participant_id=pid, point=point.id, questionnaire=q.id,
-                         date=when, answers=checked, scores=q.scores(checked), recorded_by=office.user,
-                         recorded_at=clock.now().isoformat())
+    return OutcomeRecord(
+        id="-",
+        respondent=respondent,
+        participant_id=pid,
+        point=point.id,
+        questionnaire=q.id,
+        date=when,
+        answers=checked,
+        scores=q.scores(checked),
+        recorded_by=office.user,
+        recorded_at=clock.now().isoformat(),
+    )
 
 
 # -- the man's answers --------------------------------------------------------------------------
@@ -201,19 +235,30 @@ def _man_store(pid: str) -> str:
     return f"outcomes/{safe_name(pid, 'participant id')}.json"
 
 
-def record_man(office: Office, participant_id: str, point: str, answers: Mapping[str, str | int],
-               day: str | None = None, questionnaire: str | None = None, replace: bool = False) -> OutcomeRecord:
+def record_man(
+    office: Office,
+    participant_id: str,
+    point: str,
+    answers: Mapping[str, str | int],
+    day: str | None = None,
+    questionnaire: str | None = None,
+    replace: bool = False,
+) -> OutcomeRecord:
     person = get_participant(office, participant_id)
     tp = find_point(time_points(office), point)
     _check_point(_anchors_of(office, person.id), tp, "man")
-    record = _make_record(office, questionnaire_for(office, "man", questionnaire), "man", person.id, tp, answers, day)
+    record = _make_record(
+        office, questionnaire_for(office, "man", questionnaire), "man", person.id, tp, answers, day
+    )
     record.id = f"{person.id}-{tp.id}"
     with office.stores.writing():
         with office.stores.store(_man_store(person.id), "outcomes", write=True) as db:
             existing = [d for d in db.table("answers").all() if d.get("id") == record.id]
             if existing and not replace:
-                raise Refused(f"{person.id} already has answers for {tp.id} ({existing[0].get('date')}); "
-                              f"use --replace to record them again")
+                raise Refused(
+                    f"{person.id} already has answers for {tp.id} ({existing[0].get('date')}); "
+                    f"use --replace to record them again"
+                )
             put_doc(db, "answers", record.to_dict())
         office.audit("correct" if existing else "record", "outcome", record.id, point=tp.id)
     return record
@@ -232,14 +277,20 @@ def man_records(office: Office, participant_id: str | None = None) -> list[Outco
     return sorted(out, key=lambda r: (r.participant_id, r.date, r.point))
 
 
-def due(office: Office, states: Iterable[str] = (DUE,), today: date | None = None) -> list[PointState]:
+def due(
+    office: Office, states: Iterable[str] = (DUE,), today: date | None = None
+) -> list[PointState]:
     """His time points in the given states (due, not yet, missed, done) today."""
     today = today or clock.today()
     points = time_points(office)
     done = _done(man_records(office), "participant_id")
     wanted = set(states)
-    out = [s for pid, a in anchors(office).items() for s in point_states(a, points, done.get(pid, ()), today, "man")
-           if s.state in wanted]
+    out = [
+        s
+        for pid, a in anchors(office).items()
+        for s in point_states(a, points, done.get(pid, ()), today, "man")
+        if s.state in wanted
+    ]
     return sorted(out, key=lambda s: (s.due_on, s.participant_id, s.point))
 
 
@@ -252,8 +303,15 @@ def _done(found: Iterable[OutcomeRecord], key: str) -> dict[str, set[str]]:
 
 
 # -- the partner's answers (inside the partner store only) --------------------------------------
-def record_partner(store, partner_id: str, point: str, answers: Mapping[str, str | int], day: str | None = None,
-                   questionnaire: str | None = None, replace: bool = False) -> OutcomeRecord:
+def record_partner(
+    store,
+    partner_id: str,
+    point: str,
+    answers: Mapping[str, str | int],
+    day: str | None = None,
+    questionnaire: str | None = None,
+    replace: bool = False,
+) -> OutcomeRecord:
     """Her answers, checked and scored, kept in the partner store (store: an opened PartnerStore)."""
     office = store.office
     partner = store.get_partner(partner_id)
@@ -270,7 +328,9 @@ def partner_records(store) -> list[OutcomeRecord]:
     return [OutcomeRecord.from_dict(d) for d in store.outcome_records()]
 
 
-def partner_due(store, states: Iterable[str] = (DUE,), today: date | None = None) -> list[PointState]:
+def partner_due(
+    store, states: Iterable[str] = (DUE,), today: date | None = None
+) -> list[PointState]:
     """Her time points (her partner's programme's), for partners still open to contact."""
     office = store.office
     today = today or clock.today()
@@ -283,18 +343,30 @@ def partner_due(store, states: Iterable[str] = (DUE,), today: date | None = None
         a = his.get(partner.participant_id)
         if a is None or not partner.open:
             continue
-        out.extend(s for s in point_states(a, points, done.get(partner.id, ()), today, "partner", partner.id)
-                   if s.state in wanted)
+        out.extend(
+            s
+            for s in point_states(a, points, done.get(partner.id, ()), today, "partner", partner.id)
+            if s.state in wanted
+        )
     return sorted(out, key=lambda s: (s.due_on, s.partner_id, s.point))
 
 
 # -- aggregates -------------------------------------------------------------------------------
-def aggregate(records: Iterable[OutcomeRecord], q: Questionnaire, points: list[TimePoint], threshold: int,
-              since: str | None = None, until: str | None = None, key: str = "participant_id") -> dict:
+def aggregate(
+    records: Iterable[OutcomeRecord],
+    q: Questionnaire,
+    points: list[TimePoint],
+    threshold: int,
+    since: str | None = None,
+    until: str | None = None,
+    key: str = "participant_id",
+) -> dict:
     """Means per scale and time point, and the change from the first point, over at least
     `threshold` people each: everything smaller is "<threshold". Nothing per person is returned."""
     mine = [r for r in records if r.questionnaire == q.id]
-    in_period = [r for r in mine if (not since or r.date >= since) and (not until or r.date <= until)]
+    in_period = [
+        r for r in mine if (not since or r.date >= since) and (not until or r.date <= until)
+    ]
     by_person: dict[str, dict[str, OutcomeRecord]] = {}
     for r in mine:
         by_person.setdefault(getattr(r, key), {})[r.point] = r
@@ -304,48 +376,88 @@ def aggregate(records: Iterable[OutcomeRecord], q: Questionnaire, points: list[T
     for scale in q.scales:
         rows = []
         for p in points:
-            values = [r.scores[scale.id] for r in in_period if r.point == p.id and scale.id in r.scores]
-            rows.append({"point": p.id, "label": p.label, "n": figures.shown(len(values), threshold),
-                         "mean": figures.summary_of(values, threshold, "mean")})
+            values = [
+                r.scores[scale.id] for r in in_period if r.point == p.id and scale.id in r.scores
+            ]
+            rows.append(
+                {
+                    "point": p.id,
+                    "label": p.label,
+                    "n": figures.shown(len(values), threshold),
+                    "mean": figures.summary_of(values, threshold, "mean"),
+                }
+            )
         changes = []
         for p in points[1:]:
             pairs = []
             for person in by_person.values():
                 before, after = person.get(baseline), person.get(p.id)
-                if not (before and after) or scale.id not in before.scores or scale.id not in after.scores:
+                if (
+                    not (before and after)
+                    or scale.id not in before.scores
+                    or scale.id not in after.scores
+                ):
                     continue
                 if (since and after.date < since) or (until and after.date > until):
                     continue
                 pairs.append((before.scores[scale.id], after.scores[scale.id]))
             improved = sum(1 for b, a in pairs if scale.improved(b, a))
-            changes.append({"from": baseline, "to": p.id, "label": f"{points[0].label} → {p.label}",
-                            "n": figures.shown(len(pairs), threshold),
-                            "mean_change": figures.summary_of([a - b for b, a in pairs], threshold, "mean"),
-                            "improved_percent": figures.rate(improved, len(pairs), threshold)
-                            if len(pairs) >= threshold else (figures.suppressed(threshold) if pairs else None)})
-        scales.append({"id": scale.id, "title": scale.title, "better": scale.better,
-                       "range": [0, len(scale.answers.choices) - 1], "points": rows, "change": changes})
-    return {"questionnaire": q.id, "title": q.title, "respondent": q.respondent, "min_count": threshold,
-            "answered": {k: figures.shown(v, threshold) for k, v in answered.items()}, "scales": scales}
+            changes.append(
+                {
+                    "from": baseline,
+                    "to": p.id,
+                    "label": f"{points[0].label} → {p.label}",
+                    "n": figures.shown(len(pairs), threshold),
+                    "mean_change": figures.summary_of([a - b for b, a in pairs], threshold, "mean"),
+                    "improved_percent": figures.rate(improved, len(pairs), threshold)
+                    if len(pairs) >= threshold
+                    else (figures.suppressed(threshold) if pairs else None),
+                }
+            )
+        scales.append(
+            {
+                "id": scale.id,
+                "title": scale.title,
+                "better": scale.better,
+                "range": [0, len(scale.answers.choices) - 1],
+                "points": rows,
+                "change": changes,
+            }
+        )
+    return {
+        "questionnaire": q.id,
+        "title": q.title,
+        "respondent": q.respondent,
+        "min_count": threshold,
+        "answered": {k: figures.shown(v, threshold) for k, v in answered.items()},
+        "scales": scales,
+    }
 
 
 def man_summary(office: Office, since: str | None = None, until: str | None = None) -> dict:
     q = questionnaire_for(office, "man")
-    return aggregate(man_records(office), q, _points_for(office, "man"), figures_threshold(office), since, until)
+    return aggregate(
+        man_records(office), q, _points_for(office, "man"), figures_threshold(office), since, until
+    )
 
 
 def partner_summary(store, since: str | None = None, until: str | None = None) -> dict:
     """Her answers as aggregates over at least the partner threshold; per partner nothing."""
     office = store.office
     q = questionnaire_for(office, "partner")
-    return aggregate(partner_records(store), q, _points_for(office, "partner"), partner_threshold(office),
-                     since, until, key="partner_id")
+    return aggregate(
+        partner_records(store),
+        q,
+        _points_for(office, "partner"),
+        partner_threshold(office),
+        since,
+        until,
+        key="partner_id",
+    )
 
 
 def _points_for(office: Office, respondent: str) -> list[TimePoint]:
     return [p for p in time_points(office) if respondent in p.respondents]
-
-
 
 
 def _demo_partners(office, found, levels, answers, rnd, today) -> None:
@@ -362,6 +474,8 @@ def _demo_partners(office, found, levels, answers, rnd, today) -> None:
             day = a.date_of(point)
             if day is None or day > today.isoformat() or (point == "mid" and rnd.random() < 0.25):
                 continue
-            when = min(date.fromisoformat(day) + timedelta(days=rnd.randint(3, 12)), today).isoformat()
+            when = min(
+                date.fromisoformat(day) + timedelta(days=rnd.randint(3, 12)), today
+            ).isoformat()
             level = levels.get(partner.participant_id, 0.5) + shift
             record_partner(store, partner.id, point, answers(q, level), when)

@@ -55,17 +55,33 @@ def _may_see(office: Office, staff_id: str | None) -> list[str]:
     if actor.has_role(*MANAGING_ROLES, "admin"):
         return [office.find_staff(staff_id).id] if staff_id else [s.id for s in office.staff()]
     if staff_id and office.find_staff(staff_id).id != actor.id:
-        office.require_role(*MANAGING_ROLES, doing="read another staff member's training and supervision")
+        office.require_role(
+            *MANAGING_ROLES, doing="read another staff member's training and supervision"
+        )
     return [actor.id]
 
 
-def add_training(office: Office, staff: str, kind: str, hours: float, day: str | None = None,
-                 title: str = "", provider: str = "") -> TrainingRecord:
+def add_training(
+    office: Office,
+    staff: str,
+    kind: str,
+    hours: float,
+    day: str | None = None,
+    title: str = "",
+    provider: str = "",
+) -> TrainingRecord:
     office.require_role(*MANAGING_ROLES, doing="record staff training")
     member = office.find_staff(staff)
     kind = check_training_kind(kind, quality_rules(office))
-    record = TrainingRecord(id="-", staff_id=member.id, date=_day(day, "training date"), kind=kind, hours=hours,
-                            title=title.strip(), provider=provider.strip())  # validated before a number is taken
+    record = TrainingRecord(
+        id="-",
+        staff_id=member.id,
+        date=_day(day, "training date"),
+        kind=kind,
+        hours=hours,
+        title=title.strip(),
+        provider=provider.strip(),
+    )  # validated before a number is taken
     with office.stores.writing():
         record.recorded_by, record.recorded_at = office.user, clock.now().isoformat()
         with office.stores.store(_store(member.id), "staff_quality", write=True) as db:
@@ -75,8 +91,14 @@ def add_training(office: Office, staff: str, kind: str, hours: float, day: str |
     return record
 
 
-def add_supervision(office: Office, staff: str, supervisor: str, day: str | None = None, kind: str = "individual",
-                    minutes: int = 60) -> SupervisionSession:
+def add_supervision(
+    office: Office,
+    staff: str,
+    supervisor: str,
+    day: str | None = None,
+    kind: str = "individual",
+    minutes: int = 60,
+) -> SupervisionSession:
     office.require_role(*MANAGING_ROLES, doing="record staff supervision")
     member = office.find_staff(staff)
     # A supervisor may be from outside the programme: a staff id is resolved, any other name kept.
@@ -87,14 +109,22 @@ def add_supervision(office: Office, staff: str, supervisor: str, day: str | None
         pass
     if sup == member.id:
         raise Refused(f"{member.id} cannot record supervising themselves")
-    record = SupervisionSession(id="-", staff_id=member.id, date=_day(day, "supervision date"), supervisor=sup,
-                                kind=kind, minutes=minutes)
+    record = SupervisionSession(
+        id="-",
+        staff_id=member.id,
+        date=_day(day, "supervision date"),
+        supervisor=sup,
+        kind=kind,
+        minutes=minutes,
+    )
     with office.stores.writing():
         record.recorded_by, record.recorded_at = office.user, clock.now().isoformat()
         with office.stores.store(_store(member.id), "staff_quality", write=True) as db:
             record.id = f"{member.id}-S{len(db.table('supervision')) + 1}"
             put_doc(db, "supervision", record.to_dict())
-        office.audit("add", "staff_supervision", record.id, staff=member.id, supervision=record.kind)
+        office.audit(
+            "add", "staff_supervision", record.id, staff=member.id, supervision=record.kind
+        )
     return record
 
 
@@ -113,7 +143,10 @@ def list_training(office: Office, staff: str | None = None) -> list[TrainingReco
 
 
 def list_supervision(office: Office, staff: str | None = None) -> list[SupervisionSession]:
-    rows = [SupervisionSession.from_dict(d) for d in _read(office, _may_see(office, staff), "supervision")]
+    rows = [
+        SupervisionSession.from_dict(d)
+        for d in _read(office, _may_see(office, staff), "supervision")
+    ]
     return sorted(rows, key=lambda r: (r.date, r.staff_id, r.id))
 
 
@@ -124,7 +157,9 @@ def standings(office: Office, today=None) -> list[StaffStanding]:
     rules = quality_rules(office)
     trainings = [TrainingRecord.from_dict(d) for d in _read(office, ids, "training")]
     supervisions = [SupervisionSession.from_dict(d) for d in _read(office, ids, "supervision")]
-    return [standing(m, trainings, supervisions, rules, today) for m in office.staff() if m.id in ids]
+    return [
+        standing(m, trainings, supervisions, rules, today) for m in office.staff() if m.id in ids
+    ]
 
 
 @dataclass
@@ -147,7 +182,10 @@ def supervision_due(office: Office) -> list[SupervisionDue]:
     today = clock.today()
     rules = quality_rules(office)
     members = [m for m in office.staff() if m.has_role(*rules.supervised_roles)]
-    supervisions = [SupervisionSession.from_dict(d) for d in _read(office, [m.id for m in members], "supervision")]
+    supervisions = [
+        SupervisionSession.from_dict(d)
+        for d in _read(office, [m.id for m in members], "supervision")
+    ]
     out = []
     for m in members:
         s = standing(m, [], supervisions, rules, today)

@@ -11,9 +11,9 @@ from __future__ import annotations
 import json
 import os
 import re
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable, Iterator
 
 from facilitator.domain.compliance import Mark
 from facilitator.domain.enrolment import Enrolment
@@ -102,7 +102,9 @@ def _attendance_table(text: str) -> dict | None:
             return table if isinstance(table, dict) else None
         if key not in ("session", "_meta"):
             return None  # check-ins (or anything else) first: not worth skipping
-        _, i = _DECODER.raw_decode(text, i + 1)  # the session's own record, or the schema stamp: small
+        _, i = _DECODER.raw_decode(
+            text, i + 1
+        )  # the session's own record, or the schema stamp: small
         if text[i] == ",":
             i += 1
         elif text[i] != "}":
@@ -110,7 +112,9 @@ def _attendance_table(text: str) -> dict | None:
     return {}  # no attendance table yet
 
 
-def session_marks(office: Office, group_id: str, day: str, folder: str | None = None) -> dict[str, dict]:
+def session_marks(
+    office: Office, group_id: str, day: str, folder: str | None = None
+) -> dict[str, dict]:
     # The same file as Stores.session_file(group_id, day).
     path = os.path.join(folder or _group_dir(office, group_id), day[:4], f"{day}.json")
     try:
@@ -125,34 +129,52 @@ def session_marks(office: Office, group_id: str, day: str, folder: str | None = 
     return {d["participant_id"]: d for d in table.values()}
 
 
-def held_sessions(office: Office, group_id: str, since: str | None = None, until: str | None = None) -> Iterator[HeldSession]:
+def held_sessions(
+    office: Office, group_id: str, since: str | None = None, until: str | None = None
+) -> Iterator[HeldSession]:
     """The group's sessions between two dates (inclusive), each with its marks, oldest first."""
     folder = _group_dir(office, group_id)
     for row in session_index(office, group_id):
         day = row["date"]
         if (since and day < since) or (until and day > until):
             continue
-        yield HeldSession(group_id, day, int(row["curriculum_session"]), row.get("state", ""),
-                          session_marks(office, group_id, day, folder))
+        yield HeldSession(
+            group_id,
+            day,
+            int(row["curriculum_session"]),
+            row.get("state", ""),
+            session_marks(office, group_id, day, folder),
+        )
 
 
 def to_mark(day: str, number: int, doc: dict | None) -> Mark:
     if doc is None:
         return Mark(day, number, None)
-    return Mark(day, number, doc["status"], int(doc.get("minutes_late") or 0), int(doc.get("minutes_missed") or 0))
+    return Mark(
+        day,
+        number,
+        doc["status"],
+        int(doc.get("minutes_late") or 0),
+        int(doc.get("minutes_missed") or 0),
+    )
 
 
 def participants(office: Office, ids: Iterable[str] | None = None) -> dict[str, Participant]:
     """Participants by id (every one, or these), read in one go (an export names thousands)."""
     path = str(office.stores.path("people.json"))
     wanted = None if ids is None else set(ids)
-    return {d["id"]: Participant.from_dict(d) for d in _rows(_load(path, "people"), "participants")
-            if wanted is None or d["id"] in wanted}
+    return {
+        d["id"]: Participant.from_dict(d)
+        for d in _rows(_load(path, "people"), "participants")
+        if wanted is None or d["id"] in wanted
+    }
 
 
 def group_enrolments(office: Office, group_id: str) -> list[Enrolment]:
     path = office.stores.path("enrolments", f"{safe_name(group_id, 'group id')}.json")
-    return [Enrolment.from_dict(d) for d in _rows(load_json_store(path, "enrolments"), "enrolments")]
+    return [
+        Enrolment.from_dict(d) for d in _rows(load_json_store(path, "enrolments"), "enrolments")
+    ]
 
 
 def all_enrolments(office: Office) -> list[Enrolment]:
@@ -181,7 +203,9 @@ def enrolments_of_men_since(office: Office, since: str) -> list[Enrolment]:
     return [Enrolment.from_dict(d) for d in rows if d["participant_id"] in wanted]
 
 
-def marks_in_group(office: Office, group_id: str, enrolments: Iterable[Enrolment]) -> dict[str, list[Mark]]:
+def marks_in_group(
+    office: Office, group_id: str, enrolments: Iterable[Enrolment]
+) -> dict[str, list[Mark]]:
     """For each of these enrolments, a Mark for every session held while he was enrolled
     (status None where nobody marked him)."""
     by_man: dict[str, list[Enrolment]] = {}
@@ -206,7 +230,9 @@ def marks_in_group(office: Office, group_id: str, enrolments: Iterable[Enrolment
     return out
 
 
-def marks_of(office: Office, participant_id: str, enrolments: list[Enrolment] | None = None) -> list[Mark]:
+def marks_of(
+    office: Office, participant_id: str, enrolments: list[Enrolment] | None = None
+) -> list[Mark]:
     """Every session a man was expected at, across every group he was in, oldest first."""
     if enrolments is None:
         enrolments = [e for e in all_enrolments(office) if e.participant_id == participant_id]

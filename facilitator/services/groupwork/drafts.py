@@ -28,9 +28,15 @@ def _relative(sid: str) -> str:
     return f"drafts/{safe_name(sid, 'session id')}.json"
 
 
-def save_checkin_draft(office: Office, sid: str, participant_id: str, fields: dict[str, Any]) -> None:
-    doc = {"participant_id": participant_id, "fields": dict(fields), "saved_at": clock.now().isoformat(),
-           "saved_by": office.user}
+def save_checkin_draft(
+    office: Office, sid: str, participant_id: str, fields: dict[str, Any]
+) -> None:
+    doc = {
+        "participant_id": participant_id,
+        "fields": dict(fields),
+        "saved_at": clock.now().isoformat(),
+        "saved_by": office.user,
+    }
     with office.stores.writing():
         with office.stores.store(_relative(sid), KIND, write=True) as db:
             put_doc(db, "checkins", doc, field="participant_id")

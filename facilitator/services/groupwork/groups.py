@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-
 from facilitator import clock
+from facilitator.curriculum import load_curriculum
 from facilitator.domain.enrolment import Enrolment
 from facilitator.domain.group import Group
 from facilitator.domain.participant import Participant
@@ -12,20 +12,24 @@ from facilitator.errors import InvalidInput, NotFound, Refused
 from facilitator.services.core.group_store import enrolments, get_group
 from facilitator.services.core.office import Office
 from facilitator.services.core.people import get_participant
-from facilitator.storage.stores import all_docs, get_doc, put_doc, safe_name
 from facilitator.services.core.session_store import next_curriculum_session
 from facilitator.services.intake.assessment import require_ready_for_group
-from facilitator.curriculum import load_curriculum
+from facilitator.storage.stores import all_docs, get_doc, put_doc, safe_name
 
 
 def curriculum_length(office: Office, curriculum_id: str) -> int:
     """How many sessions the curriculum has; refuses a curriculum the workspace does not hold."""
     folder = office.ws.curricula_dir / curriculum_id
     if not folder.is_dir():
-        known = sorted(p.name for p in office.ws.curricula_dir.iterdir() if p.is_dir()) if office.ws.curricula_dir.is_dir() else []
-        raise NotFound(f"no curriculum '{curriculum_id}' in {office.ws.curricula_dir} (have: {', '.join(known) or 'none'})")
+        known = (
+            sorted(p.name for p in office.ws.curricula_dir.iterdir() if p.is_dir())
+            if office.ws.curricula_dir.is_dir()
+            else []
+        )
+        raise NotFound(
+            f"no curriculum '{curriculum_id}' in {office.ws.curricula_dir} (have: {', '.join(known) or 'none'})"
+        )
     try:
-
         return len(load_curriculum(folder).sessions)
     except ImportError:  # the parser not installed yet: count the session files
         return len([p for p in folder.glob("[0-9]*.md")])
@@ -69,7 +73,9 @@ def create_group(
                 time=time,
                 facilitators=staff_ids,
                 entry=entry,
-                start_date=parse_date(start_date).isoformat() if start_date else clock.today().isoformat(),
+                start_date=parse_date(start_date).isoformat()
+                if start_date
+                else clock.today().isoformat(),
                 cycle_length=max(length, 1),
                 location=location,
             )
@@ -78,19 +84,9 @@ def create_group(
     return group
 
 
-
-
-
-
-
-
-
-
-
-
-
-
-def enrol(office: Office, group_id: str, participant_id: str, joined_on: str | None = None) -> Enrolment:
+def enrol(
+    office: Office, group_id: str, participant_id: str, joined_on: str | None = None
+) -> Enrolment:
 
     group = get_group(office, group_id)
     person = get_participant(office, participant_id)
@@ -106,7 +102,11 @@ def enrol(office: Office, group_id: str, participant_id: str, joined_on: str | N
         with office.stores.enrolments(group.id, write=True) as db:
             eid = f"E-{group.id}-{person.id}-{day}"
             enrolment = Enrolment(
-                id=eid, participant_id=person.id, group_id=group.id, joined_on=day, joined_at_session=at_session
+                id=eid,
+                participant_id=person.id,
+                group_id=group.id,
+                joined_on=day,
+                joined_at_session=at_session,
             )
             put_doc(db, "enrolments", enrolment.to_dict())
         if person.status != "active":
@@ -117,11 +117,15 @@ def enrol(office: Office, group_id: str, participant_id: str, joined_on: str | N
     return enrolment
 
 
-def leave_group(office: Office, participant_id: str, reason: str, left_on: str | None = None) -> Enrolment:
+def leave_group(
+    office: Office, participant_id: str, reason: str, left_on: str | None = None
+) -> Enrolment:
     reason = require_text(reason, "leaving reason")
     day = parse_date(left_on, "leaving date").isoformat() if left_on else clock.today().isoformat()
     with office.stores.writing():
-        current = [e for e in enrolments(office, participant_id=participant_id.upper()) if not e.left_on]
+        current = [
+            e for e in enrolments(office, participant_id=participant_id.upper()) if not e.left_on
+        ]
         if not current:
             raise Refused(f"{participant_id} is not enrolled in any group")
         enrolment = current[0]

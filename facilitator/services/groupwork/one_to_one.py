@@ -22,9 +22,9 @@ from facilitator.domain.values import parse_date
 from facilitator.errors import InvalidInput, NotFound, Refused
 from facilitator.services.core.group_store import enrolments, get_group
 from facilitator.services.core.office import Office
+from facilitator.services.core.people import get_participant
 from facilitator.services.risk.flags import raise_flag
 from facilitator.services.risk.settings import detector_for
-from facilitator.services.core.people import get_participant
 from facilitator.storage.stores import all_docs, put_doc
 
 
@@ -36,7 +36,9 @@ def counting_kinds(office: Office) -> list[str]:
     return list(office.setting("intake.one_to_one_counts_toward_completion", ["catch_up"]))
 
 
-def list_individual_sessions(office: Office, participant_id: str | None = None) -> list[IndividualSession]:
+def list_individual_sessions(
+    office: Office, participant_id: str | None = None
+) -> list[IndividualSession]:
     if participant_id:
         pids = [get_participant(office, participant_id).id]
     else:
@@ -58,8 +60,10 @@ def get_individual_session(office: Office, session_id: str) -> IndividualSession
         for found in list_individual_sessions(office, pid):
             if found.id.upper() == session_id.strip().upper():
                 return found
-    raise NotFound(f"no one-to-one session '{session_id}' (ids look like P0001-O1; "
-                   f"see `facilitator individual list`)")
+    raise NotFound(
+        f"no one-to-one session '{session_id}' (ids look like P0001-O1; "
+        f"see `facilitator individual list`)"
+    )
 
 
 def _check_curriculum_session(office: Office, pid: str, number: int) -> None:
@@ -67,7 +71,9 @@ def _check_curriculum_session(office: Office, pid: str, number: int) -> None:
     if number and current:
         length = get_group(office, current[0].group_id).cycle_length
         if number > length:
-            raise InvalidInput(f"curriculum session {number} is beyond his group's curriculum (1 to {length})")
+            raise InvalidInput(
+                f"curriculum session {number} is beyond his group's curriculum (1 to {length})"
+            )
 
 
 def record_individual_session(
@@ -91,22 +97,44 @@ def record_individual_session(
     staff = office.find_staff(worker).id if worker else office.user
     when = parse_date(day, "session date").isoformat() if day else clock.today().isoformat()
     now = clock.now().isoformat()
-    mark = Attendance(participant_id=person.id, status=status, minutes_late=minutes_late,
-                      minutes_missed=minutes_missed, reason=reason, marked_by=office.user, marked_at=now)
+    mark = Attendance(
+        participant_id=person.id,
+        status=status,
+        minutes_late=minutes_late,
+        minutes_missed=minutes_missed,
+        reason=reason,
+        marked_by=office.user,
+        marked_at=now,
+    )
     if checkin is not None:
-        checkin.participant_id, checkin.recorded_by, checkin.recorded_at = person.id, office.user, now
+        checkin.participant_id, checkin.recorded_by, checkin.recorded_at = (
+            person.id,
+            office.user,
+            now,
+        )
     _check_curriculum_session(office, person.id, int(curriculum_session or 0))
     # Validate everything before a flag is raised or a number taken.
-    draft = IndividualSession(id=f"{person.id}-O0", participant_id=person.id, kind=kind, date=when, worker=staff,
-                              attendance=mark.to_dict(), checkin=checkin.to_dict() if checkin else None,
-                              curriculum_session=curriculum_session, recorded_by=office.user, recorded_at=now)
+    draft = IndividualSession(
+        id=f"{person.id}-O0",
+        participant_id=person.id,
+        kind=kind,
+        date=when,
+        worker=staff,
+        attendance=mark.to_dict(),
+        checkin=checkin.to_dict() if checkin else None,
+        curriculum_session=curriculum_session,
+        recorded_by=office.user,
+        recorded_at=now,
+    )
     if flag_summary and not flag_categories:
         raise InvalidInput("a flag summary needs its category (--flag CATEGORY)")
     if checkin is not None:
         draft.indicators = [c for c in _scan(office, checkin) if c not in (flag_categories or [])]
     if flag_categories:
         # Raised first, under its own lock: a risk must reach the queue even if this write fails.
-        draft.flags.append(_raise_flag(office, person.id, flag_categories, flag_summary, flag_severity))
+        draft.flags.append(
+            _raise_flag(office, person.id, flag_categories, flag_summary, flag_severity)
+        )
     with office.stores.writing():
         with _store(office, person.id, write=True) as db:
             existing = all_docs(db, "sessions")
@@ -114,7 +142,13 @@ def record_individual_session(
                 raise Refused(f"{person.id} already has a {draft.kind} one-to-one on {when}")
             draft.id = f"{person.id}-O{len(existing) + 1}"
             put_doc(db, "sessions", draft.to_dict())
-        office.audit("record", "individual_session", draft.id, session_kind=draft.kind, status=draft.mark.status)
+        office.audit(
+            "record",
+            "individual_session",
+            draft.id,
+            session_kind=draft.kind,
+            status=draft.mark.status,
+        )
     return draft
 
 
@@ -127,7 +161,9 @@ def _scan(office: Office, checkin: CheckIn) -> list[str]:
     return list(detector_for(office).scan(text).categories)
 
 
-def _raise_flag(office: Office, pid: str, categories: list[str], summary: str, severity: str | None) -> str:
+def _raise_flag(
+    office: Office, pid: str, categories: list[str], summary: str, severity: str | None
+) -> str:
     flag = raise_flag(office, pid, list(categories), summary, severity)
     return flag.id
 
@@ -153,4 +189,6 @@ def curriculum_covered_one_to_one(office: Office, participant_id: str) -> list[C
 
 
 def sessions_covered_one_to_one(office: Office, participant_id: str) -> list[int]:
-    return sorted({c.curriculum_session for c in curriculum_covered_one_to_one(office, participant_id)})
+    return sorted(
+        {c.curriculum_session for c in curriculum_covered_one_to_one(office, participant_id)}
+    )

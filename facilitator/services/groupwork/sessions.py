@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
-
 from dataclasses import dataclass
 
 from facilitator import clock
 from facilitator.domain.attendance import IN_ROOM, Attendance
 from facilitator.domain.checkin import CheckIn
+from facilitator.domain.risk_flag import Suggestion
 from facilitator.domain.session import Correction, Session, session_id
 from facilitator.domain.values import parse_date
 from facilitator.errors import Refused
 from facilitator.services.core.group_store import enrolled_ids, get_group, roster
 from facilitator.services.core.office import Office
+from facilitator.services.core.people import get_participant
 from facilitator.services.core.session_store import (
     SessionRecord,
     find_session,
@@ -20,20 +21,8 @@ from facilitator.services.core.session_store import (
     locate_session,
     next_curriculum_session,
 )
-from facilitator.services.core.people import get_participant
-from facilitator.domain.risk_flag import Suggestion
 from facilitator.services.risk.suggestions import pending_suggestions, scan_and_keep
 from facilitator.storage.stores import all_docs, get_doc, put_doc
-
-
-
-
-
-
-
-
-
-
 
 
 def start_session(
@@ -41,18 +30,28 @@ def start_session(
 ) -> Session:
     group = get_group(office, group_id)
     day = parse_date(day, "session date").isoformat() if day else clock.today().isoformat()
-    present = [office.find_staff(f).id for f in facilitators] if facilitators else list(group.facilitators)
+    present = (
+        [office.find_staff(f).id for f in facilitators]
+        if facilitators
+        else list(group.facilitators)
+    )
     # A session is recorded on its day or after it (one held earlier), never ahead of time.
     if day > clock.today().isoformat():
-        raise Refused(f"{day} is in the future: a session is started on its day (today is {clock.today()})")
+        raise Refused(
+            f"{day} is in the future: a session is started on its day (today is {clock.today()})"
+        )
     if group.start_date and day < group.start_date:
         raise Refused(f"group {group.id} starts on {group.start_date}: no session before that date")
     if not enrolled_ids(office, group.id, day):
-        raise Refused(f"nobody is enrolled in group {group.id} on {day}: enrol men first (facilitator group enrol)")
+        raise Refused(
+            f"nobody is enrolled in group {group.id} on {day}: enrol men first (facilitator group enrol)"
+        )
     with office.stores.writing():
         existing = find_session(office, group.id, day)
         if existing:
-            raise Refused(f"group {group.id} already has a session on {day} ({existing.id}, {existing.state})")
+            raise Refused(
+                f"group {group.id} already has a session on {day} ({existing.id}, {existing.state})"
+            )
         session = Session(
             id=session_id(group.id, day),
             group_id=group.id,
@@ -78,16 +77,14 @@ def open_or_start_session(office: Office, group_id: str, day: str | None = None)
     return find_session(office, group.id, day) or start_session(office, group.id, day)
 
 
-
-
-
-
 def _require_enrolled(office: Office, session: Session, participant_id: str) -> str:
     pid = participant_id.strip().upper()
     # Only the group's own enrolments are read: this check runs on every mark and check-in.
     if pid not in enrolled_ids(office, session.group_id, session.date):
         person = get_participant(office, pid)  # NotFound when he does not exist at all
-        raise Refused(f"{person.id} ({person.name}) is not enrolled in group {session.group_id} on {session.date}")
+        raise Refused(
+            f"{person.id} ({person.name}) is not enrolled in group {session.group_id} on {session.date}"
+        )
     return pid
 
 
@@ -96,11 +93,9 @@ def _guard_closed(session: Session, correction_reason: str | None) -> str | None
         return None
     if not (correction_reason or "").strip():
         raise Refused(
-            f"session {session.id} is closed: a change is a correction and needs a reason (--correct \"why\")"
+            f'session {session.id} is closed: a change is a correction and needs a reason (--correct "why")'
         )
     return correction_reason.strip()
-
-
 
 
 def mark_attendance(
@@ -132,8 +127,15 @@ def mark_attendance(
             before = get_doc(db, "attendance", pid, field="participant_id")
             put_doc(db, "attendance", mark.to_dict(), field="participant_id")
             if correction:
-                _add_correction(office, db, session, pid, "attendance", correction, before, mark.to_dict())
-        office.audit("correct" if correction else "mark", "attendance", f"{session.id}/{pid}", status=mark.status)
+                _add_correction(
+                    office, db, session, pid, "attendance", correction, before, mark.to_dict()
+                )
+        office.audit(
+            "correct" if correction else "mark",
+            "attendance",
+            f"{session.id}/{pid}",
+            status=mark.status,
+        )
     return mark
 
 
@@ -170,7 +172,9 @@ def record_checkin(
             before = get_doc(db, "checkins", pid, field="participant_id")
             put_doc(db, "checkins", checkin.to_dict(), field="participant_id")
             if correction:
-                _add_correction(office, db, session, pid, "checkin", correction, before, checkin.to_dict())
+                _add_correction(
+                    office, db, session, pid, "checkin", correction, before, checkin.to_dict()
+                )
         office.audit("correct" if correction else "record", "checkin", f"{session.id}/{pid}")
         suggestion = scan_and_keep(office, session.id, checkin)
     return RecordedCheckIn(checkin, suggestion)
@@ -217,7 +221,11 @@ def close_session(office: Office, sid: str, force: bool = False) -> tuple[Sessio
         raise Refused(f"session {sid} is already closed")
     missing = missing_before_close(office, record)
     if missing and not force:
-        raise Refused(f"session {sid} has {len(missing)} thing(s) missing: " + "; ".join(missing) + " (use --force to close anyway)")
+        raise Refused(
+            f"session {sid} has {len(missing)} thing(s) missing: "
+            + "; ".join(missing)
+            + " (use --force to close anyway)"
+        )
     session = record.session
     with office.stores.writing():
         with office.stores.session_file(session.group_id, session.date, write=True) as db:

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from facilitator import clock
+from facilitator.detector.categories import CATEGORY_IDS
 from facilitator.domain.intake import (
     AGREEMENT_LABELS,
     OUTCOME_LABELS,
@@ -36,10 +37,9 @@ from facilitator.domain.participant import Participant
 from facilitator.domain.values import parse_date
 from facilitator.errors import Refused
 from facilitator.services.core.office import Office
-from facilitator.services.risk.assessments import record_assessment
 from facilitator.services.core.people import get_participant
+from facilitator.services.risk.assessments import record_assessment
 from facilitator.storage.stores import get_doc, put_doc
-from facilitator.detector.categories import CATEGORY_IDS
 
 AT_INTAKE = "at intake"  # marks a status set by an intake decision
 
@@ -94,16 +94,24 @@ def list_intakes(office: Office) -> list[Intake]:
 
 
 def missing(office: Office, person: Participant) -> list[str]:
-    return missing_for_group(_read(office, person.id), sessions_required(office), required_agreements(office))
+    return missing_for_group(
+        _read(office, person.id), sessions_required(office), required_agreements(office)
+    )
 
 
 def require_ready_for_group(office: Office, person: Participant) -> None:
     """Called by enrol: refuse with exactly what is missing."""
     gaps = missing(office, person)
     if gaps:
-        hint = "" if gaps != ["intake not started"] else f" (start it: facilitator intake start {person.id})"
-        raise Refused(f"{person.id} cannot join a group until his intake is complete and he was found suitable; "
-                      f"missing: {'; '.join(gaps)}{hint}")
+        hint = (
+            ""
+            if gaps != ["intake not started"]
+            else f" (start it: facilitator intake start {person.id})"
+        )
+        raise Refused(
+            f"{person.id} cannot join a group until his intake is complete and he was found suitable; "
+            f"missing: {'; '.join(gaps)}{hint}"
+        )
 
 
 @dataclass
@@ -124,28 +132,46 @@ def checklist(office: Office, participant_id: str) -> list[ChecklistItem]:
     detail = received
     if intake.referral_received_on and intake.referral_received_on != received:
         # Stored before the two were kept as one: the participant's date counts; say how to settle it.
-        detail += (f" (his intake said {intake.referral_received_on}: if that is right, "
-                   f"facilitator intake record referral {person.id} {intake.referral_received_on})")
+        detail += (
+            f" (his intake said {intake.referral_received_on}: if that is right, "
+            f"facilitator intake record referral {person.id} {intake.referral_received_on})"
+        )
     items = [
         ChecklistItem("referral received", bool(received), detail),
-        ChecklistItem(f"assessment sessions ({need} needed)", len(intake.assessments) >= need,
-                      ", ".join(f"{a['date']} {a['worker']}" for a in intake.assessments) or "none yet"),
+        ChecklistItem(
+            f"assessment sessions ({need} needed)",
+            len(intake.assessments) >= need,
+            ", ".join(f"{a['date']} {a['worker']}" for a in intake.assessments) or "none yet",
+        ),
     ]
     for name in required_agreements(office):
         found = intake.agreement(name)
-        items.append(ChecklistItem(AGREEMENT_LABELS.get(name, label(name)), bool(found and found.answer == "signed"),
-                                   f"{found.answer} {found.date}" if found else "not yet"))
+        items.append(
+            ChecklistItem(
+                AGREEMENT_LABELS.get(name, label(name)),
+                bool(found and found.answer == "signed"),
+                f"{found.answer} {found.date}" if found else "not yet",
+            )
+        )
     risk = intake.risk_assessment
-    items.append(ChecklistItem(
-        "initial risk assessment", risk is not None,
-        f"{risk.level}, {len(risk.present())} item(s) present, next review {risk.next_review}" if risk else "not yet"))
+    items.append(
+        ChecklistItem(
+            "initial risk assessment",
+            risk is not None,
+            f"{risk.level}, {len(risk.present())} item(s) present, next review {risk.next_review}"
+            if risk
+            else "not yet",
+        )
+    )
     decision = intake.decision
     detail = "not yet"
     if decision:
         detail = f"{OUTCOME_LABELS[decision.outcome]} {decision.date}"
         if decision.reasons:
             detail += ": " + ", ".join(label(r) for r in decision.reasons)
-    items.append(ChecklistItem("found suitable", bool(decision and decision.outcome == "suitable"), detail))
+    items.append(
+        ChecklistItem("found suitable", bool(decision and decision.outcome == "suitable"), detail)
+    )
     return items
 
 
@@ -164,23 +190,33 @@ def participant_show_fields(office: Office, person: Participant) -> dict:
 
 
 # -- changing ------------------------------------------------------------------------------
-def _change(office: Office, participant_id: str, action: str, change, create: bool = False) -> Intake:
+def _change(
+    office: Office, participant_id: str, action: str, change, create: bool = False
+) -> Intake:
     """Read his intake under the lock, apply `change(intake)`, write it and audit once."""
     person = get_participant(office, participant_id)
     with office.stores.writing():
         with _store(office, person.id, write=True) as db:
             doc = get_doc(db, "intake", person.id, field="participant_id")
             if doc and create:
-                raise Refused(f"{person.id}'s intake was started on {doc['started_on']}; nothing was changed")
+                raise Refused(
+                    f"{person.id}'s intake was started on {doc['started_on']}; nothing was changed"
+                )
             if not doc and not create:
-                raise Refused(f"{person.id} has no intake yet: facilitator intake start {person.id}")
+                raise Refused(
+                    f"{person.id} has no intake yet: facilitator intake start {person.id}"
+                )
             intake = change(Intake.from_dict(doc) if doc else None, person)
             put_doc(db, "intake", intake.to_dict(), field="participant_id")
         office.audit(action, "intake", person.id)
         decision = intake.decision
         if decision and decision.outcome in OUTCOMES_ENDING:
-            _end_referral(office, person.id, f"{OUTCOME_LABELS[decision.outcome]} {AT_INTAKE}: "
-                          + ", ".join(label(r) for r in decision.reasons))
+            _end_referral(
+                office,
+                person.id,
+                f"{OUTCOME_LABELS[decision.outcome]} {AT_INTAKE}: "
+                + ", ".join(label(r) for r in decision.reasons),
+            )
         elif decision and decision.outcome == "suitable":
             _reopen_referral(office, person.id)
     return intake
@@ -213,8 +249,12 @@ def _day(value: str | date | None, what: str) -> str:
     return parse_date(value, what).isoformat() if value else clock.today().isoformat()
 
 
-def start_intake(office: Office, participant_id: str, referral_received_on: str | None = None,
-                 started_on: str | None = None) -> Intake:
+def start_intake(
+    office: Office,
+    participant_id: str,
+    referral_received_on: str | None = None,
+    started_on: str | None = None,
+) -> Intake:
     """Start his intake. The referral date is his participant record's unless one is given: a
     different one given here corrects his participant record too (see the module's docstring)."""
     day = _day(started_on, "intake start date")
@@ -224,7 +264,12 @@ def start_intake(office: Office, participant_id: str, referral_received_on: str 
         received = given or person.referred_on or day
         if received != person.referred_on:
             _write_referral_date(office, person, received)
-        return Intake(participant_id=person.id, started_on=day, referral_received_on=received, started_by=office.user)
+        return Intake(
+            participant_id=person.id,
+            started_on=day,
+            referral_received_on=received,
+            started_by=office.user,
+        )
 
     return _change(office, participant_id, "start", change, create=True)
 
@@ -253,8 +298,10 @@ def _referral_day(value: str, intake_started: str | None) -> str:
     if day > clock.today().isoformat():
         raise Refused(f"referral date {day} is in the future; nothing was changed")
     if intake_started and day > intake_started:
-        raise Refused(f"a referral received on {day} comes after the intake it led to, started on "
-                      f"{intake_started}; nothing was changed")
+        raise Refused(
+            f"a referral received on {day} comes after the intake it led to, started on "
+            f"{intake_started}; nothing was changed"
+        )
     return day
 
 
@@ -267,10 +314,13 @@ def _write_referral_date(office: Office, person: Participant, day: str) -> None:
     office.audit("correct", "participant", person.id, field="referred_on")
 
 
-def record_assessment_session(office: Office, participant_id: str, day: str | None = None,
-                              worker: str | None = None) -> Intake:
-    session = AssessmentSession(date=_day(day, "assessment date"),
-                                worker=office.find_staff(worker).id if worker else office.user)
+def record_assessment_session(
+    office: Office, participant_id: str, day: str | None = None, worker: str | None = None
+) -> Intake:
+    session = AssessmentSession(
+        date=_day(day, "assessment date"),
+        worker=office.find_staff(worker).id if worker else office.user,
+    )
 
     def change(intake: Intake, _) -> Intake:
         intake.add_assessment(session)
@@ -279,10 +329,13 @@ def record_assessment_session(office: Office, participant_id: str, day: str | No
     return _change(office, participant_id, "record_assessment", change)
 
 
-def record_agreement(office: Office, participant_id: str, name: str, answer: str,
-                     day: str | None = None) -> tuple[Intake, Decision | None]:
+def record_agreement(
+    office: Office, participant_id: str, name: str, answer: str, day: str | None = None
+) -> tuple[Intake, Decision | None]:
     """Signed or refused. A refusal is an exclusion decision, returned so the caller can say so."""
-    agreement = Agreement(name=name, answer=answer, date=_day(day, "agreement date"), recorded_by=office.user)
+    agreement = Agreement(
+        name=name, answer=answer, date=_day(day, "agreement date"), recorded_by=office.user
+    )
     result: dict = {}
 
     def change(intake: Intake, _) -> Intake:
@@ -293,13 +346,21 @@ def record_agreement(office: Office, participant_id: str, name: str, answer: str
     return intake, result.get("exclusion")
 
 
-def record_risk_assessment(office: Office, participant_id: str, items: dict[str, str], level: str,
-                           next_review: str | None = None, day: str | None = None) -> Intake:
+def record_risk_assessment(
+    office: Office,
+    participant_id: str,
+    items: dict[str, str],
+    level: str,
+    next_review: str | None = None,
+    day: str | None = None,
+) -> Intake:
     when = _day(day, "assessment date")
     if not next_review:
         weeks = int(office.setting("risk.reassessment_weeks", 8))
         next_review = (parse_date(when) + timedelta(weeks=weeks)).isoformat()
-    assessment = RiskAssessment(date=when, assessed_by=office.user, items=items, level=level, next_review=next_review)
+    assessment = RiskAssessment(
+        date=when, assessed_by=office.user, items=items, level=level, next_review=next_review
+    )
     categories = risk_items(office)
 
     def change(intake: Intake, _) -> Intake:
@@ -316,10 +377,19 @@ def _tell_risk_service(office: Office, pid: str, day: str, level: str) -> None:
     record_assessment(office, pid, day, level)
 
 
-def decide(office: Office, participant_id: str, outcome: str, reasons: list[str] | None = None,
-           day: str | None = None) -> Intake:
-    decision = Decision(outcome=outcome, date=_day(day, "decision date"), reasons=list(reasons or []),
-                        decided_by=office.user)
+def decide(
+    office: Office,
+    participant_id: str,
+    outcome: str,
+    reasons: list[str] | None = None,
+    day: str | None = None,
+) -> Intake:
+    decision = Decision(
+        outcome=outcome,
+        date=_day(day, "decision date"),
+        reasons=list(reasons or []),
+        decided_by=office.user,
+    )
 
     def change(intake: Intake, _) -> Intake:
         intake.decide(decision, decision_reasons(office))
@@ -328,15 +398,25 @@ def decide(office: Office, participant_id: str, outcome: str, reasons: list[str]
     return _change(office, participant_id, "decide", change)
 
 
-def complete_intake(office: Office, participant_id: str, day: str | date, level: str = "standard",
-                    items: dict[str, str] | None = None, workers: list[str] | None = None) -> Intake:
+def complete_intake(
+    office: Office,
+    participant_id: str,
+    day: str | date,
+    level: str = "standard",
+    items: dict[str, str] | None = None,
+    workers: list[str] | None = None,
+) -> Intake:
     """A whole suitable intake on one day: for tests, the demo and data brought in from elsewhere."""
     day = parse_date(day).isoformat()
     start_intake(office, participant_id, started_on=day)
     staff = workers or [office.user]
     for n in range(sessions_required(office)):
-        record_assessment_session(office, participant_id, (parse_date(day) + timedelta(days=n)).isoformat(),
-                                  staff[n % len(staff)])
+        record_assessment_session(
+            office,
+            participant_id,
+            (parse_date(day) + timedelta(days=n)).isoformat(),
+            staff[n % len(staff)],
+        )
     for name in required_agreements(office):
         record_agreement(office, participant_id, name, "signed", day)
     record_risk_assessment(office, participant_id, items or {}, level, day=day)

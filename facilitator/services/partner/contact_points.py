@@ -22,8 +22,8 @@ from datetime import timedelta
 from facilitator.domain.partner import ContactPoint, follow_up_points
 from facilitator.domain.values import parse_date
 from facilitator.services.core.group_store import enrolments
-from facilitator.services.intake.assessment import list_intakes
 from facilitator.services.core.office import Office
+from facilitator.services.intake.assessment import list_intakes
 
 # Two reports of the same point this close together are one event (a leave and a status change).
 SAME_EVENT_DAYS = 14
@@ -43,12 +43,17 @@ def contact_points(office: Office, participant_id: str | None = None) -> list[Co
                 found.append(ContactPoint(intake.participant_id, "not_suitable", d["date"]))
             elif d["outcome"] == "excluded":
                 found.append(ContactPoint(intake.participant_id, "exclusion", d["date"]))
-    rows = sorted(enrolments(office, participant_id=wanted), key=lambda e: (e.participant_id, e.joined_on))
+    rows = sorted(
+        enrolments(office, participant_id=wanted), key=lambda e: (e.participant_id, e.joined_on)
+    )
     started: dict[str, str] = {}
     previous = None
     for e in rows:
-        transfer = previous is not None and previous.participant_id == e.participant_id and \
-            _reason_word(previous.left_reason) == "transferred"
+        transfer = (
+            previous is not None
+            and previous.participant_id == e.participant_id
+            and _reason_word(previous.left_reason) == "transferred"
+        )
         if not transfer:
             found.append(ContactPoint(e.participant_id, "start", e.joined_on))
         started.setdefault(e.participant_id, e.joined_on)
@@ -79,8 +84,11 @@ def _merge(points: list[ContactPoint]) -> list[ContactPoint]:
     kept: list[ContactPoint] = []
     for p in sorted(points, key=lambda p: (p.participant_id, p.point, p.date)):
         last = kept[-1] if kept else None
-        if last and (last.participant_id, last.point) == (p.participant_id, p.point) and \
-                parse_date(p.date) - parse_date(last.date) <= timedelta(days=SAME_EVENT_DAYS):
+        if (
+            last
+            and (last.participant_id, last.point) == (p.participant_id, p.point)
+            and parse_date(p.date) - parse_date(last.date) <= timedelta(days=SAME_EVENT_DAYS)
+        ):
             continue
         kept.append(p)
     return kept

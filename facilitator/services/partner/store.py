@@ -32,13 +32,13 @@ from facilitator.domain.partner import (
 )
 from facilitator.domain.values import parse_date
 from facilitator.errors import NotFound, Refused
-from facilitator.services.core.office import Office
-from facilitator.services.risk.flags import raise_partner_concern
-from facilitator.services.core.people import get_participant
-from facilitator.storage.partner_vault import KeySource, PartnerVault, new_key_file, WrongKey
-from facilitator.storage.stores import safe_name
-from facilitator.services.partner.contact_points import contact_points
 from facilitator.services.core.legal_holds import list_holds, partner_records_forgotten
+from facilitator.services.core.office import Office
+from facilitator.services.core.people import get_participant
+from facilitator.services.partner.contact_points import contact_points
+from facilitator.services.risk.flags import raise_partner_concern
+from facilitator.storage.partner_vault import KeySource, PartnerVault, WrongKey, new_key_file
+from facilitator.storage.stores import safe_name
 
 ROLE = "partner_support"
 # The demo's store opens with this passphrase. Demo only: never use it for real records.
@@ -72,18 +72,27 @@ def init_store(office: Office, source: KeySource, make_key_file: bool = False) -
         raise Refused(f"a partner store already exists at {folder}; nothing was changed")
     if source.key_file:
         key_path = Path(source.key_file).expanduser().resolve()
-        if key_path.is_relative_to(office.path.resolve()) or key_path.is_relative_to(folder.resolve()):
-            raise Refused(f"keep the key file outside the workspace ({office.path}): the group side "
-                          f"must never hold the partner store's key")
+        if key_path.is_relative_to(office.path.resolve()) or key_path.is_relative_to(
+            folder.resolve()
+        ):
+            raise Refused(
+                f"keep the key file outside the workspace ({office.path}): the group side "
+                f"must never hold the partner store's key"
+            )
         if make_key_file:
             new_key_file(key_path)
     with office.stores.writing():
         PartnerVault.create(folder, source)
-        office.audit("create", "partner_store", folder.name, method="key_file" if source.key_file else "passphrase")
+        office.audit(
+            "create",
+            "partner_store",
+            folder.name,
+            method="key_file" if source.key_file else "passphrase",
+        )
     return folder
 
 
-def open_store(office: Office, source: KeySource) -> "PartnerStore":
+def open_store(office: Office, source: KeySource) -> PartnerStore:
     require_partner_role(office)
     try:
         vault = PartnerVault.open(store_folder(office), source)
@@ -97,8 +106,14 @@ def open_store(office: Office, source: KeySource) -> "PartnerStore":
         # A store made before keyed file names: renamed now that the key is here (counts only).
         moved = vault.migrate_names()
         if moved:
-            office.audit("migrate", "partner_store", store_folder(office).name, renamed=str(moved.renamed),
-                         dropped=str(moved.dropped), set_aside=str(moved.set_aside))
+            office.audit(
+                "migrate",
+                "partner_store",
+                store_folder(office).name,
+                renamed=str(moved.renamed),
+                dropped=str(moved.dropped),
+                set_aside=str(moved.set_aside),
+            )
     return PartnerStore(office, vault)
 
 
@@ -130,7 +145,9 @@ class PartnerStore:
             for p in man.partner_list() if man else []:
                 if p.id == key:
                     return man, p
-        raise NotFound(f"no partner record '{partner_id}' (ids look like P0001-PT1; see `facilitator partner list`)")
+        raise NotFound(
+            f"no partner record '{partner_id}' (ids look like P0001-PT1; see `facilitator partner list`)"
+        )
 
     def get_partner(self, partner_id: str) -> Partner:
         return self._find(partner_id)[1]
@@ -176,8 +193,12 @@ class PartnerStore:
         """
         pid = safe_name(participant_id.strip().upper(), "participant id")
         man = self._man(pid)
-        ids = [pid] + [r["id"] for rows in (man.partners, man.contacts, man.concerns, man.outcomes)
-                       for r in rows if r.get("id")]
+        ids = [pid] + [
+            r["id"]
+            for rows in (man.partners, man.contacts, man.concerns, man.outcomes)
+            for r in rows
+            if r.get("id")
+        ]
         wanted = {self.vault.audit_pseudonym(i): i for i in ids}
         found = []
         for entry in self.office.stores.audit.entries():
@@ -200,7 +221,9 @@ class PartnerStore:
         pid = participant_id.strip().upper()
 
         if any(h["id"] == pid for h in list_holds(self.office)):
-            raise Refused(f"{pid} is under a legal hold: his partner records stay until it is released")
+            raise Refused(
+                f"{pid} is under a legal hold: his partner records stay until it is released"
+            )
         with self.office.stores.writing():
             removed = self.vault.remove(pid)
             self._audit("delete", "partner_records", pid)
@@ -208,23 +231,50 @@ class PartnerStore:
             partner_records_forgotten(self.office, pid)
         return removed
 
-    def add_partner(self, participant_id: str, name: str, relationship: str = "partner", phone: str = "",
-                    safe_contact: str = "", notes: str = "", day: str | None = None) -> Partner:
+    def add_partner(
+        self,
+        participant_id: str,
+        name: str,
+        relationship: str = "partner",
+        phone: str = "",
+        safe_contact: str = "",
+        notes: str = "",
+        day: str | None = None,
+    ) -> Partner:
         person = get_participant(self.office, participant_id)
         added = parse_date(day, "date added").isoformat() if day else clock.today().isoformat()
-        Partner(id="-", participant_id=person.id, name=name, relationship=relationship)  # validate first
+        Partner(
+            id="-", participant_id=person.id, name=name, relationship=relationship
+        )  # validate first
         with self.office.stores.writing():
             man = self._man(person.id)
-            partner = Partner(id=f"{person.id}-PT{len(man.partners) + 1}", participant_id=person.id, name=name,
-                              relationship=relationship, phone=phone, safe_contact=safe_contact, notes=notes,
-                              added_on=added, added_by=self.office.user)
+            partner = Partner(
+                id=f"{person.id}-PT{len(man.partners) + 1}",
+                participant_id=person.id,
+                name=name,
+                relationship=relationship,
+                phone=phone,
+                safe_contact=safe_contact,
+                notes=notes,
+                added_on=added,
+                added_by=self.office.user,
+            )
             man.partners.append(partner.to_dict())
             self._write(man, "add", "partner", partner.id)
         return partner
 
-    def record_contact(self, partner_id: str, mode: str, outcome: str = "reached", day: str | None = None,
-                       worker: str | None = None, safety_planning: str = "", her_account: str = "",
-                       wishes: str = "", no_further_contact: bool = False) -> Contact:
+    def record_contact(
+        self,
+        partner_id: str,
+        mode: str,
+        outcome: str = "reached",
+        day: str | None = None,
+        worker: str | None = None,
+        safety_planning: str = "",
+        her_account: str = "",
+        wishes: str = "",
+        no_further_contact: bool = False,
+    ) -> Contact:
         staff = self.office.find_staff(worker).id if worker else self.office.user
         when = parse_date(day, "contact date").isoformat() if day else clock.today().isoformat()
         if when > clock.today().isoformat():
@@ -232,19 +282,31 @@ class PartnerStore:
         with self.office.stores.writing():
             man, partner = self._find(partner_id)
             n = sum(1 for c in man.contacts if c["partner_id"] == partner.id) + 1
-            contact = Contact(id=f"{partner.id}-C{n}", partner_id=partner.id, date=when, mode=mode, worker=staff,
-                              outcome=outcome, safety_planning=safety_planning, her_account=her_account,
-                              wishes=wishes, recorded_at=clock.now().isoformat())
+            contact = Contact(
+                id=f"{partner.id}-C{n}",
+                partner_id=partner.id,
+                date=when,
+                mode=mode,
+                worker=staff,
+                outcome=outcome,
+                safety_planning=safety_planning,
+                her_account=her_account,
+                wishes=wishes,
+                recorded_at=clock.now().isoformat(),
+            )
             man.contacts.append(contact.to_dict())
             if no_further_contact:
                 # She asked for no more contact: no contact task is raised for her from now on.
-                man.partners = [p | {"service": "no_further_contact"} if p["id"] == partner.id else p
-                                for p in man.partners]
+                man.partners = [
+                    p | {"service": "no_further_contact"} if p["id"] == partner.id else p
+                    for p in man.partners
+                ]
             self._write(man, "record", "partner_contact", contact.id)
         return contact
 
-    def raise_concern(self, partner_id: str, category: str, severity: str | None = None,
-                      contact_id: str = "") -> tuple[Concern, object]:
+    def raise_concern(
+        self, partner_id: str, category: str, severity: str | None = None, contact_id: str = ""
+    ) -> tuple[Concern, object]:
         """Send a risk concern to the queue: category and severity only, source partner contact."""
         man, partner = self._find(partner_id)
         if contact_id and contact_id.strip().upper() not in {c["id"] for c in man.contacts}:
@@ -252,9 +314,16 @@ class PartnerStore:
         flag = raise_partner_concern(self.office, partner.participant_id, category, severity)
         with self.office.stores.writing():
             man, partner = self._find(partner_id)  # again, under the lock
-            concern = Concern(id=f"{partner.id}-R{len(man.concerns) + 1}", partner_id=partner.id,
-                              date=clock.today().isoformat(), category=flag.categories[0], severity=flag.severity,
-                              flag_id=flag.id, contact_id=contact_id.strip().upper(), raised_by=self.office.user)
+            concern = Concern(
+                id=f"{partner.id}-R{len(man.concerns) + 1}",
+                partner_id=partner.id,
+                date=clock.today().isoformat(),
+                category=flag.categories[0],
+                severity=flag.severity,
+                flag_id=flag.id,
+                contact_id=contact_id.strip().upper(),
+                raised_by=self.office.user,
+            )
             man.concerns.append(concern.to_dict())
             self._write(man, "record", "partner_concern", concern.id)
         return concern, flag
@@ -272,18 +341,44 @@ class PartnerStore:
             rid = f"{partner.id}-{record['point']}"
             earlier = [o for o in man.outcomes if o.get("id") == rid]
             if earlier and not replace:
-                raise Refused(f"{partner.id} already has answers for {record['point']} ({earlier[0].get('date')}); "
-                              f"use --replace to record them again")
-            record = dict(record, id=rid, partner_id=partner.id, participant_id=partner.participant_id)
+                raise Refused(
+                    f"{partner.id} already has answers for {record['point']} ({earlier[0].get('date')}); "
+                    f"use --replace to record them again"
+                )
+            record = dict(
+                record, id=rid, partner_id=partner.id, participant_id=partner.participant_id
+            )
             man.outcomes = [o for o in man.outcomes if o.get("id") != rid] + [record]
             self._write(man, "correct" if earlier else "record", "partner_outcome", rid)
         return record
 
 
 def key_source(passphrase: str | None = None, key_file: str | Path | None = None) -> KeySource:
-    return KeySource(passphrase=passphrase, key_file=Path(key_file).expanduser() if key_file else None)
+    return KeySource(
+        passphrase=passphrase, key_file=Path(key_file).expanduser() if key_file else None
+    )
 
 
 # -- demo --------------------------------------------------------------------------------------
-DEMO_PARTNERS = ["Anna", "Beth", "Cara", "Dora", "Eva", "Faye", "Gwen", "Hana", "Iris", "Jade", "Kay", "Lena",
-                 "Mia", "Nora", "Opal", "Rita", "Sara", "Tess", "Una", "Vera"]
+DEMO_PARTNERS = [
+    "Anna",
+    "Beth",
+    "Cara",
+    "Dora",
+    "Eva",
+    "Faye",
+    "Gwen",
+    "Hana",
+    "Iris",
+    "Jade",
+    "Kay",
+    "Lena",
+    "Mia",
+    "Nora",
+    "Opal",
+    "Rita",
+    "Sara",
+    "Tess",
+    "Una",
+    "Vera",
+]

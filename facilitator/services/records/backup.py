@@ -29,17 +29,32 @@ from pathlib import Path
 from facilitator import clock
 from facilitator.errors import InvalidInput, Refused
 from facilitator.services.core.office import Office
-from facilitator.storage.archive import ArchiveSummary, Inspector, plan, read_archive, snapshot, write_archive
+from facilitator.services.partner.store import store_folder
+from facilitator.storage.archive import (
+    ArchiveSummary,
+    Inspector,
+    plan,
+    read_archive,
+    snapshot,
+    write_archive,
+)
 from facilitator.storage.audit import AuditLog, AuditProblem
 from facilitator.storage.files import DIR_MODE, FILE_MODE, fsync_dir
-from facilitator.storage.sealed import MAGIC, SealedReader, SealedWriter, Secret, open_sealed
+from facilitator.storage.sealed import (
+    MAGIC,
+    SealedReader,
+    SealedWriter,
+    Secret,
+    new_key_file_text,
+    open_sealed,
+)
 from facilitator.storage.stores import get_doc, put_doc
 from facilitator.storage.tinystore import StoreDamaged, parse_json_store
-from facilitator.services.partner.store import store_folder
-from facilitator.storage.sealed import new_key_file_text
 
 SUFFIX = ".fbk"
-NAME_PATTERN = re.compile(r"^facilitator-backup-(?P<stamp>\d{4}-\d{2}-\d{2}-\d{6})(-(?P<n>\d+))?\.fbk$")
+NAME_PATTERN = re.compile(
+    r"^facilitator-backup-(?P<stamp>\d{4}-\d{2}-\d{2}-\d{6})(-(?P<n>\d+))?\.fbk$"
+)
 LOG_STORE = "backup.json"
 
 
@@ -100,7 +115,9 @@ def _is_backup(path: Path) -> bool:
         return False
 
 
-def make_backup(office: Office, secret: Secret, output: str | os.PathLike | None = None) -> BackupResult:
+def make_backup(
+    office: Office, secret: Secret, output: str | os.PathLike | None = None
+) -> BackupResult:
     office.require_role("coordinator", doing="make a backup of the workspace")
     if output:
         out, into_folder = Path(output).expanduser(), False
@@ -158,16 +175,28 @@ def make_backup(office: Office, secret: Secret, output: str | os.PathLike | None
     size = out.stat().st_size
     with office.stores.writing():
         with office.stores.store(LOG_STORE, "backup_log", write=True) as db:
-            put_doc(db, "backups", {"id": "last", "at": summary.manifest["created"], "file": out.name,
-                                    "folder": str(out.parent), "bytes": size, "files": summary.files,
-                                    "damaged": [d.path for d in damaged]})
+            put_doc(
+                db,
+                "backups",
+                {
+                    "id": "last",
+                    "at": summary.manifest["created"],
+                    "file": out.name,
+                    "folder": str(out.parent),
+                    "bytes": size,
+                    "files": summary.files,
+                    "damaged": [d.path for d in damaged],
+                },
+            )
         counts = {"damaged": str(len(damaged))} if damaged else {}
         office.audit("backup", "workspace", out.name, files=str(summary.files), **counts)
     removed: list[Path] = []
     keep = int(office.setting("backup.keep", 0) or 0)
     if into_folder and keep > 0:
         removed = prune_backups(out.parent, keep)
-    return BackupResult(path=out, summary=summary, archive_bytes=size, removed=removed, damaged=damaged)
+    return BackupResult(
+        path=out, summary=summary, archive_bytes=size, removed=removed, damaged=damaged
+    )
 
 
 def store_check(office: Office) -> tuple[Inspector, list[DamagedStore]]:
@@ -233,15 +262,19 @@ def verify_backup(path: str | os.PathLike, secret: Secret) -> ArchiveSummary:
         return read_archive(fh, SealedReader(fh, opened, path.name), None, path.name)
 
 
-def restore_backup(path: str | os.PathLike, secret: Secret, target: str | os.PathLike) -> RestoreResult:
+def restore_backup(
+    path: str | os.PathLike, secret: Secret, target: str | os.PathLike
+) -> RestoreResult:
     """Restore into `target`, which must not exist or be an empty folder. Files land in a
     temporary folder beside it first; only a complete, checked restore is renamed into place."""
     path = _existing_archive(path)
     target = Path(target).expanduser().absolute()
     if target.exists():
         if not target.is_dir() or any(target.iterdir()):
-            raise Refused(f"{target} exists and is not empty: restore only into a new folder "
-                          f"(a restore never writes over a workspace)")
+            raise Refused(
+                f"{target} exists and is not empty: restore only into a new folder "
+                f"(a restore never writes over a workspace)"
+            )
     if not target.parent.is_dir():
         raise InvalidInput(f"folder {target.parent} does not exist")
     with open(path, "rb") as fh:
@@ -266,10 +299,17 @@ def restore_backup(path: str | os.PathLike, secret: Secret, target: str | os.Pat
     notes = []
     partner = summary.manifest.get("partner_store")
     if partner:
-        notes.append(f"the partner store lived outside the workspace ({partner['was_at']}); it is restored to "
-                     f"{target / partner['archived_as']}: set partner.store_path to where it should live now")
-    return RestoreResult(path=target, summary=summary, audit_problem=log.verify(),
-                         audit_entries=sum(1 for _ in log.lines()), notes=notes)
+        notes.append(
+            f"the partner store lived outside the workspace ({partner['was_at']}); it is restored to "
+            f"{target / partner['archived_as']}: set partner.store_path to where it should live now"
+        )
+    return RestoreResult(
+        path=target,
+        summary=summary,
+        audit_problem=log.verify(),
+        audit_entries=sum(1 for _ in log.lines()),
+        notes=notes,
+    )
 
 
 def _existing_archive(path: str | os.PathLike) -> Path:
@@ -284,7 +324,9 @@ def write_key_file(path: str | os.PathLike) -> Path:
 
     path = Path(path).expanduser()
     if path.exists():
-        raise Refused(f"{path} exists: a key file is never overwritten (backups made with it need it)")
+        raise Refused(
+            f"{path} exists: a key file is never overwritten (backups made with it need it)"
+        )
     if not path.parent.is_dir():
         raise InvalidInput(f"folder {path.parent} does not exist")
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, FILE_MODE)
@@ -319,6 +361,8 @@ def last_backup_status(office: Office) -> str | None:
     damaged = len(last.get("damaged") or [])
     if damaged:
         # A count only: `backup list` names the files.
-        return (f"WARNING: {line}, with {damaged} damaged store file{'s' if damaged != 1 else ''}: "
-                f"see facilitator backup list")
+        return (
+            f"WARNING: {line}, with {damaged} damaged store file{'s' if damaged != 1 else ''}: "
+            f"see facilitator backup list"
+        )
     return line

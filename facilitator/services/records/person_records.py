@@ -20,17 +20,17 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable
 
 from facilitator.domain.enrolment import Enrolment
 from facilitator.services.core.legal_holds import PARTNER_HOLDING
 from facilitator.services.core.office import Office
-from facilitator.storage import migrations
-from facilitator.storage.tinystore import load_json_store
 from facilitator.services.partner.store import store_folder
+from facilitator.storage import migrations
 from facilitator.storage.partner_vault import PartnerVault
+from facilitator.storage.tinystore import load_json_store
 
 # Folders under data/ holding one file per session, named <group>/<year>/<date>.json.
 PER_SESSION = ("sessions", "risk/suggestions", "debrief")
@@ -87,7 +87,9 @@ def is_child_protection(doc: dict, categories: Iterable[str], actions: Iterable[
     cats, acts = set(categories), set(actions)
     if cats & set(doc.get("categories") or []):
         return True
-    return any(acts & set(r.get("actions") or []) for r in doc.get("reviews") or [] if isinstance(r, dict))
+    return any(
+        acts & set(r.get("actions") or []) for r in doc.get("reviews") or [] if isinstance(r, dict)
+    )
 
 
 def read_store(path: Path) -> dict:
@@ -165,13 +167,33 @@ def find(office: Office, participant_ids: Iterable[str]) -> dict[str, PersonReco
                 pid = doc.get("id")  # stores of men: the document's own id is his
             pid = pid or his_file
             if pid in pids:
-                add(Holding(pid, kind, rel, table, key_field, str(doc.get(key_field)), doc,
-                            _record_id(rel, doc)))
+                add(
+                    Holding(
+                        pid,
+                        kind,
+                        rel,
+                        table,
+                        key_field,
+                        str(doc.get(key_field)),
+                        doc,
+                        _record_id(rel, doc),
+                    )
+                )
 
     for rel, day, pid, table, key_field, doc in _per_session(office, pids, enrolments):
         kind = kind_of(rel)
-        add(Holding(pid, kind, rel, table, key_field, str(doc.get(key_field)), doc,
-                    doc.get("id", day) if kind == "notes" else f"{_group_of(rel)}-{day}"))
+        add(
+            Holding(
+                pid,
+                kind,
+                rel,
+                table,
+                key_field,
+                str(doc.get(key_field)),
+                doc,
+                doc.get("id", day) if kind == "notes" else f"{_group_of(rel)}-{day}",
+            )
+        )
 
     # Copies of a flag kept elsewhere (risk/men/P0001.json) are child protection when it is.
     for records in found.values():
@@ -197,7 +219,9 @@ def _windows(enrolments: list[Enrolment], pids: set[str]) -> dict[str, list[tupl
     out: dict[str, list[tuple[str, str, str]]] = {}
     for e in enrolments:
         if e.participant_id in pids:
-            out.setdefault(e.group_id, []).append((e.participant_id, e.joined_on, e.left_on or "9999-12-31"))
+            out.setdefault(e.group_id, []).append(
+                (e.participant_id, e.joined_on, e.left_on or "9999-12-31")
+            )
     return out
 
 

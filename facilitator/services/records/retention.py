@@ -36,6 +36,8 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from facilitator import clock
+from facilitator.domain.debrief import DebriefNote
+from facilitator.domain.debrief_text import man_sections
 from facilitator.errors import InvalidInput
 from facilitator.services.core.legal_holds import (
     HOLD_STORE,
@@ -44,15 +46,13 @@ from facilitator.services.core.legal_holds import (
     partner_files_left,
 )
 from facilitator.services.core.office import Office
-from facilitator.services.records.person_records import Holding, PersonRecords, find
-from facilitator.storage.stores import all_docs, get_doc, put_doc, remove_doc
-from facilitator.storage.tinystore import load_json_store
+from facilitator.services.debrief import notes as debrief
 from facilitator.services.groupwork.attendance import all_enrolments
 from facilitator.services.partner.store import may_open
+from facilitator.services.records.person_records import Holding, PersonRecords, find
 from facilitator.storage import migrations
-from facilitator.domain.debrief_text import man_sections
-from facilitator.domain.debrief import DebriefNote
-from facilitator.services.debrief import notes as debrief
+from facilitator.storage.stores import all_docs, get_doc, put_doc, remove_doc
+from facilitator.storage.tinystore import load_json_store
 
 CLOSED_STATUSES = ("completed", "exited")
 ACTIONS = ("delete", "anonymise")
@@ -60,9 +60,25 @@ ANONYMISED = "(anonymised)"
 REMOVED = "[removed under the retention policy]"
 # Free text staff or others typed: what anonymising replaces. Codes, ids and dates stay.
 FREE_TEXT = {
-    "name", "summary", "reason", "note", "notes", "text", "alternatives_used", "circumstances_note",
-    "substance_use", "referrer", "referrer_reference", "status_reason", "left_reason", "phone",
-    "safe_contact", "her_account", "wishes", "safety_planning", "order",
+    "name",
+    "summary",
+    "reason",
+    "note",
+    "notes",
+    "text",
+    "alternatives_used",
+    "circumstances_note",
+    "substance_use",
+    "referrer",
+    "referrer_reference",
+    "status_reason",
+    "left_reason",
+    "phone",
+    "safe_contact",
+    "her_account",
+    "wishes",
+    "safety_planning",
+    "order",
 }
 FREE_TEXT_BY_KIND = {"flags": {"outcome"}}
 DROPPED = {"matches", "before", "after"}  # copies of his words: removed outright
@@ -89,7 +105,9 @@ class DueItem:
 class ApplyResult:
     men: int = 0
     removed: dict[str, int] = field(default_factory=dict)  # kind -> records
-    partner_files: list[str] = field(default_factory=list)  # men whose partner records, if any, are due
+    partner_files: list[str] = field(
+        default_factory=list
+    )  # men whose partner records, if any, are due
     held: int = 0
 
 
@@ -103,7 +121,10 @@ def action_setting(office: Office) -> str:
 
 def years_for(office: Office, kind: str, child_protection: bool = False) -> int:
     if child_protection:
-        return _years(office.setting("retention.child_protection_years", 25), "retention.child_protection_years")
+        return _years(
+            office.setting("retention.child_protection_years", 25),
+            "retention.child_protection_years",
+        )
     table = office.setting("retention.years", {}) or {}
     name = kind if kind in table else "other" if "other" in table else "participant"
     return _years(table.get(name, 6), f"retention.years.{name}")
@@ -126,16 +147,6 @@ def _plus_years(day: date, years: int) -> date:
         return day.replace(year=day.year + years, day=28)
 
 
-
-
-
-
-
-
-
-
-
-
 # -- what is due ---------------------------------------------------------------------------
 def _closed_men(office: Office) -> dict[str, str]:
     """Men whose case is closed -> the earliest it can have closed (a cheap lower bound: the
@@ -143,7 +154,9 @@ def _closed_men(office: Office) -> dict[str, str]:
 
     with office.stores.people() as db:
         people = all_docs(db, "participants")
-    closed = {p["id"]: p.get("referred_on") or "" for p in people if p.get("status") in CLOSED_STATUSES}
+    closed = {
+        p["id"]: p.get("referred_on") or "" for p in people if p.get("status") in CLOSED_STATUSES
+    }
     for e in all_enrolments(office):
         if e.participant_id in closed:
             closed[e.participant_id] = max(closed[e.participant_id], e.joined_on, e.left_on or "")
@@ -160,7 +173,9 @@ def _latest_date(value, key: str = "") -> str:
     elif isinstance(value, list):
         for v in value:
             best = max(best, _latest_date(v, key))
-    elif isinstance(value, str) and (key == "date" or key.endswith("_on") or key in ("raised_at", "closed_at")):
+    elif isinstance(value, str) and (
+        key == "date" or key.endswith("_on") or key in ("raised_at", "closed_at")
+    ):
         if _ISO_DAY.match(value):
             best = value[:10]
     return best
@@ -176,7 +191,9 @@ def _closed_on(records: PersonRecords, floor: str) -> str:
     return best or clock.today().isoformat()
 
 
-def _items_for(office: Office, records: PersonRecords, closed_on: str, today: date, held: bool) -> list[DueItem]:
+def _items_for(
+    office: Office, records: PersonRecords, closed_on: str, today: date, held: bool
+) -> list[DueItem]:
     closed = date.fromisoformat(closed_on)
     items: list[DueItem] = []
     kept_cp_until = None
@@ -184,8 +201,18 @@ def _items_for(office: Office, records: PersonRecords, closed_on: str, today: da
         due_on = _plus_years(closed, years_for(office, h.kind, h.child_protection))
         if h.child_protection and due_on > today:
             kept_cp_until = max(kept_cp_until or due_on, due_on)
-        items.append(DueItem(records.participant_id, h.kind, h.record_id, h.file, closed_on,
-                             due_on.isoformat(), h.child_protection, held))
+        items.append(
+            DueItem(
+                records.participant_id,
+                h.kind,
+                h.record_id,
+                h.file,
+                closed_on,
+                due_on.isoformat(),
+                h.child_protection,
+                held,
+            )
+        )
     for item in items:
         if item.kind == "participant" and kept_cp_until and item.due_on < kept_cp_until.isoformat():
             item.due_on = kept_cp_until.isoformat()  # his identity stays with the concern
@@ -194,8 +221,10 @@ def _items_for(office: Office, records: PersonRecords, closed_on: str, today: da
 
 def _min_years(office: Office) -> int:
     table = office.setting("retention.years", {}) or {}
-    return min([years_for(office, kind) for kind in table] + [years_for(office, "other"),
-                                                             years_for(office, "", child_protection=True)])
+    return min(
+        [years_for(office, kind) for kind in table]
+        + [years_for(office, "other"), years_for(office, "", child_protection=True)]
+    )
 
 
 def _candidates(office: Office, today: date) -> dict[str, str]:
@@ -218,8 +247,10 @@ def due(office: Office, today: date | None = None, include_held: bool = True) ->
         items = _items_for(office, records, _closed_on(records, floor[pid]), today, pid in held)
         out.extend(i for i in items if i.kind != "partner" or (partner_side and pid not in checked))
     if partner_side:
-        out.extend(DueItem(pid, "partner", "partner store", rel, "", since)
-                   for pid, rel, since in partner_files_left(office))
+        out.extend(
+            DueItem(pid, "partner", "partner store", rel, "", since)
+            for pid, rel, since in partner_files_left(office)
+        )
     out.sort(key=lambda i: (i.closed_on, i.participant_id, i.kind, i.record_id))
     return out
 
@@ -227,12 +258,6 @@ def due(office: Office, today: date | None = None, include_held: bool = True) ->
 def _may_see_partner_side(office: Office) -> bool:
 
     return may_open(office)
-
-
-
-
-
-
 
 
 def stale_open_cases(office: Office, today: date | None = None) -> list[str]:
@@ -243,11 +268,16 @@ def stale_open_cases(office: Office, today: date | None = None) -> list[str]:
     today = today or clock.today()
     horizon = _plus_years(today, -_min_years(office)).isoformat()
     with office.stores.people() as db:
-        latest = {p["id"]: p.get("referred_on") or "" for p in all_docs(db, "participants")
-                  if p.get("status") not in CLOSED_STATUSES}
+        latest = {
+            p["id"]: p.get("referred_on") or ""
+            for p in all_docs(db, "participants")
+            if p.get("status") not in CLOSED_STATUSES
+        }
     for e in all_enrolments(office):
         if e.participant_id in latest:
-            latest[e.participant_id] = max(latest[e.participant_id], e.joined_on, e.left_on or "9999-12-31")
+            latest[e.participant_id] = max(
+                latest[e.participant_id], e.joined_on, e.left_on or "9999-12-31"
+            )
     return sorted(pid for pid, day in latest.items() if day and day <= horizon)
 
 
@@ -265,7 +295,7 @@ def apply(office: Office, today: date | None = None) -> ApplyResult:
         result.partner_files += [pid for pid, _, _ in partner_files_left(office)]
     men = sorted(pid for pid in _candidates(office, today) if pid not in held_ids(office))
     for start in range(0, len(men), BATCH):
-        batch = men[start:start + BATCH]
+        batch = men[start : start + BATCH]
         with office.stores.writing():
             held = held_ids(office)
             floor = _candidates(office, today)
@@ -283,7 +313,9 @@ def apply(office: Office, today: date | None = None) -> ApplyResult:
     return result
 
 
-def _remove(office: Office, pid: str, holdings: list[Holding], action: str, result: ApplyResult) -> None:
+def _remove(
+    office: Office, pid: str, holdings: list[Holding], action: str, result: ApplyResult
+) -> None:
     """Caller holds the lock. Notes are redacted; the partner store is left to partner support."""
     by_kind: dict[str, int] = {}
     by_file: dict[str, list[Holding]] = {}
@@ -310,7 +342,11 @@ def _remove(office: Office, pid: str, holdings: list[Holding], action: str, resu
         verb = "redact" if kind == "notes" else action
         office.audit(f"retention_{verb}", kind, pid, records=str(n))
         result.removed[kind] = result.removed.get(kind, 0) + n
-    if "participant" in by_kind and action == "delete" and any(h.kind == "partner" for h in holdings):
+    if (
+        "participant" in by_kind
+        and action == "delete"
+        and any(h.kind == "partner" for h in holdings)
+    ):
         # With his record gone he is no longer found; keep listing him until partner support checks.
         with office.stores.store(HOLD_STORE, "retention", write=True) as db:
             put_doc(db, "partner_left", {"id": pid, "since": clock.today().isoformat()})
@@ -364,7 +400,9 @@ def anonymised(doc, kind: str = ""):
         elif k in text_keys and isinstance(v, str):
             out[k] = ANONYMISED if v.strip() else v
         elif k == "reviews" and isinstance(v, list):
-            out[k] = [dict(anonymised(r, kind), note=ANONYMISED if r.get("note") else "") for r in v]
+            out[k] = [
+                dict(anonymised(r, kind), note=ANONYMISED if r.get("note") else "") for r in v
+            ]
         else:
             out[k] = anonymised(v, kind)
     return out
@@ -377,7 +415,9 @@ def redact_text(text: str, pid: str, name: str) -> str:
     for start, end, who in sorted(man_sections(text), reverse=True):
         if who == pid:
             text = text[:start] + f"### {REMOVED}\n\n" + text[end:]
-    ident = re.compile(rf"(?<!\w){re.escape(pid)}(?!\w)" + (rf"|{re.escape(name)}" if name.strip() else ""))
+    ident = re.compile(
+        rf"(?<!\w){re.escape(pid)}(?!\w)" + (rf"|{re.escape(name)}" if name.strip() else "")
+    )
     lines = []
     for line in text.split("\n"):
         if ident.search(line):
@@ -399,7 +439,12 @@ def _redact_notes(office: Office, pid: str, name: str, holdings: list[Holding]) 
             continue
         note = DebriefNote.from_dict(doc)
         note.body = redact_text(note.body, pid, name)
-        note.amendments = [dict(a, text=redact_text(a.get("text", ""), pid, name)) for a in note.amendments]
-        note.handled = [x for x in note.handled if x.get("participant_id") != pid
-                        and not str(x.get("key", "")).startswith(f"{pid}:")]
+        note.amendments = [
+            dict(a, text=redact_text(a.get("text", ""), pid, name)) for a in note.amendments
+        ]
+        note.handled = [
+            x
+            for x in note.handled
+            if x.get("participant_id") != pid and not str(x.get("key", "")).startswith(f"{pid}:")
+        ]
         debrief._save(office, note, "retention_redact")  # noqa: SLF001 - the one way a note is written

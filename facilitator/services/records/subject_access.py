@@ -27,30 +27,55 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from facilitator import clock
+from facilitator.errors import InvalidInput
 from facilitator.services.core.office import Office
+from facilitator.services.core.people import get_participant
 from facilitator.services.records.person_records import Holding, find, read_store, rows
 from facilitator.storage.files import atomic_write_text
-from facilitator.services.core.people import get_participant
-from facilitator.errors import InvalidInput
 
 PARTNER_SOURCE = "partner_contact"
-KNOWN_KINDS = {"participant", "enrolments", "sessions", "flags", "assessments", "intake", "notes",
-               "compliance", "outcomes", "partner"}
-FLAG_FIELDS = ("id", "raised_at", "categories", "severity_at_raising", "source", "summary", "session_id",
-               "status", "closed_at")
+KNOWN_KINDS = {
+    "participant",
+    "enrolments",
+    "sessions",
+    "flags",
+    "assessments",
+    "intake",
+    "notes",
+    "compliance",
+    "outcomes",
+    "partner",
+}
+FLAG_FIELDS = (
+    "id",
+    "raised_at",
+    "categories",
+    "severity_at_raising",
+    "source",
+    "summary",
+    "session_id",
+    "status",
+    "closed_at",
+)
 WITHHELD = (
     "Risk assessments, and the reviews, outcomes and escalation markers of risk flags, are "
     "withheld: they can contain information about, or given by, other people, and information "
     "held to protect others' safety."
 )
-SOURCE_WORDS = {"checkin": "your check-in", "hand": "raised by staff", "debrief": "the facilitators' debrief"}
+SOURCE_WORDS = {
+    "checkin": "your check-in",
+    "hand": "raised by staff",
+    "debrief": "the facilitators' debrief",
+}
 
 
 @dataclass
 class Export:
     participant_id: str
     data: dict
-    unreviewed: list[str] = field(default_factory=list)  # store files of unknown kinds, not exported
+    unreviewed: list[str] = field(
+        default_factory=list
+    )  # store files of unknown kinds, not exported
 
     def html(self) -> str:
         return render_html(self.data)
@@ -61,8 +86,11 @@ def export_data(office: Office, participant_id: str) -> Export:
     office.require_role("coordinator", doing="export a man's data (subject access)")
     person = get_participant(office, participant_id)
     holdings = find(office, [person.id])[person.id].holdings
-    partner_flags = {h.doc.get("id") for h in holdings
-                     if h.kind == "flags" and h.doc and h.doc.get("source") == PARTNER_SOURCE}
+    partner_flags = {
+        h.doc.get("id")
+        for h in holdings
+        if h.kind == "flags" and h.doc and h.doc.get("source") == PARTNER_SOURCE
+    }
     data: dict = {
         "about": {
             "participant_id": person.id,
@@ -72,9 +100,18 @@ def export_data(office: Office, participant_id: str) -> Export:
             "withheld": WITHHELD,
         },
         "participant": person.to_dict(),
-        "enrolments": [], "attendance": [], "checkins": [], "corrections": [], "unsaved_checkin_drafts": [],
-        "one_to_one_sessions": [], "intake": [], "flags": [], "checkin_suggestions": [], "compliance": [],
-        "questionnaires_you_answered": [], "debrief_notes_mentioning_you": [],
+        "enrolments": [],
+        "attendance": [],
+        "checkins": [],
+        "corrections": [],
+        "unsaved_checkin_drafts": [],
+        "one_to_one_sessions": [],
+        "intake": [],
+        "flags": [],
+        "checkin_suggestions": [],
+        "compliance": [],
+        "questionnaires_you_answered": [],
+        "debrief_notes_mentioning_you": [],
     }
     unreviewed: set[str] = set()
     for h in holdings:
@@ -83,7 +120,12 @@ def export_data(office: Office, participant_id: str) -> Export:
             continue
         _add(office, data, h)
     for key in ("attendance", "checkins", "corrections", "flags", "debrief_notes_mentioning_you"):
-        data[key].sort(key=lambda d: (str(d.get("date") or d.get("raised_at") or ""), str(d.get("session_id", ""))))
+        data[key].sort(
+            key=lambda d: (
+                str(d.get("date") or d.get("raised_at") or ""),
+                str(d.get("session_id", "")),
+            )
+        )
     data = _without(data, partner_flags)
     return Export(person.id, data, sorted(unreviewed))
 
@@ -103,8 +145,11 @@ def _add(office: Office, data: dict, h: Holding) -> None:
     elif f.startswith("sessions/"):
         sid, day = _session_of(h)
         row = {"session_id": sid, "date": day, **doc}
-        {"attendance": data["attendance"], "checkins": data["checkins"],
-         "corrections": data["corrections"]}.get(h.table, []).append(row)
+        {
+            "attendance": data["attendance"],
+            "checkins": data["checkins"],
+            "corrections": data["corrections"],
+        }.get(h.table, []).append(row)
     elif f.startswith("drafts/"):
         data["unsaved_checkin_drafts"].append({"session_id": h.record_id, **doc})
     elif f.startswith("individual/"):
@@ -115,27 +160,49 @@ def _add(office: Office, data: dict, h: Holding) -> None:
             data["intake"].append(intake)
     elif h.kind == "flags" and f.startswith("risk/suggestions/"):
         data["checkin_suggestions"].append(
-            {k: doc.get(k) for k in ("id", "session_id", "categories", "status", "created_at", "reason", "flag_id")})
+            {
+                k: doc.get(k)
+                for k in (
+                    "id",
+                    "session_id",
+                    "categories",
+                    "status",
+                    "created_at",
+                    "reason",
+                    "flag_id",
+                )
+            }
+        )
     elif h.kind == "flags":
         if doc.get("source") == PARTNER_SOURCE or "summary" not in doc:
             return  # hers; or a copy kept for the escalation rules (risk/men/), listed once already
         if any(f["id"] == doc.get("id") for f in data["flags"]):
             return  # a flag whose close was interrupted is in two stores: the same flag
-        data["flags"].append({
-            "id": doc.get("id"), "raised_at": doc.get("raised_at"), "categories": doc.get("categories"),
-            "severity_at_raising": doc.get("escalated_from") or doc.get("severity"),
-            "source": SOURCE_WORDS.get(doc.get("source"), doc.get("source")), "summary": doc.get("summary"),
-            "session_id": doc.get("session_id"), "status": doc.get("status"), "closed_at": doc.get("closed_at"),
-        })
+        data["flags"].append(
+            {
+                "id": doc.get("id"),
+                "raised_at": doc.get("raised_at"),
+                "categories": doc.get("categories"),
+                "severity_at_raising": doc.get("escalated_from") or doc.get("severity"),
+                "source": SOURCE_WORDS.get(doc.get("source"), doc.get("source")),
+                "summary": doc.get("summary"),
+                "session_id": doc.get("session_id"),
+                "status": doc.get("status"),
+                "closed_at": doc.get("closed_at"),
+            }
+        )
     elif h.kind == "outcomes":
         # His own answers (data/outcomes/<him>.json); a partner's live only in the partner store.
         docs = _read_docs(office, f, "answers") if h.whole_file else [doc]
-        data["questionnaires_you_answered"].extend(d for d in docs if d.get("respondent", "man") == "man")
+        data["questionnaires_you_answered"].extend(
+            d for d in docs if d.get("respondent", "man") == "man"
+        )
     elif h.kind == "compliance":
         data["compliance"].append({"record": f.removesuffix(".json"), **doc})
     elif h.kind == "notes":
         data["debrief_notes_mentioning_you"].append(
-            {k: doc.get(k) for k in ("id", "session_id", "group_id", "date", "title", "status")})
+            {k: doc.get(k) for k in ("id", "session_id", "group_id", "date", "title", "status")}
+        )
 
 
 def _read_docs(office: Office, rel: str, table: str) -> list[dict]:
@@ -166,16 +233,19 @@ def _without(value, hidden: set[str]):
     return value
 
 
-def write_export(office: Office, participant_id: str, path: str | Path) -> tuple[Path, Path, Export]:
+def write_export(
+    office: Office, participant_id: str, path: str | Path
+) -> tuple[Path, Path, Export]:
     """Write FILE.json and FILE.html (readable by the owner only) and audit it (no content)."""
     path = Path(path).expanduser()
     base = path.with_suffix("") if path.suffix.lower() in (".json", ".html", ".htm") else path
     json_path, html_path = base.with_name(base.name + ".json"), base.with_name(base.name + ".html")
     if not json_path.parent.is_dir():
-
         raise InvalidInput(f"folder {json_path.parent} does not exist")
     export = export_data(office, participant_id)
-    atomic_write_text(json_path, json.dumps(export.data, indent=2, ensure_ascii=False, default=str) + "\n")
+    atomic_write_text(
+        json_path, json.dumps(export.data, indent=2, ensure_ascii=False, default=str) + "\n"
+    )
     atomic_write_text(html_path, export.html())
     with office.stores.writing():
         office.audit("export", "subject_access", export.participant_id)
@@ -206,7 +276,9 @@ def _cell(value) -> str:
     if isinstance(value, list):
         return html.escape(", ".join(_plain(v) for v in value))
     if isinstance(value, dict):
-        return html.escape("; ".join(f"{k}: {_plain(v)}" for k, v in value.items() if v not in (None, "", [])))
+        return html.escape(
+            "; ".join(f"{k}: {_plain(v)}" for k, v in value.items() if v not in (None, "", []))
+        )
     return html.escape(str(value))
 
 
@@ -225,7 +297,9 @@ def _table(rows: list[dict]) -> str:
     for r in rows:
         columns += [k for k in r if k not in columns]
     head = "".join(f"<th>{html.escape(c.replace('_', ' '))}</th>" for c in columns)
-    body = "".join("<tr>" + "".join(f"<td>{_cell(r.get(c))}</td>" for c in columns) + "</tr>" for r in rows)
+    body = "".join(
+        "<tr>" + "".join(f"<td>{_cell(r.get(c))}</td>" for c in columns) + "</tr>" for r in rows
+    )
     return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
 
 
@@ -233,7 +307,8 @@ def render_html(data: dict) -> str:
     about = data["about"]
     person = data["participant"]
     parts = [
-        "<!doctype html>", '<html lang="en"><head><meta charset="utf-8">',
+        "<!doctype html>",
+        '<html lang="en"><head><meta charset="utf-8">',
         f"<title>Records held about {html.escape(person.get('name', ''))}</title>",
         "<style>body{font-family:sans-serif;max-width:60em;margin:2em auto;line-height:1.4}"
         "table{border-collapse:collapse;margin:.5em 0 1.5em}td,th{border:1px solid #999;padding:.25em .5em;"

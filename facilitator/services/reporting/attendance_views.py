@@ -1,7 +1,7 @@
 """What the attendance grid and a man's timeline show, as plain data (the UI draws it).
 
-    group_grid(office, group_id) -> Grid       men × sessions of one group, with compliance
-    timeline(office, participant_id) -> Timeline   every session he was expected at, all groups
+group_grid(office, group_id) -> Grid       men × sessions of one group, with compliance
+timeline(office, participant_id) -> Timeline   every session he was expected at, all groups
 """
 
 from __future__ import annotations
@@ -9,11 +9,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from facilitator.domain.compliance import LATE_ABSENCE, Compliance, Mark, Rules, counts_as
-from facilitator.services.groupwork import attendance as records
 from facilitator.services.compliance import status as compliance
-from facilitator.services.reporting.exports import SessionTitles
 from facilitator.services.core.group_store import get_group, list_groups
 from facilitator.services.core.office import Office
+from facilitator.services.groupwork import attendance as records
+from facilitator.services.reporting.exports import SessionTitles
 
 # Grid cell codes: the attendance statuses, plus these two.
 NOT_MARKED = "not_marked"
@@ -56,7 +56,9 @@ class Grid:
 
 def group_grid(office: Office, group_id: str) -> Grid:
     group = get_group(office, group_id)
-    held = [(r["date"], int(r["curriculum_session"])) for r in records.session_index(office, group.id)]
+    held = [
+        (r["date"], int(r["curriculum_session"])) for r in records.session_index(office, group.id)
+    ]
     enrolments = records.group_enrolments(office, group.id)
     pids = {e.participant_id for e in enrolments}
     people = records.participants(office)
@@ -74,8 +76,16 @@ def group_grid(office: Office, group_id: str) -> Grid:
         rules = s.rules if s else compliance.programme_rules(office)
         cells = {m.date: cell_code(m, rules) for m in marks.get(pid, [])}
         person = people[pid]
-        grid.rows.append(GridRow(pid, person.name, person.first_name, cells, s.compliance if s else None,
-                                 any(x.participant_id == pid and not x.left_on for x in enrolments)))
+        grid.rows.append(
+            GridRow(
+                pid,
+                person.name,
+                person.first_name,
+                cells,
+                s.compliance if s else None,
+                any(x.participant_id == pid and not x.left_on for x in enrolments),
+            )
+        )
     return grid
 
 
@@ -96,7 +106,11 @@ class TimelineEntry:
         if self.code == "left_early":
             return f"left early ({self.minutes_missed} min missed)"
         if self.code == LATE_ABSENCE_CODE:
-            missed = f"{self.minutes_late} min late" if self.minutes_late else f"left early, {self.minutes_missed} min missed"
+            missed = (
+                f"{self.minutes_late} min late"
+                if self.minutes_late
+                else f"left early, {self.minutes_missed} min missed"
+            )
             return f"{missed}: counted as absence"
         return WORDS[self.code]
 
@@ -120,10 +134,30 @@ def timeline(office: Office, participant_id: str) -> Timeline:
     for gid in sorted({e.group_id for e in s.enrolments}):
         titles = titles_of(groups[gid].curriculum) if gid in groups else {}
         for m in records.marks_in_group(office, gid, s.enrolments).get(s.person.id, []):
-            entries.append(TimelineEntry(m.date, gid, m.curriculum_session, titles.get(m.curriculum_session, ""),
-                                         cell_code(m, s.rules), m.minutes_late, m.minutes_missed))
+            entries.append(
+                TimelineEntry(
+                    m.date,
+                    gid,
+                    m.curriculum_session,
+                    titles.get(m.curriculum_session, ""),
+                    cell_code(m, s.rules),
+                    m.minutes_late,
+                    m.minutes_missed,
+                )
+            )
     entries.sort(key=lambda t: t.date)
     latest = max(s.enrolments, key=lambda e: e.joined_on, default=None)
-    titles = titles_of(groups[latest.group_id].curriculum) if latest and latest.group_id in groups else {}
-    return Timeline(s.person.id, s.person.name, s.person.first_name, s.compliance,
-                    compliance.limits_in_words(s.rules), entries, titles)
+    titles = (
+        titles_of(groups[latest.group_id].curriculum)
+        if latest and latest.group_id in groups
+        else {}
+    )
+    return Timeline(
+        s.person.id,
+        s.person.name,
+        s.person.first_name,
+        s.compliance,
+        compliance.limits_in_words(s.rules),
+        entries,
+        titles,
+    )

@@ -16,9 +16,9 @@ import os
 import pickle
 import subprocess
 import sys
+from collections.abc import Callable, Iterator
 from dataclasses import asdict
 from pathlib import Path
-from typing import Callable, Iterator
 
 from facilitator import errors
 from facilitator.services.core.office import Office
@@ -52,11 +52,20 @@ class RowFeed:
         package_root = str(Path(__file__).resolve().parents[3])
         env = dict(os.environ)
         env["PYTHONPATH"] = os.pathsep.join(p for p in (package_root, env.get("PYTHONPATH")) if p)
-        order = json.dumps({"workspace": str(office.path), "user": office.user, "filter": asdict(wanted),
-                            "pseudonymise": pseudonymise})
+        order = json.dumps(
+            {
+                "workspace": str(office.path),
+                "user": office.user,
+                "filter": asdict(wanted),
+                "pseudonymise": pseudonymise,
+            }
+        )
         self._proc = subprocess.Popen(
             [sys.executable, "-m", "facilitator.services.reporting.export_feed", order],
-            stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=env,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
+            env=env,
         )
         self.rows_read = 0
         self.men = 0
@@ -69,7 +78,8 @@ class RowFeed:
                 code = self._proc.wait()
                 raise errors.FacilitatorError(
                     f"the export's reading process stopped unexpectedly (exit code {code}); "
-                    f"nothing was written") from None
+                    f"nothing was written"
+                ) from None
             if message[0] == "error":
                 raise _same_error(message[1], message[2], message[3])
             yield message
@@ -97,24 +107,27 @@ class RowFeed:
         self._proc.stdout.close()
         try:
             self._proc.wait(5)
-        except subprocess.TimeoutExpired:  # the writer gave up (an error, a full disk): stop reading
+        except (
+            subprocess.TimeoutExpired
+        ):  # the writer gave up (an error, a full disk): stop reading
             self._proc.kill()
             self._proc.wait()
 
 
 def read_in_child(order: dict, out) -> None:
     """The child's work: every row of the export, then every summary row, as pickled batches."""
+
     def send(message) -> None:
         pickle.dump(message, out, protocol=pickle.HIGHEST_PROTOCOL)
 
     try:
-
         office = Office.open(order["workspace"], order["user"])
         plan = exports.plan_export(office, exports.ExportFilter(**order["filter"]))
         result = exports.ExportResult()
         masker = exports.Masker(office) if order["pseudonymise"] else None
-        rows, summaries = exports.xlsx_rows(office, plan, masker, result,
-                                            on_group=lambda g: send(("group", g.id)))
+        rows, summaries = exports.xlsx_rows(
+            office, plan, masker, result, on_group=lambda g: send(("group", g.id))
+        )
         _send_batches(send, "rows", rows)
         send(("rows_end", result.rows))
         _send_batches(send, "summary", summaries())
@@ -122,7 +135,14 @@ def read_in_child(order: dict, out) -> None:
     except errors.FacilitatorError as err:
         send(("error", type(err).__module__, type(err).__qualname__, err.message))
     except Exception as err:  # say what happened rather than die silently
-        send(("error", "facilitator.errors", "FacilitatorError", f"the export could not be read: {err!r}"))
+        send(
+            (
+                "error",
+                "facilitator.errors",
+                "FacilitatorError",
+                f"the export could not be read: {err!r}",
+            )
+        )
     out.flush()
 
 

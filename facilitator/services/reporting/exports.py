@@ -17,37 +17,63 @@ import csv
 import json
 import os
 import re
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Callable, Iterator, TextIO
+from typing import TextIO
 
+from facilitator.curriculum import curricula_roots, find_curriculum_folder, parse_curriculum
 from facilitator.domain.compliance import Mark
 from facilitator.domain.enrolment import Enrolment
 from facilitator.domain.group import Group
 from facilitator.domain.participant import REFERRAL_SOURCES, Participant
 from facilitator.domain.values import check_choice, parse_date
 from facilitator.errors import InvalidInput, NotFound
-from facilitator.services.groupwork import attendance as records
-from facilitator.services.compliance.status import all_order_limits, judge, one_to_one_covered, programme_rules
+from facilitator.services.compliance.status import (
+    all_order_limits,
+    judge,
+    one_to_one_covered,
+    programme_rules,
+)
 from facilitator.services.core.group_store import get_group, list_groups
 from facilitator.services.core.office import Office
 from facilitator.services.core.people import get_participant
-from facilitator.storage.files import atomic_output, existing_folder
-from facilitator.storage.xlsx import clean_text
+from facilitator.services.groupwork import attendance as records
 from facilitator.services.reporting import export_feed
-from facilitator.storage.xlsx import XlsxBook
 from facilitator.services.reporting.pseudonyms import pseudonymiser
-from facilitator.curriculum import curricula_roots, find_curriculum_folder, parse_curriculum
+from facilitator.storage.files import atomic_output, existing_folder
+from facilitator.storage.xlsx import XlsxBook, clean_text
 
 FORMATS = ("csv", "xlsx", "json")
 ROW_COLUMNS = (
-    "participant_id", "name", "referral_source", "referrer_reference", "group", "session_date",
-    "curriculum_session", "session_title", "status", "minutes_late", "minutes_missed", "excused_reason",
+    "participant_id",
+    "name",
+    "referral_source",
+    "referrer_reference",
+    "group",
+    "session_date",
+    "curriculum_session",
+    "session_title",
+    "status",
+    "minutes_late",
+    "minutes_missed",
+    "excused_reason",
 )
 SUMMARY_COLUMNS = (
-    "participant_id", "name", "referral_source", "referrer_reference", "groups", "sessions_held",
-    "sessions_attended", "curriculum_covered", "sessions_required", "attendance_percent",
-    "excused_absences", "unexcused_absences", "longest_unexcused_run", "compliance_status",
+    "participant_id",
+    "name",
+    "referral_source",
+    "referrer_reference",
+    "groups",
+    "sessions_held",
+    "sessions_attended",
+    "curriculum_covered",
+    "sessions_required",
+    "attendance_percent",
+    "excused_absences",
+    "unexcused_absences",
+    "longest_unexcused_run",
+    "compliance_status",
     "compliance_reason",
 )
 NOT_MARKED = "not_marked"
@@ -62,12 +88,16 @@ class ExportFilter:
     since: str | None = None
     until: str | None = None
 
-    def cleaned(self) -> "ExportFilter":
+    def cleaned(self) -> ExportFilter:
         since = parse_date(self.since, "--from date").isoformat() if self.since else None
         until = parse_date(self.until, "--to date").isoformat() if self.until else None
         if since and until and since > until:
             raise InvalidInput(f"--from {since} is after --to {until}")
-        source = check_choice(self.referral_source, REFERRAL_SOURCES, "referral source") if self.referral_source else None
+        source = (
+            check_choice(self.referral_source, REFERRAL_SOURCES, "referral source")
+            if self.referral_source
+            else None
+        )
         return ExportFilter(list(self.groups), self.participant, source, since, until)
 
 
@@ -111,7 +141,9 @@ def plan_export(office: Office, wanted: ExportFilter) -> _Plan:
     for e in enrolments:
         if e.participant_id in people:
             by_group.setdefault(e.group_id, []).append(e)
-    chosen = sorted({g.id: g for g in chosen if g.id in by_group}.values(), key=lambda g: _natural(g.id))
+    chosen = sorted(
+        {g.id: g for g in chosen if g.id in by_group}.values(), key=lambda g: _natural(g.id)
+    )
     return _Plan(f, chosen, people, by_group, enrolments)
 
 
@@ -125,8 +157,9 @@ class SessionTitles:
     def __call__(self, curriculum_id: str) -> dict[int, str]:
         if curriculum_id not in self.cache:
             try:
-
-                folder = find_curriculum_folder(curriculum_id, curricula_roots(self.office.ws.curricula_dir))
+                folder = find_curriculum_folder(
+                    curriculum_id, curricula_roots(self.office.ws.curricula_dir)
+                )
                 c = parse_curriculum(folder).curriculum  # titles only: no need for the full check
                 self.cache[curriculum_id] = {s.number: s.title for s in c.sessions if s.number}
             except Exception:  # a curriculum that cannot be read still exports, untitled
@@ -149,43 +182,75 @@ def iter_rows(
     f = plan.filter
     titles = SessionTitles(office)
     text = text or (lambda v: v)
-    who = {pid: (pid, text(p.name), p.referral_source, text(p.referrer_reference)) for pid, p in plan.people.items()}
+    who = {
+        pid: (pid, text(p.name), p.referral_source, text(p.referrer_reference))
+        for pid, p in plan.people.items()
+    }
     for group in plan.groups:
-        rows = sorted(plan.enrolments.get(group.id, []), key=lambda e: (e.joined_on, e.participant_id))
+        rows = sorted(
+            plan.enrolments.get(group.id, []), key=lambda e: (e.joined_on, e.participant_id)
+        )
         names = {n: text(t) for n, t in titles(group.curriculum).items()}
         since, until = (None, None) if keep_marks is not None else (f.since, f.until)
-        for held in records.held_sessions(office, group.id, since or min(e.joined_on for e in rows), until):
-            in_range = (not f.since or held.date >= f.since) and (not f.until or held.date <= f.until)
+        for held in records.held_sessions(
+            office, group.id, since or min(e.joined_on for e in rows), until
+        ):
+            in_range = (not f.since or held.date >= f.since) and (
+                not f.until or held.date <= f.until
+            )
             seen: set[str] = set()
             for e in rows:
                 pid = e.participant_id
                 if pid in seen:
                     continue
                 doc = held.marks.get(pid)
-                if not (doc is not None and e.joined_on <= held.date) and not (doc is None and e.active_on(held.date)):
+                if not (doc is not None and e.joined_on <= held.date) and not (
+                    doc is None and e.active_on(held.date)
+                ):
                     continue
                 seen.add(pid)
                 if keep_marks is not None:
-                    keep_marks.setdefault(pid, []).append(records.to_mark(held.date, held.curriculum_session, doc))
+                    keep_marks.setdefault(pid, []).append(
+                        records.to_mark(held.date, held.curriculum_session, doc)
+                    )
                 if not in_range:
                     continue
                 if doc is None:
-                    yield (*who[pid], group.id, held.date, held.curriculum_session,
-                           names.get(held.curriculum_session, ""), NOT_MARKED, 0, 0, "")
+                    yield (
+                        *who[pid],
+                        group.id,
+                        held.date,
+                        held.curriculum_session,
+                        names.get(held.curriculum_session, ""),
+                        NOT_MARKED,
+                        0,
+                        0,
+                        "",
+                    )
                     continue
                 status = doc["status"]
                 yield (
-                    *who[pid], group.id, held.date, held.curriculum_session,
-                    names.get(held.curriculum_session, ""), status,
-                    int(doc.get("minutes_late") or 0), int(doc.get("minutes_missed") or 0),
+                    *who[pid],
+                    group.id,
+                    held.date,
+                    held.curriculum_session,
+                    names.get(held.curriculum_session, ""),
+                    status,
+                    int(doc.get("minutes_late") or 0),
+                    int(doc.get("minutes_missed") or 0),
                     text(doc.get("reason") or "") if status == "excused" else "",
                 )
         if on_group:
             on_group(group)
 
 
-def summary_rows(office: Office, plan: _Plan, marks: dict[str, list[Mark]], appeared: set[str],
-                 pseudonymous: bool = False) -> Iterator[tuple]:
+def summary_rows(
+    office: Office,
+    plan: _Plan,
+    marks: dict[str, list[Mark]],
+    appeared: set[str],
+    pseudonymous: bool = False,
+) -> Iterator[tuple]:
     """One row per man who appeared in the export, in SUMMARY_COLUMNS order, over his whole record."""
     groups = {g.id: g for g in list_groups(office)}
     scanned = {g.id for g in plan.groups}
@@ -208,10 +273,21 @@ def summary_rows(office: Office, plan: _Plan, marks: dict[str, list[Mark]], appe
         his = by_man.get(pid, [])
         c = judge(person, marks.get(pid, []), his, rules, groups, extra.get(pid, []))
         yield (
-            pid, person.name, person.referral_source, person.referrer_reference,
-            " ".join(sorted({e.group_id for e in his}, key=_natural)), c.sessions_held, c.attended,
-            len(c.covered), c.required, c.attendance_percent if c.attendance_percent is not None else "",
-            c.excused, c.unexcused, c.longest_run, c.status, c.reason,
+            pid,
+            person.name,
+            person.referral_source,
+            person.referrer_reference,
+            " ".join(sorted({e.group_id for e in his}, key=_natural)),
+            c.sessions_held,
+            c.attended,
+            len(c.covered),
+            c.required,
+            c.attendance_percent if c.attendance_percent is not None else "",
+            c.excused,
+            c.unexcused,
+            c.longest_run,
+            c.status,
+            c.reason,
         )
 
 
@@ -264,7 +340,9 @@ def export_attendance(
     office.require_role("coordinator", doing="export attendance")
     plan = plan or plan_export(office, wanted)
     if wanted.participant and not plan.groups:
-        raise NotFound(f"{plan.filter.participant} has never been enrolled in a group: nothing to export")
+        raise NotFound(
+            f"{plan.filter.participant} has never been enrolled in a group: nothing to export"
+        )
     result = ExportResult(groups=len(plan.groups), format=fmt)
     masker = Masker(office) if pseudonymise else None
     if fmt == "xlsx":
@@ -285,11 +363,20 @@ def export_attendance(
     return _audited(office, result, summary, pseudonymise)
 
 
-def _audited(office: Office, result: ExportResult, summary: bool, pseudonymise: bool) -> ExportResult:
+def _audited(
+    office: Office, result: ExportResult, summary: bool, pseudonymise: bool
+) -> ExportResult:
     """Personal data left the workspace: say so in the audit log (what kind, how much; no names)."""
     with office.stores.writing():
-        office.audit("export", "attendance", result.format, rows=str(result.rows), men=str(result.men),
-                     summary="yes" if summary else "no", pseudonymised="yes" if pseudonymise else "no")
+        office.audit(
+            "export",
+            "attendance",
+            result.format,
+            rows=str(result.rows),
+            men=str(result.men),
+            summary="yes" if summary else "no",
+            pseudonymised="yes" if pseudonymise else "no",
+        )
     return result
 
 
@@ -302,6 +389,7 @@ def _rows_and_marks(office, plan, summary, masker, result, on_group, text=None):
             appeared.add(r[0])
             result.rows += 1
             yield masker.row(r) if masker else r
+
     return gen(), marks, appeared
 
 
@@ -312,8 +400,9 @@ def _summaries(office, plan, marks, appeared, masker, result):
 
 
 def _write_text(office, plan, fmt, fh, summary, masker, result, on_group) -> None:
-    rows, marks, appeared = _rows_and_marks(office, plan, summary, masker, result, on_group,
-                                            _cell if fmt == "csv" else None)
+    rows, marks, appeared = _rows_and_marks(
+        office, plan, summary, masker, result, on_group, _cell if fmt == "csv" else None
+    )
     if summary:
         for _ in rows:  # read everything (who appears, and their marks), write nothing yet
             pass
@@ -327,7 +416,9 @@ def _write_text(office, plan, fmt, fh, summary, masker, result, on_group) -> Non
     else:
         fh.write("[")
         for i, r in enumerate(body):
-            fh.write(("," if i else "") + "\n  " + json.dumps(dict(zip(columns, r)), ensure_ascii=False))
+            fh.write(
+                ("," if i else "") + "\n  " + json.dumps(dict(zip(columns, r)), ensure_ascii=False)
+            )
         fh.write("\n]\n")
     if not summary:
         result.men = len(appeared)
@@ -337,11 +428,15 @@ def xlsx_rows(office, plan, masker, result, on_group):
     """The Attendance sheet's rows, and a function for the Summary sheet's rows once they are
     all read. Free text is cleaned once per man and title (clean_text, then _cell)."""
 
-    rows, marks, appeared = _rows_and_marks(office, plan, True, masker, result, on_group,
-                                            lambda v: _cell(clean_text(v)))
+    rows, marks, appeared = _rows_and_marks(
+        office, plan, True, masker, result, on_group, lambda v: _cell(clean_text(v))
+    )
 
     def summaries():
-        return ([_cell(v) for v in r] for r in _summaries(office, plan, marks, appeared, masker, result))
+        return (
+            [_cell(v) for v in r] for r in _summaries(office, plan, marks, appeared, masker, result)
+        )
+
     return rows, summaries
 
 
@@ -357,10 +452,14 @@ def _write_xlsx(office, plan, path: str, masker, result, on_group) -> None:
         rows, summaries = xlsx_rows(office, plan, masker, result, on_group)
     try:
         with XlsxBook(path) as book:
-            with book.sheet("Attendance", widths=(14, 22, 16, 16, 8, 12, 9, 38, 12, 9, 9, 28)) as sheet:
+            with book.sheet(
+                "Attendance", widths=(14, 22, 16, 16, 8, 12, 9, 38, 12, 9, 9, 28)
+            ) as sheet:
                 sheet.append(ROW_COLUMNS, header=True)
                 sheet.extend_plain(rows)
-            with book.sheet("Summary", widths=(14, 22, 16, 16, 10, 9, 9, 9, 9, 9, 9, 9, 9, 12, 80)) as sheet:
+            with book.sheet(
+                "Summary", widths=(14, 22, 16, 16, 10, 9, 9, 9, 9, 9, 9, 9, 9, 12, 80)
+            ) as sheet:
                 sheet.append(SUMMARY_COLUMNS, header=True)
                 sheet.extend(summaries())
     finally:

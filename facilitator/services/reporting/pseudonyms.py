@@ -32,8 +32,10 @@ def _read_key(office: Office) -> bytes | None:
     except ValueError:
         key = b""
     if len(key) < 16:
-        raise StoreError(f"pseudonym key {path} is damaged; restore it from a backup (a new key would "
-                         f"give every man a new pseudonym and break links with earlier datasets)")
+        raise StoreError(
+            f"pseudonym key {path} is damaged; restore it from a backup (a new key would "
+            f"give every man a new pseudonym and break links with earlier datasets)"
+        )
     return key
 
 

@@ -18,14 +18,14 @@ from facilitator import clock
 from facilitator.domain.compliance import LATE_ABSENCE, Compliance, Mark, counts_as
 from facilitator.domain.record import Record
 from facilitator.domain.values import check_choice, require_text
-from facilitator.services.groupwork import attendance as records
+from facilitator.errors import InvalidInput
 from facilitator.services.compliance.status import Standing, limits_in_words, standing
 from facilitator.services.core.group_store import list_groups
 from facilitator.services.core.office import Office
 from facilitator.services.core.people import get_participant
-from facilitator.storage.stores import all_docs, put_doc, safe_name
+from facilitator.services.groupwork import attendance as records
 from facilitator.services.reporting.exports import SessionTitles
-from facilitator.errors import InvalidInput
+from facilitator.storage.stores import all_docs, put_doc, safe_name
 
 REPORT_FORMATS = ("md", "html")
 STATEMENT = (
@@ -46,8 +46,11 @@ class EngagementNote(Record):
 
 
 def _engagement_store(office: Office, participant_id: str, write: bool = False):
-    return office.stores.store(f"reports/engagement/{safe_name(participant_id, 'participant id')}.json",
-                               "engagement", write)
+    return office.stores.store(
+        f"reports/engagement/{safe_name(participant_id, 'participant id')}.json",
+        "engagement",
+        write,
+    )
 
 
 def engagement_of(office: Office, participant_id: str) -> EngagementNote | None:
@@ -64,7 +67,9 @@ def set_engagement(office: Office, participant_id: str, text: str) -> Engagement
     with office.stores.writing():
         with _engagement_store(office, person.id, write=True) as db:
             n = len(db.table("summaries")) + 1
-            note = EngagementNote(f"{person.id}-E{n:03d}", person.id, text, office.user, clock.today().isoformat())
+            note = EngagementNote(
+                f"{person.id}-E{n:03d}", person.id, text, office.user, clock.today().isoformat()
+            )
             put_doc(db, "summaries", note.to_dict())
         office.audit("write", "engagement_summary", note.id)
     return note
@@ -73,8 +78,9 @@ def set_engagement(office: Office, participant_id: str, text: str) -> Engagement
 def _check_engagement(text: str) -> str:
     text = require_text(text, "engagement summary")
     if len(text) > MAX_ENGAGEMENT_CHARS:
-
-        raise InvalidInput(f"the engagement summary has {len(text)} characters; keep it under {MAX_ENGAGEMENT_CHARS}")
+        raise InvalidInput(
+            f"the engagement summary has {len(text)} characters; keep it under {MAX_ENGAGEMENT_CHARS}"
+        )
     return text
 
 
@@ -103,7 +109,11 @@ def _attendance_words(mark: Mark, standing_: Standing) -> str:
     status = mark.status
     if status is None:
         return "not marked"
-    words = {"present": "present", "excused": "excused absence", "unexcused": "unexcused absence"}.get(status)
+    words = {
+        "present": "present",
+        "excused": "excused absence",
+        "unexcused": "unexcused absence",
+    }.get(status)
     if status == "late":
         words = f"late ({mark.minutes_late} min)"
     elif status == "left_early":
@@ -126,17 +136,36 @@ def report_data(office: Office, participant_id: str, engagement: str | None = No
         text, by = _check_engagement(engagement), office.actor.name
     else:
         note = engagement_of(office, s.person.id)
-        text, by = (note.text, _staff_name(office, note.written_by) + f", {note.written_on}") if note else ("", "")
+        text, by = (
+            (note.text, _staff_name(office, note.written_by) + f", {note.written_on}")
+            if note
+            else ("", "")
+        )
     c = s.compliance
     return ReportData(
         programme=office.setting("programme.name", ""),
         prepared_on=clock.today().isoformat(),
         prepared_by=office.actor.name,
         standing=s,
-        groups=[(e.group_id, groups[e.group_id].name if e.group_id in groups else "", e.joined_on, e.left_on)
-                for e in sorted(s.enrolments, key=lambda e: e.joined_on)],
-        attendance=[(m.date, gid, m.curriculum_session, titles.get(m.curriculum_session, ""),
-                     _attendance_words(m, s)) for gid, m in marks_by_group],
+        groups=[
+            (
+                e.group_id,
+                groups[e.group_id].name if e.group_id in groups else "",
+                e.joined_on,
+                e.left_on,
+            )
+            for e in sorted(s.enrolments, key=lambda e: e.joined_on)
+        ],
+        attendance=[
+            (
+                m.date,
+                gid,
+                m.curriculum_session,
+                titles.get(m.curriculum_session, ""),
+                _attendance_words(m, s),
+            )
+            for gid, m in marks_by_group
+        ],
         covered=[(n, titles.get(n, "")) for n in c.covered],
         to_do=[(n, titles.get(n, "")) for n in c.to_do],
         engagement=text,
@@ -171,33 +200,60 @@ def render_markdown(d: ReportData) -> str:
     c = d.compliance
     out = [f"# Progress report: {_md(p.name)}", ""]
     out += [f"*{_md(d.statement)}*", ""]
-    out += ["| | |", "| --- | --- |",
-            f"| Programme | {_md(d.programme)} |",
-            f"| Participant | {_md(p.name)} ({p.id}) |",
-            f"| Referred by | {_md(p.referral_source.replace('_', ' '))}"
-            + (f": {_md(p.referrer)}" if p.referrer else "") + " |",
-            f"| Referrer's reference | {_md(p.referrer_reference) or '—'} |",
-            f"| Report date | {d.prepared_on} |",
-            f"| Prepared by | {_md(d.prepared_by)} |", ""]
-    out += ["## Compliance", "", f"**{c.symbol} {c.label}**: {_md(c.reason)}", "",
-            f"Limits: {_md(d.limits)}.", ""]
+    out += [
+        "| | |",
+        "| --- | --- |",
+        f"| Programme | {_md(d.programme)} |",
+        f"| Participant | {_md(p.name)} ({p.id}) |",
+        f"| Referred by | {_md(p.referral_source.replace('_', ' '))}"
+        + (f": {_md(p.referrer)}" if p.referrer else "")
+        + " |",
+        f"| Referrer's reference | {_md(p.referrer_reference) or '—'} |",
+        f"| Report date | {d.prepared_on} |",
+        f"| Prepared by | {_md(d.prepared_by)} |",
+        "",
+    ]
+    out += [
+        "## Compliance",
+        "",
+        f"**{c.symbol} {c.label}**: {_md(c.reason)}",
+        "",
+        f"Limits: {_md(d.limits)}.",
+        "",
+    ]
     out += ["## Attendance", ""]
     expected = c.attended + c.unexcused
-    out += [f"- Sessions held while enrolled: {c.sessions_held}"
-            + (f" (and {c.unmarked} not marked)" if c.unmarked else ""),
-            f"- Attended: {c.attended}"
-            + (f" of {expected} expected ({c.attendance_percent:.0f}%)" if expected else ""),
-            f"- Excused absences: {c.excused}",
-            f"- Unexcused absences: {c.unexcused}"
-            + (f" (including {c.late_as_absence} late or left early past the limit)" if c.late_as_absence else ""),
-            f"- Longest run of unexcused absences: {c.longest_run}", ""]
+    out += [
+        f"- Sessions held while enrolled: {c.sessions_held}"
+        + (f" (and {c.unmarked} not marked)" if c.unmarked else ""),
+        f"- Attended: {c.attended}"
+        + (f" of {expected} expected ({c.attendance_percent:.0f}%)" if expected else ""),
+        f"- Excused absences: {c.excused}",
+        f"- Unexcused absences: {c.unexcused}"
+        + (
+            f" (including {c.late_as_absence} late or left early past the limit)"
+            if c.late_as_absence
+            else ""
+        ),
+        f"- Longest run of unexcused absences: {c.longest_run}",
+        "",
+    ]
     if d.groups:
         out += ["| Group | Joined | Left |", "| --- | --- | --- |"]
-        out += [f"| {_md(gid)} {_md(name)} | {joined} | {left or '—'} |" for gid, name, joined, left in d.groups]
+        out += [
+            f"| {_md(gid)} {_md(name)} | {joined} | {left or '—'} |"
+            for gid, name, joined, left in d.groups
+        ]
         out += [""]
     if d.attendance:
-        out += ["| Date | Group | Session | Title | Attendance |", "| --- | --- | --- | --- | --- |"]
-        out += [f"| {day} | {_md(gid)} | {n} | {_md(title)} | {words} |" for day, gid, n, title, words in d.attendance]
+        out += [
+            "| Date | Group | Session | Title | Attendance |",
+            "| --- | --- | --- | --- | --- |",
+        ]
+        out += [
+            f"| {day} | {_md(gid)} | {n} | {_md(title)} | {words} |"
+            for day, gid, n, title, words in d.attendance
+        ]
         out += [""]
     else:
         out += ["No sessions have been held since he joined.", ""]
@@ -205,7 +261,9 @@ def render_markdown(d: ReportData) -> str:
     out += [f"{len(d.covered)} of {c.required} required." if c.required else "", ""]
     out += [f"- Session {n}: {_md(t)}" for n, t in d.covered] or ["None yet."]
     out += ["", "## Sessions still to do", ""]
-    out += [f"- Session {n}: {_md(t)}" for n, t in d.to_do] or ["None: every curriculum session has been covered."]
+    out += [f"- Session {n}: {_md(t)}" for n, t in d.to_do] or [
+        "None: every curriculum session has been covered."
+    ]
     out += ["", "## Engagement", ""]
     if d.engagement:
         for paragraph in re.split(r"\n\s*\n", d.engagement.strip()):
@@ -225,7 +283,7 @@ def render_html(d: ReportData) -> str:
     body = MarkdownIt("commonmark", {"html": False}).enable("table").render(render_markdown(d))
     title = escape(f"Progress report: {d.standing.person.name}")
     return (
-        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
+        '<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
         f"<title>{title}</title>\n<style>\n"
         "body{font-family:sans-serif;max-width:50em;margin:2em auto;line-height:1.4}\n"
         "table{border-collapse:collapse}td,th{border:1px solid #999;padding:.2em .5em;text-align:left}\n"
@@ -233,7 +291,9 @@ def render_html(d: ReportData) -> str:
     )
 
 
-def participant_report(office: Office, participant_id: str, fmt: str = "md", engagement: str | None = None) -> str:
+def participant_report(
+    office: Office, participant_id: str, fmt: str = "md", engagement: str | None = None
+) -> str:
     """The report as Markdown or HTML text. Audited (who made a report on whom; no content)."""
     fmt = check_choice(fmt, REPORT_FORMATS, "report format")
     office.require_role("coordinator", doing="make a progress report")

@@ -41,14 +41,20 @@ def all_assessments(office: Office) -> dict[str, list[Assessment]]:
 
 
 def assessments_of(office: Office, participant_id: str) -> list[Assessment]:
-    return sorted(all_assessments(office).get(participant_id.strip().upper(), []), key=lambda a: a.date)
+    return sorted(
+        all_assessments(office).get(participant_id.strip().upper(), []), key=lambda a: a.date
+    )
 
 
-def record_assessment(office: Office, participant_id: str, day: str | date | None, level: str) -> Assessment:
+def record_assessment(
+    office: Office, participant_id: str, day: str | date | None, level: str
+) -> Assessment:
     """Record a risk assessment of a man (at intake, on review, on a change, at exit)."""
     person = get_participant(office, participant_id)
     day_s = parse_date(day, "assessment date").isoformat() if day else clock.today().isoformat()
-    assessment = Assessment(participant_id=person.id, date=day_s, level=level, recorded_by=office.user)
+    assessment = Assessment(
+        participant_id=person.id, date=day_s, level=level, recorded_by=office.user
+    )
     with office.stores.writing():
         with office.stores.store(ASSESSMENT_STORE, "risk_assessments", write=True) as db:
             doc = get_doc(db, "assessments", person.id) or {"id": person.id, "history": []}
@@ -70,7 +76,9 @@ def reassessment_due(office: Office, today: date | None = None) -> list[DueAsses
             continue
         done = sorted(history.get(person.id, []), key=lambda a: a.date)
         if not done:
-            out.append(DueAssessment(person.id, person.name, "", "", "", ["no risk assessment recorded"]))
+            out.append(
+                DueAssessment(person.id, person.name, "", "", "", ["no risk assessment recorded"])
+            )
             continue
         last = done[-1]
         due_on = parse_date(last.date) + timedelta(weeks=weeks)
@@ -81,8 +89,10 @@ def reassessment_due(office: Office, today: date | None = None) -> list[DueAsses
         if since:
             reasons.append(f"new flag since: {', '.join(sorted(since))}")
         if reasons:
-            out.append(DueAssessment(person.id, person.name, last.date, last.level, due_on.isoformat(), reasons))
+            out.append(
+                DueAssessment(
+                    person.id, person.name, last.date, last.level, due_on.isoformat(), reasons
+                )
+            )
     out.sort(key=lambda d: (d.due_on or "", d.participant_id))
     return out
-
-

@@ -1,8 +1,8 @@
 """Where flags live: the live queue, closed flags by month and each man's flag history.
 
-    data/risk/open.json                    flags not yet closed (the live queue)
-    data/risk/closed/<yyyy-mm>.json        closed flags, by the month they were closed
-    data/risk/men/<participant>.json       each man's flags as the escalation rules need them
+data/risk/open.json                    flags not yet closed (the live queue)
+data/risk/closed/<yyyy-mm>.json        closed flags, by the month they were closed
+data/risk/men/<participant>.json       each man's flags as the escalation rules need them
 """
 
 from __future__ import annotations
@@ -27,7 +27,9 @@ def closed_months(office: Office) -> list[str]:
     folder = office.stores.path("risk", "closed")
     if not folder.is_dir():
         return []
-    return sorted((p.stem for p in folder.glob("[0-9][0-9][0-9][0-9]-[0-9][0-9].json")), reverse=True)
+    return sorted(
+        (p.stem for p in folder.glob("[0-9][0-9][0-9][0-9]-[0-9][0-9].json")), reverse=True
+    )
 
 
 def man_store(participant_id: str) -> str:
@@ -94,5 +96,3 @@ def save_history(office: Office, flag: RiskFlag) -> None:
 def history_of(office: Office, participant_id: str) -> list[FlagHistory]:
     with office.stores.store(man_store(participant_id), "risk_man") as db:
         return [FlagHistory.from_dict(d) for d in all_docs(db, "flags")]
-
-

@@ -41,8 +41,8 @@ from facilitator.services.risk.flag_store import (
 from facilitator.services.risk.settings import (
     category_severities,
     cluster_window_days,
-    deadline_hours,
     current_time,
+    deadline_hours,
     working_day_severities,
 )
 from facilitator.storage.stores import put_doc, remove_doc
@@ -112,8 +112,14 @@ def create_flag(
 ) -> RiskFlag:
     """Caller holds the lock and has checked the participant, categories and session."""
     at = at or current_time()
-    given = check_choice(severity, SEVERITIES, "severity") if severity else _default_severity(office, categories)
-    final, markers = escalate(categories, given, at, history_of(office, participant_id), cluster_window_days(office))
+    given = (
+        check_choice(severity, SEVERITIES, "severity")
+        if severity
+        else _default_severity(office, categories)
+    )
+    final, markers = escalate(
+        categories, given, at, history_of(office, participant_id), cluster_window_days(office)
+    )
     deadline = deadline_for(final, at, deadline_hours(office), working_day_severities(office))
     flag = RiskFlag(
         id=office.stores.next_id("F"),
@@ -132,8 +138,15 @@ def create_flag(
     )
     save_open(office, flag)
     save_history(office, flag)
-    office.audit("raise", "risk_flag", flag.id, participant=participant_id, source=source,
-                 severity=flag.severity, categories=",".join(categories))
+    office.audit(
+        "raise",
+        "risk_flag",
+        flag.id,
+        participant=participant_id,
+        source=source,
+        severity=flag.severity,
+        categories=",".join(categories),
+    )
     return flag
 
 
@@ -163,11 +176,21 @@ def raise_flag(
     person = get_participant(office, participant_id)
     sid = _check_session(office, session_id)
     with office.stores.writing():
-        return create_flag(office, participant_id=person.id, categories=cats, summary=summary,
-                            source=source, severity=severity, session_id=sid, at=at)
+        return create_flag(
+            office,
+            participant_id=person.id,
+            categories=cats,
+            summary=summary,
+            source=source,
+            severity=severity,
+            session_id=sid,
+            at=at,
+        )
 
 
-def raise_partner_concern(office: Office, participant_id: str, category: str, severity: str | None = None) -> RiskFlag:
+def raise_partner_concern(
+    office: Office, participant_id: str, category: str, severity: str | None = None
+) -> RiskFlag:
     """A concern from partner support reaches the queue as category, severity and source only.
 
     Deliberately takes no text: nothing the partner said can travel through this call. Bad
@@ -185,18 +208,31 @@ def raise_partner_concern(office: Office, participant_id: str, category: str, se
         severity = sev
     person = get_participant(office, participant_id)
     with office.stores.writing():
-        return create_flag(office, participant_id=person.id, categories=[cat], summary=PARTNER_SUMMARY,
-                            source="partner_contact", severity=severity, raised_by="partner_support")
+        return create_flag(
+            office,
+            participant_id=person.id,
+            categories=[cat],
+            summary=PARTNER_SUMMARY,
+            source="partner_contact",
+            severity=severity,
+            raised_by="partner_support",
+        )
 
 
 # -- review and close --------------------------------------------------------------------------
-def review_flag(office: Office, flag_id: str, actions: list[str], note: str = "", at: datetime | None = None) -> RiskFlag:
+def review_flag(
+    office: Office, flag_id: str, actions: list[str], note: str = "", at: datetime | None = None
+) -> RiskFlag:
     """Record what the reviewer did; the flag moves to in review."""
     with office.stores.writing():
         flag = get_flag(office, flag_id)
         chosen = check_review(flag, actions, note)
         at = at or current_time()
-        flag.reviews.append(Review(at=at.isoformat(), by=office.user, actions=chosen, note=(note or "").strip()).to_dict())
+        flag.reviews.append(
+            Review(
+                at=at.isoformat(), by=office.user, actions=chosen, note=(note or "").strip()
+            ).to_dict()
+        )
         flag.status = "in_review"
         save_open(office, flag)
         if "marac_referral" in chosen:
@@ -215,7 +251,9 @@ def close_flag(office: Office, flag_id: str, outcome: str, at: datetime | None =
         flag.closed_by = office.user
         flag.closed_at = at.isoformat()
         save_open(office, flag)  # (1): see "flag stores" above
-        with office.stores.store(closed_store(at.strftime("%Y-%m")), "risk_closed", write=True) as db:
+        with office.stores.store(
+            closed_store(at.strftime("%Y-%m")), "risk_closed", write=True
+        ) as db:
             put_doc(db, "flags", flag.to_dict())
         with office.stores.store(OPEN_STORE, "risk_open", write=True) as db:
             remove_doc(db, "flags", flag.id)
@@ -225,7 +263,11 @@ def close_flag(office: Office, flag_id: str, outcome: str, at: datetime | None =
 
 def session_flags(office: Office, session_id: str) -> list[RiskFlag]:
     """Flags raised in the session, oldest first; partner-contact flags never (they stay apart)."""
-    flags = [f for f in list_flags(office, "all") if f.session_id == session_id and f.source != "partner_contact"]
+    flags = [
+        f
+        for f in list_flags(office, "all")
+        if f.session_id == session_id and f.source != "partner_contact"
+    ]
     return sorted(flags, key=lambda f: (f.raised_at, f.id))
 
 

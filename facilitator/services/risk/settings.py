@@ -7,8 +7,8 @@ from datetime import datetime
 
 from facilitator import clock
 from facilitator.detector import detector_for_workspace
-from facilitator.services.core.office import Office
 from facilitator.detector.categories import DEFAULT_SEVERITIES, severity_rank
+from facilitator.services.core.office import Office
 
 
 # -- settings and categories ------------------------------------------------------------------
@@ -22,7 +22,6 @@ def detector_for(office: Office):
 def category_severities(office: Office | None = None) -> dict[str, str]:
     """Category id → severity in force: the rules' severities with the workspace's settings."""
     if office is None:
-
         return dict(DEFAULT_SEVERITIES)
     return {cat_id: r.severity for cat_id, r in detector_for(office).rules.categories.items()}
 

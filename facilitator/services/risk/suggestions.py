@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from facilitator.detector.categories import severity_rank
 from facilitator.domain.checkin import CheckIn
-from facilitator.domain.risk_flag import RiskFlag, Suggestion, check_categories, highest, SEVERITIES
+from facilitator.domain.risk_flag import SEVERITIES, RiskFlag, Suggestion, check_categories, highest
 from facilitator.domain.session import split_session_id
 from facilitator.domain.values import check_choice, require_text
 from facilitator.errors import InvalidInput, NotFound, Refused
@@ -48,12 +48,17 @@ def _index_years(office: Office) -> list[int]:
     folder = office.stores.path("risk", "suggestions")
     if not folder.is_dir():
         return []
-    years = [int(p.stem.removeprefix("index-")) for p in folder.glob("index-*.json")
-             if p.stem.removeprefix("index-").isdigit()]
+    years = [
+        int(p.stem.removeprefix("index-"))
+        for p in folder.glob("index-*.json")
+        if p.stem.removeprefix("index-").isdigit()
+    ]
     return sorted(years, reverse=True)
 
 
-def list_suggestions(office: Office, session_id: str, pending_only: bool = False) -> list[Suggestion]:
+def list_suggestions(
+    office: Office, session_id: str, pending_only: bool = False
+) -> list[Suggestion]:
 
     sid = get_session(office, session_id).session.id
     with office.stores.store(_suggestion_file(sid), "risk_suggestions") as db:
@@ -72,15 +77,22 @@ def get_suggestion(office: Office, suggestion_id: str) -> Suggestion:
                 doc = get_doc(db, "suggestions", key)
             if doc:
                 return Suggestion.from_dict(doc)
-    raise NotFound(f"no risk suggestion with id '{suggestion_id}' (see `facilitator risk suggestions SESSION`)")
+    raise NotFound(
+        f"no risk suggestion with id '{suggestion_id}' (see `facilitator risk suggestions SESSION`)"
+    )
 
 
 def _scan_checkin(office: Office, checkin: CheckIn) -> tuple[list[str], str | None, list[dict]]:
     """Categories, severity and matched spans for a check-in: its words and its answers."""
     table = category_severities(office)
     matches = [
-        {"category": i.category, "severity": i.severity, "match": i.match,
-         "start": i.start, "end": i.end}
+        {
+            "category": i.category,
+            "severity": i.severity,
+            "match": i.match,
+            "start": i.start,
+            "end": i.end,
+        }
         for i in _scan_text(office, checkin.text_for_scanning())
     ]
     cats = [m["category"] for m in matches]
@@ -88,14 +100,28 @@ def _scan_checkin(office: Office, checkin: CheckIn) -> tuple[list[str], str | No
         for form in checkin.forms:
             if form in FORM_CATEGORIES:
                 cats.append(FORM_CATEGORIES[form])
-                matches.append({"category": FORM_CATEGORIES[form], "severity": table[FORM_CATEGORIES[form]],
-                                "match": f"check-in answer: {form}", "start": None, "end": None})
+                matches.append(
+                    {
+                        "category": FORM_CATEGORIES[form],
+                        "severity": table[FORM_CATEGORIES[form]],
+                        "match": f"check-in answer: {form}",
+                        "start": None,
+                        "end": None,
+                    }
+                )
     for change in checkin.circumstance_changes:
         cat = CIRCUMSTANCE_CATEGORIES.get(change)
         if cat and (change not in CIRCUMSTANCES_NEEDING_DISCLOSURE or checkin.disclosed == "yes"):
             cats.append(cat)
-            matches.append({"category": cat, "severity": table[cat], "match": f"circumstance: {change}",
-                            "start": None, "end": None})
+            matches.append(
+                {
+                    "category": cat,
+                    "severity": table[cat],
+                    "match": f"circumstance: {change}",
+                    "start": None,
+                    "end": None,
+                }
+            )
     unique = list(dict.fromkeys(c for c in cats if c in table))
     return unique, highest(table[c] for c in unique), matches
 
@@ -128,12 +154,22 @@ def scan_and_keep(office: Office, session_id: str, checkin: CheckIn) -> Suggesti
     return keep_suggestion(office, session_id, checkin, cats, severity, matches)
 
 
-def keep_suggestion(office: Office, sid: str, checkin: CheckIn, cats: list[str], severity: str | None,
-                    matches: list[dict]) -> Suggestion | None:
+def keep_suggestion(
+    office: Office,
+    sid: str,
+    checkin: CheckIn,
+    cats: list[str],
+    severity: str | None,
+    matches: list[dict],
+) -> Suggestion | None:
     """Caller holds the lock."""
     pid = checkin.participant_id
     with office.stores.store(_suggestion_file(sid), "risk_suggestions", write=True) as db:
-        his = [Suggestion.from_dict(d) for d in all_docs(db, "suggestions") if d["participant_id"] == pid]
+        his = [
+            Suggestion.from_dict(d)
+            for d in all_docs(db, "suggestions")
+            if d["participant_id"] == pid
+        ]
         pending = next((s for s in his if s.pending), None)
         decided = {c for s in his if not s.pending for c in s.categories}
         if pending is None and set(cats) <= decided:
@@ -146,16 +182,31 @@ def keep_suggestion(office: Office, sid: str, checkin: CheckIn, cats: list[str],
             pending.matches += [m for m in matches if (m["category"], m["match"]) not in seen]
             suggestion, action = pending, "update"
         else:
-            suggestion = Suggestion(id=office.stores.next_id("S"), session_id=sid, participant_id=pid,
-                                    categories=cats, severity=severity or "medium", matches=matches,
-                                    created_at=current_time().isoformat())
+            suggestion = Suggestion(
+                id=office.stores.next_id("S"),
+                session_id=sid,
+                participant_id=pid,
+                categories=cats,
+                severity=severity or "medium",
+                matches=matches,
+                created_at=current_time().isoformat(),
+            )
             action = "suggest"
         put_doc(db, "suggestions", suggestion.to_dict())
     if action == "suggest":
-        with office.stores.store(_index_file(split_session_id(sid)[1][:4]), "risk_suggestion_index", write=True) as db:
+        with office.stores.store(
+            _index_file(split_session_id(sid)[1][:4]), "risk_suggestion_index", write=True
+        ) as db:
             put_doc(db, "suggestions", {"id": suggestion.id, "session_id": sid})
-    office.audit(action, "risk_suggestion", suggestion.id, session=sid, participant=pid,
-                 severity=suggestion.severity, categories=",".join(suggestion.categories))
+    office.audit(
+        action,
+        "risk_suggestion",
+        suggestion.id,
+        session=sid,
+        participant=pid,
+        severity=suggestion.severity,
+        categories=",".join(suggestion.categories),
+    )
     return suggestion
 
 
@@ -170,8 +221,14 @@ def checkin_indicators(office: Office, checkin: CheckIn) -> list[dict]:
     return sorted(first.values(), key=lambda m: -severity_rank(m["severity"]))
 
 
-def _decide(office: Office, suggestion: Suggestion, status: str, reason: str = "", flag_id: str = "",
-            not_flagged: list[str] | None = None) -> Suggestion:
+def _decide(
+    office: Office,
+    suggestion: Suggestion,
+    status: str,
+    reason: str = "",
+    flag_id: str = "",
+    not_flagged: list[str] | None = None,
+) -> Suggestion:
     """Caller holds the lock."""
     suggestion.not_flagged = list(not_flagged or [])
     suggestion.status = status
@@ -179,14 +236,20 @@ def _decide(office: Office, suggestion: Suggestion, status: str, reason: str = "
     suggestion.decided_at = current_time().isoformat()
     suggestion.reason = reason
     suggestion.flag_id = flag_id
-    with office.stores.store(_suggestion_file(suggestion.session_id), "risk_suggestions", write=True) as db:
+    with office.stores.store(
+        _suggestion_file(suggestion.session_id), "risk_suggestions", write=True
+    ) as db:
         put_doc(db, "suggestions", suggestion.to_dict())
     return suggestion
 
 
 def _require_pending(suggestion: Suggestion) -> None:
     if not suggestion.pending:
-        what = f"confirmed as flag {suggestion.flag_id}" if suggestion.status == "confirmed" else "dismissed"
+        what = (
+            f"confirmed as flag {suggestion.flag_id}"
+            if suggestion.status == "confirmed"
+            else "dismissed"
+        )
         raise Refused(f"suggestion {suggestion.id} was already {what}")
 
 
@@ -212,15 +275,35 @@ def confirm_suggestion(
         left_out = [c for c in s.categories if c not in cats]
         reason = (reason or "").strip()
         if left_out and not reason:
-            raise InvalidInput(f"{', '.join(left_out)} was suggested for {s.participant_id} and is not in the flag: "
-                               f"give the reason it is not a risk (--reason), as for a dismissal")
-        text = (summary or "").strip() or _checkin_summary(office, s) or (
-            f"Suggested from the check-in in {s.session_id}: {', '.join(cats)}")
+            raise InvalidInput(
+                f"{', '.join(left_out)} was suggested for {s.participant_id} and is not in the flag: "
+                f"give the reason it is not a risk (--reason), as for a dismissal"
+            )
+        text = (
+            (summary or "").strip()
+            or _checkin_summary(office, s)
+            or (f"Suggested from the check-in in {s.session_id}: {', '.join(cats)}")
+        )
         flag = next((f for f in open_flags(office) if f.suggestion_id == s.id), None)
         if flag is None:  # not already made by a confirm that was interrupted
-            flag = create_flag(office, participant_id=s.participant_id, categories=cats, summary=text,
-                                source="checkin", severity=severity, session_id=s.session_id, suggestion_id=s.id)
-        _decide(office, s, "confirmed", flag_id=flag.id, reason=reason if left_out else "", not_flagged=left_out)
+            flag = create_flag(
+                office,
+                participant_id=s.participant_id,
+                categories=cats,
+                summary=text,
+                source="checkin",
+                severity=severity,
+                session_id=s.session_id,
+                suggestion_id=s.id,
+            )
+        _decide(
+            office,
+            s,
+            "confirmed",
+            flag_id=flag.id,
+            reason=reason if left_out else "",
+            not_flagged=left_out,
+        )
         extra = {"not_flagged": ",".join(left_out)} if left_out else {}
         office.audit("confirm", "risk_suggestion", s.id, flag=flag.id, **extra)
     return flag
@@ -247,9 +330,15 @@ def pending_suggestions(office: Office, record) -> list[str]:
     """Hook for closing a session: suggestions nobody has confirmed or dismissed yet."""
     sid = record.session.id
     with office.stores.store(_suggestion_file(sid), "risk_suggestions") as db:
-        pending = [Suggestion.from_dict(d) for d in all_docs(db, "suggestions") if d.get("status") == "pending"]
-    return [f"{s.participant_id}: risk suggestion {s.id} ({', '.join(s.categories)}) not confirmed or dismissed"
-            for s in sorted(pending, key=lambda s: s.id)]
+        pending = [
+            Suggestion.from_dict(d)
+            for d in all_docs(db, "suggestions")
+            if d.get("status") == "pending"
+        ]
+    return [
+        f"{s.participant_id}: risk suggestion {s.id} ({', '.join(s.categories)}) not confirmed or dismissed"
+        for s in sorted(pending, key=lambda s: s.id)
+    ]
 
 
 def suggestions_for(office: Office, session_id: str, participant_id: str) -> list[Suggestion]:

@@ -55,20 +55,31 @@ class DebriefListScreen(Screen):
         due_ids = {d.session_id for d in due}
         for d in due:
             state = Text(f"⚠ DUE · {d.note_status}", style="bold reverse")
-            table.add_row(d.session_id, str(d.curriculum_session), state, ", ".join(d.awaiting) or "-", "")
+            table.add_row(
+                d.session_id, str(d.curriculum_session), state, ", ".join(d.awaiting) or "-", ""
+            )
             self.row_sessions.append(d.session_id)
         for row in sorted(notes, key=lambda r: (r["date"], r["id"]), reverse=True):
             if row["id"] in due_ids:
                 continue
             waiting = [a for a in row["authors"] if a not in row["signed_by"]]
             file = row["file_state"] if row["file_state"] == "ok" else f"⚠ {row['file_state']}"
-            table.add_row(row["id"], str(row["curriculum_session"]), row["status"], ", ".join(waiting) or "-", file)
+            table.add_row(
+                row["id"],
+                str(row["curriculum_session"]),
+                row["status"],
+                ", ".join(waiting) or "-",
+                file,
+            )
             self.row_sessions.append(row["id"])
         n = len(due)
         self.query_one("#debrief-list-title", Static).update(
-            f"Debriefs · {n} due" if n else "Debriefs · none due")
+            f"Debriefs · {n} due" if n else "Debriefs · none due"
+        )
         if not self.row_sessions:
-            self.query_one("#debrief-list-title", Static).update("Debriefs · none yet: close a session to write one")
+            self.query_one("#debrief-list-title", Static).update(
+                "Debriefs · none yet: close a session to write one"
+            )
 
     def on_data_table_row_selected(self, _event: DataTable.RowSelected) -> None:
         self.action_open_note()

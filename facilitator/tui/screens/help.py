@@ -27,7 +27,9 @@ def help_table() -> Table:
             table.add_row(Text(keys.label(k), style="bold"), k.description)
         table.add_row("", "")
     table.add_row(Text("Also", style="bold underline"), "")
-    table.add_row(Text("digits", style="bold"), "in a row of choices: pick choice N (←/→ and Space work too)")
+    table.add_row(
+        Text("digits", style="bold"), "in a row of choices: pick choice N (←/→ and Space work too)"
+    )
     table.add_row(Text("late / excused", style="bold"), "asks the minutes late / the reason")
     return table
 

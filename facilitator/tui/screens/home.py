@@ -139,8 +139,14 @@ class HomeScreen(Screen):
         keep = table.cursor_row
         table.clear()
         for r in rows:
-            table.add_row(f"{r.group.id} {r.group.name}", r.when, str(r.men), r.state,
-                          f"{r.number} {r.title}".strip(), key=r.group.id)
+            table.add_row(
+                f"{r.group.id} {r.group.name}",
+                r.when,
+                str(r.men),
+                r.state,
+                f"{r.number} {r.title}".strip(),
+                key=r.group.id,
+            )
         if rows:
             table.move_cursor(row=min(keep, len(rows) - 1))
         title = f"Groups ({len(rows)} running"
@@ -156,7 +162,9 @@ class HomeScreen(Screen):
         known = {r.group.id for r in self.rows}
         for r in rows:
             if r.group.id in known:
-                table.update_cell(r.group.id, "title", f"{r.number} {r.title}".strip(), update_width=True)
+                table.update_cell(
+                    r.group.id, "title", f"{r.number} {r.title}".strip(), update_width=True
+                )
         self.due = due
         self._show_boxes()
         self.loaded = True

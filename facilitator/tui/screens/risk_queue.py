@@ -17,14 +17,14 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 
 from facilitator import clock
-from facilitator.errors import FacilitatorError
 from facilitator.detector.categories import label
+from facilitator.errors import FacilitatorError
+from facilitator.services.core.people import list_participants
 from facilitator.services.risk.flags import close_flag, list_flags, review_flag
 from facilitator.tui import keys
 from facilitator.tui.dialogs.ask import AskScreen
 from facilitator.tui.dialogs.confirm import ConfirmScreen
 from facilitator.tui.dialogs.review import ReviewDialog
-from facilitator.services.core.people import list_participants
 
 
 def _get(flag, name, default=None):
@@ -45,7 +45,11 @@ def flag_state(flag, now: datetime) -> tuple[Text, bool]:
             t.append(" ")
         t.append("‼ CRITICAL", style="bold reverse")
     if not t.plain:
-        t.append("✓ closed" if status == "closed" else ("◐ in review" if status == "in_review" else "· open"))
+        t.append(
+            "✓ closed"
+            if status == "closed"
+            else ("◐ in review" if status == "in_review" else "· open")
+        )
     return t, overdue or critical
 
 
@@ -131,7 +135,11 @@ class RiskQueueScreen(Screen):
         table.clear()
         privacy = self.app.privacy
         overdue = sum(1 for f in self.flags if flag_state(f, now)[0].plain.startswith("⚠"))
-        critical = sum(1 for f in self.flags if _get(f, "severity") == "critical" and _get(f, "status") != "closed")
+        critical = sum(
+            1
+            for f in self.flags
+            if _get(f, "severity") == "critical" and _get(f, "status") != "closed"
+        )
         which = "All" if self.include_closed else "Open"
         if privacy:  # the counts too, as on the home screen
             head = Text(f"{which} flags: hidden (privacy mode)")
@@ -143,20 +151,29 @@ class RiskQueueScreen(Screen):
                 head.append(f"   ‼ {critical} CRITICAL", style="bold reverse")
         self.query_one("#queue-title", Static).update(head)
         if privacy:
-            self.query_one("#queue-detail", Static).update("Flags are hidden in privacy mode (Ctrl+T shows them).")
+            self.query_one("#queue-detail", Static).update(
+                "Flags are hidden in privacy mode (Ctrl+T shows them)."
+            )
             return
         for f in self.flags:
             state, loud = flag_state(f, now)
             pid = _get(f, "participant_id", "")
             name = self.names.get(pid, (pid, pid))[0]
             cats = ", ".join(label(c) for c in _get(f, "categories", []) or [])
-            row = [state, when(str(_get(f, "deadline", "") or ""), now), str(_get(f, "id", "")),
-                   str(_get(f, "severity", "")), cats, f"{pid} {name}"]
+            row = [
+                state,
+                when(str(_get(f, "deadline", "") or ""), now),
+                str(_get(f, "id", "")),
+                str(_get(f, "severity", "")),
+                cats,
+                f"{pid} {name}",
+            ]
             if loud:
                 row = [c if isinstance(c, Text) else Text(c, style="bold") for c in row]
             table.add_row(*row, key=str(_get(f, "id", "")))
         self.query_one("#queue-detail", Static).update(
-            "" if self.flags else "No open flags." if not self.include_closed else "No flags.")
+            "" if self.flags else "No open flags." if not self.include_closed else "No flags."
+        )
 
     # -- actions -------------------------------------------------------------------------
     def _selected(self):
@@ -185,9 +202,17 @@ class RiskQueueScreen(Screen):
         for m in _get(f, "markers", []) or []:
             lines.append(f"⚠ {m}")
         for r in _get(f, "reviews", []) or []:
-            lines.append(f"Review {str(r.get('at', ''))[:16]} {r.get('by', '')}: {', '.join(r.get('actions', []))} — {r.get('note', '')}")
-        self.app.push_screen(ConfirmScreen(f"Flag {_get(f, 'id')}", lines, yes="Enter / Esc: back to the queue",
-                                           no="v reviews it, x closes it"))
+            lines.append(
+                f"Review {str(r.get('at', ''))[:16]} {r.get('by', '')}: {', '.join(r.get('actions', []))} — {r.get('note', '')}"
+            )
+        self.app.push_screen(
+            ConfirmScreen(
+                f"Flag {_get(f, 'id')}",
+                lines,
+                yes="Enter / Esc: back to the queue",
+                no="v reviews it, x closes it",
+            )
+        )
 
     def action_review_flag(self) -> None:
         f = self._selected()
@@ -198,7 +223,10 @@ class RiskQueueScreen(Screen):
             if answer is None:
                 return
             actions, note = answer
-            if self.app.safely(review_flag, self.app.office, str(_get(f, "id")), actions, note) is not None:
+            if (
+                self.app.safely(review_flag, self.app.office, str(_get(f, "id")), actions, note)
+                is not None
+            ):
                 self.notify(f"Review recorded on {_get(f, 'id')}")
                 self.load()
 
@@ -210,7 +238,11 @@ class RiskQueueScreen(Screen):
             return
 
         def done(outcome: str | None) -> None:
-            if outcome and self.app.safely(close_flag, self.app.office, str(_get(f, "id")), outcome) is not None:
+            if (
+                outcome
+                and self.app.safely(close_flag, self.app.office, str(_get(f, "id")), outcome)
+                is not None
+            ):
                 self.notify(f"Flag {_get(f, 'id')} closed")
                 self.load()
 

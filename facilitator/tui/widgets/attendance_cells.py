@@ -17,9 +17,18 @@ CELL = {
     "unexcused": (SYMBOLS["unexcused"], "bold red"),
     NOT_MARKED: (SYMBOLS[None], "dim"),
 }
-STATUS_STYLE = {"on_track": "green", "warning": "bold yellow", "breach": "bold reverse red",
-                "completed": "cyan", "suspended": "magenta", "exited": "dim"}
-LEGEND = "  ".join(f"{sym} {WORDS[code]}" for code, (sym, _) in CELL.items()) + "  (blank: not in the group)"
+STATUS_STYLE = {
+    "on_track": "green",
+    "warning": "bold yellow",
+    "breach": "bold reverse red",
+    "completed": "cyan",
+    "suspended": "magenta",
+    "exited": "dim",
+}
+LEGEND = (
+    "  ".join(f"{sym} {WORDS[code]}" for code, (sym, _) in CELL.items())
+    + "  (blank: not in the group)"
+)
 
 
 def cell(code: str | None) -> Text:
@@ -32,4 +41,6 @@ def cell(code: str | None) -> Text:
 def status_text(compliance) -> Text:
     if compliance is None:
         return Text("")
-    return Text(f"{compliance.symbol} {compliance.label}", style=STATUS_STYLE.get(compliance.status, ""))
+    return Text(
+        f"{compliance.symbol} {compliance.label}", style=STATUS_STYLE.get(compliance.status, "")
+    )
