@@ -250,3 +250,28 @@ def test_importing_a_layer_loads_nothing_after_it(package, never):
     ).stdout.split()
     wrong = sorted(m for m in loaded if any(m == n or m.startswith(n + ".") for n in never))
     assert not wrong, f"importing {package} loads {wrong}"
+
+
+def test_privacy_is_read_in_one_place_and_fails_closed():
+    from facilitator.tui.privacy import privacy_on
+
+    class Off:
+        privacy = False
+
+    class Renamed:
+        private_mode = False
+
+    assert privacy_on(Off()) is False
+    assert privacy_on(Renamed()) is True  # cannot tell: hide
+    assert privacy_on(object()) is True
+    problems = []
+    for path in sorted((PACKAGE / "tui").rglob("*.py")):
+        text = path.read_text()
+        for n, line in enumerate(text.splitlines(), 1):
+            if (
+                'getattr(self.app, "privacy"' in line or ".app.privacy" in line
+            ) and "privacy.py" not in str(path):
+                problems.append(f"{path.relative_to(PACKAGE.parent)}:{n}: {line.strip()}")
+    assert not problems, "read privacy through facilitator.tui.privacy.privacy_on:\n" + "\n".join(
+        problems
+    )

@@ -19,7 +19,7 @@ class EditorApp(App):
         self.create = create
 
     def on_mount(self) -> None:
-        from facilitator.tui.debrief_editor import DebriefEditor
+        from facilitator.tui.screens.debrief_editor import DebriefEditor
 
         self.push_screen(DebriefEditor(self.office, self.note_id, create=self.create))
 
@@ -45,7 +45,7 @@ async def _type(pilot, text: str) -> None:
 
 
 def _editor(app):
-    from facilitator.tui.debrief_editor import DebriefEditor
+    from facilitator.tui.screens.debrief_editor import DebriefEditor
 
     assert isinstance(app.screen, DebriefEditor)
     return app.screen
@@ -290,7 +290,7 @@ async def test_closing_a_session_opens_the_editor_on_its_new_note(closed):  # no
 def test_the_help_screen_lists_the_debrief_keys():
     from rich.console import Console
 
-    from facilitator.tui.screens.help import help_table
+    from facilitator.tui.dialogs.help import help_table
 
     console = Console(width=120, record=True)
     console.print(help_table())

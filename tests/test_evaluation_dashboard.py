@@ -31,7 +31,7 @@ def _as(office, user):
 async def test_dashboard_shows_the_reports_figures_and_charts(worked):  # noqa: F811
     from textual.widgets import Sparkline, Static, TabbedContent
 
-    from facilitator.tui.dashboard import ProgrammeDashboardScreen
+    from facilitator.tui.screens.dashboard import ProgrammeDashboardScreen
 
     set_settings(worked, figures__min_count=1)
     app = Host(
@@ -77,7 +77,7 @@ async def test_dashboard_shows_the_reports_figures_and_charts(worked):  # noqa: 
 async def test_dashboard_suppresses_small_counts_like_the_report(worked):  # noqa: F811
     from textual.widgets import Static, TabbedContent
 
-    from facilitator.tui.dashboard import ProgrammeDashboardScreen
+    from facilitator.tui.screens.dashboard import ProgrammeDashboardScreen
 
     app = Host(
         _as(worked, "admin"), lambda: ProgrammeDashboardScreen(start=PERIOD[0], end=PERIOD[1])
@@ -93,7 +93,7 @@ async def test_dashboard_suppresses_small_counts_like_the_report(worked):  # noq
 
 
 async def test_dashboard_is_for_coordinators(worked):  # noqa: F811
-    from facilitator.tui.dashboard import ProgrammeDashboardScreen
+    from facilitator.tui.screens.dashboard import ProgrammeDashboardScreen
 
     app = Host(_as(worked, "alex"), lambda: ProgrammeDashboardScreen())
     async with app.run_test(size=(100, 30)) as pilot:

@@ -189,7 +189,7 @@ def test_no_canary_outside_the_partner_store(planted, invoke):
 async def test_no_canary_on_a_group_screen(planted):
     from facilitator.services.core.office import Office
     from facilitator.tui.app import FacilitatorApp
-    from facilitator.tui.intake_checklist import IntakeChecklistScreen
+    from facilitator.tui.screens.intake_checklist import IntakeChecklistScreen
 
     # Even partner support staff opening the group side see nothing of the partner side there.
     for user in ("pat", "admin", "alex"):

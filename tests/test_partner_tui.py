@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 from helpers.tui import screen_text, wait_for
 from textual.app import App
+from textual.reactive import reactive
 
 from facilitator.services.core.office import Office
 from facilitator.services.intake import assessment as intake
@@ -17,11 +18,12 @@ PASSPHRASE = "tui passphrase for tests"
 class Host(App):
     """A bare app holding one screen, as the main app will from its command palette."""
 
+    privacy: reactive[bool] = reactive(False)
+
     def __init__(self, office, make_screen=None):
         super().__init__()
         self.office = office
         self.make_screen = make_screen
-        self.privacy = False
 
     def on_mount(self) -> None:
         if self.make_screen:
@@ -47,7 +49,7 @@ async def _type(pilot, text: str) -> None:
 
 
 async def test_a_facilitator_cannot_open_the_partner_screen(pat, office):
-    from facilitator.tui.partner_support import PartnerSupportScreen, open_partner_support
+    from facilitator.tui.screens.partner_support import PartnerSupportScreen, open_partner_support
 
     alex = Office.open(office.path, "alex")
     app = Host(alex)
@@ -80,7 +82,7 @@ async def test_a_facilitator_cannot_open_the_partner_screen(pat, office):
 
 
 async def test_partner_support_unlocks_sees_records_and_locks_again(pat):
-    from facilitator.tui.partner_support import PartnerSupportScreen, open_partner_support
+    from facilitator.tui.screens.partner_support import PartnerSupportScreen, open_partner_support
 
     app = Host(pat)
     async with app.run_test(size=(100, 30)) as pilot:
@@ -107,6 +109,17 @@ async def test_partner_support_unlocks_sees_records_and_locks_again(pat):
             and "spare key at a friend's" in text
         )
         assert "P0001-PT1" in text
+        # Privacy mode: her name, her safe contact, her account and the safety plan all go.
+        app.privacy = True
+        await wait_for(pilot, lambda: "Privacy mode" in screen_text(app), what="her details hidden")
+        hidden = screen_text(app)
+        for canary in ("Erin", "Sample", "after nine only", "he took her keys", "spare key"):
+            assert canary not in hidden, canary
+        assert "Privacy mode" in hidden
+        app.privacy = False
+        await wait_for(
+            pilot, lambda: "Erin Sample" in screen_text(app), what="her details shown again"
+        )
         await pilot.press("ctrl+l")
         await pilot.pause()
         assert screen.store is None
@@ -114,7 +127,11 @@ async def test_partner_support_unlocks_sees_records_and_locks_again(pat):
 
 
 async def test_recording_a_contact_and_a_concern_from_the_screen(pat, office):
-    from facilitator.tui.partner_support import ConcernForm, ContactForm, PartnerSupportScreen
+    from facilitator.tui.screens.partner_support import (
+        ConcernForm,
+        ContactForm,
+        PartnerSupportScreen,
+    )
 
     app = Host(pat, lambda: PartnerSupportScreen(pat))
     async with app.run_test(size=(100, 30)) as pilot:
@@ -147,7 +164,7 @@ async def test_recording_a_contact_and_a_concern_from_the_screen(pat, office):
 
 
 async def test_intake_checklist_screen_says_what_is_missing(office):
-    from facilitator.tui.intake_checklist import IntakeChecklistScreen
+    from facilitator.tui.screens.intake_checklist import IntakeChecklistScreen
 
     intake.start_intake(office, "P0001", started_on="2026-11-01")
     intake.record_assessment_session(office, "P0001", "2026-11-02", "alex")

@@ -62,7 +62,7 @@ def row_text(table, key: str) -> list[str]:
 async def test_grid_shows_men_by_sessions_with_symbols_and_status(coordinator):
     from textual.widgets import DataTable
 
-    from facilitator.tui.attendance_grid import AttendanceGridScreen
+    from facilitator.tui.screens.attendance_grid import AttendanceGridScreen
 
     app = Host(coordinator, lambda: AttendanceGridScreen("G1"))
     async with app.run_test(size=(80, 24)) as pilot:
@@ -83,7 +83,7 @@ async def test_grid_shows_men_by_sessions_with_symbols_and_status(coordinator):
 async def test_grid_in_privacy_mode_shows_first_names_and_no_status(coordinator):
     from textual.widgets import DataTable
 
-    from facilitator.tui.attendance_grid import AttendanceGridScreen
+    from facilitator.tui.screens.attendance_grid import AttendanceGridScreen
 
     app = Host(coordinator, lambda: AttendanceGridScreen("G1"), privacy=True)
     async with app.run_test(size=(80, 24)) as pilot:
@@ -97,8 +97,8 @@ async def test_grid_in_privacy_mode_shows_first_names_and_no_status(coordinator)
 async def test_enter_on_the_grid_opens_the_mans_timeline(coordinator):
     from textual.widgets import DataTable
 
-    from facilitator.tui.attendance_grid import AttendanceGridScreen
-    from facilitator.tui.attendance_timeline import AttendanceTimelineScreen
+    from facilitator.tui.screens.attendance_grid import AttendanceGridScreen
+    from facilitator.tui.screens.attendance_timeline import AttendanceTimelineScreen
 
     app = Host(coordinator, lambda: AttendanceGridScreen("G1"))
     async with app.run_test(size=(80, 24)) as pilot:
@@ -133,7 +133,7 @@ async def test_enter_on_the_grid_opens_the_mans_timeline(coordinator):
 async def test_export_dialog_writes_the_file_with_progress(coordinator, tmp_path):
     from textual.widgets import Checkbox, Input
 
-    from facilitator.tui.attendance_export import ExportScreen
+    from facilitator.tui.dialogs.attendance_export import ExportScreen
 
     results = []
     app = Host(coordinator)
@@ -159,7 +159,7 @@ async def test_export_dialog_writes_a_large_xlsx_through_the_reading_process(
     from textual.widgets import Input, Select
 
     from facilitator.services.reporting import export_feed
-    from facilitator.tui.attendance_export import ExportScreen
+    from facilitator.tui.dialogs.attendance_export import ExportScreen
 
     monkeypatch.setattr(export_feed, "ENROLMENTS_WORTH_A_PROCESS", 0)  # every export counts as big
     results = []
@@ -189,7 +189,7 @@ async def test_export_dialog_makes_only_its_own_default_folder(coordinator, tmp_
 
     from textual.widgets import Input
 
-    from facilitator.tui.attendance_export import ExportScreen, default_folder
+    from facilitator.tui.dialogs.attendance_export import ExportScreen, default_folder
 
     results = []
     app = Host(coordinator)
@@ -203,7 +203,7 @@ async def test_export_dialog_makes_only_its_own_default_folder(coordinator, tmp_
         await pilot.pause()
         assert "does not exist" in screen_text(app) and not typo.parent.exists()
         # The default path, as the dialog offers it: its folder is made, private.
-        from facilitator.tui.attendance_export import default_path
+        from facilitator.tui.dialogs.attendance_export import default_path
 
         app.screen.query_one("#export-path", Input).value = str(default_path("G1", "csv"))
         await pilot.press("ctrl+s")
@@ -215,7 +215,7 @@ async def test_export_dialog_makes_only_its_own_default_folder(coordinator, tmp_
 async def test_export_dialog_shows_a_refusal_and_stays(office, tmp_path):
     from textual.widgets import Input
 
-    from facilitator.tui.attendance_export import ExportScreen
+    from facilitator.tui.dialogs.attendance_export import ExportScreen
 
     enrol_all(office)
     app = Host(office)  # alex: a facilitator
@@ -235,7 +235,7 @@ async def test_report_screen_keeps_the_summary_and_writes_the_report(coordinator
     from textual.widgets import Input, TextArea
 
     from facilitator.services.reporting.referrer_report import engagement_of
-    from facilitator.tui.referrer_report import ReferrerReportScreen
+    from facilitator.tui.screens.referrer_report import ReferrerReportScreen
 
     app = Host(coordinator, lambda: ReferrerReportScreen("P0002"))
     out = tmp_path / "report.html"
@@ -261,7 +261,7 @@ async def test_report_screen_keeps_the_summary_and_writes_the_report(coordinator
 
 
 async def test_report_screen_refuses_a_facilitator(office):
-    from facilitator.tui.referrer_report import ReferrerReportScreen
+    from facilitator.tui.screens.referrer_report import ReferrerReportScreen
 
     enrol_all(office)
     app = Host(office, lambda: ReferrerReportScreen("P0001"))
@@ -275,7 +275,7 @@ async def test_report_screen_refuses_a_facilitator(office):
 async def test_referrers_to_tell_and_recording_it(coordinator):
     from textual.widgets import Select
 
-    from facilitator.tui.referrer_tasks import ReferrerTasksScreen, ToldScreen
+    from facilitator.tui.screens.referrer_tasks import ReferrerTasksScreen, ToldScreen
 
     compliance.set_order_limits(
         coordinator, "P0001", order="Crown Court order", unexcused_absences_allowed=1

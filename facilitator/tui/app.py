@@ -24,13 +24,13 @@ from facilitator.services.core import session_store as session_store
 from facilitator.services.core.office import Office
 from facilitator.tui import keys, views
 from facilitator.tui.coordinator import system_commands as coordinator_commands
-from facilitator.tui.dashboard import ProgrammeDashboardScreen
 from facilitator.tui.dialogs.confirm import ConfirmScreen
-from facilitator.tui.partner_support import open_partner_support
+from facilitator.tui.dialogs.help import HelpScreen
+from facilitator.tui.screens.dashboard import ProgrammeDashboardScreen
 from facilitator.tui.screens.debrief import DebriefScreen
 from facilitator.tui.screens.debriefs import DebriefListScreen
-from facilitator.tui.screens.help import HelpScreen
 from facilitator.tui.screens.home import HomeScreen
+from facilitator.tui.screens.partner_support import open_partner_support
 from facilitator.tui.screens.risk_queue import RiskQueueScreen
 from facilitator.tui.screens.session import SessionScreen
 
@@ -105,8 +105,7 @@ class FacilitatorApp(App):
 
     def _user_known(self) -> bool:
         try:
-            self.office.user
-            return True
+            return bool(self.office.user)
         except FacilitatorError:
             return False
 
@@ -157,7 +156,8 @@ class FacilitatorApp(App):
         if existing is None and not views.meets_today(group):
             self.push_screen(
                 ConfirmScreen(
-                    f"{group.id} meets on {group.weekday.capitalize()}s. Start a session today anyway?",
+                    f"{group.id} meets on {group.weekday.capitalize()}s. Start a session today "
+                    "anyway?",
                     yes="y: start today's session",
                     no="n / Esc: no",
                     enter_is_yes=False,

@@ -18,11 +18,11 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 
 from facilitator.services.core.group_store import list_groups
-from facilitator.tui.attendance_export import ExportScreen
-from facilitator.tui.attendance_grid import AttendanceGridScreen
-from facilitator.tui.attendance_timeline import AttendanceTimelineScreen
-from facilitator.tui.referrer_report import ReferrerReportScreen
-from facilitator.tui.referrer_tasks import ReferrerTasksScreen
+from facilitator.tui.dialogs.attendance_export import ExportScreen
+from facilitator.tui.screens.attendance_grid import AttendanceGridScreen
+from facilitator.tui.screens.attendance_timeline import AttendanceTimelineScreen
+from facilitator.tui.screens.referrer_report import ReferrerReportScreen
+from facilitator.tui.screens.referrer_tasks import ReferrerTasksScreen
 
 
 def open_attendance_grid(app, group_id: str) -> None:

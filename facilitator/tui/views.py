@@ -89,7 +89,8 @@ def _next_meeting(group: Group, today: date) -> date:
 
 
 def home_groups(office: Office, with_titles: bool = True) -> tuple[list[GroupSummary], int]:
-    """The groups running now with their next session, and how many ended or empty ones were left out."""
+    """The groups running now with their next session, and how many ended or empty ones were
+    left out."""
     today = clock.today()
     day = today.isoformat()
     recent = (today - timedelta(weeks=8)).isoformat()

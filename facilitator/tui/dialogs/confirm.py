@@ -1,4 +1,4 @@
-"""A yes/no question with the reasons to hesitate listed: y or Enter goes ahead, n or Esc does not."""
+"""A yes/no question with the reasons to hesitate listed: y or Enter goes ahead, n or Esc not."""
 
 from __future__ import annotations
 

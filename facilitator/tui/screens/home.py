@@ -15,6 +15,7 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 
 from facilitator.tui import keys, views
+from facilitator.tui.privacy import privacy_on
 
 
 def risk_lines(counts: dict | None, privacy: bool, failed: bool = False) -> tuple[Text, bool]:
@@ -175,7 +176,7 @@ class HomeScreen(Screen):
         due = self.due
         if due is None:
             return
-        privacy = self.app.privacy
+        privacy = privacy_on(self.app)
         text, shout = risk_lines(due.risk, privacy, due.risk_failed)
         risk = self.query_one("#risk", Static)
         risk.update(text)

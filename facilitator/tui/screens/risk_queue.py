@@ -25,6 +25,7 @@ from facilitator.tui import keys
 from facilitator.tui.dialogs.ask import AskScreen
 from facilitator.tui.dialogs.confirm import ConfirmScreen
 from facilitator.tui.dialogs.review import ReviewDialog
+from facilitator.tui.privacy import privacy_on
 
 
 def _get(flag, name, default=None):
@@ -133,7 +134,7 @@ class RiskQueueScreen(Screen):
         now = clock.now()
         table = self.query_one(DataTable)
         table.clear()
-        privacy = self.app.privacy
+        privacy = privacy_on(self.app)
         overdue = sum(1 for f in self.flags if flag_state(f, now)[0].plain.startswith("⚠"))
         critical = sum(
             1
@@ -178,7 +179,7 @@ class RiskQueueScreen(Screen):
     # -- actions -------------------------------------------------------------------------
     def _selected(self):
         table = self.query_one(DataTable)
-        if self.app.privacy or not table.row_count:
+        if privacy_on(self.app) or not table.row_count:
             return None
         fid = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
         return next((f for f in self.flags if str(_get(f, "id")) == fid), None)
@@ -192,8 +193,10 @@ class RiskQueueScreen(Screen):
         if f is None:
             return
         lines = [
-            f"Man: {_get(f, 'participant_id')} {self.names.get(_get(f, 'participant_id'), ('', ''))[0]}",
-            f"Categories: {', '.join(_get(f, 'categories', []) or [])} · severity {_get(f, 'severity')}",
+            f"Man: {_get(f, 'participant_id')} "
+            f"{self.names.get(_get(f, 'participant_id'), ('', ''))[0]}",
+            f"Categories: {', '.join(_get(f, 'categories', []) or [])} · severity "
+            f"{_get(f, 'severity')}",
             f"Raised {str(_get(f, 'raised_at', ''))[:16]} by {_get(f, 'raised_by', '')}"
             + (f" in session {_get(f, 'session_id')}" if _get(f, "session_id") else ""),
             f"Deadline {str(_get(f, 'deadline', ''))[:16]} · status {_get(f, 'status')}",
@@ -203,7 +206,8 @@ class RiskQueueScreen(Screen):
             lines.append(f"⚠ {m}")
         for r in _get(f, "reviews", []) or []:
             lines.append(
-                f"Review {str(r.get('at', ''))[:16]} {r.get('by', '')}: {', '.join(r.get('actions', []))} — {r.get('note', '')}"
+                f"Review {str(r.get('at', ''))[:16]} {r.get('by', '')}: "
+                f"{', '.join(r.get('actions', []))} — {r.get('note', '')}"
             )
         self.app.push_screen(
             ConfirmScreen(

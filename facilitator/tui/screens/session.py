@@ -32,7 +32,8 @@ from facilitator.tui.dialogs.ask import AskScreen, minutes_check, optional_minut
 from facilitator.tui.dialogs.confirm import ConfirmScreen
 from facilitator.tui.dialogs.confirm_categories import CategoryChoice, ConfirmCategoriesDialog
 from facilitator.tui.dialogs.flag import FlagDialog, FlagRequest
-from facilitator.tui.intake_checklist import IntakeChecklistScreen
+from facilitator.tui.privacy import privacy_on
+from facilitator.tui.screens.intake_checklist import IntakeChecklistScreen
 from facilitator.tui.timers import RunnerClock
 from facilitator.tui.views import SessionView
 from facilitator.tui.widgets.checkin_form import CheckInForm
@@ -67,7 +68,8 @@ class SessionScreen(Screen):
                     yield PlanPane(id="plan")
                     yield CheckInForm(id="checkin")
                     yield Static(
-                        "Check-in hidden: privacy mode is on.\nCtrl+T shows it again; the draft is kept.",
+                        "Check-in hidden: privacy mode is on.\n"
+                        "Ctrl+T shows it again; the draft is kept.",
                         id="privacy-cover",
                     )
         yield Footer(compact=True, show_command_palette=False)
@@ -117,7 +119,7 @@ class SessionScreen(Screen):
             )
             or {}
         )
-        self.roster.privacy = self.app.privacy
+        self.roster.privacy = privacy_on(self.app)
         self.roster.on_mark = self.attendance_key
         self.roster.set_rows([self._row(e.participant.id) for e in self.view.roster])
         self._update_roster_title()
@@ -129,7 +131,7 @@ class SessionScreen(Screen):
         self._restore()
 
     def _restore(self) -> None:
-        """Reopened after a close or a crash: say what was kept and reopen the form that was open."""
+        """Reopened after a close or a crash: say what was kept, reopen the form that was open."""
         if self.view.drafts:
             names = [self._who(pid) for pid in self.view.drafts]
             self.notify(f"Unsaved check-in draft kept for {', '.join(names)}", title="Restored")
@@ -156,7 +158,7 @@ class SessionScreen(Screen):
 
     def _who(self, pid: str) -> str:
         p = self._entry(pid).participant
-        return p.first_name if self.app.privacy else p.name
+        return p.first_name if privacy_on(self.app) else p.name
 
     def _row(self, pid: str) -> RosterRow:
         p = self._entry(pid).participant
@@ -295,7 +297,8 @@ class SessionScreen(Screen):
         if mark is None or not mark.in_room:
             state = mark.status if mark else "not marked yet"
             self.notify(
-                f"{self._who(pid)} is {state}: mark him present (p) or late (l) before his check-in",
+                f"{self._who(pid)} is {state}: mark him present (p) or late (l) before his "
+                "check-in",
                 severity="warning",
             )
             return
@@ -309,7 +312,7 @@ class SessionScreen(Screen):
         self.form_pid = pid
         self.form.load(pid, self._form_title(pid), fields)
         self._save_runner()
-        if self.app.privacy:
+        if privacy_on(self.app):
             self.query_one(ContentSwitcher).current = "privacy-cover"
             return
         self.query_one(ContentSwitcher).current = "checkin"
@@ -434,7 +437,7 @@ class SessionScreen(Screen):
 
     def leave_form(self) -> None:
         if not self._flush_draft():
-            return  # not saved: the form stays, with his words, until it can be saved or saved in full
+            return  # not saved: the form stays, with his words, until it can be saved
         pid, self.form_pid = self.form_pid, None
         self._save_runner()
         self.query_one(ContentSwitcher).current = "plan"
@@ -614,7 +617,7 @@ class SessionScreen(Screen):
 
     def _announce(self, flag) -> None:
         """Say the flag is in the queue, and by when it must be reviewed (not in privacy mode)."""
-        if self.app.privacy:
+        if privacy_on(self.app):
             self.notify(f"Flag {flag.id} recorded", title="Flag raised")
             return
         due = flag.deadline[:16].replace("T", " ")
@@ -622,7 +625,8 @@ class SessionScreen(Screen):
             due = "today " + flag.deadline[11:16]
         cats = ", ".join(label(c) for c in flag.categories)
         self.notify(
-            f"{flag.id}: {cats} ({flag.severity.upper()}); review by {due}. It is in the risk queue.",
+            f"{flag.id}: {cats} ({flag.severity.upper()}); review by {due}. It is in the risk "
+            "queue.",
             title="Flag raised",
             timeout=8,
         )
@@ -698,7 +702,7 @@ class SessionScreen(Screen):
             return
         self.view.record = record
         missing = self._safe(session_service.missing_before_close, self.office, record) or []
-        if self.app.privacy:
+        if privacy_on(self.app):
             for e in self.view.roster:
                 missing = [m.replace(e.participant.name, e.participant.first_name) for m in missing]
         missing += [f"{self._who(pid)}: check-in draft not saved" for pid in self.view.drafts]

@@ -100,7 +100,7 @@ class CheckInForm(Vertical):
         )  # whose check-in it is stays in sight while the fields scroll
         with VerticalScroll(id="ci-fields"):
             yield from self._fields()
-        # Pinned below the fields: the scanner's suggestions stay in sight while the summary is typed.
+        # Pinned below the fields: the scanner's suggestions stay in sight while he is heard.
         yield SuggestionList(id="suggestions")
 
     def _fields(self) -> ComposeResult:

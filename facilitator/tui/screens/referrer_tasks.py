@@ -9,18 +9,18 @@ from __future__ import annotations
 from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
-from textual.containers import Vertical
-from textual.screen import ModalScreen, Screen
-from textual.widgets import DataTable, Footer, Header, Input, Select, Static
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Header, Static
 
 from facilitator import clock
-from facilitator.domain.compliance import HOW_TOLD
 from facilitator.errors import FacilitatorError
 from facilitator.services.compliance import status as compliance
 from facilitator.services.compliance.status import notify_referrer
 from facilitator.services.groupwork import attendance as attendance_records
 from facilitator.tui import keys
-from facilitator.tui.attendance_timeline import AttendanceTimelineScreen
+from facilitator.tui.dialogs.told import ToldScreen
+from facilitator.tui.privacy import privacy_on
+from facilitator.tui.screens.attendance_timeline import AttendanceTimelineScreen
 
 KEYS = [
     keys.Key("t", "told", "Referrer told"),
@@ -29,45 +29,6 @@ KEYS = [
     keys.Key("f5", "refresh", "Refresh", show=False),
     keys.Key("escape", "back", "Back", display="esc"),
 ]
-TOLD_KEYS = [
-    keys.Key("ctrl+s", "save", "Save", priority=True, display="^s"),
-    keys.Key("escape", "cancel", "Cancel", display="esc"),
-]
-
-
-class ToldScreen(ModalScreen):
-    """How and when the referrer was told; dismisses with (how, date) or None."""
-
-    BINDINGS = keys.bindings(TOLD_KEYS)
-    DEFAULT_CSS = """
-    ToldScreen { align: center middle; }
-    ToldScreen #told-box { width: 64; height: auto; border: round $accent; padding: 0 1; }
-    """
-
-    def __init__(self, task) -> None:
-        super().__init__()
-        self.notify_task = task
-
-    def compose(self) -> ComposeResult:
-        with Vertical(id="told-box"):
-            yield Static(Text(f"{self.notify_task.id}: {self.notify_task.what}"))
-            yield Select(
-                [(h.replace("_", " "), h) for h in HOW_TOLD],
-                prompt="How was the referrer told?",
-                id="told-how",
-            )
-            yield Input(clock.today().isoformat(), placeholder="YYYY-MM-DD", id="told-on")
-            yield Static("Ctrl+S save · Esc cancel", classes="hint")
-
-    def action_save(self) -> None:
-        how = self.query_one("#told-how", Select).value
-        if how is Select.BLANK:
-            self.notify("Choose how the referrer was told", severity="warning")
-            return
-        self.dismiss((str(how), self.query_one("#told-on", Input).value.strip()))
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)
 
 
 class ReferrerTasksScreen(Screen):
@@ -119,7 +80,7 @@ class ReferrerTasksScreen(Screen):
             rows, key=lambda t: (t.state != "open", not t.is_overdue(today), t.due_on, t.id)
         )
         self.names = names
-        privacy = bool(getattr(self.app, "privacy", False))
+        privacy = privacy_on(self.app)
         table = self.query_one(DataTable)
         table.clear(columns=True)
         table.add_columns("task", "man", "due", "breach")
@@ -155,7 +116,7 @@ class ReferrerTasksScreen(Screen):
 
     def on_data_table_row_highlighted(self, _event) -> None:
         task = self.selected()
-        if task is not None and not getattr(self.app, "privacy", False):
+        if task is not None and not privacy_on(self.app):
             self.query_one("#tasks-detail", Static).update(Text(task.what))
 
     def on_data_table_row_selected(self, _event) -> None:

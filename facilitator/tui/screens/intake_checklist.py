@@ -18,6 +18,7 @@ from facilitator.errors import FacilitatorError
 from facilitator.services.core import people
 from facilitator.services.intake import assessment as intake
 from facilitator.tui import keys
+from facilitator.tui.privacy import privacy_on
 
 KEYS = [
     keys.Key("escape", "back", "Back", display="esc"),
@@ -69,7 +70,7 @@ class IntakeChecklistScreen(Screen):
         self.refresh_checklist()
 
     def _privacy(self) -> bool:
-        return bool(getattr(self.app, "privacy", False))
+        return privacy_on(self.app)
 
     def refresh_checklist(self) -> None:
 

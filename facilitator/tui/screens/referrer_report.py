@@ -29,7 +29,8 @@ from facilitator.services.reporting.referrer_report import (
 )
 from facilitator.storage.files import atomic_write_text, existing_folder
 from facilitator.tui import keys
-from facilitator.tui.attendance_export import make_default_folder
+from facilitator.tui.dialogs.attendance_export import make_default_folder
+from facilitator.tui.privacy import privacy_on
 
 KEYS = [
     keys.Key("ctrl+s", "save_engagement", "Keep summary", priority=True, display="^s"),
@@ -74,7 +75,7 @@ class ReferrerReportScreen(Screen):
 
     @property
     def privacy(self) -> bool:
-        return bool(getattr(self.app, "privacy", False))
+        return privacy_on(self.app)
 
     def compose(self) -> ComposeResult:
         yield Header()

@@ -16,8 +16,9 @@ from textual.widgets import DataTable, Footer, Header, Static
 from facilitator.errors import FacilitatorError
 from facilitator.services.reporting.attendance_views import Timeline, timeline
 from facilitator.tui import keys
-from facilitator.tui.attendance_export import ExportScreen
-from facilitator.tui.referrer_report import ReferrerReportScreen
+from facilitator.tui.dialogs.attendance_export import ExportScreen
+from facilitator.tui.privacy import privacy_on
+from facilitator.tui.screens.referrer_report import ReferrerReportScreen
 from facilitator.tui.widgets.attendance_cells import STATUS_STYLE, cell
 
 KEYS = [
@@ -60,7 +61,7 @@ class AttendanceTimelineScreen(Screen):
 
     @property
     def privacy(self) -> bool:
-        return bool(getattr(self.app, "privacy", False))
+        return privacy_on(self.app)
 
     def compose(self) -> ComposeResult:
         yield Header()

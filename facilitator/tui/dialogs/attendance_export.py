@@ -53,7 +53,9 @@ class ExportScreen(ModalScreen):
     BINDINGS = keys.bindings(KEYS)
     DEFAULT_CSS = """
     ExportScreen { align: center middle; }
-    ExportScreen #export-box { width: 76; height: auto; max-height: 22; border: round $accent; padding: 0 1; }
+    ExportScreen #export-box {
+        width: 76; height: auto; max-height: 22; border: round $accent; padding: 0 1;
+    }
     ExportScreen Input { width: 1fr; }
     ExportScreen .row { height: auto; }
     ExportScreen .row Label { width: 8; padding: 1 0 0 0; }

@@ -17,9 +17,10 @@ from textual.widgets import DataTable, Footer, Header, Static
 from facilitator.errors import FacilitatorError
 from facilitator.services.reporting.attendance_views import WORDS, Grid, group_grid
 from facilitator.tui import keys
-from facilitator.tui.attendance_export import ExportScreen
-from facilitator.tui.attendance_timeline import AttendanceTimelineScreen
-from facilitator.tui.referrer_report import ReferrerReportScreen
+from facilitator.tui.dialogs.attendance_export import ExportScreen
+from facilitator.tui.privacy import privacy_on
+from facilitator.tui.screens.attendance_timeline import AttendanceTimelineScreen
+from facilitator.tui.screens.referrer_report import ReferrerReportScreen
 from facilitator.tui.widgets.attendance_cells import LEGEND, cell, status_text
 
 KEYS = [
@@ -68,12 +69,7 @@ class AttendanceGridScreen(Screen):
 
     def on_mount(self) -> None:
         self.load()
-        watch = getattr(self.app, "privacy", None)
-        if watch is not None and hasattr(self.app, "watch"):
-            try:
-                self.watch(self.app, "privacy", lambda _v: self.draw(), init=False)
-            except Exception:  # a host app without a reactive privacy switch
-                pass
+        self.watch(self.app, "privacy", lambda _v: self.draw(), init=False)
 
     @work(thread=True, exclusive=True, group="attendance-grid")
     def load(self) -> None:
@@ -92,7 +88,7 @@ class AttendanceGridScreen(Screen):
 
     @property
     def privacy(self) -> bool:
-        return bool(getattr(self.app, "privacy", False))
+        return privacy_on(self.app)
 
     def draw(self) -> None:
         grid = self.grid
@@ -119,7 +115,8 @@ class AttendanceGridScreen(Screen):
             table.move_cursor(column=len(grid.sessions) + 1)  # the latest session
         men = len(grid.rows)
         self.query_one("#grid-title", Static).update(
-            f"Attendance · {grid.group_id} {grid.group_name} · {men} men · {len(grid.sessions)} sessions"
+            f"Attendance · {grid.group_id} {grid.group_name} · {men} men · {len(grid.sessions)} "
+            "sessions"
         )
         self._show_detail()
 

@@ -233,7 +233,8 @@ class DebriefEditor(Screen):
             return
         if self.note.is_signed:
             self.notify(
-                f"Already signed by {' and '.join(self.note.signed_by)}: write an amendment and Ctrl+S"
+                f"Already signed by {' and '.join(self.note.signed_by)}: write an amendment and "
+                "Ctrl+S"
             )
             return
         if self.dirty and not self._save_draft():
@@ -294,7 +295,8 @@ class DebriefEditor(Screen):
         def decided(decisions) -> None:
             if decisions is None:
                 self.notify(
-                    "Nothing was signed: every risk indicator needs a flag or a reason to dismiss it",
+                    "Nothing was signed: every risk indicator needs a flag or a reason to dismiss "
+                    "it",
                     severity="warning",
                     timeout=6,
                 )

@@ -16,14 +16,15 @@ import os
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.screen import ModalScreen, Screen
-from textual.widgets import DataTable, Footer, Header, Input, Select, Static
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Header, Input, Static
 
-from facilitator.detector.categories import CATEGORIES
-from facilitator.domain.partner import MODES, OUTCOMES, POINT_LABELS
+from facilitator.domain.partner import POINT_LABELS
 from facilitator.errors import FacilitatorError
 from facilitator.services.partner import store as partner
 from facilitator.tui import keys
+from facilitator.tui.dialogs.partner_forms import ConcernForm, ContactForm
+from facilitator.tui.privacy import privacy_on
 
 KEYS = [
     keys.Key("escape", "back", "Back (locks)", display="esc"),
@@ -31,10 +32,6 @@ KEYS = [
     keys.Key("c", "contact", "Record contact"),
     keys.Key("k", "concern", "Raise concern"),
     keys.Key("f5", "refresh", "Refresh", show=False),
-]
-FORM_KEYS = [
-    keys.Key("ctrl+s", "save", "Save", priority=True, display="^s"),
-    keys.Key("escape", "cancel", "Cancel", display="esc"),
 ]
 
 
@@ -49,6 +46,9 @@ def open_partner_support(app, office=None) -> bool:
         return False
     app.push_screen(PartnerSupportScreen(office))
     return True
+
+
+HIDDEN = "(hidden)"
 
 
 class PartnerSupportScreen(Screen):
@@ -114,6 +114,7 @@ class PartnerSupportScreen(Screen):
             return
         due = self.query_one("#partner-due", DataTable)
         due.add_columns("due", "participant", "partner", "contact point", "since", "tries")
+        self.watch(self.app, "privacy", lambda _v: self.refresh_tables(), init=False)
         listing = self.query_one("#partner-list", DataTable)
         listing.add_columns("partner", "participant", "name", "relationship", "last contact")
         self.query_one("#passphrase", Input).focus()
@@ -191,7 +192,7 @@ class PartnerSupportScreen(Screen):
             listing.add_row(
                 p.id,
                 p.participant_id,
-                p.name,
+                HIDDEN if privacy_on(self.app) else p.name,
                 p.relationship.replace("_", "-"),
                 last.get(p.id, "-"),
                 key=p.id,
@@ -222,6 +223,13 @@ class PartnerSupportScreen(Screen):
             concerns = self.store.concerns(found.id)
         except FacilitatorError as err:
             self.notify(err.message, severity="error")
+            return
+        if privacy_on(self.app):
+            # Her name, contact details, safety planning and her words never reach a screen
+            # the room may see; the worker turns privacy off when she is alone.
+            self.query_one("#partner-contacts", Static).update(
+                Text(f"{found.id}\nPrivacy mode:\nher details\nare hidden.\nCtrl+T shows them.")
+            )
             return
         text = Text()
         text.append(
@@ -288,105 +296,3 @@ class PartnerSupportScreen(Screen):
     def action_back(self) -> None:
         self.store = None
         self.app.pop_screen()
-
-
-class ContactForm(ModalScreen[dict | None]):
-    BINDINGS = keys.bindings(FORM_KEYS)
-    DEFAULT_CSS = """
-    ContactForm > Vertical { width: 76; height: auto; border: round $accent; padding: 0 1; background: $panel; }
-    ContactForm { align: center middle; }
-    """
-
-    def __init__(self, partner_id: str) -> None:
-        super().__init__()
-        self.partner_id = partner_id
-
-    def compose(self) -> ComposeResult:
-
-        with Vertical():
-            yield Static(f"Contact with {self.partner_id}  (Ctrl+S saves, Esc cancels)")
-            yield Select(
-                [(m.replace("_", " "), m) for m in MODES],
-                value="phone",
-                allow_blank=False,
-                id="mode",
-            )
-            yield Select(
-                [(o.replace("_", " "), o) for o in OUTCOMES],
-                value="reached",
-                allow_blank=False,
-                id="outcome",
-            )
-            yield Input(placeholder="date YYYY-MM-DD (empty: today)", id="date")
-            yield Input(placeholder="safety planning", id="safety")
-            yield Input(placeholder="her account of his behaviour", id="account")
-            yield Input(placeholder="her wishes about information sharing", id="wishes")
-
-    def action_save(self) -> None:
-        def value(wid: str) -> str:
-            return self.query_one(f"#{wid}", Input).value.strip()
-
-        self.dismiss(
-            {
-                "partner_id": self.partner_id,
-                "mode": self.query_one("#mode", Select).value,
-                "outcome": self.query_one("#outcome", Select).value,
-                "day": value("date") or None,
-                "safety_planning": value("safety"),
-                "her_account": value("account"),
-                "wishes": value("wishes"),
-            }
-        )
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)
-
-
-class ConcernForm(ModalScreen[dict | None]):
-    BINDINGS = keys.bindings(FORM_KEYS)
-    DEFAULT_CSS = """
-    ConcernForm > Vertical { width: 70; height: auto; border: round $accent; padding: 0 1; background: $panel; }
-    ConcernForm { align: center middle; }
-    """
-
-    def __init__(self, partner_id: str) -> None:
-        super().__init__()
-        self.partner_id = partner_id
-
-    def compose(self) -> ComposeResult:
-
-        with Vertical():
-            yield Static(
-                f"Risk concern about {self.partner_id}'s safety: only the category and severity "
-                f"reach the risk queue.  (Ctrl+S raises, Esc cancels)"
-            )
-            yield Select(
-                [(c.label, c.id) for c in CATEGORIES],
-                value="victim_fear",
-                allow_blank=False,
-                id="category",
-            )
-            yield Select(
-                [
-                    ("default for the category", ""),
-                    ("medium", "medium"),
-                    ("high", "high"),
-                    ("critical", "critical"),
-                ],
-                value="",
-                allow_blank=False,
-                id="severity",
-            )
-
-    def action_save(self) -> None:
-        severity = self.query_one("#severity", Select).value
-        self.dismiss(
-            {
-                "partner_id": self.partner_id,
-                "category": self.query_one("#category", Select).value,
-                "severity": severity or None,
-            }
-        )
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)

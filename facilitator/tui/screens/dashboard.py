@@ -188,7 +188,8 @@ class ProgrammeDashboardScreen(Screen):
             rates = [v for v in s["attendance_rate"] if isinstance(v, (int, float))]
             return [
                 Label(
-                    f"Attendance rate by {f['period']['by']} (periods with enough marks: {len(rates)})",
+                    f"Attendance rate by {f['period']['by']} (periods with enough marks: "
+                    f"{len(rates)})",
                     classes="dash-chart-title",
                 ),
                 Sparkline(rates or [0], summary_function=max, id="dash-attendance-spark"),
