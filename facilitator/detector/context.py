@@ -62,6 +62,10 @@ class TextContext:
     once, all through."""
 
     _NEAR = 240  # characters either side looked at first; most clauses are shorter
+    # No cue further than this from a match is looked at: a clause or sentence longer than
+    # this (a pasted page with no full stops) is cut here, so each match costs a bounded
+    # amount of work and a scan stays linear in the length of the text.
+    MAX_SCOPE = 400
     _LOCAL_SPANS = 12  # matches looked at one by one; past this, finding every break once is cheaper
 
     def __init__(self, text: str, rules: ContextRules, matches: int = 0):
@@ -95,6 +99,8 @@ class TextContext:
     def _near(self, regexes, start: int, end: int) -> tuple[int, int]:
         text, n, width = self.text, len(self.text), self._NEAR
         while True:
+            if width > self.MAX_SCOPE:  # the scope is cut there anyway
+                return max(0, start - self.MAX_SCOPE), min(n, end + self.MAX_SCOPE)
             lo, hi = max(0, start - width), min(n, end + width)
             begin, stop = (0 if lo == 0 else None), (n if hi == n else None)
             for regex in regexes:
@@ -108,11 +114,15 @@ class TextContext:
                 return begin, stop
             width *= 4
 
+    def _bounded(self, scope: tuple[int, int], start: int, end: int) -> tuple[int, int]:
+        lo, hi = scope
+        return max(lo, start - self.MAX_SCOPE), min(hi, end + self.MAX_SCOPE)
+
     def clause(self, start: int, end: int) -> tuple[int, int]:
-        return self._scope("clause", self.rules.clause_breaks, start, end)
+        return self._bounded(self._scope("clause", self.rules.clause_breaks, start, end), start, end)
 
     def sentence(self, start: int, end: int) -> tuple[int, int]:
-        return self._scope("sentence", (_SENTENCE_END,), start, end)
+        return self._bounded(self._scope("sentence", (_SENTENCE_END,), start, end), start, end)
 
     # -- the checks ----------------------------------------------------------------------
     def negated(self, start: int, end: int, extra_cues: re.Pattern | None = None) -> bool:
@@ -155,7 +165,9 @@ class TextContext:
             begin, _ = self.clause(start, end)
             # The other person must be who the clause is about: its subject, within its first
             # few words ("My mate got done for...", not "a message from a man and slapped her").
-            for m in r.third_party.finditer(self.text, begin, start):
+            # A clause cut short has no subject in view: the check needs its true start.
+            cut = begin == start - self.MAX_SCOPE and begin > 0
+            for m in ([] if cut else r.third_party.finditer(self.text, begin, start)):
                 if len(_WORD.findall(self.text, begin, m.start())) <= SUBJECT_WORDS:
                     if not _mentions(r.concerns_him, self.text, begin, end):
                         return True

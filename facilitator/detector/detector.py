@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import os
 import re
+from bisect import bisect_left
 from itertools import accumulate
 
 from facilitator.detector.categories import DEFAULT_SEVERITIES, SEVERITIES, highest_severity, severity_rank
@@ -328,9 +329,10 @@ class Detector:
             return ScanResult([], None)
         ctx = TextContext(norm, self._context(), len(hits))
         for_all = everyday.get(-1, [])
+        spans = {ci: _Spans(for_all + everyday.get(ci, [])) for ci in {h[0] for h in hits}}
         found: list[Indicator] = []
         for ci, start, end in hits:
-            if any(_silences(es, ee, start, end) for es, ee in (*for_all, *everyday.get(ci, ()))):
+            if spans[ci].silence(start, end):
                 continue
             cat = self._categories[ci]
             r = cat.rules
@@ -372,6 +374,29 @@ class _TokenSwap:
 
     def swap(self, text: str) -> str:
         return self._regex.sub(self._token, text) if self._regex is not None else text
+
+
+class _Spans:
+    """Everyday phrases' spans, sorted, so a match looks only at the phrases near it: a long
+    text with many matches and many everyday phrases costs time in proportion to its length."""
+
+    _LONGEST = 300  # no everyday phrase is longer; those starting further back cannot touch
+
+    __slots__ = ("starts", "spans")
+
+    def __init__(self, spans: list[tuple[int, int]]):
+        self.spans = sorted(spans)
+        self.starts = [s for s, _ in self.spans]
+
+    def silence(self, start: int, end: int) -> bool:
+        i = bisect_left(self.starts, end) - 1
+        spans = self.spans
+        while i >= 0 and spans[i][0] > start - self._LONGEST:
+            es, ee = spans[i]
+            if _silences(es, ee, start, end):
+                return True
+            i -= 1
+        return False
 
 
 def _silences(es: int, ee: int, start: int, end: int) -> bool:
