@@ -286,7 +286,8 @@ def test_a_programme_category_needs_a_severity_and_then_works(tmp_path):
 severity = "high"
 patterns = ['''(?:get|have)\\s+(?:her|you)\\s+deported''']
 """)
-    result = scan("He said he'd get her deported.", Detector(rules_for_workspace(folder)))
+    # The rules file alone: the learned layer knows only the built-in categories.
+    result = scan("He said he'd get her deported.", Detector(rules_for_workspace(folder), learned=False))
     assert [(i.category, i.severity) for i in result.indicators] == [("immigration_threats", "high")]
 
 

@@ -76,6 +76,10 @@ class TextContext:
         self._near_ok = matches <= self._LOCAL_SPANS
         self._all: dict[str, tuple[list[int], list[int]]] = {}
 
+    def expect(self, matches: int) -> None:
+        """How many matches will be checked, once known: many go straight to one pass."""
+        self._near_ok = matches <= self._LOCAL_SPANS
+
     # -- scopes --------------------------------------------------------------------------
     def _scope(self, kind: str, regexes, start: int, end: int) -> tuple[int, int]:
         """From the end of the last break that ends at or before `start` to the start of the

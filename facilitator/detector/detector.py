@@ -32,46 +32,77 @@ _QUOTES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'", "\u2032": 
 
 
 class Indicator:
-    """One matched phrase: its category, that category's severity, the words and their span."""
+    """One finding: its category, that category's severity, the words and their span.
 
-    __slots__ = ("category", "severity", "match", "start", "end")
+    source is "rule" (a pattern of the rules file matched `match`) or "model" (the learned
+    layer scored the sentence over its threshold; `match` is then the span of the words that
+    weighed most). words: the strongest words, for showing why (the matched phrase itself
+    for a rule). to_dict() keeps the shape callers store and print; details() adds the rest.
+    """
 
-    def __init__(self, category: str, severity: str, match: str, start: int, end: int):
+    __slots__ = ("category", "severity", "match", "start", "end", "source", "words")
+
+    def __init__(self, category: str, severity: str, match: str, start: int, end: int,
+                 source: str = "rule", words: list[str] | None = None):
         self.category = category
         self.severity = severity
         self.match = match
         self.start = start
         self.end = end
+        self.source = source
+        self.words = words if words is not None else [match]
 
     def to_dict(self) -> dict:
         return {"category": self.category, "severity": self.severity, "match": self.match,
                 "start": self.start, "end": self.end}
 
+    def details(self) -> dict:
+        """to_dict() with where it came from and the words that raised it."""
+        return {**self.to_dict(), "source": self.source, "words": list(self.words)}
+
     def __eq__(self, other) -> bool:
-        return isinstance(other, Indicator) and self.to_dict() == other.to_dict()
+        return isinstance(other, Indicator) and self.details() == other.details()
 
     def __hash__(self) -> int:
         return hash((self.category, self.start, self.end))
 
     def __repr__(self) -> str:
-        return f"Indicator({self.category!r}, {self.severity!r}, {self.match!r}, {self.start}, {self.end})"
+        extra = f", source={self.source!r}, words={self.words!r}" if self.source != "rule" else ""
+        return (f"Indicator({self.category!r}, {self.severity!r}, {self.match!r}, {self.start}, "
+                f"{self.end}{extra})")
 
 
 class ScanResult:
-    """What a scan found: the indicators in text order and the highest severity among them."""
+    """What a scan found: the indicators in text order and the highest severity among them.
 
-    __slots__ = ("indicators", "severity")
+    implied: categories that follow from an indicator by the labelling conventions (strangling
+    her is physical violence too; tracking her phone is controlling behaviour too), each with
+    the words of the indicator it follows from. They never raise the severity (the indicator
+    they follow from is at least as severe) and are kept apart from `indicators`, whose shape
+    callers store and print; `categories` and `all_indicators` include them.
+    """
 
-    def __init__(self, indicators: list[Indicator], severity: str | None):
+    __slots__ = ("indicators", "severity", "implied")
+
+    def __init__(self, indicators: list[Indicator], severity: str | None,
+                 implied: list[Indicator] | None = None):
         self.indicators = indicators
         self.severity = severity
+        self.implied = implied or []
+
+    @property
+    def all_indicators(self) -> list[Indicator]:
+        """The indicators and the implied categories, in text order."""
+        return sorted(self.indicators + self.implied,
+                      key=lambda i: (i.start, -severity_rank(i.severity), i.end))
 
     @property
     def categories(self) -> list[str]:
-        """Each category found once, the most severe first (then in text order)."""
+        """Each category found once (implied ones too), the most severe first (then in text order)."""
         seen: dict[str, Indicator] = {}
-        for ind in self.indicators:
-            seen.setdefault(ind.category, ind)
+        for ind in self.indicators + self.implied:
+            if ind.category not in seen or ind.start < seen[ind.category].start:
+                seen[ind.category] = ind
         return sorted(seen, key=lambda c: (-severity_rank(seen[c].severity), seen[c].start))
 
     def __bool__(self) -> bool:
@@ -79,6 +110,11 @@ class ScanResult:
 
     def to_dict(self) -> dict:
         return {"indicators": [i.to_dict() for i in self.indicators], "severity": self.severity}
+
+    def details(self) -> dict:
+        """Every indicator with its source and words, and the implied categories."""
+        return {"indicators": [i.details() for i in self.indicators], "severity": self.severity,
+                "implied": [i.details() for i in self.implied]}
 
     def __repr__(self) -> str:
         return f"ScanResult({self.indicators!r}, severity={self.severity!r})"
@@ -167,7 +203,8 @@ class Detector:
     mistake in them is reported at once, with its category.
     """
 
-    def __init__(self, rules: Rules | None = None):
+    def __init__(self, rules: Rules | None = None, learned: bool = True):
+        """learned=False: the rules alone (the learned layer is not consulted)."""
         from facilitator.detector.stems import StemFinder, pattern_key, shipped_stems
 
         if rules is None:
@@ -175,6 +212,7 @@ class Detector:
 
             rules = load_rules(None)
         self.rules = rules
+        self.learned = learned
         self._categories = [_Category(c) for c in rules.categories.values()]
         self._context_rules: ContextRules | None = None
         self._candidates: dict = {}
@@ -323,11 +361,23 @@ class Detector:
     def scan(self, text: str) -> ScanResult:
         if not text:
             return ScanResult([], None)
-        norm = self._tokens.swap(_lower(text.translate(_QUOTES)))
+        low = _lower(text.translate(_QUOTES))
+        norm = self._tokens.swap(low)
+        ctx = TextContext(norm, self._context(), 0)
         hits, everyday = self._matches(norm)
+        found = self._rule_indicators(text, hits, everyday, ctx)
+        if self.learned:
+            found += self._model_indicators(text, low, found, everyday, ctx)
+        found.sort(key=lambda i: (i.start, -severity_rank(i.severity), i.end))
+        implied = _implied(found, self._severities())
+        return ScanResult(found, highest_severity(i.severity for i in found), implied)
+
+    def _rule_indicators(self, text: str, hits: list[tuple[int, int, int]],
+                         everyday: dict[int, list[tuple[int, int]]],
+                         ctx: TextContext) -> list[Indicator]:
         if not hits:
-            return ScanResult([], None)
-        ctx = TextContext(norm, self._context(), len(hits))
+            return []
+        ctx.expect(len(hits))
         for_all = everyday.get(-1, [])
         spans = {ci: _Spans(for_all + everyday.get(ci, [])) for ci in {h[0] for h in hits}}
         found: list[Indicator] = []
@@ -335,16 +385,81 @@ class Detector:
             if spans[ci].silence(start, end):
                 continue
             cat = self._categories[ci]
+            if self._silenced(cat, ctx, start, end):
+                continue
             r = cat.rules
-            if r.negatable and ctx.negated(start, end, cat.negation):
-                continue
-            if r.hypothetical and ctx.hypothetical(start, end):
-                continue
-            if r.third_party and ctx.someone_else(start, end):
-                continue
             found.append(Indicator(r.id, r.severity, text[start:end], start, end))
-        found.sort(key=lambda i: (i.start, -severity_rank(i.severity), i.end))
-        return ScanResult(found, highest_severity(i.severity for i in found))
+        return found
+
+    def _silenced(self, cat: "_Category", ctx: TextContext, start: int, end: int) -> bool:
+        """Negated, his own safety plan, or someone else's business (by the category's flags)."""
+        r = cat.rules
+        if r.negatable and ctx.negated(start, end, cat.negation):
+            return True
+        if r.hypothetical and ctx.hypothetical(start, end):
+            return True
+        return r.third_party and ctx.someone_else(start, end)
+
+    def _model_indicators(self, text: str, low: str, rule_found: list[Indicator],
+                          everyday: dict[int, list[tuple[int, int]]],
+                          ctx: TextContext) -> list[Indicator]:
+        """What the learned layer adds: a category the rules did not find near there. The
+        words that weighed most go through the same context checks as a rule's match: "I
+        didn't check her phone" is no more a suggestion from the model than from the rules."""
+        from facilitator.detector.model import shipped_model
+
+        model = shipped_model()
+        if model is None:
+            return []
+        severities = self._severities()
+        by_id = {c.rules.id: (ci, c) for ci, c in enumerate(self._categories)}
+        spans: dict[int, _Spans] = {}
+        out: list[Indicator] = []
+        for sug in model.suggest(low):
+            severity = severities.get(sug.category)
+            if severity is None:
+                continue
+            if any(i.category == sug.category and abs(i.start - sug.start) < 400 for i in rule_found):
+                continue  # the rules found it near here, with their own span
+            ci, cat = by_id.get(sug.category, (-1, None))
+            if ci not in spans:
+                spans[ci] = _Spans(everyday.get(-1, []) + everyday.get(ci, []) if ci >= 0 else [])
+            if spans[ci].touches(sug.start, sug.end):
+                continue  # its strongest words are an everyday phrase ("a Stanley knife")
+            if cat is not None and self._silenced(cat, ctx, sug.start, sug.end):
+                continue
+            out.append(Indicator(sug.category, severity, text[sug.start:sug.end], sug.start,
+                                 sug.end, "model", sug.words))
+        return out
+
+    def _severities(self) -> dict[str, str]:
+        """Each category's severity: the rules' (and so the programme's settings), or the
+        default for a built-in category a programme's own rules file left out."""
+        sev = dict(DEFAULT_SEVERITIES)
+        sev.update({c.rules.id: c.rules.severity for c in self._categories})
+        return sev
+
+
+# What one finding says about another: strangling her is physical violence too; tracking her
+# phone or location is also coercive control; an object used as a weapon is usually used on
+# someone. The implied category carries the same words, so the reviewer sees why.
+IMPLIES: dict[str, tuple[str, ...]] = {
+    "strangulation": ("physical_violence",),
+    "weapons": ("physical_violence",),
+    "stalking": ("controlling_behaviour",),
+}
+
+
+def _implied(found: list[Indicator], severities: dict[str, str]) -> list[Indicator]:
+    have = {i.category for i in found}
+    out: list[Indicator] = []
+    for ind in found:
+        for cat in IMPLIES.get(ind.category, ()):
+            if cat not in have and cat in severities:
+                have.add(cat)
+                out.append(Indicator(cat, severities[cat], ind.match, ind.start, ind.end,
+                                     ind.source, ind.words))
+    return out
 
 
 class _TokenSwap:
@@ -387,6 +502,14 @@ class _Spans:
     def __init__(self, spans: list[tuple[int, int]]):
         self.spans = sorted(spans)
         self.starts = [s for s, _ in self.spans]
+
+    def touches(self, start: int, end: int) -> bool:
+        i = bisect_left(self.starts, end) - 1
+        while i >= 0 and self.spans[i][0] > start - self._LONGEST:
+            if self.spans[i][1] > start:
+                return True
+            i -= 1
+        return False
 
     def silence(self, start: int, end: int) -> bool:
         i = bisect_left(self.starts, end) - 1
