@@ -75,6 +75,8 @@ class TextContext:
         self._near_seen: dict[tuple, tuple[int, int]] = {}
         self._near_ok = matches <= self._LOCAL_SPANS
         self._all: dict[str, tuple[list[int], list[int]]] = {}
+        self._media_spans: list[tuple[int, int]] | None = None
+        self._media_starts: list[int] = []
 
     def expect(self, matches: int) -> None:
         """How many matches will be checked, once known: many go straight to one pass."""
@@ -178,11 +180,28 @@ class TextContext:
                 break
         if r.media is not None:
             s_begin, s_end = self.sentence(start, end)
-            for m in r.media.finditer(self.text, s_begin, s_end):
-                lo, hi = min(m.start(), start), max(m.end(), end)
+            for ms, me in self._media(s_begin, s_end):
+                lo, hi = min(ms, start), max(me, end)
                 if not _mentions(r.media_concerns_him, self.text, lo, hi):
                     return True
         return False
+
+    def _media(self, begin: int, end: int) -> list[tuple[int, int]]:
+        """Media cues between begin and end. With many matches to check, every cue in the
+        text is found once and looked up by position; with a few, only their sentences are
+        read."""
+        media = self.rules.media
+        if self._near_ok:
+            return [m.span() for m in media.finditer(self.text, begin, end)]
+        if self._media_spans is None:
+            self._media_spans = [m.span() for m in media.finditer(self.text)]
+            self._media_starts = [a for a, _ in self._media_spans]
+        i = bisect_left(self._media_starts, begin)
+        out = []
+        while i < len(self._media_spans) and self._media_spans[i][1] <= end:
+            out.append(self._media_spans[i])
+            i += 1
+        return out
 
 
 def _mentions(regex: re.Pattern | None, text: str, start: int, end: int) -> bool:

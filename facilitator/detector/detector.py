@@ -415,12 +415,14 @@ class Detector:
         by_id = {c.rules.id: (ci, c) for ci, c in enumerate(self._categories)}
         spans: dict[int, _Spans] = {}
         out: list[Indicator] = []
-        for sug in model.suggest(low):
-            severity = severities.get(sug.category)
+        for raised in model.raised_units(low):
+            severity = severities.get(raised.category)
             if severity is None:
                 continue
-            if any(i.category == sug.category and abs(i.start - sug.start) < 400 for i in rule_found):
+            if any(i.category == raised.category and raised.start - 400 < i.start < raised.end + 400
+                   for i in rule_found):
                 continue  # the rules found it near here, with their own span
+            sug = model.explained(low, raised)
             ci, cat = by_id.get(sug.category, (-1, None))
             if ci not in spans:
                 spans[ci] = _Spans(everyday.get(-1, []) + everyday.get(ci, []) if ci >= 0 else [])

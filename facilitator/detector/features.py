@@ -46,40 +46,51 @@ def char_grams(word: str) -> list[str]:
 Token = tuple[str, int, int]  # the word (normalised), its start and end in the text
 
 
+def unit_spans(norm: str) -> list[tuple[int, int]]:
+    """Where the text's units lie, as (start, end) character spans."""
+    return [(b, e) for b, e, _ in unit_words(norm)]
+
+
+def unit_words(norm: str) -> list[tuple[int, int, list[str]]]:
+    """Each unit's span and its words."""
+    findall = TOKEN.findall
+    pieces: list[tuple[int, int, list[str]]] = []
+    begin = 0
+    for m in UNIT_END.finditer(norm):
+        end = m.end()
+        words = findall(norm, begin, end)
+        if words:
+            pieces.append((begin, end, words))
+        begin = end
+    if begin < len(norm):
+        words = findall(norm, begin, len(norm))
+        if words:
+            pieces.append((begin, len(norm), words))
+    merged: list[tuple[int, int, list[str]]] = []
+    for b, e, words in pieces:
+        if merged:
+            pb, _, pw = merged[-1]
+            if (len(words) < MIN_TOKENS or len(pw) < MIN_TOKENS) and len(pw) + len(words) <= MAX_TOKENS:
+                merged[-1] = (pb, e, pw + words)
+                continue
+        merged.append((b, e, words))
+    out: list[tuple[int, int, list[str]]] = []
+    for b, e, words in merged:
+        if len(words) <= MAX_TOKENS:
+            out.append((b, e, words))
+            continue
+        spans = [m.span() for m in TOKEN.finditer(norm, b, e)]
+        step = MAX_TOKENS - OVERLAP
+        for i in range(0, len(spans) - OVERLAP, step):
+            window = spans[i:i + MAX_TOKENS]
+            out.append((window[0][0], window[-1][1], words[i:i + MAX_TOKENS]))
+    return out
+
+
 def units(norm: str) -> list[list[Token]]:
     """The text's units, each a list of its words with their spans."""
-    tokens = [(m.group(), m.start(), m.end()) for m in TOKEN.finditer(norm)]
-    if not tokens:
-        return []
-    ends = [m.end() for m in UNIT_END.finditer(norm)]
-    out: list[list[Token]] = []
-    current: list[Token] = []
-    k = 0
-    for tok in tokens:
-        while k < len(ends) and ends[k] <= tok[1]:
-            if current:
-                out.append(current)
-                current = []
-            k += 1
-        current.append(tok)
-    if current:
-        out.append(current)
-    merged: list[list[Token]] = []
-    for unit in out:
-        if merged and (len(unit) < MIN_TOKENS or len(merged[-1]) < MIN_TOKENS) \
-                and len(merged[-1]) + len(unit) <= MAX_TOKENS:
-            merged[-1] = merged[-1] + unit
-        else:
-            merged.append(unit)
-    sliced: list[list[Token]] = []
-    for unit in merged:
-        if len(unit) <= MAX_TOKENS:
-            sliced.append(unit)
-            continue
-        step = MAX_TOKENS - OVERLAP
-        for i in range(0, len(unit) - OVERLAP, step):
-            sliced.append(unit[i:i + MAX_TOKENS])
-    return sliced
+    return [[(m.group(), m.start(), m.end()) for m in TOKEN.finditer(norm, b, e)]
+            for b, e in unit_spans(norm)]
 
 
 # Words that say nothing by themselves: they give no features of their own (a short everyday
