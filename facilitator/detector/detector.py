@@ -415,13 +415,20 @@ class Detector:
         by_id = {c.rules.id: (ci, c) for ci, c in enumerate(self._categories)}
         spans: dict[int, _Spans] = {}
         out: list[Indicator] = []
+        by_rules: dict[str, list[int]] = {}
+        for i in rule_found:
+            by_rules.setdefault(i.category, []).append(i.start)
+        for starts in by_rules.values():
+            starts.sort()
         for raised in model.raised_units(low):
             severity = severities.get(raised.category)
             if severity is None:
                 continue
-            if any(i.category == raised.category and raised.start - 400 < i.start < raised.end + 400
-                   for i in rule_found):
-                continue  # the rules found it near here, with their own span
+            starts = by_rules.get(raised.category)
+            if starts:
+                k = bisect_left(starts, raised.start - 399)
+                if k < len(starts) and starts[k] < raised.end + 400:
+                    continue  # the rules found it near here, with their own span
             sug = model.explained(low, raised)
             ci, cat = by_id.get(sug.category, (-1, None))
             if ci not in spans:
