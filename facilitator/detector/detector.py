@@ -216,6 +216,7 @@ class Detector:
         self._categories = [_Category(c) for c in rules.categories.values()]
         self._context_rules: ContextRules | None = None
         self._candidates: dict = {}
+        self._long_words: dict[str, bool] = {}
         self._by_stem: dict[str, list[_Pattern]] = {}
         self._everywhere: list[_Pattern] = []
         self._any: dict[tuple, object] = {}
@@ -287,6 +288,28 @@ class Detector:
         cands = tuple((pat.cat, pat.exclusion, pat.regex.match) for pat in found)
         return self._any_of(found), cands
 
+    def _live_words(self, words: set[str]) -> set[str]:
+        """The words that could start a pattern: every short word, and each long word whose
+        first letters have candidates (worked out once per word and remembered)."""
+        known = self._long_words
+        if len(known) > _CANDIDATE_CACHE:
+            known.clear()
+        live = set()
+        for word in words:
+            if len(word) < WORD_K:
+                live.add(word)
+                continue
+            has = known.get(word)
+            if has is None:
+                key = word[:WORD_K]
+                entry = self._candidates.get(key)
+                if entry is None:
+                    entry = self._candidates[key] = self._candidates_for(word, None)
+                has = known[word] = entry[0] is not None
+            if has:
+                live.add(word)
+        return live
+
     def _any_of(self, found: list[_Pattern]):
         """One regex for "does any of these match here?": at most word starts none does, and one
         failed match is much cheaper than one per pattern. Kept per set of patterns, which many
@@ -318,11 +341,15 @@ class Detector:
         pieces = _WORDS.split(norm)
         offsets = list(accumulate(map(len, pieces), initial=0))
         last = len(pieces) - 2
-        for k in range(1, len(pieces), 2):
+        # A long word's candidates depend on its first letters only: each distinct word is
+        # looked up once, and only the places of words that could start a pattern are
+        # visited one by one (short words depend on the next word too, so all are visited).
+        live = self._live_words(set(pieces[1::2]))
+        for k in [k for k in range(1, len(pieces), 2) if pieces[k] in live]:
             word = pieces[k]
             if len(word) < WORD_K:  # a short word: it and the next word's first letters
                 nxt = pieces[k + 2][:NEXT_K] if k < last and pieces[k + 1].isspace() else None
-                key = (word, nxt)
+                key: object = (word, nxt)
             else:
                 nxt = None
                 key = word[:WORD_K]
