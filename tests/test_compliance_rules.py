@@ -68,7 +68,8 @@ def test_fourth_unexcused_is_a_warning_and_fifth_a_breach_dated_on_its_session()
         "2026-03-03",
     )
     assert five.reason.startswith(
-        "breach, action needed: 5 unexcused absences passed the limit of 4 (programme rules) on 2026-03-03"
+        "breach, action needed: 5 unexcused absences passed the limit of 4 (programme rules) on "
+        "2026-03-03"
     )
 
 

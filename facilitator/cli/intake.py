@@ -105,7 +105,8 @@ def record_agreement_cmd(app, participant_id, name, answer, day):
     click.echo(f"{found.participant_id}: {name} {answer}")
     if exclusion:
         click.echo(
-            f"{found.participant_id} is excluded ({', '.join(label(r) for r in exclusion.reasons)}); "
+            f"{found.participant_id} is excluded "
+            f"({', '.join(label(r) for r in exclusion.reasons)}); "
             f"partner support will see a contact task"
         )
 

@@ -19,7 +19,14 @@ from facilitator.detector.categories import (
     highest_severity,
     severity_rank,
 )
-from facilitator.detector.detector import Detector, Indicator, ScanResult, default_detector, detector_for_workspace, scan
+from facilitator.detector.detector import (
+    Detector,
+    Indicator,
+    ScanResult,
+    default_detector,
+    detector_for_workspace,
+    scan,
+)
 from facilitator.detector.rules import Rules, RulesError, load_rules, rules_for_workspace
 
 __all__ = [

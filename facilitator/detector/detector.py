@@ -19,58 +19,118 @@ from __future__ import annotations
 
 import os
 import re
+from bisect import bisect_left
 from itertools import accumulate
 
-from facilitator.detector.categories import DEFAULT_SEVERITIES, SEVERITIES, highest_severity, severity_rank
+from facilitator.detector.categories import (
+    DEFAULT_SEVERITIES,
+    SEVERITIES,
+    highest_severity,
+    severity_rank,
+)
 from facilitator.detector.context import ContextRules, TextContext
 from facilitator.detector.rules import CategoryRules, Rules, RulesError
 from facilitator.detector.stems import NEXT_K, WORD_K, lower_regex
 
 # Curly quotes and primes become a straight apostrophe: the same length, so spans stay true.
-_QUOTES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'", "\u2032": "'", "\u00b4": "'", "`": "'"})
+_QUOTES = str.maketrans(
+    {"\u2019": "'", "\u2018": "'", "\u02bc": "'", "\u2032": "'", "\u00b4": "'", "`": "'"}
+)
 
 
 class Indicator:
-    """One matched phrase: its category, that category's severity, the words and their span."""
+    """One finding: its category, that category's severity, the words and their span.
 
-    __slots__ = ("category", "severity", "match", "start", "end")
+    source is "rule" (a pattern of the rules file matched `match`) or "model" (the learned
+    layer scored the sentence over its threshold; `match` is then the span of the words that
+    weighed most). words: the strongest words, for showing why (the matched phrase itself
+    for a rule). to_dict() keeps the shape callers store and print; details() adds the rest.
+    """
 
-    def __init__(self, category: str, severity: str, match: str, start: int, end: int):
+    __slots__ = ("category", "severity", "match", "start", "end", "source", "words")
+
+    def __init__(
+        self,
+        category: str,
+        severity: str,
+        match: str,
+        start: int,
+        end: int,
+        source: str = "rule",
+        words: list[str] | None = None,
+    ):
         self.category = category
         self.severity = severity
         self.match = match
         self.start = start
         self.end = end
+        self.source = source
+        self.words = words if words is not None else [match]
 
     def to_dict(self) -> dict:
-        return {"category": self.category, "severity": self.severity, "match": self.match,
-                "start": self.start, "end": self.end}
+        return {
+            "category": self.category,
+            "severity": self.severity,
+            "match": self.match,
+            "start": self.start,
+            "end": self.end,
+        }
+
+    def details(self) -> dict:
+        """to_dict() with where it came from and the words that raised it."""
+        return {**self.to_dict(), "source": self.source, "words": list(self.words)}
 
     def __eq__(self, other) -> bool:
-        return isinstance(other, Indicator) and self.to_dict() == other.to_dict()
+        return isinstance(other, Indicator) and self.details() == other.details()
 
     def __hash__(self) -> int:
         return hash((self.category, self.start, self.end))
 
     def __repr__(self) -> str:
-        return f"Indicator({self.category!r}, {self.severity!r}, {self.match!r}, {self.start}, {self.end})"
+        extra = f", source={self.source!r}, words={self.words!r}" if self.source != "rule" else ""
+        return (
+            f"Indicator({self.category!r}, {self.severity!r}, {self.match!r}, {self.start}, "
+            f"{self.end}{extra})"
+        )
 
 
 class ScanResult:
-    """What a scan found: the indicators in text order and the highest severity among them."""
+    """What a scan found: the indicators in text order and the highest severity among them.
 
-    __slots__ = ("indicators", "severity")
+    implied: categories that follow from an indicator by the labelling conventions (strangling
+    her is physical violence too; tracking her phone is controlling behaviour too), each with
+    the words of the indicator it follows from. They never raise the severity (the indicator
+    they follow from is at least as severe) and are kept apart from `indicators`, whose shape
+    callers store and print; `categories` and `all_indicators` include them.
+    """
 
-    def __init__(self, indicators: list[Indicator], severity: str | None):
+    __slots__ = ("indicators", "severity", "implied")
+
+    def __init__(
+        self,
+        indicators: list[Indicator],
+        severity: str | None,
+        implied: list[Indicator] | None = None,
+    ):
         self.indicators = indicators
         self.severity = severity
+        self.implied = implied or []
+
+    @property
+    def all_indicators(self) -> list[Indicator]:
+        """The indicators and the implied categories, in text order."""
+        return sorted(
+            self.indicators + self.implied,
+            key=lambda i: (i.start, -severity_rank(i.severity), i.end),
+        )
 
     @property
     def categories(self) -> list[str]:
-        """Each category found once, the most severe first (then in text order)."""
+        """Each category found once (implied ones too), the most severe first (then in text order)."""
         seen: dict[str, Indicator] = {}
-        for ind in self.indicators:
-            seen.setdefault(ind.category, ind)
+        for ind in self.indicators + self.implied:
+            if ind.category not in seen or ind.start < seen[ind.category].start:
+                seen[ind.category] = ind
         return sorted(seen, key=lambda c: (-severity_rank(seen[c].severity), seen[c].start))
 
     def __bool__(self) -> bool:
@@ -78,6 +138,14 @@ class ScanResult:
 
     def to_dict(self) -> dict:
         return {"indicators": [i.to_dict() for i in self.indicators], "severity": self.severity}
+
+    def details(self) -> dict:
+        """Every indicator with its source and words, and the implied categories."""
+        return {
+            "indicators": [i.details() for i in self.indicators],
+            "severity": self.severity,
+            "implied": [i.details() for i in self.implied],
+        }
 
     def __repr__(self) -> str:
         return f"ScanResult({self.indicators!r}, severity={self.severity!r})"
@@ -107,14 +175,18 @@ def _compile(source: str, where: str) -> re.Pattern:
     try:
         return re.compile(r"(?<!\w)(?:" + lower_regex(source) + r")(?!\w)")
     except re.error as err:
-        raise RulesError(f"risk rules {where}: {source[:120]!r} is not a valid regular expression ({err})") from None
+        raise RulesError(
+            f"risk rules {where}: {source[:120]!r} is not a valid regular expression ({err})"
+        ) from None
 
 
 def _compile_all(sources: tuple[str, ...], where: str) -> re.Pattern | None:
     if not sources:
         return None
     try:
-        return re.compile(r"(?<!\w)(?:" + "|".join(f"(?:{lower_regex(p)})" for p in sources) + r")(?!\w)")
+        return re.compile(
+            r"(?<!\w)(?:" + "|".join(f"(?:{lower_regex(p)})" for p in sources) + r")(?!\w)"
+        )
     except re.error:
         for p in sources:  # say which one
             _compile(p, where)
@@ -152,7 +224,9 @@ class _Category:
     @property
     def negation(self) -> re.Pattern | None:
         if not self._compiled:
-            self._negation = _compile_all(self.rules.negation, f"[categories.{self.rules.id}] negation")
+            self._negation = _compile_all(
+                self.rules.negation, f"[categories.{self.rules.id}] negation"
+            )
             self._compiled = True
         return self._negation
 
@@ -166,7 +240,8 @@ class Detector:
     mistake in them is reported at once, with its category.
     """
 
-    def __init__(self, rules: Rules | None = None):
+    def __init__(self, rules: Rules | None = None, learned: bool = True):
+        """learned=False: the rules alone (the learned layer is not consulted)."""
         from facilitator.detector.stems import StemFinder, pattern_key, shipped_stems
 
         if rules is None:
@@ -174,9 +249,11 @@ class Detector:
 
             rules = load_rules(None)
         self.rules = rules
+        self.learned = learned
         self._categories = [_Category(c) for c in rules.categories.values()]
         self._context_rules: ContextRules | None = None
         self._candidates: dict = {}
+        self._long_words: dict[str, bool] = {}
         self._by_stem: dict[str, list[_Pattern]] = {}
         self._everywhere: list[_Pattern] = []
         self._any: dict[tuple, object] = {}
@@ -200,7 +277,9 @@ class Detector:
         own = rules.sources != ("built-in",)
         work = [(-1, True, "exclude", rules.raw_exclude, rules.exclude)]
         for ci, cat in enumerate(rules.categories.values()):
-            work.append((ci, False, f"[categories.{cat.id}] patterns", cat.raw_patterns, cat.patterns))
+            work.append(
+                (ci, False, f"[categories.{cat.id}] patterns", cat.raw_patterns, cat.patterns)
+            )
             work.append((ci, True, f"[categories.{cat.id}] exclude", cat.raw_exclude, cat.exclude))
         for ci, exclusion, where, raws, expanded in work:
             for j, (raw, source) in enumerate(zip(raws, expanded)):
@@ -220,7 +299,9 @@ class Detector:
                 else:
                     for stem in stems:
                         self._by_stem.setdefault(stem, []).append(pat)
-        self._stem_lengths = sorted({len(s) for s in self._by_stem if " " not in s and not s.endswith("$")})
+        self._stem_lengths = sorted(
+            {len(s) for s in self._by_stem if " " not in s and not s.endswith("$")}
+        )
         if own:
             self._context()
             for cat in self._categories:
@@ -231,7 +312,9 @@ class Detector:
             try:
                 self._context_rules = ContextRules(self.rules.context)
             except re.error as err:
-                raise RulesError(f"risk rules [context]: a pattern is not a valid regular expression ({err})") from None
+                raise RulesError(
+                    f"risk rules [context]: a pattern is not a valid regular expression ({err})"
+                ) from None
         return self._context_rules
 
     def _candidates_for(self, word: str, nxt: str | None) -> tuple:
@@ -248,6 +331,28 @@ class Detector:
         cands = tuple((pat.cat, pat.exclusion, pat.regex.match) for pat in found)
         return self._any_of(found), cands
 
+    def _live_words(self, words: set[str]) -> set[str]:
+        """The words that could start a pattern: every short word, and each long word whose
+        first letters have candidates (worked out once per word and remembered)."""
+        known = self._long_words
+        if len(known) > _CANDIDATE_CACHE:
+            known.clear()
+        live = set()
+        for word in words:
+            if len(word) < WORD_K:
+                live.add(word)
+                continue
+            has = known.get(word)
+            if has is None:
+                key = word[:WORD_K]
+                entry = self._candidates.get(key)
+                if entry is None:
+                    entry = self._candidates[key] = self._candidates_for(word, None)
+                has = known[word] = entry[0] is not None
+            if has:
+                live.add(word)
+        return live
+
     def _any_of(self, found: list[_Pattern]):
         """One regex for "does any of these match here?": at most word starts none does, and one
         failed match is much cheaper than one per pattern. Kept per set of patterns, which many
@@ -260,13 +365,17 @@ class Detector:
         any_match = self._any.get(key)
         if any_match is None:
             try:
-                any_match = re.compile("(?:" + "|".join(lower_regex(p.source) for p in found) + r")(?!\w)").match
+                any_match = re.compile(
+                    "(?:" + "|".join(lower_regex(p.source) for p in found) + r")(?!\w)"
+                ).match
             except re.error:  # a programme's pattern with its own inline flags: try each
                 any_match = _always
             self._any[key] = any_match
         return any_match
 
-    def _matches(self, norm: str) -> tuple[list[tuple[int, int, int]], dict[int, list[tuple[int, int]]]]:
+    def _matches(
+        self, norm: str
+    ) -> tuple[list[tuple[int, int, int]], dict[int, list[tuple[int, int]]]]:
         """Pattern matches as (category index, start, end), found as one regex per category
         would find them (leftmost first, the first pattern in rule order at a place, no
         overlap), and the spans of everyday phrases by category (-1: for all)."""
@@ -279,11 +388,15 @@ class Detector:
         pieces = _WORDS.split(norm)
         offsets = list(accumulate(map(len, pieces), initial=0))
         last = len(pieces) - 2
-        for k in range(1, len(pieces), 2):
+        # A long word's candidates depend on its first letters only: each distinct word is
+        # looked up once, and only the places of words that could start a pattern are
+        # visited one by one (short words depend on the next word too, so all are visited).
+        live = self._live_words(set(pieces[1::2]))
+        for k in [k for k in range(1, len(pieces), 2) if pieces[k] in live]:
             word = pieces[k]
             if len(word) < WORD_K:  # a short word: it and the next word's first letters
                 nxt = pieces[k + 2][:NEXT_K] if k < last and pieces[k + 1].isspace() else None
-                key = (word, nxt)
+                key: object = (word, nxt)
             else:
                 nxt = None
                 key = word[:WORD_K]
@@ -315,55 +428,171 @@ class Detector:
             for mm in pat.regex.finditer(norm):
                 if pat.exclusion:
                     everyday.setdefault(pat.cat, []).append(mm.span())
-                elif not any(ci == pat.cat and s < mm.end() and mm.start() < e for ci, s, e in hits):
+                elif not any(
+                    ci == pat.cat and s < mm.end() and mm.start() < e for ci, s, e in hits
+                ):
                     hits.append((pat.cat, mm.start(), mm.end()))
         return hits, everyday
 
     def scan(self, text: str) -> ScanResult:
         if not text:
             return ScanResult([], None)
-        norm = self._tokens.swap(_lower(text.translate(_QUOTES)))
+        low = _lower(text.translate(_QUOTES))
+        norm = self._tokens.swap(low)
+        ctx = TextContext(norm, self._context(), 0)
         hits, everyday = self._matches(norm)
+        found = self._rule_indicators(text, hits, everyday, ctx)
+        if self.learned:
+            found += self._model_indicators(text, low, found, everyday, ctx)
+        found.sort(key=lambda i: (i.start, -severity_rank(i.severity), i.end))
+        implied = _implied(found, self._severities())
+        return ScanResult(found, highest_severity(i.severity for i in found), implied)
+
+    def _rule_indicators(
+        self,
+        text: str,
+        hits: list[tuple[int, int, int]],
+        everyday: dict[int, list[tuple[int, int]]],
+        ctx: TextContext,
+    ) -> list[Indicator]:
         if not hits:
-            return ScanResult([], None)
-        ctx = TextContext(norm, self._context(), len(hits))
+            return []
+        ctx.expect(len(hits))
         for_all = everyday.get(-1, [])
+        spans = {ci: _Spans(for_all + everyday.get(ci, [])) for ci in {h[0] for h in hits}}
         found: list[Indicator] = []
         for ci, start, end in hits:
-            if any(_silences(es, ee, start, end) for es, ee in (*for_all, *everyday.get(ci, ()))):
+            if spans[ci].silence(start, end):
                 continue
             cat = self._categories[ci]
+            if self._silenced(cat, ctx, start, end):
+                continue
             r = cat.rules
-            if r.negatable and ctx.negated(start, end, cat.negation):
-                continue
-            if r.hypothetical and ctx.hypothetical(start, end):
-                continue
-            if r.third_party and ctx.someone_else(start, end):
-                continue
             found.append(Indicator(r.id, r.severity, text[start:end], start, end))
-        found.sort(key=lambda i: (i.start, -severity_rank(i.severity), i.end))
-        return ScanResult(found, highest_severity(i.severity for i in found))
+        return found
+
+    def _silenced(self, cat: "_Category", ctx: TextContext, start: int, end: int) -> bool:
+        """Negated, his own safety plan, or someone else's business (by the category's flags)."""
+        r = cat.rules
+        if r.negatable and ctx.negated(start, end, cat.negation):
+            return True
+        if r.hypothetical and ctx.hypothetical(start, end):
+            return True
+        return r.third_party and ctx.someone_else(start, end)
+
+    def _model_indicators(
+        self,
+        text: str,
+        low: str,
+        rule_found: list[Indicator],
+        everyday: dict[int, list[tuple[int, int]]],
+        ctx: TextContext,
+    ) -> list[Indicator]:
+        """What the learned layer adds: a category the rules did not find near there. The
+        words that weighed most go through the same context checks as a rule's match: "I
+        didn't check her phone" is no more a suggestion from the model than from the rules."""
+        from facilitator.detector.model import shipped_model
+
+        model = shipped_model()
+        if model is None:
+            return []
+        severities = self._severities()
+        by_id = {c.rules.id: (ci, c) for ci, c in enumerate(self._categories)}
+        spans: dict[int, _Spans] = {}
+        out: list[Indicator] = []
+        by_rules: dict[str, list[int]] = {}
+        for i in rule_found:
+            by_rules.setdefault(i.category, []).append(i.start)
+        for starts in by_rules.values():
+            starts.sort()
+        for raised in model.raised_units(low):
+            severity = severities.get(raised.category)
+            if severity is None:
+                continue
+            starts = by_rules.get(raised.category)
+            if starts:
+                k = bisect_left(starts, raised.start - 399)
+                if k < len(starts) and starts[k] < raised.end + 400:
+                    continue  # the rules found it near here, with their own span
+            sug = model.explained(low, raised)
+            ci, cat = by_id.get(sug.category, (-1, None))
+            if ci not in spans:
+                spans[ci] = _Spans(everyday.get(-1, []) + everyday.get(ci, []) if ci >= 0 else [])
+            if spans[ci].touches(sug.start, sug.end):
+                continue  # its strongest words are an everyday phrase ("a Stanley knife")
+            if cat is not None and self._silenced(cat, ctx, sug.start, sug.end):
+                continue
+            out.append(
+                Indicator(
+                    sug.category,
+                    severity,
+                    text[sug.start : sug.end],
+                    sug.start,
+                    sug.end,
+                    "model",
+                    sug.words,
+                )
+            )
+        return out
+
+    def _severities(self) -> dict[str, str]:
+        """Each category's severity: the rules' (and so the programme's settings), or the
+        default for a built-in category a programme's own rules file left out."""
+        sev = dict(DEFAULT_SEVERITIES)
+        sev.update({c.rules.id: c.rules.severity for c in self._categories})
+        return sev
+
+
+# What one finding says about another: strangling her is physical violence too; tracking her
+# phone or location is also coercive control; an object used as a weapon is usually used on
+# someone. The implied category carries the same words, so the reviewer sees why.
+IMPLIES: dict[str, tuple[str, ...]] = {
+    "strangulation": ("physical_violence",),
+    "weapons": ("physical_violence",),
+    "stalking": ("controlling_behaviour",),
+}
+
+
+def _implied(found: list[Indicator], severities: dict[str, str]) -> list[Indicator]:
+    have = {i.category for i in found}
+    out: list[Indicator] = []
+    for ind in found:
+        for cat in IMPLIES.get(ind.category, ()):
+            if cat not in have and cat in severities:
+                have.add(cat)
+                out.append(
+                    Indicator(
+                        cat, severities[cat], ind.match, ind.start, ind.end, ind.source, ind.words
+                    )
+                )
+    return out
 
 
 class _TokenSwap:
     """[tokens]: each phrase becomes a same-length token ("his missus" -> "_ta_______"), in
     one pass over the text for all token kinds."""
 
-    def __init__(self, tokens: tuple[tuple[str, tuple[str, ...]], ...], stems: set[str] | None = None):
+    def __init__(
+        self, tokens: tuple[tuple[str, tuple[str, ...]], ...], stems: set[str] | None = None
+    ):
         from facilitator.detector.stems import guard_regex
 
         self._prefixes = [prefix for prefix, _ in tokens]
         self._regex = None
         if tokens:
-            alts = "|".join(f"(?P<{prefix}>{'|'.join(f'(?:{lower_regex(p)})' for p in phrases)})"
-                            for prefix, phrases in tokens)
+            alts = "|".join(
+                f"(?P<{prefix}>{'|'.join(f'(?:{lower_regex(p)})' for p in phrases)})"
+                for prefix, phrases in tokens
+            )
             # The phrases' first letters, as a trie, first: the engine then gives up at most
             # words after a letter or two instead of trying every phrase (half the swap's time).
             guard = f"(?={guard_regex(stems)})" if stems else ""
             try:
                 self._regex = re.compile(r"(?<!\w)" + guard + "(?:" + alts + r")(?!\w)")
             except re.error as err:
-                raise RulesError(f"risk rules [tokens]: a phrase is not a valid regular expression ({err})") from None
+                raise RulesError(
+                    f"risk rules [tokens]: a phrase is not a valid regular expression ({err})"
+                ) from None
 
     def _token(self, m: re.Match) -> str:
         prefix = m.lastgroup
@@ -372,6 +601,37 @@ class _TokenSwap:
 
     def swap(self, text: str) -> str:
         return self._regex.sub(self._token, text) if self._regex is not None else text
+
+
+class _Spans:
+    """Everyday phrases' spans, sorted, so a match looks only at the phrases near it: a long
+    text with many matches and many everyday phrases costs time in proportion to its length."""
+
+    _LONGEST = 300  # no everyday phrase is longer; those starting further back cannot touch
+
+    __slots__ = ("starts", "spans")
+
+    def __init__(self, spans: list[tuple[int, int]]):
+        self.spans = sorted(spans)
+        self.starts = [s for s, _ in self.spans]
+
+    def touches(self, start: int, end: int) -> bool:
+        i = bisect_left(self.starts, end) - 1
+        while i >= 0 and self.spans[i][0] > start - self._LONGEST:
+            if self.spans[i][1] > start:
+                return True
+            i -= 1
+        return False
+
+    def silence(self, start: int, end: int) -> bool:
+        i = bisect_left(self.starts, end) - 1
+        spans = self.spans
+        while i >= 0 and spans[i][0] > start - self._LONGEST:
+            es, ee = spans[i]
+            if _silences(es, ee, start, end):
+                return True
+            i -= 1
+        return False
 
 
 def _silences(es: int, ee: int, start: int, end: int) -> bool:
@@ -395,7 +655,9 @@ def default_detector() -> Detector:
     return _default
 
 
-def detector_for_workspace(folder: "os.PathLike | str | None", severities: dict[str, str] | None = None) -> Detector:
+def detector_for_workspace(
+    folder: "os.PathLike | str | None", severities: dict[str, str] | None = None
+) -> Detector:
     """The detector a workspace uses: its risk_rules.toml if it has one, and its severity
     settings (category -> severity; unknown categories and words are ignored, as in settings).
     Kept per folder and rebuilt when the rules file or the severities change."""
@@ -407,7 +669,9 @@ def detector_for_workspace(folder: "os.PathLike | str | None", severities: dict[
             stamp = os.stat(os.path.join(folder, WORKSPACE_RULES_FILE)).st_mtime_ns
         except OSError:
             stamp = None
-    valid = {c: s for c, s in (severities or {}).items() if c in DEFAULT_SEVERITIES and s in SEVERITIES}
+    valid = {
+        c: s for c, s in (severities or {}).items() if c in DEFAULT_SEVERITIES and s in SEVERITIES
+    }
     if stamp is None and not valid:
         return default_detector()
     key = (str(folder), stamp, tuple(sorted(valid.items())))

@@ -110,7 +110,7 @@ def summary_of(
     if len(values) < threshold:
         return suppressed(threshold)
     value = median(values) if how == "median" else mean(values)
-    return round(value, places)
+    return None if value is None else round(value, places)
 
 
 def granularity(start: date, end: date) -> str:

@@ -205,7 +205,8 @@ def scan_note(office: Office, note: DebriefNote, text: str | None = None) -> lis
 def pending_message(note: DebriefNote, pending: list[Indicator], doing: str) -> str:
     n = len(pending)
     return (
-        f"note {note.id}: {n} risk indicator{'s' if n != 1 else ''} with no flag yet; before you {doing}, "
+        f"note {note.id}: {n} risk indicator{'s' if n != 1 else ''} with no flag yet; before you "
+        f"{doing}, "
         f'flag each (--flag N, or --flag N:PID to name the man) or dismiss it (--dismiss N --reason "why")'
     )
 

@@ -79,7 +79,8 @@ def _check_engagement(text: str) -> str:
     text = require_text(text, "engagement summary")
     if len(text) > MAX_ENGAGEMENT_CHARS:
         raise InvalidInput(
-            f"the engagement summary has {len(text)} characters; keep it under {MAX_ENGAGEMENT_CHARS}"
+            f"the engagement summary has {len(text)} characters; keep it under "
+            f"{MAX_ENGAGEMENT_CHARS}"
         )
     return text
 
