@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import os
 import re
-from bisect import bisect_left
 from itertools import accumulate
 
 from facilitator.detector.categories import (
@@ -39,33 +38,16 @@ _QUOTES = str.maketrans(
 
 
 class Indicator:
-    """One finding: its category, that category's severity, the words and their span.
+    """One matched phrase: its category, that category's severity, the words and their span."""
 
-    source is "rule" (a pattern of the rules file matched `match`) or "model" (the learned
-    layer scored the sentence over its threshold; `match` is then the span of the words that
-    weighed most). words: the strongest words, for showing why (the matched phrase itself
-    for a rule). to_dict() keeps the shape callers store and print; details() adds the rest.
-    """
+    __slots__ = ("category", "severity", "match", "start", "end")
 
-    __slots__ = ("category", "severity", "match", "start", "end", "source", "words")
-
-    def __init__(
-        self,
-        category: str,
-        severity: str,
-        match: str,
-        start: int,
-        end: int,
-        source: str = "rule",
-        words: list[str] | None = None,
-    ):
+    def __init__(self, category: str, severity: str, match: str, start: int, end: int):
         self.category = category
         self.severity = severity
         self.match = match
         self.start = start
         self.end = end
-        self.source = source
-        self.words = words if words is not None else [match]
 
     def to_dict(self) -> dict:
         return {
@@ -76,61 +58,31 @@ class Indicator:
             "end": self.end,
         }
 
-    def details(self) -> dict:
-        """to_dict() with where it came from and the words that raised it."""
-        return {**self.to_dict(), "source": self.source, "words": list(self.words)}
-
     def __eq__(self, other) -> bool:
-        return isinstance(other, Indicator) and self.details() == other.details()
+        return isinstance(other, Indicator) and self.to_dict() == other.to_dict()
 
     def __hash__(self) -> int:
         return hash((self.category, self.start, self.end))
 
     def __repr__(self) -> str:
-        extra = f", source={self.source!r}, words={self.words!r}" if self.source != "rule" else ""
-        return (
-            f"Indicator({self.category!r}, {self.severity!r}, {self.match!r}, {self.start}, "
-            f"{self.end}{extra})"
-        )
+        return f"Indicator({self.category!r}, {self.severity!r}, {self.match!r}, {self.start}, {self.end})"
 
 
 class ScanResult:
-    """What a scan found: the indicators in text order and the highest severity among them.
+    """What a scan found: the indicators in text order and the highest severity among them."""
 
-    implied: categories that follow from an indicator by the labelling conventions (strangling
-    her is physical violence too; tracking her phone is controlling behaviour too), each with
-    the words of the indicator it follows from. They never raise the severity (the indicator
-    they follow from is at least as severe) and are kept apart from `indicators`, whose shape
-    callers store and print; `categories` and `all_indicators` include them.
-    """
+    __slots__ = ("indicators", "severity")
 
-    __slots__ = ("indicators", "severity", "implied")
-
-    def __init__(
-        self,
-        indicators: list[Indicator],
-        severity: str | None,
-        implied: list[Indicator] | None = None,
-    ):
+    def __init__(self, indicators: list[Indicator], severity: str | None):
         self.indicators = indicators
         self.severity = severity
-        self.implied = implied or []
-
-    @property
-    def all_indicators(self) -> list[Indicator]:
-        """The indicators and the implied categories, in text order."""
-        return sorted(
-            self.indicators + self.implied,
-            key=lambda i: (i.start, -severity_rank(i.severity), i.end),
-        )
 
     @property
     def categories(self) -> list[str]:
-        """Each category found once (implied ones too), the most severe first (then in text order)."""
+        """Each category found once, the most severe first (then in text order)."""
         seen: dict[str, Indicator] = {}
-        for ind in self.indicators + self.implied:
-            if ind.category not in seen or ind.start < seen[ind.category].start:
-                seen[ind.category] = ind
+        for ind in self.indicators:
+            seen.setdefault(ind.category, ind)
         return sorted(seen, key=lambda c: (-severity_rank(seen[c].severity), seen[c].start))
 
     def __bool__(self) -> bool:
@@ -138,14 +90,6 @@ class ScanResult:
 
     def to_dict(self) -> dict:
         return {"indicators": [i.to_dict() for i in self.indicators], "severity": self.severity}
-
-    def details(self) -> dict:
-        """Every indicator with its source and words, and the implied categories."""
-        return {
-            "indicators": [i.details() for i in self.indicators],
-            "severity": self.severity,
-            "implied": [i.details() for i in self.implied],
-        }
 
     def __repr__(self) -> str:
         return f"ScanResult({self.indicators!r}, severity={self.severity!r})"
@@ -240,8 +184,7 @@ class Detector:
     mistake in them is reported at once, with its category.
     """
 
-    def __init__(self, rules: Rules | None = None, learned: bool = True):
-        """learned=False: the rules alone (the learned layer is not consulted)."""
+    def __init__(self, rules: Rules | None = None):
         from facilitator.detector.stems import StemFinder, pattern_key, shipped_stems
 
         if rules is None:
@@ -249,11 +192,9 @@ class Detector:
 
             rules = load_rules(None)
         self.rules = rules
-        self.learned = learned
         self._categories = [_Category(c) for c in rules.categories.values()]
         self._context_rules: ContextRules | None = None
         self._candidates: dict = {}
-        self._long_words: dict[str, bool] = {}
         self._by_stem: dict[str, list[_Pattern]] = {}
         self._everywhere: list[_Pattern] = []
         self._any: dict[tuple, object] = {}
@@ -331,28 +272,6 @@ class Detector:
         cands = tuple((pat.cat, pat.exclusion, pat.regex.match) for pat in found)
         return self._any_of(found), cands
 
-    def _live_words(self, words: set[str]) -> set[str]:
-        """The words that could start a pattern: every short word, and each long word whose
-        first letters have candidates (worked out once per word and remembered)."""
-        known = self._long_words
-        if len(known) > _CANDIDATE_CACHE:
-            known.clear()
-        live = set()
-        for word in words:
-            if len(word) < WORD_K:
-                live.add(word)
-                continue
-            has = known.get(word)
-            if has is None:
-                key = word[:WORD_K]
-                entry = self._candidates.get(key)
-                if entry is None:
-                    entry = self._candidates[key] = self._candidates_for(word, None)
-                has = known[word] = entry[0] is not None
-            if has:
-                live.add(word)
-        return live
-
     def _any_of(self, found: list[_Pattern]):
         """One regex for "does any of these match here?": at most word starts none does, and one
         failed match is much cheaper than one per pattern. Kept per set of patterns, which many
@@ -388,15 +307,11 @@ class Detector:
         pieces = _WORDS.split(norm)
         offsets = list(accumulate(map(len, pieces), initial=0))
         last = len(pieces) - 2
-        # A long word's candidates depend on its first letters only: each distinct word is
-        # looked up once, and only the places of words that could start a pattern are
-        # visited one by one (short words depend on the next word too, so all are visited).
-        live = self._live_words(set(pieces[1::2]))
-        for k in [k for k in range(1, len(pieces), 2) if pieces[k] in live]:
+        for k in range(1, len(pieces), 2):
             word = pieces[k]
             if len(word) < WORD_K:  # a short word: it and the next word's first letters
                 nxt = pieces[k + 2][:NEXT_K] if k < last and pieces[k + 1].isspace() else None
-                key: object = (word, nxt)
+                key = (word, nxt)
             else:
                 nxt = None
                 key = word[:WORD_K]
@@ -437,135 +352,27 @@ class Detector:
     def scan(self, text: str) -> ScanResult:
         if not text:
             return ScanResult([], None)
-        low = _lower(text.translate(_QUOTES))
-        norm = self._tokens.swap(low)
-        ctx = TextContext(norm, self._context(), 0)
+        norm = self._tokens.swap(_lower(text.translate(_QUOTES)))
         hits, everyday = self._matches(norm)
-        found = self._rule_indicators(text, hits, everyday, ctx)
-        if self.learned:
-            found += self._model_indicators(text, low, found, everyday, ctx)
-        found.sort(key=lambda i: (i.start, -severity_rank(i.severity), i.end))
-        implied = _implied(found, self._severities())
-        return ScanResult(found, highest_severity(i.severity for i in found), implied)
-
-    def _rule_indicators(
-        self,
-        text: str,
-        hits: list[tuple[int, int, int]],
-        everyday: dict[int, list[tuple[int, int]]],
-        ctx: TextContext,
-    ) -> list[Indicator]:
         if not hits:
-            return []
-        ctx.expect(len(hits))
+            return ScanResult([], None)
+        ctx = TextContext(norm, self._context(), len(hits))
         for_all = everyday.get(-1, [])
-        spans = {ci: _Spans(for_all + everyday.get(ci, [])) for ci in {h[0] for h in hits}}
         found: list[Indicator] = []
         for ci, start, end in hits:
-            if spans[ci].silence(start, end):
+            if any(_silences(es, ee, start, end) for es, ee in (*for_all, *everyday.get(ci, ()))):
                 continue
             cat = self._categories[ci]
-            if self._silenced(cat, ctx, start, end):
-                continue
             r = cat.rules
+            if r.negatable and ctx.negated(start, end, cat.negation):
+                continue
+            if r.hypothetical and ctx.hypothetical(start, end):
+                continue
+            if r.third_party and ctx.someone_else(start, end):
+                continue
             found.append(Indicator(r.id, r.severity, text[start:end], start, end))
-        return found
-
-    def _silenced(self, cat: "_Category", ctx: TextContext, start: int, end: int) -> bool:
-        """Negated, his own safety plan, or someone else's business (by the category's flags)."""
-        r = cat.rules
-        if r.negatable and ctx.negated(start, end, cat.negation):
-            return True
-        if r.hypothetical and ctx.hypothetical(start, end):
-            return True
-        return r.third_party and ctx.someone_else(start, end)
-
-    def _model_indicators(
-        self,
-        text: str,
-        low: str,
-        rule_found: list[Indicator],
-        everyday: dict[int, list[tuple[int, int]]],
-        ctx: TextContext,
-    ) -> list[Indicator]:
-        """What the learned layer adds: a category the rules did not find near there. The
-        words that weighed most go through the same context checks as a rule's match: "I
-        didn't check her phone" is no more a suggestion from the model than from the rules."""
-        from facilitator.detector.model import shipped_model
-
-        model = shipped_model()
-        if model is None:
-            return []
-        severities = self._severities()
-        by_id = {c.rules.id: (ci, c) for ci, c in enumerate(self._categories)}
-        spans: dict[int, _Spans] = {}
-        out: list[Indicator] = []
-        by_rules: dict[str, list[int]] = {}
-        for i in rule_found:
-            by_rules.setdefault(i.category, []).append(i.start)
-        for starts in by_rules.values():
-            starts.sort()
-        for raised in model.raised_units(low):
-            severity = severities.get(raised.category)
-            if severity is None:
-                continue
-            starts = by_rules.get(raised.category)
-            if starts:
-                k = bisect_left(starts, raised.start - 399)
-                if k < len(starts) and starts[k] < raised.end + 400:
-                    continue  # the rules found it near here, with their own span
-            sug = model.explained(low, raised)
-            ci, cat = by_id.get(sug.category, (-1, None))
-            if ci not in spans:
-                spans[ci] = _Spans(everyday.get(-1, []) + everyday.get(ci, []) if ci >= 0 else [])
-            if spans[ci].touches(sug.start, sug.end):
-                continue  # its strongest words are an everyday phrase ("a Stanley knife")
-            if cat is not None and self._silenced(cat, ctx, sug.start, sug.end):
-                continue
-            out.append(
-                Indicator(
-                    sug.category,
-                    severity,
-                    text[sug.start : sug.end],
-                    sug.start,
-                    sug.end,
-                    "model",
-                    sug.words,
-                )
-            )
-        return out
-
-    def _severities(self) -> dict[str, str]:
-        """Each category's severity: the rules' (and so the programme's settings), or the
-        default for a built-in category a programme's own rules file left out."""
-        sev = dict(DEFAULT_SEVERITIES)
-        sev.update({c.rules.id: c.rules.severity for c in self._categories})
-        return sev
-
-
-# What one finding says about another: strangling her is physical violence too; tracking her
-# phone or location is also coercive control; an object used as a weapon is usually used on
-# someone. The implied category carries the same words, so the reviewer sees why.
-IMPLIES: dict[str, tuple[str, ...]] = {
-    "strangulation": ("physical_violence",),
-    "weapons": ("physical_violence",),
-    "stalking": ("controlling_behaviour",),
-}
-
-
-def _implied(found: list[Indicator], severities: dict[str, str]) -> list[Indicator]:
-    have = {i.category for i in found}
-    out: list[Indicator] = []
-    for ind in found:
-        for cat in IMPLIES.get(ind.category, ()):
-            if cat not in have and cat in severities:
-                have.add(cat)
-                out.append(
-                    Indicator(
-                        cat, severities[cat], ind.match, ind.start, ind.end, ind.source, ind.words
-                    )
-                )
-    return out
+        found.sort(key=lambda i: (i.start, -severity_rank(i.severity), i.end))
+        return ScanResult(found, highest_severity(i.severity for i in found))
 
 
 class _TokenSwap:
@@ -601,37 +408,6 @@ class _TokenSwap:
 
     def swap(self, text: str) -> str:
         return self._regex.sub(self._token, text) if self._regex is not None else text
-
-
-class _Spans:
-    """Everyday phrases' spans, sorted, so a match looks only at the phrases near it: a long
-    text with many matches and many everyday phrases costs time in proportion to its length."""
-
-    _LONGEST = 300  # no everyday phrase is longer; those starting further back cannot touch
-
-    __slots__ = ("starts", "spans")
-
-    def __init__(self, spans: list[tuple[int, int]]):
-        self.spans = sorted(spans)
-        self.starts = [s for s, _ in self.spans]
-
-    def touches(self, start: int, end: int) -> bool:
-        i = bisect_left(self.starts, end) - 1
-        while i >= 0 and self.spans[i][0] > start - self._LONGEST:
-            if self.spans[i][1] > start:
-                return True
-            i -= 1
-        return False
-
-    def silence(self, start: int, end: int) -> bool:
-        i = bisect_left(self.starts, end) - 1
-        spans = self.spans
-        while i >= 0 and spans[i][0] > start - self._LONGEST:
-            es, ee = spans[i]
-            if _silences(es, ee, start, end):
-                return True
-            i -= 1
-        return False
 
 
 def _silences(es: int, ee: int, start: int, end: int) -> bool:
