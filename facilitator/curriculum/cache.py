@@ -52,14 +52,14 @@ def checked(folder: Path | str, *, fresh: bool = False) -> CheckReport:
         if key
         else None
     )
-    if file is not None and not fresh:
+    if file is not None and key and not fresh:
         report = _read(file, key)
         if report is not None:
             return report
     from facilitator.curriculum.checker import check_curriculum
 
     report = check_curriculum(folder)
-    if file is not None:
+    if file is not None and key:
         _write(file, key, report)
     return report
 

@@ -405,16 +405,16 @@ def parse_session_text(
         _session_fields(session, data, key_lines, item_lines, report, vocabulary)
 
     headings = [
-        (i, t)
+        (i, t.map)
         for i, t in enumerate(tokens)
         if t.type == "heading_open" and t.tag == "h2" and t.level == 0 and t.map
     ]
-    first_segment = headings[0][1].map[0] if headings else len(lines)
+    first_segment = headings[0][1][0] if headings else len(lines)
     session.body_line = min(body_start + 1, len(lines))
     session.intro_markdown = _trim(lines[body_start:first_segment])
-    for n, (i, token) in enumerate(headings):
-        start, after = token.map
-        end = headings[n + 1][1].map[0] if n + 1 < len(headings) else len(lines)
+    for n, (i, span) in enumerate(headings):
+        start, after = span
+        end = headings[n + 1][1][0] if n + 1 < len(headings) else len(lines)
         inline = tokens[i + 1].content if i + 1 < len(tokens) else ""
         title, kind, minutes = _segment_heading(inline, start + 1, report)
         body = _trim(lines[after:end])

@@ -31,6 +31,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
+from typing import Any
 
 from facilitator.domain.record import Record
 from facilitator.domain.values import check_choice, parse_date
@@ -97,7 +98,8 @@ class Rules:
     @classmethod
     def from_settings(cls, rules: Mapping) -> Rules:
         """The [rules] section of facilitator.toml; unknown keys are other features' business."""
-        kwargs = {}
+        # Every key set here names an int field; mypy cannot tie a key to its field's type.
+        kwargs: dict[str, Any] = {}
         for name in (
             "sessions_required",
             "min_attendance_after_sessions",
@@ -337,15 +339,15 @@ def evaluate(
                 )
         expected = attended + unexcused
         share = percent(attended, expected)
-        judged = share is not None and expected >= max(rules.min_attendance_after_sessions, 1)
-        if judged and share < rules.min_attendance_percent:
+        judged = expected >= max(rules.min_attendance_after_sessions, 1)
+        if share is not None and judged and share < rules.min_attendance_percent:
             below_since = below_since or mark.date
         else:
             below_since = ""
     covered.update(int(n) for n in also_covered)
     expected = attended + unexcused
     share = percent(attended, expected)
-    if below_since:
+    if below_since and share is not None:  # below_since is only set while share is known
         # Unlike a count, a percentage can recover: it is a breach while it stays below.
         breaches["min_attendance"] = Breach(
             "min_attendance",

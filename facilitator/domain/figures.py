@@ -110,6 +110,7 @@ def summary_of(
     if len(values) < threshold:
         return suppressed(threshold)
     value = median(values) if how == "median" else mean(values)
+    assert value is not None  # values is not empty
     return round(value, places)
 
 

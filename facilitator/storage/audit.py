@@ -152,7 +152,7 @@ class AuditLog:
                 )
             if _digest(entry) != entry["hash"]:
                 return AuditProblem(number, "content does not match its hash: the line was edited")
-            if entry["seq"] == head_seq and entry["hash"] != head.get("hash"):
+            if head and entry["seq"] == head_seq and entry["hash"] != head.get("hash"):
                 return AuditProblem(
                     number,
                     "this line differs from the one recorded as written: the end of the log was rewritten",

@@ -27,9 +27,12 @@ import json
 import os
 import struct
 from dataclasses import dataclass
-from typing import BinaryIO
+from typing import TYPE_CHECKING, BinaryIO
 
 from facilitator.errors import FacilitatorError, InvalidInput
+
+if TYPE_CHECKING:
+    from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
 MAGIC = b"FACILITATOR-SEALED 1\n"
 FORMAT = 1
@@ -214,7 +217,7 @@ def _framed(data: bytes) -> bytes:
 @dataclass
 class Opened:
     header: dict
-    aead: object
+    aead: AESGCM
     prefix: bytes
     aad: bytes
 

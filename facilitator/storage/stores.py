@@ -106,7 +106,8 @@ def all_docs(db: TinyDB, table: str) -> list[dict[str, Any]]:
 
 def peek_docs(db: TinyDB, table: str) -> list[dict[str, Any]]:
     """The documents as stored, uncopied: for read-only checks on a hot path. Never change them."""
-    return list(db.storage.read().get(table, {}).values()) if db.storage.read() else []
+    data = db.storage.read()
+    return list(data.get(table, {}).values()) if data else []
 
 
 def get_doc(db: TinyDB, table: str, key: str, field: str = "id") -> dict[str, Any] | None:

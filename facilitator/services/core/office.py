@@ -22,7 +22,7 @@ class Office:
     def open(cls, workspace: str | os.PathLike | None = None, user: str | None = None) -> Office:
         ws = Workspace(resolve_workspace_path(workspace)).require()
         office = cls(ws=ws, stores=Stores(ws), given_user=user)
-        office.actor  # an unknown --user fails here, before anything is read or written
+        _ = office.actor  # an unknown --user fails here, before anything is read or written
         return office
 
     @property

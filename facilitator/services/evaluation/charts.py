@@ -12,13 +12,17 @@ from __future__ import annotations
 import io
 import math
 import re
+from typing import TYPE_CHECKING, Any
 
 from facilitator.domain import figures as fig
+
+if TYPE_CHECKING:
+    from matplotlib.typing import RcKeyType
 
 # Okabe-Ito: told apart with colour-blindness, and each series also has a label.
 COLOURS = ["#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0E442", "#000000"]
 SEVERITY_COLOURS = {"critical": "#D55E00", "high": "#E69F00", "medium": "#56B4E9"}
-RC = {
+RC: dict[RcKeyType, Any] = {
     "svg.fonttype": "none",
     "svg.hashsalt": "facilitator-programme-report",
     "font.size": 9,

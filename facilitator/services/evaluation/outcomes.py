@@ -338,7 +338,7 @@ def partner_due(
     done = _done(partner_records(store), "partner_id")
     his = anchors(office)
     wanted = set(states)
-    out = []
+    out: list[PointState] = []
     for partner in store.partners():
         a = his.get(partner.participant_id)
         if a is None or not partner.open:
@@ -389,6 +389,7 @@ def aggregate(
             )
         changes = []
         for p in points[1:]:
+            assert baseline is not None  # there is a first point
             pairs = []
             for person in by_person.values():
                 before, after = person.get(baseline), person.get(p.id)

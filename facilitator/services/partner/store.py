@@ -140,9 +140,9 @@ class PartnerStore:
     def _find(self, partner_id: str) -> tuple[ManRecord, Partner]:
         key = partner_id.strip().upper()
         pid, sep, _ = key.partition("-PT")
-        if sep:
-            man = self._man(pid) if self.vault.has(pid) else None
-            for p in man.partner_list() if man else []:
+        if sep and self.vault.has(pid):
+            man = self._man(pid)
+            for p in man.partner_list():
                 if p.id == key:
                     return man, p
         raise NotFound(

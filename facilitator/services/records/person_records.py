@@ -197,7 +197,9 @@ def find(office: Office, participant_ids: Iterable[str]) -> dict[str, PersonReco
 
     # Copies of a flag kept elsewhere (risk/men/P0001.json) are child protection when it is.
     for records in found.values():
-        protected = {h.doc.get("id") for h in records.holdings if h.child_protection}
+        protected = {
+            h.doc.get("id") for h in records.holdings if h.child_protection and h.doc is not None
+        }
         for h in records.holdings:
             if h.kind == "flags" and h.doc is not None and h.doc.get("id") in protected:
                 h.child_protection = True

@@ -145,11 +145,12 @@ def _add(office: Office, data: dict, h: Holding) -> None:
     elif f.startswith("sessions/"):
         sid, day = _session_of(h)
         row = {"session_id": sid, "date": day, **doc}
-        {
+        tables: dict[str | None, list] = {
             "attendance": data["attendance"],
             "checkins": data["checkins"],
             "corrections": data["corrections"],
-        }.get(h.table, []).append(row)
+        }
+        tables.get(h.table, []).append(row)
     elif f.startswith("drafts/"):
         data["unsaved_checkin_drafts"].append({"session_id": h.record_id, **doc})
     elif f.startswith("individual/"):
@@ -184,7 +185,7 @@ def _add(office: Office, data: dict, h: Holding) -> None:
                 "raised_at": doc.get("raised_at"),
                 "categories": doc.get("categories"),
                 "severity_at_raising": doc.get("escalated_from") or doc.get("severity"),
-                "source": SOURCE_WORDS.get(doc.get("source"), doc.get("source")),
+                "source": _source_words(doc.get("source")),
                 "summary": doc.get("summary"),
                 "session_id": doc.get("session_id"),
                 "status": doc.get("status"),
@@ -205,12 +206,17 @@ def _add(office: Office, data: dict, h: Holding) -> None:
         )
 
 
+def _source_words(source):
+    """How the export names where a flag came from; an unknown source is shown as stored."""
+    return SOURCE_WORDS.get(source, source) if isinstance(source, str) else source
+
+
 def _read_docs(office: Office, rel: str, table: str) -> list[dict]:
     data = read_store(office.stores.path(*rel.split("/")))
     return [dict(doc) for name, doc in rows(data) if name == table]
 
 
-def _without(value, hidden: set[str]):
+def _without(value, hidden: set[str | None]):
     """The export with every trace of a partner-sourced flag taken out (ids in lists, records
     pointing at one): its existence alone would tell him she spoke."""
     if not hidden:

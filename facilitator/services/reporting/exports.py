@@ -403,6 +403,7 @@ def _write_text(office, plan, fmt, fh, summary, masker, result, on_group) -> Non
     rows, marks, appeared = _rows_and_marks(
         office, plan, summary, masker, result, on_group, _cell if fmt == "csv" else None
     )
+    columns: tuple[str, ...]
     if summary:
         for _ in rows:  # read everything (who appears, and their marks), write nothing yet
             pass

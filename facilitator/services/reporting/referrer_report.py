@@ -113,7 +113,7 @@ def _attendance_words(mark: Mark, standing_: Standing) -> str:
         "present": "present",
         "excused": "excused absence",
         "unexcused": "unexcused absence",
-    }.get(status)
+    }.get(status, status)
     if status == "late":
         words = f"late ({mark.minutes_late} min)"
     elif status == "left_early":

@@ -177,7 +177,11 @@ def keep_suggestion(
         if pending is not None:
             merged = list(dict.fromkeys(pending.categories + cats))
             pending.categories = merged
-            pending.severity = highest(category_severities(office)[c] for c in merged) or severity
+            pending.severity = (
+                highest(category_severities(office)[c] for c in merged)
+                or severity
+                or pending.severity
+            )
             seen = {(m["category"], m["match"]) for m in pending.matches}
             pending.matches += [m for m in matches if (m["category"], m["match"]) not in seen]
             suggestion, action = pending, "update"
