@@ -126,14 +126,16 @@ def main() -> None:
             )
 
     print(
-        f"{'condition':<12} {'command':<38} {'median ms':>9} {'min ms':>7} {'max ms':>7} {'vs baseline':>11}"
+        f"{'condition':<12} {'command':<38} {'median ms':>9} {'min ms':>7} {'max ms':>7} "
+        f"{'vs baseline':>11}"
     )
     baseline: dict[str, float] = {}
     for condition, name, times in rows:
         med = statistics.median(times)
         baseline.setdefault(condition, med)
         print(
-            f"{condition:<12} {name:<38} {med:>9.0f} {min(times):>7.0f} {max(times):>7.0f} {med - baseline[condition]:>+11.0f}"
+            f"{condition:<12} {name:<38} {med:>9.0f} {min(times):>7.0f} {max(times):>7.0f} "
+            f"{med - baseline[condition]:>+11.0f}"
         )
 
     parse, check = in_process(args.runs)
@@ -141,7 +143,8 @@ def main() -> None:
     print(f"{'in process (core-24, 24 files)':<51} {'median ms':>9} {'min ms':>7} {'max ms':>7}")
     print(f"{'parse':<51} {statistics.median(parse):>9.1f} {min(parse):>7.1f} {max(parse):>7.1f}")
     print(
-        f"{'parse and check':<51} {statistics.median(check):>9.1f} {min(check):>7.1f} {max(check):>7.1f}"
+        f"{'parse and check':<51} {statistics.median(check):>9.1f} {min(check):>7.1f} "
+        f"{max(check):>7.1f}"
     )
 
     print()
@@ -150,8 +153,10 @@ def main() -> None:
             show = statistics.median(times)
             verdict = "meets" if show < TARGET_MS else "MISSES"
             print(
-                f"{condition}: `curriculum show core-24 --json` {show:.0f} ms median, {verdict} the "
-                f"{TARGET_MS:.0f} ms target ({show - baseline[condition]:+.0f} ms over importing click)"
+                f"{condition}: `curriculum show core-24 --json` {show:.0f} ms median, "
+                f"{verdict} the "
+                f"{TARGET_MS:.0f} ms target ({show - baseline[condition]:+.0f} ms over "
+                "importing click)"
             )
 
 

@@ -144,7 +144,8 @@ def main(argv: list[str] | None = None) -> None:
         ROOT / "benchmarks" / "out" / f"due-history-g{args.groups}", groups=args.groups
     )
     print(
-        f"history: {info.path} ({info.groups} groups, {info.sessions} sessions, {info.participants} men; "
+        f"history: {info.path} ({info.groups} groups, {info.sessions} sessions, "
+        f"{info.participants} men; "
         f"{time.perf_counter() - t:.1f} s to build or find)",
         file=sys.stderr,
     )
@@ -170,7 +171,8 @@ def main(argv: list[str] | None = None) -> None:
         got == base,
     )
     print(
-        "target: each list ≤ 100 ms, the home screen's due lists within about 1 s of launch (bench_tui.py)"
+        "target: each list ≤ 100 ms, the home screen's due lists within about 1 s of "
+        "launch (bench_tui.py)"
     )
 
 

@@ -120,10 +120,12 @@ def main(argv: list[str] | None = None) -> None:
     out.mkdir(parents=True, exist_ok=True)
     idle = run_in_child(info.path, lambda o: 0)
     print(
-        f"a process with the workspace open and nothing exported: {idle['rss_mb']:.0f} MB resident\n"
+        f"a process with the workspace open and nothing exported: {idle['rss_mb']:.0f} MB "
+        "resident\n"
     )
     header = (
-        f"{'export':<36} {'rows':>8} {'wall s':>7} {'cpu s':>7} {'x base':>7} {'peak MB':>8} {'proc':>4} "
+        f"{'export':<36} {'rows':>8} {'wall s':>7} {'cpu s':>7} {'x base':>7} "
+        f"{'peak MB':>8} {'proc':>4} "
         f"{'budget':>7}  verdict"
     )
     print(header)
@@ -150,13 +152,15 @@ def main(argv: list[str] | None = None) -> None:
             )
         )
         print(
-            f"{name:<36} {r['rows']:>8} {r['wall']:>7.2f} {r['cpu']:>7.2f} {r['wall'] / base:>7.1f} "
+            f"{name:<36} {r['rows']:>8} {r['wall']:>7.2f} {r['cpu']:>7.2f} "
+            f"{r['wall'] / base:>7.1f} "
             f"{r['rss_mb']:>8.0f} {r['processes']:>4} {budget if budget else '':>7}  {verdict}"
         )
     sizes = {p.name: p.stat().st_size / 2**20 for p in out.iterdir() if p.is_file()}
     print("\nfiles: " + ", ".join(f"{k} {v:.1f} MB" for k, v in sorted(sizes.items())))
     print(
-        f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs: wall time above CPU time is "
+        f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs: wall time above "
+        "CPU time is "
         f"waiting for the disk or for other processes."
     )
 

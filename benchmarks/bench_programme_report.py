@@ -470,9 +470,12 @@ def main(argv: list[str] | None = None) -> None:
     info = build_history(path, groups=groups)
     feats = add_features(path)
     print(
-        f"workspace {path}: {info.sessions} sessions, {info.participants} men, {info.attendance} marks, "
-        f"{feats['flags']} flags, {feats['notes']} debrief notes, {feats['assessments']} risk assessments, "
-        f"{feats['outcomes']} questionnaires ({time.perf_counter() - started:.1f} s to build or find)"
+        f"workspace {path}: {info.sessions} sessions, {info.participants} men, "
+        f"{info.attendance} marks, "
+        f"{feats['flags']} flags, {feats['notes']} debrief notes, {feats['assessments']} "
+        "risk assessments, "
+        f"{feats['outcomes']} questionnaires ({time.perf_counter() - started:.1f} s to "
+        "build or find)"
     )
     out = OUT / "programme-report"
     out.mkdir(parents=True, exist_ok=True)
@@ -501,7 +504,8 @@ def main(argv: list[str] | None = None) -> None:
             if r[0] == "report html + charts, ten years" and r[1] != "error"
         )
         print(
-            f"\nthe ten-year HTML report takes {ten / base:.1f}x the baseline read of every session's attendance"
+            f"\nthe ten-year HTML report takes {ten / base:.1f}x the baseline read of every "
+            "session's attendance"
         )
 
 

@@ -258,7 +258,8 @@ def main() -> None:
         ROOT / "benchmarks" / "out" / f"tui-history-g{args.groups}", groups=args.groups
     )
     print(
-        f"history: {info.path} ({info.groups} groups, {info.sessions} sessions, {info.participants} men; "
+        f"history: {info.path} ({info.groups} groups, {info.sessions} sessions, "
+        f"{info.participants} men; "
         f"{time.perf_counter() - t:.1f} s to build or find)",
         file=sys.stderr,
     )

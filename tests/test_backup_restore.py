@@ -145,8 +145,8 @@ def test_backup_is_recorded_audited_and_shown(busy_office, invoke, tmp_path, mon
     monkeypatch.setenv("FACILITATOR_NOW", "2026-12-09T09:00:00")
     status = last_backup_status(busy_office)
     assert (
-        status
-        == "WARNING: last made 15 days ago (2026-11-24 18:00), more than 7 days: run facilitator backup"
+        status == "WARNING: last made 15 days ago (2026-11-24 18:00), more than 7 days: run "
+        "facilitator backup"
     )
 
 

@@ -108,7 +108,8 @@ def test_creation_refused_for_an_open_session(office, invoke):
     result = invoke("--user", "alex", "notes", "new", SID)
     assert result.exit_code == 1
     assert result.output.strip().splitlines() == [
-        f"Error: session {SID} is still open: close it first (facilitator session close {SID}), then write its debrief"
+        f"Error: session {SID} is still open: close it first (facilitator session close "
+        f"{SID}), then write its debrief"
     ]
     assert not (office.path / "session_notes" / "G1").exists()
 

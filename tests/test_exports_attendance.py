@@ -267,8 +267,10 @@ SUMMARY = [
         "2",
         "2",
         "warning",
-        "warning: 2 unexcused absences in a row: one more passes the limit of 2 (programme rules); attended 1 of 3 "
-        "sessions expected (33%), 1 late or left early past the limit, counted as absence, 1 of 24 curriculum "
+        "warning: 2 unexcused absences in a row: one more passes the limit of 2 (programme "
+        "rules); attended 1 of 3 "
+        "sessions expected (33%), 1 late or left early past the limit, counted as absence, "
+        "1 of 24 curriculum "
         "sessions covered, 23 to do",
     ],
     [
@@ -286,7 +288,8 @@ SUMMARY = [
         "1",
         "1",
         "on_track",
-        "on track; attended 2 of 3 sessions expected (67%), 1 late or left early past the limit, counted as absence, "
+        "on track; attended 2 of 3 sessions expected (67%), 1 late or left early past the "
+        "limit, counted as absence, "
         "2 of 24 curriculum sessions covered, 22 to do",
     ],
     [
@@ -304,7 +307,8 @@ SUMMARY = [
         "0",
         "0",
         "on_track",
-        "on track; attended 1 of 1 sessions expected (100%), 1 excused, 1 of 24 curriculum sessions covered, 23 to do",
+        "on track; attended 1 of 1 sessions expected (100%), 1 excused, 1 of 24 curriculum "
+        "sessions covered, 23 to do",
     ],
     [
         "P0004",
@@ -321,7 +325,8 @@ SUMMARY = [
         "0",
         "0",
         "on_track",
-        "on track; attended 1 of 1 sessions expected (100%), 1 of 24 curriculum sessions covered, 23 to do",
+        "on track; attended 1 of 1 sessions expected (100%), 1 of 24 curriculum sessions "
+        "covered, 23 to do",
     ],
 ]
 

@@ -85,7 +85,8 @@ def test_two_processes_writing_at_once_lose_nothing(tmp_path):
 def test_concurrent_participant_adds_get_distinct_ids(tmp_path):
     ws = _new_workspace(tmp_path / "ws")
     code = (
-        "import sys; from facilitator.services.core.office import Office; from facilitator.services.core import people;"
+        "import sys; from facilitator.services.core.office import Office; from "
+        "facilitator.services.core import people;"
         "o = Office.open(sys.argv[1], 'admin');"
         "[people.add_participant(o, f'Man {sys.argv[2]} {i}') for i in range(25)]"
     )

@@ -139,7 +139,8 @@ def test_a_facilitator_is_refused_in_one_line_audited_without_his_id(
     r = invoke("--user", "alex", "partner", "audit", "P0001")
     assert r.exit_code == 1
     assert r.output.strip().splitlines() == [
-        "Error: alex (facilitator) may not open the partner store: it needs the role partner_support"
+        "Error: alex (facilitator) may not open the partner store: it needs the role "
+        "partner_support"
     ]
     new = office.stores.audit.path.read_text()[len(before) :].splitlines()
     assert len(new) == 1

@@ -141,7 +141,8 @@ class FacilitatorGroup(click.Group):
     "--user",
     "-u",
     envvar="FACILITATOR_USER",
-    help="Who is acting, as a staff id or name (default: FACILITATOR_USER, else the workspace setting).",
+    help="Who is acting, as a staff id or name (default: FACILITATOR_USER, else the "
+    "workspace setting).",
 )
 @click.version_option(package_name="facilitator")
 @click.pass_context

@@ -161,11 +161,13 @@ def participant_limits(
             ("order", limits.label if limits else "(none: the programme's rules apply)"),
             (
                 "unexcused allowed",
-                f"{rules.unexcused_absences_allowed} ({rules.source('unexcused_absences_allowed')})",
+                f"{rules.unexcused_absences_allowed} "
+                f"({rules.source('unexcused_absences_allowed')})",
             ),
             (
                 "in a row allowed",
-                f"{rules.consecutive_unexcused_allowed} ({rules.source('consecutive_unexcused_allowed')})",
+                f"{rules.consecutive_unexcused_allowed} "
+                f"({rules.source('consecutive_unexcused_allowed')})",
             ),
             (
                 "minimum attendance",

@@ -34,7 +34,8 @@ def intake() -> None:
 @click.argument("participant_id")
 @click.option(
     "--referral-received",
-    help="Date the referral reached the programme (default his referral date; a different one corrects it).",
+    help="Date the referral reached the programme (default his referral date; a different "
+    "one corrects it).",
 )
 @date_option
 @click.pass_obj
@@ -105,7 +106,8 @@ def record_agreement_cmd(app, participant_id, name, answer, day):
     click.echo(f"{found.participant_id}: {name} {answer}")
     if exclusion:
         click.echo(
-            f"{found.participant_id} is excluded ({', '.join(label(r) for r in exclusion.reasons)}); "
+            f"{found.participant_id} is excluded "
+            f"({', '.join(label(r) for r in exclusion.reasons)}); "
             f"partner support will see a contact task"
         )
 

@@ -37,7 +37,8 @@ flag_option = click.option(
     "flags",
     multiple=True,
     metavar="N[:PID]",
-    help="Raise a flag for risk indicator N (PID names the man when the note does not); 'all' for every one.",
+    help="Raise a flag for risk indicator N (PID names the man when the note does not); "
+    "'all' for every one.",
 )
 dismiss_option = click.option(
     "--dismiss",
@@ -70,7 +71,8 @@ def _with_indicators(fn):
 def _report(result) -> None:
     for flag in result.flags:
         click.echo(
-            f"raised flag {flag.id} for {flag.participant_id}: {', '.join(flag.categories)} ({flag.severity})"
+            f"raised flag {flag.id} for {flag.participant_id}: {', '.join(flag.categories)} "
+            f"({flag.severity})"
         )
     for h in result.dismissed:
         click.echo(f"dismissed {h.category} for {h.participant_id or 'no man named'}: {h.reason}")
@@ -243,7 +245,8 @@ def notes_sign(app, note_id, flags, dismissals, reason):
         click.echo(f"note {note.id} signed by {' and '.join(note.signed_by)}: it is read-only now")
     else:
         click.echo(
-            f"signed note {note.id} as {app.office.user}; still a draft, waiting for {', '.join(note.awaiting)}"
+            f"signed note {note.id} as {app.office.user}; still a draft, waiting for "
+            f"{', '.join(note.awaiting)}"
         )
 
 

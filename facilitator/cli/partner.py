@@ -28,7 +28,8 @@ key_file_option = click.option(
     "--key-file",
     type=click.Path(dir_okay=False),
     envvar="FACILITATOR_PARTNER_KEY_FILE",
-    help="The partner store's key file, kept by partner support (else the passphrase is asked for).",
+    help="The partner store's key file, kept by partner support (else the passphrase is "
+    "asked for).",
 )
 
 MODES = "phone, in_person, video, letter, email, text_message"
@@ -97,7 +98,8 @@ def partner_init(app, key_file, new_key_file):
     source = key_source(None if key_file else _passphrase(confirm=True), key_file)
     folder = init_store(office, source, make_key_file=new_key_file)
     click.echo(
-        f"partner store ready at {folder} ({'key file ' + str(key_file) if key_file else 'passphrase'})"
+        f"partner store ready at {folder} "
+        f"({'key file ' + str(key_file) if key_file else 'passphrase'})"
     )
     if key_file:
         click.echo(
@@ -276,7 +278,8 @@ def partner_concern(app, partner_id, category, severity, contact_id, key_file):
     store = _open(app, key_file)
     concern, flag = store.raise_concern(partner_id, category, severity, contact_id)
     click.echo(
-        f"risk flag {flag.id} raised for {flag.participant_id}: {concern.category} ({flag.severity}), "
+        f"risk flag {flag.id} raised for {flag.participant_id}: {concern.category} "
+        f"({flag.severity}), "
         f"source partner contact; none of her words left the partner store"
     )
 

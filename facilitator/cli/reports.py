@@ -65,7 +65,8 @@ def report_engagement(app, participant_id, text, as_json):
         return emit_json(note.to_dict() if note else None)
     if note is None:
         click.echo(
-            f'no engagement summary for {person.id} yet: facilitator report engagement {person.id} "..."'
+            f"no engagement summary for {person.id} yet: facilitator report engagement "
+            f'{person.id} "..."'
         )
         return
     fields(

@@ -72,7 +72,8 @@ def retention_apply(app, yes):
     kinds = sorted({i.kind for i in items})
     verb = "delete" if action == "delete" else "anonymise"
     click.echo(
-        f"{len(items)} records about {men} men are past their retention period ({', '.join(kinds)})."
+        f"{len(items)} records about {men} men are past their retention period "
+        f"({', '.join(kinds)})."
     )
     if not yes:
         click.confirm(

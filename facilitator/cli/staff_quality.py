@@ -77,7 +77,8 @@ def supervision_add(app, staff_id, supervisor, day, kind, minutes):
 
     r = add_supervision(app.office, staff_id, supervisor, day, kind, minutes)
     click.echo(
-        f"recorded {r.id}: {r.staff_id} supervised by {r.supervisor} on {r.date} ({r.kind}, {r.minutes} min)"
+        f"recorded {r.id}: {r.staff_id} supervised by {r.supervisor} on {r.date} ({r.kind}, "
+        f"{r.minutes} min)"
     )
 
 

@@ -66,7 +66,8 @@ def _check_numbering(result: ParseResult, problems: list[Problem]) -> None:
                     other.source,
                     other.line,
                     ERROR,
-                    f"duplicate session number {number}: {first.source.name} is session {number} too",
+                    f"duplicate session number {number}: {first.source.name} is session "
+                    f"{number} too",
                 )
             )
     numbers = sorted(by_number)
@@ -84,7 +85,8 @@ def _check_numbering(result: ParseResult, problems: list[Problem]) -> None:
                     where.source,
                     where.line,
                     ERROR,
-                    f"{gap} missing: session numbers go 1, 2, 3... without gaps (this file is {number})",
+                    f"{gap} missing: session numbers go 1, 2, 3... without gaps (this file "
+                    f"is {number})",
                 )
             )
         expected = number + 1
@@ -99,7 +101,8 @@ def _check_segments(session: CurriculumSession, problems: list[Problem]) -> None
                 path,
                 session.body_line,
                 ERROR,
-                "no segments: each timed part of the session is a level-two heading such as '## Check-in (30 min)'",
+                "no segments: each timed part of the session is a level-two heading such "
+                "as '## Check-in (30 min)'",
             )
         )
         return
@@ -110,7 +113,8 @@ def _check_segments(session: CurriculumSession, problems: list[Problem]) -> None
                 path,
                 segments[0].line,
                 ERROR,
-                "no check-in segment: start the session with '## Check-in (N min)' (or mark a segment {check_in})",
+                "no check-in segment: start the session with '## Check-in (N min)' (or "
+                "mark a segment {check_in})",
             )
         )
     else:
@@ -152,7 +156,8 @@ def _check_segments(session: CurriculumSession, problems: list[Problem]) -> None
                     path,
                     line,
                     ERROR,
-                    f"segments add up to {total} min ({detail}) but the session is {session.minutes} min",
+                    f"segments add up to {total} min ({detail}) but the session is "
+                    f"{session.minutes} min",
                 )
             )
 
@@ -167,8 +172,10 @@ def _check_content(result: ParseResult, problems: list[Problem]) -> None:
                         mention.line,
                         ERROR,
                         (
-                            f"proposes {mention.what} ({mention.words!r}): the programme never brings the "
-                            "partner in (Istanbul Convention Art. 48; WWP EN and Respect standards); remove it"
+                            f"proposes {mention.what} ({mention.words!r}): the programme "
+                            "never brings the "
+                            "partner in (Istanbul Convention Art. 48; WWP EN and Respect "
+                            "standards); remove it"
                         ),
                     )
                 )
@@ -179,7 +186,8 @@ def _check_content(result: ParseResult, problems: list[Problem]) -> None:
                         mention.line,
                         WARNING,
                         (
-                            f"mentions {mention.what} ({mention.words!r}); make sure it only says the "
+                            f"mentions {mention.what} ({mention.words!r}); make sure it "
+                            "only says the "
                             "programme does not offer it"
                         ),
                     )
@@ -231,8 +239,10 @@ def format_report(report: CheckReport) -> str:
         out.append("")
     errors, warnings = len(report.errors), len(report.warnings)
     out.append(
-        f"{curriculum.id}: {len(curriculum.sessions)} sessions, {curriculum.total_minutes} minutes; "
-        f"{errors} error{'s' if errors != 1 else ''}, {warnings} warning{'s' if warnings != 1 else ''}"
+        f"{curriculum.id}: {len(curriculum.sessions)} sessions, {curriculum.total_minutes} "
+        "minutes; "
+        f"{errors} error{'s' if errors != 1 else ''}, {warnings} "
+        f"warning{'s' if warnings != 1 else ''}"
     )
     out.append("")
     out.append("Core topic coverage")

@@ -230,7 +230,8 @@ def parse_index(folder: Path, problems: list[Problem], texts: dict[Path, str] | 
     if not isinstance(data, dict):
         report.error(
             1,
-            f"the index must be a mapping of fields ({', '.join(INDEX_FIELDS)}), not {_describe(data)}",
+            f"the index must be a mapping of fields ({', '.join(INDEX_FIELDS)}), not "
+            f"{_describe(data)}",
         )
         return curriculum, None, {}, {}
     lines = parsed.key_lines
@@ -244,7 +245,8 @@ def parse_index(folder: Path, problems: list[Problem], texts: dict[Path, str] | 
     if curriculum.id != folder.name:
         report.warning(
             lines.get("id", 1),
-            f"id {curriculum.id!r} differs from the folder name {folder.name!r}; it is found by the folder name",
+            f"id {curriculum.id!r} differs from the folder name {folder.name!r}; it is "
+            "found by the folder name",
         )
     curriculum.title = _text_field(data, "title", lines, report, 1) or curriculum.id
     version = data.get("version")
@@ -285,7 +287,8 @@ def parse_index(folder: Path, problems: list[Problem], texts: dict[Path, str] | 
             if not isinstance(topic, str) or not re.fullmatch(r"[a-z][a-z0-9_]*", topic):
                 report.error(
                     line,
-                    f"topic id {topic!r} must be lower-case letters, digits and _ (e.g. coercive_control)",
+                    f"topic id {topic!r} must be lower-case letters, digits and _ (e.g. "
+                    "coercive_control)",
                 )
                 continue
             if not isinstance(label, str) or not label.strip():
@@ -329,7 +332,8 @@ def _segment_heading(text: str, line: int, report: _Report) -> tuple[str, str, i
     if found is None:
         report.error(
             line,
-            f"segment {title!r} has no minutes: end the heading with its length, e.g. '## {title or 'Check-in'} (30 min)'",
+            f"segment {title!r} has no minutes: end the heading with its length, e.g. '## "
+            f"{title or 'Check-in'} (30 min)'",
         )
     elif minutes == 0:
         report.error(line, f"segment {title!r} lasts 0 minutes")
@@ -376,7 +380,8 @@ def parse_session_text(
         elif parsed is not None:
             report.error(
                 fm_line,
-                f"the front matter must be a mapping of fields ({', '.join(SESSION_FIELDS)}), not {_describe(parsed.data)}",
+                "the front matter must be a mapping of fields "
+                f"({', '.join(SESSION_FIELDS)}), not {_describe(parsed.data)}",
             )
     elif lines and lines[0].strip().startswith("---"):
         report.error(
@@ -421,7 +426,8 @@ def parse_session_text(
         if not body.strip():
             report.error(
                 start + 1,
-                f"segment {title!r} has no content: write the facilitators' guidance under the heading",
+                f"segment {title!r} has no content: write the facilitators' guidance under "
+                "the heading",
             )
         session.segments.append(Segment(title, kind, minutes, body, path, start + 1))
     return session
@@ -475,7 +481,8 @@ def _session_fields(
     if name_number and session.number and int(name_number.group(1)) != session.number:
         report.warning(
             session.line,
-            f"the file name says session {int(name_number.group(1))} but the front matter says {session.number}",
+            f"the file name says session {int(name_number.group(1))} but the front matter "
+            f"says {session.number}",
         )
 
 
@@ -542,7 +549,8 @@ def parse_curriculum(folder: Path | str) -> ParseResult:
                         path,
                         1,
                         WARNING,
-                        "not read as a session: a session file's name starts with its number, e.g. 07-coercive-control.md",
+                        "not read as a session: a session file's name starts with its "
+                        "number, e.g. 07-coercive-control.md",
                     )
                 )
             continue

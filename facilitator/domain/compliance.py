@@ -212,7 +212,10 @@ class Breach:
 
     def words(self) -> str:
         if self.rule == "min_attendance":
-            return f"attendance {self.count:.0f}% is below the minimum of {self.limit}% ({self.source}) since {self.on}"
+            return (
+                f"attendance {self.count:.0f}% is below the minimum of {self.limit}% "
+                f"({self.source}) since {self.on}"
+            )
         what = BREACH_RULES[self.rule]
         return f"{self.count} {what} passed the limit of {self.limit} ({self.source}) on {self.on}"
 

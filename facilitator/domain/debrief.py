@@ -208,7 +208,8 @@ def normalise_body(body: str) -> str:
 def check_can_amend(note: DebriefNote, user: str, may_amend: bool) -> None:
     if not note.is_signed:
         raise Refused(
-            f"note {note.id} is a draft: change its text (facilitator notes edit {note.id}) instead of amending"
+            f"note {note.id} is a draft: change its text (facilitator notes edit {note.id}) "
+            "instead of amending"
         )
     if not may_amend:
         raise Refused(

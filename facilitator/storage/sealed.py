@@ -102,7 +102,8 @@ class Secret:
             material = raw
         if len(material) < 32:
             raise InvalidInput(
-                f"key file {path} holds fewer than 32 bytes: make one with `facilitator backup keygen`"
+                f"key file {path} holds fewer than 32 bytes: make one with `facilitator "
+                "backup keygen`"
             )
         return cls(key_material=material, label=f"key file {os.path.basename(path)}")
 
@@ -242,7 +243,8 @@ def open_sealed(fh: BinaryIO, secret: Secret, name: str = "the archive") -> Open
         header = json.loads(body)
         if int(header.get("format", 0)) > FORMAT:
             raise SealedError(
-                f"{name} was made by a newer facilitator (format {header['format']}): upgrade to read it"
+                f"{name} was made by a newer facilitator (format {header['format']}): "
+                "upgrade to read it"
             )
         key, check = _derive(secret, header["kdf"])
         prefix = _unb64(header["nonce_prefix"])

@@ -87,7 +87,8 @@ def set_order_limits(
                 )
                 if result.is_empty:
                     raise Refused(
-                        "give at least one limit (--unexcused, --in-a-row, --min-percent, --required) or --clear"
+                        "give at least one limit (--unexcused, --in-a-row, --min-percent, "
+                        "--required) or --clear"
                     )
                 put_doc(db, "orders", result.to_dict(), field="participant_id")
         office.audit("clear" if clear else "set", "order_limits", person.id)
@@ -219,9 +220,12 @@ def group_standings(office: Office, group_id: str, day: str | None = None) -> di
 def limits_in_words(rules: Rules) -> str:
     return ", ".join(
         [
-            f"{rules.unexcused_absences_allowed} unexcused absences allowed ({rules.source('unexcused_absences_allowed')})",
-            f"{rules.consecutive_unexcused_allowed} in a row ({rules.source('consecutive_unexcused_allowed')})",
-            f"at least {rules.min_attendance_percent}% attendance ({rules.source('min_attendance_percent')})",
+            f"{rules.unexcused_absences_allowed} unexcused absences allowed "
+            f"({rules.source('unexcused_absences_allowed')})",
+            f"{rules.consecutive_unexcused_allowed} in a row "
+            f"({rules.source('consecutive_unexcused_allowed')})",
+            f"at least {rules.min_attendance_percent}% attendance "
+            f"({rules.source('min_attendance_percent')})",
         ]
     )
 

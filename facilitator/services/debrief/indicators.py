@@ -205,8 +205,10 @@ def scan_note(office: Office, note: DebriefNote, text: str | None = None) -> lis
 def pending_message(note: DebriefNote, pending: list[Indicator], doing: str) -> str:
     n = len(pending)
     return (
-        f"note {note.id}: {n} risk indicator{'s' if n != 1 else ''} with no flag yet; before you {doing}, "
-        f'flag each (--flag N, or --flag N:PID to name the man) or dismiss it (--dismiss N --reason "why")'
+        f"note {note.id}: {n} risk indicator{'s' if n != 1 else ''} with no flag yet; "
+        f"before you {doing}, "
+        "flag each (--flag N, or --flag N:PID to name the man) or dismiss it (--dismiss N "
+        '--reason "why")'
     )
 
 
@@ -238,7 +240,10 @@ def decide(
     now = clock.now().isoformat()
     for ind, d, pid in chosen.values():
         if d.action == "flag":
-            summary = f"From the debrief of {note.session_id}: {ind.excerpts[0] if ind.excerpts else ind.label}"
+            summary = (
+                f"From the debrief of {note.session_id}: "
+                f"{ind.excerpts[0] if ind.excerpts else ind.label}"
+            )
             flag = risk.raise_flag(
                 office, pid, [ind.category], summary, session_id=note.session_id, source="debrief"
             )

@@ -108,7 +108,8 @@ def _require_file_intact(office: Office, note: DebriefNote) -> None:
         else f", or take the file's text as the note with `facilitator notes adopt {note.id}`"
     )
     raise Refused(
-        f"note {note.id}: its file {where} was changed outside the tool since {note.updated_at[:16].replace('T', ' ')}; "
+        f"note {note.id}: its file {where} was changed outside the tool since "
+        f"{note.updated_at[:16].replace('T', ' ')}; "
         f"put the saved text back with `facilitator notes restore {note.id}`{take}"
     )
 
@@ -198,7 +199,8 @@ def create_note(office: Office, session_id: str) -> DebriefNote:
     session = record.session
     if not session.is_closed:
         raise Refused(
-            f"session {session.id} is still open: close it first (facilitator session close {session.id}), "
+            f"session {session.id} is still open: close it first (facilitator session close "
+            f"{session.id}), "
             f"then write its debrief"
         )
     authors = _authors(office, session)
@@ -231,7 +233,8 @@ def create_note(office: Office, session_id: str) -> DebriefNote:
     with office.stores.writing():
         if _load(office, session.id) is not None:
             raise Refused(
-                f"session {session.id} already has a debrief note (facilitator notes show {session.id})"
+                f"session {session.id} already has a debrief note (facilitator notes show "
+                f"{session.id})"
             )
         _save(office, note, "create")
     return note
@@ -248,7 +251,8 @@ def save_body(
         rules.check_editable(note)
         if expected_sha256 and expected_sha256 != note.body_sha256:
             raise Refused(
-                f"note {note.id} was saved by {note.updated_by} at {note.updated_at[11:16]} since you "
+                f"note {note.id} was saved by {note.updated_by} at {note.updated_at[11:16]} "
+                "since you "
                 f"opened it: open it again and make your change there"
             )
         if rules.normalise_body(body) == note.body:
@@ -286,7 +290,8 @@ def sign_note(office: Office, note_id: str, decisions=()) -> SignResult:
         note = get_note(office, note_id)
         if note.body_sha256 != seen_sha:
             raise Refused(
-                f"note {note.id} was changed by {note.updated_by} while you were signing: read it again, then sign"
+                f"note {note.id} was changed by {note.updated_by} while you were signing: "
+                "read it again, then sign"
             )
         note.handled += [h.to_dict() for h in outcome.handled]
         rules.sign(note, office.user, clock.now())
@@ -321,7 +326,8 @@ def adopt_file(office: Office, note_id: str) -> DebriefNote:
         state = file_state(office, note)
         if state == FILE_MISSING:
             raise Refused(
-                f"note {note.id}: its file is missing; nothing to adopt (facilitator notes restore {note.id})"
+                f"note {note.id}: its file is missing; nothing to adopt (facilitator notes "
+                f"restore {note.id})"
             )
         if state == FILE_OK:
             raise Refused(f"note {note.id}: its file is as the tool wrote it; nothing to adopt")

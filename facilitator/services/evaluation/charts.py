@@ -301,7 +301,10 @@ def _outcomes(f: dict, side: str) -> tuple[str, str] | None:
         ax.set_ylabel("mean score")
         ax.legend(loc="upper right", frameon=False, fontsize=7)
     who = "his" if side == "man" else "her (partner support)"
-    caption = f"Mean scores at each time point, {who} questionnaire; groups under {summary['min_count']} not shown"
+    caption = (
+        f"Mean scores at each time point, {who} questionnaire; groups under "
+        f"{summary['min_count']} not shown"
+    )
     return _svg(figure, caption), caption
 
 

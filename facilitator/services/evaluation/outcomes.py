@@ -194,7 +194,8 @@ def _anchors_of(office: Office, pid: str) -> Anchors:
 def _check_point(anchor: Anchors, point: TimePoint, respondent: str) -> None:
     if respondent not in point.respondents:
         raise Refused(
-            f"time point {point.id} is not answered by the {respondent} (setting outcomes.time_points)"
+            f"time point {point.id} is not answered by the {respondent} (setting "
+            "outcomes.time_points)"
         )
     if anchor.date_of(point.after) is None:
         raise Refused(

@@ -164,7 +164,8 @@ def figure_tables(f: dict) -> list[FigureTable]:
                 ("not signed", show(db["not_signed"])),
                 ("share signed on time", stat(db["on_time_percent"], "%")),
             ],
-            f"due {db['due_hours']:g} hours after the session; signed = signed by both facilitators",
+            f"due {db['due_hours']:g} hours after the session; signed = signed by both "
+            "facilitators",
         ),
     ]
     outcomes = []
@@ -178,7 +179,8 @@ def figure_tables(f: dict) -> list[FigureTable]:
                     [
                         [
                             "not included",
-                            "partner support runs the report with --partner to add her answers' aggregates",
+                            "partner support runs the report with --partner to add her "
+                            "answers' aggregates",
                         ]
                     ],
                 )
@@ -250,10 +252,15 @@ def title_of(f: dict) -> str:
 def suppression_note(f: dict) -> str:
     n = f["min_count"]
     if n <= 1:
-        return "Nothing is suppressed: the setting figures.min_count is 1. Share this report with care."
+        return (
+            "Nothing is suppressed: the setting figures.min_count is 1. Share this "
+            "report with care."
+        )
     return (
-        f"No figure identifies a man or a partner: counts from 1 to {n - 1} are shown as <{n}; small rows "
-        f"are folded into 'other'; 'withheld' hides a larger count that would give a small one away; "
+        f"No figure identifies a man or a partner: counts from 1 to {n - 1} are shown as "
+        f"<{n}; small rows "
+        "are folded into 'other'; 'withheld' hides a larger count that would give a small "
+        "one away; "
         f"a rate, mean or median that would do the same is not shown."
     )
 
@@ -334,7 +341,8 @@ def render_html(f: dict, charts: dict[str, tuple[str, str]] | None = None) -> st
         for key in dict.fromkeys(t.key for t in tables if t.key in charts):
             svg, caption = charts[key]
             parts.append(
-                f'<figure class="chart" id="chart-{e(key)}">{svg}<figcaption>{e(caption)}</figcaption></figure>'
+                '<figure class="chart" '
+                f'id="chart-{e(key)}">{svg}<figcaption>{e(caption)}</figcaption></figure>'
             )
         parts.append("</div></section>")
     parts.append("</body></html>")

@@ -192,7 +192,10 @@ def supervision_due(office: Office) -> list[SupervisionDue]:
         if not s.supervision_overdue:
             continue
         if s.last_supervision:
-            text = f"{m.name}: no supervision since {s.last_supervision} (due by {s.supervision_due_on})"
+            text = (
+                f"{m.name}: no supervision since {s.last_supervision} (due by "
+                f"{s.supervision_due_on})"
+            )
         else:
             text = f"{m.name}: no supervision recorded"
         out.append(SupervisionDue(m.id, m.name, s.last_supervision, s.supervision_due_on, text))

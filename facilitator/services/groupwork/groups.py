@@ -27,7 +27,8 @@ def curriculum_length(office: Office, curriculum_id: str) -> int:
             else []
         )
         raise NotFound(
-            f"no curriculum '{curriculum_id}' in {office.ws.curricula_dir} (have: {', '.join(known) or 'none'})"
+            f"no curriculum '{curriculum_id}' in {office.ws.curricula_dir} (have: "
+            f"{', '.join(known) or 'none'})"
         )
     try:
         return len(load_curriculum(folder).sessions)

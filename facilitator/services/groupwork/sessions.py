@@ -48,7 +48,8 @@ def start_session(
         raise Refused(f"group {group.id} starts on {group.start_date}: no session before that date")
     if not enrolled_ids(office, group.id, day):
         raise Refused(
-            f"nobody is enrolled in group {group.id} on {day}: enrol men first (facilitator group enrol)"
+            f"nobody is enrolled in group {group.id} on {day}: enrol men first (facilitator "
+            "group enrol)"
         )
     with office.stores.writing():
         existing = find_session(office, group.id, day)
@@ -87,7 +88,8 @@ def _require_enrolled(office: Office, session: Session, participant_id: str) -> 
     if pid not in enrolled_ids(office, session.group_id, session.date):
         person = get_participant(office, pid)  # NotFound when he does not exist at all
         raise Refused(
-            f"{person.id} ({person.name}) is not enrolled in group {session.group_id} on {session.date}"
+            f"{person.id} ({person.name}) is not enrolled in group {session.group_id} on "
+            f"{session.date}"
         )
     return pid
 
@@ -180,7 +182,8 @@ def record_checkin(
             if mark is None or mark["status"] not in IN_ROOM:
                 state = mark["status"] if mark else "not marked"
                 raise Refused(
-                    f"{pid} is {state} for {session.id}: mark him present, late or left early before his check-in"
+                    f"{pid} is {state} for {session.id}: mark him present, late or left "
+                    "early before his check-in"
                 )
             correction = _guard_closed(session, correction_reason)
             before = get_doc(db, "checkins", pid, field="participant_id")

@@ -109,7 +109,8 @@ def require_ready_for_group(office: Office, person: Participant) -> None:
             else f" (start it: facilitator intake start {person.id})"
         )
         raise Refused(
-            f"{person.id} cannot join a group until his intake is complete and he was found suitable; "
+            f"{person.id} cannot join a group until his intake is complete and he was found "
+            "suitable; "
             f"missing: {'; '.join(gaps)}{hint}"
         )
 

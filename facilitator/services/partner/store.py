@@ -146,7 +146,8 @@ class PartnerStore:
                 if p.id == key:
                     return man, p
         raise NotFound(
-            f"no partner record '{partner_id}' (ids look like P0001-PT1; see `facilitator partner list`)"
+            f"no partner record '{partner_id}' (ids look like P0001-PT1; see `facilitator "
+            "partner list`)"
         )
 
     def get_partner(self, partner_id: str) -> Partner:
@@ -342,7 +343,8 @@ class PartnerStore:
             earlier = [o for o in man.outcomes if o.get("id") == rid]
             if earlier and not replace:
                 raise Refused(
-                    f"{partner.id} already has answers for {record['point']} ({earlier[0].get('date')}); "
+                    f"{partner.id} already has answers for {record['point']} "
+                    f"({earlier[0].get('date')}); "
                     f"use --replace to record them again"
                 )
             record = dict(

@@ -300,7 +300,8 @@ def restore_backup(
     partner = summary.manifest.get("partner_store")
     if partner:
         notes.append(
-            f"the partner store lived outside the workspace ({partner['was_at']}); it is restored to "
+            f"the partner store lived outside the workspace ({partner['was_at']}); it is "
+            "restored to "
             f"{target / partner['archived_as']}: set partner.store_path to where it should live now"
         )
     return RestoreResult(

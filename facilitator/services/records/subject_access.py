@@ -272,7 +272,8 @@ SECTION_TITLES = {
     "checkin_suggestions": "Risk suggestions from your check-ins",
     "compliance": "Compliance with the programme's rules and your order",
     "questionnaires_you_answered": "Questionnaires you answered",
-    "debrief_notes_mentioning_you": "Debrief notes that mention you (the notes themselves are about the whole group)",
+    "debrief_notes_mentioning_you": "Debrief notes that mention you (the notes themselves "
+    "are about the whole group)",
 }
 
 
@@ -317,10 +318,13 @@ def render_html(data: dict) -> str:
         '<html lang="en"><head><meta charset="utf-8">',
         f"<title>Records held about {html.escape(person.get('name', ''))}</title>",
         "<style>body{font-family:sans-serif;max-width:60em;margin:2em auto;line-height:1.4}"
-        "table{border-collapse:collapse;margin:.5em 0 1.5em}td,th{border:1px solid #999;padding:.25em .5em;"
+        "table{border-collapse:collapse;margin:.5em 0 1.5em}td,th{border:1px solid "
+        "#999;padding:.25em .5em;"
         "vertical-align:top;text-align:left}th{background:#eee}</style></head><body>",
-        f"<h1>Records held about {html.escape(person.get('name', ''))} ({html.escape(about['participant_id'])})</h1>",
-        f"<p>{html.escape(about.get('programme') or '')}. Made {html.escape(about['made_at'][:16].replace('T', ' '))}.</p>",
+        f"<h1>Records held about {html.escape(person.get('name', ''))} "
+        f"({html.escape(about['participant_id'])})</h1>",
+        f"<p>{html.escape(about.get('programme') or '')}. Made "
+        f"{html.escape(about['made_at'][:16].replace('T', ' '))}.</p>",
         f"<p>{html.escape(about['withheld'])}</p>",
     ]
     for key, title in SECTION_TITLES.items():

@@ -79,7 +79,8 @@ def _check_engagement(text: str) -> str:
     text = require_text(text, "engagement summary")
     if len(text) > MAX_ENGAGEMENT_CHARS:
         raise InvalidInput(
-            f"the engagement summary has {len(text)} characters; keep it under {MAX_ENGAGEMENT_CHARS}"
+            f"the engagement summary has {len(text)} characters; keep it under "
+            f"{MAX_ENGAGEMENT_CHARS}"
         )
     return text
 
@@ -286,7 +287,8 @@ def render_html(d: ReportData) -> str:
         '<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
         f"<title>{title}</title>\n<style>\n"
         "body{font-family:sans-serif;max-width:50em;margin:2em auto;line-height:1.4}\n"
-        "table{border-collapse:collapse}td,th{border:1px solid #999;padding:.2em .5em;text-align:left}\n"
+        "table{border-collapse:collapse}td,th{border:1px solid #999;padding:.2em "
+        ".5em;text-align:left}\n"
         "</style>\n</head>\n<body>\n" + body + "</body>\n</html>\n"
     )
 
