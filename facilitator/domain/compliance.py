@@ -1,4 +1,5 @@
-"""Programme rules and how a man stands against them (DESIGN §1, issue 8). Pure: no I/O, no clock.
+"""Programme rules and how a man stands against them; each programme sets its own
+rules. Pure: no I/O, no clock.
 
     Rules        the programme's limits (facilitator.toml [rules]); `with_order` lays a
                  referrer's order over them, and the order's limits win

@@ -1,4 +1,4 @@
-"""Showing figures without identifying anyone (issue 10): small counts are suppressed.
+"""Showing figures without identifying anyone: small counts are suppressed.
 
 Pure: no I/O. Every programme figure passes through here before it leaves the service that
 computed it, so no caller ever holds the raw small numbers.

@@ -1,4 +1,4 @@
-"""A workspace folder as one sealed archive, and back (issue 11).
+"""A workspace folder as one sealed archive, and back.
 
 Inside the sealed stream (storage/sealed.py) come two kinds of record:
 

@@ -1,4 +1,4 @@
-"""The partner store on disk: a folder of files encrypted at rest (DESIGN §4, issue 9).
+"""The partner store on disk: a folder of files encrypted at rest.
 
     <folder>/vault.json         how the key is made (scrypt over a passphrase, or a key file),
                                 its salt, and a check token; no secret

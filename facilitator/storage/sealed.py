@@ -1,4 +1,4 @@
-"""An encrypted, authenticated stream of records, for backups (DESIGN §4, issue 11).
+"""An encrypted, authenticated stream of records, for backups.
 
 The construction is the STREAM online AEAD (Hoang, Reyhanitabar, Rogaway, Vizár 2015), as used
 by Tink's streaming AEAD and by age, over AES-256-GCM from the `cryptography` package: nothing

@@ -32,14 +32,14 @@ DEFAULT_SETTINGS: dict[str, Any] = {
         "session_minutes": 150,
     },
     "rules": {
-        # DESIGN §1: settings, not constants; these are common defaults seen in practice.
+        # Each programme sets its own rules: these are common defaults seen in practice.
         "min_attendance_percent": 80,
         "unexcused_absences_allowed": 4,  # the 5th means a suspension review
         "consecutive_unexcused_allowed": 2,
         "late_minutes_count_as_absence": 30,
         "sessions_required": 0,  # 0: every curriculum session
         "referrer_notice_working_days": 1,
-        # Compliance (issue 8, docs/rules.md): the percentage is judged after this many sessions.
+        # Compliance (docs/rules.md): the percentage is judged after this many sessions.
         "min_attendance_after_sessions": 6,
         "holidays": [],  # YYYY-MM-DD days that are not working days (notice deadlines skip them)
     },
@@ -63,7 +63,7 @@ DEFAULT_SETTINGS: dict[str, Any] = {
         "due_from": "",  # YYYY-MM-DD: sessions before it are never due (when debriefs began in the tool)
     },
     "intake": {
-        # Before a man joins a group (issue 9): what his intake must hold.
+        # Before a man joins a group: what his intake must hold.
         "assessment_sessions_required": 2,
         "agreements": ["programme_agreement", "information_sharing", "partner_contact_consent"],
         "reasons": [

@@ -1,4 +1,4 @@
-"""Risk indicators in a debrief note (issue 7 step 4, DESIGN §6).
+"""Risk indicators in a debrief note: the risk categories of the check-in scanner.
 
 The risk scanner reads the note; each indicator is tied to the man whose section it is in (or
 the only man its paragraph names). An indicator with no flag yet for that man must be flagged

@@ -1,4 +1,4 @@
-"""Debrief notes (issue 7, DESIGN §3.4): created from a closed session, written and signed by its
+"""Debrief notes: created from a closed session, written and signed by its
 facilitators, amended once signed, and due when unsigned 48 hours after the session.
 
 Public API (the CLI, the TUI and the home screen call these):

@@ -1,4 +1,4 @@
-"""Programme figures for a period (issue 10, DESIGN §3.8): what a manager or an accreditation
+"""Programme figures for a period: what a manager or an accreditation
 panel reads at a glance. No figure identifies a man or a partner: every count passes through
 domain/figures.py (counts from 1 to `figures.min_count` - 1 become "<N"; breakdowns fold small
 rows into "other"; a rate or a median that would give a small count away is withheld).

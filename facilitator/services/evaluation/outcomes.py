@@ -1,4 +1,4 @@
-"""Outcome monitoring (issue 10, DESIGN §3.8): questionnaires at time points, from the man and,
+"""Outcome monitoring: questionnaires at time points, from the man and,
 behind the wall, from his partner.
 
 Questionnaires

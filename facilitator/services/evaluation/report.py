@@ -1,4 +1,4 @@
-"""The programme report (issue 10): programme figures as Markdown, HTML with charts, or JSON.
+"""The programme report: programme figures as Markdown, HTML with charts, or JSON.
 
     figure_tables(figures) -> [FigureTable]     the figures as titled tables (report, dashboard)
     render(figures, fmt) -> str                 fmt: md, html or json

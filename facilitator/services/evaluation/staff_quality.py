@@ -1,4 +1,4 @@
-"""Staff training and supervision (issue 10): what a manager or an accreditation panel checks.
+"""Staff training and supervision: what a manager or an accreditation panel checks.
 
     add_training(office, staff, kind, hours, day=None, title="", provider="") -> TrainingRecord
     add_supervision(office, staff, supervisor, day=None, kind="individual", minutes=60)

@@ -228,7 +228,7 @@ def missing_before_close(office: Office, record: SessionRecord) -> list[str]:
 
 
 def _pending_suggestions(office: Office, record: SessionRecord) -> list[str]:
-    """Risk suggestions not yet confirmed or dismissed (issue 5), when the risk service exists."""
+    """Risk suggestions not yet confirmed or dismissed, when the risk service exists."""
     return pending_suggestions(office, record)
 
 

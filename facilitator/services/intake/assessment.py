@@ -58,7 +58,7 @@ def decision_reasons(office: Office) -> list[str]:
 
 
 def risk_items(office: Office) -> list[str]:
-    """The structured items of the initial risk assessment: the DESIGN §6 risk categories."""
+    """The structured items of the initial risk assessment: the risk flag categories."""
 
     return list(CATEGORY_IDS)
 
@@ -374,7 +374,7 @@ def record_risk_assessment(
 
 
 def _tell_risk_service(office: Office, pid: str, day: str, level: str) -> None:
-    """The risk queue tracks re-assessment dates from this first one (issue 5), when present."""
+    """The risk queue tracks re-assessment dates from this first one, when present."""
     record_assessment(office, pid, day, level)
 
 

@@ -1,4 +1,5 @@
-"""Partner support behind the confidentiality wall (DESIGN §1, §4; issue 9).
+"""Partner support behind the confidentiality wall: nothing a partner says reaches the
+group side, and her records are encrypted at rest.
 
 Only staff with the partner_support role (or admin) open the store: anyone else gets one line,
 and the refusal is audited (`office.require_role`). The store is a folder of encrypted files
@@ -329,7 +330,7 @@ class PartnerStore:
             self._write(man, "record", "partner_concern", concern.id)
         return concern, flag
 
-    # -- outcome questionnaires (issue 10; services/evaluation/outcomes.py checks and scores them) -------------
+    # -- outcome questionnaires (services/evaluation/outcomes.py checks and scores them) ------
     def outcome_records(self) -> list[dict]:
         """Every questionnaire partners answered. Never shown outside partner support: only
         aggregates over enough partners leave the store (services.outcomes.partner_summary)."""

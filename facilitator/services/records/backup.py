@@ -1,4 +1,4 @@
-"""Backups and restores of a whole workspace (DESIGN §4, issue 11).
+"""Backups and restores of a whole workspace, encrypted at rest like the partner store.
 
     make_backup(office, secret, output=None)   one sealed archive, taken under the workspace lock
     verify_backup(path, secret)                 every record authenticates, every file its hash

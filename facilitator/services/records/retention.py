@@ -1,4 +1,5 @@
-"""Retention: keeping a man's records no longer than the programme needs them (issue 11).
+"""Retention: keeping a man's records no longer than the programme needs them
+(UK GDPR storage limitation).
 
     due(office, today=None) -> list[DueItem]      what has passed its period (held men marked)
     apply(office, today=None) -> ApplyResult      deletes (or anonymises) exactly that

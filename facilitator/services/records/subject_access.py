@@ -1,4 +1,4 @@
-"""Subject access: everything held about one man, for him (UK GDPR Art. 15; issue 11).
+"""Subject access: everything held about one man, for him (UK GDPR Art. 15).
 
     export_data(office, participant_id) -> Export     .data (JSON-ready) and .html()
     write_export(office, participant_id, path) -> (json path, html path, Export)
@@ -8,7 +8,7 @@ one-to-ones, intake (agreements and decisions), the flags he may see, check-in s
 compliance, and the index of debrief notes that mention him (not their text, which is about
 the whole group), and the outcome questionnaires he answered.
 
-What he never gets (DESIGN §1: information from a victim is never shown to him):
+What he never gets (information from a victim is never shown to him):
 - anything from the partner store, which is not even opened;
 - any flag raised from partner contact (source partner_contact), nor any reference to one:
   even its existence would expose her as the source;

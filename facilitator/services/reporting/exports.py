@@ -1,4 +1,4 @@
-"""Attendance exports for referrers, managers and researchers (issue 8).
+"""Attendance exports for referrers, managers and researchers.
 
 One row per man per session he was enrolled for, or (the summary) one row per man with his
 figures and compliance. CSV, JSON or XLSX. Rows are written as the session files are read,

@@ -1,4 +1,4 @@
-"""Progress reports for referrers (issue 8): attendance, compliance, sessions covered and still
+"""Progress reports for referrers: attendance, compliance, sessions covered and still
 to do, and an engagement summary the coordinator writes.
 
 A report can reach the man himself, so it is built only from what may: his referral details,
