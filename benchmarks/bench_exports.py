@@ -80,8 +80,9 @@ def run_in_child(path: Path, fn) -> dict:
             office = Office.open(path, "admin")
             started, cpu = time.perf_counter(), time.process_time()
             rows = fn(office)
-            # A large XLSX export reads in a second process (services/reporting/export_feed.py): count its
-            # CPU time too, and its peak memory on top of this one's (they run at the same time).
+            # A large XLSX export reads in a second process (services/reporting/export_feed.py):
+            # count its CPU time too, and its peak memory on top of this one's (they run at the
+            # same time).
             kids = resource.getrusage(resource.RUSAGE_CHILDREN)
             result = {
                 "wall": time.perf_counter() - started,

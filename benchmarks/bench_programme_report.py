@@ -277,7 +277,8 @@ def add_features(path: Path, seed: int = 2026) -> dict:
                     "group_id": gid,
                     "date": day,
                     "curriculum_session": row["curriculum_session"],
-                    "path": f"session_notes/{gid}/{day}-session-{int(row['curriculum_session']):02d}.md",
+                    "path": f"session_notes/{gid}/{day}"
+                    f"-session-{int(row['curriculum_session']):02d}.md",
                     "authors": facs,
                     "status": "signed" if signed else "draft",
                     "body": body,

@@ -1,4 +1,5 @@
-"""`facilitator backup`, `backup verify`, `backup list`, `backup keygen` and `facilitator restore`."""
+"""`facilitator backup`, `backup verify`, `backup list`, `backup keygen` and `facilitator
+restore`."""
 
 from __future__ import annotations
 

@@ -52,7 +52,8 @@ def intake_start(app, participant_id, referral_received, day):
 
 
 def _say_if_corrected(pid: str, before: str, now: str) -> None:
-    """One line when the date given differs from his participant record's: that record now says so."""
+    """One line when the date given differs from his participant record's: that record now says
+    so."""
     if before and before != now:
         click.echo(
             f"{pid}'s referral date was {before} on his participant record; it is now {now}, "

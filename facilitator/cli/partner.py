@@ -1,4 +1,5 @@
-"""`facilitator partner init|add|list|show|contact|due|concern|forget|audit`: partner support, behind the wall.
+"""`facilitator partner init|add|list|show|contact|due|concern|forget|audit`: partner support,
+behind the wall.
 
 Only partner_support staff (or admin) get past the first line of every command; the role is
 checked before the passphrase is asked for. The key comes from --key-file (or
@@ -239,7 +240,8 @@ def partner_contact(
 @key_file_option
 @click.pass_obj
 def partner_due(app, as_json, key_file):
-    """Contact tasks due: his intake, start, not suitable, exclusion, suspension, exit, completion, follow-up."""
+    """Contact tasks due: his intake, start, not suitable, exclusion, suspension, exit, completion,
+    follow-up."""
 
     store = _open(app, key_file)
     tasks = store.due()
@@ -274,7 +276,8 @@ def partner_due(app, as_json, key_file):
 @key_file_option
 @click.pass_obj
 def partner_concern(app, partner_id, category, severity, contact_id, key_file):
-    """Raise a risk concern: the queue gets category, severity and 'source: partner contact' only."""
+    """Raise a risk concern: the queue gets category, severity and 'source: partner contact'
+    only."""
     store = _open(app, key_file)
     concern, flag = store.raise_concern(partner_id, category, severity, contact_id)
     click.echo(

@@ -79,7 +79,8 @@ def _fingerprint(folder: Path) -> dict | None:
         for name in _LIBRARIES:
             spec = importlib.util.find_spec(name)
             libraries.append(_stat(spec.origin) if spec and spec.origin else [name])
-        # Paths in the report are written as given: a relative folder is only the same from the same place.
+        # Paths in the report are written as given: a relative folder is only the same from the same
+        # place.
         given = str(folder) if folder.is_absolute() else [os.getcwd(), str(folder)]
         return {
             "format": FORMAT,

@@ -481,7 +481,8 @@ class NotifyTask(Record):
 
 
 def add_working_days(start: date, days: int, holidays: Iterable[str] = ()) -> date:
-    """`days` working days after `start` (Monday to Friday, holidays skipped); 0 is `start` itself."""
+    """`days` working days after `start` (Monday to Friday, holidays skipped); 0 is `start`
+    itself."""
     off = {parse_date(h, "holiday").isoformat() for h in holidays}
     day = start
     left = max(int(days), 0)

@@ -171,7 +171,8 @@ def attribute(body: str, pos: int, men: Mapping[str, Iterable[str]]) -> str | No
     return named.pop() if len(named) == 1 else None
 
 
-# A line of the "flags raised this session" list the tool writes: "- F0003 · P0002 · Strangulation · …".
+# A line of the "flags raised this session" list the tool writes:
+#   "- F0003 · P0002 · Strangulation · …".
 _FLAG_LINE = re.compile(r"^- F\d+ · P\d+ · .*$", re.MULTILINE)
 
 

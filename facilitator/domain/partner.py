@@ -90,7 +90,8 @@ class Contact(Record):
     recorded_at: str = ""
 
     def her_words(self) -> list[tuple[str, str]]:
-        """The free-text fields that are given, with their labels: what must never leave the store."""
+        """The free-text fields that are given, with their labels: what must never leave the
+        store."""
         pairs = (
             ("safety planning", self.safety_planning),
             ("her account", self.her_account),

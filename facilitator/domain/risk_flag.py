@@ -169,7 +169,8 @@ class FlagHistory(Record):
 
 @dataclass
 class Suggestion(Record):
-    """The scanner's reading of one man's check-in: confirmed into a flag, or dismissed with a reason."""
+    """The scanner's reading of one man's check-in: confirmed into a flag, or dismissed with a
+    reason."""
 
     id: str
     session_id: str

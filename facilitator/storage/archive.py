@@ -72,7 +72,8 @@ def skipped(rel: PurePosixPath) -> bool:
 def walk(
     root: Path, exclude: Callable[[Path], bool] = lambda p: False
 ) -> tuple[list[str], list[str]]:
-    """(folders, files) under root as sorted relative POSIX paths; symbolic links are not followed."""
+    """(folders, files) under root as sorted relative POSIX paths; symbolic links are not
+    followed."""
     folders, files = [], []
     base = os.fspath(root)
 

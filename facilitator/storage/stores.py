@@ -1,7 +1,7 @@
 """Which store file holds which records, and small helpers to read and write them.
 
-The split keeps every frequent write small (each is a whole-file atomic rewrite): a mark or a check-in rewrites only that
-session's own file, whatever the size of the history.
+The split keeps every frequent write small (each is a whole-file atomic rewrite): a mark or a
+check-in rewrites only that session's own file, whatever the size of the history.
 
     data/people.json                               participants
     data/groups.json                               groups

@@ -50,17 +50,21 @@ DEFAULT_SETTINGS: dict[str, Any] = {
             "medium": 168,
         },  # 0: by the end of the same day
         "working_day_severities": ["high"],  # their hours count Monday to Friday only
-        "cluster_window_days": 180,  # separation + control + violence within this many days: critical
-        "severity": {},  # category id -> severity, over the rules file's (e.g. animal_harm = "high")
+        # separation + control + violence within this many days: critical
+        "cluster_window_days": 180,
+        # category id -> severity, over the rules file's (e.g. animal_harm = "high")
+        "severity": {},
         "reassessment_weeks": 8,
     },
     "ui": {
-        # The terminal UI's look: "dark", "light" or any Textual theme name (Ctrl+P changes it for a run).
+        # The terminal UI's look: "dark", "light" or any Textual theme name (Ctrl+P changes it for a
+        # run).
         "theme": "dark",
     },
     "debrief": {
         "due_hours": 48,  # a closed session's debrief is due this long after the session
-        "due_from": "",  # YYYY-MM-DD: sessions before it are never due (when debriefs began in the tool)
+        # YYYY-MM-DD: sessions before it are never due (when debriefs began in the tool)
+        "due_from": "",
     },
     "intake": {
         # Before a man joins a group: what his intake must hold.
@@ -156,8 +160,10 @@ DEFAULT_SETTINGS: dict[str, Any] = {
                 "completers_only": True,
             },
         ],
-        "questionnaires_file": "",  # empty: <workspace>/questionnaires.toml if present, else the bundled one
-        "partner_min_partners": 5,  # partner answers leave the wall only as aggregates over this many
+        # empty: <workspace>/questionnaires.toml if present, else the bundled one
+        "questionnaires_file": "",
+        # partner answers leave the wall only as aggregates over this many
+        "partner_min_partners": 5,
     },
     "figures": {
         "min_count": 5,  # programme figures: counts from 1 to this minus one are shown as "<N"

@@ -51,7 +51,8 @@ class Office:
 
     @property
     def actor(self) -> Staff:
-        """Who is acting. With no staff set up yet (a new workspace), the login name acts as admin."""
+        """Who is acting. With no staff set up yet (a new workspace), the login name acts as
+        admin."""
         name = self.ws.acting_user(self.given_user)
         if not self.staff():
             return Staff(id=_as_id(name), name=name, roles=["admin"])

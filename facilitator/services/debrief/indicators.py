@@ -215,7 +215,8 @@ def pending_message(note: DebriefNote, pending: list[Indicator], doing: str) -> 
 def decide(
     office: Office, note: DebriefNote, text: str, decisions=(), doing: str = "sign"
 ) -> Outcome:
-    """Apply the decisions on the indicators in `text`; refuse, changing nothing, while any is left."""
+    """Apply the decisions on the indicators in `text`; refuse, changing nothing, while any is
+    left."""
     indicators = scan_note(office, note, text)
     pending = [i for i in indicators if not i.handled]
     refs = {**{str(i.number): i for i in indicators}, **{i.key.lower(): i for i in indicators}}

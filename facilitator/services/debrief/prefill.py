@@ -134,7 +134,8 @@ def long_date(day: str) -> str:
 
 
 def flags_this_session(office: Office, session_id: str) -> str:
-    """The flags raised in the session, never a partner-contact one (her information stays apart)."""
+    """The flags raised in the session, never a partner-contact one (her information stays
+    apart)."""
 
     flags = [f for f in session_flags(office, session_id)]
     if not flags:

@@ -7,7 +7,8 @@ rows into "other"; a rate or a median that would give a small count away is with
 
 What each figure counts (dates inclusive, all within the period unless said):
     referrals        men whose referral date falls in the period, by referral source (the one
-                     date: the intake's "referral received" is kept equal to it, services/intake/assessment.py)
+                     date: the intake's "referral received" is kept equal to it,
+                     services/intake/assessment.py)
     intakes          intakes started; eligibility decisions made, by outcome; reasons for
                      not suitable and excluded
     starts           men joining a group (a move between groups after a transfer is not a start)
@@ -402,7 +403,8 @@ def _timely(found: Counter, names: tuple[str, str, str, str], n: int) -> dict:
 
 
 def _signed_at(office: Office, gid: str, day: str) -> datetime | None:
-    """When the last author signed: the note's own file has the signatures (its index row does not)."""
+    """When the last author signed: the note's own file has the signatures (its index row does
+    not)."""
     data = load_json_store(
         office.stores.path("debrief", gid, day[:4], f"{day}.json"), "debrief_note"
     )

@@ -313,7 +313,8 @@ def record_partner(
     questionnaire: str | None = None,
     replace: bool = False,
 ) -> OutcomeRecord:
-    """Her answers, checked and scored, kept in the partner store (store: an opened PartnerStore)."""
+    """Her answers, checked and scored, kept in the partner store (store: an opened
+    PartnerStore)."""
     office = store.office
     partner = store.get_partner(partner_id)
     tp = find_point(time_points(office), point)

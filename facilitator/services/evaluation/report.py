@@ -295,8 +295,10 @@ def render_markdown(f: dict) -> str:
 
 # -- HTML -----------------------------------------------------------------------------------------
 CSS = """
-body { font-family: "DejaVu Sans", Arial, sans-serif; margin: 2em auto; max-width: 62em; color: #1b1b1b; }
-h1 { font-size: 1.5em; } h2 { font-size: 1.2em; margin-top: 1.8em; border-bottom: 2px solid #0072B2; }
+body { font-family: "DejaVu Sans", Arial, sans-serif; margin: 2em auto; max-width: 62em; \
+color: #1b1b1b; }
+h1 { font-size: 1.5em; } h2 { font-size: 1.2em; margin-top: 1.8em; \
+border-bottom: 2px solid #0072B2; }
 h3 { font-size: 1em; margin: 0 0 0.3em 0; }
 .card { flex: 0 1 26em; }
 .note { color: #444; font-size: 0.9em; }

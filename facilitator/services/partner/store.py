@@ -177,12 +177,14 @@ class PartnerStore:
 
     # -- changing ---------------------------------------------------------------------------
     def _write(self, man: ManRecord, action: str, kind: str, record_id: str) -> None:
-        """Caller holds the lock. The audit line names the record by its pseudonym, never its content."""
+        """Caller holds the lock. The audit line names the record by its pseudonym, never its
+        content."""
         self.vault.write(man.participant_id, man.to_dict())
         self._audit(action, kind, record_id)
 
     def _audit(self, action: str, kind: str, record_id: str) -> None:
-        # The group side reads the audit log: an id such as P0001-PT1 would tell it he has a partner here.
+        # The group side reads the audit log: an id such as P0001-PT1 would tell it he has a partner
+        # here.
         self.office.audit(action, kind, self.vault.audit_pseudonym(record_id))
 
     def audit_trail(self, participant_id: str) -> list[dict]:

@@ -210,7 +210,8 @@ def find(office: Office, participant_ids: Iterable[str]) -> dict[str, PersonReco
 
 
 def _group_of(rel: str) -> str:
-    """The group of a per-session file: <folder>/<group>/<year>/<date>.json, or drafts/<sid>.json."""
+    """The group of a per-session file: <folder>/<group>/<year>/<date>.json, or
+    drafts/<sid>.json."""
     if rel.startswith("drafts/"):
         return Path(rel).stem[:-11]
     return rel.split("/")[-3]

@@ -139,7 +139,8 @@ def _add(office: Office, data: dict, h: Holding) -> None:
     doc = dict(h.doc or {})
     f = h.file
     if h.kind in ("partner", "participant", "assessments"):
-        return  # the partner store is never read; he is in data["participant"]; assessments withheld
+        # the partner store is never read; he is in data["participant"]; assessments withheld
+        return
     if h.kind == "enrolments":
         data["enrolments"].append(doc)
     elif f.startswith("sessions/"):

@@ -34,7 +34,8 @@ def worth_a_second_process(enrolments: int) -> bool:
 
 
 def _cores() -> int:
-    """The cores this process may run on (a container or taskset may allow fewer than the machine has)."""
+    """The cores this process may run on (a container or taskset may allow fewer than the machine
+    has)."""
     try:
         return len(os.sched_getaffinity(0))
     except (AttributeError, OSError):  # not on Linux

@@ -251,7 +251,8 @@ def summary_rows(
     appeared: set[str],
     pseudonymous: bool = False,
 ) -> Iterator[tuple]:
-    """One row per man who appeared in the export, in SUMMARY_COLUMNS order, over his whole record."""
+    """One row per man who appeared in the export, in SUMMARY_COLUMNS order, over his whole
+    record."""
     groups = {g.id: g for g in list_groups(office)}
     scanned = {g.id for g in plan.groups}
     mine = [e for e in plan.all_enrolments if e.participant_id in appeared]
