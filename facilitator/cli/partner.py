@@ -139,7 +139,7 @@ def partner_list(app, participant_id, as_json, key_file):
     if as_json:
         return emit_json([p.to_dict() for p in found])
     contacts = store.contacts()
-    last = {}
+    last: dict[str, str] = {}
     for c in contacts:
         last[c.partner_id] = max(last.get(c.partner_id, ""), c.date)
     table(
