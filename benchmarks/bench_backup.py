@@ -39,7 +39,8 @@ RUNNER = (
     "import resource, sys\n"
     "from facilitator.cli import main\n"
     "try:\n    main(sys.argv[1:])\n"
-    "finally:\n    print('maxrss', resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, file=sys.stderr)\n"
+    "finally:\n    print('maxrss', resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, "
+    "file=sys.stderr)\n"
 )
 
 

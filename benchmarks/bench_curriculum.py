@@ -153,10 +153,10 @@ def main() -> None:
             show = statistics.median(times)
             verdict = "meets" if show < TARGET_MS else "MISSES"
             print(
-                f"{condition}: `curriculum show core-24 --json` {show:.0f} ms median, {verdict} "
-                "the "
-                f"{TARGET_MS:.0f} ms target ({show - baseline[condition]:+.0f} ms over importing "
-                "click)"
+                f"{condition}: `curriculum show core-24 --json` {show:.0f} ms median, "
+                f"{verdict} the "
+                f"{TARGET_MS:.0f} ms target ({show - baseline[condition]:+.0f} ms over "
+                "importing click)"
             )
 
 

@@ -70,7 +70,8 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--n", type=int, default=20, help="repetitions of each timing")
     args = ap.parse_args(argv)
 
-    # A copy of its own: this benchmark writes notes, and the shared history cache must stay as built.
+    # A copy of its own: this benchmark writes notes, and the shared history cache must stay as
+    # built.
     path = ROOT / "benchmarks" / "out" / f"history-debrief-g{args.groups}"
     build_history(path, groups=args.groups)
     shutil.rmtree(path / "data" / "debrief", ignore_errors=True)  # notes of an earlier run

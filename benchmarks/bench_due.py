@@ -171,8 +171,8 @@ def main(argv: list[str] | None = None) -> None:
         got == base,
     )
     print(
-        "target: each list ≤ 100 ms, the home screen's due lists within about 1 s of launch "
-        "(bench_tui.py)"
+        "target: each list ≤ 100 ms, the home screen's due lists within about 1 s of "
+        "launch (bench_tui.py)"
     )
 
 

@@ -80,8 +80,9 @@ def run_in_child(path: Path, fn) -> dict:
             office = Office.open(path, "admin")
             started, cpu = time.perf_counter(), time.process_time()
             rows = fn(office)
-            # A large XLSX export reads in a second process (services/reporting/export_feed.py): count its
-            # CPU time too, and its peak memory on top of this one's (they run at the same time).
+            # A large XLSX export reads in a second process (services/reporting/export_feed.py):
+            # count its CPU time too, and its peak memory on top of this one's (they run at the
+            # same time).
             kids = resource.getrusage(resource.RUSAGE_CHILDREN)
             result = {
                 "wall": time.perf_counter() - started,
@@ -120,11 +121,12 @@ def main(argv: list[str] | None = None) -> None:
     out.mkdir(parents=True, exist_ok=True)
     idle = run_in_child(info.path, lambda o: 0)
     print(
-        f"a process with the workspace open and nothing exported: {idle['rss_mb']:.0f} MB resident\n"
+        f"a process with the workspace open and nothing exported: {idle['rss_mb']:.0f} MB "
+        "resident\n"
     )
     header = (
-        f"{'export':<36} {'rows':>8} {'wall s':>7} {'cpu s':>7} {'x base':>7} {'peak MB':>8} "
-        f"{'proc':>4} "
+        f"{'export':<36} {'rows':>8} {'wall s':>7} {'cpu s':>7} {'x base':>7} "
+        f"{'peak MB':>8} {'proc':>4} "
         f"{'budget':>7}  verdict"
     )
     print(header)
@@ -158,8 +160,8 @@ def main(argv: list[str] | None = None) -> None:
     sizes = {p.name: p.stat().st_size / 2**20 for p in out.iterdir() if p.is_file()}
     print("\nfiles: " + ", ".join(f"{k} {v:.1f} MB" for k, v in sorted(sizes.items())))
     print(
-        f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs: wall time above CPU "
-        "time is "
+        f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs: wall time above "
+        "CPU time is "
         f"waiting for the disk or for other processes."
     )
 

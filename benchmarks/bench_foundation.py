@@ -177,7 +177,8 @@ def main() -> None:
     med, p95 = statistics.median(ours), pct(ours, 95)
     bmed, fmed = statistics.median(baseline), statistics.median(floor)
     print(
-        f"\nworkspace: {args.groups} groups, {n_marks:,} attendance marks, {n_checkins:,} check-ins; "
+        f"\nworkspace: {args.groups} groups, {n_marks:,} attendance marks, {n_checkins:,} "
+        "check-ins; "
         f"single-file baseline {size_mb:.1f} MB\n"
     )
     rows = [

@@ -277,7 +277,8 @@ def add_features(path: Path, seed: int = 2026) -> dict:
                     "group_id": gid,
                     "date": day,
                     "curriculum_session": row["curriculum_session"],
-                    "path": f"session_notes/{gid}/{day}-session-{int(row['curriculum_session']):02d}.md",
+                    "path": f"session_notes/{gid}/{day}"
+                    f"-session-{int(row['curriculum_session']):02d}.md",
                     "authors": facs,
                     "status": "signed" if signed else "draft",
                     "body": body,
@@ -470,12 +471,12 @@ def main(argv: list[str] | None = None) -> None:
     info = build_history(path, groups=groups)
     feats = add_features(path)
     print(
-        f"workspace {path}: {info.sessions} sessions, {info.participants} men, {info.attendance} "
-        "marks, "
-        f"{feats['flags']} flags, {feats['notes']} debrief notes, {feats['assessments']} risk "
-        "assessments, "
-        f"{feats['outcomes']} questionnaires ({time.perf_counter() - started:.1f} s to build or "
-        "find)"
+        f"workspace {path}: {info.sessions} sessions, {info.participants} men, "
+        f"{info.attendance} marks, "
+        f"{feats['flags']} flags, {feats['notes']} debrief notes, {feats['assessments']} "
+        "risk assessments, "
+        f"{feats['outcomes']} questionnaires ({time.perf_counter() - started:.1f} s to "
+        "build or find)"
     )
     out = OUT / "programme-report"
     out.mkdir(parents=True, exist_ok=True)
@@ -504,7 +505,8 @@ def main(argv: list[str] | None = None) -> None:
             if r[0] == "report html + charts, ten years" and r[1] != "error"
         )
         print(
-            f"\nthe ten-year HTML report takes {ten / base:.1f}x the baseline read of every session's attendance"
+            f"\nthe ten-year HTML report takes {ten / base:.1f}x the baseline read of every "
+            "session's attendance"
         )
 
 

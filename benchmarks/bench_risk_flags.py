@@ -158,11 +158,12 @@ def main() -> None:
         risk_flag_store.get_flag(full, "F0001")
         oldest_ms = (time.perf_counter() - t) * 1000
     print(
-        f"risk flags: {args.n} raise/review/close cycles; history {args.years} years x "
-        f"{args.per_year} closed flags"
+        f"risk flags: {args.n} raise/review/close cycles; "
+        f"history {args.years} years x {args.per_year} closed flags"
     )
     print(
-        f"{'operation':<14}{'empty p50':>11}{'empty p95':>11}{'history p50':>13}{'history p95':>13}{'ratio p50':>11}"
+        f"{'operation':<14}{'empty p50':>11}{'empty p95':>11}"
+        f"{'history p50':>13}{'history p95':>13}{'ratio p50':>11}"
     )
     for op in base:
         b50, b95, h50, h95 = (
@@ -173,10 +174,9 @@ def main() -> None:
         )
         print(f"{op:<14}{b50:>9.2f}ms{b95:>9.2f}ms{h50:>11.2f}ms{h95:>11.2f}ms{h50 / b50:>10.1f}x")
     print(
-        f"files rewritten: open.json {open_kb:.0f} KB (raise, review, close); this month's closed "
-        "file "
-        f"{month_kb:.0f} KB (close); largest man's history {man_kb:.0f} KB (raise); all risk "
-        f"stores {total_kb:.0f} KB"
+        f"files rewritten: open.json {open_kb:.0f} KB (raise, review, close); "
+        f"this month's closed file {month_kb:.0f} KB (close); "
+        f"largest man's history {man_kb:.0f} KB (raise); all risk stores {total_kb:.0f} KB"
     )
     print(f"showing the oldest closed flag (search of every month's file): {oldest_ms:.1f} ms")
     print(f"median raise with history: {statistics.median(big['raise']):.2f} ms")

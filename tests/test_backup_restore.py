@@ -145,8 +145,8 @@ def test_backup_is_recorded_audited_and_shown(busy_office, invoke, tmp_path, mon
     monkeypatch.setenv("FACILITATOR_NOW", "2026-12-09T09:00:00")
     status = last_backup_status(busy_office)
     assert (
-        status
-        == "WARNING: last made 15 days ago (2026-11-24 18:00), more than 7 days: run facilitator backup"
+        status == "WARNING: last made 15 days ago (2026-11-24 18:00), more than 7 days: run "
+        "facilitator backup"
     )
 
 
@@ -262,9 +262,7 @@ def test_backup_folder_keeps_the_newest_n(busy_office, invoke, tmp_path, monkeyp
     settings["backup"].update({"folder": str(folder), "keep": 2})
     with busy_office.ws.lock():
         busy_office.ws.write_settings(settings)
-    for i, stamp in enumerate(
-        ["2026-11-24T18:00:00", "2026-11-25T18:00:00", "2026-11-26T18:00:00"]
-    ):
+    for stamp in ["2026-11-24T18:00:00", "2026-11-25T18:00:00", "2026-11-26T18:00:00"]:
         monkeypatch.setenv("FACILITATOR_NOW", stamp)
         result = invoke("--user", "admin", "backup")
         assert result.exit_code == 0, result.output

@@ -46,8 +46,8 @@ def test_all_present_is_on_track_with_what_is_left_to_do():
     assert c.status == "on_track"
     assert c.covered == [1, 2, 3, 4] and c.to_do == list(range(5, 25))
     assert (
-        c.reason
-        == "on track; attended 4 of 4 sessions expected (100%), 4 of 24 curriculum sessions covered, 20 to do"
+        c.reason == "on track; attended 4 of 4 sessions expected (100%), 4 of 24 curriculum "
+        "sessions covered, 20 to do"
     )
 
 
@@ -68,8 +68,8 @@ def test_fourth_unexcused_is_a_warning_and_fifth_a_breach_dated_on_its_session()
         "2026-03-03",
     )
     assert five.reason.startswith(
-        "breach, action needed: 5 unexcused absences passed the limit of 4 (programme rules) on "
-        "2026-03-03"
+        "breach, action needed: 5 unexcused absences passed the limit of 4 (programme "
+        "rules) on 2026-03-03"
     )
 
 

@@ -63,7 +63,7 @@ def test_broken_curriculum_reports_each_problem_at_its_file_and_line(name):
     report = check_curriculum(BROKEN / name)
     got = [(p.path.name, p.line, p.message) for p in report.errors]
     for file, line, words in EXPECTED_ERRORS[name]:
-        assert any(f == file and ln == line and words in m for f, ln, m in got), (
+        assert any(f == file and n == line and words in m for f, n, m in got), (
             f"{name}: expected {file}:{line}: error: ...{words}...; got:\n"
             + "\n".join(map(str, report.errors))
         )

@@ -120,7 +120,8 @@ def test_show_one_session_json_carries_the_guidance(run):
         "kind": "check_in",
         "minutes": 30,
         "line": 13,
-        "markdown": 'The accountability round, as every week, then: "Who decided how money was spent in your house?"',
+        "markdown": 'The accountability round, as every week, then: "Who decided how money '
+        'was spent in your house?"',
     }
 
 

@@ -85,7 +85,8 @@ def test_note_from_closed_session_holds_attendees_stances_and_flags(closed):
         and head["signatures"] == []
     )
     assert f"session 1: {title}" in body and "Tuesday 24 November 2026" in body
-    # Who attended and how: all three in the attendance table; only the men in the room get a section.
+    # Who attended and how: all three in the attendance table; only the men in the room get a
+    # section.
     assert "| P0001 | Adam Example | ✓ present |" in body
     assert "| P0002 | Ben Sample | ◔ late (10 min) |" in body
     assert "| P0003 | Carl Testcase | ✗ absent, not excused |" in body
@@ -108,8 +109,8 @@ def test_creation_refused_for_an_open_session(office, invoke):
     result = invoke("--user", "alex", "notes", "new", SID)
     assert result.exit_code == 1
     assert result.output.strip().splitlines() == [
-        f"Error: session {SID} is still open: close it first (facilitator session close {SID}), "
-        "then write its debrief"
+        f"Error: session {SID} is still open: close it first (facilitator session close "
+        f"{SID}), then write its debrief"
     ]
     assert not (office.path / "session_notes" / "G1").exists()
 

@@ -52,7 +52,8 @@ def test_the_template_repeats_the_men_block_and_refuses_unknown_placeholders():
 def test_a_passage_belongs_to_the_mans_section_or_the_only_man_its_paragraph_names():
     body = (
         "## Group process\n\nAdam and Ben argued.\n\nBen mentioned a knife.\n\n"
-        "## Each man\n\n### P0001 Adam Example\n\n- Concerns: a knife\n\n### P0002 Ben Sample\n\n- fine\n\n"
+        "## Each man\n\n### P0001 Adam Example\n\n- Concerns: a knife\n\n### P0002 Ben "
+        "Sample\n\n- fine\n\n"
         "## Safety\n\nSomeone has a knife.\n"
     )
     assert attribute(body, body.index("argued"), MEN) is None  # two men named

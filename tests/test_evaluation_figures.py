@@ -23,9 +23,12 @@ Attendance (late or leaving early by 30 minutes or more counts as an unexcused a
      Adam left early 40); not marked 1; rate 5 / (5 + 3) = 62.5 %
 
 Flags (high: 24 working hours; critical: the same day; medium: 168 hours):
-    F Ben  physical_violence  high      Tue 11-10 20:00, due Wed 11-11 20:00, reviewed 11-11 10:00 (14 h, on time)
-    F Carl strangulation      critical  Tue 11-17 19:00, due 11-17 23:59, reviewed 11-18 09:00 (14 h, late)
-    F Dev  controlling + separation (high) Fri 11-20 12:00, due Mon 11-23 12:00, no review (overdue now)
+    F Ben  physical_violence  high      Tue 11-10 20:00, due Wed 11-11 20:00, reviewed 11-11 10:00
+                                        (14 h, on time)
+    F Carl strangulation      critical  Tue 11-17 19:00, due 11-17 23:59, reviewed 11-18 09:00
+                                        (14 h, late)
+    F Dev  controlling + separation (high) Fri 11-20 12:00, due Mon 11-23 12:00, no review
+                                        (overdue now)
     F Adam substance_misuse   medium    Tue 11-24 10:00, due 12-01 (awaiting)
     F Dev  stalking                     09-10: before the period
   -> 4 raised; critical 1, high 2, medium 1; median to first review 14 h; within 1, late 1,

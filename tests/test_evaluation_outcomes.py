@@ -206,7 +206,8 @@ def test_her_answers_leave_the_store_only_as_aggregates_over_five_partners(
     report = json.loads(invoke("report", "programme", "--partner", "--format", "json").output)
     assert partner_side(report["outcomes"]["partner"]) == [("<5", "<5"), ("<5", "<5")]
 
-    # The fifth: abuse levels 0, 1, 2, 3, 4 -> mean 2.0; safety 4, 3, 2, 1, 0 (afraid reversed) -> 2.0
+    # The fifth: abuse levels 0, 1, 2, 3, 4 -> mean 2.0; safety 4, 3, 2, 1, 0 (afraid reversed) ->
+    # 2.0
     outcomes.record_partner(partners, "P0005-PT1", "intake", her_answers(4, 0), "2026-11-02")
     summary = json.loads(invoke("outcomes", "summary", "--partner", "--json").output)
     assert partner_side(summary) == [(5, 2.0), (5, 2.0)]

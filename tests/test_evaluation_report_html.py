@@ -101,7 +101,8 @@ def test_chromium_draws_the_charts(report_html, tmp_path):
     assert image.size == (1200, 3200)
     pixels = list(image.tobytes())
     pixels = list(zip(pixels[0::3], pixels[1::3], pixels[2::3]))
-    # The charts' blue (#0072B2, Okabe-Ito) and orange (#E69F00) are drawn: bars and lines, not blank boxes.
+    # The charts' blue (#0072B2, Okabe-Ito) and orange (#E69F00) are drawn: bars and lines, not
+    # blank boxes.
     blue = sum(
         1 for r, g, b in pixels if abs(r - 0) < 12 and abs(g - 114) < 12 and abs(b - 178) < 12
     )

@@ -269,8 +269,8 @@ SUMMARY = [
         "warning",
         "warning: 2 unexcused absences in a row: one more passes the limit of 2 (programme "
         "rules); attended 1 of 3 "
-        "sessions expected (33%), 1 late or left early past the limit, counted as absence, 1 of "
-        "24 curriculum "
+        "sessions expected (33%), 1 late or left early past the limit, counted as absence, "
+        "1 of 24 curriculum "
         "sessions covered, 23 to do",
     ],
     [
@@ -288,8 +288,8 @@ SUMMARY = [
         "1",
         "1",
         "on_track",
-        "on track; attended 2 of 3 sessions expected (67%), 1 late or left early past the limit, "
-        "counted as absence, "
+        "on track; attended 2 of 3 sessions expected (67%), 1 late or left early past the "
+        "limit, counted as absence, "
         "2 of 24 curriculum sessions covered, 22 to do",
     ],
     [
@@ -325,8 +325,8 @@ SUMMARY = [
         "0",
         "0",
         "on_track",
-        "on track; attended 1 of 1 sessions expected (100%), 1 of 24 curriculum sessions covered, "
-        "23 to do",
+        "on track; attended 1 of 1 sessions expected (100%), 1 of 24 curriculum sessions "
+        "covered, 23 to do",
     ],
 ]
 

@@ -1,5 +1,6 @@
-"""A large XLSX export reads its rows in a second process (services/reporting/export_feed.py): the same
-workbook as one process makes, progress per group, and the reader's errors as the user's one line."""
+"""A large XLSX export reads its rows in a second process (services/reporting/export_feed.py): the
+same workbook as one process makes, progress per group, and the reader's errors as the user's one
+line."""
 
 from __future__ import annotations
 

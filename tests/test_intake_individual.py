@@ -1,4 +1,5 @@
-"""One-to-one sessions (issue 9): recorded like group ones, counted toward completion by the rules."""
+"""One-to-one sessions (issue 9): recorded like group ones, counted toward completion by the
+rules."""
 
 from __future__ import annotations
 

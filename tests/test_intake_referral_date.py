@@ -88,8 +88,8 @@ def test_without_a_date_the_intake_takes_his_referral_date(office, invoke):
         ),
         (
             ["--date", "2026-11-01", "--referral-received", "2026-11-05"],
-            "Error: a referral received on 2026-11-05 comes after the intake it led to, started "
-            "on 2026-11-01; "
+            "Error: a referral received on 2026-11-05 comes after the intake it led to, "
+            "started on 2026-11-01; "
             "nothing was changed",
         ),
         (["--referral-received", "28/10/2026"], None),

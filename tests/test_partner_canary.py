@@ -196,7 +196,9 @@ async def test_no_canary_on_a_group_screen(planted):
         office = Office.open(planted, user)
         app = FacilitatorApp(office)
         async with app.run_test(size=(120, 40)) as pilot:
-            await wait_for(pilot, lambda: app.home_ready, what="the home screen", timeout=10)
+            await wait_for(
+                pilot, lambda app=app: app.home_ready, what="the home screen", timeout=10
+            )
             seen = [screen_text(app)]
             app.push_screen(IntakeChecklistScreen("P0001", office))
             await pilot.pause()

@@ -329,8 +329,8 @@ def test_partner_records_are_listed_only_to_partner_side_and_left_to_partner_sup
     out = invoke("--user", "admin", "retention", "apply", "--yes").output
     for pid in ("P0004", "P0007"):
         assert (
-            f"partner store: {pid}: any partner records are past their period: partner support "
-            "checks "
+            f"partner store: {pid}: any partner records are past their period: partner "
+            "support checks "
             f"and removes them with `facilitator partner forget {pid}`"
         ) in out
     monkeypatch.setenv("FACILITATOR_PARTNER_PASSPHRASE", passphrase)

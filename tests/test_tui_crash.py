@@ -1,5 +1,6 @@
 """A real crash: the UI runs in its own process on a terminal, a check-in is half-typed, the
-process is killed with SIGKILL (no exit handlers, nothing flushed), and reopening finds the draft."""
+process is killed with SIGKILL (no exit handlers, nothing flushed), and reopening finds the
+draft."""
 
 from __future__ import annotations
 

@@ -81,7 +81,8 @@ async def test_a_session_left_open_is_offered_before_todays(group, monkeypatch):
 
 @pytest.fixture
 def flagged(group, monkeypatch):
-    """Two open flags raised four days ago: F0001 critical (due that day, overdue now), F0002 medium."""
+    """Two open flags raised four days ago: F0001 critical (due that day, overdue now), F0002
+    medium."""
     monkeypatch.setenv("FACILITATOR_NOW", "2026-11-20T10:00:00")
     risk_service.raise_flag(group, "P0001", ["weapons"], "Has a knife at home")
     risk_service.raise_flag(group, "P0002", ["economic_abuse"], "Took her bank card")

@@ -1,4 +1,5 @@
-"""Running a whole session from the keyboard, as a facilitator would, and what the stores hold after."""
+"""Running a whole session from the keyboard, as a facilitator would, and what the stores hold
+after."""
 
 from __future__ import annotations
 
@@ -545,7 +546,8 @@ def test_drafts_store_is_small_and_per_session(group):
 
 
 def test_live_suggestions_use_the_workspaces_own_rules(office):
-    """A programme's risk_rules.toml reaches the form as it is typed, not only the saved check-in."""
+    """A programme's risk_rules.toml reaches the form as it is typed, not only the saved
+    check-in."""
     from facilitator.detector import scan
     from facilitator.domain.checkin import CheckIn
     from facilitator.services.risk.suggestions import checkin_indicators

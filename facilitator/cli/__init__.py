@@ -113,11 +113,12 @@ class FacilitatorGroup(click.Group):
             # click's own four-line usage message, said in one line with where to look.
             where = err.ctx.command_path if err.ctx else "facilitator"
             exc = click.ClickException(f"{err.format_message()} (see: {where} --help)")
-            exc.exit_code = err.exit_code
+            # click declares exit_code a ClassVar, yet sets and reads it per exception.
+            exc.exit_code = err.exit_code  # type: ignore[misc]
             raise exc from None
         except FacilitatorError as err:
             exc = click.ClickException(err.message)
-            exc.exit_code = err.exit_code
+            exc.exit_code = err.exit_code  # type: ignore[misc]  # a ClassVar in click's stubs
             raise exc from None
         except BrokenPipeError:
             # Output piped into `head` and the reader went away: not an error worth a line.
@@ -141,7 +142,8 @@ class FacilitatorGroup(click.Group):
     "--user",
     "-u",
     envvar="FACILITATOR_USER",
-    help="Who is acting, as a staff id or name (default: FACILITATOR_USER, else the workspace setting).",
+    help="Who is acting, as a staff id or name (default: FACILITATOR_USER, else the "
+    "workspace setting).",
 )
 @click.version_option(package_name="facilitator")
 @click.pass_context

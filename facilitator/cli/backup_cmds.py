@@ -1,4 +1,5 @@
-"""`facilitator backup`, `backup verify`, `backup list`, `backup keygen` and `facilitator restore`."""
+"""`facilitator backup`, `backup verify`, `backup list`, `backup keygen` and `facilitator
+restore`."""
 
 from __future__ import annotations
 
@@ -48,7 +49,7 @@ def _secret(key_file: str | None, new: bool):
     return Secret.from_passphrase(passphrase, new=new)
 
 
-def _size(n: int) -> str:
+def _size(n: float) -> str:
     for unit in ("B", "KB", "MB", "GB"):
         if n < 1024 or unit == "GB":
             return f"{n:.0f} {unit}" if unit == "B" else f"{n:.1f} {unit}"
@@ -148,7 +149,8 @@ def backup_list(app, as_json):
     office = app.office
     folder = (office.setting("backup.folder") or "").strip()
     found = list_backups(Path(folder).expanduser()) if folder else []
-    rows = [{"file": p.name, "bytes": p.stat().st_size} for p in found]
+    sizes = [(p.name, p.stat().st_size) for p in found]
+    rows = [{"file": name, "bytes": size} for name, size in sizes]
     damaged = (last_backup(office) or {}).get("damaged") or []
     if as_json:
         return emit_json(
@@ -166,7 +168,7 @@ def backup_list(app, as_json):
         click.echo("no backup folder set (setting backup.folder)")
         return
     table(
-        [(r["file"], _size(r["bytes"])) for r in rows],
+        [(name, _size(size)) for name, size in sizes],
         ["file", "size"],
         empty=f"(no backups in {folder})",
     )

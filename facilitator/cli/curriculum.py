@@ -151,7 +151,8 @@ def _print_overview(c, source: str) -> None:
     if c.description:
         click.echo(click.wrap_text(c.description, width=88))
     click.echo(
-        f"{len(c.sessions)} sessions, {c.total_minutes // 60} h {c.total_minutes % 60:02d} min in all\n"
+        f"{len(c.sessions)} sessions, {c.total_minutes // 60} h {c.total_minutes % 60:02d} "
+        "min in all\n"
     )
     table(
         [(s.number, s.title, s.theme, s.minutes, ", ".join(s.topics)) for s in c.sessions],

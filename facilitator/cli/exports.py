@@ -51,7 +51,8 @@ def export() -> None:
     "--pseudonymize",
     "pseudonymise",
     is_flag=True,
-    help="Stable keyed pseudonyms instead of names, ids and referrer references; free text left out.",
+    help="Stable keyed pseudonyms instead of names, ids and referrer references; free text "
+    "left out.",
 )
 @click.option(
     "--progress/--no-progress",

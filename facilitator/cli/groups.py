@@ -48,8 +48,8 @@ def group_create(
         location,
     )
     click.echo(
-        f"created {g.id}: {g.name}, {g.weekday}s at {g.time}, {g.curriculum} ({g.cycle_length} "
-        "sessions)"
+        f"created {g.id}: {g.name}, {g.weekday}s at {g.time}, {g.curriculum} "
+        f"({g.cycle_length} sessions)"
     )
 
 
@@ -131,8 +131,8 @@ def group_enrol(app, group_id, participant_id, joined_on):
 
     e = enrol(app.office, group_id, participant_id, joined_on)
     click.echo(
-        f"enrolled {e.participant_id} in {e.group_id} from {e.joined_on}, joining at session "
-        f"{e.joined_at_session}"
+        f"enrolled {e.participant_id} in {e.group_id} from {e.joined_on}, joining at "
+        f"session {e.joined_at_session}"
     )
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import click
 
 from facilitator.cli.output import emit_json, json_option, table
@@ -34,7 +36,8 @@ def intake() -> None:
 @click.argument("participant_id")
 @click.option(
     "--referral-received",
-    help="Date the referral reached the programme (default his referral date; a different one corrects it).",
+    help="Date the referral reached the programme (default his referral date; a different "
+    "one corrects it).",
 )
 @date_option
 @click.pass_obj
@@ -51,7 +54,8 @@ def intake_start(app, participant_id, referral_received, day):
 
 
 def _say_if_corrected(pid: str, before: str, now: str) -> None:
-    """One line when the date given differs from his participant record's: that record now says so."""
+    """One line when the date given differs from his participant record's: that record now says
+    so."""
     if before and before != now:
         click.echo(
             f"{pid}'s referral date was {before} on his participant record; it is now {now}, "
@@ -147,6 +151,7 @@ def record_risk_cmd(app, participant_id, items, level, next_review, day):
         scored[key.strip().lower()] = value.strip()
     found = record_risk_assessment(app.office, participant_id, scored, level, next_review, day)
     risk = found.risk_assessment
+    assert risk is not None  # record_risk_assessment has just set it
     click.echo(
         f"{found.participant_id}: initial risk {risk.level}, "
         f"{len(risk.present())} item(s) present, next review {risk.next_review}"
@@ -168,7 +173,9 @@ def intake_decide(app, participant_id, outcome, reasons, day):
     """Record the eligibility decision (reasons needed unless suitable)."""
 
     found = decide(app.office, participant_id, outcome, list(reasons), day)
-    click.echo(f"{found.participant_id}: {outcome} ({found.decision.date})")
+    decision = found.decision
+    assert decision is not None  # decide has just added it
+    click.echo(f"{found.participant_id}: {outcome} ({decision.date})")
     if outcome == "suitable":
         gaps = missing(app.office, get_participant(app.office, found.participant_id))
         click.echo("ready to join a group" if not gaps else "still missing: " + "; ".join(gaps))
@@ -206,7 +213,7 @@ def intake_show(app, participant_id, as_json):
 def intake_list(app, as_json):
     """List intakes and where each stands."""
 
-    rows = []
+    rows: list[dict[str, Any]] = []  # JSON-ready
     for found in list_intakes(app.office):
         gaps = missing(app.office, get_participant(app.office, found.participant_id))
         decision = found.decision

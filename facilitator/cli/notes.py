@@ -37,7 +37,8 @@ flag_option = click.option(
     "flags",
     multiple=True,
     metavar="N[:PID]",
-    help="Raise a flag for risk indicator N (PID names the man when the note does not); 'all' for every one.",
+    help="Raise a flag for risk indicator N (PID names the man when the note does not); "
+    "'all' for every one.",
 )
 dismiss_option = click.option(
     "--dismiss",
@@ -100,12 +101,12 @@ def notes_list(app, group_id, due, as_json):
     """List debrief notes, or (--due) the debriefs that are due."""
 
     if due:
-        rows = debrief.due_notes(app.office)
+        due_rows = debrief.due_notes(app.office)
         if group_id:
             gid = get_group(app.office, group_id).id
-            rows = [r for r in rows if r.group_id == gid]
+            due_rows = [r for r in due_rows if r.group_id == gid]
         if as_json:
-            return emit_json([r.to_dict() for r in rows])
+            return emit_json([r.to_dict() for r in due_rows])
         return table(
             [
                 (
@@ -115,7 +116,7 @@ def notes_list(app, group_id, due, as_json):
                     r.due_at[:16].replace("T", " "),
                     ", ".join(r.awaiting) or "-",
                 )
-                for r in rows
+                for r in due_rows
             ],
             ["session", "no.", "note", "due since", "waiting for"],
             empty="(no debrief is due)",
@@ -209,6 +210,7 @@ def notes_edit(app, note_id, from_file):
     note = get_note(office, note_id)
     check_editable(note)
     started = note.body_sha256
+    text: str | None
     if from_file:
         text = body_of_file(Path(from_file).read_text(encoding="utf-8"))
     else:

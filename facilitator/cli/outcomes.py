@@ -178,7 +178,8 @@ def print_summary(found: dict) -> None:
     )
     for scale in found["scales"]:
         click.echo(
-            f"\n{scale['title']} (score {scale['range'][0]}-{scale['range'][1]}, {scale['better']} is better)"
+            f"\n{scale['title']} (score {scale['range'][0]}-{scale['range'][1]}, "
+            f"{scale['better']} is better)"
         )
         table(
             [(p["label"], show(p["n"]), show(p["mean"])) for p in scale["points"]],

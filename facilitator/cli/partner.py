@@ -1,4 +1,5 @@
-"""`facilitator partner init|add|list|show|contact|due|concern|forget|audit`: partner support, behind the wall.
+"""`facilitator partner init|add|list|show|contact|due|concern|forget|audit`: partner support,
+behind the wall.
 
 Only partner_support staff (or admin) get past the first line of every command; the role is
 checked before the passphrase is asked for. The key comes from --key-file (or
@@ -28,7 +29,8 @@ key_file_option = click.option(
     "--key-file",
     type=click.Path(dir_okay=False),
     envvar="FACILITATOR_PARTNER_KEY_FILE",
-    help="The partner store's key file, kept by partner support (else the passphrase is asked for).",
+    help="The partner store's key file, kept by partner support (else the passphrase is "
+    "asked for).",
 )
 
 MODES = "phone, in_person, video, letter, email, text_message"
@@ -137,7 +139,7 @@ def partner_list(app, participant_id, as_json, key_file):
     if as_json:
         return emit_json([p.to_dict() for p in found])
     contacts = store.contacts()
-    last = {}
+    last: dict[str, str] = {}
     for c in contacts:
         last[c.partner_id] = max(last.get(c.partner_id, ""), c.date)
     table(
@@ -238,7 +240,8 @@ def partner_contact(
 @key_file_option
 @click.pass_obj
 def partner_due(app, as_json, key_file):
-    """Contact tasks due: his intake, start, not suitable, exclusion, suspension, exit, completion, follow-up."""
+    """Contact tasks due: his intake, start, not suitable, exclusion, suspension, exit, completion,
+    follow-up."""
 
     store = _open(app, key_file)
     tasks = store.due()
@@ -273,7 +276,8 @@ def partner_due(app, as_json, key_file):
 @key_file_option
 @click.pass_obj
 def partner_concern(app, partner_id, category, severity, contact_id, key_file):
-    """Raise a risk concern: the queue gets category, severity and 'source: partner contact' only."""
+    """Raise a risk concern: the queue gets category, severity and 'source: partner contact'
+    only."""
     store = _open(app, key_file)
     concern, flag = store.raise_concern(partner_id, category, severity, contact_id)
     click.echo(

@@ -16,7 +16,8 @@ from facilitator.storage.files import atomic_write_text, existing_folder
 
 @click.group()
 def report() -> None:
-    """Reports: a man's progress for his referrer (attendance and engagement only), programme figures."""
+    """Reports: a man's progress for his referrer (attendance and engagement only), programme
+    figures."""
 
 
 @report.command("participant")
@@ -34,7 +35,8 @@ def report() -> None:
 @click.pass_obj
 def report_participant(app, participant_id, fmt, output, engagement):
     """A man's progress report: attendance, compliance, sessions covered and still to do,
-    and the coordinator's engagement summary. Never check-ins, debriefs, flags or partner contact."""
+    and the coordinator's engagement summary. Never check-ins, debriefs, flags or partner
+    contact."""
 
     if fmt is None:
         fmt = "html" if output and output.lower().endswith((".html", ".htm")) else "md"
@@ -65,7 +67,8 @@ def report_engagement(app, participant_id, text, as_json):
         return emit_json(note.to_dict() if note else None)
     if note is None:
         click.echo(
-            f'no engagement summary for {person.id} yet: facilitator report engagement {person.id} "..."'
+            f"no engagement summary for {person.id} yet: facilitator report engagement "
+            f'{person.id} "..."'
         )
         return
     fields(

@@ -29,7 +29,8 @@ def risk() -> None:
     "--rules",
     "rules_file",
     type=click.Path(dir_okay=False),
-    help="A rules file to merge over the shipped ones (default: the workspace's risk_rules.toml, if it has one).",
+    help="A rules file to merge over the shipped ones (default: the workspace's "
+    "risk_rules.toml, if it has one).",
 )
 @json_option
 @click.pass_obj

@@ -132,7 +132,7 @@ def attendance() -> None:
 @correct_option
 @click.pass_obj
 def attendance_mark(app, session_id, participant_id, status, minutes, reason, correction):
-    f"""Mark a man's attendance: {", ".join(ATTENDANCE_STATUSES)}."""
+    # The help names the statuses, so it is set below from ATTENDANCE_STATUSES.
 
     late = minutes if status.strip().lower() == "late" else 0
     missed = minutes if status.strip().lower().replace("-", "_") == "left_early" else 0

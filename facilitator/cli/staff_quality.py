@@ -73,7 +73,8 @@ def supervision() -> None:
 @click.option("--minutes", default=60, show_default=True, type=int)
 @click.pass_obj
 def supervision_add(app, staff_id, supervisor, day, kind, minutes):
-    """Record a supervision session (coordinators). Its content stays in supervision notes, not here."""
+    """Record a supervision session (coordinators). Its content stays in supervision notes, not
+    here."""
 
     r = add_supervision(app.office, staff_id, supervisor, day, kind, minutes)
     click.echo(

@@ -52,14 +52,14 @@ def checked(folder: Path | str, *, fresh: bool = False) -> CheckReport:
         if key
         else None
     )
-    if file is not None and not fresh:
+    if file is not None and key and not fresh:
         report = _read(file, key)
         if report is not None:
             return report
     from facilitator.curriculum.checker import check_curriculum
 
     report = check_curriculum(folder)
-    if file is not None:
+    if file is not None and key:
         _write(file, key, report)
     return report
 
@@ -79,7 +79,8 @@ def _fingerprint(folder: Path) -> dict | None:
         for name in _LIBRARIES:
             spec = importlib.util.find_spec(name)
             libraries.append(_stat(spec.origin) if spec and spec.origin else [name])
-        # Paths in the report are written as given: a relative folder is only the same from the same place.
+        # Paths in the report are written as given: a relative folder is only the same from the same
+        # place.
         given = str(folder) if folder.is_absolute() else [os.getcwd(), str(folder)]
         return {
             "format": FORMAT,

@@ -66,8 +66,8 @@ def _check_numbering(result: ParseResult, problems: list[Problem]) -> None:
                     other.source,
                     other.line,
                     ERROR,
-                    f"duplicate session number {number}: {first.source.name} is session {number} "
-                    "too",
+                    f"duplicate session number {number}: {first.source.name} is session "
+                    f"{number} too",
                 )
             )
     numbers = sorted(by_number)
@@ -85,8 +85,8 @@ def _check_numbering(result: ParseResult, problems: list[Problem]) -> None:
                     where.source,
                     where.line,
                     ERROR,
-                    f"{gap} missing: session numbers go 1, 2, 3... without gaps (this file is "
-                    f"{number})",
+                    f"{gap} missing: session numbers go 1, 2, 3... without gaps (this file "
+                    f"is {number})",
                 )
             )
         expected = number + 1
@@ -101,8 +101,8 @@ def _check_segments(session: CurriculumSession, problems: list[Problem]) -> None
                 path,
                 session.body_line,
                 ERROR,
-                "no segments: each timed part of the session is a level-two heading such as '## "
-                "Check-in (30 min)'",
+                "no segments: each timed part of the session is a level-two heading such "
+                "as '## Check-in (30 min)'",
             )
         )
         return
@@ -113,8 +113,8 @@ def _check_segments(session: CurriculumSession, problems: list[Problem]) -> None
                 path,
                 segments[0].line,
                 ERROR,
-                "no check-in segment: start the session with '## Check-in (N min)' (or mark a "
-                "segment {check_in})",
+                "no check-in segment: start the session with '## Check-in (N min)' (or "
+                "mark a segment {check_in})",
             )
         )
     else:
@@ -172,8 +172,8 @@ def _check_content(result: ParseResult, problems: list[Problem]) -> None:
                         mention.line,
                         ERROR,
                         (
-                            f"proposes {mention.what} ({mention.words!r}): the programme never "
-                            "brings the "
+                            f"proposes {mention.what} ({mention.words!r}): the programme "
+                            "never brings the "
                             "partner in (Istanbul Convention Art. 48; WWP EN and Respect "
                             "standards); remove it"
                         ),
@@ -186,8 +186,8 @@ def _check_content(result: ParseResult, problems: list[Problem]) -> None:
                         mention.line,
                         WARNING,
                         (
-                            f"mentions {mention.what} ({mention.words!r}); make sure it only says "
-                            "the "
+                            f"mentions {mention.what} ({mention.words!r}); make sure it "
+                            "only says the "
                             "programme does not offer it"
                         ),
                     )

@@ -17,8 +17,14 @@ from dataclasses import dataclass
 
 _PARTNER = r"(?:partners?|ex-partners?|ex|wife|wives|girlfriends?|spouses?|victims?)"
 _WHO = r"(?:your|his|their|the|her|a|a\s+man's|each\s+man's)"
-_BRING = r"(?:bring|brings|bringing|brought|invite|invites|inviting|invited|include|includes|including|involve|involves|involving)"
-_INTO = r"(?:to|into|in|along\s+to)\s+(?:the\s+|a\s+|this\s+|next\s+|our\s+)?(?:group|session|sessions|meeting|programme|room)"
+_BRING = (
+    r"(?:bring|brings|bringing|brought|invite|invites|inviting|invited"
+    r"|include|includes|including|involve|involves|involving)"
+)
+_INTO = (
+    r"(?:to|into|in|along\s+to)\s+(?:the\s+|a\s+|this\s+|next\s+|our\s+)?"
+    r"(?:group|session|sessions|meeting|programme|room)"
+)
 
 # (what it is, pattern, anchors). Patterns match across line breaks, case-insensitively. A
 # pattern is only tried near its anchors (lower-case words every match contains, at most

@@ -245,8 +245,8 @@ def parse_index(folder: Path, problems: list[Problem], texts: dict[Path, str] | 
     if curriculum.id != folder.name:
         report.warning(
             lines.get("id", 1),
-            f"id {curriculum.id!r} differs from the folder name {folder.name!r}; it is found by "
-            "the folder name",
+            f"id {curriculum.id!r} differs from the folder name {folder.name!r}; it is "
+            "found by the folder name",
         )
     curriculum.title = _text_field(data, "title", lines, report, 1) or curriculum.id
     version = data.get("version")
@@ -380,8 +380,8 @@ def parse_session_text(
         elif parsed is not None:
             report.error(
                 fm_line,
-                f"the front matter must be a mapping of fields ({', '.join(SESSION_FIELDS)}), not "
-                f"{_describe(parsed.data)}",
+                "the front matter must be a mapping of fields "
+                f"({', '.join(SESSION_FIELDS)}), not {_describe(parsed.data)}",
             )
     elif lines and lines[0].strip().startswith("---"):
         report.error(
@@ -410,24 +410,24 @@ def parse_session_text(
         _session_fields(session, data, key_lines, item_lines, report, vocabulary)
 
     headings = [
-        (i, t)
+        (i, t.map)
         for i, t in enumerate(tokens)
         if t.type == "heading_open" and t.tag == "h2" and t.level == 0 and t.map
     ]
-    first_segment = headings[0][1].map[0] if headings else len(lines)
+    first_segment = headings[0][1][0] if headings else len(lines)
     session.body_line = min(body_start + 1, len(lines))
     session.intro_markdown = _trim(lines[body_start:first_segment])
-    for n, (i, token) in enumerate(headings):
-        start, after = token.map
-        end = headings[n + 1][1].map[0] if n + 1 < len(headings) else len(lines)
+    for n, (i, span) in enumerate(headings):
+        start, after = span
+        end = headings[n + 1][1][0] if n + 1 < len(headings) else len(lines)
         inline = tokens[i + 1].content if i + 1 < len(tokens) else ""
         title, kind, minutes = _segment_heading(inline, start + 1, report)
         body = _trim(lines[after:end])
         if not body.strip():
             report.error(
                 start + 1,
-                f"segment {title!r} has no content: write the facilitators' guidance under the "
-                "heading",
+                f"segment {title!r} has no content: write the facilitators' guidance under "
+                "the heading",
             )
         session.segments.append(Segment(title, kind, minutes, body, path, start + 1))
     return session
@@ -481,8 +481,8 @@ def _session_fields(
     if name_number and session.number and int(name_number.group(1)) != session.number:
         report.warning(
             session.line,
-            f"the file name says session {int(name_number.group(1))} but the front matter says "
-            f"{session.number}",
+            f"the file name says session {int(name_number.group(1))} but the front matter "
+            f"says {session.number}",
         )
 
 
@@ -549,8 +549,8 @@ def parse_curriculum(folder: Path | str) -> ParseResult:
                         path,
                         1,
                         WARNING,
-                        "not read as a session: a session file's name starts with its number, "
-                        "e.g. 07-coercive-control.md",
+                        "not read as a session: a session file's name starts with its "
+                        "number, e.g. 07-coercive-control.md",
                     )
                 )
             continue

@@ -15,8 +15,8 @@ from facilitator.services.debrief.indicators import Decision, IndicatorsPending
 
 GROUP_PROCESS = (
     "A focused group. The men worked well on the exercise; two of them challenged each other's "
-    "excuses without being prompted. Energy dropped after the break; we cut the second role-play "
-    "short."
+    "excuses without being prompted. Energy dropped after the break; we cut the second "
+    "role-play short."
 )
 ENGAGEMENT = [
     "Took part throughout and offered his own example without being asked.",

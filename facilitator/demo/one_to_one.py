@@ -30,7 +30,8 @@ def build_demo(office: Office, context: dict) -> None:
                 checkin=CheckIn(
                     participant_id=entry.participant.id,
                     disclosed="no",
-                    summary="One-to-one: went through the missed session's exercise; used time-out twice.",
+                    summary="One-to-one: went through the missed session's exercise; used "
+                    "time-out twice.",
                     homework="done",
                 ),
             )

@@ -55,7 +55,8 @@ def build_demo(office: Office, context: dict) -> None:
                     "phone",
                     "reached",
                     when,
-                    safety_planning="Demo: safety plan reviewed; safe word and a bag ready (synthetic).",
+                    safety_planning="Demo: safety plan reviewed; safe word and a bag ready "
+                    "(synthetic).",
                     her_account="Demo: synthetic account for the demo only.",
                     wishes="Demo: happy for risk concerns to be shared with the risk lead.",
                 )

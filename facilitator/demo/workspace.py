@@ -112,23 +112,23 @@ HARD_WEEKS = [
         ["partner"],
     ),
     (
-        "Took her bank card for the weekend 'so she wouldn't waste it'. Says she is bad with "
-        "money.",
+        "Took her bank card for the weekend 'so she wouldn't waste it'. Says she is bad "
+        "with money.",
         "blaming",
         ["economic"],
         ["partner"],
     ),
     (
-        "Says nothing happened; later in the round mentioned she 'overreacted' when he stood in "
-        "the "
+        "Says nothing happened; later in the round mentioned she 'overreacted' when he "
+        "stood in the "
         "doorway so she couldn't leave the room.",
         "denying",
         ["coercive_control"],
         ["partner"],
     ),
     (
-        "Sent her many messages after she did not answer; says he was only worried. Homework not "
-        "done.",
+        "Sent her many messages after she did not answer; says he was only worried. "
+        "Homework not done.",
         "minimising",
         ["harassment_stalking"],
         ["ex_partner"],

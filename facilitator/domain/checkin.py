@@ -1,4 +1,4 @@
-"""The accountability check-in (DESIGN §5): what he did, towards whom, and how he talks about it."""
+"""The accountability check-in: what he did, towards whom, and how he talks about it."""
 
 from __future__ import annotations
 

@@ -1,4 +1,5 @@
-"""Programme rules and how a man stands against them (DESIGN §1, issue 8). Pure: no I/O, no clock.
+"""Programme rules and how a man stands against them; each programme sets its own
+rules. Pure: no I/O, no clock.
 
     Rules        the programme's limits (facilitator.toml [rules]); `with_order` lays a
                  referrer's order over them, and the order's limits win
@@ -31,6 +32,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
+from typing import Any
 
 from facilitator.domain.record import Record
 from facilitator.domain.values import check_choice, parse_date
@@ -97,7 +99,8 @@ class Rules:
     @classmethod
     def from_settings(cls, rules: Mapping) -> Rules:
         """The [rules] section of facilitator.toml; unknown keys are other features' business."""
-        kwargs = {}
+        # Every key set here names an int field; mypy cannot tie a key to its field's type.
+        kwargs: dict[str, Any] = {}
         for name in (
             "sessions_required",
             "min_attendance_after_sessions",
@@ -210,7 +213,10 @@ class Breach:
 
     def words(self) -> str:
         if self.rule == "min_attendance":
-            return f"attendance {self.count:.0f}% is below the minimum of {self.limit}% ({self.source}) since {self.on}"
+            return (
+                f"attendance {self.count:.0f}% is below the minimum of {self.limit}% "
+                f"({self.source}) since {self.on}"
+            )
         what = BREACH_RULES[self.rule]
         return f"{self.count} {what} passed the limit of {self.limit} ({self.source}) on {self.on}"
 
@@ -337,15 +343,15 @@ def evaluate(
                 )
         expected = attended + unexcused
         share = percent(attended, expected)
-        judged = share is not None and expected >= max(rules.min_attendance_after_sessions, 1)
-        if judged and share < rules.min_attendance_percent:
+        judged = expected >= max(rules.min_attendance_after_sessions, 1)
+        if share is not None and judged and share < rules.min_attendance_percent:
             below_since = below_since or mark.date
         else:
             below_since = ""
     covered.update(int(n) for n in also_covered)
     expected = attended + unexcused
     share = percent(attended, expected)
-    if below_since:
+    if below_since and share is not None:  # below_since is only set while share is known
         # Unlike a count, a percentage can recover: it is a breach while it stays below.
         breaches["min_attendance"] = Breach(
             "min_attendance",
@@ -475,7 +481,8 @@ class NotifyTask(Record):
 
 
 def add_working_days(start: date, days: int, holidays: Iterable[str] = ()) -> date:
-    """`days` working days after `start` (Monday to Friday, holidays skipped); 0 is `start` itself."""
+    """`days` working days after `start` (Monday to Friday, holidays skipped); 0 is `start`
+    itself."""
     off = {parse_date(h, "holiday").isoformat() for h in holidays}
     day = start
     left = max(int(days), 0)

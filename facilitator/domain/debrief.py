@@ -1,4 +1,4 @@
-"""The debrief note (issue 7, DESIGN §3.4): written after a session by its facilitators, signed
+"""The debrief note: written after a session by its facilitators, signed
 by each of them; once every author has signed it is read-only and later changes are amendments.
 
 Pure: no I/O and no clock. Callers pass the time.

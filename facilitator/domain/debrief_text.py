@@ -15,7 +15,7 @@ Pure: strings in, strings out. The file a person opens is
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 
 import yaml
 
@@ -40,7 +40,7 @@ _HEADING = re.compile(r"^(?P<level>#{1,6})\s", re.MULTILINE)
 def fill_template(
     template: str,
     values: Mapping[str, str],
-    men: list[Mapping[str, str]],
+    men: Sequence[Mapping[str, str]],
     no_men: str = "_No man was in the room._\n\n",
     source: str = "the debrief template",
 ) -> str:
@@ -171,7 +171,8 @@ def attribute(body: str, pos: int, men: Mapping[str, Iterable[str]]) -> str | No
     return named.pop() if len(named) == 1 else None
 
 
-# A line of the "flags raised this session" list the tool writes: "- F0003 · P0002 · Strangulation · …".
+# A line of the "flags raised this session" list the tool writes:
+#   "- F0003 · P0002 · Strangulation · …".
 _FLAG_LINE = re.compile(r"^- F\d+ · P\d+ · .*$", re.MULTILINE)
 
 

@@ -1,4 +1,4 @@
-"""Showing figures without identifying anyone (issue 10): small counts are suppressed.
+"""Showing figures without identifying anyone: small counts are suppressed.
 
 Pure: no I/O. Every programme figure passes through here before it leaves the service that
 computed it, so no caller ever holds the raw small numbers.
@@ -110,7 +110,8 @@ def summary_of(
     if len(values) < threshold:
         return suppressed(threshold)
     value = median(values) if how == "median" else mean(values)
-    return None if value is None else round(value, places)
+    assert value is not None  # values is not empty
+    return round(value, places)
 
 
 def granularity(start: date, end: date) -> str:

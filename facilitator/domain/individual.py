@@ -1,4 +1,4 @@
-"""One-to-one work with a man (issue 9): pre-group, catch-up for a missed session, crisis.
+"""One-to-one work with a man: pre-group, catch-up for a missed session, crisis.
 
 Recorded like a group session: his attendance, his check-in, and the risk flags it raised. A
 catch-up names the curriculum session it covered, so completion rules can count it.

@@ -1,4 +1,4 @@
-"""Intake and assessment (DESIGN §3.6, issue 9): what must be in place before a man joins a group.
+"""Intake and assessment: what must be in place before a man joins a group.
 
 Pure rules, no I/O. A man's intake holds:
 
@@ -6,7 +6,7 @@ Pure rules, no I/O. A man's intake holds:
     assessment sessions    date and worker of each
     agreements             programme agreement, information sharing and the limits of
                            confidentiality, consent to partner contact: signed or refused
-    initial risk assessment  structured items (DESIGN §6 categories) scored present / absent /
+    initial risk assessment  structured items (the risk flag categories) scored present / absent /
                            unknown, a professional judgement standard / medium / high, and the
                            date of the next review
     eligibility decisions  suitable / not suitable / deferred / excluded, with reasons; the

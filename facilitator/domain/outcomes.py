@@ -1,4 +1,4 @@
-"""Outcome monitoring (DESIGN §1, §3.8; issue 10): questionnaires answered at time points over a
+"""Outcome monitoring: questionnaires answered at time points over a
 man's programme, by him and, on the partner support side, by his partner.
 
 Pure: no I/O and no clock. The questionnaires come from a TOML file the programme can edit

@@ -1,4 +1,4 @@
-"""Partner support (DESIGN §1, §3.7, issue 9): partners and ex-partners, contacts, contact points.
+"""Partner support: partners and ex-partners, contacts, contact points.
 
 Everything here lives only in the encrypted partner store; nothing of it is ever shown on the
 group side. Pure: no I/O and no clock.
@@ -90,7 +90,8 @@ class Contact(Record):
     recorded_at: str = ""
 
     def her_words(self) -> list[tuple[str, str]]:
-        """The free-text fields that are given, with their labels: what must never leave the store."""
+        """The free-text fields that are given, with their labels: what must never leave the
+        store."""
         pairs = (
             ("safety planning", self.safety_planning),
             ("her account", self.her_account),
@@ -148,7 +149,7 @@ class ManRecord(Record):
     partners: list[dict] = field(default_factory=list)
     contacts: list[dict] = field(default_factory=list)
     concerns: list[dict] = field(default_factory=list)
-    outcomes: list[dict] = field(default_factory=list)  # questionnaires she answered (issue 10)
+    outcomes: list[dict] = field(default_factory=list)  # questionnaires she answered
 
     def partner_list(self) -> list[Partner]:
         return [Partner.from_dict(p) for p in self.partners]

@@ -1,4 +1,4 @@
-"""Risk flags (DESIGN §6, issue 5): what was disclosed or reported, how soon it must be
+"""Risk flags: what was disclosed or reported, how soon it must be
 reviewed, what the reviewers did, and the rules that escalate or close it.
 
 Pure: no I/O and no clock. Callers pass the time, the settings and the man's earlier flags.
@@ -58,7 +58,7 @@ CLUSTER_OF_THREE = (
 MARAC_POTENTIAL = "MARAC: potential escalation"
 MARAC_REPEAT = "MARAC: repeat"
 MARAC_MONTHS = 12
-# The cluster of three (DESIGN §6): separation, controlling behaviour, and violence.
+# The cluster of three: separation, controlling behaviour, and violence.
 CLUSTER_SEPARATION = ("separation",)
 CLUSTER_CONTROL = ("controlling_behaviour",)
 CLUSTER_VIOLENCE = ("physical_violence", "sexual_violence", "strangulation")
@@ -169,7 +169,8 @@ class FlagHistory(Record):
 
 @dataclass
 class Suggestion(Record):
-    """The scanner's reading of one man's check-in: confirmed into a flag, or dismissed with a reason."""
+    """The scanner's reading of one man's check-in: confirmed into a flag, or dismissed with a
+    reason."""
 
     id: str
     session_id: str

@@ -1,4 +1,4 @@
-"""Trained and supervised staff (issue 10; Respect and WWP EN standards ask for both).
+"""Trained and supervised staff: the Respect and WWP EN standards ask for both.
 
 Pure: no I/O and no clock.
 

@@ -1,4 +1,4 @@
-"""A workspace folder as one sealed archive, and back (issue 11).
+"""A workspace folder as one sealed archive, and back.
 
 Inside the sealed stream (storage/sealed.py) come two kinds of record:
 
@@ -72,7 +72,8 @@ def skipped(rel: PurePosixPath) -> bool:
 def walk(
     root: Path, exclude: Callable[[Path], bool] = lambda p: False
 ) -> tuple[list[str], list[str]]:
-    """(folders, files) under root as sorted relative POSIX paths; symbolic links are not followed."""
+    """(folders, files) under root as sorted relative POSIX paths; symbolic links are not
+    followed."""
     folders, files = [], []
     base = os.fspath(root)
 
@@ -226,7 +227,7 @@ def write_archive(
     for entry in found.entries:
         rel, size = entry.rel, entry.size
         pieces: list[bytes] | None = [] if inspector is not None and inspector.wants(rel) else None
-        with open(entry.path, "rb") as fh:
+        with open(entry.path or entry.origin, "rb") as fh:
             out.add(packer.compress(json.dumps({"path": rel, "size": size}).encode() + b"\n"))
             digest = hashlib.sha256()
             left = size
@@ -242,7 +243,7 @@ def write_archive(
                 if pieces is not None:
                     pieces.append(piece)
                 left -= len(piece)
-        if pieces is not None:
+        if pieces is not None and inspector is not None:
             inspector.see(rel, pieces[0] if len(pieces) == 1 else b"".join(pieces))
         listed.append({"path": rel, "size": size, "sha256": digest.hexdigest()})
         total += size
@@ -330,6 +331,7 @@ class _Unpacker:
 
     def _write(self, chunk: bytes) -> None:
         cur = self.current
+        assert cur is not None, "a chunk arrived before its file's header"
         cur["digest"].update(chunk)
         if cur["fd"] is not None:
             view = memoryview(chunk)
@@ -341,6 +343,7 @@ class _Unpacker:
 
     def _finish(self) -> None:
         cur = self.current
+        assert cur is not None, "no file is being restored"
         if cur["fd"] is not None:
             os.close(cur["fd"])
         self.done.append(

@@ -148,16 +148,16 @@ class AuditLog:
             if entry.get("seq") != expected_seq:
                 return AuditProblem(
                     number,
-                    f"sequence {entry.get('seq')} where {expected_seq} was expected: a line was "
-                    "removed",
+                    f"sequence {entry.get('seq')} where {expected_seq} was expected: a line "
+                    "was removed",
                 )
             if _digest(entry) != entry["hash"]:
                 return AuditProblem(number, "content does not match its hash: the line was edited")
-            if entry["seq"] == head_seq and entry["hash"] != head.get("hash"):
+            if head and entry["seq"] == head_seq and entry["hash"] != head.get("hash"):
                 return AuditProblem(
                     number,
-                    "this line differs from the one recorded as written: the end of the log was "
-                    "rewritten",
+                    "this line differs from the one recorded as written: the end of the "
+                    "log was rewritten",
                 )
             prev_hash, expected_seq = entry["hash"], expected_seq + 1
         if head:

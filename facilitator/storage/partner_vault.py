@@ -1,4 +1,4 @@
-"""The partner store on disk: a folder of files encrypted at rest (DESIGN §4, issue 9).
+"""The partner store on disk: a folder of files encrypted at rest.
 
     <folder>/vault.json         how the key is made (scrypt over a passphrase, or a key file),
                                 its salt, and a check token; no secret
@@ -272,7 +272,8 @@ class PartnerVault:
         return data
 
     def remove(self, name: str) -> bool:
-        """Delete one man's file, and any copy of it set aside (retention). True when there was one."""
+        """Delete one man's file, and any copy of it set aside (retention). True when there was
+        one."""
         path = self._path(name)
         found = [path] + sorted(path.parent.glob(f"{path.stem}.*{SET_ASIDE}"))
         removed = False
@@ -324,7 +325,8 @@ class PartnerVault:
                 elif self._fernet.extract_timestamp(legacy_token) > self._fernet.extract_timestamp(
                     kept_token
                 ):
-                    # Set the keyed copy aside first: interrupted here, the old name is renamed next time.
+                    # Set the keyed copy aside first: interrupted here, the old name is renamed next
+                    # time.
                     os.replace(target, self._aside(target, kept_token))
                     os.replace(legacy, target)
                     done.set_aside += 1
@@ -351,7 +353,8 @@ def _is_safe(name: str) -> bool:
 
 
 def _holds(bigger: dict, smaller: dict) -> bool:
-    """Whether `bigger` already holds everything in `smaller` (each list item, every other value)."""
+    """Whether `bigger` already holds everything in `smaller` (each list item, every other
+    value)."""
     for key, value in smaller.items():
         other = bigger.get(key)
         if isinstance(value, list) and isinstance(other, list):

@@ -1,4 +1,4 @@
-"""An encrypted, authenticated stream of records, for backups (DESIGN §4, issue 11).
+"""An encrypted, authenticated stream of records, for backups.
 
 The construction is the STREAM online AEAD (Hoang, Reyhanitabar, Rogaway, Vizár 2015), as used
 by Tink's streaming AEAD and by age, over AES-256-GCM from the `cryptography` package: nothing
@@ -27,9 +27,12 @@ import json
 import os
 import struct
 from dataclasses import dataclass
-from typing import BinaryIO
+from typing import TYPE_CHECKING, BinaryIO
 
 from facilitator.errors import FacilitatorError, InvalidInput
+
+if TYPE_CHECKING:
+    from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
 MAGIC = b"FACILITATOR-SEALED 1\n"
 FORMAT = 1
@@ -99,8 +102,8 @@ class Secret:
             material = raw
         if len(material) < 32:
             raise InvalidInput(
-                f"key file {path} holds fewer than 32 bytes: make one with `facilitator backup "
-                "keygen`"
+                f"key file {path} holds fewer than 32 bytes: make one with `facilitator "
+                "backup keygen`"
             )
         return cls(key_material=material, label=f"key file {os.path.basename(path)}")
 
@@ -215,7 +218,7 @@ def _framed(data: bytes) -> bytes:
 @dataclass
 class Opened:
     header: dict
-    aead: object
+    aead: AESGCM
     prefix: bytes
     aad: bytes
 
@@ -240,8 +243,8 @@ def open_sealed(fh: BinaryIO, secret: Secret, name: str = "the archive") -> Open
         header = json.loads(body)
         if int(header.get("format", 0)) > FORMAT:
             raise SealedError(
-                f"{name} was made by a newer facilitator (format {header['format']}): upgrade to "
-                "read it"
+                f"{name} was made by a newer facilitator (format {header['format']}): "
+                "upgrade to read it"
             )
         key, check = _derive(secret, header["kdf"])
         prefix = _unb64(header["nonce_prefix"])

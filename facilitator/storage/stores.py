@@ -1,7 +1,7 @@
 """Which store file holds which records, and small helpers to read and write them.
 
-The split keeps every frequent write small (DESIGN §4): a mark or a check-in rewrites only that
-session's own file, whatever the size of the history.
+The split keeps every frequent write small (each is a whole-file atomic rewrite): a mark or a
+check-in rewrites only that session's own file, whatever the size of the history.
 
     data/people.json                               participants
     data/groups.json                               groups
@@ -106,7 +106,8 @@ def all_docs(db: TinyDB, table: str) -> list[dict[str, Any]]:
 
 def peek_docs(db: TinyDB, table: str) -> list[dict[str, Any]]:
     """The documents as stored, uncopied: for read-only checks on a hot path. Never change them."""
-    return list(db.storage.read().get(table, {}).values()) if db.storage.read() else []
+    data = db.storage.read()
+    return list(data.get(table, {}).values()) if data else []
 
 
 def get_doc(db: TinyDB, table: str, key: str, field: str = "id") -> dict[str, Any] | None:

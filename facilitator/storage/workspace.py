@@ -32,14 +32,14 @@ DEFAULT_SETTINGS: dict[str, Any] = {
         "session_minutes": 150,
     },
     "rules": {
-        # DESIGN §1: settings, not constants; these are common defaults seen in practice.
+        # Each programme sets its own rules: these are common defaults seen in practice.
         "min_attendance_percent": 80,
         "unexcused_absences_allowed": 4,  # the 5th means a suspension review
         "consecutive_unexcused_allowed": 2,
         "late_minutes_count_as_absence": 30,
         "sessions_required": 0,  # 0: every curriculum session
         "referrer_notice_working_days": 1,
-        # Compliance (issue 8, docs/rules.md): the percentage is judged after this many sessions.
+        # Compliance (docs/rules.md): the percentage is judged after this many sessions.
         "min_attendance_after_sessions": 6,
         "holidays": [],  # YYYY-MM-DD days that are not working days (notice deadlines skip them)
     },
@@ -50,20 +50,24 @@ DEFAULT_SETTINGS: dict[str, Any] = {
             "medium": 168,
         },  # 0: by the end of the same day
         "working_day_severities": ["high"],  # their hours count Monday to Friday only
-        "cluster_window_days": 180,  # separation + control + violence within this many days: critical
-        "severity": {},  # category id -> severity, over the rules file's (e.g. animal_harm = "high")
+        # separation + control + violence within this many days: critical
+        "cluster_window_days": 180,
+        # category id -> severity, over the rules file's (e.g. animal_harm = "high")
+        "severity": {},
         "reassessment_weeks": 8,
     },
     "ui": {
-        # The terminal UI's look: "dark", "light" or any Textual theme name (Ctrl+P changes it for a run).
+        # The terminal UI's look: "dark", "light" or any Textual theme name (Ctrl+P changes it for a
+        # run).
         "theme": "dark",
     },
     "debrief": {
         "due_hours": 48,  # a closed session's debrief is due this long after the session
-        "due_from": "",  # YYYY-MM-DD: sessions before it are never due (when debriefs began in the tool)
+        # YYYY-MM-DD: sessions before it are never due (when debriefs began in the tool)
+        "due_from": "",
     },
     "intake": {
-        # Before a man joins a group (issue 9): what his intake must hold.
+        # Before a man joins a group: what his intake must hold.
         "assessment_sessions_required": 2,
         "agreements": ["programme_agreement", "information_sharing", "partner_contact_consent"],
         "reasons": [
@@ -156,8 +160,10 @@ DEFAULT_SETTINGS: dict[str, Any] = {
                 "completers_only": True,
             },
         ],
-        "questionnaires_file": "",  # empty: <workspace>/questionnaires.toml if present, else the bundled one
-        "partner_min_partners": 5,  # partner answers leave the wall only as aggregates over this many
+        # empty: <workspace>/questionnaires.toml if present, else the bundled one
+        "questionnaires_file": "",
+        # partner answers leave the wall only as aggregates over this many
+        "partner_min_partners": 5,
     },
     "figures": {
         "min_count": 5,  # programme figures: counts from 1 to this minus one are shown as "<N"

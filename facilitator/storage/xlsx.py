@@ -20,6 +20,10 @@ import re
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from xlsxwriter import Workbook
 
 # Characters XML 1.0 does not allow (control characters other than tab, newline, return).
 _ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
@@ -88,7 +92,7 @@ class SheetWriter:
 class XlsxBook:
     def __init__(self, path: str | Path):
         self.path = Path(path)
-        self._book = None
+        self._book: Workbook | None = None
         self._count = 0
 
     def __enter__(self) -> XlsxBook:
@@ -106,9 +110,14 @@ class XlsxBook:
         self._bold = self._book.add_format({"bold": True})
         return self
 
+    def _open_book(self) -> Workbook:
+        if self._book is None:
+            raise RuntimeError("XlsxBook is used outside its with-block")
+        return self._book
+
     def __exit__(self, kind, value, tb) -> None:
         if kind is None:
-            self._book.close()
+            self._open_book().close()
         # On an error the workbook is dropped unwritten: XlsxWriter writes the file at close.
 
     @contextmanager
@@ -117,7 +126,7 @@ class XlsxBook:
     ) -> Iterator[SheetWriter]:
         self._count += 1
         name = _SHEET_NAME_FORBIDDEN.sub(" ", name)[:31] or f"Sheet{self._count}"
-        ws = self._book.add_worksheet(name)
+        ws = self._open_book().add_worksheet(name)
         for i, width in enumerate(widths):
             ws.set_column(i, i, width)
         if freeze_header:

@@ -1,5 +1,5 @@
 """Compliance: each man's standing against the programme's rules and his own order, and the
-"tell the referrer" tasks a breach opens (issue 8).
+"tell the referrer" tasks a breach opens.
 
     data/compliance/orders.json   a referrer's limits for a man (one row per man who has any)
     data/compliance/tasks.json    notify-referrer tasks (one per breach: a handful a month)
@@ -149,7 +149,7 @@ def judge(
 
 def one_to_one_covered(office: Office, participant_ids) -> dict[str, list[int]]:
     """Curriculum sessions men covered in one-to-one catch-ups that count toward completion
-    (issue 6's services.individual), for the men who have any one-to-one at all."""
+    (recorded by services.groupwork.one_to_one), for the men who have any one-to-one at all."""
     folder = office.stores.path("individual")  # one small store per man who has one-to-ones
     having = {p.stem for p in folder.glob("*.json")} if folder.is_dir() else set()
     return {

@@ -87,7 +87,8 @@ def partner_records_forgotten(office: Office, participant_id: str) -> None:
 
 
 def partner_checked(office: Office) -> set[str]:
-    """Men partner support has run `partner forget` for: their partner records are not listed again."""
+    """Men partner support has run `partner forget` for: their partner records are not listed
+    again."""
     if not office.stores.path(HOLD_STORE).exists():
         return set()
     with office.stores.store(HOLD_STORE, "retention") as db:

@@ -22,7 +22,7 @@ class Office:
     def open(cls, workspace: str | os.PathLike | None = None, user: str | None = None) -> Office:
         ws = Workspace(resolve_workspace_path(workspace)).require()
         office = cls(ws=ws, stores=Stores(ws), given_user=user)
-        office.actor  # an unknown --user fails here, before anything is read or written
+        _ = office.actor  # an unknown --user fails here, before anything is read or written
         return office
 
     @property
@@ -51,7 +51,8 @@ class Office:
 
     @property
     def actor(self) -> Staff:
-        """Who is acting. With no staff set up yet (a new workspace), the login name acts as admin."""
+        """Who is acting. With no staff set up yet (a new workspace), the login name acts as
+        admin."""
         name = self.ws.acting_user(self.given_user)
         if not self.staff():
             return Staff(id=_as_id(name), name=name, roles=["admin"])

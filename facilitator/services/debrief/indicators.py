@@ -1,4 +1,4 @@
-"""Risk indicators in a debrief note (issue 7 step 4, DESIGN §6).
+"""Risk indicators in a debrief note: the risk categories of the check-in scanner.
 
 The risk scanner reads the note; each indicator is tied to the man whose section it is in (or
 the only man its paragraph names). An indicator with no flag yet for that man must be flagged
@@ -205,16 +205,18 @@ def scan_note(office: Office, note: DebriefNote, text: str | None = None) -> lis
 def pending_message(note: DebriefNote, pending: list[Indicator], doing: str) -> str:
     n = len(pending)
     return (
-        f"note {note.id}: {n} risk indicator{'s' if n != 1 else ''} with no flag yet; before you "
-        f"{doing}, "
-        f'flag each (--flag N, or --flag N:PID to name the man) or dismiss it (--dismiss N --reason "why")'
+        f"note {note.id}: {n} risk indicator{'s' if n != 1 else ''} with no flag yet; "
+        f"before you {doing}, "
+        "flag each (--flag N, or --flag N:PID to name the man) or dismiss it (--dismiss N "
+        '--reason "why")'
     )
 
 
 def decide(
     office: Office, note: DebriefNote, text: str, decisions=(), doing: str = "sign"
 ) -> Outcome:
-    """Apply the decisions on the indicators in `text`; refuse, changing nothing, while any is left."""
+    """Apply the decisions on the indicators in `text`; refuse, changing nothing, while any is
+    left."""
     indicators = scan_note(office, note, text)
     pending = [i for i in indicators if not i.handled]
     refs = {**{str(i.number): i for i in indicators}, **{i.key.lower(): i for i in indicators}}
@@ -239,7 +241,10 @@ def decide(
     now = clock.now().isoformat()
     for ind, d, pid in chosen.values():
         if d.action == "flag":
-            summary = f"From the debrief of {note.session_id}: {ind.excerpts[0] if ind.excerpts else ind.label}"
+            summary = (
+                f"From the debrief of {note.session_id}: "
+                f"{ind.excerpts[0] if ind.excerpts else ind.label}"
+            )
             flag = risk.raise_flag(
                 office, pid, [ind.category], summary, session_id=note.session_id, source="debrief"
             )

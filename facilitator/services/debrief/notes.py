@@ -1,4 +1,4 @@
-"""Debrief notes (issue 7, DESIGN §3.4): created from a closed session, written and signed by its
+"""Debrief notes: created from a closed session, written and signed by its
 facilitators, amended once signed, and due when unsigned 48 hours after the session.
 
 Public API (the CLI, the TUI and the home screen call these):
@@ -7,7 +7,8 @@ Public API (the CLI, the TUI and the home screen call these):
     get_note(office, note_id) -> DebriefNote              note id = session id (G1-2026-11-24)
     note_for_session(office, session_id) -> DebriefNote | None
     list_notes(office, group_id=None) -> list[dict]       index rows + "file_state"
-    file_state(office, note) -> str                       ok | changed outside the tool | file missing
+    file_state(office, note) -> str                       ok | changed outside the tool
+                                                          | file missing
     note_path(office, note) -> Path
     save_body(office, note_id, body, expected_sha256=None) -> (DebriefNote, withdrawn signers)
     sign_note(office, note_id, decisions=()) -> SignResult          risk scan first
@@ -220,7 +221,10 @@ def create_note(office: Office, session_id: str) -> DebriefNote:
         group_id=group.id,
         date=session.date,
         curriculum_session=session.curriculum_session,
-        path=f"{office.ws.notes_dir.name}/{group.id}/{rules.note_file_name(session.date, session.curriculum_session)}",
+        path=(
+            f"{office.ws.notes_dir.name}/{group.id}/"
+            f"{rules.note_file_name(session.date, session.curriculum_session)}"
+        ),
         authors=authors,
         group_name=group.name,
         curriculum=group.curriculum,
@@ -251,8 +255,8 @@ def save_body(
         rules.check_editable(note)
         if expected_sha256 and expected_sha256 != note.body_sha256:
             raise Refused(
-                f"note {note.id} was saved by {note.updated_by} at {note.updated_at[11:16]} since "
-                "you "
+                f"note {note.id} was saved by {note.updated_by} at {note.updated_at[11:16]} "
+                "since you "
                 f"opened it: open it again and make your change there"
             )
         if rules.normalise_body(body) == note.body:
@@ -290,8 +294,8 @@ def sign_note(office: Office, note_id: str, decisions=()) -> SignResult:
         note = get_note(office, note_id)
         if note.body_sha256 != seen_sha:
             raise Refused(
-                f"note {note.id} was changed by {note.updated_by} while you were signing: read it "
-                "again, then sign"
+                f"note {note.id} was changed by {note.updated_by} while you were signing: "
+                "read it again, then sign"
             )
         note.handled += [h.to_dict() for h in outcome.handled]
         rules.sign(note, office.user, clock.now())
@@ -320,7 +324,8 @@ def amend_note(office: Office, note_id: str, text: str, decisions=()) -> SignRes
 
 
 def adopt_file(office: Office, note_id: str) -> DebriefNote:
-    """Take a draft's file, as edited outside the tool, as its text (the front matter is the tool's)."""
+    """Take a draft's file, as edited outside the tool, as its text (the front matter is the
+    tool's)."""
     with office.stores.writing():
         note = get_note(office, note_id)
         state = file_state(office, note)

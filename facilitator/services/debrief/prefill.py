@@ -74,7 +74,7 @@ def session_men(office: Office, record) -> list[tuple[str, str]]:
     ids = list(dict.fromkeys([e.participant_id for e in enrolled] + sorted(record.attendance)))
     with office.stores.people() as db:
         docs = {pid: get_doc(db, "participants", pid) for pid in ids}
-    return [(pid, docs[pid]["name"] if docs[pid] else pid) for pid in ids]
+    return [(pid, doc["name"] if (doc := docs[pid]) else pid) for pid in ids]
 
 
 def prefilled_body(office: Office, record, group, title: str, authors: list[str]) -> str:
@@ -134,7 +134,8 @@ def long_date(day: str) -> str:
 
 
 def flags_this_session(office: Office, session_id: str) -> str:
-    """The flags raised in the session, never a partner-contact one (her information stays apart)."""
+    """The flags raised in the session, never a partner-contact one (her information stays
+    apart)."""
 
     flags = [f for f in session_flags(office, session_id)]
     if not flags:

@@ -12,13 +12,17 @@ from __future__ import annotations
 import io
 import math
 import re
+from typing import TYPE_CHECKING, Any
 
 from facilitator.domain import figures as fig
+
+if TYPE_CHECKING:
+    from matplotlib.typing import RcKeyType
 
 # Okabe-Ito: told apart with colour-blindness, and each series also has a label.
 COLOURS = ["#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0E442", "#000000"]
 SEVERITY_COLOURS = {"critical": "#D55E00", "high": "#E69F00", "medium": "#56B4E9"}
-RC = {
+RC: dict[RcKeyType, Any] = {
     "svg.fonttype": "none",
     "svg.hashsalt": "facilitator-programme-report",
     "font.size": 9,
@@ -297,7 +301,10 @@ def _outcomes(f: dict, side: str) -> tuple[str, str] | None:
         ax.set_ylabel("mean score")
         ax.legend(loc="upper right", frameon=False, fontsize=7)
     who = "his" if side == "man" else "her (partner support)"
-    caption = f"Mean scores at each time point, {who} questionnaire; groups under {summary['min_count']} not shown"
+    caption = (
+        f"Mean scores at each time point, {who} questionnaire; groups under "
+        f"{summary['min_count']} not shown"
+    )
     return _svg(figure, caption), caption
 
 

@@ -1,4 +1,4 @@
-"""Programme figures for a period (issue 10, DESIGN §3.8): what a manager or an accreditation
+"""Programme figures for a period: what a manager or an accreditation
 panel reads at a glance. No figure identifies a man or a partner: every count passes through
 domain/figures.py (counts from 1 to `figures.min_count` - 1 become "<N"; breakdowns fold small
 rows into "other"; a rate or a median that would give a small count away is withheld).
@@ -7,7 +7,8 @@ rows into "other"; a rate or a median that would give a small count away is with
 
 What each figure counts (dates inclusive, all within the period unless said):
     referrals        men whose referral date falls in the period, by referral source (the one
-                     date: the intake's "referral received" is kept equal to it, services/intake/assessment.py)
+                     date: the intake's "referral received" is kept equal to it,
+                     services/intake/assessment.py)
     intakes          intakes started; eligibility decisions made, by outcome; reasons for
                      not suitable and excluded
     starts           men joining a group (a move between groups after a transfer is not a start)
@@ -94,7 +95,9 @@ class _Period:
         self.labels = fig.periods(start, end, self.grain)
 
     def has(self, day: str | None) -> bool:
-        return bool(day) and self.start <= day[:10] <= self.end
+        if not day:
+            return False
+        return self.start <= day[:10] <= self.end
 
     def bucket(self, day: str) -> str:
         return fig.bucket(day[:10], self.grain)
@@ -163,7 +166,9 @@ def _intake_docs(office: Office):
 
 
 def _intakes(office: Office, p: _Period, n: int) -> dict:
-    started, decisions, reasons = 0, Counter(), Counter()
+    started = 0
+    decisions: Counter[str] = Counter()
+    reasons: Counter[str] = Counter()
     for intake in _intake_docs(office):
         started += p.has(intake.get("started_on"))
         for d in intake.get("decisions") or []:
@@ -184,7 +189,8 @@ def _movement(p: _Period, people: dict, enrolments: list, n: int) -> dict:
     for e in enrolments:
         by_man[e.participant_id].append(e)
     starts, completions, drops = [], [], []
-    kinds, reasons = Counter(), Counter()
+    kinds: Counter[str] = Counter()
+    reasons: Counter[str] = Counter()
     for pid, his in by_man.items():
         his.sort(key=lambda e: (e.joined_on, e.left_on or "9999"))
         for i, e in enumerate(his):
@@ -227,7 +233,7 @@ def _attendance(office: Office, p: _Period, enrolments: list, n: int) -> dict:
     by_group = defaultdict(list)
     for e in enrolments:
         by_group[e.group_id].append(e)
-    counts = Counter()
+    counts: Counter[str] = Counter()
     sessions = 0
     per_bucket: dict[str, Counter] = defaultdict(Counter)
     for gid in _group_ids(office):
@@ -235,7 +241,7 @@ def _attendance(office: Office, p: _Period, enrolments: list, n: int) -> dict:
         for held in records.held_sessions(office, gid, p.start, p.end):
             sessions += 1
             b = per_bucket[p.bucket(held.date)]
-            for pid, doc in held.marks.items():
+            for doc in held.marks.values():
                 how = counts_as(records.to_mark(held.date, held.curriculum_session, doc), rules)
                 counts[how] += 1
                 b[how] += 1
@@ -325,7 +331,7 @@ def _reassessments(office: Office, p: _Period, enrolments: list, today: date, n:
     in_group = defaultdict(list)
     for e in enrolments:
         in_group[e.participant_id].append(e)
-    found = Counter()
+    found: Counter[str] = Counter()
     last_day = min(p.end, today.isoformat())
     for doc in (data.get("assessments") or {}).values():
         done = sorted(Assessment.from_dict(a).date for a in doc.get("history", []))
@@ -345,7 +351,7 @@ def _reassessments(office: Office, p: _Period, enrolments: list, today: date, n:
 def _debriefs(office: Office, p: _Period, now: datetime, n: int) -> dict:
     hours = float(office.setting("debrief.due_hours", 48))
     since = str(office.setting("debrief.due_from", "") or "")
-    found = Counter()
+    found: Counter[str] = Counter()
     for gid in _group_ids(office):
         notes = {}
         index = office.stores.path("debrief", gid, "index.json")
@@ -397,7 +403,8 @@ def _timely(found: Counter, names: tuple[str, str, str, str], n: int) -> dict:
 
 
 def _signed_at(office: Office, gid: str, day: str) -> datetime | None:
-    """When the last author signed: the note's own file has the signatures (its index row does not)."""
+    """When the last author signed: the note's own file has the signatures (its index row does
+    not)."""
     data = load_json_store(
         office.stores.path("debrief", gid, day[:4], f"{day}.json"), "debrief_note"
     )

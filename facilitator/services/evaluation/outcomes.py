@@ -1,4 +1,4 @@
-"""Outcome monitoring (issue 10, DESIGN §3.8): questionnaires at time points, from the man and,
+"""Outcome monitoring: questionnaires at time points, from the man and,
 behind the wall, from his partner.
 
 Questionnaires
@@ -313,7 +313,8 @@ def record_partner(
     questionnaire: str | None = None,
     replace: bool = False,
 ) -> OutcomeRecord:
-    """Her answers, checked and scored, kept in the partner store (store: an opened PartnerStore)."""
+    """Her answers, checked and scored, kept in the partner store (store: an opened
+    PartnerStore)."""
     office = store.office
     partner = store.get_partner(partner_id)
     tp = find_point(time_points(office), point)
@@ -339,7 +340,7 @@ def partner_due(
     done = _done(partner_records(store), "partner_id")
     his = anchors(office)
     wanted = set(states)
-    out = []
+    out: list[PointState] = []
     for partner in store.partners():
         a = his.get(partner.participant_id)
         if a is None or not partner.open:
@@ -390,6 +391,7 @@ def aggregate(
             )
         changes = []
         for p in points[1:]:
+            assert baseline is not None  # there is a first point
             pairs = []
             for person in by_person.values():
                 before, after = person.get(baseline), person.get(p.id)

@@ -1,4 +1,4 @@
-"""The programme report (issue 10): programme figures as Markdown, HTML with charts, or JSON.
+"""The programme report: programme figures as Markdown, HTML with charts, or JSON.
 
     figure_tables(figures) -> [FigureTable]     the figures as titled tables (report, dashboard)
     render(figures, fmt) -> str                 fmt: md, html or json
@@ -179,8 +179,8 @@ def figure_tables(f: dict) -> list[FigureTable]:
                     [
                         [
                             "not included",
-                            "partner support runs the report with --partner to add her answers' "
-                            "aggregates",
+                            "partner support runs the report with --partner to add her "
+                            "answers' aggregates",
                         ]
                     ],
                 )
@@ -252,12 +252,15 @@ def title_of(f: dict) -> str:
 def suppression_note(f: dict) -> str:
     n = f["min_count"]
     if n <= 1:
-        return "Nothing is suppressed: the setting figures.min_count is 1. Share this report with care."
+        return (
+            "Nothing is suppressed: the setting figures.min_count is 1. Share this "
+            "report with care."
+        )
     return (
-        f"No figure identifies a man or a partner: counts from 1 to {n - 1} are shown as <{n}; "
-        "small rows "
-        "are folded into 'other'; 'withheld' hides a larger count that would give a small one "
-        "away; "
+        f"No figure identifies a man or a partner: counts from 1 to {n - 1} are shown as "
+        f"<{n}; small rows "
+        "are folded into 'other'; 'withheld' hides a larger count that would give a small "
+        "one away; "
         f"a rate, mean or median that would do the same is not shown."
     )
 
@@ -292,8 +295,10 @@ def render_markdown(f: dict) -> str:
 
 # -- HTML -----------------------------------------------------------------------------------------
 CSS = """
-body { font-family: "DejaVu Sans", Arial, sans-serif; margin: 2em auto; max-width: 62em; color: #1b1b1b; }
-h1 { font-size: 1.5em; } h2 { font-size: 1.2em; margin-top: 1.8em; border-bottom: 2px solid #0072B2; }
+body { font-family: "DejaVu Sans", Arial, sans-serif; margin: 2em auto; max-width: 62em; \
+color: #1b1b1b; }
+h1 { font-size: 1.5em; } h2 { font-size: 1.2em; margin-top: 1.8em; \
+border-bottom: 2px solid #0072B2; }
 h3 { font-size: 1em; margin: 0 0 0.3em 0; }
 .card { flex: 0 1 26em; }
 .note { color: #444; font-size: 0.9em; }
@@ -338,7 +343,8 @@ def render_html(f: dict, charts: dict[str, tuple[str, str]] | None = None) -> st
         for key in dict.fromkeys(t.key for t in tables if t.key in charts):
             svg, caption = charts[key]
             parts.append(
-                f'<figure class="chart" id="chart-{e(key)}">{svg}<figcaption>{e(caption)}</figcaption></figure>'
+                '<figure class="chart" '
+                f'id="chart-{e(key)}">{svg}<figcaption>{e(caption)}</figcaption></figure>'
             )
         parts.append("</div></section>")
     parts.append("</body></html>")

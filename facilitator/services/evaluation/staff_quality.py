@@ -1,4 +1,4 @@
-"""Staff training and supervision (issue 10): what a manager or an accreditation panel checks.
+"""Staff training and supervision: what a manager or an accreditation panel checks.
 
     add_training(office, staff, kind, hours, day=None, title="", provider="") -> TrainingRecord
     add_supervision(office, staff, supervisor, day=None, kind="individual", minutes=60)
@@ -192,7 +192,10 @@ def supervision_due(office: Office) -> list[SupervisionDue]:
         if not s.supervision_overdue:
             continue
         if s.last_supervision:
-            text = f"{m.name}: no supervision since {s.last_supervision} (due by {s.supervision_due_on})"
+            text = (
+                f"{m.name}: no supervision since {s.last_supervision} (due by "
+                f"{s.supervision_due_on})"
+            )
         else:
             text = f"{m.name}: no supervision recorded"
         out.append(SupervisionDue(m.id, m.name, s.last_supervision, s.supervision_due_on, text))

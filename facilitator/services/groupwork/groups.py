@@ -139,5 +139,5 @@ def leave_group(
 
 
 def _check_intake(office: Office, person: Participant) -> None:
-    """Hook for the intake rules (issue 9): a man joins only after a complete, suitable intake."""
+    """Hook for the intake rules: a man joins only after a complete, suitable intake."""
     require_ready_for_group(office, person)

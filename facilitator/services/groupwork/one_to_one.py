@@ -3,7 +3,7 @@
 Each man's one-to-ones live in his own small store, `data/individual/<participant>.json`; ids
 are `<participant>-O<n>` (P0001-O3), so a session is found without a search.
 
-For compliance (issue 6): `curriculum_covered_one_to_one(office, participant_id)` lists the
+For compliance: `curriculum_covered_one_to_one(office, participant_id)` lists the
 curriculum sessions a man covered one-to-one that count toward his completion: the kinds in
 the setting `intake.one_to_one_counts_toward_completion` (default catch-up only), attended
 (present, late or left early), naming a curriculum session. `sessions_covered_one_to_one`

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from facilitator import clock
 from facilitator.domain.attendance import IN_ROOM, Attendance
@@ -10,7 +11,7 @@ from facilitator.domain.checkin import CheckIn
 from facilitator.domain.risk_flag import Suggestion
 from facilitator.domain.session import Correction, Session, session_id
 from facilitator.domain.values import parse_date
-from facilitator.errors import Refused
+from facilitator.errors import NotFound, Refused
 from facilitator.services.core.group_store import enrolled_ids, get_group, roster
 from facilitator.services.core.office import Office
 from facilitator.services.core.people import get_participant
@@ -23,6 +24,9 @@ from facilitator.services.core.session_store import (
 )
 from facilitator.services.risk.suggestions import pending_suggestions, scan_and_keep
 from facilitator.storage.stores import all_docs, get_doc, put_doc
+
+if TYPE_CHECKING:
+    from tinydb import TinyDB
 
 
 def start_session(
@@ -44,8 +48,8 @@ def start_session(
         raise Refused(f"group {group.id} starts on {group.start_date}: no session before that date")
     if not enrolled_ids(office, group.id, day):
         raise Refused(
-            f"nobody is enrolled in group {group.id} on {day}: enrol men first (facilitator group "
-            "enrol)"
+            f"nobody is enrolled in group {group.id} on {day}: enrol men first (facilitator "
+            "group enrol)"
         )
     with office.stores.writing():
         existing = find_session(office, group.id, day)
@@ -90,14 +94,24 @@ def _require_enrolled(office: Office, session: Session, participant_id: str) -> 
     return pid
 
 
+def _session_doc(db: TinyDB, sid: str) -> Session:
+    """The session as its own file holds it, read under the lock."""
+    doc = get_doc(db, "session", sid)
+    if doc is None:
+        raise NotFound(f"session {sid} is gone: was it removed meanwhile?")
+    return Session.from_dict(doc)
+
+
 def _guard_closed(session: Session, correction_reason: str | None) -> str | None:
     if not session.is_closed:
         return None
-    if not (correction_reason or "").strip():
+    reason = (correction_reason or "").strip()
+    if not reason:
         raise Refused(
-            f'session {session.id} is closed: a change is a correction and needs a reason (--correct "why")'
+            f"session {session.id} is closed: a change is a correction and needs a reason "
+            '(--correct "why")'
         )
-    return correction_reason.strip()
+    return reason
 
 
 def mark_attendance(
@@ -123,7 +137,7 @@ def mark_attendance(
     with office.stores.writing():
         with office.stores.session_file(group_id, day, write=True) as db:
             # Read under the lock: the session may have been closed a moment ago.
-            session = Session.from_dict(get_doc(db, "session", session_id(group_id, day)))
+            session = _session_doc(db, session_id(group_id, day))
             pid = _require_enrolled(office, session, participant_id)
             correction = _guard_closed(session, correction_reason)
             before = get_doc(db, "attendance", pid, field="participant_id")
@@ -161,15 +175,15 @@ def record_checkin(
     checkin = CheckIn.from_dict(checkin.to_dict())  # validates
     with office.stores.writing():
         with office.stores.session_file(group_id, day, write=True) as db:
-            session = Session.from_dict(get_doc(db, "session", session_id(group_id, day)))
+            session = _session_doc(db, session_id(group_id, day))
             pid = _require_enrolled(office, session, checkin.participant_id)
             checkin.participant_id = pid
             mark = get_doc(db, "attendance", pid, field="participant_id")
             if mark is None or mark["status"] not in IN_ROOM:
                 state = mark["status"] if mark else "not marked"
                 raise Refused(
-                    f"{pid} is {state} for {session.id}: mark him present, late or left early "
-                    "before his check-in"
+                    f"{pid} is {state} for {session.id}: mark him present, late or left "
+                    "early before his check-in"
                 )
             correction = _guard_closed(session, correction_reason)
             before = get_doc(db, "checkins", pid, field="participant_id")
@@ -214,7 +228,7 @@ def missing_before_close(office: Office, record: SessionRecord) -> list[str]:
 
 
 def _pending_suggestions(office: Office, record: SessionRecord) -> list[str]:
-    """Risk suggestions not yet confirmed or dismissed (issue 5), when the risk service exists."""
+    """Risk suggestions not yet confirmed or dismissed, when the risk service exists."""
     return pending_suggestions(office, record)
 
 
@@ -232,7 +246,7 @@ def close_session(office: Office, sid: str, force: bool = False) -> tuple[Sessio
     session = record.session
     with office.stores.writing():
         with office.stores.session_file(session.group_id, session.date, write=True) as db:
-            current = Session.from_dict(get_doc(db, "session", session.id))
+            current = _session_doc(db, session.id)
             if current.is_closed:
                 raise Refused(f"session {sid} is already closed")
             current.state = "closed"

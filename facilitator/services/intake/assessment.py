@@ -8,8 +8,9 @@ One referral date: the date his referral reached the programme is his participan
 received" is that same date: `intake start` takes it from there, and a date given at the start
 or with `intake record referral` corrects the participant record too (under the same lock,
 audited by field name, never the date). An intake stored before this that disagrees is shown
-with the participant's date and a note saying how to settle it. A man joins a group only once his intake is complete and the
-last decision found him suitable (`require_ready_for_group`, called by enrol). When a man is
+with the participant's date and a note saying how to settle it. A man joins a group only once
+his intake is complete and the last decision found him suitable (`require_ready_for_group`,
+called by enrol). When a man is
 found not suitable or excluded, partner support sees a contact task: the contact points are
 read from these records by `services.contact_points`, so nothing needs the partner store's key.
 """
@@ -58,7 +59,7 @@ def decision_reasons(office: Office) -> list[str]:
 
 
 def risk_items(office: Office) -> list[str]:
-    """The structured items of the initial risk assessment: the DESIGN §6 risk categories."""
+    """The structured items of the initial risk assessment: the risk flag categories."""
 
     return list(CATEGORY_IDS)
 
@@ -132,7 +133,8 @@ def checklist(office: Office, participant_id: str) -> list[ChecklistItem]:
     received = person.referred_on or intake.referral_received_on
     detail = received
     if intake.referral_received_on and intake.referral_received_on != received:
-        # Stored before the two were kept as one: the participant's date counts; say how to settle it.
+        # Stored before the two were kept as one: the participant's date counts; say how to settle
+        # it.
         detail += (
             f" (his intake said {intake.referral_received_on}: if that is right, "
             f"facilitator intake record referral {person.id} {intake.referral_received_on})"
@@ -374,7 +376,7 @@ def record_risk_assessment(
 
 
 def _tell_risk_service(office: Office, pid: str, day: str, level: str) -> None:
-    """The risk queue tracks re-assessment dates from this first one (issue 5), when present."""
+    """The risk queue tracks re-assessment dates from this first one, when present."""
     record_assessment(office, pid, day, level)
 
 
@@ -407,7 +409,8 @@ def complete_intake(
     items: dict[str, str] | None = None,
     workers: list[str] | None = None,
 ) -> Intake:
-    """A whole suitable intake on one day: for tests, the demo and data brought in from elsewhere."""
+    """A whole suitable intake on one day: for tests, the demo and data brought in from
+    elsewhere."""
     day = parse_date(day).isoformat()
     start_intake(office, participant_id, started_on=day)
     staff = workers or [office.user]

@@ -1,4 +1,5 @@
-"""Partner support behind the confidentiality wall (DESIGN §1, §4; issue 9).
+"""Partner support behind the confidentiality wall: nothing a partner says reaches the
+group side, and her records are encrypted at rest.
 
 Only staff with the partner_support role (or admin) open the store: anyone else gets one line,
 and the refusal is audited (`office.require_role`). The store is a folder of encrypted files
@@ -140,14 +141,14 @@ class PartnerStore:
     def _find(self, partner_id: str) -> tuple[ManRecord, Partner]:
         key = partner_id.strip().upper()
         pid, sep, _ = key.partition("-PT")
-        if sep:
-            man = self._man(pid) if self.vault.has(pid) else None
-            for p in man.partner_list() if man else []:
-                if man is not None and p.id == key:
+        if sep and self.vault.has(pid):
+            man = self._man(pid)
+            for p in man.partner_list():
+                if p.id == key:
                     return man, p
         raise NotFound(
-            f"no partner record '{partner_id}' (ids look like P0001-PT1; see `facilitator partner "
-            "list`)"
+            f"no partner record '{partner_id}' (ids look like P0001-PT1; see `facilitator "
+            "partner list`)"
         )
 
     def get_partner(self, partner_id: str) -> Partner:
@@ -176,12 +177,14 @@ class PartnerStore:
 
     # -- changing ---------------------------------------------------------------------------
     def _write(self, man: ManRecord, action: str, kind: str, record_id: str) -> None:
-        """Caller holds the lock. The audit line names the record by its pseudonym, never its content."""
+        """Caller holds the lock. The audit line names the record by its pseudonym, never its
+        content."""
         self.vault.write(man.participant_id, man.to_dict())
         self._audit(action, kind, record_id)
 
     def _audit(self, action: str, kind: str, record_id: str) -> None:
-        # The group side reads the audit log: an id such as P0001-PT1 would tell it he has a partner here.
+        # The group side reads the audit log: an id such as P0001-PT1 would tell it he has a partner
+        # here.
         self.office.audit(action, kind, self.vault.audit_pseudonym(record_id))
 
     def audit_trail(self, participant_id: str) -> list[dict]:
@@ -329,7 +332,7 @@ class PartnerStore:
             self._write(man, "record", "partner_concern", concern.id)
         return concern, flag
 
-    # -- outcome questionnaires (issue 10; services/evaluation/outcomes.py checks and scores them) -------------
+    # -- outcome questionnaires (services/evaluation/outcomes.py checks and scores them) ------
     def outcome_records(self) -> list[dict]:
         """Every questionnaire partners answered. Never shown outside partner support: only
         aggregates over enough partners leave the store (services.outcomes.partner_summary)."""

@@ -1,4 +1,4 @@
-"""Backups and restores of a whole workspace (DESIGN §4, issue 11).
+"""Backups and restores of a whole workspace, encrypted at rest like the partner store.
 
     make_backup(office, secret, output=None)   one sealed archive, taken under the workspace lock
     verify_backup(path, secret)                 every record authenticates, every file its hash
@@ -300,8 +300,8 @@ def restore_backup(
     partner = summary.manifest.get("partner_store")
     if partner:
         notes.append(
-            f"the partner store lived outside the workspace ({partner['was_at']}); it is restored "
-            "to "
+            f"the partner store lived outside the workspace ({partner['was_at']}); it is "
+            "restored to "
             f"{target / partner['archived_as']}: set partner.store_path to where it should live now"
         )
     return RestoreResult(

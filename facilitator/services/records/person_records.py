@@ -197,7 +197,9 @@ def find(office: Office, participant_ids: Iterable[str]) -> dict[str, PersonReco
 
     # Copies of a flag kept elsewhere (risk/men/P0001.json) are child protection when it is.
     for records in found.values():
-        protected = {h.doc.get("id") for h in records.holdings if h.child_protection}
+        protected = {
+            h.doc.get("id") for h in records.holdings if h.child_protection and h.doc is not None
+        }
         for h in records.holdings:
             if h.kind == "flags" and h.doc is not None and h.doc.get("id") in protected:
                 h.child_protection = True
@@ -208,7 +210,8 @@ def find(office: Office, participant_ids: Iterable[str]) -> dict[str, PersonReco
 
 
 def _group_of(rel: str) -> str:
-    """The group of a per-session file: <folder>/<group>/<year>/<date>.json, or drafts/<sid>.json."""
+    """The group of a per-session file: <folder>/<group>/<year>/<date>.json, or
+    drafts/<sid>.json."""
     if rel.startswith("drafts/"):
         return Path(rel).stem[:-11]
     return rel.split("/")[-3]

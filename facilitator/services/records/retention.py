@@ -1,4 +1,5 @@
-"""Retention: keeping a man's records no longer than the programme needs them (issue 11).
+"""Retention: keeping a man's records no longer than the programme needs them
+(UK GDPR storage limitation).
 
     due(office, today=None) -> list[DueItem]      what has passed its period (held men marked)
     apply(office, today=None) -> ApplyResult      deletes (or anonymises) exactly that
@@ -34,6 +35,7 @@ import os
 import re
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
 from facilitator import clock
 from facilitator.domain.debrief import DebriefNote
@@ -361,7 +363,7 @@ def _current_name(office: Office, pid: str) -> str:
 def _change_docs(office: Office, rel: str, holdings: list[Holding], action: str) -> None:
     with office.stores.store(rel, _store_kind(office, rel), write=True) as db:
         for h in holdings:
-            if h.whole_file:  # anonymise a man's own file: every document in it
+            if h.table is None:  # whole_file: anonymise a man's own file, every document in it
                 for table in [t for t in db.tables() if t != "_meta"]:
                     docs = all_docs(db, table)
                     db.table(table).truncate()
@@ -392,7 +394,7 @@ def anonymised(doc, kind: str = ""):
         return [anonymised(v, kind) for v in doc]
     if not isinstance(doc, dict):
         return doc
-    out = {}
+    out: dict[str, Any] = {}
     text_keys = FREE_TEXT | FREE_TEXT_BY_KIND.get(kind, set())
     for k, v in doc.items():
         if k in DROPPED:

@@ -1,4 +1,4 @@
-"""Subject access: everything held about one man, for him (UK GDPR Art. 15; issue 11).
+"""Subject access: everything held about one man, for him (UK GDPR Art. 15).
 
     export_data(office, participant_id) -> Export     .data (JSON-ready) and .html()
     write_export(office, participant_id, path) -> (json path, html path, Export)
@@ -8,7 +8,7 @@ one-to-ones, intake (agreements and decisions), the flags he may see, check-in s
 compliance, and the index of debrief notes that mention him (not their text, which is about
 the whole group), and the outcome questionnaires he answered.
 
-What he never gets (DESIGN §1: information from a victim is never shown to him):
+What he never gets (information from a victim is never shown to him):
 - anything from the partner store, which is not even opened;
 - any flag raised from partner contact (source partner_contact), nor any reference to one:
   even its existence would expose her as the source;
@@ -139,17 +139,19 @@ def _add(office: Office, data: dict, h: Holding) -> None:
     doc = dict(h.doc or {})
     f = h.file
     if h.kind in ("partner", "participant", "assessments"):
-        return  # the partner store is never read; he is in data["participant"]; assessments withheld
+        # the partner store is never read; he is in data["participant"]; assessments withheld
+        return
     if h.kind == "enrolments":
         data["enrolments"].append(doc)
     elif f.startswith("sessions/"):
         sid, day = _session_of(h)
         row = {"session_id": sid, "date": day, **doc}
-        {
+        tables: dict[str | None, list] = {
             "attendance": data["attendance"],
             "checkins": data["checkins"],
             "corrections": data["corrections"],
-        }.get(h.table, []).append(row)
+        }
+        tables.get(h.table, []).append(row)
     elif f.startswith("drafts/"):
         data["unsaved_checkin_drafts"].append({"session_id": h.record_id, **doc})
     elif f.startswith("individual/"):
@@ -184,7 +186,7 @@ def _add(office: Office, data: dict, h: Holding) -> None:
                 "raised_at": doc.get("raised_at"),
                 "categories": doc.get("categories"),
                 "severity_at_raising": doc.get("escalated_from") or doc.get("severity"),
-                "source": SOURCE_WORDS.get(doc.get("source"), doc.get("source")),
+                "source": _source_words(doc.get("source")),
                 "summary": doc.get("summary"),
                 "session_id": doc.get("session_id"),
                 "status": doc.get("status"),
@@ -205,12 +207,17 @@ def _add(office: Office, data: dict, h: Holding) -> None:
         )
 
 
+def _source_words(source):
+    """How the export names where a flag came from; an unknown source is shown as stored."""
+    return SOURCE_WORDS.get(source, source) if isinstance(source, str) else source
+
+
 def _read_docs(office: Office, rel: str, table: str) -> list[dict]:
     data = read_store(office.stores.path(*rel.split("/")))
     return [dict(doc) for name, doc in rows(data) if name == table]
 
 
-def _without(value, hidden: set[str]):
+def _without(value, hidden: set[str | None]):
     """The export with every trace of a partner-sourced flag taken out (ids in lists, records
     pointing at one): its existence alone would tell him she spoke."""
     if not hidden:
@@ -266,7 +273,8 @@ SECTION_TITLES = {
     "checkin_suggestions": "Risk suggestions from your check-ins",
     "compliance": "Compliance with the programme's rules and your order",
     "questionnaires_you_answered": "Questionnaires you answered",
-    "debrief_notes_mentioning_you": "Debrief notes that mention you (the notes themselves are about the whole group)",
+    "debrief_notes_mentioning_you": "Debrief notes that mention you (the notes themselves "
+    "are about the whole group)",
 }
 
 

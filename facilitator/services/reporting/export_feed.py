@@ -34,7 +34,8 @@ def worth_a_second_process(enrolments: int) -> bool:
 
 
 def _cores() -> int:
-    """The cores this process may run on (a container or taskset may allow fewer than the machine has)."""
+    """The cores this process may run on (a container or taskset may allow fewer than the machine
+    has)."""
     try:
         return len(os.sched_getaffinity(0))
     except (AttributeError, OSError):  # not on Linux
@@ -67,13 +68,15 @@ class RowFeed:
             stderr=subprocess.DEVNULL,
             env=env,
         )
+        assert self._proc.stdout is not None  # stdout=PIPE gives a pipe
+        self._stdout = self._proc.stdout
         self.rows_read = 0
         self.men = 0
 
     def _messages(self) -> Iterator[tuple]:
         while True:
             try:
-                message = pickle.load(self._proc.stdout)
+                message = pickle.load(self._stdout)
             except (EOFError, pickle.UnpicklingError):
                 code = self._proc.wait()
                 raise errors.FacilitatorError(
@@ -104,7 +107,7 @@ class RowFeed:
                 return
 
     def close(self) -> None:
-        self._proc.stdout.close()
+        self._stdout.close()
         try:
             self._proc.wait(5)
         except (

@@ -1,4 +1,4 @@
-"""Attendance exports for referrers, managers and researchers (issue 8).
+"""Attendance exports for referrers, managers and researchers.
 
 One row per man per session he was enrolled for, or (the summary) one row per man with his
 figures and compliance. CSV, JSON or XLSX. Rows are written as the session files are read,
@@ -251,7 +251,8 @@ def summary_rows(
     appeared: set[str],
     pseudonymous: bool = False,
 ) -> Iterator[tuple]:
-    """One row per man who appeared in the export, in SUMMARY_COLUMNS order, over his whole record."""
+    """One row per man who appeared in the export, in SUMMARY_COLUMNS order, over his whole
+    record."""
     groups = {g.id: g for g in list_groups(office)}
     scanned = {g.id for g in plan.groups}
     mine = [e for e in plan.all_enrolments if e.participant_id in appeared]
@@ -403,6 +404,7 @@ def _write_text(office, plan, fmt, fh, summary, masker, result, on_group) -> Non
     rows, marks, appeared = _rows_and_marks(
         office, plan, summary, masker, result, on_group, _cell if fmt == "csv" else None
     )
+    columns: tuple[str, ...]
     if summary:
         for _ in rows:  # read everything (who appears, and their marks), write nothing yet
             pass

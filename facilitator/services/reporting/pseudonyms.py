@@ -1,4 +1,4 @@
-"""Stable pseudonyms for evaluation and research datasets (issue 8).
+"""Stable pseudonyms for evaluation and research datasets.
 
 A keyed hash (HMAC-SHA256) of the participant id and of the referrer's reference: the same
 man gets the same pseudonym in every export from this workspace, so datasets can be joined,

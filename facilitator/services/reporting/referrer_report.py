@@ -1,4 +1,4 @@
-"""Progress reports for referrers (issue 8): attendance, compliance, sessions covered and still
+"""Progress reports for referrers: attendance, compliance, sessions covered and still
 to do, and an engagement summary the coordinator writes.
 
 A report can reach the man himself, so it is built only from what may: his referral details,
@@ -114,7 +114,7 @@ def _attendance_words(mark: Mark, standing_: Standing) -> str:
         "present": "present",
         "excused": "excused absence",
         "unexcused": "unexcused absence",
-    }.get(status)
+    }.get(status, status)
     if status == "late":
         words = f"late ({mark.minutes_late} min)"
     elif status == "left_early":
@@ -287,7 +287,8 @@ def render_html(d: ReportData) -> str:
         '<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
         f"<title>{title}</title>\n<style>\n"
         "body{font-family:sans-serif;max-width:50em;margin:2em auto;line-height:1.4}\n"
-        "table{border-collapse:collapse}td,th{border:1px solid #999;padding:.2em .5em;text-align:left}\n"
+        "table{border-collapse:collapse}td,th{border:1px solid #999;padding:.2em "
+        ".5em;text-align:left}\n"
         "</style>\n</head>\n<body>\n" + body + "</body>\n</html>\n"
     )
 

@@ -66,7 +66,8 @@ def record_assessment(
 
 
 def reassessment_due(office: Office, today: date | None = None) -> list[DueAssessment]:
-    """Men in the programme whose risk re-assessment is due: interval passed, flagged since, or never."""
+    """Men in the programme whose risk re-assessment is due: interval passed, flagged since, or
+    never."""
     today = today or clock.today()
     weeks = int(office.setting("risk.reassessment_weeks", 8))
     history = all_assessments(office)

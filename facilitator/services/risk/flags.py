@@ -242,7 +242,8 @@ def review_flag(
 
 
 def close_flag(office: Office, flag_id: str, outcome: str, at: datetime | None = None) -> RiskFlag:
-    """Close a reviewed flag with its outcome; it leaves the live queue for the year's closed store."""
+    """Close a reviewed flag with its outcome; it leaves the live queue for the year's closed
+    store."""
     with office.stores.writing():
         flag = get_flag(office, flag_id)
         flag.outcome = check_close(flag, outcome)

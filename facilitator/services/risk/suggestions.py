@@ -178,7 +178,9 @@ def keep_suggestion(
             merged = list(dict.fromkeys(pending.categories + cats))
             pending.categories = merged
             pending.severity = (
-                highest(category_severities(office)[c] for c in merged) or severity or "medium"
+                highest(category_severities(office)[c] for c in merged)
+                or severity
+                or pending.severity
             )
             seen = {(m["category"], m["match"]) for m in pending.matches}
             pending.matches += [m for m in matches if (m["category"], m["match"]) not in seen]
@@ -278,8 +280,8 @@ def confirm_suggestion(
         reason = (reason or "").strip()
         if left_out and not reason:
             raise InvalidInput(
-                f"{', '.join(left_out)} was suggested for {s.participant_id} and is not in the "
-                "flag: "
+                f"{', '.join(left_out)} was suggested for {s.participant_id} and is not in "
+                "the flag: "
                 f"give the reason it is not a risk (--reason), as for a dismissal"
             )
         text = (
@@ -339,8 +341,8 @@ def pending_suggestions(office: Office, record) -> list[str]:
             if d.get("status") == "pending"
         ]
     return [
-        f"{s.participant_id}: risk suggestion {s.id} ({', '.join(s.categories)}) not confirmed or "
-        "dismissed"
+        f"{s.participant_id}: risk suggestion {s.id} ({', '.join(s.categories)}) not "
+        "confirmed or dismissed"
         for s in sorted(pending, key=lambda s: s.id)
     ]
 
