@@ -30,10 +30,7 @@ def curriculum_length(office: Office, curriculum_id: str) -> int:
             f"no curriculum '{curriculum_id}' in {office.ws.curricula_dir} (have: "
             f"{', '.join(known) or 'none'})"
         )
-    try:
-        return len(load_curriculum(folder).sessions)
-    except ImportError:  # the parser not installed yet: count the session files
-        return len([p for p in folder.glob("[0-9]*.md")])
+    return len(load_curriculum(folder).sessions)
 
 
 def create_group(

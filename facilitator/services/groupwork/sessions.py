@@ -223,13 +223,8 @@ def missing_before_close(office: Office, record: SessionRecord) -> list[str]:
             missing.append(f"{pid} {entry.participant.name}: no attendance mark")
         elif mark.in_room and pid not in record.checkins:
             missing.append(f"{pid} {entry.participant.name}: check-in not recorded")
-    missing.extend(_pending_suggestions(office, record))
+    missing.extend(pending_suggestions(office, record))
     return missing
-
-
-def _pending_suggestions(office: Office, record: SessionRecord) -> list[str]:
-    """Risk suggestions not yet confirmed or dismissed, when the risk service exists."""
-    return pending_suggestions(office, record)
 
 
 def close_session(office: Office, sid: str, force: bool = False) -> tuple[Session, list[str]]:

@@ -243,7 +243,7 @@ def due(office: Office, today: date | None = None, include_held: bool = True) ->
     floor = _candidates(office, today)
     men = sorted(pid for pid in floor if include_held or pid not in held)
     out: list[DueItem] = []
-    partner_side = _may_see_partner_side(office)
+    partner_side = may_open(office)
     checked = partner_checked(office)
     for pid, records in sorted(find(office, men).items()):
         items = _items_for(office, records, _closed_on(records, floor[pid]), today, pid in held)
@@ -255,11 +255,6 @@ def due(office: Office, today: date | None = None, include_held: bool = True) ->
         )
     out.sort(key=lambda i: (i.closed_on, i.participant_id, i.kind, i.record_id))
     return out
-
-
-def _may_see_partner_side(office: Office) -> bool:
-
-    return may_open(office)
 
 
 def stale_open_cases(office: Office, today: date | None = None) -> list[str]:
@@ -293,7 +288,7 @@ def apply(office: Office, today: date | None = None) -> ApplyResult:
     today = today or clock.today()
     action = action_setting(office)
     result = ApplyResult()
-    if _may_see_partner_side(office):
+    if may_open(office):
         result.partner_files += [pid for pid, _, _ in partner_files_left(office)]
     men = sorted(pid for pid in _candidates(office, today) if pid not in held_ids(office))
     for start in range(0, len(men), BATCH):
@@ -325,7 +320,7 @@ def _remove(
     name = name or _current_name(office, pid)
     for h in holdings:
         if h.kind == "partner":
-            if _may_see_partner_side(office):
+            if may_open(office):
                 result.partner_files.append(pid)
             continue
         by_file.setdefault(h.file, []).append(h)

@@ -13,7 +13,6 @@ from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Checkbox, Input, Label, ProgressBar, Select, Static
 
 from facilitator import clock
@@ -21,6 +20,7 @@ from facilitator.errors import FacilitatorError
 from facilitator.services.reporting.exports import ExportFilter, export_attendance, plan_export
 from facilitator.storage.files import ensure_private_dir
 from facilitator.tui import keys
+from facilitator.tui.screens.base import FacilitatorModal
 
 KEYS = [
     keys.Key("ctrl+s", "export", "Export", priority=True, display="^s"),
@@ -49,7 +49,7 @@ def make_default_folder(path: Path, folder: Path) -> None:
         ensure_private_dir(folder)
 
 
-class ExportScreen(ModalScreen):
+class ExportScreen(FacilitatorModal):
     BINDINGS = keys.bindings(KEYS)
     DEFAULT_CSS = """
     ExportScreen { align: center middle; }
@@ -72,10 +72,6 @@ class ExportScreen(ModalScreen):
         self._office = office
         self.result = None
         self.running = False
-
-    @property
-    def office(self):
-        return self._office or self.app.office
 
     @property
     def scope(self) -> str:

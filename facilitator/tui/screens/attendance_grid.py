@@ -11,15 +11,14 @@ from __future__ import annotations
 from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
-from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 
 from facilitator.errors import FacilitatorError
 from facilitator.services.reporting.attendance_views import WORDS, Grid, group_grid
 from facilitator.tui import keys
 from facilitator.tui.dialogs.attendance_export import ExportScreen
-from facilitator.tui.privacy import privacy_on
 from facilitator.tui.screens.attendance_timeline import AttendanceTimelineScreen
+from facilitator.tui.screens.base import FacilitatorScreen
 from facilitator.tui.screens.referrer_report import ReferrerReportScreen
 from facilitator.tui.widgets.attendance_cells import LEGEND, cell, status_text
 
@@ -32,7 +31,7 @@ KEYS = [
 ]
 
 
-class AttendanceGridScreen(Screen):
+class AttendanceGridScreen(FacilitatorScreen):
     BINDINGS = keys.bindings(KEYS)
     DEFAULT_CSS = """
     AttendanceGridScreen #grid-title { padding: 0 1; text-style: bold; height: auto; }
@@ -47,10 +46,6 @@ class AttendanceGridScreen(Screen):
         self._office = office
         self.grid: Grid | None = None
         self.loaded = False
-
-    @property
-    def office(self):
-        return self._office or self.app.office
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -85,10 +80,6 @@ class AttendanceGridScreen(Screen):
         self.grid = grid
         self.draw()
         self.loaded = True
-
-    @property
-    def privacy(self) -> bool:
-        return privacy_on(self.app)
 
     def draw(self) -> None:
         grid = self.grid

@@ -10,14 +10,13 @@ from __future__ import annotations
 from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
-from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 
 from facilitator.errors import FacilitatorError
 from facilitator.services.reporting.attendance_views import Timeline, timeline
 from facilitator.tui import keys
 from facilitator.tui.dialogs.attendance_export import ExportScreen
-from facilitator.tui.privacy import privacy_on
+from facilitator.tui.screens.base import FacilitatorScreen
 from facilitator.tui.screens.referrer_report import ReferrerReportScreen
 from facilitator.tui.widgets.attendance_cells import STATUS_STYLE, cell
 
@@ -40,7 +39,7 @@ def ranges(numbers: list[int]) -> str:
     return ", ".join(str(a) if a == b else f"{a}-{b}" for a, b in runs)
 
 
-class AttendanceTimelineScreen(Screen):
+class AttendanceTimelineScreen(FacilitatorScreen):
     BINDINGS = keys.bindings(KEYS)
     DEFAULT_CSS = """
     AttendanceTimelineScreen #timeline-title { padding: 0 1; text-style: bold; height: auto; }
@@ -54,14 +53,6 @@ class AttendanceTimelineScreen(Screen):
         self._office = office
         self.view: Timeline | None = None
         self.loaded = False
-
-    @property
-    def office(self):
-        return self._office or self.app.office
-
-    @property
-    def privacy(self) -> bool:
-        return privacy_on(self.app)
 
     def compose(self) -> ComposeResult:
         yield Header()

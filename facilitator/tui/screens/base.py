@@ -25,8 +25,8 @@ class OfficeMixin:
 
 
 class FacilitatorScreen(OfficeMixin, Screen):
-    pass
+    """A full screen of the app."""
 
 
 class FacilitatorModal(OfficeMixin, ModalScreen):
-    pass
+    """A dialog over a screen, with the same office and privacy."""

@@ -15,7 +15,6 @@ from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import Horizontal, VerticalScroll
-from textual.screen import Screen
 from textual.widgets import Footer, Header, Input, Label, Sparkline, Static, TabbedContent, TabPane
 
 from facilitator.domain import figures as fig
@@ -28,6 +27,7 @@ from facilitator.services.evaluation.report import (
     suppression_note,
 )
 from facilitator.tui import keys
+from facilitator.tui.screens.base import FacilitatorScreen
 
 KEYS = [
     keys.Key("f5", "refresh", "Recompute", priority=True),
@@ -70,7 +70,7 @@ def rich_table(t) -> Table:
     return table
 
 
-class ProgrammeDashboardScreen(Screen):
+class ProgrammeDashboardScreen(FacilitatorScreen):
     BINDINGS = keys.bindings(KEYS)
     DEFAULT_CSS = """
     ProgrammeDashboardScreen #dash-title { padding: 0 1; text-style: bold; height: auto; }
@@ -95,10 +95,6 @@ class ProgrammeDashboardScreen(Screen):
         self.loaded = False
         self.refused = False
         self.error = ""
-
-    @property
-    def office(self):
-        return self._office or self.app.office
 
     def compose(self) -> ComposeResult:
 

@@ -15,7 +15,6 @@ from __future__ import annotations
 from textual.app import ComposeResult
 from textual.containers import Horizontal, VerticalScroll
 from textual.message import Message
-from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Footer, Header, Markdown, Static, TextArea
 
@@ -28,12 +27,13 @@ from facilitator.services.debrief import notes as debrief
 from facilitator.tui import keys
 from facilitator.tui.dialogs.confirm import ConfirmScreen
 from facilitator.tui.dialogs.debrief_indicators import IndicatorDecisions
+from facilitator.tui.screens.base import FacilitatorScreen
 
 LAYOUTS = ("split", "editor", "preview")
 PREVIEW_DELAY = 0.15  # seconds of quiet typing before the preview is redrawn
 
 
-class DebriefEditor(Screen):
+class DebriefEditor(FacilitatorScreen):
     BINDINGS = keys.bindings(keys.DEBRIEF)
     DEFAULT_CSS = """
     #debrief-status { height: 1; text-wrap: nowrap; text-overflow: ellipsis; }
@@ -69,10 +69,6 @@ class DebriefEditor(Screen):
         self.layout_index = 0
         self._preview_timer: Timer | None = None
         self.baseline = ""  # the text area's text as loaded: dirty means it differs
-
-    @property
-    def office(self) -> Office:
-        return self._office or self.app.office  # type: ignore[attr-defined]
 
     # -- building ------------------------------------------------------------------------
     def compose(self) -> ComposeResult:

@@ -11,7 +11,6 @@ from __future__ import annotations
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
-from textual.screen import Screen
 from textual.widgets import Footer, Header, Static
 
 from facilitator.errors import FacilitatorError
@@ -19,6 +18,7 @@ from facilitator.services.core import people
 from facilitator.services.intake import assessment as intake
 from facilitator.tui import keys
 from facilitator.tui.privacy import privacy_on
+from facilitator.tui.screens.base import FacilitatorScreen
 
 KEYS = [
     keys.Key("escape", "back", "Back", display="esc"),
@@ -39,7 +39,7 @@ def checklist_text(items, privacy: bool) -> Text:
     return text
 
 
-class IntakeChecklistScreen(Screen):
+class IntakeChecklistScreen(FacilitatorScreen):
     BINDINGS = keys.bindings(KEYS)
     DEFAULT_CSS = """
     IntakeChecklistScreen #intake-title { padding: 0 1; text-style: bold; }
@@ -53,10 +53,6 @@ class IntakeChecklistScreen(Screen):
         self._office = office
         self.items: list = []
         self.ready = False
-
-    @property
-    def office(self):
-        return self._office or self.app.office
 
     def compose(self) -> ComposeResult:
         yield Header()

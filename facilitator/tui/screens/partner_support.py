@@ -16,7 +16,6 @@ import os
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Input, Static
 
 from facilitator.domain.partner import POINT_LABELS
@@ -25,6 +24,7 @@ from facilitator.services.partner import store as partner
 from facilitator.tui import keys
 from facilitator.tui.dialogs.partner_forms import ConcernForm, ContactForm
 from facilitator.tui.privacy import privacy_on
+from facilitator.tui.screens.base import FacilitatorScreen
 
 KEYS = [
     keys.Key("escape", "back", "Back (locks)", display="esc"),
@@ -51,7 +51,7 @@ def open_partner_support(app, office=None) -> bool:
 HIDDEN = "(hidden)"
 
 
-class PartnerSupportScreen(Screen):
+class PartnerSupportScreen(FacilitatorScreen):
     BINDINGS = keys.bindings(KEYS)
     DEFAULT_CSS = """
     PartnerSupportScreen #partner-title { padding: 0 1; text-style: bold; height: auto; }
@@ -70,10 +70,6 @@ class PartnerSupportScreen(Screen):
         self.refused = ""
         self.tasks: list = []
         self.partners: list = []
-
-    @property
-    def office(self):
-        return self._office or self.app.office
 
     # -- layout ---------------------------------------------------------------------------
     def compose(self) -> ComposeResult:

@@ -15,7 +15,6 @@ from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
 from textual.containers import Horizontal, VerticalScroll
-from textual.screen import Screen
 from textual.widgets import Footer, Header, Input, Label, Markdown, Static, TextArea
 
 from facilitator import clock
@@ -30,7 +29,7 @@ from facilitator.services.reporting.referrer_report import (
 from facilitator.storage.files import atomic_write_text, existing_folder
 from facilitator.tui import keys
 from facilitator.tui.dialogs.attendance_export import make_default_folder
-from facilitator.tui.privacy import privacy_on
+from facilitator.tui.screens.base import FacilitatorScreen
 
 KEYS = [
     keys.Key("ctrl+s", "save_engagement", "Keep summary", priority=True, display="^s"),
@@ -48,7 +47,7 @@ def default_path(participant_id: str) -> Path:
     return default_folder() / f"report-{participant_id}-{clock.today().isoformat()}.html"
 
 
-class ReferrerReportScreen(Screen):
+class ReferrerReportScreen(FacilitatorScreen):
     BINDINGS = keys.bindings(KEYS)
     DEFAULT_CSS = """
     ReferrerReportScreen #report-title { padding: 0 1; text-style: bold; height: auto; }
@@ -68,14 +67,6 @@ class ReferrerReportScreen(Screen):
         self.loaded = False
         self.saved_text = ""
         self.written: Path | None = None
-
-    @property
-    def office(self):
-        return self._office or self.app.office
-
-    @property
-    def privacy(self) -> bool:
-        return privacy_on(self.app)
 
     def compose(self) -> ComposeResult:
         yield Header()

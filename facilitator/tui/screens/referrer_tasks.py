@@ -9,7 +9,6 @@ from __future__ import annotations
 from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
-from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 
 from facilitator import clock
@@ -21,6 +20,7 @@ from facilitator.tui import keys
 from facilitator.tui.dialogs.told import ToldScreen
 from facilitator.tui.privacy import privacy_on
 from facilitator.tui.screens.attendance_timeline import AttendanceTimelineScreen
+from facilitator.tui.screens.base import FacilitatorScreen
 
 KEYS = [
     keys.Key("t", "told", "Referrer told"),
@@ -31,7 +31,7 @@ KEYS = [
 ]
 
 
-class ReferrerTasksScreen(Screen):
+class ReferrerTasksScreen(FacilitatorScreen):
     BINDINGS = keys.bindings(KEYS)
     DEFAULT_CSS = """
     ReferrerTasksScreen #tasks-title { padding: 0 1; text-style: bold; height: auto; }
@@ -46,10 +46,6 @@ class ReferrerTasksScreen(Screen):
         self.names: dict[str, str] = {}
         self.show_all = False
         self.loaded = False
-
-    @property
-    def office(self):
-        return self._office or self.app.office
 
     def compose(self) -> ComposeResult:
         yield Header()

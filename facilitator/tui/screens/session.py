@@ -13,7 +13,6 @@ from typing import Any
 
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
-from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import ContentSwitcher, Footer, Header, Static
 
@@ -33,6 +32,7 @@ from facilitator.tui.dialogs.confirm import ConfirmScreen
 from facilitator.tui.dialogs.confirm_categories import CategoryChoice, ConfirmCategoriesDialog
 from facilitator.tui.dialogs.flag import FlagDialog, FlagRequest
 from facilitator.tui.privacy import privacy_on
+from facilitator.tui.screens.base import FacilitatorScreen
 from facilitator.tui.screens.intake_checklist import IntakeChecklistScreen
 from facilitator.tui.timers import RunnerClock
 from facilitator.tui.views import SessionView
@@ -44,7 +44,7 @@ from facilitator.tui.widgets.suggestions import SuggestionItem, SuggestionList
 DEBOUNCE_SECONDS = 0.4
 
 
-class SessionScreen(Screen):
+class SessionScreen(FacilitatorScreen):
     BINDINGS = keys.bindings(keys.SESSION)
 
     def __init__(self, view: SessionView) -> None:
@@ -73,10 +73,6 @@ class SessionScreen(Screen):
                         id="privacy-cover",
                     )
         yield Footer(compact=True, show_command_palette=False)
-
-    @property
-    def office(self):
-        return self.app.office
 
     @property
     def sid(self) -> str:
