@@ -10,7 +10,7 @@ its notes removed at the start of every run):
   group (the session indexes it must read anyway); with no note written and `due_from` unset
   (every old session due: the worst case) and with `due_from` set to a month ago;
 - creating, saving and signing a note in a group whose index already holds `--notes` notes,
-  against the baseline of one safe rewrite of a 366 KB JSON file (DESIGN §4: about 9 ms);
+  against the baseline of one safe rewrite of a 366 KB JSON file (about 9 ms);
 - the size of the files a note's save rewrites.
 """
 

@@ -1,4 +1,4 @@
-"""Attendance exports on the ten-year workspace (issue 8): time, CPU and peak memory.
+"""Attendance exports on the ten-year workspace: time, CPU and peak memory.
 
     uv run python benchmarks/bench_exports.py [--groups 400] [--quick]
 
@@ -6,7 +6,7 @@ Builds (or finds in benchmarks/out/) the synthetic history of benchmarks/history
 every row of it. Each export runs in a forked child, so its peak resident memory is its own.
 The baseline, measured in the same run, is reading every session's attendance without
 writing anything: what an export cannot go below.
-Budgets (issue 8): CSV of every row ≤ 3 s, XLSX ≤ 15 s.
+Budgets: CSV of every row ≤ 3 s, XLSX ≤ 15 s.
 
 A large XLSX export reads its rows in a second process while the first writes: its CPU time
 is then both processes' together (so it can exceed the wall time), and its peak memory the sum

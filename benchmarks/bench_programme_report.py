@@ -1,4 +1,4 @@
-"""The programme report over the ten-year workspace (issue 10): time, CPU and peak memory.
+"""The programme report over the ten-year workspace: time, CPU and peak memory.
 
     uv run python benchmarks/bench_programme_report.py [--groups 400] [--quick]
 

@@ -1,4 +1,4 @@
-"""Risk detector benchmark (issue 5).
+"""Risk detector benchmark.
 
     uv run python benchmarks/bench_risk.py [--runs N]
 

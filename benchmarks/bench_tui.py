@@ -12,7 +12,7 @@ Measured in one run:
 - an attendance key on a roster of 12 men (in-process, Pilot): from the key press until the
   mark is saved, the man's row is redrawn and the frame is drawn; against the service save
   alone (lock, atomic write with fsync, audit line) and the drawing alone.
-Targets (issue 6): home ≤ 1 s on this 2-core machine; attendance key ≤ 50 ms median.
+Targets: home ≤ 1 s on this 2-core machine; attendance key ≤ 50 ms median.
 """
 
 from __future__ import annotations

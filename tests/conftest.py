@@ -69,7 +69,7 @@ def office(isolated_workspace):
 
 
 def ready_for_group(office, participant_id, day="2026-10-20"):
-    """Give a man the complete, suitable intake enrolment needs (issue 9), unless he has one."""
+    """Give a man the complete, suitable intake enrolment needs, unless he has one."""
     from facilitator.services.core import people
     from facilitator.services.intake import assessment as intake
 

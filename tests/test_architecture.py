@@ -51,6 +51,8 @@ FUNCTION_LEVEL_ALLOWED = {
     ("facilitator/services/reporting/export_feed.py", "facilitator.services.reporting.exports"),
     # Textual costs about 0.2 s to import: only the command that opens the UI pays for it.
     ("facilitator/cli/ui.py", "facilitator.tui.app"),
+    # A session's title needs the Markdown parser; commands that never show one do not load it.
+    ("facilitator/curriculum/locate.py", "facilitator.curriculum.parser"),
 }
 # Modules whose own imports are lazy for start-up time, file by file (a cached `curriculum show`
 # must not load the Markdown parser; the detector must import in under 50 ms).

@@ -1,4 +1,4 @@
-"""Encrypted backups and restores (issue 11): identical content back, consistency while others
+"""Encrypted backups and restores: identical content back, consistency while others
 write, one clear line for a damaged archive or a wrong key, and nothing written then."""
 
 from __future__ import annotations

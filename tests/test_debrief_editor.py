@@ -1,4 +1,4 @@
-"""The debrief editor (issue 7): write, live preview, sign; a signed note takes amendments."""
+"""The debrief editor: write, live preview, sign; a signed note takes amendments."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Debrief notes (issue 7): created from a closed session, signed by both facilitators, amended
+"""Debrief notes: created from a closed session, signed by both facilitators, amended
 once signed, due when unsigned, and a file changed outside the tool is reported."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""The programme dashboard screen (issue 10) driven with Pilot: the report's figures, terminal
+"""The programme dashboard screen driven with Pilot: the report's figures, terminal
 charts, a new period recomputed, and coordinators only."""
 
 from __future__ import annotations

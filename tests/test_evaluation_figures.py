@@ -1,4 +1,4 @@
-"""Programme figures (issue 10) against a small workspace worked by hand.
+"""Programme figures against a small workspace worked by hand.
 
 The workspace is built through the services with the clock pinned at each step. The period is
 2026-10-01 to 2026-11-24 (the fixed "now" is 2026-11-24 18:00). Who does what:

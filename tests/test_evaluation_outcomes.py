@@ -1,4 +1,4 @@
-"""Outcome questionnaires at time points (issue 10): due with a fixed clock, his answers on the
+"""Outcome questionnaires at time points: due with a fixed clock, his answers on the
 group side, hers only in the partner store and out of it only as aggregates over enough partners."""
 
 from __future__ import annotations

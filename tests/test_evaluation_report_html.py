@@ -1,4 +1,4 @@
-"""The programme report as HTML (issue 10): real charts, inline SVG drawn offline, no script and
+"""The programme report as HTML: real charts, inline SVG drawn offline, no script and
 nothing fetched; opened in headless Chromium, its charts are drawn."""
 
 from __future__ import annotations

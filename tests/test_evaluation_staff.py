@@ -1,4 +1,4 @@
-"""Staff training and supervision (issue 10): records, who may keep them, and the warning when a
+"""Staff training and supervision: records, who may keep them, and the warning when a
 facilitator has gone without supervision past the set interval (fixed clock: 2026-11-24)."""
 
 from __future__ import annotations

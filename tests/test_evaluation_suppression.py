@@ -1,4 +1,4 @@
-"""Small-count suppression (issue 10) as properties: whatever the counts, no figure from 1 to
+"""Small-count suppression as properties: whatever the counts, no figure from 1 to
 N - 1 is shown, and a suppressed count cannot be had by subtracting the shown ones from a total."""
 
 from __future__ import annotations

@@ -390,7 +390,26 @@ def test_the_root_help_lines_are_the_commands_own():
     """`facilitator --help` lists commands without importing them; its lines must be theirs."""
     from facilitator.cli import COMMANDS, load_command
 
-    for name, (_, _, line) in COMMANDS.items():
+    for name, (_, line) in COMMANDS.items():
         command = load_command(name)
         assert command.name == name or name in ("init", "demo", "run")
         assert command.get_short_help_str(limit=60) == line, name
+
+
+def test_each_command_and_all_its_subcommands_live_in_the_module_of_its_name():
+    """One file per top-level command: reading cli/<name>.py shows every subcommand it has."""
+    import click
+
+    from facilitator.cli import COMMANDS, load_command
+
+    def callbacks(command):
+        yield command
+        if isinstance(command, click.Group):
+            for sub in command.commands.values():
+                yield from callbacks(sub)
+
+    for name in COMMANDS:
+        for command in callbacks(load_command(name)):
+            assert command.callback is not None, (name, command.name)
+            module = command.callback.__module__
+            assert module == f"facilitator.cli.{name}", (name, command.name, module)

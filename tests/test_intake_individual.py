@@ -1,4 +1,4 @@
-"""One-to-one sessions (issue 9): recorded like group ones, counted toward completion by the
+"""One-to-one sessions: recorded like group ones, counted toward completion by the
 rules."""
 
 from __future__ import annotations

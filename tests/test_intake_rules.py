@@ -1,4 +1,4 @@
-"""Intake (issue 9): a man joins a group only after a complete intake that found him suitable."""
+"""Intake: a man joins a group only after a complete intake that found him suitable."""
 
 from __future__ import annotations
 
@@ -127,7 +127,7 @@ def test_risk_assessment_items_levels_and_review(office, invoke):
     )  # 8 weeks by default
     risk = intake.get_intake(office, "P0001").risk_assessment
     assert risk.items["strangulation"] == "present" and risk.items["weapons"] == "absent"
-    assert risk.items["separation"] == "unknown"  # every DESIGN §6 item is scored
+    assert risk.items["separation"] == "unknown"  # every risk item is scored
     bad = invoke(
         "intake", "record", "risk", "P0001", "--item", "strangling=present", "--level", "high"
     )

@@ -1,4 +1,4 @@
-"""The audit log does not tell the group side which men have partner records (DESIGN §4).
+"""The audit log does not tell the group side which men have partner records.
 
 Partner-side lines name records by a keyed pseudonym (`pr-` + 16 hex digits), never by an id that
 carries the man's; `partner forget` writes the same line whether or not there was anything to

@@ -1,4 +1,4 @@
-"""Nothing a partner says leaves the partner store (issue 9, DESIGN §1, §4).
+"""Nothing a partner says leaves the partner store.
 
 A full demo is built, a canary string planted in every partner-contact field, and then every
 export, report, list and status command the group side has is run into the workspace. No file

@@ -1,4 +1,4 @@
-"""Partner support behind the wall (issue 9): who may open it, its key, and its contact tasks."""
+"""Partner support behind the wall: who may open it, its key, and its contact tasks."""
 
 from __future__ import annotations
 

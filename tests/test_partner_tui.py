@@ -1,4 +1,4 @@
-"""The partner support screen (issue 9): only for its role, locked until the passphrase, and the
+"""The partner support screen: only for its role, locked until the passphrase, and the
 intake checklist on the group side."""
 
 from __future__ import annotations

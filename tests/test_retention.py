@@ -1,4 +1,4 @@
-"""Retention (issue 11): exactly the records past their period go, with a fixed clock; a legal
+"""Retention: exactly the records past their period go, with a fixed clock; a legal
 hold stops it; child-protection concerns are kept longer; removals are audited without content."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""The risk detector (issue 5): the targets on the labelled sets, and the cases a facilitator
+"""The risk detector: the targets on the labelled sets, and the cases a facilitator
 would notice: idioms not flagged, negation handled, spans that point at the right words, the
 highest severity on top, rules a programme can change.
 

@@ -1,6 +1,6 @@
 """A concern raised by partner support reaches the queue without a word of what she said.
 
-DESIGN §1: information given by a victim is never shown or repeated on the group side. The flag
+Information given by a victim is never shown or repeated on the group side. The flag
 carries category, severity and "source: partner contact" only — in the stores, the audit log and
 everything the CLI prints.
 """

@@ -109,7 +109,7 @@ def test_scan_needs_no_workspace(invoke, isolated_workspace):
 def test_risk_is_registered_as_one_command_family():
     from facilitator.cli.risk import risk
 
-    assert COMMANDS["risk"][0][0] == "risk"
+    assert "risk" in COMMANDS
     assert load_command("risk") is risk
     assert {"scan", "raise", "review", "close"} <= set(risk.commands)
 

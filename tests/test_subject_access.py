@@ -1,4 +1,4 @@
-"""Subject access (issue 11): everything held about one man, as JSON and HTML, and never
+"""Subject access: everything held about one man, as JSON and HTML, and never
 anything from partner contact, nor a flag raised from it, nor what it escalated."""
 
 from __future__ import annotations

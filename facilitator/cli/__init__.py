@@ -1,6 +1,6 @@
 """The `facilitator` command. Thin: parses options, calls services, prints.
 
-Each command family lives in its own module and is listed in COMMAND_MODULES. Modules here
+Each top-level command lives in the module of its own name and is listed in COMMANDS. Modules here
 must stay light to import (no Textual, openpyxl, matplotlib or cryptography at module level) so
 that `facilitator --help` and every plain command start fast.
 """
@@ -17,78 +17,68 @@ from facilitator.cli.context import AppContext
 from facilitator.cli.ui import open_ui
 from facilitator.errors import FacilitatorError
 
-# Each top-level command: the modules that build it (the first defines it, the others add
-# subcommands to it), and the line `facilitator --help` shows. A command's modules are imported
-# only when it runs, so a plain command never pays for every service; a test holds these lines
-# to the commands' own help.
-COMMANDS: dict[str, tuple[tuple[str, ...], str, str]] = {
-    "attendance": (("sessions",), "attendance", "Attendance marks."),
-    "audit": (("audit_cmds",), "audit", "The audit log: who changed what, when (no content)."),
-    "backup": (("backup_cmds",), "backup", "Write one encrypted archive of the whole workspace."),
-    "checkin": (("sessions",), "checkin", "Accountability check-ins."),
+# Each top-level command lives, with all its subcommands, in the module of its own name: here
+# are the name it has in that module and the line `facilitator --help` shows. A command's module
+# is imported only when it runs, so a plain command never pays for every service; a test holds
+# these lines to the commands' own help.
+COMMANDS: dict[str, tuple[str, str]] = {
+    "attendance": ("attendance", "Attendance marks."),
+    "audit": ("audit", "The audit log: who changed what, when (no content)."),
+    "backup": ("backup", "Write one encrypted archive of the whole workspace."),
+    "checkin": ("checkin", "Accountability check-ins."),
     "compliance": (
-        ("compliance",),
         "compliance",
         "Each man's standing against the programme's rules, and...",
     ),
     "curriculum": (
-        ("curriculum",),
         "curriculum",
         "Curricula: check one, list them, show a session's plan.",
     ),
     "demo": (
-        ("workspace_cmds",),
         "demo_cmd",
         "Build (when absent) a synthetic demo workspace and open...",
     ),
-    "export": (("exports",), "export", "Export records out of the workspace."),
-    "group": (("groups",), "group", "Groups, their schedule and who is enrolled."),
+    "export": ("export", "Export records out of the workspace."),
+    "group": ("group", "Groups, their schedule and who is enrolled."),
     "individual": (
-        ("individual",),
         "individual",
         "One-to-one sessions with a man: pre-group, catch-up for a...",
     ),
-    "init": (("workspace_cmds",), "init_cmd", "Create a workspace (default: --workspace,..."),
-    "intake": (("intake",), "intake", "Intake and assessment: referral, assessment sessions,..."),
-    "notes": (("notes",), "notes", "Debrief notes: write after the session, both facilitators..."),
-    "outcomes": (("outcomes",), "outcomes", "Outcome questionnaires at time points (intake,..."),
+    "init": ("init_cmd", "Create a workspace (default: --workspace,..."),
+    "intake": ("intake", "Intake and assessment: referral, assessment sessions,..."),
+    "notes": ("notes", "Debrief notes: write after the session, both facilitators..."),
+    "outcomes": ("outcomes", "Outcome questionnaires at time points (intake,..."),
     "participant": (
-        ("people", "compliance", "subject_access_cmds"),
         "participant",
         "Men referred to the programme.",
     ),
-    "partner": (("partner",), "partner", "Partner support: partners and ex-partners, contacts,..."),
+    "partner": ("partner", "Partner support: partners and ex-partners, contacts,..."),
     "report": (
-        ("reports", "programme_report"),
         "report",
         "Reports: a man's progress for his referrer (attendance...",
     ),
     "restore": (
-        ("backup_cmds",),
         "restore",
         "Restore a backup into a new folder, checking every file's...",
     ),
     "retention": (
-        ("retention_cmds",),
         "retention",
         "Keep records no longer than the programme needs them...",
     ),
     "risk": (
-        ("risk", "risk_flags"),
         "risk",
         "Risk indicators in what men say, flags, the review queue...",
     ),
-    "run": (("workspace_cmds",), "run_cmd", "Open the UI straight on a group's session for today."),
-    "session": (("sessions",), "session", "Group sessions: start, list, show, close."),
-    "staff": (("people", "staff_quality"), "staff", "Staff members and their roles."),
+    "run": ("run_cmd", "Open the UI straight on a group's session for today."),
+    "session": ("session", "Group sessions: start, list, show, close."),
+    "staff": ("staff", "Staff members and their roles."),
 }
 
 
 def load_command(name: str) -> click.Command:
-    """Import a command's modules (the later ones add their subcommands) and return it."""
-    modules, attr, _ = COMMANDS[name]
-    loaded = [importlib.import_module(f"facilitator.cli.{m}") for m in modules]
-    command: click.Command = getattr(loaded[0], attr)
+    """Import a command's module and return the command."""
+    attr, _ = COMMANDS[name]
+    command: click.Command = getattr(importlib.import_module(f"facilitator.cli.{name}"), attr)
     return command
 
 
@@ -104,7 +94,7 @@ class FacilitatorGroup(click.Group):
 
     def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
         with formatter.section("Commands"):
-            formatter.write_dl([(name, COMMANDS[name][2]) for name in sorted(COMMANDS)])
+            formatter.write_dl([(name, COMMANDS[name][1]) for name in sorted(COMMANDS)])
 
     def invoke(self, ctx: click.Context):
         try:

@@ -1,12 +1,11 @@
-"""`facilitator compliance …` (status, due, notify) and `facilitator participant limits`."""
+"""`facilitator compliance status|due|notify`: each man's standing against the programme's rules, and telling referrers of breaches."""
 
 from __future__ import annotations
 
 import click
 
 from facilitator import clock
-from facilitator.cli.output import emit_json, fields, json_option, table
-from facilitator.cli.people import participant
+from facilitator.cli.output import emit_json, json_option, table
 from facilitator.domain.compliance import HOW_TOLD
 from facilitator.services.compliance import status as service
 from facilitator.services.compliance.status import notify_referrer
@@ -113,66 +112,4 @@ def compliance_notify(app, task_id, how, day, note):
     task = notify_referrer(app.office, task_id, how, day, note)
     click.echo(
         f"{task.id} closed: referrer told on {task.told_on} by {task.told_how.replace('_', ' ')}"
-    )
-
-
-@participant.command("limits")
-@click.argument("participant_id")
-@click.option("--unexcused", type=int, help="Unexcused absences his order allows.")
-@click.option(
-    "--in-a-row", "in_a_row", type=int, help="Unexcused absences in a row his order allows."
-)
-@click.option("--min-percent", type=int, help="Minimum attendance percentage his order sets.")
-@click.option("--required", type=int, help="Sessions his order requires him to attend.")
-@click.option("--order", default="", help='What sets them, e.g. "Family court order 12/2026".')
-@click.option("--clear", is_flag=True, help="Remove his own limits: the programme's apply again.")
-@json_option
-@click.pass_obj
-def participant_limits(
-    app, participant_id, unexcused, in_a_row, min_percent, required, order, clear, as_json
-):
-    """Show or set a man's own limits from his referrer's order (they win over the programme's)."""
-
-    office = app.office
-    given = {
-        "unexcused_absences_allowed": unexcused,
-        "consecutive_unexcused_allowed": in_a_row,
-        "min_attendance_percent": min_percent,
-        "sessions_required": required,
-    }
-    if clear or order or any(v is not None for v in given.values()):
-        service.set_order_limits(office, participant_id, order=order, clear=clear, **given)
-    pid = participant_id.strip().upper()
-    limits = service.order_limits(office, pid)
-    rules = service.rules_for(office, pid)
-    if as_json:
-        return emit_json(
-            {
-                "participant_id": pid,
-                "order": limits.to_dict() if limits else None,
-                "in_force": {k: getattr(rules, k) for k in given}
-                | {"source": {k: rules.source(k) for k in given}},
-            }
-        )
-    required_words = rules.sessions_required or "every curriculum session"
-    fields(
-        [
-            ("participant", pid),
-            ("order", limits.label if limits else "(none: the programme's rules apply)"),
-            (
-                "unexcused allowed",
-                f"{rules.unexcused_absences_allowed} "
-                f"({rules.source('unexcused_absences_allowed')})",
-            ),
-            (
-                "in a row allowed",
-                f"{rules.consecutive_unexcused_allowed} "
-                f"({rules.source('consecutive_unexcused_allowed')})",
-            ),
-            (
-                "minimum attendance",
-                f"{rules.min_attendance_percent}% ({rules.source('min_attendance_percent')})",
-            ),
-            ("sessions required", f"{required_words} ({rules.source('sessions_required')})"),
-        ]
     )

@@ -1,4 +1,4 @@
-"""Risk indicators in what men say at check-in (DESIGN §6, issue 5). Pure: no storage.
+"""Risk indicators in what men say at check-in. Pure: no storage.
 
     scan(text, detector=None) -> ScanResult(indicators, severity)
     Detector(rules=None)                        compiled rules; .scan(text)

@@ -1,7 +1,7 @@
 """Developer tools for the risk rules.
 
 python -m facilitator.detector evaluate [STATEMENTS.jsonl] [--rules FILE] [--misses]
-    the figures of issue 5 on a labelled set (default: the project's own)
+    the detection figures on a labelled set (default: the project's own)
 python -m facilitator.detector stems [--check]
     rewrite (or check) the stems table shipped next to rules.toml; run after editing rules.toml
 """

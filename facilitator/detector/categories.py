@@ -1,4 +1,4 @@
-"""The risk categories of DESIGN §6, with their default severities.
+"""The risk categories the programme reviews, with their default severities.
 
 Drawn from the SafeLives DASH checklist, the Danger Assessment and research on domestic
 homicide. A programme may change a severity (rules file or settings); the ids never change,

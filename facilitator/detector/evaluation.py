@@ -1,4 +1,4 @@
-"""How well a detector does on a labelled set of statements (the figures issue 5 asks for).
+"""How well a detector does on a labelled set of statements (caught, flagged, categories right, benign flagged).
 
 Each statement is {"text": ..., "categories": [...]}; an empty list means benign (nothing
 should be flagged). Run as a script to print the figures for the project's own set, or for a

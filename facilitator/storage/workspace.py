@@ -103,7 +103,7 @@ DEFAULT_SETTINGS: dict[str, Any] = {
         "follow_up_weeks": [26],
     },
     "backup": {
-        # Issue 11. Empty folder: `facilitator backup` writes where it is run unless given -o.
+        # Empty folder: `facilitator backup` writes where it is run unless given -o.
         "folder": "",
         "keep": 10,  # the newest N archives kept in the folder; 0 keeps all
         "warn_after_days": 7,  # the home screen warns past this; 0 switches the warning off
@@ -130,7 +130,7 @@ DEFAULT_SETTINGS: dict[str, Any] = {
         "child_protection_actions": ["safeguarding_referral"],
     },
     "outcomes": {
-        # Issue 10. Time points after the WWP EN IMPACT approach: weeks after an anchor in his
+        # Time points after the WWP EN IMPACT approach: weeks after an anchor in his
         # programme (intake, start, mid = half the curriculum, end = he left); window_weeks: how
         # long a point stays due before it counts as missed.
         "time_points": [
@@ -169,7 +169,7 @@ DEFAULT_SETTINGS: dict[str, Any] = {
         "min_count": 5,  # programme figures: counts from 1 to this minus one are shown as "<N"
     },
     "quality": {
-        # Issue 10: staff training and supervision. Set to your accreditation's requirements.
+        # Staff training and supervision. Set to your accreditation's requirements.
         "supervision_interval_weeks": 6,
         "supervised_roles": ["facilitator", "partner_support"],
         "core_training_hours": 30,

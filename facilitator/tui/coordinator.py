@@ -1,4 +1,4 @@
-"""The coordinator's screens (issue 8), for the app's command palette.
+"""The coordinator's screens, for the app's command palette.
 
     system_commands(app)  -> SystemCommands for FacilitatorApp.get_system_commands to yield:
                              an attendance grid per group, the export dialog, referrers to tell

@@ -6,15 +6,17 @@ without a terminal.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from pathlib import Path
 from typing import Any
 
 from facilitator import clock
-from facilitator.curriculum.locate import curricula_roots, find_curriculum_folder
-from facilitator.curriculum.parser import SESSION_FILE, parse_curriculum, parse_session_text
+from facilitator.curriculum.locate import (
+    curriculum_if_readable,
+    session_title,
+)
 from facilitator.domain.group import Group
 from facilitator.domain.values import WEEKDAYS
 from facilitator.errors import FacilitatorError, NotFound
@@ -31,29 +33,11 @@ from facilitator.services.groupwork import sessions as session_service
 from facilitator.services.records import backup
 from facilitator.services.risk import flags as risk_flags
 
+
 # -- curricula ---------------------------------------------------------------------------------
-_curricula: dict[tuple[str, float], Any] = {}
-
-
-def curriculum(office: Office, curriculum_id: str):
-    """The parsed curriculum (cached per folder and change time), or None when it cannot be read."""
-    try:
-        folder = find_curriculum_folder(curriculum_id, curricula_roots(office.ws.curricula_dir))
-        stamp = max((p.stat().st_mtime for p in Path(folder).iterdir()), default=0.0)
-    except Exception:
-        return None
-    key = (str(folder), stamp)
-    if key not in _curricula:
-        try:
-            _curricula[key] = parse_curriculum(folder).curriculum
-        except Exception:
-            return None
-    return _curricula[key]
-
-
 def plan_for(office: Office, group: Group, number: int):
     """The curriculum session a group session follows (CurriculumSession), or None."""
-    c = curriculum(office, group.curriculum)
+    c = curriculum_if_readable(group.curriculum, office.ws.curricula_dir)
     return c.session(number) if c is not None else None
 
 
@@ -137,36 +121,9 @@ def unclosed_before(office: Office, group_id: str, day: str) -> str:
     return earlier[-1].date if earlier and earlier[-1].state != "closed" else ""
 
 
-_titles: dict[tuple[str, float], str] = {}
-
-
-def session_title(office: Office, curriculum_id: str, number: int) -> str:
-    """One session's title, read from its own file (NN-….md) rather than parsing the whole
-    curriculum: the home screen needs a title per group, not the guidance of 24 sessions."""
-    try:
-        folder = Path(
-            find_curriculum_folder(curriculum_id, curricula_roots(office.ws.curricula_dir))
-        )
-        for path in sorted(folder.glob("*.md")):
-            m = SESSION_FILE.match(path.name)
-            if not m or int(m.group(1)) != number:
-                continue
-            key = (str(path), path.stat().st_mtime)
-            if key not in _titles:
-                session = parse_session_text(path, path.read_text(encoding="utf-8"), [])
-                _titles[key] = session.title if session.number == number else ""
-            if _titles[key]:
-                return _titles[key]
-    except Exception:  # noqa: BLE001 - a file that cannot be read quickly: the full parse below says why
-        pass
-    c = curriculum(office, curriculum_id)  # files not named by number: the whole curriculum
-    plan = c.session(number) if c is not None else None
-    return plan.title if plan is not None else ""
-
-
 def add_titles(office: Office, rows: list[GroupSummary]) -> None:
     for r in rows:
-        r.title = session_title(office, r.group.curriculum, r.number)
+        r.title = session_title(r.group.curriculum, office.ws.curricula_dir, r.number)
 
 
 # -- things due --------------------------------------------------------------------------------
@@ -184,7 +141,8 @@ class DueItems:
     supervision_failed: bool = False
     backup_failed: bool = False
     backup: str | None = None
-    problems: list[str] = field(default_factory=list)  # a hook that failed, said in one line
+    problems: list[str] = field(default_factory=list)  # a store that failed, in one line each
+    risk_problem: str = ""  # why the risk queue could not be read, naming its file
 
 
 def describe(item: Any) -> str:
@@ -232,8 +190,12 @@ def due_items(
         try:
             value = read(office)
         except FacilitatorError as err:
-            out.problems.append(f"{what}: {err.message}")
+            # The file named from the workspace down, so the line fits the box at 80 columns.
+            message = err.message.replace(f"{office.path}{os.sep}", "")
+            out.problems.append(f"{what}: {message}")
             setattr(out, f"{target}_failed", True)
+            if target == "risk":
+                out.risk_problem = message
             continue
         if target == "risk":
             out.risk = dict(value or {})

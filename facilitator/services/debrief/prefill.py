@@ -11,12 +11,12 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
-from facilitator.curriculum import load_curriculum
+from facilitator.curriculum.locate import session_title
 from facilitator.detector.categories import label
 from facilitator.domain.attendance import SYMBOLS
 from facilitator.domain.checkin import STANCE_LABELS
 from facilitator.domain.debrief_text import fill_template, flag_line, markdown_table
-from facilitator.errors import FacilitatorError, InvalidInput
+from facilitator.errors import InvalidInput
 from facilitator.services.core.group_store import enrolments
 from facilitator.services.core.office import Office
 from facilitator.services.risk.flags import session_flags
@@ -47,18 +47,9 @@ def template_path(office: Office) -> Path:
 
 
 def curriculum_title(office: Office, curriculum_id: str, number: int) -> str:
-
-    try:
-        found = load_curriculum(curriculum_id, office.ws.curricula_dir, strict=False).session(
-            number
-        )
-    except (
-        FacilitatorError,
-        OSError,
-        ValueError,
-    ):  # a missing or broken curriculum must not stop the debrief
-        return ""
-    return found.title if found else ""
+    """The session's title in its curriculum; "" when it cannot be read, which must not stop
+    the debrief."""
+    return session_title(curriculum_id, office.ws.curricula_dir, number)
 
 
 def session_men(office: Office, record) -> list[tuple[str, str]]:

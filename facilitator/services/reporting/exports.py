@@ -22,7 +22,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TextIO
 
-from facilitator.curriculum import curricula_roots, find_curriculum_folder, parse_curriculum
+from facilitator.curriculum.locate import curriculum_if_readable
 from facilitator.domain.compliance import Mark
 from facilitator.domain.enrolment import Enrolment
 from facilitator.domain.group import Group
@@ -156,14 +156,10 @@ class SessionTitles:
 
     def __call__(self, curriculum_id: str) -> dict[int, str]:
         if curriculum_id not in self.cache:
-            try:
-                folder = find_curriculum_folder(
-                    curriculum_id, curricula_roots(self.office.ws.curricula_dir)
-                )
-                c = parse_curriculum(folder).curriculum  # titles only: no need for the full check
-                self.cache[curriculum_id] = {s.number: s.title for s in c.sessions if s.number}
-            except Exception:  # a curriculum that cannot be read still exports, untitled
-                self.cache[curriculum_id] = {}
+            # A curriculum that cannot be read still exports, its sessions untitled.
+            c = curriculum_if_readable(curriculum_id, self.office.ws.curricula_dir)
+            sessions = c.sessions if c is not None else []
+            self.cache[curriculum_id] = {s.number: s.title for s in sessions if s.number}
         return self.cache[curriculum_id]
 
 

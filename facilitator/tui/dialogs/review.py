@@ -11,7 +11,7 @@ from textual.widgets import Input, Label, Static
 from facilitator.domain.risk_flag import ACTIONS as RULE_ACTIONS
 from facilitator.tui.widgets.choice_row import ChoiceRow
 
-# The review actions (DESIGN §3.3), as the domain has them; hyphens, so a label never breaks.
+# The review actions, as the domain has them; hyphens, so a label never breaks.
 ACTIONS = [(a, a.replace("_", "-")) for a in RULE_ACTIONS]
 
 

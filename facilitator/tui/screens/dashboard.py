@@ -1,4 +1,4 @@
-"""The programme dashboard (issue 10): the programme report's figures on screen, with terminal
+"""The programme dashboard: the programme report's figures on screen, with terminal
 charts. Coordinators only; every figure is the report's own (small counts already suppressed),
 so nothing on it identifies a man or a partner.
 

@@ -18,10 +18,13 @@ from facilitator.tui import keys, views
 from facilitator.tui.privacy import privacy_on
 
 
-def risk_lines(counts: dict | None, privacy: bool, failed: bool = False) -> tuple[Text, bool]:
+def risk_lines(
+    counts: dict | None, privacy: bool, failed: bool = False, why: str = ""
+) -> tuple[Text, bool]:
     """The risk box's text, and whether it must shout."""
     if counts is None and failed:
-        return Text("⚠ Risk queue could not be read:\nsee the line under Due", style="bold"), True
+        # The reason names a file, never a man: it may show in privacy mode too.
+        return Text(f"⚠ Risk queue could not be read: {why or 'see Due'}", style="bold"), True
     if counts is None:
         return Text("Risk queue: counting…", style="dim"), False
     if privacy:
@@ -177,11 +180,13 @@ class HomeScreen(Screen):
         if due is None:
             return
         privacy = privacy_on(self.app)
-        text, shout = risk_lines(due.risk, privacy, due.risk_failed)
+        text, shout = risk_lines(due.risk, privacy, due.risk_failed, due.risk_problem)
         risk = self.query_one("#risk", Static)
         risk.update(text)
         self.query_one("#risk-box").set_class(shout, "-alert")
         t = Text()
+        for p in due.problems:
+            t.append(f"⚠ {p}\n", style="bold")
         for what, failed, lines, shown in (
             ("Debriefs due", due.debriefs_failed, due.debriefs, 4),
             ("Compliance tasks due", due.compliance_failed, due.compliance, 3),
@@ -191,7 +196,7 @@ class HomeScreen(Screen):
                 t.append(f"{what}: counting…\n", style="dim")
                 continue
             if failed:
-                t.append(f"{what}: could not be read (see below)\n", style="bold")
+                t.append(f"{what}: could not be read (see above)\n", style="bold")
                 continue
             t.append(f"{what}: {len(lines)}\n", style="bold" if lines else "")
             if not privacy:  # the lines name men and sessions
@@ -199,8 +204,6 @@ class HomeScreen(Screen):
                     t.append(f"  • {line}\n")
         if due.backup:
             t.append(f"Backup: {due.backup}\n")
-        for p in due.problems:
-            t.append(f"⚠ {p}\n", style="bold")
         self.query_one("#due", Static).update(one_line(t))
 
     def _privacy_changed(self, _value: bool) -> None:

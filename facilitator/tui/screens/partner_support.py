@@ -1,4 +1,4 @@
-"""Partner support's own screen, behind the confidentiality wall (issue 9).
+"""Partner support's own screen, behind the confidentiality wall.
 
 `open_partner_support(app, office=None)` is what a palette command or key calls: staff without
 the partner_support (or admin) role get one line and an audited refusal, and the screen is not

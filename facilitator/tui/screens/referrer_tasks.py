@@ -59,16 +59,16 @@ class ReferrerTasksScreen(FacilitatorScreen):
 
     @work(thread=True, exclusive=True, group="referrer-tasks")
     def load(self) -> None:
+        rows = self.from_worker(self._read)
+        if rows is not None:
+            self.app.call_from_thread(self._loaded, *rows)
 
-        try:
-            rows = compliance.due_tasks(self.office)
-            if self.show_all:
-                rows = compliance.list_tasks(self.office)
-            names = {pid: p.name for pid, p in attendance_records.participants(self.office).items()}
-        except FacilitatorError as err:
-            self.app.call_from_thread(self.app.notify, err.message, severity="error", timeout=8)
-            return
-        self.app.call_from_thread(self._loaded, rows, names)
+    def _read(self) -> tuple[list, dict[str, str]]:
+        rows = compliance.due_tasks(self.office)
+        if self.show_all:
+            rows = compliance.list_tasks(self.office)
+        names = {pid: p.name for pid, p in attendance_records.participants(self.office).items()}
+        return rows, names
 
     def _loaded(self, rows, names) -> None:
         today = clock.today()

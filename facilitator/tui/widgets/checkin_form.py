@@ -1,4 +1,4 @@
-"""The accountability check-in for one man (DESIGN §5), in the order the round asks it.
+"""The accountability check-in for one man, in the order the round asks it.
 
 The form only holds the fields; the session screen saves them (Ctrl+S), keeps them as a
 draft while they are typed, and scans the words for risk.

@@ -1,11 +1,13 @@
-"""`facilitator report participant` and `report engagement`: progress reports for referrers."""
+"""`facilitator report participant|engagement|programme`: a man's progress for his referrer, and programme figures for a period."""
 
 from __future__ import annotations
 
 import click
 
 from facilitator.cli.output import emit_json, fields, json_option
+from facilitator.cli.partner import _open, key_file_option
 from facilitator.services.core.people import get_participant
+from facilitator.services.evaluation.report import programme_report
 from facilitator.services.reporting.referrer_report import (
     engagement_of,
     participant_report,
@@ -78,3 +80,48 @@ def report_engagement(app, participant_id, text, as_json):
             ("summary", note.text),
         ]
     )
+
+
+@report.command("programme")
+@click.option("--from", "since", help="First day, YYYY-MM-DD (default: a year before --to).")
+@click.option("--to", "until", help="Last day, YYYY-MM-DD (default: today).")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(("md", "html", "json")),
+    help="Default: from -o's extension, else md.",
+)
+@click.option(
+    "-o", "--output", type=click.Path(dir_okay=False), help="File to write (default: stdout)."
+)
+@click.option(
+    "--partner",
+    "partner_side",
+    is_flag=True,
+    help="Add aggregates of partners' answers (partner support only; asks for the passphrase).",
+)
+@key_file_option
+@click.pass_obj
+def report_programme(app, since, until, fmt, output, partner_side, key_file):
+    """Referrals, starts, completions, drop-outs, attendance, flags and reviews, re-assessments,
+    debriefs, outcomes and staff for a period. No figure identifies anyone: small counts are
+    suppressed (setting figures.min_count)."""
+
+    if fmt is None:
+        lower = (output or "").lower()
+        fmt = (
+            "html"
+            if lower.endswith((".html", ".htm"))
+            else "json"
+            if lower.endswith(".json")
+            else "md"
+        )
+    store = None
+    if partner_side:
+        store = _open(app, key_file)
+    text = programme_report(app.office, since, until, fmt, store)
+    if output:
+        atomic_write_text(existing_folder(output), text)
+        click.echo(f"wrote {output}", err=True)
+    else:
+        click.echo(text, nl=False)

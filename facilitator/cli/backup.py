@@ -1,5 +1,4 @@
-"""`facilitator backup`, `backup verify`, `backup list`, `backup keygen` and `facilitator
-restore`."""
+"""`facilitator backup [verify|list|keygen]`: one encrypted archive of the whole workspace."""
 
 from __future__ import annotations
 
@@ -7,20 +6,20 @@ import os
 
 import click
 
-from facilitator.cli.output import emit_json, fields, json_option, table
+from facilitator.cli.output import emit_json, json_option, table
 from facilitator.errors import Refused
 from facilitator.services.records.backup import (
     last_backup,
     last_backup_status,
     list_backups,
     make_backup,
-    restore_backup,
     verify_backup,
     write_key_file,
 )
 from facilitator.storage.sealed import Secret
 
 ENV_PASSPHRASE = "FACILITATOR_BACKUP_PASSPHRASE"
+
 
 key_file_option = click.option(
     "--key-file",
@@ -29,7 +28,7 @@ key_file_option = click.option(
 )
 
 
-def _secret(key_file: str | None, new: bool):
+def backup_secret(key_file: str | None, new: bool):
     """The key file if given, else FACILITATOR_BACKUP_PASSPHRASE, else a hidden prompt."""
 
     if key_file:
@@ -49,7 +48,7 @@ def _secret(key_file: str | None, new: bool):
     return Secret.from_passphrase(passphrase, new=new)
 
 
-def _size(n: float) -> str:
+def human_size(n: float) -> str:
     for unit in ("B", "KB", "MB", "GB"):
         if n < 1024 or unit == "GB":
             return f"{n:.0f} {unit}" if unit == "B" else f"{n:.1f} {unit}"
@@ -82,7 +81,7 @@ def backup(ctx, output, key_file, as_json):
 
     office = ctx.obj.office
     key_file = key_file or (office.setting("backup.key_file") or None)
-    result = make_backup(office, _secret(key_file, new=True), output)
+    result = make_backup(office, backup_secret(key_file, new=True), output)
     s = result.summary
     if as_json:
         emit_json(
@@ -98,7 +97,7 @@ def backup(ctx, output, key_file, as_json):
     else:
         click.echo(f"backup written: {result.path}")
         click.echo(
-            f"{s.files} files, {_size(s.bytes)} of workspace in {_size(result.archive_bytes)}"
+            f"{s.files} files, {human_size(s.bytes)} of workspace in {human_size(result.archive_bytes)}"
         )
         for old in result.removed:
             click.echo(
@@ -121,7 +120,7 @@ def backup(ctx, output, key_file, as_json):
 def backup_verify(archive, key_file, as_json):
     """Check an archive without restoring it: every record and every file's hash."""
 
-    s = verify_backup(archive, _secret(key_file, new=False))
+    s = verify_backup(archive, backup_secret(key_file, new=False))
     info = {
         "archive": archive,
         "created": s.manifest.get("created"),
@@ -134,7 +133,7 @@ def backup_verify(archive, key_file, as_json):
     if as_json:
         return emit_json(info)
     click.echo(
-        f"{archive}: intact. {s.files} files ({_size(s.bytes)}) match their hashes; "
+        f"{archive}: intact. {s.files} files ({human_size(s.bytes)}) match their hashes; "
         f"made {s.manifest.get('created')} from {s.manifest.get('programme') or 'a workspace'}"
     )
 
@@ -168,7 +167,7 @@ def backup_list(app, as_json):
         click.echo("no backup folder set (setting backup.folder)")
         return
     table(
-        [(name, _size(size)) for name, size in sizes],
+        [(name, human_size(size)) for name, size in sizes],
         ["file", "size"],
         empty=f"(no backups in {folder})",
     )
@@ -186,36 +185,3 @@ def backup_keygen(output):
         f"key file written: {path} (readable by you only). Backups made with it cannot be "
         f"opened without it: keep a copy somewhere safe, away from this laptop."
     )
-
-
-@click.command("restore")
-@click.argument("archive", type=click.Path(exists=True, dir_okay=False))
-@click.option(
-    "--to",
-    "target",
-    required=True,
-    type=click.Path(file_okay=False),
-    help="A new folder to restore into (never an existing workspace).",
-)
-@key_file_option
-def restore(archive, target, key_file):
-    """Restore a backup into a new folder, checking every file's hash."""
-
-    result = restore_backup(archive, _secret(key_file, new=False), target)
-    s = result.summary
-    fields(
-        [
-            ("restored to", result.path),
-            ("files", f"{s.files} ({_size(s.bytes)}), every hash checked"),
-            ("made", s.manifest.get("created")),
-            (
-                "audit log",
-                f"intact, {result.audit_entries} entries"
-                if result.audit_problem is None
-                else f"line {result.audit_problem.line}: {result.audit_problem.message}",
-            ),
-        ]
-    )
-    for note in result.notes:
-        click.echo(f"note: {note}")
-    click.echo(f"open it with: facilitator --workspace {result.path}")

@@ -1,4 +1,4 @@
-"""`facilitator staff …` and `facilitator participant …`."""
+"""`facilitator participant add|list|show|status|limits|export-data`: the men referred to the programme."""
 
 from __future__ import annotations
 
@@ -6,49 +6,17 @@ import click
 
 from facilitator.cli.output import emit_json, fields, json_option, table
 from facilitator.domain.participant import REFERRAL_SOURCES, STATUSES
-from facilitator.domain.staff import ROLES
 from facilitator.services.compliance import status as compliance_status
+from facilitator.services.compliance import status as service
 from facilitator.services.core.group_store import enrolments
 from facilitator.services.core.people import (
     add_participant,
-    add_staff,
     get_participant,
     list_participants,
-    list_staff,
     set_participant_status,
 )
 from facilitator.services.intake import assessment as intake_assessment
-
-
-@click.group()
-def staff() -> None:
-    """Staff members and their roles."""
-
-
-@staff.command("add")
-@click.argument("name")
-@click.option(
-    "--role", "roles", multiple=True, required=True, help=f"Repeatable: {', '.join(ROLES)}."
-)
-@click.option("--id", "staff_id", help="Short id used with --user (default: first name).")
-@click.pass_obj
-def staff_add(app, name, roles, staff_id):
-    """Add a staff member."""
-
-    member = add_staff(app.office, name, list(roles), staff_id)
-    click.echo(f"added {member.id}: {member.name} ({', '.join(member.roles)})")
-
-
-@staff.command("list")
-@json_option
-@click.pass_obj
-def staff_list(app, as_json):
-    """List staff."""
-
-    members = list_staff(app.office)
-    if as_json:
-        return emit_json([m.to_dict() for m in members])
-    table([(m.id, m.name, ", ".join(m.roles)) for m in members], ["id", "name", "roles"])
+from facilitator.services.records.subject_access import write_export
 
 
 @click.group()
@@ -154,3 +122,94 @@ def participant_status(app, participant_id, status, reason):
 def _participant_extras():
     """What compliance and intake add to `participant show`."""
     return [compliance_status.participant_show_fields, intake_assessment.participant_show_fields]
+
+
+@participant.command("limits")
+@click.argument("participant_id")
+@click.option("--unexcused", type=int, help="Unexcused absences his order allows.")
+@click.option(
+    "--in-a-row", "in_a_row", type=int, help="Unexcused absences in a row his order allows."
+)
+@click.option("--min-percent", type=int, help="Minimum attendance percentage his order sets.")
+@click.option("--required", type=int, help="Sessions his order requires him to attend.")
+@click.option("--order", default="", help='What sets them, e.g. "Family court order 12/2026".')
+@click.option("--clear", is_flag=True, help="Remove his own limits: the programme's apply again.")
+@json_option
+@click.pass_obj
+def participant_limits(
+    app, participant_id, unexcused, in_a_row, min_percent, required, order, clear, as_json
+):
+    """Show or set a man's own limits from his referrer's order (they win over the programme's)."""
+
+    office = app.office
+    given = {
+        "unexcused_absences_allowed": unexcused,
+        "consecutive_unexcused_allowed": in_a_row,
+        "min_attendance_percent": min_percent,
+        "sessions_required": required,
+    }
+    if clear or order or any(v is not None for v in given.values()):
+        service.set_order_limits(office, participant_id, order=order, clear=clear, **given)
+    pid = participant_id.strip().upper()
+    limits = service.order_limits(office, pid)
+    rules = service.rules_for(office, pid)
+    if as_json:
+        return emit_json(
+            {
+                "participant_id": pid,
+                "order": limits.to_dict() if limits else None,
+                "in_force": {k: getattr(rules, k) for k in given}
+                | {"source": {k: rules.source(k) for k in given}},
+            }
+        )
+    required_words = rules.sessions_required or "every curriculum session"
+    fields(
+        [
+            ("participant", pid),
+            ("order", limits.label if limits else "(none: the programme's rules apply)"),
+            (
+                "unexcused allowed",
+                f"{rules.unexcused_absences_allowed} "
+                f"({rules.source('unexcused_absences_allowed')})",
+            ),
+            (
+                "in a row allowed",
+                f"{rules.consecutive_unexcused_allowed} "
+                f"({rules.source('consecutive_unexcused_allowed')})",
+            ),
+            (
+                "minimum attendance",
+                f"{rules.min_attendance_percent}% ({rules.source('min_attendance_percent')})",
+            ),
+            ("sessions required", f"{required_words} ({rules.source('sessions_required')})"),
+        ]
+    )
+
+
+@participant.command("export-data")
+@click.argument("participant_id")
+@click.option(
+    "-o",
+    "--output",
+    required=True,
+    type=click.Path(dir_okay=False),
+    help="File name: FILE.json and FILE.html are written.",
+)
+@click.pass_obj
+def participant_export_data(app, participant_id, output):
+    """Everything held about one man, as JSON and readable HTML (subject access request).
+
+    Never includes anything from partner contact, nor any flag raised from it.
+    """
+
+    json_path, html_path, export = write_export(app.office, participant_id, output)
+    counts = {k: len(v) for k, v in export.data.items() if isinstance(v, list) and v}
+    click.echo(f"written {json_path} and {html_path} (readable by you only)")
+    click.echo(
+        "holds: "
+        + (", ".join(f"{n} {k.replace('_', ' ')}" for k, n in counts.items()) or "his record only")
+    )
+    for rel in export.unreviewed:
+        click.echo(
+            f"not exported, review by hand (no rule yet for this kind of record): data/{rel}"
+        )

@@ -1,12 +1,15 @@
-"""`facilitator staff training|supervision|due`: staff training and supervision records, attached
-to the `staff` group of cli/people.py."""
+"""`facilitator staff add|list|training|supervision|due`: staff, their roles, training and supervision."""
 
 from __future__ import annotations
 
 import click
 
 from facilitator.cli.output import emit_json, json_option, table
-from facilitator.cli.people import staff
+from facilitator.domain.staff import ROLES
+from facilitator.services.core.people import (
+    add_staff,
+    list_staff,
+)
 from facilitator.services.evaluation.staff_quality import (
     add_supervision,
     add_training,
@@ -15,6 +18,38 @@ from facilitator.services.evaluation.staff_quality import (
     quality_rules,
     standings,
 )
+
+
+@click.group()
+def staff() -> None:
+    """Staff members and their roles."""
+
+
+@staff.command("add")
+@click.argument("name")
+@click.option(
+    "--role", "roles", multiple=True, required=True, help=f"Repeatable: {', '.join(ROLES)}."
+)
+@click.option("--id", "staff_id", help="Short id used with --user (default: first name).")
+@click.pass_obj
+def staff_add(app, name, roles, staff_id):
+    """Add a staff member."""
+
+    member = add_staff(app.office, name, list(roles), staff_id)
+    click.echo(f"added {member.id}: {member.name} ({', '.join(member.roles)})")
+
+
+@staff.command("list")
+@json_option
+@click.pass_obj
+def staff_list(app, as_json):
+    """List staff."""
+
+    members = list_staff(app.office)
+    if as_json:
+        return emit_json([m.to_dict() for m in members])
+    table([(m.id, m.name, ", ".join(m.roles)) for m in members], ["id", "name", "roles"])
+
 
 SUPERVISION_KINDS = "individual, group, external, live"
 

@@ -1,4 +1,4 @@
-"""`facilitator init`, `demo`, `run`, and opening the terminal UI."""
+"""`facilitator demo`: a synthetic demo workspace, then the UI on it."""
 
 from __future__ import annotations
 
@@ -7,27 +7,8 @@ from pathlib import Path
 import click
 
 from facilitator.cli.ui import open_ui
-from facilitator.curriculum.locate import bundled_curricula_dir
 from facilitator.demo.workspace import build_demo
-from facilitator.services.core.group_store import get_group
-from facilitator.storage.workspace import Workspace, resolve_workspace_path
-
-
-@click.command("init")
-@click.argument("directory", required=False, type=click.Path(file_okay=False))
-@click.option("--name", "programme", default="", help="The programme's name.")
-@click.pass_obj
-def init_cmd(app, directory, programme):
-    """Create a workspace (default: --workspace, FACILITATOR_WORKSPACE or the user data folder)."""
-
-    path = resolve_workspace_path(directory or app.workspace_path)
-    ws = Workspace.init(path, programme, bundled_curricula_dir())
-    click.echo(f"created workspace {ws.path}")
-    where = f"--workspace {ws.path} " if directory else ""
-    click.echo(
-        f"next: facilitator {where}staff add NAME --role admin --id you   (the first staff member "
-        f"acts until FACILITATOR_USER or --user names another)"
-    )
+from facilitator.storage.workspace import Workspace
 
 
 @click.command("demo")
@@ -74,13 +55,3 @@ def _default_demo_path() -> Path:
     from platformdirs import user_data_dir
 
     return Path(user_data_dir("facilitator", appauthor=False)) / "demo"
-
-
-@click.command("run")
-@click.argument("group_id")
-@click.pass_obj
-def run_cmd(app, group_id):
-    """Open the UI straight on a group's session for today."""
-
-    get_group(app.office, group_id)  # one clear line if it does not exist
-    open_ui(app, group_id=group_id)
