@@ -39,6 +39,25 @@ def safe_name(value: str, what: str) -> str:
     return value
 
 
+# Where each kind of record lives, relative to data/: spelled here once, for the stores below
+# and for the history builder that writes whole files at once.
+PEOPLE_FILE = "people.json"
+GROUPS_FILE = "groups.json"
+COUNTERS_FILE = "counters.json"
+
+
+def enrolments_file(group_id: str) -> str:
+    return f"enrolments/{safe_name(group_id, 'group id')}.json"
+
+
+def session_index_file(group_id: str) -> str:
+    return f"sessions/{safe_name(group_id, 'group id')}/index.json"
+
+
+def session_file_of(group_id: str, day: str) -> str:
+    return f"sessions/{safe_name(group_id, 'group id')}/{day[:4]}/{day}.json"
+
+
 class Stores:
     def __init__(self, workspace: Workspace):
         self.ws = workspace
@@ -54,26 +73,23 @@ class Stores:
             yield db
 
     def people(self, write: bool = False):
-        return self.store("people.json", "people", write)
+        return self.store(PEOPLE_FILE, "people", write)
 
     def groups(self, write: bool = False):
-        return self.store("groups.json", "groups", write)
+        return self.store(GROUPS_FILE, "groups", write)
 
     def enrolments(self, group_id: str, write: bool = False):
-        return self.store(f"enrolments/{safe_name(group_id, 'group id')}.json", "enrolments", write)
+        return self.store(enrolments_file(group_id), "enrolments", write)
 
     def enrolment_groups(self) -> list[str]:
         base = self.path("enrolments")
         return sorted(p.stem for p in base.glob("*.json")) if base.is_dir() else []
 
     def session_index(self, group_id: str, write: bool = False):
-        return self.store(
-            f"sessions/{safe_name(group_id, 'group id')}/index.json", "session_index", write
-        )
+        return self.store(session_index_file(group_id), "session_index", write)
 
     def session_file(self, group_id: str, day: str, write: bool = False):
-        group = safe_name(group_id, "group id")
-        return self.store(f"sessions/{group}/{day[:4]}/{day}.json", "session", write)
+        return self.store(session_file_of(group_id, day), "session", write)
 
     def group_session_dirs(self) -> list[Path]:
         base = self.path("sessions")
@@ -89,7 +105,7 @@ class Stores:
 
     def next_id(self, prefix: str, width: int = 4) -> str:
         """The next id of a kind, e.g. P0007. Caller holds the lock."""
-        with self.store("counters.json", "counters", write=True) as db:
+        with self.store(COUNTERS_FILE, "counters", write=True) as db:
             table = db.table("counters")
             q = Query()
             row = table.get(q.prefix == prefix)
