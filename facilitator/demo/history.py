@@ -197,7 +197,7 @@ class _Audit:
         if not self.fh:
             return
         self.seq += 1
-        entry = {
+        entry: dict[str, object] = {
             "seq": self.seq,
             "time": when,
             "user": user,
@@ -207,8 +207,8 @@ class _Audit:
             **extra,
             "prev": self.prev,
         }
-        entry["hash"] = _digest(entry)
-        self.prev = entry["hash"]
+        self.prev = _digest(entry)
+        entry["hash"] = self.prev
         self.fh.write(json.dumps(entry, ensure_ascii=False, sort_keys=True) + "\n")
 
     def close(self) -> None:
@@ -436,8 +436,8 @@ def _generate(
     w.store(PEOPLE_FILE, "people", {"participants": people})
     w.store(GROUPS_FILE, "groups", {"groups": groups})
     by_group: dict[str, list] = {}
-    for e in enrolments:
-        by_group.setdefault(e["group_id"], []).append(e)
+    for row in enrolments:
+        by_group.setdefault(row["group_id"], []).append(row)
     for gid, rows in by_group.items():
         w.store(enrolments_file(gid), "enrolments", {"enrolments": rows})
     w.store(COUNTERS_FILE, "counters", {"counters": [{"prefix": "P", "last": len(people)}]})
