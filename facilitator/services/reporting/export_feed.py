@@ -10,7 +10,6 @@ starting Python again costs more than it saves.
 
 from __future__ import annotations
 
-import importlib
 import json
 import os
 import pickle
@@ -149,13 +148,24 @@ def read_in_child(order: dict, out) -> None:
     out.flush()
 
 
+def _kinds(cls: type[errors.FacilitatorError]) -> Iterator[type[errors.FacilitatorError]]:
+    """Every error class this process has loaded: the child's is among them, as both run the
+    same exporter."""
+    for sub in cls.__subclasses__():
+        yield sub
+        yield from _kinds(sub)
+
+
 def _same_error(module: str, name: str, message: str) -> errors.FacilitatorError:
     """The child's error as this process's: same class (so the same exit code), same words."""
-    kind = errors.FacilitatorError
-    if module.startswith("facilitator."):
-        found = getattr(importlib.import_module(module), name, None)
-        if isinstance(found, type) and issubclass(found, errors.FacilitatorError):
-            kind = found
+    kind = next(
+        (
+            c
+            for c in _kinds(errors.FacilitatorError)
+            if (c.__module__, c.__name__) == (module, name)
+        ),
+        errors.FacilitatorError,
+    )
     err = kind.__new__(kind)
     errors.FacilitatorError.__init__(err, message)  # subclasses may build their message from parts
     return err
