@@ -51,6 +51,11 @@ FUNCTION_LEVEL_ALLOWED = {
     ("facilitator/services/reporting/export_feed.py", "facilitator.services.reporting.exports"),
     # Textual costs about 0.2 s to import: only the command that opens the UI pays for it.
     ("facilitator/cli/ui.py", "facilitator.tui.app"),
+    # The app opens its screens other than home when first asked for: they bring Textual's
+    # Markdown and TextArea, pygments and the coordinator's services, which launch must not wait
+    # for (home within 1 s).
+    ("facilitator/tui/app.py", "facilitator.tui.screens."),
+    ("facilitator/tui/app.py", "facilitator.tui.coordinator"),
     # A session's title needs the Markdown parser; commands that never show one do not load it.
     ("facilitator/curriculum/locate.py", "facilitator.curriculum.parser"),
 }
