@@ -347,8 +347,8 @@ def check_close(flag: RiskFlag, outcome: str) -> str:
     actions = flag.actions_taken
     if not actions:
         raise Refused(
-            f"flag {flag.id} has no actions recorded: record what was done first "
-            f"(facilitator risk review {flag.id} --action ... --note ...)"
+            f"flag {flag.id} has no actions recorded: record what was done first",
+            command=f"facilitator risk review {flag.id} --action ... --note ...",
         )
     if flag.severity == "critical" and set(actions) == {NO_FURTHER_ACTION}:
         words = [w for w in outcome.replace("_", " ").split() if w.strip(".,;:")]

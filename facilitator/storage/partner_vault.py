@@ -397,8 +397,8 @@ def _read_meta(folder: Path) -> dict:
         meta = json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
         raise Refused(
-            f"no partner store at {folder}: partner support sets it up with "
-            f"`facilitator partner init`"
+            f"no partner store at {folder}: partner support sets it up",
+            command="facilitator partner init",
         ) from None
     except (ValueError, UnicodeDecodeError):
         raise StoreError(

@@ -243,8 +243,8 @@ class Workspace:
     def require(self) -> Workspace:
         if not self.exists():
             raise WorkspaceError(
-                f"no workspace at {self.path}: run `facilitator init {self.path}` "
-                f"or `facilitator demo`, or pass --workspace"
+                f"no workspace at {self.path}: create one, or pass --workspace",
+                command=f"facilitator init {self.path}",
             )
         return self
 

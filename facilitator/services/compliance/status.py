@@ -320,7 +320,7 @@ def notify_referrer(
             doc = get_doc(db, "tasks", task_id.strip().upper())
             if doc is None:
                 raise NotFound(
-                    f"no notify-referrer task '{task_id}' (see `facilitator compliance due`)"
+                    f"no notify-referrer task '{task_id}'", command="facilitator compliance due"
                 )
             task = NotifyTask.from_dict(doc)
             if task.state == "done":

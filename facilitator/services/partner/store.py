@@ -147,8 +147,8 @@ class PartnerStore:
                 if p.id == key:
                     return man, p
         raise NotFound(
-            f"no partner record '{partner_id}' (ids look like P0001-PT1; see `facilitator "
-            "partner list`)"
+            f"no partner record '{partner_id}' (ids look like P0001-PT1)",
+            command="facilitator partner list",
         )
 
     def get_partner(self, partner_id: str) -> Partner:

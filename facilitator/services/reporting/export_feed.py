@@ -83,7 +83,7 @@ class RowFeed:
                     f"nothing was written"
                 ) from None
             if message[0] == "error":
-                raise _same_error(message[1], message[2], message[3])
+                raise _same_error(*message[1:])
             yield message
 
     def rows(self, on_group: Callable[[str], None] | None = None) -> Iterator[tuple]:
@@ -135,7 +135,7 @@ def read_in_child(order: dict, out) -> None:
         _send_batches(send, "summary", summaries())
         send(("done", result.men))
     except errors.FacilitatorError as err:
-        send(("error", type(err).__module__, type(err).__qualname__, err.message))
+        send(("error", type(err).__module__, type(err).__qualname__, err.message, err.command))
     except Exception as err:  # say what happened rather than die silently
         send(
             (
@@ -143,6 +143,7 @@ def read_in_child(order: dict, out) -> None:
                 "facilitator.errors",
                 "FacilitatorError",
                 f"the export could not be read: {err!r}",
+                "",
             )
         )
     out.flush()
@@ -156,7 +157,7 @@ def _kinds(cls: type[errors.FacilitatorError]) -> Iterator[type[errors.Facilitat
         yield from _kinds(sub)
 
 
-def _same_error(module: str, name: str, message: str) -> errors.FacilitatorError:
+def _same_error(module: str, name: str, message: str, command: str = "") -> errors.FacilitatorError:
     """The child's error as this process's: same class (so the same exit code), same words."""
     kind = next(
         (
@@ -167,7 +168,8 @@ def _same_error(module: str, name: str, message: str) -> errors.FacilitatorError
         errors.FacilitatorError,
     )
     err = kind.__new__(kind)
-    errors.FacilitatorError.__init__(err, message)  # subclasses may build their message from parts
+    # Subclasses may build their message from parts: set it as the child had it.
+    errors.FacilitatorError.__init__(err, message, command=command)
     return err
 
 
