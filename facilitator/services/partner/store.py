@@ -31,6 +31,7 @@ from facilitator.domain.partner import (
     Partner,
     contact_tasks,
 )
+from facilitator.domain.risk_flag import RiskFlag
 from facilitator.domain.values import parse_date
 from facilitator.errors import NotFound, Refused
 from facilitator.services.core.legal_holds import list_holds, partner_records_forgotten
@@ -310,7 +311,7 @@ class PartnerStore:
 
     def raise_concern(
         self, partner_id: str, category: str, severity: str | None = None, contact_id: str = ""
-    ) -> tuple[Concern, object]:
+    ) -> tuple[Concern, RiskFlag]:
         """Send a risk concern to the queue: category and severity only, source partner contact."""
         man, partner = self._find(partner_id)
         if contact_id and contact_id.strip().upper() not in {c["id"] for c in man.contacts}:
