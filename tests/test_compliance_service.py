@@ -186,11 +186,9 @@ def test_compliance_status_for_a_group(history, invoke):
 
 
 def test_suspended_and_exited_men(history, coordinator):
-    from facilitator.services.core import people
     from facilitator.services.groupwork import groups
 
-    groups.leave_group(coordinator, "P0003", "suspended", "2026-11-24")
-    people.set_participant_status(coordinator, "P0003", "suspended", "suspension review")
+    groups.end_programme(coordinator, "P0003", "suspended", "suspension review", "2026-11-24")
     c = compliance.standing(history, "P0003").compliance
     assert c.status == "suspended" and c.reason.startswith("suspended since 2026-11-24")
     # The reason never repeats the free text typed with the status.

@@ -11,9 +11,8 @@ from conftest import enrol_all
 
 from facilitator.domain.checkin import CheckIn
 from facilitator.services.core import group_store as group_store
-from facilitator.services.core import people
 from facilitator.services.core.office import Office
-from facilitator.services.groupwork import sessions
+from facilitator.services.groupwork import groups, sessions
 
 # Words planted in every record a report must never show; each appears nowhere else.
 CANARIES = {
@@ -113,7 +112,7 @@ def planted(office):
         her_account=CANARIES["partner_account"],
         safety_planning=CANARIES["partner_safety"],
     )
-    people.set_participant_status(admin, "P0002", "suspended", CANARIES["status_reason"])
+    groups.end_programme(admin, "P0002", "suspended", CANARIES["status_reason"])
     return office
 
 

@@ -215,6 +215,7 @@ class Workspace:
     def __init__(self, path: str | os.PathLike):
         self.path = Path(path)
         self._settings: dict[str, Any] | None = None
+        self._settings_stamp: tuple[int, int] | None = None
 
     # -- places -------------------------------------------------------------------------
     @property
@@ -251,8 +252,16 @@ class Workspace:
     # -- settings -----------------------------------------------------------------------
     @property
     def settings(self) -> dict[str, Any]:
-        if self._settings is None:
+        """The settings, read again whenever the file has changed: a UI left open sees a
+        member deactivated, or a rule changed, from another terminal at its next action."""
+        try:
+            info = self.settings_file.stat()
+            stamp: tuple[int, int] | None = (info.st_mtime_ns, info.st_size)
+        except OSError:
+            stamp = None  # read_settings says what is wrong
+        if self._settings is None or stamp is None or stamp != self._settings_stamp:
             self._settings = self.read_settings()
+            self._settings_stamp = stamp
         return self._settings
 
     def read_settings(self) -> dict[str, Any]:

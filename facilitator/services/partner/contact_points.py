@@ -19,6 +19,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from facilitator.domain.participant import ending_named_by
 from facilitator.domain.partner import ContactPoint, follow_up_points
 from facilitator.domain.values import parse_date
 from facilitator.services.core.group_store import enrolments
@@ -52,13 +53,13 @@ def contact_points(office: Office, participant_id: str | None = None) -> list[Co
         transfer = (
             previous is not None
             and previous.participant_id == e.participant_id
-            and _reason_word(previous.left_reason) == "transferred"
+            and ending_named_by(previous.left_reason) == "transferred"
         )
         if not transfer:
             found.append(ContactPoint(e.participant_id, "start", e.joined_on))
         started.setdefault(e.participant_id, e.joined_on)
         if e.left_on:
-            point = LEAVE_POINTS.get(_reason_word(e.left_reason), "exit")
+            point = LEAVE_POINTS.get(ending_named_by(e.left_reason), "exit")
             if point:
                 found.append(ContactPoint(e.participant_id, point, e.left_on))
         previous = e
@@ -73,11 +74,6 @@ def contact_points(office: Office, participant_id: str | None = None) -> list[Co
     found = _merge(found)
     found += follow_up_points(found, office.setting("partner.follow_up_weeks", [26]))
     return sorted(found, key=lambda p: (p.participant_id, p.date, p.point))
-
-
-def _reason_word(reason: str) -> str:
-    words = (reason or "").strip().lower().split()
-    return words[0].rstrip(":,.") if words else ""
 
 
 def _merge(points: list[ContactPoint]) -> list[ContactPoint]:
