@@ -61,6 +61,10 @@ DEFAULT_SETTINGS: dict[str, Any] = {
         # category id -> severity, over the rules file's (e.g. animal_harm = "high")
         "severity": {},
         "reassessment_weeks": 8,
+        # Who reviews and closes flags (admins always may); facilitators raise and confirm.
+        "review_roles": ["coordinator"],
+        # A critical flag closed only by someone other than its sole reviewer.
+        "critical_close_by_another": False,
     },
     "ui": {
         # The terminal UI's look: "dark", "light" or any Textual theme name (Ctrl+P changes it for a
