@@ -43,6 +43,7 @@ DEFAULT_SETTINGS: dict[str, Any] = {
         "late_minutes_count_as_absence": 30,
         "sessions_required": 0,  # 0: every curriculum session
         "referrer_notice_working_days": 1,
+        "min_facilitators": 2,  # who must be named to run a group
         # Compliance (docs/rules.md): the percentage is judged after this many sessions.
         "min_attendance_after_sessions": 6,
         # The programme's own closure days, YYYY-MM-DD, beside the public holidays: notice

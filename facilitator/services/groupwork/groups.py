@@ -59,7 +59,17 @@ def create_group(
         member = office.find_staff(ref)
         if not member.has_role("facilitator"):
             raise InvalidInput(f"{member.name} does not have the facilitator role")
-        staff_ids.append(member.id)
+        if member.id not in staff_ids:
+            staff_ids.append(member.id)
+    # Groups are run by two facilitators, ideally of different genders, so one can watch the
+    # room while the other leads (a common standard in accredited programmes).
+    needed = max(int(office.setting("rules.min_facilitators", 2) or 1), 1)
+    if len(staff_ids) < needed:
+        raise InvalidInput(
+            f"a group needs {needed} facilitator{'s' if needed != 1 else ''} "
+            f"(--facilitator, once each; setting rules.min_facilitators): "
+            f"{len(staff_ids)} given"
+        )
     length = curriculum_length(office, curriculum)
     with office.stores.writing():
         with office.stores.groups(write=True) as db:
