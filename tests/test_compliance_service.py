@@ -259,3 +259,15 @@ def test_an_unknown_country_is_one_line_naming_the_setting(
     result = invoke("--user", "admin", "compliance", "due")
     assert result.exit_code != 0
     assert "programme.country 'XX'" in result.output and len(result.output.splitlines()) == 1
+
+
+def test_the_referrer_report_says_a_breach_once_in_a_probation_officers_words(
+    history, invoke, tmp_path
+):
+    out = tmp_path / "report.md"
+    result = invoke("--user", "admin", "report", "participant", "P0001", "-o", str(out))
+    assert result.exit_code == 0, result.output
+    assert (
+        "**✖** Breach of the programme's requirements, action needed: 2 unexcused absences "
+        "passed the limit of 1 (Crown Court order 7/2026) on 2026-11-24"
+    ) in out.read_text()
