@@ -399,3 +399,21 @@ def test_a_bad_period_setting_is_one_line(history, invoke):
         result.stderr.strip()
         == "Error: setting retention.years.sessions is 'six': give a whole number of years"
     )
+
+
+def test_a_man_excluded_at_intake_is_closed_on_the_day_of_the_decision(office, monkeypatch):
+    from facilitator.services.core import people
+    from facilitator.services.core.office import Office
+    from facilitator.services.intake import assessment
+    from facilitator.services.records import retention
+
+    _at(monkeypatch, "2026-11-20")
+    admin = Office.open(office.path, "admin")
+    person = people.add_participant(admin, "Eli Excluded", "court", referred_on="2026-09-01")
+    assessment.start_intake(admin, person.id, started_on="2026-10-01")
+    assessment.decide(admin, person.id, "not_suitable", ["denies_any_violence"], "2026-11-20")
+    assert people.get_participant(admin, person.id).status == "exited"
+    items = [
+        i for i in retention.due(admin, today=date(2040, 1, 1)) if i.participant_id == person.id
+    ]
+    assert items and {i.closed_on for i in items} == {"2026-11-20"}
