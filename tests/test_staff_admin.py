@@ -59,3 +59,18 @@ def test_a_workspace_left_open_sees_a_deactivation_made_elsewhere(office, invoke
     invoke("--user", "admin", "staff", "deactivate", "bea", "--reason", "left the service")
     with pytest.raises(AccessDenied, match="can no longer act"):
         open_as_bea.user
+
+
+def test_only_an_admin_changes_roles_and_one_admin_always_remains(office, invoke):
+    refused = invoke("--user", "alex", "staff", "roles", "alex", "--role", "admin")
+    assert refused.exit_code == 1 and "may not change staff roles" in refused.output
+    changed = invoke("--user", "admin", "staff", "roles", "bea", "--role", "coordinator")
+    assert changed.exit_code == 0 and changed.output.strip() == "bea: coordinator"
+    last = invoke("--user", "admin", "staff", "roles", "admin", "--role", "coordinator")
+    assert last.exit_code == 1 and "last active admin" in last.output
+    roles = {m.id: m.roles for m in people.list_staff(Office.open(office.path, "admin"))}
+    assert (
+        roles["bea"] == ["coordinator"]
+        and "admin" in roles["admin"]
+        and roles["alex"] == ["facilitator"]
+    )

@@ -1,4 +1,4 @@
-"""`facilitator staff add|list|deactivate|training|supervision|due`: staff, their roles, training
+"""`facilitator staff add|list|roles|deactivate|training|supervision|due`: staff, their roles, training
 and supervision."""
 
 from __future__ import annotations
@@ -7,7 +7,7 @@ import click
 
 from facilitator.cli.output import emit_json, json_option, table
 from facilitator.domain.staff import ROLES
-from facilitator.services.core.people import add_staff, deactivate_staff, list_staff
+from facilitator.services.core.people import add_staff, deactivate_staff, list_staff, set_roles
 from facilitator.services.evaluation.staff_quality import (
     add_supervision,
     add_training,
@@ -58,6 +58,19 @@ def staff_list(app, as_json):
         ],
         ["id", "name", "roles", "state"],
     )
+
+
+@staff.command("roles")
+@click.argument("staff_id")
+@click.option(
+    "--role", "roles", multiple=True, required=True, help=f"Repeatable: {', '.join(ROLES)}."
+)
+@click.pass_obj
+def staff_roles(app, staff_id, roles):
+    """Give a member these roles in place of theirs (an admin does it)."""
+
+    member = set_roles(app.office, staff_id, list(roles))
+    click.echo(f"{member.id}: {', '.join(member.roles)}")
 
 
 @staff.command("deactivate")

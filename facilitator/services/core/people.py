@@ -37,6 +37,23 @@ def list_staff(office: Office) -> list[Staff]:
     return office.staff()
 
 
+def set_roles(office: Office, staff_id: str, roles: list[str]) -> Staff:
+    """Change a member's roles (an admin does); at least one active admin always remains."""
+    actor = office.require_role("admin", doing="change staff roles")
+    with office.stores.writing():
+        settings = office.ws.read_settings()
+        members = [Staff.from_dict(s) for s in settings.get("staff", [])]
+        wanted = office.find_staff(staff_id).id
+        member = next(m for m in members if m.id == wanted)
+        member.roles = Staff.from_dict(member.to_dict() | {"roles": roles}).roles
+        if not any(m.has_role("admin") for m in members):
+            raise Refused(f"{member.id} is the last active admin: make someone else an admin first")
+        settings["staff"] = [m.to_dict() for m in members]
+        office.ws.write_settings(settings)
+        office.stores.audit.record(actor.id, "roles", "staff", member.id, roles=",".join(roles))
+    return member
+
+
 def deactivate_staff(office: Office, staff_id: str, reason: str, day: str | None = None) -> Staff:
     """A member who has left: kept in the records, can no longer act. An admin does it, and at
     least one active admin always remains."""
