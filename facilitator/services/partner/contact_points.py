@@ -63,11 +63,21 @@ def contact_points(office: Office, participant_id: str | None = None) -> list[Co
             if point:
                 found.append(ContactPoint(e.participant_id, point, e.left_on))
         previous = e
+    # An ending that left a group is dated by the day he left it; a status change is a point
+    # of its own only where no enrolment says so (an ending while between groups).
+    from_groups: dict[tuple[str, str], list[str]] = {}
+    for p in found:
+        from_groups.setdefault((p.participant_id, p.point), []).append(p.date)
     for entry in office.stores.audit.entries():
         if entry.get("action") != "status" or entry.get("kind") != "participant":
             continue
         pid, point = entry.get("id", ""), STATUS_POINTS.get(entry.get("status", ""))
         day = str(entry.get("time", ""))[:10]
+        if any(
+            abs((parse_date(day) - parse_date(left)).days) <= SAME_EVENT_DAYS
+            for left in from_groups.get((pid, point or ""), [])
+        ):
+            continue
         # Before he started, an exit is an intake decision, already a point of its own.
         if point and (not wanted or pid == wanted) and pid in started and started[pid] <= day:
             found.append(ContactPoint(pid, point, day))
