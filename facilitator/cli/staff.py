@@ -1,12 +1,15 @@
-"""`facilitator staff add|list|roles|deactivate|training|supervision|due`: staff, their roles, training
+"""`facilitator staff add|list|roles|passphrase|deactivate|training|supervision|due`: staff, their roles, training
 and supervision."""
 
 from __future__ import annotations
+
+import os
 
 import click
 
 from facilitator.cli.output import emit_json, json_option, table
 from facilitator.domain.staff import ROLES
+from facilitator.services.core.identity import set_passphrase
 from facilitator.services.core.people import add_staff, deactivate_staff, list_staff, set_roles
 from facilitator.services.evaluation.staff_quality import (
     add_supervision,
@@ -71,6 +74,26 @@ def staff_roles(app, staff_id, roles):
 
     member = set_roles(app.office, staff_id, list(roles))
     click.echo(f"{member.id}: {', '.join(member.roles)}")
+
+
+@staff.command("passphrase")
+@click.argument("staff_id", required=False)
+@click.pass_obj
+def staff_passphrase(app, staff_id):
+    """Set your passphrase, which makes your signing key (an admin may reset another's).
+
+    Asked twice at the prompt, or read from FACILITATOR_PASSPHRASE for scripts; never stored.
+    """
+
+    member_id = staff_id or app.office.user
+    given = os.environ.get("FACILITATOR_PASSPHRASE")
+    passphrase = given or click.prompt(
+        f"New passphrase for {member_id} (12 characters or more)",
+        hide_input=True,
+        confirmation_prompt=True,
+    )
+    member = set_passphrase(app.office, member_id, passphrase)
+    click.echo(f"{member.id}: new signing key made; keep the passphrase safe, it is not stored")
 
 
 @staff.command("deactivate")

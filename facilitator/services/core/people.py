@@ -7,6 +7,7 @@ from facilitator.domain.participant import PROGRAMME_ENDINGS, STATUSES, Particip
 from facilitator.domain.staff import Staff
 from facilitator.domain.values import check_choice, parse_date, require_text
 from facilitator.errors import InvalidInput, NotFound, Refused
+from facilitator.services.core.identity import retire_key
 from facilitator.services.core.office import Office, _as_id
 from facilitator.storage.stores import all_docs, get_doc, put_doc
 
@@ -71,6 +72,7 @@ def deactivate_staff(office: Office, staff_id: str, reason: str, day: str | None
             raise Refused(f"{member.id} is the last active admin: make someone else an admin first")
         settings["staff"] = [m.to_dict() for m in members]
         office.ws.write_settings(settings)
+        retire_key(office, member.id)
         office.stores.audit.record(actor.id, "deactivate", "staff", member.id)
     return member
 
