@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import os
+
 import click
 
 from facilitator.cli.output import emit_json, fields, json_option, table
 from facilitator.domain.debrief import check_editable
 from facilitator.domain.debrief_text import body_of_file, render_file
 from facilitator.services.core.group_store import get_group
+from facilitator.services.core.identity import keys
 from facilitator.services.debrief import notes as debrief
 from facilitator.services.debrief.indicators import Decision, IndicatorsPending, scan_note
 from facilitator.services.debrief.notes import (
@@ -21,6 +24,7 @@ from facilitator.services.debrief.notes import (
     restore_file,
     save_body,
     sign_note,
+    signature_state,
     template_path,
 )
 from facilitator.storage.files import atomic_write_text
@@ -167,7 +171,10 @@ def notes_show(app, note_id, as_json):
             }
         )
     signatures = (
-        "; ".join(f"{s.by} {s.at[:16].replace('T', ' ')}" for s in note.signature_list)
+        "; ".join(
+            f"{s.by} {s.at[:16].replace('T', ' ')} ({signature_state(office, note, s)})"
+            for s in note.signature_list
+        )
         or "none yet"
     )
     fields(
@@ -237,8 +244,13 @@ def notes_sign(app, note_id, flags, dismissals, reason):
     flagged (--flag N) or dismissed (--dismiss N --reason "why") before the note is signed.
     """
 
+    passphrase = None
+    if keys(app.office).has_key(app.office.user):
+        passphrase = os.environ.get("FACILITATOR_PASSPHRASE") or click.prompt(
+            f"Passphrase for {app.office.user}", hide_input=True
+        )
     result = _with_indicators(
-        lambda: sign_note(app.office, note_id, _decisions(flags, dismissals, reason))
+        lambda: sign_note(app.office, note_id, _decisions(flags, dismissals, reason), passphrase)
     )
     _report(result)
     note = result.note

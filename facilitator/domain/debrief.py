@@ -45,6 +45,13 @@ class Signature(Record):
     by: str
     at: str
     body_sha256: str  # the text signed: a draft changed after signing withdraws the signature
+    # The member's key signature over signed_message(); "" where they had no key (name only).
+    key_signature: str = ""
+
+
+def signed_message(note_id: str, body_sha256: str) -> bytes:
+    """What a member's key signs: the note and the hash of its text."""
+    return f"facilitator debrief signature\n{note_id}\n{body_sha256}".encode()
 
 
 @dataclass
@@ -169,11 +176,13 @@ def check_can_sign(note: DebriefNote, user: str) -> None:
         )
 
 
-def sign(note: DebriefNote, user: str, at: datetime) -> DebriefNote:
+def sign(note: DebriefNote, user: str, at: datetime, key_signature: str = "") -> DebriefNote:
     """Add the user's signature; with every author's the note is signed (read-only)."""
     check_can_sign(note, user)
     note.signatures.append(
-        Signature(by=user, at=at.isoformat(), body_sha256=note.body_sha256).to_dict()
+        Signature(
+            by=user, at=at.isoformat(), body_sha256=note.body_sha256, key_signature=key_signature
+        ).to_dict()
     )
     if not note.awaiting:
         note.status = "signed"

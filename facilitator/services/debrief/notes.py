@@ -51,6 +51,7 @@ from facilitator.domain.debrief import (
 from facilitator.domain.debrief_text import body_of_file, render_file
 from facilitator.domain.session import Session, split_session_id
 from facilitator.errors import InvalidInput, NotFound, Refused
+from facilitator.services.core import identity
 from facilitator.services.core.group_store import get_group
 from facilitator.services.core.office import Office
 from facilitator.services.core.session_store import get_session
@@ -269,9 +270,12 @@ class SignResult:
     amendment: rules.Amendment | None = None
 
 
-def sign_note(office: Office, note_id: str, decisions=()) -> SignResult:
+def sign_note(
+    office: Office, note_id: str, decisions=(), passphrase: str | None = None
+) -> SignResult:
     """Sign as the acting user. Risk indicators in the note with no flag yet for the man must
-    each be flagged or dismissed first (`decisions`); otherwise nothing is signed."""
+    each be flagged or dismissed first (`decisions`); otherwise nothing is signed. A member with
+    a signing key signs with it (their passphrase), so the signature is theirs, not a name."""
 
     note = get_note(office, note_id)
     _require_file_intact(office, note)
@@ -282,6 +286,13 @@ def sign_note(office: Office, note_id: str, decisions=()) -> SignResult:
             office.audit("refused", "debrief", note.id, doing="sign")
         raise
     seen_sha = note.body_sha256
+    key_signature = ""
+    if identity.keys(office).has_key(office.user):
+        if not passphrase:
+            raise Refused(f"{office.user} signs with their key: give the passphrase")
+        _, key_signature = identity.sign_as_actor(
+            office, passphrase, rules.signed_message(note.id, seen_sha)
+        )
     outcome = debrief_risk.decide(office, note, note.body, decisions, doing="sign")
     with office.stores.writing():
         note = get_note(office, note_id)
@@ -291,9 +302,22 @@ def sign_note(office: Office, note_id: str, decisions=()) -> SignResult:
                 "read it again, then sign"
             )
         note.handled += [h.to_dict() for h in outcome.handled]
-        rules.sign(note, office.user, clock.now())
+        rules.sign(note, office.user, clock.now(), key_signature)
         _save(office, note, "sign", signer=office.user)
     return SignResult(note, outcome.flags, outcome.dismissed)
+
+
+def signature_state(office: Office, note: DebriefNote, signature: rules.Signature) -> str:
+    """How a signature stands: "key verified", "DOES NOT VERIFY" (the note or the signature was
+    changed), or "name only" (signed before the member had a key)."""
+    if not signature.key_signature:
+        return "name only"
+    message = rules.signed_message(note.id, signature.body_sha256)
+    if signature.body_sha256 == note.body_sha256 and identity.verify(
+        office, signature.by, message, signature.key_signature
+    ):
+        return "key verified"
+    return "DOES NOT VERIFY"
 
 
 def amend_note(office: Office, note_id: str, text: str, decisions=()) -> SignResult:
