@@ -15,6 +15,7 @@ category; the sums are taken apart once per unit. numpy is never imported here.
 from __future__ import annotations
 
 import json
+from bisect import bisect_right
 from importlib.resources import files
 from typing import Any, Callable
 
@@ -63,6 +64,9 @@ class Model:
         self.corpus_sha256: str = data.get("corpus_sha256", "")
         self.bias: list[int] = list(data["bias"])
         self.thresholds: list[int] = list(data["thresholds"])
+        # Per category, the unit score (thousandths) below which a one-word rule match is
+        # not backed by the words around it; None: every such match stands.
+        self.veto: list[int | None] = list(data.get("veto") or [None] * len(self.categories))
         self._n = n = len(self.categories)
         self._features: dict[str, list[int]] = data["features"]
         self._words = _Cache(self._word)
@@ -125,6 +129,22 @@ class Model:
         """The unit's score per category over its threshold (thousandths; >= 0 is raised)."""
         check = self._check_sum(words)
         return [((check >> (_LANE * c)) & _MASK) - _TOP for c in range(self._n)]
+
+    def backs(self, norm: str, units: list[tuple[int, int, list[str]]], starts: list[int],
+              category: str, pos: int) -> bool:
+        """Do the words of the unit at `pos` back a one-word rule match of the category?"""
+        if category not in self.categories:
+            return True
+        c = self.categories.index(category)
+        bar = self.veto[c]
+        if bar is None:
+            return True
+        k = bisect_right(starts, pos) - 1
+        if k < 0:
+            return True
+        words = units[k][2]
+        score = self.unit_scores(words)[c] + self.thresholds[c]
+        return score >= bar
 
     def suggest(self, norm: str) -> list[Suggestion]:
         """Every category whose score reaches its threshold in a unit of the text (the

@@ -45,6 +45,13 @@ KEEP_WEIGHT = 0.02  # smaller weights are dropped from the shipped file
 # top of those the rules flag, how much more a critical label counts than another, and the
 # fewest labels per benign statement a step must catch to be taken.
 BENIGN_BUDGET = 0.03
+# A one-word rule match ("divorce", "pregnant") is dropped when the model scores its sentence
+# below the category's veto: set so that at most this share of the labelled statements
+# resting on such a match are lost, and only for a category with at least VETO_MIN such
+# statements in the corpus. Never for a critical category: tried, it lost critical
+# disclosures on the development set, and a missed strangulation costs more than a false alarm.
+VETO_LOSS = {"high": 0.04, "medium": 0.06}
+VETO_MIN = 8
 CRITICAL_GAIN = 8.0
 MIN_VALUE = 0.5
 
@@ -289,6 +296,45 @@ def held_out_scores(rows: list[dict[str, Any]], folds: int) -> list[list[float]]
     return scores
 
 
+def _bare(match: str) -> bool:
+    """A rule match of one word ("killed", "sword", "divorce"): weak evidence by itself."""
+    return len(match.split()) == 1
+
+
+def vetoes(rows: list[dict[str, Any]], found: list[Any], scores: list[list[float]]) -> list[float]:
+    """Per category, the held-out model score below which a one-word rule match is dropped:
+    the highest that drops no more than VETO_LOSS of the labelled statements whose only
+    evidence for the category is such a match. No such statement: no veto."""
+    out = []
+    for c, cat in enumerate(CATEGORY_IDS):
+        true = sorted(scores[i][c] for i, (r, f) in enumerate(zip(rows, found))
+                      if cat in r["categories"] and _only_bare(f, cat))
+        if len(true) < VETO_MIN or DEFAULT_SEVERITIES[cat] not in VETO_LOSS:
+            out.append(-math.inf)
+            continue
+        k = int(math.floor(VETO_LOSS[DEFAULT_SEVERITIES[cat]] * len(true)))
+        out.append(true[k] - 1e-3)
+    return out
+
+
+def _only_bare(result: Any, cat: str) -> bool:
+    matches = [i.match for i in result.indicators if i.category == cat]
+    return bool(matches) and all(_bare(m) for m in matches)
+
+
+def after_veto(result: Any, score: list[float], veto: list[float]) -> set[str]:
+    """The categories the rules find in a statement once one-word matches the model does not
+    back are dropped (and what they imply, unless something else implies it too)."""
+    from facilitator.detector.detector import IMPLIES
+
+    index = {c: i for i, c in enumerate(CATEGORY_IDS)}
+    kept = {i.category for i in result.indicators
+            if not (_bare(i.match) and i.category in index and score[index[i.category]] < veto[index[i.category]])}
+    for cat in list(kept):
+        kept.update(IMPLIES.get(cat, ()))
+    return kept
+
+
 def thresholds(rows: list[dict[str, Any]], folds: int,
                scores: list[list[float]] | None = None) -> tuple[list[float], dict[str, Any]]:
     """Each category's threshold on the logit, chosen on held-out folds of the corpus for
@@ -303,7 +349,9 @@ def thresholds(rows: list[dict[str, Any]], folds: int,
 
     scores = scores if scores is not None else held_out_scores(rows, folds)
     rules = Detector(learned=False)
-    by_rules = [set(rules.scan(r["text"]).categories) for r in rows]
+    found = [rules.scan(r["text"]) for r in rows]
+    veto = vetoes(rows, found, scores)
+    by_rules = [after_veto(f, s, veto) for f, s in zip(found, scores)]
     n_cat = len(CATEGORY_IDS)
     benign = [i for i, r in enumerate(rows) if not r["categories"]]
     benign_weight = sum(rows[i]["weight"] for i in benign)
@@ -345,7 +393,7 @@ def thresholds(rows: list[dict[str, Any]], folds: int,
         todo[c].pop(0)
     out = [round(t - 1e-3, 3) if t < math.inf else 99.0 for t in thr]
     report: dict[str, Any] = {"benign_share": spent / benign_weight + by_rules_share,
-                              "by_rules": by_rules_share}
+                              "by_rules": by_rules_share, "veto": veto}
     for c, cat in enumerate(CATEGORY_IDS):
         pos = [i for i, r in enumerate(rows) if cat in r["categories"]]
         report[cat] = {"positives": len(pos),
@@ -362,6 +410,7 @@ def config() -> dict[str, Any]:
             "iterations": ITERATIONS, "learning_rate": LEARNING_RATE, "min_count": MIN_COUNT,
             "keep_weight": KEEP_WEIGHT, "benign_budget": BENIGN_BUDGET,
             "critical_gain": CRITICAL_GAIN, "min_value": MIN_VALUE, "char_n": list(CHAR_N),
+            "veto_loss": VETO_LOSS, "veto_min": VETO_MIN,
             "max_tokens": MAX_TOKENS, "min_tokens": MIN_TOKENS, "overlap": OVERLAP}
 
 
@@ -378,6 +427,7 @@ def train(folds: int = 4, quiet: bool = False) -> dict[str, Any]:
     started = time.perf_counter()
     rows = read_corpus()
     thr, report = thresholds(rows, folds) if folds > 1 else ([0.0] * len(CATEGORY_IDS), {})
+    veto = report.get("veto", [-math.inf] * len(CATEGORY_IDS))
     features, bias = final_weights(rows)
     model = {
         "note": "generated by python -m facilitator.detector train from corpus/; do not edit",
@@ -390,6 +440,7 @@ def train(folds: int = 4, quiet: bool = False) -> dict[str, Any]:
         "scale": SCALE,
         "bias": bias,
         "thresholds": [round(x * SCALE) for x in thr],
+        "veto": [round(x * SCALE) if x > -math.inf else None for x in veto],
         "features": features,
     }
     if not quiet:
@@ -397,7 +448,7 @@ def train(folds: int = 4, quiet: bool = False) -> dict[str, Any]:
         print(f"{len(rows)} statements, {len(features)} features kept; {took:.1f} s",
               file=sys.stderr)
         for cat, r in report.items():
-            if isinstance(r, dict):
+            if isinstance(r, dict) and "positives" in r:
                 print(f"  {cat:24s} {r['positives']:4d} labelled: rules {r['rules']:4d}, with the "
                       f"model (held out) {r['together']:4d}", file=sys.stderr)
         if report:
