@@ -132,7 +132,8 @@ def test_strangulation_implies_physical_violence_without_changing_the_indicators
     assert [i.category for i in result.indicators] == ["strangulation"]
     assert [i.category for i in result.implied] == ["physical_violence"]
     assert set(result.categories) == {"strangulation", "physical_violence"}
-    assert result.to_dict()["severity"] == "critical" and set(result.to_dict()) == {"indicators", "severity"}
+    assert result.to_dict()["severity"] == "critical"
+    assert set(result.to_dict()) == {"indicators", "severity"}
 
 
 @pytest.mark.parametrize("text", [

@@ -59,11 +59,12 @@ def test_spans_of_every_finding_point_at_the_text_in_a_long_debrief():
 
 def test_evaluate_prints_the_figures_for_each_set(tmp_path):
     path = tmp_path / "mini.jsonl"
-    rows = [{"text": "He put his hands round her throat.", "categories": ["strangulation", "physical_violence"]},
+    rows = [{"text": "He put his hands round her throat.",
+             "categories": ["strangulation", "physical_violence"]},
             {"text": "We had a quiet weekend at home.", "categories": []}]
     path.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
-    out = subprocess.run([sys.executable, "-m", "facilitator.detector", "evaluate", "--set", str(path),
-                          "--misses"], capture_output=True, text=True, check=True).stdout
+    cmd = [sys.executable, "-m", "facilitator.detector", "evaluate", "--set", str(path), "--misses"]
+    out = subprocess.run(cmd, capture_output=True, text=True, check=True).stdout
     assert f"== {path}" in out
     assert "critical caught" in out and "1/1" in out
     assert "statements needing a flag that were flagged" in out

@@ -191,6 +191,8 @@ class TextContext:
         text is found once and looked up by position; with a few, only their sentences are
         read."""
         media = self.rules.media
+        if media is None:
+            return []
         if self._near_ok:
             return [m.span() for m in media.finditer(self.text, begin, end)]
         if self._media_spans is None:

@@ -98,7 +98,8 @@ class ScanResult:
 
     @property
     def categories(self) -> list[str]:
-        """Each category found once (implied ones too), the most severe first (then in text order)."""
+        """Each category found once (implied ones too), the most severe first, then in text
+        order."""
         seen: dict[str, Indicator] = {}
         for ind in self.indicators + self.implied:
             if ind.category not in seen or ind.start < seen[ind.category].start:
@@ -469,10 +470,10 @@ class Detector:
             severity = severities.get(raised.category)
             if severity is None:
                 continue
-            starts = by_rules.get(raised.category)
-            if starts:
-                k = bisect_left(starts, raised.start - 399)
-                if k < len(starts) and starts[k] < raised.end + 400:
+            near = by_rules.get(raised.category)
+            if near:
+                k = bisect_left(near, raised.start - 399)
+                if k < len(near) and near[k] < raised.end + 400:
                     continue  # the rules found it near here, with their own span
             sug = model.explained(low, raised)
             ci, cat = by_id.get(sug.category, (-1, None))

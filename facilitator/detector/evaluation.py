@@ -190,7 +190,8 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--rules-only", action="store_true", help="leave the learned layer out")
     ap.add_argument("--misses", action="store_true", help="list every miss and false alarm")
     args = ap.parse_args(argv)
-    sets = [Path(p) for p in (args.statements + args.sets)] or [p for p in DEFAULT_SETS if p.exists()]
+    given = [Path(p) for p in (args.statements + args.sets)]
+    sets = given or [p for p in DEFAULT_SETS if p.exists()]
     detector = None
     if args.rules or args.rules_only:
         from facilitator.detector.rules import load_rules

@@ -37,7 +37,7 @@ def normalise(text: str) -> str:
 def char_grams(word: str) -> list[str]:
     """The letter groups of a word, marked at its ends: "<ne", "nec", "eck", "ck>", ..."""
     padded = f"<{word}>"
-    out = []
+    out: list[str] = []
     for n in CHAR_N:
         out.extend(padded[i:i + n] for i in range(len(padded) - n + 1))
     return out
@@ -70,7 +70,8 @@ def unit_words(norm: str) -> list[tuple[int, int, list[str]]]:
     for b, e, words in pieces:
         if merged:
             pb, _, pw = merged[-1]
-            if (len(words) < MIN_TOKENS or len(pw) < MIN_TOKENS) and len(pw) + len(words) <= MAX_TOKENS:
+            short = len(words) < MIN_TOKENS or len(pw) < MIN_TOKENS
+            if short and len(pw) + len(words) <= MAX_TOKENS:
                 merged[-1] = (pb, e, pw + words)
                 continue
         merged.append((b, e, words))

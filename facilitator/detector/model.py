@@ -46,7 +46,8 @@ class Suggestion:
         self.words = words
 
     def __repr__(self) -> str:
-        return f"Suggestion({self.category!r}, {self.margin}, {self.start}, {self.end}, {self.words!r})"
+        return (f"Suggestion({self.category!r}, {self.margin}, {self.start}, {self.end}, "
+                f"{self.words!r})")
 
 
 class Model:
@@ -75,7 +76,8 @@ class Model:
         # What the words must add up to, per category, over the bias.
         self._need = [t - b for t, b in zip(self.thresholds, self.bias)]
         self._top = sum(_TOP << (_LANE * c) for c in range(n))
-        self._check = [sum((_TOP - k * _OFF - need) << (_LANE * c) for c, need in enumerate(self._need))
+        self._check = [sum((_TOP - k * _OFF - need) << (_LANE * c)
+                           for c, need in enumerate(self._need))
                        for k in range(_MAX_VECTORS + 1)]
 
     # -- packed vectors --------------------------------------------------------------------
