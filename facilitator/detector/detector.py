@@ -218,6 +218,8 @@ class Detector:
         self._context_rules: ContextRules | None = None
         self._candidates: dict = {}
         self._long_words: dict[str, bool] = {}
+        self._short_words: dict[str, bool] = {}
+        self._pair_heads: set[str] | None = None
         self._by_stem: dict[str, list[_Pattern]] = {}
         self._everywhere: list[_Pattern] = []
         self._any: dict[tuple, object] = {}
@@ -289,16 +291,29 @@ class Detector:
         cands = tuple((pat.cat, pat.exclusion, pat.regex.match) for pat in found)
         return self._any_of(found), cands
 
+    def _short_live(self, word: str) -> bool:
+        """Could a short word start a pattern, whatever word follows it?"""
+        known = self._short_words.get(word)
+        if known is None:
+            stems = self._by_stem
+            if self._pair_heads is None:
+                self._pair_heads = {k.split(" ", 1)[0] for k in stems if " " in k}
+            known = (word + "$" in stems or word in self._pair_heads
+                     or any(word[:n] in stems for n in self._stem_lengths if n <= len(word)))
+            self._short_words[word] = known
+        return known
+
     def _live_words(self, words: set[str]) -> set[str]:
-        """The words that could start a pattern: every short word, and each long word whose
-        first letters have candidates (worked out once per word and remembered)."""
+        """The words that could start a pattern: a short word some stem begins with, and a
+        long word whose first letters have candidates (worked out once and remembered)."""
         known = self._long_words
         if len(known) > _CANDIDATE_CACHE:
             known.clear()
         live = set()
         for word in words:
             if len(word) < WORD_K:
-                live.add(word)
+                if self._short_live(word):
+                    live.add(word)
                 continue
             has = known.get(word)
             if has is None:
@@ -342,9 +357,9 @@ class Detector:
         pieces = _WORDS.split(norm)
         offsets = list(accumulate(map(len, pieces), initial=0))
         last = len(pieces) - 2
-        # A long word's candidates depend on its first letters only: each distinct word is
-        # looked up once, and only the places of words that could start a pattern are
-        # visited one by one (short words depend on the next word too, so all are visited).
+        # A long word's candidates depend on its first letters only, a short word's on the
+        # next word too: each distinct word is looked up once, and only the places of words
+        # that could start some pattern are visited one by one.
         live = self._live_words(set(pieces[1::2]))
         for k in [k for k in range(1, len(pieces), 2) if pieces[k] in live]:
             word = pieces[k]
