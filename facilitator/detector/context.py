@@ -48,6 +48,10 @@ class ContextRules:
         self.clause_breaks = [re.compile(lower_regex(p)) for p in context["clause_breaks"]]
         self.third_party = compile_words(context["third_party"])
         self.media = compile_words(context["media"])
+        # The group's own material and his childhood memories: like a film, someone else's
+        # story, but never for a critical category (a disclosure made during an exercise
+        # must not be lost to the word "exercise").
+        self.teaching = compile_words(context.get("teaching", ()))
         self.hypothetical = compile_words(context["hypothetical"])
         self.concerns_him = _compile_text(context.get("concerns_him"))
         self.media_concerns_him = _compile_text(context.get("media_concerns_him"))
@@ -164,8 +168,9 @@ class TextContext:
         begin, _ = self.clause(start, end)
         return self.rules.hypothetical.search(self.text, begin, start) is not None
 
-    def someone_else(self, start: int, end: int) -> bool:
-        """About another person or a film, and nothing between says it is about him or his family."""
+    def someone_else(self, start: int, end: int, teaching: bool = True) -> bool:
+        """About another person, a film or (teaching=True) the group's own material, and
+        nothing between says it is about him or his family."""
         r = self.rules
         if r.third_party is not None:
             begin, _ = self.clause(start, end)
@@ -182,6 +187,12 @@ class TextContext:
             s_begin, s_end = self.sentence(start, end)
             for ms, me in self._media(s_begin, s_end):
                 lo, hi = min(ms, start), max(me, end)
+                if not _mentions(r.media_concerns_him, self.text, lo, hi):
+                    return True
+        if teaching and r.teaching is not None:
+            s_begin, s_end = self.sentence(start, end)
+            for m in r.teaching.finditer(self.text, s_begin, s_end):
+                lo, hi = min(m.start(), start), max(m.end(), end)
                 if not _mentions(r.media_concerns_him, self.text, lo, hi):
                     return True
         return False

@@ -442,7 +442,7 @@ class Detector:
             return True
         if r.hypothetical and ctx.hypothetical(start, end):
             return True
-        return r.third_party and ctx.someone_else(start, end)
+        return r.third_party and ctx.someone_else(start, end, r.severity != "critical")
 
     def _backed(self, low: str, found: list[Indicator]) -> list[Indicator]:
         """Rule matches of one word ("killed", "sword", "divorce") stand only where the

@@ -18,7 +18,8 @@ from facilitator.detector.categories import BY_ID, SEVERITIES
 WORKSPACE_RULES_FILE = "risk_rules.toml"
 
 _CATEGORY_KEYS = {"severity", "label", "patterns", "exclude", "negation", "negatable", "hypothetical", "third_party"}
-_CONTEXT_LISTS = ("negation", "pseudo_negation", "clause_breaks", "third_party", "media", "hypothetical")
+_CONTEXT_LISTS = ("negation", "pseudo_negation", "clause_breaks", "third_party", "media", "teaching",
+                  "hypothetical")
 _CONTEXT_TEXTS = ("negation_undone_after", "concerns_him", "media_concerns_him")
 _TOP_KEYS = {"version", "extends_default", "exclude", "tokens", "macros", "context", "categories"}
 _MACRO = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)\}")
