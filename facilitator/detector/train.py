@@ -98,7 +98,7 @@ def read_corpus(folder: Path = CORPUS) -> list[dict[str, Any]]:
 
 
 def curriculum_rows(folder: Path) -> list[dict[str, Any]]:
-    """Benign statements from a curriculum's Markdown: each paragraph or list item of the
+    """Benign statements from a curriculum's Markdown (or a note template's): each line of the
     sessions' text, front matter and Markdown marks taken out. Quoted words are dropped too:
     they are examples of what a man might say, which in a check-in would be a disclosure."""
     import re
@@ -109,6 +109,7 @@ def curriculum_rows(folder: Path) -> list[dict[str, Any]]:
         if text.startswith("---"):
             text = text.split("---", 2)[-1]
         text = re.sub(r"\"[^\"\n]{0,300}\"|\u201c[^\u201d\n]{0,300}\u201d", " ", text)
+        text = re.sub(r"\{\{[^}]*\}\}", " ", text)  # a template's placeholders
         text = re.sub(r"[#*_>|`]+", " ", text)
         for line in text.splitlines():
             line = re.sub(r"\s+", " ", line).strip(" -\t")
@@ -496,6 +497,9 @@ def main(argv: list[str]) -> None:
     if args.curriculum is not None:
         folder = Path(args.curriculum) if args.curriculum else HERE.parents[1] / "curricula"
         rows = curriculum_rows(folder)
+        if not args.curriculum:
+            # The debrief template's own words are in every debrief the scanner reads.
+            rows += curriculum_rows(HERE.parents[1] / "session_notes")
         path = CORPUS / "curriculum.jsonl"
         path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows),
                         encoding="utf-8")
