@@ -127,11 +127,19 @@ def test_the_rules_alone_when_asked():
     assert all(i.source == "rule" for i in Detector(learned=False).scan(text).indicators)
 
 
+def test_checking_her_phone_is_control_and_implies_stalking():
+    result = scan("He keeps checking her phone.")
+    assert result.categories == ["controlling_behaviour"] and result.severity == "medium"
+    assert [i.category for i in result.implied] == ["stalking"]
+    assert result.implied[0].match == "checking her phone"
+
+
 def test_strangulation_implies_physical_violence_without_changing_the_indicators():
     result = scan("He put his hands round her throat.")
     assert [i.category for i in result.indicators] == ["strangulation"]
     assert [i.category for i in result.implied] == ["physical_violence"]
-    assert set(result.categories) == {"strangulation", "physical_violence"}
+    assert result.categories == ["strangulation"]
+    assert set(result.all_categories) == {"strangulation", "physical_violence"}
     assert result.to_dict()["severity"] == "critical"
     assert set(result.to_dict()) == {"indicators", "severity"}
 

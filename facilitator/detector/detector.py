@@ -76,10 +76,10 @@ class ScanResult:
     """What a scan found: the indicators in text order and the highest severity among them.
 
     implied: categories that follow from an indicator by the labelling conventions (strangling
-    her is physical violence too; tracking her phone is controlling behaviour too), each with
-    the words of the indicator it follows from. They never raise the severity (the indicator
-    they follow from is at least as severe) and are kept apart from `indicators`, whose shape
-    callers store and print; `categories` and `all_indicators` include them.
+    her is physical violence too; checking her phone is stalking as well as controlling
+    behaviour), each with the words of the indicator it follows from. They are kept apart
+    from `indicators` and `categories`, whose shape callers store, print and turn into flags;
+    `all_indicators` and `all_categories` include them, for showing and for the figures.
     """
 
     __slots__ = ("indicators", "severity", "implied")
@@ -98,10 +98,18 @@ class ScanResult:
 
     @property
     def categories(self) -> list[str]:
-        """Each category found once (implied ones too), the most severe first, then in text
-        order."""
+        """Each category found once, the most severe first, then in text order."""
+        return self._categories(self.indicators)
+
+    @property
+    def all_categories(self) -> list[str]:
+        """The same with the implied categories."""
+        return self._categories(self.indicators + self.implied)
+
+    @staticmethod
+    def _categories(found: list[Indicator]) -> list[str]:
         seen: dict[str, Indicator] = {}
-        for ind in self.indicators + self.implied:
+        for ind in found:
             if ind.category not in seen or ind.start < seen[ind.category].start:
                 seen[ind.category] = ind
         return sorted(seen, key=lambda c: (-severity_rank(seen[c].severity), seen[c].start))
@@ -511,20 +519,30 @@ class Detector:
 
 
 # What one finding says about another: strangling her is physical violence too; tracking her
-# phone or location is also coercive control; an object used as a weapon is usually used on
-# someone. The implied category carries the same words, so the reviewer sees why.
+# is also coercive control; an object used as a weapon is usually used on someone; checking
+# her phone, messages or location is stalking as well as control. The implied category
+# carries the same words, so the reviewer sees why.
 IMPLIES: dict[str, tuple[str, ...]] = {
     "strangulation": ("physical_violence",),
     "weapons": ("physical_violence",),
     "stalking": ("controlling_behaviour",),
 }
+_DEVICE = re.compile(r"\b(?:phones?|mobile|texts?|messages?|whatsapps?|emails?|location|call\s+log|"
+                     r"dms|search\s+history|browser|photos|camera|app|apps|tracker|gps|"
+                     r"instagram|facebook|snapchat|socials)\b", re.IGNORECASE)
+
+
+def _implies(ind: Indicator) -> tuple[str, ...]:
+    if ind.category == "controlling_behaviour" and _DEVICE.search(ind.match):
+        return ("stalking",)
+    return IMPLIES.get(ind.category, ())
 
 
 def _implied(found: list[Indicator], severities: dict[str, str]) -> list[Indicator]:
     have = {i.category for i in found}
     out: list[Indicator] = []
     for ind in found:
-        for cat in IMPLIES.get(ind.category, ()):
+        for cat in _implies(ind):
             if cat not in have and cat in severities:
                 have.add(cat)
                 out.append(Indicator(cat, severities[cat], ind.match, ind.start, ind.end,

@@ -73,7 +73,9 @@ def evaluate(rows: list[dict], detector: Detector | None = None) -> dict[str, An
 
     for row in rows:
         truth = set(row["categories"])
-        got = set(scan(row["text"], detector).categories)
+        # Implied categories count: they follow from an indicator by the labelling
+        # conventions and are shown beside it (ScanResult.all_categories).
+        got = set(scan(row["text"], detector).all_categories)
         if truth:
             needing += 1
             flagged_needing += bool(got)

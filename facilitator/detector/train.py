@@ -333,7 +333,7 @@ def _only_bare(result: Any, cat: str) -> bool:
 def after_veto(result: Any, score: list[float], veto: list[float]) -> set[str]:
     """The categories the rules find in a statement once one-word matches the model does not
     back are dropped (and what they imply, unless something else implies it too)."""
-    from facilitator.detector.detector import IMPLIES
+    from facilitator.detector.detector import _implies
 
     index = {c: i for i, c in enumerate(CATEGORY_IDS)}
     kept = set()
@@ -341,8 +341,7 @@ def after_veto(result: Any, score: list[float], veto: list[float]) -> set[str]:
         c = index.get(ind.category)
         if not (_bare(ind.match) and c is not None and score[c] < veto[c]):
             kept.add(ind.category)
-    for cat in list(kept):
-        kept.update(IMPLIES.get(cat, ()))
+            kept.update(_implies(ind))
     return kept
 
 
