@@ -39,7 +39,8 @@ RUNNER = (
     "import resource, sys\n"
     "from facilitator.cli import main\n"
     "try:\n    main(sys.argv[1:])\n"
-    "finally:\n    print('maxrss', resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, file=sys.stderr)\n"
+    "finally:\n    print('maxrss', resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, "
+    "file=sys.stderr)\n"
 )
 
 
@@ -50,8 +51,11 @@ def size_of(path: Path) -> int:
 
 
 def tree_digest(path: Path) -> dict[str, str]:
-    return {p.relative_to(path).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(path.rglob("*")) if p.is_file() and p.name != ".lock"}
+    return {
+        p.relative_to(path).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(path.rglob("*"))
+        if p.is_file() and p.name != ".lock"
+    }
 
 
 def cli(workspace: Path | None, *args: str) -> tuple[float, float, str]:
@@ -60,11 +64,17 @@ def cli(workspace: Path | None, *args: str) -> tuple[float, float, str]:
     if workspace:
         env["FACILITATOR_WORKSPACE"] = str(workspace)
     t = time.perf_counter()
-    done = subprocess.run([sys.executable, "-c", RUNNER, *args], cwd=ROOT, env=env, capture_output=True, text=True)
+    done = subprocess.run(
+        [sys.executable, "-c", RUNNER, *args], cwd=ROOT, env=env, capture_output=True, text=True
+    )
     seconds = time.perf_counter() - t
     if done.returncode != 0:
         raise SystemExit(f"facilitator {' '.join(args)} failed: {done.stderr.strip()}")
-    rss = next(int(line.split()[1]) for line in reversed(done.stderr.splitlines()) if line.startswith("maxrss"))
+    rss = next(
+        int(line.split()[1])
+        for line in reversed(done.stderr.splitlines())
+        if line.startswith("maxrss")
+    )
     return seconds, rss / 1024, done.stdout
 
 
@@ -98,8 +108,8 @@ def lock_timer(held: list[float]):
 
 
 def lock_held_by_backup(workspace: Path, out: Path) -> float:
-    from facilitator.services.backup import make_backup
-    from facilitator.services.office import Office
+    from facilitator.services.core.office import Office
+    from facilitator.services.records.backup import make_backup
     from facilitator.storage.sealed import Secret
 
     held: list[float] = []
@@ -129,9 +139,11 @@ def main(argv: list[str] | None = None) -> None:
         rows.append(("baseline: copy the folder", t_copy, raw, None, ""))
 
         tgz = base / "plain.tar.gz"
+
         def make_tgz():
             with tarfile.open(tgz, "w:gz", compresslevel=1) as tar:
                 tar.add(work, arcname="workspace")
+
         t_tgz, _ = timed(make_tgz)
         rows.append(("baseline: tar.gz, not encrypted", t_tgz, size_of(tgz), None, ""))
         tgz.unlink()
@@ -139,31 +151,72 @@ def main(argv: list[str] | None = None) -> None:
         archive = base / "backup.fbk"
         t_backup, rss_backup, _ = cli(work, "backup", "-o", str(archive))
         size = archive.stat().st_size
-        rows.append(("facilitator backup", t_backup, size, rss_backup, f"{t_backup / t_tgz:.1f}x tar.gz time"))
+        rows.append(
+            (
+                "facilitator backup",
+                t_backup,
+                size,
+                rss_backup,
+                f"{t_backup / t_tgz:.1f}x tar.gz time",
+            )
+        )
         held = lock_held_by_backup(work, base / "again.fbk")
         (base / "again.fbk").unlink()
-        rows.append(("  of which the workspace lock held", held, None, None, "writers wait at most this"))
+        rows.append(
+            ("  of which the workspace lock held", held, None, None, "writers wait at most this")
+        )
         t_verify, rss_verify, _ = cli(None, "backup", "verify", str(archive))
         rows.append(("facilitator backup verify", t_verify, None, rss_verify, ""))
         target = base / "restored"
         t_restore, rss_restore, _ = cli(None, "restore", str(archive), "--to", str(target))
         restored = tree_digest(target)
         # The backups themselves added a log line and an audit line to `work` afterwards.
-        same = all(restored.get(k) == v for k, v in original.items() if k not in ("data/audit.jsonl", "data/backup.json"))
-        rows.append(("facilitator restore", t_restore, size_of(target), rss_restore,
-                     f"{t_restore / t_copy:.1f}x copy time; identical: {'yes' if same else 'NO'}"))
+        same = all(
+            restored.get(k) == v
+            for k, v in original.items()
+            if k not in ("data/audit.jsonl", "data/backup.json")
+        )
+        rows.append(
+            (
+                "facilitator restore",
+                t_restore,
+                size_of(target),
+                rss_restore,
+                f"{t_restore / t_copy:.1f}x copy time; identical: {'yes' if same else 'NO'}",
+            )
+        )
 
         t_due, rss_due, out = cli(work, "retention", "due", "--json")
-        rows.append(("retention due (whole workspace)", t_due, None, rss_due, f"{len(json.loads(out))} records due"))
-        t_sar, rss_sar, _ = cli(work, "participant", "export-data", "P0100", "-o", str(base / "sar-P0100"))
-        rows.append(("participant export-data (one man)", t_sar, size_of(base / "sar-P0100.json"), rss_sar, ""))
+        rows.append(
+            (
+                "retention due (whole workspace)",
+                t_due,
+                None,
+                rss_due,
+                f"{len(json.loads(out))} records due",
+            )
+        )
+        t_sar, rss_sar, _ = cli(
+            work, "participant", "export-data", "P0100", "-o", str(base / "sar-P0100")
+        )
+        rows.append(
+            (
+                "participant export-data (one man)",
+                t_sar,
+                size_of(base / "sar-P0100.json"),
+                rss_sar,
+                "",
+            )
+        )
     finally:
         if not args.keep:
             shutil.rmtree(base, ignore_errors=True)
 
-    print(f"workspace: {info.groups} groups, {info.participants} men, {info.sessions} sessions, "
-          f"{info.attendance} marks, {info.checkins} check-ins, {info.audit_lines} audit lines; "
-          f"{len(original)} files, {raw / 2**20:.0f} MiB")
+    print(
+        f"workspace: {info.groups} groups, {info.participants} men, {info.sessions} sessions, "
+        f"{info.attendance} marks, {info.checkins} check-ins, {info.audit_lines} audit lines; "
+        f"{len(original)} files, {raw / 2**20:.0f} MiB"
+    )
     print(f"{'step':38} {'seconds':>8} {'MiB':>8} {'peak MiB':>9}  note")
     for name, seconds, nbytes, rss, note in rows:
         mib = f"{nbytes / 2**20:.1f}" if nbytes is not None else ""

@@ -10,7 +10,7 @@ its notes removed at the start of every run):
   group (the session indexes it must read anyway); with no note written and `due_from` unset
   (every old session due: the worst case) and with `due_from` set to a month ago;
 - creating, saving and signing a note in a group whose index already holds `--notes` notes,
-  against the baseline of one safe rewrite of a 366 KB JSON file (DESIGN §4: about 9 ms);
+  against the baseline of one safe rewrite of a 366 KB JSON file (about 9 ms);
 - the size of the files a note's save rewrites.
 """
 
@@ -33,8 +33,9 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 from history import build_history  # noqa: E402
 
 from facilitator import clock  # noqa: E402
-from facilitator.services import debrief, sessions  # noqa: E402
-from facilitator.services.office import Office  # noqa: E402
+from facilitator.services.core import session_store as session_store
+from facilitator.services.core.office import Office  # noqa: E402
+from facilitator.services.debrief import notes as debrief
 from facilitator.storage.files import atomic_write_text  # noqa: E402
 
 
@@ -63,11 +64,14 @@ def set_due_from(office: Office, day: str) -> None:
 def main(argv: list[str] | None = None) -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--groups", type=int, default=400)
-    ap.add_argument("--notes", type=int, default=40, help="notes already in the benchmarked group's index")
+    ap.add_argument(
+        "--notes", type=int, default=40, help="notes already in the benchmarked group's index"
+    )
     ap.add_argument("--n", type=int, default=20, help="repetitions of each timing")
     args = ap.parse_args(argv)
 
-    # A copy of its own: this benchmark writes notes, and the shared history cache must stay as built.
+    # A copy of its own: this benchmark writes notes, and the shared history cache must stay as
+    # built.
     path = ROOT / "benchmarks" / "out" / f"history-debrief-g{args.groups}"
     build_history(path, groups=args.groups)
     shutil.rmtree(path / "data" / "debrief", ignore_errors=True)  # notes of an earlier run
@@ -79,15 +83,21 @@ def main(argv: list[str] | None = None) -> None:
     print(f"workspace {path}: {args.groups} groups")
     print(f"{'operation':<52} {'median':>12} {'max':>12}  vs baseline")
 
-    base = timed(lambda: sessions.list_sessions(office), max(3, args.n // 4))
+    base = timed(lambda: session_store.list_sessions(office), max(3, args.n // 4))
     row("baseline: list_sessions, every group", base)
     due = debrief.due_notes(office)
-    row(f"due_notes, no due_from ({len(due)} due)", timed(lambda: debrief.due_notes(office), max(3, args.n // 4)),
-        statistics.median(base))
+    row(
+        f"due_notes, no due_from ({len(due)} due)",
+        timed(lambda: debrief.due_notes(office), max(3, args.n // 4)),
+        statistics.median(base),
+    )
     set_due_from(office, (clock.today() - timedelta(days=30)).isoformat())
     due = debrief.due_notes(office)
-    row(f"due_notes, due_from a month ago ({len(due)} due)",
-        timed(lambda: debrief.due_notes(office), max(3, args.n // 4)), statistics.median(base))
+    row(
+        f"due_notes, due_from a month ago ({len(due)} due)",
+        timed(lambda: debrief.due_notes(office), max(3, args.n // 4)),
+        statistics.median(base),
+    )
     set_due_from(office, "")
 
     with tempfile.TemporaryDirectory() as tmp:
@@ -97,14 +107,19 @@ def main(argv: list[str] | None = None) -> None:
     row("baseline: safe rewrite of a 366 KB JSON file", [write_base])
 
     # The group with the most closed sessions: notes for its oldest ones, then time the newest.
-    groups = sorted({s.group_id for s in sessions.list_sessions(office)})
-    closed = max(([s for s in sessions.list_sessions(office, g) if s.is_closed] for g in groups), key=len)
+    groups = sorted({s.group_id for s in session_store.list_sessions(office)})
+    closed = max(
+        ([s for s in session_store.list_sessions(office, g) if s.is_closed] for g in groups),
+        key=len,
+    )
     authors = debrief._authors(office, closed[0]) or []
     writer = Office.open(path, authors[0]) if authors else office
-    for s in closed[:args.notes]:
+    for s in closed[: args.notes]:
         if debrief.note_for_session(office, s.id) is None:
             debrief.create_note(writer, s.id)
-    todo = [s for s in closed[args.notes:] if debrief.note_for_session(office, s.id) is None][:args.n]
+    todo = [s for s in closed[args.notes :] if debrief.note_for_session(office, s.id) is None][
+        : args.n
+    ]
     if not todo:
         print("(no session left without a note in that group: use --rebuild on history.py)")
         return
@@ -115,20 +130,35 @@ def main(argv: list[str] | None = None) -> None:
         made.append(debrief.create_note(writer, next(it).id).id)
 
     row(f"create a note (group index holds {args.notes}+)", timed(create, len(todo)), write_base)
-    row("save a draft", timed(lambda: debrief.save_body(writer, made[-1], f"# Words {time.perf_counter()}\n"),
-                               args.n), write_base)
+    row(
+        "save a draft",
+        timed(
+            lambda: debrief.save_body(writer, made[-1], f"# Words {time.perf_counter()}\n"), args.n
+        ),
+        write_base,
+    )
     for note_id in made[:-1]:  # a note must hold more than the template to be signed
         debrief.save_body(writer, note_id, f"# Words for {note_id}\n")
     signer = iter(made)
-    row("sign (risk scan included)", timed(lambda: debrief.sign_note(writer, next(signer)), len(made)), write_base)
-    row("list_notes (every note, file hashes checked)", timed(lambda: debrief.list_notes(office), 5), write_base)
+    row(
+        "sign (risk scan included)",
+        timed(lambda: debrief.sign_note(writer, next(signer)), len(made)),
+        write_base,
+    )
+    row(
+        "list_notes (every note, file hashes checked)",
+        timed(lambda: debrief.list_notes(office), 5),
+        write_base,
+    )
 
     note = debrief.get_note(office, made[-1])
     store = office.stores.path("debrief", note.group_id, note.date[:4], f"{note.date}.json")
     index = office.stores.path("debrief", note.group_id, "index.json")
-    print(f"\nfiles a save rewrites: note store {store.stat().st_size / 1024:.1f} KB, "
-          f"group index {index.stat().st_size / 1024:.1f} KB, note file "
-          f"{debrief.note_path(office, note).stat().st_size / 1024:.1f} KB")
+    print(
+        f"\nfiles a save rewrites: note store {store.stat().st_size / 1024:.1f} KB, "
+        f"group index {index.stat().st_size / 1024:.1f} KB, note file "
+        f"{debrief.note_path(office, note).stat().st_size / 1024:.1f} KB"
+    )
 
 
 if __name__ == "__main__":

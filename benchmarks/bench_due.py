@@ -9,7 +9,7 @@ debriefs' kept list and opens compliance tasks). No debrief note is written in i
 closed session's debrief is due: the worst case for that list. Rows:
 
 - debriefs due: baseline, every session index and every note index read (due_notes before
-  services/debrief_due.py); now with no kept list (the first look: everything read, the list
+  services/debrief/due.py); now with no kept list (the first look: everything read, the list
   written), with nothing changed since the last look, and with one group's session index
   rewritten since; then the same with `debrief.due_from` a month ago (a programme that signs
   its notes sees about this many);
@@ -39,9 +39,12 @@ from history import build_history  # noqa: E402
 
 from facilitator import clock  # noqa: E402
 from facilitator.domain.debrief import due_at  # noqa: E402
-from facilitator.services import attendance_records as records  # noqa: E402
-from facilitator.services import compliance, debrief, debrief_due, sessions  # noqa: E402
-from facilitator.services.office import Office  # noqa: E402
+from facilitator.services.compliance import status as compliance
+from facilitator.services.core import session_store as session_store
+from facilitator.services.core.office import Office  # noqa: E402
+from facilitator.services.debrief import due as debrief_due
+from facilitator.services.debrief import notes as debrief
+from facilitator.services.groupwork import attendance as records  # noqa: E402
 from facilitator.storage.files import atomic_write_text  # noqa: E402
 
 
@@ -52,7 +55,7 @@ def full_read_debriefs(office: Office) -> list[debrief.DueNote]:
     since = str(office.setting("debrief.due_from", "") or "")
     notes = {r["id"]: r for r in debrief.list_notes(office)}
     out = []
-    for s in sessions.list_sessions(office):
+    for s in session_store.list_sessions(office):
         if not s.is_closed or s.kind != "group" or (since and s.date < since):
             continue
         row = notes.get(s.id)
@@ -60,9 +63,23 @@ def full_read_debriefs(office: Office) -> list[debrief.DueNote]:
             continue
         due = due_at(s.date, s.closed_at, hours)
         if due <= now:
-            awaiting = [a for a in row["authors"] if a not in row["signed_by"]] if row else list(s.facilitators_present)
-            out.append(debrief.DueNote(s.id, s.group_id, s.date, s.curriculum_session, s.closed_at, due.isoformat(),
-                                       "draft" if row else "no note", awaiting))
+            awaiting = (
+                [a for a in row["authors"] if a not in row["signed_by"]]
+                if row
+                else list(s.facilitators_present)
+            )
+            out.append(
+                debrief.DueNote(
+                    s.id,
+                    s.group_id,
+                    s.date,
+                    s.curriculum_session,
+                    s.closed_at,
+                    due.isoformat(),
+                    "draft" if row else "no note",
+                    awaiting,
+                )
+            )
     return sorted(out, key=lambda d: (d.due_at, d.session_id))
 
 
@@ -96,17 +113,23 @@ def row(name: str, ms: list[float], base: float | None = None, same: bool | None
 
 def debrief_rows(office: Office, n: int, label: str) -> None:
     kept = office.stores.path(*debrief_due.STORE.split("/"))
-    index = office.stores.path("sessions", sessions.list_sessions(office)[-1].group_id, "index.json")
+    index = office.stores.path(
+        "sessions", session_store.list_sessions(office)[-1].group_id, "index.json"
+    )
     base_ms, base = timed(lambda: full_read_debriefs(office), n)
     base_med = statistics.median(base_ms)
     row(f"baseline: every index read ({len(base)} due{label})", base_ms)
-    ms, got = timed(lambda: debrief.due_notes(office), n, before=lambda: kept.unlink(missing_ok=True))
+    ms, got = timed(
+        lambda: debrief.due_notes(office), n, before=lambda: kept.unlink(missing_ok=True)
+    )
     row("due_notes, no kept list (first look: read all, write it)", ms, base_med, got == base)
     debrief.due_notes(office)
     ms, got = timed(lambda: debrief.due_notes(office), n)
     row("due_notes, nothing changed since the last look", ms, base_med, got == base)
     text = index.read_text(encoding="utf-8")
-    ms, got = timed(lambda: debrief.due_notes(office), n, before=lambda: atomic_write_text(index, text))
+    ms, got = timed(
+        lambda: debrief.due_notes(office), n, before=lambda: atomic_write_text(index, text)
+    )
     row("due_notes, one group's session index written since", ms, base_med, got == base)
 
 
@@ -117,12 +140,20 @@ def main(argv: list[str] | None = None) -> None:
     args = ap.parse_args(argv)
 
     t = time.perf_counter()
-    info = build_history(ROOT / "benchmarks" / "out" / f"due-history-g{args.groups}", groups=args.groups)
-    print(f"history: {info.path} ({info.groups} groups, {info.sessions} sessions, {info.participants} men; "
-          f"{time.perf_counter() - t:.1f} s to build or find)", file=sys.stderr)
+    info = build_history(
+        ROOT / "benchmarks" / "out" / f"due-history-g{args.groups}", groups=args.groups
+    )
+    print(
+        f"history: {info.path} ({info.groups} groups, {info.sessions} sessions, "
+        f"{info.participants} men; "
+        f"{time.perf_counter() - t:.1f} s to build or find)",
+        file=sys.stderr,
+    )
     office = Office.open(info.path, "admin")
     set_due_from(office, "")
-    compliance.due_tasks(office)  # the breaches found so far get their tasks: no timing below writes any
+    compliance.due_tasks(
+        office
+    )  # the breaches found so far get their tasks: no timing below writes any
 
     print(f"{'due list (ms)':<58}{'median':>9}{'max':>9} {'vs base':>8}")
     debrief_rows(office, args.n, "")
@@ -133,8 +164,16 @@ def main(argv: list[str] | None = None) -> None:
     base_ms, base = timed(lambda: full_read_compliance(office), args.n)
     row(f"baseline: every enrolment built ({len(base)} tasks due)", base_ms)
     ms, got = timed(lambda: compliance.due_tasks(office), args.n)
-    row("due_tasks, only the enrolments of men in scope built", ms, statistics.median(base_ms), got == base)
-    print("target: each list ≤ 100 ms, the home screen's due lists within about 1 s of launch (bench_tui.py)")
+    row(
+        "due_tasks, only the enrolments of men in scope built",
+        ms,
+        statistics.median(base_ms),
+        got == base,
+    )
+    print(
+        "target: each list ≤ 100 ms, the home screen's due lists within about 1 s of "
+        "launch (bench_tui.py)"
+    )
 
 
 if __name__ == "__main__":

@@ -32,9 +32,10 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 from history import build_history  # noqa: E402
 
 from facilitator.domain.checkin import CheckIn  # noqa: E402
-from facilitator.services import groups as group_service  # noqa: E402
-from facilitator.services import sessions  # noqa: E402
-from facilitator.services.office import Office  # noqa: E402
+from facilitator.services.core import group_store as group_store
+from facilitator.services.core import session_store as session_store
+from facilitator.services.core.office import Office  # noqa: E402
+from facilitator.services.groupwork import sessions  # noqa: E402
 
 
 def pct(values: list[float], p: float) -> float:
@@ -56,11 +57,15 @@ def wall(cmd: list[str], n: int = 9) -> float:
     # PYTHONDONTWRITEBYTECODE, which would make every start recompile every module).
     env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
     env["PYTHONPYCACHEPREFIX"] = str(ROOT / "benchmarks" / "out" / "pycache")
-    subprocess.run(cmd, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=True)
+    subprocess.run(
+        cmd, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=True
+    )
     times = []
     for _ in range(n):
         t = time.perf_counter()
-        subprocess.run(cmd, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=True)
+        subprocess.run(
+            cmd, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=True
+        )
         times.append((time.perf_counter() - t) * 1000)
     return statistics.median(times)
 
@@ -73,26 +78,37 @@ def main() -> None:
 
     t = time.perf_counter()
     # Its own copy: other benchmarks may be rebuilding the shared one at the same moment.
-    info = build_history(ROOT / "benchmarks" / "out" / f"foundation-history-g{args.groups}", groups=args.groups)
-    print(f"history: {info.path} ({time.perf_counter() - t:.1f} s to build or find)", file=sys.stderr)
+    info = build_history(
+        ROOT / "benchmarks" / "out" / f"foundation-history-g{args.groups}", groups=args.groups
+    )
+    print(
+        f"history: {info.path} ({time.perf_counter() - t:.1f} s to build or find)", file=sys.stderr
+    )
     office = Office.open(info.path, "admin")
 
     # A running group: start a new session after the history ends and mark everyone present.
-    running = [g for g in group_service.list_groups(office) if group_service.roster(office, g.id, "2026-11-24")]
+    running = [
+        g for g in group_store.list_groups(office) if group_store.roster(office, g.id, "2026-11-24")
+    ]
     group = running[-1]
-    men = group_service.roster(office, group.id, "2026-11-24")
+    men = group_store.roster(office, group.id, "2026-11-24")
     day = (date(2026, 11, 24) + timedelta(days=7 * (1 + int(time.time()) % 500))).isoformat()
     # Sessions start on their day: pin the clock to it (the same variable tests use).
     os.environ["FACILITATOR_NOW"] = f"{day}T18:30:00"
-    existing = sessions.find_session(office, group.id, day)
+    existing = session_store.find_session(office, group.id, day)
     s = existing or sessions.start_session(office, group.id, day)
     for m in men:
         sessions.mark_attendance(office, s.id, m.participant.id, "present")
-    summary = "Raised his voice at her on Sunday, named it as intimidation; used time-out on Wednesday. " * 2
+    summary = (
+        "Raised his voice at her on Sunday, named it as intimidation; used time-out on Wednesday. "
+        * 2
+    )
 
     def save(i: int) -> None:
         m = men[i % len(men)].participant.id
-        sessions.record_checkin(office, s.id, CheckIn(participant_id=m, summary=summary + str(i), stance="minimising"))
+        sessions.record_checkin(
+            office, s.id, CheckIn(participant_id=m, summary=summary + str(i), stance="minimising")
+        )
 
     save(0)  # warm imports
     ours = timed(save, args.saves)
@@ -118,16 +134,24 @@ def main() -> None:
 
     with tempfile.TemporaryDirectory(dir=ROOT / "benchmarks" / "out") as tmp:
         single = Path(tmp) / "single.json"
-        single.write_text(json.dumps({name: {str(i): doc for i, doc in enumerate(rows.values(), 1)}
-                                      for name, rows in all_records.items()}))
+        single.write_text(
+            json.dumps(
+                {
+                    name: {str(i): doc for i, doc in enumerate(rows.values(), 1)}
+                    for name, rows in all_records.items()
+                }
+            )
+        )
         size_mb = single.stat().st_size / 1e6
         db = TinyDB(single)
         table = db.table("checkins")
         target = men[0].participant.id
 
         def naive(i: int) -> None:
-            table.upsert({"participant_id": target, "session": s.id, "summary": summary + str(i)},
-                         (Query().participant_id == target) & (Query().session == s.id))
+            table.upsert(
+                {"participant_id": target, "session": s.id, "summary": summary + str(i)},
+                (Query().participant_id == target) & (Query().session == s.id),
+            )
             db.storage._handle.flush()
             os.fsync(db.storage._handle.fileno())
 
@@ -152,15 +176,31 @@ def main() -> None:
 
     med, p95 = statistics.median(ours), pct(ours, 95)
     bmed, fmed = statistics.median(baseline), statistics.median(floor)
-    print(f"\nworkspace: {args.groups} groups, {n_marks:,} attendance marks, {n_checkins:,} check-ins; "
-          f"single-file baseline {size_mb:.1f} MB\n")
+    print(
+        f"\nworkspace: {args.groups} groups, {n_marks:,} attendance marks, {n_checkins:,} "
+        "check-ins; "
+        f"single-file baseline {size_mb:.1f} MB\n"
+    )
     rows = [
         ("save one check-in (services, fsync)", f"{med:.2f} ms", f"{p95:.2f} ms", "median <= 5 ms"),
-        ("same save, one default TinyDB file", f"{bmed:.1f} ms", f"{pct(baseline, 95):.1f} ms",
-         f"ours {bmed / med:.0f}x faster (>= 50x)"),
-        ("raw fsync'd append (floor)", f"{fmed:.2f} ms", f"{pct(floor, 95):.2f} ms",
-         f"ours {med / fmed:.1f}x the floor (<= 20x)"),
-        ("facilitator --help", f"{help_ms:.0f} ms", "", f"{help_ms / click_ms:.2f}x import click (<= 2x)"),
+        (
+            "same save, one default TinyDB file",
+            f"{bmed:.1f} ms",
+            f"{pct(baseline, 95):.1f} ms",
+            f"ours {bmed / med:.0f}x faster (>= 50x)",
+        ),
+        (
+            "raw fsync'd append (floor)",
+            f"{fmed:.2f} ms",
+            f"{pct(floor, 95):.2f} ms",
+            f"ours {med / fmed:.1f}x the floor (<= 20x)",
+        ),
+        (
+            "facilitator --help",
+            f"{help_ms:.0f} ms",
+            "",
+            f"{help_ms / click_ms:.2f}x import click (<= 2x)",
+        ),
         ("python -c 'import click'", f"{click_ms:.0f} ms", "", "baseline"),
         ("peak memory of one save", f"{peak / 1024:.0f} KiB", "", "tracemalloc"),
     ]

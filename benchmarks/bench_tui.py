@@ -7,12 +7,12 @@ Measured in one run:
   Textual in headless mode at 80×24), on the demo workspace and on a 10-year workspace
   (benchmarks/history.py): when the groups are on screen and Enter works, when the risk counts
   are shown (the app's HomeReady), and when the due lists are complete; on the 10-year one
-  also with no kept debrief list (the first launch: services/debrief_due.py reads everything);
+  also with no kept debrief list (the first launch: services/debrief/due.py reads everything);
   against the baseline every command pays: `python -c "import facilitator.cli"`;
 - an attendance key on a roster of 12 men (in-process, Pilot): from the key press until the
   mark is saved, the man's row is redrawn and the frame is drawn; against the service save
   alone (lock, atomic write with fsync, audit line) and the drawing alone.
-Targets (issue 6): home ≤ 1 s on this 2-core machine; attendance key ≤ 50 ms median.
+Targets: home ≤ 1 s on this 2-core machine; attendance key ≤ 50 ms median.
 """
 
 from __future__ import annotations
@@ -56,7 +56,7 @@ def pct(values: list[float], p: float) -> float:
 def child(workspace: str, user: str) -> None:
     """Run in the launched process: open the UI headless and say when each stage is on screen."""
     import facilitator.cli  # noqa: F401 - what `facilitator` imports before opening the UI
-    from facilitator.services.office import Office
+    from facilitator.services.core.office import Office
     from facilitator.tui.app import FacilitatorApp
 
     def say(stage: str) -> None:
@@ -84,13 +84,17 @@ def child(workspace: str, user: str) -> None:
 def launch(workspace: Path, user: str) -> dict[str, float]:
     cmd = [sys.executable, __file__, "--child", str(workspace), user]
     t0 = time.perf_counter()
-    proc = subprocess.Popen(cmd, cwd=ROOT, env=env(), stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    proc = subprocess.Popen(
+        cmd, cwd=ROOT, env=env(), stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True
+    )
     stamps: dict[str, float] = {}
     for line in proc.stdout:
         stamps.setdefault(line.strip(), (time.perf_counter() - t0) * 1000)
     proc.wait()
     if proc.returncode != 0 or "complete" not in stamps:
-        raise SystemExit(f"the UI did not come up on {workspace} (exit {proc.returncode}, saw {sorted(stamps)})")
+        raise SystemExit(
+            f"the UI did not come up on {workspace} (exit {proc.returncode}, saw {sorted(stamps)})"
+        )
     return stamps
 
 
@@ -116,7 +120,7 @@ def launches(workspace: Path, user: str, n: int, before=None) -> dict[str, float
 
 
 def forget_kept_debriefs(workspace: Path):
-    """The first launch after the debriefs' kept list is gone (services/debrief_due.py): every
+    """The first launch after the debriefs' kept list is gone (services/debrief/due.py): every
     session and note index read once, and the list written."""
     kept = workspace / "data" / "debrief" / "pending.json"
     return lambda: kept.unlink(missing_ok=True)
@@ -124,7 +128,7 @@ def forget_kept_debriefs(workspace: Path):
 
 # -- workspaces -----------------------------------------------------------------------------------
 def demo_workspace(base: Path) -> Path:
-    from facilitator.services.demo import build_demo
+    from facilitator.demo.workspace import build_demo
 
     path = base / "demo"
     build_demo(path)
@@ -134,8 +138,10 @@ def demo_workspace(base: Path) -> Path:
 def twelve_men(base: Path) -> Path:
     """A group of 12 men on the bundled curriculum, all with a complete intake."""
     from facilitator.curriculum.locate import bundled_curricula_dir
-    from facilitator.services import groups, intake, people
-    from facilitator.services.office import Office
+    from facilitator.services.core import people
+    from facilitator.services.core.office import Office
+    from facilitator.services.groupwork import groups
+    from facilitator.services.intake import assessment as intake
     from facilitator.storage.workspace import Workspace
 
     path = base / "twelve"
@@ -146,8 +152,16 @@ def twelve_men(base: Path) -> Path:
     people.add_staff(office, "Bea Facilitator", ["facilitator"], "bea")
     office = Office.open(path, "alex")
     first = ["Adam", "Ben", "Carl", "Dev", "Eli", "Finn", "Gus", "Hal", "Ivan", "Jon", "Kit", "Leo"]
-    groups.create_group(office, "Tuesday group", "core-24", "tuesday", "18:30", ["alex", "bea"],
-                        start_date="2026-11-03", group_id="G1")
+    groups.create_group(
+        office,
+        "Tuesday group",
+        "core-24",
+        "tuesday",
+        "18:30",
+        ["alex", "bea"],
+        start_date="2026-11-03",
+        group_id="G1",
+    )
     for name in first:
         p = people.add_participant(office, f"{name} Example", "court", "Bench Court", "REF")
         intake.complete_intake(office, p.id, "2026-10-20")
@@ -162,8 +176,9 @@ async def attendance_keys(workspace: Path, marks: int) -> dict[str, list[float]]
     (saved before it is drawn) and the next frame with it has been rendered."""
     from textual import events
 
-    from facilitator.services import sessions
-    from facilitator.services.office import Office
+    from facilitator.services.core import session_store as session_store
+    from facilitator.services.core.office import Office
+    from facilitator.services.groupwork import sessions
     from facilitator.tui.app import FacilitatorApp
     from facilitator.tui.screens.session import SessionScreen
 
@@ -209,7 +224,7 @@ async def attendance_keys(workspace: Path, marks: int) -> dict[str, list[float]]
             app.screen._compositor.render_update(full=True)
             redraw_ms.append((time.perf_counter() - t) * 1000)
         await pilot.pause()
-        saved = sessions.get_session(office, screen.sid).attendance
+        saved = session_store.get_session(office, screen.sid).attendance
         assert all(pid in saved for pid in pids)
 
         # The service save alone, on the same session.
@@ -239,9 +254,15 @@ def main() -> None:
 
     t = time.perf_counter()
     # Its own copy: other benchmarks may be rebuilding the shared one at the same moment.
-    info = build_history(ROOT / "benchmarks" / "out" / f"tui-history-g{args.groups}", groups=args.groups)
-    print(f"history: {info.path} ({info.groups} groups, {info.sessions} sessions, {info.participants} men; "
-          f"{time.perf_counter() - t:.1f} s to build or find)", file=sys.stderr)
+    info = build_history(
+        ROOT / "benchmarks" / "out" / f"tui-history-g{args.groups}", groups=args.groups
+    )
+    print(
+        f"history: {info.path} ({info.groups} groups, {info.sessions} sessions, "
+        f"{info.participants} men; "
+        f"{time.perf_counter() - t:.1f} s to build or find)",
+        file=sys.stderr,
+    )
 
     with tempfile.TemporaryDirectory() as tmp:
         base = Path(tmp)
@@ -251,23 +272,30 @@ def main() -> None:
         base_ms = baseline_import(args.launches)
         demo_ms = launches(demo, "alex", args.launches)
         hist_ms = launches(info.path, "admin", args.launches)
-        first_ms = launches(info.path, "admin", args.launches, before=forget_kept_debriefs(info.path))
+        first_ms = launches(
+            info.path, "admin", args.launches, before=forget_kept_debriefs(info.path)
+        )
         keys = asyncio.run(attendance_keys(twelve, args.marks))
 
     print()
     print(f"Launch to home screen, 80×24 headless, median of {args.launches} (ms)")
     print(f"{'workspace':<34}{'groups, Enter works':>20}{'titles, risk':>13}{'due lists':>11}")
     print(f"{'baseline: import facilitator.cli':<34}{base_ms:>20.0f}{'':>13}{'':>11}")
-    for name, ms in (("demo", demo_ms), (f"10 years ({info.groups} groups)", hist_ms),
-                     ("10 years, no kept debrief list", first_ms)):
+    for name, ms in (
+        ("demo", demo_ms),
+        (f"10 years ({info.groups} groups)", hist_ms),
+        ("10 years, no kept debrief list", first_ms),
+    ):
         print(f"{name:<34}{ms['groups']:>20.0f}{ms['ready']:>13.0f}{ms['complete']:>11.0f}")
     print("target: ≤ 1000 ms to an interactive home screen")
     print()
     print(f"Attendance key, roster of 12 men ({len(keys['key'])} keys; ms)")
     print(f"{'':<40}{'median':>8}{'p95':>8}{'max':>8}")
-    for name, values in (("key → saved, row redrawn, frame drawn", keys["key"]),
-                         ("baseline: service save alone", keys["service"]),
-                         ("row update + full-screen render", keys["redraw"])):
+    for name, values in (
+        ("key → saved, row redrawn, frame drawn", keys["key"]),
+        ("baseline: service save alone", keys["service"]),
+        ("row update + full-screen render", keys["redraw"]),
+    ):
         print(f"{name:<40}{median(values):>8.1f}{pct(values, 95):>8.1f}{max(values):>8.1f}")
     print("target: ≤ 50 ms median from key to saved, redrawn roster")
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest
@@ -41,9 +40,10 @@ def invoke(runner):
 @pytest.fixture
 def office(isolated_workspace):
     """A workspace with staff, three men and one group on the bundled curriculum."""
-    from facilitator.services import groups, people
-    from facilitator.services.office import Office
     from facilitator.curriculum.locate import bundled_curricula_dir
+    from facilitator.services.core import people
+    from facilitator.services.core.office import Office
+    from facilitator.services.groupwork import groups
     from facilitator.storage.workspace import Workspace
 
     Workspace.init(isolated_workspace, "Test Programme", bundled_curricula_dir())
@@ -55,21 +55,31 @@ def office(isolated_workspace):
     office = Office.open(isolated_workspace, "alex")
     for name in ("Adam Example", "Ben Sample", "Carl Testcase"):
         people.add_participant(office, name, "court", "Demo Court", "REF-" + name[:3].upper())
-    groups.create_group(office, "Tuesday group", "core-24", "tuesday", "18:30", ["alex", "bea"],
-                        start_date="2026-11-03", group_id="G1")
+    groups.create_group(
+        office,
+        "Tuesday group",
+        "core-24",
+        "tuesday",
+        "18:30",
+        ["alex", "bea"],
+        start_date="2026-11-03",
+        group_id="G1",
+    )
     return office
 
 
 def ready_for_group(office, participant_id, day="2026-10-20"):
-    """Give a man the complete, suitable intake enrolment needs (issue 9), unless he has one."""
-    from facilitator.services import intake, people
+    """Give a man the complete, suitable intake enrolment needs, unless he has one."""
+    from facilitator.services.core import people
+    from facilitator.services.intake import assessment as intake
 
     if intake.missing(office, people.get_participant(office, participant_id)):
         intake.complete_intake(office, participant_id, day)
 
 
 def enrol_all(office, group_id="G1", day="2026-11-03"):
-    from facilitator.services import groups, people
+    from facilitator.services.core import people
+    from facilitator.services.groupwork import groups
 
     for p in people.list_participants(office):
         ready_for_group(office, p.id)

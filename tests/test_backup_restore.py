@@ -1,4 +1,4 @@
-"""Encrypted backups and restores (issue 11): identical content back, consistency while others
+"""Encrypted backups and restores: identical content back, consistency while others
 write, one clear line for a damaged archive or a wrong key, and nothing written then."""
 
 from __future__ import annotations
@@ -26,26 +26,34 @@ def passphrase(monkeypatch):
 
 def _tree(ws: Path) -> dict[str, bytes]:
     """Every file's bytes, as a restore must give them back (the lock file is not content)."""
-    return {p.relative_to(ws).as_posix(): p.read_bytes()
-            for p in sorted(ws.rglob("*")) if p.is_file() and p.name != ".lock"}
+    return {
+        p.relative_to(ws).as_posix(): p.read_bytes()
+        for p in sorted(ws.rglob("*"))
+        if p.is_file() and p.name != ".lock"
+    }
 
 
 @pytest.fixture
 def busy_office(office):
     """The test workspace with a session run, a flag, a debrief note and a partner store."""
     from facilitator.domain.checkin import CheckIn
-    from facilitator.services import risk, sessions
-    from facilitator.services.office import Office
+    from facilitator.services.core.office import Office
+    from facilitator.services.groupwork import sessions
+    from facilitator.services.risk import flags as risk
 
     enrol_all(office)
     s = sessions.start_session(office, "G1", "2026-11-24")
     sessions.mark_attendance(office, s.id, "P0001", "present")
     sessions.mark_attendance(office, s.id, "P0002", "unexcused")
     sessions.mark_attendance(office, s.id, "P0003", "late", minutes_late=10)
-    sessions.record_checkin(office, s.id, CheckIn(participant_id="P0001", summary="Used time-out twice."))
+    sessions.record_checkin(
+        office, s.id, CheckIn(participant_id="P0001", summary="Used time-out twice.")
+    )
     sessions.record_checkin(office, s.id, CheckIn(participant_id="P0003", summary="No incidents."))
     sessions.close_session(office, s.id, force=True)
-    risk.raise_flag(office, "P0001", ["escalation"], "Arguments more frequent, synthetic test text.")
+    risk.raise_flag(
+        office, "P0001", ["escalation"], "Arguments more frequent, synthetic test text."
+    )
     notes = office.ws.notes_dir / "G1" / "2026"
     notes.mkdir(parents=True, exist_ok=True)
     (notes / "G1-2026-11-24.md").write_text("# Debrief G1-2026-11-24\n\nSynthetic note.\n")
@@ -58,20 +66,24 @@ PARTNER_PASSPHRASE = "synthetic partner store passphrase"
 
 def _partner_record(office) -> None:
     """A partner store (encrypted with its own key) holding one synthetic partner record."""
-    from facilitator.services import partner
-    from facilitator.services.office import Office
+    from facilitator.services.core.office import Office
+    from facilitator.services.partner import store as partner
 
     pat = Office.open(office.path, "pat")
     source = partner.key_source(PARTNER_PASSPHRASE)
     partner.init_store(pat, source)
-    partner.open_store(pat, source).add_partner("P0001", "Zoe Partner-Example", notes="Synthetic partner words")
+    partner.open_store(pat, source).add_partner(
+        "P0001", "Zoe Partner-Example", notes="Synthetic partner words"
+    )
 
 
 def _partner_names(workspace) -> list[str]:
-    from facilitator.services import partner
-    from facilitator.services.office import Office
+    from facilitator.services.core.office import Office
+    from facilitator.services.partner import store as partner
 
-    store = partner.open_store(Office.open(workspace, "pat"), partner.key_source(PARTNER_PASSPHRASE))
+    store = partner.open_store(
+        Office.open(workspace, "pat"), partner.key_source(PARTNER_PASSPHRASE)
+    )
     return [p.name for p in store.partners()]
 
 
@@ -103,19 +115,26 @@ def test_backup_then_restore_gives_the_same_workspace(busy_office, invoke, tmp_p
     for p in [target, *target.rglob("*")]:
         assert _stat.S_IMODE(p.stat().st_mode) == (0o700 if p.is_dir() else 0o600), p
     assert "partner/vault.json" in after and "session_notes/G1/2026/G1-2026-11-24.md" in after
-    assert _partner_names(target) == ["Zoe Partner-Example"]  # still opens with its own key, and only so
+    assert _partner_names(target) == [
+        "Zoe Partner-Example"
+    ]  # still opens with its own key, and only so
 
-    from facilitator.services import people, risk
-    from facilitator.services.office import Office
+    from facilitator.services.core import people
+    from facilitator.services.core.office import Office
+    from facilitator.services.risk import flags as risk
 
     restored = Office.open(target, "admin")
     assert restored.stores.audit.verify() is None
-    assert [p.name for p in people.list_participants(restored)] == ["Adam Example", "Ben Sample", "Carl Testcase"]
+    assert [p.name for p in people.list_participants(restored)] == [
+        "Adam Example",
+        "Ben Sample",
+        "Carl Testcase",
+    ]
     assert [f.participant_id for f in risk.list_flags(restored)] == ["P0001"]
 
 
 def test_backup_is_recorded_audited_and_shown(busy_office, invoke, tmp_path, monkeypatch):
-    from facilitator.services.backup import last_backup_status
+    from facilitator.services.records.backup import last_backup_status
 
     assert last_backup_status(busy_office) == "WARNING: none made yet: run facilitator backup"
     out = tmp_path / "b.fbk"
@@ -125,13 +144,16 @@ def test_backup_is_recorded_audited_and_shown(busy_office, invoke, tmp_path, mon
     assert (last["action"], last["kind"], last["id"]) == ("backup", "workspace", "b.fbk")
     monkeypatch.setenv("FACILITATOR_NOW", "2026-12-09T09:00:00")
     status = last_backup_status(busy_office)
-    assert status == "WARNING: last made 15 days ago (2026-11-24 18:00), more than 7 days: run facilitator backup"
+    assert (
+        status == "WARNING: last made 15 days ago (2026-11-24 18:00), more than 7 days: run "
+        "facilitator backup"
+    )
 
 
 def test_a_damaged_store_is_backed_up_as_it_is_and_named(busy_office, invoke, tmp_path):
     """A damaged store is better kept than lost: the backup is written with it, and the
     coordinator is told which files (stderr, --json, `backup list`, the home line)."""
-    from facilitator.services.backup import last_backup_status
+    from facilitator.services.records.backup import last_backup_status
 
     ws = busy_office.path
     session = ws / "data" / "sessions" / "G1" / "2026" / "2026-11-24.json"
@@ -145,21 +167,34 @@ def test_a_damaged_store_is_backed_up_as_it_is_and_named(busy_office, invoke, tm
     assert result.exit_code == 0, result.output
     warnings = [line for line in result.stderr.splitlines() if line.strip()]
     assert len(warnings) == 2, result.stderr
-    assert warnings[0].startswith("warning: store data/enrolments/G1.json is damaged (it does not hold a JSON object)")
-    assert warnings[1].startswith("warning: store data/sessions/G1/2026/2026-11-24.json is damaged (invalid JSON at line 1")
+    assert warnings[0].startswith(
+        "warning: store data/enrolments/G1.json is damaged (it does not hold a JSON object)"
+    )
+    assert warnings[1].startswith(
+        "warning: store data/sessions/G1/2026/2026-11-24.json is damaged (invalid JSON at line 1"
+    )
     assert str(ws) not in result.stderr  # relative paths: the same wherever the workspace lives
     info = json.loads(result.stdout)
-    assert [d["path"] for d in info["damaged"]] == ["data/enrolments/G1.json", "data/sessions/G1/2026/2026-11-24.json"]
+    assert [d["path"] for d in info["damaged"]] == [
+        "data/enrolments/G1.json",
+        "data/sessions/G1/2026/2026-11-24.json",
+    ]
     assert info["damaged"][0]["problem"] == "it does not hold a JSON object"
 
     # The audit line has a count, never the content.
     last = list(busy_office.stores.audit.entries())[-1]
     assert (last["action"], last["damaged"]) == ("backup", "2")
-    assert "not a store" not in json.dumps(last) and cut.decode(errors="ignore") not in json.dumps(last)
-    assert last_backup_status(busy_office) == ("WARNING: last made today (2026-11-24 18:00), with 2 damaged "
-                                               "store files: see facilitator backup list")
+    assert "not a store" not in json.dumps(last) and cut.decode(errors="ignore") not in json.dumps(
+        last
+    )
+    assert last_backup_status(busy_office) == (
+        "WARNING: last made today (2026-11-24 18:00), with 2 damaged "
+        "store files: see facilitator backup list"
+    )
     listed = invoke("--user", "admin", "backup", "list")
-    assert "damaged store in the last backup: data/sessions/G1/2026/2026-11-24.json" in listed.output
+    assert (
+        "damaged store in the last backup: data/sessions/G1/2026/2026-11-24.json" in listed.output
+    )
 
     # Kept byte for byte: restoring gives the damaged files back as they were.
     assert invoke("restore", str(out), "--to", str(tmp_path / "r")).exit_code == 0
@@ -179,28 +214,46 @@ def test_the_backup_checks_stores_with_the_bytes_it_archives(busy_office, tmp_pa
     check every reader makes, and only files under data/ that end in .json."""
     from pathlib import Path as _Path
 
-    from facilitator.services import backup as backup_service
+    from facilitator.services.records import backup as backup_service
     from facilitator.storage import tinystore
     from facilitator.storage.sealed import Secret
 
     checked: list[str] = []
     real_parse = tinystore.parse_json_store
-    monkeypatch.setattr(backup_service, "parse_json_store",
-                        lambda raw, path: (checked.append(path.relative_to(busy_office.path).as_posix()),
-                                           real_parse(raw, path))[1])
+    monkeypatch.setattr(
+        backup_service,
+        "parse_json_store",
+        lambda raw, path: (
+            checked.append(path.relative_to(busy_office.path).as_posix()),
+            real_parse(raw, path),
+        )[1],
+    )
     reads: list[str] = []
     real_read = _Path.read_bytes
-    monkeypatch.setattr(_Path, "read_bytes", lambda self: (reads.append(self.name), real_read(self))[1])
-    result = backup_service.make_backup(busy_office, Secret.from_passphrase(PASSPHRASE), tmp_path / "b.fbk")
+    monkeypatch.setattr(
+        _Path, "read_bytes", lambda self: (reads.append(self.name), real_read(self))[1]
+    )
+    result = backup_service.make_backup(
+        busy_office, Secret.from_passphrase(PASSPHRASE), tmp_path / "b.fbk"
+    )
     assert result.damaged == []
-    stores = sorted(p.relative_to(busy_office.path).as_posix() for p in (busy_office.path / "data").rglob("*.json"))
-    assert sorted(checked) == [s for s in stores if s != "data/backup.json"]  # the log is written after
-    assert not [c for c in checked if not c.startswith("data/")]  # not the partner vault, not curricula
-    assert {r for r in reads if r.endswith(".json")} == {"backup.json"}  # only the log, to update it
+    stores = sorted(
+        p.relative_to(busy_office.path).as_posix()
+        for p in (busy_office.path / "data").rglob("*.json")
+    )
+    assert sorted(checked) == [
+        s for s in stores if s != "data/backup.json"
+    ]  # the log is written after
+    assert not [
+        c for c in checked if not c.startswith("data/")
+    ]  # not the partner vault, not curricula
+    assert {r for r in reads if r.endswith(".json")} == {
+        "backup.json"
+    }  # only the log, to update it
 
 
 def test_backup_folder_keeps_the_newest_n(busy_office, invoke, tmp_path, monkeypatch):
-    from facilitator.services.backup import list_backups
+    from facilitator.services.records.backup import list_backups
 
     folder = tmp_path / "share"
     folder.mkdir()
@@ -209,12 +262,15 @@ def test_backup_folder_keeps_the_newest_n(busy_office, invoke, tmp_path, monkeyp
     settings["backup"].update({"folder": str(folder), "keep": 2})
     with busy_office.ws.lock():
         busy_office.ws.write_settings(settings)
-    for i, stamp in enumerate(["2026-11-24T18:00:00", "2026-11-25T18:00:00", "2026-11-26T18:00:00"]):
+    for stamp in ["2026-11-24T18:00:00", "2026-11-25T18:00:00", "2026-11-26T18:00:00"]:
         monkeypatch.setenv("FACILITATOR_NOW", stamp)
         result = invoke("--user", "admin", "backup")
         assert result.exit_code == 0, result.output
     kept = [p.name for p in list_backups(folder)]
-    assert kept == ["facilitator-backup-2026-11-25-180000.fbk", "facilitator-backup-2026-11-26-180000.fbk"]
+    assert kept == [
+        "facilitator-backup-2026-11-25-180000.fbk",
+        "facilitator-backup-2026-11-26-180000.fbk",
+    ]
     assert "removed old backup facilitator-backup-2026-11-24-180000.fbk" in result.output
     assert (folder / "notes.txt").exists()
     listed = invoke("--user", "admin", "backup", "list", "--json")
@@ -247,7 +303,9 @@ def test_wrong_passphrase_is_one_line_and_writes_nothing(archive, invoke, tmp_pa
     monkeypatch.setenv("FACILITATOR_BACKUP_PASSPHRASE", "not the right passphrase")
     target = tmp_path / "restored"
     before = {p.name for p in tmp_path.iterdir()}
-    line = _one_line_error(invoke("restore", str(archive), "--to", str(target)), "wrong passphrase", "b.fbk")
+    line = _one_line_error(
+        invoke("restore", str(archive), "--to", str(target)), "wrong passphrase", "b.fbk"
+    )
     assert "nothing" in line
     _nothing_written(tmp_path, target, before)
     _one_line_error(invoke("backup", "verify", str(archive)), "wrong passphrase")
@@ -258,15 +316,24 @@ def test_key_file_backups_need_the_key_file(busy_office, invoke, tmp_path):
     assert invoke("backup", "keygen", "-o", str(key)).exit_code == 0
     assert oct(key.stat().st_mode & 0o777) == "0o600"
     out = tmp_path / "k.fbk"
-    assert invoke("--user", "admin", "backup", "-o", str(out), "--key-file", str(key)).exit_code == 0
+    assert (
+        invoke("--user", "admin", "backup", "-o", str(out), "--key-file", str(key)).exit_code == 0
+    )
     other = tmp_path / "other.key"
     invoke("backup", "keygen", "-o", str(other))
     before = {p.name for p in tmp_path.iterdir()}
-    _one_line_error(invoke("restore", str(out), "--to", str(tmp_path / "r"), "--key-file", str(other)),
-                    "wrong key file other.key")
-    _one_line_error(invoke("restore", str(out), "--to", str(tmp_path / "r")), "made with a key file")
+    _one_line_error(
+        invoke("restore", str(out), "--to", str(tmp_path / "r"), "--key-file", str(other)),
+        "wrong key file other.key",
+    )
+    _one_line_error(
+        invoke("restore", str(out), "--to", str(tmp_path / "r")), "made with a key file"
+    )
     _nothing_written(tmp_path, tmp_path / "r", before)
-    assert invoke("restore", str(out), "--to", str(tmp_path / "r"), "--key-file", str(key)).exit_code == 0
+    assert (
+        invoke("restore", str(out), "--to", str(tmp_path / "r"), "--key-file", str(key)).exit_code
+        == 0
+    )
     # A key file is never overwritten.
     _one_line_error(invoke("backup", "keygen", "-o", str(key)), "never overwritten")
 
@@ -278,7 +345,9 @@ def _flip(path: Path, at: int, out: Path) -> Path:
     return out
 
 
-def test_damaged_archive_names_the_first_lost_file_and_writes_nothing(busy_office, invoke, tmp_path):
+def test_damaged_archive_names_the_first_lost_file_and_writes_nothing(
+    busy_office, invoke, tmp_path
+):
     # Big enough to span several records: 80 files of text that compresses only by half.
     extra = busy_office.path / "data" / "zz-bulk"
     extra.mkdir()
@@ -293,7 +362,11 @@ def test_damaged_archive_names_the_first_lost_file_and_writes_nothing(busy_offic
 
     # A byte changed in the middle: the file being read when the record failed is named.
     bad = _flip(out, size // 2, tmp_path / "mid.fbk")
-    line = _one_line_error(invoke("restore", str(bad), "--to", str(target)), "mid.fbk is damaged", "nothing was restored")
+    line = _one_line_error(
+        invoke("restore", str(bad), "--to", str(target)),
+        "mid.fbk is damaged",
+        "nothing was restored",
+    )
     assert "data/zz-bulk/f" in line
     _one_line_error(invoke("backup", "verify", str(bad)), "mid.fbk is damaged", "data/zz-bulk/f")
 
@@ -303,12 +376,17 @@ def test_damaged_archive_names_the_first_lost_file_and_writes_nothing(busy_offic
     _one_line_error(invoke("restore", str(short), "--to", str(target)), "short.fbk is cut short")
 
     # The header changed: not mistaken for a wrong passphrase.
-    _one_line_error(invoke("restore", str(_flip(out, 40, tmp_path / "head.fbk")), "--to", str(target)),
-                    "header does not match its checksum")
+    _one_line_error(
+        invoke("restore", str(_flip(out, 40, tmp_path / "head.fbk")), "--to", str(target)),
+        "header does not match its checksum",
+    )
 
     # Not a backup at all.
     (tmp_path / "notes.fbk").write_text("hello")
-    _one_line_error(invoke("restore", str(tmp_path / "notes.fbk"), "--to", str(target)), "not a facilitator backup")
+    _one_line_error(
+        invoke("restore", str(tmp_path / "notes.fbk"), "--to", str(target)),
+        "not a facilitator backup",
+    )
 
     _nothing_written(tmp_path, target, before | {"mid.fbk", "short.fbk", "head.fbk", "notes.fbk"})
     assert invoke("backup", "verify", str(out)).exit_code == 0
@@ -326,9 +404,14 @@ def test_restore_never_writes_over_a_workspace(archive, busy_office, invoke, tmp
     assert (empty / "facilitator.toml").exists()
 
 
-def test_backup_refuses_a_place_inside_the_workspace_and_non_backup_files(busy_office, invoke, tmp_path):
-    _one_line_error(invoke("--user", "admin", "backup", "-o", str(busy_office.path / "x.fbk")), "inside the workspace",
-                    code=2)
+def test_backup_refuses_a_place_inside_the_workspace_and_non_backup_files(
+    busy_office, invoke, tmp_path
+):
+    _one_line_error(
+        invoke("--user", "admin", "backup", "-o", str(busy_office.path / "x.fbk")),
+        "inside the workspace",
+        code=2,
+    )
     precious = tmp_path / "thesis.docx"
     precious.write_text("someone's work")
     assert invoke("--user", "admin", "backup", "-o", str(precious)).exit_code == 1
@@ -342,8 +425,12 @@ def test_only_coordinators_make_backups(busy_office, invoke, tmp_path):
 
 
 def _start_writer(ws: Path, tag: str, count: int, log: Path) -> subprocess.Popen:
-    proc = subprocess.Popen([sys.executable, "-m", "tests.helpers.writer", str(ws), tag, str(count)],
-                            cwd=ROOT, stdout=open(log, "w"), text=True)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "tests.helpers.writer", str(ws), tag, str(count)],
+        cwd=ROOT,
+        stdout=open(log, "w"),
+        text=True,
+    )
     deadline = time.monotonic() + 30
     while "ack" not in log.read_text() and time.monotonic() < deadline:
         time.sleep(0.05)  # wait until it is really writing
@@ -353,8 +440,8 @@ def _start_writer(ws: Path, tag: str, count: int, log: Path) -> subprocess.Popen
 def test_backup_while_another_process_writes_is_consistent(busy_office, tmp_path):
     """Each write of the helper puts a check-in, a participant and an audit line under one
     lock: a consistent backup holds all three for every write it caught, or none."""
-    from facilitator.services.backup import make_backup, restore_backup
-    from facilitator.services.office import Office
+    from facilitator.services.core.office import Office
+    from facilitator.services.records.backup import make_backup, restore_backup
     from facilitator.storage.sealed import Secret
     from facilitator.storage.tinystore import load_json_store
 
@@ -378,7 +465,11 @@ def test_backup_while_another_process_writes_is_consistent(busy_office, tmp_path
         office = Office.open(target, "admin")
         assert office.stores.audit.verify() is None
         with office.stores.session_file("G1", "2026-11-24") as db:
-            checkins = {d["participant_id"] for d in db.table("checkins").all() if d["participant_id"].startswith("w-")}
+            checkins = {
+                d["participant_id"]
+                for d in db.table("checkins").all()
+                if d["participant_id"].startswith("w-")
+            }
         with office.stores.people() as db:
             people = {d["id"] for d in db.table("participants").all() if d["id"].startswith("w-")}
         audited = {e["id"] for e in office.stores.audit.entries() if e["id"].startswith("w-")}
@@ -390,8 +481,8 @@ def test_backup_while_another_process_writes_is_consistent(busy_office, tmp_path
 def test_backup_holds_the_lock_briefly_and_leaves_no_snapshot(busy_office, tmp_path, monkeypatch):
     """The files are linked under the lock and read after it; a writer arriving meanwhile
     changes nothing in the archive and is not kept waiting for the whole backup."""
-    from facilitator.services import people
-    from facilitator.services.backup import make_backup, restore_backup
+    from facilitator.services.core import people
+    from facilitator.services.records.backup import make_backup, restore_backup
     from facilitator.storage import archive as arch
     from facilitator.storage.sealed import Secret
 
@@ -404,7 +495,9 @@ def test_backup_holds_the_lock_briefly_and_leaves_no_snapshot(busy_office, tmp_p
         people.add_participant(busy_office, "Late Arrival", "self")
         return real_write(found, sealed, meta, **kwargs)
 
-    monkeypatch.setattr("facilitator.services.backup.write_archive", write_then_someone_saves)
+    monkeypatch.setattr(
+        "facilitator.services.records.backup.write_archive", write_then_someone_saves
+    )
     make_backup(busy_office, secret, tmp_path / "b.fbk")
     assert not [p for p in busy_office.path.rglob("*") if p.name.startswith(arch.SNAPSHOT_PREFIX)]
     restore_backup(tmp_path / "b.fbk", secret, tmp_path / "r")
@@ -412,7 +505,7 @@ def test_backup_holds_the_lock_briefly_and_leaves_no_snapshot(busy_office, tmp_p
 
 
 def test_backup_without_hard_links_writes_under_the_lock(busy_office, tmp_path, monkeypatch):
-    from facilitator.services.backup import make_backup, restore_backup
+    from facilitator.services.records.backup import make_backup, restore_backup
     from facilitator.storage.sealed import Secret
 
     def no_links(src, dst):
@@ -462,7 +555,7 @@ def test_archive_records_stay_small_whatever_the_workspace(tmp_path):
 
 
 def test_a_partner_store_on_another_drive_is_backed_up_too(office, invoke, tmp_path):
-    from facilitator.services.office import Office
+    from facilitator.services.core.office import Office
 
     elsewhere = tmp_path / "other-drive" / "partner-store"
     settings = office.ws.read_settings()

@@ -8,12 +8,14 @@ import json
 from datetime import timedelta
 
 import pytest
-
 from conftest import enrol_all, ready_for_group
+
 from facilitator import clock
-from facilitator.services import attendance_records as records
-from facilitator.services import compliance, groups, people, sessions
-from facilitator.services.office import Office
+from facilitator.services.compliance import status as compliance
+from facilitator.services.core import people
+from facilitator.services.core.office import Office
+from facilitator.services.groupwork import attendance as records
+from facilitator.services.groupwork import groups, sessions
 from facilitator.storage.files import atomic_write_text
 
 
@@ -32,15 +34,38 @@ def history(office):
     scope. P0004 only came to G2, and his leaving date was typed into the store by hand."""
     coordinator = Office.open(office.path, "admin")
     people.add_participant(office, "Dan Placeholder", "court", "Demo Court", "REF-DAN")
-    groups.create_group(office, "Old Tuesday group", "core-24", "tuesday", "18:30", ["alex", "bea"],
-                        start_date="2025-01-07", group_id="G2")
+    groups.create_group(
+        office,
+        "Old Tuesday group",
+        "core-24",
+        "tuesday",
+        "18:30",
+        ["alex", "bea"],
+        start_date="2025-01-07",
+        group_id="G2",
+    )
     for p in people.list_participants(office):
         ready_for_group(office, p.id, "2024-12-10")
         groups.enrol(office, "G2", p.id, "2025-01-07")
     for pid in ("P0001", "P0002", "P0003"):
-        compliance.set_order_limits(coordinator, pid, order="Synthetic order", unexcused_absences_allowed=0 if pid == "P0003" else 1)
-    run(office, "G2", "2025-01-07", {"P0001": "unexcused", "P0002": "unexcused", "P0003": "present", "P0004": "present"})
-    run(office, "G2", "2025-01-14", {"P0001": "unexcused", "P0002": "unexcused", "P0003": "present", "P0004": "present"})
+        compliance.set_order_limits(
+            coordinator,
+            pid,
+            order="Synthetic order",
+            unexcused_absences_allowed=0 if pid == "P0003" else 1,
+        )
+    run(
+        office,
+        "G2",
+        "2025-01-07",
+        {"P0001": "unexcused", "P0002": "unexcused", "P0003": "present", "P0004": "present"},
+    )
+    run(
+        office,
+        "G2",
+        "2025-01-14",
+        {"P0001": "unexcused", "P0002": "unexcused", "P0003": "present", "P0004": "present"},
+    )
     groups.leave_group(office, "P0002", "exited", "2025-02-01")
     groups.leave_group(office, "P0004", "exited", "2025-02-01")
     for pid in ("P0001", "P0003"):
@@ -70,7 +95,9 @@ def reference(office) -> list[compliance.Standing]:
 
 
 def seen(found) -> list[tuple]:
-    return [(s.person.id, s.compliance.to_dict(), [e.to_dict() for e in s.enrolments]) for s in found]
+    return [
+        (s.person.id, s.compliance.to_dict(), [e.to_dict() for e in s.enrolments]) for s in found
+    ]
 
 
 def test_men_in_scope_and_their_whole_record_as_a_full_read_finds_them(history):
@@ -84,17 +111,23 @@ def test_men_in_scope_and_their_whole_record_as_a_full_read_finds_them(history):
 
 def test_breaches_from_an_earlier_group_and_a_recent_leaver_reach_the_referrer(history):
     tasks = compliance.due_tasks(history)
-    assert sorted((t.participant_id, t.breach_on) for t in tasks) == [("P0001", "2025-01-14"), ("P0003", "2026-11-03")]
+    assert sorted((t.participant_id, t.breach_on) for t in tasks) == [
+        ("P0001", "2025-01-14"),
+        ("P0003", "2026-11-03"),
+    ]
     expected = {(s.person.id, b.key) for s in reference(history) for b in s.compliance.breaches}
     assert {(t.participant_id, t.breach_key) for t in tasks} == expected
 
 
-@pytest.mark.parametrize("typed, in_scope", [
-    ("20261101", True),     # basic ISO format: read as 2026-11-01, in the last four weeks
-    ("20261001", False),    # read as 2026-10-01; as plain text it would sort after 2026-10-27
-    (" 2026-11-20 ", True),  # spaces around it
-    ("2025-02-01", False),
-])
+@pytest.mark.parametrize(
+    "typed, in_scope",
+    [
+        ("20261101", True),  # basic ISO format: read as 2026-11-01, in the last four weeks
+        ("20261001", False),  # read as 2026-10-01; as plain text it would sort after 2026-10-27
+        (" 2026-11-20 ", True),  # spaces around it
+        ("2025-02-01", False),
+    ],
+)
 def test_leaving_dates_typed_by_hand_are_read_as_the_record_reads_them(history, typed, in_scope):
     _hand_edit_left_on(history, "P0004", typed)
     found = compliance._in_scope(history)
@@ -116,4 +149,3 @@ def test_a_workspace_with_nobody_enrolled_has_no_one_in_scope(office):
     assert compliance._in_scope(office) == [] == reference(office)
     enrol_all(office)
     assert seen(compliance._in_scope(office)) == seen(reference(office))
-

@@ -19,7 +19,9 @@ from facilitator.errors import InvalidInput
 RULES = Rules()  # the defaults: 4 unexcused allowed, 2 in a row, 80% after 6, late 30 min = absence
 
 
-def marks(codes: str, start_number: int = 1, cycle: int = 24, start: date = date(2026, 1, 6)) -> list[Mark]:
+def marks(
+    codes: str, start_number: int = 1, cycle: int = 24, start: date = date(2026, 1, 6)
+) -> list[Mark]:
     """One weekly mark per letter: p present, e excused, u unexcused, L late 45 min, l late 10 min,
     O left early missing 40 min, . not marked."""
     out = []
@@ -27,8 +29,13 @@ def marks(codes: str, start_number: int = 1, cycle: int = 24, start: date = date
         day = (start + timedelta(weeks=i)).isoformat()
         number = (start_number - 1 + i) % cycle + 1
         status, late, missed = {
-            "p": ("present", 0, 0), "e": ("excused", 0, 0), "u": ("unexcused", 0, 0),
-            "L": ("late", 45, 0), "l": ("late", 10, 0), "O": ("left_early", 0, 40), ".": (None, 0, 0),
+            "p": ("present", 0, 0),
+            "e": ("excused", 0, 0),
+            "u": ("unexcused", 0, 0),
+            "L": ("late", 45, 0),
+            "l": ("late", 10, 0),
+            "O": ("left_early", 0, 40),
+            ".": (None, 0, 0),
         }[c]
         out.append(Mark(day, number, status, late, missed))
     return out
@@ -38,7 +45,10 @@ def test_all_present_is_on_track_with_what_is_left_to_do():
     c = evaluate(marks("pppp"), RULES, 24)
     assert c.status == "on_track"
     assert c.covered == [1, 2, 3, 4] and c.to_do == list(range(5, 25))
-    assert c.reason == "on track; attended 4 of 4 sessions expected (100%), 4 of 24 curriculum sessions covered, 20 to do"
+    assert (
+        c.reason == "on track; attended 4 of 4 sessions expected (100%), 4 of 24 curriculum "
+        "sessions covered, 20 to do"
+    )
 
 
 def test_fourth_unexcused_is_a_warning_and_fifth_a_breach_dated_on_its_session():
@@ -51,8 +61,16 @@ def test_fourth_unexcused_is_a_warning_and_fifth_a_breach_dated_on_its_session()
     five = evaluate(marks("upupupupu"), rules, 24)
     assert five.status == "breach"
     (breach,) = five.breaches
-    assert (breach.rule, breach.count, breach.limit, breach.on) == ("unexcused_absences", 5, 4, "2026-03-03")
-    assert five.reason.startswith("breach, action needed: 5 unexcused absences passed the limit of 4 (programme rules) on 2026-03-03")
+    assert (breach.rule, breach.count, breach.limit, breach.on) == (
+        "unexcused_absences",
+        5,
+        4,
+        "2026-03-03",
+    )
+    assert five.reason.startswith(
+        "breach, action needed: 5 unexcused absences passed the limit of 4 (programme "
+        "rules) on 2026-03-03"
+    )
 
 
 def test_excused_then_unexcused_counts_one_unexcused_and_no_run():
@@ -73,7 +91,9 @@ def test_an_excused_absence_neither_breaks_nor_extends_a_run():
     assert "2 unexcused absences in a row: one more passes the limit of 2" in c.reason
     three = evaluate(marks("ppppppueuu"), Rules(min_attendance_percent=0), 24)
     assert three.status == "breach"
-    assert [(b.rule, b.count, b.on) for b in three.breaches] == [("consecutive_unexcused", 3, "2026-03-10")]
+    assert [(b.rule, b.count, b.on) for b in three.breaches] == [
+        ("consecutive_unexcused", 3, "2026-03-10")
+    ]
 
 
 def test_attending_breaks_a_run():
@@ -123,7 +143,10 @@ def test_percentage_judged_only_after_enough_sessions():
     late = evaluate(marks("pupppu"), RULES, 24)  # 4 of 6 = 67% after 6 expected
     assert late.status == "breach"
     assert [b.rule for b in late.breaches] == ["min_attendance"]
-    assert "attendance 67% is below the minimum of 80% (programme rules) since 2026-02-10" in late.reason
+    assert (
+        "attendance 67% is below the minimum of 80% (programme rules) since 2026-02-10"
+        in late.reason
+    )
 
 
 def test_warning_when_one_more_absence_takes_him_below_the_minimum():
@@ -141,7 +164,7 @@ def test_order_limits_win_over_the_programme():
     order = OrderLimits("P0001", unexcused_absences_allowed=2, order="Family court order FC-1")
     rules = RULES.with_order(order)
     assert rules.unexcused_absences_allowed == 2 and rules.consecutive_unexcused_allowed == 2
-    c = evaluate(marks("pupupup" "u"), Rules(min_attendance_percent=0).with_order(order), 24)
+    c = evaluate(marks("pupupupu"), Rules(min_attendance_percent=0).with_order(order), 24)
     assert c.status == "breach"
     assert c.breaches[0].source == "Family court order FC-1"
     assert "3 unexcused absences passed the limit of 2 (Family court order FC-1)" in c.reason
@@ -157,20 +180,28 @@ def test_order_can_be_more_lenient_than_the_programme():
 
 def test_participant_status_comes_first():
     breach = marks("uuuuuu")
-    assert evaluate(breach, RULES, 24, "suspended", "2026-02-20").reason.startswith("suspended since 2026-02-20")
+    assert evaluate(breach, RULES, 24, "suspended", "2026-02-20").reason.startswith(
+        "suspended since 2026-02-20"
+    )
     assert evaluate(breach, RULES, 24, "exited").status == "exited"
     assert evaluate(marks("pp"), RULES, 24, "completed").status == "completed"
 
 
 def test_no_sessions_yet():
     c = evaluate([], RULES, 24)
-    assert c.status == "on_track" and c.reason == "on track: no sessions held yet; 0 of 24 curriculum sessions covered, 24 to do"
+    assert (
+        c.status == "on_track"
+        and c.reason
+        == "on track: no sessions held yet; 0 of 24 curriculum sessions covered, 24 to do"
+    )
 
 
 def test_bad_limits_are_refused_in_words():
     with pytest.raises(InvalidInput, match="minimum attendance 120 is out of range"):
         OrderLimits("P0001", min_attendance_percent=120)
-    with pytest.raises(InvalidInput, match="rules.unexcused_absences_allowed 'many' is not a whole number"):
+    with pytest.raises(
+        InvalidInput, match="rules.unexcused_absences_allowed 'many' is not a whole number"
+    ):
         Rules.from_settings({"unexcused_absences_allowed": "many"})
 
 
@@ -183,11 +214,21 @@ def test_working_days_skip_weekends_and_holidays():
 
 
 def test_a_task_closed_needs_how_and_when():
-    task = NotifyTask("RN0001", "P0001", "unexcused_absences:4", "unexcused_absences", "2026-11-24", "x",
-                      "2026-11-24", "2026-11-25")
+    task = NotifyTask(
+        "RN0001",
+        "P0001",
+        "unexcused_absences:4",
+        "unexcused_absences",
+        "2026-11-24",
+        "x",
+        "2026-11-24",
+        "2026-11-25",
+    )
     assert task.is_overdue(date(2026, 11, 26)) and not task.is_overdue(date(2026, 11, 25))
     with pytest.raises(InvalidInput, match="unknown how the referrer was told 'pigeon'"):
-        NotifyTask.from_dict(task.to_dict() | {"state": "done", "told_how": "pigeon", "told_on": "2026-11-25"})
+        NotifyTask.from_dict(
+            task.to_dict() | {"state": "done", "told_how": "pigeon", "told_on": "2026-11-25"}
+        )
 
 
 def test_one_to_one_catch_ups_cover_sessions_too():
@@ -199,5 +240,7 @@ def test_one_to_one_catch_ups_cover_sessions_too():
 def test_a_percentage_breach_ends_when_attendance_recovers():
     low = evaluate(marks("puuppp"), Rules(consecutive_unexcused_allowed=5), 24)  # 4 of 6: 67%
     assert [b.rule for b in low.breaches] == ["min_attendance"]
-    recovered = evaluate(marks("puuppp" + "p" * 10), Rules(consecutive_unexcused_allowed=5), 24)  # 14 of 16
+    recovered = evaluate(
+        marks("puuppp" + "p" * 10), Rules(consecutive_unexcused_allowed=5), 24
+    )  # 14 of 16
     assert recovered.breaches == [] and recovered.status == "on_track"

@@ -7,11 +7,12 @@ import json
 import re
 
 import pytest
-
 from conftest import enrol_all
+
 from facilitator.errors import AccessDenied, Refused
-from facilitator.services import compliance, sessions
-from facilitator.services.office import Office
+from facilitator.services.compliance import status as compliance
+from facilitator.services.core.office import Office
+from facilitator.services.groupwork import sessions
 
 
 def run_weeks(office, weeks: dict[str, dict[str, str]]) -> None:
@@ -19,7 +20,9 @@ def run_weeks(office, weeks: dict[str, dict[str, str]]) -> None:
     for day, marks in weeks.items():
         s = sessions.start_session(office, "G1", day)
         for pid, status in marks.items():
-            sessions.mark_attendance(office, s.id, pid, status, reason="court hearing" if status == "excused" else "")
+            sessions.mark_attendance(
+                office, s.id, pid, status, reason="court hearing" if status == "excused" else ""
+            )
         sessions.close_session(office, s.id, force=True)
 
 
@@ -32,14 +35,19 @@ def coordinator(office):
 def history(office, coordinator):
     """P0001 has a court order allowing one unexcused absence; P0002 has the same marks and none."""
     enrol_all(office)
-    compliance.set_order_limits(coordinator, "P0001", order="Crown Court order 7/2026", unexcused_absences_allowed=1)
+    compliance.set_order_limits(
+        coordinator, "P0001", order="Crown Court order 7/2026", unexcused_absences_allowed=1
+    )
     same = {"P0001": "unexcused", "P0002": "unexcused", "P0003": "present"}
-    run_weeks(office, {
-        "2026-11-03": {"P0001": "present", "P0002": "present", "P0003": "present"},
-        "2026-11-10": same,
-        "2026-11-17": {"P0001": "excused", "P0002": "excused", "P0003": "present"},
-        "2026-11-24": same,
-    })
+    run_weeks(
+        office,
+        {
+            "2026-11-03": {"P0001": "present", "P0002": "present", "P0003": "present"},
+            "2026-11-10": same,
+            "2026-11-17": {"P0001": "excused", "P0002": "excused", "P0003": "present"},
+            "2026-11-24": same,
+        },
+    )
     return office
 
 
@@ -50,7 +58,10 @@ def test_breach_opens_a_notify_referrer_task_due_the_next_working_day(history):
     assert task.breach_on == "2026-11-24"  # the session that passed the limit (a Tuesday)
     assert task.due_on == "2026-11-25"  # the next working day
     assert task.opened_on == "2026-11-24"
-    assert task.what == "2 unexcused absences passed the limit of 1 (Crown Court order 7/2026) on 2026-11-24"
+    assert (
+        task.what
+        == "2 unexcused absences passed the limit of 1 (Crown Court order 7/2026) on 2026-11-24"
+    )
     # Looking again opens nothing new.
     assert [t.id for t in compliance.due_tasks(history)] == [task.id]
 
@@ -68,7 +79,9 @@ def test_a_breach_found_on_a_friday_is_due_on_monday(office, coordinator, monkey
     enrol_all(office)
     compliance.set_order_limits(coordinator, "P0003", unexcused_absences_allowed=0)
     monkeypatch.setenv("FACILITATOR_NOW", "2026-11-27T18:00:00")
-    run_weeks(office, {"2026-11-27": {"P0001": "present", "P0002": "present", "P0003": "unexcused"}})
+    run_weeks(
+        office, {"2026-11-27": {"P0001": "present", "P0002": "present", "P0003": "unexcused"}}
+    )
     (task,) = compliance.due_tasks(office)
     assert (task.breach_on, task.due_on) == ("2026-11-27", "2026-11-30")
 
@@ -79,12 +92,27 @@ def test_notify_closes_the_task_with_how_and_when(history, coordinator, invoke):
         compliance.notify_referrer(history, task.id, "email")  # alex is a facilitator
     with pytest.raises(Refused, match="in the future"):
         compliance.notify_referrer(coordinator, task.id, "email", "2026-11-30")
-    result = invoke("--user", "admin", "compliance", "notify", task.id, "--how", "secure_email", "--on", "2026-11-24")
+    result = invoke(
+        "--user",
+        "admin",
+        "compliance",
+        "notify",
+        task.id,
+        "--how",
+        "secure_email",
+        "--on",
+        "2026-11-24",
+    )
     assert result.exit_code == 0, result.output
     assert "referrer told on 2026-11-24 by secure email" in result.output
     assert compliance.due_tasks(history) == []
     (done,) = compliance.list_tasks(history)
-    assert (done.state, done.told_how, done.told_on, done.closed_by) == ("done", "secure_email", "2026-11-24", "admin")
+    assert (done.state, done.told_how, done.told_on, done.closed_by) == (
+        "done",
+        "secure_email",
+        "2026-11-24",
+        "admin",
+    )
     again = invoke("--user", "admin", "compliance", "notify", task.id, "--how", "phone")
     assert again.exit_code == 1 and "was closed on 2026-11-24" in again.output
 
@@ -92,7 +120,9 @@ def test_notify_closes_the_task_with_how_and_when(history, coordinator, invoke):
 def test_compliance_due_lists_and_marks_overdue(history, invoke, monkeypatch):
     result = invoke("compliance", "due", "--json")
     rows = json.loads(result.output)
-    assert [(r["participant_id"], r["due_on"], r["overdue"]) for r in rows] == [("P0001", "2026-11-25", False)]
+    assert [(r["participant_id"], r["due_on"], r["overdue"]) for r in rows] == [
+        ("P0001", "2026-11-25", False)
+    ]
     monkeypatch.setenv("FACILITATOR_NOW", "2026-11-26T09:00:00")
     text = invoke("compliance", "due").output
     assert "OVERDUE 2026-11-25" in text and "Adam Example" in text
@@ -109,8 +139,19 @@ def test_participant_show_prints_compliance_and_the_task(history, invoke):
 
 
 def test_participant_limits_command_sets_shows_and_clears(office, invoke):
-    set_ = invoke("--user", "admin", "participant", "limits", "P0002", "--unexcused", "3", "--in-a-row", "1",
-                  "--order", "Probation licence")
+    set_ = invoke(
+        "--user",
+        "admin",
+        "participant",
+        "limits",
+        "P0002",
+        "--unexcused",
+        "3",
+        "--in-a-row",
+        "1",
+        "--order",
+        "Probation licence",
+    )
     assert set_.exit_code == 0, set_.output
     assert re.search(r"unexcused allowed +3 \(Probation licence\)", set_.output)
     assert re.search(r"minimum attendance +80% \(programme rules\)", set_.output)
@@ -119,7 +160,10 @@ def test_participant_limits_command_sets_shows_and_clears(office, invoke):
     # Changing one limit keeps the others.
     invoke("--user", "admin", "participant", "limits", "P0002", "--min-percent", "90")
     data = json.loads(invoke("participant", "limits", "P0002", "--json").output)
-    assert (data["order"]["unexcused_absences_allowed"], data["order"]["min_attendance_percent"]) == (3, 90)
+    assert (
+        data["order"]["unexcused_absences_allowed"],
+        data["order"]["min_attendance_percent"],
+    ) == (3, 90)
     cleared = invoke("--user", "admin", "participant", "limits", "P0002", "--clear")
     assert "(none: the programme's rules apply)" in cleared.output
     refused = invoke("--user", "alex", "participant", "limits", "P0002", "--unexcused", "1")
@@ -131,13 +175,19 @@ def test_participant_limits_command_sets_shows_and_clears(office, invoke):
 def test_compliance_status_for_a_group(history, invoke):
     rows = json.loads(invoke("compliance", "status", "--group", "G1", "--json").output)
     assert [(r["participant_id"], r["status"]) for r in rows] == [
-        ("P0001", "breach"), ("P0002", "warning"), ("P0003", "on_track")]
-    assert rows[2]["reason"] == ("on track; attended 4 of 4 sessions expected (100%), "
-                                 "4 of 24 curriculum sessions covered, 20 to do")
+        ("P0001", "breach"),
+        ("P0002", "warning"),
+        ("P0003", "on_track"),
+    ]
+    assert rows[2]["reason"] == (
+        "on track; attended 4 of 4 sessions expected (100%), "
+        "4 of 24 curriculum sessions covered, 20 to do"
+    )
 
 
 def test_suspended_and_exited_men(history, coordinator):
-    from facilitator.services import groups, people
+    from facilitator.services.core import people
+    from facilitator.services.groupwork import groups
 
     groups.leave_group(coordinator, "P0003", "suspended", "2026-11-24")
     people.set_participant_status(coordinator, "P0003", "suspended", "suspension review")

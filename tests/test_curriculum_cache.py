@@ -30,13 +30,18 @@ def test_the_cached_report_equals_a_fresh_check(folder):
     again = checked(folder)
     assert list((folder.parent / "cache").iterdir())
     assert again == first
-    assert again.curriculum.session(1).segments[1].markdown == first.curriculum.session(1).segments[1].markdown
+    assert (
+        again.curriculum.session(1).segments[1].markdown
+        == first.curriculum.session(1).segments[1].markdown
+    )
 
 
 def test_an_edited_session_is_read_again(folder):
     assert load_curriculum(folder).session(2).title == "Rules, money and control"
     path = folder / "02-control.md"
-    path.write_text(path.read_text().replace("title: Rules, money and control", "title: Rules and money"))
+    path.write_text(
+        path.read_text().replace("title: Rules, money and control", "title: Rules and money")
+    )
     os.utime(path, ns=(path.stat().st_atime_ns, path.stat().st_mtime_ns + 1_000_000))
     assert load_curriculum(folder).session(2).title == "Rules and money"
 
@@ -69,15 +74,23 @@ def test_an_unwritable_cache_only_costs_a_fresh_check(folder, monkeypatch):
 
 
 def test_a_cached_show_does_not_import_the_parser(tmp_path):
-    env = {**os.environ, "FACILITATOR_CACHE_DIR": str(tmp_path / "cache"), "FACILITATOR_WORKSPACE": str(tmp_path / "ws")}
+    env = {
+        **os.environ,
+        "FACILITATOR_CACHE_DIR": str(tmp_path / "cache"),
+        "FACILITATOR_WORKSPACE": str(tmp_path / "ws"),
+    }
     code = (
         "import sys; from facilitator.cli import main\n"
         "try:\n    main(['curriculum', 'show', 'core-24', '--json'])\n"
         "except SystemExit:\n    pass\n"
         "print('PARSER' if 'markdown_it' in sys.modules else 'CACHED', file=sys.stderr)"
     )
-    first = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True)
-    second = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True)
+    first = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True
+    )
+    second = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True
+    )
     assert first.stderr.strip().endswith("PARSER"), first.stderr
     assert second.stderr.strip().endswith("CACHED"), second.stderr
     assert json.loads(second.stdout) == json.loads(first.stdout)

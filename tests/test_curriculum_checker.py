@@ -6,7 +6,12 @@ from pathlib import Path
 
 import pytest
 
-from facilitator.curriculum import CORE_TOPICS, bundled_curricula_dir, check_curriculum, format_report
+from facilitator.curriculum import (
+    CORE_TOPICS,
+    bundled_curricula_dir,
+    check_curriculum,
+    format_report,
+)
 from facilitator.curriculum.forbidden import find_mentions
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -29,7 +34,9 @@ EXPECTED_ERRORS = {
     "unclosed_front_matter": [("02-second.md", 1, "front matter is not closed")],
     "no_front_matter": [("02-second.md", 1, "no front matter")],
     "objective_read_as_mapping": [("02-second.md", 7, "put the item in quotes")],
-    "minutes_do_not_add_up": [("02-second.md", 5, "segments add up to 55 min (20 + 25 + 10) but the session is 60 min")],
+    "minutes_do_not_add_up": [
+        ("02-second.md", 5, "segments add up to 55 min (20 + 25 + 10) but the session is 60 min")
+    ],
     "no_check_in": [("02-second.md", 11, "no check-in segment")],
     "segment_without_minutes": [("02-second.md", 15, "'Exercise: Warning signs' has no minutes")],
     "segment_without_content": [("02-second.md", 15, "'Exercise: Warning signs' has no content")],
@@ -56,8 +63,10 @@ def test_broken_curriculum_reports_each_problem_at_its_file_and_line(name):
     report = check_curriculum(BROKEN / name)
     got = [(p.path.name, p.line, p.message) for p in report.errors]
     for file, line, words in EXPECTED_ERRORS[name]:
-        assert any(f == file and l == line and words in m for f, l, m in got), (
-            f"{name}: expected {file}:{line}: error: ...{words}...; got:\n" + "\n".join(map(str, report.errors)))
+        assert any(f == file and n == line and words in m for f, n, m in got), (
+            f"{name}: expected {file}:{line}: error: ...{words}...; got:\n"
+            + "\n".join(map(str, report.errors))
+        )
     assert len(got) == len(EXPECTED_ERRORS[name]), "\n".join(map(str, report.errors))
     assert report.ok == (not EXPECTED_ERRORS[name])
 
@@ -66,7 +75,10 @@ def test_problems_print_as_file_line_severity_message():
     report = check_curriculum(BROKEN / "segment_without_minutes")
     printed = format_report(report).splitlines()
     path = BROKEN / "segment_without_minutes" / "02-second.md"
-    assert any(line.startswith(f"{path}:15: error: segment 'Exercise: Warning signs' has no minutes") for line in printed)
+    assert any(
+        line.startswith(f"{path}:15: error: segment 'Exercise: Warning signs' has no minutes")
+        for line in printed
+    )
 
 
 def test_a_negated_mention_is_only_a_warning():
@@ -82,11 +94,17 @@ def test_the_checker_reports_problems_in_several_files_at_once(tmp_path):
 
     folder = tmp_path / "many"
     shutil.copytree(BROKEN / "minutes_do_not_add_up", folder)
-    text = (folder / "01-first.md").read_text().replace("topics: [accountability, coercive", "topics: [nonsense, coercive")
+    text = (
+        (folder / "01-first.md")
+        .read_text()
+        .replace("topics: [accountability, coercive", "topics: [nonsense, coercive")
+    )
     (folder / "01-first.md").write_text(text.replace("## Check-in (20 min)", "## Check-in"))
     report = check_curriculum(folder)
     assert sorted((p.path.name, p.line) for p in report.errors) == [
-        ("01-first.md", 8), ("01-first.md", 11), ("02-second.md", 5),
+        ("01-first.md", 8),
+        ("01-first.md", 11),
+        ("02-second.md", 5),
     ]
 
 
@@ -96,7 +114,12 @@ def test_coverage_table_lists_sessions_for_each_core_topic_and_warns_on_gaps(tmp
     folder = tmp_path / "steady-3"
     shutil.copytree(FIXTURES / "curricula_valid" / "steady-3", folder)
     path = folder / "02-control.md"
-    path.write_text(path.read_text().replace("[coercive_control, economic_abuse, impact_on_children]", "[coercive_control, impact_on_children]"))
+    path.write_text(
+        path.read_text().replace(
+            "[coercive_control, economic_abuse, impact_on_children]",
+            "[coercive_control, impact_on_children]",
+        )
+    )
     report = check_curriculum(folder)
     assert report.coverage["economic_abuse"] == []
     assert report.coverage["accountability"] == [1, 3]
@@ -157,7 +180,9 @@ def test_the_bundled_curriculum_passes_and_covers_every_core_topic():
     report = check_curriculum(bundled_curricula_dir() / "core-24")
     assert report.errors == [], "\n".join(map(str, report.errors))
     assert len(report.curriculum.sessions) >= 24
-    assert [s.number for s in report.curriculum.sessions] == list(range(1, len(report.curriculum.sessions) + 1))
+    assert [s.number for s in report.curriculum.sessions] == list(
+        range(1, len(report.curriculum.sessions) + 1)
+    )
     assert all(report.coverage[topic] for topic in CORE_TOPICS), report.coverage
     for session in report.curriculum.sessions:
         assert session.minutes == 150

@@ -41,7 +41,9 @@ def test_check_reports_every_problem_with_file_and_line_and_exits_1(run):
     assert result.exit_code == 1
     errors = [line for line in result.stdout.splitlines() if ": error: " in line]
     assert [line.split(": error: ")[0] for line in errors] == [
-        f"{folder / '02-second.md'}:15", f"{folder / '02-second.md'}:17"]
+        f"{folder / '02-second.md'}:15",
+        f"{folder / '02-second.md'}:17",
+    ]
     assert "Core topic coverage" in result.stdout
 
 
@@ -81,7 +83,12 @@ def test_a_workspace_curriculum_is_listed_and_replaces_the_bundled_one(run, isol
     curricula = isolated_workspace / "curricula"
     shutil.copytree(VALID, curricula / "steady-3")
     first = curricula / "core-24" / "01-why-we-are-here.md"
-    first.write_text(first.read_text(encoding="utf-8").replace("title: Why we are here", "title: Our own first session", 1), encoding="utf-8")
+    first.write_text(
+        first.read_text(encoding="utf-8").replace(
+            "title: Why we are here", "title: Our own first session", 1
+        ),
+        encoding="utf-8",
+    )
 
     listed = {c["id"]: c for c in json.loads(run("curriculum", "list", "--json").stdout)}
     assert listed["steady-3"]["source"] == "workspace"
@@ -109,8 +116,13 @@ def test_show_one_session_json_carries_the_guidance(run):
     data = json.loads(run("curriculum", "show", str(VALID), "--session", "2", "--json").stdout)
     assert data["curriculum"] == "steady-3"
     assert data["segments"][0] == {
-        "title": "Arrival round", "kind": "check_in", "minutes": 30, "line": 13,
-        "markdown": 'The accountability round, as every week, then: "Who decided how money was spent in your house?"'}
+        "title": "Arrival round",
+        "kind": "check_in",
+        "minutes": 30,
+        "line": 13,
+        "markdown": 'The accountability round, as every week, then: "Who decided how money '
+        'was spent in your house?"',
+    }
 
 
 def test_show_one_session_reads_as_a_plan_in_the_terminal(run):
@@ -118,12 +130,15 @@ def test_show_one_session_reads_as_a_plan_in_the_terminal(run):
     assert result.exit_code == 0, result.output
     out = result.stdout
     assert "Session 1: Stopping" in out
-    order = [out.index(s) for s in (
-        "1. Check-in — 25 min (check-in, 0:00-0:25)",
-        "2. Exercise: What brought me here — 40 min (exercise, 0:25-1:05)",
-        "3. Break — 10 min (break, 1:05-1:15)",
-        "5. Closing and homework — 15 min (closing, 1:45-2:00)",
-    )]
+    order = [
+        out.index(s)
+        for s in (
+            "1. Check-in — 25 min (check-in, 0:00-0:25)",
+            "2. Exercise: What brought me here — 40 min (exercise, 0:25-1:05)",
+            "3. Break — 10 min (break, 1:05-1:15)",
+            "5. Closing and homework — 15 min (closing, 1:45-2:00)",
+        )
+    ]
     assert order == sorted(order)
     assert "Each man says, in one or two sentences" in out
     assert "Steps" in out and "### Steps" not in out  # rendered, not raw Markdown
@@ -163,7 +178,9 @@ def test_curriculum_commands_start_without_the_heavy_imports():
         "heavy = [m for m in ('markdown_it', 'yaml', 'rich', 'textual') if m in sys.modules];"
         "print(','.join(heavy))"
     )
-    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
+    out = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True
+    )
     assert out.stdout.strip() == ""
 
 
@@ -172,7 +189,9 @@ def test_check_a_folder_of_curricula_checks_each_one(run, tmp_path):
     shutil.copytree(FIXTURES / "curricula_broken" / "no_check_in", tmp_path / "no_check_in")
     result = run("curriculum", "check", str(tmp_path))
     assert result.exit_code == 1
-    summaries = [line for line in result.stdout.splitlines() if " sessions, " in line and "; " in line]
+    summaries = [
+        line for line in result.stdout.splitlines() if " sessions, " in line and "; " in line
+    ]
     assert summaries == [
         "no_check_in: 2 sessions, 120 minutes; 1 error, 0 warnings",
         "steady-3: 3 sessions, 330 minutes; 0 errors, 0 warnings",

@@ -17,29 +17,73 @@ from facilitator.curriculum.parser import parse_session_text
 VALID = Path(__file__).parent / "fixtures" / "curricula_valid" / "steady-3"
 INDEX = (VALID / "curriculum.yaml").read_text(encoding="utf-8")
 # CURRICULUM_FUZZ_EXAMPLES=5000 for a longer hunt.
-SETTINGS = settings(max_examples=int(os.environ.get("CURRICULUM_FUZZ_EXAMPLES", "150")), deadline=None, suppress_health_check=[HealthCheck.too_slow])
+SETTINGS = settings(
+    max_examples=int(os.environ.get("CURRICULUM_FUZZ_EXAMPLES", "150")),
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow],
+)
 
 # Lines that sit near the format's edges, mixed with arbitrary text.
 FRAGMENTS = [
-    "---", "...", "", "session: 1", "session: -3", "session: true", "title: A: b", "theme:",
-    "minutes: 0", "minutes: 150", "objectives:", "  - Name it", " - bad indent", "topics: [a",
-    "topics: [accountability, nonsense]", "topics: {a: 1}", "## Check-in (30 min)", "## Break",
-    "## (10 min)", "## Tea (5 min) {break}", "## X (5 min) {}", "## X (5 min) {nope}", "##",
-    "# Title", "### Sub", "```", "~~~", "> ## quoted", "- ## listed", "Title", "===", "---",
-    "\t- tab", "&a [*a]", "!!python/object:os.system", "2024-13-45", "? [a]\n: b",
-    "We offer couples counselling.", "not mediation", '"joint session"', "\ufeff", "\r", "\x00",
-    "[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[", "a: &x [*x]",
+    "---",
+    "...",
+    "",
+    "session: 1",
+    "session: -3",
+    "session: true",
+    "title: A: b",
+    "theme:",
+    "minutes: 0",
+    "minutes: 150",
+    "objectives:",
+    "  - Name it",
+    " - bad indent",
+    "topics: [a",
+    "topics: [accountability, nonsense]",
+    "topics: {a: 1}",
+    "## Check-in (30 min)",
+    "## Break",
+    "## (10 min)",
+    "## Tea (5 min) {break}",
+    "## X (5 min) {}",
+    "## X (5 min) {nope}",
+    "##",
+    "# Title",
+    "### Sub",
+    "```",
+    "~~~",
+    "> ## quoted",
+    "- ## listed",
+    "Title",
+    "===",
+    "---",
+    "\t- tab",
+    "&a [*a]",
+    "!!python/object:os.system",
+    "2024-13-45",
+    "? [a]\n: b",
+    "We offer couples counselling.",
+    "not mediation",
+    '"joint session"',
+    "\ufeff",
+    "\r",
+    "\x00",
+    "[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[",
+    "a: &x [*x]",
 ]
 lines = st.lists(st.one_of(st.sampled_from(FRAGMENTS), st.text(max_size=30)), max_size=40)
 documents = st.one_of(st.text(max_size=400), lines.map("\n".join))
 
 yaml_values = st.recursive(
     st.none() | st.booleans() | st.integers() | st.floats(allow_nan=True) | st.text(max_size=20),
-    lambda children: st.lists(children, max_size=4) | st.dictionaries(st.text(max_size=8), children, max_size=4),
+    lambda children: (
+        st.lists(children, max_size=4) | st.dictionaries(st.text(max_size=8), children, max_size=4)
+    ),
     max_leaves=10,
 )
 front_matter = st.dictionaries(
-    st.sampled_from(["session", "title", "theme", "minutes", "objectives", "topics", "extra"]) | st.text(max_size=8),
+    st.sampled_from(["session", "title", "theme", "minutes", "objectives", "topics", "extra"])
+    | st.text(max_size=8),
     yaml_values,
     max_size=7,
 )
@@ -106,16 +150,47 @@ def test_any_index_text_checks_without_crashing(index):
 
 
 TRIGGERS = [
-    "couples counselling", "couple's therapy", "Couples work", "marriage counselling", "mediation",
-    "mediate", "conciliation", "reconciliation", "joint session", "joint money", "invite your partner",
-    "bring his ex", "to the group", "into the session", "along", "his partner attends the group",
-    "with the partner present", "partner's", "not", "never", '"', "“", "”", ".", ";", "\n", "\n\n",
-    "- ", "İ", " ", "the", "a man's", "victim", "wife",
+    "couples counselling",
+    "couple's therapy",
+    "Couples work",
+    "marriage counselling",
+    "mediation",
+    "mediate",
+    "conciliation",
+    "reconciliation",
+    "joint session",
+    "joint money",
+    "invite your partner",
+    "bring his ex",
+    "to the group",
+    "into the session",
+    "along",
+    "his partner attends the group",
+    "with the partner present",
+    "partner's",
+    "not",
+    "never",
+    '"',
+    "“",
+    "”",
+    ".",
+    ";",
+    "\n",
+    "\n\n",
+    "- ",
+    "İ",
+    " ",
+    "the",
+    "a man's",
+    "victim",
+    "wife",
 ]
 
 
 @SETTINGS
-@given(st.lists(st.one_of(st.sampled_from(TRIGGERS), st.text(max_size=6)), max_size=30).map(" ".join))
+@given(
+    st.lists(st.one_of(st.sampled_from(TRIGGERS), st.text(max_size=6)), max_size=30).map(" ".join)
+)
 def test_the_fast_scan_finds_everything_a_full_scan_finds(text):
     from facilitator.curriculum.forbidden import _RULES, find_mentions
 

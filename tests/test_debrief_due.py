@@ -1,5 +1,5 @@
 """The debriefs due (home screen, `notes list --due`) come from a kept list of unsigned sessions
-(services/debrief_due.py): they must be exactly what a full read of every session index and
+(services/debrief/due.py): they must be exactly what a full read of every session index and
 note index gives, old overdue debriefs included, after every kind of write."""
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ NEW = ["2026-11-03", "2026-11-10", "2026-11-17"]  # G1, running now; today is 20
 
 
 def _as(office, user):
-    from facilitator.services.office import Office
+    from facilitator.services.core.office import Office
 
     return Office.open(office.path, user)
 
@@ -28,7 +28,8 @@ def _at(monkeypatch, when: str) -> None:
 
 def _run(office, monkeypatch, group_id, day, close=True):
     """A session on `day`, closed that evening at 21:00 (the clock put back to today after)."""
-    from facilitator.services import sessions
+    from facilitator.services.core import session_store as session_store
+    from facilitator.services.groupwork import sessions
 
     sessions.start_session(office, group_id, day)
     if close:
@@ -38,14 +39,16 @@ def _run(office, monkeypatch, group_id, day, close=True):
 
 
 def _write(office, sid):
-    from facilitator.services import debrief
+    from facilitator.services.debrief import notes as debrief
 
     note = debrief.get_note(office, sid)
-    debrief.save_body(_as(office, "alex"), sid, note.body + "\nA settled group; the exercise went well.\n")
+    debrief.save_body(
+        _as(office, "alex"), sid, note.body + "\nA settled group; the exercise went well.\n"
+    )
 
 
 def _note(office, sid, signers=()):
-    from facilitator.services import debrief
+    from facilitator.services.debrief import notes as debrief
 
     debrief.create_note(_as(office, "alex"), sid)
     _write(office, sid)
@@ -55,8 +58,8 @@ def _note(office, sid, signers=()):
 
 def _sign(office, sid, who):
     """Sign as `who`; what the risk scan picks up in the curriculum's own words is dismissed."""
-    from facilitator.services import debrief
-    from facilitator.services.debrief_risk import Decision
+    from facilitator.services.debrief import notes as debrief
+    from facilitator.services.debrief.indicators import Decision
 
     debrief.sign_note(_as(office, who), sid, [Decision.dismiss("all", "the curriculum's words")])
 
@@ -65,11 +68,20 @@ def _sign(office, sid, who):
 def history(office, monkeypatch):
     """G2 ran last year (its men moved to G1 in June); G1 runs now. Notes: signed, a draft
     signed by one facilitator, a draft nobody signed, and none at all, in both groups."""
-    from facilitator.services import groups, people
+    from facilitator.services.core import people
+    from facilitator.services.groupwork import groups
     from tests.conftest import ready_for_group
 
-    groups.create_group(office, "Old Tuesday group", "core-24", "tuesday", "18:30", ["alex", "bea"],
-                        start_date="2025-01-07", group_id="G2")
+    groups.create_group(
+        office,
+        "Old Tuesday group",
+        "core-24",
+        "tuesday",
+        "18:30",
+        ["alex", "bea"],
+        start_date="2025-01-07",
+        group_id="G2",
+    )
     for p in people.list_participants(office):
         ready_for_group(office, p.id, "2024-12-10")
         groups.enrol(office, "G2", p.id, "2025-01-07")
@@ -93,14 +105,15 @@ def reference(office, now: datetime | None = None) -> list[tuple]:
     """The due list worked out the plain way: every session of every group, every note."""
     from facilitator import clock
     from facilitator.domain.debrief import due_at
-    from facilitator.services import debrief, sessions
+    from facilitator.services.core import session_store as session_store
+    from facilitator.services.debrief import notes as debrief
 
     now = now or clock.now()
     hours = float(office.setting("debrief.due_hours", 48))
     since = str(office.setting("debrief.due_from", "") or "")
     notes = {r["id"]: r for r in debrief.list_notes(office)}
     out = []
-    for s in sessions.list_sessions(office):
+    for s in session_store.list_sessions(office):
         note = notes.get(s.id)
         if s.state != "closed" or s.kind != "group" or (since and s.date < since):
             continue
@@ -109,17 +122,42 @@ def reference(office, now: datetime | None = None) -> list[tuple]:
         due = due_at(s.date, s.closed_at, hours)
         if due > now:
             continue
-        awaiting = [a for a in note["authors"] if a not in note["signed_by"]] if note else list(s.facilitators_present)
-        out.append((s.id, s.group_id, s.date, s.curriculum_session, s.closed_at, due.isoformat(),
-                    "draft" if note else "no note", awaiting))
+        awaiting = (
+            [a for a in note["authors"] if a not in note["signed_by"]]
+            if note
+            else list(s.facilitators_present)
+        )
+        out.append(
+            (
+                s.id,
+                s.group_id,
+                s.date,
+                s.curriculum_session,
+                s.closed_at,
+                due.isoformat(),
+                "draft" if note else "no note",
+                awaiting,
+            )
+        )
     return sorted(out, key=lambda r: (r[5], r[0]))
 
 
 def due(office, now=None) -> list[tuple]:
-    from facilitator.services import debrief
+    from facilitator.services.debrief import notes as debrief
 
-    return [(d.session_id, d.group_id, d.date, d.curriculum_session, d.closed_at, d.due_at, d.note_status, d.awaiting)
-            for d in debrief.due_notes(office, now)]
+    return [
+        (
+            d.session_id,
+            d.group_id,
+            d.date,
+            d.curriculum_session,
+            d.closed_at,
+            d.due_at,
+            d.note_status,
+            d.awaiting,
+        )
+        for d in debrief.due_notes(office, now)
+    ]
 
 
 def short(rows) -> list[tuple[str, str, list[str]]]:
@@ -131,8 +169,12 @@ def kept_file(office):
 
 
 def test_old_and_new_debriefs_due_as_a_full_read_finds_them(history):
-    expected = [("G2-2025-01-14", "draft", ["bea"]), ("G2-2025-03-04", "no note", ["alex", "bea"]),
-                ("G1-2026-11-10", "draft", ["alex", "bea"]), ("G1-2026-11-17", "no note", ["alex", "bea"])]
+    expected = [
+        ("G2-2025-01-14", "draft", ["bea"]),
+        ("G2-2025-03-04", "no note", ["alex", "bea"]),
+        ("G1-2026-11-10", "draft", ["alex", "bea"]),
+        ("G1-2026-11-17", "no note", ["alex", "bea"]),
+    ]
     assert short(reference(history)) == expected  # the reference itself sees the old overdue ones
     assert due(history) == reference(history)  # the list kept from nothing
     assert kept_file(history).exists()
@@ -150,7 +192,7 @@ def test_settings_are_applied_at_each_look(history):
         settings["debrief"]["due_from"] = "2026-01-01"
         settings["debrief"]["due_hours"] = 24 * 9
         history.ws.write_settings(settings)
-    from facilitator.services.office import Office
+    from facilitator.services.core.office import Office
 
     office = Office.open(history.path, "admin")
     assert short(due(office)) == [("G1-2026-11-10", "draft", ["alex", "bea"])]
@@ -158,7 +200,9 @@ def test_settings_are_applied_at_each_look(history):
 
 
 def test_every_write_that_changes_what_is_due_shows_at_the_next_look(history, monkeypatch):
-    from facilitator.services import debrief, sessions
+    from facilitator.services.core import session_store as session_store
+    from facilitator.services.debrief import notes as debrief
+    from facilitator.services.groupwork import sessions
 
     assert due(history) == reference(history)
     _sign(history, "G2-2025-01-14", "bea")  # an old draft signed at last
@@ -206,8 +250,13 @@ def test_stores_changed_outside_the_tool_are_read_again(history):
     # A session index edited by hand (or restored from a backup): one more closed session.
     index = history.stores.path("sessions", "G2", "index.json")
     data = json.loads(index.read_text(encoding="utf-8"))
-    row = dict(next(iter(data["sessions"].values())), id="G2-2025-04-01", date="2025-04-01",
-               curriculum_session=9, closed_at="2025-04-01T21:00:00")
+    row = dict(
+        next(iter(data["sessions"].values())),
+        id="G2-2025-04-01",
+        date="2025-04-01",
+        curriculum_session=9,
+        closed_at="2025-04-01T21:00:00",
+    )
     data["sessions"]["99"] = row
     atomic_write_text(index, json.dumps(data))
     assert ("G2-2025-04-01", "no note", ["alex", "bea"]) in short(due(history))

@@ -1,4 +1,4 @@
-"""The debrief editor (issue 7): write, live preview, sign; a signed note takes amendments."""
+"""The debrief editor: write, live preview, sign; a signed note takes amendments."""
 
 from __future__ import annotations
 
@@ -19,7 +19,7 @@ class EditorApp(App):
         self.create = create
 
     def on_mount(self) -> None:
-        from facilitator.tui.debrief_editor import DebriefEditor
+        from facilitator.tui.screens.debrief_editor import DebriefEditor
 
         self.push_screen(DebriefEditor(self.office, self.note_id, create=self.create))
 
@@ -33,12 +33,19 @@ async def _until(pilot, condition, what: str, tries: int = 100):
 
 
 async def _type(pilot, text: str) -> None:
-    names = {" ": "space", "\n": "enter", ".": "full_stop", ",": "comma", ":": "colon", "#": "number_sign"}
+    names = {
+        " ": "space",
+        "\n": "enter",
+        ".": "full_stop",
+        ",": "comma",
+        ":": "colon",
+        "#": "number_sign",
+    }
     await pilot.press(*[names.get(c, c) for c in text])
 
 
 def _editor(app):
-    from facilitator.tui.debrief_editor import DebriefEditor
+    from facilitator.tui.screens.debrief_editor import DebriefEditor
 
     assert isinstance(app.screen, DebriefEditor)
     return app.screen
@@ -49,11 +56,13 @@ def _status(app) -> str:
 
 
 async def test_write_preview_save_and_sign(closed):  # noqa: F811
-    from facilitator.services import debrief
+    from facilitator.services.debrief import notes as debrief
 
     app = EditorApp(_as(closed, "alex"), SID, create=True)
     async with app.run_test(size=(100, 30)) as pilot:
-        await _until(pilot, lambda: getattr(app.screen, "note", None) is not None, "the note to load")
+        await _until(
+            pilot, lambda: getattr(app.screen, "note", None) is not None, "the note to load"
+        )
         editor = _editor(app)
         assert debrief.note_for_session(closed, SID) is not None  # created on opening
         assert "DRAFT" in _status(app) and "waiting for alex, bea" in _status(app)
@@ -67,9 +76,17 @@ async def test_write_preview_save_and_sign(closed):  # noqa: F811
 
         # The preview follows: the typed heading is a rendered block of the Markdown widget.
         preview = editor.query_one("#debrief-preview", Markdown)
-        await _until(pilot, lambda: "Role play went deep." in preview.source, "the preview to update")
-        await _until(pilot, lambda: any("Worked well" in str(getattr(b, "source", "") or "")
-                                        for b in preview.query(MarkdownBlock)), "the heading to render")
+        await _until(
+            pilot, lambda: "Role play went deep." in preview.source, "the preview to update"
+        )
+        await _until(
+            pilot,
+            lambda: any(
+                "Worked well" in str(getattr(b, "source", "") or "")
+                for b in preview.query(MarkdownBlock)
+            ),
+            "the heading to render",
+        )
 
         # Save, then sign as alex: still a draft, waiting for bea.
         await pilot.press("ctrl+s")
@@ -82,7 +99,7 @@ async def test_write_preview_save_and_sign(closed):  # noqa: F811
 
 
 async def test_second_signature_makes_it_read_only_and_edits_become_amendments(closed):  # noqa: F811
-    from facilitator.services import debrief
+    from facilitator.services.debrief import notes as debrief
 
     debrief.create_note(_as(closed, "alex"), SID)
     _write(closed, SID)
@@ -90,7 +107,9 @@ async def test_second_signature_makes_it_read_only_and_edits_become_amendments(c
 
     app = EditorApp(_as(closed, "bea"), SID)
     async with app.run_test(size=(100, 30)) as pilot:
-        await _until(pilot, lambda: getattr(app.screen, "note", None) is not None, "the note to load")
+        await _until(
+            pilot, lambda: getattr(app.screen, "note", None) is not None, "the note to load"
+        )
         editor = _editor(app)
         await pilot.press("ctrl+g")
         await _until(pilot, lambda: editor.note.is_signed, "the note to be signed")
@@ -100,25 +119,34 @@ async def test_second_signature_makes_it_read_only_and_edits_become_amendments(c
 
         await _type(pilot, "Ben was 10 minutes late, not 20.")
         preview = editor.query_one("#debrief-preview", Markdown)
-        await _until(pilot, lambda: "New amendment" in preview.source, "the amendment in the preview")
+        await _until(
+            pilot, lambda: "New amendment" in preview.source, "the amendment in the preview"
+        )
         await pilot.press("ctrl+s")
         await _until(pilot, lambda: len(editor.note.amendments) == 1, "the amendment to be added")
         note = debrief.get_note(closed, SID)
-        assert note.status == "signed" and note.amendment_list[0].text == "Ben was 10 minutes late, not 20."
+        assert (
+            note.status == "signed"
+            and note.amendment_list[0].text == "Ben was 10 minutes late, not 20."
+        )
         assert note.amendment_list[0].by == "bea"
         record = str(editor.query_one("#debrief-record", Static).render())
         assert "Amendments: 1 by bea" in record and "Signatures: alex" in record
-        await _until(pilot, lambda: "### Amendment 1" in preview.source, "the added amendment in the preview")
+        await _until(
+            pilot, lambda: "### Amendment 1" in preview.source, "the added amendment in the preview"
+        )
 
 
 async def test_someone_who_did_not_run_the_session_is_told_and_nothing_is_signed(closed):  # noqa: F811
-    from facilitator.services import debrief
+    from facilitator.services.debrief import notes as debrief
 
     debrief.create_note(_as(closed, "alex"), SID)
     _write(closed, SID)
     app = EditorApp(_as(closed, "admin"), SID)
     async with app.run_test(size=(100, 30)) as pilot:
-        await _until(pilot, lambda: getattr(app.screen, "note", None) is not None, "the note to load")
+        await _until(
+            pilot, lambda: getattr(app.screen, "note", None) is not None, "the note to load"
+        )
         await pilot.press("ctrl+g")
         await pilot.pause()
         assert any("admin is not a facilitator" in n.message for n in app._notifications)
@@ -133,7 +161,9 @@ async def test_privacy_mode_hides_the_note(closed):  # noqa: F811
 
     app = PrivateApp(_as(closed, "alex"), SID, create=True)
     async with app.run_test(size=(80, 24)) as pilot:
-        await _until(pilot, lambda: getattr(app.screen, "note", None) is not None, "the note to load")
+        await _until(
+            pilot, lambda: getattr(app.screen, "note", None) is not None, "the note to load"
+        )
         editor = _editor(app)
         assert editor.has_class("-private")
         assert editor.query_one("#debrief-panes").display is False
@@ -149,7 +179,9 @@ async def test_leaving_with_unsaved_changes_asks_first(closed):  # noqa: F811
 
     app = EditorApp(_as(closed, "alex"), SID, create=True)
     async with app.run_test(size=(100, 30)) as pilot:
-        await _until(pilot, lambda: getattr(app.screen, "note", None) is not None, "the note to load")
+        await _until(
+            pilot, lambda: getattr(app.screen, "note", None) is not None, "the note to load"
+        )
         await _type(pilot, "x")
         await pilot.press("escape")
         await pilot.pause()
@@ -162,7 +194,9 @@ async def test_leaving_with_unsaved_changes_asks_first(closed):  # noqa: F811
 async def test_fits_an_80_by_24_terminal(closed):  # noqa: F811
     app = EditorApp(_as(closed, "alex"), SID, create=True)
     async with app.run_test(size=(80, 24)) as pilot:
-        await _until(pilot, lambda: getattr(app.screen, "note", None) is not None, "the note to load")
+        await _until(
+            pilot, lambda: getattr(app.screen, "note", None) is not None, "the note to load"
+        )
         editor = _editor(app)
         for wid in ("#debrief-status", "#debrief-text", "#debrief-preview-pane", "#debrief-record"):
             region = editor.query_one(wid).region
@@ -171,7 +205,12 @@ async def test_fits_an_80_by_24_terminal(closed):  # noqa: F811
         shown = []
         for _ in range(3):
             await pilot.press("f2")
-            shown.append((editor.query_one("#debrief-text").display, editor.query_one("#debrief-preview-pane").display))
+            shown.append(
+                (
+                    editor.query_one("#debrief-text").display,
+                    editor.query_one("#debrief-preview-pane").display,
+                )
+            )
         assert shown == [(True, False), (False, True), (True, True)]
 
 
@@ -189,8 +228,11 @@ async def test_the_app_opens_the_editor_after_a_session_and_lists_debriefs(close
         listed = app.screen.query_one("DataTable")
         assert listed.row_count == 1 and "DUE" in str(listed.get_row_at(0)[2])
         await pilot.press("enter")
-        await _until(pilot, lambda: isinstance(app.screen, DebriefScreen) and app.screen.note is not None,
-                     "the editor on the due session")
+        await _until(
+            pilot,
+            lambda: isinstance(app.screen, DebriefScreen) and app.screen.note is not None,
+            "the editor on the due session",
+        )
         assert app.screen.note.id == SID
         await pilot.press("escape")
         await _until(pilot, lambda: isinstance(app.screen, DebriefListScreen), "back to the list")
@@ -199,7 +241,8 @@ async def test_the_app_opens_the_editor_after_a_session_and_lists_debriefs(close
 
 
 async def test_signing_a_note_with_a_risk_indicator_offers_the_flag_first(closed):  # noqa: F811
-    from facilitator.services import debrief, risk
+    from facilitator.services.debrief import notes as debrief
+    from facilitator.services.risk import flags as risk
     from facilitator.tui.dialogs.debrief_indicators import IndicatorDecisions
     from tests.test_debrief_notes import _write_in
 
@@ -207,17 +250,23 @@ async def test_signing_a_note_with_a_risk_indicator_offers_the_flag_first(closed
     _write_in(closed, SID, "P0002", "said he put his hands round her throat on Sunday.")
     app = EditorApp(_as(closed, "alex"), SID)
     async with app.run_test(size=(100, 30)) as pilot:
-        await _until(pilot, lambda: getattr(app.screen, "note", None) is not None, "the note to load")
+        await _until(
+            pilot, lambda: getattr(app.screen, "note", None) is not None, "the note to load"
+        )
         editor = app.screen
         await pilot.press("ctrl+g")
-        await _until(pilot, lambda: isinstance(app.screen, IndicatorDecisions), "the indicator dialog")
+        await _until(
+            pilot, lambda: isinstance(app.screen, IndicatorDecisions), "the indicator dialog"
+        )
         rows = app.screen.query_one("DataTable")
         assert rows.row_count == 1 and "Strangulation" in str(rows.get_row_at(0)[2])
         await pilot.press("ctrl+s")  # not yet: each indicator needs a decision
         await pilot.pause()
         assert isinstance(app.screen, IndicatorDecisions)
         await pilot.press("f", "ctrl+s")
-        await _until(pilot, lambda: editor.note.signed_by == ["alex"], "the signature after the flag")
+        await _until(
+            pilot, lambda: editor.note.signed_by == ["alex"], "the signature after the flag"
+        )
         flags = [f for f in risk.list_flags(closed, "all") if f.source == "debrief"]
         assert [(f.participant_id, f.categories) for f in flags] == [("P0002", ["strangulation"])]
 
@@ -225,19 +274,23 @@ async def test_signing_a_note_with_a_risk_indicator_offers_the_flag_first(closed
 async def test_closing_a_session_opens_the_editor_on_its_new_note(closed):  # noqa: F811
     from facilitator.tui.app import FacilitatorApp
     from facilitator.tui.screens.debrief import DebriefScreen
+
     app = FacilitatorApp(_as(closed, "bea"))
     async with app.run_test(size=(100, 30)) as pilot:
         await _until(pilot, lambda: app.home_ready, "the home screen")
         app.open_debrief(SID)  # what the session screen calls once the session is closed
-        await _until(pilot, lambda: isinstance(app.screen, DebriefScreen) and app.screen.note is not None,
-                     "the editor")
+        await _until(
+            pilot,
+            lambda: isinstance(app.screen, DebriefScreen) and app.screen.note is not None,
+            "the editor",
+        )
         assert app.screen.note.created_by == "bea" and "DRAFT" in _status(app)
 
 
 def test_the_help_screen_lists_the_debrief_keys():
     from rich.console import Console
 
-    from facilitator.tui.screens.help import help_table
+    from facilitator.tui.dialogs.help import help_table
 
     console = Console(width=120, record=True)
     console.print(help_table())

@@ -1,4 +1,4 @@
-"""The programme dashboard screen (issue 10) driven with Pilot: the report's figures, terminal
+"""The programme dashboard screen driven with Pilot: the report's figures, terminal
 charts, a new period recomputed, and coordinators only."""
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ class Host(App):
 
 
 def _as(office, user):
-    from facilitator.services.office import Office
+    from facilitator.services.core.office import Office
 
     return Office.open(office.path, user)
 
@@ -31,10 +31,12 @@ def _as(office, user):
 async def test_dashboard_shows_the_reports_figures_and_charts(worked):  # noqa: F811
     from textual.widgets import Sparkline, Static, TabbedContent
 
-    from facilitator.tui.dashboard import ProgrammeDashboardScreen
+    from facilitator.tui.screens.dashboard import ProgrammeDashboardScreen
 
     set_settings(worked, figures__min_count=1)
-    app = Host(_as(worked, "admin"), lambda: ProgrammeDashboardScreen(start=PERIOD[0], end=PERIOD[1]))
+    app = Host(
+        _as(worked, "admin"), lambda: ProgrammeDashboardScreen(start=PERIOD[0], end=PERIOD[1])
+    )
     async with app.run_test(size=(100, 40)) as pilot:
         screen = app.screen
         await wait_for(pilot, lambda: screen.loaded, what="the figures")
@@ -47,7 +49,9 @@ async def test_dashboard_shows_the_reports_figures_and_charts(worked):  # noqa: 
         screen.query_one(TabbedContent).active = "tab-risk"
         await pilot.pause()
         severity = str(screen.query_one("#dash-bars-severity", Static).render())
-        assert "critical █" in severity and "high     ██" in severity  # 1 : 2, scaled to the largest
+        assert (
+            "critical █" in severity and "high     ██" in severity
+        )  # 1 : 2, scaled to the largest
         flags = str(screen.query_one("#dash-bars-flags", Static).render())
         assert flags.splitlines() == ["2026-10  0", "2026-11 " + "█" * 30 + " 4"]
         text = screen_text(app)
@@ -62,17 +66,22 @@ async def test_dashboard_shows_the_reports_figures_and_charts(worked):  # noqa: 
         field = screen.query_one("#dash-to")
         field.value = "2026-10-31"
         screen.action_refresh()
-        await wait_for(pilot, lambda: screen.loaded and screen.figures["period"]["to"] == "2026-10-31",
-                       what="the new period")
+        await wait_for(
+            pilot,
+            lambda: screen.loaded and screen.figures["period"]["to"] == "2026-10-31",
+            what="the new period",
+        )
         assert screen.figures["referrals"]["total"] == 1 and screen.figures["starts"] == 0
 
 
 async def test_dashboard_suppresses_small_counts_like_the_report(worked):  # noqa: F811
     from textual.widgets import Static, TabbedContent
 
-    from facilitator.tui.dashboard import ProgrammeDashboardScreen
+    from facilitator.tui.screens.dashboard import ProgrammeDashboardScreen
 
-    app = Host(_as(worked, "admin"), lambda: ProgrammeDashboardScreen(start=PERIOD[0], end=PERIOD[1]))
+    app = Host(
+        _as(worked, "admin"), lambda: ProgrammeDashboardScreen(start=PERIOD[0], end=PERIOD[1])
+    )
     async with app.run_test(size=(100, 40)) as pilot:
         screen = app.screen
         await wait_for(pilot, lambda: screen.loaded, what="the figures")
@@ -84,7 +93,7 @@ async def test_dashboard_suppresses_small_counts_like_the_report(worked):  # noq
 
 
 async def test_dashboard_is_for_coordinators(worked):  # noqa: F811
-    from facilitator.tui.dashboard import ProgrammeDashboardScreen
+    from facilitator.tui.screens.dashboard import ProgrammeDashboardScreen
 
     app = Host(_as(worked, "alex"), lambda: ProgrammeDashboardScreen())
     async with app.run_test(size=(100, 30)) as pilot:

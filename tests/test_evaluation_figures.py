@@ -1,4 +1,4 @@
-"""Programme figures (issue 10) against a small workspace worked by hand.
+"""Programme figures against a small workspace worked by hand.
 
 The workspace is built through the services with the clock pinned at each step. The period is
 2026-10-01 to 2026-11-24 (the fixed "now" is 2026-11-24 18:00). Who does what:
@@ -23,9 +23,12 @@ Attendance (late or leaving early by 30 minutes or more counts as an unexcused a
      Adam left early 40); not marked 1; rate 5 / (5 + 3) = 62.5 %
 
 Flags (high: 24 working hours; critical: the same day; medium: 168 hours):
-    F Ben  physical_violence  high      Tue 11-10 20:00, due Wed 11-11 20:00, reviewed 11-11 10:00 (14 h, on time)
-    F Carl strangulation      critical  Tue 11-17 19:00, due 11-17 23:59, reviewed 11-18 09:00 (14 h, late)
-    F Dev  controlling + separation (high) Fri 11-20 12:00, due Mon 11-23 12:00, no review (overdue now)
+    F Ben  physical_violence  high      Tue 11-10 20:00, due Wed 11-11 20:00, reviewed 11-11 10:00
+                                        (14 h, on time)
+    F Carl strangulation      critical  Tue 11-17 19:00, due 11-17 23:59, reviewed 11-18 09:00
+                                        (14 h, late)
+    F Dev  controlling + separation (high) Fri 11-20 12:00, due Mon 11-23 12:00, no review
+                                        (overdue now)
     F Adam substance_misuse   medium    Tue 11-24 10:00, due 12-01 (awaiting)
     F Dev  stalking                     09-10: before the period
   -> 4 raised; critical 1, high 2, medium 1; median to first review 14 h; within 1, late 1,
@@ -61,12 +64,21 @@ import pytest
 from tests.conftest import ready_for_group
 
 PERIOD = ("2026-10-01", "2026-11-24")
-ABUSE = ["m_shouted", "m_put_down", "m_checked", "m_isolated", "m_money", "m_threats", "m_physical", "m_damage"]
+ABUSE = [
+    "m_shouted",
+    "m_put_down",
+    "m_checked",
+    "m_isolated",
+    "m_money",
+    "m_threats",
+    "m_physical",
+    "m_damage",
+]
 RESP = ["m_responsible", "m_signs", "m_timeout", "m_children"]
 
 
 def as_user(office, user):
-    from facilitator.services.office import Office
+    from facilitator.services.core.office import Office
 
     return Office.open(office.path, user)
 
@@ -85,14 +97,20 @@ def set_settings(office, **values):
 def at(monkeypatch):
     def _at(when: str):
         monkeypatch.setenv("FACILITATOR_NOW", when)
+
     return _at
 
 
 @pytest.fixture
 def worked(office, at):
-    from facilitator.services import debrief, groups, intake, people, risk, sessions, staff_quality
-    from facilitator.services import outcomes
-    from facilitator.services.debrief_risk import Decision
+    from facilitator.services.core import people
+    from facilitator.services.debrief import notes as debrief
+    from facilitator.services.debrief.indicators import Decision
+    from facilitator.services.evaluation import outcomes, staff_quality
+    from facilitator.services.groupwork import groups, sessions
+    from facilitator.services.intake import assessment as intake
+    from facilitator.services.risk import assessments as risk_assessments
+    from facilitator.services.risk import flags as risk
 
     set_settings(office, risk__reassessment_weeks=4)
     admin = as_user(office, "admin")
@@ -104,8 +122,16 @@ def worked(office, at):
     ready_for_group(office, "P0004", "2026-09-20")
     intake.start_intake(office, "P0005", started_on="2026-10-12")
     intake.decide(office, "P0005", "not_suitable", ["acute_mental_illness"], "2026-10-15")
-    groups.create_group(office, "Thursday group", "core-24", "thursday", "18:30", ["alex", "bea"],
-                        start_date="2026-11-05", group_id="G2")
+    groups.create_group(
+        office,
+        "Thursday group",
+        "core-24",
+        "thursday",
+        "18:30",
+        ["alex", "bea"],
+        start_date="2026-11-05",
+        group_id="G2",
+    )
     for pid in ("P0001", "P0002", "P0003", "P0004"):
         groups.enrol(office, "G1", pid, "2026-11-03")
 
@@ -119,8 +145,16 @@ def worked(office, at):
         at(f"{day}T21:00:00")
         sessions.close_session(office, s.id, force=True)
 
-    held("G1", "2026-11-03", [("P0001", "present", {}), ("P0002", "late", {"minutes_late": 10}),
-                              ("P0003", "excused", {"reason": "court hearing"}), ("P0004", "present", {})])
+    held(
+        "G1",
+        "2026-11-03",
+        [
+            ("P0001", "present", {}),
+            ("P0002", "late", {"minutes_late": 10}),
+            ("P0003", "excused", {"reason": "court hearing"}),
+            ("P0004", "present", {}),
+        ],
+    )
     groups.leave_group(office, "P0001", "transferred to the Thursday group", "2026-11-10")
     held("G1", "2026-11-10", [("P0002", "unexcused", {}), ("P0004", "late", {"minutes_late": 45})])
     groups.enrol(office, "G2", "P0001", "2026-11-12")
@@ -135,41 +169,75 @@ def worked(office, at):
     people.set_participant_status(office, "P0003", "completed")
 
     def flag(pid, cats, when, severity=None):
-        return risk.raise_flag(office, pid, cats, "Said in the group.", severity=severity,
-                               at=datetime.fromisoformat(when))
+        return risk.raise_flag(
+            office,
+            pid,
+            cats,
+            "Said in the group.",
+            severity=severity,
+            at=datetime.fromisoformat(when),
+        )
+
     flag("P0004", ["stalking"], "2026-09-10T12:00:00")
     f1 = flag("P0002", ["physical_violence"], "2026-11-10T20:00:00")
-    risk.review_flag(admin, f1.id, ["partner_support_informed"], at=datetime.fromisoformat("2026-11-11T10:00:00"))
+    risk.review_flag(
+        admin, f1.id, ["partner_support_informed"], at=datetime.fromisoformat("2026-11-11T10:00:00")
+    )
     f2 = flag("P0003", ["strangulation"], "2026-11-17T19:00:00")
-    risk.review_flag(admin, f2.id, ["marac_referral"], at=datetime.fromisoformat("2026-11-18T09:00:00"))
+    risk.review_flag(
+        admin, f2.id, ["marac_referral"], at=datetime.fromisoformat("2026-11-18T09:00:00")
+    )
     flag("P0004", ["controlling_behaviour", "separation"], "2026-11-20T12:00:00")
     flag("P0001", ["substance_misuse"], "2026-11-24T10:00:00")
 
-    risk.record_assessment(office, "P0004", "2026-10-15", "standard")
-    risk.record_assessment(office, "P0003", "2026-11-16", "standard")
-    risk.record_assessment(office, "P0001", "2026-11-20", "standard")
+    risk_assessments.record_assessment(office, "P0004", "2026-10-15", "standard")
+    risk_assessments.record_assessment(office, "P0003", "2026-11-16", "standard")
+    risk_assessments.record_assessment(office, "P0001", "2026-11-20", "standard")
 
     def sign(sid, day):
         at(f"{day}T09:00:00")
         note = debrief.create_note(office, sid)
-        body = note.body.replace("## Group process\n", "## Group process\n\nA settled group; good work.\n")
+        body = note.body.replace(
+            "## Group process\n", "## Group process\n\nA settled group; good work.\n"
+        )
         debrief.save_body(as_user(office, "alex"), sid, body)
         # The curriculum's own words may read as an indicator: not a disclosure.
         words = [Decision.dismiss("all", "words from the curriculum session's title")]
         debrief.sign_note(as_user(office, "alex"), sid, words)
         debrief.sign_note(as_user(office, "bea"), sid, words)
+
     sign("G1-2026-11-03", "2026-11-04")
     sign("G1-2026-11-10", "2026-11-14")
 
     at("2026-11-24T12:00:00")
-    outcomes.record_man(office, "P0001", "intake", {**{i: 2 for i in ABUSE}, **{i: 1 for i in RESP}, "m_blame": 3},
-                        "2026-10-21")
-    outcomes.record_man(office, "P0002", "intake", {**{i: 4 for i in ABUSE[:4]}, "m_responsible": 4, "m_blame": 0},
-                        "2026-10-22")
-    outcomes.record_man(office, "P0003", "intake", {**{i: 3 for i in ABUSE}, **{i: 2 for i in RESP}, "m_blame": 2},
-                        "2026-10-23")
-    outcomes.record_man(office, "P0003", "end", {**{i: 1 for i in ABUSE}, **{i: 3 for i in RESP}, "m_blame": 1},
-                        "2026-11-24")
+    outcomes.record_man(
+        office,
+        "P0001",
+        "intake",
+        {**{i: 2 for i in ABUSE}, **{i: 1 for i in RESP}, "m_blame": 3},
+        "2026-10-21",
+    )
+    outcomes.record_man(
+        office,
+        "P0002",
+        "intake",
+        {**{i: 4 for i in ABUSE[:4]}, "m_responsible": 4, "m_blame": 0},
+        "2026-10-22",
+    )
+    outcomes.record_man(
+        office,
+        "P0003",
+        "intake",
+        {**{i: 3 for i in ABUSE}, **{i: 2 for i in RESP}, "m_blame": 2},
+        "2026-10-23",
+    )
+    outcomes.record_man(
+        office,
+        "P0003",
+        "end",
+        {**{i: 1 for i in ABUSE}, **{i: 3 for i in RESP}, "m_blame": 1},
+        "2026-11-24",
+    )
 
     staff_quality.add_training(admin, "alex", "core", 30, "2026-01-10", "Core training")
     staff_quality.add_training(admin, "bea", "core", 20, "2026-10-05", "Core training, part 1")
@@ -180,45 +248,93 @@ def worked(office, at):
 
 
 def test_figures_match_the_hand_worked_workspace(worked):
-    from facilitator.services.programme_figures import programme_figures
+    from facilitator.services.evaluation.figures import programme_figures
 
     set_settings(worked, figures__min_count=1)  # nothing suppressed: every number checked
     f = programme_figures(as_user(worked, "admin"), *PERIOD)
 
     assert f["period"] == {"from": "2026-10-01", "to": "2026-11-24", "by": "month"}
     assert f["referrals"] == {"total": 4, "by_source": {"court": 3, "probation": 1}}
-    assert f["intakes"] == {"started": 4, "decisions": {"suitable": 3, "not_suitable": 1},
-                            "reasons_not_suitable_or_excluded": {"acute_mental_illness": 1}}
+    assert f["intakes"] == {
+        "started": 4,
+        "decisions": {"suitable": 3, "not_suitable": 1},
+        "reasons_not_suitable_or_excluded": {"acute_mental_illness": 1},
+    }
     assert (f["starts"], f["completions"]) == (4, 1)
-    assert f["drop_outs"] == {"total": 2, "by_kind": {"exited": 1, "suspended": 1},
-                              "by_reason": {"moved away": 1, "5th unexcused absence": 1}}
+    assert f["drop_outs"] == {
+        "total": 2,
+        "by_kind": {"exited": 1, "suspended": 1},
+        "by_reason": {"moved away": 1, "5th unexcused absence": 1},
+    }
     a = f["attendance"]
-    assert (a["sessions_held"], a["attended"], a["excused"], a["unexcused"], a["not_marked"]) == (5, 5, 1, 3, 1)
+    assert (a["sessions_held"], a["attended"], a["excused"], a["unexcused"], a["not_marked"]) == (
+        5,
+        5,
+        1,
+        3,
+        1,
+    )
     assert a["rate_percent"] == 62.5 and a["minimum_percent"] == 80
 
     fl = f["flags"]
     assert fl["raised"] == 4
     assert fl["by_severity"] == {"critical": 1, "high": 2, "medium": 1}
-    assert fl["by_category"] == {"physical_violence": 1, "strangulation": 1, "controlling_behaviour": 1,
-                                 "separation": 1, "substance_misuse": 1}
+    assert fl["by_category"] == {
+        "physical_violence": 1,
+        "strangulation": 1,
+        "controlling_behaviour": 1,
+        "separation": 1,
+        "substance_misuse": 1,
+    }
     assert fl["by_source"] == {"hand": 4}
     assert fl["median_hours_to_first_review"] == 14.0
-    assert (fl["first_review_on_time"], fl["first_review_late"], fl["overdue_unreviewed_now"],
-            fl["awaiting_review_not_yet_due"]) == (1, 1, 1, 1)
+    assert (
+        fl["first_review_on_time"],
+        fl["first_review_late"],
+        fl["overdue_unreviewed_now"],
+        fl["awaiting_review_not_yet_due"],
+    ) == (1, 1, 1, 1)
     assert fl["reviewed_on_time_percent"] == 33.3
 
-    assert f["reassessments"] == {"fell_due": 3, "on_time": 1, "late": 1, "not_done": 1,
-                                  "on_time_percent": 33.3, "interval_weeks": 4}
-    assert f["debriefs"] == {"due": 5, "signed_on_time": 1, "signed_late": 1, "not_signed": 3,
-                             "on_time_percent": 20.0, "due_hours": 48.0}
+    assert f["reassessments"] == {
+        "fell_due": 3,
+        "on_time": 1,
+        "late": 1,
+        "not_done": 1,
+        "on_time_percent": 33.3,
+        "interval_weeks": 4,
+    }
+    assert f["debriefs"] == {
+        "due": 5,
+        "signed_on_time": 1,
+        "signed_late": 1,
+        "not_signed": 3,
+        "on_time_percent": 20.0,
+        "due_hours": 48.0,
+    }
 
     man = f["outcomes"]["man"]
-    assert man["answered"] == {"intake": 3, "mid": 0, "end": 1, "follow_up_6m": 0, "follow_up_12m": 0}
+    assert man["answered"] == {
+        "intake": 3,
+        "mid": 0,
+        "end": 1,
+        "follow_up_6m": 0,
+        "follow_up_12m": 0,
+    }
     abuse, resp = man["scales"]
     assert [(p["point"], p["n"], p["mean"]) for p in abuse["points"][:3]] == [
-        ("intake", 3, 3.0), ("mid", 0, None), ("end", 1, 1.0)]
-    assert abuse["change"][1] | {"label": ""} == {"from": "intake", "to": "end", "label": "", "n": 1,
-                                                  "mean_change": -2.0, "improved_percent": 100.0}
+        ("intake", 3, 3.0),
+        ("mid", 0, None),
+        ("end", 1, 1.0),
+    ]
+    assert abuse["change"][1] | {"label": ""} == {
+        "from": "intake",
+        "to": "end",
+        "label": "",
+        "n": 1,
+        "mean_change": -2.0,
+        "improved_percent": 100.0,
+    }
     assert [(p["n"], p["mean"]) for p in resp["points"][:3]] == [(2, 1.5), (0, None), (1, 3.0)]
     assert (resp["change"][1]["mean_change"], resp["change"][1]["improved_percent"]) == (1.0, 100.0)
     assert f["outcomes"]["partner"] is None  # only with an opened partner store
@@ -226,19 +342,55 @@ def test_figures_match_the_hand_worked_workspace(worked):
     s = f["series"]
     assert s["labels"] == ["2026-10", "2026-11"]
     assert (s["referrals"], s["starts"], s["completions"], s["drop_outs"], s["flags"]) == (
-        [1, 3], [0, 4], [0, 1], [0, 2], [0, 4])
+        [1, 3],
+        [0, 4],
+        [0, 1],
+        [0, 2],
+        [0, 4],
+    )
     assert s["attendance_rate"] == [None, 62.5]
 
     assert f["staff"] | {"core_training_hours": 0} == {
-        "supervised_staff": 3, "supervision_within_interval": 1, "core_training_complete": 1, "refresher_due": 0,
-        "supervision_sessions": 1, "training_hours": 20.0, "supervision_interval_weeks": 6,
-        "core_training_hours": 0}
+        "supervised_staff": 3,
+        "supervision_within_interval": 1,
+        "core_training_complete": 1,
+        "refresher_due": 0,
+        "supervision_sessions": 1,
+        "training_hours": 20.0,
+        "supervision_interval_weeks": 6,
+        "core_training_hours": 0,
+    }
 
 
-COUNTS_ONLY_SKIP = {"period", "generated_at", "min_count", "programme", "rate_percent", "minimum_percent",
-                    "median_hours_to_first_review", "reviewed_on_time_percent", "on_time_percent", "interval_weeks",
-                    "due_hours", "mean", "mean_change", "improved_percent", "range", "staff", "attendance_rate",
-                    "labels", "better", "title", "label", "point", "from", "to", "id", "questionnaire", "respondent"}
+COUNTS_ONLY_SKIP = {
+    "period",
+    "generated_at",
+    "min_count",
+    "programme",
+    "rate_percent",
+    "minimum_percent",
+    "median_hours_to_first_review",
+    "reviewed_on_time_percent",
+    "on_time_percent",
+    "interval_weeks",
+    "due_hours",
+    "mean",
+    "mean_change",
+    "improved_percent",
+    "range",
+    "staff",
+    "attendance_rate",
+    "labels",
+    "better",
+    "title",
+    "label",
+    "point",
+    "from",
+    "to",
+    "id",
+    "questionnaire",
+    "respondent",
+}
 
 
 def small_counts(node, path="") -> list[str]:
@@ -257,8 +409,18 @@ def small_counts(node, path="") -> list[str]:
 
 
 def test_default_threshold_suppresses_every_small_count(worked, invoke):
-    result = invoke("--user", "admin", "report", "programme", "--from", PERIOD[0], "--to", PERIOD[1],
-                    "--format", "json")
+    result = invoke(
+        "--user",
+        "admin",
+        "report",
+        "programme",
+        "--from",
+        PERIOD[0],
+        "--to",
+        PERIOD[1],
+        "--format",
+        "json",
+    )
     assert result.exit_code == 0, result.output
     f = json.loads(result.output)
     assert f["min_count"] == 5
@@ -280,14 +442,29 @@ def test_a_lone_small_cell_takes_another_with_it():
     assert figures.series([7, 2, 3, 9], 5) == [7, "<5", "<5", 9]
     assert figures.breakdown({"a": 9, "b": 6, "c": 1}, 5) == {"a": 9, "other": 7}
     assert figures.breakdown({"a": 9, "c": 1}, 5, total_shown=False) == {"a": 9, "other": "<5"}
-    assert figures.rate(9, 10, 5) == "<5" and figures.rate(10, 15, 5) == 66.7 and figures.rate(0, 0, 5) is None
+    assert (
+        figures.rate(9, 10, 5) == "<5"
+        and figures.rate(10, 15, 5) == 66.7
+        and figures.rate(0, 0, 5) is None
+    )
 
 
 def test_report_command_refuses_a_facilitator_and_writes_markdown(worked, invoke, tmp_path):
     refused = invoke("--user", "alex", "report", "programme")
     assert refused.exit_code == 1 and "may not produce programme figures" in refused.output
     out = tmp_path / "figures.md"
-    result = invoke("--user", "admin", "report", "programme", "--from", PERIOD[0], "--to", PERIOD[1], "-o", str(out))
+    result = invoke(
+        "--user",
+        "admin",
+        "report",
+        "programme",
+        "--from",
+        PERIOD[0],
+        "--to",
+        PERIOD[1],
+        "-o",
+        str(out),
+    )
     assert result.exit_code == 0, result.output
     text = out.read_text()
     assert text.startswith("# Test Programme: programme figures 2026-10-01 to 2026-11-24")

@@ -1,4 +1,4 @@
-"""The programme report as HTML (issue 10): real charts, inline SVG drawn offline, no script and
+"""The programme report as HTML: real charts, inline SVG drawn offline, no script and
 nothing fetched; opened in headless Chromium, its charts are drawn."""
 
 from __future__ import annotations
@@ -12,7 +12,15 @@ import pytest
 
 from tests.test_evaluation_figures import PERIOD, at, set_settings, worked  # noqa: F401 - fixtures
 
-CHART_KEYS = ("movement", "attendance", "severity", "categories", "reviews", "timeliness", "outcome-man")
+CHART_KEYS = (
+    "movement",
+    "attendance",
+    "severity",
+    "categories",
+    "reviews",
+    "timeliness",
+    "outcome-man",
+)
 
 
 @pytest.fixture(autouse=True)
@@ -25,7 +33,18 @@ def matplotlib_cache(tmp_path_factory, monkeypatch):
 def report_html(worked, invoke, tmp_path):  # noqa: F811 - the fixture imported above
     set_settings(worked, figures__min_count=1)  # every bar drawn
     out = tmp_path / "programme.html"
-    result = invoke("--user", "admin", "report", "programme", "--from", PERIOD[0], "--to", PERIOD[1], "-o", str(out))
+    result = invoke(
+        "--user",
+        "admin",
+        "report",
+        "programme",
+        "--from",
+        PERIOD[0],
+        "--to",
+        PERIOD[1],
+        "-o",
+        str(out),
+    )
     assert result.exit_code == 0, result.output
     return out
 
@@ -49,9 +68,9 @@ def test_html_has_inline_svg_charts_and_nothing_to_fetch(report_html):
 
 
 def test_the_same_figures_give_the_same_charts(report_html):
-    from facilitator.services.programme_charts import draw_charts
-    from facilitator.services.programme_figures import programme_figures
-    from facilitator.services.office import Office
+    from facilitator.services.core.office import Office
+    from facilitator.services.evaluation.charts import draw_charts
+    from facilitator.services.evaluation.figures import programme_figures
 
     office = Office.open(os.environ["FACILITATOR_WORKSPACE"], "admin")
     figures = programme_figures(office, *PERIOD)
@@ -63,16 +82,33 @@ def test_chromium_draws_the_charts(report_html, tmp_path):
     from PIL import Image
 
     shot = tmp_path / "programme.png"
-    subprocess.run(["chromium", "--headless", "--no-sandbox", "--disable-gpu", f"--screenshot={shot}",
-                    "--window-size=1200,3200", "--hide-scrollbars", f"file://{report_html}"],
-                   check=True, capture_output=True, timeout=120)
+    subprocess.run(
+        [
+            "chromium",
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            f"--screenshot={shot}",
+            "--window-size=1200,3200",
+            "--hide-scrollbars",
+            f"file://{report_html}",
+        ],
+        check=True,
+        capture_output=True,
+        timeout=120,
+    )
     image = Image.open(shot).convert("RGB")
     assert image.size == (1200, 3200)
     pixels = list(image.tobytes())
     pixels = list(zip(pixels[0::3], pixels[1::3], pixels[2::3]))
-    # The charts' blue (#0072B2, Okabe-Ito) and orange (#E69F00) are drawn: bars and lines, not blank boxes.
-    blue = sum(1 for r, g, b in pixels if abs(r - 0) < 12 and abs(g - 114) < 12 and abs(b - 178) < 12)
-    orange = sum(1 for r, g, b in pixels if abs(r - 230) < 12 and abs(g - 159) < 12 and abs(b - 0) < 12)
+    # The charts' blue (#0072B2, Okabe-Ito) and orange (#E69F00) are drawn: bars and lines, not
+    # blank boxes.
+    blue = sum(
+        1 for r, g, b in pixels if abs(r - 0) < 12 and abs(g - 114) < 12 and abs(b - 178) < 12
+    )
+    orange = sum(
+        1 for r, g, b in pixels if abs(r - 230) < 12 and abs(g - 159) < 12 and abs(b - 0) < 12
+    )
     assert blue > 2000 and orange > 200, (blue, orange)
     keep = os.environ.get("FACILITATOR_KEEP_SCREENSHOT")
     if keep:  # for a person to look at: FACILITATOR_KEEP_SCREENSHOT=/tmp/programme.png

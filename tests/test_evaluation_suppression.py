@@ -1,4 +1,4 @@
-"""Small-count suppression (issue 10) as properties: whatever the counts, no figure from 1 to
+"""Small-count suppression as properties: whatever the counts, no figure from 1 to
 N - 1 is shown, and a suppressed count cannot be had by subtracting the shown ones from a total."""
 
 from __future__ import annotations
@@ -23,7 +23,9 @@ def test_series_never_shows_a_small_count_nor_leaves_one_to_subtraction(values, 
     hidden = [i for i, v in enumerate(out) if figures.is_suppressed(v)]
     # With the total known, the hidden cells' sum is known: never a single small one alone.
     if len(hidden) == 1:
-        assert values[hidden[0]] >= n or all(values[i] == 0 for i in range(len(values)) if i != hidden[0])
+        assert values[hidden[0]] >= n or all(
+            values[i] == 0 for i in range(len(values)) if i != hidden[0]
+        )
     for i, v in enumerate(out):
         if isinstance(v, int):
             assert v == values[i]

@@ -1,4 +1,4 @@
-"""Reading attendance fast (services/attendance_records.py): the same answers as the store,
+"""Reading attendance fast (services/groupwork/attendance.py): the same answers as the store,
 and the store's own errors when a file is not as expected."""
 
 from __future__ import annotations
@@ -6,12 +6,12 @@ from __future__ import annotations
 import json
 
 import pytest
-
 from conftest import enrol_all
+
 from facilitator.domain.checkin import CheckIn
 from facilitator.errors import StoreError
-from facilitator.services import attendance_records as records
-from facilitator.services import sessions
+from facilitator.services.groupwork import attendance as records
+from facilitator.services.groupwork import sessions
 
 
 @pytest.fixture
@@ -20,7 +20,9 @@ def session_file(office):
     s = sessions.start_session(office, "G1", "2026-11-24")
     sessions.mark_attendance(office, s.id, "P0001", "present")
     sessions.mark_attendance(office, s.id, "P0002", "excused", reason="hospital")
-    sessions.record_checkin(office, s.id, CheckIn(participant_id="P0001", summary='said "attendance": {} oddly'))
+    sessions.record_checkin(
+        office, s.id, CheckIn(participant_id="P0001", summary='said "attendance": {} oddly')
+    )
     sessions.close_session(office, s.id, force=True)
     return office.path / "data" / "sessions" / "G1" / "2026" / "2026-11-24.json"
 
@@ -35,7 +37,10 @@ def test_files_written_by_the_services_are_read_without_their_checkins(office, s
     assert fast is not None
     full = json.loads(text)["attendance"]
     assert fast == full
-    assert {pid: m["status"] for pid, m in marks(office).items()} == {"P0001": "present", "P0002": "excused"}
+    assert {pid: m["status"] for pid, m in marks(office).items()} == {
+        "P0001": "present",
+        "P0002": "excused",
+    }
 
 
 def test_another_table_order_falls_back_to_the_whole_file(office, session_file):

@@ -1,16 +1,17 @@
-"""A large XLSX export reads its rows in a second process (services/export_feed.py): the same
-workbook as one process makes, progress per group, and the reader's errors as the user's one line."""
+"""A large XLSX export reads its rows in a second process (services/reporting/export_feed.py): the
+same workbook as one process makes, progress per group, and the reader's errors as the user's one
+line."""
 
 from __future__ import annotations
 
 import pytest
 from openpyxl import load_workbook
+from test_exports_attendance import known, titles  # noqa: F401  (fixtures)
 
 from facilitator.errors import StoreError
-from facilitator.services import export_feed
-from facilitator.services.exports import ExportFilter, export_attendance
-from facilitator.services.office import Office
-from test_exports_attendance import known, titles  # noqa: F401  (fixtures)
+from facilitator.services.core.office import Office
+from facilitator.services.reporting import export_feed
+from facilitator.services.reporting.exports import ExportFilter, export_attendance
 
 
 @pytest.fixture
@@ -50,12 +51,16 @@ def test_two_processes_write_the_same_workbook_as_one(known, invoke, tmp_path, m
 def test_progress_and_counts_come_back_from_the_reader(known, tmp_path, feeds):
     office = Office.open(known.path, "admin")
     seen = []
-    result = export_attendance(office, ExportFilter(), "xlsx", tmp_path / "a.xlsx", on_group=lambda g: seen.append(g.id))
+    result = export_attendance(
+        office, ExportFilter(), "xlsx", tmp_path / "a.xlsx", on_group=lambda g: seen.append(g.id)
+    )
     assert feeds and seen == ["G1", "G2"]
     assert (result.rows, result.men, result.groups) == (10, 4, 2)
 
 
-def test_a_damaged_session_file_stops_the_export_and_keeps_the_old_file(known, invoke, tmp_path, feeds):
+def test_a_damaged_session_file_stops_the_export_and_keeps_the_old_file(
+    known, invoke, tmp_path, feeds
+):
     (tmp_path / "exports").mkdir()
     out = tmp_path / "exports" / "weekly.xlsx"
     out.write_bytes(b"last week's export")
@@ -67,12 +72,16 @@ def test_a_damaged_session_file_stops_the_export_and_keeps_the_old_file(known, i
     assert len(lines) == 1 and "2026-11-10.json is damaged" in lines[0]
     assert out.read_bytes() == b"last week's export"
     assert feeds
-    assert [p.name for p in out.parent.iterdir()] == ["weekly.xlsx"]  # no half-written file beside it
+    assert [p.name for p in out.parent.iterdir()] == [
+        "weekly.xlsx"
+    ]  # no half-written file beside it
 
 
 def test_the_reader_error_keeps_its_kind(known, tmp_path, feeds):
     damaged = known.path / "data" / "sessions" / "G2" / "2026" / "2026-11-05.json"
     damaged.write_text("{not json")
     with pytest.raises(StoreError, match="2026-11-05.json is damaged"):
-        export_attendance(Office.open(known.path, "admin"), ExportFilter(), "xlsx", tmp_path / "x.xlsx")
+        export_attendance(
+            Office.open(known.path, "admin"), ExportFilter(), "xlsx", tmp_path / "x.xlsx"
+        )
     assert not (tmp_path / "x.xlsx").exists()

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 import random
 import signal
 import stat
@@ -12,10 +11,8 @@ import sys
 import time
 from pathlib import Path
 
-import pytest
-
-from facilitator.services import people
-from facilitator.services.office import Office
+from facilitator.services.core import people
+from facilitator.services.core.office import Office
 from facilitator.storage.workspace import Workspace
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -24,7 +21,9 @@ ROOT = Path(__file__).resolve().parent.parent
 def _writer(ws: Path, tag: str, count: int) -> subprocess.Popen:
     return subprocess.Popen(
         [sys.executable, "-m", "tests.helpers.writer", str(ws), tag, str(count)],
-        cwd=ROOT, stdout=subprocess.PIPE, text=True,
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        text=True,
     )
 
 
@@ -53,7 +52,9 @@ def test_sigkill_during_writes_loses_no_acknowledged_write(tmp_path):
         time.sleep(0.25 + rnd.random() * 0.4)
         proc.send_signal(signal.SIGKILL)
         out, _ = proc.communicate()
-        acked |= {f"r{round_no}-{line.split()[1]}" for line in out.splitlines() if line.startswith("ack ")}
+        acked |= {
+            f"r{round_no}-{line.split()[1]}" for line in out.splitlines() if line.startswith("ack ")
+        }
         # Every store still parses (open_store raises on damage) and holds every acknowledged write.
         checkins, participants = _stored(ws)
         assert acked <= checkins
@@ -84,7 +85,8 @@ def test_two_processes_writing_at_once_lose_nothing(tmp_path):
 def test_concurrent_participant_adds_get_distinct_ids(tmp_path):
     ws = _new_workspace(tmp_path / "ws")
     code = (
-        "import sys; from facilitator.services.office import Office; from facilitator.services import people;"
+        "import sys; from facilitator.services.core.office import Office; from "
+        "facilitator.services.core import people;"
         "o = Office.open(sys.argv[1], 'admin');"
         "[people.add_participant(o, f'Man {sys.argv[2]} {i}') for i in range(25)]"
     )
@@ -100,7 +102,11 @@ def test_corrupt_store_is_named_and_left_untouched(office, invoke, isolated_work
     store = isolated_workspace / "data" / "people.json"
     damaged = b'{"participants": {"1": {"id": "P0001", "name": "Adam Exa'
     store.write_bytes(damaged)
-    for args in (["participant", "list"], ["participant", "add", "New Man"], ["group", "enrol", "G1", "P0001"]):
+    for args in (
+        ["participant", "list"],
+        ["participant", "add", "New Man"],
+        ["group", "enrol", "G1", "P0001"],
+    ):
         result = invoke(*args)
         assert result.exit_code == 1
         lines = result.output.strip().splitlines()
@@ -125,7 +131,7 @@ def test_newer_schema_is_refused_not_overwritten(office, invoke, isolated_worksp
 
 
 def test_older_schema_is_migrated_on_read(office, isolated_workspace, monkeypatch):
-    from facilitator.services.groups import list_groups
+    from facilitator.services.core.group_store import list_groups
     from facilitator.storage import migrations
 
     monkeypatch.setitem(migrations.CURRENT, "groups", 2)
@@ -140,8 +146,8 @@ def test_older_schema_is_migrated_on_read(office, isolated_workspace, monkeypatc
 
 
 def test_files_are_private(office, isolated_workspace):
+    from facilitator.services.groupwork import sessions
     from tests.conftest import enrol_all
-    from facilitator.services import sessions
 
     enrol_all(office)
     s = sessions.start_session(office, "G1", "2026-11-24")
@@ -157,9 +163,9 @@ def test_files_are_private(office, isolated_workspace):
 
 
 def test_saving_a_checkin_touches_only_that_sessions_file(office, isolated_workspace):
-    from tests.conftest import enrol_all
     from facilitator.domain.checkin import CheckIn
-    from facilitator.services import sessions
+    from facilitator.services.groupwork import sessions
+    from tests.conftest import enrol_all
 
     enrol_all(office)
     s1 = sessions.start_session(office, "G1", "2026-11-17")

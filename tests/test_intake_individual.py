@@ -1,4 +1,5 @@
-"""One-to-one sessions (issue 9): recorded like group ones, counted toward completion by the rules."""
+"""One-to-one sessions: recorded like group ones, counted toward completion by the
+rules."""
 
 from __future__ import annotations
 
@@ -8,21 +9,26 @@ import pytest
 
 from facilitator.domain.checkin import CheckIn
 from facilitator.errors import InvalidInput
-from facilitator.services import individual
+from facilitator.services.groupwork import one_to_one as individual
 from tests.conftest import enrol_all
 
 
 def test_catch_up_counts_toward_completion_when_attended(office):
     enrol_all(office)
-    individual.record_individual_session(office, "P0001", "catch_up", "present", "2026-11-10", "alex",
-                                         curriculum_session=2)
-    individual.record_individual_session(office, "P0001", "catch_up", "unexcused", "2026-11-12", "alex",
-                                         curriculum_session=3)
+    individual.record_individual_session(
+        office, "P0001", "catch_up", "present", "2026-11-10", "alex", curriculum_session=2
+    )
+    individual.record_individual_session(
+        office, "P0001", "catch_up", "unexcused", "2026-11-12", "alex", curriculum_session=3
+    )
     individual.record_individual_session(office, "P0001", "crisis", "present", "2026-11-13", "bea")
-    individual.record_individual_session(office, "P0001", "pre_group", "present", "2026-10-01", "bea",
-                                         curriculum_session=1)
+    individual.record_individual_session(
+        office, "P0001", "pre_group", "present", "2026-10-01", "bea", curriculum_session=1
+    )
     covered = individual.curriculum_covered_one_to_one(office, "P0001")
-    assert [(c.curriculum_session, c.date, c.kind) for c in covered] == [(2, "2026-11-10", "catch_up")]
+    assert [(c.curriculum_session, c.date, c.kind) for c in covered] == [
+        (2, "2026-11-10", "catch_up")
+    ]
     assert individual.sessions_covered_one_to_one(office, "P0001") == [2]
     assert individual.sessions_covered_one_to_one(office, "P0002") == []
 
@@ -32,18 +38,39 @@ def test_which_kinds_count_is_a_setting(office):
     settings["intake"]["one_to_one_counts_toward_completion"] = ["catch_up", "pre_group"]
     with office.stores.writing():
         office.ws.write_settings(settings)
-    individual.record_individual_session(office, "P0002", "pre_group", "present", "2026-10-01", "bea",
-                                         curriculum_session=1)
+    individual.record_individual_session(
+        office, "P0002", "pre_group", "present", "2026-10-01", "bea", curriculum_session=1
+    )
     assert individual.sessions_covered_one_to_one(office, "P0002") == [1]
 
 
 def test_recorded_like_a_group_session(office, invoke):
     enrol_all(office)
-    r = invoke("individual", "record", "P0002", "catch_up", "--curriculum-session", "3", "--date", "2026-11-20",
-               "--attendance", "late", "--minutes", "10", "--summary", "Went over the missed session on time-out.",
-               "--stance", "minimising", "--homework", "done")
+    r = invoke(
+        "individual",
+        "record",
+        "P0002",
+        "catch_up",
+        "--curriculum-session",
+        "3",
+        "--date",
+        "2026-11-20",
+        "--attendance",
+        "late",
+        "--minutes",
+        "10",
+        "--summary",
+        "Went over the missed session on time-out.",
+        "--stance",
+        "minimising",
+        "--homework",
+        "done",
+    )
     assert r.exit_code == 0, r.output
-    assert "recorded P0002-O1: catch_up on 2026-11-20, ◔ late, covered curriculum session 3" in r.output
+    assert (
+        "recorded P0002-O1: catch_up on 2026-11-20, ◔ late, covered curriculum session 3"
+        in r.output
+    )
     shown = json.loads(invoke("individual", "show", "P0002-O1", "--json").output)
     assert shown["attendance"]["status"] == "late" and shown["attendance"]["minutes_late"] == 10
     assert shown["checkin"]["stance"] == "minimising" and shown["checkin"]["recorded_by"] == "admin"
@@ -53,8 +80,16 @@ def test_recorded_like_a_group_session(office, invoke):
     for args, code, words in (
         (["P0002", "catch_up"], 2, "needs the curriculum session it covers"),
         (["P0002", "catch_up", "--curriculum-session", "99"], 2, "beyond his group's curriculum"),
-        (["P0002", "crisis", "--attendance", "unexcused", "--summary", "x"], 2, "a check-in needs him present"),
-        (["P0002", "catch_up", "--curriculum-session", "3", "--date", "2026-11-20"], 1, "already has a catch_up"),
+        (
+            ["P0002", "crisis", "--attendance", "unexcused", "--summary", "x"],
+            2,
+            "a check-in needs him present",
+        ),
+        (
+            ["P0002", "catch_up", "--curriculum-session", "3", "--date", "2026-11-20"],
+            1,
+            "already has a catch_up",
+        ),
         (["P0009", "crisis"], 2, "no participant with id 'P0009'"),
     ):
         res = invoke("individual", "record", *args)
@@ -65,18 +100,37 @@ def test_recorded_like_a_group_session(office, invoke):
 
 
 def test_a_crisis_session_can_raise_a_flag(office):
-    risk = pytest.importorskip("facilitator.services.risk")
+    from facilitator.services.risk import flag_store as risk
+
     saved = individual.record_individual_session(
-        office, "P0003", "crisis", "present", "2026-11-24", "alex",
-        checkin=CheckIn(participant_id="P0003", disclosed="yes", forms=["physical"], towards=["partner"],
-                        summary="Pushed her against the door."),
-        flag_categories=["physical_violence"], flag_summary="Disclosed pushing her in a crisis session.")
+        office,
+        "P0003",
+        "crisis",
+        "present",
+        "2026-11-24",
+        "alex",
+        checkin=CheckIn(
+            participant_id="P0003",
+            disclosed="yes",
+            forms=["physical"],
+            towards=["partner"],
+            summary="Pushed her against the door.",
+        ),
+        flag_categories=["physical_violence"],
+        flag_summary="Disclosed pushing her in a crisis session.",
+    )
     assert len(saved.flags) == 1
     flag = risk.get_flag(office, saved.flags[0])
     assert flag.participant_id == "P0003" and flag.categories == ["physical_violence"]
     with pytest.raises(InvalidInput, match="needs its category"):
-        individual.record_individual_session(office, "P0003", "crisis", "present", "2026-11-23",
-                                             flag_summary="words without a category")
+        individual.record_individual_session(
+            office,
+            "P0003",
+            "crisis",
+            "present",
+            "2026-11-23",
+            flag_summary="words without a category",
+        )
 
 
 def test_unknown_kind_is_refused(office):
@@ -87,15 +141,29 @@ def test_unknown_kind_is_refused(office):
 
 
 def test_the_risk_scanner_reads_one_to_one_check_ins(office):
-    risk = pytest.importorskip("facilitator.services.risk")
-    if not hasattr(risk, "detector_for"):
-        pytest.skip("no risk scanner in this version")
     saved = individual.record_individual_session(
-        office, "P0001", "crisis", "present", "2026-11-24", "alex",
-        checkin=CheckIn(participant_id="P0001", disclosed="yes", summary="He put his hands round her neck."))
+        office,
+        "P0001",
+        "crisis",
+        "present",
+        "2026-11-24",
+        "alex",
+        checkin=CheckIn(
+            participant_id="P0001", disclosed="yes", summary="He put his hands round her neck."
+        ),
+    )
     assert saved.indicators == ["strangulation"]
     flagged = individual.record_individual_session(
-        office, "P0001", "crisis", "present", "2026-11-23", "alex",
-        checkin=CheckIn(participant_id="P0001", disclosed="yes", summary="He put his hands round her neck."),
-        flag_categories=["strangulation"], flag_summary="Hands round her neck.")
+        office,
+        "P0001",
+        "crisis",
+        "present",
+        "2026-11-23",
+        "alex",
+        checkin=CheckIn(
+            participant_id="P0001", disclosed="yes", summary="He put his hands round her neck."
+        ),
+        flag_categories=["strangulation"],
+        flag_summary="Hands round her neck.",
+    )
     assert flagged.indicators == [] and len(flagged.flags) == 1

@@ -26,19 +26,27 @@ def _referred_on(invoke, pid: str) -> str:
 
 
 def _referrals(invoke, start: str, end: str):
-    result = invoke("--user", "admin", "report", "programme", "--from", start, "--to", end, "--format", "json")
+    result = invoke(
+        "--user", "admin", "report", "programme", "--from", start, "--to", end, "--format", "json"
+    )
     assert result.exit_code == 0, result.output
     return json.loads(result.output)["referrals"]["total"]
 
 
 def _corrections(office) -> list[dict]:
-    return [e for e in office.stores.audit.entries() if (e["action"], e["kind"]) == ("correct", "participant")]
+    return [
+        e
+        for e in office.stores.audit.entries()
+        if (e["action"], e["kind"]) == ("correct", "participant")
+    ]
 
 
 def test_a_different_date_at_intake_start_corrects_his_referral_date(figures_unsuppressed, invoke):
     office = figures_unsuppressed
     assert _referrals(invoke, "2026-10-01", "2026-10-31") == 0
-    r = invoke("intake", "start", "P0001", "--date", "2026-11-01", "--referral-received", "2026-10-28")
+    r = invoke(
+        "intake", "start", "P0001", "--date", "2026-11-01", "--referral-received", "2026-10-28"
+    )
     assert r.exit_code == 0, r.output
     assert r.output.splitlines() == [
         "started intake for P0001 on 2026-11-01 (referral received 2026-10-28)",
@@ -61,19 +69,32 @@ def test_a_different_date_at_intake_start_corrects_his_referral_date(figures_uns
 def test_without_a_date_the_intake_takes_his_referral_date(office, invoke):
     r = invoke("intake", "start", "P0002", "--date", TODAY)
     assert r.exit_code == 0
-    assert r.output.splitlines() == [f"started intake for P0002 on {TODAY} (referral received {TODAY})"]
+    assert r.output.splitlines() == [
+        f"started intake for P0002 on {TODAY} (referral received {TODAY})"
+    ]
     r = invoke("intake", "start", "P0003", "--date", TODAY, "--referral-received", TODAY)
-    assert r.output.splitlines() == [f"started intake for P0003 on {TODAY} (referral received {TODAY})"]
+    assert r.output.splitlines() == [
+        f"started intake for P0003 on {TODAY} (referral received {TODAY})"
+    ]
     assert _corrections(office) == []
 
 
-@pytest.mark.parametrize("args, message", [
-    (["--referral-received", "2026-12-01"], "Error: referral date 2026-12-01 is in the future; nothing was changed"),
-    (["--date", "2026-11-01", "--referral-received", "2026-11-05"],
-     "Error: a referral received on 2026-11-05 comes after the intake it led to, started on 2026-11-01; "
-     "nothing was changed"),
-    (["--referral-received", "28/10/2026"], None),
-])
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (
+            ["--referral-received", "2026-12-01"],
+            "Error: referral date 2026-12-01 is in the future; nothing was changed",
+        ),
+        (
+            ["--date", "2026-11-01", "--referral-received", "2026-11-05"],
+            "Error: a referral received on 2026-11-05 comes after the intake it led to, "
+            "started on 2026-11-01; "
+            "nothing was changed",
+        ),
+        (["--referral-received", "28/10/2026"], None),
+    ],
+)
 def test_an_impossible_referral_date_is_one_line_and_changes_nothing(office, invoke, args, message):
     r = invoke("intake", "start", "P0001", *args)
     assert r.exit_code in (1, 2) and len(r.output.strip().splitlines()) == 1, r.output
@@ -83,7 +104,9 @@ def test_an_impossible_referral_date_is_one_line_and_changes_nothing(office, inv
     assert json.loads(invoke("intake", "show", "P0001", "--json").output)["intake"] is None
 
 
-def test_record_referral_corrects_both_before_and_after_the_intake_starts(figures_unsuppressed, invoke):
+def test_record_referral_corrects_both_before_and_after_the_intake_starts(
+    figures_unsuppressed, invoke
+):
     office = figures_unsuppressed
     # Before his intake: the participant record alone.
     r = invoke("intake", "record", "referral", "P0002", "2026-10-05")
@@ -91,19 +114,32 @@ def test_record_referral_corrects_both_before_and_after_the_intake_starts(figure
     assert r.output.splitlines()[0] == "P0002: referral received 2026-10-05"
     assert _referred_on(invoke, "P0002") == "2026-10-05"
     assert invoke("intake", "start", "P0002", "--date", "2026-10-12").output.splitlines() == [
-        "started intake for P0002 on 2026-10-12 (referral received 2026-10-05)"]
+        "started intake for P0002 on 2026-10-12 (referral received 2026-10-05)"
+    ]
     # After it: both, and the figures follow.
     r = invoke("intake", "record", "referral", "P0002", "2026-09-30")
     assert r.exit_code == 0
     assert r.output.splitlines() == [
         "P0002: referral received 2026-09-30",
         "P0002's referral date was 2026-10-05 on his participant record; it is now 2026-09-30, "
-        "the date programme figures count from"]
+        "the date programme figures count from",
+    ]
     assert _referred_on(invoke, "P0002") == "2026-09-30"
-    assert json.loads(invoke("intake", "show", "P0002", "--json").output)["intake"]["referral_received_on"] == "2026-09-30"
-    assert _referrals(invoke, "2026-09-01", "2026-09-30") == 1 and _referrals(invoke, "2026-10-01", "2026-10-31") == 0
+    assert (
+        json.loads(invoke("intake", "show", "P0002", "--json").output)["intake"][
+            "referral_received_on"
+        ]
+        == "2026-09-30"
+    )
+    assert (
+        _referrals(invoke, "2026-09-01", "2026-09-30") == 1
+        and _referrals(invoke, "2026-10-01", "2026-10-31") == 0
+    )
     late = invoke("intake", "record", "referral", "P0002", "2026-10-20")
-    assert late.exit_code == 1 and "comes after the intake it led to, started on 2026-10-12" in late.output
+    assert (
+        late.exit_code == 1
+        and "comes after the intake it led to, started on 2026-10-12" in late.output
+    )
     assert _referred_on(invoke, "P0002") == "2026-09-30"
     assert [e["id"] for e in _corrections(office)] == ["P0002", "P0002"]
 
@@ -116,17 +152,29 @@ def test_an_intake_stored_with_another_date_shows_the_one_date_and_how_to_settle
     next(iter(data["intake"].values()))["referral_received_on"] = "2026-11-02"
     path.write_text(json.dumps(data))
     shown = invoke("intake", "show", "P0003").output
-    assert (f"[x] referral received: {TODAY} (his intake said 2026-11-02: if that is right, "
-            f"facilitator intake record referral P0003 2026-11-02)") in shown
-    assert json.loads(invoke("intake", "show", "P0003", "--json").output)["intake"]["referral_received_on"] == TODAY
+    assert (
+        f"[x] referral received: {TODAY} (his intake said 2026-11-02: if that is right, "
+        f"facilitator intake record referral P0003 2026-11-02)"
+    ) in shown
+    assert (
+        json.loads(invoke("intake", "show", "P0003", "--json").output)["intake"][
+            "referral_received_on"
+        ]
+        == TODAY
+    )
     assert invoke("intake", "record", "referral", "P0003", "2026-11-02").exit_code == 0
     assert "[x] referral received: 2026-11-02\n" in invoke("intake", "show", "P0003").output
     assert _referred_on(invoke, "P0003") == "2026-11-02"
 
 
 def test_a_referral_date_taken_as_today_is_said(office, invoke):
-    given = invoke("--user", "admin", "participant", "add", "Ray Synthetic", "--referred-on", "2026-11-02")
+    given = invoke(
+        "--user", "admin", "participant", "add", "Ray Synthetic", "--referred-on", "2026-11-02"
+    )
     assert given.exit_code == 0 and "taken as today" not in given.output
     assumed = invoke("--user", "admin", "participant", "add", "Sam Synthetic")
     assert assumed.exit_code == 0, assumed.output
-    assert "referral date taken as today, 2026-11-24" in assumed.stderr and "--referral-received" in assumed.stderr
+    assert (
+        "referral date taken as today, 2026-11-24" in assumed.stderr
+        and "--referral-received" in assumed.stderr
+    )

@@ -4,17 +4,19 @@ not connected is said in one line, and no folder is made where personal data wou
 from __future__ import annotations
 
 import pytest
-
 from conftest import enrol_all
 
 
-@pytest.mark.parametrize("args", [
-    ("export", "attendance", "--format", "csv"),
-    ("export", "attendance", "--format", "xlsx"),
-    ("export", "attendance", "--format", "json", "--summary"),
-    ("report", "participant", "P0001", "--format", "html"),
-    ("report", "programme", "--format", "md"),
-])
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("export", "attendance", "--format", "csv"),
+        ("export", "attendance", "--format", "xlsx"),
+        ("export", "attendance", "--format", "json", "--summary"),
+        ("report", "participant", "P0001", "--format", "html"),
+        ("report", "programme", "--format", "md"),
+    ],
+)
 def test_a_missing_folder_is_said_and_not_made(office, invoke, tmp_path, args):
     enrol_all(office)
     target = tmp_path / "usb-stick" / "court" / "weekly.out"

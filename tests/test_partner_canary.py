@@ -1,4 +1,4 @@
-"""Nothing a partner says leaves the partner store (issue 9, DESIGN §1, §4).
+"""Nothing a partner says leaves the partner store.
 
 A full demo is built, a canary string planted in every partner-contact field, and then every
 export, report, list and status command the group side has is run into the workspace. No file
@@ -18,7 +18,7 @@ import click
 import pytest
 from helpers.tui import screen_text, wait_for
 
-from facilitator.services.partner import DEMO_PASSPHRASE
+from facilitator.services.partner.store import DEMO_PASSPHRASE
 
 CANARIES = {
     "name": "CANARY-NAME-kestrel",
@@ -60,14 +60,18 @@ def _family_commands() -> list[list[str]]:
             continue
         for sub in ("list", "due", "status"):
             if sub in cmd.commands:
-                takes_json = any("--json" in p.opts for p in cmd.commands[sub].params if isinstance(p, click.Option))
+                takes_json = any(
+                    "--json" in p.opts
+                    for p in cmd.commands[sub].params
+                    if isinstance(p, click.Option)
+                )
                 out.append([name, sub] + (["--json"] if takes_json else []))
     return out
 
 
 @pytest.fixture
 def planted(tmp_path, invoke, monkeypatch):
-    from facilitator.services.demo import build_demo
+    from facilitator.demo.workspace import build_demo
 
     ws = tmp_path / "demo"
     build_demo(ws)
@@ -75,15 +79,50 @@ def planted(tmp_path, invoke, monkeypatch):
     monkeypatch.setenv("FACILITATOR_PARTNER_PASSPHRASE", DEMO_PASSPHRASE)
     monkeypatch.setenv("FACILITATOR_BACKUP_PASSPHRASE", "backup passphrase for the canary test")
     c = CANARIES
-    r = invoke("--user", "pat", "partner", "add", "P0001", c["name"], "--phone", c["phone"],
-               "--safe-contact", c["safe_contact"], "--notes", c["notes"])
+    r = invoke(
+        "--user",
+        "pat",
+        "partner",
+        "add",
+        "P0001",
+        c["name"],
+        "--phone",
+        c["phone"],
+        "--safe-contact",
+        c["safe_contact"],
+        "--notes",
+        c["notes"],
+    )
     assert r.exit_code == 0, r.output
     partner_id = r.output.split()[1].rstrip(":")
-    r = invoke("--user", "pat", "partner", "contact", partner_id, "--mode", "phone", "--safety-planning",
-               c["safety_planning"], "--account", c["her_account"], "--wishes", c["wishes"])
+    r = invoke(
+        "--user",
+        "pat",
+        "partner",
+        "contact",
+        partner_id,
+        "--mode",
+        "phone",
+        "--safety-planning",
+        c["safety_planning"],
+        "--account",
+        c["her_account"],
+        "--wishes",
+        c["wishes"],
+    )
     assert r.exit_code == 0, r.output
     contact_id = r.output.split()[1].rstrip(":")
-    r = invoke("--user", "pat", "partner", "concern", partner_id, "--category", "weapons", "--contact", contact_id)
+    r = invoke(
+        "--user",
+        "pat",
+        "partner",
+        "concern",
+        partner_id,
+        "--category",
+        "weapons",
+        "--contact",
+        contact_id,
+    )
     assert r.exit_code == 0, r.output
     # The partner side itself shows them (so the canaries are really in the store).
     shown = invoke("--user", "pat", "partner", "show", partner_id).output
@@ -107,8 +146,11 @@ def _holding(root: Path, skip: Path | None = None) -> list[str]:
         if not path.is_file() or (skip and path.is_relative_to(skip)):
             continue
         for blob in _texts(path):
-            found += [f"{path.relative_to(root)}: {name}" for name, value in CANARIES.items()
-                      if value.encode("utf-8") in blob]
+            found += [
+                f"{path.relative_to(root)}: {name}"
+                for name, value in CANARIES.items()
+                if value.encode("utf-8") in blob
+            ]
     return found
 
 
@@ -124,7 +166,9 @@ def test_no_canary_outside_the_partner_store(planted, invoke):
         if result.exit_code == 0:
             ran.append(" ".join(args[:2]))
     # The commands that make files did make them (this test must not pass by running nothing).
-    assert (ws / "exports" / "attendance.xlsx").is_file() and (ws / "reports" / "P0001.html").is_file()
+    assert (ws / "exports" / "attendance.xlsx").is_file() and (
+        ws / "reports" / "P0001.html"
+    ).is_file()
     assert (ws.parent / "all.archive").is_file()
     # The backup is encrypted; none of her words may be readable in it either.
     assert _holding(ws.parent, skip=ws) == []
@@ -143,16 +187,18 @@ def test_no_canary_outside_the_partner_store(planted, invoke):
 
 
 async def test_no_canary_on_a_group_screen(planted):
-    from facilitator.services.office import Office
+    from facilitator.services.core.office import Office
     from facilitator.tui.app import FacilitatorApp
-    from facilitator.tui.intake_checklist import IntakeChecklistScreen
+    from facilitator.tui.screens.intake_checklist import IntakeChecklistScreen
 
     # Even partner support staff opening the group side see nothing of the partner side there.
     for user in ("pat", "admin", "alex"):
         office = Office.open(planted, user)
         app = FacilitatorApp(office)
         async with app.run_test(size=(120, 40)) as pilot:
-            await wait_for(pilot, lambda: app.home_ready, what="the home screen", timeout=10)
+            await wait_for(
+                pilot, lambda app=app: app.home_ready, what="the home screen", timeout=10
+            )
             seen = [screen_text(app)]
             app.push_screen(IntakeChecklistScreen("P0001", office))
             await pilot.pause()

@@ -1,4 +1,4 @@
-"""The partner support screen (issue 9): only for its role, locked until the passphrase, and the
+"""The partner support screen: only for its role, locked until the passphrase, and the
 intake checklist on the group side."""
 
 from __future__ import annotations
@@ -6,9 +6,11 @@ from __future__ import annotations
 import pytest
 from helpers.tui import screen_text, wait_for
 from textual.app import App
+from textual.reactive import reactive
 
-from facilitator.services import intake, partner
-from facilitator.services.office import Office
+from facilitator.services.core.office import Office
+from facilitator.services.intake import assessment as intake
+from facilitator.services.partner import store as partner
 
 PASSPHRASE = "tui passphrase for tests"
 
@@ -16,11 +18,12 @@ PASSPHRASE = "tui passphrase for tests"
 class Host(App):
     """A bare app holding one screen, as the main app will from its command palette."""
 
+    privacy: reactive[bool] = reactive(False)
+
     def __init__(self, office, make_screen=None):
         super().__init__()
         self.office = office
         self.make_screen = make_screen
-        self.privacy = False
 
     def on_mount(self) -> None:
         if self.make_screen:
@@ -34,7 +37,9 @@ def pat(office, monkeypatch):
     partner.init_store(worker, partner.key_source(PASSPHRASE))
     store = partner.open_store(worker, partner.key_source(PASSPHRASE))
     her = store.add_partner("P0001", "Erin Sample", safe_contact="after nine only")
-    store.record_contact(her.id, "phone", her_account="he took her keys", safety_planning="spare key at a friend's")
+    store.record_contact(
+        her.id, "phone", her_account="he took her keys", safety_planning="spare key at a friend's"
+    )
     return worker
 
 
@@ -44,7 +49,7 @@ async def _type(pilot, text: str) -> None:
 
 
 async def test_a_facilitator_cannot_open_the_partner_screen(pat, office):
-    from facilitator.tui.partner_support import PartnerSupportScreen, open_partner_support
+    from facilitator.tui.screens.partner_support import PartnerSupportScreen, open_partner_support
 
     alex = Office.open(office.path, "alex")
     app = Host(alex)
@@ -52,41 +57,69 @@ async def test_a_facilitator_cannot_open_the_partner_screen(pat, office):
         assert open_partner_support(app, alex) is False
         await pilot.pause()
         assert not isinstance(app.screen, PartnerSupportScreen)
-        assert any("alex (facilitator) may not open the partner store" in str(n.message)
-                   for n in app._notifications)
+        assert any(
+            "alex (facilitator) may not open the partner store" in str(n.message)
+            for n in app._notifications
+        )
     entries = list(office.stores.audit.entries())
-    assert (entries[-1]["user"], entries[-1]["action"], entries[-1]["kind"]) == ("alex", "refused", "access")
+    assert (entries[-1]["user"], entries[-1]["action"], entries[-1]["kind"]) == (
+        "alex",
+        "refused",
+        "access",
+    )
 
     # Pushed directly, the screen itself refuses and shows nothing but the refusal.
     app = Host(alex, lambda: PartnerSupportScreen(alex))
     async with app.run_test(size=(80, 24)) as pilot:
-        await wait_for(pilot, lambda: isinstance(app.screen, PartnerSupportScreen) and app.screen.refused,
-                       what="the refusal")
+        await wait_for(
+            pilot,
+            lambda: isinstance(app.screen, PartnerSupportScreen) and app.screen.refused,
+            what="the refusal",
+        )
         text = screen_text(app)
         assert "may not open the partner store" in text
         assert "passphrase" not in text and "Erin" not in text
 
 
 async def test_partner_support_unlocks_sees_records_and_locks_again(pat):
-    from facilitator.tui.partner_support import PartnerSupportScreen, open_partner_support
+    from facilitator.tui.screens.partner_support import PartnerSupportScreen, open_partner_support
 
     app = Host(pat)
     async with app.run_test(size=(100, 30)) as pilot:
         assert open_partner_support(app, pat) is True
-        await wait_for(pilot, lambda: isinstance(app.screen, PartnerSupportScreen), what="the partner screen")
+        await wait_for(
+            pilot, lambda: isinstance(app.screen, PartnerSupportScreen), what="the partner screen"
+        )
         screen = app.screen
         assert "Erin" not in screen_text(app)  # nothing read before the passphrase
         await _type(pilot, "wrong words")
         await pilot.press("enter")
-        await wait_for(pilot, lambda: "wrong passphrase" in screen_text(app), what="the wrong-passphrase line")
+        await wait_for(
+            pilot, lambda: "wrong passphrase" in screen_text(app), what="the wrong-passphrase line"
+        )
         assert screen.store is None
         await _type(pilot, PASSPHRASE)
         await pilot.press("enter")
         await wait_for(pilot, lambda: screen.store is not None, what="the store to open")
         await pilot.pause()
         text = screen_text(app)
-        assert "Erin Sample" in text and "he took her keys" in text and "spare key at a friend's" in text
+        assert (
+            "Erin Sample" in text
+            and "he took her keys" in text
+            and "spare key at a friend's" in text
+        )
         assert "P0001-PT1" in text
+        # Privacy mode: her name, her safe contact, her account and the safety plan all go.
+        app.privacy = True
+        await wait_for(pilot, lambda: "Privacy mode" in screen_text(app), what="her details hidden")
+        hidden = screen_text(app)
+        for canary in ("Erin", "Sample", "after nine only", "he took her keys", "spare key"):
+            assert canary not in hidden, canary
+        assert "Privacy mode" in hidden
+        app.privacy = False
+        await wait_for(
+            pilot, lambda: "Erin Sample" in screen_text(app), what="her details shown again"
+        )
         await pilot.press("ctrl+l")
         await pilot.pause()
         assert screen.store is None
@@ -94,11 +127,17 @@ async def test_partner_support_unlocks_sees_records_and_locks_again(pat):
 
 
 async def test_recording_a_contact_and_a_concern_from_the_screen(pat, office):
-    from facilitator.tui.partner_support import ContactForm, ConcernForm, PartnerSupportScreen
+    from facilitator.tui.screens.partner_support import (
+        ConcernForm,
+        ContactForm,
+        PartnerSupportScreen,
+    )
 
     app = Host(pat, lambda: PartnerSupportScreen(pat))
     async with app.run_test(size=(100, 30)) as pilot:
-        await wait_for(pilot, lambda: isinstance(app.screen, PartnerSupportScreen), what="the partner screen")
+        await wait_for(
+            pilot, lambda: isinstance(app.screen, PartnerSupportScreen), what="the partner screen"
+        )
         screen = app.screen
         await _type(pilot, PASSPHRASE)
         await pilot.press("enter")
@@ -109,13 +148,15 @@ async def test_recording_a_contact_and_a_concern_from_the_screen(pat, office):
         app.screen.query_one("#account").focus()
         await _type(pilot, "calm week")
         await pilot.press("ctrl+s")
-        await wait_for(pilot, lambda: len(screen.store.contacts("P0001-PT1")) == 2, what="the contact saved")
+        await wait_for(
+            pilot, lambda: len(screen.store.contacts("P0001-PT1")) == 2, what="the contact saved"
+        )
         assert screen.store.contacts("P0001-PT1")[-1].her_account == "calm week"
         await pilot.press("k")
         await wait_for(pilot, lambda: isinstance(app.screen, ConcernForm), what="the concern form")
         await pilot.press("ctrl+s")
         await wait_for(pilot, lambda: screen.store.concerns("P0001-PT1"), what="the concern raised")
-    from facilitator.services import risk
+    from facilitator.services.risk import flags as risk
 
     flag = risk.list_flags(office, "open")[0]
     assert (flag.categories, flag.source) == (["victim_fear"], "partner_contact")
@@ -123,14 +164,17 @@ async def test_recording_a_contact_and_a_concern_from_the_screen(pat, office):
 
 
 async def test_intake_checklist_screen_says_what_is_missing(office):
-    from facilitator.tui.intake_checklist import IntakeChecklistScreen
+    from facilitator.tui.screens.intake_checklist import IntakeChecklistScreen
 
     intake.start_intake(office, "P0001", started_on="2026-11-01")
     intake.record_assessment_session(office, "P0001", "2026-11-02", "alex")
     app = Host(office, lambda: IntakeChecklistScreen("P0001", office))
     async with app.run_test(size=(80, 24)) as pilot:
-        await wait_for(pilot, lambda: isinstance(app.screen, IntakeChecklistScreen) and app.screen.items,
-                       what="the checklist")
+        await wait_for(
+            pilot,
+            lambda: isinstance(app.screen, IntakeChecklistScreen) and app.screen.items,
+            what="the checklist",
+        )
         text = screen_text(app)
         assert "Intake · P0001 Adam Example" in text
         assert "[x] done     referral received" in text
@@ -139,7 +183,9 @@ async def test_intake_checklist_screen_says_what_is_missing(office):
         intake.record_assessment_session(office, "P0001", "2026-11-09", "bea")
         for name in ("programme_agreement", "information_sharing", "partner_contact_consent"):
             intake.record_agreement(office, "P0001", name, "signed", "2026-11-09")
-        intake.record_risk_assessment(office, "P0001", {"weapons": "present"}, "high", day="2026-11-09")
+        intake.record_risk_assessment(
+            office, "P0001", {"weapons": "present"}, "high", day="2026-11-09"
+        )
         intake.decide(office, "P0001", "suitable", day="2026-11-10")
         await pilot.press("f5")
         await wait_for(pilot, lambda: app.screen.ready, what="ready")

@@ -7,11 +7,13 @@ import re
 import stat
 
 import pytest
-
 from conftest import enrol_all
+
 from facilitator.domain.checkin import CheckIn
-from facilitator.services import groups, people, sessions
-from facilitator.services.office import Office
+from facilitator.services.core import group_store as group_store
+from facilitator.services.core import people
+from facilitator.services.core.office import Office
+from facilitator.services.groupwork import sessions
 
 # Words planted in every record a report must never show; each appears nowhere else.
 CANARIES = {
@@ -37,42 +39,80 @@ def planted(office):
     """Adam's record, with a canary in every kind of content a report must leave out."""
     admin = Office.open(office.path, "admin")
     enrol_all(office)
-    for day, status in (("2026-11-03", "present"), ("2026-11-10", "excused"), ("2026-11-17", "present")):
+    for day, status in (
+        ("2026-11-03", "present"),
+        ("2026-11-10", "excused"),
+        ("2026-11-17", "present"),
+    ):
         s = sessions.start_session(office, "G1", day)
         for pid in ("P0001", "P0002", "P0003"):
             mine = status if pid == "P0001" else "present"
-            sessions.mark_attendance(office, s.id, pid, mine,
-                                     reason=CANARIES["excused_reason"] if mine == "excused" else "")
+            sessions.mark_attendance(
+                office,
+                s.id,
+                pid,
+                mine,
+                reason=CANARIES["excused_reason"] if mine == "excused" else "",
+            )
         if status == "present":
-            sessions.record_checkin(office, s.id, CheckIn(
-                participant_id="P0001", disclosed="yes", forms=["psychological"], towards=["partner"],
-                summary=CANARIES["checkin_summary"], alternatives_used=CANARIES["checkin_alternatives"],
-                circumstance_changes=["separation"], circumstances_note=CANARIES["checkin_circumstances"],
-                substance_use=CANARIES["checkin_substances"], stance="minimising"))
+            sessions.record_checkin(
+                office,
+                s.id,
+                CheckIn(
+                    participant_id="P0001",
+                    disclosed="yes",
+                    forms=["psychological"],
+                    towards=["partner"],
+                    summary=CANARIES["checkin_summary"],
+                    alternatives_used=CANARIES["checkin_alternatives"],
+                    circumstance_changes=["separation"],
+                    circumstances_note=CANARIES["checkin_circumstances"],
+                    substance_use=CANARIES["checkin_substances"],
+                    stance="minimising",
+                ),
+            )
         sessions.close_session(office, s.id, force=True)
-    sessions.mark_attendance(office, "G1-2026-11-17", "P0001", "late", minutes_late=5,
-                             correction_reason=CANARIES["correction_reason"])
-    sessions.record_checkin(office, "G1-2026-11-17", CheckIn(participant_id="P0001", summary=CANARIES["checkin_summary"]),
-                            correction_reason=CANARIES["correction_reason"])
+    sessions.mark_attendance(
+        office,
+        "G1-2026-11-17",
+        "P0001",
+        "late",
+        minutes_late=5,
+        correction_reason=CANARIES["correction_reason"],
+    )
+    sessions.record_checkin(
+        office,
+        "G1-2026-11-17",
+        CheckIn(participant_id="P0001", summary=CANARIES["checkin_summary"]),
+        correction_reason=CANARIES["correction_reason"],
+    )
 
-    from facilitator.services import risk
+    from facilitator.services.risk import flags as risk
 
-    flag = risk.raise_flag(admin, "P0001", ["stalking"], CANARIES["flag_summary"], session_id="G1-2026-11-17")
+    flag = risk.raise_flag(
+        admin, "P0001", ["stalking"], CANARIES["flag_summary"], session_id="G1-2026-11-17"
+    )
     risk.review_flag(admin, flag.id, ["partner_support_informed"], CANARIES["flag_review"])
 
-    from facilitator.services import debrief
+    from facilitator.services.debrief import notes as debrief
 
     note = debrief.create_note(office, "G1-2026-11-17")
     debrief.save_body(office, note.id, f"# Debrief\n\nAdam: {CANARIES['debrief']}\n")
 
-    from facilitator.services import partner
+    from facilitator.services.partner import store as partner
 
     worker = Office.open(office.path, "pat")
     partner.init_store(worker, partner.key_source(PASSPHRASE))
     store = partner.open_store(worker, partner.key_source(PASSPHRASE))
-    her = store.add_partner("P0001", CANARIES["partner_name"], safe_contact=CANARIES["partner_safety"])
-    store.record_contact(her.id, "phone", her_account=CANARIES["partner_account"],
-                         safety_planning=CANARIES["partner_safety"])
+    her = store.add_partner(
+        "P0001", CANARIES["partner_name"], safe_contact=CANARIES["partner_safety"]
+    )
+    store.record_contact(
+        her.id,
+        "phone",
+        her_account=CANARIES["partner_account"],
+        safety_planning=CANARIES["partner_safety"],
+    )
     people.set_participant_status(admin, "P0002", "suspended", CANARIES["status_reason"])
     return office
 
@@ -92,7 +132,7 @@ def test_canaries_were_really_stored(planted):
         if name.startswith("partner_"):
             continue  # encrypted at rest: checked through the store below
         assert canary in text, f"{name} was not stored, so the report test below proves nothing"
-    from facilitator.services import partner
+    from facilitator.services.partner import store as partner
 
     store = partner.open_store(Office.open(planted.path, "pat"), partner.key_source(PASSPHRASE))
     assert store.partners("P0001")[0].name == CANARIES["partner_name"]
@@ -111,8 +151,10 @@ def test_report_contains_no_canary(planted, invoke, fmt):
 
 def test_report_says_what_it_leaves_out(planted, invoke):
     md = invoke("--user", "admin", "report", "participant", "P0001").output
-    assert ("It contains no check-in content, no debrief notes, no risk flag details and nothing from "
-            "partner contact.") in md
+    assert (
+        "It contains no check-in content, no debrief notes, no risk flag details and nothing from "
+        "partner contact."
+    ) in md
     html = invoke("--user", "admin", "report", "participant", "P0001", "--format", "html").output
     assert html.startswith("<!DOCTYPE html>") and "nothing from partner contact" in html
 
@@ -135,17 +177,42 @@ def test_report_holds_attendance_compliance_and_sessions(planted, invoke):
 
 
 def test_engagement_summary_stored_or_given(planted, invoke, tmp_path):
-    stored = invoke("--user", "admin", "report", "engagement", "P0001",
-                    "Arrives on time and *takes part*; names his controlling behaviour more readily.")
+    stored = invoke(
+        "--user",
+        "admin",
+        "report",
+        "engagement",
+        "P0001",
+        "Arrives on time and *takes part*; names his controlling behaviour more readily.",
+    )
     assert stored.exit_code == 0, stored.output
     md = invoke("--user", "admin", "report", "participant", "P0001").output
     # Typed text is kept inert: no Markdown emphasis, no HTML.
-    assert "Arrives on time and \\*takes part\\*; names his controlling behaviour more readily." in md
+    assert (
+        "Arrives on time and \\*takes part\\*; names his controlling behaviour more readily." in md
+    )
     assert "— Test Admin, 2026-11-24" in md
-    once = invoke("--user", "admin", "report", "participant", "P0001", "--engagement", "<b>Engaged</b> this month")
+    once = invoke(
+        "--user",
+        "admin",
+        "report",
+        "participant",
+        "P0001",
+        "--engagement",
+        "<b>Engaged</b> this month",
+    )
     assert "\\<b\\>Engaged\\</b\\> this month" in once.output
-    html = invoke("--user", "admin", "report", "participant", "P0001", "--engagement", "<b>Engaged</b>",
-                  "-o", str(tmp_path / "r.html"))
+    html = invoke(
+        "--user",
+        "admin",
+        "report",
+        "participant",
+        "P0001",
+        "--engagement",
+        "<b>Engaged</b>",
+        "-o",
+        str(tmp_path / "r.html"),
+    )
     assert html.exit_code == 0
     page = (tmp_path / "r.html").read_text()
     assert "&lt;b&gt;Engaged&lt;/b&gt;" in page and "<b>" not in page
@@ -163,7 +230,7 @@ def test_report_needs_a_coordinator_and_is_audited(planted, invoke):
 
 
 def test_report_for_a_man_never_enrolled(office, invoke):
-    groups.get_group(office, "G1")
+    group_store.get_group(office, "G1")
     md = invoke("--user", "admin", "report", "participant", "P0003").output
     assert "No sessions have been held since he joined." in md
     assert "on track: no sessions held yet" in md

@@ -1,4 +1,4 @@
-"""Retention (issue 11): exactly the records past their period go, with a fixed clock; a legal
+"""Retention: exactly the records past their period go, with a fixed clock; a legal
 hold stops it; child-protection concerns are kept longer; removals are audited without content."""
 
 from __future__ import annotations
@@ -15,16 +15,20 @@ def _at(monkeypatch, when: str) -> None:
     monkeypatch.setenv("FACILITATOR_NOW", when if "T" in when else f"{when}T19:00:00")
 
 
-def _run_sessions(office, monkeypatch, group_id: str, days: list[str], men: list[str], checkin_words: str):
+def _run_sessions(
+    office, monkeypatch, group_id: str, days: list[str], men: list[str], checkin_words: str
+):
     from facilitator.domain.checkin import CheckIn
-    from facilitator.services import sessions
+    from facilitator.services.groupwork import sessions
 
     for day in days:
         _at(monkeypatch, day)
         s = sessions.start_session(office, group_id, day)
         for pid in men:
             sessions.mark_attendance(office, s.id, pid, "present")
-            sessions.record_checkin(office, s.id, CheckIn(participant_id=pid, summary=f"{checkin_words} {pid}"))
+            sessions.record_checkin(
+                office, s.id, CheckIn(participant_id=pid, summary=f"{checkin_words} {pid}")
+            )
         sessions.close_session(office, s.id, force=True)
 
 
@@ -39,27 +43,58 @@ def history(office, monkeypatch):
     P0007 Gus    completed 2016-03-22, a child_safeguarding flag (kept 25 years) and another flag
     P0008 Hal    suspended since 2016 (case not closed): nothing
     """
-    from facilitator.services import compliance, debrief, groups, people, risk
-    from facilitator.services.office import Office
+    from facilitator.services.compliance import status as compliance
+    from facilitator.services.core import people
+    from facilitator.services.core.office import Office
+    from facilitator.services.debrief import notes as debrief
+    from facilitator.services.groupwork import groups
+    from facilitator.services.risk import flags as risk
 
     _at(monkeypatch, "2015-11-02")
     admin = Office.open(office.path, "admin")
     for name in ("Dan Example", "Eli Sample", "Finn Testcase", "Gus Placeholder", "Hal Madeup"):
-        people.add_participant(office, name, "probation", "Demo Probation", "REF-" + name[:3].upper(), "2015-10-01")
-    groups.create_group(office, "Old Tuesday group", "core-24", "tuesday", "18:30", ["alex", "bea"],
-                        start_date="2016-01-05", group_id="G9")
-    groups.create_group(office, "Later group", "core-24", "tuesday", "18:30", ["alex", "bea"],
-                        start_date="2023-01-03", group_id="G8")
+        people.add_participant(
+            office, name, "probation", "Demo Probation", "REF-" + name[:3].upper(), "2015-10-01"
+        )
+    groups.create_group(
+        office,
+        "Old Tuesday group",
+        "core-24",
+        "tuesday",
+        "18:30",
+        ["alex", "bea"],
+        start_date="2016-01-05",
+        group_id="G9",
+    )
+    groups.create_group(
+        office,
+        "Later group",
+        "core-24",
+        "tuesday",
+        "18:30",
+        ["alex", "bea"],
+        start_date="2023-01-03",
+        group_id="G8",
+    )
     old = ["P0004", "P0006", "P0007", "P0008"]
     for pid in old:
         ready_for_group(office, pid, "2015-12-01")
         groups.enrol(office, "G9", pid, "2016-01-05")
-    _run_sessions(office, monkeypatch, "G9", ["2016-01-05", "2016-01-12", "2016-03-15"], old, "Old check-in words")
+    _run_sessions(
+        office,
+        monkeypatch,
+        "G9",
+        ["2016-01-05", "2016-01-12", "2016-03-15"],
+        old,
+        "Old check-in words",
+    )
     _at(monkeypatch, "2016-01-20")
     risk.raise_flag(office, "P0004", ["escalation"], "Old flag text about P0004")
     risk.raise_flag(office, "P0007", ["child_safeguarding"], "Child protection concern text")
     risk.raise_flag(office, "P0007", ["controlling_behaviour"], "Ordinary concern text")
-    compliance.set_order_limits(admin, "P0004", order="Old order text", unexcused_absences_allowed=3)
+    compliance.set_order_limits(
+        admin, "P0004", order="Old order text", unexcused_absences_allowed=3
+    )
     note = debrief.create_note(office, "G9-2016-03-15")
     _at(monkeypatch, "2016-03-22")
     for pid in ("P0004", "P0006", "P0007"):
@@ -71,32 +106,41 @@ def history(office, monkeypatch):
     ready_for_group(office, "P0005", "2022-12-20")
     _at(monkeypatch, "2023-01-03")
     groups.enrol(office, "G8", "P0005", "2023-01-03")
-    _run_sessions(office, monkeypatch, "G8", ["2023-01-03", "2023-01-10"], ["P0005"], "Recent check-in words")
+    _run_sessions(
+        office, monkeypatch, "G8", ["2023-01-03", "2023-01-10"], ["P0005"], "Recent check-in words"
+    )
     _at(monkeypatch, "2023-05-09")
     groups.leave_group(office, "P0005", "completed", "2023-05-09")
     people.set_participant_status(office, "P0005", "completed")
 
     _at(monkeypatch, "2026-11-24T18:00:00")
-    from facilitator.services.retention import place_hold
+    from facilitator.services.core.legal_holds import place_hold
 
     place_hold(admin, "P0006", "Synthetic civil claim")
     return admin, note
 
 
 def _held(office, pid):
-    from facilitator.services.person_records import find
+    from facilitator.services.records.person_records import find
 
     return find(office, [pid])[pid].holdings
 
 
 def _snapshot(office, pid):
     """His holdings as they are. A debrief note is shared by the group: only that it names him."""
-    return sorted((h.kind, h.file, h.record_id, "" if h.kind == "notes" else json.dumps(h.doc, sort_keys=True))
-                  for h in _held(office, pid))
+    return sorted(
+        (
+            h.kind,
+            h.file,
+            h.record_id,
+            "" if h.kind == "notes" else json.dumps(h.doc, sort_keys=True),
+        )
+        for h in _held(office, pid)
+    )
 
 
 def test_due_lists_exactly_what_passed_its_period(history):
-    from facilitator.services.retention import due
+    from facilitator.services.records.retention import due
 
     office, _ = history
     items = due(office, date(2026, 11, 24))
@@ -104,12 +148,23 @@ def test_due_lists_exactly_what_passed_its_period(history):
     for i in items:
         by_man.setdefault(i.participant_id, set()).add(i.kind)
     assert set(by_man) == {"P0004", "P0006", "P0007"}  # Eli's closed 2023, Hal's case is open
-    assert by_man["P0004"] == {"participant", "enrolments", "sessions", "flags", "intake", "notes", "compliance", "assessments"}
+    assert by_man["P0004"] == {
+        "participant",
+        "enrolments",
+        "sessions",
+        "flags",
+        "intake",
+        "notes",
+        "compliance",
+        "assessments",
+    }
     assert all(i.held for i in items if i.participant_id == "P0006")
     # Gus: the child-protection flag and his identity stay; the rest goes.
     gus = [i for i in items if i.participant_id == "P0007"]
     assert "participant" not in {i.kind for i in gus}
-    assert {i.child_protection for i in gus if i.kind == "flags"} == {False}  # the other flag, and its copy
+    assert {i.child_protection for i in gus if i.kind == "flags"} == {
+        False
+    }  # the other flag, and its copy
     assert {i.closed_on for i in items if i.participant_id == "P0004"} == {"2016-03-22"}
     assert {i.due_on for i in items if i.participant_id == "P0004"} == {"2022-03-22"}
 
@@ -120,7 +175,10 @@ def test_due_lists_exactly_what_passed_its_period(history):
 
 def test_apply_removes_exactly_those_records_and_honours_the_hold(history, invoke):
     office, note = history
-    before = {pid: _snapshot(office, pid) for pid in ("P0001", "P0002", "P0003", "P0005", "P0006", "P0008")}
+    before = {
+        pid: _snapshot(office, pid)
+        for pid in ("P0001", "P0002", "P0003", "P0005", "P0006", "P0008")
+    }
     gus_before = _snapshot(office, "P0007")
     audit_before = sum(1 for _ in office.stores.audit.lines())
 
@@ -134,12 +192,14 @@ def test_apply_removes_exactly_those_records_and_honours_the_hold(history, invok
     gus_after = _snapshot(office, "P0007")
     assert set(gus_after) <= set(gus_before)  # kept as they were, not changed
     assert {k for k, *_ in gus_after} == {"participant", "flags"}
-    from facilitator.services import risk
+    from facilitator.services.risk import flags as risk
 
-    assert [f.categories for f in risk.list_flags(office, "all") if f.participant_id == "P0007"] == [["child_safeguarding"]]
+    assert [
+        f.categories for f in risk.list_flags(office, "all") if f.participant_id == "P0007"
+    ] == [["child_safeguarding"]]
 
     # The shared note keeps Finn's and Hal's sections; Dan's and Gus's are gone.
-    from facilitator.services import debrief
+    from facilitator.services.debrief import notes as debrief
 
     kept = debrief.get_note(office, note.id)
     assert "### P0006 Finn Testcase" in kept.body and "### P0008 Hal Madeup" in kept.body
@@ -152,15 +212,24 @@ def test_apply_removes_exactly_those_records_and_honours_the_hold(history, invok
     # Audited per man and kind, with counts; no content; the chain holds.
     new = list(office.stores.audit.entries())[audit_before:]
     ours = [e for e in new if e["action"].startswith("retention_")]
-    assert {(e["id"], e["kind"]) for e in ours if e["id"] == "P0004"} >= {("P0004", "sessions"), ("P0004", "participant")}
-    assert all(set(e) <= {"seq", "time", "user", "action", "kind", "id", "records", "status", "prev", "hash"} for e in ours)
+    assert {(e["id"], e["kind"]) for e in ours if e["id"] == "P0004"} >= {
+        ("P0004", "sessions"),
+        ("P0004", "participant"),
+    }
+    assert all(
+        set(e)
+        <= {"seq", "time", "user", "action", "kind", "id", "records", "status", "prev", "hash"}
+        for e in ours
+    )
     assert "Old check-in words" not in office.stores.audit.path.read_text()
     assert office.stores.audit.verify() is None
 
     # Applying again finds nothing more; due lists only the man on hold.
     again = invoke("--user", "admin", "retention", "apply", "--yes")
     assert "about 0 men" in again.output or "nothing" in again.output
-    assert {i["participant_id"] for i in json.loads(invoke("retention", "due", "--json").output)} == {"P0006"}
+    assert {
+        i["participant_id"] for i in json.loads(invoke("retention", "due", "--json").output)
+    } == {"P0006"}
 
 
 def test_release_lets_retention_proceed(history, invoke):
@@ -186,17 +255,25 @@ def test_anonymise_keeps_records_for_figures_without_words(history, invoke):
     with office.ws.lock():
         office.ws.write_settings(settings)
     assert invoke("--user", "admin", "retention", "apply", "--yes").exit_code == 0
-    from facilitator.services import people
+    from facilitator.services.core import people
 
     dan = people.get_participant(office, "P0004")
     assert dan.name == dan.referrer_reference == "(anonymised)" and dan.status == "completed"
     held = _held(office, "P0004")
     assert {h.kind for h in held} >= {"participant", "enrolments", "sessions", "flags"}
     dumped = json.dumps([h.doc for h in held])
-    for words in ("Dan Example", "Old check-in words", "Old flag text", "Old order text", "REF-DAN"):
+    for words in (
+        "Dan Example",
+        "Old check-in words",
+        "Old flag text",
+        "Old order text",
+        "REF-DAN",
+    ):
         assert words not in dumped
     checkins = [h.doc for h in held if h.table == "checkins"]
-    assert checkins and all(c["stance"] == "responsible" for c in checkins)  # the answers stay for figures
+    assert checkins and all(
+        c["stance"] == "responsible" for c in checkins
+    )  # the answers stay for figures
 
 
 def test_hold_needs_a_reason_and_a_coordinator(history, invoke):
@@ -208,16 +285,21 @@ def test_hold_needs_a_reason_and_a_coordinator(history, invoke):
     assert [h["id"] for h in holds] == ["P0006"]
 
 
-
 def test_due_names_open_cases_that_went_quiet(history, invoke):
     result = invoke("retention", "due")
     assert result.exit_code == 0
-    assert "1 man has nothing dated within the retention period" in result.output and "(P0008)" in result.output
+    assert (
+        "1 man has nothing dated within the retention period" in result.output
+        and "(P0008)" in result.output
+    )
 
 
-def test_partner_records_are_listed_only_to_partner_side_and_left_to_partner_support(history, invoke, monkeypatch):
-    from facilitator.services import partner, people
-    from facilitator.services.office import Office
+def test_partner_records_are_listed_only_to_partner_side_and_left_to_partner_support(
+    history, invoke, monkeypatch
+):
+    from facilitator.services.core import people
+    from facilitator.services.core.office import Office
+    from facilitator.services.partner import store as partner
 
     office, _ = history
     pat = Office.open(office.path, "pat")
@@ -246,24 +328,32 @@ def test_partner_records_are_listed_only_to_partner_side_and_left_to_partner_sup
     assert partner_items("admin") == ["P0004", "P0006", "P0007"]
     out = invoke("--user", "admin", "retention", "apply", "--yes").output
     for pid in ("P0004", "P0007"):
-        assert (f"partner store: {pid}: any partner records are past their period: partner support checks "
-                f"and removes them with `facilitator partner forget {pid}`") in out
+        assert (
+            f"partner store: {pid}: any partner records are past their period: partner "
+            "support checks "
+            f"and removes them with `facilitator partner forget {pid}`"
+        ) in out
     monkeypatch.setenv("FACILITATOR_PARTNER_PASSPHRASE", passphrase)
     r = invoke("--user", "pat", "partner", "forget", "P0004", "--yes")
     assert r.exit_code == 0 and "partner records for P0004 deleted" in r.output
     assert not his_file.exists()
     r = invoke("--user", "pat", "partner", "forget", "P0007", "--yes")
     assert r.exit_code == 0 and "no partner records held for P0007" in r.output
-    assert partner_items("admin") == ["P0006"]  # checked, with or without a record: not listed again
+    assert partner_items("admin") == [
+        "P0006"
+    ]  # checked, with or without a record: not listed again
     assert "partner store" not in invoke("--user", "admin", "retention", "apply", "--yes").output
     # What the group side keeps about the check is the same whether she had a record or not.
     checked = json.loads((office.path / "data" / "retention.json").read_text())["partner_checked"]
-    assert sorted((d["id"], set(d)) for d in checked.values()) == [("P0004", {"id", "on"}), ("P0007", {"id", "on"})]
+    assert sorted((d["id"], set(d)) for d in checked.values()) == [
+        ("P0004", {"id", "on"}),
+        ("P0007", {"id", "on"}),
+    ]
 
 
 def test_partner_support_forgets_every_man_listed_in_one_go(history, invoke, monkeypatch):
-    from facilitator.services import partner
-    from facilitator.services.office import Office
+    from facilitator.services.core.office import Office
+    from facilitator.services.partner import store as partner
 
     office, _ = history
     pat = Office.open(office.path, "pat")
@@ -274,19 +364,24 @@ def test_partner_support_forgets_every_man_listed_in_one_go(history, invoke, mon
     his_file = office.path / "partner" / "men" / f"{store.vault.file_name('P0004')}.bin"
     monkeypatch.setenv("FACILITATOR_PARTNER_PASSPHRASE", passphrase)
     nothing = invoke("--user", "pat", "partner", "forget", "--due", "--yes")
-    assert nothing.exit_code == 0 and "nothing to check" in nothing.output  # retention not applied yet
+    assert (
+        nothing.exit_code == 0 and "nothing to check" in nothing.output
+    )  # retention not applied yet
     assert invoke("--user", "admin", "retention", "apply", "--yes").exit_code == 0
     both = invoke("--user", "pat", "partner", "forget", "P0004", "--due")
     assert both.exit_code == 2 and "--due" in both.output
     no = invoke("--user", "pat", "partner", "forget", "--due", input="n\n")
     assert no.exit_code == 1 and his_file.exists()
-    from facilitator.services.retention import partner_files_left
+    from facilitator.services.core.legal_holds import partner_files_left
 
     waiting = [pid for pid, _, _ in partner_files_left(office)]
     assert "P0004" in waiting
     done = invoke("--user", "pat", "partner", "forget", "--due", input="y\n")
     assert done.exit_code == 0, done.output
-    assert f"{len(waiting)} m" in done.output and "checked: partner records deleted for 1 (P0004)" in done.output
+    assert (
+        f"{len(waiting)} m" in done.output
+        and "checked: partner records deleted for 1 (P0004)" in done.output
+    )
     assert not his_file.exists()
     assert partner_files_left(office) == []  # every man checked: none listed again
     again = invoke("--user", "pat", "partner", "forget", "--due", "--yes")
@@ -303,4 +398,7 @@ def test_a_bad_period_setting_is_one_line(history, invoke):
         office.ws.write_settings(settings)
     result = invoke("retention", "due")
     assert result.exit_code == 2
-    assert result.stderr.strip() == "Error: setting retention.years.sessions is 'six': give a whole number of years"
+    assert (
+        result.stderr.strip()
+        == "Error: setting retention.years.sessions is 'six': give a whole number of years"
+    )

@@ -1,4 +1,4 @@
-"""The risk detector (issue 5): the targets on the labelled sets, and the cases a facilitator
+"""The risk detector: the targets on the labelled sets, and the cases a facilitator
 would notice: idioms not flagged, negation handled, spans that point at the right words, the
 highest severity on top, rules a programme can change.
 
@@ -167,7 +167,9 @@ def test_a_promise_never_to_do_it_again_still_flags_what_was_done():
 
 def test_a_conditional_threat_is_a_threat_but_a_safety_plan_is_not():
     assert "threats_to_kill" in cats("If she ever cheats on me I'll kill her.")
-    assert scan("We planned what I'll do if I feel like hitting her: leave the room.").indicators == []
+    assert (
+        scan("We planned what I'll do if I feel like hitting her: leave the room.").indicators == []
+    )
 
 
 def test_someone_else_on_the_telly_is_not_him_but_he_is():
@@ -181,10 +183,19 @@ def test_someone_else_on_the_telly_is_not_him_but_he_is():
 def test_spans_point_at_the_matched_words_of_the_original_text():
     text = "Said he put his hands round her throat on Friday."
     [ind] = scan(text).indicators
-    assert (ind.category, ind.severity, ind.match) == ("strangulation", "critical", "hands round her throat")
-    assert text[ind.start:ind.end] == ind.match
-    assert ind.to_dict() == {"category": "strangulation", "severity": "critical",
-                             "match": "hands round her throat", "start": 16, "end": 38}
+    assert (ind.category, ind.severity, ind.match) == (
+        "strangulation",
+        "critical",
+        "hands round her throat",
+    )
+    assert text[ind.start : ind.end] == ind.match
+    assert ind.to_dict() == {
+        "category": "strangulation",
+        "severity": "critical",
+        "match": "hands round her throat",
+        "start": 16,
+        "end": 38,
+    }
 
 
 def test_spans_stay_true_with_curly_quotes_and_swapped_phrases():
@@ -192,7 +203,7 @@ def test_spans_stay_true_with_curly_quotes_and_swapped_phrases():
     result = scan(text)
     assert result.indicators
     for ind in result.indicators:
-        assert text[ind.start:ind.end] == ind.match
+        assert text[ind.start : ind.end] == ind.match
     assert any(i.match == "checked his missus’s phone" for i in result.indicators)
 
 
@@ -200,7 +211,7 @@ def test_every_span_in_the_labelled_sets_is_the_matched_text():
     for name in SETS:
         for row in read_statements(FIXTURES / name):
             for ind in scan(row["text"]).indicators:
-                assert row["text"][ind.start:ind.end] == ind.match
+                assert row["text"][ind.start : ind.end] == ind.match
 
 
 def test_severity_is_the_highest_found_and_indicators_come_in_text_order():
@@ -218,12 +229,25 @@ def test_severity_is_the_highest_found_and_indicators_come_in_text_order():
 # -- the categories and the rules file --------------------------------------------------------
 def test_the_19_categories_of_the_design_with_their_default_severities():
     assert DEFAULT_SEVERITIES == {
-        "strangulation": "critical", "threats_to_kill": "critical", "weapons": "critical",
-        "separation": "high", "stalking": "high", "sexual_violence": "high", "pregnancy": "high",
-        "child_safeguarding": "high", "breach_of_order": "high", "escalation": "high",
-        "physical_violence": "high", "suicidal": "high", "honour_based": "high", "victim_fear": "high",
-        "substance_misuse": "medium", "property_damage": "medium", "controlling_behaviour": "medium",
-        "economic_abuse": "medium", "animal_harm": "medium",
+        "strangulation": "critical",
+        "threats_to_kill": "critical",
+        "weapons": "critical",
+        "separation": "high",
+        "stalking": "high",
+        "sexual_violence": "high",
+        "pregnancy": "high",
+        "child_safeguarding": "high",
+        "breach_of_order": "high",
+        "escalation": "high",
+        "physical_violence": "high",
+        "suicidal": "high",
+        "honour_based": "high",
+        "victim_fear": "high",
+        "substance_misuse": "medium",
+        "property_damage": "medium",
+        "controlling_behaviour": "medium",
+        "economic_abuse": "medium",
+        "animal_harm": "medium",
     }
     rules = load_rules()
     assert list(rules.categories) == [c.id for c in CATEGORIES]
@@ -237,12 +261,15 @@ def _workspace_rules(folder: Path, text: str) -> Path:
 
 
 def test_a_workspace_can_add_phrases_and_change_a_severity(tmp_path):
-    folder = _workspace_rules(tmp_path, """
+    folder = _workspace_rules(
+        tmp_path,
+        """
 [categories.weapons]
 patterns = ['''nail\\s+gun\\s+at\\s+her''']
 [categories.substance_misuse]
 severity = "high"
-""")
+""",
+    )
     detector = Detector(rules_for_workspace(folder))
     assert "weapons" in cats("He pointed the nail gun at her.", detector)
     assert "weapons" in cats("He's got a shotgun.", detector)  # the shipped phrases are still there
@@ -251,11 +278,14 @@ severity = "high"
 
 
 def test_a_workspace_file_can_replace_the_shipped_rules(tmp_path):
-    folder = _workspace_rules(tmp_path, """
+    folder = _workspace_rules(
+        tmp_path,
+        """
 extends_default = false
 [categories.threats_to_kill]
 patterns = ['''i'll\\s+have\\s+you''']
-""")
+""",
+    )
     detector = Detector(rules_for_workspace(folder))
     assert cats("I told her I'll have you.", detector) == {"threats_to_kill"}
     assert cats("He strangled her.", detector) == set()
@@ -281,14 +311,18 @@ def test_a_broken_rules_file_is_refused_with_the_place_named(tmp_path, text, wor
 
 
 def test_a_programme_category_needs_a_severity_and_then_works(tmp_path):
-    folder = _workspace_rules(tmp_path, """
+    folder = _workspace_rules(
+        tmp_path,
+        """
 [categories.immigration_threats]
 severity = "high"
 patterns = ['''(?:get|have)\\s+(?:her|you)\\s+deported''']
-""")
-    # The rules file alone: the learned layer knows only the built-in categories.
-    result = scan("He said he'd get her deported.", Detector(rules_for_workspace(folder), learned=False))
-    assert [(i.category, i.severity) for i in result.indicators] == [("immigration_threats", "high")]
+""",
+    )
+    result = scan("He said he'd get her deported.", Detector(rules_for_workspace(folder)))
+    assert [(i.category, i.severity) for i in result.indicators] == [
+        ("immigration_threats", "high")
+    ]
 
 
 def test_without_a_rules_file_a_workspace_uses_the_shipped_rules(tmp_path):
@@ -308,15 +342,30 @@ def test_the_workspace_detector_follows_its_rules_file_and_severity_settings(tmp
     os.utime(path, ns=(path.stat().st_atime_ns, path.stat().st_mtime_ns + 1_000_000))
     second = detector_for_workspace(folder)
     assert "weapons" in cats("He's got a glorblade.", second)
-    assert scan("I pushed her.", detector_for_workspace(folder, {"physical_violence": "critical"})).severity == "critical"
+    assert (
+        scan(
+            "I pushed her.", detector_for_workspace(folder, {"physical_violence": "critical"})
+        ).severity
+        == "critical"
+    )
     # settings that name no category or no severity are ignored, as they are for flags
-    assert scan("I pushed her.", detector_for_workspace(None, {"nonsense": "high", "physical_violence": "urgent"})).severity == "high"
+    assert (
+        scan(
+            "I pushed her.",
+            detector_for_workspace(None, {"nonsense": "high", "physical_violence": "urgent"}),
+        ).severity
+        == "high"
+    )
 
 
 def test_importing_the_detector_reads_and_compiles_nothing():
-    code = ("import sys, facilitator.detector as r, facilitator.detector.detector as d; "
-            "print('tomllib' in sys.modules, d._default is None)")
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    code = (
+        "import sys, facilitator.detector as r, facilitator.detector.detector as d; "
+        "print('tomllib' in sys.modules, d._default is None)"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    ).stdout
     assert out.split() == ["False", "True"]
 
 
@@ -347,7 +396,9 @@ def _reference_hits(detector: Detector, text: str) -> set[tuple[int, int, int]]:
     norm = detector._tokens.swap(_lower(text.translate(_QUOTES)))
     hits = set()
     for ci, cat in enumerate(detector.rules.categories.values()):
-        regex = re.compile(r"(?<!\w)(?:" + "|".join(f"(?:{lower_regex(p)})" for p in cat.patterns) + r")(?!\w)")
+        regex = re.compile(
+            r"(?<!\w)(?:" + "|".join(f"(?:{lower_regex(p)})" for p in cat.patterns) + r")(?!\w)"
+        )
         hits |= {(ci, m.start(), m.end()) for m in regex.finditer(norm)}
     return hits
 
@@ -360,7 +411,9 @@ def test_looking_up_word_stems_finds_every_match_a_full_scan_finds():
     rng = random.Random(5)
     texts += [" ".join(rng.sample(texts, 12)) for _ in range(20)]  # long, mixed texts
     # Words split by tabs, new lines, several spaces, dashes and quotes; a text ending mid-phrase.
-    texts += [t.replace(" ", sep) for t in texts[:40] for sep in ("\t", "\n", "   ", " \u2014 ", "'")]
+    texts += [
+        t.replace(" ", sep) for t in texts[:40] for sep in ("\t", "\n", "   ", " \u2014 ", "'")
+    ]
     texts += ["I'll kill", "kill", "he", "", "  choked  ", "the\tbaby", "my\u00a0wife"]
     for text in texts:
         from facilitator.detector.detector import _QUOTES, _lower
@@ -372,7 +425,9 @@ def test_looking_up_word_stems_finds_every_match_a_full_scan_finds():
 def test_the_shipped_stems_table_is_up_to_date():
     from facilitator.detector.stems import shipped_stems, table_for
 
-    assert shipped_stems() == table_for(load_rules()), "run: uv run python -m facilitator.detector stems"
+    assert shipped_stems() == table_for(load_rules()), (
+        "run: uv run python -m facilitator.detector stems"
+    )
 
 
 def test_every_shipped_pattern_compiles():
@@ -403,8 +458,21 @@ def test_the_token_swap_guard_changes_nothing():
     texts = [row["text"] for name in SETS for row in read_statements(FIXTURES / name)]
     rng = random.Random(7)
     texts += [" ".join(rng.sample(texts, 12)) for _ in range(20)]
-    texts += ["my  wife", "His Missus", "the\tkids", "all the kids", "our little 'uns", "a\nchild", "both",
-              "my other half's", "kids protection plan", "my wife-to-be", "the ex", "theex", "my exam"]
+    texts += [
+        "my  wife",
+        "His Missus",
+        "the\tkids",
+        "all the kids",
+        "our little 'uns",
+        "a\nchild",
+        "both",
+        "my other half's",
+        "kids protection plan",
+        "my wife-to-be",
+        "the ex",
+        "theex",
+        "my exam",
+    ]
     swapped = 0
     for text in texts:
         low = _lower(text.translate(_QUOTES))

@@ -25,10 +25,22 @@ FRIDAY = datetime(2026, 11, 27, 18, 0)
 SATURDAY = datetime(2026, 11, 28, 10, 0)
 
 
-def flag(fid="F0001", cats=("physical_violence",), severity="high", at=TUESDAY, reviews=(), status="open"):
-    return RiskFlag(id=fid, participant_id="P0001", categories=list(cats), severity=severity, summary="s",
-                    source="hand", raised_by="alex", raised_at=at.isoformat(),
-                    deadline=deadline_for(severity, at, HOURS).isoformat(), reviews=list(reviews), status=status)
+def flag(
+    fid="F0001", cats=("physical_violence",), severity="high", at=TUESDAY, reviews=(), status="open"
+):
+    return RiskFlag(
+        id=fid,
+        participant_id="P0001",
+        categories=list(cats),
+        severity=severity,
+        summary="s",
+        source="hand",
+        raised_by="alex",
+        raised_at=at.isoformat(),
+        deadline=deadline_for(severity, at, HOURS).isoformat(),
+        reviews=list(reviews),
+        status=status,
+    )
 
 
 def review(at, *actions, note="done"):
@@ -75,22 +87,30 @@ def test_overdue_only_after_the_deadline_and_only_while_no_review_is_recorded():
 
 # -- escalation -----------------------------------------------------------------------------
 def test_cluster_of_three_across_his_flags_makes_the_new_flag_critical():
-    earlier = [flag("F1", ["separation"], at=TUESDAY - timedelta(days=30)),
-               flag("F2", ["controlling_behaviour"], "medium", at=TUESDAY - timedelta(days=10))]
-    sev, markers = escalate(["physical_violence"], "high", TUESDAY, earlier, cluster_window_days=180)
+    earlier = [
+        flag("F1", ["separation"], at=TUESDAY - timedelta(days=30)),
+        flag("F2", ["controlling_behaviour"], "medium", at=TUESDAY - timedelta(days=10)),
+    ]
+    sev, markers = escalate(
+        ["physical_violence"], "high", TUESDAY, earlier, cluster_window_days=180
+    )
     assert sev == "critical"
     assert CLUSTER_OF_THREE in markers
 
 
 def test_cluster_counts_only_flags_inside_the_window():
-    earlier = [flag("F1", ["separation"], at=TUESDAY - timedelta(days=200)),
-               flag("F2", ["controlling_behaviour"], "medium", at=TUESDAY - timedelta(days=10))]
+    earlier = [
+        flag("F1", ["separation"], at=TUESDAY - timedelta(days=200)),
+        flag("F2", ["controlling_behaviour"], "medium", at=TUESDAY - timedelta(days=10)),
+    ]
     sev, markers = escalate(["sexual_violence"], "high", TUESDAY, earlier, cluster_window_days=180)
     assert sev == "high" and CLUSTER_OF_THREE not in markers
 
 
 def test_cluster_within_one_flag():
-    sev, markers = escalate(["separation", "controlling_behaviour", "sexual_violence"], "high", TUESDAY, [], 180)
+    sev, markers = escalate(
+        ["separation", "controlling_behaviour", "sexual_violence"], "high", TUESDAY, [], 180
+    )
     assert sev == "critical" and CLUSTER_OF_THREE in markers
 
 
@@ -100,7 +120,10 @@ def test_two_of_the_three_is_not_a_cluster():
 
 
 def test_third_flag_within_twelve_months_marks_marac_potential_escalation():
-    earlier = [flag("F1", at=TUESDAY - timedelta(days=300)), flag("F2", at=TUESDAY - timedelta(days=20))]
+    earlier = [
+        flag("F1", at=TUESDAY - timedelta(days=300)),
+        flag("F2", at=TUESDAY - timedelta(days=20)),
+    ]
     _, markers = escalate(["stalking"], "high", TUESDAY, earlier, 180)
     assert MARAC_POTENTIAL in markers
     _, markers = escalate(["stalking"], "high", TUESDAY, earlier[1:], 180)
@@ -108,21 +131,32 @@ def test_third_flag_within_twelve_months_marks_marac_potential_escalation():
 
 
 def test_a_flag_older_than_twelve_months_does_not_count_towards_marac():
-    earlier = [flag("F1", at=datetime(2025, 11, 24, 17, 0)), flag("F2", at=TUESDAY - timedelta(days=20))]
+    earlier = [
+        flag("F1", at=datetime(2025, 11, 24, 17, 0)),
+        flag("F2", at=TUESDAY - timedelta(days=20)),
+    ]
     _, markers = escalate(["stalking"], "high", TUESDAY, earlier, 180)
     assert MARAC_POTENTIAL not in markers
 
 
 def test_new_flag_within_twelve_months_of_a_marac_referral_marks_repeat():
-    referred = flag("F1", at=TUESDAY - timedelta(days=100),
-                    reviews=[review(TUESDAY - timedelta(days=99), "marac_referral")], status="closed")
+    referred = flag(
+        "F1",
+        at=TUESDAY - timedelta(days=100),
+        reviews=[review(TUESDAY - timedelta(days=99), "marac_referral")],
+        status="closed",
+    )
     _, markers = escalate(["substance_misuse"], "medium", TUESDAY, [referred], 180)
     assert MARAC_REPEAT in markers
 
 
 def test_marac_referral_more_than_twelve_months_ago_is_not_a_repeat():
-    referred = flag("F1", at=TUESDAY - timedelta(days=400),
-                    reviews=[review(TUESDAY - timedelta(days=399), "marac_referral")], status="closed")
+    referred = flag(
+        "F1",
+        at=TUESDAY - timedelta(days=400),
+        reviews=[review(TUESDAY - timedelta(days=399), "marac_referral")],
+        status="closed",
+    )
     _, markers = escalate(["substance_misuse"], "medium", TUESDAY, [referred], 180)
     assert MARAC_REPEAT not in markers
 
@@ -131,7 +165,9 @@ def test_marac_referral_more_than_twelve_months_ago_is_not_a_repeat():
 def test_no_further_action_needs_a_reason():
     with pytest.raises(InvalidInput, match="reason"):
         check_review(flag(), ["no_further_action"], "  ")
-    assert check_review(flag(), ["no_further_action"], "He was describing a film plot.") == ["no_further_action"]
+    assert check_review(flag(), ["no_further_action"], "He was describing a film plot.") == [
+        "no_further_action"
+    ]
 
 
 def test_review_rejects_unknown_actions_and_nfa_mixed_with_actions():
@@ -154,16 +190,26 @@ def test_closing_needs_an_outcome_and_a_recorded_action():
 
 
 def test_critical_cannot_close_on_no_further_action_without_a_written_reason():
-    f = flag(cats=["strangulation"], severity="critical", reviews=[review(TUESDAY, "no_further_action", note="x y")])
+    f = flag(
+        cats=["strangulation"],
+        severity="critical",
+        reviews=[review(TUESDAY, "no_further_action", note="x y")],
+    )
     for outcome in ("NFA", "no further action", "closed"):
         with pytest.raises(Refused, match="written reason"):
             check_close(f, outcome)
-    reason = "He was describing a training drill at his judo club, confirmed by his probation officer."
+    reason = (
+        "He was describing a training drill at his judo club, confirmed by his probation officer."
+    )
     assert check_close(f, reason) == reason
 
 
 def test_a_high_flag_may_close_on_no_further_action_with_a_short_outcome():
-    f = flag(reviews=[review(TUESDAY, "no_further_action", note="Mis-heard; he said 'throw' not 'throat'.")])
+    f = flag(
+        reviews=[
+            review(TUESDAY, "no_further_action", note="Mis-heard; he said 'throw' not 'throat'.")
+        ]
+    )
     assert check_close(f, "NFA") == "NFA"
 
 

@@ -9,21 +9,38 @@ import pytest
 
 from facilitator.domain.risk_flag import CLUSTER_OF_THREE, MARAC_POTENTIAL, MARAC_REPEAT
 from facilitator.errors import InvalidInput, NotFound, Refused
-from facilitator.services import risk
+from facilitator.services.risk import assessments as risk_assessments
+from facilitator.services.risk import flag_store as risk_flag_store
+from facilitator.services.risk import flags as risk
+from facilitator.services.risk import settings as risk_settings
 
 NOW = datetime(2026, 11, 24, 18, 0)  # conftest's fixed clock: a Tuesday
 
 
 def data_files(ws):
-    return {p: p.read_bytes() for p in sorted((ws / "data").rglob("*")) if p.is_file() and p.name != ".lock"}
+    return {
+        p: p.read_bytes()
+        for p in sorted((ws / "data").rglob("*"))
+        if p.is_file() and p.name != ".lock"
+    }
 
 
 def test_raise_by_hand_sets_deadline_from_severity(office):
-    f = risk.raise_flag(office, "p0001", ["physical_violence"], "Pushed her into the wardrobe on Friday.")
-    assert (f.id, f.participant_id, f.severity, f.source, f.status) == ("F0001", "P0001", "high", "hand", "open")
+    f = risk.raise_flag(
+        office, "p0001", ["physical_violence"], "Pushed her into the wardrobe on Friday."
+    )
+    assert (f.id, f.participant_id, f.severity, f.source, f.status) == (
+        "F0001",
+        "P0001",
+        "high",
+        "hand",
+        "open",
+    )
     assert f.deadline == "2026-11-25T18:00:00"
     assert f.raised_by == "alex"
-    c = risk.raise_flag(office, "P0002", ["strangulation", "substance_misuse"], "Hands on her neck.")
+    c = risk.raise_flag(
+        office, "P0002", ["strangulation", "substance_misuse"], "Hands on her neck."
+    )
     assert c.severity == "critical" and c.deadline == "2026-11-24T23:59:59"
 
 
@@ -37,13 +54,19 @@ def test_deadline_hours_follow_the_workspace_settings(office):
 
 
 def test_given_severity_is_kept(office):
-    f = risk.raise_flag(office, "P0001", ["substance_misuse"], "Drinking heavily again.", severity="high")
+    f = risk.raise_flag(
+        office, "P0001", ["substance_misuse"], "Drinking heavily again.", severity="high"
+    )
     assert f.severity == "high"
 
 
 def test_cluster_of_three_escalates_to_critical(office):
-    risk.raise_flag(office, "P0001", ["separation"], "She has asked him to leave.", at=NOW - timedelta(days=20))
-    risk.raise_flag(office, "P0001", ["controlling_behaviour"], "Checks her phone.", at=NOW - timedelta(days=5))
+    risk.raise_flag(
+        office, "P0001", ["separation"], "She has asked him to leave.", at=NOW - timedelta(days=20)
+    )
+    risk.raise_flag(
+        office, "P0001", ["controlling_behaviour"], "Checks her phone.", at=NOW - timedelta(days=5)
+    )
     other = risk.raise_flag(office, "P0002", ["physical_violence"], "Slapped him.")
     third = risk.raise_flag(office, "P0001", ["physical_violence"], "Pushed her.")
     assert third.severity == "critical" and third.escalated_from == "high"
@@ -53,7 +76,9 @@ def test_cluster_of_three_escalates_to_critical(office):
 
 
 def test_marac_repeat_after_a_referral(office):
-    f = risk.raise_flag(office, "P0001", ["threats_to_kill"], "Threatened her.", at=NOW - timedelta(days=60))
+    f = risk.raise_flag(
+        office, "P0001", ["threats_to_kill"], "Threatened her.", at=NOW - timedelta(days=60)
+    )
     risk.review_flag(office, f.id, ["marac_referral"], "Referred.", at=NOW - timedelta(days=59))
     risk.close_flag(office, f.id, "Heard at MARAC; plan in place.", at=NOW - timedelta(days=30))
     again = risk.raise_flag(office, "P0001", ["substance_misuse"], "Drinking again.")
@@ -62,11 +87,16 @@ def test_marac_repeat_after_a_referral(office):
 
 def test_review_then_close_moves_through_the_statuses(office):
     f = risk.raise_flag(office, "P0001", ["stalking"], "Waits outside her work.")
-    f = risk.review_flag(office, f.id, ["partner_support_informed", "referrer_informed"], "Both told today.")
-    assert f.status == "in_review" and f.actions_taken == ["partner_support_informed", "referrer_informed"]
+    f = risk.review_flag(
+        office, f.id, ["partner_support_informed", "referrer_informed"], "Both told today."
+    )
+    assert f.status == "in_review" and f.actions_taken == [
+        "partner_support_informed",
+        "referrer_informed",
+    ]
     f = risk.close_flag(office, f.id, "Probation added an exclusion zone.")
     assert f.status == "closed" and f.closed_by == "alex"
-    again = risk.get_flag(office, f.id)
+    again = risk_flag_store.get_flag(office, f.id)
     assert again.status == "closed" and again.outcome == "Probation added an exclusion zone."
     assert [x.id for x in risk.list_flags(office, "closed")] == [f.id]
     assert risk.list_flags(office, "open") == []
@@ -76,16 +106,22 @@ def test_review_then_close_moves_through_the_statuses(office):
 
 def test_critical_nfa_close_needs_a_written_reason(office):
     f = risk.raise_flag(office, "P0001", ["weapons"], "Mentioned a knife.")
-    risk.review_flag(office, f.id, ["no_further_action"], "It was a kitchen knife he was using to cook.")
+    risk.review_flag(
+        office, f.id, ["no_further_action"], "It was a kitchen knife he was using to cook."
+    )
     before = data_files(office.path)
     with pytest.raises(Refused, match="written reason"):
         risk.close_flag(office, f.id, "NFA")
     assert data_files(office.path) == before
-    risk.close_flag(office, f.id, "He described cooking dinner; nothing suggests a threat to anyone.")
+    risk.close_flag(
+        office, f.id, "He described cooking dinner; nothing suggests a threat to anyone."
+    )
 
 
 def test_list_filters_and_queue_counts(office):
-    old = risk.raise_flag(office, "P0001", ["strangulation"], "Hand on her neck.", at=NOW - timedelta(days=2))
+    old = risk.raise_flag(
+        office, "P0001", ["strangulation"], "Hand on her neck.", at=NOW - timedelta(days=2)
+    )
     soon = risk.raise_flag(office, "P0002", ["stalking"], "Follows her.")
     med = risk.raise_flag(office, "P0003", ["economic_abuse"], "Controls her money.")
     assert [f.id for f in risk.list_flags(office, "open")] == [old.id, soon.id, med.id]
@@ -127,7 +163,7 @@ def test_a_close_interrupted_after_its_first_write_reads_as_closed(office, monke
         risk.close_flag(office, f.id, "Done.")
     monkeypatch.setattr(stores.Stores, "store", real)
     assert calls  # the crash came between writing open.json and the month's closed file
-    assert risk.get_flag(office, f.id).status == "closed"
+    assert risk_flag_store.get_flag(office, f.id).status == "closed"
     assert [x.id for x in risk.list_flags(office, "closed")] == [f.id]
     assert risk.list_flags(office, "open") == [] and risk.queue_counts(office)["open"] == 0
 
@@ -153,9 +189,15 @@ def test_every_step_is_audited_without_content(office):
     f = risk.raise_flag(office, "P0001", ["stalking"], "Waits outside the school gates.")
     risk.review_flag(office, f.id, ["police_informed"], "Officer Quigley told by phone.")
     risk.close_flag(office, f.id, "Exclusion zone granted.")
-    entries = [json.loads(line) for line in (office.path / "data/audit.jsonl").read_text().splitlines()]
+    entries = [
+        json.loads(line) for line in (office.path / "data/audit.jsonl").read_text().splitlines()
+    ]
     mine = [(e["action"], e["kind"], e["id"]) for e in entries if e["kind"] == "risk_flag"]
-    assert mine == [("raise", "risk_flag", f.id), ("review", "risk_flag", f.id), ("close", "risk_flag", f.id)]
+    assert mine == [
+        ("raise", "risk_flag", f.id),
+        ("review", "risk_flag", f.id),
+        ("close", "risk_flag", f.id),
+    ]
     text = (office.path / "data/audit.jsonl").read_text()
     for words in ("school gates", "Quigley", "Exclusion zone"):
         assert words not in text
@@ -163,32 +205,32 @@ def test_every_step_is_audited_without_content(office):
 
 # -- re-assessment -------------------------------------------------------------------------
 def test_reassessment_due_after_the_interval_or_a_new_flag(office):
-    risk.record_assessment(office, "P0001", "2026-09-01", "medium")  # 12 weeks ago
-    risk.record_assessment(office, "P0002", "2026-11-10", "standard")  # 2 weeks ago
-    risk.record_assessment(office, "P0003", "2026-11-10", "high")
+    risk_assessments.record_assessment(office, "P0001", "2026-09-01", "medium")  # 12 weeks ago
+    risk_assessments.record_assessment(office, "P0002", "2026-11-10", "standard")  # 2 weeks ago
+    risk_assessments.record_assessment(office, "P0003", "2026-11-10", "high")
     risk.raise_flag(office, "P0003", ["stalking"], "Follows her.")
-    due = {d.participant_id: d for d in risk.reassessment_due(office)}
+    due = {d.participant_id: d for d in risk_assessments.reassessment_due(office)}
     assert set(due) == {"P0001", "P0003"}
     assert due["P0001"].due_on == "2026-10-27" and "interval" in due["P0001"].reasons[0]
     assert "new flag since: F0001" in due["P0003"].reasons
-    risk.record_assessment(office, "P0001", "2026-11-24", "medium")
-    assert "P0001" not in {d.participant_id for d in risk.reassessment_due(office)}
+    risk_assessments.record_assessment(office, "P0001", "2026-11-24", "medium")
+    assert "P0001" not in {d.participant_id for d in risk_assessments.reassessment_due(office)}
 
 
 def test_never_assessed_is_due_and_the_interval_is_a_setting(office):
-    due = risk.reassessment_due(office)
+    due = risk_assessments.reassessment_due(office)
     assert [d.reasons for d in due] == [["no risk assessment recorded"]] * 3
-    risk.record_assessment(office, "P0001", "2026-11-01", "standard")
+    risk_assessments.record_assessment(office, "P0001", "2026-11-01", "standard")
     settings = office.ws.read_settings()
     settings["risk"]["reassessment_weeks"] = 2
     with office.stores.writing():
         office.ws.write_settings(settings)
-    assert "P0001" in {d.participant_id for d in risk.reassessment_due(office)}
+    assert "P0001" in {d.participant_id for d in risk_assessments.reassessment_due(office)}
 
 
 def test_assessment_level_is_checked(office):
     with pytest.raises(InvalidInput, match="risk assessment level"):
-        risk.record_assessment(office, "P0001", "2026-11-01", "extreme")
+        risk_assessments.record_assessment(office, "P0001", "2026-11-01", "extreme")
 
 
 def test_category_severities_follow_the_settings(office):
@@ -196,6 +238,6 @@ def test_category_severities_follow_the_settings(office):
     settings["risk"]["severity"] = {"animal_harm": "high"}
     with office.stores.writing():
         office.ws.write_settings(settings)
-    assert risk.category_severities(office)["animal_harm"] == "high"
+    assert risk_settings.category_severities(office)["animal_harm"] == "high"
     f = risk.raise_flag(office, "P0001", ["animal_harm"], "Kicked the dog in front of her.")
     assert f.severity == "high" and f.deadline == "2026-11-25T18:00:00"

@@ -1,6 +1,6 @@
 """A concern raised by partner support reaches the queue without a word of what she said.
 
-DESIGN §1: information given by a victim is never shown or repeated on the group side. The flag
+Information given by a victim is never shown or repeated on the group side. The flag
 carries category, severity and "source: partner contact" only — in the stores, the audit log and
 everything the CLI prints.
 """
@@ -13,8 +13,8 @@ import json
 import pytest
 
 from facilitator.errors import AccessDenied, InvalidInput
-from facilitator.services import risk
-from facilitator.services.office import Office
+from facilitator.services.core.office import Office
+from facilitator.services.risk import flags as risk
 
 # What the partner told her worker. It must never reach the group side.
 HER_WORDS = "Canaryword: he held the bread knife to my throat in the car on Sunday"
@@ -58,25 +58,33 @@ def test_only_partner_support_may_raise_one(office):
 
 def test_partner_flag_shows_and_stores_only_category_severity_and_source(pat, office, invoke):
     flag = risk.raise_partner_concern(pat, "P0001", "weapons", "critical")
-    assert (flag.categories, flag.severity, flag.source) == (["weapons"], "critical", "partner_contact")
+    assert (flag.categories, flag.severity, flag.source) == (
+        ["weapons"],
+        "critical",
+        "partner_contact",
+    )
     assert flag.summary == "Risk concern raised by partner support (source: partner contact)"
     assert flag.raised_by == "partner_support" and flag.session_id == ""
 
     # The reviewers work it like any other flag.
     risk.review_flag(office, flag.id, ["marac_referral"], "Referred to MARAC by the risk lead.")
 
-    printed = "\n".join([
-        invoke("--user", "alex", "risk", "list").output,
-        invoke("--user", "alex", "risk", "list", "--json").output,
-        invoke("--user", "alex", "risk", "show", flag.id).output,
-        invoke("--user", "alex", "risk", "show", flag.id, "--json").output,
-    ])
+    printed = "\n".join(
+        [
+            invoke("--user", "alex", "risk", "list").output,
+            invoke("--user", "alex", "risk", "list", "--json").output,
+            invoke("--user", "alex", "risk", "show", flag.id).output,
+            invoke("--user", "alex", "risk", "show", flag.id, "--json").output,
+        ]
+    )
     assert "partner contact" in printed and "weapons" in printed
     assert "Canaryword" not in printed and "bread knife" not in printed
     shown = json.loads(invoke("--user", "alex", "risk", "show", flag.id, "--json").output)
     assert shown["summary"] == flag.summary and shown["source_label"] == "partner contact"
 
-    audit = [json.loads(line) for line in (office.path / "data/audit.jsonl").read_text().splitlines()]
+    audit = [
+        json.loads(line) for line in (office.path / "data/audit.jsonl").read_text().splitlines()
+    ]
     raised = [e for e in audit if e["kind"] == "risk_flag" and e["action"] == "raise"]
     assert raised[0]["source"] == "partner_contact" and raised[0]["categories"] == "weapons"
     assert "Canaryword" not in group_side_text(office.path)

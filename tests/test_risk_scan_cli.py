@@ -6,17 +6,24 @@ import json
 
 import pytest
 
-from facilitator.cli import COMMAND_MODULES
+from facilitator.cli import COMMANDS, load_command
 
 
 def test_json_is_exactly_one_object_with_the_indicators_and_the_highest_severity(invoke):
-    result = invoke("risk", "scan", "He put his hands round her throat and she's leaving him.", "--json")
+    result = invoke(
+        "risk", "scan", "He put his hands round her throat and she's leaving him.", "--json"
+    )
     assert result.exit_code == 0
     data = json.loads(result.output)  # the whole output is one JSON document
     assert set(data) == {"indicators", "severity"}
     assert data["severity"] == "critical"
-    assert data["indicators"][0] == {"category": "strangulation", "severity": "critical",
-                                     "match": "hands round her throat", "start": 11, "end": 33}
+    assert data["indicators"][0] == {
+        "category": "strangulation",
+        "severity": "critical",
+        "match": "hands round her throat",
+        "start": 11,
+        "end": 33,
+    }
     assert {i["category"] for i in data["indicators"]} == {"strangulation", "separation"}
     for ind in data["indicators"]:
         assert set(ind) == {"category", "severity", "match", "start", "end"}
@@ -25,7 +32,10 @@ def test_json_is_exactly_one_object_with_the_indicators_and_the_highest_severity
 def test_nothing_found_is_null_severity_in_json_and_a_plain_line_in_text(invoke):
     data = json.loads(invoke("risk", "scan", "Work is killing me.", "--json").output)
     assert data == {"indicators": [], "severity": None}
-    assert invoke("risk", "scan", "We had a nice weekend.").output.strip() == "no risk indicators found"
+    assert (
+        invoke("risk", "scan", "We had a nice weekend.").output.strip()
+        == "no risk indicators found"
+    )
 
 
 def test_text_output_lists_category_severity_span_and_words(invoke):
@@ -42,7 +52,7 @@ def test_reads_standard_input_with_a_dash_or_no_text(invoke):
         found = [i["category"] for i in data["indicators"]]
         assert found[0] == "stalking" and "strangulation" in found
         for ind in data["indicators"]:
-            assert text[ind["start"]:ind["end"]] == ind["match"]
+            assert text[ind["start"] : ind["end"]] == ind["match"]
 
 
 def test_several_words_without_quotes_are_scanned_as_one_text(invoke):
@@ -56,21 +66,30 @@ def test_the_workspace_rules_file_and_severity_settings_are_used(invoke, isolate
 
     Workspace.init(isolated_workspace, "Test Programme", bundled_curricula_dir())
     (isolated_workspace / "risk_rules.toml").write_text(
-        "[categories.threats_to_kill]\npatterns = ['''sleep\\s+with\\s+the\\s+fishes''']\n", encoding="utf-8")
-    data = json.loads(invoke("risk", "scan", "He told her she'll sleep with the fishes.", "--json").output)
+        "[categories.threats_to_kill]\npatterns = ['''sleep\\s+with\\s+the\\s+fishes''']\n",
+        encoding="utf-8",
+    )
+    data = json.loads(
+        invoke("risk", "scan", "He told her she'll sleep with the fishes.", "--json").output
+    )
     assert [i["category"] for i in data["indicators"]] == ["threats_to_kill"]
 
     ws = Workspace(isolated_workspace)
     settings = ws.read_settings()
     settings.setdefault("risk", {}).setdefault("severity", {})["substance_misuse"] = "high"
     ws.write_settings(settings)
-    assert json.loads(invoke("risk", "scan", "He was off his face.", "--json").output)["severity"] == "high"
+    assert (
+        json.loads(invoke("risk", "scan", "He was off his face.", "--json").output)["severity"]
+        == "high"
+    )
 
 
 def test_an_explicit_rules_file_and_a_broken_one(invoke, tmp_path):
     good = tmp_path / "good.toml"
     good.write_text("[categories.weapons]\npatterns = ['''zorblade''']\n", encoding="utf-8")
-    data = json.loads(invoke("risk", "scan", "--rules", str(good), "He has a zorblade.", "--json").output)
+    data = json.loads(
+        invoke("risk", "scan", "--rules", str(good), "He has a zorblade.", "--json").output
+    )
     assert data["severity"] == "critical"
 
     bad = tmp_path / "bad.toml"
@@ -82,16 +101,17 @@ def test_an_explicit_rules_file_and_a_broken_one(invoke, tmp_path):
 
 def test_scan_needs_no_workspace(invoke, isolated_workspace):
     assert not isolated_workspace.exists()
-    assert json.loads(invoke("risk", "scan", "I slapped her.", "--json").output)["severity"] == "high"
+    assert (
+        json.loads(invoke("risk", "scan", "I slapped her.", "--json").output)["severity"] == "high"
+    )
 
 
 def test_risk_is_registered_as_one_command_family():
-    assert ("risk", "risk") in COMMAND_MODULES
-    from facilitator.cli import cli
     from facilitator.cli.risk import risk
 
-    assert cli.commands["risk"] is risk
-    assert "scan" in risk.commands
+    assert "risk" in COMMANDS
+    assert load_command("risk") is risk
+    assert {"scan", "raise", "review", "close"} <= set(risk.commands)
 
 
 @pytest.mark.parametrize("args", [("risk", "--help"), ("risk", "scan", "--help")])

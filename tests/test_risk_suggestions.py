@@ -23,19 +23,34 @@ def session(office, invoke):
 
 
 def audit_lines(office):
-    return [json.loads(line) for line in (office.path / "data/audit.jsonl").read_text().splitlines()]
+    return [
+        json.loads(line) for line in (office.path / "data/audit.jsonl").read_text().splitlines()
+    ]
 
 
 def test_checkin_suggests_and_confirm_makes_a_flag(office, invoke, session):
-    out = invoke("checkin", "record", SID, "P0001", "--disclosed", "yes", "--form", "physical",
-                 "--summary", STRANGLED, "--stance", "minimising").output
+    out = invoke(
+        "checkin",
+        "record",
+        SID,
+        "P0001",
+        "--disclosed",
+        "yes",
+        "--form",
+        "physical",
+        "--summary",
+        STRANGLED,
+        "--stance",
+        "minimising",
+    ).output
     assert "risk: suggested flag S0001 for P0001: strangulation" in out
     quiet = invoke("checkin", "record", SID, "P0002", "--summary", HOMEWORK).output
     assert "risk:" not in quiet
 
     listed = json.loads(invoke("risk", "suggestions", SID, "--json").output)
     assert [(s["id"], s["participant_id"], s["status"], s["severity"]) for s in listed] == [
-        ("S0001", "P0001", "pending", "critical")]
+        ("S0001", "P0001", "pending", "critical")
+    ]
     assert {"strangulation", "physical_violence"} <= set(listed[0]["categories"])
     assert any("throat" in m["match"] for m in listed[0]["matches"])
 
@@ -47,7 +62,11 @@ def test_checkin_suggests_and_confirm_makes_a_flag(office, invoke, session):
     assert done.exit_code == 0 and "raised F0001 for P0001" in done.output
     flag = json.loads(invoke("risk", "show", "F0001", "--json").output)
     assert (flag["source"], flag["session_id"], flag["severity"], flag["suggestion_id"]) == (
-        "checkin", SID, "critical", "S0001")
+        "checkin",
+        SID,
+        "critical",
+        "S0001",
+    )
     assert flag["summary"] == STRANGLED  # the facilitators' own words from the check-in
     kept = json.loads(invoke("risk", "suggestions", SID, "--json").output)[0]
     assert (kept["status"], kept["flag_id"], kept["decided_by"]) == ("confirmed", "F0001", "admin")
@@ -64,7 +83,9 @@ def test_dismissal_is_recorded_with_its_reason(office, invoke, session):
     invoke("checkin", "record", SID, "P0001", "--summary", STRANGLED)
     missing_reason = invoke("risk", "dismiss", "S0001", "--reason", "  ")
     assert missing_reason.exit_code == 2 and missing_reason.output.count("\n") == 1
-    res = invoke("risk", "dismiss", "S0001", "--reason", "He was quoting the video we watched in session 3.")
+    res = invoke(
+        "risk", "dismiss", "S0001", "--reason", "He was quoting the video we watched in session 3."
+    )
     assert res.exit_code == 0 and "dismissed S0001" in res.output
 
     kept = json.loads(invoke("risk", "suggestions", SID, "--json").output)[0]
@@ -72,7 +93,9 @@ def test_dismissal_is_recorded_with_its_reason(office, invoke, session):
     assert kept["reason"] == "He was quoting the video we watched in session 3."
     assert kept["decided_by"] == "admin" and kept["flag_id"] == ""
     assert json.loads(invoke("risk", "list", "--status", "all", "--json").output) == []
-    actions = [(e["action"], e["id"]) for e in audit_lines(office) if e["kind"] == "risk_suggestion"]
+    actions = [
+        (e["action"], e["id"]) for e in audit_lines(office) if e["kind"] == "risk_suggestion"
+    ]
     assert actions == [("suggest", "S0001"), ("dismiss", "S0001")]
     assert "video" not in (office.path / "data/audit.jsonl").read_text()
 
@@ -82,7 +105,14 @@ def test_dismissal_is_recorded_with_its_reason(office, invoke, session):
 
 
 def test_rerecorded_checkin_updates_the_pending_suggestion(office, invoke, session):
-    invoke("checkin", "record", SID, "P0001", "--summary", "Drinking every night since he lost his job.")
+    invoke(
+        "checkin",
+        "record",
+        SID,
+        "P0001",
+        "--summary",
+        "Drinking every night since he lost his job.",
+    )
     invoke("checkin", "record", SID, "P0001", "--summary", STRANGLED)
     listed = json.loads(invoke("risk", "suggestions", SID, "--json").output)
     assert len(listed) == 1 and "strangulation" in listed[0]["categories"]
@@ -97,14 +127,18 @@ def test_unknown_suggestion_is_one_line_and_changes_nothing(office, invoke, sess
     assert sorted(p.name for p in (office.path / "data").rglob("*")) == before
 
 
-def test_a_suggested_category_left_out_of_the_flag_needs_a_reason_and_is_kept(office, invoke, session):
+def test_a_suggested_category_left_out_of_the_flag_needs_a_reason_and_is_kept(
+    office, invoke, session
+):
     text = "Said she is leaving him for good and he put his hands round her throat when she packed."
     invoke("checkin", "record", SID, "P0001", "--summary", text)
     suggested = json.loads(invoke("risk", "suggestions", SID, "--json").output)[0]["categories"]
     assert {"strangulation", "separation"} <= set(suggested)
 
     silent = invoke("risk", "confirm", "S0001", "--category", "separation")
-    assert silent.exit_code == 2 and "strangulation" in silent.output and "--reason" in silent.output
+    assert (
+        silent.exit_code == 2 and "strangulation" in silent.output and "--reason" in silent.output
+    )
     assert len(silent.output.strip().splitlines()) == 1
     assert json.loads(invoke("risk", "list", "--json").output) == []  # nothing half made
     assert json.loads(invoke("risk", "suggestions", SID, "--json").output)[0]["status"] == "pending"

@@ -1,4 +1,4 @@
-"""Subject access (issue 11): everything held about one man, as JSON and HTML, and never
+"""Subject access: everything held about one man, as JSON and HTML, and never
 anything from partner contact, nor a flag raised from it, nor what it escalated."""
 
 from __future__ import annotations
@@ -33,28 +33,47 @@ def subject(office, monkeypatch):
     """Adam (P0001) with a session, check-ins, a correction, flags of his own, a debrief note,
     and a partner store holding his partner's contacts and two concerns she raised."""
     from facilitator.domain.checkin import CheckIn
-    from facilitator.services import debrief, partner, risk, sessions
-    from facilitator.services.office import Office
+    from facilitator.services.core.office import Office
+    from facilitator.services.debrief import notes as debrief
+    from facilitator.services.groupwork import sessions
+    from facilitator.services.partner import store as partner
+    from facilitator.services.risk import flags as risk
 
     enrol_all(office)
     s = sessions.start_session(office, "G1", "2026-11-10")
     for pid in ("P0001", "P0002"):
         sessions.mark_attendance(office, s.id, pid, "present")
     sessions.mark_attendance(office, s.id, "P0003", "excused", reason="hospital appointment")
-    sessions.record_checkin(office, s.id, CheckIn(participant_id="P0001", summary="Adam's own check-in words"))
-    sessions.record_checkin(office, s.id, CheckIn(participant_id="P0002", summary="Ben's own check-in words"))
+    sessions.record_checkin(
+        office, s.id, CheckIn(participant_id="P0001", summary="Adam's own check-in words")
+    )
+    sessions.record_checkin(
+        office, s.id, CheckIn(participant_id="P0002", summary="Ben's own check-in words")
+    )
     sessions.close_session(office, s.id, force=True)
-    sessions.mark_attendance(office, s.id, "P0001", "late", minutes_late=10, correction_reason="arrived late in fact")
+    sessions.mark_attendance(
+        office, s.id, "P0001", "late", minutes_late=10, correction_reason="arrived late in fact"
+    )
     debrief.create_note(office, s.id)
 
     pat = Office.open(office.path, "pat")
     source = partner.key_source(PARTNER_PASSPHRASE)
     partner.init_store(pat, source)
     store = partner.open_store(pat, source)
-    her = store.add_partner("P0001", "Zelda Canarypartner", phone="07700 900123",
-                            safe_contact="Canary safe-contact words", notes="Canary partner notes")
-    contact = store.record_contact(her.id, "phone", her_account="Canary her account of the weekend",
-                                   wishes="Canary wishes", safety_planning="Canary safety planning")
+    her = store.add_partner(
+        "P0001",
+        "Zelda Canarypartner",
+        phone="07700 900123",
+        safe_contact="Canary safe-contact words",
+        notes="Canary partner notes",
+    )
+    contact = store.record_contact(
+        her.id,
+        "phone",
+        her_account="Canary her account of the weekend",
+        wishes="Canary wishes",
+        safety_planning="Canary safety planning",
+    )
     store.raise_concern(her.id, "victim_fear", contact_id=contact.id)
     store.raise_concern(her.id, "separation")
     # His own flags: the second completes the cluster of three with her "separation" concern.
@@ -67,7 +86,9 @@ def subject(office, monkeypatch):
 
 def test_export_holds_his_records_and_nothing_from_partner_contact(subject, invoke, tmp_path):
     office, partner_flags = subject
-    result = invoke("--user", "admin", "participant", "export-data", "P0001", "-o", str(tmp_path / "sar-P0001"))
+    result = invoke(
+        "--user", "admin", "participant", "export-data", "P0001", "-o", str(tmp_path / "sar-P0001")
+    )
     assert result.exit_code == 0, result.output
     json_path, html_path = tmp_path / "sar-P0001.json", tmp_path / "sar-P0001.html"
     assert oct(json_path.stat().st_mode & 0o777) == "0o600"
@@ -77,10 +98,15 @@ def test_export_holds_his_records_and_nothing_from_partner_contact(subject, invo
     # His records are there.
     assert data["participant"]["name"] == "Adam Example"
     assert [e["group_id"] for e in data["enrolments"]] == ["G1"]
-    assert [(a["session_id"], a["status"]) for a in data["attendance"]] == [("G1-2026-11-10", "late")]
+    assert [(a["session_id"], a["status"]) for a in data["attendance"]] == [
+        ("G1-2026-11-10", "late")
+    ]
     assert [c["summary"] for c in data["checkins"]] == ["Adam's own check-in words"]
     assert [c["reason"] for c in data["corrections"]] == ["arrived late in fact"]
-    assert sorted(f["summary"] for f in data["flags"]) == ["Adam's hand flag summary", "Adam's second hand flag summary"]
+    assert sorted(f["summary"] for f in data["flags"]) == [
+        "Adam's hand flag summary",
+        "Adam's second hand flag summary",
+    ]
     assert [n["id"] for n in data["debrief_notes_mentioning_you"]] == ["G1-2026-11-10"]
     assert data["intake"] and "risk" not in data["intake"][0]
     assert "Adam's own check-in words" in page and "Adam Example" in page
@@ -93,7 +119,11 @@ def test_export_holds_his_records_and_nothing_from_partner_contact(subject, invo
         assert canary not in page, canary
     # His second flag was escalated by her concern: he sees it as it was raised.
     second = next(f for f in data["flags"] if f["summary"] == "Adam's second hand flag summary")
-    assert second["severity_at_raising"] == "high" and "markers" not in second and "reviews" not in second
+    assert (
+        second["severity_at_raising"] == "high"
+        and "markers" not in second
+        and "reviews" not in second
+    )
 
     # The export is audited, without content.
     last = list(office.stores.audit.entries())[-1]
@@ -101,13 +131,17 @@ def test_export_holds_his_records_and_nothing_from_partner_contact(subject, invo
 
 
 def test_export_needs_a_coordinator(subject, invoke, tmp_path):
-    result = invoke("--user", "alex", "participant", "export-data", "P0001", "-o", str(tmp_path / "x"))
+    result = invoke(
+        "--user", "alex", "participant", "export-data", "P0001", "-o", str(tmp_path / "x")
+    )
     assert result.exit_code == 1 and "may not export a man's data" in result.stderr
     assert not list(tmp_path.glob("x*"))
 
 
 def test_export_of_unknown_man_is_one_line(office, invoke, tmp_path):
-    result = invoke("--user", "admin", "participant", "export-data", "P0099", "-o", str(tmp_path / "x"))
+    result = invoke(
+        "--user", "admin", "participant", "export-data", "P0099", "-o", str(tmp_path / "x")
+    )
     assert result.exit_code == 2 and "no participant with id 'P0099'" in result.stderr
 
 
@@ -115,8 +149,15 @@ def test_records_of_a_kind_it_does_not_know_are_named_not_exported(subject, invo
     office, _ = subject
     with office.stores.writing():
         with office.stores.store("later-feature/P0001.json", "later_feature", write=True) as db:
-            db.table("things").insert({"participant_id": "P0001", "text": "Words from a later feature"})
-    result = invoke("--user", "admin", "participant", "export-data", "P0001", "-o", str(tmp_path / "sar"))
+            db.table("things").insert(
+                {"participant_id": "P0001", "text": "Words from a later feature"}
+            )
+    result = invoke(
+        "--user", "admin", "participant", "export-data", "P0001", "-o", str(tmp_path / "sar")
+    )
     assert result.exit_code == 0
-    assert "not exported, review by hand (no rule yet for this kind of record): data/later-feature/P0001.json" in result.output
+    assert (
+        "not exported, review by hand (no rule yet for this kind of record): "
+        "data/later-feature/P0001.json" in result.output
+    )
     assert "Words from a later feature" not in (tmp_path / "sar.json").read_text()

@@ -6,12 +6,13 @@ from __future__ import annotations
 import csv
 
 import pytest
+from conftest import enrol_all
 from helpers.tui import screen_text, wait_for
 from textual.app import App
 
-from conftest import enrol_all
-from facilitator.services import compliance, sessions
-from facilitator.services.office import Office
+from facilitator.services.compliance import status as compliance
+from facilitator.services.core.office import Office
+from facilitator.services.groupwork import sessions
 
 
 class Host(App):
@@ -34,10 +35,16 @@ def coordinator(office):
     Carl: excused, present, not marked."""
     enrol_all(office)
     weeks = {
-        "2026-11-03": [("P0001", "present", {}), ("P0002", "late", {"minutes_late": 10}),
-                       ("P0003", "excused", {"reason": "court hearing"})],
-        "2026-11-10": [("P0001", "unexcused", {}), ("P0002", "left_early", {"minutes_missed": 40}),
-                       ("P0003", "present", {})],
+        "2026-11-03": [
+            ("P0001", "present", {}),
+            ("P0002", "late", {"minutes_late": 10}),
+            ("P0003", "excused", {"reason": "court hearing"}),
+        ],
+        "2026-11-10": [
+            ("P0001", "unexcused", {}),
+            ("P0002", "left_early", {"minutes_missed": 40}),
+            ("P0003", "present", {}),
+        ],
         "2026-11-17": [("P0001", "late", {"minutes_late": 45}), ("P0002", "present", {})],
     }
     for day, rows in weeks.items():
@@ -55,7 +62,7 @@ def row_text(table, key: str) -> list[str]:
 async def test_grid_shows_men_by_sessions_with_symbols_and_status(coordinator):
     from textual.widgets import DataTable
 
-    from facilitator.tui.attendance_grid import AttendanceGridScreen
+    from facilitator.tui.screens.attendance_grid import AttendanceGridScreen
 
     app = Host(coordinator, lambda: AttendanceGridScreen("G1"))
     async with app.run_test(size=(80, 24)) as pilot:
@@ -76,7 +83,7 @@ async def test_grid_shows_men_by_sessions_with_symbols_and_status(coordinator):
 async def test_grid_in_privacy_mode_shows_first_names_and_no_status(coordinator):
     from textual.widgets import DataTable
 
-    from facilitator.tui.attendance_grid import AttendanceGridScreen
+    from facilitator.tui.screens.attendance_grid import AttendanceGridScreen
 
     app = Host(coordinator, lambda: AttendanceGridScreen("G1"), privacy=True)
     async with app.run_test(size=(80, 24)) as pilot:
@@ -90,21 +97,31 @@ async def test_grid_in_privacy_mode_shows_first_names_and_no_status(coordinator)
 async def test_enter_on_the_grid_opens_the_mans_timeline(coordinator):
     from textual.widgets import DataTable
 
-    from facilitator.tui.attendance_grid import AttendanceGridScreen
-    from facilitator.tui.attendance_timeline import AttendanceTimelineScreen
+    from facilitator.tui.screens.attendance_grid import AttendanceGridScreen
+    from facilitator.tui.screens.attendance_timeline import AttendanceTimelineScreen
 
     app = Host(coordinator, lambda: AttendanceGridScreen("G1"))
     async with app.run_test(size=(80, 24)) as pilot:
         await wait_for(pilot, lambda: getattr(app.screen, "loaded", False), what="the grid")
         await pilot.press("down")  # Ben
         await pilot.press("enter")
-        await wait_for(pilot, lambda: isinstance(app.screen, AttendanceTimelineScreen) and app.screen.loaded,
-                       what="the timeline")
+        await wait_for(
+            pilot,
+            lambda: isinstance(app.screen, AttendanceTimelineScreen) and app.screen.loaded,
+            what="the timeline",
+        )
         await pilot.pause()
         assert len(app.screen_stack) == 3  # one timeline, not two
         table = app.screen.query_one(DataTable)
-        rows = [[getattr(c, "plain", str(c)) for c in table.get_row_at(i)] for i in range(table.row_count)]
-        assert [r[-1] for r in rows] == ["late (10 min)", "left early, 40 min missed: counted as absence", "present"]
+        rows = [
+            [getattr(c, "plain", str(c)) for c in table.get_row_at(i)]
+            for i in range(table.row_count)
+        ]
+        assert [r[-1] for r in rows] == [
+            "late (10 min)",
+            "left early, 40 min missed: counted as absence",
+            "present",
+        ]
         text = screen_text(app)
         assert "Attendance timeline · P0002 Ben Sample" in text
         assert "● on track" in text and "still to do: 2, 4-24" in text
@@ -116,7 +133,7 @@ async def test_enter_on_the_grid_opens_the_mans_timeline(coordinator):
 async def test_export_dialog_writes_the_file_with_progress(coordinator, tmp_path):
     from textual.widgets import Checkbox, Input
 
-    from facilitator.tui.attendance_export import ExportScreen
+    from facilitator.tui.dialogs.attendance_export import ExportScreen
 
     results = []
     app = Host(coordinator)
@@ -134,13 +151,15 @@ async def test_export_dialog_writes_the_file_with_progress(coordinator, tmp_path
     assert [r[0] for r in rows[1:]] == ["P0001", "P0002", "P0003"] and rows[1][13] == "warning"
 
 
-async def test_export_dialog_writes_a_large_xlsx_through_the_reading_process(coordinator, tmp_path, monkeypatch):
+async def test_export_dialog_writes_a_large_xlsx_through_the_reading_process(
+    coordinator, tmp_path, monkeypatch
+):
     """A big XLSX export reads in a second process while the UI's worker writes (export_feed)."""
     from openpyxl import load_workbook
     from textual.widgets import Input, Select
 
-    from facilitator.services import export_feed
-    from facilitator.tui.attendance_export import ExportScreen
+    from facilitator.services.reporting import export_feed
+    from facilitator.tui.dialogs.attendance_export import ExportScreen
 
     monkeypatch.setattr(export_feed, "ENROLMENTS_WORTH_A_PROCESS", 0)  # every export counts as big
     results = []
@@ -156,7 +175,12 @@ async def test_export_dialog_writes_a_large_xlsx_through_the_reading_process(coo
     (result,) = results
     assert (result.rows, result.men) == (9, 3)
     wb = load_workbook(out)
-    assert [r[0] for r in wb["Summary"].iter_rows(values_only=True)] == ["participant_id", "P0001", "P0002", "P0003"]
+    assert [r[0] for r in wb["Summary"].iter_rows(values_only=True)] == [
+        "participant_id",
+        "P0001",
+        "P0002",
+        "P0003",
+    ]
 
 
 async def test_export_dialog_makes_only_its_own_default_folder(coordinator, tmp_path):
@@ -165,7 +189,7 @@ async def test_export_dialog_makes_only_its_own_default_folder(coordinator, tmp_
 
     from textual.widgets import Input
 
-    from facilitator.tui.attendance_export import ExportScreen, default_folder
+    from facilitator.tui.dialogs.attendance_export import ExportScreen, default_folder
 
     results = []
     app = Host(coordinator)
@@ -179,7 +203,7 @@ async def test_export_dialog_makes_only_its_own_default_folder(coordinator, tmp_
         await pilot.pause()
         assert "does not exist" in screen_text(app) and not typo.parent.exists()
         # The default path, as the dialog offers it: its folder is made, private.
-        from facilitator.tui.attendance_export import default_path
+        from facilitator.tui.dialogs.attendance_export import default_path
 
         app.screen.query_one("#export-path", Input).value = str(default_path("G1", "csv"))
         await pilot.press("ctrl+s")
@@ -191,7 +215,7 @@ async def test_export_dialog_makes_only_its_own_default_folder(coordinator, tmp_
 async def test_export_dialog_shows_a_refusal_and_stays(office, tmp_path):
     from textual.widgets import Input
 
-    from facilitator.tui.attendance_export import ExportScreen
+    from facilitator.tui.dialogs.attendance_export import ExportScreen
 
     enrol_all(office)
     app = Host(office)  # alex: a facilitator
@@ -210,8 +234,8 @@ async def test_export_dialog_shows_a_refusal_and_stays(office, tmp_path):
 async def test_report_screen_keeps_the_summary_and_writes_the_report(coordinator, tmp_path):
     from textual.widgets import Input, TextArea
 
-    from facilitator.services.reports import engagement_of
-    from facilitator.tui.referrer_report import ReferrerReportScreen
+    from facilitator.services.reporting.referrer_report import engagement_of
+    from facilitator.tui.screens.referrer_report import ReferrerReportScreen
 
     app = Host(coordinator, lambda: ReferrerReportScreen("P0002"))
     out = tmp_path / "report.html"
@@ -220,19 +244,24 @@ async def test_report_screen_keeps_the_summary_and_writes_the_report(coordinator
         assert "# Progress report: Ben Sample" in app.screen.markdown
         app.screen.query_one(TextArea).text = "Takes part fully and names his own behaviour."
         await pilot.press("ctrl+s")
-        await wait_for(pilot, lambda: app.screen.loaded and "Takes part fully" in app.screen.markdown,
-                       what="the preview with the summary")
+        await wait_for(
+            pilot,
+            lambda: app.screen.loaded and "Takes part fully" in app.screen.markdown,
+            what="the preview with the summary",
+        )
         app.screen.query_one("#report-path", Input).value = str(out)
         await pilot.press("ctrl+w")
         await wait_for(pilot, lambda: app.screen.written is not None, what="the report file")
-    assert engagement_of(coordinator, "P0002").text == "Takes part fully and names his own behaviour."
+    assert (
+        engagement_of(coordinator, "P0002").text == "Takes part fully and names his own behaviour."
+    )
     page = out.read_text()
     assert page.startswith("<!DOCTYPE html>") and "Takes part fully" in page
     assert "nothing from partner contact" in page
 
 
 async def test_report_screen_refuses_a_facilitator(office):
-    from facilitator.tui.referrer_report import ReferrerReportScreen
+    from facilitator.tui.screens.referrer_report import ReferrerReportScreen
 
     enrol_all(office)
     app = Host(office, lambda: ReferrerReportScreen("P0001"))
@@ -246,9 +275,11 @@ async def test_report_screen_refuses_a_facilitator(office):
 async def test_referrers_to_tell_and_recording_it(coordinator):
     from textual.widgets import Select
 
-    from facilitator.tui.referrer_tasks import ReferrerTasksScreen, ToldScreen
+    from facilitator.tui.screens.referrer_tasks import ReferrerTasksScreen, ToldScreen
 
-    compliance.set_order_limits(coordinator, "P0001", order="Crown Court order", unexcused_absences_allowed=1)
+    compliance.set_order_limits(
+        coordinator, "P0001", order="Crown Court order", unexcused_absences_allowed=1
+    )
     app = Host(coordinator, lambda: ReferrerTasksScreen())
     async with app.run_test(size=(80, 24)) as pilot:
         await wait_for(pilot, lambda: getattr(app.screen, "loaded", False), what="the task list")
@@ -260,8 +291,15 @@ async def test_referrers_to_tell_and_recording_it(coordinator):
         await wait_for(pilot, lambda: isinstance(app.screen, ToldScreen), what="the told dialog")
         app.screen.query_one(Select).value = "phone"
         await pilot.press("ctrl+s")
-        await wait_for(pilot, lambda: isinstance(app.screen, ReferrerTasksScreen) and app.screen.loaded
-                       and not app.screen.tasks, what="the list without the task")
+        await wait_for(
+            pilot,
+            lambda: (
+                isinstance(app.screen, ReferrerTasksScreen)
+                and app.screen.loaded
+                and not app.screen.tasks
+            ),
+            what="the list without the task",
+        )
     (task,) = compliance.list_tasks(coordinator)
     assert (task.state, task.told_how, task.told_on) == ("done", "phone", "2026-11-24")
 

@@ -1,5 +1,6 @@
 """A real crash: the UI runs in its own process on a terminal, a check-in is half-typed, the
-process is killed with SIGKILL (no exit handlers, nothing flushed), and reopening finds the draft."""
+process is killed with SIGKILL (no exit handlers, nothing flushed), and reopening finds the
+draft."""
 
 from __future__ import annotations
 
@@ -15,11 +16,11 @@ import time
 from pathlib import Path
 
 import pytest
-
 from conftest import enrol_all
 from helpers.tui import make_app, open_session, wait_for
 
-from facilitator.services import drafts, sessions
+from facilitator.services.core import session_store as session_store
+from facilitator.services.groupwork import drafts
 
 SID = "G1-2026-11-24"
 ROOT = Path(__file__).resolve().parent.parent
@@ -38,9 +39,21 @@ async def test_a_killed_app_leaves_the_half_written_check_in_as_a_draft(office):
     enrol_all(office)
     master, slave = os.openpty()
     fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 80, 0, 0))
-    env = dict(os.environ, TERM="xterm-256color", FACILITATOR_USER="alex", FACILITATOR_WORKSPACE=str(office.path))
-    proc = subprocess.Popen([sys.executable, "-m", "facilitator", "run", "G1"], cwd=ROOT, env=env,
-                            stdin=slave, stdout=slave, stderr=slave, start_new_session=True)
+    env = dict(
+        os.environ,
+        TERM="xterm-256color",
+        FACILITATOR_USER="alex",
+        FACILITATOR_WORKSPACE=str(office.path),
+    )
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "facilitator", "run", "G1"],
+        cwd=ROOT,
+        env=env,
+        stdin=slave,
+        stdout=slave,
+        stderr=slave,
+        start_new_session=True,
+    )
     os.close(slave)
     # Keep reading what it draws, or it would block on a full terminal buffer.
     threading.Thread(target=lambda: _drain(master), daemon=True).start()
@@ -51,23 +64,37 @@ async def test_a_killed_app_leaves_the_half_written_check_in_as_a_draft(office):
             time.sleep(0.05)
 
     try:
-        _poll(lambda: sessions.find_session(office, "G1", "2026-11-24") is not None, 30, "the session screen")
+        _poll(
+            lambda: session_store.find_session(office, "G1", "2026-11-24") is not None,
+            30,
+            "the session screen",
+        )
         time.sleep(1.0)  # the screen is drawn and the roster has the focus
         typing("p")
-        _poll(lambda: "P0001" in sessions.get_session(office, SID).attendance, 10, "Adam's mark")
+        _poll(
+            lambda: "P0001" in session_store.get_session(office, SID).attendance, 10, "Adam's mark"
+        )
         typing("\x1b[H")  # Home: back to Adam
         typing("\r")
         time.sleep(0.8)
         typing("\t\t\t")
         typing("He said she was asking for it")
-        _poll(lambda: drafts.checkin_drafts(office, SID).get("P0001", {}).get("summary", "").endswith("for it"),
-              10, "the draft on disk")
+        _poll(
+            lambda: (
+                drafts.checkin_drafts(office, SID)
+                .get("P0001", {})
+                .get("summary", "")
+                .endswith("for it")
+            ),
+            10,
+            "the draft on disk",
+        )
     finally:
         os.killpg(proc.pid, signal.SIGKILL)  # no clean exit, nothing flushed on the way out
         proc.wait(10)
         os.close(master)
     assert proc.returncode == -signal.SIGKILL
-    assert "P0001" not in sessions.get_session(office, SID).checkins
+    assert "P0001" not in session_store.get_session(office, SID).checkins
 
     app = make_app(office, "G1")
     async with app.run_test(size=(80, 24)) as pilot:

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import pytest
-
 from conftest import enrol_all
 from helpers.tui import make_app, open_session, screen_text, wait_for
 
-from facilitator.services import risk as risk_service
-from facilitator.services import sessions
+from facilitator.services.core import session_store as session_store
+from facilitator.services.groupwork import sessions
+from facilitator.services.risk import flag_store as risk_flag_store
+from facilitator.services.risk import flags as risk_service
 
 
 @pytest.fixture
@@ -38,20 +39,28 @@ async def test_enter_on_a_group_starts_todays_session(group):
         await home(pilot, app)
         await pilot.press("enter")
         await open_session(pilot, app)
-    assert sessions.find_session(group, "G1", "2026-11-24").state == "open"
+    assert session_store.find_session(group, "G1", "2026-11-24").state == "open"
 
 
 async def test_a_group_that_does_not_meet_today_asks_first(group):
-    from facilitator.services import groups
+    from facilitator.services.groupwork import groups
 
-    groups.create_group(group, "Thursday group", "core-24", "thursday", "18:30", ["alex", "bea"],
-                        start_date="2026-11-05", group_id="G2")
+    groups.create_group(
+        group,
+        "Thursday group",
+        "core-24",
+        "thursday",
+        "18:30",
+        ["alex", "bea"],
+        start_date="2026-11-05",
+        group_id="G2",
+    )
     app = make_app(group, "G2")
     async with app.run_test(size=(80, 24)) as pilot:
         await wait_for(pilot, lambda: "meets on Thursdays" in screen_text(app))
         await pilot.press("n")
         await pilot.pause()
-        assert sessions.find_session(group, "G2", "2026-11-24") is None
+        assert session_store.find_session(group, "G2", "2026-11-24") is None
 
 
 async def test_a_session_left_open_is_offered_before_todays(group, monkeypatch):
@@ -67,12 +76,13 @@ async def test_a_session_left_open_is_offered_before_todays(group, monkeypatch):
         await pilot.press("y")
         await open_session(pilot, app)
         assert app.screen.sid == "G1-2026-11-17"
-    assert sessions.find_session(group, "G1", "2026-11-24") is None
+    assert session_store.find_session(group, "G1", "2026-11-24") is None
 
 
 @pytest.fixture
 def flagged(group, monkeypatch):
-    """Two open flags raised four days ago: F0001 critical (due that day, overdue now), F0002 medium."""
+    """Two open flags raised four days ago: F0001 critical (due that day, overdue now), F0002
+    medium."""
     monkeypatch.setenv("FACILITATOR_NOW", "2026-11-20T10:00:00")
     risk_service.raise_flag(group, "P0001", ["weapons"], "Has a knife at home")
     risk_service.raise_flag(group, "P0002", ["economic_abuse"], "Took her bank card")
@@ -108,20 +118,31 @@ async def test_privacy_mode_hides_the_risk_counts_at_home_and_in_the_queue(flagg
         assert "Risk queue: hidden" in text and "in privacy mode" in text
         for shown in ("OVERDUE", "CRITICAL", "2 open", "open flag"):
             assert shown not in text
-        assert not app.screen.query_one("#risk-box").has_class("-alert")  # no reversed box to catch the eye
+        assert not app.screen.query_one("#risk-box").has_class(
+            "-alert"
+        )  # no reversed box to catch the eye
 
         await pilot.press("r")
-        await wait_for(pilot, lambda: "hidden in privacy mode" in screen_text(app), what="the risk queue")
+        await wait_for(
+            pilot, lambda: "hidden in privacy mode" in screen_text(app), what="the risk queue"
+        )
         text = screen_text(app)
         assert "Open flags: hidden (privacy mode)" in text
-        assert "F0001" not in text and "OVERDUE" not in text and "CRITICAL" not in text and "flags: 2" not in text
+        assert (
+            "F0001" not in text
+            and "OVERDUE" not in text
+            and "CRITICAL" not in text
+            and "flags: 2" not in text
+        )
 
         await pilot.press("ctrl+t")  # privacy off: everything is back
         await wait_for(pilot, lambda: "F0001" in screen_text(app), what="the flags shown again")
         assert "Open flags: 2" in screen_text(app) and "1 OVERDUE" in screen_text(app)
         await pilot.press("escape")
         await wait_for(pilot, lambda: "2 open flags" in screen_text(app), what="the counts at home")
-        assert "‼ 1 CRITICAL" in screen_text(app) and app.screen.query_one("#risk-box").has_class("-alert")
+        assert "‼ 1 CRITICAL" in screen_text(app) and app.screen.query_one("#risk-box").has_class(
+            "-alert"
+        )
 
 
 async def test_review_and_close_a_flag_from_the_queue(group):
@@ -138,14 +159,16 @@ async def test_review_and_close_a_flag_from_the_queue(group):
         for ch in "told probation":
             await pilot.press("space" if ch == " " else ch)
         await pilot.press("enter")
-        await wait_for(pilot, lambda: risk_service.get_flag(office, flag.id).status == "in_review")
+        await wait_for(
+            pilot, lambda: risk_flag_store.get_flag(office, flag.id).status == "in_review"
+        )
         await pilot.press("x")
         await wait_for(pilot, lambda: "Outcome" in screen_text(app))
         for ch in "managed by probation":
             await pilot.press("space" if ch == " " else ch)
         await pilot.press("enter")
-        await wait_for(pilot, lambda: risk_service.get_flag(office, flag.id).status == "closed")
-    review = risk_service.get_flag(office, flag.id).review_list[0]
+        await wait_for(pilot, lambda: risk_flag_store.get_flag(office, flag.id).status == "closed")
+    review = risk_flag_store.get_flag(office, flag.id).review_list[0]
     assert (review.actions, review.note) == (["referrer_informed"], "told probation")
 
 

@@ -1,17 +1,18 @@
-"""Running a whole session from the keyboard, as a facilitator would, and what the stores hold after."""
+"""Running a whole session from the keyboard, as a facilitator would, and what the stores hold
+after."""
 
 from __future__ import annotations
 
 import json
 
 import pytest
-
 from conftest import enrol_all
 from helpers.tui import make_app, open_session, roster_lines, screen_text, wait_for
 
-from facilitator.services import drafts
-from facilitator.services import risk as risk_service
-from facilitator.services import sessions
+from facilitator.services.core import session_store as session_store
+from facilitator.services.groupwork import drafts, sessions
+from facilitator.services.risk import flags as risk_service
+from facilitator.services.risk import suggestions as risk_suggestions
 
 SID = "G1-2026-11-24"  # the conftest clock: Tuesday 24 November 2026, 18:00
 
@@ -44,7 +45,9 @@ async def test_a_whole_session_from_the_keyboard(group):
         # Attendance round: one key per man; late asks for the minutes.
         await pilot.press("p")  # Adam present, the cursor moves on to Ben
         await pilot.press("l")
-        await wait_for(pilot, lambda: "minutes late" in screen_text(app), what="the minutes question")
+        await wait_for(
+            pilot, lambda: "minutes late" in screen_text(app), what="the minutes question"
+        )
         await pilot.press("backspace", "backspace", "1", "5", "enter")
         await pilot.press("p")  # Carl present
         await wait_for(pilot, lambda: len(screen.view.record.attendance) == 3, what="three marks")
@@ -58,13 +61,21 @@ async def test_a_whole_session_from_the_keyboard(group):
         await type_text(pilot, "Pushed her against the wall on Saturday")
         await pilot.press("tab", "tab", "tab", "tab", "tab", "tab", "2")  # stance: minimises
         await pilot.press("ctrl+s")
-        await wait_for(pilot, lambda: "P0001" in screen.view.record.checkins, what="Adam's check-in saved")
+        await wait_for(
+            pilot, lambda: "P0001" in screen.view.record.checkins, what="Adam's check-in saved"
+        )
         # The suggestion is waiting; Enter confirms it into a flag.
-        await wait_for(pilot, lambda: app.focused is not None and app.focused.id == "suggestions",
-                       what="focus on the suggestions")
+        await wait_for(
+            pilot,
+            lambda: app.focused is not None and app.focused.id == "suggestions",
+            what="focus on the suggestions",
+        )
         await pilot.press("enter")
-        await wait_for(pilot, lambda: any(f.source == "checkin" for f in risk_service.list_flags(office, "all")),
-                       what="the confirmed flag")
+        await wait_for(
+            pilot,
+            lambda: any(f.source == "checkin" for f in risk_service.list_flags(office, "all")),
+            what="the confirmed flag",
+        )
 
         # Ben: nothing disclosed.
         await pilot.press("escape")
@@ -75,39 +86,60 @@ async def test_a_whole_session_from_the_keyboard(group):
         await pilot.press("tab", "tab", "tab")
         await type_text(pilot, "Used time-out on Sunday")
         await pilot.press("ctrl+s")
-        await wait_for(pilot, lambda: "P0002" in screen.view.record.checkins, what="Ben's check-in saved")
+        await wait_for(
+            pilot, lambda: "P0002" in screen.view.record.checkins, what="Ben's check-in saved"
+        )
 
         # Carl says something that must be flagged at once: Ctrl+F, Enter, Enter.
         screen.roster.select_pid("P0003")
         await pilot.press("ctrl+f")
-        await wait_for(pilot, lambda: "Flag a disclosure" in screen_text(app), what="the flag dialog")
+        await wait_for(
+            pilot, lambda: "Flag a disclosure" in screen_text(app), what="the flag dialog"
+        )
         await pilot.press("enter", "enter")
-        await wait_for(pilot, lambda: any(f.participant_id == "P0003" for f in risk_service.list_flags(office, "all")),
-                       what="Carl's flag")
+        await wait_for(
+            pilot,
+            lambda: any(
+                f.participant_id == "P0003" for f in risk_service.list_flags(office, "all")
+            ),
+            what="Carl's flag",
+        )
         assert "⚑1" in roster_lines(app)["P0003"]
         await pilot.press("enter")
         await wait_for(pilot, lambda: screen.form_pid == "P0003")
         await pilot.press("tab", "tab", "tab")
         await type_text(pilot, "Talked about the week")
         await pilot.press("ctrl+s")
-        await wait_for(pilot, lambda: "P0003" in screen.view.record.checkins, what="Carl's check-in saved")
+        await wait_for(
+            pilot, lambda: "P0003" in screen.view.record.checkins, what="Carl's check-in saved"
+        )
 
         # Close: nothing is missing, so it asks once, then offers the debrief.
         await pilot.press("ctrl+e")
-        await wait_for(pilot, lambda: "Close session" in screen_text(app), what="the close question")
+        await wait_for(
+            pilot, lambda: "Close session" in screen_text(app), what="the close question"
+        )
         assert "missing" not in screen_text(app)
         await pilot.press("y")
         await wait_for(pilot, lambda: "debrief" in screen_text(app), what="the debrief offer")
         await pilot.press("n")
         await wait_for(pilot, lambda: app.screen.__class__.__name__ == "HomeScreen", what="home")
 
-    record = sessions.get_session(office, SID)
+    record = session_store.get_session(office, SID)
     assert record.session.state == "closed"
     assert {p: a.status for p, a in record.attendance.items()} == {
-        "P0001": "present", "P0002": "late", "P0003": "present"}
+        "P0001": "present",
+        "P0002": "late",
+        "P0003": "present",
+    }
     assert record.attendance["P0002"].minutes_late == 15
     adam = record.checkins["P0001"]
-    assert (adam.disclosed, adam.forms, adam.towards, adam.stance) == ("yes", ["physical"], ["partner"], "minimising")
+    assert (adam.disclosed, adam.forms, adam.towards, adam.stance) == (
+        "yes",
+        ["physical"],
+        ["partner"],
+        "minimising",
+    )
     assert adam.summary == "Pushed her against the wall on Saturday"
     assert record.checkins["P0002"].summary == "Used time-out on Sunday"
 
@@ -117,9 +149,13 @@ async def test_a_whole_session_from_the_keyboard(group):
     assert "physical_violence" in confirmed[0].categories and confirmed[0].session_id == SID
     by_hand = [f for f in flags if f.source == "hand"]
     assert len(by_hand) == 1
-    assert (by_hand[0].participant_id, by_hand[0].categories, by_hand[0].severity) == ("P0003", ["strangulation"], "critical")
+    assert (by_hand[0].participant_id, by_hand[0].categories, by_hand[0].severity) == (
+        "P0003",
+        ["strangulation"],
+        "critical",
+    )
     assert by_hand[0].session_id == SID
-    assert not risk_service.list_suggestions(office, SID, pending_only=True)
+    assert not risk_suggestions.list_suggestions(office, SID, pending_only=True)
     # Nothing half-written outlives the closed session.
     assert not office.stores.path("drafts", f"{SID}.json").exists()
 
@@ -133,13 +169,13 @@ async def test_excused_asks_a_reason_and_escape_changes_nothing(group):
         await wait_for(pilot, lambda: "excused absence" in screen_text(app))
         await pilot.press("escape")
         await pilot.pause()
-        assert not sessions.get_session(office, SID).attendance
+        assert not session_store.get_session(office, SID).attendance
         await pilot.press("e")
         await wait_for(pilot, lambda: "excused absence" in screen_text(app))
         await type_text(pilot, "hospital")
         await pilot.press("enter")
         await wait_for(pilot, lambda: "P0001" in app.screen.view.record.attendance)
-    mark = sessions.get_session(office, SID).attendance["P0001"]
+    mark = session_store.get_session(office, SID).attendance["P0001"]
     assert (mark.status, mark.reason) == ("excused", "hospital")
 
 
@@ -167,10 +203,10 @@ async def test_closing_lists_what_is_missing_and_can_go_back(group):
         assert "Adam Example: check-in not recorded" in text
         await pilot.press("enter")  # out of habit: closing needs y
         await pilot.pause()
-        assert sessions.get_session(office, SID).session.state == "open"
+        assert session_store.get_session(office, SID).session.state == "open"
         await pilot.press("n")
         await pilot.pause()
-    assert sessions.get_session(office, SID).session.state == "open"
+    assert session_store.get_session(office, SID).session.state == "open"
 
 
 async def test_a_draft_is_on_disk_while_typing_and_restored_on_reopening(group):
@@ -179,10 +215,16 @@ async def test_a_draft_is_on_disk_while_typing_and_restored_on_reopening(group):
     async with app.run_test(size=(80, 24)) as pilot:
         await adams_form(pilot, app, "He said she was")
         # Within a moment of the last key the draft is on disk: a crash now loses nothing.
-        await wait_for(pilot, lambda: drafts.checkin_drafts(office, SID).get("P0001", {}).get("summary") == "He said she was",
-                       what="the draft on disk")
+        await wait_for(
+            pilot,
+            lambda: (
+                drafts.checkin_drafts(office, SID).get("P0001", {}).get("summary")
+                == "He said she was"
+            ),
+            what="the draft on disk",
+        )
         # The app is abandoned here, mid check-in, without saving.
-    assert "P0001" not in sessions.get_session(office, SID).checkins
+    assert "P0001" not in session_store.get_session(office, SID).checkins
 
     app = make_app(office, "G1")
     async with app.run_test(size=(80, 24)) as pilot:
@@ -271,7 +313,11 @@ async def test_flag_key_works_from_inside_the_form(group):
         await pilot.press("w", "enter", "enter")  # w jumps to weapons; the summary is the form's
         await wait_for(pilot, lambda: risk_service.list_flags(office, "all"))
     flag = risk_service.list_flags(office, "all")[0]
-    assert (flag.participant_id, flag.categories, flag.severity) == ("P0002", ["weapons"], "critical")
+    assert (flag.participant_id, flag.categories, flag.severity) == (
+        "P0002",
+        ["weapons"],
+        "critical",
+    )
     assert flag.summary == "He has a gun"
 
 
@@ -286,9 +332,15 @@ async def test_in_privacy_mode_a_flag_is_raised_with_its_words_masked(group):
         await pilot.press("p", "p", "home", "down", "enter", "tab", "tab", "tab")
         await type_text(pilot, "He has a gun")
         await pilot.press("ctrl+t")  # someone leans in: privacy on
-        await wait_for(pilot, lambda: app.privacy and "He has a gun" not in screen_text(app), what="the form covered")
+        await wait_for(
+            pilot,
+            lambda: app.privacy and "He has a gun" not in screen_text(app),
+            what="the form covered",
+        )
         await pilot.press("ctrl+f")
-        await wait_for(pilot, lambda: "Flag a disclosure" in screen_text(app), what="the flag dialog")
+        await wait_for(
+            pilot, lambda: "Flag a disclosure" in screen_text(app), what="the flag dialog"
+        )
         await pilot.press("w")  # w jumps to weapons
         await pilot.pause()
         text = screen_text(app)
@@ -297,10 +349,16 @@ async def test_in_privacy_mode_a_flag_is_raised_with_its_words_masked(group):
         assert "Ben (P0002)" in text and "Ben Sample" not in text
         assert "bank card" not in text and "F0001" not in text  # Ben's open flag: nothing of it
         await pilot.press("enter", "enter")
-        await wait_for(pilot, lambda: len(risk_service.list_flags(office, "all")) == 2, what="the new flag")
+        await wait_for(
+            pilot, lambda: len(risk_service.list_flags(office, "all")) == 2, what="the new flag"
+        )
         assert "He has a gun" not in screen_text(app)
     flag = next(f for f in risk_service.list_flags(office, "all") if f.id != "F0001")
-    assert (flag.participant_id, flag.categories, flag.summary) == ("P0002", ["weapons"], "He has a gun")
+    assert (flag.participant_id, flag.categories, flag.summary) == (
+        "P0002",
+        ["weapons"],
+        "He has a gun",
+    )
 
 
 async def test_dismissing_a_suggestion_keeps_the_reason(group):
@@ -312,7 +370,11 @@ async def test_dismissing_a_suggestion_keeps_the_reason(group):
         await pilot.press("p", "home", "enter")
         await pilot.press("2", "tab", "4", "tab", "1", "tab")  # yes · economic · partner
         await type_text(pilot, "Kept the bank card")
-        await wait_for(pilot, lambda: screen.query_one("#suggestions").has_class("-open"), what="a live suggestion")
+        await wait_for(
+            pilot,
+            lambda: screen.query_one("#suggestions").has_class("-open"),
+            what="a live suggestion",
+        )
         assert "Economic" in screen_text(app)  # the suggestion is in sight while typing
         await pilot.press("ctrl+s")
         await wait_for(pilot, lambda: app.focused is not None and app.focused.id == "suggestions")
@@ -320,8 +382,10 @@ async def test_dismissing_a_suggestion_keeps_the_reason(group):
         await wait_for(pilot, lambda: "not a risk" in screen_text(app))
         await type_text(pilot, "already known")
         await pilot.press("enter")
-        await wait_for(pilot, lambda: not risk_service.list_suggestions(office, SID, pending_only=True))
-    s = risk_service.list_suggestions(office, SID)[0]
+        await wait_for(
+            pilot, lambda: not risk_suggestions.list_suggestions(office, SID, pending_only=True)
+        )
+    s = risk_suggestions.list_suggestions(office, SID)[0]
     assert (s.status, s.reason) == ("dismissed", "already known")
 
 
@@ -336,10 +400,14 @@ async def test_a_suggestion_with_several_categories_asks_which_and_why_not(group
         await adams_form(pilot, app, "She is leaving him and he put his hands round her throat")
         await pilot.press("ctrl+s")
         await wait_for(pilot, lambda: app.focused is not None and app.focused.id == "suggestions")
-        (pending,) = risk_service.list_suggestions(office, SID, pending_only=True)
+        (pending,) = risk_suggestions.list_suggestions(office, SID, pending_only=True)
         assert {"strangulation", "separation"} <= set(pending.categories)
         await pilot.press("enter")
-        await wait_for(pilot, lambda: isinstance(app.screen, ConfirmCategoriesDialog), what="the categories dialog")
+        await wait_for(
+            pilot,
+            lambda: isinstance(app.screen, ConfirmCategoriesDialog),
+            what="the categories dialog",
+        )
         dialog = app.screen
         picks = dialog.query_one("#categories", SelectionList)
         picks.deselect("strangulation")  # as space on its line does
@@ -353,7 +421,7 @@ async def test_a_suggestion_with_several_categories_asks_which_and_why_not(group
         await wait_for(pilot, lambda: risk_service.list_flags(office, "all"), what="the flag")
     (flag,) = risk_service.list_flags(office, "all")
     assert "strangulation" not in flag.categories and "separation" in flag.categories
-    (s,) = risk_service.list_suggestions(office, SID)
+    (s,) = risk_suggestions.list_suggestions(office, SID)
     assert s.status == "confirmed" and s.not_flagged == ["strangulation"]
     assert s.reason == "He was quoting a film line; checked with him"
 
@@ -361,7 +429,9 @@ async def test_a_suggestion_with_several_categories_asks_which_and_why_not(group
 async def test_quitting_straight_after_typing_keeps_it_as_a_draft(group, monkeypatch):
     """Ctrl+Q before the draft's debounce: the last words typed are still saved on the way out."""
     office = group
-    monkeypatch.setattr("facilitator.tui.screens.session.DEBOUNCE_SECONDS", 60)  # the quit must do it
+    monkeypatch.setattr(
+        "facilitator.tui.screens.session.DEBOUNCE_SECONDS", 60
+    )  # the quit must do it
     app = make_app(office, "G1")
     async with app.run_test(size=(80, 24)) as pilot:
         await open_session(pilot, app)
@@ -407,15 +477,24 @@ async def test_a_draft_that_cannot_be_saved_on_quitting_is_said_and_audited(grou
         await pilot.press("ctrl+q")
     errors = [message for message, severity in said if severity == "error"]
     assert len(errors) == 1, said
-    assert "P0001" in errors[0] and "NOT saved" in errors[0] and "No space left on device" in errors[0]
+    assert (
+        "P0001" in errors[0] and "NOT saved" in errors[0] and "No space left on device" in errors[0]
+    )
     assert "Sunday" not in errors[0] and "Adam" not in errors[0]  # his id, never his words or name
     last = list(office.stores.audit.entries())[-1]
-    assert ({k: last[k] for k in ("user", "action", "kind", "id", "participant", "failure")}
-            == {"user": "alex", "action": "not_saved", "kind": "checkin_draft", "id": SID,
-                "participant": "P0001", "failure": "OSError"})
+    assert {k: last[k] for k in ("user", "action", "kind", "id", "participant", "failure")} == {
+        "user": "alex",
+        "action": "not_saved",
+        "kind": "checkin_draft",
+        "id": SID,
+        "participant": "P0001",
+        "failure": "OSError",
+    }
     assert "Sunday" not in office.stores.audit.path.read_text(encoding="utf-8")
     # Said again on the terminal once the UI has gone (a notification while quitting is not seen).
-    assert len(app.not_saved) == 1 and "P0001" in app.not_saved[0] and "Sunday" not in app.not_saved[0]
+    assert (
+        len(app.not_saved) == 1 and "P0001" in app.not_saved[0] and "Sunday" not in app.not_saved[0]
+    )
 
 
 async def test_a_form_whose_draft_cannot_be_saved_stays_open_with_his_words(group, monkeypatch):
@@ -467,11 +546,17 @@ def test_drafts_store_is_small_and_per_session(group):
 
 
 def test_live_suggestions_use_the_workspaces_own_rules(office):
-    """A programme's risk_rules.toml reaches the form as it is typed, not only the saved check-in."""
-    from facilitator.tui.risk_link import scan
+    """A programme's risk_rules.toml reaches the form as it is typed, not only the saved
+    check-in."""
+    from facilitator.detector import scan
+    from facilitator.domain.checkin import CheckIn
+    from facilitator.services.risk.suggestions import checkin_indicators
 
     (office.path / "risk_rules.toml").write_text(
-        "[categories.threats_to_kill]\npatterns = ['''sleep\\s+with\\s+the\\s+fishes''']\n", encoding="utf-8")
-    found = scan("He told her she'll sleep with the fishes.", office)
-    assert [i.category for i in found] == ["threats_to_kill"]
-    assert scan("He told her she'll sleep with the fishes.") == []  # the shipped rules alone do not know it
+        "[categories.threats_to_kill]\npatterns = ['''sleep\\s+with\\s+the\\s+fishes''']\n",
+        encoding="utf-8",
+    )
+    words = "He told her she'll sleep with the fishes."
+    found = checkin_indicators(office, CheckIn(participant_id="P0001", summary=words))
+    assert [i["category"] for i in found] == ["threats_to_kill"]
+    assert scan(words).indicators == []  # the shipped rules alone do not know it

@@ -8,13 +8,12 @@ Update after a deliberate change with: uv run pytest tests/test_tui_snapshots.py
 from __future__ import annotations
 
 import pytest
-
 from conftest import enrol_all
 from helpers.tui import make_app, open_session, wait_for
 
 from facilitator.domain.checkin import CheckIn
-from facilitator.services import risk as risk_service
-from facilitator.services import sessions
+from facilitator.services.groupwork import sessions
+from facilitator.services.risk import flags as risk_service
 
 SIZE = (80, 24)
 
@@ -29,8 +28,12 @@ def workspace(office, monkeypatch):
     s = sessions.start_session(office, "G1")
     sessions.mark_attendance(office, s.id, "P0001", "present")
     sessions.mark_attendance(office, s.id, "P0002", "late", minutes_late=10)
-    sessions.record_checkin(office, s.id, CheckIn(participant_id="P0001", summary="Used time-out twice"))
-    risk_service.raise_flag(office, "P0002", ["economic_abuse"], "Took her bank card", session_id=s.id)
+    sessions.record_checkin(
+        office, s.id, CheckIn(participant_id="P0001", summary="Used time-out twice")
+    )
+    risk_service.raise_flag(
+        office, "P0002", ["economic_abuse"], "Took her bank card", session_id=s.id
+    )
     return office
 
 
@@ -76,7 +79,19 @@ def test_session_roster_and_plan(workspace, snap_compare, privacy):
 @pytest.mark.parametrize("privacy", [False, True], ids=["privacy-off", "privacy-on"])
 def test_session_checkin_form(workspace, snap_compare, privacy):
     app = make_app(workspace, "G1", privacy=privacy)
-    keys = ["down", "enter", "2", "tab", "4", "tab", "1", "tab", *"Kept her card", "escape", "enter"]
+    keys = [
+        "down",
+        "enter",
+        "2",
+        "tab",
+        "4",
+        "tab",
+        "1",
+        "tab",
+        *"Kept her card",
+        "escape",
+        "enter",
+    ]
     keys = ["space" if k == " " else k for k in keys]
     assert snap_compare(app, terminal_size=SIZE, run_before=session_ready(app, *keys))
 

@@ -1,6 +1,6 @@
 """The `facilitator` command. Thin: parses options, calls services, prints.
 
-Each command family lives in its own module and is listed in COMMAND_MODULES. Modules here
+Each top-level command lives in the module of its own name and is listed in COMMANDS. Modules here
 must stay light to import (no Textual, openpyxl, matplotlib or cryptography at module level) so
 that `facilitator --help` and every plain command start fast.
 """
@@ -13,42 +13,88 @@ import sys
 
 import click
 
+from facilitator.cli.context import AppContext
+from facilitator.cli.ui import open_ui
 from facilitator.errors import FacilitatorError
 
-# module name in facilitator.cli -> attribute holding the click command or group
-COMMAND_MODULES: list[tuple[str, str]] = [
-    ("workspace_cmds", "init_cmd"),
-    ("workspace_cmds", "demo_cmd"),
-    ("workspace_cmds", "run_cmd"),
-    ("people", "staff"),
-    ("people", "participant"),
-    ("groups", "group"),
-    ("intake", "intake"),
-    ("individual", "individual"),
-    ("partner", "partner"),
-    ("sessions", "session"),
-    ("sessions", "attendance"),
-    ("sessions", "checkin"),
-    ("risk", "risk"),  # risk scan; the group the rest of the risk family attaches to
-    ("risk_flags", "risk"),  # risk raise/list/show/review/close/due/assess/suggestions/confirm/dismiss
-    ("notes", "notes"),
-    ("audit_cmds", "audit"),
-    ("compliance", "compliance"),  # also adds `participant limits`
-    ("exports", "export"),
-    ("reports", "report"),
-    ("programme_report", "report"),  # adds `report programme`
-    ("outcomes", "outcomes"),
-    ("staff_quality", "staff"),  # adds `staff training|supervision|due`
-    ("curriculum", "curriculum"),
-    ("backup_cmds", "backup"),
-    ("backup_cmds", "restore"),
-    ("retention_cmds", "retention"),
-    ("subject_access_cmds", "participant"),  # adds `participant export-data`
-]
+# Each top-level command lives, with all its subcommands, in the module of its own name: here
+# are the name it has in that module and the line `facilitator --help` shows. A command's module
+# is imported only when it runs, so a plain command never pays for every service; a test holds
+# these lines to the commands' own help.
+COMMANDS: dict[str, tuple[str, str]] = {
+    "attendance": ("attendance", "Attendance marks."),
+    "audit": ("audit", "The audit log: who changed what, when (no content)."),
+    "backup": ("backup", "Write one encrypted archive of the whole workspace."),
+    "checkin": ("checkin", "Accountability check-ins."),
+    "compliance": (
+        "compliance",
+        "Each man's standing against the programme's rules, and...",
+    ),
+    "curriculum": (
+        "curriculum",
+        "Curricula: check one, list them, show a session's plan.",
+    ),
+    "demo": (
+        "demo_cmd",
+        "Build (when absent) a synthetic demo workspace and open...",
+    ),
+    "export": ("export", "Export records out of the workspace."),
+    "group": ("group", "Groups, their schedule and who is enrolled."),
+    "individual": (
+        "individual",
+        "One-to-one sessions with a man: pre-group, catch-up for a...",
+    ),
+    "init": ("init_cmd", "Create a workspace (default: --workspace,..."),
+    "intake": ("intake", "Intake and assessment: referral, assessment sessions,..."),
+    "notes": ("notes", "Debrief notes: write after the session, both facilitators..."),
+    "outcomes": ("outcomes", "Outcome questionnaires at time points (intake,..."),
+    "participant": (
+        "participant",
+        "Men referred to the programme.",
+    ),
+    "partner": ("partner", "Partner support: partners and ex-partners, contacts,..."),
+    "report": (
+        "report",
+        "Reports: a man's progress for his referrer (attendance...",
+    ),
+    "restore": (
+        "restore",
+        "Restore a backup into a new folder, checking every file's...",
+    ),
+    "retention": (
+        "retention",
+        "Keep records no longer than the programme needs them...",
+    ),
+    "risk": (
+        "risk",
+        "Risk indicators in what men say, flags, the review queue...",
+    ),
+    "run": ("run_cmd", "Open the UI straight on a group's session for today."),
+    "session": ("session", "Group sessions: start, list, show, close."),
+    "staff": ("staff", "Staff members and their roles."),
+}
+
+
+def load_command(name: str) -> click.Command:
+    """Import a command's module and return the command."""
+    attr, _ = COMMANDS[name]
+    command: click.Command = getattr(importlib.import_module(f"facilitator.cli.{name}"), attr)
+    return command
 
 
 class FacilitatorGroup(click.Group):
-    """Root group: turns the project's errors into one line and an exit status."""
+    """Root group: loads a command when it is asked for, and turns the project's errors into
+    one line and an exit status."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(COMMANDS)
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        return load_command(cmd_name) if cmd_name in COMMANDS else None
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        with formatter.section("Commands"):
+            formatter.write_dl([(name, COMMANDS[name][1]) for name in sorted(COMMANDS)])
 
     def invoke(self, ctx: click.Context):
         try:
@@ -57,11 +103,12 @@ class FacilitatorGroup(click.Group):
             # click's own four-line usage message, said in one line with where to look.
             where = err.ctx.command_path if err.ctx else "facilitator"
             exc = click.ClickException(f"{err.format_message()} (see: {where} --help)")
-            exc.exit_code = err.exit_code
+            # click declares exit_code a ClassVar, yet sets and reads it per exception.
+            exc.exit_code = err.exit_code  # type: ignore[misc]
             raise exc from None
         except FacilitatorError as err:
             exc = click.ClickException(err.message)
-            exc.exit_code = err.exit_code
+            exc.exit_code = err.exit_code  # type: ignore[misc]  # a ClassVar in click's stubs
             raise exc from None
         except BrokenPipeError:
             # Output piped into `head` and the reader went away: not an error worth a line.
@@ -85,7 +132,8 @@ class FacilitatorGroup(click.Group):
     "--user",
     "-u",
     envvar="FACILITATOR_USER",
-    help="Who is acting, as a staff id or name (default: FACILITATOR_USER, else the workspace setting).",
+    help="Who is acting, as a staff id or name (default: FACILITATOR_USER, else the "
+    "workspace setting).",
 )
 @click.version_option(package_name="facilitator")
 @click.pass_context
@@ -94,28 +142,10 @@ def cli(ctx: click.Context, workspace: str | None, user: str | None) -> None:
 
     With no command, opens the terminal UI on the workspace.
     """
-    from facilitator.cli.context import AppContext
 
     ctx.obj = AppContext(workspace_path=workspace, user=user)
     if ctx.invoked_subcommand is None:
-        from facilitator.cli.workspace_cmds import open_ui
-
         open_ui(ctx.obj)
-
-
-def _register() -> None:
-    for module_name, attr in COMMAND_MODULES:
-        try:
-            module = importlib.import_module(f"facilitator.cli.{module_name}")
-        except ModuleNotFoundError as err:
-            # A command family still being built must not break the others.
-            if err.name == f"facilitator.cli.{module_name}":
-                continue
-            raise
-        cli.add_command(getattr(module, attr))
-
-
-_register()
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -124,5 +154,7 @@ def main(argv: list[str] | None = None) -> None:
     except Exception as err:  # last resort: never a traceback for the user
         if os.environ.get("FACILITATOR_DEBUG"):
             raise
-        click.echo(f"Error: unexpected failure: {err} (set FACILITATOR_DEBUG=1 for details)", err=True)
+        click.echo(
+            f"Error: unexpected failure: {err} (set FACILITATOR_DEBUG=1 for details)", err=True
+        )
         sys.exit(1)

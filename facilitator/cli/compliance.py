@@ -1,12 +1,16 @@
-"""`facilitator compliance …` (status, due, notify) and `facilitator participant limits`."""
+"""`facilitator compliance status|due|notify`: each man's standing against the programme's rules, and telling referrers of breaches."""
 
 from __future__ import annotations
 
 import click
 
-from facilitator.cli.output import emit_json, fields, json_option, table
-from facilitator.cli.people import participant
+from facilitator import clock
+from facilitator.cli.output import emit_json, json_option, table
 from facilitator.domain.compliance import HOW_TOLD
+from facilitator.services.compliance import status as service
+from facilitator.services.compliance.status import notify_referrer
+from facilitator.services.core.group_store import get_group
+from facilitator.services.core.people import list_participants
 
 
 @click.group()
@@ -17,13 +21,13 @@ def compliance() -> None:
 @compliance.command("status")
 @click.argument("participant_id", required=False)
 @click.option("--group", "group_id", help="Only the men enrolled in this group.")
-@click.option("--all", "everyone", is_flag=True, help="Every man ever enrolled, not only those enrolled now.")
+@click.option(
+    "--all", "everyone", is_flag=True, help="Every man ever enrolled, not only those enrolled now."
+)
 @json_option
 @click.pass_obj
 def compliance_status(app, participant_id, group_id, everyone, as_json):
     """Compliance status with its reason: one man, a group, or everyone enrolled now."""
-    from facilitator.services import compliance as service
-    from facilitator.services.groups import get_group
 
     office = app.office
     if participant_id:
@@ -35,10 +39,30 @@ def compliance_status(app, participant_id, group_id, everyone, as_json):
             found = [s for s in found if any(not e.left_on for e in s.enrolments)]
     service.open_breach_tasks(office, [s for s in found if s.enrolments])
     if as_json:
-        return emit_json([{"participant_id": s.person.id, "name": s.person.name, **s.compliance.to_dict(),
-                           "limits": service.limits_in_words(s.rules)} for s in found])
-    table([(s.person.id, s.person.name, f"{s.compliance.symbol} {s.compliance.label}", s.compliance.reason)
-           for s in found], ["id", "name", "status", "reason"], empty="(no men enrolled)")
+        return emit_json(
+            [
+                {
+                    "participant_id": s.person.id,
+                    "name": s.person.name,
+                    **s.compliance.to_dict(),
+                    "limits": service.limits_in_words(s.rules),
+                }
+                for s in found
+            ]
+        )
+    table(
+        [
+            (
+                s.person.id,
+                s.person.name,
+                f"{s.compliance.symbol} {s.compliance.label}",
+                s.compliance.reason,
+            )
+            for s in found
+        ],
+        ["id", "name", "status", "reason"],
+        empty="(no men enrolled)",
+    )
 
 
 @compliance.command("due")
@@ -47,9 +71,6 @@ def compliance_status(app, participant_id, group_id, everyone, as_json):
 @click.pass_obj
 def compliance_due(app, everything, as_json):
     """Referrers still to be told of a breach, soonest deadline first."""
-    from facilitator import clock
-    from facilitator.services import compliance as service
-    from facilitator.services.people import list_participants
 
     office = app.office
     rows = service.due_tasks(office)
@@ -59,58 +80,36 @@ def compliance_due(app, everything, as_json):
     if as_json:
         return emit_json([t.to_dict() | {"overdue": t.is_overdue(today)} for t in rows])
     names = {p.id: p.name for p in list_participants(office)}
-    table([(t.id, t.participant_id, names.get(t.participant_id, ""),
-            ("OVERDUE " if t.is_overdue(today) else "") + t.due_on if t.state == "open" else f"told {t.told_on}",
-            t.what) for t in rows],
-          ["task", "id", "name", "due", "breach"], empty="(no referrer to tell)")
+    table(
+        [
+            (
+                t.id,
+                t.participant_id,
+                names.get(t.participant_id, ""),
+                ("OVERDUE " if t.is_overdue(today) else "") + t.due_on
+                if t.state == "open"
+                else f"told {t.told_on}",
+                t.what,
+            )
+            for t in rows
+        ],
+        ["task", "id", "name", "due", "breach"],
+        empty="(no referrer to tell)",
+    )
 
 
 @compliance.command("notify")
 @click.argument("task_id")
-@click.option("--how", required=True, type=click.Choice(HOW_TOLD), help="How the referrer was told.")
+@click.option(
+    "--how", required=True, type=click.Choice(HOW_TOLD), help="How the referrer was told."
+)
 @click.option("--on", "day", help="When, YYYY-MM-DD (default today).")
 @click.option("--note", default="", help="A short note (who was told, a reference).")
 @click.pass_obj
 def compliance_notify(app, task_id, how, day, note):
     """Record that the referrer was told of a breach, closing the task."""
-    from facilitator.services.compliance import notify_referrer
 
     task = notify_referrer(app.office, task_id, how, day, note)
-    click.echo(f"{task.id} closed: referrer told on {task.told_on} by {task.told_how.replace('_', ' ')}")
-
-
-@participant.command("limits")
-@click.argument("participant_id")
-@click.option("--unexcused", type=int, help="Unexcused absences his order allows.")
-@click.option("--in-a-row", "in_a_row", type=int, help="Unexcused absences in a row his order allows.")
-@click.option("--min-percent", type=int, help="Minimum attendance percentage his order sets.")
-@click.option("--required", type=int, help="Sessions his order requires him to attend.")
-@click.option("--order", default="", help="What sets them, e.g. \"Family court order 12/2026\".")
-@click.option("--clear", is_flag=True, help="Remove his own limits: the programme's apply again.")
-@json_option
-@click.pass_obj
-def participant_limits(app, participant_id, unexcused, in_a_row, min_percent, required, order, clear, as_json):
-    """Show or set a man's own limits from his referrer's order (they win over the programme's)."""
-    from facilitator.services import compliance as service
-
-    office = app.office
-    given = {"unexcused_absences_allowed": unexcused, "consecutive_unexcused_allowed": in_a_row,
-             "min_attendance_percent": min_percent, "sessions_required": required}
-    if clear or order or any(v is not None for v in given.values()):
-        service.set_order_limits(office, participant_id, order=order, clear=clear, **given)
-    pid = participant_id.strip().upper()
-    limits = service.order_limits(office, pid)
-    rules = service.rules_for(office, pid)
-    if as_json:
-        return emit_json({"participant_id": pid, "order": limits.to_dict() if limits else None,
-                          "in_force": {k: getattr(rules, k) for k in given} | {"source": {
-                              k: rules.source(k) for k in given}}})
-    required_words = rules.sessions_required or "every curriculum session"
-    fields([
-        ("participant", pid),
-        ("order", limits.label if limits else "(none: the programme's rules apply)"),
-        ("unexcused allowed", f"{rules.unexcused_absences_allowed} ({rules.source('unexcused_absences_allowed')})"),
-        ("in a row allowed", f"{rules.consecutive_unexcused_allowed} ({rules.source('consecutive_unexcused_allowed')})"),
-        ("minimum attendance", f"{rules.min_attendance_percent}% ({rules.source('min_attendance_percent')})"),
-        ("sessions required", f"{required_words} ({rules.source('sessions_required')})"),
-    ])
+    click.echo(
+        f"{task.id} closed: referrer told on {task.told_on} by {task.told_how.replace('_', ' ')}"
+    )

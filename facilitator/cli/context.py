@@ -3,28 +3,24 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
 
-if TYPE_CHECKING:
-    from facilitator.services.office import Office
-    from facilitator.storage.workspace import Workspace
+from facilitator.services.core.office import Office
+from facilitator.storage.workspace import Workspace
 
 
 @dataclass
 class AppContext:
     workspace_path: str | None = None
     user: str | None = None
-    _office: "Office | None" = field(default=None, repr=False)
+    _office: Office | None = field(default=None, repr=False)
 
     @property
-    def office(self) -> "Office":
+    def office(self) -> Office:
         """The workspace opened for the acting user; fails with one line if there is none."""
         if self._office is None:
-            from facilitator.services.office import Office
-
             self._office = Office.open(self.workspace_path, self.user)
         return self._office
 
     @property
-    def workspace(self) -> "Workspace":
+    def workspace(self) -> Workspace:
         return self.office.ws

@@ -89,16 +89,33 @@ def list_cmd(app, as_json: bool) -> None:
     for entry in list_curricula(_roots(app)):
         report = checked(entry.folder)
         c = report.curriculum
-        rows.append({
-            "id": entry.id, "title": c.title, "version": c.version, "description": c.description,
-            "sessions": len(c.sessions), "minutes": c.total_minutes, "source": entry.source,
-            "folder": str(entry.folder), "errors": len(report.errors), "warnings": len(report.warnings),
-        })
+        rows.append(
+            {
+                "id": entry.id,
+                "title": c.title,
+                "version": c.version,
+                "description": c.description,
+                "sessions": len(c.sessions),
+                "minutes": c.total_minutes,
+                "source": entry.source,
+                "folder": str(entry.folder),
+                "errors": len(report.errors),
+                "warnings": len(report.warnings),
+            }
+        )
     if as_json:
         return emit_json(rows)
     table(
-        [(r["id"], r["title"], r["sessions"], r["source"], f"{r['errors']} error{'s' if r['errors'] != 1 else ''}" if r["errors"] else "ok")
-         for r in rows],
+        [
+            (
+                r["id"],
+                r["title"],
+                r["sessions"],
+                r["source"],
+                f"{r['errors']} error{'s' if r['errors'] != 1 else ''}" if r["errors"] else "ok",
+            )
+            for r in rows
+        ],
         ["id", "title", "sessions", "source", "check"],
         empty="(no curricula)",
     )
@@ -133,7 +150,10 @@ def _print_overview(c, source: str) -> None:
     click.echo(f"{c.title} ({c.id}, version {c.version or '-'}, {source})")
     if c.description:
         click.echo(click.wrap_text(c.description, width=88))
-    click.echo(f"{len(c.sessions)} sessions, {c.total_minutes // 60} h {c.total_minutes % 60:02d} min in all\n")
+    click.echo(
+        f"{len(c.sessions)} sessions, {c.total_minutes // 60} h {c.total_minutes % 60:02d} "
+        "min in all\n"
+    )
     table(
         [(s.number, s.title, s.theme, s.minutes, ", ".join(s.topics)) for s in c.sessions],
         ["#", "title", "theme", "min", "topics"],
@@ -156,8 +176,12 @@ def _session_markdown(c, session) -> str:
     start = 0
     for i, seg in enumerate(session.segments, 1):
         minutes = seg.minutes or 0
-        timing = f"{start // 60}:{start % 60:02d}-{(start + minutes) // 60}:{(start + minutes) % 60:02d}"
-        parts.append(f"## {i}. {seg.title} — {minutes} min ({kinds.get(seg.kind, seg.kind)}, {timing})")
+        timing = (
+            f"{start // 60}:{start % 60:02d}-{(start + minutes) // 60}:{(start + minutes) % 60:02d}"
+        )
+        parts.append(
+            f"## {i}. {seg.title} — {minutes} min ({kinds.get(seg.kind, seg.kind)}, {timing})"
+        )
         parts.append(seg.markdown)
         start += minutes
     return "\n\n".join(parts) + "\n"

@@ -6,8 +6,21 @@ import click
 
 from facilitator.cli.output import emit_json, fields, json_option, table
 from facilitator.domain.attendance import ATTENDANCE_STATUSES, SYMBOLS
-from facilitator.domain.checkin import BEHAVIOUR_FORMS, CIRCUMSTANCES, DISCLOSED, HOMEWORK, STANCES, TOWARDS
+from facilitator.domain.checkin import (
+    BEHAVIOUR_FORMS,
+    CIRCUMSTANCES,
+    DISCLOSED,
+    HOMEWORK,
+    STANCES,
+    TOWARDS,
+    CheckIn,
+)
 from facilitator.domain.individual import KINDS
+from facilitator.services.groupwork.one_to_one import (
+    get_individual_session,
+    list_individual_sessions,
+    record_individual_session,
+)
 
 
 @click.group()
@@ -18,52 +31,117 @@ def individual() -> None:
 @individual.command("record")
 @click.argument("participant_id")
 @click.argument("kind", type=click.Choice(KINDS))
-@click.option("--attendance", "status", default="present", show_default=True, help=", ".join(ATTENDANCE_STATUSES))
+@click.option(
+    "--attendance",
+    "status",
+    default="present",
+    show_default=True,
+    help=", ".join(ATTENDANCE_STATUSES),
+)
 @click.option("--date", "day", help="YYYY-MM-DD (default today).")
 @click.option("--worker", help="Staff who saw him (default: you).")
-@click.option("--curriculum-session", type=int, default=0, help="The curriculum session a catch-up covered.")
+@click.option(
+    "--curriculum-session", type=int, default=0, help="The curriculum session a catch-up covered."
+)
 @click.option("--minutes", type=int, default=0, help="Minutes late (late) or missed (left_early).")
 @click.option("--reason", default="", help="Reason for an excused absence.")
-@click.option("--disclosed", help=f"Check-in: any abusive behaviour since last time: {', '.join(DISCLOSED)}.")
+@click.option(
+    "--disclosed", help=f"Check-in: any abusive behaviour since last time: {', '.join(DISCLOSED)}."
+)
 @click.option("--form", "forms", multiple=True, help=f"Repeatable: {', '.join(BEHAVIOUR_FORMS)}.")
 @click.option("--towards", multiple=True, help=f"Repeatable: {', '.join(TOWARDS)}.")
 @click.option("--summary", default="", help="Check-in summary in your own words.")
 @click.option("--stance", default="responsible", show_default=True, help=", ".join(STANCES))
 @click.option("--alternatives", default="", help="What he did instead (time-out, safety plan).")
-@click.option("--change", "changes", multiple=True, help=f"Circumstance change, repeatable: {', '.join(CIRCUMSTANCES)}.")
+@click.option(
+    "--change",
+    "changes",
+    multiple=True,
+    help=f"Circumstance change, repeatable: {', '.join(CIRCUMSTANCES)}.",
+)
 @click.option("--substances", default="", help="Alcohol or drug use.")
 @click.option("--homework", default="none_set", show_default=True, help=", ".join(HOMEWORK))
-@click.option("--flag", "flag_categories", multiple=True, help="Raise a risk flag: category, repeatable.")
+@click.option(
+    "--flag", "flag_categories", multiple=True, help="Raise a risk flag: category, repeatable."
+)
 @click.option("--flag-summary", default="", help="What was said or seen, for the flag.")
 @click.option("--flag-severity", help="medium, high or critical (default: the categories').")
 @click.pass_obj
-def individual_record(app, participant_id, kind, status, day, worker, curriculum_session, minutes, reason, disclosed,
-                      forms, towards, summary, stance, alternatives, changes, substances, homework,
-                      flag_categories, flag_summary, flag_severity):
+def individual_record(
+    app,
+    participant_id,
+    kind,
+    status,
+    day,
+    worker,
+    curriculum_session,
+    minutes,
+    reason,
+    disclosed,
+    forms,
+    towards,
+    summary,
+    stance,
+    alternatives,
+    changes,
+    substances,
+    homework,
+    flag_categories,
+    flag_summary,
+    flag_severity,
+):
     """Record a one-to-one session: attendance, check-in (when he was there) and any risk flag."""
-    from facilitator.domain.checkin import CheckIn
-    from facilitator.services.individual import record_individual_session
 
-    wants_checkin = disclosed is not None or summary or forms or alternatives or changes or substances
+    wants_checkin = (
+        disclosed is not None or summary or forms or alternatives or changes or substances
+    )
     entry = None
     if wants_checkin:
-        entry = CheckIn(participant_id=participant_id, disclosed=disclosed or "no", forms=list(forms),
-                        towards=list(towards), summary=summary, stance=stance, alternatives_used=alternatives,
-                        circumstance_changes=list(changes), substance_use=substances, homework=homework)
+        entry = CheckIn(
+            participant_id=participant_id,
+            disclosed=disclosed or "no",
+            forms=list(forms),
+            towards=list(towards),
+            summary=summary,
+            stance=stance,
+            alternatives_used=alternatives,
+            circumstance_changes=list(changes),
+            substance_use=substances,
+            homework=homework,
+        )
     norm = status.strip().lower().replace("-", "_")
     saved = record_individual_session(
-        app.office, participant_id, kind, status, day, worker, curriculum_session,
-        minutes_late=minutes if norm == "late" else 0, minutes_missed=minutes if norm == "left_early" else 0,
-        reason=reason, checkin=entry, flag_categories=list(flag_categories), flag_summary=flag_summary,
-        flag_severity=flag_severity)
-    covered = f", covered curriculum session {saved.curriculum_session}" if saved.curriculum_session else ""
-    click.echo(f"recorded {saved.id}: {saved.kind} on {saved.date}, {SYMBOLS[saved.mark.status]} "
-               f"{saved.mark.status}{covered}")
+        app.office,
+        participant_id,
+        kind,
+        status,
+        day,
+        worker,
+        curriculum_session,
+        minutes_late=minutes if norm == "late" else 0,
+        minutes_missed=minutes if norm == "left_early" else 0,
+        reason=reason,
+        checkin=entry,
+        flag_categories=list(flag_categories),
+        flag_summary=flag_summary,
+        flag_severity=flag_severity,
+    )
+    covered = (
+        f", covered curriculum session {saved.curriculum_session}"
+        if saved.curriculum_session
+        else ""
+    )
+    click.echo(
+        f"recorded {saved.id}: {saved.kind} on {saved.date}, {SYMBOLS[saved.mark.status]} "
+        f"{saved.mark.status}{covered}"
+    )
     for flag_id in saved.flags:
         click.echo(f"  raised risk flag {flag_id}")
     if saved.indicators:
-        click.echo(f"  risk scanner found: {', '.join(saved.indicators)} (not flagged): raise it with "
-                   f"`facilitator risk raise {saved.participant_id} --category ...` if it is a risk")
+        click.echo(
+            f"  risk scanner found: {', '.join(saved.indicators)} (not flagged): raise it with "
+            f"`facilitator risk raise {saved.participant_id} --category ...` if it is a risk"
+        )
 
 
 @individual.command("list")
@@ -72,14 +150,25 @@ def individual_record(app, participant_id, kind, status, day, worker, curriculum
 @click.pass_obj
 def individual_list(app, participant_id, as_json):
     """List one-to-one sessions."""
-    from facilitator.services.individual import list_individual_sessions
 
     rows = list_individual_sessions(app.office, participant_id)
     if as_json:
         return emit_json([s.to_dict() for s in rows])
-    table([(s.id, s.date, s.participant_id, s.kind, f"{SYMBOLS[s.mark.status]} {s.mark.status}",
-            s.curriculum_session or "-", s.worker) for s in rows],
-          ["id", "date", "participant", "kind", "attendance", "covers", "worker"])
+    table(
+        [
+            (
+                s.id,
+                s.date,
+                s.participant_id,
+                s.kind,
+                f"{SYMBOLS[s.mark.status]} {s.mark.status}",
+                s.curriculum_session or "-",
+                s.worker,
+            )
+            for s in rows
+        ],
+        ["id", "date", "participant", "kind", "attendance", "covers", "worker"],
+    )
 
 
 @individual.command("show")
@@ -88,15 +177,22 @@ def individual_list(app, participant_id, as_json):
 @click.pass_obj
 def individual_show(app, session_id, as_json):
     """Show one one-to-one session."""
-    from facilitator.services.individual import get_individual_session
 
     s = get_individual_session(app.office, session_id)
     if as_json:
         return emit_json(s.to_dict())
     checkin = s.checkin or {}
-    fields([("id", s.id), ("participant", s.participant_id), ("kind", s.kind), ("date", s.date),
-            ("worker", s.worker), ("attendance", f"{SYMBOLS[s.mark.status]} {s.mark.status}"),
+    fields(
+        [
+            ("id", s.id),
+            ("participant", s.participant_id),
+            ("kind", s.kind),
+            ("date", s.date),
+            ("worker", s.worker),
+            ("attendance", f"{SYMBOLS[s.mark.status]} {s.mark.status}"),
             ("covers session", s.curriculum_session or "-"),
             ("check-in", f"{checkin.get('stance')}: {checkin.get('summary')}" if checkin else "-"),
             ("flags", ", ".join(s.flags) or "-"),
-            ("scanner found, unflagged", ", ".join(s.indicators) or "-")])
+            ("scanner found, unflagged", ", ".join(s.indicators) or "-"),
+        ]
+    )

@@ -5,6 +5,25 @@ from __future__ import annotations
 import click
 
 from facilitator.cli.output import emit_json, fields, json_option, table
+from facilitator.domain.debrief import check_editable
+from facilitator.domain.debrief_text import body_of_file, render_file
+from facilitator.services.core.group_store import get_group
+from facilitator.services.debrief import notes as debrief
+from facilitator.services.debrief.indicators import Decision, IndicatorsPending, scan_note
+from facilitator.services.debrief.notes import (
+    adopt_file,
+    amend_note,
+    bundled_template_path,
+    create_note,
+    file_state,
+    get_note,
+    note_path,
+    restore_file,
+    save_body,
+    sign_note,
+    template_path,
+)
+from facilitator.storage.files import atomic_write_text
 
 
 @click.group()
@@ -14,22 +33,32 @@ def notes() -> None:
 
 note_id_arg = click.argument("note_id", metavar="ID")
 flag_option = click.option(
-    "--flag", "flags", multiple=True, metavar="N[:PID]",
-    help="Raise a flag for risk indicator N (PID names the man when the note does not); 'all' for every one.")
-dismiss_option = click.option("--dismiss", "dismissals", multiple=True, metavar="N",
-                              help="Dismiss risk indicator N (needs --reason).")
-reason_option = click.option("--reason", default="", help="Why the dismissed indicators need no flag.")
+    "--flag",
+    "flags",
+    multiple=True,
+    metavar="N[:PID]",
+    help="Raise a flag for risk indicator N (PID names the man when the note does not); "
+    "'all' for every one.",
+)
+dismiss_option = click.option(
+    "--dismiss",
+    "dismissals",
+    multiple=True,
+    metavar="N",
+    help="Dismiss risk indicator N (needs --reason).",
+)
+reason_option = click.option(
+    "--reason", default="", help="Why the dismissed indicators need no flag."
+)
 
 
 def _decisions(flags, dismissals, reason):
-    from facilitator.services.debrief_risk import Decision
 
     return [Decision.flag(f) for f in flags] + [Decision.dismiss(d, reason) for d in dismissals]
 
 
 def _with_indicators(fn):
     """Print the waiting risk indicators, one a line, before the error line."""
-    from facilitator.services.debrief_risk import IndicatorsPending
 
     try:
         return fn()
@@ -41,7 +70,10 @@ def _with_indicators(fn):
 
 def _report(result) -> None:
     for flag in result.flags:
-        click.echo(f"raised flag {flag.id} for {flag.participant_id}: {', '.join(flag.categories)} ({flag.severity})")
+        click.echo(
+            f"raised flag {flag.id} for {flag.participant_id}: {', '.join(flag.categories)} "
+            f"({flag.severity})"
+        )
     for h in result.dismissed:
         click.echo(f"dismissed {h.category} for {h.participant_id or 'no man named'}: {h.reason}")
 
@@ -51,12 +83,13 @@ def _report(result) -> None:
 @click.pass_obj
 def notes_new(app, session_id):
     """Create the debrief of a closed session, pre-filled from it."""
-    from facilitator.services.debrief import create_note, note_path
 
     note = create_note(app.office, session_id)
     click.echo(f"created note {note.id}: {note_path(app.office, note)}")
-    click.echo(f"next: facilitator notes edit {note.id}; then each of {' and '.join(note.authors)}: "
-               f"facilitator notes sign {note.id}")
+    click.echo(
+        f"next: facilitator notes edit {note.id}; then each of {' and '.join(note.authors)}: "
+        f"facilitator notes sign {note.id}"
+    )
 
 
 @notes.command("list")
@@ -66,29 +99,52 @@ def notes_new(app, session_id):
 @click.pass_obj
 def notes_list(app, group_id, due, as_json):
     """List debrief notes, or (--due) the debriefs that are due."""
-    from facilitator.services import debrief
 
     if due:
-        rows = debrief.due_notes(app.office)
+        due_rows = debrief.due_notes(app.office)
         if group_id:
-            from facilitator.services.groups import get_group
-
             gid = get_group(app.office, group_id).id
-            rows = [r for r in rows if r.group_id == gid]
+            due_rows = [r for r in due_rows if r.group_id == gid]
         if as_json:
-            return emit_json([r.to_dict() for r in rows])
-        return table([(r.session_id, r.curriculum_session, r.note_status, r.due_at[:16].replace("T", " "),
-                       ", ".join(r.awaiting) or "-") for r in rows],
-                     ["session", "no.", "note", "due since", "waiting for"], empty="(no debrief is due)")
+            return emit_json([r.to_dict() for r in due_rows])
+        return table(
+            [
+                (
+                    r.session_id,
+                    r.curriculum_session,
+                    r.note_status,
+                    r.due_at[:16].replace("T", " "),
+                    ", ".join(r.awaiting) or "-",
+                )
+                for r in due_rows
+            ],
+            ["session", "no.", "note", "due since", "waiting for"],
+            empty="(no debrief is due)",
+        )
     rows = debrief.list_notes(app.office, group_id)
     if as_json:
         return emit_json(rows)
-    table([(r["id"], r["curriculum_session"], r["status"], ", ".join(r["signed_by"]) or "-",
-            r["amendments"] or "", r["file_state"]) for r in rows],
-          ["note", "no.", "status", "signed by", "amended", "file"], empty="(no debrief notes yet)")
+    table(
+        [
+            (
+                r["id"],
+                r["curriculum_session"],
+                r["status"],
+                ", ".join(r["signed_by"]) or "-",
+                r["amendments"] or "",
+                r["file_state"],
+            )
+            for r in rows
+        ],
+        ["note", "no.", "status", "signed by", "amended", "file"],
+        empty="(no debrief notes yet)",
+    )
     changed = [r["id"] for r in rows if r["file_state"] != "ok"]
     if changed:
-        click.echo(f"\n{len(changed)} note file(s) not as the tool wrote them: facilitator notes show ID", err=True)
+        click.echo(
+            f"\n{len(changed)} note file(s) not as the tool wrote them: facilitator notes show ID",
+            err=True,
+        )
 
 
 @notes.command("show")
@@ -97,45 +153,64 @@ def notes_list(app, group_id, due, as_json):
 @click.pass_obj
 def notes_show(app, note_id, as_json):
     """Show a note as saved by the tool, and whether its file was changed outside it."""
-    from facilitator.domain.debrief_text import render_file
-    from facilitator.services.debrief import file_state, get_note, note_path
 
     office = app.office
     note = get_note(office, note_id)
     state = file_state(office, note)
     if as_json:
-        return emit_json({**note.to_dict(), "file": str(note_path(office, note)), "file_state": state,
-                          "awaiting": note.awaiting})
-    signatures = "; ".join(f"{s.by} {s.at[:16].replace('T', ' ')}" for s in note.signature_list) or "none yet"
-    fields([("note", note.id), ("session", f"{note.session_id}: session {note.curriculum_session}, {note.title}"),
-            ("status", note.status), ("authors", ", ".join(note.authors)), ("signed", signatures),
-            ("waiting for", ", ".join(note.awaiting) or "-"), ("amendments", len(note.amendments)),
-            ("file", f"{note_path(office, note)} ({state})")])
+        return emit_json(
+            {
+                **note.to_dict(),
+                "file": str(note_path(office, note)),
+                "file_state": state,
+                "awaiting": note.awaiting,
+            }
+        )
+    signatures = (
+        "; ".join(f"{s.by} {s.at[:16].replace('T', ' ')}" for s in note.signature_list)
+        or "none yet"
+    )
+    fields(
+        [
+            ("note", note.id),
+            ("session", f"{note.session_id}: session {note.curriculum_session}, {note.title}"),
+            ("status", note.status),
+            ("authors", ", ".join(note.authors)),
+            ("signed", signatures),
+            ("waiting for", ", ".join(note.awaiting) or "-"),
+            ("amendments", len(note.amendments)),
+            ("file", f"{note_path(office, note)} ({state})"),
+        ]
+    )
     if state != "ok":
-        click.echo(f"warning: the file is {state}; below is the note as the tool saved it "
-                   f"(facilitator notes restore {note.id}"
-                   f"{'' if note.is_signed else f' or facilitator notes adopt {note.id}'})", err=True)
+        click.echo(
+            f"warning: the file is {state}; below is the note as the tool saved it "
+            f"(facilitator notes restore {note.id}"
+            f"{'' if note.is_signed else f' or facilitator notes adopt {note.id}'})",
+            err=True,
+        )
     click.echo()
     click.echo(render_file(note), nl=False)
 
 
 @notes.command("edit")
 @note_id_arg
-@click.option("--from", "from_file", type=click.Path(exists=True, dir_okay=False),
-              help="Take the note's text from this Markdown file instead of opening $EDITOR.")
+@click.option(
+    "--from",
+    "from_file",
+    type=click.Path(exists=True, dir_okay=False),
+    help="Take the note's text from this Markdown file instead of opening $EDITOR.",
+)
 @click.pass_obj
 def notes_edit(app, note_id, from_file):
     """Change a draft's text in $EDITOR (or from a file). Signed notes take amendments."""
     from pathlib import Path
 
-    from facilitator.domain.debrief import check_editable
-    from facilitator.domain.debrief_text import body_of_file
-    from facilitator.services.debrief import get_note, save_body
-
     office = app.office
     note = get_note(office, note_id)
     check_editable(note)
     started = note.body_sha256
+    text: str | None
     if from_file:
         text = body_of_file(Path(from_file).read_text(encoding="utf-8"))
     else:
@@ -161,31 +236,40 @@ def notes_sign(app, note_id, flags, dismissals, reason):
     The risk scanner reads the note first: each indicator with no flag yet for that man must be
     flagged (--flag N) or dismissed (--dismiss N --reason "why") before the note is signed.
     """
-    from facilitator.services.debrief import sign_note
 
-    result = _with_indicators(lambda: sign_note(app.office, note_id, _decisions(flags, dismissals, reason)))
+    result = _with_indicators(
+        lambda: sign_note(app.office, note_id, _decisions(flags, dismissals, reason))
+    )
     _report(result)
     note = result.note
     if note.is_signed:
         click.echo(f"note {note.id} signed by {' and '.join(note.signed_by)}: it is read-only now")
     else:
-        click.echo(f"signed note {note.id} as {app.office.user}; still a draft, waiting for {', '.join(note.awaiting)}")
+        click.echo(
+            f"signed note {note.id} as {app.office.user}; still a draft, waiting for "
+            f"{', '.join(note.awaiting)}"
+        )
 
 
 @notes.command("amend")
 @note_id_arg
-@click.option("--text", required=True, help="The amendment, appended dated and signed with your id.")
+@click.option(
+    "--text", required=True, help="The amendment, appended dated and signed with your id."
+)
 @flag_option
 @dismiss_option
 @reason_option
 @click.pass_obj
 def notes_amend(app, note_id, text, flags, dismissals, reason):
     """Append a dated amendment to a signed note."""
-    from facilitator.services.debrief import amend_note
 
-    result = _with_indicators(lambda: amend_note(app.office, note_id, text, _decisions(flags, dismissals, reason)))
+    result = _with_indicators(
+        lambda: amend_note(app.office, note_id, text, _decisions(flags, dismissals, reason))
+    )
     _report(result)
-    click.echo(f"note {result.note.id}: amendment {result.amendment.number} added by {result.amendment.by}")
+    click.echo(
+        f"note {result.note.id}: amendment {result.amendment.number} added by {result.amendment.by}"
+    )
 
 
 @notes.command("scan")
@@ -194,8 +278,6 @@ def notes_amend(app, note_id, text, flags, dismissals, reason):
 @click.pass_obj
 def notes_scan(app, note_id, as_json):
     """List the risk indicators the scanner finds in a note, and how each was handled."""
-    from facilitator.services.debrief import get_note
-    from facilitator.services.debrief_risk import scan_note
 
     note = get_note(app.office, note_id)
     found = scan_note(app.office, note)
@@ -212,7 +294,6 @@ def notes_scan(app, note_id, as_json):
 @click.pass_obj
 def notes_adopt(app, note_id):
     """Take a draft's file, changed outside the tool, as the note's text."""
-    from facilitator.services.debrief import adopt_file
 
     note = adopt_file(app.office, note_id)
     click.echo(f"note {note.id}: the file's text is now the saved draft")
@@ -223,23 +304,21 @@ def notes_adopt(app, note_id):
 @click.pass_obj
 def notes_restore(app, note_id):
     """Write a note's file again from the saved note, replacing changes made outside the tool."""
-    from facilitator.services.debrief import restore_file
 
     note = restore_file(app.office, note_id)
     click.echo(f"note {note.id}: file written again from the saved note")
 
 
 @notes.command("template")
-@click.option("--copy", is_flag=True, help="Copy the bundled template into the workspace to adapt it.")
+@click.option(
+    "--copy", is_flag=True, help="Copy the bundled template into the workspace to adapt it."
+)
 @click.pass_obj
 def notes_template(app, copy):
     """Show which debrief template new notes use (the workspace's own, else the bundled one)."""
-    from facilitator.services.debrief import bundled_template_path, template_path
 
     office = app.office
     if copy:
-        from facilitator.storage.files import atomic_write_text
-
         target = office.ws.notes_dir / bundled_template_path().name
         if target.exists():
             raise click.ClickException(f"{target} exists already; edit it there")

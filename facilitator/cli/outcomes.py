@@ -13,10 +13,18 @@ import sys
 import click
 
 from facilitator.cli.output import emit_json, json_option, table
-from facilitator.cli.partner import key_file_option
+from facilitator.cli.partner import _open, key_file_option
+from facilitator.domain.outcomes import DONE, DUE, MISSED, NOT_YET
+from facilitator.domain.values import parse_date
+from facilitator.errors import InvalidInput
+from facilitator.services.evaluation import outcomes as service
 
-partner_flag = click.option("--partner", "partner_side", is_flag=True,
-                            help="Partner side (partner support only; asks for the partner store's passphrase).")
+partner_flag = click.option(
+    "--partner",
+    "partner_side",
+    is_flag=True,
+    help="Partner side (partner support only; asks for the partner store's passphrase).",
+)
 
 
 @click.group()
@@ -26,32 +34,42 @@ def outcomes() -> None:
 
 @outcomes.command("due")
 @partner_flag
-@click.option("--all", "show_all", is_flag=True, help="Also time points not yet due, missed and done.")
+@click.option(
+    "--all", "show_all", is_flag=True, help="Also time points not yet due, missed and done."
+)
 @json_option
 @key_file_option
 @click.pass_obj
 def outcomes_due(app, partner_side, show_all, as_json, key_file):
     """Time points due now: his questionnaires, or with --partner hers."""
-    from facilitator.domain.outcomes import DONE, DUE, MISSED, NOT_YET
-    from facilitator.services import outcomes as service
 
     states = (DUE, NOT_YET, MISSED, DONE) if show_all else (DUE,)
     if partner_side:
-        from facilitator.cli.partner import _open
-
         found = service.partner_due(_open(app, key_file), states)
     else:
         found = service.due(app.office, states)
     if as_json:
         return emit_json([s.to_dict() for s in found])
-    who = (lambda s: f"{s.partner_id} ({s.participant_id})") if partner_side else (lambda s: s.participant_id)
-    table([(s.due_on, s.until, who(s), s.point, s.label, s.state) for s in found],
-          ["due", "until", "partner" if partner_side else "participant", "point", "time point", "state"],
-          empty="no questionnaires due")
+    who = (
+        (lambda s: f"{s.partner_id} ({s.participant_id})")
+        if partner_side
+        else (lambda s: s.participant_id)
+    )
+    table(
+        [(s.due_on, s.until, who(s), s.point, s.label, s.state) for s in found],
+        [
+            "due",
+            "until",
+            "partner" if partner_side else "participant",
+            "point",
+            "time point",
+            "state",
+        ],
+        empty="no questionnaires due",
+    )
 
 
 def _parse_answers(given: tuple[str, ...]) -> dict[str, str]:
-    from facilitator.errors import InvalidInput
 
     out = {}
     for pair in given:
@@ -68,50 +86,65 @@ def _ask(q) -> dict[str, str]:
     out = {}
     for scale, item in q.items():
         choices = ", ".join(f"{n} {c}" for n, c in enumerate(scale.answers.choices))
-        out[item.id] = click.prompt(f"{item.text}\n  ({choices}; - to skip)", default="-", show_default=False,
-                                    err=True)
+        out[item.id] = click.prompt(
+            f"{item.text}\n  ({choices}; - to skip)", default="-", show_default=False, err=True
+        )
     return out
 
 
 @outcomes.command("record")
 @click.argument("who")
 @click.argument("point")
-@click.option("--answer", "answers", multiple=True, metavar="ITEM=VALUE",
-              help="Repeatable: an item and its answer (number or words; - skips). "
-                   "Without any, each item is asked in turn.")
+@click.option(
+    "--answer",
+    "answers",
+    multiple=True,
+    metavar="ITEM=VALUE",
+    help="Repeatable: an item and its answer (number or words; - skips). "
+    "Without any, each item is asked in turn.",
+)
 @click.option("--date", "day", help="Date answered, YYYY-MM-DD (default today).")
 @click.option("--questionnaire", help="Questionnaire id (default: the first for that respondent).")
-@click.option("--replace", is_flag=True, help="Record this time point again, replacing earlier answers.")
-@click.option("--partner", "partner_side", is_flag=True,
-              help="WHO is a partner id (P0001-PT1): her answers, kept only in the partner store.")
+@click.option(
+    "--replace", is_flag=True, help="Record this time point again, replacing earlier answers."
+)
+@click.option(
+    "--partner",
+    "partner_side",
+    is_flag=True,
+    help="WHO is a partner id (P0001-PT1): her answers, kept only in the partner store.",
+)
 @key_file_option
 @click.pass_obj
 def outcomes_record(app, who, point, answers, day, questionnaire, replace, partner_side, key_file):
     """Record a questionnaire: WHO (participant id, or partner id with --partner) at POINT."""
-    from facilitator.errors import InvalidInput
-    from facilitator.services import outcomes as service
 
     respondent = "partner" if partner_side else "man"
     store = None
     if partner_side:
-        from facilitator.cli.partner import _open
-
         store = _open(app, key_file)  # role first, then the passphrase
     given = _parse_answers(answers)
     if not given:
         q = service.questionnaire_for(app.office, respondent, questionnaire)
         if not sys.stdin.isatty():
-            raise InvalidInput(f"give the answers with --answer ITEM=VALUE (items: {', '.join(q.item_ids())}; "
-                               f"see `facilitator outcomes questions`)")
+            raise InvalidInput(
+                f"give the answers with --answer ITEM=VALUE (items: {', '.join(q.item_ids())}; "
+                f"see `facilitator outcomes questions`)"
+            )
         given = _ask(q)
     if store is not None:
         rec = service.record_partner(store, who, point, given, day, questionnaire, replace)
         # Partner support typed them in; nothing of her answers is echoed back.
-        click.echo(f"recorded {rec.partner_id} at {rec.point} ({rec.date}): {len(rec.answers)} answers, "
-                   f"kept in the partner store only")
+        click.echo(
+            f"recorded {rec.partner_id} at {rec.point} ({rec.date}): {len(rec.answers)} answers, "
+            f"kept in the partner store only"
+        )
         return
     rec = service.record_man(app.office, who, point, given, day, questionnaire, replace)
-    scores = ", ".join(f"{k} {v:g}" for k, v in rec.scores.items()) or "no scale has enough answers for a score"
+    scores = (
+        ", ".join(f"{k} {v:g}" for k, v in rec.scores.items())
+        or "no scale has enough answers for a score"
+    )
     click.echo(f"recorded {rec.id} ({rec.date}): {len(rec.answers)} answers; scores: {scores}")
 
 
@@ -124,14 +157,10 @@ def outcomes_record(app, who, point, answers, day, questionnaire, replace, partn
 @click.pass_obj
 def outcomes_summary(app, partner_side, since, until, as_json, key_file):
     """Mean scores at each time point and the change since intake (small numbers suppressed)."""
-    from facilitator.domain.values import parse_date
-    from facilitator.services import outcomes as service
 
     since = parse_date(since, "--from").isoformat() if since else None
     until = parse_date(until, "--to").isoformat() if until else None
     if partner_side:
-        from facilitator.cli.partner import _open
-
         found = service.partner_summary(_open(app, key_file), since, until)
     else:
         found = service.man_summary(app.office, since, until)
@@ -144,21 +173,37 @@ def print_summary(found: dict) -> None:
     def show(v):
         return "-" if v is None else v
 
-    click.echo(f"{found['title']} (counts below {found['min_count']} shown as <{found['min_count']})")
+    click.echo(
+        f"{found['title']} (counts below {found['min_count']} shown as <{found['min_count']})"
+    )
     for scale in found["scales"]:
-        click.echo(f"\n{scale['title']} (score {scale['range'][0]}-{scale['range'][1]}, {scale['better']} is better)")
-        table([(p["label"], show(p["n"]), show(p["mean"])) for p in scale["points"]], ["time point", "n", "mean"])
-        table([(c["label"], show(c["n"]), show(c["mean_change"]), show(c["improved_percent"]))
-               for c in scale["change"]], ["change", "n", "mean change", "improved %"])
+        click.echo(
+            f"\n{scale['title']} (score {scale['range'][0]}-{scale['range'][1]}, "
+            f"{scale['better']} is better)"
+        )
+        table(
+            [(p["label"], show(p["n"]), show(p["mean"])) for p in scale["points"]],
+            ["time point", "n", "mean"],
+        )
+        table(
+            [
+                (c["label"], show(c["n"]), show(c["mean_change"]), show(c["improved_percent"]))
+                for c in scale["change"]
+            ],
+            ["change", "n", "mean change", "improved %"],
+        )
 
 
 @outcomes.command("questions")
-@click.option("--copy-default", is_flag=True, help="Copy the bundled questionnaires into the workspace to edit.")
+@click.option(
+    "--copy-default",
+    is_flag=True,
+    help="Copy the bundled questionnaires into the workspace to edit.",
+)
 @json_option
 @click.pass_obj
 def outcomes_questions(app, copy_default, as_json):
     """The questionnaires in use, their items and answers, and the time points."""
-    from facilitator.services import outcomes as service
 
     office = app.office
     if copy_default:
@@ -168,18 +213,47 @@ def outcomes_questions(app, copy_default, as_json):
     found = service.questionnaires(office)
     points = service.time_points(office)
     if as_json:
-        return emit_json({
-            "source": str(service.questionnaire_source(office)),
-            "time_points": [p.__dict__ | {"respondents": list(p.respondents)} for p in points],
-            "questionnaires": {q.id: {"title": q.title, "respondent": q.respondent, "scales": [
-                {"id": s.id, "title": s.title, "better": s.better, "choices": list(s.answers.choices),
-                 "items": [{"id": i.id, "text": i.text, "reverse": i.reverse} for i in s.items]}
-                for s in q.scales]} for q in found.values()},
-        })
+        return emit_json(
+            {
+                "source": str(service.questionnaire_source(office)),
+                "time_points": [p.__dict__ | {"respondents": list(p.respondents)} for p in points],
+                "questionnaires": {
+                    q.id: {
+                        "title": q.title,
+                        "respondent": q.respondent,
+                        "scales": [
+                            {
+                                "id": s.id,
+                                "title": s.title,
+                                "better": s.better,
+                                "choices": list(s.answers.choices),
+                                "items": [
+                                    {"id": i.id, "text": i.text, "reverse": i.reverse}
+                                    for i in s.items
+                                ],
+                            }
+                            for s in q.scales
+                        ],
+                    }
+                    for q in found.values()
+                },
+            }
+        )
     click.echo(f"questionnaires: {service.questionnaire_source(office)}")
-    table([(p.id, p.label, f"{p.weeks} weeks after {p.after}", f"{p.window_weeks} weeks",
-            "completers" if p.completers_only else "all", ", ".join(p.respondents)) for p in points],
-          ["point", "label", "falls due", "window", "for", "answered by"])
+    table(
+        [
+            (
+                p.id,
+                p.label,
+                f"{p.weeks} weeks after {p.after}",
+                f"{p.window_weeks} weeks",
+                "completers" if p.completers_only else "all",
+                ", ".join(p.respondents),
+            )
+            for p in points
+        ],
+        ["point", "label", "falls due", "window", "for", "answered by"],
+    )
     for q in found.values():
         click.echo(f"\n{q.id}: {q.title} (answered by the {q.respondent})")
         for s in q.scales:

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import json
-from typing import Any, Iterable, Sequence
+from collections.abc import Iterable, Sequence
+from typing import Any
 
 import click
 
@@ -32,3 +33,9 @@ def fields(pairs: Iterable[tuple[str, Any]]) -> None:
 
 
 json_option = click.option("--json", "as_json", is_flag=True, help="Print JSON for scripts.")
+
+
+# A change to a closed session is allowed only with the reason it is being made, kept with it.
+correct_option = click.option(
+    "--correct", "correction", metavar="REASON", help="Change a closed session; the reason is kept."
+)

@@ -1,4 +1,5 @@
-"""`facilitator partner init|add|list|show|contact|due|concern|forget|audit`: partner support, behind the wall.
+"""`facilitator partner init|add|list|show|contact|due|concern|forget|audit`: partner support,
+behind the wall.
 
 Only partner_support staff (or admin) get past the first line of every command; the role is
 checked before the passphrase is asked for. The key comes from --key-file (or
@@ -14,10 +15,23 @@ import sys
 import click
 
 from facilitator.cli.output import emit_json, fields, json_option, table
+from facilitator.domain.partner import POINT_LABELS
+from facilitator.errors import InvalidInput, Refused
+from facilitator.services.core.legal_holds import partner_files_left
+from facilitator.services.partner.store import (
+    init_store,
+    key_source,
+    open_store,
+    require_partner_role,
+)
 
 key_file_option = click.option(
-    "--key-file", type=click.Path(dir_okay=False), envvar="FACILITATOR_PARTNER_KEY_FILE",
-    help="The partner store's key file, kept by partner support (else the passphrase is asked for).")
+    "--key-file",
+    type=click.Path(dir_okay=False),
+    envvar="FACILITATOR_PARTNER_KEY_FILE",
+    help="The partner store's key file, kept by partner support (else the passphrase is "
+    "asked for).",
+)
 
 MODES = "phone, in_person, video, letter, email, text_message"
 OUTCOMES = "reached, no_answer, message_left, declined"
@@ -25,7 +39,6 @@ RELATIONSHIPS = "partner, ex_partner"
 
 
 def _passphrase(confirm: bool = False) -> str:
-    from facilitator.errors import Refused
 
     given = os.environ.get("FACILITATOR_PARTNER_PASSPHRASE")
     if given:
@@ -35,18 +48,25 @@ def _passphrase(confirm: bool = False) -> str:
         given = sys.stdin.readline().rstrip("\r\n")
     else:
         try:
-            given = click.prompt("Partner store passphrase", hide_input=True, confirmation_prompt=confirm,
-                                 err=True, default="", show_default=False)
+            given = click.prompt(
+                "Partner store passphrase",
+                hide_input=True,
+                confirmation_prompt=confirm,
+                err=True,
+                default="",
+                show_default=False,
+            )
         except click.Abort:
             given = ""
     if not given:
-        raise Refused("no passphrase given (prompt, FACILITATOR_PARTNER_PASSPHRASE or --key-file): "
-                      "the partner store stays closed")
+        raise Refused(
+            "no passphrase given (prompt, FACILITATOR_PARTNER_PASSPHRASE or --key-file): "
+            "the partner store stays closed"
+        )
     return given
 
 
 def _open(app, key_file):
-    from facilitator.services.partner import key_source, open_store, require_partner_role
 
     office = app.office
     require_partner_role(office)  # before any prompt: others get one line and an audit record
@@ -63,12 +83,14 @@ def partner() -> None:
 
 @partner.command("init")
 @key_file_option
-@click.option("--new-key-file", is_flag=True, help="Make a fresh key file at --key-file (outside the workspace).")
+@click.option(
+    "--new-key-file",
+    is_flag=True,
+    help="Make a fresh key file at --key-file (outside the workspace).",
+)
 @click.pass_obj
 def partner_init(app, key_file, new_key_file):
     """Set up the encrypted partner store (with a passphrase, or a key file)."""
-    from facilitator.errors import InvalidInput
-    from facilitator.services.partner import init_store, key_source, require_partner_role
 
     office = app.office
     require_partner_role(office, "set up the partner store")
@@ -76,9 +98,14 @@ def partner_init(app, key_file, new_key_file):
         raise InvalidInput("--new-key-file needs --key-file PATH: where to write the key")
     source = key_source(None if key_file else _passphrase(confirm=True), key_file)
     folder = init_store(office, source, make_key_file=new_key_file)
-    click.echo(f"partner store ready at {folder} ({'key file ' + str(key_file) if key_file else 'passphrase'})")
+    click.echo(
+        f"partner store ready at {folder} "
+        f"({'key file ' + str(key_file) if key_file else 'passphrase'})"
+    )
     if key_file:
-        click.echo("keep the key file away from the group side; without it the store cannot be opened")
+        click.echo(
+            "keep the key file away from the group side; without it the store cannot be opened"
+        )
 
 
 @partner.command("add")
@@ -95,7 +122,9 @@ def partner_add(app, participant_id, name, relationship, phone, safe_contact, no
     """Link a partner or ex-partner to a participant."""
     store = _open(app, key_file)
     found = store.add_partner(participant_id, name, relationship, phone, safe_contact, notes, day)
-    click.echo(f"added {found.id}: {found.relationship.replace('_', '-')} of {found.participant_id}")
+    click.echo(
+        f"added {found.id}: {found.relationship.replace('_', '-')} of {found.participant_id}"
+    )
 
 
 @partner.command("list")
@@ -110,11 +139,16 @@ def partner_list(app, participant_id, as_json, key_file):
     if as_json:
         return emit_json([p.to_dict() for p in found])
     contacts = store.contacts()
-    last = {}
+    last: dict[str, str] = {}
     for c in contacts:
         last[c.partner_id] = max(last.get(c.partner_id, ""), c.date)
-    table([(p.id, p.participant_id, p.name, p.relationship, p.service, last.get(p.id, "-")) for p in found],
-          ["id", "participant", "name", "relationship", "service", "last contact"])
+    table(
+        [
+            (p.id, p.participant_id, p.name, p.relationship, p.service, last.get(p.id, "-"))
+            for p in found
+        ],
+        ["id", "participant", "name", "relationship", "service", "last contact"],
+    )
 
 
 @partner.command("show")
@@ -129,17 +163,33 @@ def partner_show(app, partner_id, as_json, key_file):
     contacts = store.contacts(found.id)
     concerns = store.concerns(found.id)
     if as_json:
-        return emit_json(found.to_dict() | {"contacts": [c.to_dict() for c in contacts],
-                                            "concerns": [c.to_dict() for c in concerns]})
-    fields([("id", found.id), ("participant", found.participant_id), ("name", found.name),
-            ("relationship", found.relationship), ("phone", found.phone), ("safe contact", found.safe_contact),
-            ("notes", found.notes), ("service", found.service)])
+        return emit_json(
+            found.to_dict()
+            | {
+                "contacts": [c.to_dict() for c in contacts],
+                "concerns": [c.to_dict() for c in concerns],
+            }
+        )
+    fields(
+        [
+            ("id", found.id),
+            ("participant", found.participant_id),
+            ("name", found.name),
+            ("relationship", found.relationship),
+            ("phone", found.phone),
+            ("safe contact", found.safe_contact),
+            ("notes", found.notes),
+            ("service", found.service),
+        ]
+    )
     for c in contacts:
         click.echo(f"\n{c.id}  {c.date}  {c.mode}  {c.outcome}  ({c.worker})")
         for what, text in c.her_words():
             click.echo(f"  {what}: {text}")
     for r in concerns:
-        click.echo(f"\nconcern {r.id} {r.date}: {r.category} ({r.severity}) -> risk flag {r.flag_id}")
+        click.echo(
+            f"\nconcern {r.id} {r.date}: {r.category} ({r.severity}) -> risk flag {r.flag_id}"
+        )
 
 
 @partner.command("contact")
@@ -154,12 +204,32 @@ def partner_show(app, partner_id, as_json, key_file):
 @click.option("--no-further-contact", is_flag=True, help="She asked not to be contacted again.")
 @key_file_option
 @click.pass_obj
-def partner_contact(app, partner_id, mode, outcome, day, worker, safety_planning, her_account, wishes,
-                    no_further_contact, key_file):
+def partner_contact(
+    app,
+    partner_id,
+    mode,
+    outcome,
+    day,
+    worker,
+    safety_planning,
+    her_account,
+    wishes,
+    no_further_contact,
+    key_file,
+):
     """Record a contact with a partner or ex-partner."""
     store = _open(app, key_file)
-    found = store.record_contact(partner_id, mode, outcome, day, worker, safety_planning, her_account, wishes,
-                                 no_further_contact)
+    found = store.record_contact(
+        partner_id,
+        mode,
+        outcome,
+        day,
+        worker,
+        safety_planning,
+        her_account,
+        wishes,
+        no_further_contact,
+    )
     click.echo(f"recorded {found.id}: {found.date} {found.mode}, {found.outcome}")
     if no_further_contact:
         click.echo("no further contact tasks will be raised for her")
@@ -170,36 +240,58 @@ def partner_contact(app, partner_id, mode, outcome, day, worker, safety_planning
 @key_file_option
 @click.pass_obj
 def partner_due(app, as_json, key_file):
-    """Contact tasks due: his intake, start, not suitable, exclusion, suspension, exit, completion, follow-up."""
-    from facilitator.domain.partner import POINT_LABELS
+    """Contact tasks due: his intake, start, not suitable, exclusion, suspension, exit, completion,
+    follow-up."""
 
     store = _open(app, key_file)
     tasks = store.due()
     if as_json:
         return emit_json([t.to_dict() for t in tasks])
-    table([(("OVERDUE " if t.overdue else "") + t.due_on, t.participant_id, t.partner_id or "(none on record)",
-            POINT_LABELS.get(t.point, t.point), t.event_date, t.attempts or "") for t in tasks],
-          ["due", "participant", "partner", "contact point", "since", "attempts"], empty="no contact due")
+    table(
+        [
+            (
+                ("OVERDUE " if t.overdue else "") + t.due_on,
+                t.participant_id,
+                t.partner_id or "(none on record)",
+                POINT_LABELS.get(t.point, t.point),
+                t.event_date,
+                t.attempts or "",
+            )
+            for t in tasks
+        ],
+        ["due", "participant", "partner", "contact point", "since", "attempts"],
+        empty="no contact due",
+    )
 
 
 @partner.command("concern")
 @click.argument("partner_id")
-@click.option("--category", required=True, help="Risk category (see `facilitator risk raise --help`).")
+@click.option(
+    "--category", required=True, help="Risk category (see `facilitator risk raise --help`)."
+)
 @click.option("--severity", help="medium, high or critical (default: the category's).")
-@click.option("--contact", "contact_id", default="", help="The contact it came from, e.g. P0001-PT1-C2.")
+@click.option(
+    "--contact", "contact_id", default="", help="The contact it came from, e.g. P0001-PT1-C2."
+)
 @key_file_option
 @click.pass_obj
 def partner_concern(app, partner_id, category, severity, contact_id, key_file):
-    """Raise a risk concern: the queue gets category, severity and 'source: partner contact' only."""
+    """Raise a risk concern: the queue gets category, severity and 'source: partner contact'
+    only."""
     store = _open(app, key_file)
     concern, flag = store.raise_concern(partner_id, category, severity, contact_id)
-    click.echo(f"risk flag {flag.id} raised for {flag.participant_id}: {concern.category} ({flag.severity}), "
-               f"source partner contact; none of her words left the partner store")
+    click.echo(
+        f"risk flag {flag.id} raised for {flag.participant_id}: {concern.category} "
+        f"({flag.severity}), "
+        f"source partner contact; none of her words left the partner store"
+    )
 
 
 @partner.command("forget")
 @click.argument("participant_id", required=False)
-@click.option("--due", is_flag=True, help="Every man retention lists as past the partner period, in one go.")
+@click.option(
+    "--due", is_flag=True, help="Every man retention lists as past the partner period, in one go."
+)
 @click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
 @key_file_option
 @click.pass_obj
@@ -213,8 +305,10 @@ def partner_forget(app, participant_id, due, yes, key_file):
         _forget_due(app.office, store, yes)
         return
     if not yes:
-        click.confirm(f"Delete every partner record held for {participant_id.upper()}? This cannot be undone",
-                      abort=True)
+        click.confirm(
+            f"Delete every partner record held for {participant_id.upper()}? This cannot be undone",
+            abort=True,
+        )
     if store.forget(participant_id):
         click.echo(f"partner records for {participant_id.upper()} deleted")
     else:
@@ -226,8 +320,6 @@ def _men(n: int) -> str:
 
 
 def _forget_due(office, store, yes: bool) -> None:
-    from facilitator.errors import Refused
-    from facilitator.services.retention import partner_files_left
 
     men = [pid for pid, _, _ in partner_files_left(office)]
     if not men:
@@ -235,8 +327,11 @@ def _forget_due(office, store, yes: bool) -> None:
         return
     if not yes:
         shown = ", ".join(men[:12]) + (f" and {len(men) - 12} more" if len(men) > 12 else "")
-        click.confirm(f"Delete every partner record held for {_men(len(men))} past the partner period "
-                      f"({shown})? This cannot be undone", abort=True)
+        click.confirm(
+            f"Delete every partner record held for {_men(len(men))} past the partner period "
+            f"({shown})? This cannot be undone",
+            abort=True,
+        )
     deleted, held = [], []
     for pid in men:
         try:
@@ -245,9 +340,11 @@ def _forget_due(office, store, yes: bool) -> None:
         except Refused as err:  # a legal hold: his records stay, and he stays listed
             held.append(pid)
             click.echo(f"{pid}: {err}", err=True)
-    click.echo(f"{_men(len(men))} checked: partner records deleted for {len(deleted)}"
-               + (f" ({', '.join(deleted)})" if deleted else "")
-               + (f"; {len(held)} kept under a legal hold" if held else ""))
+    click.echo(
+        f"{_men(len(men))} checked: partner records deleted for {len(deleted)}"
+        + (f" ({', '.join(deleted)})" if deleted else "")
+        + (f"; {len(held)} kept under a legal hold" if held else "")
+    )
 
 
 @partner.command("audit")
@@ -262,7 +359,19 @@ def partner_audit(app, participant_id, as_json, key_file):
     found = store.audit_trail(participant_id)
     if as_json:
         return emit_json(found)
-    table([(e.get("seq"), e.get("time"), e.get("user"), e.get("action"), e.get("kind"), e["record"],
-            e.get("id")) for e in found],
-          ["#", "time", "user", "action", "kind", "record", "logged as"],
-          empty=f"no audit lines about partner records for {participant_id.strip().upper()}")
+    table(
+        [
+            (
+                e.get("seq"),
+                e.get("time"),
+                e.get("user"),
+                e.get("action"),
+                e.get("kind"),
+                e["record"],
+                e.get("id"),
+            )
+            for e in found
+        ],
+        ["#", "time", "user", "action", "kind", "record", "logged as"],
+        empty=f"no audit lines about partner records for {participant_id.strip().upper()}",
+    )

@@ -18,7 +18,13 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from facilitator.curriculum.model import CheckReport, Curriculum, CurriculumSession, Problem, Segment
+from facilitator.curriculum.model import (
+    CheckReport,
+    Curriculum,
+    CurriculumSession,
+    Problem,
+    Segment,
+)
 
 FORMAT = 1
 _CODE = ("model.py", "parser.py", "checker.py", "forbidden.py", "cache.py")
@@ -41,15 +47,19 @@ def checked(folder: Path | str, *, fresh: bool = False) -> CheckReport:
     """
     folder = Path(folder)
     key = _fingerprint(folder)
-    file = cache_dir() / (hashlib.sha256(key["folder"].encode()).hexdigest()[:24] + ".json") if key else None
-    if file is not None and not fresh:
+    file = (
+        cache_dir() / (hashlib.sha256(key["folder"].encode()).hexdigest()[:24] + ".json")
+        if key
+        else None
+    )
+    if file is not None and key and not fresh:
         report = _read(file, key)
         if report is not None:
             return report
     from facilitator.curriculum.checker import check_curriculum
 
     report = check_curriculum(folder)
-    if file is not None:
+    if file is not None and key:
         _write(file, key, report)
     return report
 
@@ -69,10 +79,17 @@ def _fingerprint(folder: Path) -> dict | None:
         for name in _LIBRARIES:
             spec = importlib.util.find_spec(name)
             libraries.append(_stat(spec.origin) if spec and spec.origin else [name])
-        # Paths in the report are written as given: a relative folder is only the same from the same place.
+        # Paths in the report are written as given: a relative folder is only the same from the same
+        # place.
         given = str(folder) if folder.is_absolute() else [os.getcwd(), str(folder)]
-        return {"format": FORMAT, "folder": str(folder.resolve()), "given": given, "files": files,
-                "code": code, "libraries": libraries}
+        return {
+            "format": FORMAT,
+            "folder": str(folder.resolve()),
+            "given": given,
+            "files": files,
+            "code": code,
+            "libraries": libraries,
+        }
     except (OSError, ValueError, ImportError):
         return None
 
@@ -106,8 +123,12 @@ def _report_to(report: CheckReport) -> dict[str, Any]:
     c = report.curriculum
     return {
         "curriculum": {
-            "id": c.id, "title": c.title, "version": c.version, "description": c.description,
-            "default_session_minutes": c.default_session_minutes, "topics": c.topics,
+            "id": c.id,
+            "title": c.title,
+            "version": c.version,
+            "description": c.description,
+            "default_session_minutes": c.default_session_minutes,
+            "topics": c.topics,
             "folder": str(c.folder),
             "sessions": [_session_to(s) for s in c.sessions],
         },
@@ -118,12 +139,18 @@ def _report_to(report: CheckReport) -> dict[str, Any]:
 
 def _session_to(s: CurriculumSession) -> dict[str, Any]:
     return {
-        "number": s.number, "title": s.title, "theme": s.theme, "minutes": s.minutes,
-        "objectives": s.objectives, "topics": s.topics, "source": str(s.source), "line": s.line,
-        "intro_markdown": s.intro_markdown, "body_line": s.body_line, "field_lines": s.field_lines,
-        "segments": [
-            [g.title, g.kind, g.minutes, g.markdown, g.line] for g in s.segments
-        ],
+        "number": s.number,
+        "title": s.title,
+        "theme": s.theme,
+        "minutes": s.minutes,
+        "objectives": s.objectives,
+        "topics": s.topics,
+        "source": str(s.source),
+        "line": s.line,
+        "intro_markdown": s.intro_markdown,
+        "body_line": s.body_line,
+        "field_lines": s.field_lines,
+        "segments": [[g.title, g.kind, g.minutes, g.markdown, g.line] for g in s.segments],
     }
 
 
@@ -133,16 +160,34 @@ def _report_from(data: dict[str, Any]) -> CheckReport:
     for s in c["sessions"]:
         source = Path(s["source"])
         segments = [Segment(t, k, m, md, source, line) for t, k, m, md, line in s["segments"]]
-        sessions.append(CurriculumSession(
-            number=s["number"], title=s["title"], theme=s["theme"], minutes=s["minutes"],
-            objectives=s["objectives"], topics=s["topics"], segments=segments, source=source,
-            line=s["line"], intro_markdown=s["intro_markdown"], body_line=s["body_line"],
-            field_lines=s["field_lines"],
-        ))
+        sessions.append(
+            CurriculumSession(
+                number=s["number"],
+                title=s["title"],
+                theme=s["theme"],
+                minutes=s["minutes"],
+                objectives=s["objectives"],
+                topics=s["topics"],
+                segments=segments,
+                source=source,
+                line=s["line"],
+                intro_markdown=s["intro_markdown"],
+                body_line=s["body_line"],
+                field_lines=s["field_lines"],
+            )
+        )
     curriculum = Curriculum(
-        id=c["id"], title=c["title"], version=c["version"], description=c["description"],
-        default_session_minutes=c["default_session_minutes"], topics=c["topics"],
-        sessions=sessions, folder=Path(c["folder"]),
+        id=c["id"],
+        title=c["title"],
+        version=c["version"],
+        description=c["description"],
+        default_session_minutes=c["default_session_minutes"],
+        topics=c["topics"],
+        sessions=sessions,
+        folder=Path(c["folder"]),
     )
-    problems = [Problem(Path(path), line, severity, message) for path, line, severity, message in data["problems"]]
+    problems = [
+        Problem(Path(path), line, severity, message)
+        for path, line, severity, message in data["problems"]
+    ]
     return CheckReport(curriculum, problems, data["coverage"])

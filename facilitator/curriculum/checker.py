@@ -45,7 +45,14 @@ def check_curriculum(folder: Path | str) -> CheckReport:
 def _check_numbering(result: ParseResult, problems: list[Problem]) -> None:
     index = result.curriculum.index_path
     if not result.session_files:
-        problems.append(Problem(index, 1, ERROR, "no session files: add one Markdown file per session, e.g. 01-welcome.md"))
+        problems.append(
+            Problem(
+                index,
+                1,
+                ERROR,
+                "no session files: add one Markdown file per session, e.g. 01-welcome.md",
+            )
+        )
         return
     by_number: dict[int, list[CurriculumSession]] = defaultdict(list)
     for session in result.session_files:
@@ -54,14 +61,34 @@ def _check_numbering(result: ParseResult, problems: list[Problem]) -> None:
     for number, sessions in sorted(by_number.items()):
         first = sessions[0]
         for other in sessions[1:]:
-            problems.append(Problem(other.source, other.line, ERROR, f"duplicate session number {number}: {first.source.name} is session {number} too"))
+            problems.append(
+                Problem(
+                    other.source,
+                    other.line,
+                    ERROR,
+                    f"duplicate session number {number}: {first.source.name} is session "
+                    f"{number} too",
+                )
+            )
     numbers = sorted(by_number)
     expected = 1
     for number in numbers:
         if number > expected:
-            gap = f"session {expected} is" if number == expected + 1 else f"sessions {expected}-{number - 1} are"
+            gap = (
+                f"session {expected} is"
+                if number == expected + 1
+                else f"sessions {expected}-{number - 1} are"
+            )
             where = by_number[number][0]
-            problems.append(Problem(where.source, where.line, ERROR, f"{gap} missing: session numbers go 1, 2, 3... without gaps (this file is {number})"))
+            problems.append(
+                Problem(
+                    where.source,
+                    where.line,
+                    ERROR,
+                    f"{gap} missing: session numbers go 1, 2, 3... without gaps (this file "
+                    f"is {number})",
+                )
+            )
         expected = number + 1
 
 
@@ -69,44 +96,102 @@ def _check_segments(session: CurriculumSession, problems: list[Problem]) -> None
     path = session.source
     segments = session.segments
     if not segments:
-        problems.append(Problem(path, session.body_line, ERROR, "no segments: each timed part of the session is a level-two heading such as '## Check-in (30 min)'"))
+        problems.append(
+            Problem(
+                path,
+                session.body_line,
+                ERROR,
+                "no segments: each timed part of the session is a level-two heading such "
+                "as '## Check-in (30 min)'",
+            )
+        )
         return
     check_ins = session.segments_of(CHECK_IN)
     if not check_ins:
-        problems.append(Problem(path, segments[0].line, ERROR, "no check-in segment: start the session with '## Check-in (N min)' (or mark a segment {check_in})"))
+        problems.append(
+            Problem(
+                path,
+                segments[0].line,
+                ERROR,
+                "no check-in segment: start the session with '## Check-in (N min)' (or "
+                "mark a segment {check_in})",
+            )
+        )
     else:
         if segments[0].kind != CHECK_IN:
-            problems.append(Problem(path, check_ins[0].line, WARNING, "the check-in is not the first segment"))
+            problems.append(
+                Problem(path, check_ins[0].line, WARNING, "the check-in is not the first segment")
+            )
         for extra in check_ins[1:]:
             problems.append(Problem(path, extra.line, WARNING, "a second check-in segment"))
     closings = session.segments_of(CLOSING)
     if not closings:
-        problems.append(Problem(path, segments[-1].line, WARNING, "no closing segment: end with '## Closing and homework (N min)'"))
+        problems.append(
+            Problem(
+                path,
+                segments[-1].line,
+                WARNING,
+                "no closing segment: end with '## Closing and homework (N min)'",
+            )
+        )
     elif segments[-1].kind != CLOSING:
-        problems.append(Problem(path, closings[-1].line, WARNING, "the closing is not the last segment"))
+        problems.append(
+            Problem(path, closings[-1].line, WARNING, "the closing is not the last segment")
+        )
     if not session.segments_of(EXERCISE):
         problems.append(Problem(path, segments[0].line, WARNING, "no exercise segment"))
     if not session.segments_of(BREAK) and session.minutes >= BREAK_EXPECTED_FROM_MINUTES:
-        problems.append(Problem(path, segments[0].line, WARNING, f"no break in a {session.minutes}-minute session"))
+        problems.append(
+            Problem(
+                path, segments[0].line, WARNING, f"no break in a {session.minutes}-minute session"
+            )
+        )
     if session.minutes and all(s.minutes for s in segments):
         total = session.segment_minutes
         if total != session.minutes:
             line = session.field_lines.get("minutes", session.line)
             detail = " + ".join(str(s.minutes) for s in segments)
-            problems.append(Problem(path, line, ERROR, f"segments add up to {total} min ({detail}) but the session is {session.minutes} min"))
+            problems.append(
+                Problem(
+                    path,
+                    line,
+                    ERROR,
+                    f"segments add up to {total} min ({detail}) but the session is "
+                    f"{session.minutes} min",
+                )
+            )
 
 
 def _check_content(result: ParseResult, problems: list[Problem]) -> None:
     for path, text in result.texts.items():
         for mention in find_mentions(text):
             if mention.proposed:
-                problems.append(Problem(path, mention.line, ERROR, (
-                    f"proposes {mention.what} ({mention.words!r}): the programme never brings the "
-                    "partner in (Istanbul Convention Art. 48; WWP EN and Respect standards); remove it")))
+                problems.append(
+                    Problem(
+                        path,
+                        mention.line,
+                        ERROR,
+                        (
+                            f"proposes {mention.what} ({mention.words!r}): the programme "
+                            "never brings the "
+                            "partner in (Istanbul Convention Art. 48; WWP EN and Respect "
+                            "standards); remove it"
+                        ),
+                    )
+                )
             else:
-                problems.append(Problem(path, mention.line, WARNING, (
-                    f"mentions {mention.what} ({mention.words!r}); make sure it only says the "
-                    "programme does not offer it")))
+                problems.append(
+                    Problem(
+                        path,
+                        mention.line,
+                        WARNING,
+                        (
+                            f"mentions {mention.what} ({mention.words!r}); make sure it "
+                            "only says the "
+                            "programme does not offer it"
+                        ),
+                    )
+                )
 
 
 def _check_coverage(result: ParseResult, problems: list[Problem]) -> dict[str, list[int]]:
@@ -118,10 +203,15 @@ def _check_coverage(result: ParseResult, problems: list[Problem]) -> dict[str, l
             continue
         line = result.topic_lines.get(topic) or result.index_lines.get("topics", 1)
         add = "" if topic in curriculum.topics else "add it to the index's topics and "
-        problems.append(Problem(
-            curriculum.index_path, line, WARNING,
-            f"no session covers the core topic {topic} ({curriculum.topic_label(topic)}): "
-            f"{add}list it in the topics of the sessions that cover it"))
+        problems.append(
+            Problem(
+                curriculum.index_path,
+                line,
+                WARNING,
+                f"no session covers the core topic {topic} ({curriculum.topic_label(topic)}): "
+                f"{add}list it in the topics of the sessions that cover it",
+            )
+        )
     return coverage
 
 
@@ -149,8 +239,10 @@ def format_report(report: CheckReport) -> str:
         out.append("")
     errors, warnings = len(report.errors), len(report.warnings)
     out.append(
-        f"{curriculum.id}: {len(curriculum.sessions)} sessions, {curriculum.total_minutes} minutes; "
-        f"{errors} error{'s' if errors != 1 else ''}, {warnings} warning{'s' if warnings != 1 else ''}"
+        f"{curriculum.id}: {len(curriculum.sessions)} sessions, {curriculum.total_minutes} "
+        "minutes; "
+        f"{errors} error{'s' if errors != 1 else ''}, {warnings} "
+        f"warning{'s' if warnings != 1 else ''}"
     )
     out.append("")
     out.append("Core topic coverage")

@@ -17,8 +17,14 @@ from dataclasses import dataclass
 
 _PARTNER = r"(?:partners?|ex-partners?|ex|wife|wives|girlfriends?|spouses?|victims?)"
 _WHO = r"(?:your|his|their|the|her|a|a\s+man's|each\s+man's)"
-_BRING = r"(?:bring|brings|bringing|brought|invite|invites|inviting|invited|include|includes|including|involve|involves|involving)"
-_INTO = r"(?:to|into|in|along\s+to)\s+(?:the\s+|a\s+|this\s+|next\s+|our\s+)?(?:group|session|sessions|meeting|programme|room)"
+_BRING = (
+    r"(?:bring|brings|bringing|brought|invite|invites|inviting|invited"
+    r"|include|includes|including|involve|involves|involving)"
+)
+_INTO = (
+    r"(?:to|into|in|along\s+to)\s+(?:the\s+|a\s+|this\s+|next\s+|our\s+)?"
+    r"(?:group|session|sessions|meeting|programme|room)"
+)
 
 # (what it is, pattern, anchors). Patterns match across line breaks, case-insensitively. A
 # pattern is only tried near its anchors (lower-case words every match contains, at most
@@ -26,16 +32,40 @@ _INTO = r"(?:to|into|in|along\s+to)\s+(?:the\s+|a\s+|this\s+|next\s+|our\s+)?(?:
 _RULES: tuple[tuple[str, re.Pattern[str], tuple[str, ...]], ...] = tuple(
     (name, re.compile(pattern, re.IGNORECASE), anchors)
     for name, pattern, anchors in (
-        ("couple counselling", r"\bcouples?['’]?[\s-]*(?:counsell?ing|counsell?ors?|therapy|therapists?)\b", ("couple",)),
+        (
+            "couple counselling",
+            r"\bcouples?['’]?[\s-]*(?:counsell?ing|counsell?ors?|therapy|therapists?)\b",
+            ("couple",),
+        ),
         ("couple counselling", r"\bcouples['’]?\s+(?:work|sessions?)\b", ("couples",)),
-        ("couple counselling", r"\b(?:marriage|marital|relationship)\s+(?:counsell?ing|therapy|guidance)\b", ("marri", "marital", "relationship")),
+        (
+            "couple counselling",
+            r"\b(?:marriage|marital|relationship)\s+(?:counsell?ing|therapy|guidance)\b",
+            ("marri", "marital", "relationship"),
+        ),
         ("couple counselling", r"\bconjoint\s+(?:therapy|sessions?|work)\b", ("conjoint",)),
         ("mediation", r"\bmediat(?:ion|ions|ors?|e|ed|ing)\b", ("mediat",)),
         ("mediation", r"\bconciliation\b", ("conciliation",)),
-        ("a joint session with the partner", r"\bjoint\s+(?:sessions?|meetings?|appointments?|work|counsell?ing)\b", ("joint",)),
-        ("a joint session with the partner", rf"\b{_BRING}\s+(?:{_WHO}\s+)?{_PARTNER}\b(?!['’])[^.!?]{{0,40}}?\b(?:{_INTO}|along)\b", ("bring", "brought", "invit", "includ", "involv")),
-        ("a joint session with the partner", rf"\b{_WHO}\s+{_PARTNER}\s+(?:attends?|attending|joins?|joining|comes?\s+(?:in)?to|sits?\s+in\s+on)\s+(?:the\s+|a\s+)?(?:group|session|sessions|meeting)\b", ("attend", "join", "come", "sit")),
-        ("a joint session with the partner", rf"\bwith\s+{_WHO}\s+{_PARTNER}\s+(?:present|in\s+the\s+room)\b", ("present", "room")),
+        (
+            "a joint session with the partner",
+            r"\bjoint\s+(?:sessions?|meetings?|appointments?|work|counsell?ing)\b",
+            ("joint",),
+        ),
+        (
+            "a joint session with the partner",
+            rf"\b{_BRING}\s+(?:{_WHO}\s+)?{_PARTNER}\b(?!['’])[^.!?]{{0,40}}?\b(?:{_INTO}|along)\b",
+            ("bring", "brought", "invit", "includ", "involv"),
+        ),
+        (
+            "a joint session with the partner",
+            rf"\b{_WHO}\s+{_PARTNER}\s+(?:attends?|attending|joins?|joining|comes?\s+(?:in)?to|sits?\s+in\s+on)\s+(?:the\s+|a\s+)?(?:group|session|sessions|meeting)\b",
+            ("attend", "join", "come", "sit"),
+        ),
+        (
+            "a joint session with the partner",
+            rf"\bwith\s+{_WHO}\s+{_PARTNER}\s+(?:present|in\s+the\s+room)\b",
+            ("present", "room"),
+        ),
     )
 )
 # How far before and after an anchor a match may start and end.
@@ -98,7 +128,11 @@ def find_mentions(text: str) -> list[Mention]:
     lower = text.lower()
     for what, pattern, anchors in _RULES:
         # A few characters change length in lower case (İ); then offsets differ: scan it all.
-        matches = _near(pattern, text, lower, anchors) if len(lower) == len(text) else pattern.finditer(text)
+        matches = (
+            _near(pattern, text, lower, anchors)
+            if len(lower) == len(text)
+            else pattern.finditer(text)
+        )
         for match in matches:
             if match.start() in found:
                 continue

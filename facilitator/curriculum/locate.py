@@ -13,7 +13,7 @@ from pathlib import Path
 
 from facilitator.curriculum.cache import checked
 from facilitator.curriculum.model import INDEX_FILE, Curriculum
-from facilitator.errors import NotFound, StoreError
+from facilitator.errors import FacilitatorError, NotFound, StoreError
 
 WORKSPACE = "workspace"
 BUNDLED = "bundled"
@@ -92,3 +92,54 @@ def load_curriculum(
             f"(first: {report.errors[0]}); run: facilitator curriculum check {folder}"
         )
     return report.curriculum
+
+
+_readable: dict[tuple[str, float], Curriculum] = {}
+
+
+def curriculum_if_readable(
+    ref: str | Path, workspace_curricula: Path | None = None
+) -> Curriculum | None:
+    """A curriculum for what only shows its titles or plans (home, the session screen's plan,
+    exports, a debrief's heading): loaded as load_curriculum does, kept even when the checker
+    finds errors in it, and None when it cannot be found or read. Starting a group on a
+    curriculum uses load_curriculum, which refuses one with errors and says why. Kept in memory
+    per folder until one of its files changes."""
+    try:
+        folder = find_curriculum_folder(ref, curricula_roots(workspace_curricula))
+        key = (str(folder), max((p.stat().st_mtime for p in folder.iterdir()), default=0.0))
+        if key not in _readable:
+            _readable[key] = load_curriculum(folder, strict=False)
+        return _readable[key]
+    except (FacilitatorError, OSError):
+        return None
+
+
+def session_title(ref: str | Path, workspace_curricula: Path | None, number: int) -> str:
+    """One session's title ("" when there is none or the curriculum cannot be read).
+
+    Read from the session's own file (NN-….md) when it is named by number, so the home screen
+    does not parse 24 sessions' guidance for one title per group."""
+    # The parser brings markdown-it and PyYAML; commands that never show a title skip them.
+    from facilitator.curriculum.parser import SESSION_FILE, parse_session_text
+
+    try:
+        folder = find_curriculum_folder(ref, curricula_roots(workspace_curricula))
+        for path in sorted(folder.glob("*.md")):
+            m = SESSION_FILE.match(path.name)
+            if not m or int(m.group(1)) != number:
+                continue
+            key = (str(path), path.stat().st_mtime)
+            if key not in _titles:
+                session = parse_session_text(path, path.read_text(encoding="utf-8"), [])
+                _titles[key] = session.title if session.number == number else ""
+            if _titles[key]:
+                return _titles[key]
+    except (FacilitatorError, OSError, UnicodeDecodeError):
+        pass  # the whole curriculum, below, is read the one lenient way
+    found = curriculum_if_readable(ref, workspace_curricula)
+    plan = found.session(number) if found is not None else None
+    return plan.title if plan is not None else ""
+
+
+_titles: dict[tuple[str, float], str] = {}

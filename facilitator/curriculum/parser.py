@@ -150,7 +150,8 @@ def _load_yaml(text: str, first_line: int, report: _Report, what: str) -> _Yaml 
                     first_line + k.start_mark.line for k, _ in value_node.value
                 ]
                 result.item_keys[key] = [
-                    str(k.value) if isinstance(k, yaml.ScalarNode) else "" for k, _ in value_node.value
+                    str(k.value) if isinstance(k, yaml.ScalarNode) else ""
+                    for k, _ in value_node.value
                 ]
     return result
 
@@ -167,7 +168,13 @@ def _text_field(data: dict, name: str, lines: dict[str, int], report: _Report, l
 
 
 def _int_field(
-    data: dict, name: str, lines: dict[str, int], report: _Report, line: int, *, required: bool = True
+    data: dict,
+    name: str,
+    lines: dict[str, int],
+    report: _Report,
+    line: int,
+    *,
+    required: bool = True,
 ) -> int | None:
     if name not in data or data[name] is None:
         if required:
@@ -175,7 +182,9 @@ def _int_field(
         return None
     value = data[name]
     if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-        report.error(lines.get(name, line), f"{name!r} must be a whole number from 1, not {_describe(value)}")
+        report.error(
+            lines.get(name, line), f"{name!r} must be a whole number from 1, not {_describe(value)}"
+        )
         return None
     return value
 
@@ -198,8 +207,13 @@ def parse_index(folder: Path, problems: list[Problem], texts: dict[Path, str] | 
     path = folder / INDEX_FILE
     report = _Report(path, problems)
     curriculum = Curriculum(
-        id=folder.name, title=folder.name, version="", description="",
-        default_session_minutes=0, topics={}, folder=folder,
+        id=folder.name,
+        title=folder.name,
+        version="",
+        description="",
+        default_session_minutes=0,
+        topics={},
+        folder=folder,
     )
     if not path.is_file():
         report.error(1, f"missing: a curriculum folder needs an index file {INDEX_FILE}")
@@ -214,39 +228,68 @@ def parse_index(folder: Path, problems: list[Problem], texts: dict[Path, str] | 
         return curriculum, None, {}, {}
     data = parsed.data
     if not isinstance(data, dict):
-        report.error(1, f"the index must be a mapping of fields ({', '.join(INDEX_FIELDS)}), not {_describe(data)}")
+        report.error(
+            1,
+            f"the index must be a mapping of fields ({', '.join(INDEX_FIELDS)}), not "
+            f"{_describe(data)}",
+        )
         return curriculum, None, {}, {}
     lines = parsed.key_lines
     for name in data:
         if str(name) not in INDEX_FIELDS:
-            report.warning(lines.get(str(name), 1), f"unknown field {name!r} in the index (known: {', '.join(INDEX_FIELDS)})")
+            report.warning(
+                lines.get(str(name), 1),
+                f"unknown field {name!r} in the index (known: {', '.join(INDEX_FIELDS)})",
+            )
     curriculum.id = _text_field(data, "id", lines, report, 1) or folder.name
     if curriculum.id != folder.name:
-        report.warning(lines.get("id", 1), f"id {curriculum.id!r} differs from the folder name {folder.name!r}; it is found by the folder name")
+        report.warning(
+            lines.get("id", 1),
+            f"id {curriculum.id!r} differs from the folder name {folder.name!r}; it is "
+            "found by the folder name",
+        )
     curriculum.title = _text_field(data, "title", lines, report, 1) or curriculum.id
     version = data.get("version")
     if isinstance(version, (int, float)) and not isinstance(version, bool):
-        report.warning(lines.get("version", 1), f"version {version!r} is a number; quote it (\"{version}\") so that 1.10 stays 1.10")
+        report.warning(
+            lines.get("version", 1),
+            f'version {version!r} is a number; quote it ("{version}") so that 1.10 stays 1.10',
+        )
         curriculum.version = str(version)
     else:
         curriculum.version = _text_field(data, "version", lines, report, 1)
     curriculum.description = _text_field(data, "description", lines, report, 1)
-    curriculum.default_session_minutes = _int_field(data, "default_session_minutes", lines, report, 1) or 0
+    curriculum.default_session_minutes = (
+        _int_field(data, "default_session_minutes", lines, report, 1) or 0
+    )
 
     topic_lines: dict[str, int] = {}
     vocabulary: dict[str, str] | None = None
     topics = data.get("topics")
     if "topics" not in data or topics is None:
-        report.error(1, "missing field 'topics' (the topic ids sessions may use, each with a label)")
+        report.error(
+            1, "missing field 'topics' (the topic ids sessions may use, each with a label)"
+        )
     elif not isinstance(topics, dict):
-        report.error(lines.get("topics", 1), f"'topics' must map each topic id to a label, not {_describe(topics)}")
+        report.error(
+            lines.get("topics", 1),
+            f"'topics' must map each topic id to a label, not {_describe(topics)}",
+        )
     else:
         vocabulary = {}
-        item_lines = dict(zip(parsed.item_keys.get("topics", []), parsed.item_lines.get("topics", []), strict=True))
+        item_lines = dict(
+            zip(
+                parsed.item_keys.get("topics", []), parsed.item_lines.get("topics", []), strict=True
+            )
+        )
         for topic, label in topics.items():
             line = item_lines.get(str(topic), lines.get("topics", 1))
             if not isinstance(topic, str) or not re.fullmatch(r"[a-z][a-z0-9_]*", topic):
-                report.error(line, f"topic id {topic!r} must be lower-case letters, digits and _ (e.g. coercive_control)")
+                report.error(
+                    line,
+                    f"topic id {topic!r} must be lower-case letters, digits and _ (e.g. "
+                    "coercive_control)",
+                )
                 continue
             if not isinstance(label, str) or not label.strip():
                 report.warning(line, f"topic {topic!r} has no label")
@@ -271,7 +314,11 @@ def _segment_heading(text: str, line: int, report: _Report) -> tuple[str, str, i
         if name in SEGMENT_KINDS:
             kind = name
         else:
-            report.error(line, f"unknown segment kind {{{marker.group(1)}}}: use one of " + ", ".join("{" + k + "}" for k in SEGMENT_KINDS))
+            report.error(
+                line,
+                f"unknown segment kind {{{marker.group(1)}}}: use one of "
+                + ", ".join("{" + k + "}" for k in SEGMENT_KINDS),
+            )
     minutes = None
     found = _MINUTES.search(heading)
     if found:
@@ -283,7 +330,11 @@ def _segment_heading(text: str, line: int, report: _Report) -> tuple[str, str, i
     if not title:
         report.error(line, "segment heading has no title")
     if found is None:
-        report.error(line, f"segment {title!r} has no minutes: end the heading with its length, e.g. '## {title or 'Check-in'} (30 min)'")
+        report.error(
+            line,
+            f"segment {title!r} has no minutes: end the heading with its length, e.g. '## "
+            f"{title or 'Check-in'} (30 min)'",
+        )
     elif minutes == 0:
         report.error(line, f"segment {title!r} lasts 0 minutes")
     return title, kind, minutes
@@ -327,34 +378,57 @@ def parse_session_text(
         if parsed is not None and isinstance(parsed.data, dict):
             data, key_lines, item_lines = parsed.data, parsed.key_lines, parsed.item_lines
         elif parsed is not None:
-            report.error(fm_line, f"the front matter must be a mapping of fields ({', '.join(SESSION_FIELDS)}), not {_describe(parsed.data)}")
+            report.error(
+                fm_line,
+                "the front matter must be a mapping of fields "
+                f"({', '.join(SESSION_FIELDS)}), not {_describe(parsed.data)}",
+            )
     elif lines and lines[0].strip().startswith("---"):
-        report.error(1, "the front matter is not closed: add a line '---' after the session's fields")
+        report.error(
+            1, "the front matter is not closed: add a line '---' after the session's fields"
+        )
     else:
-        report.error(1, "no front matter: a session file starts with '---', the session's fields (" + ", ".join(SESSION_FIELDS) + ") and '---'")
+        report.error(
+            1,
+            "no front matter: a session file starts with '---', the session's fields ("
+            + ", ".join(SESSION_FIELDS)
+            + ") and '---'",
+        )
 
     session = CurriculumSession(
-        number=0, title=path.stem, theme="", minutes=default_minutes, objectives=[], topics=[],
-        segments=[], source=path, line=1,
+        number=0,
+        title=path.stem,
+        theme="",
+        minutes=default_minutes,
+        objectives=[],
+        topics=[],
+        segments=[],
+        source=path,
+        line=1,
     )
     if data is not None:
         _session_fields(session, data, key_lines, item_lines, report, vocabulary)
 
     headings = [
-        (i, t) for i, t in enumerate(tokens)
+        (i, t.map)
+        for i, t in enumerate(tokens)
         if t.type == "heading_open" and t.tag == "h2" and t.level == 0 and t.map
     ]
-    first_segment = headings[0][1].map[0] if headings else len(lines)
+    first_segment = headings[0][1][0] if headings else len(lines)
     session.body_line = min(body_start + 1, len(lines))
     session.intro_markdown = _trim(lines[body_start:first_segment])
-    for n, (i, token) in enumerate(headings):
-        start, after = token.map
-        end = headings[n + 1][1].map[0] if n + 1 < len(headings) else len(lines)
+    for n, (i, span) in enumerate(headings):
+        start, after = span
+        end = headings[n + 1][1][0] if n + 1 < len(headings) else len(lines)
         inline = tokens[i + 1].content if i + 1 < len(tokens) else ""
         title, kind, minutes = _segment_heading(inline, start + 1, report)
         body = _trim(lines[after:end])
         if not body.strip():
-            report.error(start + 1, f"segment {title!r} has no content: write the facilitators' guidance under the heading")
+            report.error(
+                start + 1,
+                f"segment {title!r} has no content: write the facilitators' guidance under "
+                "the heading",
+            )
         session.segments.append(Segment(title, kind, minutes, body, path, start + 1))
     return session
 
@@ -370,7 +444,10 @@ def _session_fields(
     fm_line = 1
     for name in data:
         if str(name) not in SESSION_FIELDS:
-            report.warning(key_lines.get(str(name), fm_line), f"unknown field {name!r} (known: {', '.join(SESSION_FIELDS)})")
+            report.warning(
+                key_lines.get(str(name), fm_line),
+                f"unknown field {name!r} (known: {', '.join(SESSION_FIELDS)})",
+            )
     session.number = _int_field(data, "session", key_lines, report, fm_line) or 0
     session.line = key_lines.get("session", 1)
     session.field_lines = dict(key_lines)
@@ -391,13 +468,22 @@ def _session_fields(
             continue
         seen.add(topic)
         if vocabulary is not None and topic not in vocabulary:
-            report.error(line, f"unknown topic {topic!r}: add it to the index's topics or use one of theirs")
+            report.error(
+                line, f"unknown topic {topic!r}: add it to the index's topics or use one of theirs"
+            )
         session.topics.append(topic)
     if "topics" in data and not topics:
-        report.warning(key_lines.get("topics", fm_line), "the session lists no topics, so it counts towards none in the coverage table")
+        report.warning(
+            key_lines.get("topics", fm_line),
+            "the session lists no topics, so it counts towards none in the coverage table",
+        )
     name_number = SESSION_FILE.match(session.source.name)
     if name_number and session.number and int(name_number.group(1)) != session.number:
-        report.warning(session.line, f"the file name says session {int(name_number.group(1))} but the front matter says {session.number}")
+        report.warning(
+            session.line,
+            f"the file name says session {int(name_number.group(1))} but the front matter "
+            f"says {session.number}",
+        )
 
 
 def _text_list(
@@ -416,7 +502,9 @@ def _text_list(
         return []
     value = data[name]
     if not isinstance(value, list):
-        example = "[coercive_control, accountability]" if name == "topics" else "a '- ' line for each"
+        example = (
+            "[coercive_control, accountability]" if name == "topics" else "a '- ' line for each"
+        )
         report.error(line, f"{name!r} must be a list ({example}), not {_describe(value)}")
         return []
     if not value and not empty_ok:
@@ -430,7 +518,10 @@ def _text_list(
             hint = ""
             if isinstance(item, dict):
                 hint = " (YAML reads 'words: more words' as a mapping: put the item in quotes)"
-            report.error(lines[i] if i < len(lines) else line, f"each item of {name!r} must be text, not {_describe(item)}{hint}")
+            report.error(
+                lines[i] if i < len(lines) else line,
+                f"each item of {name!r} must be text, not {_describe(item)}{hint}",
+            )
     return items
 
 
@@ -440,7 +531,9 @@ def parse_curriculum(folder: Path | str) -> ParseResult:
     problems: list[Problem] = []
     texts: dict[Path, str] = {}
     curriculum, vocabulary, index_lines, topic_lines = parse_index(folder, problems, texts)
-    result = ParseResult(curriculum, problems, texts=texts, index_lines=index_lines, topic_lines=topic_lines)
+    result = ParseResult(
+        curriculum, problems, texts=texts, index_lines=index_lines, topic_lines=topic_lines
+    )
     try:
         entries = sorted(p for p in folder.iterdir())
     except OSError as err:
@@ -451,7 +544,15 @@ def parse_curriculum(folder: Path | str) -> ParseResult:
             continue
         if not SESSION_FILE.match(path.name):
             if path.name.lower() != "readme.md":
-                problems.append(Problem(path, 1, WARNING, "not read as a session: a session file's name starts with its number, e.g. 07-coercive-control.md"))
+                problems.append(
+                    Problem(
+                        path,
+                        1,
+                        WARNING,
+                        "not read as a session: a session file's name starts with its "
+                        "number, e.g. 07-coercive-control.md",
+                    )
+                )
             continue
         report = _Report(path, problems)
         if not path.is_file():
@@ -461,7 +562,9 @@ def parse_curriculum(folder: Path | str) -> ParseResult:
         if text is None:
             continue
         texts[path] = text
-        session = parse_session_text(path, text, problems, vocabulary, curriculum.default_session_minutes)
+        session = parse_session_text(
+            path, text, problems, vocabulary, curriculum.default_session_minutes
+        )
         result.session_files.append(session)
     curriculum.sessions = sorted(
         (s for s in result.session_files if s.number > 0), key=lambda s: (s.number, s.source.name)

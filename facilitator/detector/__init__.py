@@ -1,4 +1,4 @@
-"""Risk indicators in what men say at check-in (DESIGN §6, issue 5). Pure: no storage.
+"""Risk indicators in what men say at check-in. Pure: no storage.
 
     scan(text, detector=None) -> ScanResult(indicators, severity)
     Detector(rules=None)                        compiled rules; .scan(text)
@@ -19,7 +19,14 @@ from facilitator.detector.categories import (
     highest_severity,
     severity_rank,
 )
-from facilitator.detector.detector import Detector, Indicator, ScanResult, default_detector, detector_for_workspace, scan
+from facilitator.detector.detector import (
+    Detector,
+    Indicator,
+    ScanResult,
+    default_detector,
+    detector_for_workspace,
+    scan,
+)
 from facilitator.detector.rules import Rules, RulesError, load_rules, rules_for_workspace
 
 __all__ = [

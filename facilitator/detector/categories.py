@@ -1,4 +1,4 @@
-"""The risk categories of DESIGN §6, with their default severities.
+"""The risk categories the programme reviews, with their default severities.
 
 Drawn from the SafeLives DASH checklist, the Danger Assessment and research on domestic
 homicide. A programme may change a severity (rules file or settings); the ids never change,
@@ -29,24 +29,79 @@ class Category:
 
 
 CATEGORIES: tuple[Category, ...] = (
-    Category("strangulation", "Strangulation", "strangling, choking, suffocating, hands on the neck", "critical"),
-    Category("threats_to_kill", "Threats to kill", "threats to kill the partner, children, others or himself and her", "critical"),
-    Category("weapons", "Weapons", "access to or use of weapons, or objects used as weapons", "critical"),
+    Category(
+        "strangulation",
+        "Strangulation",
+        "strangling, choking, suffocating, hands on the neck",
+        "critical",
+    ),
+    Category(
+        "threats_to_kill",
+        "Threats to kill",
+        "threats to kill the partner, children, others or himself and her",
+        "critical",
+    ),
+    Category(
+        "weapons", "Weapons", "access to or use of weapons, or objects used as weapons", "critical"
+    ),
     Category("separation", "Separation", "recent, planned or feared separation or divorce", "high"),
-    Category("stalking", "Stalking", "following, watching, repeated unwanted contact, tracking", "high"),
-    Category("sexual_violence", "Sexual violence", "sexual coercion, assault, image-based abuse", "high"),
-    Category("pregnancy", "Pregnancy or new baby", "partner pregnant or a baby under 18 months; abuse in pregnancy", "high"),
-    Category("child_safeguarding", "Child safeguarding", "harm or threats to children, children present, contact disputes, abduction threats", "high"),
-    Category("breach_of_order", "Breach of order", "breach of bail, injunction, non-molestation, restraining or contact order", "high"),
+    Category(
+        "stalking", "Stalking", "following, watching, repeated unwanted contact, tracking", "high"
+    ),
+    Category(
+        "sexual_violence", "Sexual violence", "sexual coercion, assault, image-based abuse", "high"
+    ),
+    Category(
+        "pregnancy",
+        "Pregnancy or new baby",
+        "partner pregnant or a baby under 18 months; abuse in pregnancy",
+        "high",
+    ),
+    Category(
+        "child_safeguarding",
+        "Child safeguarding",
+        "harm or threats to children, children present, contact disputes, abduction threats",
+        "high",
+    ),
+    Category(
+        "breach_of_order",
+        "Breach of order",
+        "breach of bail, injunction, non-molestation, restraining or contact order",
+        "high",
+    ),
     Category("escalation", "Escalation", "abuse more frequent or more severe", "high"),
-    Category("physical_violence", "Physical violence", "new physical violence since the last session", "high"),
+    Category(
+        "physical_violence",
+        "Physical violence",
+        "new physical violence since the last session",
+        "high",
+    ),
     Category("suicidal", "Suicidal", "suicidal thoughts, threats or attempts", "high"),
-    Category("honour_based", "Honour-based abuse", "so-called honour-based abuse, forced marriage, third-party threats", "high"),
-    Category("victim_fear", "Victim's fear", "she is very frightened of him, of what he will do", "high"),
+    Category(
+        "honour_based",
+        "Honour-based abuse",
+        "so-called honour-based abuse, forced marriage, third-party threats",
+        "high",
+    ),
+    Category(
+        "victim_fear", "Victim's fear", "she is very frightened of him, of what he will do", "high"
+    ),
     Category("substance_misuse", "Substance misuse", "escalating alcohol or drug use", "medium"),
-    Category("property_damage", "Property damage", "smashing, breaking or throwing things, punching walls or doors", "medium"),
-    Category("controlling_behaviour", "Controlling behaviour", "jealousy, monitoring, isolation, rules: coercive control", "medium"),
-    Category("economic_abuse", "Economic abuse", "control of money, preventing work, debt", "medium"),
+    Category(
+        "property_damage",
+        "Property damage",
+        "smashing, breaking or throwing things, punching walls or doors",
+        "medium",
+    ),
+    Category(
+        "controlling_behaviour",
+        "Controlling behaviour",
+        "jealousy, monitoring, isolation, rules: coercive control",
+        "medium",
+    ),
+    Category(
+        "economic_abuse", "Economic abuse", "control of money, preventing work, debt", "medium"
+    ),
     Category("animal_harm", "Harm to animals", "harm or threats to pets", "medium"),
 )
 

@@ -1,4 +1,4 @@
-"""The accountability check-in (DESIGN §5): what he did, towards whom, and how he talks about it."""
+"""The accountability check-in: what he did, towards whom, and how he talks about it."""
 
 from __future__ import annotations
 
@@ -28,7 +28,15 @@ STANCE_LABELS = {
     "denying": "denies",
     "blaming": "blames others or the partner",
 }
-CIRCUMSTANCES = ("separation", "new_partner", "child_contact", "court_date", "bail_or_order", "housing", "work")
+CIRCUMSTANCES = (
+    "separation",
+    "new_partner",
+    "child_contact",
+    "court_date",
+    "bail_or_order",
+    "housing",
+    "work",
+)
 HOMEWORK = ("done", "partly", "not_done", "none_set")
 
 
@@ -49,19 +57,34 @@ class CheckIn(Record):
     recorded_at: str = ""
 
     def __post_init__(self) -> None:
-        self.disclosed = check_choice(self.disclosed, DISCLOSED, "answer to 'any abusive behaviour'")
+        self.disclosed = check_choice(
+            self.disclosed, DISCLOSED, "answer to 'any abusive behaviour'"
+        )
         self.forms = check_choices(self.forms, BEHAVIOUR_FORMS, "behaviour form")
         self.towards = check_choices(self.towards, TOWARDS, "towards whom")
         self.stance = check_choice(self.stance, STANCES, "stance")
-        self.circumstance_changes = check_choices(self.circumstance_changes, CIRCUMSTANCES, "circumstance change")
+        self.circumstance_changes = check_choices(
+            self.circumstance_changes, CIRCUMSTANCES, "circumstance change"
+        )
         self.homework = check_choice(self.homework, HOMEWORK, "homework")
         if self.disclosed == "yes" and not (self.forms or self.summary.strip()):
-            raise InvalidInput("a disclosed behaviour needs its form (--form) or a summary in your own words")
+            raise InvalidInput(
+                "a disclosed behaviour needs its form (--form) or a summary in your own words"
+            )
         if self.disclosed == "no" and self.forms:
-            raise InvalidInput("behaviour forms were given but the answer was 'no': use --disclosed yes")
+            raise InvalidInput(
+                "behaviour forms were given but the answer was 'no': use --disclosed yes"
+            )
 
     def text_for_scanning(self) -> str:
         """Everything free-text the risk scanner should read."""
         return "\n".join(
-            t for t in (self.summary, self.alternatives_used, self.circumstances_note, self.substance_use) if t
+            t
+            for t in (
+                self.summary,
+                self.alternatives_used,
+                self.circumstances_note,
+                self.substance_use,
+            )
+            if t
         )

@@ -1,4 +1,5 @@
-"""Programme rules and how a man stands against them (DESIGN §1, issue 8). Pure: no I/O, no clock.
+"""Programme rules and how a man stands against them; each programme sets its own
+rules. Pure: no I/O, no clock.
 
     Rules        the programme's limits (facilitator.toml [rules]); `with_order` lays a
                  referrer's order over them, and the order's limits win
@@ -28,9 +29,10 @@ How marks count (the defaults and where they come from are in docs/rules.md):
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
-from typing import Iterable, Mapping
+from typing import Any
 
 from facilitator.domain.record import Record
 from facilitator.domain.values import check_choice, parse_date
@@ -46,7 +48,14 @@ STATUS_LABELS = {
     "exited": "exited",
 }
 # Never colour alone: every status has a symbol and a word.
-STATUS_SYMBOLS = {"on_track": "●", "warning": "▲", "breach": "✖", "completed": "★", "suspended": "■", "exited": "○"}
+STATUS_SYMBOLS = {
+    "on_track": "●",
+    "warning": "▲",
+    "breach": "✖",
+    "completed": "★",
+    "suspended": "■",
+    "exited": "○",
+}
 
 # The limits a rule set holds, with the words used in reasons.
 LIMITS = {
@@ -78,7 +87,9 @@ def _count(value, what: str, maximum: int = 10_000) -> int:
 class Rules:
     sessions_required: int = 0  # 0: every session of the curriculum
     min_attendance_percent: int = 80
-    min_attendance_after_sessions: int = 6  # the percentage is judged once he was expected this often
+    min_attendance_after_sessions: int = (
+        6  # the percentage is judged once he was expected this often
+    )
     unexcused_absences_allowed: int = 4
     consecutive_unexcused_allowed: int = 2
     late_minutes_count_as_absence: int = 30  # 0: lateness never counts as absence
@@ -86,18 +97,26 @@ class Rules:
     order_label: str = ""
 
     @classmethod
-    def from_settings(cls, rules: Mapping) -> "Rules":
+    def from_settings(cls, rules: Mapping) -> Rules:
         """The [rules] section of facilitator.toml; unknown keys are other features' business."""
-        kwargs = {}
-        for name in ("sessions_required", "min_attendance_after_sessions", "unexcused_absences_allowed",
-                     "consecutive_unexcused_allowed", "late_minutes_count_as_absence"):
+        # Every key set here names an int field; mypy cannot tie a key to its field's type.
+        kwargs: dict[str, Any] = {}
+        for name in (
+            "sessions_required",
+            "min_attendance_after_sessions",
+            "unexcused_absences_allowed",
+            "consecutive_unexcused_allowed",
+            "late_minutes_count_as_absence",
+        ):
             if name in rules:
                 kwargs[name] = _count(rules[name], f"rules.{name}")
         if "min_attendance_percent" in rules:
-            kwargs["min_attendance_percent"] = _count(rules["min_attendance_percent"], "rules.min_attendance_percent", 100)
+            kwargs["min_attendance_percent"] = _count(
+                rules["min_attendance_percent"], "rules.min_attendance_percent", 100
+            )
         return cls(**kwargs)
 
-    def with_order(self, order: "OrderLimits | None") -> "Rules":
+    def with_order(self, order: OrderLimits | None) -> Rules:
         if order is None:
             return self
         given = {name: getattr(order, name) for name in LIMITS if getattr(order, name) is not None}
@@ -153,7 +172,13 @@ class Mark:
 
 
 # How one mark counts, once the lateness threshold is applied.
-ATTENDED, EXCUSED, UNEXCUSED, LATE_ABSENCE, UNMARKED = "attended", "excused", "unexcused", "late_absence", "unmarked"
+ATTENDED, EXCUSED, UNEXCUSED, LATE_ABSENCE, UNMARKED = (
+    "attended",
+    "excused",
+    "unexcused",
+    "late_absence",
+    "unmarked",
+)
 
 
 def counts_as(mark: Mark, rules: Rules) -> str:
@@ -165,8 +190,10 @@ def counts_as(mark: Mark, rules: Rules) -> str:
     if status == "unexcused":
         return UNEXCUSED
     threshold = rules.late_minutes_count_as_absence
-    if threshold and ((status == "late" and mark.minutes_late >= threshold)
-                      or (status == "left_early" and mark.minutes_missed >= threshold)):
+    if threshold and (
+        (status == "late" and mark.minutes_late >= threshold)
+        or (status == "left_early" and mark.minutes_missed >= threshold)
+    ):
         return LATE_ABSENCE
     return ATTENDED
 
@@ -186,7 +213,10 @@ class Breach:
 
     def words(self) -> str:
         if self.rule == "min_attendance":
-            return f"attendance {self.count:.0f}% is below the minimum of {self.limit}% ({self.source}) since {self.on}"
+            return (
+                f"attendance {self.count:.0f}% is below the minimum of {self.limit}% "
+                f"({self.source}) since {self.on}"
+            )
         what = BREACH_RULES[self.rule]
         return f"{self.count} {what} passed the limit of {self.limit} ({self.source}) on {self.on}"
 
@@ -235,8 +265,17 @@ class Compliance:
             "longest_unexcused_run": self.longest_run,
             "current_unexcused_run": self.current_run,
             "attendance_percent": self.attendance_percent,
-            "breaches": [{"rule": b.rule, "on": b.on, "count": b.count, "limit": b.limit, "source": b.source,
-                          "words": b.words()} for b in self.breaches],
+            "breaches": [
+                {
+                    "rule": b.rule,
+                    "on": b.on,
+                    "count": b.count,
+                    "limit": b.limit,
+                    "source": b.source,
+                    "words": b.words(),
+                }
+                for b in self.breaches
+            ],
             "warnings": list(self.warnings),
         }
 
@@ -280,35 +319,63 @@ def evaluate(
             late_absence += kind == LATE_ABSENCE
             run += 1
             longest = max(longest, run)
-            if unexcused > rules.unexcused_absences_allowed and "unexcused_absences" not in breaches:
+            if (
+                unexcused > rules.unexcused_absences_allowed
+                and "unexcused_absences" not in breaches
+            ):
                 breaches["unexcused_absences"] = Breach(
-                    "unexcused_absences", mark.date, unexcused, rules.unexcused_absences_allowed,
-                    rules.source("unexcused_absences_allowed"))
-            if run > rules.consecutive_unexcused_allowed and "consecutive_unexcused" not in breaches:
+                    "unexcused_absences",
+                    mark.date,
+                    unexcused,
+                    rules.unexcused_absences_allowed,
+                    rules.source("unexcused_absences_allowed"),
+                )
+            if (
+                run > rules.consecutive_unexcused_allowed
+                and "consecutive_unexcused" not in breaches
+            ):
                 breaches["consecutive_unexcused"] = Breach(
-                    "consecutive_unexcused", mark.date, run, rules.consecutive_unexcused_allowed,
-                    rules.source("consecutive_unexcused_allowed"))
+                    "consecutive_unexcused",
+                    mark.date,
+                    run,
+                    rules.consecutive_unexcused_allowed,
+                    rules.source("consecutive_unexcused_allowed"),
+                )
         expected = attended + unexcused
         share = percent(attended, expected)
-        judged = share is not None and expected >= max(rules.min_attendance_after_sessions, 1)
-        if judged and share < rules.min_attendance_percent:
+        judged = expected >= max(rules.min_attendance_after_sessions, 1)
+        if share is not None and judged and share < rules.min_attendance_percent:
             below_since = below_since or mark.date
         else:
             below_since = ""
     covered.update(int(n) for n in also_covered)
     expected = attended + unexcused
     share = percent(attended, expected)
-    if below_since:
+    if below_since and share is not None:  # below_since is only set while share is known
         # Unlike a count, a percentage can recover: it is a breach while it stays below.
-        breaches["min_attendance"] = Breach("min_attendance", below_since, share, rules.min_attendance_percent,
-                                            rules.source("min_attendance_percent"))
+        breaches["min_attendance"] = Breach(
+            "min_attendance",
+            below_since,
+            share,
+            rules.min_attendance_percent,
+            rules.source("min_attendance_percent"),
+        )
     numbers = range(1, max(int(cycle_length), 1) + 1)
     result = Compliance(
-        status="on_track", reason="", required=required,
-        covered=sorted(covered), to_do=[n for n in numbers if n not in covered],
-        sessions_held=attended + excused + unexcused, attended=attended, excused=excused,
-        unexcused=unexcused, late_as_absence=late_absence, unmarked=unmarked,
-        longest_run=longest, current_run=run, attendance_percent=share,
+        status="on_track",
+        reason="",
+        required=required,
+        covered=sorted(covered),
+        to_do=[n for n in numbers if n not in covered],
+        sessions_held=attended + excused + unexcused,
+        attended=attended,
+        excused=excused,
+        unexcused=unexcused,
+        late_as_absence=late_absence,
+        unmarked=unmarked,
+        longest_run=longest,
+        current_run=run,
+        attendance_percent=share,
         breaches=sorted(breaches.values(), key=lambda b: b.on),
     )
     result.warnings = _warnings(result, rules, expected)
@@ -321,17 +388,27 @@ def _warnings(c: Compliance, rules: Rules, expected: int) -> list[str]:
     out = []
     allowed = rules.unexcused_absences_allowed
     if c.unexcused == allowed and "unexcused_absences" not in {b.rule for b in c.breaches}:
-        out.append(f"{c.unexcused} unexcused absences: one more passes the limit of {allowed} "
-                   f"({rules.source('unexcused_absences_allowed')})")
+        out.append(
+            f"{c.unexcused} unexcused absences: one more passes the limit of {allowed} "
+            f"({rules.source('unexcused_absences_allowed')})"
+        )
     in_row = rules.consecutive_unexcused_allowed
-    if c.current_run and c.current_run == in_row and "consecutive_unexcused" not in {b.rule for b in c.breaches}:
-        out.append(f"{c.current_run} unexcused absences in a row: one more passes the limit of {in_row} "
-                   f"({rules.source('consecutive_unexcused_allowed')})")
+    if (
+        c.current_run
+        and c.current_run == in_row
+        and "consecutive_unexcused" not in {b.rule for b in c.breaches}
+    ):
+        out.append(
+            f"{c.current_run} unexcused absences in a row: one more passes the limit of {in_row} "
+            f"({rules.source('consecutive_unexcused_allowed')})"
+        )
     after = max(rules.min_attendance_after_sessions, 1)
     if "min_attendance" not in {b.rule for b in c.breaches} and expected + 1 >= after:
         if 100.0 * c.attended / (expected + 1) < rules.min_attendance_percent:
-            out.append(f"one more absence takes his attendance below {rules.min_attendance_percent}% "
-                       f"({rules.source('min_attendance_percent')})")
+            out.append(
+                f"one more absence takes his attendance below {rules.min_attendance_percent}% "
+                f"({rules.source('min_attendance_percent')})"
+            )
     return out
 
 
@@ -342,7 +419,11 @@ def _status(c: Compliance, participant_status: str, since: str) -> tuple[str, st
     if participant_status == "suspended":
         return "suspended", f"suspended{when}"
     if participant_status == "completed" or len(c.covered) >= c.required:
-        done = "every curriculum session" if c.required == len(c.covered) + len(c.to_do) else f"{c.required} sessions"
+        done = (
+            "every curriculum session"
+            if c.required == len(c.covered) + len(c.to_do)
+            else f"{c.required} sessions"
+        )
         return "completed", f"completed: covered {done}"
     if c.breaches:
         return "breach", "breach, action needed: " + "; ".join(b.words() for b in c.breaches)
@@ -355,7 +436,9 @@ def _progress(c: Compliance) -> str:
     parts = []
     expected = c.attended + c.unexcused
     if expected:
-        parts.append(f"attended {c.attended} of {expected} sessions expected ({c.attendance_percent:.0f}%)")
+        parts.append(
+            f"attended {c.attended} of {expected} sessions expected ({c.attendance_percent:.0f}%)"
+        )
     if c.excused:
         parts.append(f"{c.excused} excused")
     if c.late_as_absence:
@@ -398,7 +481,8 @@ class NotifyTask(Record):
 
 
 def add_working_days(start: date, days: int, holidays: Iterable[str] = ()) -> date:
-    """`days` working days after `start` (Monday to Friday, holidays skipped); 0 is `start` itself."""
+    """`days` working days after `start` (Monday to Friday, holidays skipped); 0 is `start`
+    itself."""
     off = {parse_date(h, "holiday").isoformat() for h in holidays}
     day = start
     left = max(int(days), 0)

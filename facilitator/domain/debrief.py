@@ -1,4 +1,4 @@
-"""The debrief note (issue 7, DESIGN §3.4): written after a session by its facilitators, signed
+"""The debrief note: written after a session by its facilitators, signed
 by each of them; once every author has signed it is read-only and later changes are amendments.
 
 Pure: no I/O and no clock. Callers pass the time.
@@ -164,13 +164,17 @@ def check_can_sign(note: DebriefNote, user: str) -> None:
         waiting = ", ".join(note.awaiting) or "nobody"
         raise Refused(f"{user} has already signed note {note.id}; waiting for {waiting}")
     if note.prefilled_sha256 and note.body_sha256 == note.prefilled_sha256:
-        raise Refused(f"note {note.id} is still the template as created: write the debrief before signing it")
+        raise Refused(
+            f"note {note.id} is still the template as created: write the debrief before signing it"
+        )
 
 
 def sign(note: DebriefNote, user: str, at: datetime) -> DebriefNote:
     """Add the user's signature; with every author's the note is signed (read-only)."""
     check_can_sign(note, user)
-    note.signatures.append(Signature(by=user, at=at.isoformat(), body_sha256=note.body_sha256).to_dict())
+    note.signatures.append(
+        Signature(by=user, at=at.isoformat(), body_sha256=note.body_sha256).to_dict()
+    )
     if not note.awaiting:
         note.status = "signed"
     return note
@@ -180,7 +184,7 @@ def check_editable(note: DebriefNote) -> None:
     if note.is_signed:
         raise Refused(
             f"note {note.id} is signed by {' and '.join(note.signed_by)} and is read-only: "
-            f"add an amendment instead (facilitator notes amend {note.id} --text \"...\")"
+            f'add an amendment instead (facilitator notes amend {note.id} --text "...")'
         )
 
 
@@ -203,7 +207,10 @@ def normalise_body(body: str) -> str:
 
 def check_can_amend(note: DebriefNote, user: str, may_amend: bool) -> None:
     if not note.is_signed:
-        raise Refused(f"note {note.id} is a draft: change its text (facilitator notes edit {note.id}) instead of amending")
+        raise Refused(
+            f"note {note.id} is a draft: change its text (facilitator notes edit {note.id}) "
+            "instead of amending"
+        )
     if not may_amend:
         raise Refused(
             f"{user} may not amend note {note.id}: its facilitators ({', '.join(note.authors)}) "

@@ -15,7 +15,7 @@ Pure: strings in, strings out. The file a person opens is
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 
 import yaml
 
@@ -37,8 +37,13 @@ _HEADING = re.compile(r"^(?P<level>#{1,6})\s", re.MULTILINE)
 
 
 # -- the template ------------------------------------------------------------------------------
-def fill_template(template: str, values: Mapping[str, str], men: list[Mapping[str, str]],
-                  no_men: str = "_No man was in the room._\n\n", source: str = "the debrief template") -> str:
+def fill_template(
+    template: str,
+    values: Mapping[str, str],
+    men: Sequence[Mapping[str, str]],
+    no_men: str = "_No man was in the room._\n\n",
+    source: str = "the debrief template",
+) -> str:
     """Replace {{name}} placeholders; repeat the {{#men}} … {{/men}} block once per man."""
 
     def fill(text: str, table: Mapping[str, str]) -> str:
@@ -46,7 +51,9 @@ def fill_template(template: str, values: Mapping[str, str], men: list[Mapping[st
             key = m.group(1)
             if key not in table:
                 known = ", ".join(sorted(table))
-                raise InvalidInput(f"{source} uses an unknown placeholder {{{{{key}}}}} (known: {known})")
+                raise InvalidInput(
+                    f"{source} uses an unknown placeholder {{{{{key}}}}} (known: {known})"
+                )
             return str(table[key])
 
         return _PLACEHOLDER.sub(one, text)
@@ -59,7 +66,9 @@ def fill_template(template: str, values: Mapping[str, str], men: list[Mapping[st
     return fill(_MEN_BLOCK.sub(block, template), values)
 
 
-def markdown_table(headers: list[str], rows: Iterable[Iterable[str]], empty: str = "_(none)_") -> str:
+def markdown_table(
+    headers: list[str], rows: Iterable[Iterable[str]], empty: str = "_(none)_"
+) -> str:
     rows = [[_cell(v) for v in r] for r in rows]
     if not rows:
         return empty
@@ -89,7 +98,9 @@ def front_matter(note: DebriefNote) -> dict:
 
 
 def render_file(note: DebriefNote) -> str:
-    head = yaml.safe_dump(front_matter(note), sort_keys=False, allow_unicode=True, default_flow_style=False)
+    head = yaml.safe_dump(
+        front_matter(note), sort_keys=False, allow_unicode=True, default_flow_style=False
+    )
     text = f"{FENCE}\n{FILE_COMMENT}\n{head}{FENCE}\n\n{note.body.rstrip()}\n"
     amendments = note.amendment_list
     if amendments:
@@ -112,10 +123,10 @@ def split_front_matter(text: str) -> tuple[dict, str]:
     if end < 0:
         return {}, text
     try:
-        head = yaml.safe_load(text[len(FENCE) + 1:end]) or {}
+        head = yaml.safe_load(text[len(FENCE) + 1 : end]) or {}
     except yaml.YAMLError:
         head = {}
-    return (head if isinstance(head, dict) else {}), text[end + len(FENCE) + 2:].lstrip("\n")
+    return (head if isinstance(head, dict) else {}), text[end + len(FENCE) + 2 :].lstrip("\n")
 
 
 def body_of_file(text: str) -> str:
@@ -140,7 +151,7 @@ def man_sections(body: str) -> list[tuple[int, int, str]]:
 def _paragraph(body: str, pos: int) -> str:
     start = body.rfind("\n\n", 0, pos)
     end = body.find("\n\n", pos)
-    return body[start + 1 if start >= 0 else 0:end if end >= 0 else len(body)]
+    return body[start + 1 if start >= 0 else 0 : end if end >= 0 else len(body)]
 
 
 def attribute(body: str, pos: int, men: Mapping[str, Iterable[str]]) -> str | None:
@@ -160,11 +171,14 @@ def attribute(body: str, pos: int, men: Mapping[str, Iterable[str]]) -> str | No
     return named.pop() if len(named) == 1 else None
 
 
-# A line of the "flags raised this session" list the tool writes: "- F0003 · P0002 · Strangulation · …".
+# A line of the "flags raised this session" list the tool writes:
+#   "- F0003 · P0002 · Strangulation · …".
 _FLAG_LINE = re.compile(r"^- F\d+ · P\d+ · .*$", re.MULTILINE)
 
 
-def flag_line(flag_id: str, participant_id: str, categories: str, severity: str, status: str) -> str:
+def flag_line(
+    flag_id: str, participant_id: str, categories: str, severity: str, status: str
+) -> str:
     return f"- {flag_id} · {participant_id} · {categories} · {severity} · {status}"
 
 

@@ -1,4 +1,4 @@
-"""Showing figures without identifying anyone (issue 10): small counts are suppressed.
+"""Showing figures without identifying anyone: small counts are suppressed.
 
 Pure: no I/O. Every programme figure passes through here before it leaves the service that
 computed it, so no caller ever holds the raw small numbers.
@@ -16,8 +16,8 @@ computed it, so no caller ever holds the raw small numbers.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from datetime import date
-from typing import Iterable, Mapping
 
 OTHER = "other"
 WITHHELD = "withheld"
@@ -40,16 +40,24 @@ def shown(count: int, threshold: int) -> int | str:
     return suppressed(threshold) if is_small(int(count), int(threshold)) else int(count)
 
 
-def breakdown(counts: Mapping[str, int], threshold: int, total_shown: bool = True) -> dict[str, int | str]:
+def breakdown(
+    counts: Mapping[str, int], threshold: int, total_shown: bool = True
+) -> dict[str, int | str]:
     """Rows below the threshold fold into "other". When "other" is itself small and the total is
     shown elsewhere, the smallest shown rows join it until it is not, so that no row can be had
     by subtracting the others from the total."""
     rows = {k: int(v) for k, v in counts.items() if int(v) > 0}
     folded = {k for k, v in rows.items() if v < threshold}
-    while total_shown and folded and sum(rows[k] for k in folded) < threshold and len(folded) < len(rows):
+    while (
+        total_shown
+        and folded
+        and sum(rows[k] for k in folded) < threshold
+        and len(folded) < len(rows)
+    ):
         folded.add(min((k for k in rows if k not in folded), key=lambda k: (rows[k], k)))
-    out: dict[str, int | str] = {k: v for k, v in sorted(rows.items(), key=lambda kv: (-kv[1], kv[0]))
-                                 if k not in folded}
+    out: dict[str, int | str] = {
+        k: v for k, v in sorted(rows.items(), key=lambda kv: (-kv[1], kv[0])) if k not in folded
+    }
     if folded:
         out[OTHER] = shown(sum(rows[k] for k in folded), threshold)
     return out
@@ -92,7 +100,9 @@ def mean(values: Iterable[float]) -> float | None:
     return sum(values) / len(values) if values else None
 
 
-def summary_of(values: Iterable[float], threshold: int, how: str = "median", places: int = 2) -> float | str | None:
+def summary_of(
+    values: Iterable[float], threshold: int, how: str = "median", places: int = 2
+) -> float | str | None:
     """The median (or mean) of at least `threshold` values; None when there are none."""
     values = list(values)
     if not values:
@@ -100,6 +110,7 @@ def summary_of(values: Iterable[float], threshold: int, how: str = "median", pla
     if len(values) < threshold:
         return suppressed(threshold)
     value = median(values) if how == "median" else mean(values)
+    assert value is not None  # values is not empty
     return round(value, places)
 
 

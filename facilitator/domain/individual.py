@@ -1,4 +1,4 @@
-"""One-to-one work with a man (issue 9): pre-group, catch-up for a missed session, crisis.
+"""One-to-one work with a man: pre-group, catch-up for a missed session, crisis.
 
 Recorded like a group session: his attendance, his check-in, and the risk flags it raised. A
 catch-up names the curriculum session it covered, so completion rules can count it.
@@ -29,7 +29,9 @@ class IndividualSession(Record):
     checkin: dict | None = None  # a CheckIn document, when he was there
     curriculum_session: int = 0  # the group session a catch-up covered; 0 for none
     flags: list[str] = field(default_factory=list)  # risk flag ids raised from it
-    indicators: list[str] = field(default_factory=list)  # categories the risk scanner found, unflagged
+    indicators: list[str] = field(
+        default_factory=list
+    )  # categories the risk scanner found, unflagged
     recorded_by: str = ""
     recorded_at: str = ""
 
@@ -41,12 +43,16 @@ class IndividualSession(Record):
         if self.curriculum_session < 0:
             raise InvalidInput("curriculum session numbers start at 1")
         if self.kind == "catch_up" and not self.curriculum_session:
-            raise InvalidInput("a catch-up needs the curriculum session it covers (--curriculum-session N)")
+            raise InvalidInput(
+                "a catch-up needs the curriculum session it covers (--curriculum-session N)"
+            )
         mark = Attendance.from_dict(self.attendance)  # validates the status and its details
         self.attendance = mark.to_dict()
         if self.checkin is not None:
             if not mark.in_room:
-                raise InvalidInput(f"he was {mark.status}: a check-in needs him present, late or leaving early")
+                raise InvalidInput(
+                    f"he was {mark.status}: a check-in needs him present, late or leaving early"
+                )
             self.checkin = CheckIn.from_dict(self.checkin).to_dict()
 
     @property

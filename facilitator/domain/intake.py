@@ -1,4 +1,4 @@
-"""Intake and assessment (DESIGN §3.6, issue 9): what must be in place before a man joins a group.
+"""Intake and assessment: what must be in place before a man joins a group.
 
 Pure rules, no I/O. A man's intake holds:
 
@@ -6,7 +6,7 @@ Pure rules, no I/O. A man's intake holds:
     assessment sessions    date and worker of each
     agreements             programme agreement, information sharing and the limits of
                            confidentiality, consent to partner contact: signed or refused
-    initial risk assessment  structured items (DESIGN §6 categories) scored present / absent /
+    initial risk assessment  structured items (the risk flag categories) scored present / absent /
                            unknown, a professional judgement standard / medium / high, and the
                            date of the next review
     eligibility decisions  suitable / not suitable / deferred / excluded, with reasons; the
@@ -17,8 +17,8 @@ Refusing a required agreement is an exclusion decision: he cannot take part with
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Iterable
 
 from facilitator.domain.record import Record
 from facilitator.domain.values import check_choice, check_choices, parse_date, require_text
@@ -97,8 +97,12 @@ class RiskAssessment(Record):
         self.level = check_choice(self.level, LEVELS, "risk level")
         self.next_review = parse_date(self.next_review, "next review date").isoformat()
         if self.next_review <= self.date:
-            raise InvalidInput(f"the next review ({self.next_review}) must come after the assessment ({self.date})")
-        self.items = {k: check_choice(v, SCORES, f"score for {k}") for k, v in dict(self.items).items()}
+            raise InvalidInput(
+                f"the next review ({self.next_review}) must come after the assessment ({self.date})"
+            )
+        self.items = {
+            k: check_choice(v, SCORES, f"score for {k}") for k, v in dict(self.items).items()
+        }
 
     def present(self) -> list[str]:
         return [k for k, v in self.items.items() if v == "present"]
@@ -118,7 +122,9 @@ class Decision(Record):
     def check_reasons(self, known: Iterable[str]) -> None:
         self.reasons = check_choices(self.reasons, tuple(known), "reason")
         if self.outcome in OUTCOMES_NEEDING_REASON and not self.reasons:
-            raise InvalidInput(f"a decision '{OUTCOME_LABELS[self.outcome]}' needs at least one reason (--reason)")
+            raise InvalidInput(
+                f"a decision '{OUTCOME_LABELS[self.outcome]}' needs at least one reason (--reason)"
+            )
 
 
 @dataclass
@@ -135,7 +141,9 @@ class Intake(Record):
     def __post_init__(self) -> None:
         self.started_on = parse_date(self.started_on, "intake start date").isoformat()
         if self.referral_received_on:
-            self.referral_received_on = parse_date(self.referral_received_on, "referral date").isoformat()
+            self.referral_received_on = parse_date(
+                self.referral_received_on, "referral date"
+            ).isoformat()
 
     # -- reading --------------------------------------------------------------------------
     @property
@@ -152,8 +160,12 @@ class Intake(Record):
 
     # -- changing -------------------------------------------------------------------------
     def add_assessment(self, session: AssessmentSession) -> None:
-        if any(a["date"] == session.date and a["worker"] == session.worker for a in self.assessments):
-            raise Refused(f"an assessment session on {session.date} with {session.worker} is already recorded")
+        if any(
+            a["date"] == session.date and a["worker"] == session.worker for a in self.assessments
+        ):
+            raise Refused(
+                f"an assessment session on {session.date} with {session.worker} is already recorded"
+            )
         self.assessments.append(session.to_dict())
         self.assessments.sort(key=lambda a: a["date"])
 
@@ -161,11 +173,17 @@ class Intake(Record):
         """Keep the answer; a refused required agreement returns the exclusion it leads to."""
         required = tuple(required)
         if agreement.name not in required:
-            raise InvalidInput(f"unknown agreement '{agreement.name}': choose one of {', '.join(required)}")
+            raise InvalidInput(
+                f"unknown agreement '{agreement.name}': choose one of {', '.join(required)}"
+            )
         self.agreements[agreement.name] = agreement.to_dict()
         if agreement.answer == "refused":
-            exclusion = Decision(outcome="excluded", date=agreement.date, reasons=[refusal_reason(agreement.name)],
-                                 decided_by=agreement.recorded_by)
+            exclusion = Decision(
+                outcome="excluded",
+                date=agreement.date,
+                reasons=[refusal_reason(agreement.name)],
+                decided_by=agreement.recorded_by,
+            )
             self.decisions.append(exclusion.to_dict())
             return exclusion
         return None
@@ -174,7 +192,9 @@ class Intake(Record):
         categories = tuple(categories)
         unknown = [k for k in assessment.items if k not in categories]
         if unknown:
-            raise InvalidInput(f"unknown risk item '{unknown[0]}': choose from {', '.join(categories)}")
+            raise InvalidInput(
+                f"unknown risk item '{unknown[0]}': choose from {', '.join(categories)}"
+            )
         # Every item is scored: what nobody asked about is honestly 'unknown'.
         assessment.items = {c: assessment.items.get(c, "unknown") for c in categories}
         self.risk = assessment.to_dict()
@@ -185,12 +205,16 @@ class Intake(Record):
             refused = [a for a in self.agreements.values() if a.get("answer") == "refused"]
             if refused:
                 what = AGREEMENT_LABELS.get(refused[0]["name"], label(refused[0]["name"]))
-                raise Refused(f"{what} was refused on {refused[0]['date']}: record it as signed first "
-                              f"if he has since agreed")
+                raise Refused(
+                    f"{what} was refused on {refused[0]['date']}: record it as signed first "
+                    f"if he has since agreed"
+                )
         self.decisions.append(decision.to_dict())
 
 
-def missing_for_group(intake: Intake | None, sessions_required: int, agreements: Iterable[str]) -> list[str]:
+def missing_for_group(
+    intake: Intake | None, sessions_required: int, agreements: Iterable[str]
+) -> list[str]:
     """What stands between him and a group, in the words a coordinator would use."""
     if intake is None:
         return ["intake not started"]
@@ -214,6 +238,8 @@ def missing_for_group(intake: Intake | None, sessions_required: int, agreements:
         missing.append("eligibility decision")
     elif decision.outcome != "suitable":
         why = ", ".join(label(r) for r in decision.reasons)
-        missing.append(f"a decision of suitable (the last decision, {decision.date}, was "
-                       f"{OUTCOME_LABELS[decision.outcome]}{': ' + why if why else ''})")
+        missing.append(
+            f"a decision of suitable (the last decision, {decision.date}, was "
+            f"{OUTCOME_LABELS[decision.outcome]}{': ' + why if why else ''})"
+        )
     return missing

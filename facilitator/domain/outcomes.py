@@ -1,4 +1,4 @@
-"""Outcome monitoring (DESIGN §1, §3.8; issue 10): questionnaires answered at time points over a
+"""Outcome monitoring: questionnaires answered at time points over a
 man's programme, by him and, on the partner support side, by his partner.
 
 Pure: no I/O and no clock. The questionnaires come from a TOML file the programme can edit
@@ -16,9 +16,9 @@ approach: intake, mid-programme, end, and follow-ups after the end.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from typing import Iterable, Mapping
 
 from facilitator.domain.record import Record
 from facilitator.domain.values import check_choice, parse_date, require_text
@@ -60,7 +60,9 @@ class AnswerSet:
                 if text == choice.lower():
                     return n
         shown = ", ".join(f"{n} {c}" for n, c in enumerate(self.choices))
-        raise InvalidInput(f"'{given}' is not an answer to {item}: give one of {shown} (or - to skip)")
+        raise InvalidInput(
+            f"'{given}' is not an answer to {item}: give one of {shown} (or - to skip)"
+        )
 
 
 @dataclass(frozen=True)
@@ -81,7 +83,11 @@ class Scale:
     def score(self, answers: Mapping[str, int]) -> float | None:
         """Mean of the answered items, once at least half of them are answered."""
         top = len(self.answers.choices) - 1
-        values = [top - answers[i.id] if i.reverse else answers[i.id] for i in self.items if i.id in answers]
+        values = [
+            top - answers[i.id] if i.reverse else answers[i.id]
+            for i in self.items
+            if i.id in answers
+        ]
         if not values or len(values) * 2 < len(self.items):
             return None
         return round(sum(values) / len(values), 3)
@@ -111,13 +117,17 @@ class Questionnaire:
         for key, value in given.items():
             key = str(key).strip()
             if key not in by_id:
-                raise InvalidInput(f"'{key}' is not an item of {self.id}: items are {', '.join(by_id)}")
+                raise InvalidInput(
+                    f"'{key}' is not an item of {self.id}: items are {', '.join(by_id)}"
+                )
             scale, _ = by_id[key]
             n = scale.answers.value(value, key)
             if n is not None:
                 out[key] = n
         if not out:
-            raise InvalidInput(f"no answers given for {self.id}: answer at least one item (--answer ITEM=VALUE)")
+            raise InvalidInput(
+                f"no answers given for {self.id}: answer at least one item (--answer ITEM=VALUE)"
+            )
         return out
 
     def scores(self, answers: Mapping[str, int]) -> dict[str, float]:
@@ -168,11 +178,18 @@ def parse_questionnaires(data: Mapping, source: str) -> dict[str, Questionnaire]
                 items.append(Item(iid, text, bool(ispec.get("reverse", False))))
             if not items:
                 raise bad(f"scale {qid}.{sid} has no items")
-            scales.append(Scale(sid, str(sspec.get("title", sid)), answer_sets[aid], tuple(items), better))
+            scales.append(
+                Scale(sid, str(sspec.get("title", sid)), answer_sets[aid], tuple(items), better)
+            )
         if not scales:
             raise bad(f"questionnaire {qid} has no scales")
-        found[qid] = Questionnaire(qid, str(spec.get("title", qid)), respondent, tuple(scales),
-                                   str(spec.get("intro", "")).strip())
+        found[qid] = Questionnaire(
+            qid,
+            str(spec.get("title", qid)),
+            respondent,
+            tuple(scales),
+            str(spec.get("intro", "")).strip(),
+        )
     for respondent in RESPONDENTS:
         if not any(q.respondent == respondent for q in found.values()):
             raise bad(f"no questionnaire for the respondent '{respondent}'")
@@ -198,22 +215,34 @@ def time_points(settings: Iterable[Mapping]) -> list[TimePoint]:
             point = TimePoint(
                 id=require_text(str(spec.get("id", "")), "time point id"),
                 label=str(spec.get("label") or spec.get("id")),
-                after=check_choice(str(spec.get("after", "")), ANCHORS, "time point anchor (outcomes.time_points.after)"),
+                after=check_choice(
+                    str(spec.get("after", "")),
+                    ANCHORS,
+                    "time point anchor (outcomes.time_points.after)",
+                ),
                 weeks=int(spec.get("weeks", 0)),
                 window_weeks=int(spec.get("window_weeks", 4)),
                 completers_only=bool(spec.get("completers_only", False)),
-                respondents=tuple(check_choice(r, RESPONDENTS, "respondent")
-                                  for r in spec.get("respondents", RESPONDENTS)),
+                respondents=tuple(
+                    check_choice(r, RESPONDENTS, "respondent")
+                    for r in spec.get("respondents", RESPONDENTS)
+                ),
             )
         except (TypeError, ValueError):
-            raise InvalidInput(f"setting outcomes.time_points: '{spec}' needs whole numbers of weeks") from None
+            raise InvalidInput(
+                f"setting outcomes.time_points: '{spec}' needs whole numbers of weeks"
+            ) from None
         if point.weeks < 0 or point.window_weeks < 1:
-            raise InvalidInput(f"setting outcomes.time_points: {point.id} needs weeks >= 0 and window_weeks >= 1")
+            raise InvalidInput(
+                f"setting outcomes.time_points: {point.id} needs weeks >= 0 and window_weeks >= 1"
+            )
         if any(p.id == point.id for p in out):
             raise InvalidInput(f"setting outcomes.time_points: '{point.id}' appears twice")
         out.append(point)
     if not out:
-        raise InvalidInput("setting outcomes.time_points is empty: outcomes need at least one time point")
+        raise InvalidInput(
+            "setting outcomes.time_points is empty: outcomes need at least one time point"
+        )
     return out
 
 
@@ -223,7 +252,9 @@ def find_point(points: Iterable[TimePoint], point_id: str) -> TimePoint:
     for p in points:
         if p.id == key:
             return p
-    raise InvalidInput(f"unknown time point '{point_id}': choose one of {', '.join(p.id for p in points)}")
+    raise InvalidInput(
+        f"unknown time point '{point_id}': choose one of {', '.join(p.id for p in points)}"
+    )
 
 
 @dataclass
@@ -262,8 +293,14 @@ class PointState:
         return dict(self.__dict__)
 
 
-def point_states(anchors: Anchors, points: Iterable[TimePoint], done: Iterable[str], today: date,
-                 respondent: str = "man", partner_id: str = "") -> list[PointState]:
+def point_states(
+    anchors: Anchors,
+    points: Iterable[TimePoint],
+    done: Iterable[str],
+    today: date,
+    respondent: str = "man",
+    partner_id: str = "",
+) -> list[PointState]:
     """Each of his time points that has an anchor, with its state today."""
     done = set(done)
     out: list[PointState] = []
@@ -284,8 +321,18 @@ def point_states(anchors: Anchors, points: Iterable[TimePoint], done: Iterable[s
             state = MISSED
         else:
             state = DUE
-        out.append(PointState(anchors.participant_id, p.id, p.label, due.isoformat(), until.isoformat(), state,
-                              respondent, partner_id))
+        out.append(
+            PointState(
+                anchors.participant_id,
+                p.id,
+                p.label,
+                due.isoformat(),
+                until.isoformat(),
+                state,
+                respondent,
+                partner_id,
+            )
+        )
     return out
 
 

@@ -28,7 +28,9 @@ class Participant(Record):
 
     def __post_init__(self) -> None:
         self.name = require_text(self.name, "participant name")
-        self.referral_source = check_choice(self.referral_source, REFERRAL_SOURCES, "referral source")
+        self.referral_source = check_choice(
+            self.referral_source, REFERRAL_SOURCES, "referral source"
+        )
         self.status = check_choice(self.status, STATUSES, "status")
         if self.referred_on:
             self.referred_on = parse_date(self.referred_on, "referral date").isoformat()

@@ -1,4 +1,4 @@
-"""Partner support (DESIGN §1, §3.7, issue 9): partners and ex-partners, contacts, contact points.
+"""Partner support: partners and ex-partners, contacts, contact points.
 
 Everything here lives only in the encrypted partner store; nothing of it is ever shown on the
 group side. Pure: no I/O and no clock.
@@ -15,9 +15,9 @@ group side. Pure: no I/O and no clock.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from typing import Iterable, Mapping
 
 from facilitator.domain.record import Record
 from facilitator.domain.values import check_choice, parse_date, require_text
@@ -29,7 +29,16 @@ OUTCOMES = ("reached", "no_answer", "message_left", "declined")
 ANSWERED = ("reached", "declined")
 SERVICE = ("open", "no_further_contact")
 
-POINTS = ("intake", "not_suitable", "exclusion", "start", "suspension", "exit", "completion", "follow_up")
+POINTS = (
+    "intake",
+    "not_suitable",
+    "exclusion",
+    "start",
+    "suspension",
+    "exit",
+    "completion",
+    "follow_up",
+)
 POINT_LABELS = {
     "intake": "his intake",
     "not_suitable": "he was found not suitable",
@@ -81,9 +90,13 @@ class Contact(Record):
     recorded_at: str = ""
 
     def her_words(self) -> list[tuple[str, str]]:
-        """The free-text fields that are given, with their labels: what must never leave the store."""
-        pairs = (("safety planning", self.safety_planning), ("her account", self.her_account),
-                 ("her wishes", self.wishes))
+        """The free-text fields that are given, with their labels: what must never leave the
+        store."""
+        pairs = (
+            ("safety planning", self.safety_planning),
+            ("her account", self.her_account),
+            ("her wishes", self.wishes),
+        )
         return [(label, text) for label, text in pairs if text]
 
     def __post_init__(self) -> None:
@@ -136,13 +149,15 @@ class ManRecord(Record):
     partners: list[dict] = field(default_factory=list)
     contacts: list[dict] = field(default_factory=list)
     concerns: list[dict] = field(default_factory=list)
-    outcomes: list[dict] = field(default_factory=list)  # questionnaires she answered (issue 10)
+    outcomes: list[dict] = field(default_factory=list)  # questionnaires she answered
 
     def partner_list(self) -> list[Partner]:
         return [Partner.from_dict(p) for p in self.partners]
 
     def contact_list(self, partner_id: str | None = None) -> list[Contact]:
-        return [Contact.from_dict(c) for c in self.contacts if partner_id in (None, c["partner_id"])]
+        return [
+            Contact.from_dict(c) for c in self.contacts if partner_id in (None, c["partner_id"])
+        ]
 
 
 def follow_up_points(points: Iterable[ContactPoint], weeks: Iterable[int]) -> list[ContactPoint]:
@@ -151,7 +166,13 @@ def follow_up_points(points: Iterable[ContactPoint], weeks: Iterable[int]) -> li
     for p in points:
         if p.point == "completion":
             for w in weeks:
-                out.append(ContactPoint(p.participant_id, "follow_up", (parse_date(p.date) + timedelta(weeks=int(w))).isoformat()))
+                out.append(
+                    ContactPoint(
+                        p.participant_id,
+                        "follow_up",
+                        (parse_date(p.date) + timedelta(weeks=int(w))).isoformat(),
+                    )
+                )
     return out
 
 
@@ -177,7 +198,9 @@ def contact_tasks(
     for point in sorted(points, key=lambda p: (p.date, p.participant_id, p.point)):
         if point.date > now:
             continue
-        due = (parse_date(point.date) + timedelta(days=int(within_days.get(point.point, 14)))).isoformat()
+        due = (
+            parse_date(point.date) + timedelta(days=int(within_days.get(point.point, 14)))
+        ).isoformat()
         his = by_man.get(point.participant_id, [])
         targets = [p.id for p in his if p.open]
         if not his:
@@ -186,6 +209,10 @@ def contact_tasks(
             if any(d >= point.date for d in answered.get(pid, [])):
                 continue
             attempts = sum(1 for d in tried.get(pid, []) if d >= point.date)
-            tasks.append(ContactTask(point.participant_id, pid, point.point, point.date, due, due < now, attempts))
+            tasks.append(
+                ContactTask(
+                    point.participant_id, pid, point.point, point.date, due, due < now, attempts
+                )
+            )
     tasks.sort(key=lambda t: (t.due_on, t.participant_id, t.partner_id))
     return tasks

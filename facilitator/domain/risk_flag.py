@@ -1,4 +1,4 @@
-"""Risk flags (DESIGN §6, issue 5): what was disclosed or reported, how soon it must be
+"""Risk flags: what was disclosed or reported, how soon it must be
 reviewed, what the reviewers did, and the rules that escalate or close it.
 
 Pure: no I/O and no clock. Callers pass the time, the settings and the man's earlier flags.
@@ -18,9 +18,9 @@ Pure: no I/O and no clock. Callers pass the time, the settings and the man's ear
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
-from typing import Iterable, Mapping
 
 from facilitator.domain.record import Record
 from facilitator.domain.values import check_choice, check_choices, require_text
@@ -52,11 +52,13 @@ ASSESSMENT_LEVELS = ("standard", "medium", "high")  # the SafeLives DASH outcome
 PARTNER_SUMMARY = "Risk concern raised by partner support (source: partner contact)"
 
 # Escalation markers shown on a flag.
-CLUSTER_OF_THREE = "cluster of three: separation + controlling behaviour + physical or sexual violence"
+CLUSTER_OF_THREE = (
+    "cluster of three: separation + controlling behaviour + physical or sexual violence"
+)
 MARAC_POTENTIAL = "MARAC: potential escalation"
 MARAC_REPEAT = "MARAC: repeat"
 MARAC_MONTHS = 12
-# The cluster of three (DESIGN §6): separation, controlling behaviour, and violence.
+# The cluster of three: separation, controlling behaviour, and violence.
 CLUSTER_SEPARATION = ("separation",)
 CLUSTER_CONTROL = ("controlling_behaviour",)
 CLUSTER_VIOLENCE = ("physical_violence", "sexual_violence", "strangulation")
@@ -155,7 +157,7 @@ class FlagHistory(Record):
     marac_referrals: list[str] = field(default_factory=list)  # dates of MARAC referrals on it
 
     @classmethod
-    def of(cls, flag: "RiskFlag") -> "FlagHistory":
+    def of(cls, flag: RiskFlag) -> FlagHistory:
         return cls(flag.id, flag.raised_at, list(flag.categories), flag.marac_referred_on())
 
     def raised(self) -> datetime:
@@ -167,7 +169,8 @@ class FlagHistory(Record):
 
 @dataclass
 class Suggestion(Record):
-    """The scanner's reading of one man's check-in: confirmed into a flag, or dismissed with a reason."""
+    """The scanner's reading of one man's check-in: confirmed into a flag, or dismissed with a
+    reason."""
 
     id: str
     session_id: str
@@ -219,7 +222,9 @@ def deadline_for(
     try:
         h = float(hours[severity])
     except (KeyError, TypeError, ValueError):
-        raise InvalidInput(f"setting risk.deadline_hours has no number of hours for '{severity}'") from None
+        raise InvalidInput(
+            f"setting risk.deadline_hours has no number of hours for '{severity}'"
+        ) from None
     if h <= 0:
         return datetime.combine(raised_at.date(), time(23, 59, 59))
     if severity not in tuple(working_day_severities):
@@ -286,7 +291,11 @@ def escalate(
     for f in earlier:
         if f.raised() >= window_start:
             seen.update(f.categories)
-    if seen & set(CLUSTER_SEPARATION) and seen & set(CLUSTER_CONTROL) and seen & set(CLUSTER_VIOLENCE):
+    if (
+        seen & set(CLUSTER_SEPARATION)
+        and seen & set(CLUSTER_CONTROL)
+        and seen & set(CLUSTER_VIOLENCE)
+    ):
         markers.append(CLUSTER_OF_THREE)
         severity = "critical"
 
@@ -330,7 +339,12 @@ def check_close(flag: RiskFlag, outcome: str) -> str:
         )
     if flag.severity == "critical" and set(actions) == {NO_FURTHER_ACTION}:
         words = [w for w in outcome.replace("_", " ").split() if w.strip(".,;:")]
-        bare = outcome.lower().strip(" .").replace("_", " ") in ("nfa", "no further action", "none", "n/a")
+        bare = outcome.lower().strip(" .").replace("_", " ") in (
+            "nfa",
+            "no further action",
+            "none",
+            "n/a",
+        )
         if bare or len(words) < MIN_WORDS_CRITICAL_NFA:
             raise Refused(
                 f"flag {flag.id} is critical and its only action is no_further_action: the outcome "

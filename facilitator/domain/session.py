@@ -21,7 +21,9 @@ def session_id(group_id: str, day: str) -> str:
 def split_session_id(value: str) -> tuple[str, str]:
     m = _SESSION_ID.match(value.strip())
     if not m:
-        raise InvalidInput(f"'{value}' is not a session id: use GROUP-YYYY-MM-DD, e.g. G1-2026-11-24")
+        raise InvalidInput(
+            f"'{value}' is not a session id: use GROUP-YYYY-MM-DD, e.g. G1-2026-11-24"
+        )
     return m["group"], parse_date(m["date"], "session date").isoformat()
 
 

@@ -21,10 +21,14 @@ class Staff(Record):
         self.name = require_text(self.name, "staff name")
         self.id = require_text(self.id, "staff id").lower()
         if not self.id.replace("-", "").replace("_", "").replace(".", "").isalnum():
-            raise InvalidInput(f"staff id '{self.id}' may use only letters, digits, '-', '_' and '.'")
+            raise InvalidInput(
+                f"staff id '{self.id}' may use only letters, digits, '-', '_' and '.'"
+            )
         self.roles = check_choices(self.roles or [], ROLES, "role")
         if not self.roles:
-            raise InvalidInput(f"staff member {self.name} needs at least one role: {', '.join(ROLES)}")
+            raise InvalidInput(
+                f"staff member {self.name} needs at least one role: {', '.join(ROLES)}"
+            )
 
     def has_role(self, *roles: str) -> bool:
         return any(r in self.roles for r in roles)

@@ -1,4 +1,4 @@
-"""Trained and supervised staff (issue 10; Respect and WWP EN standards ask for both).
+"""Trained and supervised staff: the Respect and WWP EN standards ask for both.
 
 Pure: no I/O and no clock.
 
@@ -11,9 +11,9 @@ Pure: no I/O and no clock.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from typing import Iterable, Mapping
 
 from facilitator.domain.record import Record
 from facilitator.domain.staff import Staff
@@ -29,22 +29,34 @@ class QualityRules:
     supervised_roles: tuple[str, ...] = ("facilitator", "partner_support")
     core_training_hours: float = 30.0
     refresher_months: int = 12  # 0: no refresher required
-    training_kinds: tuple[str, ...] = ("core", "refresher", "safeguarding", "risk_assessment", "other")
+    training_kinds: tuple[str, ...] = (
+        "core",
+        "refresher",
+        "safeguarding",
+        "risk_assessment",
+        "other",
+    )
 
     @classmethod
-    def from_settings(cls, section: Mapping) -> "QualityRules":
+    def from_settings(cls, section: Mapping) -> QualityRules:
         section = dict(section or {})
         try:
             rules = cls(
-                supervision_interval_weeks=int(section.get("supervision_interval_weeks", cls.supervision_interval_weeks)),
+                supervision_interval_weeks=int(
+                    section.get("supervision_interval_weeks", cls.supervision_interval_weeks)
+                ),
                 supervised_roles=tuple(section.get("supervised_roles", cls.supervised_roles)),
-                core_training_hours=float(section.get("core_training_hours", cls.core_training_hours)),
+                core_training_hours=float(
+                    section.get("core_training_hours", cls.core_training_hours)
+                ),
                 refresher_months=int(section.get("refresher_months", cls.refresher_months)),
                 training_kinds=tuple(section.get("training_kinds", cls.training_kinds)),
             )
         except (TypeError, ValueError):
-            raise InvalidInput("settings in [quality] need numbers: supervision_interval_weeks, "
-                               "core_training_hours, refresher_months") from None
+            raise InvalidInput(
+                "settings in [quality] need numbers: supervision_interval_weeks, "
+                "core_training_hours, refresher_months"
+            ) from None
         if rules.supervision_interval_weeks < 1:
             raise InvalidInput("setting quality.supervision_interval_weeks must be at least 1")
         if "core" not in rules.training_kinds or "refresher" not in rules.training_kinds:
@@ -135,12 +147,21 @@ class StaffStanding:
         return dict(self.__dict__)
 
 
-def standing(member: Staff, trainings: Iterable[TrainingRecord], supervisions: Iterable[SupervisionSession],
-             rules: QualityRules, today: date) -> StaffStanding:
+def standing(
+    member: Staff,
+    trainings: Iterable[TrainingRecord],
+    supervisions: Iterable[SupervisionSession],
+    rules: QualityRules,
+    today: date,
+) -> StaffStanding:
     """What a manager needs to know of one person: training hours, refresher, supervision."""
     now = today.isoformat()
-    mine_t = sorted((t for t in trainings if t.staff_id == member.id and t.date <= now), key=lambda t: t.date)
-    mine_s = sorted((s for s in supervisions if s.staff_id == member.id and s.date <= now), key=lambda s: s.date)
+    mine_t = sorted(
+        (t for t in trainings if t.staff_id == member.id and t.date <= now), key=lambda t: t.date
+    )
+    mine_s = sorted(
+        (s for s in supervisions if s.staff_id == member.id and s.date <= now), key=lambda s: s.date
+    )
     core = round(sum(t.hours for t in mine_t if t.kind == "core"), 2)
     refreshers = [t for t in mine_t if t.kind == "refresher"]
     supervised = member.has_role(*rules.supervised_roles)
@@ -149,13 +170,17 @@ def standing(member: Staff, trainings: Iterable[TrainingRecord], supervisions: I
     last_sup = mine_s[-1].date if mine_s else ""
     sup_due = ""
     if last_sup:
-        sup_due = (parse_date(last_sup) + timedelta(weeks=rules.supervision_interval_weeks)).isoformat()
+        sup_due = (
+            parse_date(last_sup) + timedelta(weeks=rules.supervision_interval_weeks)
+        ).isoformat()
     if supervised:
         if not last_sup:
             problems.append("supervision: none recorded")
         elif sup_due < now:
-            problems.append(f"supervision: none since {last_sup} (due by {sup_due}, every "
-                            f"{rules.supervision_interval_weeks} weeks)")
+            problems.append(
+                f"supervision: none since {last_sup} (due by {sup_due}, every "
+                f"{rules.supervision_interval_weeks} weeks)"
+            )
 
     last_ref = refreshers[-1].date if refreshers else ""
     ref_due = ""
@@ -168,5 +193,15 @@ def standing(member: Staff, trainings: Iterable[TrainingRecord], supervisions: I
             ref_due = add_months(parse_date(base), rules.refresher_months).isoformat()
             if ref_due < now:
                 problems.append(f"refresher training: due since {ref_due}")
-    return StaffStanding(member.id, member.name, list(member.roles), supervised, core, last_ref, ref_due,
-                         last_sup, sup_due, problems)
+    return StaffStanding(
+        member.id,
+        member.name,
+        list(member.roles),
+        supervised,
+        core,
+        last_ref,
+        ref_due,
+        last_sup,
+        sup_due,
+        problems,
+    )

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date, datetime, time
-from typing import Iterable
 
 from facilitator.errors import InvalidInput
 
@@ -16,7 +16,9 @@ def parse_date(value: str | date, what: str = "date") -> date:
     try:
         return date.fromisoformat(str(value).strip())
     except ValueError:
-        raise InvalidInput(f"{what} '{value}' is not a date: use YYYY-MM-DD, e.g. 2026-11-24") from None
+        raise InvalidInput(
+            f"{what} '{value}' is not a date: use YYYY-MM-DD, e.g. 2026-11-24"
+        ) from None
 
 
 def parse_time(value: str, what: str = "time") -> time:

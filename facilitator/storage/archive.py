@@ -1,4 +1,4 @@
-"""A workspace folder as one sealed archive, and back (issue 11).
+"""A workspace folder as one sealed archive, and back.
 
 Inside the sealed stream (storage/sealed.py) come two kinds of record:
 
@@ -27,9 +27,10 @@ import secrets
 import shutil
 import time
 import zlib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
-from typing import BinaryIO, Callable
+from typing import BinaryIO
 
 from facilitator.errors import FacilitatorError
 from facilitator.storage.files import DIR_MODE, FILE_MODE, ensure_private_dir
@@ -60,12 +61,19 @@ def skipped(rel: PurePosixPath) -> bool:
     """What a backup leaves out: lock files, temporary files left by a killed writer, and the
     snapshots backups take."""
     name = rel.name
-    return (name == ".lock" or name.endswith(".lock") or (name.startswith(".") and name.endswith(".tmp"))
-            or name.startswith(SNAPSHOT_PREFIX))
+    return (
+        name == ".lock"
+        or name.endswith(".lock")
+        or (name.startswith(".") and name.endswith(".tmp"))
+        or name.startswith(SNAPSHOT_PREFIX)
+    )
 
 
-def walk(root: Path, exclude: Callable[[Path], bool] = lambda p: False) -> tuple[list[str], list[str]]:
-    """(folders, files) under root as sorted relative POSIX paths; symbolic links are not followed."""
+def walk(
+    root: Path, exclude: Callable[[Path], bool] = lambda p: False
+) -> tuple[list[str], list[str]]:
+    """(folders, files) under root as sorted relative POSIX paths; symbolic links are not
+    followed."""
     folders, files = [], []
     base = os.fspath(root)
 
@@ -115,7 +123,9 @@ class Plan:
             entry.path = entry.origin
 
 
-def plan(sources: list[tuple[str, Path]], exclude: Callable[[Path], bool] = lambda p: False) -> Plan:
+def plan(
+    sources: list[tuple[str, Path]], exclude: Callable[[Path], bool] = lambda p: False
+) -> Plan:
     """Every folder and file under each source, with sizes. Caller holds the workspace lock.
 
     `sources` are (name in the archive, folder): ("", workspace) and, when the partner store
@@ -130,7 +140,9 @@ def plan(sources: list[tuple[str, Path]], exclude: Callable[[Path], bool] = lamb
         folders += [f"{prefix}/{f}" if prefix else f for f in sub_folders]
         for f in sub_files:
             path = root / f
-            entries.append(Entry(f"{prefix}/{f}" if prefix else f, prefix, path, path.stat().st_size))
+            entries.append(
+                Entry(f"{prefix}/{f}" if prefix else f, prefix, path, path.stat().st_size)
+            )
     return Plan(folders, entries)
 
 
@@ -152,7 +164,9 @@ def snapshot(sources: list[tuple[str, Path]], found: Plan) -> bool:
             made[prefix].mkdir(mode=DIR_MODE)
             found.snapshots.append(made[prefix])
         for entry in found.entries:
-            link = made[entry.source] / (entry.rel[len(entry.source) + 1:] if entry.source else entry.rel)
+            link = made[entry.source] / (
+                entry.rel[len(entry.source) + 1 :] if entry.source else entry.rel
+            )
             ensure_private_dir(link.parent)
             os.link(entry.origin, link)
             entry.path = link
@@ -201,7 +215,9 @@ class Inspector:
     see: Callable[[str, bytes], None]
 
 
-def write_archive(found: Plan, sealed: SealedWriter, meta: dict, inspector: Inspector | None = None) -> ArchiveSummary:
+def write_archive(
+    found: Plan, sealed: SealedWriter, meta: dict, inspector: Inspector | None = None
+) -> ArchiveSummary:
     """Stream every planned file into `sealed`, then the manifest, and close it. Reads each
     file's planned size only: the caller holds the lock, or took a snapshot under it."""
     out = _RecordBuffer(sealed, b"Z")
@@ -211,34 +227,43 @@ def write_archive(found: Plan, sealed: SealedWriter, meta: dict, inspector: Insp
     for entry in found.entries:
         rel, size = entry.rel, entry.size
         pieces: list[bytes] | None = [] if inspector is not None and inspector.wants(rel) else None
-        with open(entry.path, "rb") as fh:
+        with open(entry.path or entry.origin, "rb") as fh:
             out.add(packer.compress(json.dumps({"path": rel, "size": size}).encode() + b"\n"))
             digest = hashlib.sha256()
             left = size
             while left > 0:
                 piece = fh.read(min(PIECE, left))
                 if not piece:
-                    raise FacilitatorError(f"{rel} got shorter while it was being backed up: was it "
-                                           f"changed without the workspace lock? Try again")
+                    raise FacilitatorError(
+                        f"{rel} got shorter while it was being backed up: was it "
+                        f"changed without the workspace lock? Try again"
+                    )
                 digest.update(piece)
                 out.add(packer.compress(piece))
                 if pieces is not None:
                     pieces.append(piece)
                 left -= len(piece)
-        if pieces is not None:
+        if pieces is not None and inspector is not None:
             inspector.see(rel, pieces[0] if len(pieces) == 1 else b"".join(pieces))
         listed.append({"path": rel, "size": size, "sha256": digest.hexdigest()})
         total += size
     out.add(packer.compress(b'{"end": true}\n'))
     out.add(packer.flush())
     out.flush()
-    manifest = {"format": ARCHIVE_FORMAT, **meta, "folders": found.folders, "files": listed,
-                "total_bytes": total}
+    manifest = {
+        "format": ARCHIVE_FORMAT,
+        **meta,
+        "folders": found.folders,
+        "files": listed,
+        "total_bytes": total,
+    }
     tail = _RecordBuffer(sealed, b"M")
     tail.add(json.dumps(manifest, ensure_ascii=False, separators=(",", ":")).encode())
     tail.flush()
     sealed.close()
-    return ArchiveSummary(files=len(listed), folders=len(found.folders), bytes=total, manifest=manifest)
+    return ArchiveSummary(
+        files=len(listed), folders=len(found.folders), bytes=total, manifest=manifest
+    )
 
 
 # -- reading -------------------------------------------------------------------------------
@@ -267,7 +292,9 @@ class _Unpacker:
                 nl = self.pending.find(b"\n")
                 if nl < 0:
                     if len(self.pending) > 65536:
-                        raise ArchiveDamaged("the archive's content is malformed (an entry line is too long)")
+                        raise ArchiveDamaged(
+                            "the archive's content is malformed (an entry line is too long)"
+                        )
                     return
                 line = json.loads(bytes(self.pending[:nl]))
                 del self.pending[: nl + 1]
@@ -292,26 +319,36 @@ class _Unpacker:
                 ensure_private_dir(target.parent)
                 self.made.add(target.parent)
             fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, FILE_MODE)
-        self.current = {"path": rel, "size": size, "left": size, "digest": hashlib.sha256(), "fd": fd}
+        self.current = {
+            "path": rel,
+            "size": size,
+            "left": size,
+            "digest": hashlib.sha256(),
+            "fd": fd,
+        }
         if size == 0:
             self._finish()
 
     def _write(self, chunk: bytes) -> None:
         cur = self.current
+        assert cur is not None, "a chunk arrived before its file's header"
         cur["digest"].update(chunk)
         if cur["fd"] is not None:
             view = memoryview(chunk)
             while view:
-                view = view[os.write(cur["fd"], view):]
+                view = view[os.write(cur["fd"], view) :]
         cur["left"] -= len(chunk)
         if cur["left"] == 0:
             self._finish()
 
     def _finish(self) -> None:
         cur = self.current
+        assert cur is not None, "no file is being restored"
         if cur["fd"] is not None:
             os.close(cur["fd"])
-        self.done.append({"path": cur["path"], "size": cur["size"], "sha256": cur["digest"].hexdigest()})
+        self.done.append(
+            {"path": cur["path"], "size": cur["size"], "sha256": cur["digest"].hexdigest()}
+        )
         self.current = None
 
     def close(self) -> None:
@@ -320,7 +357,9 @@ class _Unpacker:
             self.current["fd"] = None
 
 
-def read_archive(fh: BinaryIO, reader: SealedReader, dest: Path | None, name: str) -> ArchiveSummary:
+def read_archive(
+    fh: BinaryIO, reader: SealedReader, dest: Path | None, name: str
+) -> ArchiveSummary:
     """Decrypt, check and (when `dest` is given) write every file under `dest`.
 
     Raises ArchiveDamaged naming the first file that cannot be recovered or does not match
@@ -343,7 +382,9 @@ def read_archive(fh: BinaryIO, reader: SealedReader, dest: Path | None, name: st
             elif tag == b"M":
                 manifest_parts.append(body)
             else:
-                raise ArchiveDamaged(f"{name} holds a record of an unknown kind: made by a newer facilitator?")
+                raise ArchiveDamaged(
+                    f"{name} holds a record of an unknown kind: made by a newer facilitator?"
+                )
             if last:
                 if not reader.at_end():
                     raise ArchiveDamaged(f"{name} has data after its last record")
@@ -362,9 +403,15 @@ def read_archive(fh: BinaryIO, reader: SealedReader, dest: Path | None, name: st
     _check_against_manifest(unpacker.done, manifest, name)
     if dest is not None:
         for folder in manifest.get("folders", []):
-            dest.joinpath(*safe_relative(folder).parts).mkdir(parents=True, exist_ok=True, mode=DIR_MODE)
-    return ArchiveSummary(files=len(unpacker.done), folders=len(manifest.get("folders", [])),
-                          bytes=sum(f["size"] for f in unpacker.done), manifest=manifest)
+            dest.joinpath(*safe_relative(folder).parts).mkdir(
+                parents=True, exist_ok=True, mode=DIR_MODE
+            )
+    return ArchiveSummary(
+        files=len(unpacker.done),
+        folders=len(manifest.get("folders", [])),
+        bytes=sum(f["size"] for f in unpacker.done),
+        manifest=manifest,
+    )
 
 
 def _inflate(inflater, unpacker: _Unpacker, body: bytes) -> None:
@@ -381,23 +428,35 @@ def _check_against_manifest(done: list[dict], manifest: dict, name: str) -> None
     listed = manifest.get("files", [])
     for i, entry in enumerate(listed):
         if i >= len(done):
-            raise ArchiveDamaged(f"{name} is damaged: {entry['path']} is listed in the manifest but missing")
+            raise ArchiveDamaged(
+                f"{name} is damaged: {entry['path']} is listed in the manifest but missing"
+            )
         got = done[i]
         if got["path"] != entry["path"]:
-            raise ArchiveDamaged(f"{name} is damaged: {entry['path']} is missing (found {got['path']} in its place)")
+            raise ArchiveDamaged(
+                f"{name} is damaged: {entry['path']} is missing (found {got['path']} in its place)"
+            )
         if got["size"] != entry["size"] or got["sha256"] != entry["sha256"]:
-            raise ArchiveDamaged(f"{name} is damaged: {entry['path']} does not match its hash in the manifest")
+            raise ArchiveDamaged(
+                f"{name} is damaged: {entry['path']} does not match its hash in the manifest"
+            )
     if len(done) > len(listed):
-        raise ArchiveDamaged(f"{name} is damaged: {done[len(listed)]['path']} is not in the manifest")
+        raise ArchiveDamaged(
+            f"{name} is damaged: {done[len(listed)]['path']} is not in the manifest"
+        )
 
 
-def _name_damage(reader: SealedReader, unpacker: _Unpacker, name: str, err: Damaged) -> ArchiveDamaged:
+def _name_damage(
+    reader: SealedReader, unpacker: _Unpacker, name: str, err: Damaged
+) -> ArchiveDamaged:
     """Name the first file lost: the one being read when the record failed, else the next one
     the manifest lists. A record holds many small files; from the first on, none can be trusted."""
     how = "cut short" if isinstance(err, Truncated) else "damaged"
     if unpacker.ended:
-        return ArchiveDamaged(f"{name} is {how}: its manifest cannot be read (record {err.record}), "
-                              f"so its files cannot be checked; nothing was restored")
+        return ArchiveDamaged(
+            f"{name} is {how}: its manifest cannot be read (record {err.record}), "
+            f"so its files cannot be checked; nothing was restored"
+        )
     if unpacker.current is not None:
         lost = unpacker.current["path"]
     else:
@@ -405,8 +464,10 @@ def _name_damage(reader: SealedReader, unpacker: _Unpacker, name: str, err: Dama
         if lost is None:
             last = unpacker.done[-1]["path"] if unpacker.done else None
             lost = f"the file after {last}" if last else "its first file"
-    return ArchiveDamaged(f"{name} is {how}: from {lost} on, its content cannot be recovered "
-                          f"(record {err.record} fails its check); nothing was restored")
+    return ArchiveDamaged(
+        f"{name} is {how}: from {lost} on, its content cannot be recovered "
+        f"(record {err.record} fails its check); nothing was restored"
+    )
 
 
 def _next_from_manifest(reader: SealedReader, index: int) -> str | None:

@@ -9,9 +9,9 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterator
 
 from facilitator import clock
 from facilitator.storage.files import append_line
@@ -21,7 +21,9 @@ GENESIS = "0" * 64
 
 def _digest(entry: dict) -> str:
     body = {k: v for k, v in entry.items() if k != "hash"}
-    return hashlib.sha256(json.dumps(body, sort_keys=True, ensure_ascii=False).encode("utf-8")).hexdigest()
+    return hashlib.sha256(
+        json.dumps(body, sort_keys=True, ensure_ascii=False).encode("utf-8")
+    ).hexdigest()
 
 
 def _last_line(path: Path) -> str | None:
@@ -140,13 +142,23 @@ class AuditLog:
             if not isinstance(entry, dict) or "hash" not in entry:
                 return AuditProblem(number, "line has no hash (edited)")
             if entry.get("prev") != prev_hash:
-                return AuditProblem(number, "chain broken: the line before it was changed or removed")
+                return AuditProblem(
+                    number, "chain broken: the line before it was changed or removed"
+                )
             if entry.get("seq") != expected_seq:
-                return AuditProblem(number, f"sequence {entry.get('seq')} where {expected_seq} was expected: a line was removed")
+                return AuditProblem(
+                    number,
+                    f"sequence {entry.get('seq')} where {expected_seq} was expected: a line "
+                    "was removed",
+                )
             if _digest(entry) != entry["hash"]:
                 return AuditProblem(number, "content does not match its hash: the line was edited")
-            if entry["seq"] == head_seq and entry["hash"] != head.get("hash"):
-                return AuditProblem(number, "this line differs from the one recorded as written: the end of the log was rewritten")
+            if head and entry["seq"] == head_seq and entry["hash"] != head.get("hash"):
+                return AuditProblem(
+                    number,
+                    "this line differs from the one recorded as written: the end of the "
+                    "log was rewritten",
+                )
             prev_hash, expected_seq = entry["hash"], expected_seq + 1
         if head:
             last_seq = expected_seq - 1

@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import os
 import tempfile
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator
+
+from facilitator.errors import InvalidInput
 
 FILE_MODE = 0o600
 DIR_MODE = 0o700
@@ -34,12 +36,13 @@ def existing_folder(path: str | os.PathLike) -> Path:
     """A file someone names (an export, a report) goes only into a folder that exists: a
     missing one is more likely a typo or a drive not plugged in than a wish for new folders,
     and personal data must not land quietly somewhere nobody meant."""
-    from facilitator.errors import InvalidInput
 
     path = Path(path).expanduser()
     if not path.parent.is_dir():
-        raise InvalidInput(f"folder {path.parent} does not exist (a typo, or a drive not connected?): "
-                           f"nothing was written")
+        raise InvalidInput(
+            f"folder {path.parent} does not exist (a typo, or a drive not connected?): "
+            f"nothing was written"
+        )
     return path
 
 

@@ -8,7 +8,7 @@ when read and written back at the new version on its next write.
 
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 from facilitator.errors import StoreError
 

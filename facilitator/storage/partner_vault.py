@@ -1,4 +1,4 @@
-"""The partner store on disk: a folder of files encrypted at rest (DESIGN §4, issue 9).
+"""The partner store on disk: a folder of files encrypted at rest.
 
     <folder>/vault.json         how the key is made (scrypt over a passphrase, or a key file),
                                 its salt, and a check token; no secret
@@ -44,7 +44,12 @@ from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from cryptography.hazmat.primitives.kdf.scrypt import Scrypt
 
 from facilitator.errors import InvalidInput, Refused, StoreError
-from facilitator.storage.files import fsync_dir, atomic_write_bytes, atomic_write_text, ensure_private_dir
+from facilitator.storage.files import (
+    atomic_write_bytes,
+    atomic_write_text,
+    ensure_private_dir,
+    fsync_dir,
+)
 from facilitator.storage.stores import safe_name
 
 FORMAT = "facilitator-partner-store"
@@ -108,7 +113,9 @@ def _read_key_file(path: Path) -> bytes:
     try:
         raw = path.read_bytes().strip()
     except FileNotFoundError:
-        raise InvalidInput(f"key file {path} not found: the partner store cannot be opened without it") from None
+        raise InvalidInput(
+            f"key file {path} not found: the partner store cannot be opened without it"
+        ) from None
     except OSError as err:
         raise InvalidInput(f"key file {path} cannot be read: {err.strerror}") from None
     try:
@@ -122,7 +129,8 @@ def _read_key_file(path: Path) -> bytes:
 def _scrypt_key(passphrase: str, kdf: dict) -> bytes:
     salt = base64.b64decode(kdf["salt"])
     raw = Scrypt(salt=salt, length=32, n=int(kdf["n"]), r=int(kdf["r"]), p=int(kdf["p"])).derive(
-        passphrase.encode("utf-8"))
+        passphrase.encode("utf-8")
+    )
     return base64.urlsafe_b64encode(raw)
 
 
@@ -141,7 +149,7 @@ class PartnerVault:
         return (Path(folder) / META_FILE).is_file()
 
     @classmethod
-    def create(cls, folder: Path, source: KeySource) -> "PartnerVault":
+    def create(cls, folder: Path, source: KeySource) -> PartnerVault:
         folder = Path(folder)
         if cls.exists(folder):
             raise Refused(f"a partner store already exists at {folder}; nothing was changed")
@@ -152,10 +160,17 @@ class PartnerVault:
         else:
             passphrase = _check_passphrase(source.passphrase)
             if len(passphrase) < MIN_PASSPHRASE:
-                raise InvalidInput(f"a partner store passphrase needs at least {MIN_PASSPHRASE} characters "
-                                   f"(a few words is best); nothing was created")
-            kdf = {"name": "scrypt", "salt": base64.b64encode(os.urandom(16)).decode("ascii"),
-                   "n": SCRYPT_N, "r": SCRYPT_R, "p": SCRYPT_P}
+                raise InvalidInput(
+                    f"a partner store passphrase needs at least {MIN_PASSPHRASE} characters "
+                    f"(a few words is best); nothing was created"
+                )
+            kdf = {
+                "name": "scrypt",
+                "salt": base64.b64encode(os.urandom(16)).decode("ascii"),
+                "n": SCRYPT_N,
+                "r": SCRYPT_R,
+                "p": SCRYPT_P,
+            }
             key = _scrypt_key(passphrase, kdf)
             meta |= {"method": "passphrase", "kdf": kdf}
         meta["check"] = Fernet(key).encrypt(CHECK_TEXT).decode("ascii")
@@ -164,24 +179,30 @@ class PartnerVault:
         return cls(folder, key)
 
     @classmethod
-    def open(cls, folder: Path, source: KeySource) -> "PartnerVault":
+    def open(cls, folder: Path, source: KeySource) -> PartnerVault:
         folder = Path(folder)
         meta = _read_meta(folder)
         if meta["method"] == "key_file":
             if not source.key_file:
-                raise Refused(f"the partner store at {folder} is opened with its key file (--key-file), "
-                              f"not a passphrase")
+                raise Refused(
+                    f"the partner store at {folder} is opened with its key file (--key-file), "
+                    f"not a passphrase"
+                )
             key = _read_key_file(source.key_file)
         else:
             if source.key_file:
-                raise Refused(f"the partner store at {folder} is opened with a passphrase, not a key file")
+                raise Refused(
+                    f"the partner store at {folder} is opened with a passphrase, not a key file"
+                )
             key = _scrypt_key(_check_passphrase(source.passphrase), meta["kdf"])
         try:
             if Fernet(key).decrypt(meta["check"].encode("ascii")) != CHECK_TEXT:
                 raise InvalidToken
         except (InvalidToken, ValueError, TypeError):
-            raise WrongKey(f"wrong {source.describe()} for the partner store "
-                           f"at {folder}: nothing was read or changed") from None
+            raise WrongKey(
+                f"wrong {source.describe()} for the partner store "
+                f"at {folder}: nothing was read or changed"
+            ) from None
         return cls(folder, key)
 
     # -- records --------------------------------------------------------------------------
@@ -202,7 +223,11 @@ class PartnerVault:
 
     def _files(self) -> list[Path]:
         folder = self.folder / "men"
-        return sorted(p for p in folder.glob("*.bin") if _KEYED.match(p.stem)) if folder.is_dir() else []
+        return (
+            sorted(p for p in folder.glob("*.bin") if _KEYED.match(p.stem))
+            if folder.is_dir()
+            else []
+        )
 
     def has(self, name: str) -> bool:
         return self._path(name).is_file()
@@ -214,8 +239,10 @@ class PartnerVault:
             data = self._decrypt(path, path.read_bytes())
             name = data.get("participant_id")
             if not isinstance(name, str) or not _is_safe(name) or self.file_name(name) != path.stem:
-                raise StoreError(f"partner store file {path} is not under its own man's name; "
-                                 f"it was left untouched: restore it from a backup")
+                raise StoreError(
+                    f"partner store file {path} is not under its own man's name; "
+                    f"it was left untouched: restore it from a backup"
+                )
             out[name] = data
         return dict(sorted(out.items()))
 
@@ -234,14 +261,19 @@ class PartnerVault:
         try:
             data = json.loads(self._fernet.decrypt(token))
         except (InvalidToken, ValueError):
-            raise StoreError(f"partner store file {path} is damaged or was written with another key; "
-                             f"it was left untouched: restore it from a backup") from None
+            raise StoreError(
+                f"partner store file {path} is damaged or was written with another key; "
+                f"it was left untouched: restore it from a backup"
+            ) from None
         if not isinstance(data, dict):
-            raise StoreError(f"partner store file {path} does not hold a record; it was left untouched")
+            raise StoreError(
+                f"partner store file {path} does not hold a record; it was left untouched"
+            )
         return data
 
     def remove(self, name: str) -> bool:
-        """Delete one man's file, and any copy of it set aside (retention). True when there was one."""
+        """Delete one man's file, and any copy of it set aside (retention). True when there was
+        one."""
         path = self._path(name)
         found = [path] + sorted(path.parent.glob(f"{path.stem}.*{SET_ASIDE}"))
         removed = False
@@ -256,7 +288,9 @@ class PartnerVault:
         return removed
 
     def write(self, name: str, data: dict) -> None:
-        token = self._fernet.encrypt(json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8"))
+        token = self._fernet.encrypt(
+            json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+        )
         atomic_write_bytes(self._path(name), token)
 
     # -- from <id>.bin to keyed names ---------------------------------------------------------
@@ -265,7 +299,11 @@ class PartnerVault:
         holds the workspace lock). An old file that does not decrypt stops it, named, untouched."""
         done = Migration()
         folder = self.folder / "men"
-        old = sorted(p for p in folder.glob("*.bin") if not _KEYED.match(p.stem)) if folder.is_dir() else []
+        old = (
+            sorted(p for p in folder.glob("*.bin") if not _KEYED.match(p.stem))
+            if folder.is_dir()
+            else []
+        )
         for legacy in old:
             if not _is_safe(legacy.stem):
                 continue  # not a name this store ever wrote: left alone
@@ -284,8 +322,11 @@ class PartnerVault:
                 elif _holds(legacy_data, kept):
                     os.replace(legacy, target)  # the old name held all of it and more
                     done.dropped += 1
-                elif self._fernet.extract_timestamp(legacy_token) > self._fernet.extract_timestamp(kept_token):
-                    # Set the keyed copy aside first: interrupted here, the old name is renamed next time.
+                elif self._fernet.extract_timestamp(legacy_token) > self._fernet.extract_timestamp(
+                    kept_token
+                ):
+                    # Set the keyed copy aside first: interrupted here, the old name is renamed next
+                    # time.
                     os.replace(target, self._aside(target, kept_token))
                     os.replace(legacy, target)
                     done.set_aside += 1
@@ -312,7 +353,8 @@ def _is_safe(name: str) -> bool:
 
 
 def _holds(bigger: dict, smaller: dict) -> bool:
-    """Whether `bigger` already holds everything in `smaller` (each list item, every other value)."""
+    """Whether `bigger` already holds everything in `smaller` (each list item, every other
+    value)."""
     for key, value in smaller.items():
         other = bigger.get(key)
         if isinstance(value, list) and isinstance(other, list):
@@ -325,8 +367,10 @@ def _holds(bigger: dict, smaller: dict) -> bool:
 
 def _check_passphrase(passphrase: str | None) -> str:
     if not passphrase:
-        raise Refused("the partner store needs its passphrase (prompt, FACILITATOR_PARTNER_PASSPHRASE) "
-                      "or its key file (--key-file)")
+        raise Refused(
+            "the partner store needs its passphrase (prompt, FACILITATOR_PARTNER_PASSPHRASE) "
+            "or its key file (--key-file)"
+        )
     return passphrase
 
 
@@ -335,12 +379,18 @@ def _read_meta(folder: Path) -> dict:
     try:
         meta = json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
-        raise Refused(f"no partner store at {folder}: partner support sets it up with "
-                      f"`facilitator partner init`") from None
+        raise Refused(
+            f"no partner store at {folder}: partner support sets it up with "
+            f"`facilitator partner init`"
+        ) from None
     except (ValueError, UnicodeDecodeError):
-        raise StoreError(f"partner store settings {path} are damaged; the file was left untouched") from None
+        raise StoreError(
+            f"partner store settings {path} are damaged; the file was left untouched"
+        ) from None
     if not isinstance(meta, dict) or meta.get("format") != FORMAT or "check" not in meta:
         raise StoreError(f"{path} is not a partner store's settings file; it was left untouched")
     if int(meta.get("version", 0)) > VERSION:
-        raise StoreError(f"the partner store at {folder} was made by a newer version of facilitator; upgrade it")
+        raise StoreError(
+            f"the partner store at {folder} was made by a newer version of facilitator; upgrade it"
+        )
     return meta

@@ -1,4 +1,4 @@
-"""An encrypted, authenticated stream of records, for backups (DESIGN §4, issue 11).
+"""An encrypted, authenticated stream of records, for backups.
 
 The construction is the STREAM online AEAD (Hoang, Reyhanitabar, Rogaway, Vizár 2015), as used
 by Tink's streaming AEAD and by age, over AES-256-GCM from the `cryptography` package: nothing
@@ -27,9 +27,12 @@ import json
 import os
 import struct
 from dataclasses import dataclass
-from typing import BinaryIO
+from typing import TYPE_CHECKING, BinaryIO
 
 from facilitator.errors import FacilitatorError, InvalidInput
+
+if TYPE_CHECKING:
+    from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
 MAGIC = b"FACILITATOR-SEALED 1\n"
 FORMAT = 1
@@ -72,7 +75,7 @@ class Secret:
     label: str = "passphrase"  # said in the wrong-key message
 
     @classmethod
-    def from_passphrase(cls, passphrase: str, new: bool = False) -> "Secret":
+    def from_passphrase(cls, passphrase: str, new: bool = False) -> Secret:
         if not passphrase:
             raise InvalidInput("the backup passphrase is empty")
         if new and len(passphrase) < MIN_PASSPHRASE:
@@ -80,7 +83,7 @@ class Secret:
         return cls(passphrase=passphrase, label="passphrase")
 
     @classmethod
-    def from_key_file(cls, path: str | os.PathLike) -> "Secret":
+    def from_key_file(cls, path: str | os.PathLike) -> Secret:
         try:
             raw = open(path, "rb").read()
         except FileNotFoundError:
@@ -90,13 +93,18 @@ class Secret:
         text = raw.strip()
         if text.startswith(KEY_FILE_PREFIX.encode()):
             try:
-                material = base64.urlsafe_b64decode(text[len(KEY_FILE_PREFIX):])
+                material = base64.urlsafe_b64decode(text[len(KEY_FILE_PREFIX) :])
             except ValueError:
-                raise InvalidInput(f"key file {path} is damaged (its key is not valid base64)") from None
+                raise InvalidInput(
+                    f"key file {path} is damaged (its key is not valid base64)"
+                ) from None
         else:
             material = raw
         if len(material) < 32:
-            raise InvalidInput(f"key file {path} holds fewer than 32 bytes: make one with `facilitator backup keygen`")
+            raise InvalidInput(
+                f"key file {path} holds fewer than 32 bytes: make one with `facilitator "
+                "backup keygen`"
+            )
         return cls(key_material=material, label=f"key file {os.path.basename(path)}")
 
 
@@ -121,13 +129,20 @@ def _derive(secret: Secret, kdf: dict) -> tuple[bytes, bytes]:
     salt = _unb64(kdf["salt"])
     if kdf["name"] == "scrypt":
         if secret.passphrase is None:
-            raise WrongKey("this backup was made with a passphrase, not a key file: give the passphrase")
-        master = Scrypt(salt=salt, length=32, n=int(kdf["n"]), r=int(kdf["r"]), p=int(kdf["p"])).derive(
-            secret.passphrase.encode("utf-8"))
+            raise WrongKey(
+                "this backup was made with a passphrase, not a key file: give the passphrase"
+            )
+        master = Scrypt(
+            salt=salt, length=32, n=int(kdf["n"]), r=int(kdf["r"]), p=int(kdf["p"])
+        ).derive(secret.passphrase.encode("utf-8"))
     elif kdf["name"] == "hkdf-sha256":
         if secret.key_material is None:
-            raise WrongKey("this backup was made with a key file, not a passphrase: give --key-file")
-        master = HKDF(hashes.SHA256(), 32, salt, b"facilitator sealed v1 key file").derive(secret.key_material)
+            raise WrongKey(
+                "this backup was made with a key file, not a passphrase: give --key-file"
+            )
+        master = HKDF(hashes.SHA256(), 32, salt, b"facilitator sealed v1 key file").derive(
+            secret.key_material
+        )
     else:
         raise SealedError(f"unknown key derivation '{kdf['name']}': made by a newer facilitator?")
     key = HKDF(hashes.SHA256(), 32, None, b"facilitator sealed v1 encryption").derive(master)
@@ -149,7 +164,13 @@ class SealedWriter:
 
         salt = os.urandom(16)
         if secret.passphrase is not None:
-            kdf = {"name": "scrypt", "salt": _b64(salt), "n": SCRYPT_N, "r": SCRYPT_R, "p": SCRYPT_P}
+            kdf = {
+                "name": "scrypt",
+                "salt": _b64(salt),
+                "n": SCRYPT_N,
+                "r": SCRYPT_R,
+                "p": SCRYPT_P,
+            }
         else:
             kdf = {"name": "hkdf-sha256", "salt": _b64(salt)}
         key, check = _derive(secret, kdf)
@@ -197,7 +218,7 @@ def _framed(data: bytes) -> bytes:
 @dataclass
 class Opened:
     header: dict
-    aead: object
+    aead: AESGCM
     prefix: bytes
     aad: bytes
 
@@ -221,7 +242,10 @@ def open_sealed(fh: BinaryIO, secret: Secret, name: str = "the archive") -> Open
     try:
         header = json.loads(body)
         if int(header.get("format", 0)) > FORMAT:
-            raise SealedError(f"{name} was made by a newer facilitator (format {header['format']}): upgrade to read it")
+            raise SealedError(
+                f"{name} was made by a newer facilitator (format {header['format']}): "
+                "upgrade to read it"
+            )
         key, check = _derive(secret, header["kdf"])
         prefix = _unb64(header["nonce_prefix"])
         expected = _unb64(header["key_check"])
@@ -248,7 +272,9 @@ class SealedReader:
         index, name = self.index, self.name
         raw_len = self.fh.read(4)
         if not raw_len:
-            raise Truncated(f"{name} is cut short after record {index}: it was not copied completely", index)
+            raise Truncated(
+                f"{name} is cut short after record {index}: it was not copied completely", index
+            )
         if len(raw_len) != 4:
             self.framing_lost = True
             raise Truncated(f"{name} is cut short inside record {index}", index)
@@ -263,7 +289,9 @@ class SealedReader:
         self.index += 1
         for last in (False, True):
             try:
-                return self.opened.aead.decrypt(_nonce(self.opened.prefix, index, last), sealed, self.opened.aad), last
+                return self.opened.aead.decrypt(
+                    _nonce(self.opened.prefix, index, last), sealed, self.opened.aad
+                ), last
             except InvalidTag:
                 continue
         raise Damaged(f"{name} is damaged at record {index}", index)

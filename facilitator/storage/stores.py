@@ -1,7 +1,7 @@
 """Which store file holds which records, and small helpers to read and write them.
 
-The split keeps every frequent write small (DESIGN §4): a mark or a check-in rewrites only that
-session's own file, whatever the size of the history.
+The split keeps every frequent write small (each is a whole-file atomic rewrite): a mark or a
+check-in rewrites only that session's own file, whatever the size of the history.
 
     data/people.json                               participants
     data/groups.json                               groups
@@ -17,9 +17,10 @@ from __future__ import annotations
 
 import copy
 import re
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 from tinydb import Query, TinyDB
 
@@ -38,6 +39,25 @@ def safe_name(value: str, what: str) -> str:
     return value
 
 
+# Where each kind of record lives, relative to data/: spelled here once, for the stores below
+# and for the history builder that writes whole files at once.
+PEOPLE_FILE = "people.json"
+GROUPS_FILE = "groups.json"
+COUNTERS_FILE = "counters.json"
+
+
+def enrolments_file(group_id: str) -> str:
+    return f"enrolments/{safe_name(group_id, 'group id')}.json"
+
+
+def session_index_file(group_id: str) -> str:
+    return f"sessions/{safe_name(group_id, 'group id')}/index.json"
+
+
+def session_file_of(group_id: str, day: str) -> str:
+    return f"sessions/{safe_name(group_id, 'group id')}/{day[:4]}/{day}.json"
+
+
 class Stores:
     def __init__(self, workspace: Workspace):
         self.ws = workspace
@@ -53,24 +73,23 @@ class Stores:
             yield db
 
     def people(self, write: bool = False):
-        return self.store("people.json", "people", write)
+        return self.store(PEOPLE_FILE, "people", write)
 
     def groups(self, write: bool = False):
-        return self.store("groups.json", "groups", write)
+        return self.store(GROUPS_FILE, "groups", write)
 
     def enrolments(self, group_id: str, write: bool = False):
-        return self.store(f"enrolments/{safe_name(group_id, 'group id')}.json", "enrolments", write)
+        return self.store(enrolments_file(group_id), "enrolments", write)
 
     def enrolment_groups(self) -> list[str]:
         base = self.path("enrolments")
         return sorted(p.stem for p in base.glob("*.json")) if base.is_dir() else []
 
     def session_index(self, group_id: str, write: bool = False):
-        return self.store(f"sessions/{safe_name(group_id, 'group id')}/index.json", "session_index", write)
+        return self.store(session_index_file(group_id), "session_index", write)
 
     def session_file(self, group_id: str, day: str, write: bool = False):
-        group = safe_name(group_id, "group id")
-        return self.store(f"sessions/{group}/{day[:4]}/{day}.json", "session", write)
+        return self.store(session_file_of(group_id, day), "session", write)
 
     def group_session_dirs(self) -> list[Path]:
         base = self.path("sessions")
@@ -78,7 +97,7 @@ class Stores:
 
     # -- writing ------------------------------------------------------------------------
     @contextmanager
-    def writing(self) -> Iterator["Stores"]:
+    def writing(self) -> Iterator[Stores]:
         """Hold the workspace lock for one user action (read, change, write, audit)."""
         self.ws.require()
         with self.ws.lock():
@@ -86,7 +105,7 @@ class Stores:
 
     def next_id(self, prefix: str, width: int = 4) -> str:
         """The next id of a kind, e.g. P0007. Caller holds the lock."""
-        with self.store("counters.json", "counters", write=True) as db:
+        with self.store(COUNTERS_FILE, "counters", write=True) as db:
             table = db.table("counters")
             q = Query()
             row = table.get(q.prefix == prefix)
@@ -103,7 +122,8 @@ def all_docs(db: TinyDB, table: str) -> list[dict[str, Any]]:
 
 def peek_docs(db: TinyDB, table: str) -> list[dict[str, Any]]:
     """The documents as stored, uncopied: for read-only checks on a hot path. Never change them."""
-    return list(db.storage.read().get(table, {}).values()) if db.storage.read() else []
+    data = db.storage.read()
+    return list(data.get(table, {}).values()) if data else []
 
 
 def get_doc(db: TinyDB, table: str, key: str, field: str = "id") -> dict[str, Any] | None:

@@ -8,9 +8,9 @@ reported by name and never written over.
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator
 
 from tinydb import TinyDB
 from tinydb.middlewares import CachingMiddleware
@@ -60,7 +60,8 @@ def _damaged(path: Path, why: str) -> StoreDamaged:
     return StoreDamaged(
         f"store {path} is damaged ({why}); it was left untouched. Restore it from a backup "
         f"(facilitator restore) or move it aside to start that store afresh",
-        path, why,
+        path,
+        why,
     )
 
 
@@ -88,12 +89,15 @@ def open_store(path: Path, kind: str, write: bool = False) -> Iterator[TinyDB]:
     A fresh TinyDB each time, so no query cache outlives the call (another process may have
     written meanwhile). On an exception nothing is written. Writers must hold the workspace lock.
     """
-    db = TinyDB(storage=CachingMiddleware(lambda: AtomicJSONStorage(path, kind)))
+    # TinyDB calls the middleware to start it, and the middleware returns itself: `cache` is
+    # db.storage, typed here as the middleware it is rather than as a plain Storage.
+    cache = CachingMiddleware(lambda: AtomicJSONStorage(path, kind))
+    db = TinyDB(storage=cache)
     # Read eagerly so a damaged file fails before any change is attempted.
     # Never flush part-way: the one write happens at the end, and only for writers (a reader
     # never writes back, even when the file needed a migration).
-    db.storage.WRITE_CACHE_SIZE = 10**9
-    db.storage.read()
+    cache.WRITE_CACHE_SIZE = 10**9
+    cache.read()
     yield db
     if write:
-        db.storage.flush()
+        cache.flush()

@@ -1,9 +1,9 @@
 """A workspace: one programme's folder of settings, stores, curricula and debrief notes.
 
-    facilitator.toml   programme settings and staff
-    data/              the JSON stores, the audit log and the write lock
-    curricula/         the curricula groups run on
-    session_notes/     debrief notes, one Markdown file per session
+facilitator.toml   programme settings and staff
+data/              the JSON stores, the audit log and the write lock
+curricula/         the curricula groups run on
+session_notes/     debrief notes, one Markdown file per session
 """
 
 from __future__ import annotations
@@ -12,9 +12,10 @@ import getpass
 import os
 import shutil
 import tomllib
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 from facilitator.errors import StoreError, WorkspaceError
 from facilitator.storage.files import atomic_write_text, ensure_private_dir
@@ -31,34 +32,42 @@ DEFAULT_SETTINGS: dict[str, Any] = {
         "session_minutes": 150,
     },
     "rules": {
-        # DESIGN §1: settings, not constants; these are common defaults seen in practice.
+        # Each programme sets its own rules: these are common defaults seen in practice.
         "min_attendance_percent": 80,
         "unexcused_absences_allowed": 4,  # the 5th means a suspension review
         "consecutive_unexcused_allowed": 2,
         "late_minutes_count_as_absence": 30,
         "sessions_required": 0,  # 0: every curriculum session
         "referrer_notice_working_days": 1,
-        # Compliance (issue 8, docs/rules.md): the percentage is judged after this many sessions.
+        # Compliance (docs/rules.md): the percentage is judged after this many sessions.
         "min_attendance_after_sessions": 6,
         "holidays": [],  # YYYY-MM-DD days that are not working days (notice deadlines skip them)
     },
     "risk": {
-        "deadline_hours": {"critical": 0, "high": 24, "medium": 168},  # 0: by the end of the same day
+        "deadline_hours": {
+            "critical": 0,
+            "high": 24,
+            "medium": 168,
+        },  # 0: by the end of the same day
         "working_day_severities": ["high"],  # their hours count Monday to Friday only
-        "cluster_window_days": 180,  # separation + control + violence within this many days: critical
-        "severity": {},  # category id -> severity, over the rules file's (e.g. animal_harm = "high")
+        # separation + control + violence within this many days: critical
+        "cluster_window_days": 180,
+        # category id -> severity, over the rules file's (e.g. animal_harm = "high")
+        "severity": {},
         "reassessment_weeks": 8,
     },
     "ui": {
-        # The terminal UI's look: "dark", "light" or any Textual theme name (Ctrl+P changes it for a run).
+        # The terminal UI's look: "dark", "light" or any Textual theme name (Ctrl+P changes it for a
+        # run).
         "theme": "dark",
     },
     "debrief": {
         "due_hours": 48,  # a closed session's debrief is due this long after the session
-        "due_from": "",  # YYYY-MM-DD: sessions before it are never due (when debriefs began in the tool)
+        # YYYY-MM-DD: sessions before it are never due (when debriefs began in the tool)
+        "due_from": "",
     },
     "intake": {
-        # Before a man joins a group (issue 9): what his intake must hold.
+        # Before a man joins a group: what his intake must hold.
         "assessment_sessions_required": 2,
         "agreements": ["programme_agreement", "information_sharing", "partner_contact_consent"],
         "reasons": [
@@ -82,13 +91,19 @@ DEFAULT_SETTINGS: dict[str, Any] = {
         "store_path": "",
         # Days partner support has to make contact after each point in his programme.
         "contact_within_days": {
-            "intake": 14, "not_suitable": 3, "exclusion": 3, "start": 7, "suspension": 3,
-            "exit": 3, "completion": 14, "follow_up": 14,
+            "intake": 14,
+            "not_suitable": 3,
+            "exclusion": 3,
+            "start": 7,
+            "suspension": 3,
+            "exit": 3,
+            "completion": 14,
+            "follow_up": 14,
         },
         "follow_up_weeks": [26],
     },
     "backup": {
-        # Issue 11. Empty folder: `facilitator backup` writes where it is run unless given -o.
+        # Empty folder: `facilitator backup` writes where it is run unless given -o.
         "folder": "",
         "keep": 10,  # the newest N archives kept in the folder; 0 keeps all
         "warn_after_days": 7,  # the home screen warns past this; 0 switches the warning off
@@ -98,33 +113,63 @@ DEFAULT_SETTINGS: dict[str, Any] = {
         # Years a man's records are kept after his case closed (completed or exited), by kind.
         # Six years: the usual UK limitation-based default. Child-protection concerns longer.
         "action": "delete",  # or "anonymise": keep records for figures, without who or what
-        "years": {"participant": 6, "enrolments": 6, "sessions": 6, "flags": 6, "assessments": 6,
-                  "intake": 6, "notes": 6, "compliance": 6, "partner": 6, "other": 6},
+        "years": {
+            "participant": 6,
+            "enrolments": 6,
+            "sessions": 6,
+            "flags": 6,
+            "assessments": 6,
+            "intake": 6,
+            "notes": 6,
+            "compliance": 6,
+            "partner": 6,
+            "other": 6,
+        },
         "child_protection_years": 25,
         "child_protection_categories": ["child_safeguarding"],
         "child_protection_actions": ["safeguarding_referral"],
     },
     "outcomes": {
-        # Issue 10. Time points after the WWP EN IMPACT approach: weeks after an anchor in his
+        # Time points after the WWP EN IMPACT approach: weeks after an anchor in his
         # programme (intake, start, mid = half the curriculum, end = he left); window_weeks: how
         # long a point stays due before it counts as missed.
         "time_points": [
             {"id": "intake", "label": "Intake", "after": "intake", "weeks": 0, "window_weeks": 6},
             {"id": "mid", "label": "Mid-programme", "after": "mid", "weeks": 0, "window_weeks": 4},
-            {"id": "end", "label": "End of programme", "after": "end", "weeks": 0, "window_weeks": 6},
-            {"id": "follow_up_6m", "label": "6-month follow-up", "after": "end", "weeks": 26,
-             "window_weeks": 8, "completers_only": True},
-            {"id": "follow_up_12m", "label": "12-month follow-up", "after": "end", "weeks": 52,
-             "window_weeks": 8, "completers_only": True},
+            {
+                "id": "end",
+                "label": "End of programme",
+                "after": "end",
+                "weeks": 0,
+                "window_weeks": 6,
+            },
+            {
+                "id": "follow_up_6m",
+                "label": "6-month follow-up",
+                "after": "end",
+                "weeks": 26,
+                "window_weeks": 8,
+                "completers_only": True,
+            },
+            {
+                "id": "follow_up_12m",
+                "label": "12-month follow-up",
+                "after": "end",
+                "weeks": 52,
+                "window_weeks": 8,
+                "completers_only": True,
+            },
         ],
-        "questionnaires_file": "",  # empty: <workspace>/questionnaires.toml if present, else the bundled one
-        "partner_min_partners": 5,  # partner answers leave the wall only as aggregates over this many
+        # empty: <workspace>/questionnaires.toml if present, else the bundled one
+        "questionnaires_file": "",
+        # partner answers leave the wall only as aggregates over this many
+        "partner_min_partners": 5,
     },
     "figures": {
         "min_count": 5,  # programme figures: counts from 1 to this minus one are shown as "<N"
     },
     "quality": {
-        # Issue 10: staff training and supervision. Set to your accreditation's requirements.
+        # Staff training and supervision. Set to your accreditation's requirements.
         "supervision_interval_weeks": 6,
         "supervised_roles": ["facilitator", "partner_support"],
         "core_training_hours": 30,
@@ -189,7 +234,7 @@ class Workspace:
     def exists(self) -> bool:
         return self.settings_file.is_file()
 
-    def require(self) -> "Workspace":
+    def require(self) -> Workspace:
         if not self.exists():
             raise WorkspaceError(
                 f"no workspace at {self.path}: run `facilitator init {self.path}` "
@@ -209,7 +254,9 @@ class Workspace:
         try:
             given = tomllib.loads(self.settings_file.read_text(encoding="utf-8"))
         except tomllib.TOMLDecodeError as err:
-            raise WorkspaceError(f"settings file {self.settings_file} does not parse: {err}") from None
+            raise WorkspaceError(
+                f"settings file {self.settings_file} does not parse: {err}"
+            ) from None
         return _merge(DEFAULT_SETTINGS, given)
 
     def write_settings(self, settings: dict[str, Any]) -> None:
@@ -250,12 +297,16 @@ class Workspace:
 
     # -- creating -----------------------------------------------------------------------
     @classmethod
-    def init(cls, path: str | os.PathLike, programme_name: str = "", curricula_source: Path | None = None) -> "Workspace":
+    def init(
+        cls, path: str | os.PathLike, programme_name: str = "", curricula_source: Path | None = None
+    ) -> Workspace:
         ws = cls(path)
         if ws.exists():
             raise WorkspaceError(f"{ws.path} is already a workspace; nothing was changed")
         if ws.path.exists() and any(ws.path.iterdir()):
-            raise WorkspaceError(f"{ws.path} exists and is not empty; choose an empty or new folder")
+            raise WorkspaceError(
+                f"{ws.path} exists and is not empty; choose an empty or new folder"
+            )
         ensure_private_dir(ws.path)
         for sub in (ws.data_dir, ws.curricula_dir, ws.notes_dir):
             ensure_private_dir(sub)

@@ -17,9 +17,13 @@ On an error inside the block the workbook is never finished and no file is writt
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterable, Iterator, Sequence
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from xlsxwriter import Workbook
 
 # Characters XML 1.0 does not allow (control characters other than tab, newline, return).
 _ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
@@ -77,7 +81,9 @@ class SheetWriter:
                 elif type(value) is int:
                     put_number(r, c, value, None)
                 elif value is not None:
-                    raise TypeError(f"extend_plain takes text and whole numbers, not {type(value).__name__}")
+                    raise TypeError(
+                        f"extend_plain takes text and whole numbers, not {type(value).__name__}"
+                    )
                 c += 1
             r += 1
         self._row = r
@@ -86,30 +92,41 @@ class SheetWriter:
 class XlsxBook:
     def __init__(self, path: str | Path):
         self.path = Path(path)
-        self._book = None
+        self._book: Workbook | None = None
         self._count = 0
 
-    def __enter__(self) -> "XlsxBook":
+    def __enter__(self) -> XlsxBook:
         import xlsxwriter
 
         self._book = xlsxwriter.Workbook(
             str(self.path),
-            {"constant_memory": True, "strings_to_formulas": False, "strings_to_urls": False,
-             "strings_to_numbers": False},
+            {
+                "constant_memory": True,
+                "strings_to_formulas": False,
+                "strings_to_urls": False,
+                "strings_to_numbers": False,
+            },
         )
         self._bold = self._book.add_format({"bold": True})
         return self
 
+    def _open_book(self) -> Workbook:
+        if self._book is None:
+            raise RuntimeError("XlsxBook is used outside its with-block")
+        return self._book
+
     def __exit__(self, kind, value, tb) -> None:
         if kind is None:
-            self._book.close()
+            self._open_book().close()
         # On an error the workbook is dropped unwritten: XlsxWriter writes the file at close.
 
     @contextmanager
-    def sheet(self, name: str, widths: Sequence[float] = (), freeze_header: bool = True, **_ignored) -> Iterator[SheetWriter]:
+    def sheet(
+        self, name: str, widths: Sequence[float] = (), freeze_header: bool = True, **_ignored
+    ) -> Iterator[SheetWriter]:
         self._count += 1
         name = _SHEET_NAME_FORBIDDEN.sub(" ", name)[:31] or f"Sheet{self._count}"
-        ws = self._book.add_worksheet(name)
+        ws = self._open_book().add_worksheet(name)
         for i, width in enumerate(widths):
             ws.set_column(i, i, width)
         if freeze_header:

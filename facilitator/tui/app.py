@@ -8,8 +8,9 @@ notification and never a traceback.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import Any, Callable, Iterable
+from typing import Any
 
 from textual.app import App, SystemCommand
 from textual.message import Message
@@ -18,11 +19,20 @@ from textual.screen import Screen
 
 from facilitator import clock
 from facilitator.errors import FacilitatorError, StoreError
-from facilitator.services import groups as group_service
-from facilitator.services import sessions as session_service
-from facilitator.services.office import Office
+from facilitator.services.core import group_store as group_store
+from facilitator.services.core import session_store as session_store
+from facilitator.services.core.office import Office
 from facilitator.tui import keys, views
-from facilitator.tui.hooks import optional
+from facilitator.tui.coordinator import system_commands as coordinator_commands
+from facilitator.tui.dialogs.confirm import ConfirmScreen
+from facilitator.tui.dialogs.help import HelpScreen
+from facilitator.tui.screens.dashboard import ProgrammeDashboardScreen
+from facilitator.tui.screens.debrief import DebriefScreen
+from facilitator.tui.screens.debriefs import DebriefListScreen
+from facilitator.tui.screens.home import HomeScreen
+from facilitator.tui.screens.partner_support import open_partner_support
+from facilitator.tui.screens.risk_queue import RiskQueueScreen
+from facilitator.tui.screens.session import SessionScreen
 
 STYLES = Path(__file__).parent / "styles"
 DARK, LIGHT = "textual-dark", "textual-light"
@@ -30,7 +40,10 @@ THEMES = {"dark": DARK, "light": LIGHT}
 
 
 class FacilitatorApp(App):
-    CSS_PATH = [STYLES / name for name in ("app.tcss", "home.tcss", "session.tcss", "risk_queue.tcss", "dialogs.tcss")]
+    CSS_PATH = [
+        STYLES / name
+        for name in ("app.tcss", "home.tcss", "session.tcss", "risk_queue.tcss", "dialogs.tcss")
+    ]
     BINDINGS = keys.bindings(keys.APP)
     TITLE = "facilitator"
 
@@ -39,14 +52,26 @@ class FacilitatorApp(App):
     class HomeReady(Message):
         """The home screen shows its data (benchmarks and tests wait for this)."""
 
-    def __init__(self, office: Office, group_id: str | None = None, *, privacy: bool | None = None,
-                 theme: str | None = None) -> None:
+    def __init__(
+        self,
+        office: Office,
+        group_id: str | None = None,
+        *,
+        privacy: bool | None = None,
+        theme: str | None = None,
+    ) -> None:
         super().__init__()
         self.office = office
         self.group_id = group_id
-        self.set_reactive(FacilitatorApp.privacy,
-                          bool(office.setting("programme.privacy_mode_default", False)) if privacy is None else privacy)
-        self._wanted_theme = theme or THEMES.get(str(office.setting("ui.theme", "dark")), str(office.setting("ui.theme")))
+        self.set_reactive(
+            FacilitatorApp.privacy,
+            bool(office.setting("programme.privacy_mode_default", False))
+            if privacy is None
+            else privacy,
+        )
+        self._wanted_theme = theme or THEMES.get(
+            str(office.setting("ui.theme", "dark")), str(office.setting("ui.theme"))
+        )
         self.home_ready = False
         # What a closing screen could not save (check-in drafts): said again on the terminal
         # after the UI has gone, since a notification shown while quitting is never seen.
@@ -57,9 +82,11 @@ class FacilitatorApp(App):
             self.theme = self._wanted_theme
         else:
             self.theme = DARK
-            self.notify(f"unknown theme '{self._wanted_theme}' (setting ui.theme): using dark", severity="warning")
+            self.notify(
+                f"unknown theme '{self._wanted_theme}' (setting ui.theme): using dark",
+                severity="warning",
+            )
         self._set_title()
-        from facilitator.tui.screens.home import HomeScreen
 
         self.push_screen(HomeScreen())
         if self.group_id:
@@ -78,8 +105,7 @@ class FacilitatorApp(App):
 
     def _user_known(self) -> bool:
         try:
-            self.office.user
-            return True
+            return bool(self.office.user)
         except FacilitatorError:
             return False
 
@@ -88,38 +114,54 @@ class FacilitatorApp(App):
 
     def action_toggle_privacy(self) -> None:
         self.privacy = not self.privacy
-        self.notify("Privacy mode ON: names shortened, notes and flags hidden" if self.privacy
-                    else "Privacy mode off", timeout=3)
+        self.notify(
+            "Privacy mode ON: names shortened, notes and flags hidden"
+            if self.privacy
+            else "Privacy mode off",
+            timeout=3,
+        )
 
     # -- navigation ----------------------------------------------------------------------
     def open_session(self, group_id: str) -> None:
         """Today's session of the group: asks first if the group does not meet today."""
-        group = self.safely(group_service.get_group, self.office, group_id)
+        group = self.safely(group_store.get_group, self.office, group_id)
         if group is None:
             return
         today = clock.today().isoformat()
-        existing = self.safely(session_service.find_session, self.office, group.id, today)
+        existing = self.safely(session_store.find_session, self.office, group.id, today)
         unclosed = self.safely(views.unclosed_before, self.office, group.id, today)
         if unclosed and existing is None:
-            from facilitator.tui.dialogs.confirm import ConfirmScreen
-
             self.push_screen(
-                ConfirmScreen(f"{group.id}'s session of {unclosed} was never closed. Open it to finish "
-                              f"and close it (Ctrl+E)?", yes="y: open that session",
-                              no="n: today's session instead", escape_cancels=True),
-                lambda yes: None if yes is None else (
-                    self._push_session(group.id, unclosed) if yes else self._today(group, existing)),
+                ConfirmScreen(
+                    f"{group.id}'s session of {unclosed} was never closed. Open it to finish "
+                    f"and close it (Ctrl+E)?",
+                    yes="y: open that session",
+                    no="n: today's session instead",
+                    escape_cancels=True,
+                ),
+                lambda yes: (
+                    None
+                    if yes is None
+                    else (
+                        self._push_session(group.id, unclosed)
+                        if yes
+                        else self._today(group, existing)
+                    )
+                ),
             )
             return
         self._today(group, existing)
 
     def _today(self, group, existing) -> None:
         if existing is None and not views.meets_today(group):
-            from facilitator.tui.dialogs.confirm import ConfirmScreen
-
             self.push_screen(
-                ConfirmScreen(f"{group.id} meets on {group.weekday.capitalize()}s. Start a session today anyway?",
-                              yes="y: start today's session", no="n / Esc: no", enter_is_yes=False),
+                ConfirmScreen(
+                    f"{group.id} meets on {group.weekday.capitalize()}s. Start a session today "
+                    "anyway?",
+                    yes="y: start today's session",
+                    no="n / Esc: no",
+                    enter_is_yes=False,
+                ),
                 lambda yes: yes and self._push_session(group.id),
             )
             return
@@ -129,49 +171,23 @@ class FacilitatorApp(App):
         view = self.safely(views.load_session, self.office, group_id, day)
         if view is None:
             return
-        from facilitator.tui.screens.session import SessionScreen
 
         self.push_screen(SessionScreen(view))
 
     def action_risk_queue(self) -> None:
-        from facilitator.tui import risk_link
-
-        if not risk_link.available():
-            self.notify("The risk queue is not available in this version", severity="warning")
-            return
-        from facilitator.tui.screens.risk_queue import RiskQueueScreen
 
         self.push_screen(RiskQueueScreen())
 
     def action_debriefs(self) -> None:
-        screen = optional("facilitator.tui.screens.debriefs", "DebriefListScreen")
-        if screen is None:
-            self.notify("Debriefs: use `facilitator notes list --due` (no debrief screen in this version)")
-            return
-        self.push_screen(screen())
+        self.push_screen(DebriefListScreen())
 
     def open_debrief(self, sid: str, after: Callable[[], Any] | None = None) -> None:
-        """After closing a session: the debrief editor when there is one, else the note is
-        created from its template and the facilitator told where it is."""
+        """After closing a session: the debrief editor for that session's note."""
         if after is not None:
             after()
-        screen = optional("facilitator.tui.screens.debrief", "DebriefScreen")
-        if screen is not None:
-            self.push_screen(screen(sid))
-            return
-        create = optional("facilitator.services.debrief", "create_note")
-        if create is None:
-            self.notify(f"Write the debrief with: facilitator notes new {sid}", timeout=10)
-            return
-        note = self.safely(create, self.office, sid)
-        if note is not None:
-            where = optional("facilitator.services.debrief", "note_path")
-            path = self.safely(where, self.office, note) if where else None
-            self.notify(f"Debrief note created{': ' + str(path) if path else ''}. "
-                        f"Sign it with: facilitator notes sign {sid}", title="Debrief", timeout=12)
+        self.push_screen(DebriefScreen(sid))
 
     def action_help(self) -> None:
-        from facilitator.tui.screens.help import HelpScreen
 
         if not isinstance(self.screen, HelpScreen):
             self.push_screen(HelpScreen())
@@ -199,28 +215,34 @@ class FacilitatorApp(App):
     # -- command palette -----------------------------------------------------------------
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         yield SystemCommand("Help: all keys", "Every key of every screen", self.action_help)
-        yield SystemCommand("Privacy mode on/off", "Hide notes, flags and surnames from the room (Ctrl+T)",
-                            self.action_toggle_privacy)
+        yield SystemCommand(
+            "Privacy mode on/off",
+            "Hide notes, flags and surnames from the room (Ctrl+T)",
+            self.action_toggle_privacy,
+        )
         yield SystemCommand("Risk queue", "Open flags by deadline", self.action_risk_queue)
-        yield SystemCommand("Debriefs due", "Debrief notes waiting to be written or signed", self.action_debriefs)
-        yield SystemCommand("Light theme", "Dark text on a light background", self.action_theme_light)
+        yield SystemCommand(
+            "Debriefs due", "Debrief notes waiting to be written or signed", self.action_debriefs
+        )
+        yield SystemCommand(
+            "Light theme", "Dark text on a light background", self.action_theme_light
+        )
         yield SystemCommand("Dark theme", "Light text on a dark background", self.action_theme_dark)
         commands = getattr(screen, "palette_commands", None)
         if commands is not None:
             for title, help_text, callback in commands():
                 yield SystemCommand(title, help_text, callback)
-        # Other features' screens, when installed (coordinator, partner support).
-        coordinator = optional("facilitator.tui.coordinator", "system_commands")
-        if coordinator is not None:
-            yield from coordinator(self)
-        dashboard = optional("facilitator.tui.dashboard", "ProgrammeDashboardScreen")
-        if dashboard is not None:
-            yield SystemCommand("Programme figures", "Completion, attendance, flags and outcomes (coordinators)",
-                                lambda: self.push_screen(dashboard()))
-        partner = optional("facilitator.tui.partner_support", "open_partner_support")
-        if partner is not None:
-            yield SystemCommand("Partner support", "Partner contact records (partner support staff only)",
-                                lambda: partner(self))
+        yield from coordinator_commands(self)
+        yield SystemCommand(
+            "Programme figures",
+            "Completion, attendance, flags and outcomes (coordinators)",
+            lambda: self.push_screen(ProgrammeDashboardScreen()),
+        )
+        yield SystemCommand(
+            "Partner support",
+            "Partner contact records (partner support staff only)",
+            lambda: open_partner_support(self),
+        )
         for command in super().get_system_commands(screen):
             if command.title in ("Keys", "Quit", "Theme", "Screenshot"):
                 yield command

@@ -1,4 +1,4 @@
-"""The coordinator's screens (issue 8), for the app's command palette.
+"""The coordinator's screens, for the app's command palette.
 
     system_commands(app)  -> SystemCommands for FacilitatorApp.get_system_commands to yield:
                              an attendance grid per group, the export dialog, referrers to tell
@@ -15,41 +15,42 @@ and otherwise uses `app.office`.
 
 from __future__ import annotations
 
-from typing import Callable, Iterable
+from collections.abc import Callable, Iterable
+
+from facilitator.services.core.group_store import list_groups
+from facilitator.tui.dialogs.attendance_export import ExportScreen
+from facilitator.tui.screens.attendance_grid import AttendanceGridScreen
+from facilitator.tui.screens.attendance_timeline import AttendanceTimelineScreen
+from facilitator.tui.screens.referrer_report import ReferrerReportScreen
+from facilitator.tui.screens.referrer_tasks import ReferrerTasksScreen
 
 
 def open_attendance_grid(app, group_id: str) -> None:
-    from facilitator.tui.attendance_grid import AttendanceGridScreen
 
     app.push_screen(AttendanceGridScreen(group_id))
 
 
 def open_timeline(app, participant_id: str) -> None:
-    from facilitator.tui.attendance_timeline import AttendanceTimelineScreen
 
     app.push_screen(AttendanceTimelineScreen(participant_id))
 
 
 def open_export(app, group_id: str | None = None, participant_id: str | None = None) -> None:
-    from facilitator.tui.attendance_export import ExportScreen
 
     app.push_screen(ExportScreen(group_id=group_id, participant_id=participant_id))
 
 
 def open_report(app, participant_id: str) -> None:
-    from facilitator.tui.referrer_report import ReferrerReportScreen
 
     app.push_screen(ReferrerReportScreen(participant_id))
 
 
 def open_referrer_tasks(app) -> None:
-    from facilitator.tui.referrer_tasks import ReferrerTasksScreen
 
     app.push_screen(ReferrerTasksScreen())
 
 
 def palette_commands(app) -> list[tuple[str, str, Callable[[], None]]]:
-    from facilitator.services.groups import list_groups
 
     out: list[tuple[str, str, Callable[[], None]]] = []
     try:
@@ -57,12 +58,27 @@ def palette_commands(app) -> list[tuple[str, str, Callable[[], None]]]:
     except Exception:  # noqa: BLE001 - the palette must open even if a store cannot be read
         groups = []
     for g in sorted(groups, key=lambda g: (bool(g.ended_on), g.id)):
-        out.append((f"Attendance grid: {g.id} {g.name}", "Men × sessions, with compliance status",
-                    lambda gid=g.id: open_attendance_grid(app, gid)))
-    out.append(("Export attendance", "CSV, XLSX or JSON for referrers and research (every group)",
-                lambda: open_export(app)))
-    out.append(("Referrers to tell", "Breaches the referrer has not yet been told of",
-                lambda: open_referrer_tasks(app)))
+        out.append(
+            (
+                f"Attendance grid: {g.id} {g.name}",
+                "Men × sessions, with compliance status",
+                lambda gid=g.id: open_attendance_grid(app, gid),
+            )
+        )
+    out.append(
+        (
+            "Export attendance",
+            "CSV, XLSX or JSON for referrers and research (every group)",
+            lambda: open_export(app),
+        )
+    )
+    out.append(
+        (
+            "Referrers to tell",
+            "Breaches the referrer has not yet been told of",
+            lambda: open_referrer_tasks(app),
+        )
+    )
     return out
 
 

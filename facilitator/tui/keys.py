@@ -106,15 +106,25 @@ BUILT_IN = [
 
 def bindings(table: list[Key]) -> list[Binding]:
     return [
-        Binding(k.keys, k.action, k.description, show=k.show, priority=k.priority, key_display=k.display)
+        Binding(
+            k.keys, k.action, k.description, show=k.show, priority=k.priority, key_display=k.display
+        )
         for k in table
     ]
 
 
 def label(k: Key) -> str:
     """The keys as a person would type them: 'ctrl+f' -> 'Ctrl+F', 'right_square_bracket' -> ']'."""
-    names = {"right_square_bracket": "]", "left_square_bracket": "[", "question_mark": "?",
-             "enter": "Enter", "escape": "Esc", "space": "Space", "tab": "Tab", "shift+tab": "Shift+Tab"}
+    names = {
+        "right_square_bracket": "]",
+        "left_square_bracket": "[",
+        "question_mark": "?",
+        "enter": "Enter",
+        "escape": "Esc",
+        "space": "Space",
+        "tab": "Tab",
+        "shift+tab": "Shift+Tab",
+    }
     out = []
     for key in k.keys.split(","):
         key = key.strip()

@@ -24,12 +24,17 @@ class RunnerClock:
     segment_seconds: list[int] = field(default_factory=list)  # banked per segment
 
     @classmethod
-    def start(cls, segments: int, now: datetime | None = None) -> "RunnerClock":
+    def start(cls, segments: int, now: datetime | None = None) -> RunnerClock:
         now = now or clock.now()
-        return cls(segment=0, running=True, resumed_at=now.isoformat(), segment_seconds=[0] * max(segments, 1))
+        return cls(
+            segment=0,
+            running=True,
+            resumed_at=now.isoformat(),
+            segment_seconds=[0] * max(segments, 1),
+        )
 
     @classmethod
-    def from_dict(cls, data: dict[str, Any], segments: int) -> "RunnerClock":
+    def from_dict(cls, data: dict[str, Any], segments: int) -> RunnerClock:
         c = cls(
             segment=int(data.get("segment", 0)),
             running=bool(data.get("running", True)),

@@ -6,49 +6,38 @@ without a terminal.
 
 from __future__ import annotations
 
+import os
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from pathlib import Path
 from typing import Any
 
 from facilitator import clock
+from facilitator.curriculum.locate import (
+    curriculum_if_readable,
+    session_title,
+)
 from facilitator.domain.group import Group
 from facilitator.domain.values import WEEKDAYS
-from facilitator.services import groups as group_service
-from facilitator.services import sessions as session_service
-from facilitator.services.groups import RosterEntry
-from facilitator.services.office import Office
-from facilitator.services.sessions import SessionRecord
-from facilitator.tui.hooks import optional
+from facilitator.errors import FacilitatorError, NotFound
+from facilitator.services.compliance import status as compliance_status
+from facilitator.services.core import group_store as group_store
+from facilitator.services.core import session_store as session_store
+from facilitator.services.core.group_store import RosterEntry
+from facilitator.services.core.office import Office
+from facilitator.services.core.session_store import SessionRecord
+from facilitator.services.debrief import notes as debrief_notes
+from facilitator.services.evaluation import staff_quality
+from facilitator.services.groupwork import drafts
+from facilitator.services.groupwork import sessions as session_service
+from facilitator.services.records import backup
+from facilitator.services.risk import flags as risk_flags
+
 
 # -- curricula ---------------------------------------------------------------------------------
-_curricula: dict[tuple[str, float], Any] = {}
-
-
-def curriculum(office: Office, curriculum_id: str):
-    """The parsed curriculum (cached per folder and change time), or None when it cannot be read."""
-    try:
-        from facilitator.curriculum.locate import curricula_roots, find_curriculum_folder
-        from facilitator.curriculum.parser import parse_curriculum
-    except ImportError:
-        return None
-    try:
-        folder = find_curriculum_folder(curriculum_id, curricula_roots(office.ws.curricula_dir))
-        stamp = max((p.stat().st_mtime for p in Path(folder).iterdir()), default=0.0)
-    except Exception:
-        return None
-    key = (str(folder), stamp)
-    if key not in _curricula:
-        try:
-            _curricula[key] = parse_curriculum(folder).curriculum
-        except Exception:
-            return None
-    return _curricula[key]
-
-
 def plan_for(office: Office, group: Group, number: int):
     """The curriculum session a group session follows (CurriculumSession), or None."""
-    c = curriculum(office, group.curriculum)
+    c = curriculum_if_readable(group.curriculum, office.ws.curricula_dir)
     return c.session(number) if c is not None else None
 
 
@@ -84,22 +73,23 @@ def _next_meeting(group: Group, today: date) -> date:
 
 
 def home_groups(office: Office, with_titles: bool = True) -> tuple[list[GroupSummary], int]:
-    """The groups running now with their next session, and how many ended or empty ones were left out."""
+    """The groups running now with their next session, and how many ended or empty ones were
+    left out."""
     today = clock.today()
     day = today.isoformat()
     recent = (today - timedelta(weeks=8)).isoformat()
     rows: list[GroupSummary] = []
     hidden = 0
-    for g in group_service.list_groups(office):
+    for g in group_store.list_groups(office):
         # Ended groups are not even opened: after ten years they are most of them.
         if g.ended_on and g.ended_on <= day:
             hidden += 1
             continue
-        men = len(group_service.enrolled_ids(office, g.id, day))
+        men = len(group_store.enrolled_ids(office, g.id, day))
         if not men and (g.start_date or "") < recent:
             hidden += 1
             continue
-        todays = session_service.find_session(office, g.id, day)
+        todays = session_store.find_session(office, g.id, day)
         if todays and todays.state != "closed":
             next_day, number, state = day, todays.curriculum_session, "open"
         else:
@@ -107,10 +97,18 @@ def home_groups(office: Office, with_titles: bool = True) -> tuple[list[GroupSum
             if todays:  # closed today: the next one is next week
                 nxt = nxt + timedelta(days=7) if nxt == today else nxt
             next_day = nxt.isoformat()
-            number = session_service.next_curriculum_session(office, g, next_day)
+            number = session_store.next_curriculum_session(office, g, next_day)
             state = "closed" if todays else ""
-        rows.append(GroupSummary(g, men, next_day, number, today_state=state,
-                                 unclosed=unclosed_before(office, g.id, day)))
+        rows.append(
+            GroupSummary(
+                g,
+                men,
+                next_day,
+                number,
+                today_state=state,
+                unclosed=unclosed_before(office, g.id, day),
+            )
+        )
     rows.sort(key=lambda r: (r.next_day, r.group.time, r.group.id))
     if with_titles:
         add_titles(office, rows)
@@ -119,56 +117,32 @@ def home_groups(office: Office, with_titles: bool = True) -> tuple[list[GroupSum
 
 def unclosed_before(office: Office, group_id: str, day: str) -> str:
     """The date of the group's last session before `day` if it was never closed."""
-    earlier = [s for s in session_service.list_sessions(office, group_id) if s.date < day]
+    earlier = [s for s in session_store.list_sessions(office, group_id) if s.date < day]
     return earlier[-1].date if earlier and earlier[-1].state != "closed" else ""
-
-
-_titles: dict[tuple[str, float], str] = {}
-
-
-def session_title(office: Office, curriculum_id: str, number: int) -> str:
-    """One session's title, read from its own file (NN-….md) rather than parsing the whole
-    curriculum: the home screen needs a title per group, not the guidance of 24 sessions."""
-    try:
-        from facilitator.curriculum.locate import curricula_roots, find_curriculum_folder
-        from facilitator.curriculum.parser import SESSION_FILE, parse_session_text
-
-        folder = Path(find_curriculum_folder(curriculum_id, curricula_roots(office.ws.curricula_dir)))
-        for path in sorted(folder.glob("*.md")):
-            m = SESSION_FILE.match(path.name)
-            if not m or int(m.group(1)) != number:
-                continue
-            key = (str(path), path.stat().st_mtime)
-            if key not in _titles:
-                session = parse_session_text(path, path.read_text(encoding="utf-8"), [])
-                _titles[key] = session.title if session.number == number else ""
-            if _titles[key]:
-                return _titles[key]
-    except Exception:  # noqa: BLE001 - a file that cannot be read quickly: the full parse below says why
-        pass
-    c = curriculum(office, curriculum_id)  # files not named by number: the whole curriculum
-    plan = c.session(number) if c is not None else None
-    return plan.title if plan is not None else ""
 
 
 def add_titles(office: Office, rows: list[GroupSummary]) -> None:
     for r in rows:
-        r.title = session_title(office, r.group.curriculum, r.number)
+        r.title = session_title(r.group.curriculum, office.ws.curricula_dir, r.number)
 
 
 # -- things due --------------------------------------------------------------------------------
 @dataclass
 class DueItems:
-    risk: dict | None = None  # {"open", "overdue", "critical"} when the risk feature is present
+    risk: dict | None = None  # {"open", "overdue", "critical"}; None until read, or unreadable
     debriefs: list[str] = field(default_factory=list)
-    debriefs_available: bool = False
     loading: set[str] = field(default_factory=set)  # parts still being counted
     compliance: list[str] = field(default_factory=list)
-    compliance_available: bool = False
     supervision: list[str] = field(default_factory=list)
-    supervision_available: bool = False
+    # A part whose store could not be read (the reason is in `problems`, naming the file).
+    risk_failed: bool = False
+    debriefs_failed: bool = False
+    compliance_failed: bool = False
+    supervision_failed: bool = False
+    backup_failed: bool = False
     backup: str | None = None
-    problems: list[str] = field(default_factory=list)  # a hook that failed, said in one line
+    problems: list[str] = field(default_factory=list)  # a store that failed, in one line each
+    risk_problem: str = ""  # why the risk queue could not be read, naming its file
 
 
 def describe(item: Any) -> str:
@@ -177,7 +151,9 @@ def describe(item: Any) -> str:
         return item
     if hasattr(item, "note_status"):  # services.debrief.DueNote
         awaiting = ", ".join(getattr(item, "awaiting", []) or [])
-        return f"{item.session_id} #{item.curriculum_session}: {item.note_status}" + (f", awaiting {awaiting}" if awaiting else "")
+        return f"{item.session_id} #{item.curriculum_session}: {item.note_status}" + (
+            f", awaiting {awaiting}" if awaiting else ""
+        )
     if hasattr(item, "what") and hasattr(item, "participant_id"):  # services.compliance tasks
         due = getattr(item, "due_on", "")
         return f"{item.participant_id}: {item.what}" + (f" (due {due})" if due else "")
@@ -192,30 +168,34 @@ def describe(item: Any) -> str:
     return str(item)
 
 
-DUE_HOOKS = (
-    ("facilitator.services.risk", "queue_counts", "risk"),
-    ("facilitator.services.backup", "last_backup_status", "backup"),
-    ("facilitator.services.debrief", "due_notes", "debriefs"),
-    ("facilitator.services.compliance", "due_tasks", "compliance"),
-    ("facilitator.services.staff_quality", "supervision_due", "supervision"),
-)
+# What each part of the home screen's "due" boxes reads: the service that counts it.
+DUE_READERS: dict[str, tuple[str, Callable[[Office], Any]]] = {
+    "risk": ("Risk queue", risk_flags.queue_counts),
+    "backup": ("Backup", backup.last_backup_status),
+    "debriefs": ("Debriefs due", debrief_notes.due_notes),
+    "compliance": ("Compliance tasks due", compliance_status.due_tasks),
+    "supervision": ("Supervision due", staff_quality.supervision_due),
+}
 
 
-def due_items(office: Office, which: tuple[str, ...] = ("risk", "backup", "debriefs", "compliance", "supervision"),
-              out: DueItems | None = None) -> DueItems:
-    """What is due, from the features that are installed; `which` picks some (the risk counts
-    come first on the home screen, the longer lists after)."""
+def due_items(
+    office: Office, which: tuple[str, ...] = tuple(DUE_READERS), out: DueItems | None = None
+) -> DueItems:
+    """What is due; `which` picks some (the risk counts come first on the home screen, the
+    longer lists after). A store that cannot be read is named in `problems`, and its part
+    stays empty: one damaged file must not take the home screen down."""
     out = out or DueItems()
-    for module, attr, target in DUE_HOOKS:
-        if target not in which:
-            continue
+    for target in which:
+        what, read = DUE_READERS[target]
         try:
-            fn = optional(module, attr)
-            if fn is None:
-                continue
-            value = fn(office)
-        except Exception as err:  # one broken feature must not take the home screen down
-            out.problems.append(f"{module.rsplit('.', 1)[-1]}: {err}")
+            value = read(office)
+        except FacilitatorError as err:
+            # The file named from the workspace down, so the line fits the box at 80 columns.
+            message = err.message.replace(f"{office.path}{os.sep}", "")
+            out.problems.append(f"{what}: {message}")
+            setattr(out, f"{target}_failed", True)
+            if target == "risk":
+                out.risk_problem = message
             continue
         if target == "risk":
             out.risk = dict(value or {})
@@ -223,7 +203,6 @@ def due_items(office: Office, which: tuple[str, ...] = ("risk", "backup", "debri
             out.backup = value
         else:
             setattr(out, target, [describe(v) for v in value or []])
-            setattr(out, f"{target}_available", True)
     return out
 
 
@@ -245,12 +224,10 @@ class SessionView:
 def load_session(office: Office, group_id: str, day: str | None = None) -> SessionView:
     """The group's session on `day` (today when not given, started if needed), with everything
     the screen shows."""
-    group = group_service.get_group(office, group_id)
+    group = group_store.get_group(office, group_id)
     if day:
-        session = session_service.find_session(office, group.id, day)
+        session = session_store.find_session(office, group.id, day)
         if session is None:
-            from facilitator.errors import NotFound
-
             raise NotFound(f"group {group.id} has no session on {day}")
     else:
         session = session_service.open_or_start_session(office, group.id)
@@ -258,14 +235,13 @@ def load_session(office: Office, group_id: str, day: str | None = None) -> Sessi
 
 
 def session_view(office: Office, sid: str, group: Group | None = None) -> SessionView:
-    from facilitator.services import drafts
 
-    record = session_service.get_session(office, sid)
-    group = group or group_service.get_group(office, record.session.group_id)
+    record = session_store.get_session(office, sid)
+    group = group or group_store.get_group(office, record.session.group_id)
     return SessionView(
         record=record,
         group=group,
-        roster=group_service.roster(office, group.id, record.session.date),
+        roster=group_store.roster(office, group.id, record.session.date),
         plan=plan_for(office, group, record.session.curriculum_session),
         drafts=drafts.checkin_drafts(office, sid),
         runner=drafts.runner_state(office, sid),

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import asyncio
-from typing import Callable
+from collections.abc import Callable
 
 
-async def wait_for(pilot, condition: Callable[[], bool], timeout: float = 5.0, what: str = "condition") -> None:
+async def wait_for(
+    pilot, condition: Callable[[], bool], timeout: float = 5.0, what: str = "condition"
+) -> None:
     """Poll (never sleep blindly): the UI works in its own time, workers included."""
     loop = asyncio.get_running_loop()
     end = loop.time() + timeout
@@ -16,7 +18,9 @@ async def wait_for(pilot, condition: Callable[[], bool], timeout: float = 5.0, w
         await pilot.pause(0.02)
 
 
-def make_app(office, group_id: str | None = None, privacy: bool | None = None, theme: str | None = None):
+def make_app(
+    office, group_id: str | None = None, privacy: bool | None = None, theme: str | None = None
+):
     from facilitator.tui.app import FacilitatorApp
 
     return FacilitatorApp(office, group_id, privacy=privacy, theme=theme)

@@ -6,7 +6,7 @@ usage: python -m tests.helpers.writer WORKSPACE TAG COUNT
 
 import sys
 
-from facilitator.services.office import Office
+from facilitator.services.core.office import Office
 from facilitator.storage.stores import put_doc
 
 
@@ -17,8 +17,12 @@ def main() -> None:
         with office.stores.writing():
             # One small per-session file and one shared file, as a check-in and an id do.
             with office.stores.session_file("G1", "2026-11-24", write=True) as db:
-                put_doc(db, "checkins", {"participant_id": f"{tag}-{i}", "summary": "x" * 200},
-                        field="participant_id")
+                put_doc(
+                    db,
+                    "checkins",
+                    {"participant_id": f"{tag}-{i}", "summary": "x" * 200},
+                    field="participant_id",
+                )
             with office.stores.people(write=True) as db:
                 put_doc(db, "participants", {"id": f"{tag}-{i}", "name": f"Writer {tag} {i}"})
             office.audit("record", "checkin", f"{tag}-{i}")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -14,8 +14,15 @@ from textual.widgets import Input, Static
 class AskScreen(ModalScreen[str | None]):
     BINDINGS = [Binding("escape", "cancel", "Cancel")]
 
-    def __init__(self, question: str, value: str = "", *, check: Callable[[str], str | None] | None = None,
-                 numbers: bool = False, hint: str = "Enter to save · Esc to cancel") -> None:
+    def __init__(
+        self,
+        question: str,
+        value: str = "",
+        *,
+        check: Callable[[str], str | None] | None = None,
+        numbers: bool = False,
+        hint: str = "Enter to save · Esc to cancel",
+    ) -> None:
         super().__init__()
         self.question = question
         self.value = value
@@ -26,8 +33,12 @@ class AskScreen(ModalScreen[str | None]):
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
             yield Static(self.question, classes="dialog-title")
-            yield Input(self.value, id="answer", type="integer" if self.numbers else "text",
-                        select_on_focus=True)
+            yield Input(
+                self.value,
+                id="answer",
+                type="integer" if self.numbers else "text",
+                select_on_focus=True,
+            )
             yield Static("", id="problem", classes="problem")
             yield Static(self.hint, classes="dialog-keys")
 

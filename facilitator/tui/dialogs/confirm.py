@@ -1,4 +1,4 @@
-"""A yes/no question with the reasons to hesitate listed: y or Enter goes ahead, n or Esc does not."""
+"""A yes/no question with the reasons to hesitate listed: y or Enter goes ahead, n or Esc not."""
 
 from __future__ import annotations
 
@@ -20,9 +20,17 @@ class ConfirmScreen(ModalScreen[bool | None]):
         Binding("escape", "escape", "Cancel"),
     ]
 
-    def __init__(self, title: str, lines: list[str] | None = None, *, yes: str = "y / Enter: yes",
-                 no: str = "n / Esc: no", lines_title: str = "", escape_cancels: bool = False,
-                 enter_is_yes: bool = True) -> None:
+    def __init__(
+        self,
+        title: str,
+        lines: list[str] | None = None,
+        *,
+        yes: str = "y / Enter: yes",
+        no: str = "n / Esc: no",
+        lines_title: str = "",
+        escape_cancels: bool = False,
+        enter_is_yes: bool = True,
+    ) -> None:
         super().__init__()
         # For what cannot be undone (closing a session, starting one on another day) only y
         # answers yes: a second Enter pressed out of habit must not do it.

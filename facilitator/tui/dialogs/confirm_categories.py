@@ -15,7 +15,7 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Input, SelectionList, Static
 
-from facilitator.tui.risk_link import label
+from facilitator.detector.categories import label
 
 
 @dataclass
@@ -39,8 +39,12 @@ class ConfirmCategoriesDialog(ModalScreen[CategoryChoice | None]):
         with Vertical(classes="dialog", id="confirm-categories"):
             yield Static("⚑ Confirm as a flag: which categories?", classes="dialog-title")
             if self.matches:
-                yield Static("Found: “" + "”, “".join(self.matches[:4]) + "”", classes="dialog-note")
-            yield SelectionList[str](*[(label(c), c, True) for c in self.suggested], id="categories")
+                yield Static(
+                    "Found: “" + "”, “".join(self.matches[:4]) + "”", classes="dialog-note"
+                )
+            yield SelectionList[str](
+                *[(label(c), c, True) for c in self.suggested], id="categories"
+            )
             yield Static("Reason for any category left out (kept, as for a dismissal)")
             yield Input(id="reason")
             yield Static("", id="problem", classes="problem")

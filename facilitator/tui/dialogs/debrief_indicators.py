@@ -13,7 +13,7 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import DataTable, Label, Static
 
-from facilitator.services.debrief_risk import Decision
+from facilitator.services.debrief.indicators import Decision
 from facilitator.tui.dialogs.ask import AskScreen
 
 
@@ -45,18 +45,30 @@ class IndicatorDecisions(ModalScreen[list[Decision] | None]):
     def compose(self) -> ComposeResult:
         n = len(self.indicators)
         with Vertical():
-            yield Label(f"‼ {n} risk indicator{'s' if n != 1 else ''} in the note with no flag yet", classes="dialog-title")
+            yield Label(
+                f"‼ {n} risk indicator{'s' if n != 1 else ''} in the note with no flag yet",
+                classes="dialog-title",
+            )
             yield Static(f"Flag each one, or dismiss it with a reason, before you {self.doing}.")
             yield DataTable(id="indicators", cursor_type="row")
             yield Static("", id="indicator-problem")
-            yield Static("f: flag   d: dismiss (with a reason)   Ctrl+S: done   Esc: cancel", classes="dialog-keys")
+            yield Static(
+                "f: flag   d: dismiss (with a reason)   Ctrl+S: done   Esc: cancel",
+                classes="dialog-keys",
+            )
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)
         table.add_columns("#", "man", "indicator", "in the note", "decision")
         for ind in self.indicators:
-            table.add_row(str(ind.number), ind.who, f"{ind.label} ({ind.severity})",
-                          ind.excerpts[0] if ind.excerpts else "", "…", key=str(ind.number))
+            table.add_row(
+                str(ind.number),
+                ind.who,
+                f"{ind.label} ({ind.severity})",
+                ind.excerpts[0] if ind.excerpts else "",
+                "…",
+                key=str(ind.number),
+            )
         table.focus()
 
     def _current(self):
@@ -88,10 +100,14 @@ class IndicatorDecisions(ModalScreen[list[Decision] | None]):
         def chosen(answer: str | None) -> None:
             if answer:
                 pid = answer.strip().upper()
-                self._decide(ind, Decision(str(ind.number), "flag", participant_id=pid), f"→ flag for {pid}")
+                self._decide(
+                    ind, Decision(str(ind.number), "flag", participant_id=pid), f"→ flag for {pid}"
+                )
 
-        self.app.push_screen(AskScreen(f"The note does not say which man: whose flag is it? ({known})",
-                                       check=check), chosen)
+        self.app.push_screen(
+            AskScreen(f"The note does not say which man: whose flag is it? ({known})", check=check),
+            chosen,
+        )
 
     def action_dismiss_one(self) -> None:
         ind = self._current()
@@ -100,15 +116,20 @@ class IndicatorDecisions(ModalScreen[list[Decision] | None]):
 
         def reasoned(reason: str | None) -> None:
             if reason:
-                self._decide(ind, Decision(str(ind.number), "dismiss", reason=reason), f"→ dismiss: {reason}")
+                self._decide(
+                    ind, Decision(str(ind.number), "dismiss", reason=reason), f"→ dismiss: {reason}"
+                )
 
-        self.app.push_screen(AskScreen(f"Why does {ind.label} for {ind.who} need no flag?"), reasoned)
+        self.app.push_screen(
+            AskScreen(f"Why does {ind.label} for {ind.who} need no flag?"), reasoned
+        )
 
     def action_done(self) -> None:
         left = [i.number for i in self.indicators if i.number not in self.decisions]
         if left:
             self.query_one("#indicator-problem", Static).update(
-                f"⚠ still to decide: {', '.join(str(n) for n in left)} (f: flag, d: dismiss)")
+                f"⚠ still to decide: {', '.join(str(n) for n in left)} (f: flag, d: dismiss)"
+            )
             return
         self.dismiss(list(self.decisions.values()))
 

@@ -21,7 +21,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, Label, OptionList, Select, Static
 from textual.widgets.option_list import Option
 
-from facilitator.tui.risk_link import label
+from facilitator.detector.categories import label
 from facilitator.tui.widgets.choice_row import ChoiceRow
 
 SEVERITIES = [("medium", "medium"), ("high", "high"), ("critical", "CRITICAL")]
@@ -58,8 +58,13 @@ class FlagDialog(ModalScreen[FlagRequest | None]):
         Binding("ctrl+s", "save", "Save flag", priority=True),
     ]
 
-    def __init__(self, men: list[tuple[str, str]], selected: str | None,
-                 categories: list[tuple[str, str]], default_summary: str) -> None:
+    def __init__(
+        self,
+        men: list[tuple[str, str]],
+        selected: str | None,
+        categories: list[tuple[str, str]],
+        default_summary: str,
+    ) -> None:
         super().__init__()
         self.men = men  # (participant id, name as shown)
         self.selected = selected
@@ -71,8 +76,13 @@ class FlagDialog(ModalScreen[FlagRequest | None]):
             yield Label("⚑ Flag a disclosure", classes="dialog-title")
             with Horizontal(classes="row"):
                 yield Label("For ")
-                yield Select(self.men, value=self.selected if self.selected else Select.BLANK,
-                             allow_blank=False, id="man", compact=True)
+                yield Select(
+                    self.men,
+                    value=self.selected if self.selected else Select.BLANK,
+                    allow_blank=False,
+                    id="man",
+                    compact=True,
+                )
             yield Label("Category (letter jumps, Enter picks)")
             yield CategoryList(
                 *[Option(f"{label(c)} ({s})", id=c) for c, s in self.categories], id="category"
@@ -95,7 +105,8 @@ class FlagDialog(ModalScreen[FlagRequest | None]):
     def _privacy(self, private: bool) -> None:
         self.query_one("#flag-summary", Input).password = private
         self.query_one("#summary-label", Label).update(
-            "Summary, hidden: privacy mode (Enter saves)" if private else "Summary (Enter saves)")
+            "Summary, hidden: privacy mode (Enter saves)" if private else "Summary (Enter saves)"
+        )
 
     def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
         severity = dict(self.categories).get(str(event.option.id))
@@ -125,7 +136,11 @@ class FlagDialog(ModalScreen[FlagRequest | None]):
             self.query_one("#problem", Static).update(f"⚠ {problem}")
             return
         category = str(cats.get_option_at_index(cats.highlighted).id)
-        self.dismiss(FlagRequest(str(man), category, str(self.query_one("#severity", ChoiceRow).value), summary))
+        self.dismiss(
+            FlagRequest(
+                str(man), category, str(self.query_one("#severity", ChoiceRow).value), summary
+            )
+        )
 
     def action_cancel(self) -> None:
         self.dismiss(None)

@@ -11,12 +11,15 @@ from textual.widgets import Input, Label, Static
 from facilitator.domain.risk_flag import ACTIONS as RULE_ACTIONS
 from facilitator.tui.widgets.choice_row import ChoiceRow
 
-# The review actions (DESIGN §3.3), as the domain has them; hyphens, so a label never breaks.
+# The review actions, as the domain has them; hyphens, so a label never breaks.
 ACTIONS = [(a, a.replace("_", "-")) for a in RULE_ACTIONS]
 
 
 class ReviewDialog(ModalScreen[tuple[list[str], str] | None]):
-    BINDINGS = [Binding("escape", "cancel", "Cancel"), Binding("ctrl+s", "save", "Save", priority=True)]
+    BINDINGS = [
+        Binding("escape", "cancel", "Cancel"),
+        Binding("ctrl+s", "save", "Save", priority=True),
+    ]
 
     def __init__(self, flag_id: str) -> None:
         super().__init__()
@@ -29,8 +32,10 @@ class ReviewDialog(ModalScreen[tuple[list[str], str] | None]):
             yield Label("Note (no further action needs the reason)")
             yield Input(id="note")
             yield Static("", id="problem", classes="problem")
-            yield Static("digits pick actions · Tab to the note · Enter or Ctrl+S saves · Esc cancels",
-                         classes="dialog-keys")
+            yield Static(
+                "digits pick actions · Tab to the note · Enter or Ctrl+S saves · Esc cancels",
+                classes="dialog-keys",
+            )
 
     def on_mount(self) -> None:
         self.query_one(ChoiceRow).focus()

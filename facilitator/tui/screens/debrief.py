@@ -3,7 +3,7 @@ that session's note, created from the template when it has none yet."""
 
 from __future__ import annotations
 
-from facilitator.tui.debrief_editor import DebriefEditor
+from facilitator.tui.screens.debrief_editor import DebriefEditor
 
 
 class DebriefScreen(DebriefEditor):

@@ -12,8 +12,9 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 
 from facilitator.errors import FacilitatorError
-from facilitator.services import debrief
+from facilitator.services.debrief import notes as debrief
 from facilitator.tui import keys
+from facilitator.tui.screens.debrief import DebriefScreen
 
 
 class DebriefListScreen(Screen):
@@ -54,20 +55,31 @@ class DebriefListScreen(Screen):
         due_ids = {d.session_id for d in due}
         for d in due:
             state = Text(f"⚠ DUE · {d.note_status}", style="bold reverse")
-            table.add_row(d.session_id, str(d.curriculum_session), state, ", ".join(d.awaiting) or "-", "")
+            table.add_row(
+                d.session_id, str(d.curriculum_session), state, ", ".join(d.awaiting) or "-", ""
+            )
             self.row_sessions.append(d.session_id)
         for row in sorted(notes, key=lambda r: (r["date"], r["id"]), reverse=True):
             if row["id"] in due_ids:
                 continue
             waiting = [a for a in row["authors"] if a not in row["signed_by"]]
             file = row["file_state"] if row["file_state"] == "ok" else f"⚠ {row['file_state']}"
-            table.add_row(row["id"], str(row["curriculum_session"]), row["status"], ", ".join(waiting) or "-", file)
+            table.add_row(
+                row["id"],
+                str(row["curriculum_session"]),
+                row["status"],
+                ", ".join(waiting) or "-",
+                file,
+            )
             self.row_sessions.append(row["id"])
         n = len(due)
         self.query_one("#debrief-list-title", Static).update(
-            f"Debriefs · {n} due" if n else "Debriefs · none due")
+            f"Debriefs · {n} due" if n else "Debriefs · none due"
+        )
         if not self.row_sessions:
-            self.query_one("#debrief-list-title", Static).update("Debriefs · none yet: close a session to write one")
+            self.query_one("#debrief-list-title", Static).update(
+                "Debriefs · none yet: close a session to write one"
+            )
 
     def on_data_table_row_selected(self, _event: DataTable.RowSelected) -> None:
         self.action_open_note()
@@ -76,7 +88,6 @@ class DebriefListScreen(Screen):
         table = self.query_one(DataTable)
         if not self.row_sessions:
             return
-        from facilitator.tui.screens.debrief import DebriefScreen
 
         self.app.push_screen(DebriefScreen(self.row_sessions[table.cursor_row]))
 

@@ -15,12 +15,18 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 
 from facilitator.tui import keys, views
+from facilitator.tui.privacy import privacy_on
 
 
-def risk_lines(counts: dict | None, privacy: bool) -> tuple[Text, bool]:
+def risk_lines(
+    counts: dict | None, privacy: bool, failed: bool = False, why: str = ""
+) -> tuple[Text, bool]:
     """The risk box's text, and whether it must shout."""
+    if counts is None and failed:
+        # The reason names a file, never a man: it may show in privacy mode too.
+        return Text(f"⚠ Risk queue could not be read: {why or 'see Due'}", style="bold"), True
     if counts is None:
-        return Text("Risk queue not available in this version.", style="italic"), False
+        return Text("Risk queue: counting…", style="dim"), False
     if privacy:
         # The room can see this screen. Counts of open, overdue and critical flags (shouted in
         # reverse) tell the men that disclosures are being flagged, and a man who has just
@@ -137,8 +143,14 @@ class HomeScreen(Screen):
         keep = table.cursor_row
         table.clear()
         for r in rows:
-            table.add_row(f"{r.group.id} {r.group.name}", r.when, str(r.men), r.state,
-                          f"{r.number} {r.title}".strip(), key=r.group.id)
+            table.add_row(
+                f"{r.group.id} {r.group.name}",
+                r.when,
+                str(r.men),
+                r.state,
+                f"{r.number} {r.title}".strip(),
+                key=r.group.id,
+            )
         if rows:
             table.move_cursor(row=min(keep, len(rows) - 1))
         title = f"Groups ({len(rows)} running"
@@ -154,7 +166,9 @@ class HomeScreen(Screen):
         known = {r.group.id for r in self.rows}
         for r in rows:
             if r.group.id in known:
-                table.update_cell(r.group.id, "title", f"{r.number} {r.title}".strip(), update_width=True)
+                table.update_cell(
+                    r.group.id, "title", f"{r.number} {r.title}".strip(), update_width=True
+                )
         self.due = due
         self._show_boxes()
         self.loaded = True
@@ -165,22 +179,24 @@ class HomeScreen(Screen):
         due = self.due
         if due is None:
             return
-        privacy = self.app.privacy
-        text, shout = risk_lines(due.risk, privacy)
+        privacy = privacy_on(self.app)
+        text, shout = risk_lines(due.risk, privacy, due.risk_failed, due.risk_problem)
         risk = self.query_one("#risk", Static)
         risk.update(text)
         self.query_one("#risk-box").set_class(shout, "-alert")
         t = Text()
-        for what, available, lines, shown in (
-            ("Debriefs due", due.debriefs_available, due.debriefs, 4),
-            ("Compliance tasks due", due.compliance_available, due.compliance, 3),
-            ("Supervision due", due.supervision_available, due.supervision, 2),
+        for p in due.problems:
+            t.append(f"⚠ {p}\n", style="bold")
+        for what, failed, lines, shown in (
+            ("Debriefs due", due.debriefs_failed, due.debriefs, 4),
+            ("Compliance tasks due", due.compliance_failed, due.compliance, 3),
+            ("Supervision due", due.supervision_failed, due.supervision, 2),
         ):
             if what.split()[0].lower() in due.loading:
                 t.append(f"{what}: counting…\n", style="dim")
                 continue
-            if not available:
-                t.append(f"{what}: not available in this version\n", style="dim")
+            if failed:
+                t.append(f"{what}: could not be read (see above)\n", style="bold")
                 continue
             t.append(f"{what}: {len(lines)}\n", style="bold" if lines else "")
             if not privacy:  # the lines name men and sessions
@@ -188,8 +204,6 @@ class HomeScreen(Screen):
                     t.append(f"  • {line}\n")
         if due.backup:
             t.append(f"Backup: {due.backup}\n")
-        for p in due.problems:
-            t.append(f"⚠ {p}\n", style="bold")
         self.query_one("#due", Static).update(one_line(t))
 
     def _privacy_changed(self, _value: bool) -> None:

@@ -17,11 +17,15 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 
 from facilitator import clock
+from facilitator.detector.categories import label
 from facilitator.errors import FacilitatorError
-from facilitator.tui import keys, risk_link
+from facilitator.services.core.people import list_participants
+from facilitator.services.risk.flags import close_flag, list_flags, review_flag
+from facilitator.tui import keys
 from facilitator.tui.dialogs.ask import AskScreen
 from facilitator.tui.dialogs.confirm import ConfirmScreen
 from facilitator.tui.dialogs.review import ReviewDialog
+from facilitator.tui.privacy import privacy_on
 
 
 def _get(flag, name, default=None):
@@ -42,7 +46,11 @@ def flag_state(flag, now: datetime) -> tuple[Text, bool]:
             t.append(" ")
         t.append("‼ CRITICAL", style="bold reverse")
     if not t.plain:
-        t.append("✓ closed" if status == "closed" else ("◐ in review" if status == "in_review" else "· open"))
+        t.append(
+            "✓ closed"
+            if status == "closed"
+            else ("◐ in review" if status == "in_review" else "· open")
+        )
     return t, overdue or critical
 
 
@@ -102,8 +110,7 @@ class RiskQueueScreen(Screen):
     def load(self) -> None:
         office = self.app.office
         try:
-            flags = risk_link.queue(office, self.include_closed)
-            from facilitator.services.people import list_participants
+            flags = list_flags(office, "all" if self.include_closed else "open")
 
             names = {p.id: (p.name, p.first_name) for p in list_participants(office)}
         except FacilitatorError as err:
@@ -127,9 +134,13 @@ class RiskQueueScreen(Screen):
         now = clock.now()
         table = self.query_one(DataTable)
         table.clear()
-        privacy = self.app.privacy
+        privacy = privacy_on(self.app)
         overdue = sum(1 for f in self.flags if flag_state(f, now)[0].plain.startswith("⚠"))
-        critical = sum(1 for f in self.flags if _get(f, "severity") == "critical" and _get(f, "status") != "closed")
+        critical = sum(
+            1
+            for f in self.flags
+            if _get(f, "severity") == "critical" and _get(f, "status") != "closed"
+        )
         which = "All" if self.include_closed else "Open"
         if privacy:  # the counts too, as on the home screen
             head = Text(f"{which} flags: hidden (privacy mode)")
@@ -141,25 +152,34 @@ class RiskQueueScreen(Screen):
                 head.append(f"   ‼ {critical} CRITICAL", style="bold reverse")
         self.query_one("#queue-title", Static).update(head)
         if privacy:
-            self.query_one("#queue-detail", Static).update("Flags are hidden in privacy mode (Ctrl+T shows them).")
+            self.query_one("#queue-detail", Static).update(
+                "Flags are hidden in privacy mode (Ctrl+T shows them)."
+            )
             return
         for f in self.flags:
             state, loud = flag_state(f, now)
             pid = _get(f, "participant_id", "")
             name = self.names.get(pid, (pid, pid))[0]
-            cats = ", ".join(risk_link.label(c) for c in _get(f, "categories", []) or [])
-            row = [state, when(str(_get(f, "deadline", "") or ""), now), str(_get(f, "id", "")),
-                   str(_get(f, "severity", "")), cats, f"{pid} {name}"]
+            cats = ", ".join(label(c) for c in _get(f, "categories", []) or [])
+            row = [
+                state,
+                when(str(_get(f, "deadline", "") or ""), now),
+                str(_get(f, "id", "")),
+                str(_get(f, "severity", "")),
+                cats,
+                f"{pid} {name}",
+            ]
             if loud:
                 row = [c if isinstance(c, Text) else Text(c, style="bold") for c in row]
             table.add_row(*row, key=str(_get(f, "id", "")))
         self.query_one("#queue-detail", Static).update(
-            "" if self.flags else "No open flags." if not self.include_closed else "No flags.")
+            "" if self.flags else "No open flags." if not self.include_closed else "No flags."
+        )
 
     # -- actions -------------------------------------------------------------------------
     def _selected(self):
         table = self.query_one(DataTable)
-        if self.app.privacy or not table.row_count:
+        if privacy_on(self.app) or not table.row_count:
             return None
         fid = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
         return next((f for f in self.flags if str(_get(f, "id")) == fid), None)
@@ -173,8 +193,10 @@ class RiskQueueScreen(Screen):
         if f is None:
             return
         lines = [
-            f"Man: {_get(f, 'participant_id')} {self.names.get(_get(f, 'participant_id'), ('', ''))[0]}",
-            f"Categories: {', '.join(_get(f, 'categories', []) or [])} · severity {_get(f, 'severity')}",
+            f"Man: {_get(f, 'participant_id')} "
+            f"{self.names.get(_get(f, 'participant_id'), ('', ''))[0]}",
+            f"Categories: {', '.join(_get(f, 'categories', []) or [])} · severity "
+            f"{_get(f, 'severity')}",
             f"Raised {str(_get(f, 'raised_at', ''))[:16]} by {_get(f, 'raised_by', '')}"
             + (f" in session {_get(f, 'session_id')}" if _get(f, "session_id") else ""),
             f"Deadline {str(_get(f, 'deadline', ''))[:16]} · status {_get(f, 'status')}",
@@ -183,9 +205,18 @@ class RiskQueueScreen(Screen):
         for m in _get(f, "markers", []) or []:
             lines.append(f"⚠ {m}")
         for r in _get(f, "reviews", []) or []:
-            lines.append(f"Review {str(r.get('at', ''))[:16]} {r.get('by', '')}: {', '.join(r.get('actions', []))} — {r.get('note', '')}")
-        self.app.push_screen(ConfirmScreen(f"Flag {_get(f, 'id')}", lines, yes="Enter / Esc: back to the queue",
-                                           no="v reviews it, x closes it"))
+            lines.append(
+                f"Review {str(r.get('at', ''))[:16]} {r.get('by', '')}: "
+                f"{', '.join(r.get('actions', []))} — {r.get('note', '')}"
+            )
+        self.app.push_screen(
+            ConfirmScreen(
+                f"Flag {_get(f, 'id')}",
+                lines,
+                yes="Enter / Esc: back to the queue",
+                no="v reviews it, x closes it",
+            )
+        )
 
     def action_review_flag(self) -> None:
         f = self._selected()
@@ -196,7 +227,10 @@ class RiskQueueScreen(Screen):
             if answer is None:
                 return
             actions, note = answer
-            if self.app.safely(risk_link.review, self.app.office, str(_get(f, "id")), actions, note) is not None:
+            if (
+                self.app.safely(review_flag, self.app.office, str(_get(f, "id")), actions, note)
+                is not None
+            ):
                 self.notify(f"Review recorded on {_get(f, 'id')}")
                 self.load()
 
@@ -208,7 +242,11 @@ class RiskQueueScreen(Screen):
             return
 
         def done(outcome: str | None) -> None:
-            if outcome and self.app.safely(risk_link.close, self.app.office, str(_get(f, "id")), outcome) is not None:
+            if (
+                outcome
+                and self.app.safely(close_flag, self.app.office, str(_get(f, "id")), outcome)
+                is not None
+            ):
                 self.notify(f"Flag {_get(f, 'id')} closed")
                 self.load()
 

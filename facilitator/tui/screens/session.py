@@ -8,25 +8,32 @@ the laptop or a crash loses nothing and reopening resumes.
 
 from __future__ import annotations
 
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
-from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import ContentSwitcher, Footer, Header, Static
 
 from facilitator import clock
+from facilitator.detector.categories import label
 from facilitator.domain.checkin import CheckIn
 from facilitator.errors import FacilitatorError, InvalidInput
-from facilitator.services import drafts
-from facilitator.services import sessions as session_service
-from facilitator.tui import keys, risk_link
-from facilitator.tui.hooks import optional
+from facilitator.services.core import session_store as session_store
+from facilitator.services.groupwork import drafts
+from facilitator.services.groupwork import sessions as session_service
+from facilitator.services.risk import flags as risk_flags
+from facilitator.services.risk import settings as risk_settings
+from facilitator.services.risk import suggestions as risk_suggestions
+from facilitator.tui import keys
 from facilitator.tui.dialogs.ask import AskScreen, minutes_check, optional_minutes_check
 from facilitator.tui.dialogs.confirm import ConfirmScreen
 from facilitator.tui.dialogs.confirm_categories import CategoryChoice, ConfirmCategoriesDialog
 from facilitator.tui.dialogs.flag import FlagDialog, FlagRequest
+from facilitator.tui.privacy import privacy_on
+from facilitator.tui.screens.base import FacilitatorScreen
+from facilitator.tui.screens.intake_checklist import IntakeChecklistScreen
 from facilitator.tui.timers import RunnerClock
 from facilitator.tui.views import SessionView
 from facilitator.tui.widgets.checkin_form import CheckInForm
@@ -37,8 +44,7 @@ from facilitator.tui.widgets.suggestions import SuggestionItem, SuggestionList
 DEBOUNCE_SECONDS = 0.4
 
 
-
-class SessionScreen(Screen):
+class SessionScreen(FacilitatorScreen):
     BINDINGS = keys.bindings(keys.SESSION)
 
     def __init__(self, view: SessionView) -> None:
@@ -61,13 +67,12 @@ class SessionScreen(Screen):
                 with ContentSwitcher(initial="plan", id="right"):
                     yield PlanPane(id="plan")
                     yield CheckInForm(id="checkin")
-                    yield Static("Check-in hidden: privacy mode is on.\nCtrl+T shows it again; the draft is kept.",
-                                 id="privacy-cover")
+                    yield Static(
+                        "Check-in hidden: privacy mode is on.\n"
+                        "Ctrl+T shows it again; the draft is kept.",
+                        id="privacy-cover",
+                    )
         yield Footer(compact=True, show_command_palette=False)
-
-    @property
-    def office(self):
-        return self.app.office
 
     @property
     def sid(self) -> str:
@@ -102,8 +107,15 @@ class SessionScreen(Screen):
             self._save_runner()
         self._set_titles()
         self._checkin_form = self.form  # kept: on_unmount comes after the widgets are removed
-        self._flag_counts = self._safe(risk_link.flag_counts, self.office, [e.participant.id for e in self.view.roster]) or {}
-        self.roster.privacy = self.app.privacy
+        self._flag_counts = (
+            self._safe(
+                risk_flags.open_flag_counts,
+                self.office,
+                [e.participant.id for e in self.view.roster],
+            )
+            or {}
+        )
+        self.roster.privacy = privacy_on(self.app)
         self.roster.on_mark = self.attendance_key
         self.roster.set_rows([self._row(e.participant.id) for e in self.view.roster])
         self._update_roster_title()
@@ -115,7 +127,7 @@ class SessionScreen(Screen):
         self._restore()
 
     def _restore(self) -> None:
-        """Reopened after a close or a crash: say what was kept and reopen the form that was open."""
+        """Reopened after a close or a crash: say what was kept, reopen the form that was open."""
         if self.view.drafts:
             names = [self._who(pid) for pid in self.view.drafts]
             self.notify(f"Unsaved check-in draft kept for {', '.join(names)}", title="Restored")
@@ -128,7 +140,9 @@ class SessionScreen(Screen):
         s = self.session
         plan = f" {self.plan.title}" if self.plan is not None else ""
         state = " · CLOSED" if s.is_closed else ""
-        self.sub_title = f"{self.view.group.id} · {s.date} · session {s.curriculum_session}:{plan}{state}"
+        self.sub_title = (
+            f"{self.view.group.id} · {s.date} · session {s.curriculum_session}:{plan}{state}"
+        )
 
     # -- helpers -------------------------------------------------------------------------
     def _safe(self, fn, *args, **kwargs) -> Any:
@@ -140,7 +154,7 @@ class SessionScreen(Screen):
 
     def _who(self, pid: str) -> str:
         p = self._entry(pid).participant
-        return p.first_name if self.app.privacy else p.name
+        return p.first_name if privacy_on(self.app) else p.name
 
     def _row(self, pid: str) -> RosterRow:
         p = self._entry(pid).participant
@@ -152,9 +166,14 @@ class SessionScreen(Screen):
         else:
             ci = ""
         return RosterRow(
-            pid=pid, name=p.name, first_name=p.first_name,
-            status=mark.status if mark else None, minutes_late=mark.minutes_late if mark else 0,
-            checkin=ci, flags=self._flag_counts.get(pid, 0), in_room=bool(mark and mark.in_room),
+            pid=pid,
+            name=p.name,
+            first_name=p.first_name,
+            status=mark.status if mark else None,
+            minutes_late=mark.minutes_late if mark else 0,
+            checkin=ci,
+            flags=self._flag_counts.get(pid, 0),
+            in_room=bool(mark and mark.in_room),
         )
 
     def _refresh_row(self, pid: str) -> None:
@@ -177,7 +196,9 @@ class SessionScreen(Screen):
 
     def _tick(self) -> None:
         # The curriculum session's own length, else the programme's usual one.
-        minutes = getattr(self.plan, "minutes", 0) or int(self.office.setting("programme.session_minutes", 150))
+        minutes = getattr(self.plan, "minutes", 0) or int(
+            self.office.setting("programme.session_minutes", 150)
+        )
         self.query_one(TimerBar).show(self.clock, self.plan, minutes)
         self.query_one(SegmentList).show(self.clock, self.plan)
 
@@ -206,27 +227,55 @@ class SessionScreen(Screen):
                     self.roster.select_pid(pid)
                 else:
                     mark(answer)
+
             return answered
 
         if status == "late":
             current = self.view.record.attendance.get(pid)
             default = str(current.minutes_late) if current and current.minutes_late else "10"
-            self.app.push_screen(AskScreen(f"How many minutes late was {name}?", default, check=minutes_check, numbers=True),
-                                 then(lambda m: self.mark(pid, "late", minutes_late=int(m))))
+            self.app.push_screen(
+                AskScreen(
+                    f"How many minutes late was {name}?", default, check=minutes_check, numbers=True
+                ),
+                then(lambda m: self.mark(pid, "late", minutes_late=int(m))),
+            )
         elif status == "excused":
-            self.app.push_screen(AskScreen(f"Reason for {name}'s excused absence?"),
-                                 then(lambda r: self.mark(pid, "excused", reason=r)))
+            self.app.push_screen(
+                AskScreen(f"Reason for {name}'s excused absence?"),
+                then(lambda r: self.mark(pid, "excused", reason=r)),
+            )
         elif status == "left_early":
-            self.app.push_screen(AskScreen(f"{name} left early: minutes of the session he missed? (optional)",
-                                           check=optional_minutes_check, numbers=True),
-                                 then(lambda m: self.mark(pid, "left_early", minutes_missed=int(m or 0))))
+            self.app.push_screen(
+                AskScreen(
+                    f"{name} left early: minutes of the session he missed? (optional)",
+                    check=optional_minutes_check,
+                    numbers=True,
+                ),
+                then(lambda m: self.mark(pid, "left_early", minutes_missed=int(m or 0))),
+            )
         else:
             self.mark(pid, status)
 
-    def mark(self, pid: str, status: str, minutes_late: int = 0, minutes_missed: int = 0, reason: str = "") -> None:
+    def mark(
+        self,
+        pid: str,
+        status: str,
+        minutes_late: int = 0,
+        minutes_missed: int = 0,
+        reason: str = "",
+    ) -> None:
         def save(correction: str | None) -> None:
-            saved = self._safe(session_service.mark_attendance, self.office, self.sid, pid, status,
-                               minutes_late, minutes_missed, reason, correction)
+            saved = self._safe(
+                session_service.mark_attendance,
+                self.office,
+                self.sid,
+                pid,
+                status,
+                minutes_late,
+                minutes_missed,
+                reason,
+                correction,
+            )
             if saved is None:
                 return
             self.view.record.attendance[pid] = saved
@@ -243,8 +292,11 @@ class SessionScreen(Screen):
         mark = self.view.record.attendance.get(pid)
         if mark is None or not mark.in_room:
             state = mark.status if mark else "not marked yet"
-            self.notify(f"{self._who(pid)} is {state}: mark him present (p) or late (l) before his check-in",
-                        severity="warning")
+            self.notify(
+                f"{self._who(pid)} is {state}: mark him present (p) or late (l) before his "
+                "check-in",
+                severity="warning",
+            )
             return
         if self.form_pid and self.form_pid != pid and not self._flush_draft():
             return  # the open form is not saved: it stays rather than give way to another man's
@@ -256,7 +308,7 @@ class SessionScreen(Screen):
         self.form_pid = pid
         self.form.load(pid, self._form_title(pid), fields)
         self._save_runner()
-        if self.app.privacy:
+        if privacy_on(self.app):
             self.query_one(ContentSwitcher).current = "privacy-cover"
             return
         self.query_one(ContentSwitcher).current = "checkin"
@@ -314,12 +366,18 @@ class SessionScreen(Screen):
         """Say which man's check-in was not saved (his id, never his words). While the screen is
         open the form still holds it; when leaving it is lost, so the loss is also audited and
         kept for the app to repeat on the terminal once the UI has closed."""
-        reason = err.message if isinstance(err, FacilitatorError) else f"{type(err).__name__}: {err}"
+        reason = (
+            err.message if isinstance(err, FacilitatorError) else f"{type(err).__name__}: {err}"
+        )
         if not leaving:
-            self.notify(f"Check-in draft for {pid} NOT saved: {reason}", severity="error", timeout=10)
+            self.notify(
+                f"Check-in draft for {pid} NOT saved: {reason}", severity="error", timeout=10
+            )
             return
-        message = (f"Check-in draft for {pid} in session {self.sid} was NOT saved when the screen closed "
-                   f"({reason}): write his check-in again from your notes")
+        message = (
+            f"Check-in draft for {pid} in session {self.sid} was NOT saved when the screen closed "
+            f"({reason}): write his check-in again from your notes"
+        )
         try:
             drafts.record_not_saved(self.office, self.sid, pid, type(err).__name__)
         except Exception:  # noqa: BLE001 - the workspace may be what failed: the message still goes out
@@ -330,7 +388,9 @@ class SessionScreen(Screen):
     def action_save_checkin(self) -> None:
         pid = self.form_pid
         if not pid or self.query_one(ContentSwitcher).current != "checkin":
-            self.notify("Open a man's check-in first: Enter on his row in the roster", severity="warning")
+            self.notify(
+                "Open a man's check-in first: Enter on his row in the roster", severity="warning"
+            )
             return
         self.save_checkin()
 
@@ -344,13 +404,15 @@ class SessionScreen(Screen):
             return
 
         def save(correction: str | None) -> None:
-            saved = self._safe(session_service.record_checkin, self.office, self.sid, entry, correction)
-            if saved is None:
+            recorded = self._safe(
+                session_service.record_checkin, self.office, self.sid, entry, correction
+            )
+            if recorded is None:
                 return
+            saved = recorded.checkin
             self.view.record.checkins[pid] = saved
             self.view.drafts.pop(pid, None)
             self._safe(drafts.discard_checkin_draft, self.office, self.sid, pid)
-            self._safe(risk_link.record_suggestions, self.office, self.sid, saved)
             self._refresh_row(pid)
             self.form.set_title(self._form_title(pid))
             items = self._refresh_suggestions()
@@ -358,8 +420,10 @@ class SessionScreen(Screen):
                 then()
                 return
             if any(i.open for i in items):
-                self.notify(f"Saved {self._who(pid)}'s check-in. Confirm or dismiss each risk suggestion.",
-                            severity="warning")
+                self.notify(
+                    f"Saved {self._who(pid)}'s check-in. Confirm or dismiss each risk suggestion.",
+                    severity="warning",
+                )
                 self.query_one(SuggestionList).focus()
                 return
             self.notify(f"Saved {self._who(pid)}'s check-in")
@@ -369,7 +433,7 @@ class SessionScreen(Screen):
 
     def leave_form(self) -> None:
         if not self._flush_draft():
-            return  # not saved: the form stays, with his words, until it can be saved or saved in full
+            return  # not saved: the form stays, with his words, until it can be saved
         pid, self.form_pid = self.form_pid, None
         self._save_runner()
         self.query_one(ContentSwitcher).current = "plan"
@@ -387,22 +451,46 @@ class SessionScreen(Screen):
             return []
         items: list[SuggestionItem] = []
         covered: set[str] = set()
-        for s in self._safe(risk_link.suggestions, self.office, self.sid, pid) or []:
-            get = (lambda n, s=s: s.get(n) if isinstance(s, dict) else getattr(s, n, None))
-            cats = list(get("categories") or [])
-            covered.update(cats)
-            items.append(SuggestionItem(
-                key=str(get("id")), categories=cats, severity=str(get("severity")),
-                matches=[m.get("match", "") for m in (get("matches") or []) if isinstance(m, dict)],
-                status=str(get("status") or "pending"), suggestion_id=str(get("id")),
-                flag_id=str(get("flag_id") or ""), reason=str(get("reason") or ""),
-            ))
-        for ind in self._safe(risk_link.scan, self.form.text_for_scanning(), self.office, self.form.fields()) or []:
-            if ind.category not in covered:
-                items.append(SuggestionItem(key=f"live-{ind.category}", categories=[ind.category],
-                                            severity=ind.severity, matches=[ind.match]))
+        for s in self._safe(risk_suggestions.suggestions_for, self.office, self.sid, pid) or []:
+            covered.update(s.categories)
+            items.append(
+                SuggestionItem(
+                    key=s.id,
+                    categories=list(s.categories),
+                    severity=s.severity,
+                    matches=[m.get("match", "") for m in s.matches],
+                    status=s.status or "pending",
+                    suggestion_id=s.id,
+                    flag_id=s.flag_id or "",
+                    reason=s.reason or "",
+                )
+            )
+        draft = self._draft_checkin(pid)
+        for ind in self._safe(risk_suggestions.checkin_indicators, self.office, draft) or []:
+            if ind["category"] not in covered:
+                items.append(
+                    SuggestionItem(
+                        key=f"live-{ind['category']}",
+                        categories=[ind["category"]],
+                        severity=ind["severity"],
+                        matches=[ind["match"]],
+                    )
+                )
         self.query_one(SuggestionList).show_items(items)
         return items
+
+    def _draft_checkin(self, pid: str) -> CheckIn:
+        """The form as a check-in, to scan while it is written: its answers when they hold
+        together, else its words alone (the saved one is checked in full)."""
+        fields = self.form.fields()
+        try:
+            return CheckIn(participant_id=pid, **fields)
+        except InvalidInput:
+            words = {
+                k: fields.get(k, "")
+                for k in ("summary", "alternatives_used", "circumstances_note", "substance_use")
+            }
+            return CheckIn(participant_id=pid, **words)
 
     def on_suggestion_list_decide(self, event: SuggestionList.Decide) -> None:
         event.stop()
@@ -415,13 +503,25 @@ class SessionScreen(Screen):
 
     def _decide_live(self, item: SuggestionItem, confirm: bool) -> None:
         items = self._refresh_suggestions()
-        stored = next((i for i in items if i.suggestion_id and i.open and set(item.categories) & set(i.categories)), None)
+        stored = next(
+            (
+                i
+                for i in items
+                if i.suggestion_id and i.open and set(item.categories) & set(i.categories)
+            ),
+            None,
+        )
         if stored is not None:
             self._decide(stored, confirm)
         elif confirm:
-            self._raise(FlagRequest(self.form_pid, item.categories[0], item.severity, self._flag_summary()))
+            self._raise(
+                FlagRequest(self.form_pid, item.categories[0], item.severity, self._flag_summary())
+            )
         else:
-            self.notify("Nothing to dismiss: the saved check-in raised no suggestion for this", severity="warning")
+            self.notify(
+                "Nothing to dismiss: the saved check-in raised no suggestion for this",
+                severity="warning",
+            )
 
     def _decide(self, item: SuggestionItem, confirm: bool) -> None:
         if confirm and len(item.categories) > 1:
@@ -437,22 +537,40 @@ class SessionScreen(Screen):
             return
 
         def dismissed(reason: str | None) -> None:
-            if reason and self._safe(risk_link.dismiss, self.office, item.suggestion_id, reason) is not None:
+            if (
+                reason
+                and self._safe(
+                    risk_suggestions.dismiss_suggestion, self.office, item.suggestion_id, reason
+                )
+                is not None
+            ):
                 self.notify("Suggestion dismissed; the reason is kept")
                 self._refresh_suggestions()
 
-        self.app.push_screen(AskScreen("Why is this not a risk? (kept with the dismissal)"), dismissed)
+        self.app.push_screen(
+            AskScreen("Why is this not a risk? (kept with the dismissal)"), dismissed
+        )
 
-    def _confirm(self, item: SuggestionItem, categories: list[str] | None = None, reason: str = "") -> None:
-        flag = self._safe(risk_link.confirm, self.office, item.suggestion_id, self._flag_summary(),
-                          categories, reason or None)
+    def _confirm(
+        self, item: SuggestionItem, categories: list[str] | None = None, reason: str = ""
+    ) -> None:
+        flag = self._safe(
+            risk_suggestions.confirm_suggestion,
+            self.office,
+            item.suggestion_id,
+            summary=self._flag_summary(),
+            categories=categories,
+            reason=reason or None,
+        )
         if flag is not None:
             self._announce(flag)
             self._after_flag(self.form_pid)
 
     def _flag_summary(self) -> str:
         summary = self.form.fields().get("summary", "").strip() if self.form_pid else ""
-        return summary or f"Disclosed in the group session of {self.session.date}; details at review"
+        return (
+            summary or f"Disclosed in the group session of {self.session.date}; details at review"
+        )
 
     def _after_flag(self, pid: str | None) -> None:
         if pid:
@@ -463,25 +581,31 @@ class SessionScreen(Screen):
 
     # -- flags by hand -------------------------------------------------------------------
     def action_flag(self) -> None:
-        if not risk_link.available():
-            self.notify("The risk feature is not installed in this version: flags cannot be recorded here",
-                        severity="error")
-            return
         if not self.view.roster:
             self.notify("No men on this group's roster", severity="warning")
             return
-        men = [(self._who(e.participant.id) + f" ({e.participant.id})", e.participant.id) for e in self.view.roster]
+        men = [
+            (self._who(e.participant.id) + f" ({e.participant.id})", e.participant.id)
+            for e in self.view.roster
+        ]
         selected = self.form_pid or self.roster.selected_pid
         # What the form already says about him is the best first summary; else a plain line.
         summary = self._flag_summary()
-        categories = risk_link.categories(self.office)
+        categories = self._safe(risk_settings.categories_by_severity, self.office) or []
         self.app.push_screen(FlagDialog(men, selected, categories, summary), self._raise)
 
     def _raise(self, request: FlagRequest | None) -> None:
         if request is None:
             return
-        flag = self._safe(risk_link.raise_flag, self.office, request.participant_id, request.category,
-                          request.severity, request.summary, self.sid)
+        flag = self._safe(
+            risk_flags.raise_flag,
+            self.office,
+            request.participant_id,
+            [request.category],
+            request.summary,
+            severity=request.severity,
+            session_id=self.sid,
+        )
         if flag is None:
             return
         self._announce(flag)
@@ -489,15 +613,19 @@ class SessionScreen(Screen):
 
     def _announce(self, flag) -> None:
         """Say the flag is in the queue, and by when it must be reviewed (not in privacy mode)."""
-        if self.app.privacy:
+        if privacy_on(self.app):
             self.notify(f"Flag {flag.id} recorded", title="Flag raised")
             return
         due = flag.deadline[:16].replace("T", " ")
         if flag.deadline[:10] == clock.today().isoformat():
             due = "today " + flag.deadline[11:16]
-        cats = ", ".join(risk_link.label(c) for c in flag.categories)
-        self.notify(f"{flag.id}: {cats} ({flag.severity.upper()}); review by {due}. It is in the risk queue.",
-                    title="Flag raised", timeout=8)
+        cats = ", ".join(label(c) for c in flag.categories)
+        self.notify(
+            f"{flag.id}: {cats} ({flag.severity.upper()}); review by {due}. It is in the risk "
+            "queue.",
+            title="Flag raised",
+            timeout=8,
+        )
 
     # -- curriculum ----------------------------------------------------------------------
     async def _go(self, step: int) -> None:
@@ -543,7 +671,10 @@ class SessionScreen(Screen):
 
     # -- leaving and closing -------------------------------------------------------------
     def action_back(self) -> None:
-        if self.form_pid and self.query_one(ContentSwitcher).current in ("checkin", "privacy-cover"):
+        if self.form_pid and self.query_one(ContentSwitcher).current in (
+            "checkin",
+            "privacy-cover",
+        ):
             self.leave_form()
             return
         if not self._flush_draft():
@@ -562,12 +693,12 @@ class SessionScreen(Screen):
             return
         if not self._flush_draft():
             return  # a check-in that cannot be saved holds the session open
-        record = self._safe(session_service.get_session, self.office, self.sid)
+        record = self._safe(session_store.get_session, self.office, self.sid)
         if record is None:
             return
         self.view.record = record
         missing = self._safe(session_service.missing_before_close, self.office, record) or []
-        if self.app.privacy:
+        if privacy_on(self.app):
             for e in self.view.roster:
                 missing = [m.replace(e.participant.name, e.participant.first_name) for m in missing]
         missing += [f"{self._who(pid)}: check-in draft not saved" for pid in self.view.drafts]
@@ -575,8 +706,13 @@ class SessionScreen(Screen):
         if missing:
             title += f"  {len(missing)} thing(s) missing:"
         self.app.push_screen(
-            ConfirmScreen(title, missing, yes="y: close anyway" if missing else "y: close and lock it",
-                          no="n / Esc: go back", enter_is_yes=False),
+            ConfirmScreen(
+                title,
+                missing,
+                yes="y: close anyway" if missing else "y: close and lock it",
+                no="n / Esc: go back",
+                enter_is_yes=False,
+            ),
             self._close_confirmed,
         )
 
@@ -597,8 +733,12 @@ class SessionScreen(Screen):
             self._refresh_row(e.participant.id)
         self.notify(f"Session {self.sid} closed and locked")
         self.app.push_screen(
-            ConfirmScreen("Session closed. Write the debrief now?", [],
-                          yes="y / Enter: write it now", no="n / Esc: later (it shows as due at home)"),
+            ConfirmScreen(
+                "Session closed. Write the debrief now?",
+                [],
+                yes="y / Enter: write it now",
+                no="n / Esc: later (it shows as due at home)",
+            ),
             self._debrief_answer,
         )
 
@@ -614,14 +754,20 @@ class SessionScreen(Screen):
     # -- for the command palette ---------------------------------------------------------
     def palette_commands(self):
         yield ("Flag a disclosure", "Raise a risk flag for a man, now", self.action_flag)
-        yield ("Close the session", "Close and lock this session, then offer the debrief", self.action_close_session)
+        yield (
+            "Close the session",
+            "Close and lock this session, then offer the debrief",
+            self.action_close_session,
+        )
         yield ("Next segment", "Move the plan to the next segment", self.action_next_segment)
         yield ("Previous segment", "Move the plan back a segment", self.action_previous_segment)
         yield ("Pause or resume the timers", "Segment and session timers", self.action_pause)
         yield ("Plan full width", "Hide or show the roster", self.action_toggle_plan)
         yield ("Back to home", "The session stays open; everything is saved", self.action_back)
         pid = self.roster.selected_pid
-        checklist = optional("facilitator.tui.intake_checklist", "IntakeChecklistScreen")
-        if pid and checklist is not None:
-            yield (f"Intake checklist: {self._who(pid)}", "His intake steps, done or not",
-                   lambda: self.app.push_screen(checklist(pid)))
+        if pid:
+            yield (
+                f"Intake checklist: {self._who(pid)}",
+                "His intake steps, done or not",
+                lambda: self.app.push_screen(IntakeChecklistScreen(pid)),
+            )

@@ -1,4 +1,4 @@
-"""The accountability check-in for one man (DESIGN §5), in the order the round asks it.
+"""The accountability check-in for one man, in the order the round asks it.
 
 The form only holds the fields; the session screen saves them (Ctrl+S), keeps them as a
 draft while they are typed, and scans the words for risk.
@@ -18,15 +18,43 @@ from facilitator.tui.widgets.choice_row import ChoiceRow
 from facilitator.tui.widgets.suggestions import SuggestionList
 
 DISCLOSED = [("no", "no"), ("yes", "yes"), ("declined", "declined")]
-FORMS = [("physical", "physical"), ("sexual", "sexual"), ("psychological", "psychological"),
-         ("economic", "economic"), ("coercive_control", "coercive-control"), ("threats", "threats"),
-         ("harassment_stalking", "stalking/harassment"), ("towards_children", "towards-children")]
-TOWARDS = [("partner", "partner"), ("ex_partner", "ex-partner"), ("children", "children"), ("others", "others")]
-STANCES = [("responsible", "responsible"), ("minimising", "minimises"), ("denying", "denies"),
-           ("blaming", "blames-others")]
-CHANGES = [("separation", "separation"), ("new_partner", "new-partner"), ("child_contact", "child-contact"),
-           ("court_date", "court-date"), ("bail_or_order", "bail/order"), ("housing", "housing"), ("work", "work")]
-HOMEWORK = [("done", "done"), ("partly", "partly"), ("not_done", "not-done"), ("none_set", "none-set")]
+FORMS = [
+    ("physical", "physical"),
+    ("sexual", "sexual"),
+    ("psychological", "psychological"),
+    ("economic", "economic"),
+    ("coercive_control", "coercive-control"),
+    ("threats", "threats"),
+    ("harassment_stalking", "stalking/harassment"),
+    ("towards_children", "towards-children"),
+]
+TOWARDS = [
+    ("partner", "partner"),
+    ("ex_partner", "ex-partner"),
+    ("children", "children"),
+    ("others", "others"),
+]
+STANCES = [
+    ("responsible", "responsible"),
+    ("minimising", "minimises"),
+    ("denying", "denies"),
+    ("blaming", "blames-others"),
+]
+CHANGES = [
+    ("separation", "separation"),
+    ("new_partner", "new-partner"),
+    ("child_contact", "child-contact"),
+    ("court_date", "court-date"),
+    ("bail_or_order", "bail/order"),
+    ("housing", "housing"),
+    ("work", "work"),
+]
+HOMEWORK = [
+    ("done", "done"),
+    ("partly", "partly"),
+    ("not_done", "not-done"),
+    ("none_set", "none-set"),
+]
 
 CHOICES = {
     "disclosed": (DISCLOSED, False),
@@ -40,9 +68,18 @@ TEXTS = ("alternatives_used", "circumstances_note", "substance_use")
 
 
 def empty_fields() -> dict[str, Any]:
-    return {"disclosed": "no", "forms": [], "towards": [], "summary": "", "stance": "responsible",
-            "alternatives_used": "", "circumstance_changes": [], "circumstances_note": "",
-            "substance_use": "", "homework": "none_set"}
+    return {
+        "disclosed": "no",
+        "forms": [],
+        "towards": [],
+        "summary": "",
+        "stance": "responsible",
+        "alternatives_used": "",
+        "circumstance_changes": [],
+        "circumstances_note": "",
+        "substance_use": "",
+        "homework": "none_set",
+    }
 
 
 class CheckInForm(Vertical):
@@ -58,10 +95,12 @@ class CheckInForm(Vertical):
         self._last: dict[str, Any] = {}
 
     def compose(self) -> ComposeResult:
-        yield Static("", id="ci-title")  # whose check-in it is stays in sight while the fields scroll
+        yield Static(
+            "", id="ci-title"
+        )  # whose check-in it is stays in sight while the fields scroll
         with VerticalScroll(id="ci-fields"):
             yield from self._fields()
-        # Pinned below the fields: the scanner's suggestions stay in sight while the summary is typed.
+        # Pinned below the fields: the scanner's suggestions stay in sight while he is heard.
         yield SuggestionList(id="suggestions")
 
     def _fields(self) -> ComposeResult:
@@ -69,15 +108,24 @@ class CheckInForm(Vertical):
         yield ChoiceRow(FORMS, multiple=True, id="forms", prompt="What:")
         yield ChoiceRow(TOWARDS, multiple=True, id="towards", prompt="Towards:")
         yield Label("Summary in your own words")
-        yield TextArea("", id="summary", soft_wrap=True, tab_behavior="focus", show_line_numbers=False)
-        yield Input(id="alternatives_used", placeholder="What he did instead (time-out, safety plan)", compact=True)
+        yield TextArea(
+            "", id="summary", soft_wrap=True, tab_behavior="focus", show_line_numbers=False
+        )
+        yield Input(
+            id="alternatives_used",
+            placeholder="What he did instead (time-out, safety plan)",
+            compact=True,
+        )
         yield ChoiceRow(CHANGES, multiple=True, id="circumstance_changes", prompt="Changes:")
         yield Input(id="circumstances_note", placeholder="Details of the changes", compact=True)
         yield Input(id="substance_use", placeholder="Alcohol or drugs", compact=True)
         yield ChoiceRow(HOMEWORK, id="homework", prompt="Homework:")
         yield ChoiceRow(STANCES, id="stance", prompt="Stance:")
-        yield Static("Ctrl+S saves (then ⏎ confirms a risk suggestion) · Esc roster, draft kept · "
-                     "Tab next field · digits pick", id="ci-keys")
+        yield Static(
+            "Ctrl+S saves (then ⏎ confirms a risk suggestion) · Esc roster, draft kept · "
+            "Tab next field · digits pick",
+            id="ci-keys",
+        )
 
     def on_mount(self) -> None:
         self.query_one(SuggestionList).show_items([])
@@ -98,10 +146,10 @@ class CheckInForm(Vertical):
         self._last = self.fields()
         self.query_one("#ci-fields", VerticalScroll).scroll_home(animate=False)
 
-
-
     def fields(self) -> dict[str, Any]:
-        out: dict[str, Any] = {name: self.query_one(f"#{name}", ChoiceRow).value for name in CHOICES}
+        out: dict[str, Any] = {
+            name: self.query_one(f"#{name}", ChoiceRow).value for name in CHOICES
+        }
         out["summary"] = self.query_one("#summary", TextArea).text
         for name in TEXTS:
             out[name] = self.query_one(f"#{name}", Input).value
@@ -115,8 +163,16 @@ class CheckInForm(Vertical):
 
     def text_for_scanning(self) -> str:
         f = self.fields()
-        return "\n".join(t for t in (f["summary"], f["alternatives_used"], f["circumstances_note"],
-                                      f["substance_use"]) if t)
+        return "\n".join(
+            t
+            for t in (
+                f["summary"],
+                f["alternatives_used"],
+                f["circumstances_note"],
+                f["substance_use"],
+            )
+            if t
+        )
 
     def set_title(self, title: str) -> None:
         self.query_one("#ci-title", Static).update(title)

@@ -24,16 +24,23 @@ class ChoiceRow(Widget, can_focus=True):
     cursor: reactive[int] = reactive(0)
 
     class Changed(Message):
-        def __init__(self, row: "ChoiceRow") -> None:
+        def __init__(self, row: ChoiceRow) -> None:
             super().__init__()
             self.row = row
 
         @property
-        def control(self) -> "ChoiceRow":
+        def control(self) -> ChoiceRow:
             return self.row
 
-    def __init__(self, options: list[tuple[str, str]], *, multiple: bool = False,
-                 value: str | list[str] | None = None, prompt: str = "", id: str | None = None) -> None:
+    def __init__(
+        self,
+        options: list[tuple[str, str]],
+        *,
+        multiple: bool = False,
+        value: str | list[str] | None = None,
+        prompt: str = "",
+        id: str | None = None,
+    ) -> None:
         super().__init__(id=id)
         self.options = options  # (value, label)
         self.prompt = prompt

@@ -27,7 +27,9 @@ class TimerBar(Static):
         if segments:
             seg = segments[clock.segment]
             planned = (seg.minutes or 0) * 60
-            text.append(f"{clock.segment + 1}/{len(segments)} {mmss(seg_s)}/{mmss(planned)} ", style="bold")
+            text.append(
+                f"{clock.segment + 1}/{len(segments)} {mmss(seg_s)}/{mmss(planned)} ", style="bold"
+            )
             text.append(seg.title)
             if planned and seg_s > planned:
                 warnings.append(f"⚠ OVERRUN +{mmss(seg_s - planned)}", style="bold reverse")
@@ -40,7 +42,10 @@ class TimerBar(Static):
         line2.append(f"Session {mmss(ses_s)}/{mmss(total)} ")
         if total and ses_s > total:
             line2.append(f"⚠ +{mmss(ses_s - total)} ", style="bold reverse")
-        line2.append("▶ running" if clock.running else "⏸ PAUSED", style="" if clock.running else "bold reverse")
+        line2.append(
+            "▶ running" if clock.running else "⏸ PAUSED",
+            style="" if clock.running else "bold reverse",
+        )
         text.append("\n")
         text.append_text(line2)
         text.no_wrap = True
@@ -69,7 +74,9 @@ class SegmentList(Static):
             line.append(seg.title, style="bold" if here else ("dim" if done else ""))
             line.append(f" · {seg.minutes or '?'} min")
             if spent:
-                line.append(f" · {mmss(spent)}" + (" ⚠" if over else ""), style="bold" if over else "dim")
+                line.append(
+                    f" · {mmss(spent)}" + (" ⚠" if over else ""), style="bold" if over else "dim"
+                )
             if i:
                 text.append("\n")
             text.append_text(line)

@@ -151,7 +151,9 @@ class Roster(Vertical, can_focus=True):
         line.set_class(here, "-cursor")
 
     def _draw_header(self) -> None:
-        header = Text(" " + HEADER.ljust(12) + " Name".ljust(self._name_width) + "Check-in", style="bold")
+        header = Text(
+            " " + HEADER.ljust(12) + " Name".ljust(self._name_width) + "Check-in", style="bold"
+        )
         self.query_one("#roster-header", Static).update(header, layout=False)
 
     def on_resize(self) -> None:
@@ -223,7 +225,7 @@ class Roster(Vertical, can_focus=True):
                 return pid
         return None
 
-    def on_roster_clicked(self, event: "Roster.Clicked") -> None:
+    def on_roster_clicked(self, event: Roster.Clicked) -> None:
         event.stop()
         self.focus()
         self.select_pid(event.pid)

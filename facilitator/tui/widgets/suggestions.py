@@ -12,7 +12,7 @@ from textual.message import Message
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
-from facilitator.tui.risk_link import label
+from facilitator.detector.categories import label
 
 MARKS = {"critical": "‼ CRITICAL", "high": "! HIGH", "medium": "· medium"}
 
@@ -39,7 +39,9 @@ def item_text(item: SuggestionItem) -> Text:
         t.append(f"✔ flag {item.flag_id} ".replace("  ", " "), style="bold")
     elif item.status == "dismissed":
         t.append("✗ dismissed ", style="dim")
-    t.append(MARKS.get(item.severity, item.severity), style="bold" if item.severity != "medium" else "")
+    t.append(
+        MARKS.get(item.severity, item.severity), style="bold" if item.severity != "medium" else ""
+    )
     t.append(" " + ", ".join(label(c) for c in item.categories))
     if item.matches:
         t.append(" “" + "”, “".join(item.matches[:3]) + "”", style="italic")
@@ -73,8 +75,12 @@ class SuggestionList(OptionList):
             self.highlighted = min(keep or 0, len(items) - 1)
         else:
             # Always there, so Tab always goes through the same fields in the same order.
-            self.add_option(Option(Text("Risk: no indicators in the answers or words so far", style="dim"),
-                                   disabled=True))
+            self.add_option(
+                Option(
+                    Text("Risk: no indicators in the answers or words so far", style="dim"),
+                    disabled=True,
+                )
+            )
         waiting = any(i.open for i in items)
         self.set_class(waiting, "-open")
         self.border_title = "Risk: ⏎ confirm as a flag · d dismiss" if waiting else None

@@ -1,0 +1,169 @@
+"""`facilitator staff add|list|training|supervision|due`: staff, their roles, training and supervision."""
+
+from __future__ import annotations
+
+import click
+
+from facilitator.cli.output import emit_json, json_option, table
+from facilitator.domain.staff import ROLES
+from facilitator.services.core.people import (
+    add_staff,
+    list_staff,
+)
+from facilitator.services.evaluation.staff_quality import (
+    add_supervision,
+    add_training,
+    list_supervision,
+    list_training,
+    quality_rules,
+    standings,
+)
+
+
+@click.group()
+def staff() -> None:
+    """Staff members and their roles."""
+
+
+@staff.command("add")
+@click.argument("name")
+@click.option(
+    "--role", "roles", multiple=True, required=True, help=f"Repeatable: {', '.join(ROLES)}."
+)
+@click.option("--id", "staff_id", help="Short id used with --user (default: first name).")
+@click.pass_obj
+def staff_add(app, name, roles, staff_id):
+    """Add a staff member."""
+
+    member = add_staff(app.office, name, list(roles), staff_id)
+    click.echo(f"added {member.id}: {member.name} ({', '.join(member.roles)})")
+
+
+@staff.command("list")
+@json_option
+@click.pass_obj
+def staff_list(app, as_json):
+    """List staff."""
+
+    members = list_staff(app.office)
+    if as_json:
+        return emit_json([m.to_dict() for m in members])
+    table([(m.id, m.name, ", ".join(m.roles)) for m in members], ["id", "name", "roles"])
+
+
+SUPERVISION_KINDS = "individual, group, external, live"
+
+
+@staff.group("training")
+def training() -> None:
+    """Training records: core training hours, refreshers and other courses."""
+
+
+@training.command("add")
+@click.argument("staff_id")
+@click.option(
+    "--kind",
+    required=True,
+    help="core, refresher, safeguarding, risk_assessment, other (setting quality.training_kinds).",
+)
+@click.option("--hours", required=True, type=float)
+@click.option("--date", "day", help="YYYY-MM-DD (default today).")
+@click.option("--title", default="", help="Course or session title.")
+@click.option("--provider", default="")
+@click.pass_obj
+def training_add(app, staff_id, kind, hours, day, title, provider):
+    """Record training a staff member took (coordinators)."""
+
+    r = add_training(app.office, staff_id, kind, hours, day, title, provider)
+    click.echo(f"recorded {r.id}: {r.staff_id} {r.kind} {r.hours:g} h on {r.date}")
+
+
+@training.command("list")
+@click.option("--staff", "staff_id", help="Only this staff member.")
+@json_option
+@click.pass_obj
+def training_list(app, staff_id, as_json):
+    """Training records (your own, or everyone's for coordinators)."""
+
+    rows = list_training(app.office, staff_id)
+    if as_json:
+        return emit_json([r.to_dict() for r in rows])
+    table(
+        [(r.id, r.date, r.staff_id, r.kind, f"{r.hours:g}", r.title, r.provider) for r in rows],
+        ["id", "date", "staff", "kind", "hours", "title", "provider"],
+        empty="no training recorded",
+    )
+
+
+@staff.group("supervision")
+def supervision() -> None:
+    """Supervision sessions staff received."""
+
+
+@supervision.command("add")
+@click.argument("staff_id")
+@click.option("--supervisor", required=True, help="A staff id, or an external supervisor's name.")
+@click.option("--date", "day", help="YYYY-MM-DD (default today).")
+@click.option("--kind", default="individual", show_default=True, help=SUPERVISION_KINDS)
+@click.option("--minutes", default=60, show_default=True, type=int)
+@click.pass_obj
+def supervision_add(app, staff_id, supervisor, day, kind, minutes):
+    """Record a supervision session (coordinators). Its content stays in supervision notes, not
+    here."""
+
+    r = add_supervision(app.office, staff_id, supervisor, day, kind, minutes)
+    click.echo(
+        f"recorded {r.id}: {r.staff_id} supervised by {r.supervisor} on {r.date} ({r.kind}, "
+        f"{r.minutes} min)"
+    )
+
+
+@supervision.command("list")
+@click.option("--staff", "staff_id", help="Only this staff member.")
+@json_option
+@click.pass_obj
+def supervision_list(app, staff_id, as_json):
+    """Supervision sessions (your own, or everyone's for coordinators)."""
+
+    rows = list_supervision(app.office, staff_id)
+    if as_json:
+        return emit_json([r.to_dict() for r in rows])
+    table(
+        [(r.id, r.date, r.staff_id, r.supervisor, r.kind, r.minutes) for r in rows],
+        ["id", "date", "staff", "supervisor", "kind", "minutes"],
+        empty="no supervision recorded",
+    )
+
+
+@staff.command("due")
+@click.option(
+    "--all",
+    "show_all",
+    is_flag=True,
+    help="Everyone, with their hours and dates, not only what is due.",
+)
+@json_option
+@click.pass_obj
+def staff_due(app, show_all, as_json):
+    """Supervision past the set interval, core training short of the hours, refreshers due."""
+
+    found = [s for s in standings(app.office) if show_all or s.problems]
+    if as_json:
+        return emit_json([s.to_dict() for s in found])
+    rules = quality_rules(app.office)
+    table(
+        [
+            (
+                s.staff_id,
+                s.name,
+                f"{s.core_hours:g}/{rules.core_training_hours:g}",
+                s.last_refresher or "-",
+                s.last_supervision or "never",
+                "; ".join(s.problems) or "ok",
+            )
+            for s in found
+        ],
+        ["staff", "name", "core h", "refresher", "supervised", "due"],
+        empty=f"nothing due (supervision every {rules.supervision_interval_weeks} weeks, "
+        f"{rules.core_training_hours:g} h core training)",
+    )

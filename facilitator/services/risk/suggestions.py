@@ -1,0 +1,352 @@
+"""Suggestions the scanner makes from check-ins and one-to-one records, kept for the
+facilitators to confirm as a flag or dismiss with a reason.
+
+    data/risk/suggestions/<group>/<year>/<date>.json   one session's suggestions
+    data/risk/suggestions/index-<year>.json            suggestion id → session
+"""
+
+from __future__ import annotations
+
+from facilitator.detector.categories import severity_rank
+from facilitator.domain.checkin import CheckIn
+from facilitator.domain.risk_flag import SEVERITIES, RiskFlag, Suggestion, check_categories, highest
+from facilitator.domain.session import split_session_id
+from facilitator.domain.values import check_choice, require_text
+from facilitator.errors import InvalidInput, NotFound, Refused
+from facilitator.services.core.office import Office
+from facilitator.services.core.session_store import get_session
+from facilitator.services.risk.flag_store import open_flags
+from facilitator.services.risk.flags import create_flag
+from facilitator.services.risk.settings import category_severities, current_time, detector_for
+from facilitator.storage.stores import all_docs, get_doc, put_doc, safe_name
+
+# Check-in answers that are themselves risk indicators (the detector errs towards flagging).
+FORM_CATEGORIES = {
+    "physical": "physical_violence",
+    "sexual": "sexual_violence",
+    "coercive_control": "controlling_behaviour",
+    "economic": "economic_abuse",
+    "harassment_stalking": "stalking",
+    "towards_children": "child_safeguarding",
+}
+CIRCUMSTANCE_CATEGORIES = {"separation": "separation", "bail_or_order": "breach_of_order"}
+# Circumstances that are only a risk together with disclosed abuse (a court date alone is not).
+CIRCUMSTANCES_NEEDING_DISCLOSURE = ("bail_or_order",)
+
+
+# -- check-in suggestions ----------------------------------------------------------------------
+def _suggestion_file(session_id: str) -> str:
+    group, day = split_session_id(session_id)
+    return f"risk/suggestions/{safe_name(group, 'group id')}/{day[:4]}/{day}.json"
+
+
+def _index_file(year: int | str) -> str:
+    return f"risk/suggestions/index-{year}.json"
+
+
+def _index_years(office: Office) -> list[int]:
+    folder = office.stores.path("risk", "suggestions")
+    if not folder.is_dir():
+        return []
+    years = [
+        int(p.stem.removeprefix("index-"))
+        for p in folder.glob("index-*.json")
+        if p.stem.removeprefix("index-").isdigit()
+    ]
+    return sorted(years, reverse=True)
+
+
+def list_suggestions(
+    office: Office, session_id: str, pending_only: bool = False
+) -> list[Suggestion]:
+
+    sid = get_session(office, session_id).session.id
+    with office.stores.store(_suggestion_file(sid), "risk_suggestions") as db:
+        found = [Suggestion.from_dict(d) for d in all_docs(db, "suggestions")]
+    found.sort(key=lambda s: (s.created_at, s.id))
+    return [s for s in found if s.pending] if pending_only else found
+
+
+def get_suggestion(office: Office, suggestion_id: str) -> Suggestion:
+    key = (suggestion_id or "").strip().upper()
+    for year in _index_years(office):
+        with office.stores.store(_index_file(year), "risk_suggestion_index") as db:
+            row = get_doc(db, "suggestions", key)
+        if row:
+            with office.stores.store(_suggestion_file(row["session_id"]), "risk_suggestions") as db:
+                doc = get_doc(db, "suggestions", key)
+            if doc:
+                return Suggestion.from_dict(doc)
+    raise NotFound(
+        f"no risk suggestion with id '{suggestion_id}' (see `facilitator risk suggestions SESSION`)"
+    )
+
+
+def _scan_checkin(office: Office, checkin: CheckIn) -> tuple[list[str], str | None, list[dict]]:
+    """Categories, severity and matched spans for a check-in: its words and its answers."""
+    table = category_severities(office)
+    matches = [
+        {
+            "category": i.category,
+            "severity": i.severity,
+            "match": i.match,
+            "start": i.start,
+            "end": i.end,
+        }
+        for i in _scan_text(office, checkin.text_for_scanning())
+    ]
+    cats = [m["category"] for m in matches]
+    if checkin.disclosed == "yes":
+        for form in checkin.forms:
+            if form in FORM_CATEGORIES:
+                cats.append(FORM_CATEGORIES[form])
+                matches.append(
+                    {
+                        "category": FORM_CATEGORIES[form],
+                        "severity": table[FORM_CATEGORIES[form]],
+                        "match": f"check-in answer: {form}",
+                        "start": None,
+                        "end": None,
+                    }
+                )
+    for change in checkin.circumstance_changes:
+        cat = CIRCUMSTANCE_CATEGORIES.get(change)
+        if cat and (change not in CIRCUMSTANCES_NEEDING_DISCLOSURE or checkin.disclosed == "yes"):
+            cats.append(cat)
+            matches.append(
+                {
+                    "category": cat,
+                    "severity": table[cat],
+                    "match": f"circumstance: {change}",
+                    "start": None,
+                    "end": None,
+                }
+            )
+    unique = list(dict.fromkeys(c for c in cats if c in table))
+    return unique, highest(table[c] for c in unique), matches
+
+
+def _scan_text(office: Office, text: str) -> list:
+    return list(detector_for(office).scan(text).indicators) if text.strip() else []
+
+
+def suggest_from_checkin(office: Office, session_id: str, checkin: CheckIn) -> Suggestion | None:
+    """Scan a recorded check-in and keep a suggestion for the facilitators to confirm or dismiss.
+
+    A check-in recorded again updates his pending suggestion; what was already confirmed or
+    dismissed is not suggested twice.
+    """
+    cats, severity, matches = _scan_checkin(office, checkin)
+    if not cats:
+        return None
+
+    sid = get_session(office, session_id).session.id
+    with office.stores.writing():
+        return keep_suggestion(office, sid, checkin, cats, severity, matches)
+
+
+def scan_and_keep(office: Office, session_id: str, checkin: CheckIn) -> Suggestion | None:
+    """As suggest_from_checkin, for a caller that already holds the workspace lock (recording
+    the check-in and keeping its suggestion are one unit of work)."""
+    cats, severity, matches = _scan_checkin(office, checkin)
+    if not cats:
+        return None
+    return keep_suggestion(office, session_id, checkin, cats, severity, matches)
+
+
+def keep_suggestion(
+    office: Office,
+    sid: str,
+    checkin: CheckIn,
+    cats: list[str],
+    severity: str | None,
+    matches: list[dict],
+) -> Suggestion | None:
+    """Caller holds the lock."""
+    pid = checkin.participant_id
+    with office.stores.store(_suggestion_file(sid), "risk_suggestions", write=True) as db:
+        his = [
+            Suggestion.from_dict(d)
+            for d in all_docs(db, "suggestions")
+            if d["participant_id"] == pid
+        ]
+        pending = next((s for s in his if s.pending), None)
+        decided = {c for s in his if not s.pending for c in s.categories}
+        if pending is None and set(cats) <= decided:
+            return None
+        if pending is not None:
+            merged = list(dict.fromkeys(pending.categories + cats))
+            pending.categories = merged
+            pending.severity = (
+                highest(category_severities(office)[c] for c in merged)
+                or severity
+                or pending.severity
+            )
+            seen = {(m["category"], m["match"]) for m in pending.matches}
+            pending.matches += [m for m in matches if (m["category"], m["match"]) not in seen]
+            suggestion, action = pending, "update"
+        else:
+            suggestion = Suggestion(
+                id=office.stores.next_id("S"),
+                session_id=sid,
+                participant_id=pid,
+                categories=cats,
+                severity=severity or "medium",
+                matches=matches,
+                created_at=current_time().isoformat(),
+            )
+            action = "suggest"
+        put_doc(db, "suggestions", suggestion.to_dict())
+    if action == "suggest":
+        with office.stores.store(
+            _index_file(split_session_id(sid)[1][:4]), "risk_suggestion_index", write=True
+        ) as db:
+            put_doc(db, "suggestions", {"id": suggestion.id, "session_id": sid})
+    office.audit(
+        action,
+        "risk_suggestion",
+        suggestion.id,
+        session=sid,
+        participant=pid,
+        severity=suggestion.severity,
+        categories=",".join(suggestion.categories),
+    )
+    return suggestion
+
+
+def checkin_indicators(office: Office, checkin: CheckIn) -> list[dict]:
+    """What the scanner finds in a check-in as it is being written, as the saved one will be
+    scanned: one indicator per category (its first match), most severe first."""
+    table = category_severities(office)
+    first: dict[str, dict] = {}
+    for m in _scan_checkin(office, checkin)[2]:
+        if m["category"] in table:
+            first.setdefault(m["category"], {**m, "severity": table[m["category"]]})
+    return sorted(first.values(), key=lambda m: -severity_rank(m["severity"]))
+
+
+def _decide(
+    office: Office,
+    suggestion: Suggestion,
+    status: str,
+    reason: str = "",
+    flag_id: str = "",
+    not_flagged: list[str] | None = None,
+) -> Suggestion:
+    """Caller holds the lock."""
+    suggestion.not_flagged = list(not_flagged or [])
+    suggestion.status = status
+    suggestion.decided_by = office.user
+    suggestion.decided_at = current_time().isoformat()
+    suggestion.reason = reason
+    suggestion.flag_id = flag_id
+    with office.stores.store(
+        _suggestion_file(suggestion.session_id), "risk_suggestions", write=True
+    ) as db:
+        put_doc(db, "suggestions", suggestion.to_dict())
+    return suggestion
+
+
+def _require_pending(suggestion: Suggestion) -> None:
+    if not suggestion.pending:
+        what = (
+            f"confirmed as flag {suggestion.flag_id}"
+            if suggestion.status == "confirmed"
+            else "dismissed"
+        )
+        raise Refused(f"suggestion {suggestion.id} was already {what}")
+
+
+def confirm_suggestion(
+    office: Office,
+    suggestion_id: str,
+    summary: str | None = None,
+    categories: list[str] | None = None,
+    severity: str | None = None,
+    reason: str | None = None,
+) -> RiskFlag:
+    """Turn a check-in suggestion into a flag. The facilitator may add categories or leave some
+    out; each suggested category left out is a decision like a dismissal, so it needs a reason,
+    and both are kept with the suggestion."""
+    known = category_severities(office)
+    cats = check_categories(categories, known) if categories else None
+    if severity:
+        severity = check_choice(severity, SEVERITIES, "severity")
+    with office.stores.writing():
+        s = get_suggestion(office, suggestion_id)
+        _require_pending(s)
+        cats = cats or list(s.categories)
+        left_out = [c for c in s.categories if c not in cats]
+        reason = (reason or "").strip()
+        if left_out and not reason:
+            raise InvalidInput(
+                f"{', '.join(left_out)} was suggested for {s.participant_id} and is not in "
+                "the flag: "
+                f"give the reason it is not a risk (--reason), as for a dismissal"
+            )
+        text = (
+            (summary or "").strip()
+            or _checkin_summary(office, s)
+            or (f"Suggested from the check-in in {s.session_id}: {', '.join(cats)}")
+        )
+        flag = next((f for f in open_flags(office) if f.suggestion_id == s.id), None)
+        if flag is None:  # not already made by a confirm that was interrupted
+            flag = create_flag(
+                office,
+                participant_id=s.participant_id,
+                categories=cats,
+                summary=text,
+                source="checkin",
+                severity=severity,
+                session_id=s.session_id,
+                suggestion_id=s.id,
+            )
+        _decide(
+            office,
+            s,
+            "confirmed",
+            flag_id=flag.id,
+            reason=reason if left_out else "",
+            not_flagged=left_out,
+        )
+        extra = {"not_flagged": ",".join(left_out)} if left_out else {}
+        office.audit("confirm", "risk_suggestion", s.id, flag=flag.id, **extra)
+    return flag
+
+
+def _checkin_summary(office: Office, s: Suggestion) -> str:
+
+    checkin = get_session(office, s.session_id).checkins.get(s.participant_id)
+    return checkin.summary.strip() if checkin else ""
+
+
+def dismiss_suggestion(office: Office, suggestion_id: str, reason: str) -> Suggestion:
+    """Dismiss a suggestion; the reason is kept with it (a dismissal is a decision, recorded)."""
+    reason = require_text(reason, "the reason for dismissing (--reason)")
+    with office.stores.writing():
+        s = get_suggestion(office, suggestion_id)
+        _require_pending(s)
+        _decide(office, s, "dismissed", reason=reason)
+        office.audit("dismiss", "risk_suggestion", s.id)
+    return s
+
+
+def pending_suggestions(office: Office, record) -> list[str]:
+    """Hook for closing a session: suggestions nobody has confirmed or dismissed yet."""
+    sid = record.session.id
+    with office.stores.store(_suggestion_file(sid), "risk_suggestions") as db:
+        pending = [
+            Suggestion.from_dict(d)
+            for d in all_docs(db, "suggestions")
+            if d.get("status") == "pending"
+        ]
+    return [
+        f"{s.participant_id}: risk suggestion {s.id} ({', '.join(s.categories)}) not "
+        "confirmed or dismissed"
+        for s in sorted(pending, key=lambda s: s.id)
+    ]
+
+
+def suggestions_for(office: Office, session_id: str, participant_id: str) -> list[Suggestion]:
+    """His suggestions in this session, pending and decided."""
+    return [s for s in list_suggestions(office, session_id) if s.participant_id == participant_id]

@@ -1,0 +1,17 @@
+"""Whether the room may see what a screen shows: the one place every screen and widget asks.
+
+Privacy mode hides surnames, notes, check-in and flag summaries, excused reasons and everything
+on the partner side. It fails closed: an app that cannot say privacy is off (a test harness, a
+renamed attribute, a screen shown before the app is ready) is treated as privacy on.
+"""
+
+from __future__ import annotations
+
+
+def privacy_on(app: object) -> bool:
+    """True unless the app says, as a plain False, that privacy mode is off."""
+    try:
+        value = app.privacy  # type: ignore[attr-defined]
+    except Exception:  # noqa: BLE001 - any failure to read it means: hide
+        return True
+    return value is not False
