@@ -6,11 +6,19 @@ store that cannot be used.
 
 
 class FacilitatorError(Exception):
+    """`message` is said in words to every reader; `command`, when given, is the command-line
+    command that helps (the CLI adds it; the UI, which has its own keys, does not)."""
+
     exit_code = 1
 
-    def __init__(self, message: str):
+    def __init__(self, message: str, *, command: str = ""):
         super().__init__(message)
         self.message = message
+        self.command = command
+
+    @property
+    def cli_text(self) -> str:
+        return f"{self.message} (see `{self.command}`)" if self.command else self.message
 
     def __str__(self) -> str:
         return self.message

@@ -11,6 +11,7 @@ inside a function is allowed only where it is named below with its reason.
 from __future__ import annotations
 
 import ast
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -51,6 +52,11 @@ FUNCTION_LEVEL_ALLOWED = {
     ("facilitator/services/reporting/export_feed.py", "facilitator.services.reporting.exports"),
     # Textual costs about 0.2 s to import: only the command that opens the UI pays for it.
     ("facilitator/cli/ui.py", "facilitator.tui.app"),
+    # The app opens its screens other than home when first asked for: they bring Textual's
+    # Markdown and TextArea, pygments and the coordinator's services, which launch must not wait
+    # for (home within 1 s).
+    ("facilitator/tui/app.py", "facilitator.tui.screens."),
+    ("facilitator/tui/app.py", "facilitator.tui.coordinator"),
     # A session's title needs the Markdown parser; commands that never show one do not load it.
     ("facilitator/curriculum/locate.py", "facilitator.curriculum.parser"),
 }
@@ -276,4 +282,41 @@ def test_privacy_is_read_in_one_place_and_fails_closed():
                 problems.append(f"{path.relative_to(PACKAGE.parent)}:{n}: {line.strip()}")
     assert not problems, "read privacy through facilitator.tui.privacy.privacy_on:\n" + "\n".join(
         problems
+    )
+
+
+def test_errors_raised_below_the_cli_say_commands_only_as_their_command():
+    """A service's error is read in the UI too, where a command line means nothing: the words go
+    in the message and a command that helps in `command=`, which only the CLI prints."""
+    from facilitator.cli import COMMANDS
+
+    pattern = re.compile(r"facilitator (" + "|".join(map(re.escape, COMMANDS)) + r")\b")
+    problems = []
+    for path in _files():
+        rel = str(path.relative_to(PACKAGE.parent))
+        if rel.startswith(("facilitator/cli/", "facilitator/tui/")):
+            continue
+        for node in ast.walk(ast.parse(path.read_text())):
+            if not isinstance(node, ast.Raise) or not isinstance(node.exc, ast.Call):
+                continue
+            for arg in node.exc.args[:1]:
+                words = "".join(
+                    part.value
+                    for part in ast.walk(arg)
+                    if isinstance(part, ast.Constant) and isinstance(part.value, str)
+                )
+                if pattern.search(words):
+                    problems.append(f"{rel}:{node.lineno} puts a command in its message")
+    assert not problems, "\n".join(problems)
+
+
+def test_the_cli_adds_an_errors_command_and_the_message_stays_words(office, invoke):
+    from facilitator.errors import NotFound
+
+    err = NotFound("no risk flag with id 'F9'", command="facilitator risk list --status all")
+    assert err.message == "no risk flag with id 'F9'" and "facilitator" not in str(err)
+    result = invoke("--user", "alex", "risk", "show", "F9")
+    assert result.exit_code == 2
+    assert result.output.strip() == (
+        "Error: no risk flag with id 'F9' (see `facilitator risk list --status all`)"
     )

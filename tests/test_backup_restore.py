@@ -385,7 +385,7 @@ def test_damaged_archive_names_the_first_lost_file_and_writes_nothing(
     (tmp_path / "notes.fbk").write_text("hello")
     _one_line_error(
         invoke("restore", str(tmp_path / "notes.fbk"), "--to", str(target)),
-        "not a facilitator backup",
+        "is not a backup of this tool's",
     )
 
     _nothing_written(tmp_path, target, before | {"mid.fbk", "short.fbk", "head.fbk", "notes.fbk"})

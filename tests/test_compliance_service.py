@@ -195,3 +195,69 @@ def test_suspended_and_exited_men(history, coordinator):
     assert c.status == "suspended" and c.reason.startswith("suspended since 2026-11-24")
     # The reason never repeats the free text typed with the status.
     assert "suspension review" not in c.reason
+
+
+def _notice_days(office, days: int, **programme) -> None:
+    settings = office.ws.read_settings()
+    settings["rules"]["referrer_notice_working_days"] = days
+    settings["programme"].update(programme)
+    with office.stores.writing():
+        office.ws.write_settings(settings)
+
+
+def _christmas_breach(office, monkeypatch) -> None:
+    monkeypatch.setenv("FACILITATOR_NOW", "2026-12-22T21:00:00")
+    enrol_all(office)
+    absent = {"P0001": "unexcused", "P0002": "present", "P0003": "present"}
+    run_weeks(
+        office,
+        {
+            "2026-12-01": {"P0001": "present", "P0002": "present", "P0003": "present"},
+            "2026-12-08": absent,
+            "2026-12-15": {"P0001": "excused", "P0002": "present", "P0003": "present"},
+            "2026-12-22": absent,
+        },
+    )
+
+
+def test_a_notice_deadline_skips_christmas_and_the_boxing_day_bank_holiday(
+    office, coordinator, monkeypatch
+):
+    _notice_days(coordinator, 3)
+    compliance.set_order_limits(
+        coordinator, "P0001", order="Order 9/2026", unexcused_absences_allowed=1
+    )
+    _christmas_breach(office, monkeypatch)
+    (task,) = compliance.due_tasks(Office.open(office.path, "admin"))
+    assert task.breach_on == "2026-12-22"
+    # Wed 23, Thu 24, then Christmas, the weekend and Boxing Day (observed Mon 28): Tue 29.
+    assert task.due_on == "2026-12-29"
+
+
+def test_the_programmes_own_closure_days_are_skipped_too_and_the_country_is_a_setting(
+    office, coordinator, monkeypatch
+):
+    _notice_days(coordinator, 1, country="GB", subdivision="SCT")
+    settings = coordinator.ws.read_settings()
+    settings["rules"]["holidays"] = ["2026-12-23"]  # the office's own closure
+    with coordinator.stores.writing():
+        coordinator.ws.write_settings(settings)
+    compliance.set_order_limits(
+        coordinator, "P0001", order="Order 9/2026", unexcused_absences_allowed=1
+    )
+    _christmas_breach(office, monkeypatch)
+    (task,) = compliance.due_tasks(Office.open(office.path, "admin"))
+    assert task.due_on == "2026-12-24"
+
+
+def test_an_unknown_country_is_one_line_naming_the_setting(
+    office, coordinator, monkeypatch, invoke
+):
+    _notice_days(coordinator, 1, country="XX")
+    compliance.set_order_limits(
+        coordinator, "P0001", order="Order 9/2026", unexcused_absences_allowed=1
+    )
+    _christmas_breach(office, monkeypatch)
+    result = invoke("--user", "admin", "compliance", "due")
+    assert result.exit_code != 0
+    assert "programme.country 'XX'" in result.output and len(result.output.splitlines()) == 1

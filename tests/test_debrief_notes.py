@@ -109,8 +109,8 @@ def test_creation_refused_for_an_open_session(office, invoke):
     result = invoke("--user", "alex", "notes", "new", SID)
     assert result.exit_code == 1
     assert result.output.strip().splitlines() == [
-        f"Error: session {SID} is still open: close it first (facilitator session close "
-        f"{SID}), then write its debrief"
+        f"Error: session {SID} is still open: close it first, then write its debrief "
+        f"(see `facilitator session close {SID}`)"
     ]
     assert not (office.path / "session_notes" / "G1").exists()
 
@@ -324,10 +324,7 @@ def test_an_unknown_note_id_is_one_line_and_non_zero(closed, invoke, note_id):
     ):
         result = invoke(*command)
         assert result.exit_code == 2, command
-        expected = (
-            f"Error: no debrief note '{note_id}' (see `facilitator notes list`; "
-            f"`facilitator notes new SESSION` writes one)"
-        )
+        expected = f"Error: no debrief note '{note_id}' (see `facilitator notes list`)"
         assert result.output.splitlines() == [expected]
     with pytest.raises(NotFound):
         from facilitator.services.debrief import notes as debrief

@@ -181,7 +181,7 @@ def test_no_intake_yet_is_one_line_with_the_way_forward(office, invoke):
     assert r.exit_code == 1
     assert r.output.strip().splitlines() == [
         "Error: P0001 cannot join a group until his intake is complete and he was found suitable; "
-        "missing: intake not started (start it: facilitator intake start P0001)"
+        "missing: intake not started (see `facilitator intake start P0001`)"
     ]
     r = invoke("intake", "record", "assessment", "P0001")
     assert r.exit_code == 1 and "has no intake yet" in r.output

@@ -148,7 +148,7 @@ def test_no_store_yet_and_a_second_init(office, invoke, monkeypatch):
     r = invoke("--user", "pat", "partner", "list")
     assert (
         r.exit_code == 1
-        and "partner support sets it up with `facilitator partner init`" in _one_line(r)
+        and "partner support sets it up (see `facilitator partner init`)" in _one_line(r)
     )
     assert invoke("--user", "pat", "partner", "init").exit_code == 0
     again = invoke("--user", "pat", "partner", "init")

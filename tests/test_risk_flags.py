@@ -7,7 +7,12 @@ from datetime import datetime, timedelta
 
 import pytest
 
-from facilitator.domain.risk_flag import CLUSTER_OF_THREE, MARAC_POTENTIAL, MARAC_REPEAT
+from facilitator.domain.risk_flag import (
+    CLUSTER_OF_THREE,
+    MARAC_POTENTIAL,
+    MARAC_REPEAT,
+    Assessment,
+)
 from facilitator.errors import InvalidInput, NotFound, Refused
 from facilitator.services.risk import assessments as risk_assessments
 from facilitator.services.risk import flag_store as risk_flag_store
@@ -215,6 +220,36 @@ def test_reassessment_due_after_the_interval_or_a_new_flag(office):
     assert "new flag since: F0001" in due["P0003"].reasons
     risk_assessments.record_assessment(office, "P0001", "2026-11-24", "medium")
     assert "P0001" not in {d.participant_id for d in risk_assessments.reassessment_due(office)}
+
+
+def test_a_flag_raised_later_on_the_day_of_the_assessment_makes_one_due(office, monkeypatch):
+    monkeypatch.setenv("FACILITATOR_NOW", "2026-11-24T10:00:00")
+    risk_assessments.record_assessment(office, "P0001", None, "medium")
+    risk_assessments.record_assessment(office, "P0002", None, "medium")
+    monkeypatch.setenv("FACILITATOR_NOW", "2026-11-24T19:30:00")  # that evening's group
+    risk.raise_flag(office, "P0001", ["threats_to_kill"], "Said she will not see Christmas.")
+    due = {d.participant_id: d for d in risk_assessments.reassessment_due(office)}
+    assert "new flag since: F0001" in due["P0001"].reasons
+    assert "P0002" not in due
+
+
+def test_a_flag_raised_before_the_assessment_that_day_was_weighed_by_it(office, monkeypatch):
+    monkeypatch.setenv("FACILITATOR_NOW", "2026-11-24T09:00:00")
+    risk.raise_flag(office, "P0001", ["stalking"], "Waits outside her work.")
+    monkeypatch.setenv("FACILITATOR_NOW", "2026-11-24T15:00:00")
+    risk_assessments.record_assessment(office, "P0001", None, "high")
+    assert "P0001" not in {d.participant_id for d in risk_assessments.reassessment_due(office)}
+
+
+def test_a_same_day_flag_counts_when_the_time_of_the_assessment_is_not_known():
+    """Assessments kept before their time was recorded: a flag that day is taken as after."""
+    old = Assessment(participant_id="P0001", date="2026-11-24", level="medium")
+    assert old.predates("2026-11-24T08:00:00")
+    assert not old.predates("2026-11-23T23:59:00")
+    backdated = Assessment(
+        participant_id="P0001", date="2026-11-20", level="high", recorded_at="2026-11-24T12:00"
+    )
+    assert backdated.predates("2026-11-20T18:00:00")  # recorded days later: the day is unsure
 
 
 def test_never_assessed_is_due_and_the_interval_is_a_setting(office):

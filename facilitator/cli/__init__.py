@@ -107,7 +107,7 @@ class FacilitatorGroup(click.Group):
             exc.exit_code = err.exit_code  # type: ignore[misc]
             raise exc from None
         except FacilitatorError as err:
-            exc = click.ClickException(err.message)
+            exc = click.ClickException(err.cli_text)
             exc.exit_code = err.exit_code  # type: ignore[misc]  # a ClassVar in click's stubs
             raise exc from None
         except BrokenPipeError:

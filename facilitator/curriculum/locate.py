@@ -89,7 +89,8 @@ def load_curriculum(
         count = len(report.errors)
         raise InvalidCurriculum(
             f"curriculum {report.curriculum.id} has {count} error{'s' if count != 1 else ''} "
-            f"(first: {report.errors[0]}); run: facilitator curriculum check {folder}"
+            f"(first: {report.errors[0]})",
+            command=f"facilitator curriculum check {folder}",
         )
     return report.curriculum
 

@@ -41,6 +41,7 @@ from dataclasses import dataclass, fields
 from datetime import date, timedelta
 from pathlib import Path
 
+from facilitator.curriculum.locate import bundled_curricula_dir
 from facilitator.demo.workspace import FIRST, SOURCES, SURNAMES
 from facilitator.demo.workspace import GOOD_WEEKS as GOOD
 from facilitator.demo.workspace import HARD_WEEKS as HARD
@@ -176,8 +177,6 @@ class _Writer:
 
 
 def _curricula() -> Path | None:
-    from facilitator.curriculum.locate import bundled_curricula_dir
-
     return bundled_curricula_dir()
 
 

@@ -184,7 +184,8 @@ def check_editable(note: DebriefNote) -> None:
     if note.is_signed:
         raise Refused(
             f"note {note.id} is signed by {' and '.join(note.signed_by)} and is read-only: "
-            f'add an amendment instead (facilitator notes amend {note.id} --text "...")'
+            "add an amendment instead",
+            command=f'facilitator notes amend {note.id} --text "..."',
         )
 
 
@@ -208,8 +209,8 @@ def normalise_body(body: str) -> str:
 def check_can_amend(note: DebriefNote, user: str, may_amend: bool) -> None:
     if not note.is_signed:
         raise Refused(
-            f"note {note.id} is a draft: change its text (facilitator notes edit {note.id}) "
-            "instead of amending"
+            f"note {note.id} is a draft: change its text instead of amending",
+            command=f"facilitator notes edit {note.id}",
         )
     if not may_amend:
         raise Refused(

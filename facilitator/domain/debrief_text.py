@@ -17,8 +17,6 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping, Sequence
 
-import yaml
-
 from facilitator.domain.debrief import DebriefNote
 from facilitator.errors import InvalidInput
 
@@ -98,6 +96,8 @@ def front_matter(note: DebriefNote) -> dict:
 
 
 def render_file(note: DebriefNote) -> str:
+    import yaml  # PyYAML takes ~60 ms to import: only a note's file needs it
+
     head = yaml.safe_dump(
         front_matter(note), sort_keys=False, allow_unicode=True, default_flow_style=False
     )
@@ -122,6 +122,8 @@ def split_front_matter(text: str) -> tuple[dict, str]:
     end = text.find(f"\n{FENCE}\n", len(FENCE))
     if end < 0:
         return {}, text
+    import yaml
+
     try:
         head = yaml.safe_load(text[len(FENCE) + 1 : end]) or {}
     except yaml.YAMLError:

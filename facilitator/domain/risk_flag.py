@@ -200,6 +200,19 @@ class Assessment(Record):
     date: str
     level: str
     recorded_by: str = ""
+    recorded_at: str = ""  # when it was recorded; "" in records kept before this was kept
+
+    def predates(self, flag_raised_at: str) -> bool:
+        """Whether a flag raised at that time came after this assessment, so the assessment
+        could not have weighed it. A flag on a later day always did; on the assessment's own
+        day only if raised after it was recorded that day, and, where the time of recording is
+        not known, it is taken to have come after: a missed re-assessment costs more than an
+        extra one."""
+        day = flag_raised_at[:10]
+        if day != self.date:
+            return day > self.date
+        recorded_same_day = self.recorded_at[:10] == self.date
+        return not recorded_same_day or flag_raised_at > self.recorded_at
 
     def __post_init__(self) -> None:
         self.level = check_choice(self.level, ASSESSMENT_LEVELS, "risk assessment level")
@@ -334,8 +347,8 @@ def check_close(flag: RiskFlag, outcome: str) -> str:
     actions = flag.actions_taken
     if not actions:
         raise Refused(
-            f"flag {flag.id} has no actions recorded: record what was done first "
-            f"(facilitator risk review {flag.id} --action ... --note ...)"
+            f"flag {flag.id} has no actions recorded: record what was done first",
+            command=f"facilitator risk review {flag.id} --action ... --note ...",
         )
     if flag.severity == "critical" and set(actions) == {NO_FURTHER_ACTION}:
         words = [w for w in outcome.replace("_", " ").split() if w.strip(".,;:")]

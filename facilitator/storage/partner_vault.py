@@ -27,6 +27,9 @@ opening carries on. Should both names exist (an older copy put back beside a mig
 both are decrypted: a file whose records the other already holds is dropped; otherwise the one
 written last (Fernet's authenticated time stamp) is kept and the other is set aside, still
 encrypted, as `<name>.<time>.superseded`. Nothing is deleted that the kept file lacks.
+
+`cryptography` is imported where a key is used, not with this module: many commands import the
+partner store's folder rules without ever opening it, and the library costs about 60 ms.
 """
 
 from __future__ import annotations
@@ -37,11 +40,6 @@ import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
-
-from cryptography.fernet import Fernet, InvalidToken
-from cryptography.hazmat.primitives import hashes, hmac
-from cryptography.hazmat.primitives.kdf.hkdf import HKDF
-from cryptography.hazmat.primitives.kdf.scrypt import Scrypt
 
 from facilitator.errors import InvalidInput, Refused, StoreError
 from facilitator.storage.files import (
@@ -103,6 +101,8 @@ def new_key_file(path: Path) -> Path:
     path = Path(path).expanduser()
     if path.exists():
         raise Refused(f"{path} exists: a key file is never overwritten (choose a new path)")
+    from cryptography.fernet import Fernet
+
     ensure_private_dir(path.parent)
     atomic_write_bytes(path, Fernet.generate_key() + b"\n")
     return path
@@ -127,6 +127,8 @@ def _read_key_file(path: Path) -> bytes:
 
 
 def _scrypt_key(passphrase: str, kdf: dict) -> bytes:
+    from cryptography.hazmat.primitives.kdf.scrypt import Scrypt
+
     salt = base64.b64decode(kdf["salt"])
     raw = Scrypt(salt=salt, length=32, n=int(kdf["n"]), r=int(kdf["r"]), p=int(kdf["p"])).derive(
         passphrase.encode("utf-8")
@@ -137,6 +139,8 @@ def _scrypt_key(passphrase: str, kdf: dict) -> bytes:
 class PartnerVault:
     def __init__(self, folder: Path, key: bytes):
         """`key`: the store's Fernet key (url-safe base64 of 32 bytes), as derived or read."""
+        from cryptography.fernet import Fernet
+
         self.folder = Path(folder)
         self._fernet = Fernet(key)
         raw = base64.urlsafe_b64decode(key)
@@ -150,6 +154,8 @@ class PartnerVault:
 
     @classmethod
     def create(cls, folder: Path, source: KeySource) -> PartnerVault:
+        from cryptography.fernet import Fernet
+
         folder = Path(folder)
         if cls.exists(folder):
             raise Refused(f"a partner store already exists at {folder}; nothing was changed")
@@ -180,6 +186,8 @@ class PartnerVault:
 
     @classmethod
     def open(cls, folder: Path, source: KeySource) -> PartnerVault:
+        from cryptography.fernet import Fernet, InvalidToken
+
         folder = Path(folder)
         meta = _read_meta(folder)
         if meta["method"] == "key_file":
@@ -208,12 +216,16 @@ class PartnerVault:
     # -- records --------------------------------------------------------------------------
     def file_name(self, name: str) -> str:
         """His file's name: keyed, so it says nothing to anyone without the key."""
+        from cryptography.hazmat.primitives import hashes, hmac
+
         mac = hmac.HMAC(self._name_key, hashes.SHA256())
         mac.update(safe_name(name, "participant id").encode("utf-8"))
         return mac.finalize().hex()[:NAME_HEX]
 
     def audit_pseudonym(self, record_id: str) -> str:
         """How the audit log names a partner-side record (or a man, for his records as a whole)."""
+        from cryptography.hazmat.primitives import hashes, hmac
+
         mac = hmac.HMAC(self._audit_key, hashes.SHA256())
         mac.update(record_id.encode("utf-8"))
         return AUDIT_PREFIX + mac.finalize().hex()[:AUDIT_HEX]
@@ -258,6 +270,8 @@ class PartnerVault:
         return self._decrypt(path, token)
 
     def _decrypt(self, path: Path, token: bytes) -> dict:
+        from cryptography.fernet import InvalidToken
+
         try:
             data = json.loads(self._fernet.decrypt(token))
         except (InvalidToken, ValueError):
@@ -341,6 +355,9 @@ class PartnerVault:
 
 
 def _subkey(key: bytes, info: bytes) -> bytes:
+    from cryptography.hazmat.primitives import hashes
+    from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+
     return HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=info).derive(key)
 
 
@@ -380,8 +397,8 @@ def _read_meta(folder: Path) -> dict:
         meta = json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
         raise Refused(
-            f"no partner store at {folder}: partner support sets it up with "
-            f"`facilitator partner init`"
+            f"no partner store at {folder}: partner support sets it up",
+            command="facilitator partner init",
         ) from None
     except (ValueError, UnicodeDecodeError):
         raise StoreError(

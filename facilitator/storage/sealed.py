@@ -102,8 +102,8 @@ class Secret:
             material = raw
         if len(material) < 32:
             raise InvalidInput(
-                f"key file {path} holds fewer than 32 bytes: make one with `facilitator "
-                "backup keygen`"
+                f"key file {path} holds fewer than 32 bytes: make a new one",
+                command="facilitator backup keygen",
             )
         return cls(key_material=material, label=f"key file {os.path.basename(path)}")
 
@@ -229,7 +229,7 @@ def open_sealed(fh: BinaryIO, secret: Secret, name: str = "the archive") -> Open
 
     magic = fh.read(len(MAGIC))
     if magic != MAGIC:
-        raise SealedError(f"{name} is not a facilitator backup (or its first bytes are damaged)")
+        raise SealedError(f"{name} is not a backup of this tool's (or its first bytes are damaged)")
     raw_len = fh.read(4)
     length = struct.unpack(">I", raw_len)[0] if len(raw_len) == 4 else -1
     if not 0 < length < 65536:

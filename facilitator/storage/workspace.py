@@ -30,6 +30,10 @@ DEFAULT_SETTINGS: dict[str, Any] = {
         "default_user": "",
         "privacy_mode_default": False,
         "session_minutes": 150,
+        # Public holidays for working-day deadlines: an ISO 3166 country code and its region
+        # (GB: ENG for England and Wales, SCT, NIR); "" for the programme's own days only.
+        "country": "GB",
+        "subdivision": "ENG",
     },
     "rules": {
         # Each programme sets its own rules: these are common defaults seen in practice.
@@ -41,7 +45,9 @@ DEFAULT_SETTINGS: dict[str, Any] = {
         "referrer_notice_working_days": 1,
         # Compliance (docs/rules.md): the percentage is judged after this many sessions.
         "min_attendance_after_sessions": 6,
-        "holidays": [],  # YYYY-MM-DD days that are not working days (notice deadlines skip them)
+        # The programme's own closure days, YYYY-MM-DD, beside the public holidays: notice
+        # deadlines skip both.
+        "holidays": [],
     },
     "risk": {
         "deadline_hours": {
@@ -237,8 +243,8 @@ class Workspace:
     def require(self) -> Workspace:
         if not self.exists():
             raise WorkspaceError(
-                f"no workspace at {self.path}: run `facilitator init {self.path}` "
-                f"or `facilitator demo`, or pass --workspace"
+                f"no workspace at {self.path}: create one, or pass --workspace",
+                command=f"facilitator init {self.path}",
             )
         return self
 

@@ -23,17 +23,13 @@ from facilitator.services.core import group_store as group_store
 from facilitator.services.core import session_store as session_store
 from facilitator.services.core.office import Office
 from facilitator.tui import keys, views
-from facilitator.tui.coordinator import system_commands as coordinator_commands
 from facilitator.tui.dialogs.confirm import ConfirmScreen
 from facilitator.tui.dialogs.help import HelpScreen
-from facilitator.tui.screens.dashboard import ProgrammeDashboardScreen
-from facilitator.tui.screens.debrief import DebriefScreen
-from facilitator.tui.screens.debriefs import DebriefListScreen
 from facilitator.tui.screens.home import HomeScreen
-from facilitator.tui.screens.partner_support import open_partner_support
-from facilitator.tui.screens.risk_queue import RiskQueueScreen
-from facilitator.tui.screens.session import SessionScreen
 
+# Screens other than home are imported when first opened: between them they bring Textual's
+# Markdown and TextArea widgets, pygments and the services behind the coordinator's screens
+# (about 0.4 s), which the home screen in the room must not wait for.
 STYLES = Path(__file__).parent / "styles"
 DARK, LIGHT = "textual-dark", "textual-light"
 THEMES = {"dark": DARK, "light": LIGHT}
@@ -168,21 +164,27 @@ class FacilitatorApp(App):
         self._push_session(group.id)
 
     def _push_session(self, group_id: str, day: str | None = None) -> None:
+        from facilitator.tui.screens.session import SessionScreen
+
         view = self.safely(views.load_session, self.office, group_id, day)
         if view is None:
             return
-
         self.push_screen(SessionScreen(view))
 
     def action_risk_queue(self) -> None:
+        from facilitator.tui.screens.risk_queue import RiskQueueScreen
 
         self.push_screen(RiskQueueScreen())
 
     def action_debriefs(self) -> None:
+        from facilitator.tui.screens.debriefs import DebriefListScreen
+
         self.push_screen(DebriefListScreen())
 
     def open_debrief(self, sid: str, after: Callable[[], Any] | None = None) -> None:
         """After closing a session: the debrief editor for that session's note."""
+        from facilitator.tui.screens.debrief import DebriefScreen
+
         if after is not None:
             after()
         self.push_screen(DebriefScreen(sid))
@@ -232,6 +234,10 @@ class FacilitatorApp(App):
         if commands is not None:
             for title, help_text, callback in commands():
                 yield SystemCommand(title, help_text, callback)
+        from facilitator.tui.coordinator import system_commands as coordinator_commands
+        from facilitator.tui.screens.dashboard import ProgrammeDashboardScreen
+        from facilitator.tui.screens.partner_support import open_partner_support
+
         yield from coordinator_commands(self)
         yield SystemCommand(
             "Programme figures",

@@ -16,6 +16,7 @@ and otherwise uses `app.office`.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from functools import partial
 
 from facilitator.services.core.group_store import list_groups
 from facilitator.tui.dialogs.attendance_export import ExportScreen
@@ -62,7 +63,7 @@ def palette_commands(app) -> list[tuple[str, str, Callable[[], None]]]:
             (
                 f"Attendance grid: {g.id} {g.name}",
                 "Men × sessions, with compliance status",
-                lambda gid=g.id: open_attendance_grid(app, gid),
+                partial(open_attendance_grid, app, g.id),
             )
         )
     out.append(

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 
 
 @dataclass(frozen=True)
@@ -104,7 +104,7 @@ BUILT_IN = [
 ]
 
 
-def bindings(table: list[Key]) -> list[Binding]:
+def bindings(table: list[Key]) -> list[BindingType]:
     return [
         Binding(
             k.keys, k.action, k.description, show=k.show, priority=k.priority, key_display=k.display

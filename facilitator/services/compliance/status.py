@@ -30,6 +30,7 @@ from facilitator.domain.group import Group
 from facilitator.domain.participant import Participant
 from facilitator.domain.values import check_choice, parse_date
 from facilitator.errors import NotFound, Refused
+from facilitator.services.core.closures import closed_days
 from facilitator.services.core.group_store import list_groups, roster
 from facilitator.services.core.office import Office
 from facilitator.services.core.people import get_participant
@@ -269,7 +270,7 @@ def open_breach_tasks(office: Office, found: list[Standing] | None = None) -> li
     if all((s.person.id, b.key) in known for s, b in candidates):
         return []  # the usual case: nothing to write, no lock taken
     days = int(office.setting("rules.referrer_notice_working_days", 1) or 0)
-    holidays = office.setting("rules.holidays", []) or []
+    holidays = closed_days(office, min(parse_date(b.on) for _, b in candidates))
     opened: list[NotifyTask] = []
     with office.stores.writing():
         with office.stores.store(TASKS_STORE, "compliance_tasks", write=True) as db:
@@ -319,7 +320,7 @@ def notify_referrer(
             doc = get_doc(db, "tasks", task_id.strip().upper())
             if doc is None:
                 raise NotFound(
-                    f"no notify-referrer task '{task_id}' (see `facilitator compliance due`)"
+                    f"no notify-referrer task '{task_id}'", command="facilitator compliance due"
                 )
             task = NotifyTask.from_dict(doc)
             if task.state == "done":

@@ -30,7 +30,7 @@ def get_group(office: Office, group_id: str) -> Group:
                 None,
             )
     if doc is None:
-        raise NotFound(f"no group with id '{group_id}' (see `facilitator group list`)")
+        raise NotFound(f"no group with id '{group_id}'", command="facilitator group list")
     return Group.from_dict(doc)
 
 

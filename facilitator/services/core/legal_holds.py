@@ -55,7 +55,7 @@ def release_hold(office: Office, participant_id: str) -> None:
     with office.stores.writing():
         with office.stores.store(HOLD_STORE, "retention", write=True) as db:
             if not get_doc(db, "holds", pid):
-                raise NotFound(f"{pid} is not on hold (see `facilitator retention holds`)")
+                raise NotFound(f"{pid} is not on hold", command="facilitator retention holds")
             remove_doc(db, "holds", pid)
         office.audit("release", "retention", pid)
 

@@ -82,7 +82,7 @@ def get_participant(office: Office, participant_id: str) -> Participant:
         doc = get_doc(db, "participants", key)
     if doc is None:
         raise NotFound(
-            f"no participant with id '{participant_id}' (see `facilitator participant list`)"
+            f"no participant with id '{participant_id}'", command="facilitator participant list"
         )
     return Participant.from_dict(doc)
 

@@ -76,7 +76,7 @@ def get_session(office: Office, sid: str) -> SessionRecord:
         record = read_record(office, group.id, day)
         if record is None:
             raise NotFound(
-                f"no session '{sid}' (see `facilitator session list --group {group.id}`)"
+                f"no session '{sid}'", command=f"facilitator session list --group {group.id}"
             )
     return record
 

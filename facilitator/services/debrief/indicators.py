@@ -226,8 +226,8 @@ def decide(
         for ind in targets:
             if ind is None:
                 raise InvalidInput(
-                    f"note {note.id} has no risk indicator '{d.ref}' "
-                    f"(see `facilitator notes scan {note.id}`)"
+                    f"note {note.id} has no risk indicator '{d.ref}'",
+                    command=f"facilitator notes scan {note.id}",
                 )
             if ind.handled:
                 raise InvalidInput(

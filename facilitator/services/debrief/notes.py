@@ -100,18 +100,15 @@ def _require_file_intact(office: Office, note: DebriefNote) -> None:
     where = note_path(office, note)
     if state == FILE_MISSING:
         raise Refused(
-            f"note {note.id}: its file {where} is missing; write it again from the saved note "
-            f"with `facilitator notes restore {note.id}`"
+            f"note {note.id}: its file {where} is missing; write it again from the saved note",
+            command=f"facilitator notes restore {note.id}",
         )
-    take = (
-        ""
-        if note.is_signed
-        else f", or take the file's text as the note with `facilitator notes adopt {note.id}`"
-    )
+    take = "" if note.is_signed else ", or take the file's text as the note"
+    adopt = "" if note.is_signed else f"; `facilitator notes adopt {note.id}`"
     raise Refused(
         f"note {note.id}: its file {where} was changed outside the tool since "
-        f"{note.updated_at[:16].replace('T', ' ')}; "
-        f"put the saved text back with `facilitator notes restore {note.id}`{take}"
+        f"{note.updated_at[:16].replace('T', ' ')}; put the saved text back{take}",
+        command=f"facilitator notes restore {note.id}{adopt}",
     )
 
 
@@ -131,10 +128,7 @@ def _load(office: Office, note_id: str) -> DebriefNote | None:
 def get_note(office: Office, note_id: str) -> DebriefNote:
     note = _load(office, note_id)
     if note is None:
-        raise NotFound(
-            f"no debrief note '{note_id}' (see `facilitator notes list`; "
-            f"`facilitator notes new SESSION` writes one)"
-        )
+        raise NotFound(f"no debrief note '{note_id}'", command="facilitator notes list")
     return note
 
 
@@ -200,9 +194,8 @@ def create_note(office: Office, session_id: str) -> DebriefNote:
     session = record.session
     if not session.is_closed:
         raise Refused(
-            f"session {session.id} is still open: close it first (facilitator session close "
-            f"{session.id}), "
-            f"then write its debrief"
+            f"session {session.id} is still open: close it first, then write its debrief",
+            command=f"facilitator session close {session.id}",
         )
     authors = _authors(office, session)
     actor = office.actor
@@ -237,8 +230,8 @@ def create_note(office: Office, session_id: str) -> DebriefNote:
     with office.stores.writing():
         if _load(office, session.id) is not None:
             raise Refused(
-                f"session {session.id} already has a debrief note (facilitator notes show "
-                f"{session.id})"
+                f"session {session.id} already has a debrief note",
+                command=f"facilitator notes show {session.id}",
             )
         _save(office, note, "create")
     return note
@@ -331,15 +324,16 @@ def adopt_file(office: Office, note_id: str) -> DebriefNote:
         state = file_state(office, note)
         if state == FILE_MISSING:
             raise Refused(
-                f"note {note.id}: its file is missing; nothing to adopt (facilitator notes "
-                f"restore {note.id})"
+                f"note {note.id}: its file is missing; nothing to adopt",
+                command=f"facilitator notes restore {note.id}",
             )
         if state == FILE_OK:
             raise Refused(f"note {note.id}: its file is as the tool wrote it; nothing to adopt")
         if note.is_signed:
             raise Refused(
                 f"note {note.id} is signed: outside changes cannot replace its text; restore it "
-                f"(facilitator notes restore {note.id}) and add an amendment"
+                "and add an amendment",
+                command=f"facilitator notes restore {note.id}",
             )
         text = note_path(office, note).read_text(encoding="utf-8", errors="replace")
         withdrawn = rules.replace_body(note, body_of_file(text))

@@ -61,8 +61,8 @@ def get_individual_session(office: Office, session_id: str) -> IndividualSession
             if found.id.upper() == session_id.strip().upper():
                 return found
     raise NotFound(
-        f"no one-to-one session '{session_id}' (ids look like P0001-O1; "
-        f"see `facilitator individual list`)"
+        f"no one-to-one session '{session_id}' (ids look like P0001-O1)",
+        command="facilitator individual list",
     )
 
 

@@ -48,8 +48,8 @@ def start_session(
         raise Refused(f"group {group.id} starts on {group.start_date}: no session before that date")
     if not enrolled_ids(office, group.id, day):
         raise Refused(
-            f"nobody is enrolled in group {group.id} on {day}: enrol men first (facilitator "
-            "group enrol)"
+            f"nobody is enrolled in group {group.id} on {day}: enrol men first",
+            command="facilitator group enrol",
         )
     with office.stores.writing():
         existing = find_session(office, group.id, day)

@@ -104,15 +104,12 @@ def require_ready_for_group(office: Office, person: Participant) -> None:
     """Called by enrol: refuse with exactly what is missing."""
     gaps = missing(office, person)
     if gaps:
-        hint = (
-            ""
-            if gaps != ["intake not started"]
-            else f" (start it: facilitator intake start {person.id})"
-        )
         raise Refused(
             f"{person.id} cannot join a group until his intake is complete and he was found "
-            "suitable; "
-            f"missing: {'; '.join(gaps)}{hint}"
+            f"suitable; missing: {'; '.join(gaps)}",
+            command=f"facilitator intake start {person.id}"
+            if gaps == ["intake not started"]
+            else "",
         )
 
 
@@ -207,7 +204,8 @@ def _change(
                 )
             if not doc and not create:
                 raise Refused(
-                    f"{person.id} has no intake yet: facilitator intake start {person.id}"
+                    f"{person.id} has no intake yet",
+                    command=f"facilitator intake start {person.id}",
                 )
             intake = change(Intake.from_dict(doc) if doc else None, person)
             put_doc(db, "intake", intake.to_dict(), field="participant_id")

@@ -31,6 +31,7 @@ from facilitator.domain.partner import (
     Partner,
     contact_tasks,
 )
+from facilitator.domain.risk_flag import RiskFlag
 from facilitator.domain.values import parse_date
 from facilitator.errors import NotFound, Refused
 from facilitator.services.core.legal_holds import list_holds, partner_records_forgotten
@@ -147,8 +148,8 @@ class PartnerStore:
                 if p.id == key:
                     return man, p
         raise NotFound(
-            f"no partner record '{partner_id}' (ids look like P0001-PT1; see `facilitator "
-            "partner list`)"
+            f"no partner record '{partner_id}' (ids look like P0001-PT1)",
+            command="facilitator partner list",
         )
 
     def get_partner(self, partner_id: str) -> Partner:
@@ -310,7 +311,7 @@ class PartnerStore:
 
     def raise_concern(
         self, partner_id: str, category: str, severity: str | None = None, contact_id: str = ""
-    ) -> tuple[Concern, object]:
+    ) -> tuple[Concern, RiskFlag]:
         """Send a risk concern to the queue: category and severity only, source partner contact."""
         man, partner = self._find(partner_id)
         if contact_id and contact_id.strip().upper() not in {c["id"] for c in man.contacts}:

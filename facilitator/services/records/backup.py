@@ -124,7 +124,7 @@ def make_backup(
         if out.is_dir():
             raise InvalidInput(f"{out} is a folder: give a file name, or set backup.folder")
         if out.exists() and not _is_backup(out):
-            raise Refused(f"{out} exists and is not a facilitator backup: choose another name")
+            raise Refused(f"{out} exists and is not a backup of this tool's: choose another name")
     else:
         out, into_folder = default_output(office)
     if _inside(out, office.path):

@@ -10,7 +10,6 @@ starting Python again costs more than it saves.
 
 from __future__ import annotations
 
-import importlib
 import json
 import os
 import pickle
@@ -84,7 +83,7 @@ class RowFeed:
                     f"nothing was written"
                 ) from None
             if message[0] == "error":
-                raise _same_error(message[1], message[2], message[3])
+                raise _same_error(*message[1:])
             yield message
 
     def rows(self, on_group: Callable[[str], None] | None = None) -> Iterator[tuple]:
@@ -136,7 +135,7 @@ def read_in_child(order: dict, out) -> None:
         _send_batches(send, "summary", summaries())
         send(("done", result.men))
     except errors.FacilitatorError as err:
-        send(("error", type(err).__module__, type(err).__qualname__, err.message))
+        send(("error", type(err).__module__, type(err).__qualname__, err.message, err.command))
     except Exception as err:  # say what happened rather than die silently
         send(
             (
@@ -144,20 +143,33 @@ def read_in_child(order: dict, out) -> None:
                 "facilitator.errors",
                 "FacilitatorError",
                 f"the export could not be read: {err!r}",
+                "",
             )
         )
     out.flush()
 
 
-def _same_error(module: str, name: str, message: str) -> errors.FacilitatorError:
+def _kinds(cls: type[errors.FacilitatorError]) -> Iterator[type[errors.FacilitatorError]]:
+    """Every error class this process has loaded: the child's is among them, as both run the
+    same exporter."""
+    for sub in cls.__subclasses__():
+        yield sub
+        yield from _kinds(sub)
+
+
+def _same_error(module: str, name: str, message: str, command: str = "") -> errors.FacilitatorError:
     """The child's error as this process's: same class (so the same exit code), same words."""
-    kind = errors.FacilitatorError
-    if module.startswith("facilitator."):
-        found = getattr(importlib.import_module(module), name, None)
-        if isinstance(found, type) and issubclass(found, errors.FacilitatorError):
-            kind = found
+    kind = next(
+        (
+            c
+            for c in _kinds(errors.FacilitatorError)
+            if (c.__module__, c.__name__) == (module, name)
+        ),
+        errors.FacilitatorError,
+    )
     err = kind.__new__(kind)
-    errors.FacilitatorError.__init__(err, message)  # subclasses may build their message from parts
+    # Subclasses may build their message from parts: set it as the child had it.
+    errors.FacilitatorError.__init__(err, message, command=command)
     return err
 
 

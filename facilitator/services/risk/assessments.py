@@ -53,13 +53,17 @@ def record_assessment(
     person = get_participant(office, participant_id)
     day_s = parse_date(day, "assessment date").isoformat() if day else clock.today().isoformat()
     assessment = Assessment(
-        participant_id=person.id, date=day_s, level=level, recorded_by=office.user
+        participant_id=person.id,
+        date=day_s,
+        level=level,
+        recorded_by=office.user,
+        recorded_at=clock.now().isoformat(),
     )
     with office.stores.writing():
         with office.stores.store(ASSESSMENT_STORE, "risk_assessments", write=True) as db:
             doc = get_doc(db, "assessments", person.id) or {"id": person.id, "history": []}
             doc["history"].append(assessment.to_dict())
-            doc["history"].sort(key=lambda a: a["date"])
+            doc["history"].sort(key=lambda a: (a["date"], a.get("recorded_at", "")))
             put_doc(db, "assessments", doc)
         office.audit("assess", "risk_assessment", person.id, level=assessment.level)
     return assessment
@@ -86,7 +90,7 @@ def reassessment_due(office: Office, today: date | None = None) -> list[DueAsses
         reasons = []
         if due_on <= today:
             reasons.append(f"interval of {weeks} weeks passed on {due_on.isoformat()}")
-        since = [f.id for f in history_of(office, person.id) if f.raised_at[:10] > last.date]
+        since = [f.id for f in history_of(office, person.id) if last.predates(f.raised_at)]
         if since:
             reasons.append(f"new flag since: {', '.join(sorted(since))}")
         if reasons:

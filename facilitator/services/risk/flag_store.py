@@ -79,7 +79,9 @@ def get_flag(office: Office, flag_id: str) -> RiskFlag:
                 doc = get_doc(db, "flags", key)
             if doc:
                 return RiskFlag.from_dict(doc)
-    raise NotFound(f"no risk flag with id '{flag_id}' (see `facilitator risk list --status all`)")
+    raise NotFound(
+        f"no risk flag with id '{flag_id}'", command="facilitator risk list --status all"
+    )
 
 
 def save_open(office: Office, flag: RiskFlag) -> None:

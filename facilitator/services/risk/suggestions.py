@@ -78,7 +78,8 @@ def get_suggestion(office: Office, suggestion_id: str) -> Suggestion:
             if doc:
                 return Suggestion.from_dict(doc)
     raise NotFound(
-        f"no risk suggestion with id '{suggestion_id}' (see `facilitator risk suggestions SESSION`)"
+        f"no risk suggestion with id '{suggestion_id}'",
+        command="facilitator risk suggestions SESSION",
     )
 
 

@@ -117,8 +117,8 @@ class ExportScreen(FacilitatorModal):
         if self.running:
             return
 
-        path = self.query_one("#export-path", Input).value.strip()
-        if not path:
+        typed = self.query_one("#export-path", Input).value.strip()
+        if not typed:
             self._status("Give the file to write.", error=True)
             return
         wanted = ExportFilter(
@@ -130,7 +130,7 @@ class ExportScreen(FacilitatorModal):
         fmt = str(self.query_one("#export-format", Select).value)
         summary = self.query_one("#export-summary", Checkbox).value
         pseudo = self.query_one("#export-pseudo", Checkbox).value
-        path = Path(path).expanduser()
+        path = Path(typed).expanduser()
         try:
             make_default_folder(path, default_folder())
         except OSError as err:

@@ -50,7 +50,7 @@ class AttendanceGridScreen(FacilitatorScreen):
     def compose(self) -> ComposeResult:
         yield Header()
         yield Static(f"Attendance · group {self.group_id} · loading…", id="grid-title")
-        table = DataTable(
+        table: DataTable = DataTable(
             id="grid-table",
             cursor_type="cell",
             header_height=2,

@@ -147,7 +147,8 @@ class ProgrammeDashboardScreen(FacilitatorScreen):
         except FacilitatorError as err:
             self.app.call_from_thread(self._failed, err.message)
             return
-        self.app.call_from_thread(self._show, found)
+        # Textual runs a coroutine given to call_from_thread; its stubs expect a plain callable.
+        self.app.call_from_thread(self._show, found)  # type: ignore[arg-type]
 
     def _failed(self, message: str) -> None:
         self.error = message

@@ -273,7 +273,8 @@ class DebriefEditor(FacilitatorScreen):
             self.notify(err.message, severity="error", timeout=8)
             return
         self._after(result)
-        self.notify(f"Amendment {result.amendment.number} added", timeout=4)
+        added = result.amendment
+        self.notify(f"Amendment {added.number} added" if added else "Amendment added", timeout=4)
         self.post_message(self.Saved(result.note))
 
     def _after(self, result) -> None:

@@ -66,7 +66,7 @@ class PartnerSupportScreen(FacilitatorScreen):
     def __init__(self, office=None) -> None:
         super().__init__()
         self._office = office
-        self.store = None
+        self.store: partner.PartnerStore | None = None
         self.refused = ""
         self.tasks: list = []
         self.partners: list = []

@@ -50,7 +50,7 @@ class TimerBar(Static):
         text.append_text(line2)
         text.no_wrap = True
         text.overflow = "ellipsis"
-        self.set_class(bool(warnings.plain) or (total and ses_s > total), "-overrun")
+        self.set_class(bool(warnings.plain) or bool(total and ses_s > total), "-overrun")
         self.set_class(not clock.running, "-paused")
         self.update(text, layout=False)  # always two lines: every second, no layout pass
 

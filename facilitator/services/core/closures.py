@@ -1,0 +1,45 @@
+"""Days the programme is closed: the public holidays of its country and region, and its own
+closure days. Deadlines counted in working days (telling a referrer of a breach) skip them, so
+a task never falls due on Christmas Day.
+
+Public holidays come from the `holidays` library (settings `programme.country`, an ISO 3166
+code, and `programme.subdivision`; England by default, whose bank holidays Wales shares); the
+programme's own closure days are `rules.holidays`, as YYYY-MM-DD.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from facilitator.domain.values import parse_date
+from facilitator.errors import InvalidInput
+from facilitator.services.core.office import Office
+
+DEFAULT_COUNTRY = "GB"
+DEFAULT_SUBDIVISION = "ENG"
+
+
+def closed_days(office: Office, start: date, years: int = 2) -> list[str]:
+    """Every closed day (YYYY-MM-DD) from the start of `start`'s year, for `years` years."""
+    country = str(office.setting("programme.country", DEFAULT_COUNTRY) or "").strip()
+    region = str(office.setting("programme.subdivision", DEFAULT_SUBDIVISION) or "").strip()
+    own = [
+        parse_date(day, "closure day (rules.holidays)").isoformat()
+        for day in office.setting("rules.holidays", []) or []
+    ]
+    if not country:
+        return sorted(own)
+    # Imported here: the library takes a few tenths of a second to load, and only commands that
+    # set a deadline in working days need it.
+    import holidays
+
+    span = list(range(start.year, start.year + years))
+    try:
+        public = holidays.country_holidays(country, subdiv=region or None, years=span)
+    except NotImplementedError:
+        raise InvalidInput(
+            f"settings: programme.country {country!r} with programme.subdivision {region!r} "
+            "is not a country and region the holidays library knows (e.g. GB and ENG, WLS, "
+            'SCT or NIR; or set programme.country to "" for the programme\'s own days only)'
+        ) from None
+    return sorted({d.isoformat() for d in public} | set(own))
