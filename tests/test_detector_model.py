@@ -32,14 +32,16 @@ def test_the_model_file_loads_and_names_every_category():
 
 def test_the_model_was_trained_on_the_corpus_in_the_repo():
     # Edit a corpus file (or add one) without `python -m facilitator.detector train` and this fails.
-    assert shipped()["corpus_sha256"] == training.corpus_hash(), \
+    assert shipped()["corpus_sha256"] == training.corpus_hash(), (
         "the corpus changed since model.json was trained: run python -m facilitator.detector train"
+    )
 
 
 def test_the_model_was_trained_with_the_rules_in_the_repo():
     # The thresholds are chosen for what the rules miss: a rules change needs a retrain too.
-    assert shipped()["rules_sha256"] == training.rules_hash(), \
+    assert shipped()["rules_sha256"] == training.rules_hash(), (
         "rules.toml changed since model.json was trained: run python -m facilitator.detector train"
+    )
 
 
 def test_the_model_was_trained_with_the_settings_in_the_training_script():
@@ -51,8 +53,9 @@ def test_a_changed_corpus_gives_another_hash(tmp_path):
         (tmp_path / path.name).write_bytes(path.read_bytes())
     assert training.corpus_hash(tmp_path) == training.corpus_hash()
     first = sorted(tmp_path.glob("*.jsonl"))[0]
-    first.write_text(first.read_text(encoding="utf-8") + '{"text": "x", "categories": []}\n',
-                     encoding="utf-8")
+    first.write_text(
+        first.read_text(encoding="utf-8") + '{"text": "x", "categories": []}\n', encoding="utf-8"
+    )
     assert training.corpus_hash(tmp_path) != training.corpus_hash()
 
 
@@ -85,8 +88,10 @@ def test_scoring_in_pure_python_agrees_with_the_training_scores():
         for i in range(0, len(sparse), 2):
             weights[f][sparse[i]] = sparse[i + 1] / training.SCALE
     bias = [b / training.SCALE for b in data["bias"]]
-    text = ("He put the pillow over her face. She says she is scared to go home. "
-            "We did the homework on time-outs and the group was engaged.")
+    text = (
+        "He put the pillow over her face. She says she is scared to go home. "
+        "We did the homework on time-outs and the group was engaged."
+    )
     from facilitator.detector.features import normalise, unit_words
 
     plain = training.unit_logits(text, weights, bias)
@@ -98,10 +103,12 @@ def test_scoring_in_pure_python_agrees_with_the_training_scores():
 
 
 def test_scanning_never_imports_numpy_and_importing_reads_no_model():
-    code = ("import sys; from facilitator.detector import scan; "
-            "before = 'facilitator.detector.model' in sys.modules; "
-            "scan('He held a pillow over her face.'); "
-            "print(before, 'numpy' in sys.modules)")
+    code = (
+        "import sys; from facilitator.detector import scan; "
+        "before = 'facilitator.detector.model' in sys.modules; "
+        "scan('He held a pillow over her face.'); "
+        "print(before, 'numpy' in sys.modules)"
+    )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.split() == ["False", "False"]
 
@@ -111,7 +118,7 @@ def test_a_model_raised_indicator_shows_its_words_and_their_span():
     found = [i for i in scan(text).indicators if i.source == "model"]
     assert found, scan(text)
     for ind in found:
-        assert text[ind.start:ind.end] == ind.match
+        assert text[ind.start : ind.end] == ind.match
         assert ind.words and all(w in text.lower() for w in ind.words)
         assert set(ind.to_dict()) == {"category", "severity", "match", "start", "end"}
         assert ind.details()["source"] == "model" and ind.details()["words"] == ind.words
@@ -144,28 +151,33 @@ def test_strangulation_implies_physical_violence_without_changing_the_indicators
     assert set(result.to_dict()) == {"indicators", "severity"}
 
 
-@pytest.mark.parametrize("text", [
-    "I choked on a fish bone at Sunday dinner.",
-    "Work is killing me.",
-    "We spent the morning separating the recycling.",
-    "My tie was choking me at the wedding.",
-    "We discussed threats and intimidation on the power and control wheel.",
-    "The group did the exercise on the power and control wheel and named the intimidation spoke.",
-    "We killed them 4-0 on Saturday.",
-    "His sister is pregnant with twins.",
-    "He works as a chef and sharpened his knives before service.",
-    "His son got a Nerf gun for his birthday.",
-    "I hit my thumb with a hammer putting up shelves.",
-    "I didn't check her phone even though I wanted to.",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I choked on a fish bone at Sunday dinner.",
+        "Work is killing me.",
+        "We spent the morning separating the recycling.",
+        "My tie was choking me at the wedding.",
+        "We discussed threats and intimidation on the power and control wheel.",
+        "The group did the exercise on the power and control wheel and named the intimidation spoke.",
+        "We killed them 4-0 on Saturday.",
+        "His sister is pregnant with twins.",
+        "He works as a chef and sharpened his knives before service.",
+        "His son got a Nerf gun for his birthday.",
+        "I hit my thumb with a hammer putting up shelves.",
+        "I didn't check her phone even though I wanted to.",
+    ],
+)
 def test_everyday_talk_raises_nothing(text):
     assert scan(text).indicators == [], scan(text)
 
 
 def test_a_threat_without_the_word_kill_is_a_threat_to_kill():
-    for text in ("He told her no one else is having her.",
-                 "He said if he can't have her nobody can.",
-                 "He said they would both go together, off the bridge in the car."):
+    for text in (
+        "He told her no one else is having her.",
+        "He said if he can't have her nobody can.",
+        "He said they would both go together, off the bridge in the car.",
+    ):
         assert "threats_to_kill" in scan(text).categories, text
 
 

@@ -15,8 +15,10 @@ FIXTURES = Path(__file__).parent / "fixtures"
 
 
 def _risk_text(size: int) -> str:
-    texts = [json.loads(line)["text"] for line in
-             (FIXTURES / "risk_statements.jsonl").read_text(encoding="utf-8").splitlines()]
+    texts = [
+        json.loads(line)["text"]
+        for line in (FIXTURES / "risk_statements.jsonl").read_text(encoding="utf-8").splitlines()
+    ]
     one = " ".join(texts)
     return ((one + " ") * (size // len(one) + 1))[:size]
 
@@ -54,14 +56,18 @@ def test_spans_of_every_finding_point_at_the_text_in_a_long_debrief():
     result = scan(text)
     assert result.indicators
     for ind in result.all_indicators:
-        assert text[ind.start:ind.end] == ind.match
+        assert text[ind.start : ind.end] == ind.match
 
 
 def test_evaluate_prints_the_figures_for_each_set(tmp_path):
     path = tmp_path / "mini.jsonl"
-    rows = [{"text": "He put his hands round her throat.",
-             "categories": ["strangulation", "physical_violence"]},
-            {"text": "We had a quiet weekend at home.", "categories": []}]
+    rows = [
+        {
+            "text": "He put his hands round her throat.",
+            "categories": ["strangulation", "physical_violence"],
+        },
+        {"text": "We had a quiet weekend at home.", "categories": []},
+    ]
     path.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
     cmd = [sys.executable, "-m", "facilitator.detector", "evaluate", "--set", str(path), "--misses"]
     out = subprocess.run(cmd, capture_output=True, text=True, check=True).stdout

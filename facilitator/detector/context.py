@@ -28,7 +28,9 @@ def compile_words(patterns) -> re.Pattern | None:
     """One regex for a list of word patterns, each matched as whole words, on lower-case text."""
     if not patterns:
         return None
-    return re.compile(r"(?<!\w)(?:" + "|".join(f"(?:{lower_regex(p)})" for p in patterns) + r")(?!\w)")
+    return re.compile(
+        r"(?<!\w)(?:" + "|".join(f"(?:{lower_regex(p)})" for p in patterns) + r")(?!\w)"
+    )
 
 
 def _compile_text(pattern: str | None) -> re.Pattern | None:
@@ -70,7 +72,9 @@ class TextContext:
     # this (a pasted page with no full stops) is cut here, so each match costs a bounded
     # amount of work and a scan stays linear in the length of the text.
     MAX_SCOPE = 400
-    _LOCAL_SPANS = 12  # matches looked at one by one; past this, finding every break once is cheaper
+    _LOCAL_SPANS = (
+        12  # matches looked at one by one; past this, finding every break once is cheaper
+    )
 
     def __init__(self, text: str, rules: ContextRules, matches: int = 0):
         """matches: how many matches will be checked, when known; many go straight to one pass."""
@@ -129,7 +133,9 @@ class TextContext:
         return max(lo, start - self.MAX_SCOPE), min(hi, end + self.MAX_SCOPE)
 
     def clause(self, start: int, end: int) -> tuple[int, int]:
-        return self._bounded(self._scope("clause", self.rules.clause_breaks, start, end), start, end)
+        return self._bounded(
+            self._scope("clause", self.rules.clause_breaks, start, end), start, end
+        )
 
     def sentence(self, start: int, end: int) -> tuple[int, int]:
         return self._bounded(self._scope("sentence", (_SENTENCE_END,), start, end), start, end)
@@ -142,7 +148,12 @@ class TextContext:
         if begin >= start:
             return False
         before = self.text[begin:start]
-        cues = [m.span() for regex in (r.negation, extra_cues) if regex is not None for m in regex.finditer(before)]
+        cues = [
+            m.span()
+            for regex in (r.negation, extra_cues)
+            if regex is not None
+            for m in regex.finditer(before)
+        ]
         if not cues:  # the usual case: no cue at all, so no need to look for pseudo-negations
             return False
         pseudo = [m.span() for m in r.pseudo_negation.finditer(before)] if r.pseudo_negation else []
@@ -154,10 +165,12 @@ class TextContext:
                 cue = span
         if cue is None:
             return False
-        if len(_WORD.findall(before[cue[1]:])) > r.window:
+        if len(_WORD.findall(before[cue[1] :])) > r.window:
             return False
         # "I'll never hit her again": a promise about something that happened.
-        if r.undone_after is not None and r.undone_after.match(self.text, end, min(len(self.text), end + 40)):
+        if r.undone_after is not None and r.undone_after.match(
+            self.text, end, min(len(self.text), end + 40)
+        ):
             return False
         return True
 
@@ -178,7 +191,7 @@ class TextContext:
             # few words ("My mate got done for...", not "a message from a man and slapped her").
             # A clause cut short has no subject in view: the check needs its true start.
             cut = begin == start - self.MAX_SCOPE and begin > 0
-            for m in ([] if cut else r.third_party.finditer(self.text, begin, start)):
+            for m in [] if cut else r.third_party.finditer(self.text, begin, start):
                 if len(_WORD.findall(self.text, begin, m.start())) <= SUBJECT_WORDS:
                     if not _mentions(r.concerns_him, self.text, begin, end):
                         return True

@@ -22,13 +22,20 @@ import re
 from bisect import bisect_left
 from itertools import accumulate
 
-from facilitator.detector.categories import DEFAULT_SEVERITIES, SEVERITIES, highest_severity, severity_rank
+from facilitator.detector.categories import (
+    DEFAULT_SEVERITIES,
+    SEVERITIES,
+    highest_severity,
+    severity_rank,
+)
 from facilitator.detector.context import ContextRules, TextContext
 from facilitator.detector.rules import CategoryRules, Rules, RulesError
 from facilitator.detector.stems import NEXT_K, WORD_K, lower_regex
 
 # Curly quotes and primes become a straight apostrophe: the same length, so spans stay true.
-_QUOTES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'", "\u2032": "'", "\u00b4": "'", "`": "'"})
+_QUOTES = str.maketrans(
+    {"\u2019": "'", "\u2018": "'", "\u02bc": "'", "\u2032": "'", "\u00b4": "'", "`": "'"}
+)
 
 
 class Indicator:
@@ -42,8 +49,16 @@ class Indicator:
 
     __slots__ = ("category", "severity", "match", "start", "end", "source", "words")
 
-    def __init__(self, category: str, severity: str, match: str, start: int, end: int,
-                 source: str = "rule", words: list[str] | None = None):
+    def __init__(
+        self,
+        category: str,
+        severity: str,
+        match: str,
+        start: int,
+        end: int,
+        source: str = "rule",
+        words: list[str] | None = None,
+    ):
         self.category = category
         self.severity = severity
         self.match = match
@@ -53,8 +68,13 @@ class Indicator:
         self.words = words if words is not None else [match]
 
     def to_dict(self) -> dict:
-        return {"category": self.category, "severity": self.severity, "match": self.match,
-                "start": self.start, "end": self.end}
+        return {
+            "category": self.category,
+            "severity": self.severity,
+            "match": self.match,
+            "start": self.start,
+            "end": self.end,
+        }
 
     def details(self) -> dict:
         """to_dict() with where it came from and the words that raised it."""
@@ -68,8 +88,10 @@ class Indicator:
 
     def __repr__(self) -> str:
         extra = f", source={self.source!r}, words={self.words!r}" if self.source != "rule" else ""
-        return (f"Indicator({self.category!r}, {self.severity!r}, {self.match!r}, {self.start}, "
-                f"{self.end}{extra})")
+        return (
+            f"Indicator({self.category!r}, {self.severity!r}, {self.match!r}, {self.start}, "
+            f"{self.end}{extra})"
+        )
 
 
 class ScanResult:
@@ -84,8 +106,12 @@ class ScanResult:
 
     __slots__ = ("indicators", "severity", "implied")
 
-    def __init__(self, indicators: list[Indicator], severity: str | None,
-                 implied: list[Indicator] | None = None):
+    def __init__(
+        self,
+        indicators: list[Indicator],
+        severity: str | None,
+        implied: list[Indicator] | None = None,
+    ):
         self.indicators = indicators
         self.severity = severity
         self.implied = implied or []
@@ -93,8 +119,10 @@ class ScanResult:
     @property
     def all_indicators(self) -> list[Indicator]:
         """The indicators and the implied categories, in text order."""
-        return sorted(self.indicators + self.implied,
-                      key=lambda i: (i.start, -severity_rank(i.severity), i.end))
+        return sorted(
+            self.indicators + self.implied,
+            key=lambda i: (i.start, -severity_rank(i.severity), i.end),
+        )
 
     @property
     def categories(self) -> list[str]:
@@ -122,8 +150,11 @@ class ScanResult:
 
     def details(self) -> dict:
         """Every indicator with its source and words, and the implied categories."""
-        return {"indicators": [i.details() for i in self.indicators], "severity": self.severity,
-                "implied": [i.details() for i in self.implied]}
+        return {
+            "indicators": [i.details() for i in self.indicators],
+            "severity": self.severity,
+            "implied": [i.details() for i in self.implied],
+        }
 
     def __repr__(self) -> str:
         return f"ScanResult({self.indicators!r}, severity={self.severity!r})"
@@ -153,14 +184,18 @@ def _compile(source: str, where: str) -> re.Pattern:
     try:
         return re.compile(r"(?<!\w)(?:" + lower_regex(source) + r")(?!\w)")
     except re.error as err:
-        raise RulesError(f"risk rules {where}: {source[:120]!r} is not a valid regular expression ({err})") from None
+        raise RulesError(
+            f"risk rules {where}: {source[:120]!r} is not a valid regular expression ({err})"
+        ) from None
 
 
 def _compile_all(sources: tuple[str, ...], where: str) -> re.Pattern | None:
     if not sources:
         return None
     try:
-        return re.compile(r"(?<!\w)(?:" + "|".join(f"(?:{lower_regex(p)})" for p in sources) + r")(?!\w)")
+        return re.compile(
+            r"(?<!\w)(?:" + "|".join(f"(?:{lower_regex(p)})" for p in sources) + r")(?!\w)"
+        )
     except re.error:
         for p in sources:  # say which one
             _compile(p, where)
@@ -198,7 +233,9 @@ class _Category:
     @property
     def negation(self) -> re.Pattern | None:
         if not self._compiled:
-            self._negation = _compile_all(self.rules.negation, f"[categories.{self.rules.id}] negation")
+            self._negation = _compile_all(
+                self.rules.negation, f"[categories.{self.rules.id}] negation"
+            )
             self._compiled = True
         return self._negation
 
@@ -251,7 +288,9 @@ class Detector:
         own = rules.sources != ("built-in",)
         work = [(-1, True, "exclude", rules.raw_exclude, rules.exclude)]
         for ci, cat in enumerate(rules.categories.values()):
-            work.append((ci, False, f"[categories.{cat.id}] patterns", cat.raw_patterns, cat.patterns))
+            work.append(
+                (ci, False, f"[categories.{cat.id}] patterns", cat.raw_patterns, cat.patterns)
+            )
             work.append((ci, True, f"[categories.{cat.id}] exclude", cat.raw_exclude, cat.exclude))
         for ci, exclusion, where, raws, expanded in work:
             for j, (raw, source) in enumerate(zip(raws, expanded)):
@@ -271,7 +310,9 @@ class Detector:
                 else:
                     for stem in stems:
                         self._by_stem.setdefault(stem, []).append(pat)
-        self._stem_lengths = sorted({len(s) for s in self._by_stem if " " not in s and not s.endswith("$")})
+        self._stem_lengths = sorted(
+            {len(s) for s in self._by_stem if " " not in s and not s.endswith("$")}
+        )
         if own:
             self._context()
             for cat in self._categories:
@@ -282,7 +323,9 @@ class Detector:
             try:
                 self._context_rules = ContextRules(self.rules.context)
             except re.error as err:
-                raise RulesError(f"risk rules [context]: a pattern is not a valid regular expression ({err})") from None
+                raise RulesError(
+                    f"risk rules [context]: a pattern is not a valid regular expression ({err})"
+                ) from None
         return self._context_rules
 
     def _candidates_for(self, word: str, nxt: str | None) -> tuple:
@@ -306,8 +349,11 @@ class Detector:
             stems = self._by_stem
             if self._pair_heads is None:
                 self._pair_heads = {k.split(" ", 1)[0] for k in stems if " " in k}
-            known = (word + "$" in stems or word in self._pair_heads
-                     or any(word[:n] in stems for n in self._stem_lengths if n <= len(word)))
+            known = (
+                word + "$" in stems
+                or word in self._pair_heads
+                or any(word[:n] in stems for n in self._stem_lengths if n <= len(word))
+            )
             self._short_words[word] = known
         return known
 
@@ -346,13 +392,17 @@ class Detector:
         any_match = self._any.get(key)
         if any_match is None:
             try:
-                any_match = re.compile("(?:" + "|".join(lower_regex(p.source) for p in found) + r")(?!\w)").match
+                any_match = re.compile(
+                    "(?:" + "|".join(lower_regex(p.source) for p in found) + r")(?!\w)"
+                ).match
             except re.error:  # a programme's pattern with its own inline flags: try each
                 any_match = _always
             self._any[key] = any_match
         return any_match
 
-    def _matches(self, norm: str) -> tuple[list[tuple[int, int, int]], dict[int, list[tuple[int, int]]]]:
+    def _matches(
+        self, norm: str
+    ) -> tuple[list[tuple[int, int, int]], dict[int, list[tuple[int, int]]]]:
         """Pattern matches as (category index, start, end), found as one regex per category
         would find them (leftmost first, the first pattern in rule order at a place, no
         overlap), and the spans of everyday phrases by category (-1: for all)."""
@@ -405,7 +455,9 @@ class Detector:
             for mm in pat.regex.finditer(norm):
                 if pat.exclusion:
                     everyday.setdefault(pat.cat, []).append(mm.span())
-                elif not any(ci == pat.cat and s < mm.end() and mm.start() < e for ci, s, e in hits):
+                elif not any(
+                    ci == pat.cat and s < mm.end() and mm.start() < e for ci, s, e in hits
+                ):
                     hits.append((pat.cat, mm.start(), mm.end()))
         return hits, everyday
 
@@ -418,15 +470,23 @@ class Detector:
         hits, everyday = self._matches(norm)
         found = self._rule_indicators(text, hits, everyday, ctx)
         if self.learned:
-            found = self._backed(low, found)
-            found += self._model_indicators(text, low, found, everyday, ctx)
+            from facilitator.detector.features import unit_words
+
+            units = unit_words(low)  # read once: both the veto and the suggestions weigh them
+            found = self._backed(low, found, units)
+            found += self._model_indicators(text, low, found, everyday, ctx, units)
+        found = _outside_material(low, found)
         found.sort(key=lambda i: (i.start, -severity_rank(i.severity), i.end))
         implied = _implied(found, self._severities())
         return ScanResult(found, highest_severity(i.severity for i in found), implied)
 
-    def _rule_indicators(self, text: str, hits: list[tuple[int, int, int]],
-                         everyday: dict[int, list[tuple[int, int]]],
-                         ctx: TextContext) -> list[Indicator]:
+    def _rule_indicators(
+        self,
+        text: str,
+        hits: list[tuple[int, int, int]],
+        everyday: dict[int, list[tuple[int, int]]],
+        ctx: TextContext,
+    ) -> list[Indicator]:
         if not hits:
             return []
         ctx.expect(len(hits))
@@ -452,26 +512,35 @@ class Detector:
             return True
         return r.third_party and ctx.someone_else(start, end, r.severity != "critical")
 
-    def _backed(self, low: str, found: list[Indicator]) -> list[Indicator]:
+    def _backed(
+        self, low: str, found: list[Indicator], units: list[tuple[int, int, list[str]]]
+    ) -> list[Indicator]:
         """Rule matches of one word ("killed", "sword", "divorce") stand only where the
         learned layer, weighing the whole sentence, does not score it far below the
         category: "we murdered them 5-1" and "a sword dance at the wedding" are dropped,
         "he said she'd be killed" stays. The bar is set in training so that almost no
         labelled statement resting on such a word is lost (fewest for critical ones)."""
-        from facilitator.detector.features import unit_words
         from facilitator.detector.model import shipped_model
 
         model = shipped_model()
         if model is None or not any(" " not in i.match.strip() for i in found):
             return found
-        units = unit_words(low)
         starts = [u[0] for u in units]
-        return [i for i in found if len(i.match.split()) != 1
-                or model.backs(low, units, starts, i.category, i.start)]
+        return [
+            i
+            for i in found
+            if len(i.match.split()) != 1 or model.backs(low, units, starts, i.category, i.start)
+        ]
 
-    def _model_indicators(self, text: str, low: str, rule_found: list[Indicator],
-                          everyday: dict[int, list[tuple[int, int]]],
-                          ctx: TextContext) -> list[Indicator]:
+    def _model_indicators(
+        self,
+        text: str,
+        low: str,
+        rule_found: list[Indicator],
+        everyday: dict[int, list[tuple[int, int]]],
+        ctx: TextContext,
+        units: list[tuple[int, int, list[str]]],
+    ) -> list[Indicator]:
         """What the learned layer adds: a category the rules did not find near there. The
         words that weighed most go through the same context checks as a rule's match: "I
         didn't check her phone" is no more a suggestion from the model than from the rules."""
@@ -489,7 +558,7 @@ class Detector:
             by_rules.setdefault(i.category, []).append(i.start)
         for starts in by_rules.values():
             starts.sort()
-        for raised in model.raised_units(low):
+        for raised in model.raised_units(low, units):
             severity = severities.get(raised.category)
             if severity is None:
                 continue
@@ -506,8 +575,17 @@ class Detector:
                 continue  # its strongest words are an everyday phrase ("a Stanley knife")
             if cat is not None and self._silenced(cat, ctx, sug.start, sug.end):
                 continue
-            out.append(Indicator(sug.category, severity, text[sug.start:sug.end], sug.start,
-                                 sug.end, "model", sug.words))
+            out.append(
+                Indicator(
+                    sug.category,
+                    severity,
+                    text[sug.start : sug.end],
+                    sug.start,
+                    sug.end,
+                    "model",
+                    sug.words,
+                )
+            )
         return out
 
     def _severities(self) -> dict[str, str]:
@@ -516,6 +594,46 @@ class Detector:
         sev = dict(DEFAULT_SEVERITIES)
         sev.update({c.rules.id: c.rules.severity for c in self._categories})
         return sev
+
+
+_material: frozenset[str] | None = None
+
+
+def material_keys() -> frozenset[str]:
+    """The shipped lines of the programme's own material (see features.MATERIAL_FILE)."""
+    global _material
+    if _material is None:
+        from importlib.resources import files
+
+        from facilitator.detector.features import MATERIAL_FILE
+
+        try:
+            text = files("facilitator.detector").joinpath(MATERIAL_FILE).read_text(encoding="utf-8")
+        except FileNotFoundError:
+            text = ""
+        _material = frozenset(text.splitlines())
+    return _material
+
+
+def _outside_material(low: str, found: list[Indicator]) -> list[Indicator]:
+    """The findings whose line is not a line of the curriculum or the debrief template."""
+    if not found:
+        return found
+    from facilitator.detector.features import material_key
+
+    keys = material_keys()
+    if not keys:
+        return found
+    own: dict[int, bool] = {}
+    out: list[Indicator] = []
+    for ind in found:
+        begin = low.rfind("\n", 0, ind.start) + 1
+        if begin not in own:
+            stop = low.find("\n", ind.start)
+            own[begin] = material_key(low[begin : stop if stop >= 0 else len(low)]) in keys
+        if not own[begin]:
+            out.append(ind)
+    return out
 
 
 # What one finding says about another: strangling her is physical violence too; tracking her
@@ -527,9 +645,12 @@ IMPLIES: dict[str, tuple[str, ...]] = {
     "weapons": ("physical_violence",),
     "stalking": ("controlling_behaviour",),
 }
-_DEVICE = re.compile(r"\b(?:phones?|mobile|texts?|messages?|whatsapps?|emails?|location|call\s+log|"
-                     r"dms|search\s+history|browser|photos|camera|app|apps|tracker|gps|"
-                     r"instagram|facebook|snapchat|socials)\b", re.IGNORECASE)
+_DEVICE = re.compile(
+    r"\b(?:phones?|mobile|texts?|messages?|whatsapps?|emails?|location|call\s+log|"
+    r"dms|search\s+history|browser|photos|camera|app|apps|tracker|gps|"
+    r"instagram|facebook|snapchat|socials)\b",
+    re.IGNORECASE,
+)
 
 
 def _implies(ind: Indicator) -> tuple[str, ...]:
@@ -545,8 +666,11 @@ def _implied(found: list[Indicator], severities: dict[str, str]) -> list[Indicat
         for cat in _implies(ind):
             if cat not in have and cat in severities:
                 have.add(cat)
-                out.append(Indicator(cat, severities[cat], ind.match, ind.start, ind.end,
-                                     ind.source, ind.words))
+                out.append(
+                    Indicator(
+                        cat, severities[cat], ind.match, ind.start, ind.end, ind.source, ind.words
+                    )
+                )
     return out
 
 
@@ -554,21 +678,27 @@ class _TokenSwap:
     """[tokens]: each phrase becomes a same-length token ("his missus" -> "_ta_______"), in
     one pass over the text for all token kinds."""
 
-    def __init__(self, tokens: tuple[tuple[str, tuple[str, ...]], ...], stems: set[str] | None = None):
+    def __init__(
+        self, tokens: tuple[tuple[str, tuple[str, ...]], ...], stems: set[str] | None = None
+    ):
         from facilitator.detector.stems import guard_regex
 
         self._prefixes = [prefix for prefix, _ in tokens]
         self._regex = None
         if tokens:
-            alts = "|".join(f"(?P<{prefix}>{'|'.join(f'(?:{lower_regex(p)})' for p in phrases)})"
-                            for prefix, phrases in tokens)
+            alts = "|".join(
+                f"(?P<{prefix}>{'|'.join(f'(?:{lower_regex(p)})' for p in phrases)})"
+                for prefix, phrases in tokens
+            )
             # The phrases' first letters, as a trie, first: the engine then gives up at most
             # words after a letter or two instead of trying every phrase (half the swap's time).
             guard = f"(?={guard_regex(stems)})" if stems else ""
             try:
                 self._regex = re.compile(r"(?<!\w)" + guard + "(?:" + alts + r")(?!\w)")
             except re.error as err:
-                raise RulesError(f"risk rules [tokens]: a phrase is not a valid regular expression ({err})") from None
+                raise RulesError(
+                    f"risk rules [tokens]: a phrase is not a valid regular expression ({err})"
+                ) from None
 
     def _token(self, m: re.Match) -> str:
         prefix = m.lastgroup
@@ -631,7 +761,9 @@ def default_detector() -> Detector:
     return _default
 
 
-def detector_for_workspace(folder: "os.PathLike | str | None", severities: dict[str, str] | None = None) -> Detector:
+def detector_for_workspace(
+    folder: "os.PathLike | str | None", severities: dict[str, str] | None = None
+) -> Detector:
     """The detector a workspace uses: its risk_rules.toml if it has one, and its severity
     settings (category -> severity; unknown categories and words are ignored, as in settings).
     Kept per folder and rebuilt when the rules file or the severities change."""
@@ -643,7 +775,9 @@ def detector_for_workspace(folder: "os.PathLike | str | None", severities: dict[
             stamp = os.stat(os.path.join(folder, WORKSPACE_RULES_FILE)).st_mtime_ns
         except OSError:
             stamp = None
-    valid = {c: s for c, s in (severities or {}).items() if c in DEFAULT_SEVERITIES and s in SEVERITIES}
+    valid = {
+        c: s for c, s in (severities or {}).items() if c in DEFAULT_SEVERITIES and s in SEVERITIES
+    }
     if stamp is None and not valid:
         return default_detector()
     key = (str(folder), stamp, tuple(sorted(valid.items())))

@@ -36,8 +36,12 @@ DEFAULT_SETS = (
     FIXTURES / "risk_statements_holdout.jsonl",
     FIXTURES / "risk_statements_holdout2.jsonl",
 )
-TARGETS = {"critical_caught": 1.0, "statement_recall": 0.95, "category_recall": 0.90,
-           "benign_flagged": 0.05}
+TARGETS = {
+    "critical_caught": 1.0,
+    "statement_recall": 0.95,
+    "category_recall": 0.90,
+    "benign_flagged": 0.05,
+}
 
 
 def read_statements(path: Path | str) -> list[dict]:
@@ -128,8 +132,13 @@ def evaluate(rows: list[dict], detector: Detector | None = None) -> dict[str, An
         "benign_flagged": ratio(flagged_benign, benign),
         "specificity": ratio(benign - flagged_benign, benign),
         "critical_recall": ratio(critical_found, critical_total),
-        "counts": {"critical_caught": critical_statements_caught, "flagged": flagged_needing,
-                   "found": found_labelled, "labelled": labelled, "benign_flagged": flagged_benign},
+        "counts": {
+            "critical_caught": critical_statements_caught,
+            "flagged": flagged_needing,
+            "found": found_labelled,
+            "labelled": labelled,
+            "benign_flagged": flagged_benign,
+        },
         "per_category": per_cat,
         "critical_misses": critical_misses,
         "unflagged": unflagged,
@@ -167,14 +176,18 @@ def format_report(m: dict[str, Any], details: bool = False) -> str:
         s = m["per_category"][c]
         rec = s["found"] / s["labelled"] if s["labelled"] else None
         prec = s["right"] / s["predicted"] if s["predicted"] else None
-        lines.append(f"{c:24s} {s['labelled']:8d} {s['found']:6d} {_pct(rec):>7s} "
-                     f"{s['predicted']:8d} {_pct(prec):>9s}")
+        lines.append(
+            f"{c:24s} {s['labelled']:8d} {s['found']:6d} {_pct(rec):>7s} "
+            f"{s['predicted']:8d} {_pct(prec):>9s}"
+        )
     if details:
-        for title, items in (("critical misses", m["critical_misses"]),
-                             ("statements needing a flag with none", m["unflagged"]),
-                             ("missed categories", m["misses"]),
-                             ("benign statements flagged", m["false_alarms"]),
-                             ("extra categories", m["extras"])):
+        for title, items in (
+            ("critical misses", m["critical_misses"]),
+            ("statements needing a flag with none", m["unflagged"]),
+            ("missed categories", m["misses"]),
+            ("benign statements flagged", m["false_alarms"]),
+            ("extra categories", m["extras"]),
+        ):
             lines += ["", f"{title} ({len(items)}):"] + [f"  {a}: {b}" for a, b in items]
     return "\n".join(lines)
 
@@ -182,12 +195,19 @@ def format_report(m: dict[str, Any], details: bool = False) -> str:
 def main(argv: list[str] | None = None) -> None:
     import argparse
 
-    ap = argparse.ArgumentParser(prog="python -m facilitator.detector evaluate",
-                                 description="Figures on labelled sets of statements.")
+    ap = argparse.ArgumentParser(
+        prog="python -m facilitator.detector evaluate",
+        description="Figures on labelled sets of statements.",
+    )
     ap.add_argument("statements", nargs="*", help="labelled JSONL files (the same as --set)")
-    ap.add_argument("--set", dest="sets", action="append", default=[],
-                    help="a labelled JSONL file; may be given more than once "
-                         "(default: the development set and the project's own sets)")
+    ap.add_argument(
+        "--set",
+        dest="sets",
+        action="append",
+        default=[],
+        help="a labelled JSONL file; may be given more than once "
+        "(default: the development set and the project's own sets)",
+    )
     ap.add_argument("--rules", help="a rules file to merge over the shipped ones")
     ap.add_argument("--rules-only", action="store_true", help="leave the learned layer out")
     ap.add_argument("--misses", action="store_true", help="list every miss and false alarm")

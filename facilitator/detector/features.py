@@ -11,8 +11,9 @@ from __future__ import annotations
 import re
 
 # Curly quotes and primes become a straight apostrophe: one character for one, so spans hold.
-QUOTES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'", "\u2032": "'", "\u00b4": "'",
-                        "`": "'"})
+QUOTES = str.maketrans(
+    {"\u2019": "'", "\u2018": "'", "\u02bc": "'", "\u2032": "'", "\u00b4": "'", "`": "'"}
+)
 TOKEN = re.compile(r"[a-z0-9]+(?:'[a-z]+)*")
 # A unit ends at a sentence's end, a semicolon or a line break; a unit longer than MAX_TOKENS
 # words (a paste with no full stops) is cut into overlapping slices, so one unit never holds
@@ -39,7 +40,7 @@ def char_grams(word: str) -> list[str]:
     padded = f"<{word}>"
     out: list[str] = []
     for n in CHAR_N:
-        out.extend(padded[i:i + n] for i in range(len(padded) - n + 1))
+        out.extend(padded[i : i + n] for i in range(len(padded) - n + 1))
     return out
 
 
@@ -83,28 +84,32 @@ def unit_words(norm: str) -> list[tuple[int, int, list[str]]]:
         spans = [m.span() for m in TOKEN.finditer(norm, b, e)]
         step = MAX_TOKENS - OVERLAP
         for i in range(0, len(spans) - OVERLAP, step):
-            window = spans[i:i + MAX_TOKENS]
-            out.append((window[0][0], window[-1][1], words[i:i + MAX_TOKENS]))
+            window = spans[i : i + MAX_TOKENS]
+            out.append((window[0][0], window[-1][1], words[i : i + MAX_TOKENS]))
     return out
 
 
 def units(norm: str) -> list[list[Token]]:
     """The text's units, each a list of its words with their spans."""
-    return [[(m.group(), m.start(), m.end()) for m in TOKEN.finditer(norm, b, e)]
-            for b, e in unit_spans(norm)]
+    return [
+        [(m.group(), m.start(), m.end()) for m in TOKEN.finditer(norm, b, e)]
+        for b, e in unit_spans(norm)
+    ]
 
 
 # Words that say nothing by themselves: they give no features of their own (a short everyday
 # sentence would otherwise be weighed by its "the", "were" and "than", and every report by
 # its "said"), only in word pairs, where "her neck" and "than before" do say something.
-STOPWORDS = frozenset("""
+STOPWORDS = frozenset(
+    """
 a an the and or but if so as at by for from in into of off on onto out over to up with about
 than then that this these those there here what which who whom whose when where while why how
 is are was were be been being am do does did doing done have has had having will would shall
 should can could may might must 's 're 've 'd 'll it its it's they them their theirs we us our
 ours you your yours i me my mine he him his himself she her hers herself myself itself
 p said says say saying told tells tell reported reports report mentioned mentions stated
-""" .split())
+""".split()
+)
 
 
 def word_features(word: str) -> list[str]:
@@ -131,3 +136,28 @@ def unit_features(words: list[str]) -> set[str]:
 def text_units(text: str) -> list[list[str]]:
     """The words of each unit of a text (what training reads)."""
     return [[w for w, _, _ in unit] for unit in units(normalise(text))]
+
+
+# The programme's own material: every line of the bundled curriculum and of the debrief
+# template, by its words. Such a line names risks to teach them or to ask about them ("flag at
+# once anything that suggests strangulation, threats to kill, weapons"); it is no disclosure,
+# wherever it is pasted. Lines of fewer words are left out: "- Weapons" on its own could be
+# anyone's note.
+MATERIAL_FILE = "material.txt"
+MATERIAL_MIN_WORDS = 3
+
+
+def material_key(line: str) -> str:
+    """A line's words, lower case, one space apart: the same key whatever its Markdown marks."""
+    return " ".join(TOKEN.findall(normalise(line)))
+
+
+def material_keys_of(texts: list[str]) -> list[str]:
+    """The keys of every line of these texts long enough to count, sorted, each once."""
+    keys: set[str] = set()
+    for text in texts:
+        for line in text.splitlines():
+            key = material_key(line)
+            if key.count(" ") + 1 >= MATERIAL_MIN_WORDS:
+                keys.add(key)
+    return sorted(keys)

@@ -19,8 +19,13 @@ from bisect import bisect_right
 from importlib.resources import files
 from typing import Any, Callable
 
-from facilitator.detector.features import (MAX_TOKENS, TOKEN, Token, pair_feature, unit_words,
-                                            word_features)
+from facilitator.detector.features import (
+    MAX_TOKENS,
+    TOKEN,
+    Token,
+    unit_words,
+    word_features,
+)
 
 MODEL_FILE = "model.json"
 _LANE = 32
@@ -46,8 +51,10 @@ class Suggestion:
         self.words = words
 
     def __repr__(self) -> str:
-        return (f"Suggestion({self.category!r}, {self.margin}, {self.start}, {self.end}, "
-                f"{self.words!r})")
+        return (
+            f"Suggestion({self.category!r}, {self.margin}, {self.start}, {self.end}, "
+            f"{self.words!r})"
+        )
 
 
 class Model:
@@ -76,9 +83,10 @@ class Model:
         # What the words must add up to, per category, over the bias.
         self._need = [t - b for t, b in zip(self.thresholds, self.bias)]
         self._top = sum(_TOP << (_LANE * c) for c in range(n))
-        self._check = [sum((_TOP - k * _OFF - need) << (_LANE * c)
-                           for c, need in enumerate(self._need))
-                       for k in range(_MAX_VECTORS + 1)]
+        self._check = [
+            sum((_TOP - k * _OFF - need) << (_LANE * c) for c, need in enumerate(self._need))
+            for k in range(_MAX_VECTORS + 1)
+        ]
 
     # -- packed vectors --------------------------------------------------------------------
     def _sum(self, feats: list[str]) -> list[int]:
@@ -132,8 +140,14 @@ class Model:
         check = self._check_sum(words)
         return [((check >> (_LANE * c)) & _MASK) - _TOP for c in range(self._n)]
 
-    def backs(self, norm: str, units: list[tuple[int, int, list[str]]], starts: list[int],
-              category: str, pos: int) -> bool:
+    def backs(
+        self,
+        norm: str,
+        units: list[tuple[int, int, list[str]]],
+        starts: list[int],
+        category: str,
+        pos: int,
+    ) -> bool:
         """Do the words of the unit at `pos` back a one-word rule match of the category?"""
         if category not in self.categories:
             return True
@@ -153,11 +167,14 @@ class Model:
         normalised text of features.normalise), once per unit and category, explained."""
         return [self.explained(norm, s) for s in self.raised_units(norm)]
 
-    def raised_units(self, norm: str) -> list[Suggestion]:
+    def raised_units(
+        self, norm: str, units: list[tuple[int, int, list[str]]] | None = None
+    ) -> list[Suggestion]:
         """As suggest(), but each with its unit's span and no words yet: explaining costs
-        more than scoring, and a caller may already know a category from elsewhere."""
+        more than scoring, and a caller may already know a category from elsewhere. units:
+        unit_words(norm), when the caller has them already."""
         out = []
-        for start, end, words in unit_words(norm):
+        for start, end, words in unit_words(norm) if units is None else units:
             if not self.raised(words):
                 continue
             for c, margin in enumerate(self.unit_scores(words)):

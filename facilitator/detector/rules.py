@@ -12,14 +12,30 @@ from __future__ import annotations
 import os
 import re
 
-from facilitator.errors import InvalidInput
 from facilitator.detector.categories import BY_ID, SEVERITIES
+from facilitator.errors import InvalidInput
 
 WORKSPACE_RULES_FILE = "risk_rules.toml"
 
-_CATEGORY_KEYS = {"severity", "label", "patterns", "exclude", "negation", "negatable", "hypothetical", "third_party"}
-_CONTEXT_LISTS = ("negation", "pseudo_negation", "clause_breaks", "third_party", "media", "teaching",
-                  "hypothetical")
+_CATEGORY_KEYS = {
+    "severity",
+    "label",
+    "patterns",
+    "exclude",
+    "negation",
+    "negatable",
+    "hypothetical",
+    "third_party",
+}
+_CONTEXT_LISTS = (
+    "negation",
+    "pseudo_negation",
+    "clause_breaks",
+    "third_party",
+    "media",
+    "teaching",
+    "hypothetical",
+)
 _CONTEXT_TEXTS = ("negation_undone_after", "concerns_him", "media_concerns_him")
 _TOP_KEYS = {"version", "extends_default", "exclude", "tokens", "macros", "context", "categories"}
 _MACRO = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)\}")
@@ -32,16 +48,41 @@ class RulesError(InvalidInput):
 class CategoryRules:
     """What one category looks for. Patterns are stored with their macros already expanded."""
 
-    __slots__ = ("id", "label", "severity", "patterns", "raw_patterns", "exclude", "raw_exclude", "negation",
-                 "negatable", "hypothetical", "third_party")
+    __slots__ = (
+        "id",
+        "label",
+        "severity",
+        "patterns",
+        "raw_patterns",
+        "exclude",
+        "raw_exclude",
+        "negation",
+        "negatable",
+        "hypothetical",
+        "third_party",
+    )
 
-    def __init__(self, id, label, severity, patterns, exclude=(), negation=(), negatable=True,
-                 hypothetical=True, third_party=True, raw_patterns=None, raw_exclude=None):
+    def __init__(
+        self,
+        id,
+        label,
+        severity,
+        patterns,
+        exclude=(),
+        negation=(),
+        negatable=True,
+        hypothetical=True,
+        third_party=True,
+        raw_patterns=None,
+        raw_exclude=None,
+    ):
         self.id = id
         self.label = label
         self.severity = severity
         self.patterns = tuple(patterns)
-        self.raw_patterns = tuple(raw_patterns) if raw_patterns is not None else self.patterns  # as written
+        self.raw_patterns = (
+            tuple(raw_patterns) if raw_patterns is not None else self.patterns
+        )  # as written
         self.exclude = tuple(exclude)
         self.raw_exclude = tuple(raw_exclude) if raw_exclude is not None else self.exclude
         self.negation = tuple(negation)
@@ -58,9 +99,16 @@ class Rules:
 
     __slots__ = ("categories", "context", "exclude", "raw_exclude", "tokens", "macros", "sources")
 
-    def __init__(self, categories: dict[str, CategoryRules], context: dict, exclude: tuple[str, ...],
-                 tokens: tuple[tuple[str, tuple[str, ...]], ...], macros: dict[str, str], sources: tuple[str, ...],
-                 raw_exclude: tuple[str, ...] | None = None):
+    def __init__(
+        self,
+        categories: dict[str, CategoryRules],
+        context: dict,
+        exclude: tuple[str, ...],
+        tokens: tuple[tuple[str, tuple[str, ...]], ...],
+        macros: dict[str, str],
+        sources: tuple[str, ...],
+        raw_exclude: tuple[str, ...] | None = None,
+    ):
         self.categories = categories
         self.context = context  # lists and texts of [context], macros expanded
         self.exclude = exclude
@@ -77,10 +125,28 @@ class Rules:
                 raise RulesError(f"unknown risk category '{cat_id}' in the severity settings")
             _check_severity(severity, f"the severity setting for {cat_id}")
             old = cats[cat_id]
-            cats[cat_id] = CategoryRules(old.id, old.label, severity, old.patterns, old.exclude, old.negation,
-                                         old.negatable, old.hypothetical, old.third_party, old.raw_patterns,
-                                         old.raw_exclude)
-        return Rules(cats, self.context, self.exclude, self.tokens, self.macros, self.sources, self.raw_exclude)
+            cats[cat_id] = CategoryRules(
+                old.id,
+                old.label,
+                severity,
+                old.patterns,
+                old.exclude,
+                old.negation,
+                old.negatable,
+                old.hypothetical,
+                old.third_party,
+                old.raw_patterns,
+                old.raw_exclude,
+            )
+        return Rules(
+            cats,
+            self.context,
+            self.exclude,
+            self.tokens,
+            self.macros,
+            self.sources,
+            self.raw_exclude,
+        )
 
     def __repr__(self) -> str:
         return f"Rules({len(self.categories)} categories from {', '.join(self.sources)})"
@@ -99,7 +165,9 @@ def load_rules(path: "os.PathLike | str | None" = None) -> Rules:
     data = _parse(default_rules_text(), "the built-in risk rules")
     sources = ["built-in"]
     if path is not None:
-        from pathlib import Path  # imported here: pathlib is slow to import, and scanning never needs it
+        from pathlib import (
+            Path,  # imported here: pathlib is slow to import, and scanning never needs it
+        )
 
         path = Path(path)
         try:
@@ -107,7 +175,9 @@ def load_rules(path: "os.PathLike | str | None" = None) -> Rules:
         except FileNotFoundError:
             raise RulesError(f"no risk rules file at {path}") from None
         except OSError as err:
-            raise RulesError(f"cannot read the risk rules file {path}: {err.strerror or err}") from None
+            raise RulesError(
+                f"cannot read the risk rules file {path}: {err.strerror or err}"
+            ) from None
         extra = _parse(text, str(path))
         if extra.pop("extends_default", True) is False:
             data, sources = extra, [str(path)]
@@ -175,7 +245,9 @@ def _expander(macros: dict[str, str], where: str):
         def one(m: re.Match) -> str:
             name = m.group(1)
             if name not in macros:
-                raise RulesError(f"{where}: {place} uses {{{name}}}, but there is no macro of that name in [macros]")
+                raise RulesError(
+                    f"{where}: {place} uses {{{name}}}, but there is no macro of that name in [macros]"
+                )
             if name not in cache:
                 cache[name] = expand(macros[name], f"macro {name}", depth + 1)
             return cache[name]
@@ -202,7 +274,15 @@ def _build(data: dict, where: str, sources: tuple[str, ...]) -> Rules:
         # "_t" + a letter, padded with "_" to the phrase's length: all word characters, so
         # word boundaries around the token fall where they fell around the phrase.
         prefix = "_t" + "abcdefghijklmnopqrstuvwxyz"[i]
-        tokens.append((prefix, tuple(phrase_expand(p, f"[tokens] {name}") for p in _strings(phrases, f"{where}: [tokens] {name}"))))
+        tokens.append(
+            (
+                prefix,
+                tuple(
+                    phrase_expand(p, f"[tokens] {name}")
+                    for p in _strings(phrases, f"{where}: [tokens] {name}")
+                ),
+            )
+        )
         macros[name] = prefix + "_*"
     check = _expander(macros, where)
 
@@ -212,10 +292,19 @@ def _build(data: dict, where: str, sources: tuple[str, ...]) -> Rules:
     ctx_in = data.get("context", {})
     context: dict = {}
     for key in _CONTEXT_LISTS:
-        context[key] = tuple(check(p, f"[context] {key}") for p in _strings(ctx_in.get(key, []) or [], f"{where}: [context] {key}")) if ctx_in.get(key) else ()
+        context[key] = (
+            tuple(
+                check(p, f"[context] {key}")
+                for p in _strings(ctx_in.get(key, []) or [], f"{where}: [context] {key}")
+            )
+            if ctx_in.get(key)
+            else ()
+        )
     for key in _CONTEXT_TEXTS:
         value = ctx_in.get(key)
-        context[key] = check(value, f"[context] {key}") if isinstance(value, str) and value else None
+        context[key] = (
+            check(value, f"[context] {key}") if isinstance(value, str) and value else None
+        )
     window = ctx_in.get("negation_window", 5)
     if not isinstance(window, int) or isinstance(window, bool) or not 0 <= window <= 50:
         raise RulesError(f"{where}: [context] negation_window must be a whole number from 0 to 50")
@@ -224,7 +313,11 @@ def _build(data: dict, where: str, sources: tuple[str, ...]) -> Rules:
     if unknown_ctx:
         raise RulesError(f"{where}: [context] has unknown key(s): {', '.join(sorted(unknown_ctx))}")
 
-    raw_exclude = tuple(_strings(data.get("exclude", []) or [], f"{where}: exclude")) if data.get("exclude") else ()
+    raw_exclude = (
+        tuple(_strings(data.get("exclude", []) or [], f"{where}: exclude"))
+        if data.get("exclude")
+        else ()
+    )
     exclude = tuple(check(p, "exclude") for p in raw_exclude)
 
     cats_in = data.get("categories", {})
@@ -240,8 +333,12 @@ def _build(data: dict, where: str, sources: tuple[str, ...]) -> Rules:
             raise RulesError(f"{where}: {place} has unknown key(s): {', '.join(sorted(unknown))}")
         known = BY_ID.get(cat_id)
         if known is None and "severity" not in spec:
-            raise RulesError(f"{where}: {place} is not one of the built-in categories, so it needs a severity")
-        severity = _check_severity(spec.get("severity", known.severity if known else None), f"{where}: {place}")
+            raise RulesError(
+                f"{where}: {place} is not one of the built-in categories, so it needs a severity"
+            )
+        severity = _check_severity(
+            spec.get("severity", known.severity if known else None), f"{where}: {place}"
+        )
         patterns = _strings(spec.get("patterns", []), f"{where}: {place} patterns")
         if not patterns:
             raise RulesError(f"{where}: {place} has no patterns")
@@ -251,14 +348,23 @@ def _build(data: dict, where: str, sources: tuple[str, ...]) -> Rules:
             if not isinstance(value, bool):
                 raise RulesError(f"{where}: {place} {key} must be true or false")
             flags[key] = value
-        own_exclude = _strings(spec.get("exclude", []) or [], f"{where}: {place} exclude") if spec.get("exclude") else []
+        own_exclude = (
+            _strings(spec.get("exclude", []) or [], f"{where}: {place} exclude")
+            if spec.get("exclude")
+            else []
+        )
         categories[cat_id] = CategoryRules(
             cat_id,
             spec.get("label") or (known.label if known else cat_id.replace("_", " ").capitalize()),
             severity,
             [check(p, f"{place} patterns") for p in patterns],
             [check(p, f"{place} exclude") for p in own_exclude],
-            [check(p, f"{place} negation") for p in _strings(spec.get("negation", []) or [], f"{where}: {place} negation")] if spec.get("negation") else (),
+            [
+                check(p, f"{place} negation")
+                for p in _strings(spec.get("negation", []) or [], f"{where}: {place} negation")
+            ]
+            if spec.get("negation")
+            else (),
             **flags,
             raw_patterns=patterns,
             raw_exclude=own_exclude,

@@ -25,11 +25,18 @@ from pathlib import Path
 from typing import Any
 
 from facilitator.detector.categories import CATEGORY_IDS, DEFAULT_SEVERITIES
-from facilitator.detector.features import pair_feature, text_units, word_features
+from facilitator.detector.features import (
+    MATERIAL_FILE,
+    material_keys_of,
+    pair_feature,
+    text_units,
+    word_features,
+)
 
 HERE = Path(__file__).resolve().parent
 CORPUS = HERE / "corpus"
 MODEL_FILE = HERE / "model.json"
+MATERIAL_PATH = HERE / MATERIAL_FILE
 SCALE = 1000  # weights are stored as whole thousandths
 
 # How much each corpus file counts. The curriculum's sentences are the group's own risk
@@ -92,9 +99,19 @@ def read_corpus(folder: Path = CORPUS) -> list[dict[str, Any]]:
             unknown = [c for c in cats if c not in CATEGORY_IDS]
             if unknown:
                 raise ValueError(f"{path}:{n}: unknown categories {unknown}")
-            rows.append({"text": row["text"], "categories": cats, "weight": weight,
-                         "file": path.name})
+            rows.append(
+                {"text": row["text"], "categories": cats, "weight": weight, "file": path.name}
+            )
     return rows
+
+
+def material_keys() -> list[str]:
+    """The lines of the bundled curriculum and the debrief template, as the scanner keys them."""
+    root = HERE.parents[1]
+    paths = sorted((root / "curricula").rglob("*.md")) + sorted(
+        (root / "session_notes").rglob("*.md")
+    )
+    return material_keys_of([p.read_text(encoding="utf-8") for p in paths])
 
 
 def curriculum_rows(folder: Path) -> list[dict[str, Any]]:
@@ -221,6 +238,7 @@ def fit(exs: list[Example], vocab: dict[str, int]) -> tuple[Any, Any]:
 
         def apply(values: Any) -> Any:
             return np.bincount(flat, values[index].ravel(), size * n_cat).reshape(size, n_cat)
+
         return apply
 
     word_sums, unit_sums = product(mc, mr, n_words), product(ac, ar, n)
@@ -254,7 +272,7 @@ def fit(exs: list[Example], vocab: dict[str, int]) -> tuple[Any, Any]:
             m += (1 - beta1) * grad
             v *= beta2
             v += (1 - beta2) * grad * grad
-            step = (m / (1 - beta1 ** it)) / (np.sqrt(v / (1 - beta2 ** it)) + eps)
+            step = (m / (1 - beta1**it)) / (np.sqrt(v / (1 - beta2**it)) + eps)
             param -= LEARNING_RATE * step
     return w, b
 
@@ -315,8 +333,11 @@ def vetoes(rows: list[dict[str, Any]], found: list[Any], scores: list[list[float
     evidence for the category is such a match. No such statement: no veto."""
     out = []
     for c, cat in enumerate(CATEGORY_IDS):
-        true = sorted(scores[i][c] for i, (r, f) in enumerate(zip(rows, found))
-                      if cat in r["categories"] and _only_bare(f, cat))
+        true = sorted(
+            scores[i][c]
+            for i, (r, f) in enumerate(zip(rows, found))
+            if cat in r["categories"] and _only_bare(f, cat)
+        )
         if len(true) < VETO_MIN or DEFAULT_SEVERITIES[cat] not in VETO_LOSS:
             out.append(-math.inf)
             continue
@@ -345,8 +366,9 @@ def after_veto(result: Any, score: list[float], veto: list[float]) -> set[str]:
     return kept
 
 
-def thresholds(rows: list[dict[str, Any]], folds: int,
-               scores: list[list[float]] | None = None) -> tuple[list[float], dict[str, Any]]:
+def thresholds(
+    rows: list[dict[str, Any]], folds: int, scores: list[list[float]] | None = None
+) -> tuple[list[float], dict[str, Any]]:
     """Each category's threshold on the logit, chosen on held-out folds of the corpus for
     what the rules and the model find together.
 
@@ -373,20 +395,39 @@ def thresholds(rows: list[dict[str, Any]], folds: int,
     # Candidate thresholds per category: its positives' scores the rules missed, high to low.
     todo = []
     for c, cat in enumerate(CATEGORY_IDS):
-        todo.append(sorted({scores[i][c] for i, r in enumerate(rows)
-                            if cat in r["categories"] and cat not in by_rules[i]
-                            and scores[i][c] > -math.inf}, reverse=True))
+        todo.append(
+            sorted(
+                {
+                    scores[i][c]
+                    for i, r in enumerate(rows)
+                    if cat in r["categories"]
+                    and cat not in by_rules[i]
+                    and scores[i][c] > -math.inf
+                },
+                reverse=True,
+            )
+        )
     while True:
         best = None
         for c, cat in enumerate(CATEGORY_IDS):
             if not todo[c]:
                 continue
             t = todo[c][0]
-            gain = float(sum(1 for i, r in enumerate(rows) if cat in r["categories"]
-                             and cat not in by_rules[i] and t <= scores[i][c] < thr[c]))
+            gain = float(
+                sum(
+                    1
+                    for i, r in enumerate(rows)
+                    if cat in r["categories"]
+                    and cat not in by_rules[i]
+                    and t <= scores[i][c] < thr[c]
+                )
+            )
             gain *= CRITICAL_GAIN if DEFAULT_SEVERITIES[cat] == "critical" else 1.0
-            cost = sum(rows[i]["weight"] for i in benign
-                       if not flagged_by[i] and t <= scores[i][c] < thr[c])
+            cost = sum(
+                rows[i]["weight"]
+                for i in benign
+                if not flagged_by[i] and t <= scores[i][c] < thr[c]
+            )
             value = gain / (cost + 0.05)
             if cost + spent <= budget and (best is None or value > best[0]):
                 best = (value, c, t)
@@ -401,14 +442,18 @@ def thresholds(rows: list[dict[str, Any]], folds: int,
         thr[c] = t
         todo[c].pop(0)
     out = [round(t - 1e-3, 3) if t < math.inf else 99.0 for t in thr]
-    report: dict[str, Any] = {"benign_share": spent / benign_weight + by_rules_share,
-                              "by_rules": by_rules_share, "veto": veto}
+    report: dict[str, Any] = {
+        "benign_share": spent / benign_weight + by_rules_share,
+        "by_rules": by_rules_share,
+        "veto": veto,
+    }
     for c, cat in enumerate(CATEGORY_IDS):
         pos = [i for i, r in enumerate(rows) if cat in r["categories"]]
-        report[cat] = {"positives": len(pos),
-                       "rules": sum(1 for i in pos if cat in by_rules[i]),
-                       "together": sum(1 for i in pos
-                                       if cat in by_rules[i] or scores[i][c] >= out[c])}
+        report[cat] = {
+            "positives": len(pos),
+            "rules": sum(1 for i in pos if cat in by_rules[i]),
+            "together": sum(1 for i in pos if cat in by_rules[i] or scores[i][c] >= out[c]),
+        }
     return out, report
 
 
@@ -416,12 +461,24 @@ def config() -> dict[str, Any]:
     """The settings a model was trained with, recorded in its file (a test compares them)."""
     from facilitator.detector.features import CHAR_N, MAX_TOKENS, MIN_TOKENS, OVERLAP
 
-    return {"file_weights": FILE_WEIGHTS, "positive_weight": POSITIVE_WEIGHT, "l2": L2,
-            "iterations": ITERATIONS, "learning_rate": LEARNING_RATE, "min_count": MIN_COUNT,
-            "keep_weight": KEEP_WEIGHT, "benign_budget": BENIGN_BUDGET,
-            "critical_gain": CRITICAL_GAIN, "min_value": MIN_VALUE, "char_n": list(CHAR_N),
-            "veto_loss": VETO_LOSS, "veto_min": VETO_MIN,
-            "max_tokens": MAX_TOKENS, "min_tokens": MIN_TOKENS, "overlap": OVERLAP}
+    return {
+        "file_weights": FILE_WEIGHTS,
+        "positive_weight": POSITIVE_WEIGHT,
+        "l2": L2,
+        "iterations": ITERATIONS,
+        "learning_rate": LEARNING_RATE,
+        "min_count": MIN_COUNT,
+        "keep_weight": KEEP_WEIGHT,
+        "benign_budget": BENIGN_BUDGET,
+        "critical_gain": CRITICAL_GAIN,
+        "min_value": MIN_VALUE,
+        "char_n": list(CHAR_N),
+        "veto_loss": VETO_LOSS,
+        "veto_min": VETO_MIN,
+        "max_tokens": MAX_TOKENS,
+        "min_tokens": MIN_TOKENS,
+        "overlap": OVERLAP,
+    }
 
 
 def final_weights(rows: list[dict[str, Any]]) -> tuple[dict[str, list[int]], list[int]]:
@@ -455,15 +512,22 @@ def train(folds: int = 4, quiet: bool = False) -> dict[str, Any]:
     }
     if not quiet:
         took = time.perf_counter() - started
-        print(f"{len(rows)} statements, {len(features)} features kept; {took:.1f} s",
-              file=sys.stderr)
+        print(
+            f"{len(rows)} statements, {len(features)} features kept; {took:.1f} s", file=sys.stderr
+        )
         for cat, r in report.items():
             if isinstance(r, dict) and "positives" in r:
-                print(f"  {cat:24s} {r['positives']:4d} labelled: rules {r['rules']:4d}, with the "
-                      f"model (held out) {r['together']:4d}", file=sys.stderr)
+                print(
+                    f"  {cat:24s} {r['positives']:4d} labelled: rules {r['rules']:4d}, with the "
+                    f"model (held out) {r['together']:4d}",
+                    file=sys.stderr,
+                )
         if report:
-            print(f"  benign flagged (held out, weighted) {100 * report['benign_share']:.1f}%"
-                  f" (the rules alone {100 * report['by_rules']:.1f}%)", file=sys.stderr)
+            print(
+                f"  benign flagged (held out, weighted) {100 * report['benign_share']:.1f}%"
+                f" (the rules alone {100 * report['by_rules']:.1f}%)",
+                file=sys.stderr,
+            )
     return model
 
 
@@ -485,13 +549,19 @@ def main(argv: list[str]) -> None:
     import argparse
 
     ap = argparse.ArgumentParser(prog="python -m facilitator.detector train")
-    ap.add_argument("--check", action="store_true",
-                    help="fail if model.json is not what training gives")
-    ap.add_argument("--folds", type=int, default=4,
-                    help="cross-validation folds for the thresholds")
-    ap.add_argument("--curriculum", nargs="?", const="", default=None,
-                    help="rewrite corpus/curriculum.jsonl from a curriculum folder "
-                         "(default: the bundled one)")
+    ap.add_argument(
+        "--check", action="store_true", help="fail if model.json is not what training gives"
+    )
+    ap.add_argument(
+        "--folds", type=int, default=4, help="cross-validation folds for the thresholds"
+    )
+    ap.add_argument(
+        "--curriculum",
+        nargs="?",
+        const="",
+        default=None,
+        help="rewrite corpus/curriculum.jsonl from a curriculum folder (default: the bundled one)",
+    )
     args = ap.parse_args(argv)
     if args.curriculum is not None:
         folder = Path(args.curriculum) if args.curriculum else HERE.parents[1] / "curricula"
@@ -500,15 +570,22 @@ def main(argv: list[str]) -> None:
             # The debrief template's own words are in every debrief the scanner reads.
             rows += curriculum_rows(HERE.parents[1] / "session_notes")
         path = CORPUS / "curriculum.jsonl"
-        path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows),
-                        encoding="utf-8")
+        path.write_text(
+            "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8"
+        )
         print(f"wrote {path} ({len(rows)} benign statements from {folder})")
+        if not args.curriculum:
+            keys = material_keys()
+            MATERIAL_PATH.write_text("".join(k + "\n" for k in keys), encoding="utf-8")
+            print(f"wrote {MATERIAL_PATH} ({len(keys)} lines of the programme's material)")
         return
     text = dumps(train(args.folds))
     if args.check:
         same = MODEL_FILE.exists() and MODEL_FILE.read_text(encoding="utf-8") == text
-        sys.exit(0 if same else "model.json is not what training gives: "
-                 "run python -m facilitator.detector train")
+        sys.exit(
+            0
+            if same
+            else "model.json is not what training gives: run python -m facilitator.detector train"
+        )
     MODEL_FILE.write_text(text, encoding="utf-8")
     print(f"wrote {MODEL_FILE} ({len(text) // 1024} KB)")
-
