@@ -249,8 +249,10 @@ class Detector:
     mistake in them is reported at once, with its category.
     """
 
-    def __init__(self, rules: Rules | None = None, learned: bool = True):
-        """learned=False: the rules alone (the learned layer is not consulted)."""
+    def __init__(self, rules: Rules | None = None, learned: bool = True, material: bool = True):
+        """learned=False: the rules alone (the learned layer is not consulted). material=False:
+        lines of the programme's own material are read like any other (training does, so
+        the curriculum's lines stay the hard negatives its thresholds are chosen against)."""
         from facilitator.detector.stems import StemFinder, pattern_key, shipped_stems
 
         if rules is None:
@@ -259,6 +261,7 @@ class Detector:
             rules = load_rules(None)
         self.rules = rules
         self.learned = learned
+        self.material = material
         self._categories = [_Category(c) for c in rules.categories.values()]
         self._context_rules: ContextRules | None = None
         self._candidates: dict = {}
@@ -475,7 +478,8 @@ class Detector:
             units = unit_words(low)  # read once: both the veto and the suggestions weigh them
             found = self._backed(low, found, units)
             found += self._model_indicators(text, low, found, everyday, ctx, units)
-        found = _outside_material(low, found)
+        if self.material:
+            found = _outside_material(low, found)
         found.sort(key=lambda i: (i.start, -severity_rank(i.severity), i.end))
         implied = _implied(found, self._severities())
         return ScanResult(found, highest_severity(i.severity for i in found), implied)

@@ -380,7 +380,7 @@ def thresholds(
     from facilitator.detector.detector import Detector
 
     scores = scores if scores is not None else held_out_scores(rows, folds)
-    rules = Detector(learned=False)
+    rules = Detector(learned=False, material=False)
     found = [rules.scan(r["text"]) for r in rows]
     veto = vetoes(rows, found, scores)
     by_rules = [after_veto(f, s, veto) for f, s in zip(found, scores)]
