@@ -265,7 +265,7 @@ class Detector:
         self._categories = [_Category(c) for c in rules.categories.values()]
         self._context_rules: ContextRules | None = None
         self._candidates: dict = {}
-        self._long_words: dict[str, bool] = {}
+        self._long_words: dict[str, tuple] = {}
         self._short_words: dict[str, bool] = {}
         self._pair_heads: set[str] | None = None
         self._by_stem: dict[str, list[_Pattern]] = {}
@@ -360,27 +360,28 @@ class Detector:
             self._short_words[word] = known
         return known
 
-    def _live_words(self, words: set[str]) -> set[str]:
-        """The words that could start a pattern: a short word some stem begins with, and a
-        long word whose first letters have candidates (worked out once and remembered)."""
+    def _live_words(self, words: set[str]) -> dict[str, tuple | None]:
+        """The words that could start a pattern: a short word some stem begins with (None: its
+        candidates depend on the next word too), and a long word whose first letters have
+        candidates (with them; worked out once and remembered)."""
         known = self._long_words
         if len(known) > _CANDIDATE_CACHE:
             known.clear()
-        live = set()
+        live: dict[str, tuple | None] = {}
         for word in words:
             if len(word) < WORD_K:
                 if self._short_live(word):
-                    live.add(word)
+                    live[word] = None
                 continue
-            has = known.get(word)
-            if has is None:
+            entry = known.get(word)
+            if entry is None:
                 key = word[:WORD_K]
                 entry = self._candidates.get(key)
                 if entry is None:
                     entry = self._candidates[key] = self._candidates_for(word, None)
-                has = known[word] = entry[0] is not None
-            if has:
-                live.add(word)
+                known[word] = entry
+            if entry[0] is not None:
+                live[word] = entry
         return live
 
     def _any_of(self, found: list[_Pattern]):
@@ -424,17 +425,15 @@ class Detector:
         live = self._live_words(set(pieces[1::2]))
         for k in [k for k in range(1, len(pieces), 2) if pieces[k] in live]:
             word = pieces[k]
-            if len(word) < WORD_K:  # a short word: it and the next word's first letters
+            entry = live[word]
+            if entry is None:  # a short word: it and the next word's first letters
                 nxt = pieces[k + 2][:NEXT_K] if k < last and pieces[k + 1].isspace() else None
-                key: object = (word, nxt)
-            else:
-                nxt = None
-                key = word[:WORD_K]
-            entry = cache.get(key)
-            if entry is None:
-                if len(cache) > _CANDIDATE_CACHE:
-                    cache.clear()
-                entry = cache[key] = self._candidates_for(word, nxt)
+                key = (word, nxt)
+                entry = cache.get(key)
+                if entry is None:
+                    if len(cache) > _CANDIDATE_CACHE:
+                        cache.clear()
+                    entry = cache[key] = self._candidates_for(word, nxt)
             any_match, cands = entry
             if any_match is None:
                 continue
@@ -619,6 +618,17 @@ def material_keys() -> frozenset[str]:
     return _material
 
 
+_reach: int | None = None
+
+
+def _material_reach() -> int:
+    """Four times the longest line of the material, in characters."""
+    global _reach
+    if _reach is None:
+        _reach = 4 * max(map(len, material_keys()), default=0)
+    return _reach
+
+
 def _outside_material(low: str, found: list[Indicator]) -> list[Indicator]:
     """The findings whose line is not a line of the curriculum or the debrief template."""
     if not found:
@@ -628,13 +638,24 @@ def _outside_material(low: str, found: list[Indicator]) -> list[Indicator]:
     keys = material_keys()
     if not keys:
         return found
+    # A line far longer than any of the material's is none of them: looking no further for
+    # its ends keeps a long text with no line breaks linear.
+    reach = _material_reach()
     own: dict[int, bool] = {}
     out: list[Indicator] = []
     for ind in found:
-        begin = low.rfind("\n", 0, ind.start) + 1
+        lo = max(0, ind.start - reach)
+        begin = low.rfind("\n", lo, ind.start) + 1
+        if begin == 0 and lo > 0:
+            out.append(ind)
+            continue
         if begin not in own:
-            stop = low.find("\n", ind.start)
-            own[begin] = material_key(low[begin : stop if stop >= 0 else len(low)]) in keys
+            stop = low.find("\n", ind.start, ind.start + reach)
+            if stop < 0 and ind.start + reach < len(low):
+                own[begin] = False
+            else:
+                line = low[begin : stop if stop >= 0 else len(low)]
+                own[begin] = len(line) <= reach and material_key(line) in keys
         if not own[begin]:
             out.append(ind)
     return out
