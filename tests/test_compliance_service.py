@@ -186,11 +186,9 @@ def test_compliance_status_for_a_group(history, invoke):
 
 
 def test_suspended_and_exited_men(history, coordinator):
-    from facilitator.services.core import people
     from facilitator.services.groupwork import groups
 
-    groups.leave_group(coordinator, "P0003", "suspended", "2026-11-24")
-    people.set_participant_status(coordinator, "P0003", "suspended", "suspension review")
+    groups.end_programme(coordinator, "P0003", "suspended", "suspension review", "2026-11-24")
     c = compliance.standing(history, "P0003").compliance
     assert c.status == "suspended" and c.reason.startswith("suspended since 2026-11-24")
     # The reason never repeats the free text typed with the status.
@@ -261,3 +259,15 @@ def test_an_unknown_country_is_one_line_naming_the_setting(
     result = invoke("--user", "admin", "compliance", "due")
     assert result.exit_code != 0
     assert "programme.country 'XX'" in result.output and len(result.output.splitlines()) == 1
+
+
+def test_the_referrer_report_says_a_breach_once_in_a_probation_officers_words(
+    history, invoke, tmp_path
+):
+    out = tmp_path / "report.md"
+    result = invoke("--user", "admin", "report", "participant", "P0001", "-o", str(out))
+    assert result.exit_code == 0, result.output
+    assert (
+        "**✖** Breach of the programme's requirements, action needed: 2 unexcused absences "
+        "passed the limit of 1 (Crown Court order 7/2026) on 2026-11-24"
+    ) in out.read_text()

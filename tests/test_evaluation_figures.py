@@ -159,14 +159,12 @@ def worked(office, at):
     held("G1", "2026-11-10", [("P0002", "unexcused", {}), ("P0004", "late", {"minutes_late": 45})])
     groups.enrol(office, "G2", "P0001", "2026-11-12")
     held("G2", "2026-11-12", [("P0001", "present", {})])
-    groups.leave_group(office, "P0002", "suspended", "2026-11-17")
-    people.set_participant_status(office, "P0002", "suspended", "5th unexcused absence")
+    groups.end_programme(office, "P0002", "suspended", "5th unexcused absence", "2026-11-17")
     groups.leave_group(office, "P0004", "exited: moved away", "2026-11-17")
     held("G1", "2026-11-17", [("P0003", "present", {})])
     held("G2", "2026-11-19", [("P0001", "left_early", {"minutes_missed": 40})])
     at("2026-11-24T12:00:00")
-    groups.leave_group(office, "P0003", "completed", "2026-11-24")
-    people.set_participant_status(office, "P0003", "completed")
+    groups.end_programme(office, "P0003", "completed", "", "2026-11-24")
 
     def flag(pid, cats, when, severity=None):
         return risk.raise_flag(

@@ -14,6 +14,8 @@ from tests.conftest import enrol_all, ready_for_group
 
 ROOT = Path(__file__).resolve().parent.parent
 
+TWO = ("--facilitator", "alex", "--facilitator", "bea")
+
 
 def _snapshot(ws: Path) -> dict[str, str]:
     return {
@@ -68,11 +70,18 @@ BAD_INPUT = [
     ),
     (["participant", "list", "--status", "lost"], 2, "unknown status 'lost'"),
     (["participant", "add", "Eve Person", "--referred-on", "24/11/2026"], 2, "is not a date"),
-    (["group", "create", "X", "--weekday", "funday"], 2, "unknown weekday 'funday'"),
+    (["group", "create", "X", "--weekday", "funday", *TWO], 2, "unknown weekday 'funday'"),
     (
-        ["group", "create", "X", "--weekday", "monday", "--curriculum", "nope"],
+        ["group", "create", "X", "--weekday", "monday", "--curriculum", "nope", *TWO],
         2,
         "no curriculum 'nope'",
+    ),
+    (["group", "create", "X", "--weekday", "monday"], 2, "a group needs 2 facilitators"),
+    (
+        ["group", "create", "X", "--weekday", "monday", "--facilitator", "alex"],
+        2,
+        "a group needs 2 facilitators (--facilitator, once each; setting "
+        "rules.min_facilitators): 1 given",
     ),
     (["group", "enrol", "G1", "P0001"], 1, "already enrolled in group G1"),
     (["session", "start", "G1", "--date", "2026-11-24"], 1, "already has a session on 2026-11-24"),

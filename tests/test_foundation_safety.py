@@ -124,7 +124,10 @@ def test_newer_schema_is_refused_not_overwritten(office, invoke, isolated_worksp
     data["_meta"]["1"]["schema"] = 99
     store.write_text(json.dumps(data))
     before = store.read_bytes()
-    result = invoke("group", "create", "Another", "--weekday", "monday")
+    result = invoke(
+        "group", "create", "Another", "--weekday", "monday",
+        "--facilitator", "alex", "--facilitator", "bea",
+    )  # fmt: skip
     assert result.exit_code == 1
     assert "newer version" in result.output
     assert store.read_bytes() == before

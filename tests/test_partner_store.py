@@ -282,8 +282,7 @@ def test_contact_tasks_fall_due_through_his_programme(store, office, monkeypatch
     assert _due(store, "2026-11-04", monkeypatch) == []
 
     _at(monkeypatch, "2026-11-24")
-    groups.leave_group(office, "P0001", "suspended: fifth unexcused absence", "2026-11-24")
-    people.set_participant_status(office, "P0001", "suspended", "fifth unexcused absence")
+    groups.end_programme(office, "P0001", "suspended", "fifth unexcused absence", "2026-11-24")
     assert _due(store, "2026-11-24", monkeypatch) == [
         ("P0001", p.id, "suspension", "2026-11-27", False)
     ]
@@ -294,8 +293,7 @@ def test_contact_tasks_fall_due_through_his_programme(store, office, monkeypatch
     groups.enrol(office, "G1", "P0001", "2027-01-05")
     _contact(store, monkeypatch, p.id, "reached", "2027-01-06")
     _at(monkeypatch, "2027-06-01")
-    groups.leave_group(office, "P0001", "completed", "2027-06-01")
-    people.set_participant_status(office, "P0001", "completed")
+    groups.end_programme(office, "P0001", "completed", "", "2027-06-01")
     assert _due(store, "2027-06-01", monkeypatch) == [
         ("P0001", p.id, "completion", "2027-06-15", False)
     ]
@@ -329,8 +327,7 @@ def test_not_suitable_exclusion_and_drop_out_are_contact_points(store, office, m
     p = store.add_partner(dan.id, "Gail Sample")
     _contact(store, monkeypatch, p.id, "reached", "2026-11-04")
     _at(monkeypatch, "2026-11-17")
-    groups.leave_group(office, dan.id, "stopped coming", "2026-11-17")
-    people.set_participant_status(office, dan.id, "exited", "stopped coming")
+    groups.end_programme(office, dan.id, "exited", "stopped coming", "2026-11-17")
     assert [t for t in _due(store, "2026-11-17", monkeypatch) if t[0] == dan.id] == [
         (dan.id, p.id, "exit", "2026-11-20", False)
     ]

@@ -98,10 +98,8 @@ def history(office, monkeypatch):
     note = debrief.create_note(office, "G9-2016-03-15")
     _at(monkeypatch, "2016-03-22")
     for pid in ("P0004", "P0006", "P0007"):
-        groups.leave_group(office, pid, "completed", "2016-03-22")
-        people.set_participant_status(office, pid, "completed")
-    groups.leave_group(office, "P0008", "suspended", "2016-03-22")
-    people.set_participant_status(office, "P0008", "suspended", "fifth unexcused absence")
+        groups.end_programme(office, pid, "completed", "", "2016-03-22")
+    groups.end_programme(office, "P0008", "suspended", "fifth unexcused absence", "2016-03-22")
 
     ready_for_group(office, "P0005", "2022-12-20")
     _at(monkeypatch, "2023-01-03")
@@ -110,8 +108,7 @@ def history(office, monkeypatch):
         office, monkeypatch, "G8", ["2023-01-03", "2023-01-10"], ["P0005"], "Recent check-in words"
     )
     _at(monkeypatch, "2023-05-09")
-    groups.leave_group(office, "P0005", "completed", "2023-05-09")
-    people.set_participant_status(office, "P0005", "completed")
+    groups.end_programme(office, "P0005", "completed", "", "2023-05-09")
 
     _at(monkeypatch, "2026-11-24T18:00:00")
     from facilitator.services.core.legal_holds import place_hold
@@ -402,3 +399,21 @@ def test_a_bad_period_setting_is_one_line(history, invoke):
         result.stderr.strip()
         == "Error: setting retention.years.sessions is 'six': give a whole number of years"
     )
+
+
+def test_a_man_excluded_at_intake_is_closed_on_the_day_of_the_decision(office, monkeypatch):
+    from facilitator.services.core import people
+    from facilitator.services.core.office import Office
+    from facilitator.services.intake import assessment
+    from facilitator.services.records import retention
+
+    _at(monkeypatch, "2026-11-20")
+    admin = Office.open(office.path, "admin")
+    person = people.add_participant(admin, "Eli Excluded", "court", referred_on="2026-09-01")
+    assessment.start_intake(admin, person.id, started_on="2026-10-01")
+    assessment.decide(admin, person.id, "not_suitable", ["denies_any_violence"], "2026-11-20")
+    assert people.get_participant(admin, person.id).status == "exited"
+    items = [
+        i for i in retention.due(admin, today=date(2040, 1, 1)) if i.participant_id == person.id
+    ]
+    assert items and {i.closed_on for i in items} == {"2026-11-20"}

@@ -14,12 +14,18 @@ from facilitator.domain.risk_flag import (
     Assessment,
 )
 from facilitator.errors import InvalidInput, NotFound, Refused
+from facilitator.services.core.office import Office
 from facilitator.services.risk import assessments as risk_assessments
 from facilitator.services.risk import flag_store as risk_flag_store
 from facilitator.services.risk import flags as risk
 from facilitator.services.risk import settings as risk_settings
 
 NOW = datetime(2026, 11, 24, 18, 0)  # conftest's fixed clock: a Tuesday
+
+
+def lead(office):
+    """The risk lead: reviewing and closing flags is a coordinator's."""
+    return Office.open(office.path, "admin")
 
 
 def data_files(ws):
@@ -84,8 +90,12 @@ def test_marac_repeat_after_a_referral(office):
     f = risk.raise_flag(
         office, "P0001", ["threats_to_kill"], "Threatened her.", at=NOW - timedelta(days=60)
     )
-    risk.review_flag(office, f.id, ["marac_referral"], "Referred.", at=NOW - timedelta(days=59))
-    risk.close_flag(office, f.id, "Heard at MARAC; plan in place.", at=NOW - timedelta(days=30))
+    risk.review_flag(
+        lead(office), f.id, ["marac_referral"], "Referred.", at=NOW - timedelta(days=59)
+    )
+    risk.close_flag(
+        lead(office), f.id, "Heard at MARAC; plan in place.", at=NOW - timedelta(days=30)
+    )
     again = risk.raise_flag(office, "P0001", ["substance_misuse"], "Drinking again.")
     assert MARAC_REPEAT in again.markers
 
@@ -93,33 +103,33 @@ def test_marac_repeat_after_a_referral(office):
 def test_review_then_close_moves_through_the_statuses(office):
     f = risk.raise_flag(office, "P0001", ["stalking"], "Waits outside her work.")
     f = risk.review_flag(
-        office, f.id, ["partner_support_informed", "referrer_informed"], "Both told today."
+        lead(office), f.id, ["partner_support_informed", "referrer_informed"], "Both told today."
     )
     assert f.status == "in_review" and f.actions_taken == [
         "partner_support_informed",
         "referrer_informed",
     ]
-    f = risk.close_flag(office, f.id, "Probation added an exclusion zone.")
-    assert f.status == "closed" and f.closed_by == "alex"
+    f = risk.close_flag(lead(office), f.id, "Probation added an exclusion zone.")
+    assert f.status == "closed" and f.closed_by == "admin"
     again = risk_flag_store.get_flag(office, f.id)
     assert again.status == "closed" and again.outcome == "Probation added an exclusion zone."
     assert [x.id for x in risk.list_flags(office, "closed")] == [f.id]
     assert risk.list_flags(office, "open") == []
     with pytest.raises(Refused):
-        risk.review_flag(office, f.id, ["police_informed"], "late")
+        risk.review_flag(lead(office), f.id, ["police_informed"], "late")
 
 
 def test_critical_nfa_close_needs_a_written_reason(office):
     f = risk.raise_flag(office, "P0001", ["weapons"], "Mentioned a knife.")
     risk.review_flag(
-        office, f.id, ["no_further_action"], "It was a kitchen knife he was using to cook."
+        lead(office), f.id, ["no_further_action"], "It was a kitchen knife he was using to cook."
     )
     before = data_files(office.path)
     with pytest.raises(Refused, match="written reason"):
-        risk.close_flag(office, f.id, "NFA")
+        risk.close_flag(lead(office), f.id, "NFA")
     assert data_files(office.path) == before
     risk.close_flag(
-        office, f.id, "He described cooking dinner; nothing suggests a threat to anyone."
+        lead(office), f.id, "He described cooking dinner; nothing suggests a threat to anyone."
     )
 
 
@@ -138,8 +148,8 @@ def test_list_filters_and_queue_counts(office):
 
 def test_flags_are_kept_in_small_files(office):
     f = risk.raise_flag(office, "P0001", ["stalking"], "Follows her.")
-    risk.review_flag(office, f.id, ["police_informed"], "Told.")
-    risk.close_flag(office, f.id, "Done.")
+    risk.review_flag(lead(office), f.id, ["police_informed"], "Told.")
+    risk.close_flag(lead(office), f.id, "Done.")
     risk.raise_flag(office, "P0002", ["stalking"], "Follows her.")
     closed = json.loads((office.path / "data/risk/closed/2026-11.json").read_text())
     live = json.loads((office.path / "data/risk/open.json").read_text())
@@ -153,7 +163,7 @@ def test_a_close_interrupted_after_its_first_write_reads_as_closed(office, monke
     from facilitator.storage import stores
 
     f = risk.raise_flag(office, "P0001", ["stalking"], "Follows her.")
-    risk.review_flag(office, f.id, ["police_informed"], "Told.")
+    risk.review_flag(lead(office), f.id, ["police_informed"], "Told.")
     real = stores.Stores.store
     calls = []
 
@@ -165,7 +175,7 @@ def test_a_close_interrupted_after_its_first_write_reads_as_closed(office, monke
 
     monkeypatch.setattr(stores.Stores, "store", failing)
     with pytest.raises(OSError):
-        risk.close_flag(office, f.id, "Done.")
+        risk.close_flag(lead(office), f.id, "Done.")
     monkeypatch.setattr(stores.Stores, "store", real)
     assert calls  # the crash came between writing open.json and the month's closed file
     assert risk_flag_store.get_flag(office, f.id).status == "closed"
@@ -180,9 +190,9 @@ def test_bad_input_changes_nothing(office):
     with pytest.raises(NotFound):
         risk.raise_flag(office, "P0099", ["stalking"], "x")
     with pytest.raises(NotFound):
-        risk.review_flag(office, "F0042", ["police_informed"], "x")
+        risk.review_flag(lead(office), "F0042", ["police_informed"], "x")
     with pytest.raises(NotFound):
-        risk.close_flag(office, "F0042", "x")
+        risk.close_flag(lead(office), "F0042", "x")
     with pytest.raises(InvalidInput):
         risk.raise_flag(office, "P0001", ["stalking"], "   ")
     with pytest.raises(InvalidInput):
@@ -192,8 +202,8 @@ def test_bad_input_changes_nothing(office):
 
 def test_every_step_is_audited_without_content(office):
     f = risk.raise_flag(office, "P0001", ["stalking"], "Waits outside the school gates.")
-    risk.review_flag(office, f.id, ["police_informed"], "Officer Quigley told by phone.")
-    risk.close_flag(office, f.id, "Exclusion zone granted.")
+    risk.review_flag(lead(office), f.id, ["police_informed"], "Officer Quigley told by phone.")
+    risk.close_flag(lead(office), f.id, "Exclusion zone granted.")
     entries = [
         json.loads(line) for line in (office.path / "data/audit.jsonl").read_text().splitlines()
     ]
@@ -276,3 +286,43 @@ def test_category_severities_follow_the_settings(office):
     assert risk_settings.category_severities(office)["animal_harm"] == "high"
     f = risk.raise_flag(office, "P0001", ["animal_harm"], "Kicked the dog in front of her.")
     assert f.severity == "high" and f.deadline == "2026-11-25T18:00:00"
+
+
+# -- who decides -----------------------------------------------------------------------------
+def test_a_facilitator_raises_but_cannot_review_or_close_a_flag(office, invoke):
+    f = risk.raise_flag(office, "P0001", ["threats_to_kill"], "Said she would not see spring.")
+    review = invoke(
+        "--user", "alex", "risk", "review", f.id, "--action", "no_further_action", "--note", "x"
+    )
+    assert review.exit_code == 1 and "alex (facilitator) may not review a risk flag" in (
+        review.output
+    )
+    risk.review_flag(lead(office), f.id, ["police_informed"], "Police told.")
+    close = invoke("--user", "alex", "risk", "close", f.id, "--outcome", "Police dealt with it.")
+    assert close.exit_code == 1 and "may not close a risk flag" in close.output
+    assert risk_flag_store.get_flag(office, f.id).status == "in_review"
+    refused = [
+        json.loads(line)
+        for line in (office.path / "data/audit.jsonl").read_text().splitlines()
+        if '"refused"' in line
+    ]
+    assert [(e["user"], e["id"]) for e in refused] == [
+        ("alex", "review a risk flag"),
+        ("alex", "close a risk flag"),
+    ]
+
+
+def test_a_critical_flag_can_need_a_second_person_to_close_it(office):
+    settings = office.ws.read_settings()
+    settings["risk"]["critical_close_by_another"] = True
+    settings["risk"]["review_roles"] = ["coordinator", "facilitator"]
+    with office.stores.writing():
+        office.ws.write_settings(settings)
+    f = risk.raise_flag(office, "P0001", ["strangulation"], "Hands on her neck last week.")
+    risk.review_flag(office, f.id, ["police_informed", "marac_referral"], "Police, MARAC.")
+    with pytest.raises(Refused, match="reviewed it alone"):
+        risk.close_flag(office, f.id, "MARAC plan in place.")
+    closed = risk.close_flag(lead(office), f.id, "MARAC plan in place.")
+    assert closed.closed_by == "admin" and [r.by for r in closed.review_list] == ["alex"]
+    last = json.loads((office.path / "data/audit.jsonl").read_text().splitlines()[-1])
+    assert (last["action"], last["reviewed_by"]) == ("close", "alex")

@@ -20,6 +20,11 @@ from facilitator.services.risk import flags as risk
 HER_WORDS = "Canaryword: he held the bread knife to my throat in the car on Sunday"
 
 
+def lead(office):
+    """The risk lead: reviewing and closing flags is a coordinator's."""
+    return Office.open(office.path, "admin")
+
+
 def group_side_text(ws) -> str:
     """Every file the group side can read (partner support's own store excluded)."""
     out = []
@@ -67,7 +72,9 @@ def test_partner_flag_shows_and_stores_only_category_severity_and_source(pat, of
     assert flag.raised_by == "partner_support" and flag.session_id == ""
 
     # The reviewers work it like any other flag.
-    risk.review_flag(office, flag.id, ["marac_referral"], "Referred to MARAC by the risk lead.")
+    risk.review_flag(
+        lead(office), flag.id, ["marac_referral"], "Referred to MARAC by the risk lead."
+    )
 
     printed = "\n".join(
         [

@@ -161,3 +161,23 @@ def test_records_of_a_kind_it_does_not_know_are_named_not_exported(subject, invo
         "data/later-feature/P0001.json" in result.output
     )
     assert "Words from a later feature" not in (tmp_path / "sar.json").read_text()
+
+
+def test_the_engagement_summary_written_for_his_referrer_is_in_his_export(
+    subject, invoke, tmp_path
+):
+    from facilitator.services.reporting.referrer_report import set_engagement
+
+    office, _ = subject
+    set_engagement(office, "P0001", "Adam takes part and has started to name his control.")
+    result = invoke(
+        "--user", "admin", "participant", "export-data", "P0001", "-o", str(tmp_path / "sar")
+    )
+    assert result.exit_code == 0, result.output
+    assert "review by hand" not in result.output
+    data = json.loads((tmp_path / "sar.json").read_text())
+    assert [s["text"] for s in data["engagement_summaries_for_your_referrer"]] == [
+        "Adam takes part and has started to name his control."
+    ]
+    page = html.unescape((tmp_path / "sar.html").read_text())
+    assert "What the coordinator wrote about your engagement" in page

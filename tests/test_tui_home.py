@@ -7,6 +7,7 @@ from conftest import enrol_all
 from helpers.tui import make_app, open_session, screen_text, wait_for
 
 from facilitator.services.core import session_store as session_store
+from facilitator.services.core.office import Office
 from facilitator.services.groupwork import sessions
 from facilitator.services.risk import flag_store as risk_flag_store
 from facilitator.services.risk import flags as risk_service
@@ -146,8 +147,8 @@ async def test_privacy_mode_hides_the_risk_counts_at_home_and_in_the_queue(flagg
 
 
 async def test_review_and_close_a_flag_from_the_queue(group):
-    office = group
-    flag = risk_service.raise_flag(office, "P0002", ["economic_abuse"], "Took her bank card")
+    office = Office.open(group.path, "admin")  # the risk lead reviews and closes
+    flag = risk_service.raise_flag(group, "P0002", ["economic_abuse"], "Took her bank card")
     app = make_app(office)
     async with app.run_test(size=(80, 24)) as pilot:
         await home(pilot, app)
@@ -170,6 +171,26 @@ async def test_review_and_close_a_flag_from_the_queue(group):
         await wait_for(pilot, lambda: risk_flag_store.get_flag(office, flag.id).status == "closed")
     review = risk_flag_store.get_flag(office, flag.id).review_list[0]
     assert (review.actions, review.note) == (["referrer_informed"], "told probation")
+
+
+async def test_a_facilitator_is_told_reviewing_is_the_coordinators(group):
+    flag = risk_service.raise_flag(group, "P0002", ["economic_abuse"], "Took her bank card")
+    app = make_app(group)  # alex, a facilitator
+    async with app.run_test(size=(80, 24)) as pilot:
+        await home(pilot, app)
+        await pilot.press("r")
+        await wait_for(pilot, lambda: flag.id in screen_text(app))
+        await pilot.press("v")
+        await pilot.pause(0.3)
+        await pilot.press("5", "tab", "t", "o", "l", "d", "enter")
+        await wait_for(
+            pilot,
+            lambda: (
+                "may not review a risk flag" in " ".join(str(n.message) for n in app._notifications)
+            ),
+            what="the refusal said on screen",
+        )
+    assert risk_flag_store.get_flag(group, flag.id).status == "open"
 
 
 async def test_help_lists_every_key(group):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from facilitator.cli.output import emit_json, fields, json_option, table
-from facilitator.domain.participant import REFERRAL_SOURCES, STATUSES
+from facilitator.domain.participant import PROGRAMME_ENDINGS, REFERRAL_SOURCES, STATUSES
 from facilitator.services.compliance import status as compliance_status
 from facilitator.services.compliance import status as service
 from facilitator.services.core.group_store import enrolments
@@ -15,6 +15,7 @@ from facilitator.services.core.people import (
     list_participants,
     set_participant_status,
 )
+from facilitator.services.groupwork.groups import end_programme
 from facilitator.services.intake import assessment as intake_assessment
 from facilitator.services.records.subject_access import write_export
 
@@ -111,10 +112,26 @@ def participant_show(app, participant_id, as_json):
 @click.argument("participant_id")
 @click.argument("status", type=click.Choice(STATUSES))
 @click.option("--reason", default="", help="Needed for suspended and exited.")
+@click.option("--on", "day", help="For an ending: the day he leaves his group (default today).")
 @click.pass_obj
-def participant_status(app, participant_id, status, reason):
-    """Change a participant's status."""
+def participant_status(app, participant_id, status, reason, day):
+    """Change a participant's status.
 
+    completed, suspended and exited end his programme: he leaves his group on that day, and his
+    partner's contact point, his outcome time points and his retention follow from it.
+    """
+
+    if status in PROGRAMME_ENDINGS:
+        ended = end_programme(app.office, participant_id, status, reason, day)
+        left = (
+            f"; left {ended.enrolment.group_id} on {ended.enrolment.left_on}"
+            if ended.enrolment
+            else ""
+        )
+        click.echo(f"{ended.person.id} is now {ended.person.status}{left}")
+        return
+    if day:
+        raise click.UsageError("--on is for an ending (completed, suspended, exited)")
     person = set_participant_status(app.office, participant_id, status, reason)
     click.echo(f"{person.id} is now {person.status}")
 

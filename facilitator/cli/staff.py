@@ -1,4 +1,5 @@
-"""`facilitator staff add|list|training|supervision|due`: staff, their roles, training and supervision."""
+"""`facilitator staff add|list|roles|deactivate|training|supervision|due`: staff, their roles, training
+and supervision."""
 
 from __future__ import annotations
 
@@ -6,10 +7,7 @@ import click
 
 from facilitator.cli.output import emit_json, json_option, table
 from facilitator.domain.staff import ROLES
-from facilitator.services.core.people import (
-    add_staff,
-    list_staff,
-)
+from facilitator.services.core.people import add_staff, deactivate_staff, list_staff, set_roles
 from facilitator.services.evaluation.staff_quality import (
     add_supervision,
     add_training,
@@ -33,7 +31,7 @@ def staff() -> None:
 @click.option("--id", "staff_id", help="Short id used with --user (default: first name).")
 @click.pass_obj
 def staff_add(app, name, roles, staff_id):
-    """Add a staff member."""
+    """Add a staff member (an admin does, once there is one)."""
 
     member = add_staff(app.office, name, list(roles), staff_id)
     click.echo(f"added {member.id}: {member.name} ({', '.join(member.roles)})")
@@ -48,7 +46,43 @@ def staff_list(app, as_json):
     members = list_staff(app.office)
     if as_json:
         return emit_json([m.to_dict() for m in members])
-    table([(m.id, m.name, ", ".join(m.roles)) for m in members], ["id", "name", "roles"])
+    table(
+        [
+            (
+                m.id,
+                m.name,
+                ", ".join(m.roles),
+                f"left {m.deactivated_on}" if m.deactivated_on else "",
+            )
+            for m in members
+        ],
+        ["id", "name", "roles", "state"],
+    )
+
+
+@staff.command("roles")
+@click.argument("staff_id")
+@click.option(
+    "--role", "roles", multiple=True, required=True, help=f"Repeatable: {', '.join(ROLES)}."
+)
+@click.pass_obj
+def staff_roles(app, staff_id, roles):
+    """Give a member these roles in place of theirs (an admin does it)."""
+
+    member = set_roles(app.office, staff_id, list(roles))
+    click.echo(f"{member.id}: {', '.join(member.roles)}")
+
+
+@staff.command("deactivate")
+@click.argument("staff_id")
+@click.option("--reason", required=True, help="Why, e.g. left the service.")
+@click.option("--on", "day", help="YYYY-MM-DD (default today).")
+@click.pass_obj
+def staff_deactivate(app, staff_id, reason, day):
+    """A member who has left: kept in the records, can no longer act (an admin does it)."""
+
+    member = deactivate_staff(app.office, staff_id, reason, day)
+    click.echo(f"{member.id} deactivated from {member.deactivated_on}: can no longer act")
 
 
 SUPERVISION_KINDS = "individual, group, external, live"

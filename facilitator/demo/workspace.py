@@ -163,6 +163,7 @@ def build_demo(path: Path, seed: int = 7) -> Workspace:
             office, gname, "core-24", weekday, "18:30", facs, start_date=first_day.isoformat()
         )
         men = []
+        later: dict[int, list] = {}  # week -> the men who join at that week's session
         for i in range(9):
             person = people.add_participant(
                 office,
@@ -173,20 +174,32 @@ def build_demo(path: Path, seed: int = 7) -> Workspace:
                 referred_on=(first_day - timedelta(weeks=4 + i)).isoformat(),
             )
             demo_intake.demo_prepare_participant(office, person, first_day)
-            # Rolling entry: most start with the group, a few join later.
-            joins = first_day if i < 6 else first_day + timedelta(weeks=3 * (i - 5))
-            group_service.enrol(office, group.id, person.id, joins.isoformat())
+            # Rolling entry: most start with the group, a few join later, enrolled when they
+            # join so that their first session is the one the group is on that week.
+            if i < 6:
+                group_service.enrol(office, group.id, person.id, first_day.isoformat())
+            else:
+                later.setdefault(3 * (i - 5), []).append(person)
             men.append(person)
-        _history(office, group, first_day, facs, rnd)
+        _history(office, group, first_day, facs, rnd, later)
         context["groups"].append(group)
     for build in BUILDERS:
         build(office, context)
     return ws
 
 
-def _history(office: Office, group, first_day: date, facs: list[str], rnd: random.Random) -> None:
+def _history(
+    office: Office,
+    group,
+    first_day: date,
+    facs: list[str],
+    rnd: random.Random,
+    later: dict[int, list],
+) -> None:
     for week in range(12):
         day = first_day + timedelta(weeks=week)
+        for person in later.get(week, []):
+            group_service.enrol(office, group.id, person.id, day.isoformat())
         s = sessions.start_session(office, group.id, day.isoformat())
         men = group_store.roster(office, group.id, day.isoformat())
         for entry in men:

@@ -12,6 +12,18 @@ REFERRAL_SOURCES = ("court", "probation", "children_services", "self", "other")
 STATUSES = ("referred", "active", "suspended", "completed", "exited")
 # Leaving the programme other than by completing it must say why.
 STATUSES_NEEDING_REASON = ("suspended", "exited")
+# The statuses a man's programme ends in; each is reached only by ending it as a whole.
+PROGRAMME_ENDINGS = ("completed", "suspended", "exited")
+# Leaving his group to join another of the programme's: his programme goes on.
+TRANSFERRED = "transferred"
+
+
+def ending_named_by(reason: str) -> str:
+    """What a leaving reason names by its first word ("completed", "suspended: fifth
+    unexcused absence", "transferred to the Thursday group"); any other reason is an exit."""
+    words = (reason or "").strip().lower().split()
+    first = words[0].rstrip(":,.;") if words else ""
+    return first if first in PROGRAMME_ENDINGS + (TRANSFERRED,) else "exited"
 
 
 @dataclass

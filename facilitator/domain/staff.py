@@ -16,6 +16,9 @@ class Staff(Record):
     id: str
     name: str
     roles: list[str] = field(default_factory=lambda: ["facilitator"])
+    # A member who has left is kept, so records still name who did what, but can no longer act.
+    deactivated_on: str = ""
+    deactivated_reason: str = ""
 
     def __post_init__(self) -> None:
         self.name = require_text(self.name, "staff name")
@@ -30,5 +33,9 @@ class Staff(Record):
                 f"staff member {self.name} needs at least one role: {', '.join(ROLES)}"
             )
 
+    @property
+    def is_active(self) -> bool:
+        return not self.deactivated_on
+
     def has_role(self, *roles: str) -> bool:
-        return any(r in self.roles for r in roles)
+        return self.is_active and any(r in self.roles for r in roles)

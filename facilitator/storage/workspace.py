@@ -43,6 +43,7 @@ DEFAULT_SETTINGS: dict[str, Any] = {
         "late_minutes_count_as_absence": 30,
         "sessions_required": 0,  # 0: every curriculum session
         "referrer_notice_working_days": 1,
+        "min_facilitators": 2,  # who must be named to run a group
         # Compliance (docs/rules.md): the percentage is judged after this many sessions.
         "min_attendance_after_sessions": 6,
         # The programme's own closure days, YYYY-MM-DD, beside the public holidays: notice
@@ -61,6 +62,10 @@ DEFAULT_SETTINGS: dict[str, Any] = {
         # category id -> severity, over the rules file's (e.g. animal_harm = "high")
         "severity": {},
         "reassessment_weeks": 8,
+        # Who reviews and closes flags (admins always may); facilitators raise and confirm.
+        "review_roles": ["coordinator"],
+        # A critical flag closed only by someone other than its sole reviewer.
+        "critical_close_by_another": False,
     },
     "ui": {
         # The terminal UI's look: "dark", "light" or any Textual theme name (Ctrl+P changes it for a
@@ -215,6 +220,7 @@ class Workspace:
     def __init__(self, path: str | os.PathLike):
         self.path = Path(path)
         self._settings: dict[str, Any] | None = None
+        self._settings_stamp: tuple[int, int] | None = None
 
     # -- places -------------------------------------------------------------------------
     @property
@@ -251,8 +257,16 @@ class Workspace:
     # -- settings -----------------------------------------------------------------------
     @property
     def settings(self) -> dict[str, Any]:
-        if self._settings is None:
+        """The settings, read again whenever the file has changed: a UI left open sees a
+        member deactivated, or a rule changed, from another terminal at its next action."""
+        try:
+            info = self.settings_file.stat()
+            stamp: tuple[int, int] | None = (info.st_mtime_ns, info.st_size)
+        except OSError:
+            stamp = None  # read_settings says what is wrong
+        if self._settings is None or stamp is None or stamp != self._settings_stamp:
             self._settings = self.read_settings()
+            self._settings_stamp = stamp
         return self._settings
 
     def read_settings(self) -> dict[str, Any]:

@@ -56,7 +56,12 @@ class Office:
         name = self.ws.acting_user(self.given_user)
         if not self.staff():
             return Staff(id=_as_id(name), name=name, roles=["admin"])
-        return self.find_staff(name)
+        member = self.find_staff(name)
+        if not member.is_active:
+            raise AccessDenied(
+                f"{member.id} was deactivated on {member.deactivated_on} and can no longer act"
+            )
+        return member
 
     @property
     def user(self) -> str:

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from facilitator import clock
-from facilitator.domain.participant import STATUSES, Participant
+from facilitator.domain.participant import PROGRAMME_ENDINGS, STATUSES, Participant
 from facilitator.domain.staff import Staff
-from facilitator.domain.values import check_choice, parse_date
-from facilitator.errors import InvalidInput, NotFound
+from facilitator.domain.values import check_choice, parse_date, require_text
+from facilitator.errors import InvalidInput, NotFound, Refused
 from facilitator.services.core.office import Office, _as_id
 from facilitator.storage.stores import all_docs, get_doc, put_doc
 
@@ -15,7 +15,9 @@ def add_staff(office: Office, name: str, roles: list[str], staff_id: str | None 
     member = Staff(
         id=staff_id or _as_id(name.split()[0] if name.strip() else name), name=name, roles=roles
     )
-    actor = office.user  # resolve before writing: an unknown --user changes nothing
+    # Resolve before writing: an unknown --user changes nothing. Once anyone is on the staff
+    # list, only an admin adds to it (the first member is added by whoever set the workspace up).
+    actor = office.require_role("admin", doing="add staff").id if office.staff() else office.user
     with office.stores.writing():
         settings = office.ws.read_settings()
         staff = settings.setdefault("staff", [])
@@ -33,6 +35,44 @@ def add_staff(office: Office, name: str, roles: list[str], staff_id: str | None 
 
 def list_staff(office: Office) -> list[Staff]:
     return office.staff()
+
+
+def set_roles(office: Office, staff_id: str, roles: list[str]) -> Staff:
+    """Change a member's roles (an admin does); at least one active admin always remains."""
+    actor = office.require_role("admin", doing="change staff roles")
+    with office.stores.writing():
+        settings = office.ws.read_settings()
+        members = [Staff.from_dict(s) for s in settings.get("staff", [])]
+        wanted = office.find_staff(staff_id).id
+        member = next(m for m in members if m.id == wanted)
+        member.roles = Staff.from_dict(member.to_dict() | {"roles": roles}).roles
+        if not any(m.has_role("admin") for m in members):
+            raise Refused(f"{member.id} is the last active admin: make someone else an admin first")
+        settings["staff"] = [m.to_dict() for m in members]
+        office.ws.write_settings(settings)
+        office.stores.audit.record(actor.id, "roles", "staff", member.id, roles=",".join(roles))
+    return member
+
+
+def deactivate_staff(office: Office, staff_id: str, reason: str, day: str | None = None) -> Staff:
+    """A member who has left: kept in the records, can no longer act. An admin does it, and at
+    least one active admin always remains."""
+    reason = require_text(reason, "the reason for deactivating")
+    actor = office.require_role("admin", doing="deactivate staff")
+    when = parse_date(day, "deactivation date").isoformat() if day else clock.today().isoformat()
+    with office.stores.writing():
+        settings = office.ws.read_settings()
+        members = [Staff.from_dict(s) for s in settings.get("staff", [])]
+        member = next((m for m in members if m.id == office.find_staff(staff_id).id), None)
+        if member is None or not member.is_active:
+            raise Refused(f"staff member '{staff_id}' is not active")
+        member.deactivated_on, member.deactivated_reason = when, reason
+        if not any(m.is_active and m.has_role("admin") for m in members):
+            raise Refused(f"{member.id} is the last active admin: make someone else an admin first")
+        settings["staff"] = [m.to_dict() for m in members]
+        office.ws.write_settings(settings)
+        office.stores.audit.record(actor.id, "deactivate", "staff", member.id)
+    return member
 
 
 def add_participant(
@@ -90,12 +130,24 @@ def get_participant(office: Office, participant_id: str) -> Participant:
 def set_participant_status(
     office: Office, participant_id: str, status: str, reason: str = ""
 ) -> Participant:
+    """Change a man's status. A status that ends his programme (completed, suspended, exited)
+    is set by ending it (groupwork's end_programme), which also takes him off his group's
+    roster: the two never disagree."""
+    if status.strip().lower() in PROGRAMME_ENDINGS:
+        raise Refused(
+            f"'{status}' ends a man's programme: end it as a whole, so that his group, his "
+            "status and what follows from them change together"
+        )
     with office.stores.writing():
-        person = get_participant(office, participant_id)
-        person.status = status
-        person.status_reason = reason
-        person = Participant.from_dict(person.to_dict())  # re-validate
-        with office.stores.people(write=True) as db:
-            put_doc(db, "participants", person.to_dict())
-        office.audit("status", "participant", person.id, status=person.status)
-    return person
+        return write_status(office, get_participant(office, participant_id), status, reason)
+
+
+def write_status(office: Office, person: Participant, status: str, reason: str) -> Participant:
+    """Set and audit his status; the caller holds the workspace lock."""
+    changed = Participant.from_dict(
+        person.to_dict() | {"status": status, "status_reason": reason}
+    )  # re-validated
+    with office.stores.people(write=True) as db:
+        put_doc(db, "participants", changed.to_dict())
+    office.audit("status", "participant", changed.id, status=changed.status)
+    return changed

@@ -49,6 +49,7 @@ from facilitator.domain.outcomes import (
     point_states,
 )
 from facilitator.domain.outcomes import time_points as parse_time_points
+from facilitator.domain.participant import ending_named_by
 from facilitator.errors import InvalidInput, Refused, WorkspaceError
 from facilitator.services.core.group_store import enrolments, list_groups
 from facilitator.services.core.office import Office
@@ -140,9 +141,6 @@ def figures_threshold(office: Office) -> int:
 
 
 # -- anchors: when his time points fall, from group-side records --------------------------------
-def _reason_word(reason: str) -> str:
-    words = (reason or "").strip().lower().split()
-    return words[0].rstrip(":,.") if words else ""
 
 
 def anchors(office: Office, participant_id: str | None = None) -> dict[str, Anchors]:
@@ -175,8 +173,8 @@ def anchors(office: Office, participant_id: str | None = None) -> dict[str, Anch
             continue
         end, completed = None, False
         last = his[-1] if his else None
-        if last and last.left_on and _reason_word(last.left_reason) != "transferred":
-            end, completed = last.left_on, _reason_word(last.left_reason) == "completed"
+        if last and last.left_on and ending_named_by(last.left_reason) != "transferred":
+            end, completed = last.left_on, ending_named_by(last.left_reason) == "completed"
         mid = mid_programme(start, cycle.get(his[0].group_id, 24), end) if start else None
         out[pid] = Anchors(pid, first, start, mid, end, completed)
     return out

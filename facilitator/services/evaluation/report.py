@@ -175,7 +175,7 @@ def figure_tables(f: dict) -> list[FigureTable]:
             outcomes.append(
                 FigureTable(
                     f"Outcomes: {label}",
-                    ["", ""],
+                    ["Figures", "Why"],
                     [
                         [
                             "not included",

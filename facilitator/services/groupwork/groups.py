@@ -2,17 +2,26 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import date, timedelta
+
 from facilitator import clock
 from facilitator.curriculum import load_curriculum
 from facilitator.domain.enrolment import Enrolment
 from facilitator.domain.group import Group
-from facilitator.domain.participant import Participant
-from facilitator.domain.values import parse_date, require_text
+from facilitator.domain.participant import (
+    PROGRAMME_ENDINGS,
+    STATUSES_NEEDING_REASON,
+    TRANSFERRED,
+    Participant,
+    ending_named_by,
+)
+from facilitator.domain.values import check_choice, parse_date, require_text
 from facilitator.errors import InvalidInput, NotFound, Refused
 from facilitator.services.core.group_store import enrolments, get_group
 from facilitator.services.core.office import Office
-from facilitator.services.core.people import get_participant
-from facilitator.services.core.session_store import next_curriculum_session
+from facilitator.services.core.people import get_participant, write_status
+from facilitator.services.core.session_store import find_session, next_curriculum_session
 from facilitator.services.intake.assessment import require_ready_for_group
 from facilitator.storage.stores import all_docs, get_doc, put_doc, safe_name
 
@@ -50,7 +59,17 @@ def create_group(
         member = office.find_staff(ref)
         if not member.has_role("facilitator"):
             raise InvalidInput(f"{member.name} does not have the facilitator role")
-        staff_ids.append(member.id)
+        if member.id not in staff_ids:
+            staff_ids.append(member.id)
+    # Groups are run by two facilitators, ideally of different genders, so one can watch the
+    # room while the other leads (a common standard in accredited programmes).
+    needed = max(int(office.setting("rules.min_facilitators", 2) or 1), 1)
+    if len(staff_ids) < needed:
+        raise InvalidInput(
+            f"a group needs {needed} facilitator{'s' if needed != 1 else ''} "
+            f"(--facilitator, once each; setting rules.min_facilitators): "
+            f"{len(staff_ids)} given"
+        )
     length = curriculum_length(office, curriculum)
     with office.stores.writing():
         with office.stores.groups(write=True) as db:
@@ -96,6 +115,11 @@ def enrol(
         current = [e for e in enrolments(office, participant_id=person.id) if not e.left_on]
         if current:
             raise Refused(f"{person.id} is already enrolled in group {current[0].group_id}")
+        held = find_session(office, group.id, day)
+        if held is not None and held.is_closed:
+            # That day's session is over and closed without him: he joins from the next one,
+            # never shown in it as a man with no mark.
+            day = (date.fromisoformat(day) + timedelta(days=1)).isoformat()
         at_session = next_curriculum_session(office, group, day)
         with office.stores.enrolments(group.id, write=True) as db:
             eid = f"E-{group.id}-{person.id}-{day}"
@@ -115,24 +139,65 @@ def enrol(
     return enrolment
 
 
+@dataclass
+class ProgrammeEnd:
+    """What ending a man's programme (or moving him to another group) changed."""
+
+    person: Participant
+    ending: str  # completed, suspended, exited, or transferred (his programme goes on)
+    enrolment: Enrolment | None  # the enrolment he left; None if he was in no group
+
+
+def end_programme(
+    office: Office, participant_id: str, ending: str, reason: str = "", day: str | None = None
+) -> ProgrammeEnd:
+    """End a man's programme, or move him out of his group to another, as one change.
+
+    He leaves his group on `day` (not on its roster from that day on) and his status becomes
+    the ending's; what follows from them (partner contact points, outcome time points, his
+    compliance standing, when retention counts his case closed) is read from these two
+    records, so it follows at once. `transferred` keeps his status: he joins another group.
+    """
+    ending = check_choice(ending.strip().lower(), PROGRAMME_ENDINGS + (TRANSFERRED,), "ending")
+    when = parse_date(day, "leaving date").isoformat() if day else clock.today().isoformat()
+    words = reason.strip()
+    if ending in STATUSES_NEEDING_REASON + (TRANSFERRED,):
+        words = require_text(words, f"the reason he is {ending}")
+    # The leaving reason starts with the ending, so every reader of the enrolment agrees.
+    left_reason = words if ending_named_by(words) == ending else f"{ending}: {words}".rstrip(": ")
+    with office.stores.writing():
+        person = get_participant(office, participant_id)
+        current = [e for e in enrolments(office, participant_id=person.id) if not e.left_on]
+        if ending == TRANSFERRED and not current:
+            raise Refused(f"{person.id} is not enrolled in any group: there is none to leave")
+        enrolment = None
+        if current:
+            enrolment = Enrolment.from_dict(
+                current[0].to_dict() | {"left_on": when, "left_reason": left_reason}
+            )
+            if enrolment.left_on < enrolment.joined_on:
+                raise InvalidInput(
+                    f"{person.id} joined {enrolment.group_id} on {enrolment.joined_on}: he "
+                    f"cannot leave it before that ({when})"
+                )
+            with office.stores.enrolments(enrolment.group_id, write=True) as db:
+                put_doc(db, "enrolments", enrolment.to_dict())
+            office.audit("leave", "enrolment", enrolment.id)
+        if ending != TRANSFERRED:
+            person = write_status(office, person, ending, words)
+    return ProgrammeEnd(person, ending, enrolment)
+
+
 def leave_group(
     office: Office, participant_id: str, reason: str, left_on: str | None = None
 ) -> Enrolment:
+    """Leave his group for the reason given; its first word says how his programme ends
+    ("completed", "suspended: ...", "transferred to ..."; anything else is an exit)."""
     reason = require_text(reason, "leaving reason")
-    day = parse_date(left_on, "leaving date").isoformat() if left_on else clock.today().isoformat()
-    with office.stores.writing():
-        current = [
-            e for e in enrolments(office, participant_id=participant_id.upper()) if not e.left_on
-        ]
-        if not current:
-            raise Refused(f"{participant_id} is not enrolled in any group")
-        enrolment = current[0]
-        enrolment.left_on, enrolment.left_reason = day, reason
-        enrolment = Enrolment.from_dict(enrolment.to_dict())
-        with office.stores.enrolments(enrolment.group_id, write=True) as db:
-            put_doc(db, "enrolments", enrolment.to_dict())
-        office.audit("leave", "enrolment", enrolment.id)
-    return enrolment
+    ended = end_programme(office, participant_id, ending_named_by(reason), reason, left_on)
+    if ended.enrolment is None:
+        raise Refused(f"{participant_id} is not enrolled in any group")
+    return ended.enrolment
 
 
 def _check_intake(office: Office, person: Participant) -> None:

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from facilitator.domain.participant import ending_named_by
 from facilitator.domain.partner import ContactPoint, follow_up_points
 from facilitator.domain.values import parse_date
 from facilitator.services.core.group_store import enrolments
@@ -52,32 +53,37 @@ def contact_points(office: Office, participant_id: str | None = None) -> list[Co
         transfer = (
             previous is not None
             and previous.participant_id == e.participant_id
-            and _reason_word(previous.left_reason) == "transferred"
+            and ending_named_by(previous.left_reason) == "transferred"
         )
         if not transfer:
             found.append(ContactPoint(e.participant_id, "start", e.joined_on))
         started.setdefault(e.participant_id, e.joined_on)
         if e.left_on:
-            point = LEAVE_POINTS.get(_reason_word(e.left_reason), "exit")
+            point = LEAVE_POINTS.get(ending_named_by(e.left_reason), "exit")
             if point:
                 found.append(ContactPoint(e.participant_id, point, e.left_on))
         previous = e
+    # An ending that left a group is dated by the day he left it; a status change is a point
+    # of its own only where no enrolment says so (an ending while between groups).
+    from_groups: dict[tuple[str, str], list[str]] = {}
+    for p in found:
+        from_groups.setdefault((p.participant_id, p.point), []).append(p.date)
     for entry in office.stores.audit.entries():
         if entry.get("action") != "status" or entry.get("kind") != "participant":
             continue
         pid, point = entry.get("id", ""), STATUS_POINTS.get(entry.get("status", ""))
         day = str(entry.get("time", ""))[:10]
+        if any(
+            abs((parse_date(day) - parse_date(left)).days) <= SAME_EVENT_DAYS
+            for left in from_groups.get((pid, point or ""), [])
+        ):
+            continue
         # Before he started, an exit is an intake decision, already a point of its own.
         if point and (not wanted or pid == wanted) and pid in started and started[pid] <= day:
             found.append(ContactPoint(pid, point, day))
     found = _merge(found)
     found += follow_up_points(found, office.setting("partner.follow_up_weeks", [26]))
     return sorted(found, key=lambda p: (p.participant_id, p.date, p.point))
-
-
-def _reason_word(reason: str) -> str:
-    words = (reason or "").strip().lower().split()
-    return words[0].rstrip(":,.") if words else ""
 
 
 def _merge(points: list[ContactPoint]) -> list[ContactPoint]:

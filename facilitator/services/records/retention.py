@@ -51,7 +51,7 @@ from facilitator.services.core.office import Office
 from facilitator.services.debrief import notes as debrief
 from facilitator.services.groupwork.attendance import all_enrolments
 from facilitator.services.partner.store import may_open
-from facilitator.services.records.person_records import Holding, PersonRecords, find
+from facilitator.services.records.person_records import Holding, PersonRecords, find, read_store
 from facilitator.storage import migrations
 from facilitator.storage.stores import all_docs, get_doc, put_doc, remove_doc
 from facilitator.storage.tinystore import load_json_store
@@ -183,11 +183,15 @@ def _latest_date(value, key: str = "") -> str:
     return best
 
 
-def _closed_on(records: PersonRecords, floor: str) -> str:
+def _closed_on(office: Office, records: PersonRecords, floor: str) -> str:
     best = floor
     for h in records.holdings:
         if h.doc is not None:
             best = max(best, _latest_date(h.doc))
+        elif h.whole_file and h.kind != "partner":  # her store is never read here
+            # His own file (intake, one-to-ones, outcomes): its dates count too, so a man
+            # excluded at intake is closed on the day of that decision, not on his referral.
+            best = max(best, _latest_date(read_store(office.stores.path(*h.file.split("/")))))
         if h.file.startswith(("sessions/", "drafts/")) and _ISO_DAY.match(h.record_id[-10:]):
             best = max(best, h.record_id[-10:])  # a mark or check-in is dated by its session
     return best or clock.today().isoformat()
@@ -246,7 +250,9 @@ def due(office: Office, today: date | None = None, include_held: bool = True) ->
     partner_side = may_open(office)
     checked = partner_checked(office)
     for pid, records in sorted(find(office, men).items()):
-        items = _items_for(office, records, _closed_on(records, floor[pid]), today, pid in held)
+        items = _items_for(
+            office, records, _closed_on(office, records, floor[pid]), today, pid in held
+        )
         out.extend(i for i in items if i.kind != "partner" or (partner_side and pid not in checked))
     if partner_side:
         out.extend(
@@ -300,7 +306,9 @@ def apply(office: Office, today: date | None = None) -> ApplyResult:
             result.held += sum(1 for pid in batch if pid in held)
             checked = partner_checked(office)
             for pid, records in sorted(find(office, live).items()):
-                items = _items_for(office, records, _closed_on(records, floor[pid]), today, False)
+                items = _items_for(
+                    office, records, _closed_on(office, records, floor[pid]), today, False
+                )
                 items = [i for i in items if i.kind != "partner" or pid not in checked]
                 wanted = {(i.kind, i.file, i.record_id) for i in items}
                 chosen = [h for h in records.holdings if (h.kind, h.file, h.record_id) in wanted]

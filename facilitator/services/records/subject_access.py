@@ -45,6 +45,7 @@ KNOWN_KINDS = {
     "compliance",
     "outcomes",
     "partner",
+    "reports",
 }
 FLAG_FIELDS = (
     "id",
@@ -112,6 +113,7 @@ def export_data(office: Office, participant_id: str) -> Export:
         "compliance": [],
         "questionnaires_you_answered": [],
         "debrief_notes_mentioning_you": [],
+        "engagement_summaries_for_your_referrer": [],
     }
     unreviewed: set[str] = set()
     for h in holdings:
@@ -201,6 +203,9 @@ def _add(office: Office, data: dict, h: Holding) -> None:
         )
     elif h.kind == "compliance":
         data["compliance"].append({"record": f.removesuffix(".json"), **doc})
+    elif h.kind == "reports" and f.startswith("reports/engagement/"):
+        # What the coordinator wrote about his engagement for his referrer's reports.
+        data["engagement_summaries_for_your_referrer"].extend(_read_docs(office, f, "summaries"))
     elif h.kind == "notes":
         data["debrief_notes_mentioning_you"].append(
             {k: doc.get(k) for k in ("id", "session_id", "group_id", "date", "title", "status")}
@@ -275,6 +280,8 @@ SECTION_TITLES = {
     "questionnaires_you_answered": "Questionnaires you answered",
     "debrief_notes_mentioning_you": "Debrief notes that mention you (the notes themselves "
     "are about the whole group)",
+    "engagement_summaries_for_your_referrer": "What the coordinator wrote about your engagement "
+    "for your referrer's reports",
 }
 
 

@@ -196,13 +196,22 @@ def _md(text: str) -> str:
     return "\\" + text if text.startswith(("#", "-", "+", "=")) else text
 
 
+def standing_words(c) -> str:
+    """His standing as a probation officer reads it: the state said once, then why."""
+    if c.status == "breach":
+        return "Breach of the programme's requirements, action needed: " + "; ".join(
+            b.words() for b in c.breaches
+        )
+    return c.reason[:1].upper() + c.reason[1:]
+
+
 def render_markdown(d: ReportData) -> str:
     p = d.standing.person
     c = d.compliance
     out = [f"# Progress report: {_md(p.name)}", ""]
     out += [f"*{_md(d.statement)}*", ""]
     out += [
-        "| | |",
+        "| Details | |",
         "| --- | --- |",
         f"| Programme | {_md(d.programme)} |",
         f"| Participant | {_md(p.name)} ({p.id}) |",
@@ -217,7 +226,7 @@ def render_markdown(d: ReportData) -> str:
     out += [
         "## Compliance",
         "",
-        f"**{c.symbol} {c.label}**: {_md(c.reason)}",
+        f"**{c.symbol}** {_md(standing_words(c))}",
         "",
         f"Limits: {_md(d.limits)}.",
         "",

@@ -23,7 +23,7 @@ from facilitator.domain.risk_flag import (
     open_rank,
 )
 from facilitator.domain.values import check_choice, require_text
-from facilitator.errors import InvalidInput, NotFound
+from facilitator.errors import InvalidInput, NotFound, Refused
 from facilitator.services.core.office import Office
 from facilitator.services.core.people import get_participant
 from facilitator.services.core.session_store import get_session
@@ -41,8 +41,10 @@ from facilitator.services.risk.flag_store import (
 from facilitator.services.risk.settings import (
     category_severities,
     cluster_window_days,
+    critical_close_needs_second_person,
     current_time,
     deadline_hours,
+    review_roles,
     working_day_severities,
 )
 from facilitator.storage.stores import put_doc, remove_doc
@@ -224,6 +226,7 @@ def review_flag(
     office: Office, flag_id: str, actions: list[str], note: str = "", at: datetime | None = None
 ) -> RiskFlag:
     """Record what the reviewer did; the flag moves to in review."""
+    office.require_role(*review_roles(office), doing="review a risk flag")
     with office.stores.writing():
         flag = get_flag(office, flag_id)
         chosen = check_review(flag, actions, note)
@@ -243,10 +246,21 @@ def review_flag(
 
 def close_flag(office: Office, flag_id: str, outcome: str, at: datetime | None = None) -> RiskFlag:
     """Close a reviewed flag with its outcome; it leaves the live queue for the year's closed
-    store."""
+    store. A critical flag's close keeps who reviewed it beside who closed it."""
+    closer = office.require_role(*review_roles(office), doing="close a risk flag")
     with office.stores.writing():
         flag = get_flag(office, flag_id)
         flag.outcome = check_close(flag, outcome)
+        reviewers = sorted({r.by for r in flag.review_list})
+        if (
+            flag.severity == "critical"
+            and critical_close_needs_second_person(office)
+            and reviewers == [closer.id]
+        ):
+            raise Refused(
+                f"flag {flag.id} is critical and {closer.id} reviewed it alone: another "
+                "reviewer closes it (the programme's rule for critical flags)"
+            )
         at = at or current_time()
         flag.status = "closed"
         flag.closed_by = office.user
@@ -258,7 +272,9 @@ def close_flag(office: Office, flag_id: str, outcome: str, at: datetime | None =
             put_doc(db, "flags", flag.to_dict())
         with office.stores.store(OPEN_STORE, "risk_open", write=True) as db:
             remove_doc(db, "flags", flag.id)
-        office.audit("close", "risk_flag", flag.id, status="closed")
+        office.audit(
+            "close", "risk_flag", flag.id, status="closed", reviewed_by=",".join(reviewers)
+        )
     return flag
 
 

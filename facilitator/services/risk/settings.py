@@ -26,6 +26,18 @@ def category_severities(office: Office | None = None) -> dict[str, str]:
     return {cat_id: r.severity for cat_id, r in detector_for(office).rules.categories.items()}
 
 
+def review_roles(office: Office) -> tuple[str, ...]:
+    """Who reviews and closes flags (admins always may). Facilitators raise, confirm and add
+    notes; the decision on what is done is a coordinator's unless the programme says more."""
+    return tuple(office.setting("risk.review_roles", ["coordinator"]) or ["coordinator"])
+
+
+def critical_close_needs_second_person(office: Office) -> bool:
+    """Whether a critical flag must be closed by someone other than the only one who reviewed
+    it (a four-eyes rule some programmes keep for the gravest disclosures)."""
+    return bool(office.setting("risk.critical_close_by_another", False))
+
+
 def deadline_hours(office: Office) -> dict:
     return office.setting("risk.deadline_hours", {"critical": 0, "high": 24, "medium": 168})
 
