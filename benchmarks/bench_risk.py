@@ -1,12 +1,16 @@
 """Risk detector benchmark.
 
-    uv run python benchmarks/bench_risk.py [--runs N]
+    uv run python benchmarks/bench_risk.py [--runs N] [--train]
 
 1. Scanning a synthetic 2,000-word debrief in-process (warm detector): p50/p95, target p95 <= 5 ms;
    baseline: one pass of a plain word regex over the same text.
 2. Importing the detector in a fresh interpreter, against `python -c pass`: target <= 50 ms;
    and the first scan in a fresh interpreter (import + read rules + compile + scan).
 3. `facilitator risk scan` as a whole command, against `facilitator --help`.
+4. Long texts: 100 KB of debrief (target <= 50 ms), 100 KB and 1 MB of nothing but risk
+   statements (every sentence a disclosure): the scan grows in proportion to the text.
+5. With --train: `python -m facilitator.detector train` in a subprocess, writing to a copy so
+   the shipped model is untouched (target under 2 minutes on 2 cores).
 """
 
 from __future__ import annotations
@@ -130,7 +134,96 @@ def in_process(runs: int) -> list[tuple]:
         ]
     base = timed(lambda: word.findall(text), runs)
     rows.append(("  baseline: one \\w+ regex pass", statistics.median(base), pct(base, 95), "", ""))
+    from facilitator.detector import Detector
+
+    rules = Detector(learned=False)
+    for label, share in (("typical", 0.1), ("dense", 1.0)):
+        text = debrief(disclosures=share)
+        rules.scan(text)
+        alone = timed(lambda: rules.scan(text), runs)
+        rows.append(
+            (
+                f"  the rules alone, {label}",
+                statistics.median(alone),
+                pct(alone, 95),
+                "",
+                "the learned layer costs the difference",
+            )
+        )
     return rows
+
+
+def risk_text(size: int) -> str:
+    """`size` characters of nothing but the project's labelled risk statements, one after another."""
+    import json
+
+    texts = []
+    for name in (
+        "risk_statements.jsonl",
+        "risk_statements_holdout.jsonl",
+        "risk_statements_holdout2.jsonl",
+    ):
+        for line in (ROOT / "tests" / "fixtures" / name).read_text(encoding="utf-8").splitlines():
+            row = json.loads(line)
+            if row["categories"]:
+                texts.append(row["text"])
+    one = " ".join(texts)
+    return (one + " ") * (size // len(one) + 1)
+
+
+def long_texts(runs: int) -> list[tuple]:
+    from facilitator.detector import default_detector
+
+    detector = default_detector()
+    rows = []
+    debriefs = debrief(words=20_000, disclosures=0.1)
+    cases = [
+        ("scan 100 KB of debrief (1 in 10 risk)", (debriefs * 2)[:100_000], "<= 50 ms"),
+        ("scan 100 KB of risk statements only", risk_text(100_000)[:100_000], ""),
+        ("scan 1 MB of risk statements only", risk_text(1_000_000)[:1_000_000], ""),
+    ]
+    for name, text, target in cases:
+        detector.scan(text)
+        n = max(3, runs // (50 if len(text) > 200_000 else 10))
+        ms = timed(lambda: detector.scan(text), n)
+        found = detector.scan(text)
+        rows.append(
+            (
+                name,
+                statistics.median(ms),
+                pct(ms, 95),
+                target,
+                f"{len(text) // 1000} KB, {len(found.indicators)} indicators",
+            )
+        )
+    return rows
+
+
+def training() -> list[tuple]:
+    """One run of the training command into a temporary copy of the package's model file."""
+    import shutil
+
+    with tempfile.TemporaryDirectory() as tmp:
+        code = (
+            "import sys; from pathlib import Path; import facilitator.detector.train as t; "
+            f"t.MODEL_FILE = Path({str(Path(tmp) / 'model.json')!r}); t.main([])"
+        )
+        t = time.perf_counter()
+        subprocess.run([sys.executable, "-c", code], check=True, capture_output=True, text=True)
+        took = (time.perf_counter() - t) * 1000
+        same = (Path(tmp) / "model.json").read_bytes() == (
+            ROOT / "facilitator" / "detector" / "model.json"
+        ).read_bytes()
+        shutil.rmtree(tmp, ignore_errors=True)
+    return [
+        (
+            "train the learned layer (one run)",
+            took,
+            took,
+            "< 120,000 ms",
+            "same file as shipped" if same else "DIFFERS from the shipped model.json",
+        )
+    ]
 
 
 def subprocess_times(cmd: list[str], runs: int, env: dict | None = None, stdin: str | None = None):
@@ -213,9 +306,15 @@ def main() -> None:
     ap.add_argument(
         "--runs", type=int, default=200, help="in-process scans (subprocess runs are a tenth)"
     )
+    ap.add_argument(
+        "--train", action="store_true", help="also time a training run (about a minute)"
+    )
     args = ap.parse_args()
     sys.path.insert(0, str(ROOT))
     rows = in_process(args.runs)
+    rows += long_texts(args.runs)
+    if args.train:
+        rows += training()
     sub = max(5, args.runs // 10)
     rows += imports(sub)
     rows += command(sub)

@@ -71,7 +71,7 @@ def test_at_most_5_percent_of_benign_statements_are_flagged(figures):
     assert figures["benign_flagged"] <= 0.05, figures["false_alarms"]
 
 
-# -- the words in the issue -------------------------------------------------------------------
+# -- the phrases a facilitator would try ---------------------------------------------------
 @pytest.mark.parametrize(
     "text, category",
     [
@@ -319,7 +319,10 @@ severity = "high"
 patterns = ['''(?:get|have)\\s+(?:her|you)\\s+deported''']
 """,
     )
-    result = scan("He said he'd get her deported.", Detector(rules_for_workspace(folder)))
+    # The rules file alone: the learned layer knows only the built-in categories.
+    result = scan(
+        "He said he'd get her deported.", Detector(rules_for_workspace(folder), learned=False)
+    )
     assert [(i.category, i.severity) for i in result.indicators] == [
         ("immigration_threats", "high")
     ]

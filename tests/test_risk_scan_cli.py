@@ -23,10 +23,26 @@ def test_json_is_exactly_one_object_with_the_indicators_and_the_highest_severity
         "match": "hands round her throat",
         "start": 11,
         "end": 33,
+        "source": "rule",
+        "words": ["hands round her throat"],
     }
     assert {i["category"] for i in data["indicators"]} == {"strangulation", "separation"}
     for ind in data["indicators"]:
-        assert set(ind) == {"category", "severity", "match", "start", "end"}
+        assert set(ind) == {"category", "severity", "match", "start", "end", "source", "words"}
+
+
+# The rules have no pattern for this; the learned layer weighs the sentence.
+MODEL_TEXT = "Partner says he made her hand over her tips every night and spends them himself."
+
+
+def test_a_suggestion_of_the_learned_layer_shows_its_words_in_json_and_text(invoke):
+    data = json.loads(invoke("risk", "scan", MODEL_TEXT, "--json").output)
+    model = [i for i in data["indicators"] if i["source"] == "model"]
+    assert model and all(i["words"] for i in model)
+    ind = model[0]
+    assert MODEL_TEXT[ind["start"] : ind["end"]] == ind["match"]
+    text = invoke("risk", "scan", MODEL_TEXT).output
+    assert "raised by" in text and f"model: {', '.join(ind['words'])}" in text
 
 
 def test_nothing_found_is_null_severity_in_json_and_a_plain_line_in_text(invoke):

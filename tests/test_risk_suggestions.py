@@ -164,3 +164,22 @@ def test_confirming_every_suggested_category_needs_no_reason(office, invoke, ses
     done = invoke("risk", "confirm", "S0001", *args)
     assert done.exit_code == 0 and "not flagged" not in done.output
     assert json.loads(invoke("risk", "suggestions", SID, "--json").output)[0]["not_flagged"] == []
+
+
+def test_the_check_in_form_gets_the_words_that_raised_each_indicator(office):
+    """What the form shows beside each suggestion: where it came from and its words, for a
+    rule's match, the learned layer's strongest words, and a check-in answer alike."""
+    from facilitator.domain.checkin import CheckIn
+    from facilitator.services.risk.suggestions import checkin_indicators
+
+    checkin = CheckIn(
+        participant_id="P0001",
+        summary="He put his hands round her throat. He made her hand over her tips every "
+        "night and spends them himself.",
+    )
+    found = {i["category"]: i for i in checkin_indicators(office, checkin)}
+    assert found["strangulation"]["source"] == "rule"
+    assert found["strangulation"]["words"] == ["hands round her throat"]
+    model = [i for i in found.values() if i["source"] == "model"]
+    assert model and all(i["words"] for i in model)
+    assert all({"category", "severity", "match", "start", "end"} <= set(i) for i in found.values())

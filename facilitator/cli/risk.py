@@ -61,15 +61,28 @@ def scan_cmd(app, text: tuple[str, ...], rules_file: str | None, as_json: bool) 
     words = _read_text(text)
     result = _detector(app, rules_file).scan(words)
     if as_json:
-        return emit_json(result.to_dict())
+        # The stored and printed shape, with where each came from and its words added.
+        return emit_json(
+            {"indicators": [i.details() for i in result.indicators], "severity": result.severity}
+        )
     if not result.indicators:
         click.echo("no risk indicators found")
         return
     table(
-        [(i.severity, i.category, f"{i.start}-{i.end}", i.match) for i in result.indicators],
-        ["severity", "category", "at", "words"],
+        [
+            (i.severity, i.category, f"{i.start}-{i.end}", i.match, _raised_by(i))
+            for i in result.indicators
+        ],
+        ["severity", "category", "at", "words", "raised by"],
     )
     click.echo(f"\nhighest severity: {result.severity}")
+
+
+def _raised_by(indicator) -> str:
+    """A rule's pattern, or the learned layer with the words that weighed most."""
+    if indicator.source == "rule":
+        return "rule"
+    return f"{indicator.source}: {', '.join(indicator.words)}"
 
 
 def _read_text(text: tuple[str, ...]) -> str:

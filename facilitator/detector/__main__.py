@@ -1,7 +1,9 @@
-"""Developer tools for the risk rules.
+"""Developer tools for the risk detector.
 
-python -m facilitator.detector evaluate [STATEMENTS.jsonl] [--rules FILE] [--misses]
-    the detection figures on a labelled set (default: the project's own)
+python -m facilitator.detector evaluate [--set PATH ...] [--rules FILE] [--misses]
+    the figures on labelled sets (default: the development set and the project's own)
+python -m facilitator.detector train [--check] [--folds N] [--curriculum [FOLDER]]
+    retrain the learned layer from corpus/ into model.json (needs numpy: a dev dependency)
 python -m facilitator.detector stems [--check]
     rewrite (or check) the stems table shipped next to rules.toml; run after editing rules.toml
 """
@@ -15,6 +17,10 @@ def main() -> None:
         from facilitator.detector.evaluation import main as evaluate
 
         evaluate(args)
+    elif command == "train":
+        from facilitator.detector.train import main as train
+
+        train(args)
     elif command == "stems":
         from facilitator.detector.stems import main as stems
 

@@ -50,6 +50,10 @@ class ContextRules:
         self.clause_breaks = [re.compile(lower_regex(p)) for p in context["clause_breaks"]]
         self.third_party = compile_words(context["third_party"])
         self.media = compile_words(context["media"])
+        # The group's own material and his childhood memories: like a film, someone else's
+        # story, but never for a critical category (a disclosure made during an exercise
+        # must not be lost to the word "exercise").
+        self.teaching = compile_words(context.get("teaching", ()))
         self.hypothetical = compile_words(context["hypothetical"])
         self.concerns_him = _compile_text(context.get("concerns_him"))
         self.media_concerns_him = _compile_text(context.get("media_concerns_him"))
@@ -64,6 +68,10 @@ class TextContext:
     once, all through."""
 
     _NEAR = 240  # characters either side looked at first; most clauses are shorter
+    # No cue further than this from a match is looked at: a clause or sentence longer than
+    # this (a pasted page with no full stops) is cut here, so each match costs a bounded
+    # amount of work and a scan stays linear in the length of the text.
+    MAX_SCOPE = 400
     _LOCAL_SPANS = (
         12  # matches looked at one by one; past this, finding every break once is cheaper
     )
@@ -75,6 +83,12 @@ class TextContext:
         self._near_seen: dict[tuple, tuple[int, int]] = {}
         self._near_ok = matches <= self._LOCAL_SPANS
         self._all: dict[str, tuple[list[int], list[int]]] = {}
+        self._media_spans: list[tuple[int, int]] | None = None
+        self._media_starts: list[int] = []
+
+    def expect(self, matches: int) -> None:
+        """How many matches will be checked, once known: many go straight to one pass."""
+        self._near_ok = matches <= self._LOCAL_SPANS
 
     # -- scopes --------------------------------------------------------------------------
     def _scope(self, kind: str, regexes, start: int, end: int) -> tuple[int, int]:
@@ -99,6 +113,8 @@ class TextContext:
     def _near(self, regexes, start: int, end: int) -> tuple[int, int]:
         text, n, width = self.text, len(self.text), self._NEAR
         while True:
+            if width > self.MAX_SCOPE:  # the scope is cut there anyway
+                return max(0, start - self.MAX_SCOPE), min(n, end + self.MAX_SCOPE)
             lo, hi = max(0, start - width), min(n, end + width)
             begin, stop = (0 if lo == 0 else None), (n if hi == n else None)
             for regex in regexes:
@@ -112,11 +128,17 @@ class TextContext:
                 return begin, stop
             width *= 4
 
+    def _bounded(self, scope: tuple[int, int], start: int, end: int) -> tuple[int, int]:
+        lo, hi = scope
+        return max(lo, start - self.MAX_SCOPE), min(hi, end + self.MAX_SCOPE)
+
     def clause(self, start: int, end: int) -> tuple[int, int]:
-        return self._scope("clause", self.rules.clause_breaks, start, end)
+        return self._bounded(
+            self._scope("clause", self.rules.clause_breaks, start, end), start, end
+        )
 
     def sentence(self, start: int, end: int) -> tuple[int, int]:
-        return self._scope("sentence", (_SENTENCE_END,), start, end)
+        return self._bounded(self._scope("sentence", (_SENTENCE_END,), start, end), start, end)
 
     # -- the checks ----------------------------------------------------------------------
     def negated(self, start: int, end: int, extra_cues: re.Pattern | None = None) -> bool:
@@ -159,25 +181,53 @@ class TextContext:
         begin, _ = self.clause(start, end)
         return self.rules.hypothetical.search(self.text, begin, start) is not None
 
-    def someone_else(self, start: int, end: int) -> bool:
-        """About another person or a film, and nothing between says it is about him or his family."""
+    def someone_else(self, start: int, end: int, teaching: bool = True) -> bool:
+        """About another person, a film or (teaching=True) the group's own material, and
+        nothing between says it is about him or his family."""
         r = self.rules
         if r.third_party is not None:
             begin, _ = self.clause(start, end)
             # The other person must be who the clause is about: its subject, within its first
             # few words ("My mate got done for...", not "a message from a man and slapped her").
-            for m in r.third_party.finditer(self.text, begin, start):
+            # A clause cut short has no subject in view: the check needs its true start.
+            cut = begin == start - self.MAX_SCOPE and begin > 0
+            for m in [] if cut else r.third_party.finditer(self.text, begin, start):
                 if len(_WORD.findall(self.text, begin, m.start())) <= SUBJECT_WORDS:
                     if not _mentions(r.concerns_him, self.text, begin, end):
                         return True
                 break
         if r.media is not None:
             s_begin, s_end = self.sentence(start, end)
-            for m in r.media.finditer(self.text, s_begin, s_end):
+            for ms, me in self._media(s_begin, s_end):
+                lo, hi = min(ms, start), max(me, end)
+                if not _mentions(r.media_concerns_him, self.text, lo, hi):
+                    return True
+        if teaching and r.teaching is not None:
+            s_begin, s_end = self.sentence(start, end)
+            for m in r.teaching.finditer(self.text, s_begin, s_end):
                 lo, hi = min(m.start(), start), max(m.end(), end)
                 if not _mentions(r.media_concerns_him, self.text, lo, hi):
                     return True
         return False
+
+    def _media(self, begin: int, end: int) -> list[tuple[int, int]]:
+        """Media cues between begin and end. With many matches to check, every cue in the
+        text is found once and looked up by position; with a few, only their sentences are
+        read."""
+        media = self.rules.media
+        if media is None:
+            return []
+        if self._near_ok:
+            return [m.span() for m in media.finditer(self.text, begin, end)]
+        if self._media_spans is None:
+            self._media_spans = [m.span() for m in media.finditer(self.text)]
+            self._media_starts = [a for a, _ in self._media_spans]
+        i = bisect_left(self._media_starts, begin)
+        out = []
+        while i < len(self._media_spans) and self._media_spans[i][1] <= end:
+            out.append(self._media_spans[i])
+            i += 1
+        return out
 
 
 def _mentions(regex: re.Pattern | None, text: str, start: int, end: int) -> bool:

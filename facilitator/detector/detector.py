@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import os
 import re
+from bisect import bisect_left
 from itertools import accumulate
 
 from facilitator.detector.categories import (
@@ -38,16 +39,33 @@ _QUOTES = str.maketrans(
 
 
 class Indicator:
-    """One matched phrase: its category, that category's severity, the words and their span."""
+    """One finding: its category, that category's severity, the words and their span.
 
-    __slots__ = ("category", "severity", "match", "start", "end")
+    source is "rule" (a pattern of the rules file matched `match`) or "model" (the learned
+    layer scored the sentence over its threshold; `match` is then the span of the words that
+    weighed most). words: the strongest words, for showing why (the matched phrase itself
+    for a rule). to_dict() keeps the shape callers store and print; details() adds the rest.
+    """
 
-    def __init__(self, category: str, severity: str, match: str, start: int, end: int):
+    __slots__ = ("category", "severity", "match", "start", "end", "source", "words")
+
+    def __init__(
+        self,
+        category: str,
+        severity: str,
+        match: str,
+        start: int,
+        end: int,
+        source: str = "rule",
+        words: list[str] | None = None,
+    ):
         self.category = category
         self.severity = severity
         self.match = match
         self.start = start
         self.end = end
+        self.source = source
+        self.words = words if words is not None else [match]
 
     def to_dict(self) -> dict:
         return {
@@ -58,31 +76,70 @@ class Indicator:
             "end": self.end,
         }
 
+    def details(self) -> dict:
+        """to_dict() with where it came from and the words that raised it."""
+        return {**self.to_dict(), "source": self.source, "words": list(self.words)}
+
     def __eq__(self, other) -> bool:
-        return isinstance(other, Indicator) and self.to_dict() == other.to_dict()
+        return isinstance(other, Indicator) and self.details() == other.details()
 
     def __hash__(self) -> int:
         return hash((self.category, self.start, self.end))
 
     def __repr__(self) -> str:
-        return f"Indicator({self.category!r}, {self.severity!r}, {self.match!r}, {self.start}, {self.end})"
+        extra = f", source={self.source!r}, words={self.words!r}" if self.source != "rule" else ""
+        return (
+            f"Indicator({self.category!r}, {self.severity!r}, {self.match!r}, {self.start}, "
+            f"{self.end}{extra})"
+        )
 
 
 class ScanResult:
-    """What a scan found: the indicators in text order and the highest severity among them."""
+    """What a scan found: the indicators in text order and the highest severity among them.
 
-    __slots__ = ("indicators", "severity")
+    implied: categories that follow from an indicator by the labelling conventions (strangling
+    her is physical violence too; checking her phone is stalking as well as controlling
+    behaviour), each with the words of the indicator it follows from. They are kept apart
+    from `indicators` and `categories`, whose shape callers store, print and turn into flags;
+    `all_indicators` and `all_categories` include them, for showing and for the figures.
+    """
 
-    def __init__(self, indicators: list[Indicator], severity: str | None):
+    __slots__ = ("indicators", "severity", "implied")
+
+    def __init__(
+        self,
+        indicators: list[Indicator],
+        severity: str | None,
+        implied: list[Indicator] | None = None,
+    ):
         self.indicators = indicators
         self.severity = severity
+        self.implied = implied or []
+
+    @property
+    def all_indicators(self) -> list[Indicator]:
+        """The indicators and the implied categories, in text order."""
+        return sorted(
+            self.indicators + self.implied,
+            key=lambda i: (i.start, -severity_rank(i.severity), i.end),
+        )
 
     @property
     def categories(self) -> list[str]:
-        """Each category found once, the most severe first (then in text order)."""
+        """Each category found once, the most severe first, then in text order."""
+        return self._categories(self.indicators)
+
+    @property
+    def all_categories(self) -> list[str]:
+        """The same with the implied categories."""
+        return self._categories(self.indicators + self.implied)
+
+    @staticmethod
+    def _categories(found: list[Indicator]) -> list[str]:
         seen: dict[str, Indicator] = {}
-        for ind in self.indicators:
-            seen.setdefault(ind.category, ind)
+        for ind in found:
+            if ind.category not in seen or ind.start < seen[ind.category].start:
+                seen[ind.category] = ind
         return sorted(seen, key=lambda c: (-severity_rank(seen[c].severity), seen[c].start))
 
     def __bool__(self) -> bool:
@@ -90,6 +147,14 @@ class ScanResult:
 
     def to_dict(self) -> dict:
         return {"indicators": [i.to_dict() for i in self.indicators], "severity": self.severity}
+
+    def details(self) -> dict:
+        """Every indicator with its source and words, and the implied categories."""
+        return {
+            "indicators": [i.details() for i in self.indicators],
+            "severity": self.severity,
+            "implied": [i.details() for i in self.implied],
+        }
 
     def __repr__(self) -> str:
         return f"ScanResult({self.indicators!r}, severity={self.severity!r})"
@@ -184,7 +249,10 @@ class Detector:
     mistake in them is reported at once, with its category.
     """
 
-    def __init__(self, rules: Rules | None = None):
+    def __init__(self, rules: Rules | None = None, learned: bool = True, material: bool = True):
+        """learned=False: the rules alone (the learned layer is not consulted). material=False:
+        lines of the programme's own material are read like any other (training does, so
+        the curriculum's lines stay the hard negatives its thresholds are chosen against)."""
         from facilitator.detector.stems import StemFinder, pattern_key, shipped_stems
 
         if rules is None:
@@ -192,9 +260,14 @@ class Detector:
 
             rules = load_rules(None)
         self.rules = rules
+        self.learned = learned
+        self.material = material
         self._categories = [_Category(c) for c in rules.categories.values()]
         self._context_rules: ContextRules | None = None
         self._candidates: dict = {}
+        self._long_words: dict[str, tuple] = {}
+        self._short_words: dict[str, bool] = {}
+        self._pair_heads: set[str] | None = None
         self._by_stem: dict[str, list[_Pattern]] = {}
         self._everywhere: list[_Pattern] = []
         self._any: dict[tuple, object] = {}
@@ -272,6 +345,45 @@ class Detector:
         cands = tuple((pat.cat, pat.exclusion, pat.regex.match) for pat in found)
         return self._any_of(found), cands
 
+    def _short_live(self, word: str) -> bool:
+        """Could a short word start a pattern, whatever word follows it?"""
+        known = self._short_words.get(word)
+        if known is None:
+            stems = self._by_stem
+            if self._pair_heads is None:
+                self._pair_heads = {k.split(" ", 1)[0] for k in stems if " " in k}
+            known = (
+                word + "$" in stems
+                or word in self._pair_heads
+                or any(word[:n] in stems for n in self._stem_lengths if n <= len(word))
+            )
+            self._short_words[word] = known
+        return known
+
+    def _live_words(self, words: set[str]) -> dict[str, tuple | None]:
+        """The words that could start a pattern: a short word some stem begins with (None: its
+        candidates depend on the next word too), and a long word whose first letters have
+        candidates (with them; worked out once and remembered)."""
+        known = self._long_words
+        if len(known) > _CANDIDATE_CACHE:
+            known.clear()
+        live: dict[str, tuple | None] = {}
+        for word in words:
+            if len(word) < WORD_K:
+                if self._short_live(word):
+                    live[word] = None
+                continue
+            entry = known.get(word)
+            if entry is None:
+                key = word[:WORD_K]
+                entry = self._candidates.get(key)
+                if entry is None:
+                    entry = self._candidates[key] = self._candidates_for(word, None)
+                known[word] = entry
+            if entry[0] is not None:
+                live[word] = entry
+        return live
+
     def _any_of(self, found: list[_Pattern]):
         """One regex for "does any of these match here?": at most word starts none does, and one
         failed match is much cheaper than one per pattern. Kept per set of patterns, which many
@@ -307,19 +419,21 @@ class Detector:
         pieces = _WORDS.split(norm)
         offsets = list(accumulate(map(len, pieces), initial=0))
         last = len(pieces) - 2
-        for k in range(1, len(pieces), 2):
+        # A long word's candidates depend on its first letters only, a short word's on the
+        # next word too: each distinct word is looked up once, and only the places of words
+        # that could start some pattern are visited one by one.
+        live = self._live_words(set(pieces[1::2]))
+        for k in [k for k in range(1, len(pieces), 2) if pieces[k] in live]:
             word = pieces[k]
-            if len(word) < WORD_K:  # a short word: it and the next word's first letters
+            entry = live[word]
+            if entry is None:  # a short word: it and the next word's first letters
                 nxt = pieces[k + 2][:NEXT_K] if k < last and pieces[k + 1].isspace() else None
                 key = (word, nxt)
-            else:
-                nxt = None
-                key = word[:WORD_K]
-            entry = cache.get(key)
-            if entry is None:
-                if len(cache) > _CANDIDATE_CACHE:
-                    cache.clear()
-                entry = cache[key] = self._candidates_for(word, nxt)
+                entry = cache.get(key)
+                if entry is None:
+                    if len(cache) > _CANDIDATE_CACHE:
+                        cache.clear()
+                    entry = cache[key] = self._candidates_for(word, nxt)
             any_match, cands = entry
             if any_match is None:
                 continue
@@ -352,27 +466,237 @@ class Detector:
     def scan(self, text: str) -> ScanResult:
         if not text:
             return ScanResult([], None)
-        norm = self._tokens.swap(_lower(text.translate(_QUOTES)))
+        low = _lower(text.translate(_QUOTES))
+        norm = self._tokens.swap(low)
+        ctx = TextContext(norm, self._context(), 0)
         hits, everyday = self._matches(norm)
+        found = self._rule_indicators(text, hits, everyday, ctx)
+        if self.learned:
+            from facilitator.detector.features import unit_words
+
+            units = unit_words(low)  # read once: both the veto and the suggestions weigh them
+            found = self._backed(low, found, units)
+            found += self._model_indicators(text, low, found, everyday, ctx, units)
+        if self.material:
+            found = _outside_material(low, found)
+        found.sort(key=lambda i: (i.start, -severity_rank(i.severity), i.end))
+        implied = _implied(found, self._severities())
+        return ScanResult(found, highest_severity(i.severity for i in found), implied)
+
+    def _rule_indicators(
+        self,
+        text: str,
+        hits: list[tuple[int, int, int]],
+        everyday: dict[int, list[tuple[int, int]]],
+        ctx: TextContext,
+    ) -> list[Indicator]:
         if not hits:
-            return ScanResult([], None)
-        ctx = TextContext(norm, self._context(), len(hits))
+            return []
+        ctx.expect(len(hits))
         for_all = everyday.get(-1, [])
+        spans = {ci: _Spans(for_all + everyday.get(ci, [])) for ci in {h[0] for h in hits}}
         found: list[Indicator] = []
         for ci, start, end in hits:
-            if any(_silences(es, ee, start, end) for es, ee in (*for_all, *everyday.get(ci, ()))):
+            if spans[ci].silence(start, end):
                 continue
             cat = self._categories[ci]
+            if self._silenced(cat, ctx, start, end):
+                continue
             r = cat.rules
-            if r.negatable and ctx.negated(start, end, cat.negation):
-                continue
-            if r.hypothetical and ctx.hypothetical(start, end):
-                continue
-            if r.third_party and ctx.someone_else(start, end):
-                continue
             found.append(Indicator(r.id, r.severity, text[start:end], start, end))
-        found.sort(key=lambda i: (i.start, -severity_rank(i.severity), i.end))
-        return ScanResult(found, highest_severity(i.severity for i in found))
+        return found
+
+    def _silenced(self, cat: "_Category", ctx: TextContext, start: int, end: int) -> bool:
+        """Negated, his own safety plan, or someone else's business (by the category's flags)."""
+        r = cat.rules
+        if r.negatable and ctx.negated(start, end, cat.negation):
+            return True
+        if r.hypothetical and ctx.hypothetical(start, end):
+            return True
+        return r.third_party and ctx.someone_else(start, end, r.severity != "critical")
+
+    def _backed(
+        self, low: str, found: list[Indicator], units: list[tuple[int, int, list[str]]]
+    ) -> list[Indicator]:
+        """Rule matches of one word ("killed", "sword", "divorce") stand only where the
+        learned layer, weighing the whole sentence, does not score it far below the
+        category: "we murdered them 5-1" and "a sword dance at the wedding" are dropped,
+        "he said she'd be killed" stays. The bar is set in training so that almost no
+        labelled statement resting on such a word is lost (fewest for critical ones)."""
+        from facilitator.detector.model import shipped_model
+
+        model = shipped_model()
+        if model is None or not any(" " not in i.match.strip() for i in found):
+            return found
+        starts = [u[0] for u in units]
+        return [
+            i
+            for i in found
+            if len(i.match.split()) != 1 or model.backs(low, units, starts, i.category, i.start)
+        ]
+
+    def _model_indicators(
+        self,
+        text: str,
+        low: str,
+        rule_found: list[Indicator],
+        everyday: dict[int, list[tuple[int, int]]],
+        ctx: TextContext,
+        units: list[tuple[int, int, list[str]]],
+    ) -> list[Indicator]:
+        """What the learned layer adds: a category the rules did not find near there. The
+        words that weighed most go through the same context checks as a rule's match: "I
+        didn't check her phone" is no more a suggestion from the model than from the rules."""
+        from facilitator.detector.model import shipped_model
+
+        model = shipped_model()
+        if model is None:
+            return []
+        severities = self._severities()
+        by_id = {c.rules.id: (ci, c) for ci, c in enumerate(self._categories)}
+        spans: dict[int, _Spans] = {}
+        out: list[Indicator] = []
+        by_rules: dict[str, list[int]] = {}
+        for i in rule_found:
+            by_rules.setdefault(i.category, []).append(i.start)
+        for starts in by_rules.values():
+            starts.sort()
+        for raised in model.raised_units(low, units):
+            severity = severities.get(raised.category)
+            if severity is None:
+                continue
+            near = by_rules.get(raised.category)
+            if near:
+                k = bisect_left(near, raised.start - 399)
+                if k < len(near) and near[k] < raised.end + 400:
+                    continue  # the rules found it near here, with their own span
+            sug = model.explained(low, raised)
+            ci, cat = by_id.get(sug.category, (-1, None))
+            if ci not in spans:
+                spans[ci] = _Spans(everyday.get(-1, []) + everyday.get(ci, []) if ci >= 0 else [])
+            if spans[ci].touches(sug.start, sug.end):
+                continue  # its strongest words are an everyday phrase ("a Stanley knife")
+            if cat is not None and self._silenced(cat, ctx, sug.start, sug.end):
+                continue
+            out.append(
+                Indicator(
+                    sug.category,
+                    severity,
+                    text[sug.start : sug.end],
+                    sug.start,
+                    sug.end,
+                    "model",
+                    sug.words,
+                )
+            )
+        return out
+
+    def _severities(self) -> dict[str, str]:
+        """Each category's severity: the rules' (and so the programme's settings), or the
+        default for a built-in category a programme's own rules file left out."""
+        sev = dict(DEFAULT_SEVERITIES)
+        sev.update({c.rules.id: c.rules.severity for c in self._categories})
+        return sev
+
+
+_material: frozenset[str] | None = None
+
+
+def material_keys() -> frozenset[str]:
+    """The shipped lines of the programme's own material (see features.MATERIAL_FILE)."""
+    global _material
+    if _material is None:
+        from importlib.resources import files
+
+        from facilitator.detector.features import MATERIAL_FILE
+
+        try:
+            text = files("facilitator.detector").joinpath(MATERIAL_FILE).read_text(encoding="utf-8")
+        except FileNotFoundError:
+            text = ""
+        _material = frozenset(text.splitlines())
+    return _material
+
+
+_reach: int | None = None
+
+
+def _material_reach() -> int:
+    """Four times the longest line of the material, in characters."""
+    global _reach
+    if _reach is None:
+        _reach = 4 * max(map(len, material_keys()), default=0)
+    return _reach
+
+
+def _outside_material(low: str, found: list[Indicator]) -> list[Indicator]:
+    """The findings whose line is not a line of the curriculum or the debrief template."""
+    if not found:
+        return found
+    from facilitator.detector.features import material_key
+
+    keys = material_keys()
+    if not keys:
+        return found
+    # A line far longer than any of the material's is none of them: looking no further for
+    # its ends keeps a long text with no line breaks linear.
+    reach = _material_reach()
+    own: dict[int, bool] = {}
+    out: list[Indicator] = []
+    for ind in found:
+        lo = max(0, ind.start - reach)
+        begin = low.rfind("\n", lo, ind.start) + 1
+        if begin == 0 and lo > 0:
+            out.append(ind)
+            continue
+        if begin not in own:
+            stop = low.find("\n", ind.start, ind.start + reach)
+            if stop < 0 and ind.start + reach < len(low):
+                own[begin] = False
+            else:
+                line = low[begin : stop if stop >= 0 else len(low)]
+                own[begin] = len(line) <= reach and material_key(line) in keys
+        if not own[begin]:
+            out.append(ind)
+    return out
+
+
+# What one finding says about another: strangling her is physical violence too; tracking her
+# is also coercive control; an object used as a weapon is usually used on someone; checking
+# her phone, messages or location is stalking as well as control. The implied category
+# carries the same words, so the reviewer sees why.
+IMPLIES: dict[str, tuple[str, ...]] = {
+    "strangulation": ("physical_violence",),
+    "weapons": ("physical_violence",),
+    "stalking": ("controlling_behaviour",),
+}
+_DEVICE = re.compile(
+    r"\b(?:phones?|mobile|texts?|messages?|whatsapps?|emails?|location|call\s+log|"
+    r"dms|search\s+history|browser|photos|camera|app|apps|tracker|gps|"
+    r"instagram|facebook|snapchat|socials)\b",
+    re.IGNORECASE,
+)
+
+
+def _implies(ind: Indicator) -> tuple[str, ...]:
+    if ind.category == "controlling_behaviour" and _DEVICE.search(ind.match):
+        return ("stalking",)
+    return IMPLIES.get(ind.category, ())
+
+
+def _implied(found: list[Indicator], severities: dict[str, str]) -> list[Indicator]:
+    have = {i.category for i in found}
+    out: list[Indicator] = []
+    for ind in found:
+        for cat in _implies(ind):
+            if cat not in have and cat in severities:
+                have.add(cat)
+                out.append(
+                    Indicator(
+                        cat, severities[cat], ind.match, ind.start, ind.end, ind.source, ind.words
+                    )
+                )
+    return out
 
 
 class _TokenSwap:
@@ -408,6 +732,37 @@ class _TokenSwap:
 
     def swap(self, text: str) -> str:
         return self._regex.sub(self._token, text) if self._regex is not None else text
+
+
+class _Spans:
+    """Everyday phrases' spans, sorted, so a match looks only at the phrases near it: a long
+    text with many matches and many everyday phrases costs time in proportion to its length."""
+
+    _LONGEST = 300  # no everyday phrase is longer; those starting further back cannot touch
+
+    __slots__ = ("starts", "spans")
+
+    def __init__(self, spans: list[tuple[int, int]]):
+        self.spans = sorted(spans)
+        self.starts = [s for s, _ in self.spans]
+
+    def touches(self, start: int, end: int) -> bool:
+        i = bisect_left(self.starts, end) - 1
+        while i >= 0 and self.spans[i][0] > start - self._LONGEST:
+            if self.spans[i][1] > start:
+                return True
+            i -= 1
+        return False
+
+    def silence(self, start: int, end: int) -> bool:
+        i = bisect_left(self.starts, end) - 1
+        spans = self.spans
+        while i >= 0 and spans[i][0] > start - self._LONGEST:
+            es, ee = spans[i]
+            if _silences(es, ee, start, end):
+                return True
+            i -= 1
+        return False
 
 
 def _silences(es: int, ee: int, start: int, end: int) -> bool:

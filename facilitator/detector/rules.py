@@ -33,6 +33,7 @@ _CONTEXT_LISTS = (
     "clause_breaks",
     "third_party",
     "media",
+    "teaching",
     "hypothetical",
 )
 _CONTEXT_TEXTS = ("negation_undone_after", "concerns_him", "media_concerns_him")
@@ -165,8 +166,8 @@ def load_rules(path: "os.PathLike | str | None" = None) -> Rules:
     sources = ["built-in"]
     if path is not None:
         from pathlib import (
-            Path,
-        )  # imported here: pathlib is slow to import, and scanning never needs it
+            Path,  # imported here: pathlib is slow to import, and scanning never needs it
+        )
 
         path = Path(path)
         try:

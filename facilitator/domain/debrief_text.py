@@ -190,6 +190,39 @@ def blank_flag_lines(text: str) -> str:
     return _FLAG_LINE.sub(lambda m: " " * len(m.group(0)), text)
 
 
+# What the tool writes at the head of a note and around each man's section: the note's title
+# (the session's title, which names its theme: "Intimidation and threats") and the line of
+# date, group and facilitators above the first section, the rows of the attendance table, and
+# each man's heading. They say who and when, never what anyone did, so the scanner does not
+# read them; whatever a facilitator writes around them is still read.
+_TITLE_LINE = re.compile(r"^#[ \t].*$", re.MULTILINE)
+_META_LINE = re.compile(r"^.*(?:· group |facilitators:).*$", re.MULTILINE)
+_ATTENDANCE = re.compile(r"^## Attendance[ \t]*\n(?:(?!#).*\n?)*", re.MULTILINE)
+_TABLE_ROW = re.compile(r"^\|.*$", re.MULTILINE)
+
+
+def _blank(m: re.Match) -> str:
+    return re.sub(r"[^\n]", " ", m.group(0))
+
+
+def blank_header_and_names(text: str, names: Iterable[str] = ()) -> str:
+    """The text with the tool's header lines, the attendance table, the men's headings and the
+    given people's names blanked (same length, so offsets hold). A name is no disclosure, even
+    when it is a word the scanner knows ("Kim Blade"); names match with their capitals only,
+    so "kill" in a sentence stays."""
+    cut = text.find("\n## ")
+    cut = len(text) if cut < 0 else cut
+    head = _META_LINE.sub(_blank, _TITLE_LINE.sub(_blank, text[:cut]))
+    text = _TITLE_LINE.sub(_blank, head + text[cut:])
+    text = _ATTENDANCE.sub(lambda m: _TABLE_ROW.sub(_blank, m.group(0)), text)
+    text = _MAN_HEADING.sub(_blank, text)
+    words = sorted({n.strip() for n in names if n and n.strip()}, key=len, reverse=True)
+    if words:
+        pattern = re.compile(r"(?<!\w)(?:" + "|".join(map(re.escape, words)) + r")(?!\w)")
+        text = pattern.sub(_blank, text)
+    return text
+
+
 def excerpt(text: str, start: int, end: int, width: int = 30) -> str:
     """The match with a little of its own line around it."""
     line_start = text.rfind("\n", 0, start) + 1

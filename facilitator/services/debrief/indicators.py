@@ -18,7 +18,12 @@ from dataclasses import dataclass, field
 from facilitator import clock
 from facilitator.detector.categories import label
 from facilitator.domain.debrief import DebriefNote, Handled
-from facilitator.domain.debrief_text import attribute, blank_flag_lines, excerpt
+from facilitator.domain.debrief_text import (
+    attribute,
+    blank_flag_lines,
+    blank_header_and_names,
+    excerpt,
+)
 from facilitator.domain.values import require_text
 from facilitator.errors import InvalidInput, Refused
 from facilitator.services.core.office import Office
@@ -155,10 +160,12 @@ def scan_note(office: Office, note: DebriefNote, text: str | None = None) -> lis
     """Indicators in the note (its text and amendments, or `text`), one per man and category."""
     if text is None:
         text = note.body + "".join(f"\n\n{a.text}" for a in note.amendment_list)
-    found = _scan(office, blank_flag_lines(text))
+    men = _men(office, note)
+    people = [n for _, aliases in men.values() for n in aliases]
+    people += [n for s in office.staff() for n in (s.name, s.id)]
+    found = _scan(office, blank_header_and_names(blank_flag_lines(text), people))
     if not found:
         return []
-    men = _men(office, note)
     names = {pid: aliases for pid, (_, aliases) in men.items()}
     only = next(iter(men)) if len(men) == 1 else None
     grouped: dict[str, Indicator] = {}

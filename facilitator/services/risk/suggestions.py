@@ -93,6 +93,8 @@ def _scan_checkin(office: Office, checkin: CheckIn) -> tuple[list[str], str | No
             "match": i.match,
             "start": i.start,
             "end": i.end,
+            "source": i.source,
+            "words": list(i.words),
         }
         for i in _scan_text(office, checkin.text_for_scanning())
     ]
@@ -108,6 +110,8 @@ def _scan_checkin(office: Office, checkin: CheckIn) -> tuple[list[str], str | No
                         "match": f"check-in answer: {form}",
                         "start": None,
                         "end": None,
+                        "source": "answer",
+                        "words": [form],
                     }
                 )
     for change in checkin.circumstance_changes:
@@ -121,6 +125,8 @@ def _scan_checkin(office: Office, checkin: CheckIn) -> tuple[list[str], str | No
                     "match": f"circumstance: {change}",
                     "start": None,
                     "end": None,
+                    "source": "circumstance",
+                    "words": [change],
                 }
             )
     unique = list(dict.fromkeys(c for c in cats if c in table))
