@@ -273,6 +273,7 @@ class Detector:
         self._any: dict[tuple, object] = {}
 
         shipped = shipped_stems()
+        found: frozenset[str] | list[str] | None
         finder: StemFinder | None = None
         token_stems: set[str] | None = set()
         for _, phrases in rules.tokens:
@@ -318,8 +319,8 @@ class Detector:
         )
         if own:
             self._context()
-            for cat in self._categories:
-                cat.negation  # noqa: B018 - compiles and checks
+            for compiled in self._categories:
+                compiled.negation  # noqa: B018 - compiles and checks
 
     def _context(self) -> ContextRules:
         if self._context_rules is None:
@@ -726,7 +727,7 @@ class _TokenSwap:
                 ) from None
 
     def _token(self, m: re.Match) -> str:
-        prefix = m.lastgroup
+        prefix = m.lastgroup or ""
         size = m.end() - m.start()
         return prefix + "_" * (size - len(prefix)) if size >= len(prefix) else m.group()
 

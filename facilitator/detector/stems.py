@@ -15,12 +15,10 @@ from __future__ import annotations
 
 import re
 
-try:  # Python 3.11+: the parser behind re.compile
-    from re import _constants as C
-    from re import _parser as P
-except ImportError:  # pragma: no cover - older layouts
-    import sre_constants as C  # type: ignore
-    import sre_parse as P  # type: ignore
+# The parser behind re.compile (Python 3.11+, which the project requires); private, so the
+# stems table is checked against it in the tests.
+from re import _constants as C  # type: ignore[attr-defined]
+from re import _parser as P  # type: ignore[attr-defined]
 
 WORD_K = 4  # letters of the first word in a stem: four sort words well ("stra", "kill", "thre")
 NEXT_K = 3  # letters of the next word, after a short first word ("the bab", "her nec")
