@@ -19,6 +19,7 @@ from tinydb.storages import Storage
 from facilitator.errors import StoreError
 from facilitator.storage import migrations
 from facilitator.storage.files import atomic_write_text
+from facilitator.storage.journal import Transaction
 
 
 class StoreDamaged(StoreError):
@@ -66,24 +67,39 @@ def _damaged(path: Path, why: str) -> StoreDamaged:
 
 
 class AtomicJSONStorage(Storage):
-    def __init__(self, path: str | Path, kind: str):
+    """Inside an action (`txn` given) writes are kept in it, to be written with the action's
+    other files, and reads see them; outside one, each write goes straight to disk."""
+
+    def __init__(self, path: str | Path, kind: str, txn: Transaction | None = None):
         self.path = Path(path)
         self.kind = kind
+        self.txn = txn
 
     def read(self):
-        data = load_json_store(self.path, self.kind)
+        if self.txn is not None and self.path in self.txn.files:
+            data = migrations.upgrade(
+                json.loads(self.txn.files[self.path]), self.kind, str(self.path)
+            )
+        else:
+            data = load_json_store(self.path, self.kind)
         return data or None
 
     def write(self, data) -> None:
         data = migrations.stamp(dict(data), self.kind)
-        atomic_write_text(self.path, json.dumps(data, ensure_ascii=False, separators=(",", ":")))
+        text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+        if self.txn is not None:
+            self.txn.files[self.path] = text
+        else:
+            atomic_write_text(self.path, text)
 
     def close(self) -> None:
         pass
 
 
 @contextmanager
-def open_store(path: Path, kind: str, write: bool = False) -> Iterator[TinyDB]:
+def open_store(
+    path: Path, kind: str, write: bool = False, txn: Transaction | None = None
+) -> Iterator[TinyDB]:
     """Open one store for one piece of work: read once, write once at the end if changed.
 
     A fresh TinyDB each time, so no query cache outlives the call (another process may have
@@ -91,7 +107,7 @@ def open_store(path: Path, kind: str, write: bool = False) -> Iterator[TinyDB]:
     """
     # TinyDB calls the middleware to start it, and the middleware returns itself: `cache` is
     # db.storage, typed here as the middleware it is rather than as a plain Storage.
-    cache = CachingMiddleware(lambda: AtomicJSONStorage(path, kind))
+    cache = CachingMiddleware(lambda: AtomicJSONStorage(path, kind, txn))
     db = TinyDB(storage=cache)
     # Read eagerly so a damaged file fails before any change is attempted.
     # Never flush part-way: the one write happens at the end, and only for writers (a reader

@@ -11,6 +11,7 @@ from __future__ import annotations
 import getpass
 import os
 import shutil
+import threading
 import tomllib
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -18,6 +19,8 @@ from pathlib import Path
 from typing import Any
 
 from facilitator.errors import StoreError, WorkspaceError
+from facilitator.storage import journal
+from facilitator.storage.audit import AuditLog
 from facilitator.storage.files import atomic_write_text, ensure_private_dir
 
 SETTINGS_FILE = "facilitator.toml"
@@ -209,6 +212,9 @@ class Workspace:
     def __init__(self, path: str | os.PathLike):
         self.path = Path(path)
         self._settings: dict[str, Any] | None = None
+        self._held = threading.local()  # how deep this thread is in lock()
+        self.audit_log: AuditLog | None = None  # the Stores' own, when it has one
+        self.last_recovery: journal.Recovery | None = None
 
     # -- places -------------------------------------------------------------------------
     @property
@@ -284,16 +290,56 @@ class Workspace:
         """
         from filelock import FileLock, Timeout
 
+        depth = getattr(self._held, "depth", 0)
+        if depth:
+            # Already held by this thread: a second lock file handle would wait for itself.
+            self._held.depth = depth + 1
+            try:
+                yield
+            finally:
+                self._held.depth = depth
+            return
         ensure_private_dir(self.data_dir)
         lock = FileLock(str(self.data_dir / ".lock"), timeout=LOCK_TIMEOUT_SECONDS, mode=0o600)
         try:
             with lock:
-                yield
+                self._held.depth = 1
+                try:
+                    self._recover()
+                    yield
+                finally:
+                    self._held.depth = 0
         except Timeout:
             raise StoreError(
                 f"workspace {self.path} is busy: another facilitator process has held its lock "
                 f"for {LOCK_TIMEOUT_SECONDS} s; try again"
             ) from None
+
+    def _recover(self) -> None:
+        """Under the lock: finish what a killed process left half-written, and remove the
+        temporary files killed writes left."""
+        log = self.audit_log or AuditLog(self.audit_file)
+        found = journal.recover(self.data_dir, log, settings_dir=self.path)
+        if found.replayed or found.temp_removed:
+            self.last_recovery = found
+
+    def recover_if_interrupted(self) -> None:
+        """For readers: a journal left on disk means an action stopped half way; take the
+        lock (which finishes it) before reading. One stat when there is none."""
+        if getattr(self._held, "depth", 0):
+            return
+        if journal.journal_path(self.data_dir).exists():
+            with self.lock():
+                pass
+
+    def tidy_on_open(self) -> None:
+        """On opening: when a killed process left a journal or temporary files (two short
+        folder listings to find out), take the lock, which finishes and removes them."""
+        if getattr(self._held, "depth", 0):
+            return
+        if journal.needs_recovery(self.data_dir, self.path):
+            with self.lock():
+                pass
 
     # -- creating -----------------------------------------------------------------------
     @classmethod

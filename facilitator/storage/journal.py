@@ -1,0 +1,170 @@
+"""One user action's writes as one unit: all of them happen, or none do.
+
+An action (record a check-in and keep its risk suggestion, raise a flag into the queue, his
+history and the audit, close a flag...) changes several files. Its store writes and audit
+entries are held in memory while it runs; at the end they are written together:
+
+1. the journal (`data/journal.json`: every file's new text and the audit entries) is written
+   whole, fsync'd and renamed into place: from here on the action has happened;
+2. each store file is written (atomically, as always) and the audit entries appended;
+3. the journal is removed, and its folder fsync'd so that it cannot come back after a power
+   cut and be replayed over newer writes.
+
+A process killed during (1) leaves at most a temporary file: the action did not happen and
+nothing of it is on disk. Killed during (2), it leaves the journal, and whoever next takes the
+workspace lock replays it (the writes are whole-file and the audit entries carry their sequence
+numbers, so replaying twice changes nothing). An action that fails with an error writes nothing.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from facilitator.storage.audit import AuditLog
+from facilitator.storage.files import atomic_write_text, fsync_dir
+
+JOURNAL_FILE = "journal.json"
+# Temporary files this tool's atomic writes leave behind when killed: `.<name>.<random>.tmp`
+# from the atomic writer and `<name>.tmp` from the audit head.
+TMP_SUFFIX = ".tmp"
+
+
+@dataclass
+class Transaction:
+    """The writes of one action so far: store path → the file's new text, and audit entries."""
+
+    files: dict[Path, str] = field(default_factory=dict)
+    audit: list[dict] = field(default_factory=list)
+
+    @property
+    def empty(self) -> bool:
+        return not self.files and not self.audit
+
+
+@dataclass
+class Recovery:
+    """What opening the workspace found and put right."""
+
+    replayed: bool = False
+    files: int = 0  # store files written again from the journal
+    audit: int = 0  # audit entries appended from the journal
+    temp_removed: list[Path] = field(default_factory=list)
+
+
+def journal_path(data_dir: Path) -> Path:
+    return Path(data_dir) / JOURNAL_FILE
+
+
+def commit(data_dir: Path, log: AuditLog, txn: Transaction) -> None:
+    """Write a finished action. Caller holds the workspace lock."""
+    if txn.empty:
+        return
+    data_dir = Path(data_dir)
+    body = {
+        "files": {_relative(data_dir, p): text for p, text in txn.files.items()},
+        "audit": txn.audit,
+    }
+    path = journal_path(data_dir)
+    atomic_write_text(path, json.dumps(body, ensure_ascii=False, separators=(",", ":")))
+    _apply(data_dir, log, body)
+    os.unlink(path)
+    fsync_dir(data_dir)
+
+
+def _relative(data_dir: Path, path: Path) -> str:
+    # Relative, so that a workspace moved or restored elsewhere still replays into itself.
+    return Path(path).relative_to(data_dir).as_posix()
+
+
+def _apply(data_dir: Path, log: AuditLog, body: dict) -> tuple[int, int]:
+    files = body.get("files") or {}
+    for rel, text in files.items():
+        target = data_dir.joinpath(*rel.split("/"))
+        if not target.resolve().is_relative_to(data_dir.resolve()):
+            continue  # a journal edited to point outside the workspace is not followed
+        atomic_write_text(target, text)
+    appended = log.append_entries(body.get("audit") or [])
+    return len(files), appended
+
+
+def needs_recovery(data_dir: Path, settings_dir: Path | None = None) -> bool:
+    """Whether `recover` has anything to do: a journal, or temporary files at the top of
+    `data/` (every action writes its journal there first) or beside the settings."""
+    for folder in (data_dir, settings_dir):
+        if folder is None:
+            continue
+        try:
+            names = [e.name for e in os.scandir(folder)]
+        except FileNotFoundError:
+            continue
+        if JOURNAL_FILE in names and folder == data_dir:
+            return True
+        if any(_is_our_temp(n) for n in names):
+            return True
+    return False
+
+
+def recover(data_dir: Path, log: AuditLog, settings_dir: Path | None = None) -> Recovery:
+    """Finish an action a killed process left half-written, and remove the temporary files
+    killed writes left behind (they hold personal data). Caller holds the workspace lock.
+
+    Cheap when there is nothing to do: one listing of `data/`. Every action writes its journal
+    there before touching any other file, so a kill anywhere in the tree leaves a trace in it;
+    only then is the whole tree searched for temporary files."""
+    data_dir = Path(data_dir)
+    found = Recovery()
+    try:
+        top = [e.name for e in os.scandir(data_dir)]
+    except FileNotFoundError:
+        return found
+    journal = journal_path(data_dir)
+    interrupted = JOURNAL_FILE in top or any(_is_our_temp(n) for n in top)
+    if settings_dir is not None:
+        found.temp_removed += remove_temp_files(Path(settings_dir), recursive=False)
+    if not interrupted:
+        return found
+    if journal.exists():
+        try:
+            body = json.loads(journal.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            # Renamed into place only once whole and fsync'd: unreadable means damaged
+            # afterwards; leave it for someone to look at rather than guess.
+            body = None
+        if isinstance(body, dict):
+            found.files, found.audit = _apply(data_dir, log, body)
+            found.replayed = True
+            os.unlink(journal)
+            fsync_dir(data_dir)
+    found.temp_removed += remove_temp_files(data_dir, recursive=True)
+    return found
+
+
+def remove_temp_files(folder: Path, recursive: bool = True) -> list[Path]:
+    """Remove this tool's leftover temporary files under `folder`. Caller holds the lock, so no
+    write in progress owns any of them."""
+    removed = []
+    pattern = "**/*" + TMP_SUFFIX if recursive else "*" + TMP_SUFFIX
+    for path in Path(folder).glob(pattern):
+        if _is_our_temp(path.name) and path.is_file():
+            try:
+                path.unlink()
+            except FileNotFoundError:
+                continue
+            removed.append(path)
+    return removed
+
+
+def find_temp_files(folder: Path) -> list[Path]:
+    """Leftover temporary files under `folder`, removed by nobody yet."""
+    return [
+        p for p in Path(folder).glob("**/*" + TMP_SUFFIX) if _is_our_temp(p.name) and p.is_file()
+    ]
+
+
+def _is_our_temp(name: str) -> bool:
+    # Our writers' names only: `.<file>.<random>.tmp` or `<file>.head.tmp`; never a user's
+    # own file that happens to end in .tmp.
+    return name.endswith(TMP_SUFFIX) and (name.startswith(".") or name.endswith(".head.tmp"))
