@@ -7,7 +7,7 @@ from facilitator.curriculum import load_curriculum
 from facilitator.domain.enrolment import Enrolment
 from facilitator.domain.group import Group
 from facilitator.domain.participant import Participant
-from facilitator.domain.values import parse_date, require_text
+from facilitator.domain.values import check_name, parse_date, require_text
 from facilitator.errors import InvalidInput, NotFound, Refused
 from facilitator.services.core.group_store import enrolments, get_group
 from facilitator.services.core.office import Office
@@ -45,6 +45,7 @@ def create_group(
     group_id: str | None = None,
     location: str = "",
 ) -> Group:
+    name = check_name(name, "group name")
     staff_ids = []
     for ref in facilitators or []:
         member = office.find_staff(ref)
