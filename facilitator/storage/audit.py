@@ -115,14 +115,15 @@ class AuditLog:
             last_seq = int(json.loads(last)["seq"]) if last else 0
         except (ValueError, KeyError, TypeError):
             last_seq = 0
-        written = 0
-        for entry in entries:
-            if int(entry.get("seq", 0)) <= last_seq:
-                continue
-            append_line(self.path, json.dumps(entry, ensure_ascii=False, sort_keys=True))
-            written += 1
+        lines = [
+            json.dumps(entry, ensure_ascii=False, sort_keys=True)
+            for entry in entries
+            if int(entry.get("seq", 0)) > last_seq
+        ]
+        if lines:
+            append_line(self.path, "\n".join(lines))  # one write, one fsync
         self._write_head(entries[-1])
-        return written
+        return len(lines)
 
     # The head remembers the last line written, so lines cut off the end of the log (which
     # leave the chain itself intact) are noticed. It is renamed into place but not fsync'd: after

@@ -328,7 +328,7 @@ class Workspace:
         lock (which finishes it) before reading. One stat when there is none."""
         if getattr(self._held, "depth", 0):
             return
-        if journal.journal_path(self.data_dir).exists():
+        if journal.pending(self.data_dir):
             with self.lock():
                 pass
 

@@ -25,6 +25,7 @@ from facilitator.services.core.office import Office
 from facilitator.services.groupwork import groups, sessions
 from facilitator.services.intake import assessment as intake
 from facilitator.services.risk.suggestions import checkin_indicators
+from facilitator.storage import journal
 from facilitator.storage.audit import AuditLog
 from facilitator.storage.workspace import Workspace
 
@@ -167,7 +168,7 @@ def problems(ws: Path, acks: list[str]) -> list[str]:
     # -- leftovers
     for p in ws.rglob("*.tmp"):
         found.append(f"temporary file left: {p.relative_to(ws)}")
-    if (data / "journal.json").exists():
+    if journal.pending(data):
         found.append("journal left after the next command")
     return found
 
@@ -207,7 +208,7 @@ def kill_trial(ws: Path, seed: int, all_acks: list[str], max_delay: float = 0.4)
     acks = [line[4:] for line in out.splitlines() if line.startswith("ack ")]
     all_acks.extend(acks)
     trial = Trial(delay * 1000, len(acks))
-    trial.replayed = (ws / "data" / "journal.json").exists()
+    trial.replayed = journal.pending(ws / "data")
     trial.temp_left = len(list(ws.rglob("*.tmp")))
     done = subprocess.run(
         [sys.executable, "-m", "facilitator", "--workspace", str(ws), "--user", "alex",
