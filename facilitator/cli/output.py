@@ -35,6 +35,20 @@ def fields(pairs: Iterable[tuple[str, Any]]) -> None:
         click.echo(f"{k.ljust(width)}  {printable(v)}")
 
 
+class _Day(click.ParamType):
+    """A date option: an empty value is refused rather than taken as today (a script with an
+    unset variable must not record something on the wrong day)."""
+
+    name = "YYYY-MM-DD"
+
+    def convert(self, value, param, ctx):
+        if not str(value).strip():
+            self.fail("is empty: give a date as YYYY-MM-DD, or leave the option out", param, ctx)
+        return value
+
+
+DAY = _Day()
+
 json_option = click.option("--json", "as_json", is_flag=True, help="Print JSON for scripts.")
 
 

@@ -44,7 +44,7 @@ def _last_line(path: Path) -> str | None:
                 chunk = fh.read(step) + chunk
                 lines = chunk.rstrip(b"\n").split(b"\n")
                 if len(lines) > 1 or pos == 0:
-                    return lines[-1].decode("utf-8")
+                    return lines[-1].decode("utf-8", errors="replace")
     except FileNotFoundError:
         return None
     return None
@@ -148,14 +148,20 @@ class AuditLog:
         except (OSError, ValueError):
             return None
 
-    def lines(self) -> Iterator[str]:
+    def raw_lines(self) -> Iterator[bytes]:
         try:
-            with open(self.path, encoding="utf-8") as fh:
+            with open(self.path, "rb") as fh:
                 for line in fh:
                     if line.strip():
-                        yield line.rstrip("\n")
+                        yield line.rstrip(b"\n")
         except FileNotFoundError:
             return
+
+    def lines(self) -> Iterator[str]:
+        # Bytes that are not UTF-8 (a damaged disk, an edit) must not stop a listing: they show
+        # as replacement characters here, and `verify` names the line.
+        for raw in self.raw_lines():
+            yield raw.decode("utf-8", errors="replace")
 
     def entries(self) -> Iterator[dict]:
         for line in self.lines():
@@ -170,7 +176,11 @@ class AuditLog:
         number = 0
         head = self._read_head()
         head_seq = int(head["seq"]) if head else 0
-        for number, line in enumerate(self.lines(), start=1):
+        for number, raw in enumerate(self.raw_lines(), start=1):
+            try:
+                line = raw.decode("utf-8")
+            except UnicodeDecodeError:
+                return AuditProblem(number, "line holds bytes that are not UTF-8 text (damaged)")
             try:
                 entry = json.loads(line)
             except ValueError:

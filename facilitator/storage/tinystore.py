@@ -54,6 +54,14 @@ def parse_json_store(raw: bytes, path: Path) -> dict:
         raise _damaged(path, f"invalid JSON at line {err.lineno}, column {err.colno}") from None
     if not isinstance(data, dict):
         raise _damaged(path, "it does not hold a JSON object")
+    # Every store is tables of records: {"table": {"1": {...}, ...}}. Anything else (a table
+    # that is a string, a record that is a list) is damage, caught here before a reader trips
+    # over it or a writer writes it back.
+    for name, table in data.items():
+        if not isinstance(table, dict):
+            raise _damaged(path, f"its '{name}' is not a table of records")
+        if any(not isinstance(doc, dict) for doc in table.values()):
+            raise _damaged(path, f"its '{name}' holds something that is not a record")
     return data
 
 

@@ -8,6 +8,7 @@ session_notes/     debrief notes, one Markdown file per session
 
 from __future__ import annotations
 
+import copy
 import getpass
 import os
 import shutil
@@ -199,7 +200,9 @@ def resolve_workspace_path(option: str | os.PathLike | None) -> Path:
 
 
 def _merge(defaults: dict, given: dict) -> dict:
-    out = dict(defaults)
+    # A deep copy: a caller that changes the merged settings (appends to `staff`) must never
+    # change the defaults every later read starts from.
+    out = copy.deepcopy(defaults)
     for key, value in given.items():
         if isinstance(value, dict) and isinstance(out.get(key), dict):
             out[key] = _merge(out[key], value)
@@ -259,18 +262,60 @@ class Workspace:
         self.require()
         try:
             given = tomllib.loads(self.settings_file.read_text(encoding="utf-8"))
-        except tomllib.TOMLDecodeError as err:
+        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as err:
             raise WorkspaceError(
                 f"settings file {self.settings_file} does not parse: {err}"
             ) from None
+        for key, default in DEFAULT_SETTINGS.items():
+            value = given.get(key)
+            if value is None:
+                continue
+            if isinstance(default, dict) and not isinstance(value, dict):
+                raise WorkspaceError(
+                    f"settings file {self.settings_file}: '{key}' should be a [{key}] section"
+                )
+            if key == "staff" and not (
+                isinstance(value, list) and all(isinstance(s, dict) for s in value)
+            ):
+                raise WorkspaceError(
+                    f"settings file {self.settings_file}: 'staff' should be a list of "
+                    "[[staff]] entries"
+                )
         return _merge(DEFAULT_SETTINGS, given)
 
     def write_settings(self, settings: dict[str, Any]) -> None:
-        """Caller holds the lock. Writes atomically; comments in the file are not kept."""
+        """Caller holds the lock. Writes atomically; comments in the file are not kept.
+
+        Refused when the file on disk lacks a section or the staff list this tool always
+        writes: it has lost part of itself (cut short, or a bad edit), and writing it back
+        merged with the defaults would make the loss permanent."""
         import tomli_w
 
+        self._check_complete()
         atomic_write_text(self.settings_file, tomli_w.dumps(settings))
         self._settings = None
+
+    def missing_sections(self) -> list[str]:
+        """Top-level sections (and `staff`) every settings file this tool writes has, that the
+        file on disk lacks; [] when it is whole or does not exist yet."""
+        try:
+            given = tomllib.loads(self.settings_file.read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            return []
+        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as err:
+            raise WorkspaceError(
+                f"settings file {self.settings_file} does not parse: {err}; it was not rewritten"
+            ) from None
+        return [key for key in DEFAULT_SETTINGS if key not in given]
+
+    def _check_complete(self) -> None:
+        missing = self.missing_sections()
+        if missing:
+            what = ", ".join("staff list" if k == "staff" else f"[{k}]" for k in missing)
+            raise WorkspaceError(
+                f"settings file {self.settings_file} has lost its {what}: restore it from a "
+                "backup or put it back by hand; it was not rewritten"
+            )
 
     def setting(self, dotted: str, default: Any = None) -> Any:
         node: Any = self.settings
