@@ -1,6 +1,7 @@
 """Writes that cannot half-happen: random SIGKILLs, and what one check-in save costs.
 
-    uv run python benchmarks/bench_writes.py [--trials 100] [--saves 200] [--against REV]
+    uv run python benchmarks/bench_writes.py [--trials 100] [--saves 200] [--rounds 3]
+                                             [--against REV]
 
 Both parts run twice in the same run: on this tree, and on the code at REV (default: where
 this branch left main), exported to a temporary folder, as the baseline.
@@ -54,7 +55,7 @@ def kill_trials(n: int) -> dict:
     with tempfile.TemporaryDirectory() as tmp:
         ws = make_workspace(Path(tmp) / "ws")
         acks: list[str] = []
-        trials = []
+        trials: list = []
         for seed in range(n):
             trials.append(kill_trial(ws, seed, acks))
         # A broken rule stays broken in the files: count the trials that broke a new one.
@@ -152,6 +153,7 @@ def main() -> None:
     ap.add_argument("--saves", type=int, default=200)
     ap.add_argument("--groups", type=int, default=400)
     ap.add_argument("--against", default="")
+    ap.add_argument("--rounds", type=int, default=3)
     ap.add_argument("--part", choices=["kill", "save"], help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.part == "kill":
@@ -175,7 +177,23 @@ def main() -> None:
         old = baseline_tree(rev, Path(tmp) / "baseline")
         t = time.perf_counter()
         ours_k, base_k = run_part(ROOT, "kill", args), run_part(old, "kill", args)
-        ours_s, base_s = run_part(ROOT, "save", args), run_part(old, "save", args)
+        # The save is timed in alternating rounds (this tree, baseline, this tree...) so that
+        # a change in the machine's load falls on both; each side's figure is the median of
+        # its rounds.
+        rounds: dict[str, list[dict]] = {"ours": [], "base": []}
+        for _ in range(args.rounds):
+            rounds["ours"].append(run_part(ROOT, "save", args))
+            rounds["base"].append(run_part(old, "save", args))
+        ours_s, base_s = (
+            {
+                label: {
+                    stat: statistics.median(r[label][stat] for r in rounds[side])
+                    for stat in ("median", "p95")
+                }
+                for label in rounds[side][0]
+            }
+            for side in ("ours", "base")
+        )
     print(f"\nbaseline: {rev[:10]}; {time.perf_counter() - t:.0f} s\n")
     rows = [
         ("kill trials", str(ours_k["trials"]), str(base_k["trials"]), f">= {args.trials}"),
