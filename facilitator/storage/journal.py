@@ -39,6 +39,7 @@ JOURNAL_FILE = ".journal"  # not *.json: whatever reads every store passes it by
 # Temporary files this tool's atomic writes leave behind when killed: `.<name>.<random>.tmp`
 # from the atomic writer and `<name>.tmp` from the audit head.
 TMP_SUFFIX = ".tmp"
+SETTINGS_NAME = "facilitator.toml"
 
 
 @dataclass
@@ -160,18 +161,21 @@ def _apply(data_dir: Path, log: AuditLog, body: dict) -> tuple[int, int]:
 def needs_recovery(data_dir: Path, settings_dir: Path | None = None) -> bool:
     """Whether `recover` has anything to do: a journal, or temporary files at the top of
     `data/` (every action writes its journal there first) or beside the settings."""
-    for folder in (data_dir, settings_dir):
-        if folder is None:
-            continue
-        try:
-            names = [e.name for e in os.scandir(folder)]
-        except FileNotFoundError:
-            continue
-        if folder == data_dir and JOURNAL_FILE in names and pending(data_dir):
-            return True
-        if any(_is_our_temp(n) for n in names):
-            return True
-    return False
+    try:
+        names = [e.name for e in os.scandir(data_dir)]
+    except FileNotFoundError:
+        return False
+    if JOURNAL_FILE in names and pending(data_dir):
+        return True
+    if any(_is_our_temp(n) for n in names):
+        return True
+    return settings_dir is not None and bool(settings_temp_files(Path(settings_dir)))
+
+
+def settings_temp_files(folder: Path) -> list[Path]:
+    # Beside the settings only the settings' own: an export someone is writing into the
+    # workspace folder (without the lock) has its temporary file there too, and is not ours.
+    return [p for p in folder.glob(f".{SETTINGS_NAME}.*{TMP_SUFFIX}") if p.is_file()]
 
 
 def recover(data_dir: Path, log: AuditLog, settings_dir: Path | None = None) -> Recovery:
@@ -189,7 +193,9 @@ def recover(data_dir: Path, log: AuditLog, settings_dir: Path | None = None) -> 
         return found
     interrupted = (JOURNAL_FILE in top and pending(data_dir)) or any(_is_our_temp(n) for n in top)
     if settings_dir is not None:
-        found.temp_removed += remove_temp_files(Path(settings_dir), recursive=False)
+        for path in settings_temp_files(Path(settings_dir)):
+            path.unlink(missing_ok=True)
+            found.temp_removed.append(path)
     if not interrupted:
         return found
     body = _read_journal(data_dir)
