@@ -159,11 +159,12 @@ def test_flags_are_kept_in_small_files(office):
     assert [(d["id"], d["categories"]) for d in his["flags"].values()] == [(f.id, ["stalking"])]
 
 
-def test_a_close_interrupted_after_its_first_write_reads_as_closed(office, monkeypatch):
+def test_a_close_that_fails_half_way_writes_nothing_and_can_be_done_again(office, monkeypatch):
     from facilitator.storage import stores
 
     f = risk.raise_flag(office, "P0001", ["stalking"], "Follows her.")
     risk.review_flag(lead(office), f.id, ["police_informed"], "Told.")
+    before = data_files(office.path)
     real = stores.Stores.store
     calls = []
 
@@ -177,7 +178,10 @@ def test_a_close_interrupted_after_its_first_write_reads_as_closed(office, monke
     with pytest.raises(OSError):
         risk.close_flag(lead(office), f.id, "Done.")
     monkeypatch.setattr(stores.Stores, "store", real)
-    assert calls  # the crash came between writing open.json and the month's closed file
+    assert calls  # the failure came after open.json was changed, before the closed file
+    assert risk_flag_store.get_flag(office, f.id).status == "in_review"
+    assert data_files(office.path) == before
+    risk.close_flag(lead(office), f.id, "Done.")
     assert risk_flag_store.get_flag(office, f.id).status == "closed"
     assert [x.id for x in risk.list_flags(office, "closed")] == [f.id]
     assert risk.list_flags(office, "open") == [] and risk.queue_counts(office)["open"] == 0

@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from facilitator import clock
-from facilitator.cli.output import emit_json, json_option, table
+from facilitator.cli.output import DAY, emit_json, json_option, table
 from facilitator.domain.compliance import HOW_TOLD
 from facilitator.services.compliance import status as service
 from facilitator.services.compliance.status import notify_referrer
@@ -103,7 +103,7 @@ def compliance_due(app, everything, as_json):
 @click.option(
     "--how", required=True, type=click.Choice(HOW_TOLD), help="How the referrer was told."
 )
-@click.option("--on", "day", help="When, YYYY-MM-DD (default today).")
+@click.option("--on", "day", type=DAY, help="When, YYYY-MM-DD (default today).")
 @click.option("--note", default="", help="A short note (who was told, a reference).")
 @click.pass_obj
 def compliance_notify(app, task_id, how, day, note):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from facilitator.cli.output import emit_json, fields, json_option, table
+from facilitator.cli.output import DAY, emit_json, fields, json_option, table
 from facilitator.domain.values import WEEKDAYS
 from facilitator.services.core.group_store import get_group, list_groups, roster
 from facilitator.services.groupwork.groups import create_group, enrol, leave_group
@@ -124,7 +124,7 @@ def group_show(app, group_id, as_json):
 @group.command("enrol")
 @click.argument("group_id")
 @click.argument("participant_id")
-@click.option("--on", "joined_on", help="Date he joins, YYYY-MM-DD (default today).")
+@click.option("--on", "joined_on", type=DAY, help="Date he joins, YYYY-MM-DD (default today).")
 @click.pass_obj
 def group_enrol(app, group_id, participant_id, joined_on):
     """Enrol a participant in a group (he joins at the session the group is on)."""
@@ -139,7 +139,7 @@ def group_enrol(app, group_id, participant_id, joined_on):
 @group.command("leave")
 @click.argument("participant_id")
 @click.option("--reason", required=True)
-@click.option("--on", "left_on", help="Date he left, YYYY-MM-DD (default today).")
+@click.option("--on", "left_on", type=DAY, help="Date he left, YYYY-MM-DD (default today).")
 @click.pass_obj
 def group_leave(app, participant_id, reason, left_on):
     """End a participant's enrolment."""

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from facilitator.cli.output import emit_json, fields, json_option, table
+from facilitator.cli.output import DAY, emit_json, fields, json_option, table
 from facilitator.domain.attendance import ATTENDANCE_STATUSES, SYMBOLS
 from facilitator.domain.checkin import (
     BEHAVIOUR_FORMS,
@@ -38,7 +38,7 @@ def individual() -> None:
     show_default=True,
     help=", ".join(ATTENDANCE_STATUSES),
 )
-@click.option("--date", "day", help="YYYY-MM-DD (default today).")
+@click.option("--date", "day", type=DAY, help="YYYY-MM-DD (default today).")
 @click.option("--worker", help="Staff who saw him (default: you).")
 @click.option(
     "--curriculum-session", type=int, default=0, help="The curriculum session a catch-up covered."

@@ -6,7 +6,7 @@ from typing import Any
 
 import click
 
-from facilitator.cli.output import emit_json, json_option, table
+from facilitator.cli.output import DAY, emit_json, json_option, table
 from facilitator.domain.intake import AGREEMENTS, ANSWERS, LEVELS, OUTCOMES, SCORES, label
 from facilitator.errors import InvalidInput
 from facilitator.services.core.people import get_participant
@@ -24,7 +24,7 @@ from facilitator.services.intake.assessment import (
     start_intake,
 )
 
-date_option = click.option("--date", "day", help="YYYY-MM-DD (default today).")
+date_option = click.option("--date", "day", type=DAY, help="YYYY-MM-DD (default today).")
 
 
 @click.group()

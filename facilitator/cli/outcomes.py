@@ -12,7 +12,7 @@ import sys
 
 import click
 
-from facilitator.cli.output import emit_json, json_option, table
+from facilitator.cli.output import DAY, emit_json, json_option, table
 from facilitator.cli.partner import _open, key_file_option
 from facilitator.domain.outcomes import DONE, DUE, MISSED, NOT_YET
 from facilitator.domain.values import parse_date
@@ -103,7 +103,7 @@ def _ask(q) -> dict[str, str]:
     help="Repeatable: an item and its answer (number or words; - skips). "
     "Without any, each item is asked in turn.",
 )
-@click.option("--date", "day", help="Date answered, YYYY-MM-DD (default today).")
+@click.option("--date", "day", type=DAY, help="Date answered, YYYY-MM-DD (default today).")
 @click.option("--questionnaire", help="Questionnaire id (default: the first for that respondent).")
 @click.option(
     "--replace", is_flag=True, help="Record this time point again, replacing earlier answers."

@@ -8,13 +8,16 @@ from typing import Any
 
 import click
 
+from facilitator.domain.text import printable
+
 
 def emit_json(data: Any) -> None:
     click.echo(json.dumps(data, indent=2, ensure_ascii=False, default=str))
 
 
 def table(rows: Iterable[Sequence[Any]], headers: Sequence[str], empty: str = "(none)") -> None:
-    rows = [["" if v is None else str(v) for v in r] for r in rows]
+    # Stored text is shown, never obeyed: escapes and line breaks become visible stand-ins.
+    rows = [[printable(v) for v in r] for r in rows]
     if not rows:
         click.echo(empty)
         return
@@ -29,8 +32,22 @@ def fields(pairs: Iterable[tuple[str, Any]]) -> None:
     pairs = list(pairs)
     width = max((len(k) for k, _ in pairs), default=0)
     for k, v in pairs:
-        click.echo(f"{k.ljust(width)}  {'' if v is None else v}")
+        click.echo(f"{k.ljust(width)}  {printable(v)}")
 
+
+class _Day(click.ParamType):
+    """A date option: an empty value is refused rather than taken as today (a script with an
+    unset variable must not record something on the wrong day)."""
+
+    name = "YYYY-MM-DD"
+
+    def convert(self, value, param, ctx):
+        if not str(value).strip():
+            self.fail("is empty: give a date as YYYY-MM-DD, or leave the option out", param, ctx)
+        return value
+
+
+DAY = _Day()
 
 json_option = click.option("--json", "as_json", is_flag=True, help="Print JSON for scripts.")
 

@@ -14,7 +14,7 @@ import sys
 
 import click
 
-from facilitator.cli.output import emit_json, fields, json_option, table
+from facilitator.cli.output import DAY, emit_json, fields, json_option, table
 from facilitator.domain.partner import POINT_LABELS
 from facilitator.errors import InvalidInput, Refused
 from facilitator.services.core.legal_holds import partner_files_left
@@ -115,7 +115,7 @@ def partner_init(app, key_file, new_key_file):
 @click.option("--phone", default="", help="A number that is safe to use.")
 @click.option("--safe-contact", default="", help="When and how it is safe to reach her.")
 @click.option("--notes", default="")
-@click.option("--date", "day", help="YYYY-MM-DD (default today).")
+@click.option("--date", "day", type=DAY, help="YYYY-MM-DD (default today).")
 @key_file_option
 @click.pass_obj
 def partner_add(app, participant_id, name, relationship, phone, safe_contact, notes, day, key_file):
@@ -196,7 +196,7 @@ def partner_show(app, partner_id, as_json, key_file):
 @click.argument("partner_id")
 @click.option("--mode", required=True, help=MODES)
 @click.option("--outcome", default="reached", show_default=True, help=OUTCOMES)
-@click.option("--date", "day", help="YYYY-MM-DD (default today).")
+@click.option("--date", "day", type=DAY, help="YYYY-MM-DD (default today).")
 @click.option("--worker", help="Partner support worker (default: you).")
 @click.option("--safety-planning", default="", help="Safety planning done with her.")
 @click.option("--account", "her_account", default="", help="Her account of his behaviour.")

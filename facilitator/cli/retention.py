@@ -6,7 +6,13 @@ import click
 
 from facilitator.cli.output import emit_json, json_option, table
 from facilitator.services.core.legal_holds import list_holds, place_hold, release_hold
-from facilitator.services.records.retention import action_setting, apply, due, stale_open_cases
+from facilitator.services.records.retention import (
+    action_setting,
+    apply,
+    due,
+    leftover_temp_files,
+    stale_open_cases,
+)
 
 
 @click.group()
@@ -53,6 +59,12 @@ def retention_due(app, as_json):
             f"{who} nothing dated within the retention period, but a status that keeps the case "
             f"open ({shown}): record the case as exited or completed for retention to apply"
         )
+    temps = leftover_temp_files(app.office)
+    if temps:
+        click.echo(
+            f"{len(temps)} temporary file(s) left by interrupted writes (they may hold personal "
+            "data): `facilitator retention apply` removes them"
+        )
 
 
 @retention.command("apply")
@@ -65,7 +77,10 @@ def retention_apply(app, yes):
     office.require_role("coordinator", doing="apply the retention policy")
     items = [i for i in due(office) if not i.held]
     if not items:
+        result = apply(office)  # leftover temporary files go even when no record is due
         click.echo("nothing has passed its retention period")
+        if result.temp_files:
+            click.echo(f"removed {result.temp_files} temporary file(s) left by interrupted writes")
         return
     action = action_setting(office)
     men = len({i.participant_id for i in items})
@@ -84,6 +99,8 @@ def retention_apply(app, yes):
     result = apply(office)
     done = ", ".join(f"{n} {k}" for k, n in sorted(result.removed.items())) or "nothing"
     click.echo(f"{verb}d about {result.men} men: {done} (debrief notes redacted, not removed)")
+    if result.temp_files:
+        click.echo(f"removed {result.temp_files} temporary file(s) left by interrupted writes")
     if result.held:
         click.echo(f"{result.held} men were put on hold meanwhile and were left as they are")
     for pid in result.partner_files:

@@ -11,7 +11,7 @@ import sys
 import click
 
 from facilitator import clock
-from facilitator.cli.output import emit_json, fields, json_option, table
+from facilitator.cli.output import DAY, emit_json, fields, json_option, table
 from facilitator.detector import Detector, detector_for_workspace, load_rules
 from facilitator.domain.risk_flag import ACTIONS, ASSESSMENT_LEVELS, LIST_FILTERS, SEVERITIES
 from facilitator.domain.values import parse_date
@@ -273,7 +273,7 @@ def risk_due(app, as_json):
 @risk.command("assess")
 @click.argument("participant_id")
 @click.option("--level", required=True, help=", ".join(ASSESSMENT_LEVELS))
-@click.option("--date", "day", help="YYYY-MM-DD (default today).")
+@click.option("--date", "day", type=DAY, help="YYYY-MM-DD (default today).")
 @click.pass_obj
 def risk_assess(app, participant_id, level, day):
     """Record a risk assessment of a man."""

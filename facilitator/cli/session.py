@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from facilitator.cli.output import emit_json, fields, json_option, table
+from facilitator.cli.output import DAY, emit_json, fields, json_option, table
 from facilitator.domain.attendance import SYMBOLS
 from facilitator.services.core.group_store import roster
 from facilitator.services.core.session_store import get_session, list_sessions
@@ -21,7 +21,7 @@ def session() -> None:
 
 @session.command("start")
 @click.argument("group_id")
-@click.option("--date", "day", help="YYYY-MM-DD (default today).")
+@click.option("--date", "day", type=DAY, help="YYYY-MM-DD (default today).")
 @click.option(
     "--facilitator", "facilitators", multiple=True, help="Staff present (default the group's two)."
 )

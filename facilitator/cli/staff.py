@@ -7,7 +7,7 @@ import os
 
 import click
 
-from facilitator.cli.output import emit_json, json_option, table
+from facilitator.cli.output import DAY, emit_json, json_option, table
 from facilitator.domain.staff import ROLES
 from facilitator.services.core.identity import set_passphrase
 from facilitator.services.core.people import add_staff, deactivate_staff, list_staff, set_roles
@@ -124,7 +124,7 @@ def training() -> None:
     help="core, refresher, safeguarding, risk_assessment, other (setting quality.training_kinds).",
 )
 @click.option("--hours", required=True, type=float)
-@click.option("--date", "day", help="YYYY-MM-DD (default today).")
+@click.option("--date", "day", type=DAY, help="YYYY-MM-DD (default today).")
 @click.option("--title", default="", help="Course or session title.")
 @click.option("--provider", default="")
 @click.pass_obj
@@ -160,7 +160,7 @@ def supervision() -> None:
 @supervision.command("add")
 @click.argument("staff_id")
 @click.option("--supervisor", required=True, help="A staff id, or an external supervisor's name.")
-@click.option("--date", "day", help="YYYY-MM-DD (default today).")
+@click.option("--date", "day", type=DAY, help="YYYY-MM-DD (default today).")
 @click.option("--kind", default="individual", show_default=True, help=SUPERVISION_KINDS)
 @click.option("--minutes", default=60, show_default=True, type=int)
 @click.pass_obj

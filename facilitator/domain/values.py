@@ -5,7 +5,14 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import date, datetime, time
 
+from facilitator.domain.text import unsafe_characters
 from facilitator.errors import InvalidInput
+
+# Longest name (a person, a group, a member of staff) and longest free text (a summary, a
+# note, a reason) accepted: far past any real one, short of what would swamp a screen, a
+# report or the scanner.
+NAME_MAX = 200
+TEXT_MAX = 20_000
 
 
 def parse_date(value: str | date, what: str = "date") -> date:
@@ -50,6 +57,32 @@ def require_text(value: str | None, what: str) -> str:
     text = (value or "").strip()
     if not text:
         raise InvalidInput(f"{what} is empty: it needs some words")
+    return text
+
+
+def check_name(value: str | None, what: str) -> str:
+    """A name as typed: some words, at most NAME_MAX characters, one line with no control
+    characters, escapes or direction overrides (none can be meant in a name, and on a screen
+    they would act instead of showing)."""
+    name = require_text(value, what)
+    if len(name) > NAME_MAX:
+        raise InvalidInput(f"{what} is {len(name)} characters long: at most {NAME_MAX}")
+    bad = unsafe_characters(name)
+    if bad:
+        raise InvalidInput(
+            f"{what} holds control or direction characters ({', '.join(bad[:5])}): "
+            "type it as plain text"
+        )
+    return name
+
+
+def check_text_size(value: str | None, what: str, limit: int = TEXT_MAX) -> str:
+    """Free text as typed, refused past `limit` characters (nothing is cut off silently)."""
+    text = value or ""
+    if len(text) > limit:
+        raise InvalidInput(
+            f"{what} is {len(text):,} characters long: at most {limit:,}; shorten it or split it"
+        )
     return text
 
 

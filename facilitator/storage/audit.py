@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -43,7 +44,7 @@ def _last_line(path: Path) -> str | None:
                 chunk = fh.read(step) + chunk
                 lines = chunk.rstrip(b"\n").split(b"\n")
                 if len(lines) > 1 or pos == 0:
-                    return lines[-1].decode("utf-8")
+                    return lines[-1].decode("utf-8", errors="replace")
     except FileNotFoundError:
         return None
     return None
@@ -58,13 +59,25 @@ class AuditProblem:
 class AuditLog:
     def __init__(self, path: Path):
         self.path = Path(path)
+        # Entries of the action this thread is in the middle of, written with its other files
+        # when it ends (see storage.journal); None outside an action.
+        self._local = threading.local()
+
+    @property
+    def pending(self) -> list[dict] | None:
+        return getattr(self._local, "pending", None)
+
+    @pending.setter
+    def pending(self, entries: list[dict] | None) -> None:
+        self._local.pending = entries
 
     def record(self, user: str, action: str, kind: str, record_id: str, **extra: str) -> dict:
         """Append one entry. The caller holds the workspace lock, so the chain cannot fork.
 
         `extra` is for short codes only (a category id, a status), never free text.
         """
-        last = _last_line(self.path)
+        pending = self.pending
+        last = json.dumps(pending[-1]) if pending else _last_line(self.path)
         prev_hash, seq = GENESIS, 1
         if last:
             try:
@@ -85,9 +98,32 @@ class AuditLog:
             "prev": prev_hash,
         }
         entry["hash"] = _digest(entry)
+        if pending is not None:
+            pending.append(entry)
+            return entry
         append_line(self.path, json.dumps(entry, ensure_ascii=False, sort_keys=True))
         self._write_head(entry)
         return entry
+
+    def append_entries(self, entries: list[dict]) -> int:
+        """Append entries made earlier under the lock, skipping those already in the log (a
+        replayed action may have got part of the way): their sequence numbers say which."""
+        if not entries:
+            return 0
+        last = _last_line(self.path)
+        try:
+            last_seq = int(json.loads(last)["seq"]) if last else 0
+        except (ValueError, KeyError, TypeError):
+            last_seq = 0
+        lines = [
+            json.dumps(entry, ensure_ascii=False, sort_keys=True)
+            for entry in entries
+            if int(entry.get("seq", 0)) > last_seq
+        ]
+        if lines:
+            append_line(self.path, "\n".join(lines))  # one write, one fsync
+        self._write_head(entries[-1])
+        return len(lines)
 
     # The head remembers the last line written, so lines cut off the end of the log (which
     # leave the chain itself intact) are noticed. It is renamed into place but not fsync'd: after
@@ -112,14 +148,20 @@ class AuditLog:
         except (OSError, ValueError):
             return None
 
-    def lines(self) -> Iterator[str]:
+    def raw_lines(self) -> Iterator[bytes]:
         try:
-            with open(self.path, encoding="utf-8") as fh:
+            with open(self.path, "rb") as fh:
                 for line in fh:
                     if line.strip():
-                        yield line.rstrip("\n")
+                        yield line.rstrip(b"\n")
         except FileNotFoundError:
             return
+
+    def lines(self) -> Iterator[str]:
+        # Bytes that are not UTF-8 (a damaged disk, an edit) must not stop a listing: they show
+        # as replacement characters here, and `verify` names the line.
+        for raw in self.raw_lines():
+            yield raw.decode("utf-8", errors="replace")
 
     def entries(self) -> Iterator[dict]:
         for line in self.lines():
@@ -134,7 +176,11 @@ class AuditLog:
         number = 0
         head = self._read_head()
         head_seq = int(head["seq"]) if head else 0
-        for number, line in enumerate(self.lines(), start=1):
+        for number, raw in enumerate(self.raw_lines(), start=1):
+            try:
+                line = raw.decode("utf-8")
+            except UnicodeDecodeError:
+                return AuditProblem(number, "line holds bytes that are not UTF-8 text (damaged)")
             try:
                 entry = json.loads(line)
             except ValueError:

@@ -54,17 +54,18 @@ def fsync_dir(path: Path) -> None:
         os.close(fd)
 
 
-def atomic_write_bytes(path: Path, data: bytes) -> None:
-    with atomic_output(path) as tmp:
+def atomic_write_bytes(path: Path, data: bytes, sync_dir: bool = True) -> None:
+    with atomic_output(path, sync_dir) as tmp:
         with open(tmp, "wb") as fh:
             fh.write(data)
 
 
 @contextmanager
-def atomic_output(path: Path) -> Iterator[str]:
+def atomic_output(path: Path, sync_dir: bool = True) -> Iterator[str]:
     """A private temporary file beside `path` for the caller to fill; on success it is
     fsync'd and renamed over `path`, on any error removed. Readers see the old file or the
-    whole new one, never half of one."""
+    whole new one, never half of one. `sync_dir=False` leaves the folder's fsync (which makes
+    the rename itself durable) to a caller writing several files into the same folders."""
     path = Path(path)
     folder = path.parent
     ensure_private_dir(folder)
@@ -82,11 +83,12 @@ def atomic_output(path: Path) -> Iterator[str]:
         except FileNotFoundError:
             pass
         raise
-    fsync_dir(folder)
+    if sync_dir:
+        fsync_dir(folder)
 
 
-def atomic_write_text(path: Path, text: str) -> None:
-    atomic_write_bytes(path, text.encode("utf-8"))
+def atomic_write_text(path: Path, text: str, sync_dir: bool = True) -> None:
+    atomic_write_bytes(path, text.encode("utf-8"), sync_dir)
 
 
 def append_line(path: Path, line: str) -> None:

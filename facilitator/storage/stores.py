@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import copy
 import re
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -25,7 +26,9 @@ from typing import Any
 from tinydb import Query, TinyDB
 
 from facilitator.errors import InvalidInput
+from facilitator.storage import journal
 from facilitator.storage.audit import AuditLog
+from facilitator.storage.journal import Transaction
 from facilitator.storage.tinystore import open_store
 from facilitator.storage.workspace import Workspace
 
@@ -62,6 +65,13 @@ class Stores:
     def __init__(self, workspace: Workspace):
         self.ws = workspace
         self.audit = AuditLog(workspace.audit_file)
+        workspace.audit_log = self.audit
+        # The action this thread is in the middle of (`writing()`), or None.
+        self._local = threading.local()
+
+    @property
+    def txn(self) -> Transaction | None:
+        return getattr(self._local, "txn", None)
 
     # -- files --------------------------------------------------------------------------
     def path(self, *parts: str) -> Path:
@@ -69,7 +79,12 @@ class Stores:
 
     @contextmanager
     def store(self, relative: str, kind: str, write: bool = False) -> Iterator[TinyDB]:
-        with open_store(self.path(*relative.split("/")), kind, write=write) as db:
+        txn = self.txn
+        if txn is None:
+            # A journal on disk: another process stopped half way through an action. Finish it
+            # before reading, so that no reader sees its files disagreeing.
+            self.ws.recover_if_interrupted()
+        with open_store(self.path(*relative.split("/")), kind, write=write, txn=txn) as db:
             yield db
 
     def people(self, write: bool = False):
@@ -98,10 +113,23 @@ class Stores:
     # -- writing ------------------------------------------------------------------------
     @contextmanager
     def writing(self) -> Iterator[Stores]:
-        """Hold the workspace lock for one user action (read, change, write, audit)."""
+        """Hold the workspace lock for one user action (read, change, write, audit), and
+        write everything it changed as one unit when it ends (storage.journal): a kill leaves
+        all of it or none of it, and an error none of it. Nested calls join the outer action."""
+        if self.txn is not None:
+            yield self
+            return
         self.ws.require()
         with self.ws.lock():
-            yield self
+            txn = Transaction()
+            self._local.txn = txn
+            self.audit.pending = txn.audit
+            try:
+                yield self
+            finally:
+                self._local.txn = None
+                self.audit.pending = None
+            journal.commit(self.ws.data_dir, self.audit, txn)
 
     def next_id(self, prefix: str, width: int = 4) -> str:
         """The next id of a kind, e.g. P0007. Caller holds the lock."""

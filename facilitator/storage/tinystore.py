@@ -19,6 +19,7 @@ from tinydb.storages import Storage
 from facilitator.errors import StoreError
 from facilitator.storage import migrations
 from facilitator.storage.files import atomic_write_text
+from facilitator.storage.journal import Transaction
 
 
 class StoreDamaged(StoreError):
@@ -53,6 +54,14 @@ def parse_json_store(raw: bytes, path: Path) -> dict:
         raise _damaged(path, f"invalid JSON at line {err.lineno}, column {err.colno}") from None
     if not isinstance(data, dict):
         raise _damaged(path, "it does not hold a JSON object")
+    # Every store is tables of records: {"table": {"1": {...}, ...}}. Anything else (a table
+    # that is a string, a record that is a list) is damage, caught here before a reader trips
+    # over it or a writer writes it back.
+    for name, table in data.items():
+        if not isinstance(table, dict):
+            raise _damaged(path, f"its '{name}' is not a table of records")
+        if any(not isinstance(doc, dict) for doc in table.values()):
+            raise _damaged(path, f"its '{name}' holds something that is not a record")
     return data
 
 
@@ -66,24 +75,39 @@ def _damaged(path: Path, why: str) -> StoreDamaged:
 
 
 class AtomicJSONStorage(Storage):
-    def __init__(self, path: str | Path, kind: str):
+    """Inside an action (`txn` given) writes are kept in it, to be written with the action's
+    other files, and reads see them; outside one, each write goes straight to disk."""
+
+    def __init__(self, path: str | Path, kind: str, txn: Transaction | None = None):
         self.path = Path(path)
         self.kind = kind
+        self.txn = txn
 
     def read(self):
-        data = load_json_store(self.path, self.kind)
+        if self.txn is not None and self.path in self.txn.files:
+            data = migrations.upgrade(
+                json.loads(self.txn.files[self.path]), self.kind, str(self.path)
+            )
+        else:
+            data = load_json_store(self.path, self.kind)
         return data or None
 
     def write(self, data) -> None:
         data = migrations.stamp(dict(data), self.kind)
-        atomic_write_text(self.path, json.dumps(data, ensure_ascii=False, separators=(",", ":")))
+        text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+        if self.txn is not None:
+            self.txn.files[self.path] = text
+        else:
+            atomic_write_text(self.path, text)
 
     def close(self) -> None:
         pass
 
 
 @contextmanager
-def open_store(path: Path, kind: str, write: bool = False) -> Iterator[TinyDB]:
+def open_store(
+    path: Path, kind: str, write: bool = False, txn: Transaction | None = None
+) -> Iterator[TinyDB]:
     """Open one store for one piece of work: read once, write once at the end if changed.
 
     A fresh TinyDB each time, so no query cache outlives the call (another process may have
@@ -91,7 +115,7 @@ def open_store(path: Path, kind: str, write: bool = False) -> Iterator[TinyDB]:
     """
     # TinyDB calls the middleware to start it, and the middleware returns itself: `cache` is
     # db.storage, typed here as the middleware it is rather than as a plain Storage.
-    cache = CachingMiddleware(lambda: AtomicJSONStorage(path, kind))
+    cache = CachingMiddleware(lambda: AtomicJSONStorage(path, kind, txn))
     db = TinyDB(storage=cache)
     # Read eagerly so a damaged file fails before any change is attempted.
     # Never flush part-way: the one write happens at the end, and only for writers (a reader

@@ -8,9 +8,11 @@ session_notes/     debrief notes, one Markdown file per session
 
 from __future__ import annotations
 
+import copy
 import getpass
 import os
 import shutil
+import threading
 import tomllib
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -18,6 +20,8 @@ from pathlib import Path
 from typing import Any
 
 from facilitator.errors import StoreError, WorkspaceError
+from facilitator.storage import journal
+from facilitator.storage.audit import AuditLog
 from facilitator.storage.files import atomic_write_text, ensure_private_dir
 
 SETTINGS_FILE = "facilitator.toml"
@@ -207,7 +211,9 @@ def resolve_workspace_path(option: str | os.PathLike | None) -> Path:
 
 
 def _merge(defaults: dict, given: dict) -> dict:
-    out = dict(defaults)
+    # A deep copy: a caller that changes the merged settings (appends to `staff`) must never
+    # change the defaults every later read starts from.
+    out = copy.deepcopy(defaults)
     for key, value in given.items():
         if isinstance(value, dict) and isinstance(out.get(key), dict):
             out[key] = _merge(out[key], value)
@@ -221,6 +227,9 @@ class Workspace:
         self.path = Path(path)
         self._settings: dict[str, Any] | None = None
         self._settings_stamp: tuple[int, int] | None = None
+        self._held = threading.local()  # how deep this thread is in lock()
+        self.audit_log: AuditLog | None = None  # the Stores' own, when it has one
+        self.last_recovery: journal.Recovery | None = None
 
     # -- places -------------------------------------------------------------------------
     @property
@@ -273,18 +282,60 @@ class Workspace:
         self.require()
         try:
             given = tomllib.loads(self.settings_file.read_text(encoding="utf-8"))
-        except tomllib.TOMLDecodeError as err:
+        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as err:
             raise WorkspaceError(
                 f"settings file {self.settings_file} does not parse: {err}"
             ) from None
+        for key, default in DEFAULT_SETTINGS.items():
+            value = given.get(key)
+            if value is None:
+                continue
+            if isinstance(default, dict) and not isinstance(value, dict):
+                raise WorkspaceError(
+                    f"settings file {self.settings_file}: '{key}' should be a [{key}] section"
+                )
+            if key == "staff" and not (
+                isinstance(value, list) and all(isinstance(s, dict) for s in value)
+            ):
+                raise WorkspaceError(
+                    f"settings file {self.settings_file}: 'staff' should be a list of "
+                    "[[staff]] entries"
+                )
         return _merge(DEFAULT_SETTINGS, given)
 
     def write_settings(self, settings: dict[str, Any]) -> None:
-        """Caller holds the lock. Writes atomically; comments in the file are not kept."""
+        """Caller holds the lock. Writes atomically; comments in the file are not kept.
+
+        Refused when the file on disk lacks a section or the staff list this tool always
+        writes: it has lost part of itself (cut short, or a bad edit), and writing it back
+        merged with the defaults would make the loss permanent."""
         import tomli_w
 
+        self._check_complete()
         atomic_write_text(self.settings_file, tomli_w.dumps(settings))
         self._settings = None
+
+    def missing_sections(self) -> list[str]:
+        """Top-level sections (and `staff`) every settings file this tool writes has, that the
+        file on disk lacks; [] when it is whole or does not exist yet."""
+        try:
+            given = tomllib.loads(self.settings_file.read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            return []
+        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as err:
+            raise WorkspaceError(
+                f"settings file {self.settings_file} does not parse: {err}; it was not rewritten"
+            ) from None
+        return [key for key in DEFAULT_SETTINGS if key not in given]
+
+    def _check_complete(self) -> None:
+        missing = self.missing_sections()
+        if missing:
+            what = ", ".join("staff list" if k == "staff" else f"[{k}]" for k in missing)
+            raise WorkspaceError(
+                f"settings file {self.settings_file} has lost its {what}: restore it from a "
+                "backup or put it back by hand; it was not rewritten"
+            )
 
     def setting(self, dotted: str, default: Any = None) -> Any:
         node: Any = self.settings
@@ -304,16 +355,56 @@ class Workspace:
         """
         from filelock import FileLock, Timeout
 
+        depth = getattr(self._held, "depth", 0)
+        if depth:
+            # Already held by this thread: a second lock file handle would wait for itself.
+            self._held.depth = depth + 1
+            try:
+                yield
+            finally:
+                self._held.depth = depth
+            return
         ensure_private_dir(self.data_dir)
         lock = FileLock(str(self.data_dir / ".lock"), timeout=LOCK_TIMEOUT_SECONDS, mode=0o600)
         try:
             with lock:
-                yield
+                self._held.depth = 1
+                try:
+                    self._recover()
+                    yield
+                finally:
+                    self._held.depth = 0
         except Timeout:
             raise StoreError(
                 f"workspace {self.path} is busy: another facilitator process has held its lock "
                 f"for {LOCK_TIMEOUT_SECONDS} s; try again"
             ) from None
+
+    def _recover(self) -> None:
+        """Under the lock: finish what a killed process left half-written, and remove the
+        temporary files killed writes left."""
+        log = self.audit_log or AuditLog(self.audit_file)
+        found = journal.recover(self.data_dir, log, settings_dir=self.path)
+        if found.replayed or found.temp_removed:
+            self.last_recovery = found
+
+    def recover_if_interrupted(self) -> None:
+        """For readers: a journal left on disk means an action stopped half way; take the
+        lock (which finishes it) before reading. One stat when there is none."""
+        if getattr(self._held, "depth", 0):
+            return
+        if journal.pending(self.data_dir):
+            with self.lock():
+                pass
+
+    def tidy_on_open(self) -> None:
+        """On opening: when a killed process left a journal or temporary files (two short
+        folder listings to find out), take the lock, which finishes and removes them."""
+        if getattr(self._held, "depth", 0):
+            return
+        if journal.needs_recovery(self.data_dir, self.path):
+            with self.lock():
+                pass
 
     # -- creating -----------------------------------------------------------------------
     @classmethod

@@ -22,6 +22,8 @@ class Office:
     def open(cls, workspace: str | os.PathLike | None = None, user: str | None = None) -> Office:
         ws = Workspace(resolve_workspace_path(workspace)).require()
         office = cls(ws=ws, stores=Stores(ws), given_user=user)
+        # A killed write's journal or temporary files are dealt with before anything is read.
+        ws.tidy_on_open()
         _ = office.actor  # an unknown --user fails here, before anything is read or written
         return office
 

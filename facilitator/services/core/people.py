@@ -5,7 +5,7 @@ from __future__ import annotations
 from facilitator import clock
 from facilitator.domain.participant import PROGRAMME_ENDINGS, STATUSES, Participant
 from facilitator.domain.staff import Staff
-from facilitator.domain.values import check_choice, parse_date, require_text
+from facilitator.domain.values import check_choice, check_name, parse_date, require_text
 from facilitator.errors import InvalidInput, NotFound, Refused
 from facilitator.services.core.identity import retire_key
 from facilitator.services.core.office import Office, _as_id
@@ -13,6 +13,7 @@ from facilitator.storage.stores import all_docs, get_doc, put_doc
 
 
 def add_staff(office: Office, name: str, roles: list[str], staff_id: str | None = None) -> Staff:
+    name = check_name(name, "staff name")
     member = Staff(
         id=staff_id or _as_id(name.split()[0] if name.strip() else name), name=name, roles=roles
     )
@@ -91,6 +92,7 @@ def add_participant(
         else clock.today().isoformat()
     )
     # Validate before taking a number, so bad input leaves the counters untouched.
+    name = check_name(name, "participant name")
     Participant(id="P0", name=name, referral_source=referral_source, referred_on=day)
     with office.stores.writing():
         with office.stores.people(write=True) as db:

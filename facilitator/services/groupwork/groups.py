@@ -16,7 +16,7 @@ from facilitator.domain.participant import (
     Participant,
     ending_named_by,
 )
-from facilitator.domain.values import check_choice, parse_date, require_text
+from facilitator.domain.values import check_choice, check_name, parse_date, require_text
 from facilitator.errors import InvalidInput, NotFound, Refused
 from facilitator.services.core.group_store import enrolments, get_group
 from facilitator.services.core.office import Office
@@ -54,6 +54,7 @@ def create_group(
     group_id: str | None = None,
     location: str = "",
 ) -> Group:
+    name = check_name(name, "group name")
     staff_ids = []
     for ref in facilitators or []:
         member = office.find_staff(ref)

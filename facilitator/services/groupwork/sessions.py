@@ -10,7 +10,7 @@ from facilitator.domain.attendance import IN_ROOM, Attendance
 from facilitator.domain.checkin import CheckIn
 from facilitator.domain.risk_flag import Suggestion
 from facilitator.domain.session import Correction, Session, session_id
-from facilitator.domain.values import parse_date
+from facilitator.domain.values import check_text_size, parse_date
 from facilitator.errors import NotFound, Refused
 from facilitator.services.core.group_store import enrolled_ids, get_group, roster
 from facilitator.services.core.office import Office
@@ -170,6 +170,13 @@ def record_checkin(
     """Save his check-in and scan it under the same lock: no check-in is acknowledged before
     what it discloses is waiting in the risk suggestions."""
     group_id, day = locate_session(office, sid)
+    for label, text in (
+        ("check-in summary", checkin.summary),
+        ("what he did instead", checkin.alternatives_used),
+        ("circumstances note", checkin.circumstances_note),
+        ("alcohol or drugs", checkin.substance_use),
+    ):
+        check_text_size(text, label)
     checkin.recorded_by = office.user
     checkin.recorded_at = clock.now().isoformat()
     checkin = CheckIn.from_dict(checkin.to_dict())  # validates

@@ -53,6 +53,7 @@ from facilitator.services.groupwork.attendance import all_enrolments
 from facilitator.services.partner.store import may_open
 from facilitator.services.records.person_records import Holding, PersonRecords, find, read_store
 from facilitator.storage import migrations
+from facilitator.storage.journal import find_temp_files, settings_temp_files
 from facilitator.storage.stores import all_docs, get_doc, put_doc, remove_doc
 from facilitator.storage.tinystore import load_json_store
 
@@ -111,6 +112,7 @@ class ApplyResult:
         default_factory=list
     )  # men whose partner records, if any, are due
     held: int = 0
+    temp_files: int = 0  # leftovers of interrupted writes, removed (they may hold his data)
 
 
 # -- settings ------------------------------------------------------------------------------
@@ -284,6 +286,22 @@ def stale_open_cases(office: Office, today: date | None = None) -> list[str]:
     return sorted(pid for pid, day in latest.items() if day and day <= horizon)
 
 
+def _temp_files(office: Office) -> list[Any]:
+    # The group side's own folders only (the partner store's writes are its own business), and
+    # beside the settings only the settings' own (an export may be being written there).
+    found = []
+    for folder in (office.ws.data_dir, office.ws.notes_dir):
+        if folder.is_dir():
+            found += find_temp_files(folder)
+    return sorted(set(found + settings_temp_files(office.path)))
+
+
+def leftover_temp_files(office: Office) -> list[str]:
+    """Temporary files interrupted writes left behind (each may hold a copy of personal
+    data), as paths inside the workspace: `apply` removes them."""
+    return [p.relative_to(office.path).as_posix() for p in _temp_files(office)]
+
+
 # -- applying ------------------------------------------------------------------------------
 def apply(office: Office, today: date | None = None) -> ApplyResult:
     """Remove (or anonymise) every record past its period, men on hold excepted.
@@ -296,6 +314,13 @@ def apply(office: Office, today: date | None = None) -> ApplyResult:
     result = ApplyResult()
     if may_open(office):
         result.partner_files += [pid for pid, _, _ in partner_files_left(office)]
+    with office.stores.writing():
+        # Under the lock, so that no write still owns one of them.
+        for path in _temp_files(office):
+            path.unlink(missing_ok=True)
+            result.temp_files += 1
+        if result.temp_files:
+            office.audit("remove", "temp_files", "workspace", count=str(result.temp_files))
     men = sorted(pid for pid in _candidates(office, today) if pid not in held_ids(office))
     for start in range(0, len(men), BATCH):
         batch = men[start : start + BATCH]

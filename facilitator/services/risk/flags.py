@@ -22,7 +22,7 @@ from facilitator.domain.risk_flag import (
     is_overdue,
     open_rank,
 )
-from facilitator.domain.values import check_choice, require_text
+from facilitator.domain.values import check_choice, check_text_size, require_text
 from facilitator.errors import InvalidInput, NotFound, Refused
 from facilitator.services.core.office import Office
 from facilitator.services.core.people import get_participant
@@ -172,7 +172,7 @@ def raise_flag(
     """A flag raised by a member of staff: by hand at any moment, or from a debrief."""
     source = check_choice(source, HAND_SOURCES, "flag source")
     cats = check_categories(categories, category_severities(office))
-    summary = require_text(summary, "flag summary (--summary)")
+    summary = check_text_size(require_text(summary, "flag summary (--summary)"), "flag summary")
     if severity:
         severity = check_choice(severity, SEVERITIES, "severity")
     person = get_participant(office, participant_id)
@@ -226,6 +226,7 @@ def review_flag(
     office: Office, flag_id: str, actions: list[str], note: str = "", at: datetime | None = None
 ) -> RiskFlag:
     """Record what the reviewer did; the flag moves to in review."""
+    check_text_size(note, "review note")
     office.require_role(*review_roles(office), doing="review a risk flag")
     with office.stores.writing():
         flag = get_flag(office, flag_id)
@@ -247,6 +248,7 @@ def review_flag(
 def close_flag(office: Office, flag_id: str, outcome: str, at: datetime | None = None) -> RiskFlag:
     """Close a reviewed flag with its outcome; it leaves the live queue for the year's closed
     store. A critical flag's close keeps who reviewed it beside who closed it."""
+    check_text_size(outcome, "outcome")
     closer = office.require_role(*review_roles(office), doing="close a risk flag")
     with office.stores.writing():
         flag = get_flag(office, flag_id)

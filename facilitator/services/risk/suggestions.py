@@ -11,7 +11,7 @@ from facilitator.detector.categories import severity_rank
 from facilitator.domain.checkin import CheckIn
 from facilitator.domain.risk_flag import SEVERITIES, RiskFlag, Suggestion, check_categories, highest
 from facilitator.domain.session import split_session_id
-from facilitator.domain.values import check_choice, require_text
+from facilitator.domain.values import check_choice, check_text_size, require_text
 from facilitator.errors import InvalidInput, NotFound, Refused
 from facilitator.services.core.office import Office
 from facilitator.services.core.session_store import get_session
@@ -275,6 +275,8 @@ def confirm_suggestion(
     """Turn a check-in suggestion into a flag. The facilitator may add categories or leave some
     out; each suggested category left out is a decision like a dismissal, so it needs a reason,
     and both are kept with the suggestion."""
+    check_text_size(summary, "flag summary")
+    check_text_size(reason, "reason")
     known = category_severities(office)
     cats = check_categories(categories, known) if categories else None
     if severity:
@@ -329,7 +331,7 @@ def _checkin_summary(office: Office, s: Suggestion) -> str:
 
 def dismiss_suggestion(office: Office, suggestion_id: str, reason: str) -> Suggestion:
     """Dismiss a suggestion; the reason is kept with it (a dismissal is a decision, recorded)."""
-    reason = require_text(reason, "the reason for dismissing (--reason)")
+    reason = check_text_size(require_text(reason, "the reason for dismissing (--reason)"), "reason")
     with office.stores.writing():
         s = get_suggestion(office, suggestion_id)
         _require_pending(s)

@@ -21,6 +21,7 @@ from textual.message import Message
 from textual.widgets import Static
 
 from facilitator.domain.attendance import SYMBOLS
+from facilitator.domain.text import printable
 from facilitator.tui import keys
 
 WORDS = {
@@ -126,7 +127,7 @@ class Roster(Vertical, can_focus=True):
         return max(8, self.size.width - FIXED_WIDTH) if self.size.width else 16
 
     def _shown_name(self, row: RosterRow) -> str:
-        name = row.first_name if self.privacy else row.name
+        name = printable(row.first_name if self.privacy else row.name)
         room = self._name_width - 1
         if len(name) > room:
             name = name[: room - 1] + "…"
