@@ -1,0 +1,38 @@
+"""The sealed statement sets stay sealed: frozen as written, and never in the training corpus."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+SEALED = ROOT / "tests" / "fixtures" / "detector_sets" / "sealed"
+CORPUS = ROOT / "facilitator" / "detector" / "corpus"
+
+# SHA-256 of each set as its writer left it: a changed set is no longer the one that was scored.
+FROZEN = {
+    "sealed_s1.jsonl": "31d6fae476d843ce60df75498baeff8963bf5ebbe66a3499be4cd56b99d1f545",
+    "sealed_s2.jsonl": "4aa246ea1d8bed1e1ee00c69f612dc977ed4b4bd032a2cdb6d772ef816c7ba9d",
+    "sealed_s3.jsonl": "73e56c47791f7ee8c2bd8c83c54f2e6c783f3c3ef75aa51d68fc835996e0d4d2",
+    "sealed_s4.jsonl": "8cdc0f0a1e93a2f0fc69e792d5477d43691ebd1fc6f2309bcc4b05af1262e51e",
+}
+
+
+def _texts(path: Path) -> set[str]:
+    lines = path.read_text(encoding="utf-8").splitlines()
+    return {" ".join(json.loads(line)["text"].lower().split()) for line in lines if line.strip()}
+
+
+def test_the_sealed_sets_are_as_their_writers_left_them():
+    for name, digest in FROZEN.items():
+        assert hashlib.sha256((SEALED / name).read_bytes()).hexdigest() == digest, name
+
+
+def test_no_sealed_statement_is_in_the_training_corpus():
+    corpus: set[str] = set()
+    for path in CORPUS.glob("*.jsonl"):
+        corpus |= _texts(path)
+    for name in FROZEN:
+        shared = _texts(SEALED / name) & corpus
+        assert not shared, f"{name}: {sorted(shared)[:2]}"
