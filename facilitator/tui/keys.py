@@ -40,20 +40,24 @@ HOME = [
     Key("q", "quit", "Quit", show=False),
 ]
 
-# On the roster, when it has the focus.
+# On the roster, when it has the focus. Priority: handled as each key arrives, so a key typed
+# straight after one that opens a form or a question goes there, never to the roster.
 ROSTER = [
-    Key("p", "mark('present')", "Present"),
-    Key("l", "mark('late')", "Late"),
-    Key("o", "mark('left_early')", "Left early", show=False),
-    Key("e", "mark('excused')", "Excused"),
-    Key("u", "mark('unexcused')", "Unexcused"),
-    Key("enter,c", "checkin", "Check-in", display="⏎"),
+    Key("p", "mark('present')", "Present", priority=True),
+    Key("l", "mark('late')", "Late", priority=True),
+    Key("o", "mark('left_early')", "Left early", show=False, priority=True),
+    Key("e", "mark('excused')", "Excused", priority=True),
+    Key("u", "mark('unexcused')", "Unexcused", priority=True),
+    Key("enter,c", "checkin", "Check-in", display="⏎", priority=True),
     Key("home", "first", "First man", show=False),
     Key("end", "last", "Last man", show=False),
 ]
 
-# Anywhere on the session screen.
+# Anywhere on the session screen. Moving focus is a priority key: it takes effect before the
+# next key is handed on, so keys typed fast after Tab land in the field focus moved to.
 SESSION = [
+    Key("tab", "app.focus_next", "Next field", show=False, priority=True),
+    Key("shift+tab", "app.focus_previous", "Previous field", show=False, priority=True),
     Key("ctrl+f", "flag", "Flag", priority=True, display="^f"),
     Key("ctrl+s", "save_checkin", "Save", priority=True, display="^s", show=False),
     Key("ctrl+e", "close_session", "End", priority=True, display="^e"),
@@ -61,7 +65,7 @@ SESSION = [
     Key("left_square_bracket", "previous_segment", "Previous segment", show=False, display="["),
     Key("space", "pause", "Pause / resume timers", show=False),
     Key("m", "toggle_plan", "Plan full width / with roster", show=False),
-    Key("escape", "back", "Back", show=False, display="esc"),
+    Key("escape", "back", "Back", show=False, display="esc", priority=True),
     Key("question_mark", "help", "Help", show=False, display="?"),
 ]
 

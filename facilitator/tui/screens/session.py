@@ -117,6 +117,7 @@ class SessionScreen(FacilitatorScreen):
         )
         self.roster.privacy = privacy_on(self.app)
         self.roster.on_mark = self.attendance_key
+        self.roster.on_open = self.open_checkin
         self.roster.set_rows([self._row(e.participant.id) for e in self.view.roster])
         self._update_roster_title()
         await self.query_one(PlanPane).show_segment(self.plan, self.clock.segment)
