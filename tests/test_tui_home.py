@@ -217,3 +217,36 @@ def test_plain_commands_do_not_load_textual():
 
     code = "import sys, facilitator.cli; assert 'textual' not in sys.modules, 'textual loaded'"
     subprocess.run([sys.executable, "-c", code], check=True)
+
+
+async def test_after_a_review_the_cursor_stays_on_that_flag_and_details_keys_work(group):
+    """Three flags; the second is reviewed from its details dialog (v there): the cursor stays
+    on it, so the next x closes that flag and no other."""
+    office = group
+    f1 = risk_service.raise_flag(office, "P0001", ["weapons"], "Has a knife")
+    f2 = risk_service.raise_flag(office, "P0002", ["economic_abuse"], "Took her bank card")
+    f3 = risk_service.raise_flag(office, "P0003", ["animal_harm"], "Kicked the dog")
+    app = make_app(office)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await home(pilot, app)
+        await pilot.press("r")
+        await wait_for(pilot, lambda: f2.id in screen_text(app))
+        order = [str(f.id) for f in app.screen.flags]
+        app.screen.query_one("DataTable").move_cursor(row=order.index(f2.id))
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: f"Flag {f2.id}" in screen_text(app), what="details")
+        text = screen_text(app)
+        assert "economic_abuse" not in text and "Economic abuse" in text
+        assert "v: review it" in text
+        await pilot.press("v")
+        await wait_for(pilot, lambda: "what was done" in screen_text(app))
+        await pilot.press("5", "tab", *"told", "enter")
+        await wait_for(pilot, lambda: risk_flag_store.get_flag(office, f2.id).status == "in_review")
+        await pilot.pause(0.2)
+        await pilot.press("x")
+        await wait_for(pilot, lambda: "Outcome" in screen_text(app))
+        assert f2.id in screen_text(app)
+        await pilot.press(*"done", "enter")
+        await wait_for(pilot, lambda: risk_flag_store.get_flag(office, f2.id).status == "closed")
+    assert risk_flag_store.get_flag(office, f1.id).status == "open"
+    assert risk_flag_store.get_flag(office, f3.id).status == "open"
