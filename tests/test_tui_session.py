@@ -389,15 +389,21 @@ async def test_dismissing_a_suggestion_keeps_the_reason(group):
     assert (s.status, s.reason) == ("dismissed", "already known")
 
 
+async def two_category_suggestion(pilot, app) -> None:
+    """Adam's saved check-in names separation and strangulation: one suggestion, two categories,
+    with the focus on it."""
+    await adams_form(pilot, app, "She is leaving him and he put his hands round her throat")
+    await pilot.press("ctrl+s")
+    await wait_for(pilot, lambda: app.focused is not None and app.focused.id == "suggestions")
+
+
 async def test_a_suggestion_with_several_categories_asks_which_and_why_not(group):
     from facilitator.tui.dialogs.confirm_categories import ConfirmCategoriesDialog
 
     office = group
     app = make_app(office, "G1")
     async with app.run_test(size=(80, 24)) as pilot:
-        await adams_form(pilot, app, "She is leaving him and he put his hands round her throat")
-        await pilot.press("ctrl+s")
-        await wait_for(pilot, lambda: app.focused is not None and app.focused.id == "suggestions")
+        await two_category_suggestion(pilot, app)
         (pending,) = risk_suggestions.list_suggestions(office, SID, pending_only=True)
         assert {"strangulation", "separation"} <= set(pending.categories)
         await pilot.press("enter")
@@ -431,9 +437,7 @@ async def test_enter_in_the_categories_dialog_confirms_every_ticked_one(group):
     office = group
     app = make_app(office, "G1")
     async with app.run_test(size=(80, 24)) as pilot:
-        await adams_form(pilot, app, "She is leaving him and he put his hands round her throat")
-        await pilot.press("ctrl+s")
-        await wait_for(pilot, lambda: app.focused is not None and app.focused.id == "suggestions")
+        await two_category_suggestion(pilot, app)
         await pilot.press("enter")
         await wait_for(pilot, lambda: isinstance(app.screen, ConfirmCategoriesDialog))
         suggested = list(app.screen.suggested)
