@@ -154,3 +154,44 @@ def test_cli_checkin_without_stance_is_not_recorded(group, invoke):
     assert (
         "responsible" not in invoke("checkin", "record", "--help").output.split("--stance")[1][:40]
     )
+
+
+def close(office) -> None:
+    sessions.record_checkin(office, SID, CheckIn(participant_id="P0001", summary="Quiet week"))
+    sessions.close_session(office, SID, True)
+
+
+async def test_a_closed_session_opens_read_only_with_its_timers_stopped(group):
+    close(group)
+    app = make_app(group, "G1")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_session(pilot, app)
+        screen = app.screen
+        text = screen_text(app)
+        assert "CLOSED" in text.splitlines()[0] and "CLOSED" in text
+        assert screen._ticking is None and not screen.clock.running
+        screen.roster.select_pid("P0002")
+        await pilot.press("u", "e", "l", "enter", "space")
+        await pilot.pause()
+        assert screen.form_pid is None and app.screen is screen  # no question, no form
+        assert any("read-only" in n.message for n in app._notifications)
+    record = session_store.get_session(group, SID)
+    assert {a.status for a in record.attendance.values()} == {"present"}
+    assert not record.corrections
+
+
+async def test_a_correction_names_the_man_and_the_change(group):
+    close(group)
+    app = make_app(group, "G1")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_session(pilot, app)
+        app.screen.roster.select_pid("P0002")
+        await pilot.press("ctrl+r", "u")
+        await wait_for(pilot, lambda: "Why?" in screen_text(app), what="the reason question")
+        text = " ".join(screen_text(app).replace("█", " ").split())
+        assert "Ben Sample's attendance to unexcused. Why?" in text
+        await pilot.press(*"wrong", "space", *"row", "enter")
+        await wait_for(pilot, lambda: session_store.get_session(group, SID).corrections)
+    record = session_store.get_session(group, SID)
+    assert record.attendance["P0002"].status == "unexcused"
+    assert record.corrections[-1]["reason"] == "wrong row"

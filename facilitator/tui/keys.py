@@ -61,6 +61,7 @@ SESSION = [
     Key("ctrl+f", "flag", "Flag", priority=True, display="^f"),
     Key("ctrl+s", "save_checkin", "Save", priority=True, display="^s", show=False),
     Key("ctrl+e", "close_session", "End", priority=True, display="^e"),
+    Key("ctrl+r", "correct", "Correct a closed session", priority=True, show=False, display="^r"),
     Key("right_square_bracket", "next_segment", "Next segment", show=False, display="]"),
     Key("left_square_bracket", "previous_segment", "Previous segment", show=False, display="["),
     Key("space", "pause", "Pause / resume timers", show=False),
