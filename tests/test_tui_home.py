@@ -176,7 +176,7 @@ async def test_help_lists_every_key(group):
     from facilitator.tui import keys
 
     app = make_app(group)
-    async with app.run_test(size=(100, 60)) as pilot:
+    async with app.run_test(size=(100, 70)) as pilot:
         await home(pilot, app)
         await pilot.press("f1")
         await wait_for(pilot, lambda: "Keys" in screen_text(app))

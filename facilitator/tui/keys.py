@@ -53,11 +53,15 @@ ROSTER = [
     Key("end", "last", "Last man", show=False),
 ]
 
-# Anywhere on the session screen. Moving focus is a priority key: it takes effect before the
-# next key is handed on, so keys typed fast after Tab land in the field focus moved to.
-SESSION = [
+# Tab and Shift+Tab on the session screen (help lists them under BUILT_IN). Priority: focus
+# moves before the next key is handed on, so keys typed fast after Tab land in the new field.
+FOCUS_AT_ONCE = [
     Key("tab", "app.focus_next", "Next field", show=False, priority=True),
     Key("shift+tab", "app.focus_previous", "Previous field", show=False, priority=True),
+]
+
+# Anywhere on the session screen.
+SESSION = [
     Key("ctrl+f", "flag", "Flag", priority=True, display="^f"),
     Key("ctrl+s", "save_checkin", "Save", priority=True, display="^s", show=False),
     Key("ctrl+e", "close_session", "End", priority=True, display="^e"),

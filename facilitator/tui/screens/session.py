@@ -45,7 +45,7 @@ DEBOUNCE_SECONDS = 0.4
 
 
 class SessionScreen(FacilitatorScreen):
-    BINDINGS = keys.bindings(keys.SESSION)
+    BINDINGS = keys.bindings(keys.SESSION + keys.FOCUS_AT_ONCE)
 
     def __init__(self, view: SessionView) -> None:
         super().__init__()
