@@ -250,3 +250,27 @@ async def test_after_a_review_the_cursor_stays_on_that_flag_and_details_keys_wor
         await wait_for(pilot, lambda: risk_flag_store.get_flag(office, f2.id).status == "closed")
     assert risk_flag_store.get_flag(office, f1.id).status == "open"
     assert risk_flag_store.get_flag(office, f3.id).status == "open"
+
+
+async def test_closing_an_unreviewed_flag_says_which_key_and_a_refusal_keeps_the_outcome(group):
+    office = group
+    flag = risk_service.raise_flag(office, "P0001", ["weapons"], "Has a knife")
+    app = make_app(office)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await home(pilot, app)
+        await pilot.press("r")
+        await wait_for(pilot, lambda: flag.id in screen_text(app))
+        await pilot.press("x")
+        await pilot.pause()
+        (said,) = [n.message for n in app._notifications]
+        assert "press v" in said and "facilitator risk" not in said and "--" not in said
+        risk_service.review_flag(office, flag.id, ["no_further_action"], "checked")
+        await pilot.press("a", "a")  # reload
+        await pilot.pause(0.3)
+        await pilot.press("x")
+        await wait_for(pilot, lambda: "Outcome" in screen_text(app))
+        await pilot.press(*"none", "enter")  # a critical flag needs more than that: refused
+        await wait_for(pilot, lambda: "Outcome" in screen_text(app))
+        await pilot.pause()
+        assert app.screen.query_one("Input").value == "none"
+    assert risk_flag_store.get_flag(office, flag.id).status != "closed"

@@ -195,3 +195,21 @@ async def test_a_correction_names_the_man_and_the_change(group):
     record = session_store.get_session(group, SID)
     assert record.attendance["P0002"].status == "unexcused"
     assert record.corrections[-1].reason == "wrong row"
+
+
+async def test_closing_with_a_pending_suggestion_says_it_in_words(group):
+    sessions.record_checkin(
+        group,
+        SID,
+        CheckIn(
+            participant_id="P0001", disclosed="yes", summary="He put his hands round her throat"
+        ),
+    )
+    app = make_app(group, "G1")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_session(pilot, app)
+        await pilot.press("ctrl+e")
+        await wait_for(pilot, lambda: "Close session" in screen_text(app))
+        text = screen_text(app)
+        assert "Strangulation" in text and "strangulation" not in text
+        assert "S0" not in text and "facilitator " not in text.split("Close session")[1]

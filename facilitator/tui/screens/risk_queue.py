@@ -250,16 +250,29 @@ class RiskQueueScreen(Screen):
         if f is None:
             return
 
-        def done(outcome: str | None) -> None:
-            if (
-                outcome
-                and self.app.safely(close_flag, self.app.office, str(_get(f, "id")), outcome)
-                is not None
-            ):
-                self.notify(f"Flag {_get(f, 'id')} closed")
-                self.load()
+        fid = str(_get(f, "id"))
+        if not _get(f, "actions_taken", []):  # the domain's rule, said here with its key
+            self.notify(
+                f"Flag {fid} has no review yet: press v to record what was done, then x closes it",
+                severity="warning",
+            )
+            return
 
-        self.app.push_screen(AskScreen(f"Outcome of flag {_get(f, 'id')} (why it can close)"), done)
+        def ask(typed: str = "") -> None:
+            self.app.push_screen(
+                AskScreen(f"Outcome of flag {fid} (why it can close)", typed), done
+            )
+
+        def done(outcome: str | None) -> None:
+            if not outcome:
+                return
+            if self.app.safely(close_flag, self.app.office, fid, outcome) is not None:
+                self.notify(f"Flag {fid} closed")
+                self.load()
+            else:
+                ask(outcome)  # refused: the question comes back with what was typed
+
+        ask()
 
     def action_toggle_all(self) -> None:
         self.include_closed = not self.include_closed
