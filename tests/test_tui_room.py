@@ -213,3 +213,18 @@ async def test_closing_with_a_pending_suggestion_says_it_in_words(group):
         text = screen_text(app)
         assert "Strangulation" in text and "strangulation" not in text
         assert "S0" not in text and "facilitator " not in text.split("Close session")[1]
+
+
+async def test_check_in_form_at_80_columns_shows_save_and_no_toast_over_suggestions(group):
+    app = make_app(group, "G1")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_form(pilot, app, "P0001")
+        assert "^s Save check-in" in screen_text(app).splitlines()[-1]
+        await pilot.press("tab", "tab", "tab", *"He", "space", *"choked", "space", *"her")
+        assert "^s Save check-in" in screen_text(app).splitlines()[-1]  # while typing too
+        await pilot.press("ctrl+s")
+        await wait_for(pilot, lambda: app.focused is not None and app.focused.id == "suggestions")
+        assert not app._notifications  # nothing covers the suggestions
+        assert "Enter confirms or d" in screen_text(app)
+        assert "Risk: ⏎ flag it · d dismiss" in screen_text(app)  # the box title, whole
+    assert saved(group, "P0001").summary == "He choked her"

@@ -63,7 +63,6 @@ FOCUS_AT_ONCE = [
 # Anywhere on the session screen.
 SESSION = [
     Key("ctrl+f", "flag", "Flag", priority=True, display="^f"),
-    Key("ctrl+s", "save_checkin", "Save", priority=True, display="^s", show=False),
     Key("ctrl+e", "close_session", "End", priority=True, display="^e"),
     Key("ctrl+r", "correct", "Correct a closed session", priority=True, show=False, display="^r"),
     Key("right_square_bracket", "next_segment", "Next segment", show=False, display="]"),
@@ -76,7 +75,8 @@ SESSION = [
 
 # In the check-in form.
 FORM = [
-    Key("ctrl+s", "screen.save_checkin", "Save check-in", display="^s"),
+    # Priority: it saves while the summary or a text field has the focus too.
+    Key("ctrl+s", "screen.save_checkin", "Save check-in", display="^s", priority=True),
     Key("escape", "screen.back", "Roster (draft kept)", display="esc"),
 ]
 

@@ -469,9 +469,11 @@ class SessionScreen(FacilitatorScreen):
                 then()
                 return
             if any(i.open for i in items):
-                self.notify(
-                    f"Saved {self._who(pid)}'s check-in. Confirm or dismiss each risk suggestion.",
-                    severity="warning",
+                # Said in the form's title, not a toast: a toast would cover the suggestions
+                # just when they must be read.
+                self.form.set_title(
+                    f"Check-in: {self._who(pid)} ({pid})\n✔ saved · now Enter confirms or d "
+                    "dismisses each risk suggestion"
                 )
                 self.query_one(SuggestionList).focus()
                 return

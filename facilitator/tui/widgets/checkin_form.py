@@ -115,7 +115,7 @@ class CheckInForm(Vertical):
         )
         yield Input(
             id="alternatives_used",
-            placeholder="What he did instead (time-out, safety plan)",
+            placeholder="Did instead: time-out, safety plan",
             compact=True,
         )
         yield ChoiceRow(CHANGES, multiple=True, id="circumstance_changes", prompt="Changes:")
