@@ -274,3 +274,24 @@ async def test_closing_an_unreviewed_flag_says_which_key_and_a_refusal_keeps_the
         await pilot.pause()
         assert app.screen.query_one("Input").value == "none"
     assert risk_flag_store.get_flag(office, flag.id).status != "closed"
+
+
+async def test_a_full_due_box_keeps_its_backup_warning_and_says_how_many_more(group):
+    from facilitator.tui import views
+
+    app = make_app(group)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await home(pilot, app)
+        await wait_for(pilot, lambda: app.screen.fully_loaded)
+        app.screen.due = views.DueItems(
+            risk={"open": 0, "overdue": 0, "critical": 0},
+            debriefs=[f"G1 session {n}: not written" for n in range(1, 8)],
+            compliance=[f"P000{n}: letter to the referrer" for n in range(1, 6)],
+            supervision=["Alex Facilitator: supervision overdue"],
+            backup="no backup for 12 days: make one (Ctrl+P → Backup)",
+        )
+        app.screen._show_boxes()
+        await pilot.pause()
+        text = screen_text(app)
+        assert "Backup: no backup for 12 days" in text
+        assert "… and 3 more" in text
