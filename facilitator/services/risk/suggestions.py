@@ -342,7 +342,7 @@ def pending_suggestions(office: Office, record) -> list[str]:
         ]
     return [
         f"{s.participant_id}: a risk suggestion ({', '.join(label(c) for c in s.categories)}) "
-        "is not confirmed or dismissed yet: on his check-in, Enter confirms it, d dismisses it"
+        f"is not confirmed or dismissed yet (suggestion {s.id})"
         for s in sorted(pending, key=lambda s: s.id)
     ]
 
