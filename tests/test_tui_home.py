@@ -197,7 +197,7 @@ async def test_help_lists_every_key(group):
     from facilitator.tui import keys
 
     app = make_app(group)
-    async with app.run_test(size=(100, 60)) as pilot:
+    async with app.run_test(size=(100, 70)) as pilot:
         await home(pilot, app)
         await pilot.press("f1")
         await wait_for(pilot, lambda: "Keys" in screen_text(app))
@@ -238,3 +238,81 @@ def test_plain_commands_do_not_load_textual():
 
     code = "import sys, facilitator.cli; assert 'textual' not in sys.modules, 'textual loaded'"
     subprocess.run([sys.executable, "-c", code], check=True)
+
+
+async def test_after_a_review_the_cursor_stays_on_that_flag_and_details_keys_work(group):
+    """Three flags; the second is reviewed from its details dialog (v there): the cursor stays
+    on it, so the next x closes that flag and no other."""
+    office = group
+    f1 = risk_service.raise_flag(office, "P0001", ["weapons"], "Has a knife")
+    f2 = risk_service.raise_flag(office, "P0002", ["economic_abuse"], "Took her bank card")
+    f3 = risk_service.raise_flag(office, "P0003", ["animal_harm"], "Kicked the dog")
+    app = make_app(office)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await home(pilot, app)
+        await pilot.press("r")
+        await wait_for(pilot, lambda: f2.id in screen_text(app))
+        order = [str(f.id) for f in app.screen.flags]
+        app.screen.query_one("DataTable").move_cursor(row=order.index(f2.id))
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: f"Flag {f2.id}" in screen_text(app), what="details")
+        text = screen_text(app)
+        assert "economic_abuse" not in text and "Economic abuse" in text
+        assert "v: review it" in text
+        await pilot.press("v")
+        await wait_for(pilot, lambda: "what was done" in screen_text(app))
+        await pilot.press("5", "tab", *"told", "enter")
+        await wait_for(pilot, lambda: risk_flag_store.get_flag(office, f2.id).status == "in_review")
+        await pilot.pause(0.2)
+        await pilot.press("x")
+        await wait_for(pilot, lambda: "Outcome" in screen_text(app))
+        assert f2.id in screen_text(app)
+        await pilot.press(*"done", "enter")
+        await wait_for(pilot, lambda: risk_flag_store.get_flag(office, f2.id).status == "closed")
+    assert risk_flag_store.get_flag(office, f1.id).status == "open"
+    assert risk_flag_store.get_flag(office, f3.id).status == "open"
+
+
+async def test_closing_an_unreviewed_flag_says_which_key_and_a_refusal_keeps_the_outcome(group):
+    office = group
+    flag = risk_service.raise_flag(office, "P0001", ["weapons"], "Has a knife")
+    app = make_app(office)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await home(pilot, app)
+        await pilot.press("r")
+        await wait_for(pilot, lambda: flag.id in screen_text(app))
+        await pilot.press("x")
+        await pilot.pause()
+        (said,) = [n.message for n in app._notifications]
+        assert "press v" in said and "facilitator risk" not in said and "--" not in said
+        risk_service.review_flag(office, flag.id, ["no_further_action"], "checked")
+        await pilot.press("a", "a")  # reload
+        await pilot.pause(0.3)
+        await pilot.press("x")
+        await wait_for(pilot, lambda: "Outcome" in screen_text(app))
+        await pilot.press(*"none", "enter")  # a critical flag needs more than that: refused
+        await wait_for(pilot, lambda: "Outcome" in screen_text(app))
+        await pilot.pause()
+        assert app.screen.query_one("Input").value == "none"
+    assert risk_flag_store.get_flag(office, flag.id).status != "closed"
+
+
+async def test_a_full_due_box_keeps_its_backup_warning_and_says_how_many_more(group):
+    from facilitator.tui import views
+
+    app = make_app(group)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await home(pilot, app)
+        await wait_for(pilot, lambda: app.screen.fully_loaded)
+        app.screen.due = views.DueItems(
+            risk={"open": 0, "overdue": 0, "critical": 0},
+            debriefs=[f"G1 session {n}: not written" for n in range(1, 8)],
+            compliance=[f"P000{n}: letter to the referrer" for n in range(1, 6)],
+            supervision=["Alex Facilitator: supervision overdue"],
+            backup="no backup for 12 days: make one (Ctrl+P → Backup)",
+        )
+        app.screen._show_boxes()
+        await pilot.pause()
+        text = screen_text(app)
+        assert "Backup: no backup for 12 days" in text
+        assert "… and 3 more" in text

@@ -389,17 +389,21 @@ async def test_dismissing_a_suggestion_keeps_the_reason(group):
     assert (s.status, s.reason) == ("dismissed", "already known")
 
 
-async def test_a_suggestion_with_several_categories_asks_which_and_why_not(group):
-    from textual.widgets import SelectionList
+async def two_category_suggestion(pilot, app) -> None:
+    """Adam's saved check-in names separation and strangulation: one suggestion, two categories,
+    with the focus on it."""
+    await adams_form(pilot, app, "She is leaving him and he put his hands round her throat")
+    await pilot.press("ctrl+s")
+    await wait_for(pilot, lambda: app.focused is not None and app.focused.id == "suggestions")
 
+
+async def test_a_suggestion_with_several_categories_asks_which_and_why_not(group):
     from facilitator.tui.dialogs.confirm_categories import ConfirmCategoriesDialog
 
     office = group
     app = make_app(office, "G1")
     async with app.run_test(size=(80, 24)) as pilot:
-        await adams_form(pilot, app, "She is leaving him and he put his hands round her throat")
-        await pilot.press("ctrl+s")
-        await wait_for(pilot, lambda: app.focused is not None and app.focused.id == "suggestions")
+        await two_category_suggestion(pilot, app)
         (pending,) = risk_suggestions.list_suggestions(office, SID, pending_only=True)
         assert {"strangulation", "separation"} <= set(pending.categories)
         await pilot.press("enter")
@@ -409,13 +413,14 @@ async def test_a_suggestion_with_several_categories_asks_which_and_why_not(group
             what="the categories dialog",
         )
         dialog = app.screen
-        picks = dialog.query_one("#categories", SelectionList)
-        picks.deselect("strangulation")  # as space on its line does
-        await pilot.press("ctrl+s")
+        downs = ["down"] * dialog.suggested.index("strangulation")
+        await pilot.press(*downs, "space", "enter")  # untick strangulation, confirm
         await pilot.pause()
         assert isinstance(app.screen, ConfirmCategoriesDialog) and "not a risk" in screen_text(app)
+        assert "☐ Strangulation" in screen_text(app)
         assert risk_service.list_flags(office, "all") == []  # nothing made without the reason
-        await pilot.click("#reason")
+        # Focus went to where the reason is asked, and stays there while it is typed.
+        assert app.focused is not None and app.focused.id == "reason"
         await type_text(pilot, "He was quoting a film line; checked with him")
         await pilot.press("enter")
         await wait_for(pilot, lambda: risk_service.list_flags(office, "all"), what="the flag")
@@ -424,6 +429,25 @@ async def test_a_suggestion_with_several_categories_asks_which_and_why_not(group
     (s,) = risk_suggestions.list_suggestions(office, SID)
     assert s.status == "confirmed" and s.not_flagged == ["strangulation"]
     assert s.reason == "He was quoting a film line; checked with him"
+
+
+async def test_enter_in_the_categories_dialog_confirms_every_ticked_one(group):
+    from facilitator.tui.dialogs.confirm_categories import ConfirmCategoriesDialog
+
+    office = group
+    app = make_app(office, "G1")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await two_category_suggestion(pilot, app)
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, ConfirmCategoriesDialog))
+        suggested = list(app.screen.suggested)
+        text = screen_text(app)
+        assert "☑ Strangulation" in text and "☐" not in text
+        assert "_" not in text.split("which categories?")[1].split("Reason")[0]
+        await pilot.press("down", "enter")  # Enter on the second line: confirms, unticks none
+        await wait_for(pilot, lambda: risk_service.list_flags(office, "all"), what="the flag")
+    (flag,) = risk_service.list_flags(office, "all")
+    assert set(flag.categories) == set(suggested)
 
 
 async def test_quitting_straight_after_typing_keeps_it_as_a_draft(group, monkeypatch):

@@ -110,3 +110,10 @@ def test_flag_dialog_in_privacy_mode(workspace, snap_compare):
     """Categories choosable, first names only, the summary masked, no flag already raised."""
     app = make_app(workspace, "G1", privacy=True)
     assert snap_compare(app, terminal_size=SIZE, run_before=session_ready(app, "down", "ctrl+f"))
+
+
+def test_closed_session(workspace, snap_compare):
+    """Read-only: CLOSED in the header and on the roster at 80 columns, timers stopped."""
+    sessions.close_session(workspace, "G1-2026-11-24", True)
+    app = make_app(workspace, "G1")
+    assert snap_compare(app, terminal_size=SIZE, run_before=session_ready(app))

@@ -10,6 +10,8 @@ from facilitator.domain.checkin import (
     CIRCUMSTANCES,
     DISCLOSED,
     HOMEWORK,
+    NOT_RECORDED,
+    STANCE_LABELS,
     STANCES,
     TOWARDS,
     CheckIn,
@@ -37,7 +39,11 @@ def checkin() -> None:
 @click.option("--form", "forms", multiple=True, help=f"Repeatable: {', '.join(BEHAVIOUR_FORMS)}.")
 @click.option("--towards", multiple=True, help=f"Repeatable: {', '.join(TOWARDS)}.")
 @click.option("--summary", default="", help="Short summary in the facilitators' words.")
-@click.option("--stance", default="responsible", show_default=True, help=", ".join(STANCES))
+@click.option(
+    "--stance",
+    default=NOT_RECORDED,
+    help=f"The facilitators' judgement: {', '.join(STANCES)} (not given: not recorded).",
+)
 @click.option("--alternatives", default="", help="What he did instead (time-out, safety plan).")
 @click.option(
     "--change",
@@ -104,7 +110,9 @@ def checkin_record(
     fields["participant_id"] = participant_id
     recorded = record_checkin(app.office, session_id, CheckIn.from_dict(fields), correction)
     saved, s = recorded.checkin, recorded.suggestion
-    click.echo(f"recorded check-in for {saved.participant_id} ({saved.stance})")
+    click.echo(
+        f"recorded check-in for {saved.participant_id} (stance: {STANCE_LABELS[saved.stance]})"
+    )
     if s is not None:
         click.echo(
             f"risk: suggested flag {s.id} for {s.participant_id}: "

@@ -11,6 +11,7 @@ from facilitator.domain.checkin import (
     CIRCUMSTANCES,
     DISCLOSED,
     HOMEWORK,
+    NOT_RECORDED,
     STANCES,
     TOWARDS,
     CheckIn,
@@ -51,7 +52,11 @@ def individual() -> None:
 @click.option("--form", "forms", multiple=True, help=f"Repeatable: {', '.join(BEHAVIOUR_FORMS)}.")
 @click.option("--towards", multiple=True, help=f"Repeatable: {', '.join(TOWARDS)}.")
 @click.option("--summary", default="", help="Check-in summary in your own words.")
-@click.option("--stance", default="responsible", show_default=True, help=", ".join(STANCES))
+@click.option(
+    "--stance",
+    default=NOT_RECORDED,
+    help=f"The facilitators' judgement: {', '.join(STANCES)} (not given: not recorded).",
+)
 @click.option("--alternatives", default="", help="What he did instead (time-out, safety plan).")
 @click.option(
     "--change",

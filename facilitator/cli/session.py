@@ -6,6 +6,7 @@ import click
 
 from facilitator.cli.output import DAY, emit_json, fields, json_option, table
 from facilitator.domain.attendance import SYMBOLS
+from facilitator.domain.checkin import STANCE_LABELS
 from facilitator.services.core.group_store import roster
 from facilitator.services.core.session_store import get_session, list_sessions
 from facilitator.services.groupwork.sessions import (
@@ -82,7 +83,7 @@ def session_show(app, session_id, as_json):
                 pid,
                 entry.participant.name,
                 f"{SYMBOLS[status]} {status or 'not marked'}{late}",
-                checkin.stance if checkin else "-",
+                STANCE_LABELS.get(checkin.stance, checkin.stance) if checkin else "-",
             )
         )
     table(rows, ["id", "name", "attendance", "check-in stance"])

@@ -21,12 +21,15 @@ BEHAVIOUR_FORMS = (
     "towards_children",
 )
 TOWARDS = ("partner", "ex_partner", "children", "others")
-STANCES = ("responsible", "minimising", "denying", "blaming")
+# The facilitators' judgement; with none made it is "not recorded", never assumed to be good.
+NOT_RECORDED = "not_recorded"
+STANCES = ("responsible", "minimising", "denying", "blaming", NOT_RECORDED)
 STANCE_LABELS = {
     "responsible": "takes responsibility",
     "minimising": "partly (minimises)",
     "denying": "denies",
     "blaming": "blames others or the partner",
+    NOT_RECORDED: "not recorded",
 }
 CIRCUMSTANCES = (
     "separation",
@@ -47,7 +50,7 @@ class CheckIn(Record):
     forms: list[str] = field(default_factory=list)
     towards: list[str] = field(default_factory=list)
     summary: str = ""
-    stance: str = "responsible"
+    stance: str = NOT_RECORDED
     alternatives_used: str = ""
     circumstance_changes: list[str] = field(default_factory=list)
     circumstances_note: str = ""

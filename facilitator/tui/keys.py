@@ -40,34 +40,43 @@ HOME = [
     Key("q", "quit", "Quit", show=False),
 ]
 
-# On the roster, when it has the focus.
+# On the roster, when it has the focus. Priority: handled as each key arrives, so a key typed
+# straight after one that opens a form or a question goes there, never to the roster.
 ROSTER = [
-    Key("p", "mark('present')", "Present"),
-    Key("l", "mark('late')", "Late"),
-    Key("o", "mark('left_early')", "Left early", show=False),
-    Key("e", "mark('excused')", "Excused"),
-    Key("u", "mark('unexcused')", "Unexcused"),
-    Key("enter,c", "checkin", "Check-in", display="⏎"),
+    Key("p", "mark('present')", "Present", priority=True),
+    Key("l", "mark('late')", "Late", priority=True),
+    Key("o", "mark('left_early')", "Left early", show=False, priority=True),
+    Key("e", "mark('excused')", "Excused", priority=True),
+    Key("u", "mark('unexcused')", "Unexcused", priority=True),
+    Key("enter,c", "checkin", "Check-in", display="⏎", priority=True),
     Key("home", "first", "First man", show=False),
     Key("end", "last", "Last man", show=False),
+]
+
+# Tab and Shift+Tab on the session screen (help lists them under BUILT_IN). Priority: focus
+# moves before the next key is handed on, so keys typed fast after Tab land in the new field.
+FOCUS_AT_ONCE = [
+    Key("tab", "app.focus_next", "Next field", show=False, priority=True),
+    Key("shift+tab", "app.focus_previous", "Previous field", show=False, priority=True),
 ]
 
 # Anywhere on the session screen.
 SESSION = [
     Key("ctrl+f", "flag", "Flag", priority=True, display="^f"),
-    Key("ctrl+s", "save_checkin", "Save", priority=True, display="^s", show=False),
     Key("ctrl+e", "close_session", "End", priority=True, display="^e"),
+    Key("ctrl+r", "correct", "Correct a closed session", priority=True, show=False, display="^r"),
     Key("right_square_bracket", "next_segment", "Next segment", show=False, display="]"),
     Key("left_square_bracket", "previous_segment", "Previous segment", show=False, display="["),
     Key("space", "pause", "Pause / resume timers", show=False),
     Key("m", "toggle_plan", "Plan full width / with roster", show=False),
-    Key("escape", "back", "Back", show=False, display="esc"),
+    Key("escape", "back", "Back", show=False, display="esc", priority=True),
     Key("question_mark", "help", "Help", show=False, display="?"),
 ]
 
 # In the check-in form.
 FORM = [
-    Key("ctrl+s", "screen.save_checkin", "Save check-in", display="^s"),
+    # Priority: it saves while the summary or a text field has the focus too.
+    Key("ctrl+s", "screen.save_checkin", "Save check-in", display="^s", priority=True),
     Key("escape", "screen.back", "Roster (draft kept)", display="esc"),
 ]
 

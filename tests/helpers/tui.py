@@ -45,3 +45,18 @@ def roster_lines(app) -> dict[str, str]:
 
     roster = app.screen.query_one(Roster)
     return {pid: roster.row_text(pid) for pid in roster.order}
+
+
+async def burst(pilot, *keys: str) -> None:
+    """Send keys the way a paste or a lagging machine delivers them: all queued at once, none
+    handled before the next arrives, then wait until the app has handled them all."""
+    from textual import events
+
+    app = pilot.app
+    for key in keys:
+        char = key if len(key) == 1 else (" " if key == "space" else None)
+        event = events.Key(key, char)
+        event.set_sender(app)
+        app._driver.send_message(event)
+    await pilot.pause()
+    await pilot.pause()

@@ -7,7 +7,7 @@ facilitators to confirm as a flag or dismiss with a reason.
 
 from __future__ import annotations
 
-from facilitator.detector.categories import severity_rank
+from facilitator.detector.categories import label, severity_rank
 from facilitator.domain.checkin import CheckIn
 from facilitator.domain.risk_flag import SEVERITIES, RiskFlag, Suggestion, check_categories, highest
 from facilitator.domain.session import split_session_id
@@ -350,8 +350,8 @@ def pending_suggestions(office: Office, record) -> list[str]:
             if d.get("status") == "pending"
         ]
     return [
-        f"{s.participant_id}: risk suggestion {s.id} ({', '.join(s.categories)}) not "
-        "confirmed or dismissed"
+        f"{s.participant_id}: a risk suggestion ({', '.join(label(c) for c in s.categories)}) "
+        f"is not confirmed or dismissed yet (suggestion {s.id})"
         for s in sorted(pending, key=lambda s: s.id)
     ]
 

@@ -1,8 +1,9 @@
 """Confirm a suggestion that found more than one category: which go into the flag.
 
-Every category starts ticked, so Ctrl+S (or Enter in the reason box) confirms them all at once,
-as Enter on a one-category suggestion does. Untick one (space) and the reason it is not a risk
-is asked for, as for a dismissal: a category left out is a decision, and it is recorded.
+Every category starts ticked (☑), so Enter or Ctrl+S confirms them all at once, as Enter on a
+one-category suggestion does. Space unticks one (☐): Enter never does, so a habit key cannot
+drop a category in silence. A category left out needs the reason it is not a risk, as for a
+dismissal: it is a decision, and it is recorded.
 """
 
 from __future__ import annotations
@@ -13,9 +14,38 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Input, SelectionList, Static
+from textual.widgets import Input, OptionList, Static
 
 from facilitator.detector.categories import label
+
+
+class TickList(OptionList):
+    """Categories with a visible mark each (☑ ticked, ☐ not), never colour alone."""
+
+    BINDINGS = [
+        Binding("space", "toggle", "Tick / untick", show=False),
+        # Enter confirms the dialog, as in every other one; it must not reach the list's own pick.
+        Binding("enter", "screen.save", "Confirm", show=False, priority=True),
+    ]
+
+    def __init__(self, categories: list[str], **kwargs) -> None:
+        self.categories = categories
+        self.ticked = set(categories)
+        super().__init__(*[self._prompt(c) for c in categories], **kwargs)
+
+    def _prompt(self, category: str) -> str:
+        return f"{'☑' if category in self.ticked else '☐'} {label(category)}"
+
+    @property
+    def selected(self) -> list[str]:
+        return [c for c in self.categories if c in self.ticked]
+
+    def action_toggle(self) -> None:
+        if self.highlighted is None:
+            return
+        category = self.categories[self.highlighted]
+        self.ticked ^= {category}
+        self.replace_option_prompt_at_index(self.highlighted, self._prompt(category))
 
 
 @dataclass
@@ -42,30 +72,33 @@ class ConfirmCategoriesDialog(ModalScreen[CategoryChoice | None]):
                 yield Static(
                     "Found: “" + "”, “".join(self.matches[:4]) + "”", classes="dialog-note"
                 )
-            yield SelectionList[str](
-                *[(label(c), c, True) for c in self.suggested], id="categories"
-            )
+            yield TickList(self.suggested, id="categories")
             yield Static("Reason for any category left out (kept, as for a dismissal)")
             yield Input(id="reason")
             yield Static("", id="problem", classes="problem")
-            yield Static("space ticks · Ctrl+S confirms · Esc cancels", classes="dialog-keys")
+            yield Static(
+                "Space ticks/unticks · Enter or Ctrl+S confirms · Esc cancels",
+                classes="dialog-keys",
+            )
 
     def on_mount(self) -> None:
-        self.query_one("#categories", SelectionList).focus()
+        categories = self.query_one("#categories", TickList)
+        categories.highlighted = 0
+        categories.focus()
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
         self.action_save()
 
     def action_save(self) -> None:
-        chosen = list(self.query_one("#categories", SelectionList).selected)
+        chosen = self.query_one("#categories", TickList).selected
         reason = self.query_one("#reason", Input).value.strip()
         problem = None
         if not chosen:
-            problem = "tick at least one category, or Esc and dismiss the suggestion (d)"
+            problem = "tick at least one category (Space), or Esc and dismiss the suggestion (d)"
         elif len(chosen) < len(self.suggested) and not reason:
             left = ", ".join(label(c) for c in self.suggested if c not in chosen)
-            problem = f"say why {left} is not a risk"
+            problem = f"say why {left} is not a risk, then Enter"
             self.query_one("#reason", Input).focus()
         if problem:
             self.query_one("#problem", Static).update(f"⚠ {problem}")

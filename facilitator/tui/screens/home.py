@@ -10,7 +10,7 @@ from __future__ import annotations
 from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
-from textual.containers import Horizontal, Vertical
+from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 
@@ -83,7 +83,7 @@ class HomeScreen(Screen):
                 with Vertical(id="risk-box", classes="box"):
                     yield Static("Risk flags", classes="pane-title")
                     yield Static("…", id="risk")
-                with Vertical(id="due-box", classes="box"):
+                with VerticalScroll(id="due-box", classes="box"):
                     yield Static("Due", classes="pane-title")
                     yield Static("…", id="due")
         yield Footer(compact=True, show_command_palette=False)
@@ -187,6 +187,10 @@ class HomeScreen(Screen):
         t = Text()
         for p in due.problems:
             t.append(f"⚠ {p}\n", style="bold")
+        # Before the lists, which can be long: the box scrolls, but what is never read there
+        # first (an old backup) must not fall below its edge.
+        if due.backup:
+            t.append(f"Backup: {due.backup}\n")
         for what, failed, lines, shown in (
             ("Debriefs due", due.debriefs_failed, due.debriefs, 4),
             ("Compliance tasks due", due.compliance_failed, due.compliance, 3),
@@ -202,8 +206,8 @@ class HomeScreen(Screen):
             if not privacy:  # the lines name men and sessions
                 for line in lines[:shown]:
                     t.append(f"  • {line}\n")
-        if due.backup:
-            t.append(f"Backup: {due.backup}\n")
+                if len(lines) > shown:
+                    t.append(f"  … and {len(lines) - shown} more\n")
         self.query_one("#due", Static).update(one_line(t))
 
     def _privacy_changed(self, _value: bool) -> None:

@@ -23,7 +23,7 @@ from facilitator.services.core.people import list_participants
 from facilitator.services.risk.flags import close_flag, list_flags, review_flag
 from facilitator.tui import keys
 from facilitator.tui.dialogs.ask import AskScreen
-from facilitator.tui.dialogs.confirm import ConfirmScreen
+from facilitator.tui.dialogs.flag_details import FlagDetailsDialog
 from facilitator.tui.dialogs.review import ReviewDialog
 from facilitator.tui.privacy import privacy_on
 
@@ -133,6 +133,10 @@ class RiskQueueScreen(Screen):
     def _show(self) -> None:
         now = clock.now()
         table = self.query_one(DataTable)
+        # After a review or a close the cursor stays on that flag, else on the one that took its
+        # place: the next key must never act on a flag the reviewer was not looking at.
+        kept = self._selected()
+        kept_id, kept_row = (str(_get(kept, "id")) if kept else None), table.cursor_row
         table.clear()
         privacy = privacy_on(self.app)
         overdue = sum(1 for f in self.flags if flag_state(f, now)[0].plain.startswith("⚠"))
@@ -172,6 +176,10 @@ class RiskQueueScreen(Screen):
             if loud:
                 row = [c if isinstance(c, Text) else Text(c, style="bold") for c in row]
             table.add_row(*row, key=str(_get(f, "id", "")))
+        ids = [str(_get(f, "id", "")) for f in self.flags]
+        if ids:
+            row = ids.index(kept_id) if kept_id in ids else min(kept_row, len(ids) - 1)
+            table.move_cursor(row=row, animate=False)
         self.query_one("#queue-detail", Static).update(
             "" if self.flags else "No open flags." if not self.include_closed else "No flags."
         )
@@ -195,7 +203,7 @@ class RiskQueueScreen(Screen):
         lines = [
             f"Man: {_get(f, 'participant_id')} "
             f"{self.names.get(_get(f, 'participant_id'), ('', ''))[0]}",
-            f"Categories: {', '.join(_get(f, 'categories', []) or [])} · severity "
+            f"Categories: {', '.join(label(c) for c in _get(f, 'categories', []) or [])} · severity "
             f"{_get(f, 'severity')}",
             f"Raised {str(_get(f, 'raised_at', ''))[:16]} by {_get(f, 'raised_by', '')}"
             + (f" in session {_get(f, 'session_id')}" if _get(f, "session_id") else ""),
@@ -209,14 +217,15 @@ class RiskQueueScreen(Screen):
                 f"Review {str(r.get('at', ''))[:16]} {r.get('by', '')}: "
                 f"{', '.join(r.get('actions', []))} — {r.get('note', '')}"
             )
-        self.app.push_screen(
-            ConfirmScreen(
-                f"Flag {_get(f, 'id')}",
-                lines,
-                yes="Enter / Esc: back to the queue",
-                no="v reviews it, x closes it",
-            )
-        )
+        dialog = FlagDetailsDialog(f"Flag {_get(f, 'id')}", lines)
+
+        def chosen(go_on: bool | None) -> None:
+            if go_on and dialog.then == "review":
+                self.action_review_flag()
+            elif go_on and dialog.then == "close":
+                self.action_close_flag()
+
+        self.app.push_screen(dialog, chosen)
 
     def action_review_flag(self) -> None:
         f = self._selected()
@@ -241,16 +250,29 @@ class RiskQueueScreen(Screen):
         if f is None:
             return
 
-        def done(outcome: str | None) -> None:
-            if (
-                outcome
-                and self.app.safely(close_flag, self.app.office, str(_get(f, "id")), outcome)
-                is not None
-            ):
-                self.notify(f"Flag {_get(f, 'id')} closed")
-                self.load()
+        fid = str(_get(f, "id"))
+        if not _get(f, "actions_taken", []):  # the domain's rule, said here with its key
+            self.notify(
+                f"Flag {fid} has no review yet: press v to record what was done, then x closes it",
+                severity="warning",
+            )
+            return
 
-        self.app.push_screen(AskScreen(f"Outcome of flag {_get(f, 'id')} (why it can close)"), done)
+        def ask(typed: str = "") -> None:
+            self.app.push_screen(
+                AskScreen(f"Outcome of flag {fid} (why it can close)", typed), done
+            )
+
+        def done(outcome: str | None) -> None:
+            if not outcome:
+                return
+            if self.app.safely(close_flag, self.app.office, fid, outcome) is not None:
+                self.notify(f"Flag {fid} closed")
+                self.load()
+            else:
+                ask(outcome)  # refused: the question comes back with what was typed
+
+        ask()
 
     def action_toggle_all(self) -> None:
         self.include_closed = not self.include_closed

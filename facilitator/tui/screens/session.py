@@ -45,7 +45,7 @@ DEBOUNCE_SECONDS = 0.4
 
 
 class SessionScreen(FacilitatorScreen):
-    BINDINGS = keys.bindings(keys.SESSION)
+    BINDINGS = keys.bindings(keys.SESSION + keys.FOCUS_AT_ONCE)
 
     def __init__(self, view: SessionView) -> None:
         super().__init__()
@@ -54,6 +54,10 @@ class SessionScreen(FacilitatorScreen):
         self.form_pid: str | None = None
         self._debounce: Timer | None = None
         self._flag_counts: dict[str, int] = {}
+        self._ticking: Timer | None = None
+        # A closed session is read-only until the facilitator asks to correct it (Ctrl+R):
+        # a key pressed out of habit must not start a correction.
+        self.correcting = False
 
     # -- layout --------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
@@ -100,7 +104,10 @@ class SessionScreen(FacilitatorScreen):
 
     async def on_mount(self) -> None:
         state = self.view.runner
-        if state.get("segment_seconds") is not None and "segment" in state:
+        if self.session.is_closed:
+            self.clock = RunnerClock.start(self.segments)
+            self.clock.running, self.clock.resumed_at = False, ""  # nothing runs once closed
+        elif state.get("segment_seconds") is not None and "segment" in state:
             self.clock = RunnerClock.from_dict(state, self.segments)
         else:
             self.clock = RunnerClock.start(self.segments)
@@ -117,11 +124,13 @@ class SessionScreen(FacilitatorScreen):
         )
         self.roster.privacy = privacy_on(self.app)
         self.roster.on_mark = self.attendance_key
+        self.roster.on_open = self.open_checkin
         self.roster.set_rows([self._row(e.participant.id) for e in self.view.roster])
         self._update_roster_title()
         await self.query_one(PlanPane).show_segment(self.plan, self.clock.segment)
         self._tick()
-        self.set_interval(1.0, self._tick)
+        if not self.session.is_closed:
+            self._ticking = self.set_interval(1.0, self._tick)
         self.watch(self.app, "privacy", self._privacy_changed, init=False)
         self.roster.focus()
         self._restore()
@@ -139,9 +148,10 @@ class SessionScreen(FacilitatorScreen):
     def _set_titles(self) -> None:
         s = self.session
         plan = f" {self.plan.title}" if self.plan is not None else ""
-        state = " · CLOSED" if s.is_closed else ""
+        # CLOSED comes first so it is still there when 80 columns cut the end of the line.
+        state = "CLOSED, read-only · " if s.is_closed else ""
         self.sub_title = (
-            f"{self.view.group.id} · {s.date} · session {s.curriculum_session}:{plan}{state}"
+            f"{state}{self.view.group.id} · {s.date} · session {s.curriculum_session}:{plan}"
         )
 
     # -- helpers -------------------------------------------------------------------------
@@ -185,6 +195,13 @@ class SessionScreen(FacilitatorScreen):
         marked = sum(1 for p in men if p in self.view.record.attendance)
         in_room = [p for p in men if (m := self.view.record.attendance.get(p)) and m.in_room]
         done = sum(1 for p in in_room if p in self.view.record.checkins)
+        if self.session.is_closed:
+            lock = "CORRECTING" if self.correcting else "CLOSED"
+            self.query_one("#roster-title", Static).update(
+                f"{lock} · {marked}/{len(men)} marked · {done}/{len(in_room)} check-ins",
+                layout=False,
+            )
+            return
         # One line that never changes size: no layout pass (that would redo the whole screen).
         self.query_one("#roster-title", Static).update(
             f"Roster · {marked}/{len(men)} marked · {done}/{len(in_room)} check-ins", layout=False
@@ -202,13 +219,40 @@ class SessionScreen(FacilitatorScreen):
         self.query_one(TimerBar).show(self.clock, self.plan, minutes)
         self.query_one(SegmentList).show(self.clock, self.plan)
 
-    def _correction(self, then) -> None:
-        """A closed session changes only with a reason, which is kept with the change."""
+    def _read_only(self) -> bool:
+        """True (and said) when the session is closed and no correction was asked for."""
+        if self.session.is_closed and not self.correcting:
+            self.notify(
+                "This session is closed: it is read-only. Ctrl+R makes a correction "
+                "(you will be asked why).",
+                title="CLOSED",
+                severity="warning",
+            )
+            return True
+        return False
+
+    def action_correct(self) -> None:
+        if not self.session.is_closed:
+            self.notify("The session is open: changes need no correction", severity="warning")
+            return
+        self.correcting = not self.correcting
+        if self.correcting:
+            self.notify(
+                "Correcting a closed session: each change asks why and is kept. "
+                "Ctrl+R again to stop."
+            )
+        else:
+            self.notify("Read-only again")
+        self._update_roster_title()
+
+    def _correction(self, what: str, then) -> None:
+        """A closed session changes only with a reason, which is kept with the change. The
+        question names the man and the change: the cursor may have moved on since the key."""
         if not self.session.is_closed:
             then(None)
             return
         self.app.push_screen(
-            AskScreen(f"Session {self.sid} is closed: this change is a correction. Why?"),
+            AskScreen(f"Correction to closed session {self.sid}: {what}. Why?"),
             lambda reason: reason and then(reason),
         )
 
@@ -219,6 +263,8 @@ class SessionScreen(FacilitatorScreen):
 
     def attendance_key(self, pid: str, status: str) -> None:
         """A status key on the roster: save at once, or ask the minutes or the reason first."""
+        if self._read_only():
+            return
         name = self._who(pid)
 
         def then(mark: Callable[[str], Any]) -> Callable[[str | None], None]:
@@ -281,7 +327,8 @@ class SessionScreen(FacilitatorScreen):
             self.view.record.attendance[pid] = saved
             self._refresh_row(pid)
 
-        self._correction(save)
+        late = f" ({minutes_late} min)" if status == "late" else ""
+        self._correction(f"{self._who(pid)}'s attendance to {status.replace('_', ' ')}{late}", save)
 
     # -- check-in ------------------------------------------------------------------------
     def on_roster_open_check_in(self, event: Roster.OpenCheckIn) -> None:
@@ -289,6 +336,8 @@ class SessionScreen(FacilitatorScreen):
         self.open_checkin(event.pid)
 
     def open_checkin(self, pid: str) -> None:
+        if self._read_only():
+            return
         mark = self.view.record.attendance.get(pid)
         if mark is None or not mark.in_room:
             state = mark.status if mark else "not marked yet"
@@ -420,16 +469,18 @@ class SessionScreen(FacilitatorScreen):
                 then()
                 return
             if any(i.open for i in items):
-                self.notify(
-                    f"Saved {self._who(pid)}'s check-in. Confirm or dismiss each risk suggestion.",
-                    severity="warning",
+                # Said in the form's title, not a toast: a toast would cover the suggestions
+                # just when they must be read.
+                self.form.set_title(
+                    f"Check-in: {self._who(pid)} ({pid})\n✔ saved · now Enter confirms or d "
+                    "dismisses each risk suggestion"
                 )
                 self.query_one(SuggestionList).focus()
                 return
             self.notify(f"Saved {self._who(pid)}'s check-in")
             self.leave_form()
 
-        self._correction(save)
+        self._correction(f"{self._who(pid)}'s check-in", save)
 
     def leave_form(self) -> None:
         if not self._flush_draft():
@@ -643,6 +694,9 @@ class SessionScreen(FacilitatorScreen):
         await self._go(-1)
 
     def action_pause(self) -> None:
+        if self.session.is_closed:
+            self.notify("This session is closed: its timers are stopped", severity="warning")
+            return
         running = self.clock.toggle_pause()
         self._save_runner()
         self._tick()
@@ -725,6 +779,11 @@ class SessionScreen(FacilitatorScreen):
         session, _missing = result
         self.view.record.session = session
         self.form_pid = None
+        if self._ticking is not None:
+            self._ticking.stop()
+        if self.clock.running:
+            self.clock.toggle_pause()
+        self._tick()
         self._safe(drafts.remove_drafts, self.office, self.sid)
         self.view.drafts.clear()
         self.query_one(ContentSwitcher).current = "plan"

@@ -13,6 +13,7 @@ from textual.containers import Vertical, VerticalScroll
 from textual.message import Message
 from textual.widgets import Input, Label, Static, TextArea
 
+from facilitator.domain.checkin import NOT_RECORDED
 from facilitator.tui import keys
 from facilitator.tui.widgets.choice_row import ChoiceRow
 from facilitator.tui.widgets.suggestions import SuggestionList
@@ -39,6 +40,7 @@ STANCES = [
     ("minimising", "minimises"),
     ("denying", "denies"),
     ("blaming", "blames-others"),
+    (NOT_RECORDED, "not-recorded"),
 ]
 CHANGES = [
     ("separation", "separation"),
@@ -73,7 +75,7 @@ def empty_fields() -> dict[str, Any]:
         "forms": [],
         "towards": [],
         "summary": "",
-        "stance": "responsible",
+        "stance": NOT_RECORDED,
         "alternatives_used": "",
         "circumstance_changes": [],
         "circumstances_note": "",
@@ -113,7 +115,7 @@ class CheckInForm(Vertical):
         )
         yield Input(
             id="alternatives_used",
-            placeholder="What he did instead (time-out, safety plan)",
+            placeholder="Did instead: time-out, safety plan",
             compact=True,
         )
         yield ChoiceRow(CHANGES, multiple=True, id="circumstance_changes", prompt="Changes:")
@@ -202,4 +204,6 @@ class CheckInForm(Vertical):
         self._changed()
 
     def focus_first(self) -> None:
-        self.query_one("#disclosed", ChoiceRow).focus()
+        # At once, not after a refresh (as .focus() does): keys typed straight after opening
+        # the form are already on their way and must land here.
+        self.screen.set_focus(self.query_one("#disclosed", ChoiceRow))

@@ -1,6 +1,8 @@
 """A row of choices on as few lines as the width allows: one choice, or several.
 
-Keyboard: a digit picks (or toggles) that choice at once; ←/→ move, Space or Enter pick.
+Keyboard: a digit picks (or toggles) that choice at once; ←/→ move, Space picks.
+Enter never picks: a saved answer is reopened and Enter pressed out of habit must leave it as
+it was. The cursor starts on the chosen answer, so the highlight never suggests another one.
 The chosen ones carry a symbol (● or [x]), never colour alone.
 Option labels must not contain spaces (use a hyphen) so a line only breaks between options.
 """
@@ -18,7 +20,7 @@ class ChoiceRow(Widget, can_focus=True):
     BINDINGS = [
         Binding("left", "move(-1)", "Previous", show=False),
         Binding("right", "move(1)", "Next", show=False),
-        Binding("space,enter", "pick", "Pick", show=False),
+        Binding("space", "pick", "Pick", show=False),
     ]
 
     cursor: reactive[int] = reactive(0)
@@ -62,6 +64,8 @@ class ChoiceRow(Widget, can_focus=True):
         self._chosen = [v for v in values if v in known]
         if not self.multiple and not self._chosen:
             self._chosen = [self.options[0][0]]
+        first = next((i for i, (v, _) in enumerate(self.options) if v in self._chosen), 0)
+        self.set_reactive(ChoiceRow.cursor, first)
         self.refresh(layout=True)
 
     def _pick(self, index: int) -> None:

@@ -115,6 +115,7 @@ class Roster(Vertical, can_focus=True):
         self.cursor_row = 0
         self._drawn_width = 0
         self.on_mark = None  # the screen's handler for a mark key, called at once
+        self.on_open = None  # the screen's handler for Enter, called at once (focus moves now)
 
     def compose(self) -> ComposeResult:
         yield Static("", id="roster-header")
@@ -256,5 +257,7 @@ class Roster(Vertical, can_focus=True):
 
     def action_checkin(self) -> None:
         pid = self.selected_pid
-        if pid:
+        if pid and self.on_open is not None:
+            self.on_open(pid)
+        elif pid:
             self.post_message(self.OpenCheckIn(pid))

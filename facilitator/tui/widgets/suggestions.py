@@ -83,7 +83,7 @@ class SuggestionList(OptionList):
             )
         waiting = any(i.open for i in items)
         self.set_class(waiting, "-open")
-        self.border_title = "Risk: ⏎ confirm as a flag · d dismiss" if waiting else None
+        self.border_title = "Risk: ⏎ flag it · d dismiss" if waiting else None
 
     def _current(self) -> SuggestionItem | None:
         if self.highlighted is None or not self.items:
