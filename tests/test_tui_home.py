@@ -243,7 +243,7 @@ def test_plain_commands_do_not_load_textual():
 async def test_after_a_review_the_cursor_stays_on_that_flag_and_details_keys_work(group):
     """Three flags; the second is reviewed from its details dialog (v there): the cursor stays
     on it, so the next x closes that flag and no other."""
-    office = group
+    office = Office.open(group.path, "admin")  # the risk lead reviews and closes
     f1 = risk_service.raise_flag(office, "P0001", ["weapons"], "Has a knife")
     f2 = risk_service.raise_flag(office, "P0002", ["economic_abuse"], "Took her bank card")
     f3 = risk_service.raise_flag(office, "P0003", ["animal_harm"], "Kicked the dog")
@@ -274,7 +274,7 @@ async def test_after_a_review_the_cursor_stays_on_that_flag_and_details_keys_wor
 
 
 async def test_closing_an_unreviewed_flag_says_which_key_and_a_refusal_keeps_the_outcome(group):
-    office = group
+    office = Office.open(group.path, "admin")
     flag = risk_service.raise_flag(office, "P0001", ["weapons"], "Has a knife")
     app = make_app(office)
     async with app.run_test(size=(80, 24)) as pilot:
