@@ -158,7 +158,7 @@ class FacilitatorApp(App):
                     no="n / Esc: no",
                     enter_is_yes=False,
                 ),
-                lambda yes: yes and self._push_session(group.id),
+                lambda yes: self._push_session(group.id) if yes else None,
             )
             return
         self._push_session(group.id)

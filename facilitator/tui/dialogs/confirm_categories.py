@@ -23,7 +23,7 @@ class TickList(OptionList):
     """Categories with a visible mark each (☑ ticked, ☐ not), never colour alone."""
 
     BINDINGS = [
-        Binding("space", "toggle", "Tick / untick", show=False),
+        Binding("space", "tick", "Tick / untick", show=False),
         # Enter confirms the dialog, as in every other one; it must not reach the list's own pick.
         Binding("enter", "screen.save", "Confirm", show=False, priority=True),
     ]
@@ -40,7 +40,7 @@ class TickList(OptionList):
     def selected(self) -> list[str]:
         return [c for c in self.categories if c in self.ticked]
 
-    def action_toggle(self) -> None:
+    def action_tick(self) -> None:
         if self.highlighted is None:
             return
         category = self.categories[self.highlighted]

@@ -135,6 +135,9 @@ class FlagDialog(ModalScreen[FlagRequest | None]):
         if problem:
             self.query_one("#problem", Static).update(f"⚠ {problem}")
             return
+        if cats.highlighted is None:
+            self.query_one("#problem", Static).update("⚠ Choose the category first")
+            return
         category = str(cats.get_option_at_index(cats.highlighted).id)
         self.dismiss(
             FlagRequest(

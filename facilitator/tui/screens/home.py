@@ -11,11 +11,11 @@ from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 
 from facilitator.tui import keys, views
 from facilitator.tui.privacy import privacy_on
+from facilitator.tui.screens.base import FacilitatorScreen
 
 
 def risk_lines(
@@ -63,7 +63,7 @@ def one_line(text: Text) -> Text:
     return text
 
 
-class HomeScreen(Screen):
+class HomeScreen(FacilitatorScreen):
     BINDINGS = keys.bindings(keys.HOME)
 
     def __init__(self) -> None:
@@ -114,7 +114,9 @@ class HomeScreen(Screen):
         """The groups at once (a few milliseconds), so Enter works from the first moment; the
         session titles and what is due follow from a worker."""
         self.fully_loaded = False
-        rows = self.app.safely(views.home_groups, self.app.office, with_titles=False)
+        rows = self.facilitator_app.safely(
+            views.home_groups, self.facilitator_app.office, with_titles=False
+        )
         if rows is not None:
             self._show_groups(*rows)
         self.load_rest(rows[0] if rows else [])
@@ -122,7 +124,7 @@ class HomeScreen(Screen):
     @work(thread=True, exclusive=True, group="home-load")
     def load_rest(self, rows: list[views.GroupSummary]) -> None:
         """Titles and the risk counts first (what must never wait), then the longer due lists."""
-        office = self.app.office
+        office = self.facilitator_app.office
         due = views.DueItems(loading={"debriefs", "compliance", "supervision"})
         try:
             views.due_items(office, ("risk", "backup"), due)
@@ -135,7 +137,7 @@ class HomeScreen(Screen):
                 self.app.call_from_thread(self._show_boxes)
             self.fully_loaded = True
         except Exception as err:  # one line, never a traceback
-            self.app.call_from_thread(self.app.report_error, err)
+            self.app.call_from_thread(self.facilitator_app.report_error, err)
 
     def _show_groups(self, rows: list[views.GroupSummary], hidden: int) -> None:
         self.rows, self.hidden = rows, hidden
@@ -173,7 +175,7 @@ class HomeScreen(Screen):
         self._show_boxes()
         self.loaded = True
         if ready:
-            self.app.post_message(self.app.HomeReady())
+            self.app.post_message(self.facilitator_app.HomeReady())
 
     def _show_boxes(self) -> None:
         due = self.due
@@ -227,19 +229,19 @@ class HomeScreen(Screen):
     def action_open_group(self) -> None:
         gid = self._selected_group()
         if gid:
-            self.app.open_session(gid)
+            self.facilitator_app.open_session(gid)
 
     def action_risk_queue(self) -> None:
-        self.app.action_risk_queue()
+        self.facilitator_app.action_risk_queue()
 
     def action_debriefs(self) -> None:
-        self.app.action_debriefs()
+        self.facilitator_app.action_debriefs()
 
     def action_refresh(self) -> None:
         self.load()
 
     def action_help(self) -> None:
-        self.app.action_help()
+        self.facilitator_app.action_help()
 
     def action_quit(self) -> None:
         self.app.exit()

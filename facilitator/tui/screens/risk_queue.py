@@ -13,7 +13,6 @@ from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
 from textual.containers import Vertical
-from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 
 from facilitator import clock
@@ -26,6 +25,7 @@ from facilitator.tui.dialogs.ask import AskScreen
 from facilitator.tui.dialogs.flag_details import FlagDetailsDialog
 from facilitator.tui.dialogs.review import ReviewDialog
 from facilitator.tui.privacy import privacy_on
+from facilitator.tui.screens.base import FacilitatorScreen
 
 
 def _get(flag, name, default=None):
@@ -76,7 +76,7 @@ class QueueTable(DataTable):
     BINDINGS = keys.bindings(keys.QUEUE_TABLE)
 
 
-class RiskQueueScreen(Screen):
+class RiskQueueScreen(FacilitatorScreen):
     BINDINGS = keys.bindings(keys.RISK_QUEUE)
 
     def __init__(self) -> None:
@@ -108,7 +108,7 @@ class RiskQueueScreen(Screen):
 
     @work(thread=True, exclusive=True, group="queue-load")
     def load(self) -> None:
-        office = self.app.office
+        office = self.facilitator_app.office
         try:
             flags = list_flags(office, "all" if self.include_closed else "open")
 
@@ -165,7 +165,7 @@ class RiskQueueScreen(Screen):
             pid = _get(f, "participant_id", "")
             name = self.names.get(pid, (pid, pid))[0]
             cats = ", ".join(label(c) for c in _get(f, "categories", []) or [])
-            row = [
+            row: list[str | Text] = [
                 state,
                 when(str(_get(f, "deadline", "") or ""), now),
                 str(_get(f, "id", "")),
@@ -174,12 +174,12 @@ class RiskQueueScreen(Screen):
                 f"{pid} {name}",
             ]
             if loud:
-                row = [c if isinstance(c, Text) else Text(c, style="bold") for c in row]
+                row = [c if isinstance(c, Text) else Text(str(c), style="bold") for c in row]
             table.add_row(*row, key=str(_get(f, "id", "")))
         ids = [str(_get(f, "id", "")) for f in self.flags]
         if ids:
-            row = ids.index(kept_id) if kept_id in ids else min(kept_row, len(ids) - 1)
-            table.move_cursor(row=row, animate=False)
+            at = ids.index(kept_id) if kept_id in ids else min(kept_row, len(ids) - 1)
+            table.move_cursor(row=at, animate=False)
         self.query_one("#queue-detail", Static).update(
             "" if self.flags else "No open flags." if not self.include_closed else "No flags."
         )
@@ -237,7 +237,9 @@ class RiskQueueScreen(Screen):
                 return
             actions, note = answer
             if (
-                self.app.safely(review_flag, self.app.office, str(_get(f, "id")), actions, note)
+                self.facilitator_app.safely(
+                    review_flag, self.facilitator_app.office, str(_get(f, "id")), actions, note
+                )
                 is not None
             ):
                 self.notify(f"Review recorded on {_get(f, 'id')}")
@@ -266,7 +268,10 @@ class RiskQueueScreen(Screen):
         def done(outcome: str | None) -> None:
             if not outcome:
                 return
-            if self.app.safely(close_flag, self.app.office, fid, outcome) is not None:
+            if (
+                self.facilitator_app.safely(close_flag, self.facilitator_app.office, fid, outcome)
+                is not None
+            ):
                 self.notify(f"Flag {fid} closed")
                 self.load()
             else:

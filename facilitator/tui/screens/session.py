@@ -157,7 +157,7 @@ class SessionScreen(FacilitatorScreen):
     # -- helpers -------------------------------------------------------------------------
     def _safe(self, fn, *args, **kwargs) -> Any:
         """Call a service; a refusal or bad input becomes a notification, never a traceback."""
-        return self.app.safely(fn, *args, **kwargs)
+        return self.facilitator_app.safely(fn, *args, **kwargs)
 
     def _entry(self, pid: str):
         return next(e for e in self.view.roster if e.participant.id == pid)
@@ -432,7 +432,7 @@ class SessionScreen(FacilitatorScreen):
         except Exception:  # noqa: BLE001 - the workspace may be what failed: the message still goes out
             message += " (the audit log could not record this either)"
         self.notify(message, title="Check-in lost", severity="error", timeout=30)
-        self.app.not_saved.append(message)
+        self.facilitator_app.not_saved.append(message)
 
     def action_save_checkin(self) -> None:
         pid = self.form_pid
@@ -445,6 +445,8 @@ class SessionScreen(FacilitatorScreen):
 
     def save_checkin(self, then=None) -> None:
         pid = self.form_pid
+        if pid is None:
+            return  # no form open: nothing to save
         fields = self.form.fields()
         try:
             entry = CheckIn(participant_id=pid, **fields)
@@ -564,7 +566,7 @@ class SessionScreen(FacilitatorScreen):
         )
         if stored is not None:
             self._decide(stored, confirm)
-        elif confirm:
+        elif confirm and self.form_pid is not None:
             self._raise(
                 FlagRequest(self.form_pid, item.categories[0], item.severity, self._flag_summary())
             )
@@ -770,7 +772,7 @@ class SessionScreen(FacilitatorScreen):
             self._close_confirmed,
         )
 
-    def _close_confirmed(self, yes: bool) -> None:
+    def _close_confirmed(self, yes: bool | None) -> None:
         if not yes:
             return
         result = self._safe(session_service.close_session, self.office, self.sid, True)
@@ -801,14 +803,14 @@ class SessionScreen(FacilitatorScreen):
             self._debrief_answer,
         )
 
-    def _debrief_answer(self, now: bool) -> None:
+    def _debrief_answer(self, now: bool | None) -> None:
         if now:
-            self.app.open_debrief(self.sid, after=self.app.pop_screen)
+            self.facilitator_app.open_debrief(self.sid, after=self.app.pop_screen)
         else:
             self.app.pop_screen()
 
     def action_help(self) -> None:
-        self.app.action_help()
+        self.facilitator_app.action_help()
 
     # -- for the command palette ---------------------------------------------------------
     def palette_commands(self):

@@ -10,6 +10,7 @@ one line widget, so a mark redraws one line; the cursor row carries a ▸ as wel
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from rich.text import Text
@@ -114,8 +115,9 @@ class Roster(Vertical, can_focus=True):
         self.privacy = False
         self.cursor_row = 0
         self._drawn_width = 0
-        self.on_mark = None  # the screen's handler for a mark key, called at once
-        self.on_open = None  # the screen's handler for Enter, called at once (focus moves now)
+        # The screen's handlers for a mark key and for Enter, called at once (focus moves now).
+        self.on_mark: Callable[[str, str], None] | None = None
+        self.on_open: Callable[[str], None] | None = None
 
     def compose(self) -> ComposeResult:
         yield Static("", id="roster-header")
