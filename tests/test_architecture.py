@@ -57,6 +57,9 @@ FUNCTION_LEVEL_ALLOWED = {
     # for (home within 1 s).
     ("facilitator/tui/app.py", "facilitator.tui.screens."),
     ("facilitator/tui/app.py", "facilitator.tui.coordinator"),
+    # `facilitator --help` and usage errors open no workspace: the CLI context loads the
+    # storage layer only when a command asks for the office.
+    ("facilitator/cli/context.py", "facilitator.services.core.office"),
     # A session's title needs the Markdown parser; commands that never show one do not load it.
     ("facilitator/curriculum/locate.py", "facilitator.curriculum.parser"),
 }
