@@ -8,6 +8,7 @@ from datetime import date
 
 import pytest
 
+from facilitator.errors import Refused
 from facilitator.services.compliance.status import standing
 from facilitator.services.core import people
 from facilitator.services.core.group_store import roster
@@ -89,7 +90,7 @@ def test_referral_to_exclusion_at_intake(admin, monkeypatch):
     person = people.get_participant(admin, eli.id)
     assert person.status == "exited"
     assert not any(e for e in roster(admin, "G1", "2026-11-24") if e.participant.id == eli.id)
-    with pytest.raises(Exception, match="cannot be enrolled|intake"):
+    with pytest.raises(Refused, match="cannot be enrolled"):
         groups.enrol(admin, "G1", eli.id, "2026-11-24")
     # Partner support hears of the decision; there is no start and no exit from a group.
     assert _points(admin, eli.id) == [("intake", "2026-10-01"), ("not_suitable", "2026-11-20")]

@@ -394,7 +394,7 @@ class Workspace:
         if getattr(self._held, "depth", 0):
             return
         if journal.pending(self.data_dir):
-            with self.lock():
+            with self.lock():  # taking the lock replays the journal (see lock())
                 pass
 
     def tidy_on_open(self) -> None:
@@ -403,7 +403,7 @@ class Workspace:
         if getattr(self._held, "depth", 0):
             return
         if journal.needs_recovery(self.data_dir, self.path):
-            with self.lock():
+            with self.lock():  # taking the lock replays the journal and sweeps leftovers
                 pass
 
     # -- creating -----------------------------------------------------------------------

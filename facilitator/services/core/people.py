@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from facilitator import clock
 from facilitator.domain.participant import PROGRAMME_ENDINGS, STATUSES, Participant
 from facilitator.domain.staff import Staff
@@ -43,15 +45,11 @@ def set_roles(office: Office, staff_id: str, roles: list[str]) -> Staff:
     """Change a member's roles (an admin does); at least one active admin always remains."""
     actor = office.require_role("admin", doing="change staff roles")
     with office.stores.writing():
-        settings = office.ws.read_settings()
-        members = [Staff.from_dict(s) for s in settings.get("staff", [])]
-        wanted = office.find_staff(staff_id).id
-        member = next(m for m in members if m.id == wanted)
-        member.roles = Staff.from_dict(member.to_dict() | {"roles": roles}).roles
-        if not any(m.has_role("admin") for m in members):
-            raise Refused(f"{member.id} is the last active admin: make someone else an admin first")
-        settings["staff"] = [m.to_dict() for m in members]
-        office.ws.write_settings(settings)
+
+        def change(member: Staff) -> None:
+            member.roles = Staff.from_dict(member.to_dict() | {"roles": roles}).roles
+
+        member = _change_member(office, staff_id, change)
         office.stores.audit.record(actor.id, "roles", "staff", member.id, roles=",".join(roles))
     return member
 
@@ -63,18 +61,30 @@ def deactivate_staff(office: Office, staff_id: str, reason: str, day: str | None
     actor = office.require_role("admin", doing="deactivate staff")
     when = parse_date(day, "deactivation date").isoformat() if day else clock.today().isoformat()
     with office.stores.writing():
-        settings = office.ws.read_settings()
-        members = [Staff.from_dict(s) for s in settings.get("staff", [])]
-        member = next((m for m in members if m.id == office.find_staff(staff_id).id), None)
-        if member is None or not member.is_active:
-            raise Refused(f"staff member '{staff_id}' is not active")
-        member.deactivated_on, member.deactivated_reason = when, reason
-        if not any(m.is_active and m.has_role("admin") for m in members):
-            raise Refused(f"{member.id} is the last active admin: make someone else an admin first")
-        settings["staff"] = [m.to_dict() for m in members]
-        office.ws.write_settings(settings)
+
+        def change(member: Staff) -> None:
+            member.deactivated_on, member.deactivated_reason = when, reason
+
+        member = _change_member(office, staff_id, change)
         retire_key(office, member.id)
         office.stores.audit.record(actor.id, "deactivate", "staff", member.id)
+    return member
+
+
+def _change_member(office: Office, staff_id: str, change: Callable[[Staff], None]) -> Staff:
+    """Change one active member in the settings; refused if no active admin would remain.
+    Caller holds the lock."""
+    settings = office.ws.read_settings()
+    members = [Staff.from_dict(s) for s in settings.get("staff", [])]
+    wanted = office.find_staff(staff_id).id
+    member = next(m for m in members if m.id == wanted)
+    if not member.is_active:
+        raise Refused(f"staff member '{member.id}' is not active")
+    change(member)
+    if not any(m.has_role("admin") for m in members):  # has_role counts active members only
+        raise Refused(f"{member.id} is the last active admin: make someone else an admin first")
+    settings["staff"] = [m.to_dict() for m in members]
+    office.ws.write_settings(settings)
     return member
 
 
