@@ -62,6 +62,13 @@ FUNCTION_LEVEL_ALLOWED = {
     ("facilitator/cli/context.py", "facilitator.services.core.office"),
     # A session's title needs the Markdown parser; commands that never show one do not load it.
     ("facilitator/curriculum/locate.py", "facilitator.curriculum.parser"),
+    # `participant list` and `add` are typed many times a day: the subcommands that work on a
+    # man's programme, order, assessments or records load those services (and the detector
+    # they bring) when they run, so listing the men costs what it did before the split.
+    ("facilitator/cli/participant.py", "facilitator.services.compliance.status"),
+    ("facilitator/cli/participant.py", "facilitator.services.groupwork.groups"),
+    ("facilitator/cli/participant.py", "facilitator.services.intake.assessment"),
+    ("facilitator/cli/participant.py", "facilitator.services.records.subject_access"),
 }
 # Modules whose own imports are lazy for start-up time, file by file (a cached `curriculum show`
 # must not load the Markdown parser; the detector must import in under 50 ms).

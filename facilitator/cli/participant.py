@@ -6,8 +6,6 @@ import click
 
 from facilitator.cli.output import emit_json, fields, json_option, table
 from facilitator.domain.participant import PROGRAMME_ENDINGS, REFERRAL_SOURCES, STATUSES
-from facilitator.services.compliance import status as compliance_status
-from facilitator.services.compliance import status as service
 from facilitator.services.core.group_store import enrolments
 from facilitator.services.core.people import (
     add_participant,
@@ -15,9 +13,6 @@ from facilitator.services.core.people import (
     list_participants,
     set_participant_status,
 )
-from facilitator.services.groupwork.groups import end_programme
-from facilitator.services.intake import assessment as intake_assessment
-from facilitator.services.records.subject_access import write_export
 
 
 @click.group()
@@ -122,6 +117,8 @@ def participant_status(app, participant_id, status, reason, day):
     """
 
     if status in PROGRAMME_ENDINGS:
+        from facilitator.services.groupwork.groups import end_programme
+
         ended = end_programme(app.office, participant_id, status, reason, day)
         left = (
             f"; left {ended.enrolment.group_id} on {ended.enrolment.left_on}"
@@ -138,6 +135,9 @@ def participant_status(app, participant_id, status, reason, day):
 
 def _participant_extras():
     """What compliance and intake add to `participant show`."""
+    from facilitator.services.compliance import status as compliance_status
+    from facilitator.services.intake import assessment as intake_assessment
+
     return [compliance_status.participant_show_fields, intake_assessment.participant_show_fields]
 
 
@@ -157,6 +157,8 @@ def participant_limits(
     app, participant_id, unexcused, in_a_row, min_percent, required, order, clear, as_json
 ):
     """Show or set a man's own limits from his referrer's order (they win over the programme's)."""
+
+    from facilitator.services.compliance import status as service
 
     office = app.office
     given = {
@@ -218,6 +220,8 @@ def participant_export_data(app, participant_id, output):
 
     Never includes anything from partner contact, nor any flag raised from it.
     """
+
+    from facilitator.services.records.subject_access import write_export
 
     json_path, html_path, export = write_export(app.office, participant_id, output)
     counts = {k: len(v) for k, v in export.data.items() if isinstance(v, list) and v}
