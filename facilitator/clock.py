@@ -7,6 +7,7 @@ Services call `clock.now()` / `clock.today()` through the module so tests can pi
 from __future__ import annotations
 
 import os
+import time
 from datetime import date, datetime
 
 
@@ -19,3 +20,8 @@ def now() -> datetime:
 
 def today() -> date:
     return now().date()
+
+
+def monotonic() -> float:
+    """Seconds on a clock that never goes back (how long the UI has been left idle)."""
+    return time.monotonic()

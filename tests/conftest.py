@@ -84,3 +84,14 @@ def enrol_all(office, group_id="G1", day="2026-11-03"):
     for p in people.list_participants(office):
         ready_for_group(office, p.id)
         groups.enrol(office, group_id, p.id, day)
+
+
+@pytest.fixture
+def demo_sign_in(monkeypatch):
+    """Commands run on a demo workspace sign in as whoever --user names, with that member's
+    demo passphrase, without typing (the passphrase prompt is answered for them)."""
+    from facilitator.cli import context
+    from facilitator.demo.sign_in import passphrase_of
+
+    monkeypatch.delenv("FACILITATOR_PASSPHRASE", raising=False)
+    monkeypatch.setattr(context, "read_passphrase", passphrase_of)

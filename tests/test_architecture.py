@@ -59,7 +59,7 @@ FUNCTION_LEVEL_ALLOWED = {
     ("facilitator/tui/app.py", "facilitator.tui.coordinator"),
     # `facilitator --help` and usage errors open no workspace: the CLI context loads the
     # storage layer only when a command asks for the office.
-    ("facilitator/cli/context.py", "facilitator.services.core.office"),
+    ("facilitator/cli/context.py", "facilitator.services.core"),
     # A session's title needs the Markdown parser; commands that never show one do not load it.
     ("facilitator/curriculum/locate.py", "facilitator.curriculum.parser"),
     # `participant list` and `add` are typed many times a day: the subcommands that work on a

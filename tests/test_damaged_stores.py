@@ -8,8 +8,8 @@ import shutil
 import pytest
 from helpers.tui import make_app, screen_text, wait_for
 
+from facilitator.demo.sign_in import open_as
 from facilitator.demo.workspace import build_demo
-from facilitator.services.core.office import Office
 
 # Each store, and a command that reads it; all but the last are read by the home screen as
 # it opens.
@@ -50,7 +50,7 @@ def _shown(app) -> str:
 async def test_the_home_screen_names_the_damaged_store(damaged):
     ws, relative = damaged
     before = (ws / relative).read_bytes()
-    app = make_app(Office.open(ws, user="alex"))
+    app = make_app(open_as(ws, "alex"))
     name = relative.rsplit("/", 1)[-1]
     async with app.run_test(size=(120, 40)) as pilot:
         await wait_for(pilot, lambda: name in _shown(app), what=f"{relative} named on screen")
@@ -62,7 +62,7 @@ async def test_the_home_screen_names_the_damaged_store(damaged):
 @pytest.mark.parametrize(
     ("damaged", "command"), STORES, indirect=["damaged"], ids=[s for s, _ in STORES]
 )
-def test_the_cli_names_the_damaged_store_in_one_line(damaged, command, invoke):
+def test_the_cli_names_the_damaged_store_in_one_line(damaged, command, invoke, demo_sign_in):
     ws, relative = damaged
     before = (ws / relative).read_bytes()
     result = invoke("--workspace", str(ws), "--user", "alex", *command)

@@ -582,21 +582,21 @@ def test_the_demo_has_a_signed_note_a_draft_and_a_due_debrief(tmp_path):
 def test_a_member_with_a_key_signs_with_it_and_a_tampered_signature_is_reported(
     closed, invoke, monkeypatch
 ):
+    from helpers.signed import give_keys, passphrase_of, signed_in
+
     from facilitator.services.debrief import notes as debrief
 
-    for who in ("alex", "bea"):
-        monkeypatch.setenv("FACILITATOR_PASSPHRASE", f"{who}'s debrief passphrase")
-        assert invoke("--user", who, "staff", "passphrase").exit_code == 0
     debrief.create_note(closed, SID)
     _write(closed, SID)
+    give_keys(closed.path)
     monkeypatch.setenv("FACILITATOR_PASSPHRASE", "not alex's passphrase")
     wrong = invoke("--user", "alex", "notes", "sign", SID)
     assert wrong.exit_code == 1 and "wrong passphrase for alex" in wrong.output
-    assert debrief.get_note(closed, SID).signed_by == []
+    assert debrief.get_note(signed_in(closed.path, "admin"), SID).signed_by == []
     for who in ("alex", "bea"):
-        monkeypatch.setenv("FACILITATOR_PASSPHRASE", f"{who}'s debrief passphrase")
+        monkeypatch.setenv("FACILITATOR_PASSPHRASE", passphrase_of(who))
         assert invoke("--user", who, "notes", "sign", SID).exit_code == 0
-    shown = invoke("notes", "show", SID).output
+    shown = invoke("--user", "bea", "notes", "show", SID).output
     assert shown.count("(key verified)") == 2
 
     # Someone edits the store to put another text hash under alex's signature.
@@ -605,5 +605,5 @@ def test_a_member_with_a_key_signs_with_it_and_a_tampered_signature_is_reported(
     doc = next(iter(data["note"].values()))
     doc["signatures"][0]["key_signature"] = doc["signatures"][1]["key_signature"]
     store.write_text(json.dumps(data))
-    shown = invoke("notes", "show", SID).output
+    shown = invoke("--user", "bea", "notes", "show", SID).output
     assert "alex" in shown and "(DOES NOT VERIFY)" in shown and shown.count("(key verified)") == 1

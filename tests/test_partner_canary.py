@@ -18,7 +18,8 @@ import click
 import pytest
 from helpers.tui import screen_text, wait_for
 
-from facilitator.services.partner.store import DEMO_PASSPHRASE
+from facilitator.demo.sign_in import PARTNER_PASSPHRASE as DEMO_PASSPHRASE
+from facilitator.demo.sign_in import open_as
 
 CANARIES = {
     "name": "CANARY-NAME-kestrel",
@@ -70,7 +71,7 @@ def _family_commands() -> list[list[str]]:
 
 
 @pytest.fixture
-def planted(tmp_path, invoke, monkeypatch):
+def planted(tmp_path, invoke, monkeypatch, demo_sign_in):
     from facilitator.demo.workspace import build_demo
 
     ws = tmp_path / "demo"
@@ -187,13 +188,12 @@ def test_no_canary_outside_the_partner_store(planted, invoke):
 
 
 async def test_no_canary_on_a_group_screen(planted):
-    from facilitator.services.core.office import Office
     from facilitator.tui.app import FacilitatorApp
     from facilitator.tui.screens.intake_checklist import IntakeChecklistScreen
 
     # Even partner support staff opening the group side see nothing of the partner side there.
     for user in ("pat", "admin", "alex"):
-        office = Office.open(planted, user)
+        office = open_as(planted, user)
         app = FacilitatorApp(office)
         async with app.run_test(size=(120, 40)) as pilot:
             await wait_for(

@@ -398,9 +398,11 @@ def test_a_damaged_store_file_is_named_and_left_untouched(store, office, invoke)
     )
 
 
-def test_partner_support_can_forget_a_mans_records_unless_held(tmp_path, invoke, monkeypatch):
+def test_partner_support_can_forget_a_mans_records_unless_held(
+    tmp_path, invoke, monkeypatch, demo_sign_in
+):
+    from facilitator.demo.sign_in import PARTNER_PASSPHRASE as DEMO_PASSPHRASE
     from facilitator.demo.workspace import build_demo
-    from facilitator.services.partner.store import DEMO_PASSPHRASE
 
     ws = tmp_path / "demo"
     build_demo(ws)
@@ -408,7 +410,9 @@ def test_partner_support_can_forget_a_mans_records_unless_held(tmp_path, invoke,
     monkeypatch.setenv("FACILITATOR_PARTNER_PASSPHRASE", DEMO_PASSPHRASE)
     listed = invoke("--user", "pat", "partner", "list", "--json").output
     pid = __import__("json").loads(listed)[0]["participant_id"]
-    vault = partner.open_store(Office.open(ws, "pat"), partner.key_source(DEMO_PASSPHRASE)).vault
+    from facilitator.demo.sign_in import open_as
+
+    vault = partner.open_store(open_as(ws, "pat"), partner.key_source(DEMO_PASSPHRASE)).vault
     his_file = ws / "partner" / "men" / f"{vault.file_name(pid)}.bin"
     assert his_file.is_file()
     # A facilitator cannot; a hold stops it; partner support can once it is released.

@@ -7,6 +7,8 @@ import re
 import shlex
 from pathlib import Path
 
+from helpers.signed import passphrase_of
+
 README = Path(__file__).resolve().parent.parent / "README.md"
 SECTIONS = (
     "## Setting up a real programme",
@@ -54,7 +56,16 @@ def test_every_readme_command_runs_in_order_on_a_fresh_workspace(runner, tmp_pat
         assert words[:3] == ["uv", "run", "facilitator"], line
         # A redirected export would be a 0644 file: the commands write their own files, 0600.
         assert ">" not in words, line
-        result = runner.invoke(cli, words[3:], env=env, catch_exceptions=False)
+        args = words[3:]
+        # Each member signs in with their own passphrase, and sets new ones, without typing.
+        acting = args[1] if args[:1] == ["--user"] else env.get("FACILITATOR_USER", "sam")
+        target = args[4] if args[2:4] == ["staff", "passphrase"] and len(args) > 4 else acting
+        signing = {
+            "FACILITATOR_PASSPHRASE": passphrase_of(acting),
+            "FACILITATOR_NEW_PASSPHRASE": passphrase_of(target),
+        }
+        result = runner.invoke(cli, args, env=env | signing, catch_exceptions=False)
+
         assert result.exit_code == 0, f"{line}\n{result.output}"
         ran += 1
     assert ran >= 25

@@ -6,6 +6,7 @@ import click
 
 from facilitator.cli.output import emit_json, json_option, table
 from facilitator.errors import FacilitatorError
+from facilitator.services.core.identity import verify_audit
 
 
 @click.group(invoke_without_command=True)
@@ -30,10 +31,20 @@ def audit(ctx, limit, as_json):
 @audit.command("verify")
 @click.pass_obj
 def audit_verify(app):
-    """Check that no line of the audit log was changed or removed."""
+    """Check that no line of the audit log was changed, removed or forged: the chain of hashes
+    and every member's signature."""
 
     log = app.office.stores.audit
-    problem = log.verify()
-    if problem:
-        raise FacilitatorError(f"audit log {log.path} line {problem.line}: {problem.message}")
-    click.echo(f"audit log intact: {sum(1 for _ in log.lines())} entries")
+    report = verify_audit(app.office)
+    if report.problem:
+        raise FacilitatorError(
+            f"audit log {log.path} line {report.problem.line}: {report.problem.message}"
+        )
+    parts = [f"{report.signed} signed and verified"]
+    if report.unsigned:
+        parts.append(f"{report.unsigned} from before staff had keys (hash chain only)")
+    if report.failed_sign_ins:
+        parts.append(f"{report.failed_sign_ins} failed sign-ins")
+    click.echo(
+        f"audit log intact: {report.entries + report.failed_sign_ins} entries ({', '.join(parts)})"
+    )

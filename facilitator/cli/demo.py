@@ -44,9 +44,17 @@ def demo_cmd(app, directory, no_ui, fresh):
         building.rename(path)
     app.workspace_path = str(path)
     app.user = app.user or "alex"
+    click.echo(
+        "demo staff sign in with the passphrase demo-<id>-passphrase (demo only), e.g. alex "
+        "(facilitator) with demo-alex-passphrase, morgan (coordinator), pat (partner support)",
+        err=True,
+    )
     if no_ui:
         click.echo(f"demo workspace ready: {path}")
-        click.echo(f"try: facilitator --workspace {path} group list")
+        click.echo(
+            f"try: FACILITATOR_PASSPHRASE=demo-alex-passphrase facilitator --workspace {path} "
+            "--user alex group list"
+        )
         return
     open_ui(app)
 

@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-import os
-
 import click
 
 from facilitator.cli.output import emit_json, fields, json_option, table
 from facilitator.domain.debrief import check_editable
 from facilitator.domain.debrief_text import body_of_file, render_file
 from facilitator.services.core.group_store import get_group
-from facilitator.services.core.identity import keys
 from facilitator.services.debrief import notes as debrief
 from facilitator.services.debrief.indicators import Decision, IndicatorsPending, scan_note
 from facilitator.services.debrief.notes import (
@@ -244,13 +241,9 @@ def notes_sign(app, note_id, flags, dismissals, reason):
     flagged (--flag N) or dismissed (--dismiss N --reason "why") before the note is signed.
     """
 
-    passphrase = None
-    if keys(app.office).has_key(app.office.user):
-        passphrase = os.environ.get("FACILITATOR_PASSPHRASE") or click.prompt(
-            f"Passphrase for {app.office.user}", hide_input=True
-        )
+    # The key that signs is the one the member signed in with for this command.
     result = _with_indicators(
-        lambda: sign_note(app.office, note_id, _decisions(flags, dismissals, reason), passphrase)
+        lambda: sign_note(app.office, note_id, _decisions(flags, dismissals, reason))
     )
     _report(result)
     note = result.note

@@ -82,17 +82,21 @@ def staff_roles(app, staff_id, roles):
 def staff_passphrase(app, staff_id):
     """Set your passphrase, which makes your signing key (an admin may reset another's).
 
-    Asked twice at the prompt, or read from FACILITATOR_PASSPHRASE for scripts; never stored.
+    The new one is asked twice at the prompt, or read from FACILITATOR_NEW_PASSPHRASE for
+    scripts (before the workspace has any key, FACILITATOR_PASSPHRASE too); never stored.
     """
 
-    member_id = staff_id or app.office.user
-    given = os.environ.get("FACILITATOR_PASSPHRASE")
+    office = app.office  # signs in first with the current passphrase once keys exist
+    member_id = staff_id or office.claimed.id
+    given = os.environ.get("FACILITATOR_NEW_PASSPHRASE")
+    if not given and office.signer is None:
+        given = os.environ.get("FACILITATOR_PASSPHRASE")
     passphrase = given or click.prompt(
         f"New passphrase for {member_id} (12 characters or more)",
         hide_input=True,
         confirmation_prompt=True,
     )
-    member = set_passphrase(app.office, member_id, passphrase)
+    member = set_passphrase(office, member_id, passphrase)
     click.echo(f"{member.id}: new signing key made; keep the passphrase safe, it is not stored")
 
 

@@ -8,7 +8,9 @@ import click
 
 
 def open_ui(app, group_id: str | None = None) -> None:
-    office = app.office  # fail with one line before Textual loads if there is no workspace
+    # Fail with one line before Textual loads if there is no workspace; the UI's first screen
+    # signs the member in.
+    office = app.unsigned_office()
     if not sys.stdin.isatty() or not sys.stdout.isatty():
         raise click.ClickException(
             "the terminal UI needs an interactive terminal; use the commands instead "

@@ -5,16 +5,18 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from facilitator import clock
+from facilitator.demo.sign_in import PARTNER_PASSPHRASE, open_as
 from facilitator.domain.outcomes import (
     Questionnaire,
 )
 from facilitator.services.core.office import Office
 from facilitator.services.evaluation.outcomes import (
-    _demo_partners,
     anchors,
     questionnaire_for,
     record_man,
+    record_partner,
 )
+from facilitator.services.partner.store import PartnerVault, key_source, open_store, store_folder
 
 
 # -- demo -------------------------------------------------------------------------------------
@@ -37,7 +39,7 @@ def build_demo(office: Office, context: dict) -> None:
         return out
 
     levels: dict[str, float] = {}
-    recorder = Office.open(office.path, "alex")
+    recorder = open_as(office.path, "alex")
     for pid, a in sorted(found.items()):
         levels[pid] = rnd.uniform(0.35, 0.7)
         for point, shift in (("intake", 0.0), ("mid", rnd.uniform(-0.35, 0.05))):
@@ -49,3 +51,24 @@ def build_demo(office: Office, context: dict) -> None:
             ).isoformat()
             record_man(recorder, pid, point, answers(q_man, levels[pid] + shift), when)
     _demo_partners(office, found, levels, answers, rnd, today)
+
+
+def _demo_partners(office, found, levels, answers, rnd, today) -> None:
+    """Her answers at intake and mid-programme, in the partner store."""
+    if not PartnerVault.exists(store_folder(office)):
+        return
+    store = open_store(open_as(office.path, "pat"), key_source(PARTNER_PASSPHRASE))
+    q = questionnaire_for(office, "partner")
+    for partner in store.partners():
+        a = found.get(partner.participant_id)
+        if a is None:
+            continue
+        for point, shift in (("intake", 0.05), ("mid", rnd.uniform(-0.3, 0.05))):
+            day = a.date_of(point)
+            if day is None or day > today.isoformat() or (point == "mid" and rnd.random() < 0.25):
+                continue
+            when = min(
+                date.fromisoformat(day) + timedelta(days=rnd.randint(3, 12)), today
+            ).isoformat()
+            level = levels.get(partner.participant_id, 0.5) + shift
+            record_partner(store, partner.id, point, answers(q, level), when)

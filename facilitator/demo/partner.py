@@ -5,13 +5,13 @@ from __future__ import annotations
 from datetime import timedelta
 
 from facilitator import clock
+from facilitator.demo.sign_in import PARTNER_PASSPHRASE, open_as
 from facilitator.domain.values import parse_date
 from facilitator.services.core.group_store import roster
 from facilitator.services.core.office import Office
 from facilitator.services.partner.contact_points import contact_points
 from facilitator.services.partner.store import (
     DEMO_PARTNERS,
-    DEMO_PASSPHRASE,
     init_store,
     key_source,
     open_store,
@@ -21,13 +21,13 @@ from facilitator.services.partner.store import (
 def build_demo(office: Office, context: dict) -> None:
     """Synthetic partner records, for the demo's partner support worker (pat) to see.
 
-    The store opens with DEMO_PASSPHRASE; every word in it is invented. Most contact points are
+    The store opens with PARTNER_PASSPHRASE; every word in it is invented. Most contact points are
     answered a few days after they came; for every third man the latest is still due.
     """
 
-    worker = Office.open(office.path, "pat")
-    init_store(worker, key_source(DEMO_PASSPHRASE))
-    store = open_store(worker, key_source(DEMO_PASSPHRASE))
+    worker = open_as(office.path, "pat")
+    init_store(worker, key_source(PARTNER_PASSPHRASE))
+    store = open_store(worker, key_source(PARTNER_PASSPHRASE))
     today = clock.today()
     names = iter(DEMO_PARTNERS)
     points = contact_points(worker)

@@ -22,6 +22,7 @@ from facilitator.demo import outcomes as demo_outcomes
 from facilitator.demo import partner as demo_partner
 from facilitator.demo import risk as demo_risk
 from facilitator.demo import staff_quality as demo_staff_quality
+from facilitator.demo.sign_in import give_keys, open_as
 from facilitator.domain.checkin import CheckIn
 from facilitator.domain.values import WEEKDAYS
 from facilitator.services.core import group_store as group_store
@@ -141,10 +142,11 @@ def build_demo(path: Path, seed: int = 7) -> Workspace:
 
     ws = Workspace.init(path, "Demo Programme (synthetic data)", bundled_curricula_dir())
     rnd = random.Random(seed)
-    office = Office.open(ws.path, "admin")
+    office = open_as(ws.path, "admin")
     for name, sid, roles in STAFF:
         people.add_staff(office, name, roles, sid)
-    office = Office.open(ws.path, "morgan")
+    give_keys(ws.path)
+    office = open_as(ws.path, "morgan")
 
     today = clock.today()
     # The first group meets on today's weekday, so the demo opens on a session to run now.

@@ -2,26 +2,46 @@
 
 It never holds content (no names, no check-in words). Each line carries the hash of the line
 before it, so a line edited or removed breaks the chain at that point and `verify` names it.
+
+A hash chain alone can be rewritten by anyone who can write the file: recompute every hash and
+the head and it "holds" again. So once staff have signing keys, every line is also signed by
+the member who acted: an Ed25519 signature over the line's hash, which covers the line and the
+hash of the one before it. Rewriting the log then needs the private keys, which are kept only
+under each member's passphrase. Lines from before the first key are verified by the chain and
+counted as unsigned.
 """
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import json
 import os
 import threading
 from collections.abc import Iterator
-from dataclasses import dataclass
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from multiprocessing import get_context
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from facilitator import clock
 from facilitator.storage.files import append_line
 
+if TYPE_CHECKING:
+    from facilitator.storage.staff_keys import Signer, StaffKeys
+
 GENESIS = "0" * 64
+# A sign-in that failed has no key to sign with; such lines are the only unsigned ones allowed
+# once the workspace has keys.
+UNSIGNED_ACTIONS = frozenset({"sign-in-failed"})
+# Signatures are checked in batches of this many lines, on every processor the log's reader
+# may use, once the log is long enough for that to pay for starting them.
+BATCH = 20_000
 
 
 def _digest(entry: dict) -> str:
-    body = {k: v for k, v in entry.items() if k != "hash"}
+    body = {k: v for k, v in entry.items() if k not in ("hash", "sig")}
     return hashlib.sha256(
         json.dumps(body, sort_keys=True, ensure_ascii=False).encode("utf-8")
     ).hexdigest()
@@ -56,12 +76,26 @@ class AuditProblem:
     message: str
 
 
+@dataclass
+class AuditReport:
+    """What `verify` found: the first problem (None when everything holds) and the counts."""
+
+    problem: AuditProblem | None = None
+    entries: int = 0
+    signed: int = 0
+    unsigned: int = 0  # written before the workspace had keys (chain only)
+    failed_sign_ins: int = 0
+    signers: set[str] = field(default_factory=set)
+
+
 class AuditLog:
     def __init__(self, path: Path):
         self.path = Path(path)
         # Entries of the action this thread is in the middle of, written with its other files
         # when it ends (see storage.journal); None outside an action.
         self._local = threading.local()
+        # The signed-in member's unlocked key: every line written while it is set is signed.
+        self.signer: Signer | None = None
 
     @property
     def pending(self) -> list[dict] | None:
@@ -87,7 +121,7 @@ class AuditLog:
                 # A damaged last line must not stop work being recorded; verify will report it.
                 prev_hash = hashlib.sha256(last.encode("utf-8")).hexdigest()
                 seq = sum(1 for _ in self.lines()) + 1
-        entry = {
+        entry: dict = {
             "seq": seq,
             "time": clock.now().isoformat(),
             "user": user,
@@ -97,7 +131,12 @@ class AuditLog:
             **extra,
             "prev": prev_hash,
         }
-        entry["hash"] = _digest(entry)
+        signer = self.signer
+        if signer is not None and action not in UNSIGNED_ACTIONS:
+            entry["signer"], entry["kid"] = signer.staff_id, signer.kid
+        digest = entry["hash"] = _digest(entry)
+        if "signer" in entry and signer is not None:
+            entry["sig"] = signer.sign(digest.encode("ascii"))
         if pending is not None:
             pending.append(entry)
             return entry
@@ -170,12 +209,26 @@ class AuditLog:
             except ValueError:
                 continue
 
-    def verify(self) -> AuditProblem | None:
-        """The first line that was changed, removed or inserted, or None when the chain holds."""
+    def verify(self, keys: StaffKeys | None = None) -> AuditProblem | None:
+        """The first line that was changed, removed or inserted, or None when the log holds.
+        With the workspace's keys, every signature is checked too."""
+        return self.check(keys).problem
+
+    def check(self, keys: StaffKeys | None = None) -> AuditReport:
+        report = AuditReport()
+        signatures = _Signatures(keys)
+        report.problem = self._check_chain(report, signatures)
+        bad = signatures.finish()
+        if bad is not None and (report.problem is None or bad.line < report.problem.line):
+            report.problem = bad
+        return report
+
+    def _check_chain(self, report: AuditReport, signatures: _Signatures) -> AuditProblem | None:
         prev_hash, expected_seq = GENESIS, 1
         number = 0
         head = self._read_head()
         head_seq = int(head["seq"]) if head else 0
+        keyed_since = signatures.keyed_since
         for number, raw in enumerate(self.raw_lines(), start=1):
             try:
                 line = raw.decode("utf-8")
@@ -205,6 +258,26 @@ class AuditLog:
                     "this line differs from the one recorded as written: the end of the "
                     "log was rewritten",
                 )
+            if "sig" in entry or "signer" in entry:
+                problem = signatures.add(number, entry)
+                if problem:
+                    return problem
+                report.signed += 1
+                report.signers.add(str(entry.get("signer")))
+            elif entry.get("action") in UNSIGNED_ACTIONS:
+                report.failed_sign_ins += 1
+            elif signatures.keys is not None and (
+                report.signed or (keyed_since and str(entry.get("time", "")) > keyed_since)
+            ):
+                # Once a line is signed, or the workspace has had keys, every later change is.
+                return AuditProblem(
+                    number,
+                    "the line is not signed, though every change since staff had keys is: it "
+                    "was written or rewritten without a member's key",
+                )
+            else:
+                report.unsigned += 1
+            report.entries += 1
             prev_hash, expected_seq = entry["hash"], expected_seq + 1
         if head:
             last_seq = expected_seq - 1
@@ -215,3 +288,104 @@ class AuditLog:
                     f"{int(head['seq']) - last_seq} line(s) removed from the end",
                 )
         return None
+
+
+class _Signatures:
+    """The signatures met while the chain is read, checked in batches (in other processes when
+    there are many), so the first bad one can be named by its line."""
+
+    def __init__(self, keys: StaffKeys | None):
+        self.keys = keys
+        self.keyed_since = keys.first_key_at() if keys else ""
+        self._public: dict[tuple[str, str], tuple[bytes, str, str]] = {}
+        self._batch: list[tuple[int, bytes, bytes, bytes]] = []
+        self._pending: list = []
+        self._pool: ProcessPoolExecutor | None = None
+        self._bad: list[int] = []
+
+    def _key(self, signer: str, kid: str) -> tuple[bytes, str, str] | None:
+        if (signer, kid) not in self._public and self.keys is not None:
+            for key in self.keys.public_keys(signer):
+                self._public[(signer, key.kid)] = (
+                    base64.b64decode(key.key),
+                    key.created_at,
+                    key.retired_at,
+                )
+        return self._public.get((signer, kid))
+
+    def add(self, number: int, entry: dict) -> AuditProblem | None:
+        if self.keys is None:
+            return None  # chain only: the caller did not ask for signatures
+        signer, kid, sig = str(entry.get("signer", "")), str(entry.get("kid", "")), entry.get("sig")
+        if not signer or not isinstance(sig, str):
+            return AuditProblem(number, "the line's signature is missing or damaged (edited)")
+        key = self._key(signer, kid)
+        if key is None:
+            return AuditProblem(
+                number, f"signed with a key this workspace has no record of for {signer} (forged)"
+            )
+        public, _created, retired = key
+        if retired and str(entry.get("time", "")) > retired:
+            return AuditProblem(
+                number, f"signed with {signer}'s key after it was retired on {retired[:10]}"
+            )
+        try:
+            raw_sig = base64.b64decode(sig, validate=True)
+        except ValueError:
+            return AuditProblem(number, "the line's signature is damaged (edited)")
+        self._batch.append((number, public, entry["hash"].encode("ascii"), raw_sig))
+        if len(self._batch) >= BATCH:
+            self._flush()
+        return None
+
+    def _flush(self) -> None:
+        batch, self._batch = self._batch, []
+        if not batch:
+            return
+        workers = _processors()
+        if workers > 1 and (self._pool is not None or self._pending):
+            if self._pool is None:
+                self._pool = ProcessPoolExecutor(workers, mp_context=get_context("spawn"))
+            self._pending.append(self._pool.submit(_bad_signatures, batch))
+        elif workers > 1:
+            # The first full batch: more may follow, so the helpers are worth starting.
+            self._pending.append(None)
+            self._bad += _bad_signatures(batch)
+        else:
+            self._bad += _bad_signatures(batch)
+
+    def finish(self) -> AuditProblem | None:
+        self._flush()
+        for future in self._pending:
+            if future is not None:
+                self._bad += future.result()
+        if self._pool is not None:
+            self._pool.shutdown()
+        if not self._bad:
+            return None
+        return AuditProblem(
+            min(self._bad),
+            "the signature does not verify: the line was changed or written without its "
+            "signer's key",
+        )
+
+
+def _processors() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):
+        return os.cpu_count() or 1
+
+
+def _bad_signatures(batch: list[tuple[int, bytes, bytes, bytes]]) -> list[int]:
+    """Line numbers whose signature does not verify (run in a helper process for long logs)."""
+    from nacl.bindings import crypto_sign_open
+    from nacl.exceptions import BadSignatureError
+
+    bad = []
+    for number, public, message, signature in batch:
+        try:
+            crypto_sign_open(signature + message, public)
+        except (BadSignatureError, ValueError):
+            bad.append(number)
+    return bad

@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
+from textual import events
 from textual.app import App, SystemCommand
 from textual.message import Message
 from textual.reactive import reactive
@@ -20,12 +21,14 @@ from textual.screen import Screen
 from facilitator import clock
 from facilitator.errors import FacilitatorError, StoreError
 from facilitator.services.core import group_store as group_store
+from facilitator.services.core import identity
 from facilitator.services.core import session_store as session_store
 from facilitator.services.core.office import Office
 from facilitator.tui import keys, views
 from facilitator.tui.dialogs.confirm import ConfirmScreen
 from facilitator.tui.dialogs.help import HelpScreen
 from facilitator.tui.screens.home import HomeScreen
+from facilitator.tui.screens.sign_in import SignInScreen
 
 # Screens other than home are imported when first opened: between them they bring Textual's
 # Markdown and TextArea widgets, pygments and the services behind the coordinator's screens
@@ -69,6 +72,9 @@ class FacilitatorApp(App):
             str(office.setting("ui.theme", "dark")), str(office.setting("ui.theme"))
         )
         self.home_ready = False
+        # The UI locks itself (privacy on, sign in again) after this long with no key pressed.
+        self.idle_lock_seconds = 60 * float(office.setting("security.idle_lock_minutes", 15) or 15)
+        self._last_activity = clock.monotonic()
         # What a closing screen could not save (check-in drafts): said again on the terminal
         # after the UI has gone, since a notification shown while quitting is never seen.
         self.not_saved: list[str] = []
@@ -83,10 +89,60 @@ class FacilitatorApp(App):
                 severity="warning",
             )
         self._set_title()
+        self.set_interval(5, self._lock_if_idle)
+        if identity.needs_sign_in(self.office):
+            self.push_screen(
+                SignInScreen(self._claimed_member(), hint=self._demo_hint()), self._start
+            )
+        else:
+            self._start()
 
+    def _start(self, _member: str | None = None) -> None:
+        self._set_title()
         self.push_screen(HomeScreen())
         if self.group_id:
             self.open_session(self.group_id)
+
+    # -- sign-in and the idle lock -------------------------------------------------------
+    def _claimed_member(self) -> str:
+        try:
+            return self.office.claimed.id
+        except FacilitatorError:
+            return ""
+
+    def _demo_hint(self) -> str:
+        if "synthetic" not in str(self.office.setting("programme.name", "")):
+            return ""
+        return "Demo workspace: each member's passphrase is demo-<id>-passphrase"
+
+    @property
+    def locked(self) -> bool:
+        return identity.needs_sign_in(self.office)
+
+    async def on_event(self, event: events.Event) -> None:
+        if isinstance(event, (events.Key, events.MouseDown)):
+            self._last_activity = clock.monotonic()
+        await super().on_event(event)
+
+    def _lock_if_idle(self) -> None:
+        if self.office.signer is None or isinstance(self.screen, SignInScreen):
+            return
+        if clock.monotonic() - self._last_activity >= self.idle_lock_seconds:
+            self.lock()
+
+    def lock(self) -> None:
+        """Privacy on, nobody signed in, the sign-in screen over everything until someone
+        signs in again."""
+        member = self.office.signer.staff_id if self.office.signer else self._claimed_member()
+        self.privacy = True
+        self.office.sign_out()
+        self._set_title()
+        self.push_screen(SignInScreen(member, locked=True), self._unlocked)
+
+    def _unlocked(self, _member: str | None = None) -> None:
+        self._last_activity = clock.monotonic()
+        self._set_title()
+        self.notify("Signed in again: privacy mode stays on until you turn it off (Ctrl+T)")
 
     def on_facilitator_app_home_ready(self, _msg: HomeReady) -> None:
         self.home_ready = True
@@ -216,6 +272,10 @@ class FacilitatorApp(App):
 
     # -- command palette -----------------------------------------------------------------
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        if self.locked:
+            # Nothing is opened before someone has signed in.
+            yield SystemCommand("Quit", "Quit the application", self.action_quit)
+            return
         yield SystemCommand("Help: all keys", "Every key of every screen", self.action_help)
         yield SystemCommand(
             "Privacy mode on/off",

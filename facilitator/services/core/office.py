@@ -8,8 +8,13 @@ from pathlib import Path
 
 from facilitator.domain.staff import Staff
 from facilitator.errors import AccessDenied, InvalidInput
+from facilitator.storage.staff_keys import Signer, StaffKeys
 from facilitator.storage.stores import Stores
 from facilitator.storage.workspace import Workspace, resolve_workspace_path
+
+
+class SignInRequired(AccessDenied):
+    """The workspace's staff have signing keys, so who acts must be proved, not named."""
 
 
 @dataclass
@@ -17,6 +22,8 @@ class Office:
     ws: Workspace
     stores: Stores
     given_user: str | None = None
+    # The member who proved who they are with their passphrase, and their unlocked key.
+    signer: Signer | None = None
 
     @classmethod
     def open(cls, workspace: str | os.PathLike | None = None, user: str | None = None) -> Office:
@@ -24,7 +31,7 @@ class Office:
         office = cls(ws=ws, stores=Stores(ws), given_user=user)
         # A killed write's journal or temporary files are dealt with before anything is read.
         ws.tidy_on_open()
-        _ = office.actor  # an unknown --user fails here, before anything is read or written
+        _ = office.claimed  # an unknown --user fails here, before anything is read or written
         return office
 
     @property
@@ -52,9 +59,9 @@ class Office:
         raise InvalidInput(f"unknown staff member '{ref}' (staff: {known})")
 
     @property
-    def actor(self) -> Staff:
-        """Who is acting. With no staff set up yet (a new workspace), the login name acts as
-        admin."""
+    def claimed(self) -> Staff:
+        """Who says they are acting (--user, the environment, the workspace setting). With no
+        staff set up yet (a new workspace), the login name acts as admin."""
         name = self.ws.acting_user(self.given_user)
         if not self.staff():
             return Staff(id=_as_id(name), name=name, roles=["admin"])
@@ -64,6 +71,48 @@ class Office:
                 f"{member.id} was deactivated on {member.deactivated_on} and can no longer act"
             )
         return member
+
+    @property
+    def actor(self) -> Staff:
+        """Who is acting: once any member has a signing key, only the member who signed in
+        with their passphrase. Fails closed: a named member who has not signed in does
+        nothing, reads nothing."""
+        member = self.claimed
+        if self.signer is not None:
+            if self.signer.staff_id != member.id:
+                raise AccessDenied(f"signed in as {self.signer.staff_id}, not {member.id}")
+            return member
+        if self.keyed:
+            raise SignInRequired(f"{member.id} must sign in with their passphrase")
+        return member
+
+    @property
+    def keys(self) -> StaffKeys:
+        return StaffKeys(self.stores.path("staff_keys"))
+
+    @property
+    def keyed(self) -> bool:
+        """Whether any member has (or had) a signing key. Read from the folder's change time,
+        so a key made by another command while the UI is open is noticed at once."""
+        folder = self.stores.path("staff_keys")
+        try:
+            stamp = folder.stat().st_mtime_ns
+        except FileNotFoundError:
+            return False
+        if getattr(self, "_keyed_at", None) != stamp:
+            self._keyed = bool(self.keys.members_with_keys())
+            self._keyed_at = stamp
+        return self._keyed
+
+    def signed_in_as(self, signer: Signer) -> None:
+        """From now on this member acts, and every audit line is signed with their key."""
+        self.given_user = signer.staff_id
+        self.signer = signer
+        self.stores.audit.signer = signer
+
+    def sign_out(self) -> None:
+        self.signer = None
+        self.stores.audit.signer = None
 
     @property
     def user(self) -> str:

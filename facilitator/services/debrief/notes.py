@@ -275,7 +275,8 @@ def sign_note(
 ) -> SignResult:
     """Sign as the acting user. Risk indicators in the note with no flag yet for the man must
     each be flagged or dismissed first (`decisions`); otherwise nothing is signed. A member with
-    a signing key signs with it (their passphrase), so the signature is theirs, not a name."""
+    a signing key signs with it (the key they signed in with, or their passphrase), so the
+    signature is theirs, not a name."""
 
     note = get_note(office, note_id)
     _require_file_intact(office, note)
@@ -287,9 +288,7 @@ def sign_note(
         raise
     seen_sha = note.body_sha256
     key_signature = ""
-    if identity.keys(office).has_key(office.user):
-        if not passphrase:
-            raise Refused(f"{office.user} signs with their key: give the passphrase")
+    if office.signer is not None or identity.keys(office).has_key(office.user):
         _, key_signature = identity.sign_as_actor(
             office, passphrase, rules.signed_message(note.id, seen_sha)
         )

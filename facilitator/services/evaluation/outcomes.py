@@ -28,7 +28,7 @@ from __future__ import annotations
 
 import tomllib
 from collections.abc import Iterable, Mapping
-from datetime import date, timedelta
+from datetime import date
 from pathlib import Path
 
 from facilitator import clock
@@ -56,13 +56,6 @@ from facilitator.services.core.office import Office
 from facilitator.services.core.people import get_participant
 from facilitator.services.groupwork import attendance as records
 from facilitator.services.intake.assessment import get_intake, list_intakes
-from facilitator.services.partner.store import (
-    DEMO_PASSPHRASE,
-    PartnerVault,
-    key_source,
-    open_store,
-    store_folder,
-)
 from facilitator.storage.files import atomic_write_text
 from facilitator.storage.stores import put_doc, safe_name
 from facilitator.storage.tinystore import load_json_store
@@ -459,24 +452,3 @@ def partner_summary(store, since: str | None = None, until: str | None = None) -
 
 def _points_for(office: Office, respondent: str) -> list[TimePoint]:
     return [p for p in time_points(office) if respondent in p.respondents]
-
-
-def _demo_partners(office, found, levels, answers, rnd, today) -> None:
-
-    if not PartnerVault.exists(store_folder(office)):
-        return
-    store = open_store(Office.open(office.path, "pat"), key_source(DEMO_PASSPHRASE))
-    q = questionnaire_for(office, "partner")
-    for partner in store.partners():
-        a = found.get(partner.participant_id)
-        if a is None:
-            continue
-        for point, shift in (("intake", 0.05), ("mid", rnd.uniform(-0.3, 0.05))):
-            day = a.date_of(point)
-            if day is None or day > today.isoformat() or (point == "mid" and rnd.random() < 0.25):
-                continue
-            when = min(
-                date.fromisoformat(day) + timedelta(days=rnd.randint(3, 12)), today
-            ).isoformat()
-            level = levels.get(partner.participant_id, 0.5) + shift
-            record_partner(store, partner.id, point, answers(q, level), when)

@@ -43,8 +43,6 @@ from facilitator.storage.partner_vault import KeySource, PartnerVault, WrongKey,
 from facilitator.storage.stores import safe_name
 
 ROLE = "partner_support"
-# The demo's store opens with this passphrase. Demo only: never use it for real records.
-DEMO_PASSPHRASE = "demo-partner-passphrase"
 ENV_PASSPHRASE = "FACILITATOR_PARTNER_PASSPHRASE"
 ENV_KEY_FILE = "FACILITATOR_PARTNER_KEY_FILE"
 

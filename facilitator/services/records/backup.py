@@ -48,6 +48,7 @@ from facilitator.storage.sealed import (
     new_key_file_text,
     open_sealed,
 )
+from facilitator.storage.staff_keys import StaffKeys
 from facilitator.storage.stores import get_doc, put_doc
 from facilitator.storage.tinystore import StoreDamaged, parse_json_store
 
@@ -307,7 +308,7 @@ def restore_backup(
     return RestoreResult(
         path=target,
         summary=summary,
-        audit_problem=log.verify(),
+        audit_problem=log.verify(StaffKeys(target / "data" / "staff_keys")),
         audit_entries=sum(1 for _ in log.lines()),
         notes=notes,
     )
