@@ -607,3 +607,32 @@ def test_a_member_with_a_key_signs_with_it_and_a_tampered_signature_is_reported(
     store.write_text(json.dumps(data))
     shown = invoke("--user", "bea", "notes", "show", SID).output
     assert "alex" in shown and "(DOES NOT VERIFY)" in shown and shown.count("(key verified)") == 1
+
+
+def test_an_amendment_is_signed_with_the_members_key_and_an_edit_is_reported(
+    closed, invoke, monkeypatch
+):
+    from helpers.signed import give_keys, passphrase_of
+
+    from facilitator.services.debrief import notes as debrief
+
+    debrief.create_note(closed, SID)
+    _write(closed, SID)
+    give_keys(closed.path)
+    for who in ("alex", "bea"):
+        monkeypatch.setenv("FACILITATOR_PASSPHRASE", passphrase_of(who))
+        assert invoke("--user", who, "notes", "sign", SID).exit_code == 0
+    monkeypatch.setenv("FACILITATOR_PASSPHRASE", passphrase_of("alex"))
+    amended = invoke("--user", "alex", "notes", "amend", SID, "--text", "Ben left at the break.")
+    assert amended.exit_code == 0, amended.output
+    shown = invoke("--user", "alex", "notes", "show", SID).output
+    assert "1 by alex" in shown and "(key verified)" in shown.split("amendments")[1]
+
+    # Someone edits the amendment's words in the store: its signature no longer verifies.
+    store = closed.path / "data/debrief/G1/2026/2026-11-24.json"
+    data = json.loads(store.read_text())
+    doc = next(iter(data["note"].values()))
+    doc["amendments"][0]["text"] = "Ben stayed to the end."
+    store.write_text(json.dumps(data))
+    shown = invoke("--user", "alex", "notes", "show", SID).output
+    assert "1 by alex" in shown and "(DOES NOT VERIFY)" in shown.split("amendments")[1]

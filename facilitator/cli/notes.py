@@ -174,6 +174,14 @@ def notes_show(app, note_id, as_json):
         )
         or "none yet"
     )
+    amendments = (
+        "; ".join(
+            f"{a.number} by {a.by} {a.at[:16].replace('T', ' ')} "
+            f"({debrief.amendment_state(office, note, a)})"
+            for a in note.amendment_list
+        )
+        or "none"
+    )
     fields(
         [
             ("note", note.id),
@@ -182,7 +190,7 @@ def notes_show(app, note_id, as_json):
             ("authors", ", ".join(note.authors)),
             ("signed", signatures),
             ("waiting for", ", ".join(note.awaiting) or "-"),
-            ("amendments", len(note.amendments)),
+            ("amendments", amendments),
             ("file", f"{note_path(office, note)} ({state})"),
         ]
     )

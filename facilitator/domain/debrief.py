@@ -15,6 +15,7 @@ Pure: no I/O and no clock. Callers pass the time.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta
 from functools import lru_cache
@@ -54,12 +55,19 @@ def signed_message(note_id: str, body_sha256: str) -> bytes:
     return f"facilitator debrief signature\n{note_id}\n{body_sha256}".encode()
 
 
+def amendment_message(note_id: str, number: int, text: str) -> bytes:
+    """What a member's key signs for an amendment: the note, its number and its words."""
+    digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
+    return f"facilitator debrief amendment\n{note_id}\n{number}\n{digest}".encode()
+
+
 @dataclass
 class Amendment(Record):
     number: int
     at: str
     by: str
     text: str
+    key_signature: str = ""  # the member's key over amendment_message (none before keys)
 
 
 @dataclass
@@ -228,10 +236,21 @@ def check_can_amend(note: DebriefNote, user: str, may_amend: bool) -> None:
         )
 
 
-def amend(note: DebriefNote, user: str, text: str, at: datetime, may_amend: bool) -> Amendment:
+def amend(
+    note: DebriefNote,
+    user: str,
+    text: str,
+    at: datetime,
+    may_amend: bool,
+    sign: Callable[[bytes], str] | None = None,
+) -> Amendment:
     check_can_amend(note, user, may_amend)
     text = require_text(text, "the amendment (--text)")
-    amendment = Amendment(number=len(note.amendments) + 1, at=at.isoformat(), by=user, text=text)
+    number = len(note.amendments) + 1
+    signature = sign(amendment_message(note.id, number, text)) if sign else ""
+    amendment = Amendment(
+        number=number, at=at.isoformat(), by=user, text=text, key_signature=signature
+    )
     note.amendments.append(amendment.to_dict())
     return amendment
 

@@ -278,6 +278,11 @@ class FacilitatorApp(App):
             return
         yield SystemCommand("Help: all keys", "Every key of every screen", self.action_help)
         yield SystemCommand(
+            "Sign in as someone else",
+            "Lock the screen so a colleague signs in (to sign the debrief as themselves)",
+            self.lock,
+        )
+        yield SystemCommand(
             "Privacy mode on/off",
             "Hide notes, flags and surnames from the room (Ctrl+T)",
             self.action_toggle_privacy,

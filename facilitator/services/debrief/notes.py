@@ -319,6 +319,16 @@ def signature_state(office: Office, note: DebriefNote, signature: rules.Signatur
     return "DOES NOT VERIFY"
 
 
+def amendment_state(office: Office, note: DebriefNote, amendment: rules.Amendment) -> str:
+    """How an amendment's signature stands, in the same words as a note's."""
+    if not amendment.key_signature:
+        return "name only"
+    message = rules.amendment_message(note.id, amendment.number, amendment.text)
+    if identity.verify(office, amendment.by, message, amendment.key_signature):
+        return "key verified"
+    return "DOES NOT VERIFY"
+
+
 def amend_note(office: Office, note_id: str, text: str, decisions=()) -> SignResult:
     """Append a dated amendment to a signed note (its signed text never changes)."""
 
@@ -334,7 +344,8 @@ def amend_note(office: Office, note_id: str, text: str, decisions=()) -> SignRes
     with office.stores.writing():
         note = get_note(office, note_id)
         note.handled += [h.to_dict() for h in outcome.handled]
-        amendment = rules.amend(note, actor.id, text, clock.now(), may)
+        sign = office.signer.sign if office.signer is not None else None
+        amendment = rules.amend(note, actor.id, text, clock.now(), may, sign)
         _save(office, note, "amend", amendment=str(amendment.number))
     return SignResult(note, outcome.flags, outcome.dismissed, amendment)
 

@@ -126,7 +126,13 @@ class DebriefEditor(FacilitatorScreen):
         if note is None:
             return
         state = "SIGNED · read-only" if note.is_signed else "DRAFT"
-        signed = ", ".join(f"{s.by} ✓" for s in note.signature_list)
+        # ✓ a key that verifies, ✗ one that does not (the note or signature was changed), and
+        # a bare name for a signature made before the member had a key.
+        marks = {"key verified": " ✓ key", "DOES NOT VERIFY": " ✗ DOES NOT VERIFY"}
+        signed = ", ".join(
+            f"{s.by}{marks.get(debrief.signature_state(self.office, note, s), '')}"
+            for s in note.signature_list
+        )
         waiting = ", ".join(note.awaiting)
         # The state first: on a narrow terminal the title is what gets cut.
         parts = [
