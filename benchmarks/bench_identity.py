@@ -23,7 +23,6 @@ import statistics
 import subprocess
 import sys
 import time
-from datetime import date, timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -132,10 +131,10 @@ def verify(groups: int) -> dict:
 
 
 def saves(n: int) -> dict:
+    from bench_writes import session_to_save_into
     from history import build_history
 
     from facilitator.domain.checkin import CheckIn
-    from facilitator.services.core import group_store, session_store
     from facilitator.services.core.office import Office
     from facilitator.services.groupwork import sessions
     from facilitator.storage.staff_keys import StaffKeys
@@ -148,18 +147,7 @@ def saves(n: int) -> dict:
     if not keys.has_key("admin"):
         keys.create("admin", passphrase_of("admin"), KEYS_FROM)
     signer = keys.unlock("admin", passphrase_of("admin"))
-    end = "2026-11-24"
-    group = [g for g in group_store.list_groups(office) if group_store.roster(office, g.id, end)][
-        -1
-    ]
-    men = [m.participant.id for m in group_store.roster(office, group.id, end)]
-    day = (date(2026, 11, 24) + timedelta(days=7 * (1 + int(time.time()) % 2000))).isoformat()
-    os.environ["FACILITATOR_NOW"] = f"{day}T18:30:00"
-    s = session_store.find_session(office, group.id, day) or sessions.start_session(
-        office, group.id, day
-    )
-    for m in men:
-        sessions.mark_attendance(office, s.id, m, "present")
+    s, men = session_to_save_into(office)
     times: dict[str, list[float]] = {"unsigned": [], "signed": []}
     for i in range(2 * n + 2):
         kind = "signed" if i % 2 else "unsigned"

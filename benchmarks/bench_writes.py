@@ -76,16 +76,12 @@ def kill_trials(n: int) -> dict:
         }
 
 
-def saves(n: int, groups: int) -> dict:
-    from history import build_history
-
-    from facilitator.domain.checkin import CheckIn
+def session_to_save_into(office) -> tuple:
+    """(session, men): a session of the last group still running, on a future date no earlier
+    run used, with every man marked present, ready for check-ins to be saved into."""
     from facilitator.services.core import group_store, session_store
-    from facilitator.services.core.office import Office
     from facilitator.services.groupwork import sessions
 
-    info = build_history(ROOT / "benchmarks" / "out" / f"writes-history-g{groups}", groups=groups)
-    office = Office.open(info.path, "admin")
     end = "2026-11-24"
     group = [g for g in group_store.list_groups(office) if group_store.roster(office, g.id, end)][
         -1
@@ -98,6 +94,19 @@ def saves(n: int, groups: int) -> dict:
     )
     for m in men:
         sessions.mark_attendance(office, s.id, m, "present")
+    return s, men
+
+
+def saves(n: int, groups: int) -> dict:
+    from history import build_history
+
+    from facilitator.domain.checkin import CheckIn
+    from facilitator.services.core.office import Office
+    from facilitator.services.groupwork import sessions
+
+    info = build_history(ROOT / "benchmarks" / "out" / f"writes-history-g{groups}", groups=groups)
+    office = Office.open(info.path, "admin")
+    s, men = session_to_save_into(office)
     texts = {
         "everyday": "Did his control log; no incidents this week, used time-out twice.",
         "discloses": "Said he put his hands round her throat during Saturday's row.",
