@@ -85,3 +85,30 @@ def test_the_reader_error_keeps_its_kind(known, tmp_path, feeds):
             Office.open(known.path, "admin"), ExportFilter(), "xlsx", tmp_path / "x.xlsx"
         )
     assert not (tmp_path / "x.xlsx").exists()
+
+
+def test_once_staff_have_keys_the_reader_reads_only_for_whoever_vouched(known, tmp_path, feeds):
+    """The reading process cannot sign in: the signed-in member's key vouches for that one
+    read. A reader started without it, or for another order, reads nothing."""
+    from helpers.signed import give_keys, signed_in
+
+    from facilitator.services.core import identity
+    from facilitator.services.core.office import SignInRequired
+
+    give_keys(known.path)
+    coordinator = signed_in(known.path, "admin")
+    result = export_attendance(coordinator, ExportFilter(), "xlsx", tmp_path / "a.xlsx")
+    assert feeds and (result.rows, result.men) == (10, 4)
+
+    order = {"workspace": str(known.path), "user": "admin", "filter": {}, "pseudonymise": False}
+    vouched = identity.vouch_for_reader(coordinator, order)
+    reader = Office.open(known.path, "admin")
+    with pytest.raises(SignInRequired, match="not vouched for"):
+        identity.accept_reader(reader, order | {"pseudonymise": True}, vouched)
+    with pytest.raises(SignInRequired, match="not vouched for"):
+        identity.accept_reader(reader, order, None)
+    identity.accept_reader(reader, order, vouched)
+    assert reader.actor.id == "admin"
+    with pytest.raises(Exception, match="records nothing"):
+        with reader.stores.writing():
+            reader.audit("export", "attendance", "all")

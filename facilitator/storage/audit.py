@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from facilitator import clock
+from facilitator.errors import StoreError
 from facilitator.storage.files import append_line
 
 if TYPE_CHECKING:
@@ -96,6 +97,8 @@ class AuditLog:
         self._local = threading.local()
         # The signed-in member's unlocked key: every line written while it is set is signed.
         self.signer: Signer | None = None
+        # A helper process reading for a member records nothing (it could not sign).
+        self.read_only = False
 
     @property
     def pending(self) -> list[dict] | None:
@@ -110,6 +113,10 @@ class AuditLog:
 
         `extra` is for short codes only (a category id, a status), never free text.
         """
+        if self.read_only:
+            raise StoreError(
+                "a process reading for another records nothing: the change was not made"
+            )
         pending = self.pending
         last = json.dumps(pending[-1]) if pending else _last_line(self.path)
         prev_hash, seq = GENESIS, 1

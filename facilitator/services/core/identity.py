@@ -9,6 +9,7 @@ Every wrong try is an audit line."""
 
 from __future__ import annotations
 
+import json
 from datetime import datetime, timedelta
 
 from facilitator import clock
@@ -184,3 +185,48 @@ def verify_audit(office: Office) -> AuditReport:
     """The audit log checked line by line: its hash chain, and each line's signature against
     the public key of the member who signed it."""
     return office.stores.audit.check(office.keys)
+
+
+# -- a second process reading for the signed-in member -----------------------------------------
+VOUCH_LIFETIME = timedelta(minutes=2)
+
+
+def _vouch_message(order: dict, at: str) -> bytes:
+    body = json.dumps(order, sort_keys=True, ensure_ascii=False)
+    return f"facilitator read-only helper\n{at}\n{body}".encode()
+
+
+def vouch_for_reader(office: Office, order: dict) -> dict | None:
+    """A statement, signed with the member's key, that a helper process may read this one
+    order for them. None before the workspace has keys (nobody signs in then)."""
+    if office.signer is None:
+        return None
+    at = clock.now().isoformat()
+    return {
+        "by": office.signer.staff_id,
+        "at": at,
+        "sig": office.signer.sign(_vouch_message(order, at)),
+    }
+
+
+def accept_reader(office: Office, order: dict, vouched: dict | None) -> None:
+    """In the helper: act for the member who vouched for this order, reading only (nothing it
+    does can be recorded). Refused unless the member's key signed exactly this order within
+    the last two minutes."""
+    if not office.keyed:
+        return
+    try:
+        by, at, sig = str(vouched["by"]), str(vouched["at"]), str(vouched["sig"])  # type: ignore[index]
+        when = datetime.fromisoformat(at)
+    except (TypeError, KeyError, ValueError):
+        raise SignInRequired(
+            "the export's reading process was not vouched for: nothing was read"
+        ) from None
+    fresh = timedelta(0) <= clock.now() - when <= VOUCH_LIFETIME
+    if (
+        by != order.get("user")
+        or not fresh
+        or not office.keys.verify(by, _vouch_message(order, at), sig)
+    ):
+        raise SignInRequired("the export's reading process was not vouched for: nothing was read")
+    office.reading_for(by)

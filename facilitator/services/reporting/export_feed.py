@@ -20,6 +20,7 @@ from dataclasses import asdict
 from pathlib import Path
 
 from facilitator import errors
+from facilitator.services.core import identity
 from facilitator.services.core.office import Office
 from facilitator.services.reporting import exports
 
@@ -52,13 +53,16 @@ class RowFeed:
         package_root = str(Path(__file__).resolve().parents[3])
         env = dict(os.environ)
         env["PYTHONPATH"] = os.pathsep.join(p for p in (package_root, env.get("PYTHONPATH")) if p)
+        order_fields = {
+            "workspace": str(office.path),
+            "user": office.user,
+            "filter": asdict(wanted),
+            "pseudonymise": pseudonymise,
+        }
+        # The child cannot sign in (it has no passphrase): the signed-in member vouches for
+        # this one read with their key, and the child checks it before reading anything.
         order = json.dumps(
-            {
-                "workspace": str(office.path),
-                "user": office.user,
-                "filter": asdict(wanted),
-                "pseudonymise": pseudonymise,
-            }
+            order_fields | {"vouched": identity.vouch_for_reader(office, order_fields)}
         )
         self._proc = subprocess.Popen(
             [sys.executable, "-m", "facilitator.services.reporting.export_feed", order],
@@ -124,6 +128,8 @@ def read_in_child(order: dict, out) -> None:
 
     try:
         office = Office.open(order["workspace"], order["user"])
+        vouched = order.pop("vouched", None)
+        identity.accept_reader(office, order, vouched)
         plan = exports.plan_export(office, exports.ExportFilter(**order["filter"]))
         result = exports.ExportResult()
         masker = exports.Masker(office) if order["pseudonymise"] else None
