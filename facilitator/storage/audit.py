@@ -19,11 +19,9 @@ import json
 import os
 import threading
 from collections.abc import Iterator
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
-from multiprocessing import get_context
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from facilitator import clock
 from facilitator.errors import StoreError
@@ -307,7 +305,7 @@ class _Signatures:
         self._public: dict[tuple[str, str], tuple[bytes, str, str]] = {}
         self._batch: list[tuple[int, bytes, bytes, bytes]] = []
         self._pending: list = []
-        self._pool: ProcessPoolExecutor | None = None
+        self._pool: Any = None  # a process pool, started only for a long log
         self._bad: list[int] = []
 
     def _key(self, signer: str, kid: str) -> tuple[bytes, str, str] | None:
@@ -352,6 +350,10 @@ class _Signatures:
         workers = _processors()
         if workers > 1 and (self._pool is not None or self._pending):
             if self._pool is None:
+                # Loaded here: every command writes audit lines, few check a long log.
+                from concurrent.futures import ProcessPoolExecutor
+                from multiprocessing import get_context
+
                 self._pool = ProcessPoolExecutor(workers, mp_context=get_context("spawn"))
             self._pending.append(self._pool.submit(_bad_signatures, batch))
         elif workers > 1:
