@@ -261,3 +261,14 @@ def test_a_line_signed_with_a_made_up_key_is_named(keyed, runner):
     )
     result = as_member(runner, "bea", "audit", "verify")
     assert result.exit_code == 1 and f"line {n}:" in result.output, result.output
+
+
+def test_a_deleted_head_is_reported_not_passed_over(keyed, runner):
+    """Lines cut off the end leave the chain and every signature intact: the head, which says
+    how far the log was written, must be there for the cut to be noticed."""
+    lines = (keyed / "data/audit.jsonl").read_text().splitlines(keepends=True)
+    (keyed / "data/audit.jsonl").write_text("".join(lines[:-2]))
+    (keyed / "data/audit.jsonl.head").unlink()
+    result = as_member(runner, "bea", "audit", "verify")
+    assert result.exit_code == 1
+    assert "audit.jsonl.head) is missing" in result.output

@@ -284,6 +284,14 @@ class AuditLog:
                 report.unsigned += 1
             report.entries += 1
             prev_hash, expected_seq = entry["hash"], expected_seq + 1
+        if not head and number:
+            # Every write leaves the head beside the log: without it, lines cut off the end
+            # could not be noticed, so its absence is reported, never passed over.
+            return AuditProblem(
+                number,
+                f"the record of the last line written ({self.head_path.name}) is missing or "
+                "damaged: lines may have been removed from the end of the log",
+            )
         if head:
             last_seq = expected_seq - 1
             if head_seq > last_seq:
