@@ -9,6 +9,7 @@ from datetime import date
 import pytest
 
 from facilitator.errors import Refused
+from facilitator.services.compliance import ending
 from facilitator.services.compliance.status import standing
 from facilitator.services.core import people
 from facilitator.services.core.group_store import roster
@@ -69,7 +70,7 @@ def test_referral_to_completion(office, admin, monkeypatch):
     assert not _closed(admin, dan.id)  # still in his programme: nothing can be removed yet
 
     _at(monkeypatch, "2026-11-17")
-    groups.end_programme(admin, dan.id, "completed", "", "2026-11-18")
+    ending.end_programme(admin, dan.id, "completed", "", "2026-11-18")
     assert people.get_participant(admin, dan.id).status == "completed"
     assert dan.id not in {r.participant.id for r in roster(admin, "G1", "2026-11-24")}
     after = _points(admin, dan.id)

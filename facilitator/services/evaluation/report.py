@@ -58,8 +58,8 @@ def show(value, unit: str = "") -> str:
 
 
 def stat(value, unit: str = "") -> str:
-    """A rate, mean or median: when withheld, say why in words."""
-    return f"too few to show ({value})" if fig.is_suppressed(value) else show(value, unit)
+    """A rate, mean or median: when withheld, say so in the words the charts use."""
+    return f"not shown ({value})" if fig.is_suppressed(value) else show(value, unit)
 
 
 def _pairs(title: str, pairs, note: str = "", key: str = "") -> FigureTable:
@@ -140,7 +140,12 @@ def figure_tables(f: dict) -> list[FigureTable]:
     timeliness = [
         _pairs(
             "Risk reviews",
-            [("first review within the deadline", stat(fl["reviewed_on_time_percent"], "%"))],
+            [
+                (
+                    "share of first reviews within the deadline",
+                    stat(fl["reviewed_on_time_percent"], "%"),
+                )
+            ],
             "of the flags raised in the period that were reviewed or are overdue",
             key="timeliness",
         ),
