@@ -90,6 +90,12 @@ def figure_tables(f: dict) -> list[FigureTable]:
             key="movement",
         ),
         _breakdown("Referrals by source", "source", f["referrals"]["by_source"]),
+        _breakdown(
+            "Completions: how",
+            "how",
+            f.get("completions_by", {}),
+            note="completed by coordinator's decision: before he covered the sessions required",
+        ),
         _breakdown("Intake decisions", "decision", f["intakes"]["decisions"]),
         _breakdown(
             "Not suitable or excluded: reasons",

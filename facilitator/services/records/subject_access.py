@@ -100,7 +100,8 @@ def export_data(office: Office, participant_id: str) -> Export:
             "programme": office.setting("programme.name", ""),
             "withheld": WITHHELD,
         },
-        "participant": person.to_dict(),
+        # His status as every report says it: a completion by decision is said as one.
+        "participant": person.to_dict() | {"status_in_words": person.status_words},
         "enrolments": [],
         "attendance": [],
         "checkins": [],
