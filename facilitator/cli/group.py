@@ -6,8 +6,8 @@ import click
 
 from facilitator.cli.output import DAY, emit_json, fields, json_option, table
 from facilitator.domain.values import WEEKDAYS
-from facilitator.services.core.group_store import get_group, list_groups, roster
 from facilitator.services.compliance.ending import leave_group
+from facilitator.services.core.group_store import get_group, list_groups, roster
 from facilitator.services.groupwork.groups import create_group, enrol
 
 

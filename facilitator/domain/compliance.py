@@ -382,9 +382,7 @@ def evaluate(
         breaches=sorted(breaches.values(), key=lambda b: b.on),
     )
     result.warnings = _warnings(result, rules, expected)
-    result.status, headline = _status(
-        result, participant_status, status_since, completion_decision
-    )
+    result.status, headline = _status(result, participant_status, status_since, completion_decision)
     result.reason = f"{headline}; {_progress(result)}" if headline else _progress(result)
     return result
 

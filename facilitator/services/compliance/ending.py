@@ -36,9 +36,7 @@ def end_programme(
         if ending.strip().lower() == "completed"
         else None
     )
-    return groups.end_programme(
-        office, participant_id, ending, reason, day, completion=completion
-    )
+    return groups.end_programme(office, participant_id, ending, reason, day, completion=completion)
 
 
 def leave_group(

@@ -237,13 +237,7 @@ def _reviews(f: dict) -> tuple[str, str]:
     _whole(ax)
     ax.set_ylabel("flags")
     median = fl["median_hours_to_first_review"]
-    shown = (
-        "–"
-        if median is None
-        else "not shown"
-        if fig.is_suppressed(median)
-        else f"{median:g} h"
-    )
+    shown = "–" if median is None else "not shown" if fig.is_suppressed(median) else f"{median:g} h"
     ax.set_title(f"median to first review: {shown}", fontsize=9)
     caption = (
         "First reviews of the flags raised in the period, against their deadlines (not shown: "
@@ -273,9 +267,7 @@ def _timeliness(f: dict) -> tuple[str, str]:
     ax.set_xticklabels([p[0] for p in parts])
     ax.set_ylim(0, 110)
     ax.set_ylabel("% on time")
-    caption = (
-        f"Done on time, as a percentage (not shown: it would give a count under {n} away)"
-    )
+    caption = f"Done on time, as a percentage (not shown: it would give a count under {n} away)"
     return _svg(figure, caption), caption
 
 
