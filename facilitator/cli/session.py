@@ -26,12 +26,18 @@ def session() -> None:
 @click.option(
     "--facilitator", "facilitators", multiple=True, help="Staff present (default the group's two)."
 )
+@click.option(
+    "--reason",
+    default="",
+    help="Why it is held on another weekday than the group's (rescheduled); needed then.",
+)
 @click.pass_obj
-def session_start(app, group_id, day, facilitators):
+def session_start(app, group_id, day, facilitators, reason):
     """Start the group's session for a date."""
 
-    s = start_session(app.office, group_id, day, list(facilitators) or None)
-    click.echo(f"started {s.id}: curriculum session {s.curriculum_session}")
+    s = start_session(app.office, group_id, day, list(facilitators) or None, reason)
+    moved = f"; not on the group's day: {s.rescheduled_reason}" if s.rescheduled_reason else ""
+    click.echo(f"started {s.id}: curriculum session {s.curriculum_session}{moved}")
 
 
 @session.command("list")
