@@ -163,7 +163,7 @@ def _add(office: Office, data: dict, h: Holding) -> None:
         for intake in _read_docs(office, f, "intake"):
             intake.pop("risk", None)  # withheld: a risk assessment can rest on what others said
             data["intake"].append(intake)
-    elif h.kind == "flags" and f.startswith("risk/suggestions/"):
+    elif h.kind == "flags" and f.startswith(("risk/suggestions/", "risk/individual_suggestions/")):
         data["checkin_suggestions"].append(
             {
                 k: doc.get(k)
