@@ -104,7 +104,7 @@ def individual_record(
     if wants_checkin:
         entry = CheckIn(
             participant_id=participant_id,
-            disclosed=disclosed or "no",
+            disclosed=disclosed or NOT_RECORDED,
             forms=list(forms),
             towards=list(towards),
             summary=summary,

@@ -6,7 +6,7 @@ import click
 
 from facilitator.cli.output import DAY, emit_json, fields, json_option, table
 from facilitator.domain.attendance import SYMBOLS
-from facilitator.domain.checkin import STANCE_LABELS
+from facilitator.domain.checkin import DISCLOSED_LABELS, STANCE_LABELS
 from facilitator.services.core.group_store import roster
 from facilitator.services.core.session_store import get_session, list_sessions
 from facilitator.services.groupwork.sessions import (
@@ -75,6 +75,7 @@ def session_show(app, session_id, as_json):
             ("state", s.state),
             ("facilitators", ", ".join(s.facilitators_present)),
         ]
+        + ([("not on the group's day", s.rescheduled_reason)] if s.rescheduled_reason else [])
     )
     click.echo()
     rows = []
@@ -89,10 +90,11 @@ def session_show(app, session_id, as_json):
                 pid,
                 entry.participant.name,
                 f"{SYMBOLS[status]} {status or 'not marked'}{late}",
+                DISCLOSED_LABELS.get(checkin.disclosed, checkin.disclosed) if checkin else "-",
                 STANCE_LABELS.get(checkin.stance, checkin.stance) if checkin else "-",
             )
         )
-    table(rows, ["id", "name", "attendance", "check-in stance"])
+    table(rows, ["id", "name", "attendance", "abuse since last time", "check-in stance"])
     if rec.corrections:
         click.echo(f"\n{len(rec.corrections)} correction(s) after closing")
 
