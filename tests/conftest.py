@@ -77,6 +77,13 @@ def ready_for_group(office, participant_id, day="2026-10-20"):
         intake.complete_intake(office, participant_id, day)
 
 
+def as_coordinator(office):
+    """The same workspace acted on by its admin, who is also the coordinator."""
+    from facilitator.services.core.office import Office
+
+    return Office.open(office.path, "admin")
+
+
 def enrol_all(office, group_id="G1", day="2026-11-03"):
     from facilitator.services.core import people
     from facilitator.services.groupwork import groups

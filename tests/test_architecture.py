@@ -66,7 +66,7 @@ FUNCTION_LEVEL_ALLOWED = {
     # man's programme, order, assessments or records load those services (and the detector
     # they bring) when they run, so listing the men costs what it did before the split.
     ("facilitator/cli/participant.py", "facilitator.services.compliance.status"),
-    ("facilitator/cli/participant.py", "facilitator.services.groupwork.groups"),
+    ("facilitator/cli/participant.py", "facilitator.services.compliance.ending"),
     ("facilitator/cli/participant.py", "facilitator.services.intake.assessment"),
     ("facilitator/cli/participant.py", "facilitator.services.records.subject_access"),
 }

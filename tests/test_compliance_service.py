@@ -18,7 +18,7 @@ from facilitator.services.groupwork import sessions
 def run_weeks(office, weeks: dict[str, dict[str, str]]) -> None:
     """weeks: date -> {participant id: status}; every session closed afterwards."""
     for day, marks in weeks.items():
-        s = sessions.start_session(office, "G1", day)
+        s = sessions.start_session(office, "G1", day, reason="rescheduled for the venue")
         for pid, status in marks.items():
             sessions.mark_attendance(
                 office, s.id, pid, status, reason="court hearing" if status == "excused" else ""

@@ -61,7 +61,7 @@ from datetime import datetime
 
 import pytest
 
-from tests.conftest import ready_for_group
+from tests.conftest import as_coordinator, ready_for_group
 
 PERIOD = ("2026-10-01", "2026-11-24")
 ABUSE = [
@@ -103,6 +103,7 @@ def at(monkeypatch):
 
 @pytest.fixture
 def worked(office, at):
+    from facilitator.services.compliance import ending
     from facilitator.services.core import people
     from facilitator.services.debrief import notes as debrief
     from facilitator.services.debrief.indicators import Decision
@@ -164,7 +165,14 @@ def worked(office, at):
     held("G1", "2026-11-17", [("P0003", "present", {})])
     held("G2", "2026-11-19", [("P0001", "left_early", {"minutes_missed": 40})])
     at("2026-11-24T12:00:00")
-    groups.end_programme(office, "P0003", "completed", "", "2026-11-24")
+    ending.end_programme(
+        as_coordinator(office),
+        "P0003",
+        "completed",
+        "",
+        "2026-11-24",
+        decision="covered the rest one to one",
+    )
 
     def flag(pid, cats, when, severity=None):
         return risk.raise_flag(

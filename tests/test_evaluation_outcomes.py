@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 
 import pytest
+from conftest import as_coordinator
 
 from facilitator.errors import AccessDenied, InvalidInput, Refused
 from tests.conftest import enrol_all, ready_for_group
@@ -43,10 +44,16 @@ def as_user(office, user):
 @pytest.fixture
 def programme(office):
     """Adam, Ben and Carl: intake 2026-10-20, G1 from 2026-11-03; Carl completed on 2026-11-17."""
-    from facilitator.services.groupwork import groups
+    from facilitator.services.compliance import ending
 
     enrol_all(office)
-    groups.leave_group(office, "P0003", "completed", "2026-11-17")
+    ending.leave_group(
+        as_coordinator(office),
+        "P0003",
+        "completed",
+        "2026-11-17",
+        decision="covered the rest one to one",
+    )
     return office
 
 

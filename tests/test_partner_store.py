@@ -6,8 +6,10 @@ import json
 from pathlib import Path
 
 import pytest
+from conftest import as_coordinator
 
 from facilitator.errors import AccessDenied, Refused
+from facilitator.services.compliance import ending
 from facilitator.services.core import people
 from facilitator.services.core.office import Office
 from facilitator.services.groupwork import groups
@@ -293,7 +295,14 @@ def test_contact_tasks_fall_due_through_his_programme(store, office, monkeypatch
     groups.enrol(office, "G1", "P0001", "2027-01-05")
     _contact(store, monkeypatch, p.id, "reached", "2027-01-06")
     _at(monkeypatch, "2027-06-01")
-    groups.end_programme(office, "P0001", "completed", "", "2027-06-01")
+    ending.end_programme(
+        as_coordinator(office),
+        "P0001",
+        "completed",
+        "",
+        "2027-06-01",
+        decision="covered the rest elsewhere",
+    )
     assert _due(store, "2027-06-01", monkeypatch) == [
         ("P0001", p.id, "completion", "2027-06-15", False)
     ]

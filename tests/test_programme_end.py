@@ -53,6 +53,10 @@ def test_an_exit_by_status_takes_him_off_the_roster_and_everything_follows(group
 
 
 def test_leaving_the_group_as_completed_sets_his_status_and_the_completion_points(group, invoke):
+    settings = group.ws.read_settings()
+    settings["rules"]["sessions_required"] = 1  # he attended the one session held
+    with group.stores.writing():
+        group.ws.write_settings(settings)
     result = invoke("--user", "alex", "group", "leave", "P0003", "--reason", "completed")
     assert result.exit_code == 0, result.output
     assert people.get_participant(group, "P0003").status == "completed"

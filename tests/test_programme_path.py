@@ -9,7 +9,8 @@ from datetime import date
 import pytest
 
 from facilitator.errors import Refused
-from facilitator.services.compliance.status import standing
+from facilitator.services.compliance import ending
+from facilitator.services.compliance.status import due_tasks, standing
 from facilitator.services.core import people
 from facilitator.services.core.group_store import roster
 from facilitator.services.core.office import Office
@@ -63,13 +64,19 @@ def test_referral_to_completion(office, admin, monkeypatch):
         s = sessions.start_session(office, "G1", day)
         sessions.mark_attendance(office, s.id, dan.id, "present")
         sessions.close_session(office, s.id, force=True)
+        if day == "2026-11-10":  # two of three covered: not complete yet
+            with pytest.raises(Refused, match="covered 2 of the 3 sessions required"):
+                ending.end_programme(admin, dan.id, "completed", "", day)
+            assert people.get_participant(admin, dan.id).status == "active"
+            assert standing(admin, dan.id).compliance.status == "on_track"
+            assert not [t for t in due_tasks(admin) if t.participant_id == dan.id]
     c = standing(admin, dan.id).compliance
     assert (len(c.covered), c.required, c.status) == (3, 3, "completed")
     assert ("start", "2026-11-03") in _points(admin, dan.id)
     assert not _closed(admin, dan.id)  # still in his programme: nothing can be removed yet
 
     _at(monkeypatch, "2026-11-17")
-    groups.end_programme(admin, dan.id, "completed", "", "2026-11-18")
+    ending.end_programme(admin, dan.id, "completed", "", "2026-11-18")
     assert people.get_participant(admin, dan.id).status == "completed"
     assert dan.id not in {r.participant.id for r in roster(admin, "G1", "2026-11-24")}
     after = _points(admin, dan.id)
@@ -78,6 +85,7 @@ def test_referral_to_completion(office, admin, monkeypatch):
     assert (ends.start, ends.end, ends.completed) == ("2026-11-03", "2026-11-18", True)
     assert standing(admin, dan.id).compliance.status == "completed"
     assert _closed(admin, dan.id) == {"2026-11-18"}  # his retention clock starts at the end
+    assert not [t for t in due_tasks(admin) if t.participant_id == dan.id]  # nothing to tell
 
 
 def test_referral_to_exclusion_at_intake(admin, monkeypatch):

@@ -8,7 +8,7 @@ from datetime import date
 
 import pytest
 
-from tests.conftest import ready_for_group
+from tests.conftest import as_coordinator, ready_for_group
 
 
 def _at(monkeypatch, when: str) -> None:
@@ -43,6 +43,7 @@ def history(office, monkeypatch):
     P0007 Gus    completed 2016-03-22, a child_safeguarding flag (kept 25 years) and another flag
     P0008 Hal    suspended since 2016 (case not closed): nothing
     """
+    from facilitator.services.compliance import ending
     from facilitator.services.compliance import status as compliance
     from facilitator.services.core import people
     from facilitator.services.core.office import Office
@@ -98,7 +99,9 @@ def history(office, monkeypatch):
     note = debrief.create_note(office, "G9-2016-03-15")
     _at(monkeypatch, "2016-03-22")
     for pid in ("P0004", "P0006", "P0007"):
-        groups.end_programme(office, pid, "completed", "", "2016-03-22")
+        ending.end_programme(
+            as_coordinator(office), pid, "completed", "", "2016-03-22", decision="old case"
+        )
     groups.end_programme(office, "P0008", "suspended", "fifth unexcused absence", "2016-03-22")
 
     ready_for_group(office, "P0005", "2022-12-20")
@@ -108,7 +111,9 @@ def history(office, monkeypatch):
         office, monkeypatch, "G8", ["2023-01-03", "2023-01-10"], ["P0005"], "Recent check-in words"
     )
     _at(monkeypatch, "2023-05-09")
-    groups.end_programme(office, "P0005", "completed", "", "2023-05-09")
+    ending.end_programme(
+        as_coordinator(office), "P0005", "completed", "", "2023-05-09", decision="old case"
+    )
 
     _at(monkeypatch, "2026-11-24T18:00:00")
     from facilitator.services.core.legal_holds import place_hold

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from conftest import enrol_all
 from helpers.tui import make_app, open_session, screen_text, wait_for
@@ -17,6 +19,11 @@ from facilitator.services.risk import flags as risk_service
 def group(office):
     enrol_all(office)
     return office
+
+
+def _words(app) -> str:
+    """The screen's words with its line breaks and borders taken out."""
+    return " ".join(re.sub(r"[│┃▎▊▌▐█▔▁▄▀╭╮╰╯─]", " ", screen_text(app)).split())
 
 
 async def home(pilot, app) -> None:
@@ -58,10 +65,28 @@ async def test_a_group_that_does_not_meet_today_asks_first(group):
     )
     app = make_app(group, "G2")
     async with app.run_test(size=(80, 24)) as pilot:
-        await wait_for(pilot, lambda: "meets on Thursdays" in screen_text(app))
-        await pilot.press("n")
+        await wait_for(pilot, lambda: "say why it is held today" in _words(app), what="why")
+        assert "G2 meets on Thursdays" in _words(app)
+        await pilot.press("enter")  # no reason: asked again, nothing started
+        await wait_for(pilot, lambda: "this needs an answer" in screen_text(app))
+        await pilot.press("escape")
         await pilot.pause()
         assert session_store.find_session(group, "G2", "2026-11-24") is None
+
+
+async def test_a_session_on_another_day_keeps_its_reason(group, monkeypatch):
+    monkeypatch.setenv("FACILITATOR_NOW", "2026-11-25T18:00:00")  # a Wednesday
+    app = make_app(group, "G1")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_for(pilot, lambda: "say why it is held today" in _words(app), what="why")
+        for key in "moved for the venue":
+            await pilot.press("space" if key == " " else key)
+        await pilot.press("enter")
+        await open_session(pilot, app)
+    held = session_store.find_session(group, "G1", "2026-11-25")
+    assert held is not None and held.rescheduled_reason == "moved for the venue"
+    started = [e for e in group.stores.audit.entries() if e.get("action") == "start"]
+    assert started[-1].get("rescheduled") == "moved for the venue"
 
 
 async def test_a_session_left_open_is_offered_before_todays(group, monkeypatch):

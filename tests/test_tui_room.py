@@ -71,7 +71,9 @@ async def test_enter_on_a_reopened_check_in_changes_no_answer(group):
 
 
 async def test_space_changes_a_saved_answer_on_purpose(group):
-    sessions.record_checkin(group, SID, CheckIn(participant_id="P0002", summary="Quiet week"))
+    sessions.record_checkin(
+        group, SID, CheckIn(participant_id="P0002", disclosed="no", summary="Quiet week")
+    )
     app = make_app(group, "G1")
     async with app.run_test(size=(80, 24)) as pilot:
         await open_form(pilot, app, "P0002")

@@ -32,9 +32,9 @@ def checkin() -> None:
 @click.argument("participant_id")
 @click.option(
     "--disclosed",
-    default="no",
-    show_default=True,
-    help=f"Any abusive behaviour since last session: {', '.join(DISCLOSED)}.",
+    default=NOT_RECORDED,
+    help=f"Any abusive behaviour since last session: {', '.join(DISCLOSED)} (not given: not "
+    "recorded, never taken as a no).",
 )
 @click.option("--form", "forms", multiple=True, help=f"Repeatable: {', '.join(BEHAVIOUR_FORMS)}.")
 @click.option("--towards", multiple=True, help=f"Repeatable: {', '.join(TOWARDS)}.")

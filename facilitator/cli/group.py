@@ -6,8 +6,9 @@ import click
 
 from facilitator.cli.output import DAY, emit_json, fields, json_option, table
 from facilitator.domain.values import WEEKDAYS
+from facilitator.services.compliance.ending import leave_group
 from facilitator.services.core.group_store import get_group, list_groups, roster
-from facilitator.services.groupwork.groups import create_group, enrol, leave_group
+from facilitator.services.groupwork.groups import create_group, enrol
 
 
 @click.group()
@@ -140,9 +141,15 @@ def group_enrol(app, group_id, participant_id, joined_on):
 @click.argument("participant_id")
 @click.option("--reason", required=True)
 @click.option("--on", "left_on", type=DAY, help="Date he left, YYYY-MM-DD (default today).")
+@click.option(
+    "--decision",
+    default="",
+    help="A coordinator completing him before he covered the sessions required: the reason, "
+    "in writing (kept, and shown in every report).",
+)
 @click.pass_obj
-def group_leave(app, participant_id, reason, left_on):
+def group_leave(app, participant_id, reason, left_on, decision):
     """End a participant's enrolment."""
 
-    e = leave_group(app.office, participant_id, reason, left_on)
+    e = leave_group(app.office, participant_id, reason, left_on, decision)
     click.echo(f"{e.participant_id} left {e.group_id} on {e.left_on}: {e.left_reason}")

@@ -104,7 +104,7 @@ def individual_record(
     if wants_checkin:
         entry = CheckIn(
             participant_id=participant_id,
-            disclosed=disclosed or "no",
+            disclosed=disclosed or NOT_RECORDED,
             forms=list(forms),
             towards=list(towards),
             summary=summary,
@@ -142,10 +142,10 @@ def individual_record(
     )
     for flag_id in saved.flags:
         click.echo(f"  raised risk flag {flag_id}")
-    if saved.indicators:
+    if saved.suggestion_id:
         click.echo(
-            f"  risk scanner found: {', '.join(saved.indicators)} (not flagged): raise it with "
-            f"`facilitator risk raise {saved.participant_id} --category ...` if it is a risk"
+            f"  risk suggestion {saved.suggestion_id} queued ({', '.join(saved.indicators)}): "
+            f"confirm or dismiss it (facilitator risk suggestions {saved.id})"
         )
 
 

@@ -81,7 +81,7 @@ def participant_show(app, participant_id, as_json):
             ("name", person.name),
             (
                 "status",
-                person.status + (f" ({person.status_reason})" if person.status_reason else ""),
+                person.status_words,
             ),
             ("referred by", f"{person.referral_source} {person.referrer}".strip()),
             ("reference", person.referrer_reference),
@@ -108,8 +108,14 @@ def participant_show(app, participant_id, as_json):
 @click.argument("status", type=click.Choice(STATUSES))
 @click.option("--reason", default="", help="Needed for suspended and exited.")
 @click.option("--on", "day", help="For an ending: the day he leaves his group (default today).")
+@click.option(
+    "--decision",
+    default="",
+    help="A coordinator completing him before he covered the sessions required: the reason, "
+    "in writing (kept, and shown in every report).",
+)
 @click.pass_obj
-def participant_status(app, participant_id, status, reason, day):
+def participant_status(app, participant_id, status, reason, day, decision):
     """Change a participant's status.
 
     completed, suspended and exited end his programme: he leaves his group on that day, and his
@@ -117,9 +123,9 @@ def participant_status(app, participant_id, status, reason, day):
     """
 
     if status in PROGRAMME_ENDINGS:
-        from facilitator.services.groupwork.groups import end_programme
+        from facilitator.services.compliance.ending import end_programme
 
-        ended = end_programme(app.office, participant_id, status, reason, day)
+        ended = end_programme(app.office, participant_id, status, reason, day, decision)
         left = (
             f"; left {ended.enrolment.group_id} on {ended.enrolment.left_on}"
             if ended.enrolment
@@ -127,8 +133,10 @@ def participant_status(app, participant_id, status, reason, day):
         )
         click.echo(f"{ended.person.id} is now {ended.person.status}{left}")
         return
-    if day:
-        raise click.UsageError("--on is for an ending (completed, suspended, exited)")
+    if day or decision:
+        raise click.UsageError(
+            "--on is for an ending (completed, suspended, exited), --decision for a completion"
+        )
     person = set_participant_status(app.office, participant_id, status, reason)
     click.echo(f"{person.id} is now {person.status}")
 

@@ -6,7 +6,7 @@ import click
 
 from facilitator.cli.output import DAY, emit_json, fields, json_option, table
 from facilitator.domain.attendance import SYMBOLS
-from facilitator.domain.checkin import STANCE_LABELS
+from facilitator.domain.checkin import DISCLOSED_LABELS, STANCE_LABELS
 from facilitator.services.core.group_store import roster
 from facilitator.services.core.session_store import get_session, list_sessions
 from facilitator.services.groupwork.sessions import (
@@ -26,12 +26,18 @@ def session() -> None:
 @click.option(
     "--facilitator", "facilitators", multiple=True, help="Staff present (default the group's two)."
 )
+@click.option(
+    "--reason",
+    default="",
+    help="Why it is held on another weekday than the group's (rescheduled); needed then.",
+)
 @click.pass_obj
-def session_start(app, group_id, day, facilitators):
+def session_start(app, group_id, day, facilitators, reason):
     """Start the group's session for a date."""
 
-    s = start_session(app.office, group_id, day, list(facilitators) or None)
-    click.echo(f"started {s.id}: curriculum session {s.curriculum_session}")
+    s = start_session(app.office, group_id, day, list(facilitators) or None, reason)
+    moved = f"; not on the group's day: {s.rescheduled_reason}" if s.rescheduled_reason else ""
+    click.echo(f"started {s.id}: curriculum session {s.curriculum_session}{moved}")
 
 
 @session.command("list")
@@ -69,6 +75,7 @@ def session_show(app, session_id, as_json):
             ("state", s.state),
             ("facilitators", ", ".join(s.facilitators_present)),
         ]
+        + ([("not on the group's day", s.rescheduled_reason)] if s.rescheduled_reason else [])
     )
     click.echo()
     rows = []
@@ -83,10 +90,11 @@ def session_show(app, session_id, as_json):
                 pid,
                 entry.participant.name,
                 f"{SYMBOLS[status]} {status or 'not marked'}{late}",
+                DISCLOSED_LABELS.get(checkin.disclosed, checkin.disclosed) if checkin else "-",
                 STANCE_LABELS.get(checkin.stance, checkin.stance) if checkin else "-",
             )
         )
-    table(rows, ["id", "name", "attendance", "check-in stance"])
+    table(rows, ["id", "name", "attendance", "abuse since last time", "check-in stance"])
     if rec.corrections:
         click.echo(f"\n{len(rec.corrections)} correction(s) after closing")
 

@@ -8,7 +8,14 @@ from facilitator.domain.record import Record
 from facilitator.domain.values import check_choice, check_choices
 from facilitator.errors import InvalidInput
 
-DISCLOSED = ("yes", "no", "declined")
+# "Any abuse since last time?": unasked is "not recorded", never saved as a "no" nobody gave.
+DISCLOSED = ("yes", "no", "declined", "not_recorded")
+DISCLOSED_LABELS = {
+    "yes": "yes",
+    "no": "no",
+    "declined": "declined to say",
+    "not_recorded": "not recorded",
+}
 # Istanbul Convention Art. 3 forms, plus coercive control, threats, stalking, towards children.
 BEHAVIOUR_FORMS = (
     "physical",
@@ -46,7 +53,7 @@ HOMEWORK = ("done", "partly", "not_done", "none_set")
 @dataclass
 class CheckIn(Record):
     participant_id: str
-    disclosed: str = "no"
+    disclosed: str = "not_recorded"
     forms: list[str] = field(default_factory=list)
     towards: list[str] = field(default_factory=list)
     summary: str = ""
@@ -74,9 +81,10 @@ class CheckIn(Record):
             raise InvalidInput(
                 "a disclosed behaviour needs its form (--form) or a summary in your own words"
             )
-        if self.disclosed == "no" and self.forms:
+        if self.disclosed != "yes" and self.forms:
             raise InvalidInput(
-                "behaviour forms were given but the answer was 'no': use --disclosed yes"
+                f"behaviour forms were given but the answer was "
+                f"'{DISCLOSED_LABELS[self.disclosed]}': use --disclosed yes"
             )
 
     def text_for_scanning(self) -> str:

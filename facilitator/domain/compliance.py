@@ -34,6 +34,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from typing import Any
 
+from facilitator.domain.participant import completion_by_decision
 from facilitator.domain.record import Record
 from facilitator.domain.values import check_choice, parse_date
 from facilitator.errors import InvalidInput
@@ -291,11 +292,13 @@ def evaluate(
     participant_status: str = "active",
     status_since: str = "",
     also_covered: Iterable[int] = (),
+    completion_decision: str = "",
 ) -> Compliance:
     """A man's compliance from every session he was expected at, in any order.
 
     also_covered: curriculum sessions he covered outside the group (one-to-one catch-ups the
-    programme counts toward completion)."""
+    programme counts toward completion). completion_decision: a coordinator's reason for
+    completing him before he covered the sessions required."""
     ordered = sorted(marks, key=lambda m: m.date)
     required = rules.required(max(int(cycle_length), 1))
     covered: set[int] = set()
@@ -379,7 +382,7 @@ def evaluate(
         breaches=sorted(breaches.values(), key=lambda b: b.on),
     )
     result.warnings = _warnings(result, rules, expected)
-    result.status, headline = _status(result, participant_status, status_since)
+    result.status, headline = _status(result, participant_status, status_since, completion_decision)
     result.reason = f"{headline}; {_progress(result)}" if headline else _progress(result)
     return result
 
@@ -412,13 +415,20 @@ def _warnings(c: Compliance, rules: Rules, expected: int) -> list[str]:
     return out
 
 
-def _status(c: Compliance, participant_status: str, since: str) -> tuple[str, str]:
+def _status(
+    c: Compliance, participant_status: str, since: str, decision: str = ""
+) -> tuple[str, str]:
     when = f" since {since}" if since else ""
     if participant_status == "exited":
         return "exited", f"exited the programme{when}"
     if participant_status == "suspended":
         return "suspended", f"suspended{when}"
-    if participant_status == "completed" or len(c.covered) >= c.required:
+    short = len(c.covered) < c.required
+    if participant_status == "completed" and short:
+        # Never "covered every session" for a man who did not: the decision is said as one.
+        headline = completion_by_decision(decision) if decision.strip() else "completed"
+        return "completed", headline
+    if participant_status == "completed" or not short:
         done = (
             "every curriculum session"
             if c.required == len(c.covered) + len(c.to_do)
@@ -447,6 +457,30 @@ def _progress(c: Compliance) -> str:
     if left:
         parts.append(f"{len(c.covered)} of {c.required} curriculum sessions covered, {left} to do")
     return ", ".join(parts) if parts else "no sessions held yet"
+
+
+@dataclass(frozen=True)
+class Completion:
+    """Whether a man may be completed: the sessions he covered against those required, and a
+    coordinator's written reason when he is completed short of them."""
+
+    covered: int
+    required: int
+    decision: str = ""
+
+    @property
+    def short(self) -> bool:
+        return self.covered < self.required
+
+    def refusal(self, participant_id: str, option: str = "--decision") -> str | None:
+        """The one line that refuses his completion, or None when it may go ahead."""
+        if not self.short or self.decision.strip():
+            return None
+        return (
+            f"{participant_id} has covered {self.covered} of the {self.required} sessions "
+            f"required: he completes once he covers them, or a coordinator completes him now "
+            f'with {option} "the reason, in writing"'
+        )
 
 
 # -- telling the referrer ------------------------------------------------------------------------

@@ -32,6 +32,7 @@ class IndividualSession(Record):
     indicators: list[str] = field(
         default_factory=list
     )  # categories the risk scanner found, unflagged
+    suggestion_id: str = ""  # the risk suggestion they wait in, for a decision
     recorded_by: str = ""
     recorded_at: str = ""
 

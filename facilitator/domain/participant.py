@@ -26,6 +26,10 @@ def ending_named_by(reason: str) -> str:
     return first if first in PROGRAMME_ENDINGS + (TRANSFERRED,) else "exited"
 
 
+def completion_by_decision(reason: str) -> str:
+    return f"completed by coordinator's decision: {' '.join(reason.split())}"
+
+
 @dataclass
 class Participant(Record):
     id: str
@@ -37,6 +41,10 @@ class Participant(Record):
     status: str = "referred"
     status_reason: str = ""
     created_at: str = ""
+    # Completed before he covered the sessions required: the coordinator's written reason, and
+    # who decided. Every report that shows his completion says it was a decision.
+    completion_decision: str = ""
+    completion_decided_by: str = ""
 
     def __post_init__(self) -> None:
         self.name = require_text(self.name, "participant name")
@@ -48,6 +56,13 @@ class Participant(Record):
             self.referred_on = parse_date(self.referred_on, "referral date").isoformat()
         if self.status in STATUSES_NEEDING_REASON and not self.status_reason.strip():
             raise InvalidInput(f"status '{self.status}' needs a reason")
+
+    @property
+    def status_words(self) -> str:
+        """His status as reports say it: a completion decided short of the sessions says so."""
+        if self.status == "completed" and self.completion_decision.strip():
+            return completion_by_decision(self.completion_decision)
+        return self.status + (f" ({self.status_reason})" if self.status_reason else "")
 
     @property
     def first_name(self) -> str:

@@ -40,6 +40,8 @@ class Session(Record):
     closed_at: str = ""
     closed_by: str = ""
     kind: str = "group"  # group, or one_to_one for individual work
+    # Held on another weekday than the group's: why (rescheduled for a bank holiday, ...).
+    rescheduled_reason: str = ""
 
     def __post_init__(self) -> None:
         self.date = parse_date(self.date, "session date").isoformat()

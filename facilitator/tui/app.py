@@ -25,6 +25,7 @@ from facilitator.services.core import identity
 from facilitator.services.core import session_store as session_store
 from facilitator.services.core.office import Office
 from facilitator.tui import keys, views
+from facilitator.tui.dialogs.ask import AskScreen
 from facilitator.tui.dialogs.confirm import ConfirmScreen
 from facilitator.tui.dialogs.help import HelpScreen
 from facilitator.tui.screens.home import HomeScreen
@@ -206,23 +207,22 @@ class FacilitatorApp(App):
 
     def _today(self, group, existing) -> None:
         if existing is None and not views.meets_today(group):
+            # A session on another day is a rescheduling: its reason is kept with the session.
             self.push_screen(
-                ConfirmScreen(
-                    f"{group.id} meets on {group.weekday.capitalize()}s. Start a session today "
-                    "anyway?",
-                    yes="y: start today's session",
-                    no="n / Esc: no",
-                    enter_is_yes=False,
+                AskScreen(
+                    f"{group.id} meets on {group.weekday.capitalize()}s. To start a session "
+                    "today, say why it is held today (rescheduled):",
+                    hint="Enter to start today's session · Esc to cancel",
                 ),
-                lambda yes: self._push_session(group.id) if yes else None,
+                lambda why: self._push_session(group.id, reason=why) if why else None,
             )
             return
         self._push_session(group.id)
 
-    def _push_session(self, group_id: str, day: str | None = None) -> None:
+    def _push_session(self, group_id: str, day: str | None = None, reason: str = "") -> None:
         from facilitator.tui.screens.session import SessionScreen
 
-        view = self.safely(views.load_session, self.office, group_id, day)
+        view = self.safely(views.load_session, self.office, group_id, day, reason)
         if view is None:
             return
         self.push_screen(SessionScreen(view))

@@ -221,16 +221,18 @@ class SessionView:
         return self.record.session.id
 
 
-def load_session(office: Office, group_id: str, day: str | None = None) -> SessionView:
-    """The group's session on `day` (today when not given, started if needed), with everything
-    the screen shows."""
+def load_session(
+    office: Office, group_id: str, day: str | None = None, reason: str = ""
+) -> SessionView:
+    """The group's session on `day` (today when not given, started if needed; `reason`: why
+    today, when the group meets on another weekday), with everything the screen shows."""
     group = group_store.get_group(office, group_id)
     if day:
         session = session_store.find_session(office, group.id, day)
         if session is None:
             raise NotFound(f"group {group.id} has no session on {day}")
     else:
-        session = session_service.open_or_start_session(office, group.id)
+        session = session_service.open_or_start_session(office, group.id, reason=reason)
     return session_view(office, session.id, group)
 
 

@@ -145,6 +145,7 @@ def judge(
         person.status,
         _status_since(person, enrolments),
         also_covered,
+        person.completion_decision,
     )
 
 

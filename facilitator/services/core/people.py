@@ -156,12 +156,23 @@ def set_participant_status(
         return write_status(office, get_participant(office, participant_id), status, reason)
 
 
-def write_status(office: Office, person: Participant, status: str, reason: str) -> Participant:
-    """Set and audit his status; the caller holds the workspace lock."""
+def write_status(
+    office: Office, person: Participant, status: str, reason: str, decision: str = ""
+) -> Participant:
+    """Set and audit his status; the caller holds the workspace lock. `decision`: the
+    coordinator's written reason for completing him short of the sessions required (kept with
+    who decided, and in the audit)."""
     changed = Participant.from_dict(
-        person.to_dict() | {"status": status, "status_reason": reason}
+        person.to_dict()
+        | {
+            "status": status,
+            "status_reason": reason,
+            "completion_decision": decision.strip(),
+            "completion_decided_by": office.user if decision.strip() else "",
+        }
     )  # re-validated
     with office.stores.people(write=True) as db:
         put_doc(db, "participants", changed.to_dict())
-    office.audit("status", "participant", changed.id, status=changed.status)
+    extra = {"completion_decision": changed.completion_decision} if decision.strip() else {}
+    office.audit("status", "participant", changed.id, status=changed.status, **extra)
     return changed

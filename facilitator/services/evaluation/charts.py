@@ -3,8 +3,9 @@
     draw_charts(figures) -> {key: (svg, caption)}
 
 No pyplot (no global state, safe in a worker thread), the Agg backend for anything raster, SVG
-text kept as text and ids salted so the same figures give the same file. A suppressed count is
-drawn as a hatched outline up to the threshold: "somewhere below N", never a number.
+text kept as text and ids salted so the same figures give the same file. A suppressed figure
+(a count or a percentage) is written "not shown" where its bar would stand, never drawn as a
+bar: a bar of any height would be read as a value.
 """
 
 from __future__ import annotations
@@ -66,24 +67,37 @@ def _bars(
     label: str | None = None,
     horizontal: bool = False,
 ) -> None:
-    """Bars for the shown values; a hatched outline to the threshold for the suppressed ones."""
+    """Bars for the shown values; "not shown" written where a suppressed one would stand."""
     shown = [(x, _value(v)) for x, v in zip(xs, values) if _value(v) is not None]
     hidden = [x for x, v in zip(xs, values) if fig.is_suppressed(v)]
     draw = ax.barh if horizontal else ax.bar
     size = {"height": width} if horizontal else {"width": width}
     if shown:
         draw([x for x, _ in shown], [v for _, v in shown], color=colour, label=label, **size)
-    if hidden:
-        draw(
-            hidden,
-            [threshold] * len(hidden),
-            fill=False,
-            hatch="///",
-            edgecolor=colour,
-            linestyle="--",
-            linewidth=0.8,
-            label=None if shown else label,
-            **size,
+    elif hidden and label:
+        draw([], [], color=colour, label=label, **size)  # still named in the legend
+    for x in hidden:
+        _not_shown(ax, x, colour, horizontal)
+
+
+NOT_SHOWN = "not shown"
+
+
+def _not_shown(ax, x, colour: str, horizontal: bool = False) -> None:
+    """Where a suppressed figure's bar would stand: the words, on the axis, never a height."""
+    if horizontal:
+        ax.text(0, x, f" {NOT_SHOWN}", va="center", ha="left", fontsize=7, color=colour)
+    else:
+        ax.text(
+            x,
+            0,
+            NOT_SHOWN,
+            ha="center",
+            va="bottom",
+            rotation=90,
+            fontsize=7,
+            color=colour,
+            transform=ax.get_xaxis_transform(),
         )
 
 
@@ -130,8 +144,8 @@ def _movement(f: dict) -> tuple[str, str]:
     ax.set_ylabel("men")
     ax.legend(loc="upper left", ncols=4, frameon=False, fontsize=8)
     caption = (
-        f"Referrals, starts, completions and drop-outs by {f['period']['by']}; hatched outlines: "
-        f"fewer than {n} (or withheld)"
+        f"Referrals, starts, completions and drop-outs by {f['period']['by']}; not shown: "
+        f"fewer than {n}, or withheld so that one could not be worked out"
     )
     return _svg(figure, caption), caption
 
@@ -179,7 +193,7 @@ def _severity(f: dict) -> tuple[str, str]:
     ax.set_xticklabels(list(data))
     _whole(ax)
     ax.set_ylabel("flags")
-    caption = f"Flags raised by severity; hatched: fewer than {n} (or withheld)"
+    caption = f"Flags raised by severity; not shown: fewer than {n}, or withheld"
     return _svg(figure, caption), caption
 
 
@@ -200,7 +214,8 @@ def _categories(f: dict) -> tuple[str, str]:
         _whole(ax, "x")
         ax.set_xlabel("flags")
     caption = (
-        f"Flags raised by category (small categories folded into 'other'; hatched: fewer than {n})"
+        f"Flags raised by category (small categories folded into 'other'; not shown: fewer "
+        f"than {n})"
     )
     return _svg(figure, caption), caption
 
@@ -222,15 +237,12 @@ def _reviews(f: dict) -> tuple[str, str]:
     _whole(ax)
     ax.set_ylabel("flags")
     median = fl["median_hours_to_first_review"]
-    shown = (
-        "–"
-        if median is None
-        else "too few to show"
-        if fig.is_suppressed(median)
-        else f"{median:g} h"
-    )
+    shown = "–" if median is None else "not shown" if fig.is_suppressed(median) else f"{median:g} h"
     ax.set_title(f"median to first review: {shown}", fontsize=9)
-    caption = "First reviews of the flags raised in the period, against their deadlines"
+    caption = (
+        "First reviews of the flags raised in the period, against their deadlines (not shown: "
+        f"fewer than {n}, or withheld)"
+    )
     return _svg(figure, caption), caption
 
 
@@ -245,15 +257,7 @@ def _timeliness(f: dict) -> tuple[str, str]:
     ax = figure.add_subplot()
     for i, (_, v) in enumerate(parts):
         if fig.is_suppressed(v):
-            ax.bar(
-                [i],
-                [100],
-                fill=False,
-                hatch="///",
-                edgecolor=COLOURS[0],
-                linestyle="--",
-                linewidth=0.8,
-            )
+            ax.text(i, 4, NOT_SHOWN, ha="center", fontsize=8, color="#555")
         elif _value(v) is not None:
             ax.bar([i], [v], color=COLOURS[0])
             ax.text(i, v + 2, f"{v:g}%", ha="center", fontsize=8)
@@ -263,9 +267,7 @@ def _timeliness(f: dict) -> tuple[str, str]:
     ax.set_xticklabels([p[0] for p in parts])
     ax.set_ylim(0, 110)
     ax.set_ylabel("% on time")
-    caption = (
-        f"Done on time, as a percentage (hatched: not shown, it would give a count under {n} away)"
-    )
+    caption = f"Done on time, as a percentage (not shown: it would give a count under {n} away)"
     return _svg(figure, caption), caption
 
 

@@ -189,6 +189,7 @@ def _movement(p: _Period, people: dict, enrolments: list, n: int) -> dict:
     for e in enrolments:
         by_man[e.participant_id].append(e)
     starts, completions, drops = [], [], []
+    decided = 0  # completed by a coordinator's decision, short of the sessions required
     kinds: Counter[str] = Counter()
     reasons: Counter[str] = Counter()
     for pid, his in by_man.items():
@@ -202,6 +203,8 @@ def _movement(p: _Period, people: dict, enrolments: list, n: int) -> dict:
             word = _first_word(e.left_reason)
             if word == LEAVE_DONE:
                 completions.append(e.left_on)
+                person = people.get(pid)
+                decided += bool(person and person.completion_decision.strip())
             elif word != LEAVE_MOVED:
                 drops.append(e.left_on)
                 kinds[word or "no reason given"] += 1
@@ -213,6 +216,11 @@ def _movement(p: _Period, people: dict, enrolments: list, n: int) -> dict:
     return {
         "starts": fig.shown(len(starts), n),
         "completions": fig.shown(len(completions), n),
+        # How they completed: a row that is small folds with the other, beside the total.
+        "completions_by": fig.breakdown(
+            {"covered the sessions": len(completions) - decided, "coordinator's decision": decided},
+            n,
+        ),
         "drop_outs": {
             "total": fig.shown(len(drops), n),
             "by_kind": fig.breakdown(kinds, n),

@@ -58,8 +58,8 @@ def show(value, unit: str = "") -> str:
 
 
 def stat(value, unit: str = "") -> str:
-    """A rate, mean or median: when withheld, say why in words."""
-    return f"too few to show ({value})" if fig.is_suppressed(value) else show(value, unit)
+    """A rate, mean or median: when withheld, say so in the words the charts use."""
+    return f"not shown ({value})" if fig.is_suppressed(value) else show(value, unit)
 
 
 def _pairs(title: str, pairs, note: str = "", key: str = "") -> FigureTable:
@@ -90,6 +90,12 @@ def figure_tables(f: dict) -> list[FigureTable]:
             key="movement",
         ),
         _breakdown("Referrals by source", "source", f["referrals"]["by_source"]),
+        _breakdown(
+            "Completions: how",
+            "how",
+            f.get("completions_by", {}),
+            note="completed by coordinator's decision: before he covered the sessions required",
+        ),
         _breakdown("Intake decisions", "decision", f["intakes"]["decisions"]),
         _breakdown(
             "Not suitable or excluded: reasons",
@@ -140,7 +146,12 @@ def figure_tables(f: dict) -> list[FigureTable]:
     timeliness = [
         _pairs(
             "Risk reviews",
-            [("first review within the deadline", stat(fl["reviewed_on_time_percent"], "%"))],
+            [
+                (
+                    "share of first reviews within the deadline",
+                    stat(fl["reviewed_on_time_percent"], "%"),
+                )
+            ],
             "of the flags raised in the period that were reviewed or are overdue",
             key="timeliness",
         ),

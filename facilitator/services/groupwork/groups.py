@@ -7,6 +7,7 @@ from datetime import date, timedelta
 
 from facilitator import clock
 from facilitator.curriculum import load_curriculum
+from facilitator.domain.compliance import Completion
 from facilitator.domain.enrolment import Enrolment
 from facilitator.domain.group import Group
 from facilitator.domain.participant import (
@@ -150,7 +151,13 @@ class ProgrammeEnd:
 
 
 def end_programme(
-    office: Office, participant_id: str, ending: str, reason: str = "", day: str | None = None
+    office: Office,
+    participant_id: str,
+    ending: str,
+    reason: str = "",
+    day: str | None = None,
+    *,
+    completion: Completion | None = None,
 ) -> ProgrammeEnd:
     """End a man's programme, or move him out of his group to another, as one change.
 
@@ -158,8 +165,28 @@ def end_programme(
     the ending's; what follows from them (partner contact points, outcome time points, his
     compliance standing, when retention counts his case closed) is read from these two
     records, so it follows at once. `transferred` keeps his status: he joins another group.
+
+    A completion needs `completion`: the sessions he covered against those required, which
+    the compliance rules count (services.compliance.ending computes it and is the way in).
+    Short of them, it needs a coordinator's written decision, kept with his record.
     """
     ending = check_choice(ending.strip().lower(), PROGRAMME_ENDINGS + (TRANSFERRED,), "ending")
+    decision = ""
+    if ending == "completed":
+        if completion is None:
+            raise Refused(
+                f"{participant_id}'s completion is checked against the sessions he covered: "
+                "complete him through the compliance rules"
+            )
+        refusal = completion.refusal(participant_id.strip().upper())
+        if refusal:
+            raise Refused(refusal)
+        if completion.short:
+            # Completing him short of the sessions is a coordinator's decision, never a slip.
+            office.require_role(
+                "coordinator", doing="complete a man before he covered the sessions required"
+            )
+            decision = completion.decision.strip()
     when = parse_date(day, "leaving date").isoformat() if day else clock.today().isoformat()
     words = reason.strip()
     if ending in STATUSES_NEEDING_REASON + (TRANSFERRED,):
@@ -185,17 +212,24 @@ def end_programme(
                 put_doc(db, "enrolments", enrolment.to_dict())
             office.audit("leave", "enrolment", enrolment.id)
         if ending != TRANSFERRED:
-            person = write_status(office, person, ending, words)
+            person = write_status(office, person, ending, words, decision)
     return ProgrammeEnd(person, ending, enrolment)
 
 
 def leave_group(
-    office: Office, participant_id: str, reason: str, left_on: str | None = None
+    office: Office,
+    participant_id: str,
+    reason: str,
+    left_on: str | None = None,
+    *,
+    completion: Completion | None = None,
 ) -> Enrolment:
     """Leave his group for the reason given; its first word says how his programme ends
     ("completed", "suspended: ...", "transferred to ..."; anything else is an exit)."""
     reason = require_text(reason, "leaving reason")
-    ended = end_programme(office, participant_id, ending_named_by(reason), reason, left_on)
+    ended = end_programme(
+        office, participant_id, ending_named_by(reason), reason, left_on, completion=completion
+    )
     if ended.enrolment is None:
         raise Refused(f"{participant_id} is not enrolled in any group")
     return ended.enrolment

@@ -25,6 +25,7 @@ from facilitator.services.core.office import Office
 from facilitator.services.core.people import get_participant
 from facilitator.services.risk.flags import raise_flag
 from facilitator.services.risk.settings import detector_for
+from facilitator.services.risk.suggestions import suggest_from_one_to_one
 from facilitator.storage.stores import all_docs, put_doc
 
 
@@ -141,6 +142,11 @@ def record_individual_session(
             if any(d["date"] == when and d["kind"] == draft.kind for d in existing):
                 raise Refused(f"{person.id} already has a {draft.kind} one-to-one on {when}")
             draft.id = f"{person.id}-O{len(existing) + 1}"
+            if checkin is not None:
+                # Queued as a group check-in's words are, and first: what the scanner finds
+                # waits in the queue for a decision, never only said and forgotten.
+                found = suggest_from_one_to_one(office, draft.id, checkin, flag_categories)
+                draft.suggestion_id = found.id if found else ""
             put_doc(db, "sessions", draft.to_dict())
         office.audit(
             "record",

@@ -8,9 +8,10 @@ from typing import TYPE_CHECKING
 from facilitator import clock
 from facilitator.domain.attendance import IN_ROOM, Attendance
 from facilitator.domain.checkin import CheckIn
+from facilitator.domain.group import Group
 from facilitator.domain.risk_flag import Suggestion
 from facilitator.domain.session import Correction, Session, session_id
-from facilitator.domain.values import check_text_size, parse_date
+from facilitator.domain.values import WEEKDAYS, check_text_size, parse_date
 from facilitator.errors import NotFound, Refused
 from facilitator.services.core.group_store import enrolled_ids, get_group, roster
 from facilitator.services.core.office import Office
@@ -29,11 +30,32 @@ if TYPE_CHECKING:
     from tinydb import TinyDB
 
 
+def off_its_day(group: Group, day: str) -> bool:
+    """Whether a session on `day` would be on another weekday than the group meets on."""
+    return WEEKDAYS[parse_date(day).weekday()] != group.weekday
+
+
 def start_session(
-    office: Office, group_id: str, day: str | None = None, facilitators: list[str] | None = None
+    office: Office,
+    group_id: str,
+    day: str | None = None,
+    facilitators: list[str] | None = None,
+    reason: str = "",
 ) -> Session:
+    """Start the group's session on `day`. On another weekday than the group's it needs the
+    reason (rescheduled), kept with the session and in the audit: a session moved without one
+    leaves men and referrers unsure which day counts."""
     group = get_group(office, group_id)
     day = parse_date(day, "session date").isoformat() if day else clock.today().isoformat()
+    reason = " ".join((reason or "").split())
+    check_text_size(reason, "reason")
+    if off_its_day(group, day) and not reason:
+        held = WEEKDAYS[parse_date(day).weekday()]
+        raise Refused(
+            f"group {group.id} meets on {group.weekday.capitalize()}s and {day} is a "
+            f'{held.capitalize()}: give the reason it is held that day (--reason "rescheduled: '
+            '...")'
+        )
     present = (
         [office.find_staff(f).id for f in facilitators]
         if facilitators
@@ -66,20 +88,27 @@ def start_session(
             state="open",
             opened_at=clock.now().isoformat(),
             opened_by=office.user,
+            rescheduled_reason=reason if off_its_day(group, day) else "",
         )
         with office.stores.session_file(group.id, day, write=True) as db:
             put_doc(db, "session", session.to_dict())
         with office.stores.session_index(group.id, write=True) as db:
             put_doc(db, "sessions", session.to_dict())
-        office.audit("start", "session", session.id)
+        extra = {"rescheduled": session.rescheduled_reason} if session.rescheduled_reason else {}
+        office.audit("start", "session", session.id, **extra)
     return session
 
 
-def open_or_start_session(office: Office, group_id: str, day: str | None = None) -> Session:
-    """What the UI does on Enter: today's session, started if there is none yet."""
+def open_or_start_session(
+    office: Office, group_id: str, day: str | None = None, reason: str = ""
+) -> Session:
+    """What the UI does on Enter: today's session, started if there is none yet (`reason`:
+    why it is held on another weekday than the group's)."""
     group = get_group(office, group_id)
     day = parse_date(day).isoformat() if day else clock.today().isoformat()
-    return find_session(office, group.id, day) or start_session(office, group.id, day)
+    return find_session(office, group.id, day) or start_session(
+        office, group.id, day, reason=reason
+    )
 
 
 def _require_enrolled(office: Office, session: Session, participant_id: str) -> str:

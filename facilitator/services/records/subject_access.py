@@ -100,7 +100,8 @@ def export_data(office: Office, participant_id: str) -> Export:
             "programme": office.setting("programme.name", ""),
             "withheld": WITHHELD,
         },
-        "participant": person.to_dict(),
+        # His status as every report says it: a completion by decision is said as one.
+        "participant": person.to_dict() | {"status_in_words": person.status_words},
         "enrolments": [],
         "attendance": [],
         "checkins": [],
@@ -162,7 +163,7 @@ def _add(office: Office, data: dict, h: Holding) -> None:
         for intake in _read_docs(office, f, "intake"):
             intake.pop("risk", None)  # withheld: a risk assessment can rest on what others said
             data["intake"].append(intake)
-    elif h.kind == "flags" and f.startswith("risk/suggestions/"):
+    elif h.kind == "flags" and f.startswith(("risk/suggestions/", "risk/individual_suggestions/")):
         data["checkin_suggestions"].append(
             {
                 k: doc.get(k)

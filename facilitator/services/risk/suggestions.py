@@ -1,11 +1,14 @@
 """Suggestions the scanner makes from check-ins and one-to-one records, kept for the
 facilitators to confirm as a flag or dismiss with a reason.
 
-    data/risk/suggestions/<group>/<year>/<date>.json   one session's suggestions
+    data/risk/suggestions/<group>/<year>/<date>.json   one group session's suggestions
+    data/risk/individual_suggestions/<man>.json        one man's one-to-ones' suggestions
     data/risk/suggestions/index-<year>.json            suggestion id → session
 """
 
 from __future__ import annotations
+
+import re
 
 from facilitator.detector.categories import label, severity_rank
 from facilitator.domain.checkin import CheckIn
@@ -34,10 +37,29 @@ CIRCUMSTANCE_CATEGORIES = {"separation": "separation", "bail_or_order": "breach_
 CIRCUMSTANCES_NEEDING_DISCLOSURE = ("bail_or_order",)
 
 
+# A one-to-one's id: the man's id, "-O", its number (P0001-O3).
+_ONE_TO_ONE = re.compile(r"^(?P<man>P\d+)-O\d+$", re.IGNORECASE)
+
+
+def is_one_to_one(session_id: str) -> bool:
+    return bool(_ONE_TO_ONE.match((session_id or "").strip()))
+
+
 # -- check-in suggestions ----------------------------------------------------------------------
 def _suggestion_file(session_id: str) -> str:
+    one_to_one = _ONE_TO_ONE.match(session_id.strip())
+    if one_to_one:
+        return f"risk/individual_suggestions/{one_to_one['man'].upper()}.json"
     group, day = split_session_id(session_id)
     return f"risk/suggestions/{safe_name(group, 'group id')}/{day[:4]}/{day}.json"
+
+
+def _session_key(office: Office, session_id: str) -> str:
+    """The session's id as stored: a group session is looked up (NotFound if it is not held);
+    a one-to-one's id is its own."""
+    if is_one_to_one(session_id):
+        return session_id.strip().upper()
+    return get_session(office, session_id).session.id
 
 
 def _index_file(year: int | str) -> str:
@@ -59,10 +81,12 @@ def _index_years(office: Office) -> list[int]:
 def list_suggestions(
     office: Office, session_id: str, pending_only: bool = False
 ) -> list[Suggestion]:
-
-    sid = get_session(office, session_id).session.id
+    """A session's suggestions: a group session's, or one one-to-one's (P0001-O3)."""
+    sid = _session_key(office, session_id)
     with office.stores.store(_suggestion_file(sid), "risk_suggestions") as db:
-        found = [Suggestion.from_dict(d) for d in all_docs(db, "suggestions")]
+        found = [
+            Suggestion.from_dict(d) for d in all_docs(db, "suggestions") if d["session_id"] == sid
+        ]
     found.sort(key=lambda s: (s.created_at, s.id))
     return [s for s in found if s.pending] if pending_only else found
 
@@ -175,7 +199,7 @@ def keep_suggestion(
         his = [
             Suggestion.from_dict(d)
             for d in all_docs(db, "suggestions")
-            if d["participant_id"] == pid
+            if d["participant_id"] == pid and d["session_id"] == sid
         ]
         pending = next((s for s in his if s.pending), None)
         decided = {c for s in his if not s.pending for c in s.categories}
@@ -205,9 +229,8 @@ def keep_suggestion(
             action = "suggest"
         put_doc(db, "suggestions", suggestion.to_dict())
     if action == "suggest":
-        with office.stores.store(
-            _index_file(split_session_id(sid)[1][:4]), "risk_suggestion_index", write=True
-        ) as db:
+        year = suggestion.created_at[:4] if is_one_to_one(sid) else split_session_id(sid)[1][:4]
+        with office.stores.store(_index_file(year), "risk_suggestion_index", write=True) as db:
             put_doc(db, "suggestions", {"id": suggestion.id, "session_id": sid})
     office.audit(
         action,
@@ -219,6 +242,20 @@ def keep_suggestion(
         categories=",".join(suggestion.categories),
     )
     return suggestion
+
+
+def suggest_from_one_to_one(
+    office: Office, session_id: str, checkin: CheckIn, flagged: list[str] | None = None
+) -> Suggestion | None:
+    """A one-to-one's check-in is scanned and queued as a group check-in's is; categories the
+    worker flagged in the same record are not suggested again. Caller holds the lock."""
+    cats, _, matches = _scan_checkin(office, checkin)
+    left = [c for c in cats if c not in (flagged or [])]
+    if not left:
+        return None
+    table = category_severities(office)
+    kept = [m for m in matches if m["category"] in left]
+    return keep_suggestion(office, session_id, checkin, left, highest(table[c] for c in left), kept)
 
 
 def checkin_indicators(office: Office, checkin: CheckIn) -> list[dict]:
@@ -324,6 +361,8 @@ def confirm_suggestion(
 
 
 def _checkin_summary(office: Office, s: Suggestion) -> str:
+    if is_one_to_one(s.session_id):
+        return ""  # the one-to-one's record is groupwork's; the flag says where it came from
 
     checkin = get_session(office, s.session_id).checkins.get(s.participant_id)
     return checkin.summary.strip() if checkin else ""

@@ -18,7 +18,12 @@ from facilitator.tui import keys
 from facilitator.tui.widgets.choice_row import ChoiceRow
 from facilitator.tui.widgets.suggestions import SuggestionList
 
-DISCLOSED = [("no", "no"), ("yes", "yes"), ("declined", "declined")]
+DISCLOSED = [
+    ("no", "no"),
+    ("yes", "yes"),
+    ("declined", "declined"),
+    (NOT_RECORDED, "not-recorded"),
+]
 FORMS = [
     ("physical", "physical"),
     ("sexual", "sexual"),
@@ -71,7 +76,7 @@ TEXTS = ("alternatives_used", "circumstances_note", "substance_use")
 
 def empty_fields() -> dict[str, Any]:
     return {
-        "disclosed": "no",
+        "disclosed": NOT_RECORDED,  # unasked is never saved as a "no"
         "forms": [],
         "towards": [],
         "summary": "",
