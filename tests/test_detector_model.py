@@ -114,7 +114,7 @@ def test_scanning_never_imports_numpy_and_importing_reads_no_model():
 
 
 def test_a_model_raised_indicator_shows_its_words_and_their_span():
-    text = "Partner says he made her hand over her tips every night and spends them himself."
+    text = "Partner says he took a loan out in her name and spent it all."
     found = [i for i in scan(text).indicators if i.source == "model"]
     assert found, scan(text)
     for ind in found:
@@ -130,7 +130,7 @@ def test_a_rule_indicator_says_it_came_from_the_rules():
 
 
 def test_the_rules_alone_when_asked():
-    text = "Partner says he made her hand over her tips every night and spends them himself."
+    text = "Partner says he took a loan out in her name and spent it all."
     assert all(i.source == "rule" for i in Detector(learned=False).scan(text).indicators)
 
 

@@ -32,7 +32,7 @@ def test_json_is_exactly_one_object_with_the_indicators_and_the_highest_severity
 
 
 # The rules have no pattern for this; the learned layer weighs the sentence.
-MODEL_TEXT = "Partner says he made her hand over her tips every night and spends them himself."
+MODEL_TEXT = "Partner says he took a loan out in her name and spent it all."
 
 
 def test_a_suggestion_of_the_learned_layer_shows_its_words_in_json_and_text(invoke):

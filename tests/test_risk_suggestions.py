@@ -174,8 +174,8 @@ def test_the_check_in_form_gets_the_words_that_raised_each_indicator(office):
 
     checkin = CheckIn(
         participant_id="P0001",
-        summary="He put his hands round her throat. He made her hand over her tips every "
-        "night and spends them himself.",
+        summary="He put his hands round her throat. He took a loan out in her name and "
+        "spent it all.",
     )
     found = {i["category"]: i for i in checkin_indicators(office, checkin)}
     assert found["strangulation"]["source"] == "rule"

@@ -112,9 +112,30 @@ p said says say saying told tells tell reported reports report mentioned mention
 )
 
 
+# A pronoun with its clitic ("i'll", "you'd", "she's", "they've") is a function word like the
+# pronoun alone. Read as a word of its own, "i'll" and "you'll" took their weight from "I'll
+# kill you", and their letter groups ("'ll>") from every threat, so "You'll see." or "I'll
+# sort it." was suggested as a threat to kill. They still count in word pairs, where "you'll
+# regret" does say something. A negation keeps its features: "she won't see her next
+# birthday" turns on its "won't".
+CLITICS = ("'ll", "'d", "'s", "'re", "'ve", "'m")
+
+
+def is_function_word(word: str) -> bool:
+    """A stopword, or a stopword with a clitic: "it'll", "they'd", "that's"."""
+    if word in STOPWORDS:
+        return True
+    if "'" not in word:
+        return False
+    for clitic in CLITICS:
+        if word.endswith(clitic):
+            return word[: -len(clitic)] in STOPWORDS
+    return False
+
+
 def word_features(word: str) -> list[str]:
     """The features one word gives by itself: the word and its letter groups."""
-    if word in STOPWORDS:
+    if is_function_word(word):
         return []
     return ["w " + word] + ["c " + g for g in char_grams(word)]
 

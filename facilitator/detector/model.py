@@ -174,10 +174,15 @@ class Model:
         more than scoring, and a caller may already know a category from elsewhere. units:
         unit_words(norm), when the caller has them already."""
         out = []
+        top, check_sum, n = self._top, self._check_sum, self._n
         for start, end, words in unit_words(norm) if units is None else units:
-            if not self.raised(words):
+            check = check_sum(words)
+            if not check & top:
                 continue
-            for c, margin in enumerate(self.unit_scores(words)):
+            # Only the lanes whose top bit is set reached their threshold: the sum is taken
+            # apart from the same check, not summed again.
+            for c in range(n):
+                margin = ((check >> (_LANE * c)) & _MASK) - _TOP
                 if margin >= 0:
                     out.append(Suggestion(self.categories[c], margin, start, end, []))
         return out
