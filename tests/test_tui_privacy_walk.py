@@ -187,3 +187,16 @@ async def test_a_flag_dialog_on_an_app_with_no_privacy_switch_hides_the_summary(
         assert app.screen.query_one("#flag-summary", Input).password is True
         text = screen_text(app)
         assert "Summary, hidden: privacy mode" in text and "followed her" not in text
+
+
+async def test_no_screenshot_command_and_the_action_writes_nothing(canary, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    app = make_app(canary["admin"])
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_for(pilot, lambda: app.home_ready, what="home")
+        titles = [c.title for c in app.get_system_commands(app.screen)]
+        assert "Screenshot" not in titles and "Risk queue" in titles
+        await app.run_action("screenshot")
+        await pilot.pause()
+        assert any("Screenshots are turned off" in n.message for n in app._notifications)
+    assert not list(tmp_path.rglob("*.svg"))
