@@ -256,6 +256,11 @@ class FacilitatorApp(App):
     def action_theme_dark(self) -> None:
         self.theme = DARK
 
+    def action_screenshot(self, filename: str | None = None, path: str | None = None) -> None:
+        """Refused: a picture of the screen would carry names and disclosures out of the
+        workspace unencrypted."""
+        self.notify("Screenshots are turned off: the screen may show men's and partners' details")
+
     # -- errors --------------------------------------------------------------------------
     def safely(self, fn: Callable, *args, **kwargs) -> Any:
         try:
@@ -315,7 +320,9 @@ class FacilitatorApp(App):
             lambda: open_partner_support(self),
         )
         for command in super().get_system_commands(screen):
-            if command.title in ("Keys", "Quit", "Theme", "Screenshot"):
+            # Not Textual's "Screenshot": it writes what is on screen, names and disclosures
+            # included, to an unencrypted file outside the workspace.
+            if command.title in ("Keys", "Quit", "Theme"):
                 yield command
 
 

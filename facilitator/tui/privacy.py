@@ -7,6 +7,10 @@ renamed attribute, a screen shown before the app is ready) is treated as privacy
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
+from textual.dom import DOMNode
+
 
 def privacy_on(app: object) -> bool:
     """True unless the app says, as a plain False, that privacy mode is off."""
@@ -15,3 +19,12 @@ def privacy_on(app: object) -> bool:
     except Exception:  # noqa: BLE001 - any failure to read it means: hide
         return True
     return value is not False
+
+
+def follow_privacy(node: DOMNode, apply: Callable[[bool], None]) -> None:
+    """Call `apply(privacy_on(app))` now and each time the switch changes. An app with no
+    switch to watch still gets the first call, with privacy on."""
+    app = node.app
+    apply(privacy_on(app))
+    if hasattr(app, "privacy"):
+        node.watch(app, "privacy", lambda _value: apply(privacy_on(app)), init=False)

@@ -22,6 +22,7 @@ from textual.widgets import Input, Label, OptionList, Select, Static
 from textual.widgets.option_list import Option
 
 from facilitator.detector.categories import label
+from facilitator.tui.privacy import follow_privacy
 from facilitator.tui.widgets.choice_row import ChoiceRow
 
 SEVERITIES = [("medium", "medium"), ("high", "high"), ("critical", "CRITICAL")]
@@ -99,8 +100,7 @@ class FlagDialog(ModalScreen[FlagRequest | None]):
         cats = self.query_one(CategoryList)
         cats.highlighted = 0
         cats.focus()
-        if hasattr(self.app, "privacy"):
-            self.watch(self.app, "privacy", self._privacy, init=True)
+        follow_privacy(self, self._privacy)
 
     def _privacy(self, private: bool) -> None:
         self.query_one("#flag-summary", Input).password = private

@@ -27,6 +27,7 @@ from facilitator.services.debrief import notes as debrief
 from facilitator.tui import keys
 from facilitator.tui.dialogs.confirm import ConfirmScreen
 from facilitator.tui.dialogs.debrief_indicators import IndicatorDecisions
+from facilitator.tui.privacy import follow_privacy
 from facilitator.tui.screens.base import FacilitatorScreen
 
 LAYOUTS = ("split", "editor", "preview")
@@ -90,8 +91,7 @@ class DebriefEditor(FacilitatorScreen):
             self.app.call_later(self.app.pop_screen)
             return
         self._show(note)
-        if hasattr(self.app, "privacy"):
-            self.watch(self.app, "privacy", self._privacy, init=True)
+        follow_privacy(self, self._privacy)
         self.query_one("#debrief-text", TextArea).focus()
 
     def _load(self):
