@@ -10,7 +10,10 @@ from tests.test_debrief_notes import SID, _as, _write, closed  # noqa: F401  (cl
 
 
 class EditorApp(App):
-    """Only the editor, on a workspace opened for one facilitator."""
+    """Only the editor, on a workspace opened for one facilitator, privacy mode off (the
+    editor hides its text when an app has no privacy switch at all)."""
+
+    privacy = False
 
     def __init__(self, office, note_id: str, create: bool = False) -> None:
         super().__init__()
@@ -95,7 +98,11 @@ async def test_write_preview_save_and_sign(closed):  # noqa: F811
         await pilot.press("ctrl+g")
         await _until(pilot, lambda: editor.note.signed_by == ["alex"], "alex's signature")
         assert debrief.get_note(closed, SID).status == "draft"
-        assert "signed: alex ✓" in _status(app) and "waiting for bea" in _status(app)
+        assert (
+            "signed: alex" in _status(app)
+            and "✗" not in _status(app)
+            and "waiting for bea" in _status(app)
+        )
 
 
 async def test_second_signature_makes_it_read_only_and_edits_become_amendments(closed):  # noqa: F811

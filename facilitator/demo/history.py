@@ -185,6 +185,7 @@ class _Audit:
 
     def __init__(self, path: Path, enabled: bool):
         self.enabled = enabled
+        self.path = path
         self.prev, self.seq = GENESIS, 0
         self.fh = open(path, "w", encoding="utf-8") if enabled else None
         if self.fh:
@@ -213,6 +214,12 @@ class _Audit:
     def close(self) -> None:
         if self.fh:
             self.fh.close()
+            # The head beside the log, as every write by the services leaves it: without it
+            # the log reads as one whose last lines were cut off.
+            if self.seq:
+                head = self.path.with_name(self.path.name + ".head")
+                head.write_text(json.dumps({"seq": self.seq, "hash": self.prev}), encoding="utf-8")
+                os.chmod(head, FILE_MODE)
 
 
 @dataclass
