@@ -16,6 +16,7 @@ FROZEN = {
     "sealed_s2.jsonl": "4aa246ea1d8bed1e1ee00c69f612dc977ed4b4bd032a2cdb6d772ef816c7ba9d",
     "sealed_s3.jsonl": "73e56c47791f7ee8c2bd8c83c54f2e6c783f3c3ef75aa51d68fc835996e0d4d2",
     "sealed_s4.jsonl": "8cdc0f0a1e93a2f0fc69e792d5477d43691ebd1fc6f2309bcc4b05af1262e51e",
+    "sealed_s5.jsonl": "65ea02ff539846da3aec2ed814a36478e17d8b054070306bc9b2d00e99ae0ab5",
 }
 
 
