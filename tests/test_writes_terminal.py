@@ -87,3 +87,53 @@ def test_free_text_past_the_limit_is_refused_and_nothing_is_saved(office):
     sessions.record_checkin(
         office, sid, CheckIn(participant_id="P0001", summary="x" * TEXT_MAX)
     )  # at the limit: saved
+
+
+def test_every_command_shows_stored_free_text_and_its_own_errors_without_raw_controls(
+    office, invoke
+):
+    # A flag's summary is free text: it may hold anything pasted into it.
+    flag = risk.raise_flag(office, "P0001", ["stalking"], "Seen outside her work" + NASTY)
+    out = invoke("risk", "show", flag.id)
+    assert out.exit_code == 0, out.output
+    assert "Seen outside her work" in out.output and "owned" in out.output
+    for raw in ("\x1b", "\x07", "\r", "\u202e", "\x9b", "\x7f", "\x08"):
+        assert raw not in out.output
+    assert "␛]0;owned␇" in out.output  # shown, so a reviewer sees something is odd
+    # click's own error line quotes what was typed: filtered too.
+    out = invoke("participant", "show", "P9\x1b]0;owned\x07")
+    assert out.exit_code != 0
+    assert "\x1b" not in out.output and "\x07" not in out.output and "P9␛" in out.output
+
+
+def test_csv_on_standard_output_keeps_its_line_ends(office, invoke):
+    enrol_all(office)
+    sid = sessions.start_session(office, "G1", "2026-11-24").id
+    sessions.mark_attendance(office, sid, "P0001", "present")
+    out = invoke("export", "attendance", "--format", "csv")
+    assert out.exit_code == 0, out.output
+    # Line ends and field separators pass through untouched: only control
+    # characters that would steer the terminal are made visible.
+    assert "␍" not in out.output and "␊" not in out.output
+    rows = [r for r in out.output.splitlines() if r.strip()]
+    assert len(rows) >= 2 and "," in rows[0]
+    assert any("P0001" in r for r in rows[1:])
+
+
+async def test_the_ui_shows_an_escape_laden_group_name_without_obeying_it(office):
+    from facilitator.tui.app import FacilitatorApp
+    from tests.helpers.tui import screen_text, wait_for
+
+    path = office.path / "data" / "groups.json"
+    data = json.loads(path.read_text())
+    doc = next(iter(data["groups"].values()))
+    doc["name"] = "Tuesday\x1b]0;owned\x07\x1b[31m group\u202e"
+    path.write_text(json.dumps(data))
+    app = FacilitatorApp(office, privacy=False)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await wait_for(pilot, lambda: "Tuesday" in screen_text(app), what="the group on home")
+        shown = screen_text(app)
+        for raw in ("\x1b", "\x07", "\u202e"):
+            assert raw not in shown
+        # Textual drops the bell itself; the escapes are shown, not obeyed.
+        assert "Tuesday␛]0;owned␛[31m group" in shown

@@ -14,6 +14,7 @@ import sys
 import click
 
 from facilitator.cli.context import AppContext
+from facilitator.cli.terminal import VisibleText
 from facilitator.cli.ui import open_ui
 from facilitator.errors import FacilitatorError
 
@@ -85,6 +86,16 @@ def load_command(name: str) -> click.Command:
 class FacilitatorGroup(click.Group):
     """Root group: loads a command when it is asked for, and turns the project's errors into
     one line and an exit status."""
+
+    def main(self, *args, **kwargs):
+        # Wrapped here, not in a command, so click's own error lines (which may quote what the
+        # user typed) pass through the filter too.
+        out, err = sys.stdout, sys.stderr
+        sys.stdout, sys.stderr = VisibleText(out), VisibleText(err)
+        try:
+            return super().main(*args, **kwargs)
+        finally:
+            sys.stdout, sys.stderr = out, err
 
     def list_commands(self, ctx: click.Context) -> list[str]:
         return sorted(COMMANDS)

@@ -6,6 +6,7 @@ import sys
 
 import click
 
+from facilitator.cli.terminal import terminal_of
 from facilitator.domain.participant import REFERRAL_SOURCES
 from facilitator.services.reporting.exports import ExportFilter, export_attendance, plan_export
 
@@ -102,7 +103,10 @@ def export_attendance_cmd(
     target = output or sys.stdout
     if progress and total:
         with click.progressbar(
-            length=total, label=f"exporting {total} group(s)", file=sys.stderr, show_pos=True
+            length=total,
+            label=f"exporting {total} group(s)",
+            file=terminal_of(sys.stderr),
+            show_pos=True,
         ) as bar:
             result = export_attendance(
                 office,

@@ -17,6 +17,9 @@ import re
 _INVISIBLE = "\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\u2028\u2029"
 _UNSAFE = re.compile(f"[\x00-\x1f\x7f-\x9f{_INVISIBLE}]")
 _UNSAFE_KEEP_LINES = re.compile(f"[\x00-\x09\x0b-\x1f\x7f-\x9f{_INVISIBLE}]")
+# What a command may print as a whole: tabs, line feeds and the CR of a CRLF line end (CSV)
+# are layout; every other control, escape and override is shown.
+_UNSAFE_IN_OUTPUT = re.compile(f"\r(?!\n)|[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f{_INVISIBLE}]")
 
 
 def _visible(match: re.Match[str]) -> str:
@@ -36,6 +39,17 @@ def printable(text: object, keep_newlines: bool = False) -> str:
     s = "" if text is None else str(text)
     pattern = _UNSAFE_KEEP_LINES if keep_newlines else _UNSAFE
     return pattern.sub(_visible, s)
+
+
+def printable_output(text: str) -> str:
+    """A command's output safe for a terminal: like `printable`, keeping the tabs, line feeds
+    and CRLF line ends that lay it out."""
+    return _UNSAFE_IN_OUTPUT.sub(_visible, text)
+
+
+def is_printable(text: str) -> bool:
+    """True when `printable` would leave `text` as it is (on one line)."""
+    return _UNSAFE.search(text) is None
 
 
 def unsafe_characters(text: str, allow_newlines: bool = False) -> list[str]:

@@ -14,6 +14,7 @@ from typing import Any
 
 from textual import events
 from textual.app import App, SystemCommand
+from textual.filter import LineFilter
 from textual.message import Message
 from textual.reactive import reactive
 from textual.screen import Screen
@@ -30,6 +31,7 @@ from facilitator.tui.dialogs.confirm import ConfirmScreen
 from facilitator.tui.dialogs.help import HelpScreen
 from facilitator.tui.screens.home import HomeScreen
 from facilitator.tui.screens.sign_in import SignInScreen
+from facilitator.tui.widgets.visible_controls import VisibleControls
 
 # Screens other than home are imported when first opened: between them they bring Textual's
 # Markdown and TextArea widgets, pygments and the services behind the coordinator's screens
@@ -51,6 +53,13 @@ class FacilitatorApp(App):
 
     class HomeReady(Message):
         """The home screen shows its data (benchmarks and tests wait for this)."""
+
+    # One instance, so Textual's per-strip cache of filtered lines keeps working.
+    _visible_controls = VisibleControls()
+
+    def get_line_filters(self) -> list[LineFilter]:
+        """Textual's filters, then control characters made visible on every line drawn."""
+        return [*super().get_line_filters(), self._visible_controls]
 
     def __init__(
         self,
