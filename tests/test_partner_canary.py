@@ -29,6 +29,8 @@ CANARIES = {
     "safety_planning": "CANARY-SAFETY-harrier",
     "her_account": "CANARY-ACCOUNT-buzzard",
     "wishes": "CANARY-WISHES-goshawk",
+    "dash_note": "CANARY-DASHNOTE-kite",
+    "dash_rationale": "CANARY-RATIONALE-falcon",
 }
 # Commands run with arguments; then every `list`, `due` and `status` of every group-side family.
 EXPLICIT = [
@@ -47,6 +49,9 @@ EXPLICIT = [
     ["compliance", "status", "--all", "--json"],
     ["risk", "list", "--status", "all", "--json"],
     ["audit", "--limit", "1000000", "--json"],
+    ["marac", "prompts", "--all"],
+    ["marac", "actions", "--all", "--json"],
+    ["participant", "export-data", "P0001", "-o", "{ws}/exports/P0001-sar.json"],
     ["backup", "-o", "{ws}/../all.archive"],  # outside: backup refuses to write into the workspace
 ]
 SKIP_FAMILIES = {"partner", "demo", "init", "run", "restore"}
@@ -125,8 +130,26 @@ def planted(tmp_path, invoke, monkeypatch, demo_sign_in):
         contact_id,
     )
     assert r.exit_code == 0, r.output
+    # A risk checklist with her: high on the count, with her worker's notes and rationale.
+    answers = [f"--answer={n}=yes" for n in range(1, 16)]
+    r = invoke(
+        "--user",
+        "pat",
+        "partner",
+        "dash",
+        "record",
+        partner_id,
+        *answers,
+        f"--note=15={c['dash_note']}",
+        "--level",
+        "medium",
+        "--rationale",
+        c["dash_rationale"],
+    )
+    assert r.exit_code == 0 and "level high" in r.output, r.output
     # The partner side itself shows them (so the canaries are really in the store).
     shown = invoke("--user", "pat", "partner", "show", partner_id).output
+    shown += invoke("--user", "pat", "partner", "dash", "show", partner_id).output
     assert all(value in shown for value in CANARIES.values())
     return ws
 

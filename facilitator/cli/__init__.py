@@ -47,6 +47,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     ),
     "init": ("init_cmd", "Create a workspace (default: --workspace,..."),
     "intake": ("intake", "Intake and assessment: referral, assessment sessions,..."),
+    "marac": ("marac", "MARAC referrals, meetings and the actions agreed for the..."),
     "notes": ("notes", "Debrief notes: write after the session, both facilitators..."),
     "outcomes": ("outcomes", "Outcome questionnaires at time points (intake,..."),
     "participant": (
@@ -72,6 +73,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     ),
     "run": ("run_cmd", "Open the UI straight on a group's session for today."),
     "session": ("session", "Group sessions: start, list, show, close."),
+    "sharing": ("sharing", "The information-sharing log: what about a man went to..."),
     "staff": ("staff", "Staff members and their roles."),
 }
 

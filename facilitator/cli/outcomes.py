@@ -13,7 +13,7 @@ import sys
 import click
 
 from facilitator.cli.output import DAY, emit_json, json_option, table
-from facilitator.cli.partner import _open, key_file_option
+from facilitator.cli.partner_key import _open, key_file_option
 from facilitator.domain.outcomes import DONE, DUE, MISSED, NOT_YET
 from facilitator.domain.values import parse_date
 from facilitator.errors import InvalidInput

@@ -1,4 +1,4 @@
-"""`facilitator partner init|add|list|show|contact|due|concern|forget|audit`: partner support,
+"""`facilitator partner init|add|list|show|contact|due|concern|dash|forget|audit`: partner support,
 behind the wall.
 
 Only partner_support staff (or admin) get past the first line of every command; the role is
@@ -9,68 +9,19 @@ cryptography is imported only inside these commands, never at start-up.
 
 from __future__ import annotations
 
-import os
-import sys
-
 import click
 
 from facilitator.cli.output import DAY, emit_json, fields, json_option, table
+from facilitator.cli.partner_key import _open, _passphrase, key_file_option
+from facilitator.domain.dash import ANSWER_WORDS, LEVELS, QUESTIONS, SOURCE
 from facilitator.domain.partner import POINT_LABELS
 from facilitator.errors import InvalidInput, Refused
 from facilitator.services.core.legal_holds import partner_files_left
-from facilitator.services.partner.store import (
-    init_store,
-    key_source,
-    open_store,
-    require_partner_role,
-)
-
-key_file_option = click.option(
-    "--key-file",
-    type=click.Path(dir_okay=False),
-    envvar="FACILITATOR_PARTNER_KEY_FILE",
-    help="The partner store's key file, kept by partner support (else the passphrase is "
-    "asked for).",
-)
+from facilitator.services.partner.store import init_store, key_source, require_partner_role
 
 MODES = "phone, in_person, video, letter, email, text_message"
 OUTCOMES = "reached, no_answer, message_left, declined"
 RELATIONSHIPS = "partner, ex_partner"
-
-
-def _passphrase(confirm: bool = False) -> str:
-
-    given = os.environ.get("FACILITATOR_PARTNER_PASSPHRASE")
-    if given:
-        return given
-    if not sys.stdin.isatty():
-        # Piped in by a script: one line, no prompt, no echo warnings.
-        given = sys.stdin.readline().rstrip("\r\n")
-    else:
-        try:
-            given = click.prompt(
-                "Partner store passphrase",
-                hide_input=True,
-                confirmation_prompt=confirm,
-                err=True,
-                default="",
-                show_default=False,
-            )
-        except click.Abort:
-            given = ""
-    if not given:
-        raise Refused(
-            "no passphrase given (prompt, FACILITATOR_PARTNER_PASSPHRASE or --key-file): "
-            "the partner store stays closed"
-        )
-    return given
-
-
-def _open(app, key_file):
-
-    office = app.office
-    require_partner_role(office)  # before any prompt: others get one line and an audit record
-    return open_store(office, key_source(None if key_file else _passphrase(), key_file))
 
 
 @click.group()
@@ -375,3 +326,114 @@ def partner_audit(app, participant_id, as_json, key_file):
         ["#", "time", "user", "action", "kind", "record", "logged as"],
         empty=f"no audit lines about partner records for {participant_id.strip().upper()}",
     )
+
+
+# -- the risk checklist with her: what she answered is shown only here ------------------------
+def _numbered(pairs: tuple[str, ...], what: str) -> dict[int, str]:
+    out: dict[int, str] = {}
+    for pair in pairs:
+        number, sep, value = pair.partition("=")
+        if not sep or not number.strip().isdigit():
+            raise InvalidInput(f"{what} '{pair}' is not NUMBER=VALUE, e.g. 15=yes")
+        out[int(number)] = value.strip()
+    return out
+
+
+@partner.group("dash")
+def dash() -> None:
+    """The DASH risk checklist with her: 27 questions, the count of yes, the level."""
+
+
+@dash.command("questions")
+def dash_questions() -> None:
+    """The checklist's questions, numbered."""
+    click.echo(f"After the {SOURCE}; answers: yes, no, dont_know, not_asked.")
+    for number, text in QUESTIONS:
+        click.echo(f"{number:>3}. {text}")
+
+
+@dash.command("record")
+@click.argument("partner_id")
+@click.option("--answer", "answers", multiple=True, help="NUMBER=ANSWER, e.g. 15=yes (repeat).")
+@click.option("--note", "notes", multiple=True, help="NUMBER=TEXT: your note on a question.")
+@click.option(
+    "--level",
+    "judged",
+    required=True,
+    type=click.Choice(LEVELS),
+    help="Your professional judgement; the count of yes raises it to high at the threshold.",
+)
+@click.option("--rationale", default="", help="Why you judged the level as you did.")
+@click.option("--date", "day", type=DAY, help="YYYY-MM-DD (default today).")
+@key_file_option
+@click.pass_obj
+def dash_record(app, partner_id, answers, notes, judged, rationale, day, key_file):
+    """Record a checklist completed with her (questions not given are kept as not asked)."""
+    store = _open(app, key_file)
+    assessment, prompt = store.record_dash(
+        partner_id,
+        _numbered(answers, "answer"),
+        judged_level=judged,
+        notes=_numbered(notes, "note"),
+        rationale=rationale,
+        on=day,
+    )
+    raised = " (the count of yes reached the threshold)" if assessment.raised_by_count else ""
+    click.echo(
+        f"{assessment.id}: {assessment.yes_count} yes of {len(QUESTIONS)}, "
+        f"level {assessment.level}{raised}"
+    )
+    click.echo(
+        "group side told: the date and the level only"
+        + ("; a MARAC referral prompt was raised" if prompt else "")
+    )
+
+
+@dash.command("list")
+@click.argument("partner_id")
+@json_option
+@key_file_option
+@click.pass_obj
+def dash_list(app, partner_id, as_json, key_file):
+    """Her checklists over time, with the change from one to the next."""
+    found = _open(app, key_file).dash_assessments(partner_id)
+    if as_json:
+        emit_json([a.to_dict() | {"yes_count": a.yes_count} for a in found])
+        return
+    rows, before = [], None
+    for a in found:
+        change = "" if before is None else f"{a.yes_count - before.yes_count:+d}"
+        if before is not None and before.level != a.level:
+            change += f", {before.level} → {a.level}"
+        rows.append([a.id, a.date, str(a.yes_count), a.level, change or "—"])
+        before = a
+    table(rows, ["id", "date", "yes", "level", "change"], empty="no checklist recorded for her")
+
+
+@dash.command("show")
+@click.argument("partner_id")
+@click.option("--id", "assessment_id", help="Which checklist (default: the latest).")
+@key_file_option
+@click.pass_obj
+def dash_show(app, partner_id, assessment_id, key_file):
+    """One checklist: every answer, your notes, the level and why."""
+    found = _open(app, key_file).dash_assessments(partner_id)
+    if not found:
+        raise InvalidInput(f"no checklist recorded for {partner_id.upper()}")
+    chosen = found[-1]
+    if assessment_id:
+        matches = [a for a in found if a.id == assessment_id.strip().upper()]
+        if not matches:
+            raise InvalidInput(f"no checklist '{assessment_id}' for {partner_id.upper()}")
+        chosen = matches[0]
+    click.echo(f"{chosen.id} on {chosen.date}, by {chosen.recorded_by}")
+    click.echo(
+        f"{chosen.yes_count} yes (high risk at {chosen.threshold}); judged {chosen.judged_level};"
+        f" level {chosen.level}"
+    )
+    if chosen.rationale:
+        click.echo(f"rationale: {chosen.rationale}")
+    for number, text in QUESTIONS:
+        click.echo(f"{number:>3}. {ANSWER_WORDS[chosen.answer(number)]:<10} {text}")
+        if chosen.notes.get(str(number)):
+            click.echo(f"       note: {chosen.notes[str(number)]}")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from facilitator.cli.output import emit_json, fields, json_option
-from facilitator.cli.partner import _open, key_file_option
+from facilitator.cli.partner_key import _open, key_file_option
 from facilitator.services.core.people import get_participant
 from facilitator.services.evaluation.report import programme_report
 from facilitator.services.reporting.referrer_report import (

@@ -150,6 +150,7 @@ class ManRecord(Record):
     contacts: list[dict] = field(default_factory=list)
     concerns: list[dict] = field(default_factory=list)
     outcomes: list[dict] = field(default_factory=list)  # questionnaires she answered
+    dash: list[dict] = field(default_factory=list)  # risk checklists completed with her
 
     def partner_list(self) -> list[Partner]:
         return [Partner.from_dict(p) for p in self.partners]

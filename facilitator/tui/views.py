@@ -32,6 +32,7 @@ from facilitator.services.groupwork import drafts
 from facilitator.services.groupwork import sessions as session_service
 from facilitator.services.records import backup
 from facilitator.services.risk import flags as risk_flags
+from facilitator.services.risk import marac
 
 
 # -- curricula ---------------------------------------------------------------------------------
@@ -134,11 +135,13 @@ class DueItems:
     loading: set[str] = field(default_factory=set)  # parts still being counted
     compliance: list[str] = field(default_factory=list)
     supervision: list[str] = field(default_factory=list)
+    marac: list[str] = field(default_factory=list)
     # A part whose store could not be read (the reason is in `problems`, naming the file).
     risk_failed: bool = False
     debriefs_failed: bool = False
     compliance_failed: bool = False
     supervision_failed: bool = False
+    marac_failed: bool = False
     backup_failed: bool = False
     backup: str | None = None
     problems: list[str] = field(default_factory=list)  # a store that failed, in one line each
@@ -175,6 +178,7 @@ DUE_READERS: dict[str, tuple[str, Callable[[Office], Any]]] = {
     "debriefs": ("Debriefs due", debrief_notes.due_notes),
     "compliance": ("Compliance tasks due", compliance_status.due_tasks),
     "supervision": ("Supervision due", staff_quality.supervision_due),
+    "marac": ("MARAC due", marac.due),
 }
 
 

@@ -9,7 +9,8 @@ and the refusal is audited (`office.require_role`). The store is a folder of enc
 What crosses the wall, and only this:
   - towards partner support: contact points read from group-side records (services.contact_points);
   - towards the group side: a risk concern as category + severity + "source: partner contact"
-    (services.risk.raise_partner_concern), and audit lines naming the kind of record and a keyed
+    (services.risk.raise_partner_concern); the date and level of a risk checklist completed
+    with her, and a MARAC prompt when it is high (services.risk.marac.record_partner_level); and audit lines naming the kind of record and a keyed
     pseudonym of its id (`pr-...`, never the id: every id carries the man's), which partner
     support, with the key, turns back into his records' history (`PartnerStore.audit_trail`);
   - her outcome questionnaires, only as aggregates over at least `outcomes.partner_min_partners`
@@ -23,6 +24,8 @@ from datetime import date
 from pathlib import Path
 
 from facilitator import clock
+from facilitator.domain.dash import HIGH_RISK_YES, NUMBERS, DashAssessment, answer_of, level_from
+from facilitator.domain.marac import MaracPrompt
 from facilitator.domain.partner import (
     Concern,
     Contact,
@@ -32,13 +35,14 @@ from facilitator.domain.partner import (
     contact_tasks,
 )
 from facilitator.domain.risk_flag import RiskFlag
-from facilitator.domain.values import parse_date
-from facilitator.errors import NotFound, Refused
+from facilitator.domain.values import check_text_size, parse_date
+from facilitator.errors import InvalidInput, NotFound, Refused
 from facilitator.services.core.legal_holds import list_holds, partner_records_forgotten
 from facilitator.services.core.office import Office
 from facilitator.services.core.people import get_participant
 from facilitator.services.partner.contact_points import contact_points
 from facilitator.services.risk.flags import raise_partner_concern
+from facilitator.services.risk.marac import record_partner_level
 from facilitator.storage.partner_vault import KeySource, PartnerVault, WrongKey, new_key_file
 from facilitator.storage.stores import safe_name
 
@@ -198,7 +202,7 @@ class PartnerStore:
         man = self._man(pid)
         ids = [pid] + [
             r["id"]
-            for rows in (man.partners, man.contacts, man.concerns, man.outcomes)
+            for rows in (man.partners, man.contacts, man.concerns, man.outcomes, man.dash)
             for r in rows
             if r.get("id")
         ]
@@ -330,6 +334,66 @@ class PartnerStore:
             man.concerns.append(concern.to_dict())
             self._write(man, "record", "partner_concern", concern.id)
         return concern, flag
+
+    # -- the risk checklist with her (domain/dash.py) ------------------------------------------
+    def dash_assessments(self, partner_id: str) -> list[DashAssessment]:
+        """Her checklists, oldest first."""
+        man, partner = self._find(partner_id)
+        found = [DashAssessment.from_dict(d) for d in man.dash if d["partner_id"] == partner.id]
+        return sorted(found, key=lambda d: (d.date, d.id))
+
+    def record_dash(
+        self,
+        partner_id: str,
+        answers: dict[int, str],
+        *,
+        judged_level: str,
+        notes: dict[int, str] | None = None,
+        rationale: str = "",
+        on: str | date | None = None,
+    ) -> tuple[DashAssessment, MaracPrompt | None]:
+        """Keep a completed checklist in her file; only its date and level cross the wall, with a
+        MARAC prompt when the level is high. Questions not given are kept as not asked."""
+        threshold = int(self.office.setting("risk.dash_high_risk_yes", HIGH_RISK_YES))
+        day = (parse_date(on, "assessment date") if on else clock.today()).isoformat()
+        kept: dict[str, str] = {}
+        for number, value in answers.items():
+            if number not in NUMBERS:
+                raise InvalidInput(f"the checklist has questions 1 to {len(NUMBERS)}, not {number}")
+            try:
+                kept[str(number)] = answer_of(value)
+            except ValueError as err:
+                raise InvalidInput(f"question {number}: {err}") from None
+        said: dict[str, str] = {}
+        for number, text in (notes or {}).items():
+            if number not in NUMBERS:
+                raise InvalidInput(f"the checklist has questions 1 to {len(NUMBERS)}, not {number}")
+            said[str(number)] = check_text_size(text.strip(), f"note on question {number}", 2000)
+        judged = str(judged_level or "").strip().lower()
+        try:
+            level = level_from(sum(1 for a in kept.values() if a == "yes"), judged, threshold)
+        except ValueError as err:
+            raise InvalidInput(str(err)) from None
+        with self.office.stores.writing():
+            man, partner = self._find(partner_id)
+            assessment = DashAssessment(
+                id=f"{partner.id}-D{len(man.dash) + 1}",
+                partner_id=partner.id,
+                date=day,
+                answers={str(n): kept.get(str(n), "not_asked") for n in NUMBERS},
+                notes=said,
+                judged_level=judged,
+                level=level,
+                threshold=threshold,
+                rationale=check_text_size(rationale.strip(), "rationale", 2000),
+                recorded_by=self.office.user,
+            )
+            man.dash.append(assessment.to_dict())
+            # Group side first, in the same unit: if her file cannot be written, neither is
+            # the level.
+            prompt = record_partner_level(self.office, partner.participant_id, day, level)
+            self._write(man, "record", "partner_dash", assessment.id)
+        return assessment, prompt
 
     # -- outcome questionnaires (services/evaluation/outcomes.py checks and scores them) ------
     def outcome_records(self) -> list[dict]:

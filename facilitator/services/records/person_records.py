@@ -75,6 +75,10 @@ def kind_of(relative: str) -> str:
         return "sessions"
     if relative.startswith("risk/assessments"):
         return "assessments"
+    if relative == "risk/marac.json":
+        return "marac"
+    if relative == "sharing.json":
+        return "sharing"
     if relative.startswith("risk/"):
         return "flags"
     if relative.startswith("debrief/"):

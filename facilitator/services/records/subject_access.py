@@ -46,7 +46,12 @@ KNOWN_KINDS = {
     "outcomes",
     "partner",
     "reports",
+    "marac",
+    "sharing",
 }
+# Sharing done to protect someone from him is withheld with the rest of what is held for others'
+# safety: telling him of a MARAC or a safeguarding referral can tell him who spoke.
+SHARING_WITHHELD = {"marac_referral", "safeguarding_referral", "risk_concern"}
 FLAG_FIELDS = (
     "id",
     "raised_at",
@@ -61,7 +66,8 @@ FLAG_FIELDS = (
 WITHHELD = (
     "Risk assessments, and the reviews, outcomes and escalation markers of risk flags, are "
     "withheld: they can contain information about, or given by, other people, and information "
-    "held to protect others' safety."
+    "held to protect others' safety. For the same reason, MARAC and safeguarding records, and "
+    "information shared under the safeguarding exception, are withheld."
 )
 SOURCE_WORDS = {
     "checkin": "your check-in",
@@ -115,6 +121,7 @@ def export_data(office: Office, participant_id: str) -> Export:
         "questionnaires_you_answered": [],
         "debrief_notes_mentioning_you": [],
         "engagement_summaries_for_your_referrer": [],
+        "information_shared_about_you": [],
     }
     unreviewed: set[str] = set()
     for h in holdings:
@@ -141,8 +148,14 @@ def _session_of(h: Holding) -> tuple[str, str]:
 def _add(office: Office, data: dict, h: Holding) -> None:
     doc = dict(h.doc or {})
     f = h.file
-    if h.kind in ("partner", "participant", "assessments"):
-        # the partner store is never read; he is in data["participant"]; assessments withheld
+    if h.kind in ("partner", "participant", "assessments", "marac"):
+        # the partner store is never read; he is in data["participant"]; assessments and MARAC
+        # records withheld
+        return
+    if h.kind == "sharing":
+        if doc.get("basis") != "safeguarding" and doc.get("information") not in SHARING_WITHHELD:
+            keep = ("shared_on", "information", "to_agency", "to_person", "basis", "means")
+            data["information_shared_about_you"].append({k: doc.get(k) for k in keep})
         return
     if h.kind == "enrolments":
         data["enrolments"].append(doc)

@@ -125,13 +125,13 @@ class HomeScreen(FacilitatorScreen):
     def load_rest(self, rows: list[views.GroupSummary]) -> None:
         """Titles and the risk counts first (what must never wait), then the longer due lists."""
         office = self.facilitator_app.office
-        due = views.DueItems(loading={"debriefs", "compliance", "supervision"})
+        due = views.DueItems(loading={"debriefs", "compliance", "marac", "supervision"})
         try:
             views.due_items(office, ("risk", "backup"), due)
             self.app.call_from_thread(self._show_boxes_of, due)
             views.add_titles(office, rows)  # parsing the curriculum takes ~0.1 s
             self.app.call_from_thread(self._show_rest, rows, due, True)
-            for part in ("debriefs", "compliance", "supervision"):
+            for part in ("debriefs", "compliance", "marac", "supervision"):
                 views.due_items(office, (part,), due)
                 due.loading.discard(part)
                 self.app.call_from_thread(self._show_boxes)
@@ -196,6 +196,7 @@ class HomeScreen(FacilitatorScreen):
         for what, failed, lines, shown in (
             ("Debriefs due", due.debriefs_failed, due.debriefs, 4),
             ("Compliance tasks due", due.compliance_failed, due.compliance, 3),
+            ("MARAC due", due.marac_failed, due.marac, 2),
             ("Supervision due", due.supervision_failed, due.supervision, 2),
         ):
             if what.split()[0].lower() in due.loading:

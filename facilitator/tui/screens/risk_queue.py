@@ -19,6 +19,7 @@ from facilitator import clock
 from facilitator.detector.categories import label
 from facilitator.errors import FacilitatorError
 from facilitator.services.core.people import list_participants
+from facilitator.services.risk import marac
 from facilitator.services.risk.flags import close_flag, list_flags, review_flag
 from facilitator.tui import keys
 from facilitator.tui.dialogs.ask import AskScreen
@@ -84,6 +85,7 @@ class RiskQueueScreen(FacilitatorScreen):
         self.include_closed = False
         self.flags: list = []
         self.names: dict[str, tuple[str, str]] = {}
+        self.marac: list[str] = []  # MARAC prompts open and actions due, one line each
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -113,6 +115,7 @@ class RiskQueueScreen(FacilitatorScreen):
             flags = list_flags(office, "all" if self.include_closed else "open")
 
             names = {p.id: (p.name, p.first_name) for p in list_participants(office)}
+            self.marac = [d.line for d in marac.due(office)]
         except FacilitatorError as err:
             self.app.call_from_thread(self._failed, err.message)
             return
@@ -180,9 +183,17 @@ class RiskQueueScreen(FacilitatorScreen):
         if ids:
             at = ids.index(kept_id) if kept_id in ids else min(kept_row, len(ids) - 1)
             table.move_cursor(row=at, animate=False)
-        self.query_one("#queue-detail", Static).update(
+        detail = Text(
             "" if self.flags else "No open flags." if not self.include_closed else "No flags."
         )
+        if self.marac:
+            detail.append("\n" if detail.plain else "")
+            detail.append(f"MARAC due: {len(self.marac)}", style="bold")
+            for line in self.marac[:3]:
+                detail.append(f"\n  • {line}")
+            if len(self.marac) > 3:
+                detail.append(f"\n  … and {len(self.marac) - 3} more (facilitator marac actions)")
+        self.query_one("#queue-detail", Static).update(detail)
 
     # -- actions -------------------------------------------------------------------------
     def _selected(self):
