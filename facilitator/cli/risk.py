@@ -1,4 +1,5 @@
-"""`facilitator risk scan|raise|list|show|review|close|due|assess|suggestions|confirm|dismiss`.
+"""`facilitator risk scan|raise|list|show|review|close|due|assess|factors|assessments|suggestions|
+confirm|dismiss`.
 
 Thin: every rule is in services/risk and domain/risk_flag.py; the detector is imported and
 compiled only when `scan` runs.
@@ -13,10 +14,16 @@ import click
 from facilitator import clock
 from facilitator.cli.output import DAY, emit_json, fields, json_option, table
 from facilitator.detector import Detector, detector_for_workspace, load_rules
+from facilitator.domain.risk_factors import FactorScore, parse_factor
 from facilitator.domain.risk_flag import ACTIONS, ASSESSMENT_LEVELS, LIST_FILTERS, SEVERITIES
 from facilitator.domain.values import parse_date
 from facilitator.errors import FacilitatorError, InvalidInput
-from facilitator.services.risk.assessments import reassessment_due, record_assessment
+from facilitator.services.risk.assessments import (
+    assessments_of,
+    reassessment_due,
+    record_assessment,
+    risk_factors,
+)
 from facilitator.services.risk.flag_store import get_flag
 from facilitator.services.risk.flags import (
     close_flag,
@@ -273,15 +280,60 @@ def risk_due(app, as_json):
 @risk.command("assess")
 @click.argument("participant_id")
 @click.option("--level", required=True, help=", ".join(ASSESSMENT_LEVELS))
+@click.option(
+    "--factor",
+    "factors",
+    multiple=True,
+    help="FACTOR=present|absent|unknown[:EVIDENCE] (repeat; see `risk factors`).",
+)
+@click.option("--rationale", default="", help="Why this level (needed with --factor).")
 @click.option("--date", "day", type=DAY, help="YYYY-MM-DD (default today).")
 @click.pass_obj
-def risk_assess(app, participant_id, level, day):
-    """Record a risk assessment of a man."""
+def risk_assess(app, participant_id, level, factors, rationale, day):
+    """Record a risk assessment of a man: his level and, where assessed, each factor."""
 
     if day and parse_date(day, "assessment date") > clock.today():
         raise InvalidInput(f"assessment date {day} is in the future")
-    a = record_assessment(app.office, participant_id, day, level)
-    click.echo(f"recorded risk assessment of {a.participant_id} on {a.date}: {a.level}")
+    scored = []
+    for given in factors:
+        try:
+            scored.append(FactorScore(*parse_factor(given)))
+        except ValueError as err:
+            raise InvalidInput(str(err)) from None
+    a = record_assessment(app.office, participant_id, day, level, scored, rationale)
+    present = f", {len(a.present())} factor(s) present" if a.factors else ""
+    click.echo(f"recorded risk assessment of {a.participant_id} on {a.date}: {a.level}{present}")
+    if a.level == "high":
+        click.echo(
+            "high risk: a MARAC referral prompt is on the due list (facilitator marac prompts)"
+        )
+
+
+@risk.command("factors")
+@click.pass_obj
+def risk_factors_cmd(app):
+    """The risk factors this programme assesses (setting risk.factors)."""
+    table(list(risk_factors(app.office).items()), ["factor", "meaning"])
+
+
+@risk.command("assessments")
+@click.argument("participant_id")
+@json_option
+@click.pass_obj
+def risk_assessments_cmd(app, participant_id, as_json):
+    """A man's risk assessments, oldest first, with the factors found present."""
+    found = assessments_of(app.office, participant_id)
+    if as_json:
+        return emit_json([a.to_dict() for a in found])
+    rows = []
+    for a in found:
+        present = "; ".join(
+            f"{k}" + (f" ({v['evidence']})" if v.get("evidence") else "")
+            for k, v in a.factors.items()
+            if v.get("score") == "present"
+        )
+        rows.append((a.date, a.level, a.recorded_by, present or "-", a.rationale or "-"))
+    table(rows, ["date", "level", "by", "present", "rationale"], empty="(no risk assessment)")
 
 
 @risk.command("suggestions")

@@ -62,3 +62,23 @@ def build_demo(office: Office, context: dict) -> None:
                 )
             if g == 0 and n == 1:
                 store.raise_concern(partner.id, "victim_fear", "high")
+            if g == 0 and n in (0, 2):
+                # Her risk checklist at intake, and again a month ago: for one man it rose to
+                # high on the count; for the other, below the count, her worker judged it high.
+                earlier = {q: "yes" for q in range(1, 9)} | {9: "dont_know"}
+                store.record_dash(
+                    partner.id,
+                    earlier,
+                    judged_level="medium",
+                    rationale="Demo: synthetic rationale.",
+                    on=(today - timedelta(weeks=14)).isoformat(),
+                )
+                later = {q: "yes" for q in range(1, 16 if n == 0 else 10)}
+                store.record_dash(
+                    partner.id,
+                    later,
+                    judged_level="medium" if n == 0 else "high",
+                    notes={15: "Demo: synthetic note."},
+                    rationale="Demo: synthetic rationale.",
+                    on=(today - timedelta(weeks=4)).isoformat(),
+                )

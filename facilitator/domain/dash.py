@@ -17,6 +17,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from facilitator.domain.record import Record
+from facilitator.domain.risk_flag import ASSESSMENT_LEVELS as LEVELS
 
 SOURCE = "SafeLives DASH Risk Identification Checklist (2009)"
 
@@ -54,7 +55,6 @@ NUMBERS = tuple(n for n, _ in QUESTIONS)
 
 ANSWERS = ("yes", "no", "dont_know", "not_asked")
 ANSWER_WORDS = {"yes": "yes", "no": "no", "dont_know": "don't know", "not_asked": "not asked"}
-LEVELS = ("standard", "medium", "high")
 HIGH_RISK_YES = 14  # the SafeLives threshold; the programme may set its own
 
 

@@ -21,6 +21,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from facilitator.domain.record import Record
+from facilitator.domain.risk_flag import ASSESSMENT_LEVELS as LEVELS
 from facilitator.domain.values import check_choice, check_choices, parse_date, require_text
 from facilitator.errors import InvalidInput, Refused
 
@@ -45,7 +46,6 @@ AGREEMENT_LABELS = {
 ANSWERS = ("signed", "refused")
 
 SCORES = ("present", "absent", "unknown")
-LEVELS = ("standard", "medium", "high")
 
 
 def refusal_reason(agreement: str) -> str:

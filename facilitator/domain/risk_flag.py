@@ -201,6 +201,13 @@ class Assessment(Record):
     level: str
     recorded_by: str = ""
     recorded_at: str = ""  # when it was recorded; "" in records kept before this was kept
+    # The structured part (domain/risk_factors.py): factor id -> {"score", "evidence"}; empty
+    # when only a level was recorded.
+    factors: dict = field(default_factory=dict)
+    rationale: str = ""
+
+    def present(self) -> list[str]:
+        return [k for k, v in self.factors.items() if v.get("score") == "present"]
 
     def predates(self, flag_raised_at: str) -> bool:
         """Whether a flag raised at that time came after this assessment, so the assessment

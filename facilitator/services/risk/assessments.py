@@ -10,11 +10,14 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from facilitator import clock
+from facilitator.domain.risk_factors import DEFAULT_FACTORS, SCORES, FactorScore
 from facilitator.domain.risk_flag import Assessment
-from facilitator.domain.values import parse_date
+from facilitator.domain.values import check_text_size, parse_date
+from facilitator.errors import InvalidInput
 from facilitator.services.core.office import Office
 from facilitator.services.core.people import get_participant, list_participants
 from facilitator.services.risk.flag_store import history_of
+from facilitator.services.risk.marac import raise_prompt
 from facilitator.storage.stores import all_docs, get_doc, put_doc
 
 ASSESSMENT_STORE = "risk/assessments.json"
@@ -46,18 +49,58 @@ def assessments_of(office: Office, participant_id: str) -> list[Assessment]:
     )
 
 
+def risk_factors(office: Office) -> dict[str, str]:
+    """The factors this programme assesses: id -> what it means. The `risk.factors` setting
+    picks from the defaults or adds its own (a table of id = "meaning")."""
+    chosen = office.setting("risk.factors", None)
+    if isinstance(chosen, dict) and chosen:
+        return {str(k): str(v) for k, v in chosen.items()}
+    if isinstance(chosen, list) and chosen:
+        return {str(k): DEFAULT_FACTORS.get(str(k), str(k).replace("_", " ")) for k in chosen}
+    return dict(DEFAULT_FACTORS)
+
+
+def _scored(office: Office, factors: list[FactorScore]) -> dict[str, dict[str, str]]:
+    known = risk_factors(office)
+    out: dict[str, dict[str, str]] = {}
+    for f in factors:
+        if f.factor not in known:
+            raise InvalidInput(
+                f"unknown risk factor '{f.factor}': choose from {', '.join(known)} "
+                "(or set risk.factors)"
+            )
+        if f.score not in SCORES:
+            raise InvalidInput(f"score for {f.factor}: choose one of {', '.join(SCORES)}")
+        out[f.factor] = FactorScore(
+            f.factor, f.score, check_text_size(f.evidence, f"evidence for {f.factor}", 1000)
+        ).to_dict()
+    return out
+
+
 def record_assessment(
-    office: Office, participant_id: str, day: str | date | None, level: str
+    office: Office,
+    participant_id: str,
+    day: str | date | None,
+    level: str,
+    factors: list[FactorScore] | None = None,
+    rationale: str = "",
 ) -> Assessment:
-    """Record a risk assessment of a man (at intake, on review, on a change, at exit)."""
+    """Record a risk assessment of a man (at intake, on review, on a change, at exit): his
+    level and, where assessed, each factor with its evidence and the assessor's rationale. A
+    high level raises a MARAC prompt in the same unit."""
     person = get_participant(office, participant_id)
     day_s = parse_date(day, "assessment date").isoformat() if day else clock.today().isoformat()
+    scored = _scored(office, factors or [])
+    if scored and not rationale.strip():
+        raise InvalidInput("a structured assessment needs the assessor's rationale (--rationale)")
     assessment = Assessment(
         participant_id=person.id,
         date=day_s,
         level=level,
         recorded_by=office.user,
         recorded_at=clock.now().isoformat(),
+        factors=scored,
+        rationale=check_text_size(rationale.strip(), "rationale", 2000),
     )
     with office.stores.writing():
         with office.stores.store(ASSESSMENT_STORE, "risk_assessments", write=True) as db:
@@ -66,6 +109,7 @@ def record_assessment(
             doc["history"].sort(key=lambda a: (a["date"], a.get("recorded_at", "")))
             put_doc(db, "assessments", doc)
         office.audit("assess", "risk_assessment", person.id, level=assessment.level)
+        raise_prompt(office, person.id, assessment.level, "programme_assessment", on=day_s)
     return assessment
 
 

@@ -307,8 +307,8 @@ def due(office: Office, today: date | None = None) -> list[MaracDue]:
     lines = [
         MaracDue(
             p.participant_id,
-            f"{p.level} risk found {p.raised_on} ({PROMPT_SOURCES.get(p.source, p.source)}):"
-            " consider a MARAC referral",
+            f"consider a MARAC referral ({p.level} risk, "
+            f"{PROMPT_SOURCES.get(p.source, p.source)}, {p.raised_on})",
         )
         for p in prompts(office, open_only=True)
     ]
