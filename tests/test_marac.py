@@ -47,8 +47,7 @@ def test_fourteen_yes_is_high_whatever_the_judgement_and_only_the_level_crosses(
     assert "dont_know" not in group_side and '"answers"' not in group_side
     due = marac.due(as_coordinator(office))
     assert [d.line for d in due] == [
-        "P0001: consider a MARAC referral (high risk, partner support risk assessment, "
-        "2026-11-24)"
+        "P0001: consider a MARAC referral (high risk, partner support risk assessment, 2026-11-24)"
     ]
 
 
