@@ -271,3 +271,56 @@ def test_the_referrer_report_says_a_breach_once_in_a_probation_officers_words(
         "**✖** Breach of the programme's requirements, action needed: 2 unexcused absences "
         "passed the limit of 1 (Crown Court order 7/2026) on 2026-11-24"
     ) in out.read_text()
+
+
+def test_telling_the_referrer_is_written_to_the_information_sharing_log(
+    history, coordinator, invoke
+):
+    from facilitator.services.core.sharing import sharing_records
+
+    (task,) = compliance.due_tasks(history)
+    result = invoke("--user", "admin", "compliance", "notify", task.id, "--how", "secure_email")
+    assert result.exit_code == 0, result.output
+    [shared] = sharing_records(history, "P0001")
+    assert (shared.information, shared.basis, shared.means, shared.reference) == (
+        "attendance",
+        "court_order",
+        "email",
+        task.id,
+    )
+    assert shared.to_agency == "Demo Court" and shared.shared_by == "admin"
+    listed = invoke("--user", "admin", "sharing", "list", "P0001").output
+    assert "attendance and compliance" in listed and "Demo Court" in listed
+
+
+def test_a_report_sent_to_an_agency_is_logged_and_one_only_written_is_not(
+    history, invoke, tmp_path
+):
+    from facilitator.services.core.sharing import sharing_records
+
+    out = tmp_path / "r.md"
+    assert (
+        invoke("--user", "admin", "report", "participant", "P0002", "-o", str(out)).exit_code == 0
+    )
+    assert sharing_records(history, "P0002") == []
+    sent = invoke(
+        "--user",
+        "admin",
+        "report",
+        "participant",
+        "P0002",
+        "-o",
+        str(out),
+        "--sent-to",
+        "Riverside Probation",
+        "--basis",
+        "legal_duty",
+    )
+    assert sent.exit_code == 0, sent.output
+    [shared] = sharing_records(history, "P0002")
+    assert (shared.information, shared.to_agency, shared.basis, shared.means) == (
+        "progress",
+        "Riverside Probation",
+        "legal_duty",
+        "report",
+    )

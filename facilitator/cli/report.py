@@ -34,15 +34,27 @@ def report() -> None:
     "-o", "--output", type=click.Path(dir_okay=False), help="File to write (default: stdout)."
 )
 @click.option("--engagement", help="Engagement summary for this report (default: the stored one).")
+@click.option(
+    "--sent-to",
+    default="",
+    help="The agency it goes to: recorded in the information-sharing log.",
+)
+@click.option(
+    "--basis",
+    default="agreement",
+    show_default=True,
+    type=click.Choice(["agreement", "safeguarding", "court_order", "legal_duty"]),
+    help="The basis for sharing it (with --sent-to).",
+)
 @click.pass_obj
-def report_participant(app, participant_id, fmt, output, engagement):
+def report_participant(app, participant_id, fmt, output, engagement, sent_to, basis):
     """A man's progress report: attendance, compliance, sessions covered and still to do,
     and the coordinator's engagement summary. Never check-ins, debriefs, flags or partner
     contact."""
 
     if fmt is None:
         fmt = "html" if output and output.lower().endswith((".html", ".htm")) else "md"
-    text = participant_report(app.office, participant_id, fmt, engagement)
+    text = participant_report(app.office, participant_id, fmt, engagement, sent_to, basis)
     if output:
         atomic_write_text(existing_folder(output), text)  # 0600: it names a man
         click.echo(f"wrote {output}", err=True)

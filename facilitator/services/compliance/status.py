@@ -34,6 +34,7 @@ from facilitator.services.core.closures import closed_days
 from facilitator.services.core.group_store import list_groups, roster
 from facilitator.services.core.office import Office
 from facilitator.services.core.people import get_participant
+from facilitator.services.core.sharing import record_sharing
 from facilitator.services.groupwork import attendance as records
 from facilitator.services.groupwork.one_to_one import sessions_covered_one_to_one
 from facilitator.storage.stores import all_docs, get_doc, put_doc, remove_doc
@@ -339,7 +340,36 @@ def notify_referrer(
             )
             put_doc(db, "tasks", task.to_dict())
         office.audit("close", "notify_task", task.id, how=how)
+        person = get_participant(office, task.participant_id)
+        record_sharing(
+            office,
+            person.id,
+            information="attendance",
+            to_agency=person.referrer or REFERRER_WORDS.get(person.referral_source, "referrer"),
+            basis=SHARING_BASIS_OF_SOURCE.get(person.referral_source, "agreement"),
+            means=SHARING_MEANS_OF_HOW.get(how, "letter"),
+            on=day,
+            reference=task.id,
+        )
     return task
+
+
+# A referrer's right to hear of a breach: a court's order, probation's supervision, otherwise his
+# signed agreement to information sharing.
+SHARING_BASIS_OF_SOURCE = {"court": "court_order", "probation": "legal_duty"}
+REFERRER_WORDS = {
+    "court": "the referring court",
+    "probation": "the probation service",
+    "children_services": "children's services",
+}
+SHARING_MEANS_OF_HOW = {
+    "letter": "letter",
+    "email": "email",
+    "secure_email": "email",
+    "phone": "phone",
+    "meeting": "meeting",
+    "portal": "referral_form",
+}
 
 
 # -- hooks ---------------------------------------------------------------------------------------

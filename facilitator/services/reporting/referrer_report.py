@@ -23,6 +23,7 @@ from facilitator.services.compliance.status import Standing, limits_in_words, st
 from facilitator.services.core.group_store import list_groups
 from facilitator.services.core.office import Office
 from facilitator.services.core.people import get_participant
+from facilitator.services.core.sharing import record_sharing
 from facilitator.services.groupwork import attendance as records
 from facilitator.services.reporting.exports import SessionTitles
 from facilitator.storage.stores import all_docs, put_doc, safe_name
@@ -303,13 +304,28 @@ def render_html(d: ReportData) -> str:
 
 
 def participant_report(
-    office: Office, participant_id: str, fmt: str = "md", engagement: str | None = None
+    office: Office,
+    participant_id: str,
+    fmt: str = "md",
+    engagement: str | None = None,
+    sent_to: str = "",
+    basis: str = "agreement",
 ) -> str:
-    """The report as Markdown or HTML text. Audited (who made a report on whom; no content)."""
+    """The report as Markdown or HTML text. Audited (who made a report on whom; no content).
+    With `sent_to`, the agency it goes to, it is also written to the information-sharing log."""
     fmt = check_choice(fmt, REPORT_FORMATS, "report format")
     office.require_role("coordinator", doing="make a progress report")
     data = report_data(office, participant_id, engagement)
     text = render_markdown(data) if fmt == "md" else render_html(data)
     with office.stores.writing():
         office.audit("report", "participant", data.standing.person.id, format=fmt)
+        if sent_to.strip():
+            record_sharing(
+                office,
+                data.standing.person.id,
+                information="progress",
+                to_agency=sent_to,
+                basis=basis,
+                means="report",
+            )
     return text
