@@ -260,3 +260,39 @@ async def test_the_home_screen_and_the_queue_show_marac_due_and_privacy_hides_th
         await pilot.press("escape")
         await wait_for(pilot, lambda: "MARAC due: 1" in screen_text(app), what="home again")
         assert "Call probation" not in screen_text(app) and "P0002" not in screen_text(app)
+
+
+async def test_a_coordinator_refers_from_the_marac_screen_and_marks_an_action_done(office):
+    from helpers.tui import make_app, screen_text, wait_for
+
+    coordinator = as_coordinator(office)
+    record_high = marac.raise_prompt(coordinator, "P0002", "high", "programme_assessment")
+    assert record_high is not None
+    app = make_app(coordinator, privacy=False)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await wait_for(pilot, lambda: app.home_ready, what="home")
+        await pilot.press("r")
+        await wait_for(pilot, lambda: "Open flags" in screen_text(app), what="the risk queue")
+        await pilot.press("m")
+        await wait_for(pilot, lambda: "1 to decide" in screen_text(app), what="the MARAC screen")
+        assert "refer?" in screen_text(app) and "P0002" in screen_text(app)
+        await pilot.press("r")
+        await wait_for(pilot, lambda: "MARAC referral of P0002" in screen_text(app), what="form")
+        await pilot.press(*"Riverside MARAC", "tab", "space", "ctrl+s")
+        await wait_for(pilot, lambda: marac.referrals(office) != [], what="the referral saved")
+        [made] = marac.referrals(office)
+        assert made.participant_id == "P0002" and made.agency == "Riverside MARAC"
+        assert len(made.reasons) == 1
+        await wait_for(pilot, lambda: "0 to decide" in screen_text(app), what="the prompt gone")
+        marac.add_action(coordinator, made.id, "Call probation", "admin", "2026-11-20")
+        await pilot.press("f5")
+        await wait_for(pilot, lambda: "OVERDUE" in screen_text(app), what="the action listed")
+        await pilot.press("d")
+        await wait_for(
+            pilot,
+            lambda: marac.get_referral(office, made.id).action_list()[0].done_on == "2026-11-24",
+            what="the action done",
+        )
+        await pilot.press("ctrl+t")
+        await wait_for(pilot, lambda: "hidden (privacy mode)" in screen_text(app), what="hidden")
+        assert "P0002" not in screen_text(app)

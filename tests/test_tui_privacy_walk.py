@@ -56,6 +56,7 @@ def canary(office, monkeypatch):
         man.id, "Marisolvane Ortiz", phone="07700 900461", safe_contact="ring Aunt Philippa"
     )
     store.record_contact(her.id, "phone", safety_planning="spare key at Hettie's")
+    store.record_dash(her.id, {15: "yes"}, judged_level="high", notes={15: "spare key at Hettie's"})
     return {"admin": admin, "pat": pat, "man": man.id, "sid": s.id}
 
 
@@ -79,6 +80,7 @@ async def test_no_screen_shows_a_canary_in_privacy_mode(canary, privacy):
     from facilitator.tui.screens.debrief import DebriefScreen
     from facilitator.tui.screens.debriefs import DebriefListScreen
     from facilitator.tui.screens.intake_checklist import IntakeChecklistScreen
+    from facilitator.tui.screens.marac import MaracScreen
     from facilitator.tui.screens.referrer_report import ReferrerReportScreen
     from facilitator.tui.screens.referrer_tasks import ReferrerTasksScreen
     from facilitator.tui.screens.risk_queue import RiskQueueScreen
@@ -127,6 +129,7 @@ async def test_no_screen_shows_a_canary_in_privacy_mode(canary, privacy):
             ("attendance timeline", AttendanceTimelineScreen(man)),
             ("referrer report", ReferrerReportScreen(man)),
             ("referrer tasks", ReferrerTasksScreen()),
+            ("MARAC", MaracScreen()),
             ("intake checklist", IntakeChecklistScreen(man)),
             ("programme figures", ProgrammeDashboardScreen()),
             ("attendance export", ExportScreen(group_id="G1")),

@@ -22,6 +22,7 @@ from facilitator.services.core.group_store import list_groups
 from facilitator.tui.dialogs.attendance_export import ExportScreen
 from facilitator.tui.screens.attendance_grid import AttendanceGridScreen
 from facilitator.tui.screens.attendance_timeline import AttendanceTimelineScreen
+from facilitator.tui.screens.marac import MaracScreen
 from facilitator.tui.screens.referrer_report import ReferrerReportScreen
 from facilitator.tui.screens.referrer_tasks import ReferrerTasksScreen
 
@@ -51,6 +52,11 @@ def open_referrer_tasks(app) -> None:
     app.push_screen(ReferrerTasksScreen())
 
 
+def open_marac(app) -> None:
+
+    app.push_screen(MaracScreen())
+
+
 def palette_commands(app) -> list[tuple[str, str, Callable[[], None]]]:
 
     out: list[tuple[str, str, Callable[[], None]]] = []
@@ -78,6 +84,13 @@ def palette_commands(app) -> list[tuple[str, str, Callable[[], None]]]:
             "Referrers to tell",
             "Breaches the referrer has not yet been told of",
             lambda: open_referrer_tasks(app),
+        )
+    )
+    out.append(
+        (
+            "MARAC",
+            "Men to decide on for a MARAC referral, and MARAC actions due",
+            lambda: open_marac(app),
         )
     )
     return out

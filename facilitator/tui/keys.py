@@ -87,7 +87,17 @@ QUEUE_TABLE = [
 RISK_QUEUE = [
     Key("v", "review_flag", "Review"),
     Key("x", "close_flag", "Close flag"),
+    Key("m", "marac", "MARAC"),
     Key("a", "toggle_all", "Open / all"),
+    Key("escape", "back", "Back", display="esc"),
+]
+
+# MARAC prompts and actions (tui/screens/marac.py), opened from the risk queue.
+MARAC = [
+    Key("r", "refer", "Refer"),
+    Key("d", "done", "Action done"),
+    Key("a", "toggle_all", "Due / all"),
+    Key("f5", "refresh", "Refresh", show=False),
     Key("escape", "back", "Back", display="esc"),
 ]
 
@@ -155,6 +165,7 @@ HELP_SECTIONS: list[tuple[str, list[Key]]] = [
     ("Session: anywhere on the screen", SESSION),
     ("Session: check-in form", FORM),
     ("Risk queue", QUEUE_TABLE + RISK_QUEUE),
+    ("MARAC", MARAC),
     ("Debriefs", DEBRIEF_LIST),
     ("Debrief editor", DEBRIEF),
 ]

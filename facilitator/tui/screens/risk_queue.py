@@ -27,6 +27,7 @@ from facilitator.tui.dialogs.flag_details import FlagDetailsDialog
 from facilitator.tui.dialogs.review import ReviewDialog
 from facilitator.tui.privacy import privacy_on
 from facilitator.tui.screens.base import FacilitatorScreen
+from facilitator.tui.screens.marac import MaracScreen
 
 
 def _get(flag, name, default=None):
@@ -289,6 +290,9 @@ class RiskQueueScreen(FacilitatorScreen):
                 ask(outcome)  # refused: the question comes back with what was typed
 
         ask()
+
+    def action_marac(self) -> None:
+        self.app.push_screen(MaracScreen())
 
     def action_toggle_all(self) -> None:
         self.include_closed = not self.include_closed
