@@ -47,5 +47,25 @@ class FacilitatorScreen(OfficeMixin, Screen):
     """A full screen of the app."""
 
 
+class ListScreen(FacilitatorScreen):
+    """A screen showing one list read in a worker: `load()` reads it again, `show_all`
+    switches between what needs doing and everything, escape goes back."""
+
+    loaded = False
+    show_all = False
+    load: Callable[..., Any]  # each screen's own reader (a Textual worker)
+
+    def action_back(self) -> None:
+        self.app.pop_screen()
+
+    def action_refresh(self) -> None:
+        self.loaded = False
+        self.load()
+
+    def action_toggle_all(self) -> None:
+        self.show_all = not self.show_all
+        self.action_refresh()
+
+
 class FacilitatorModal(OfficeMixin, ModalScreen):
     """A dialog over a screen, with the same office and privacy."""

@@ -21,10 +21,10 @@ from facilitator.services.risk.settings import category_severities
 from facilitator.tui import keys
 from facilitator.tui.dialogs.marac_refer import MaracReferScreen
 from facilitator.tui.privacy import privacy_on
-from facilitator.tui.screens.base import FacilitatorScreen
+from facilitator.tui.screens.base import ListScreen
 
 
-class MaracScreen(FacilitatorScreen):
+class MaracScreen(ListScreen):
     BINDINGS = keys.bindings(keys.MARAC)
     DEFAULT_CSS = """
     MaracScreen #marac-title { padding: 0 1; text-style: bold; height: auto; }
@@ -118,17 +118,6 @@ class MaracScreen(FacilitatorScreen):
         if privacy_on(self.app) or not self.rows or table.row_count == 0:
             return None
         return self.rows[min(table.cursor_row, len(self.rows) - 1)]
-
-    def action_back(self) -> None:
-        self.app.pop_screen()
-
-    def action_refresh(self) -> None:
-        self.loaded = False
-        self.load()
-
-    def action_toggle_all(self) -> None:
-        self.show_all = not self.show_all
-        self.action_refresh()
 
     def action_done(self) -> None:
         chosen = self.selected()

@@ -20,7 +20,7 @@ from facilitator.tui import keys
 from facilitator.tui.dialogs.told import ToldScreen
 from facilitator.tui.privacy import privacy_on
 from facilitator.tui.screens.attendance_timeline import AttendanceTimelineScreen
-from facilitator.tui.screens.base import FacilitatorScreen
+from facilitator.tui.screens.base import ListScreen
 
 KEYS = [
     keys.Key("t", "told", "Referrer told"),
@@ -31,7 +31,7 @@ KEYS = [
 ]
 
 
-class ReferrerTasksScreen(FacilitatorScreen):
+class ReferrerTasksScreen(ListScreen):
     BINDINGS = keys.bindings(KEYS)
     DEFAULT_CSS = """
     ReferrerTasksScreen #tasks-title { padding: 0 1; text-style: bold; height: auto; }
@@ -117,17 +117,6 @@ class ReferrerTasksScreen(FacilitatorScreen):
 
     def on_data_table_row_selected(self, _event) -> None:
         self.action_timeline()
-
-    def action_back(self) -> None:
-        self.app.pop_screen()
-
-    def action_refresh(self) -> None:
-        self.loaded = False
-        self.load()
-
-    def action_toggle_all(self) -> None:
-        self.show_all = not self.show_all
-        self.action_refresh()
 
     def action_timeline(self) -> None:
         task = self.selected()
