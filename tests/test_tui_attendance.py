@@ -311,4 +311,9 @@ def test_palette_commands_offer_a_grid_per_group(coordinator):
         office = coordinator
 
     titles = [t for t, _, _ in palette_commands(Stub())]
-    assert titles == ["Attendance grid: G1 Tuesday group", "Export attendance", "Referrers to tell"]
+    assert titles == [
+        "Attendance grid: G1 Tuesday group",
+        "Export attendance",
+        "Referrers to tell",
+        "MARAC",
+    ]
