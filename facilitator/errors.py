@@ -50,6 +50,18 @@ class StoreError(FacilitatorError):
     exit_code = 1
 
 
+class RecordDamaged(StoreError):
+    """A stored record lacks a field every record of its kind has: the file was edited or
+    damaged. Said by the record's kind and id; the store that held it adds its file name."""
+
+    def __init__(self, message: str, where: str = ""):
+        super().__init__(
+            f"store {where}: {message}" if where else message, command="facilitator restore"
+        )
+        self.bare = message
+        self.where = where
+
+
 class WorkspaceError(FacilitatorError):
     """The workspace folder is missing, not initialised, or its settings do not parse."""
 

@@ -72,3 +72,35 @@ def test_the_cli_names_the_damaged_store_in_one_line(damaged, command, invoke, d
     assert relative.rsplit("/", 1)[-1] in lines[0]
     assert not any(words in lines[0] for words in MISSING_FEATURE)
     assert (ws / relative).read_bytes() == before
+
+
+# A store that parses but holds a record without a field every record of its kind has.
+MISSING_FIELD = [
+    ("data/people.json", "participants", "name", ("participant", "list")),
+    ("data/groups.json", "groups", "weekday", ("group", "list")),
+    ("data/risk/open.json", "flags", "participant_id", ("risk", "list")),
+]
+
+
+@pytest.mark.parametrize(
+    ("relative", "table", "field", "command"), MISSING_FIELD, ids=[m[0] for m in MISSING_FIELD]
+)
+def test_a_record_missing_a_field_is_one_line_naming_the_store(
+    relative, table, field, command, demo_copy, tmp_path, invoke, demo_sign_in
+):
+    import json
+
+    ws = tmp_path / "ws"
+    shutil.copytree(demo_copy, ws)
+    data = json.loads((ws / relative).read_text())
+    doc = next(iter(data[table].values()))
+    del doc[field]
+    (ws / relative).write_text(json.dumps(data))
+    before = (ws / relative).read_bytes()
+    result = invoke("--workspace", str(ws), "--user", "alex", *command)
+    assert result.exit_code != 0
+    lines = [line for line in result.output.splitlines() if line.strip()]
+    assert len(lines) == 1, result.output
+    assert relative.rsplit("/", 1)[-1] in lines[0] and f"missing its {field}" in lines[0]
+    assert "unexpected" not in lines[0]
+    assert (ws / relative).read_bytes() == before

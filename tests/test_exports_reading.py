@@ -63,3 +63,31 @@ def test_a_file_from_a_newer_version_is_refused(office, session_file):
     session_file.write_text(json.dumps(data, separators=(",", ":")))
     with pytest.raises(StoreError, match="newer version of facilitator"):
         marks(office)
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [
+        lambda text: text[: text.index('"checkins"') + 30],  # cut off inside the check-ins
+        lambda text: text + "\x00\x00garbage",  # something written after its end
+    ],
+    ids=["cut short after its attendance", "garbage after its end"],
+)
+def test_a_file_damaged_after_its_attendance_stops_exports_and_reports(
+    office, session_file, invoke, tmp_path, damage
+):
+    text = session_file.read_text()
+    assert text.index('"attendance"') < text.index('"checkins"')
+    session_file.write_text(damage(text))
+    before = session_file.read_bytes()
+    with pytest.raises(StoreError, match="2026-11-24.json is damaged"):
+        marks(office)
+    for command in (
+        ["export", "attendance", "-o", str(tmp_path / "a.csv")],
+        ["report", "participant", "P0001"],
+    ):
+        result = invoke("--user", "admin", *command)
+        assert result.exit_code != 0, (command, result.output)
+        assert "2026-11-24.json is damaged" in result.output
+    assert not (tmp_path / "a.csv").exists()
+    assert session_file.read_bytes() == before

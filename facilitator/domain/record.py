@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import dataclasses
+import re
 from typing import Any, TypeVar
+
+from facilitator.errors import RecordDamaged
 
 T = TypeVar("T", bound="Record")
 
@@ -17,5 +20,21 @@ class Record:
     @classmethod
     def from_dict(cls: type[T], data: dict[str, Any]) -> T:
         # Ignore keys a newer version may have added, so old code can still read.
-        names = {f.name for f in dataclasses.fields(cls)}  # type: ignore[arg-type]
+        fields = dataclasses.fields(cls)  # type: ignore[arg-type]
+        names = {f.name for f in fields}
+        missing = [
+            f.name
+            for f in fields
+            if f.name not in data
+            and f.default is dataclasses.MISSING
+            and f.default_factory is dataclasses.MISSING
+            and f.init
+        ]
+        if missing:
+            kind = re.sub(r"(?<!^)(?=[A-Z])", " ", cls.__name__).lower()
+            ident = data.get("id") or data.get("participant_id") or "without an id"
+            raise RecordDamaged(
+                f"a {kind} record ({ident}) is missing its {', '.join(missing)}: the file was "
+                "edited or damaged; restore it from a backup"
+            )
         return cls(**{k: v for k, v in dict(data).items() if k in names})

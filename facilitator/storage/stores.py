@@ -25,7 +25,7 @@ from typing import Any
 
 from tinydb import Query, TinyDB
 
-from facilitator.errors import InvalidInput
+from facilitator.errors import InvalidInput, RecordDamaged
 from facilitator.storage import journal
 from facilitator.storage.audit import AuditLog
 from facilitator.storage.journal import Transaction
@@ -84,8 +84,15 @@ class Stores:
             # A journal on disk: another process stopped half way through an action. Finish it
             # before reading, so that no reader sees its files disagreeing.
             self.ws.recover_if_interrupted()
-        with open_store(self.path(*relative.split("/")), kind, write=write, txn=txn) as db:
-            yield db
+        path = self.path(*relative.split("/"))
+        with open_store(path, kind, write=write, txn=txn) as db:
+            try:
+                yield db
+            except RecordDamaged as err:
+                if err.where:
+                    raise
+                # Read while the store was open: the file it came from is known here.
+                raise RecordDamaged(err.bare, str(path)) from None
 
     def people(self, write: bool = False):
         return self.store(PEOPLE_FILE, "people", write)

@@ -134,11 +134,12 @@ def get_participant(office: Office, participant_id: str) -> Participant:
     key = participant_id.strip().upper()
     with office.stores.people() as db:
         doc = get_doc(db, "participants", key)
-    if doc is None:
-        raise NotFound(
-            f"no participant with id '{participant_id}'", command="facilitator participant list"
-        )
-    return Participant.from_dict(doc)
+        if doc is None:
+            raise NotFound(
+                f"no participant with id '{participant_id}'",
+                command="facilitator participant list",
+            )
+        return Participant.from_dict(doc)
 
 
 def set_participant_status(

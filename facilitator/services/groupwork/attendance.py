@@ -82,12 +82,16 @@ def _attendance_table(text: str) -> dict | None:
 
     Only structure is parsed, never searched for: every value is read with the JSON decoder
     from where the one before it ended. `"_meta":` cannot occur inside a string value (its
-    quotes would be escaped there), so its last occurrence is the store's own. A file damaged
-    after its attendance table still gives its attendance; the services report the damage as
-    soon as they open it.
+    quotes would be escaped there), so its last occurrence is the store's own. A file cut short
+    or with something after its end (what a disk fault or a hand edit leaves) does not end as
+    this version writes one, with the close of its last record, table and file: it is read the
+    ordinary way, whose checks name the file, so an export or a report stops and says so
+    rather than passing over the damage behind the attendance.
     """
     at = text.rfind(_META_KEY)
     if at < 0 or not text.startswith("{") or migrations.MIGRATIONS.get("session"):
+        return None
+    if not text.rstrip().endswith("}}"):
         return None
     meta, _ = _DECODER.raw_decode(text, at + len(_META_KEY))
     if migrations.read_meta({"_meta": meta}) != ("session", migrations.current_version("session")):
