@@ -1,10 +1,12 @@
-"""`facilitator participant add|list|show|status|limits|export-data`: the men referred to the programme."""
+"""`facilitator participant add|list|show|edit|status|limits|contact|child|note|timeline|export-data`:
+the men referred to the programme and their case files."""
 
 from __future__ import annotations
 
 import click
 
 from facilitator.cli.output import emit_json, fields, json_option, table
+from facilitator.domain.casefile import MONITORING_FIELDS
 from facilitator.domain.participant import PROGRAMME_ENDINGS, REFERRAL_SOURCES, STATUSES
 from facilitator.services.core.group_store import enrolments
 from facilitator.services.core.people import (
@@ -75,6 +77,11 @@ def participant_show(app, participant_id, as_json):
         data |= extra(app.office, person)
     if as_json:
         return emit_json(data)
+    from facilitator.services.casefile import details as casefile_details
+
+    held = casefile_details.detail_rows(
+        app.office, casefile_details.get_details(app.office, person.id)
+    )
     fields(
         [
             ("id", person.id),
@@ -87,6 +94,7 @@ def participant_show(app, participant_id, as_json):
             ("reference", person.referrer_reference),
             ("referred on", person.referred_on),
         ]
+        + held
         + [
             (
                 f"group {e.group_id}",
@@ -142,11 +150,134 @@ def participant_status(app, participant_id, status, reason, day, decision):
 
 
 def _participant_extras():
-    """What compliance and intake add to `participant show`."""
+    """What compliance, intake and his case file add to `participant show`."""
+    from facilitator.services.casefile import details as casefile_details
     from facilitator.services.compliance import status as compliance_status
     from facilitator.services.intake import assessment as intake_assessment
 
-    return [compliance_status.participant_show_fields, intake_assessment.participant_show_fields]
+    return [
+        compliance_status.participant_show_fields,
+        intake_assessment.participant_show_fields,
+        casefile_details.participant_show_fields,
+    ]
+
+
+def _monitoring_options(fn):
+    for name in reversed(MONITORING_FIELDS):
+        fn = click.option(
+            "--" + name.replace("_", "-"),
+            name,
+            help='Equality monitoring, if the programme asks it ("prefer not to say" allowed).',
+        )(fn)
+    return fn
+
+
+@participant.command("edit")
+@click.argument("participant_id")
+@click.option("--date-of-birth", help="YYYY-MM-DD.")
+@click.option("--address")
+@click.option("--phone")
+@click.option("--safe-to-call", help='When it is safe to call him, e.g. "weekdays 09:00-12:00".')
+@click.option("--email")
+@click.option("--preferred-language")
+@click.option("--interpreter-needed", type=click.Choice(["yes", "no"]))
+@click.option("--disability")
+@click.option("--access-needs", help="What he needs to take part (e.g. step-free room).")
+@_monitoring_options
+@click.pass_obj
+def participant_edit(app, participant_id, **given):
+    """Change his details; each is optional, "" clears one. Only the field names are audited.
+
+    Equality monitoring fields are asked only when the programme enables them
+    (casefile.monitoring in the settings); "prefer not to say" is always an answer.
+    """
+    from facilitator.services.casefile import details as service
+
+    if all(v is None for v in given.values()):
+        raise click.UsageError("give at least one detail to change, e.g. --date-of-birth")
+    details, changed = service.edit_details(app.office, participant_id, given)
+    if changed:
+        click.echo(
+            f"{details.participant_id}: changed {', '.join(c.replace('_', ' ') for c in changed)}"
+        )
+    else:
+        click.echo(f"{details.participant_id}: nothing changed (the same as held)")
+
+
+@participant.group("contact")
+def participant_contact() -> None:
+    """Workers from other agencies involved with him (probation, social worker, GP, ...)."""
+
+
+@participant_contact.command("add")
+@click.argument("participant_id")
+@click.option(
+    "--role",
+    required=True,
+    help="probation_officer, social_worker, court, police, gp, substance_misuse_worker, marac_coordinator, mental_health_worker, housing_officer, other.",
+)
+@click.option("--agency", required=True, help="Their organisation.")
+@click.option("--name", default="", help="The worker's name.")
+@click.option(
+    "--title", "job_title", default="", help="Their own job title, if the role does not say it."
+)
+@click.option("--email", default="")
+@click.option("--phone", default="")
+@click.option(
+    "--sharing",
+    default="attendance_only",
+    show_default=True,
+    help="What his agreement lets us share with them: attendance_only, "
+    "attendance_and_engagement, risk_information, full, none.",
+)
+@click.pass_obj
+def contact_add(app, participant_id, **given):
+    """Add an agency contact to his case file."""
+    from facilitator.services.casefile import agency_contacts
+
+    contact = agency_contacts.add(app.office, participant_id, **given)
+    click.echo(f"added {contact.participant_id} contact {contact.id}: {contact.label()}")
+
+
+@participant_contact.command("list")
+@click.argument("participant_id")
+@click.option("--all", "include_removed", is_flag=True, help="Include contacts removed.")
+@json_option
+@click.pass_obj
+def contact_list(app, participant_id, include_removed, as_json):
+    """List his agency contacts."""
+    from facilitator.services.casefile import agency_contacts
+
+    found = agency_contacts.list_contacts(app.office, participant_id, include_removed)
+    if as_json:
+        return emit_json([c.to_dict() for c in found])
+    table(
+        [
+            (
+                c.id,
+                c.role_words,
+                c.agency,
+                c.name,
+                c.email,
+                c.phone,
+                c.sharing_words + (f" (removed {c.removed_at[:10]})" if c.removed_at else ""),
+            )
+            for c in found
+        ],
+        ["id", "role", "agency", "name", "email", "phone", "may be shared"],
+    )
+
+
+@participant_contact.command("remove")
+@click.argument("participant_id")
+@click.argument("contact_id")
+@click.pass_obj
+def contact_remove(app, participant_id, contact_id):
+    """He no longer works with this worker (kept in his history)."""
+    from facilitator.services.casefile import agency_contacts
+
+    contact = agency_contacts.remove(app.office, participant_id, contact_id)
+    click.echo(f"removed {contact.participant_id} contact {contact.id}: {contact.label()}")
 
 
 @participant.command("limits")
