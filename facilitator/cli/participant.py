@@ -562,3 +562,28 @@ def note_list(app, participant_id, kind, as_json):
             click.echo(f"    amendment {a.number}, {a.at[:16].replace('T', ' ')} by {a.by}:")
             for line in a.text.splitlines():
                 click.echo(f"      {line}")
+
+
+@participant.command("timeline")
+@click.argument("participant_id")
+@click.option(
+    "--kind",
+    "kinds",
+    multiple=True,
+    help="Only these kinds, repeatable: referral, intake, assessment, enrolment, session, "
+    "one_to_one, flag, case_note, agency_contact, child, compliance, status, outcome.",
+)
+@json_option
+@click.pass_obj
+def participant_timeline(app, participant_id, kinds, as_json):
+    """Everything that happened in his case, newest first (flags: category and state only)."""
+    from facilitator.services.records import timeline as service
+
+    events = service.timeline(app.office, participant_id, list(kinds) or None)
+    if as_json:
+        return emit_json([e.to_dict() for e in events])
+    table(
+        [(e.day, e.kind.replace("_", " "), e.what) for e in events],
+        ["date", "kind", "what"],
+        empty="(nothing recorded)",
+    )
