@@ -42,6 +42,13 @@ EXPLICIT = [
     ["report", "engagement", "P0001", "--json"],
     ["participant", "show", "P0001", "--json"],
     ["participant", "show", "P0001"],
+    ["participant", "timeline", "P0001"],
+    ["participant", "timeline", "P0001", "--json"],
+    ["participant", "contact", "list", "P0001", "--json"],
+    ["participant", "child", "list", "P0001", "--json"],
+    ["participant", "note", "list", "P0001"],
+    ["participant", "note", "list", "P0001", "--json"],
+    ["participant", "export-data", "P0001", "-o", "{ws}/exports/sar-P0001"],
     ["intake", "show", "P0001", "--json"],
     ["individual", "list", "--json"],
     ["compliance", "status", "--all", "--json"],
@@ -171,6 +178,9 @@ def test_no_canary_outside_the_partner_store(planted, invoke):
         ws / "reports" / "P0001.html"
     ).is_file()
     assert (ws.parent / "all.archive").is_file()
+    # His case file and timeline were shown and exported (P0001 has a partner and her concern).
+    assert (ws / "exports" / "sar-P0001.json").is_file()
+    assert any("agency contact added" in out for out in printed)
     # The backup is encrypted; none of her words may be readable in it either.
     assert _holding(ws.parent, skip=ws) == []
     assert len(ran) >= 15, ran
