@@ -11,7 +11,7 @@ from facilitator.services.casefile import agency_contacts, case_notes, children,
 from facilitator.services.core.group_store import roster
 from facilitator.services.core.office import Office
 
-DETAILS = [
+DETAILS: list[dict[str, str | None]] = [
     {
         "date_of_birth": "1986-03-14",
         "phone": "07700 900001",
