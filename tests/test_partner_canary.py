@@ -199,6 +199,7 @@ def test_no_canary_outside_the_partner_store(planted, invoke):
 
 async def test_no_canary_on_a_group_screen(planted):
     from facilitator.tui.app import FacilitatorApp
+    from facilitator.tui.screens.case_timeline import CaseTimelineScreen
     from facilitator.tui.screens.intake_checklist import IntakeChecklistScreen
 
     # Even partner support staff opening the group side see nothing of the partner side there.
@@ -213,6 +214,13 @@ async def test_no_canary_on_a_group_screen(planted):
             app.push_screen(IntakeChecklistScreen("P0001", office))
             await pilot.pause()
             seen.append(screen_text(app))
+            app.pop_screen()
+            await pilot.pause()
+            app.push_screen(CaseTimelineScreen("P0001", office))
+            await pilot.pause(0.5)  # partner support is refused it: nothing loads
+            seen.append(screen_text(app))
+            if user != "pat":
+                assert "referral" in seen[-1], seen[-1]
             app.pop_screen()
             await pilot.pause()
             app.action_risk_queue()
