@@ -8,6 +8,8 @@ participant_show_fields(office, person) -> what `participant show` adds
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from facilitator import clock
 from facilitator.domain.casefile import (
     DETAIL_FIELDS,
@@ -39,7 +41,7 @@ def get_details(office: Office, participant_id: str) -> Details:
 
 
 def edit_details(
-    office: Office, participant_id: str, changes: dict[str, str | None]
+    office: Office, participant_id: str, changes: Mapping[str, str | None]
 ) -> tuple[Details, list[str]]:
     """Set (or, with "", clear) the details given; None leaves a field as it is. Every value is
     checked before anything is written: one bad value changes nothing."""
