@@ -152,6 +152,9 @@ def test_a_case_note_is_scanned_like_a_check_in(office, invoke):
     assert "risk suggestion S0001 (strangulation" in r.output
     (s,) = suggestions.list_suggestions(office, "P0001-N1")
     assert s.severity == "critical"
+    flag = suggestions.confirm_suggestion(office, s.id)
+    assert flag.summary == "Suggested from the case note P0001-N1: strangulation"
+    assert flag.session_id == "P0001-N1" and flag.severity == "critical"
     r = invoke(
         "--user",
         "alex",

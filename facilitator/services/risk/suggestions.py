@@ -403,7 +403,9 @@ def confirm_suggestion(
         text = (
             (summary or "").strip()
             or _checkin_summary(office, s)
-            or (f"Suggested from the check-in in {s.session_id}: {', '.join(cats)}")
+            or (
+                f"Suggested from the {_source_words(s.session_id)} {s.session_id}: {', '.join(cats)}"
+            )
         )
         flag = next((f for f in open_flags(office) if f.suggestion_id == s.id), None)
         if flag is None:  # not already made by a confirm that was interrupted
@@ -428,6 +430,14 @@ def confirm_suggestion(
         extra = {"not_flagged": ",".join(left_out)} if left_out else {}
         office.audit("confirm", "risk_suggestion", s.id, flag=flag.id, **extra)
     return flag
+
+
+def _source_words(record_id: str) -> str:
+    """What a suggestion's record is, in words: a case note, a child's record, a one-to-one's
+    check-in or a group session's."""
+    own = _HIS_RECORD.match((record_id or "").strip())
+    letter = own[0].split("-")[-1][:1].upper() if own else ""
+    return {"N": "case note", "K": "child's record", "O": "check-in in"}.get(letter, "check-in in")
 
 
 def _checkin_summary(office: Office, s: Suggestion) -> str:
