@@ -1,7 +1,7 @@
 """The layers stay apart, in one order: each package imports only those before it.
 
     errors, clock → detector → domain → storage → curriculum → services (core → risk → intake →
-    groupwork → debrief → partner → compliance → reporting → evaluation → records) → demo →
+    groupwork → debrief → partner → compliance → casefile → reporting → evaluation → records) → demo →
     tui → cli
 
 Imports of facilitator modules are made at module level, where a cycle shows at once; an import
@@ -34,6 +34,7 @@ LAYERS = (
     "facilitator.services.debrief",
     "facilitator.services.partner",
     "facilitator.services.compliance",
+    "facilitator.services.casefile",
     "facilitator.services.reporting",
     "facilitator.services.evaluation",
     "facilitator.services.records",
@@ -69,6 +70,8 @@ FUNCTION_LEVEL_ALLOWED = {
     ("facilitator/cli/participant.py", "facilitator.services.compliance.ending"),
     ("facilitator/cli/participant.py", "facilitator.services.intake.assessment"),
     ("facilitator/cli/participant.py", "facilitator.services.records.subject_access"),
+    ("facilitator/cli/participant.py", "facilitator.services.casefile."),
+    ("facilitator/cli/participant.py", "facilitator.services.records.timeline"),
 }
 # Modules whose own imports are lazy for start-up time, file by file (a cached `curriculum show`
 # must not load the Markdown parser; the detector must import in under 50 ms).

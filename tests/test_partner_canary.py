@@ -44,6 +44,13 @@ EXPLICIT = [
     ["report", "engagement", "P0001", "--json"],
     ["participant", "show", "P0001", "--json"],
     ["participant", "show", "P0001"],
+    ["participant", "timeline", "P0001"],
+    ["participant", "timeline", "P0001", "--json"],
+    ["participant", "contact", "list", "P0001", "--json"],
+    ["participant", "child", "list", "P0001", "--json"],
+    ["participant", "note", "list", "P0001"],
+    ["participant", "note", "list", "P0001", "--json"],
+    ["participant", "export-data", "P0001", "-o", "{ws}/exports/sar-P0001"],
     ["intake", "show", "P0001", "--json"],
     ["individual", "list", "--json"],
     ["compliance", "status", "--all", "--json"],
@@ -194,6 +201,9 @@ def test_no_canary_outside_the_partner_store(planted, invoke):
         ws / "reports" / "P0001.html"
     ).is_file()
     assert (ws.parent / "all.archive").is_file()
+    # His case file and timeline were shown and exported (P0001 has a partner and her concern).
+    assert (ws / "exports" / "sar-P0001.json").is_file()
+    assert any("agency contact added" in out for out in printed)
     # The backup is encrypted; none of her words may be readable in it either.
     assert _holding(ws.parent, skip=ws) == []
     assert len(ran) >= 15, ran
@@ -212,6 +222,7 @@ def test_no_canary_outside_the_partner_store(planted, invoke):
 
 async def test_no_canary_on_a_group_screen(planted):
     from facilitator.tui.app import FacilitatorApp
+    from facilitator.tui.screens.case_timeline import CaseTimelineScreen
     from facilitator.tui.screens.intake_checklist import IntakeChecklistScreen
 
     # Even partner support staff opening the group side see nothing of the partner side there.
@@ -226,6 +237,13 @@ async def test_no_canary_on_a_group_screen(planted):
             app.push_screen(IntakeChecklistScreen("P0001", office))
             await pilot.pause()
             seen.append(screen_text(app))
+            app.pop_screen()
+            await pilot.pause()
+            app.push_screen(CaseTimelineScreen("P0001", office))
+            await pilot.pause(0.5)  # partner support is refused it: nothing loads
+            seen.append(screen_text(app))
+            if user != "pat":
+                assert "referral" in seen[-1], seen[-1]
             app.pop_screen()
             await pilot.pause()
             app.action_risk_queue()

@@ -181,3 +181,48 @@ def test_the_engagement_summary_written_for_his_referrer_is_in_his_export(
     ]
     page = html.unescape((tmp_path / "sar.html").read_text())
     assert "What the coordinator wrote about your engagement" in page
+
+
+def test_his_case_file_and_timeline_are_in_his_export_and_nothing_of_hers(
+    subject, invoke, tmp_path
+):
+    from facilitator.services.casefile import agency_contacts, case_notes, children, details
+    from facilitator.services.risk.assessments import record_assessment
+
+    office, partner_flags = subject
+    details.edit_details(office, "P0001", {"date_of_birth": "1985-04-02", "ethnicity": "pnts"})
+    agency_contacts.add(
+        office, "P0001", role="probation_officer", agency="Sample Probation", name="Dana Officer"
+    )
+    children.add_child(office, "P0001", "Mia", age=5, contact="supervised")
+    case_notes.add_note(office, "P0001", "Phoned his probation officer about attendance.")
+    record_assessment(office, "P0001", "2026-11-01", "high")
+    result = invoke(
+        "--user", "admin", "participant", "export-data", "P0001", "-o", str(tmp_path / "sar")
+    )
+    assert result.exit_code == 0, result.output
+    assert "not exported" not in result.output  # the case file is a kind it knows
+    data = json.loads((tmp_path / "sar.json").read_text())
+    page = html.unescape((tmp_path / "sar.html").read_text())
+    assert data["your_details"] == {
+        "date_of_birth": "1985-04-02",
+        "ethnicity": "prefer not to say",
+    }
+    assert [c["name"] for c in data["agency_contacts"]] == ["Dana Officer"]
+    assert [c["first_name"] for c in data["children"]] == ["Mia"]
+    assert [n["text"] for n in data["case_notes"]] == [
+        "Phoned his probation officer about attendance."
+    ]
+    kinds = {e["kind"] for e in data["timeline"]}
+    assert {"referral", "session", "flag", "case_note", "child", "agency_contact"} <= kinds
+    assert "assessment" not in kinds  # withheld, as risk assessments are
+    for section in ("Your details", "Your children", "Case notes written by staff", "Timeline"):
+        assert section in page
+    assert "Dana Officer" in page and "1985-04-02" in page
+    text = (tmp_path / "sar.json").read_text()
+    for canary in CANARIES + partner_flags:
+        assert canary not in text, canary
+        assert canary not in page, canary
+    # His own flags are on his timeline by category and state, never with their summary.
+    flag_lines = [e["what"] for e in data["timeline"] if e["kind"] == "flag"]
+    assert len(flag_lines) == 2 and not any("summary" in w for w in flag_lines)

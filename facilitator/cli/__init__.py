@@ -45,6 +45,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
         "individual",
         "One-to-one sessions with a man: pre-group, catch-up for a...",
     ),
+    "import": ("import_cmd", "Import men or attendance from a spreadsheet (.csv or .xlsx)."),
     "init": ("init_cmd", "Create a workspace (default: --workspace,..."),
     "intake": ("intake", "Intake and assessment: referral, assessment sessions,..."),
     "marac": ("marac", "MARAC referrals, meetings and the actions agreed for the..."),
@@ -77,11 +78,15 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "staff": ("staff", "Staff members and their roles."),
 }
 
+# A command whose name is a Python keyword lives in a module named otherwise.
+MODULE_OF = {"import": "importing"}
+
 
 def load_command(name: str) -> click.Command:
     """Import a command's module and return the command."""
     attr, _ = COMMANDS[name]
-    command: click.Command = getattr(importlib.import_module(f"facilitator.cli.{name}"), attr)
+    module = MODULE_OF.get(name, name)
+    command: click.Command = getattr(importlib.import_module(f"facilitator.cli.{module}"), attr)
     return command
 
 

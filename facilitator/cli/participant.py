@@ -1,10 +1,19 @@
-"""`facilitator participant add|list|show|status|limits|export-data`: the men referred to the programme."""
+"""`facilitator participant add|list|show|edit|status|limits|contact|child|note|timeline|export-data`:
+the men referred to the programme and their case files."""
 
 from __future__ import annotations
 
 import click
 
+from facilitator import clock
 from facilitator.cli.output import emit_json, fields, json_option, table
+from facilitator.domain.casefile import (
+    CHILD_PLANS,
+    CONTACT_ARRANGEMENTS,
+    LIVES_WITH,
+    MONITORING_FIELDS,
+    NOTE_KINDS,
+)
 from facilitator.domain.participant import PROGRAMME_ENDINGS, REFERRAL_SOURCES, STATUSES
 from facilitator.services.core.group_store import enrolments
 from facilitator.services.core.people import (
@@ -75,6 +84,11 @@ def participant_show(app, participant_id, as_json):
         data |= extra(app.office, person)
     if as_json:
         return emit_json(data)
+    from facilitator.services.casefile import details as casefile_details
+
+    held = casefile_details.detail_rows(
+        app.office, casefile_details.get_details(app.office, person.id)
+    )
     fields(
         [
             ("id", person.id),
@@ -87,6 +101,7 @@ def participant_show(app, participant_id, as_json):
             ("reference", person.referrer_reference),
             ("referred on", person.referred_on),
         ]
+        + held
         + [
             (
                 f"group {e.group_id}",
@@ -142,11 +157,134 @@ def participant_status(app, participant_id, status, reason, day, decision):
 
 
 def _participant_extras():
-    """What compliance and intake add to `participant show`."""
+    """What compliance, intake and his case file add to `participant show`."""
+    from facilitator.services.casefile import details as casefile_details
     from facilitator.services.compliance import status as compliance_status
     from facilitator.services.intake import assessment as intake_assessment
 
-    return [compliance_status.participant_show_fields, intake_assessment.participant_show_fields]
+    return [
+        compliance_status.participant_show_fields,
+        intake_assessment.participant_show_fields,
+        casefile_details.participant_show_fields,
+    ]
+
+
+def _monitoring_options(fn):
+    for name in reversed(MONITORING_FIELDS):
+        fn = click.option(
+            "--" + name.replace("_", "-"),
+            name,
+            help='Equality monitoring, if the programme asks it ("prefer not to say" allowed).',
+        )(fn)
+    return fn
+
+
+@participant.command("edit")
+@click.argument("participant_id")
+@click.option("--date-of-birth", help="YYYY-MM-DD.")
+@click.option("--address")
+@click.option("--phone")
+@click.option("--safe-to-call", help='When it is safe to call him, e.g. "weekdays 09:00-12:00".')
+@click.option("--email")
+@click.option("--preferred-language")
+@click.option("--interpreter-needed", type=click.Choice(["yes", "no"]))
+@click.option("--disability")
+@click.option("--access-needs", help="What he needs to take part (e.g. step-free room).")
+@_monitoring_options
+@click.pass_obj
+def participant_edit(app, participant_id, **given):
+    """Change his details; each is optional, "" clears one. Only the field names are audited.
+
+    Equality monitoring fields are asked only when the programme enables them
+    (casefile.monitoring in the settings); "prefer not to say" is always an answer.
+    """
+    from facilitator.services.casefile import details as service
+
+    if all(v is None for v in given.values()):
+        raise click.UsageError("give at least one detail to change, e.g. --date-of-birth")
+    details, changed = service.edit_details(app.office, participant_id, given)
+    if changed:
+        click.echo(
+            f"{details.participant_id}: changed {', '.join(c.replace('_', ' ') for c in changed)}"
+        )
+    else:
+        click.echo(f"{details.participant_id}: nothing changed (the same as held)")
+
+
+@participant.group("contact")
+def participant_contact() -> None:
+    """Workers from other agencies involved with him (probation, social worker, GP, ...)."""
+
+
+@participant_contact.command("add")
+@click.argument("participant_id")
+@click.option(
+    "--role",
+    required=True,
+    help="probation_officer, social_worker, court, police, gp, substance_misuse_worker, marac_coordinator, mental_health_worker, housing_officer, other.",
+)
+@click.option("--agency", required=True, help="Their organisation.")
+@click.option("--name", default="", help="The worker's name.")
+@click.option(
+    "--title", "job_title", default="", help="Their own job title, if the role does not say it."
+)
+@click.option("--email", default="")
+@click.option("--phone", default="")
+@click.option(
+    "--sharing",
+    default="attendance_only",
+    show_default=True,
+    help="What his agreement lets us share with them: attendance_only, "
+    "attendance_and_engagement, risk_information, full, none.",
+)
+@click.pass_obj
+def contact_add(app, participant_id, **given):
+    """Add an agency contact to his case file."""
+    from facilitator.services.casefile import agency_contacts
+
+    contact = agency_contacts.add(app.office, participant_id, **given)
+    click.echo(f"added {contact.participant_id} contact {contact.id}: {contact.label()}")
+
+
+@participant_contact.command("list")
+@click.argument("participant_id")
+@click.option("--all", "include_removed", is_flag=True, help="Include contacts removed.")
+@json_option
+@click.pass_obj
+def contact_list(app, participant_id, include_removed, as_json):
+    """List his agency contacts."""
+    from facilitator.services.casefile import agency_contacts
+
+    found = agency_contacts.list_contacts(app.office, participant_id, include_removed)
+    if as_json:
+        return emit_json([c.to_dict() for c in found])
+    table(
+        [
+            (
+                c.id,
+                c.role_words,
+                c.agency,
+                c.name,
+                c.email,
+                c.phone,
+                c.sharing_words + (f" (removed {c.removed_at[:10]})" if c.removed_at else ""),
+            )
+            for c in found
+        ],
+        ["id", "role", "agency", "name", "email", "phone", "may be shared"],
+    )
+
+
+@participant_contact.command("remove")
+@click.argument("participant_id")
+@click.argument("contact_id")
+@click.pass_obj
+def contact_remove(app, participant_id, contact_id):
+    """He no longer works with this worker (kept in his history)."""
+    from facilitator.services.casefile import agency_contacts
+
+    contact = agency_contacts.remove(app.office, participant_id, contact_id)
+    click.echo(f"removed {contact.participant_id} contact {contact.id}: {contact.label()}")
 
 
 @participant.command("limits")
@@ -242,3 +380,210 @@ def participant_export_data(app, participant_id, output):
         click.echo(
             f"not exported, review by hand (no rule yet for this kind of record): data/{rel}"
         )
+
+
+@participant.group("child")
+def participant_child() -> None:
+    """His children: who they live with, his contact, any plan (never a partner's details)."""
+
+
+def _child_options(fn, adding: bool):
+    opts = [
+        click.option("--date-of-birth", help="YYYY-MM-DD, if known."),
+        click.option("--age", type=int, help="Age in years, when the birth date is not known."),
+        click.option("--lives-with", help=", ".join(LIVES_WITH)),
+        click.option(
+            "--contact", help="His contact with the child: " + ", ".join(CONTACT_ARRANGEMENTS)
+        ),
+        click.option("--contact-note", help='e.g. "Saturdays at the contact centre".'),
+        click.option("--plan", help=", ".join(CHILD_PLANS)),
+        click.option("--social-worker", help="An agency contact id (C2) or a name."),
+    ]
+    if not adding:
+        opts.append(click.option("--first-name", help="The child's first name."))
+    for opt in reversed(opts):
+        fn = opt(fn)
+    return fn
+
+
+def _print_child(changed, verb: str) -> None:
+    child = changed.child
+    click.echo(f"{verb} {child.participant_id} child {child.id}: {child.words(clock.today())}")
+    s = changed.suggestion
+    if s is not None:
+        click.echo(
+            f"risk prompt {s.id} ({', '.join(s.categories)}, {s.severity}) waits for review: "
+            f"`facilitator risk confirm {s.id}` or `facilitator risk dismiss {s.id} --reason ...`"
+        )
+
+
+@participant_child.command("add")
+@click.argument("participant_id")
+@click.argument("first_name")
+@lambda fn: _child_options(fn, adding=True)  # the same options as `change`
+@click.pass_obj
+def child_add(app, participant_id, first_name, **given):
+    """Record one of his children (first name only)."""
+    from facilitator.services.casefile import children
+
+    given = {k: v for k, v in given.items() if v is not None}
+    _print_child(children.add_child(app.office, participant_id, first_name, **given), "added")
+
+
+@participant_child.command("change")
+@click.argument("participant_id")
+@click.argument("child_id")
+@lambda fn: _child_options(fn, adding=False)
+@click.pass_obj
+def child_change(app, participant_id, child_id, **given):
+    """Change a child's record; a new child protection plan or a change in his contact
+    arrangements is put to the risk review."""
+    from facilitator.services.casefile import children
+
+    if all(v is None for v in given.values()):
+        raise click.UsageError("give at least one thing to change, e.g. --contact supervised")
+    changed = children.change_child(app.office, participant_id, child_id, **given)
+    if not changed.fields:
+        click.echo(f"{changed.child.participant_id} child {changed.child.id}: nothing changed")
+        return
+    _print_child(changed, "changed")
+
+
+@participant_child.command("list")
+@click.argument("participant_id")
+@json_option
+@click.pass_obj
+def child_list(app, participant_id, as_json):
+    """List his children and the arrangements for them."""
+    from facilitator.services.casefile import children
+
+    found = children.list_children(app.office, participant_id)
+    if as_json:
+        return emit_json([c.to_dict() | {"age_now": c.age_on(clock.today())} for c in found])
+    table(
+        [
+            (
+                c.id,
+                c.words(clock.today()),
+                c.lives_with.replace("_", " "),
+                c.contact.replace("_", " ") + (f" ({c.contact_note})" if c.contact_note else ""),
+                c.plan.replace("_", " "),
+                c.social_worker,
+            )
+            for c in found
+        ],
+        ["id", "child", "lives with", "his contact", "plan", "social worker"],
+    )
+
+
+@participant.group("note")
+def participant_note() -> None:
+    """Case notes about him: phone calls, missed-session calls, changes in circumstances.
+
+    (Debrief notes, about a whole group session, are `facilitator notes`.)
+    """
+
+
+def _print_saved(saved, verb: str) -> None:
+    note = saved.note
+    click.echo(
+        f"{verb} {note.participant_id} note {note.id} ({note.kind.replace('_', ' ')}, {note.date})"
+    )
+    s = saved.suggestion
+    if s is not None:
+        click.echo(
+            f"risk suggestion {s.id} ({', '.join(s.categories)}, {s.severity}) waits for review: "
+            f"`facilitator risk confirm {s.id}` or `facilitator risk dismiss {s.id} --reason ...`"
+        )
+
+
+@participant_note.command("add")
+@click.argument("participant_id")
+@click.option("--text", required=True, help="The note, in your own words.")
+@click.option("--kind", default="other", show_default=True, help=", ".join(NOTE_KINDS))
+@click.option("--date", "day", help="The day it is about, YYYY-MM-DD (default today).")
+@click.option("--contact", "contact_id", default="", help="The agency contact it concerns (C1).")
+@click.pass_obj
+def note_add(app, participant_id, text, kind, day, contact_id):
+    """Write a case note; it is scanned for risk indicators as a check-in is."""
+    from facilitator.services.casefile import case_notes
+
+    _print_saved(
+        case_notes.add_note(app.office, participant_id, text, kind, day, contact_id), "added"
+    )
+
+
+@participant_note.command("edit")
+@click.argument("participant_id")
+@click.argument("note_id")
+@click.option("--text", required=True)
+@click.pass_obj
+def note_edit(app, participant_id, note_id, text):
+    """Correct your own note within 24 hours of writing it (after that, amend it)."""
+    from facilitator.services.casefile import case_notes
+
+    _print_saved(case_notes.edit_note(app.office, participant_id, note_id, text), "changed")
+
+
+@participant_note.command("amend")
+@click.argument("participant_id")
+@click.argument("note_id")
+@click.option("--text", required=True, help="The amendment; the note's words stay as written.")
+@click.pass_obj
+def note_amend(app, participant_id, note_id, text):
+    """Add a dated amendment to a note."""
+    from facilitator.services.casefile import case_notes
+
+    saved = case_notes.amend_note(app.office, participant_id, note_id, text)
+    number = saved.amendment.number if saved.amendment else len(saved.note.amendments)
+    _print_saved(saved, f"amendment {number} to")
+
+
+@participant_note.command("list")
+@click.argument("participant_id")
+@click.option("--kind", help=", ".join(NOTE_KINDS))
+@json_option
+@click.pass_obj
+def note_list(app, participant_id, kind, as_json):
+    """His case notes, newest first, with their amendments."""
+    from facilitator.services.casefile import case_notes
+
+    found = case_notes.list_notes(app.office, participant_id, kind)
+    if as_json:
+        return emit_json([n.to_dict() for n in found])
+    if not found:
+        click.echo("(none)")
+    for n in found:
+        contact = f", about {n.contact_id}" if n.contact_id else ""
+        click.echo(f"{n.id}  {n.date}  {n.kind.replace('_', ' ')}  by {n.written_by}{contact}")
+        for line in n.text.splitlines():
+            click.echo(f"    {line}")
+        for a in n.amendment_list:
+            click.echo(f"    amendment {a.number}, {a.at[:16].replace('T', ' ')} by {a.by}:")
+            for line in a.text.splitlines():
+                click.echo(f"      {line}")
+
+
+@participant.command("timeline")
+@click.argument("participant_id")
+@click.option(
+    "--kind",
+    "kinds",
+    multiple=True,
+    help="Only these kinds, repeatable: referral, intake, assessment, enrolment, session, "
+    "one_to_one, flag, case_note, agency_contact, child, compliance, status, outcome.",
+)
+@json_option
+@click.pass_obj
+def participant_timeline(app, participant_id, kinds, as_json):
+    """Everything that happened in his case, newest first (flags: category and state only)."""
+    from facilitator.services.records import timeline as service
+
+    events = service.timeline(app.office, participant_id, list(kinds) or None)
+    if as_json:
+        return emit_json([e.to_dict() for e in events])
+    table(
+        [(e.day, e.kind.replace("_", " "), e.what) for e in events],
+        ["date", "kind", "what"],
+        empty="(nothing recorded)",
+    )

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from facilitator import clock
 from facilitator.curriculum.locate import bundled_curricula_dir
+from facilitator.demo import casefile as demo_casefile
 from facilitator.demo import compliance as demo_compliance
 from facilitator.demo import debrief as demo_debrief
 from facilitator.demo import intake as demo_intake
@@ -43,6 +44,7 @@ BUILDERS: tuple[Callable[[Office, dict], None], ...] = (
     demo_marac.build_demo,
     demo_outcomes.build_demo,
     demo_staff_quality.build_demo,
+    demo_casefile.build_demo,
 )
 
 FIRST = [

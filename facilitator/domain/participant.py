@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from facilitator.domain.record import Record
 from facilitator.domain.values import check_choice, parse_date, require_text
@@ -30,6 +30,11 @@ def completion_by_decision(reason: str) -> str:
     return f"completed by coordinator's decision: {' '.join(reason.split())}"
 
 
+def status_change(status: str, reason: str, by: str, at: str) -> dict:
+    """One line of his status history, as kept on his record."""
+    return {"at": at, "status": status, "reason": reason, "by": by}
+
+
 @dataclass
 class Participant(Record):
     id: str
@@ -45,6 +50,8 @@ class Participant(Record):
     # who decided. Every report that shows his completion says it was a decision.
     completion_decision: str = ""
     completion_decided_by: str = ""
+    # Every change of status, oldest first: {on, status, reason, by} (his timeline reads it).
+    status_changes: list[dict] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         self.name = require_text(self.name, "participant name")

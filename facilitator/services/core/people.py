@@ -5,7 +5,12 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from facilitator import clock
-from facilitator.domain.participant import PROGRAMME_ENDINGS, STATUSES, Participant
+from facilitator.domain.participant import (
+    PROGRAMME_ENDINGS,
+    STATUSES,
+    Participant,
+    status_change,
+)
 from facilitator.domain.staff import Staff
 from facilitator.domain.values import check_choice, check_name, parse_date, require_text
 from facilitator.errors import InvalidInput, NotFound, Refused
@@ -170,6 +175,8 @@ def write_status(
             "status_reason": reason,
             "completion_decision": decision.strip(),
             "completion_decided_by": office.user if decision.strip() else "",
+            "status_changes": person.status_changes
+            + [status_change(status, reason, office.user, clock.now().isoformat())],
         }
     )  # re-validated
     with office.stores.people(write=True) as db:

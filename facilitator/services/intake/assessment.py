@@ -34,7 +34,7 @@ from facilitator.domain.intake import (
     label,
     missing_for_group,
 )
-from facilitator.domain.participant import Participant
+from facilitator.domain.participant import Participant, status_change
 from facilitator.domain.values import parse_date
 from facilitator.errors import Refused
 from facilitator.services.core.office import Office
@@ -239,7 +239,12 @@ def _reopen_referral(office: Office, pid: str) -> None:
 
 def _write_status(office: Office, person: Participant, status: str, reason: str) -> None:
     """Caller holds the lock (people.set_participant_status would take it a second time)."""
-    doc = person.to_dict() | {"status": status, "status_reason": reason}
+    doc = person.to_dict() | {
+        "status": status,
+        "status_reason": reason,
+        "status_changes": person.status_changes
+        + [status_change(status, reason, office.user, clock.now().isoformat())],
+    }
     Participant.from_dict(doc)
     with office.stores.people(write=True) as db:
         put_doc(db, "participants", doc)

@@ -6,7 +6,9 @@
 What he gets: his participant record, enrolments, attendance, check-ins and their corrections,
 one-to-ones, intake (agreements and decisions), the flags he may see, check-in suggestions,
 compliance, and the index of debrief notes that mention him (not their text, which is about
-the whole group), and the outcome questionnaires he answered.
+the whole group), the outcome questionnaires he answered, his case file (his details, the
+agency workers involved with him, his children's records, the staff's case notes) and his
+timeline (as staff see it, less what is withheld below).
 
 What he never gets (information from a victim is never shown to him):
 - anything from the partner store, which is not even opened;
@@ -31,6 +33,7 @@ from facilitator.errors import InvalidInput
 from facilitator.services.core.office import Office
 from facilitator.services.core.people import get_participant
 from facilitator.services.records.person_records import Holding, find, read_store, rows
+from facilitator.services.records.timeline import timeline
 from facilitator.storage.files import atomic_write_text
 
 PARTNER_SOURCE = "partner_contact"
@@ -48,6 +51,7 @@ KNOWN_KINDS = {
     "reports",
     "marac",
     "sharing",
+    "casefile",
 }
 # Sharing done to protect someone from him is withheld with the rest of what is held for others'
 # safety: telling him of a MARAC or a safeguarding referral can tell him who spoke.
@@ -122,6 +126,11 @@ def export_data(office: Office, participant_id: str) -> Export:
         "debrief_notes_mentioning_you": [],
         "engagement_summaries_for_your_referrer": [],
         "information_shared_about_you": [],
+        "your_details": {},
+        "agency_contacts": [],
+        "children": [],
+        "case_notes": [],
+        "timeline": [],
     }
     unreviewed: set[str] = set()
     for h in holdings:
@@ -136,6 +145,12 @@ def export_data(office: Office, participant_id: str) -> Export:
                 str(d.get("session_id", "")),
             )
         )
+    data["timeline"] = [
+        e.to_dict()
+        for e in timeline(office, person.id)
+        # Risk assessments are withheld; a partner-sourced flag is not even named.
+        if e.kind != "assessment" and not (e.kind == "flag" and e.ref in partner_flags)
+    ]
     data = _without(data, partner_flags)
     return Export(person.id, data, sorted(unreviewed))
 
@@ -220,6 +235,16 @@ def _add(office: Office, data: dict, h: Holding) -> None:
     elif h.kind == "reports" and f.startswith("reports/engagement/"):
         # What the coordinator wrote about his engagement for his referrer's reports.
         data["engagement_summaries_for_your_referrer"].extend(_read_docs(office, f, "summaries"))
+    elif h.kind == "casefile":
+        held = read_store(office.stores.path(*f.split("/")))
+        for table, key in (
+            ("contacts", "agency_contacts"),
+            ("children", "children"),
+            ("notes", "case_notes"),
+        ):
+            data[key].extend(dict(d) for d in (held.get(table) or {}).values())
+        for doc in (held.get("details") or {}).values():
+            data["your_details"] = dict(doc.get("values") or {}) | dict(doc.get("monitoring") or {})
     elif h.kind == "notes":
         data["debrief_notes_mentioning_you"].append(
             {k: doc.get(k) for k in ("id", "session_id", "group_id", "date", "title", "status")}
@@ -296,6 +321,11 @@ SECTION_TITLES = {
     "are about the whole group)",
     "engagement_summaries_for_your_referrer": "What the coordinator wrote about your engagement "
     "for your referrer's reports",
+    "your_details": "Your details",
+    "agency_contacts": "Workers from other agencies involved with you",
+    "children": "Your children",
+    "case_notes": "Case notes written by staff",
+    "timeline": "Timeline of your time with the programme",
 }
 
 

@@ -2,7 +2,8 @@
 facilitators to confirm as a flag or dismiss with a reason.
 
     data/risk/suggestions/<group>/<year>/<date>.json   one group session's suggestions
-    data/risk/individual_suggestions/<man>.json        one man's one-to-ones' suggestions
+    data/risk/individual_suggestions/<man>.json        one man's own records' suggestions: his
+                                                       one-to-ones, his case notes, his children
     data/risk/suggestions/index-<year>.json            suggestion id → session
 """
 
@@ -39,25 +40,36 @@ CIRCUMSTANCES_NEEDING_DISCLOSURE = ("bail_or_order",)
 
 # A one-to-one's id: the man's id, "-O", its number (P0001-O3).
 _ONE_TO_ONE = re.compile(r"^(?P<man>P\d+)-O\d+$", re.IGNORECASE)
+# A record of his own that is scanned or prompts review like a one-to-one: a one-to-one (O), a
+# case note (N) or a child's record in his case file (K): P0001-N4, P0001-K1.
+_HIS_RECORD = re.compile(r"^(?P<man>P\d+)-[ONK]\d+$", re.IGNORECASE)
+_MAN = re.compile(r"^P\d+$", re.IGNORECASE)
 
 
 def is_one_to_one(session_id: str) -> bool:
     return bool(_ONE_TO_ONE.match((session_id or "").strip()))
 
 
+def is_his_record(session_id: str) -> bool:
+    """A suggestion kept in his own file rather than a group session's."""
+    return bool(_HIS_RECORD.match((session_id or "").strip()))
+
+
 # -- check-in suggestions ----------------------------------------------------------------------
 def _suggestion_file(session_id: str) -> str:
-    one_to_one = _ONE_TO_ONE.match(session_id.strip())
-    if one_to_one:
-        return f"risk/individual_suggestions/{one_to_one['man'].upper()}.json"
+    own = _HIS_RECORD.match(session_id.strip()) or _MAN.match(session_id.strip())
+    if own:
+        man = own["man"] if "man" in own.groupdict() else own[0]
+        return f"risk/individual_suggestions/{man.upper()}.json"
     group, day = split_session_id(session_id)
     return f"risk/suggestions/{safe_name(group, 'group id')}/{day[:4]}/{day}.json"
 
 
 def _session_key(office: Office, session_id: str) -> str:
     """The session's id as stored: a group session is looked up (NotFound if it is not held);
-    a one-to-one's id is its own."""
-    if is_one_to_one(session_id):
+    a one-to-one's, a case note's or a child record's id is its own, and a man's id (P0001)
+    stands for all of his own records."""
+    if is_his_record(session_id) or _MAN.match((session_id or "").strip()):
         return session_id.strip().upper()
     return get_session(office, session_id).session.id
 
@@ -81,11 +93,15 @@ def _index_years(office: Office) -> list[int]:
 def list_suggestions(
     office: Office, session_id: str, pending_only: bool = False
 ) -> list[Suggestion]:
-    """A session's suggestions: a group session's, or one one-to-one's (P0001-O3)."""
+    """A session's suggestions: a group session's, one one-to-one's (P0001-O3), one case
+    note's (P0001-N2), one child record's (P0001-K1), or all of a man's own records' (P0001)."""
     sid = _session_key(office, session_id)
+    whole = bool(_MAN.match(sid))
     with office.stores.store(_suggestion_file(sid), "risk_suggestions") as db:
         found = [
-            Suggestion.from_dict(d) for d in all_docs(db, "suggestions") if d["session_id"] == sid
+            Suggestion.from_dict(d)
+            for d in all_docs(db, "suggestions")
+            if d["session_id"] == sid or whole
         ]
     found.sort(key=lambda s: (s.created_at, s.id))
     return [s for s in found if s.pending] if pending_only else found
@@ -194,7 +210,21 @@ def keep_suggestion(
     matches: list[dict],
 ) -> Suggestion | None:
     """Caller holds the lock."""
-    pid = checkin.participant_id
+    return keep_for(office, sid, checkin.participant_id, cats, severity, matches)
+
+
+def keep_for(
+    office: Office,
+    sid: str,
+    pid: str,
+    cats: list[str],
+    severity: str | None,
+    matches: list[dict],
+    again: bool = False,
+) -> Suggestion | None:
+    """Keep (or add to) his pending suggestion for one session or record. Categories already
+    decided for it are not suggested twice, unless `again`: a new event in the same record (a
+    second change to a child's contact) is put to review afresh. Caller holds the lock."""
     with office.stores.store(_suggestion_file(sid), "risk_suggestions", write=True) as db:
         his = [
             Suggestion.from_dict(d)
@@ -203,7 +233,7 @@ def keep_suggestion(
         ]
         pending = next((s for s in his if s.pending), None)
         decided = {c for s in his if not s.pending for c in s.categories}
-        if pending is None and set(cats) <= decided:
+        if pending is None and set(cats) <= decided and not again:
             return None
         if pending is not None:
             merged = list(dict.fromkeys(pending.categories + cats))
@@ -229,7 +259,7 @@ def keep_suggestion(
             action = "suggest"
         put_doc(db, "suggestions", suggestion.to_dict())
     if action == "suggest":
-        year = suggestion.created_at[:4] if is_one_to_one(sid) else split_session_id(sid)[1][:4]
+        year = suggestion.created_at[:4] if is_his_record(sid) else split_session_id(sid)[1][:4]
         with office.stores.store(_index_file(year), "risk_suggestion_index", write=True) as db:
             put_doc(db, "suggestions", {"id": suggestion.id, "session_id": sid})
     office.audit(
@@ -256,6 +286,46 @@ def suggest_from_one_to_one(
     table = category_severities(office)
     kept = [m for m in matches if m["category"] in left]
     return keep_suggestion(office, session_id, checkin, left, highest(table[c] for c in left), kept)
+
+
+def scan_matches(office: Office, text: str) -> list[dict]:
+    """What the scanner finds in free text (a case note), as a check-in's words are read."""
+    return [
+        {
+            "category": i.category,
+            "severity": i.severity,
+            "match": i.match,
+            "start": i.start,
+            "end": i.end,
+            "source": "text",
+            "words": list(i.words),
+        }
+        for i in _scan_text(office, text)
+    ]
+
+
+def suggest_for_record(
+    office: Office, record_id: str, participant_id: str, matches: list[dict], again: bool = False
+) -> Suggestion | None:
+    """Queue for review what a record of his own shows (a case note's words, a child's new
+    plan): one pending suggestion per record, confirmed or dismissed as a check-in's is.
+    Caller holds the lock."""
+    if not is_his_record(record_id):
+        raise InvalidInput(f"'{record_id}' is not a record of a man's own")
+    table = category_severities(office)
+    kept = [m for m in matches if m["category"] in table]
+    cats = list(dict.fromkeys(m["category"] for m in kept))
+    if not cats:
+        return None
+    return keep_for(
+        office,
+        record_id.strip().upper(),
+        participant_id,
+        cats,
+        highest(table[c] for c in cats),
+        kept,
+        again,
+    )
 
 
 def checkin_indicators(office: Office, checkin: CheckIn) -> list[dict]:
@@ -333,7 +403,9 @@ def confirm_suggestion(
         text = (
             (summary or "").strip()
             or _checkin_summary(office, s)
-            or (f"Suggested from the check-in in {s.session_id}: {', '.join(cats)}")
+            or (
+                f"Suggested from the {_source_words(s.session_id)} {s.session_id}: {', '.join(cats)}"
+            )
         )
         flag = next((f for f in open_flags(office) if f.suggestion_id == s.id), None)
         if flag is None:  # not already made by a confirm that was interrupted
@@ -360,9 +432,17 @@ def confirm_suggestion(
     return flag
 
 
+def _source_words(record_id: str) -> str:
+    """What a suggestion's record is, in words: a case note, a child's record, a one-to-one's
+    check-in or a group session's."""
+    own = _HIS_RECORD.match((record_id or "").strip())
+    letter = own[0].split("-")[-1][:1].upper() if own else ""
+    return {"N": "case note", "K": "child's record", "O": "check-in in"}.get(letter, "check-in in")
+
+
 def _checkin_summary(office: Office, s: Suggestion) -> str:
-    if is_one_to_one(s.session_id):
-        return ""  # the one-to-one's record is groupwork's; the flag says where it came from
+    if is_his_record(s.session_id):
+        return ""  # the record is groupwork's or his case file's; the flag says where it came from
 
     checkin = get_session(office, s.session_id).checkins.get(s.participant_id)
     return checkin.summary.strip() if checkin else ""
