@@ -17,6 +17,7 @@ from facilitator.curriculum.locate import bundled_curricula_dir
 from facilitator.demo import compliance as demo_compliance
 from facilitator.demo import debrief as demo_debrief
 from facilitator.demo import intake as demo_intake
+from facilitator.demo import letters as demo_letters
 from facilitator.demo import one_to_one as demo_one_to_one
 from facilitator.demo import outcomes as demo_outcomes
 from facilitator.demo import partner as demo_partner
@@ -41,6 +42,7 @@ BUILDERS: tuple[Callable[[Office, dict], None], ...] = (
     demo_partner.build_demo,
     demo_outcomes.build_demo,
     demo_staff_quality.build_demo,
+    demo_letters.build_demo,
 )
 
 FIRST = [

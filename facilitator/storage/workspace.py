@@ -38,6 +38,11 @@ DEFAULT_SETTINGS: dict[str, Any] = {
         # (GB: ENG for England and Wales, SCT, NIR); "" for the programme's own days only.
         "country": "GB",
         "subdivision": "ENG",
+        # The letterhead of every letter (letters/templates/*.docx): where replies go.
+        "address": "",
+        "phone": "",
+        "secure_email": "",
+        "charity_number": "",
     },
     "rules": {
         # Each programme sets its own rules: these are common defaults seen in practice.
