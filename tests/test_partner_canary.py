@@ -49,6 +49,23 @@ EXPLICIT = [
     ["audit", "--limit", "1000000", "--json"],
     ["backup", "-o", "{ws}/../all.archive"],  # outside: backup refuses to write into the workspace
 ]
+# Every kind of letter in every form, about the man whose partner holds the canaries where the
+# kind has something to say about him (a breach and an ending need other men on the demo).
+LETTER_MEN = {
+    "referral_acknowledgement": "P0001",
+    "invitation": "P0001",
+    "assessment_outcome": "P0001",
+    "absence_warning": "P0001",
+    "breach_notice": "P0014",
+    "progress_report": "P0001",
+    "end_of_programme": "P0021",
+}
+LETTERS = [
+    ["letter", "write", kind, pid, "-o", f"{{ws}}/reports/letter-{kind}.{form}"]
+    for kind, pid in LETTER_MEN.items()
+    for form in ("docx", "md", "html")
+] + [["compliance", "notify", "RN0002", "--how", "secure_email", "--letter"]]
+EXPLICIT += LETTERS
 SKIP_FAMILIES = {"partner", "demo", "init", "run", "restore"}
 
 
@@ -171,6 +188,11 @@ def test_no_canary_outside_the_partner_store(planted, invoke):
         ws / "reports" / "P0001.html"
     ).is_file()
     assert (ws.parent / "all.archive").is_file()
+    # Every letter was written (into reports/ and the workspace's letters/sent/).
+    for kind in LETTER_MEN:
+        for form in ("docx", "md", "html"):
+            assert (ws / "reports" / f"letter-{kind}.{form}").is_file(), (kind, form)
+    assert len(list((ws / "letters" / "sent").rglob("*.*"))) >= len(LETTERS)
     # The backup is encrypted; none of her words may be readable in it either.
     assert _holding(ws.parent, skip=ws) == []
     assert len(ran) >= 15, ran

@@ -142,6 +142,7 @@ DEFAULT_SETTINGS: dict[str, Any] = {
             "intake": 6,
             "notes": 6,
             "compliance": 6,
+            "letters": 6,  # letters written about him, and the record of each
             "partner": 6,
             "other": 6,
         },

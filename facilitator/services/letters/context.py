@@ -62,6 +62,18 @@ LEFT_STATEMENT = (
 )
 
 
+def _ending_words(person: Participant) -> str:
+    """How his programme ended, without the reason typed with it: that is free text staff
+    wrote for the file, and may carry what a letter must not (what a partner said)."""
+    if person.status == "completed":
+        return (
+            "completed by the coordinator's decision"
+            if person.completion_decision.strip()
+            else "completed"
+        )
+    return {"suspended": "suspended", "exited": "left the programme"}.get(person.status, "")
+
+
 def long_date(day: str) -> str:
     if not day:
         return ""
@@ -229,9 +241,8 @@ def values_for(
         },
         "ending": {
             "status": person.status,
-            "status_words": person.status_words,
+            "status_words": _ending_words(person),
             "on": long_date(ended_on),
-            "reason": person.status_reason,
             "completed": completed,
             "statement": COMPLETION_STATEMENT if completed else LEFT_STATEMENT,
         },

@@ -38,7 +38,7 @@ FIELDS: dict[str, tuple[str, ...]] = {
     "assessment": ("outcome", "outcome_id", "date", "reasons", "sessions_required", "appointments"),
     "breach": ("what", "on", "due", "task"),
     "warning": ("unexcused", "allowed", "in_a_row", "in_a_row_allowed", "source"),
-    "ending": ("status", "status_words", "on", "reason", "completed", "statement"),
+    "ending": ("status", "status_words", "on", "completed", "statement"),
     "invitation": ("first_session", "time", "group_name", "location"),
 }
 # Lists whose items have names of their own (`{%tr for r in attendance.rows %}{{ r.date }}`).
