@@ -18,7 +18,6 @@ from facilitator.domain.participant import Participant
 from facilitator.domain.values import parse_date
 from facilitator.errors import Refused
 from facilitator.services.compliance.status import list_tasks
-from facilitator.services.core.group_store import list_groups
 from facilitator.services.core.office import Office
 from facilitator.services.intake.assessment import get_intake, sessions_required
 from facilitator.services.letters import fields
@@ -91,7 +90,7 @@ def _latest_group(office: Office, data) -> dict[str, Any]:
     if not enrolments:
         return {}
     e = enrolments[-1]
-    g = {x.id: x for x in list_groups(office)}.get(e.group_id)
+    g = data.groups_by_id.get(e.group_id)
     if g is None:
         return {}
     return {
@@ -124,7 +123,7 @@ def _breach(office: Office, person: Participant, task_id: str | None) -> dict[st
 
 
 def _assessment(office: Office, person: Participant) -> dict[str, Any]:
-    intake = get_intake(office, person.id)
+    intake = get_intake(office, person.id, person)
     out: dict[str, Any] = {"sessions_required": sessions_required(office)}
     if intake is None:
         return out
@@ -150,7 +149,7 @@ def values_for(
     task_id: str | None = None,
 ) -> dict[str, fields.Fields]:
     """The allow-listed context for one letter. Refuses a letter that has nothing to say."""
-    data = report_data(office, person.id)
+    data = report_data(office, person.id, person=person)
     c = data.compliance
     rules = data.standing.rules
     actor = office.actor

@@ -16,6 +16,7 @@ import shutil
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 from facilitator import clock
 from facilitator.domain.compliance import NotifyTask
@@ -63,18 +64,26 @@ class Composed:
     addressee: Addressee
     day: date
     docx: bytes
+    document: Any  # the filled python-docx document the bytes were saved from
 
     def as_format(self, fmt: str) -> bytes:
         if fmt == "docx":
             return self.docx
         if fmt == "md":
-            return text.to_markdown(self.docx).encode("utf-8")
+            return text.to_markdown(self.blocks).encode("utf-8")
         title = f"{self.kind.title}: {self.person.name}"
-        return text.to_html(self.docx, title).encode("utf-8")
+        return text.to_html(self.blocks, title).encode("utf-8")
 
     @property
     def plain(self) -> str:
-        return text.to_plain(self.docx)
+        return text.to_plain(self.blocks)
+
+    @property
+    def blocks(self) -> list:
+        """The letter read back once, for every form made from it."""
+        if not hasattr(self, "_blocks"):
+            self._blocks = text.blocks(self.document)
+        return self._blocks
 
 
 def _store(office: Office, participant_id: str, write: bool = False):
@@ -114,17 +123,18 @@ def compose(
     on: str | date | None = None,
     task_id: str | None = None,
     letter_id: str = "",
+    person: Participant | None = None,
 ) -> Composed:
     """Fill the kind's template for this man. Nothing is kept; refuses with one line when the
     template asks for an unknown placeholder or the letter would carry forbidden words."""
     office.require_role(*ROLES, doing="write a letter")
     k = kind if isinstance(kind, LetterKind) else kind_named(kind)
-    person = get_participant(office, participant_id)
+    person = person or get_participant(office, participant_id)
     addressee = addressee_for(office, person, k, to)
     day = _day(on)
     context = values_for(office, person, k, addressee, day, letter_id, task_id)
-    docx = templates.render_docx(office.path, k, context)
-    composed = Composed(k, person, addressee, day, docx)
+    docx, document = templates.render_docx(office.path, k, context)
+    composed = Composed(k, person, addressee, day, docx, document)
     problem = wording.problem_in(composed.plain)
     if problem:
         name = templates.shown(office.path, templates.template_for(office.path, k))
@@ -165,7 +175,7 @@ def _write(
     """Caller holds the lock (inside `stores.writing()`)."""
     person = get_participant(office, participant_id)
     letter_id = office.stores.next_id("LT")
-    composed = compose(office, kind, person.id, to, on, task_id, letter_id)
+    composed = compose(office, kind, person.id, to, on, task_id, letter_id, person)
     data = composed.as_format(fmt)
     folder = ensure_private_dir(sent_folder(office, person.id))
     kept = folder / f"{letter_id}-{composed.kind.id}.{fmt}"

@@ -105,7 +105,7 @@ def _static_problem(tpl, env) -> str:
     from docx.oxml import parse_xml
     from jinja2 import TemplateSyntaxError, meta, nodes
 
-    doc = Document(tpl.template_file)
+    doc = tpl.docx if tpl.docx is not None else Document(tpl.template_file)
     xml = tpl.patch_xml(tpl.xml_to_string(doc._element.body))
     for rel in doc.part.rels.values():
         if rel.reltype in (RT.HEADER, RT.FOOTER) and rel.target_part.blob:
@@ -128,13 +128,15 @@ def _static_problem(tpl, env) -> str:
     return ""
 
 
-def render_docx(root: Path, kind: LetterKind, context: dict[str, Any]) -> bytes:
-    """The letter as a Word file, or TemplateProblem naming the template and the placeholder."""
+def render_docx(root: Path, kind: LetterKind, context: dict[str, Any]) -> tuple[bytes, Any]:
+    """The letter as a Word file and as the filled document (python-docx's, for reading back
+    without parsing it again), or TemplateProblem naming the template and the placeholder."""
     from jinja2 import TemplateError, UndefinedError
 
     path = template_for(root, kind)
     name = shown(root, path)
     tpl = _open(path)
+    tpl.init_docx()  # read once: checked, then filled
     env = _environment()
     problem = _static_problem(tpl, env)
     if problem:
@@ -149,7 +151,7 @@ def render_docx(root: Path, kind: LetterKind, context: dict[str, Any]) -> bytes:
         raise TemplateProblem(f"template {name} cannot be filled: {err}: nothing was written")
     out = io.BytesIO()
     tpl.save(out)
-    return out.getvalue()
+    return out.getvalue(), tpl.docx
 
 
 def check_templates(root: Path, sample: dict[str, Any]) -> list[str]:

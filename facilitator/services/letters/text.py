@@ -10,6 +10,7 @@ from __future__ import annotations
 import io
 import re
 from html import escape
+from typing import Any
 
 PRINT_CSS = """
 @page { size: A4; margin: 20mm 20mm 22mm 20mm;
@@ -29,13 +30,27 @@ p { margin: 0 0 6pt 0; orphans: 3; widows: 3; }
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|#])")
 
 
-def _blocks(docx_bytes: bytes):
-    """("h", level, text) / ("p", bold, text) / ("table", rows) in document order."""
+def blocks(letter: Any) -> list[tuple]:
+    """("h", level, text) / ("li" | "p", bold, text) / ("table", rows) in document order, from
+    the filled document itself (or its bytes); a list of them is passed through."""
+    if isinstance(letter, list):
+        return letter
+    return list(_blocks(letter))
+
+
+def _style_id(p: Any) -> str:
+    # The paragraph's own style id, read from its XML: looking the style up by name walks
+    # every style in the document, for every paragraph.
+    ppr = p._p.pPr
+    return ppr.pStyle.val if ppr is not None and ppr.pStyle is not None else ""
+
+
+def _blocks(letter: Any):
     from docx import Document
     from docx.table import Table
     from docx.text.paragraph import Paragraph
 
-    doc = Document(io.BytesIO(docx_bytes))
+    doc = Document(io.BytesIO(letter)) if isinstance(letter, bytes) else letter
     for child in doc.element.body.iterchildren():
         tag = child.tag.rsplit("}", 1)[-1]
         if tag == "p":
@@ -43,11 +58,11 @@ def _blocks(docx_bytes: bytes):
             text = " ".join(p.text.split())
             if not text:
                 continue
-            style = (p.style.name if p.style is not None else "") or ""
+            style = _style_id(p)
             if style == "Title":
                 yield ("h", 1, text)
             elif style.startswith("Heading"):
-                level = int(style.split()[-1]) if style.split()[-1].isdigit() else 2
+                level = int(style[-1]) if style[-1:].isdigit() else 2
                 yield ("h", min(level + 1, 3), text)
             elif style.startswith("List"):
                 yield ("li", False, text)
@@ -65,9 +80,9 @@ def _md(text: str) -> str:
     return _MD_SPECIAL.sub(r"\\\1", text)
 
 
-def to_markdown(docx_bytes: bytes) -> str:
+def to_markdown(letter: Any) -> str:
     out: list[str] = []
-    for block in _blocks(docx_bytes):
+    for block in blocks(letter):
         if block[0] == "h":
             out += ["#" * block[1] + " " + _md(block[2]), ""]
         elif block[0] == "li":
@@ -85,9 +100,9 @@ def to_markdown(docx_bytes: bytes) -> str:
     return "\n".join(out).rstrip() + "\n"
 
 
-def to_html(docx_bytes: bytes, title: str) -> str:
+def to_html(letter: Any, title: str) -> str:
     body: list[str] = []
-    for block in _blocks(docx_bytes):
+    for block in blocks(letter):
         if block[0] == "h":
             body.append(f"<h{block[1]}>{escape(block[2])}</h{block[1]}>")
         elif block[0] == "li":
@@ -110,10 +125,10 @@ def to_html(docx_bytes: bytes, title: str) -> str:
     )
 
 
-def to_plain(docx_bytes: bytes) -> str:
+def to_plain(letter: Any) -> str:
     """The letter's words, for a preview on screen and for the wording check."""
     out: list[str] = []
-    for block in _blocks(docx_bytes):
+    for block in blocks(letter):
         if block[0] == "table":
             out += ["  ".join(r) for r in block[1]]
         elif block[0] == "li":
