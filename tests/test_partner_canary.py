@@ -235,6 +235,17 @@ async def test_no_canary_on_a_group_screen(planted):
             app.open_session("G1")
             await pilot.pause(0.5)
             seen.append(screen_text(app))
+            # The letters screen: every kind previewed about the man whose partner holds them.
+            from facilitator.services.letters.kinds import KINDS
+            from facilitator.tui.screens.letters import LettersScreen
+
+            for kind in KINDS:
+                app.push_screen(LettersScreen("P0001", office, kind.id))
+                await wait_for(pilot, lambda: app.screen.loaded or not app.screen.allowed)
+                await pilot.pause()
+                seen += [screen_text(app), app.screen.text]
+                app.pop_screen()
+                await pilot.pause()
             for text in seen:
                 assert not any(value in text for value in CANARIES.values()), user
         assert json.dumps(seen)  # screens were read
