@@ -135,7 +135,7 @@ def compose(
     context = values_for(office, person, k, addressee, day, letter_id, task_id)
     docx, document = templates.render_docx(office.path, k, context)
     composed = Composed(k, person, addressee, day, docx, document)
-    problem = wording.problem_in(composed.plain)
+    problem = wording.problem_in(text.words_of(document))
     if problem:
         name = templates.shown(office.path, templates.template_for(office.path, k))
         raise Refused(f"the letter from template {name} {problem}: nothing was written")

@@ -125,6 +125,15 @@ def to_html(letter: Any, title: str) -> str:
     )
 
 
+def words_of(document: Any) -> str:
+    """Every paragraph's words, one per line, straight from the filled XML (tables and all): for
+    the wording check, at a fraction of the cost of reading the letter back block by block."""
+    from docx.oxml.ns import qn
+
+    tag = qn("w:p")
+    return "\n".join("".join(p.itertext()) for p in document.element.body.iter(tag))
+
+
 def to_plain(letter: Any) -> str:
     """The letter's words, for a preview on screen and for the wording check."""
     out: list[str] = []
