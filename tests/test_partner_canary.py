@@ -61,6 +61,23 @@ EXPLICIT = [
     ["participant", "export-data", "P0001", "-o", "{ws}/exports/P0001-sar.json"],
     ["backup", "-o", "{ws}/../all.archive"],  # outside: backup refuses to write into the workspace
 ]
+# Every kind of letter in every form, about the man whose partner holds the canaries where the
+# kind has something to say about him (a breach and an ending need other men on the demo).
+LETTER_MEN = {
+    "referral_acknowledgement": "P0001",
+    "invitation": "P0001",
+    "assessment_outcome": "P0001",
+    "absence_warning": "P0001",
+    "breach_notice": "P0014",
+    "progress_report": "P0001",
+    "end_of_programme": "P0021",
+}
+LETTERS = [
+    ["letter", "write", kind, pid, "-o", f"{{ws}}/reports/letter-{kind}.{form}"]
+    for kind, pid in LETTER_MEN.items()
+    for form in ("docx", "md", "html")
+] + [["compliance", "notify", "RN0002", "--how", "secure_email", "--letter"]]
+EXPLICIT += LETTERS
 SKIP_FAMILIES = {"partner", "demo", "init", "run", "restore"}
 
 
@@ -204,6 +221,11 @@ def test_no_canary_outside_the_partner_store(planted, invoke):
     # His case file and timeline were shown and exported (P0001 has a partner and her concern).
     assert (ws / "exports" / "sar-P0001.json").is_file()
     assert any("agency contact added" in out for out in printed)
+    # Every letter was written (into reports/ and the workspace's letters/sent/).
+    for kind in LETTER_MEN:
+        for form in ("docx", "md", "html"):
+            assert (ws / "reports" / f"letter-{kind}.{form}").is_file(), (kind, form)
+    assert len(list((ws / "letters" / "sent").rglob("*.*"))) >= len(LETTERS)
     # The backup is encrypted; none of her words may be readable in it either.
     assert _holding(ws.parent, skip=ws) == []
     assert len(ran) >= 15, ran
@@ -254,6 +276,17 @@ async def test_no_canary_on_a_group_screen(planted):
             app.open_session("G1")
             await pilot.pause(0.5)
             seen.append(screen_text(app))
+            # The letters screen: every kind previewed about the man whose partner holds them.
+            from facilitator.services.letters.kinds import KINDS
+            from facilitator.tui.screens.letters import LettersScreen
+
+            for kind in KINDS:
+                app.push_screen(LettersScreen("P0001", office, kind.id))
+                await wait_for(pilot, lambda: app.screen.loaded or not app.screen.allowed)
+                await pilot.pause()
+                seen += [screen_text(app), app.screen.text]
+                app.pop_screen()
+                await pilot.pause()
             for text in seen:
                 assert not any(value in text for value in CANARIES.values()), user
         assert json.dumps(seen)  # screens were read

@@ -422,3 +422,24 @@ def test_a_man_excluded_at_intake_is_closed_on_the_day_of_the_decision(office, m
         i for i in retention.due(admin, today=date(2040, 1, 1)) if i.participant_id == person.id
     ]
     assert items and {i.closed_on for i in items} == {"2026-11-20"}
+
+
+def test_a_mans_letters_go_with_his_records(history, invoke, monkeypatch):
+    """The record of each letter and the letter files themselves (letters/sent/<man>/)."""
+    from facilitator.services.letters import service as letters
+
+    office, _ = history
+    _at(monkeypatch, "2016-03-24")
+    letters.write_letter(office, "end_of_programme", "P0004")
+    letters.write_letter(office, "end_of_programme", "P0005")
+    _at(monkeypatch, "2026-11-24T18:00:00")
+    dan = office.path / "letters" / "sent" / "P0004"
+    eli = office.path / "letters" / "sent" / "P0005"
+    assert len(list(dan.iterdir())) == 1 and len(list(eli.iterdir())) == 1
+    due = json.loads(invoke("--user", "admin", "retention", "due", "--json").output)
+    assert any(d["participant_id"] == "P0004" and d["kind"] == "letters" for d in due)
+    result = invoke("--user", "admin", "retention", "apply", "--yes")
+    assert result.exit_code == 0, result.output
+    assert not dan.exists() and not (office.path / "data" / "letters" / "P0004.json").exists()
+    assert len(list(eli.iterdir())) == 1  # his case closed recently: kept
+    assert [x.participant_id for x in letters.list_letters(office)] == ["P0005"]

@@ -49,6 +49,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "init": ("init_cmd", "Create a workspace (default: --workspace,..."),
     "intake": ("intake", "Intake and assessment: referral, assessment sessions,..."),
     "marac": ("marac", "MARAC referrals, meetings and the actions agreed for the..."),
+    "letter": ("letter", "Letters to referrers and to the men, written from the..."),
     "notes": ("notes", "Debrief notes: write after the session, both facilitators..."),
     "outcomes": ("outcomes", "Outcome questionnaires at time points (intake,..."),
     "participant": (

@@ -105,11 +105,34 @@ def compliance_due(app, everything, as_json):
 )
 @click.option("--on", "day", type=DAY, help="When, YYYY-MM-DD (default today).")
 @click.option("--note", default="", help="A short note (who was told, a reference).")
+@click.option(
+    "--letter",
+    "with_letter",
+    is_flag=True,
+    help="Write the breach notice to the referrer too, recorded with the task in one action.",
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False),
+    help="With --letter: also write the letter here (.docx, .md or .html).",
+)
 @click.pass_obj
-def compliance_notify(app, task_id, how, day, note):
-    """Record that the referrer was told of a breach, closing the task."""
+def compliance_notify(app, task_id, how, day, note, with_letter, output):
+    """Record that the referrer was told of a breach, closing the task; with --letter, write
+    the breach notice as well."""
 
-    task = notify_referrer(app.office, task_id, how, day, note)
+    if with_letter:
+        # The letter service (the reporting and intake reads it makes, about 20 ms) is loaded
+        # only by the command that writes a letter.
+        from facilitator.services.letters.service import notify_with_letter
+
+        task, written = notify_with_letter(app.office, task_id, how, day, note, output)
+        click.echo(f"{written.id}: breach notice to {written.addressee} ({written.file})")
+    else:
+        if output:
+            raise click.UsageError("-o goes with --letter")
+        task = notify_referrer(app.office, task_id, how, day, note)
     click.echo(
         f"{task.id} closed: referrer told on {task.told_on} by {task.told_how.replace('_', ' ')}"
     )

@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 
 from facilitator.curriculum.locate import bundled_curricula_dir
+from facilitator.services.letters.templates import install_defaults
 from facilitator.storage.workspace import Workspace, resolve_workspace_path
 
 
@@ -17,6 +18,7 @@ def init_cmd(app, directory, programme):
 
     path = resolve_workspace_path(directory or app.workspace_path)
     ws = Workspace.init(path, programme, bundled_curricula_dir())
+    install_defaults(ws.path)  # the letter templates the programme edits in Word
     click.echo(f"created workspace {ws.path}")
     where = f"--workspace {ws.path} " if directory else ""
     click.echo(

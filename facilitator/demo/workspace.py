@@ -18,6 +18,7 @@ from facilitator.demo import casefile as demo_casefile
 from facilitator.demo import compliance as demo_compliance
 from facilitator.demo import debrief as demo_debrief
 from facilitator.demo import intake as demo_intake
+from facilitator.demo import letters as demo_letters
 from facilitator.demo import marac as demo_marac
 from facilitator.demo import one_to_one as demo_one_to_one
 from facilitator.demo import outcomes as demo_outcomes
@@ -45,6 +46,7 @@ BUILDERS: tuple[Callable[[Office, dict], None], ...] = (
     demo_outcomes.build_demo,
     demo_staff_quality.build_demo,
     demo_casefile.build_demo,
+    demo_letters.build_demo,
 )
 
 FIRST = [

@@ -38,6 +38,11 @@ DEFAULT_SETTINGS: dict[str, Any] = {
         # (GB: ENG for England and Wales, SCT, NIR); "" for the programme's own days only.
         "country": "GB",
         "subdivision": "ENG",
+        # The letterhead of every letter (letters/templates/*.docx): where replies go.
+        "address": "",
+        "phone": "",
+        "secure_email": "",
+        "charity_number": "",
     },
     "rules": {
         # Each programme sets its own rules: these are common defaults seen in practice.
@@ -137,6 +142,7 @@ DEFAULT_SETTINGS: dict[str, Any] = {
             "intake": 6,
             "notes": 6,
             "compliance": 6,
+            "letters": 6,  # letters written about him, and the record of each
             "partner": 6,
             "other": 6,
         },

@@ -160,11 +160,19 @@ def one_to_one_covered(office: Office, participant_ids) -> dict[str, list[int]]:
     }
 
 
-def standing(office: Office, participant_id: str) -> Standing:
-    person = get_participant(office, participant_id)
-    mine = [e for e in records.all_enrolments(office) if e.participant_id == person.id]
+def standing(
+    office: Office,
+    participant_id: str,
+    person: Participant | None = None,
+    groups: dict[str, Group] | None = None,
+) -> Standing:
+    """His standing; `person` (his record) and `groups` (every group by id): when the caller
+    has read them already."""
+    person = person or get_participant(office, participant_id)
+    mine = records.enrolments_of_man(office, person.id)
     rules = rules_for(office, person.id)
-    groups = {g.id: g for g in list_groups(office)}
+    if groups is None:
+        groups = {g.id: g for g in list_groups(office)}
     marks = records.marks_of(office, person.id, mine)
     extra = one_to_one_covered(office, [person.id]).get(person.id, [])
     return Standing(person, judge(person, marks, mine, rules, groups, extra), rules, mine)

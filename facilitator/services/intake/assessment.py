@@ -69,9 +69,12 @@ def _store(office: Office, participant_id: str, write: bool = False):
     return office.stores.store(f"intake/{participant_id}.json", "intake", write)
 
 
-def get_intake(office: Office, participant_id: str) -> Intake | None:
-    """His intake, with the one referral date (his participant record's)."""
-    person = get_participant(office, participant_id)
+def get_intake(
+    office: Office, participant_id: str, person: Participant | None = None
+) -> Intake | None:
+    """His intake, with the one referral date (his participant record's); `person`: his
+    record, when the caller has read it already."""
+    person = person or get_participant(office, participant_id)
     intake = _read(office, person.id)
     if intake and person.referred_on:
         intake.referral_received_on = person.referred_on

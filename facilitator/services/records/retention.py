@@ -50,6 +50,7 @@ from facilitator.services.core.legal_holds import (
 from facilitator.services.core.office import Office
 from facilitator.services.debrief import notes as debrief
 from facilitator.services.groupwork.attendance import all_enrolments
+from facilitator.services.letters.service import remove_sent
 from facilitator.services.partner.store import may_open
 from facilitator.services.records.person_records import Holding, PersonRecords, find, read_store
 from facilitator.storage import migrations
@@ -368,6 +369,9 @@ def _remove(
             _change_docs(office, rel, found, action)
         for h in found:
             by_kind[h.kind] = by_kind.get(h.kind, 0) + 1
+    if "letters" in by_kind:
+        # The letters themselves name him: they go with the record of them, whichever action.
+        remove_sent(office, pid)
     for kind, n in sorted(by_kind.items()):
         verb = "redact" if kind == "notes" else action
         office.audit(f"retention_{verb}", kind, pid, records=str(n))

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 
 from facilitator import clock
 from facilitator.domain.compliance import LATE_ABSENCE, Compliance, Mark, counts_as
+from facilitator.domain.participant import Participant
 from facilitator.domain.record import Record
 from facilitator.domain.values import check_choice, require_text
 from facilitator.errors import InvalidInput
@@ -101,6 +102,7 @@ class ReportData:
     engagement_by: str = ""
     statement: str = STATEMENT
     limits: str = field(default="")
+    groups_by_id: dict = field(default_factory=dict, repr=False)  # every group, as read
 
     @property
     def compliance(self) -> Compliance:
@@ -125,9 +127,14 @@ def _attendance_words(mark: Mark, standing_: Standing) -> str:
     return words
 
 
-def report_data(office: Office, participant_id: str, engagement: str | None = None) -> ReportData:
-    s = standing(office, participant_id)
+def report_data(
+    office: Office,
+    participant_id: str,
+    engagement: str | None = None,
+    person: Participant | None = None,
+) -> ReportData:
     groups = {g.id: g for g in list_groups(office)}
+    s = standing(office, participant_id, person, groups)
     titles = _titles(office, s, groups)
     marks_by_group: list[tuple[str, Mark]] = []
     for gid in sorted({e.group_id for e in s.enrolments}):
@@ -173,6 +180,7 @@ def report_data(office: Office, participant_id: str, engagement: str | None = No
         engagement=text,
         engagement_by=by,
         limits=limits_in_words(s.rules),
+        groups_by_id=groups,
     )
 
 

@@ -1,5 +1,6 @@
 """Referrers still to be told of a breach (the `compliance due` list), and recording that they
-were: t asks how and when, and closes the task. Overdue ones come first, marked in words.
+were: t asks how and when, and closes the task; l writes the letter (the breach notice, or
+another kind). Overdue ones come first, marked in words.
 
 Enter opens the man's attendance timeline. Privacy mode hides the list (office work).
 """
@@ -21,9 +22,11 @@ from facilitator.tui.dialogs.told import ToldScreen
 from facilitator.tui.privacy import privacy_on
 from facilitator.tui.screens.attendance_timeline import AttendanceTimelineScreen
 from facilitator.tui.screens.base import ListScreen
+from facilitator.tui.screens.letters import LettersScreen
 
 KEYS = [
     keys.Key("t", "told", "Referrer told"),
+    keys.Key("l", "letter", "Letter"),
     keys.Key("enter", "timeline", "Timeline", display="⏎"),
     keys.Key("a", "toggle_all", "Open / all"),
     keys.Key("f5", "refresh", "Refresh", show=False),
@@ -122,6 +125,14 @@ class ReferrerTasksScreen(ListScreen):
         task = self.selected()
         if task is not None:
             self.app.push_screen(AttendanceTimelineScreen(task.participant_id, self._office))
+
+    def action_letter(self) -> None:
+        """Write a letter about the chosen man: the breach notice for this task, or another kind."""
+        task = self.selected()
+        if task is not None:
+            self.app.push_screen(
+                LettersScreen(task.participant_id, self._office, "breach_notice", task.id)
+            )
 
     def action_told(self) -> None:
         task = self.selected()
