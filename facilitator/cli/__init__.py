@@ -73,6 +73,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "run": ("run_cmd", "Open the UI straight on a group's session for today."),
     "session": ("session", "Group sessions: start, list, show, close."),
     "staff": ("staff", "Staff members and their roles."),
+    "waiting": ("waiting", "The waiting list: men found suitable and not yet in a group."),
 }
 
 

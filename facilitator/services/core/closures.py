@@ -21,16 +21,22 @@ DEFAULT_SUBDIVISION = "ENG"
 
 def closed_days(office: Office, start: date, years: int = 2) -> list[str]:
     """Every closed day (YYYY-MM-DD) from the start of `start`'s year, for `years` years."""
+    return sorted(closed_day_names(office, start, years))
+
+
+def closed_day_names(office: Office, start: date, years: int = 2) -> dict[str, str]:
+    """Every closed day (YYYY-MM-DD) from the start of `start`'s year, for `years` years, with
+    what closes it (the holiday's name, or "closure day" for the programme's own)."""
     country = str(office.setting("programme.country", DEFAULT_COUNTRY) or "").strip()
     region = str(office.setting("programme.subdivision", DEFAULT_SUBDIVISION) or "").strip()
-    own = [
-        parse_date(day, "closure day (rules.holidays)").isoformat()
+    own = {
+        parse_date(day, "closure day (rules.holidays)").isoformat(): "closure day"
         for day in office.setting("rules.holidays", []) or []
-    ]
+    }
     if not country:
-        return sorted(own)
+        return own
     # Imported here: the library takes a few tenths of a second to load, and only commands that
-    # set a deadline in working days need it.
+    # set a deadline in working days or plan sessions need it.
     import holidays
 
     span = list(range(start.year, start.year + years))
@@ -42,4 +48,4 @@ def closed_days(office: Office, start: date, years: int = 2) -> list[str]:
             "is not a country and region the holidays library knows (e.g. GB and ENG, WLS, "
             'SCT or NIR; or set programme.country to "" for the programme\'s own days only)'
         ) from None
-    return sorted({d.isoformat() for d in public} | set(own))
+    return {d.isoformat(): str(name) for d, name in public.items()} | own
