@@ -47,6 +47,9 @@ EXPLICIT = [
     ["compliance", "status", "--all", "--json"],
     ["risk", "list", "--status", "all", "--json"],
     ["audit", "--limit", "1000000", "--json"],
+    ["group", "plan", "G1", "--json"],
+    ["group", "calendar", "G1", "-o", "{ws}/exports/g1.ics"],
+    ["staff", "calendar", "alex", "-o", "{ws}/exports/alex.ics"],
     ["backup", "-o", "{ws}/../all.archive"],  # outside: backup refuses to write into the workspace
 ]
 SKIP_FAMILIES = {"partner", "demo", "init", "run", "restore"}
@@ -171,6 +174,7 @@ def test_no_canary_outside_the_partner_store(planted, invoke):
         ws / "reports" / "P0001.html"
     ).is_file()
     assert (ws.parent / "all.archive").is_file()
+    assert (ws / "exports" / "g1.ics").is_file() and (ws / "exports" / "alex.ics").is_file()
     # The backup is encrypted; none of her words may be readable in it either.
     assert _holding(ws.parent, skip=ws) == []
     assert len(ran) >= 15, ran
