@@ -120,3 +120,49 @@ def test_the_waiting_list_orders_men_by_the_date_found_suitable_with_their_wait(
     text = invoke("waiting", "list").output
     assert text.index("Eli Earlier") < text.index("Dan Later")
     assert "G1 has 9 places free: offer one to" in text
+
+
+def test_the_programme_report_shows_waiting_times_and_time_to_first_contact_and_session(
+    office,
+):
+    from facilitator.services.evaluation.figures import programme_figures
+    from facilitator.services.evaluation.report import render_markdown
+
+    settings = office.ws.read_settings()
+    settings.setdefault("figures", {})["min_count"] = 1
+    with office.stores.writing():
+        office.ws.write_settings(settings)
+    # Referred 1 Oct, assessed from 11 Oct (10 days), suitable 11 Oct; joined 3 Nov: waited 23.
+    # The conftest men were referred today; give them referral dates of their own.
+    made = []
+    for name, referred, suitable, joins in (
+        ("Gus Waited", "2026-10-01", "2026-10-11", "2026-11-03"),
+        ("Hal Waited", "2026-10-05", "2026-10-20", "2026-11-03"),
+        ("Ivo Waiting", "2026-10-10", "2026-11-04", None),
+    ):
+        p = people.add_participant(office, name, "court", "Demo Court", "REF-V", referred)
+        ready_for_group(office, p.id, suitable)
+        if joins:
+            groups.enrol(office, "G1", p.id, joins)
+        made.append(p.id)
+    s = sessions.start_session(office, "G1", "2026-11-03")
+    sessions.close_session(office, s.id, force=True)
+    w = programme_figures(office, "2026-10-01", "2026-11-30")["waiting"]
+    assert w["joined_after_waiting"] == 2
+    assert w["median_days_waited"] == 18.5  # 23 and 14 days
+    assert w["longest_days_waited"] == 23
+    assert w["waiting_now"] == 1 and w["longest_days_waiting_now"] == 20
+    assert w["median_days_referral_to_first_contact"] == 15  # 10, 15 and 25 days
+    assert w["median_days_referral_to_first_session"] == 31.0  # 33 and 29 days
+    text = render_markdown(programme_figures(office, "2026-10-01", "2026-11-30"))
+    assert "longest wait | 23 days" in text
+
+
+def test_waiting_figures_over_too_few_men_are_not_shown(office):
+    from facilitator.services.evaluation.figures import programme_figures
+
+    p = people.add_participant(office, "Jon Alone", "court", "Demo Court", "REF-U", "2026-10-01")
+    ready_for_group(office, p.id, "2026-10-11")
+    groups.enrol(office, "G1", p.id, "2026-11-03")
+    w = programme_figures(office, "2026-10-01", "2026-11-30")["waiting"]
+    assert w["longest_days_waited"] == "<5" and w["median_days_waited"] == "<5"
