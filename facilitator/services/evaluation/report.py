@@ -110,8 +110,8 @@ def figure_tables(f: dict) -> list[FigureTable]:
                     stat(w.get("median_days_referral_to_first_session"), "days"),
                 ),
             ],
-            "first contact: his first assessment session; a median or a longest over too few "
-            "men is not shown",
+            "first contact: his first assessment session; a median or a longest over fewer men "
+            "than the minimum count is not shown",
             key="waiting",
         ),
         _breakdown("Referrals by source", "source", f["referrals"]["by_source"]),

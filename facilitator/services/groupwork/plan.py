@@ -117,8 +117,13 @@ def build_plan(
     until: date,
     *,
     with_closed_days: bool = True,
+    closures: bool = True,
 ) -> list[PlannedSession]:
-    """The group's sessions from `since` to `until` (inclusive), held and planned, in order."""
+    """The group's sessions from `since` to `until` (inclusive), held and planned, in order.
+
+    with_closed_days: list the closed days the group does not meet on. closures: False reads
+    no closed days at all (starting today's session must never wait on, or fail for, the
+    holiday settings)."""
     if group.start_date:
         since = max(since, parse_date(group.start_date))
     if group.ended_on:
@@ -129,7 +134,7 @@ def build_plan(
     held = {r["date"]: r for r in rows if r.get("kind", "group") == "group"}
     changes = plan_changes(office, group.id)
     moved_in = {d["moved_to"]: d for d in changes.values() if d.get("moved_to")}
-    closed = closed_day_names(office, since, until.year - since.year + 1)
+    closed = closed_day_names(office, since, until.year - since.year + 1) if closures else {}
     lo, hi = since.isoformat(), until.isoformat()
 
     # Each date a session falls on, with the date it was planned for.
@@ -198,11 +203,13 @@ def group_plan(
     return build_plan(office, group, start, start + timedelta(days=7 * weeks - 1))
 
 
-def planned_on(office: Office, group: Group, day: str) -> PlannedSession | None:
+def planned_on(
+    office: Office, group: Group, day: str, closures: bool = True
+) -> PlannedSession | None:
     """The plan's entry for one date (None when the group has no session planned on it)."""
     target = parse_date(day)
     # Counted from today, so a date ahead gets the curriculum session the plan gives it.
-    found = build_plan(office, group, min(clock.today(), target), target)
+    found = build_plan(office, group, min(clock.today(), target), target, closures=closures)
     return next((e for e in found if e.date == target.isoformat()), None)
 
 

@@ -57,7 +57,7 @@ def start_session(
             f"the session group {group.id} had planned on {day} was moved to {to}",
             command=f"facilitator group plan {group.id}",
         )
-    planned = planned_on(office, group, day)
+    planned = planned_on(office, group, day, closures=False)
     if planned is not None and planned.state == CANCELLED:
         raise Refused(f"the session of group {group.id} on {day} is cancelled ({planned.reason})")
     if planned is not None and planned.moved_from and not reason:
