@@ -194,6 +194,7 @@ def test_no_canary_outside_the_partner_store(planted, invoke):
 async def test_no_canary_on_a_group_screen(planted):
     from facilitator.tui.app import FacilitatorApp
     from facilitator.tui.screens.intake_checklist import IntakeChecklistScreen
+    from facilitator.tui.screens.plan import PlanScreen
 
     # Even partner support staff opening the group side see nothing of the partner side there.
     for user in ("pat", "admin", "alex"):
@@ -212,6 +213,12 @@ async def test_no_canary_on_a_group_screen(planted):
             app.action_risk_queue()
             await pilot.pause(0.3)
             seen.append(screen_text(app))
+            app.pop_screen()
+            await pilot.pause()
+            app.push_screen(PlanScreen("G1"))
+            await pilot.pause(0.3)
+            seen.append(screen_text(app))
+            assert "Plan · G1" in seen[-1]
             app.pop_screen()
             await pilot.pause()
             app.open_session("G1")

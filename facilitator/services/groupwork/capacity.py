@@ -21,7 +21,7 @@ from facilitator.domain.values import check_choice, parse_date
 from facilitator.errors import InvalidInput, Refused
 from facilitator.services.core.group_store import enrolments, get_group
 from facilitator.services.core.office import Office
-from facilitator.services.groupwork.attendance import marks_of
+from facilitator.services.groupwork.attendance import all_enrolments, marks_in_group
 from facilitator.services.groupwork.plan import PlannedSession, build_plan
 from facilitator.storage.stores import put_doc
 
@@ -61,18 +61,34 @@ class LastSession:
     on: str  # the date of his planned last session ("" when the plan ends first)
 
 
+def covered_sessions(office: Office, participant_ids: set[str]) -> dict[str, set[int]]:
+    """The curriculum sessions each man attended, in any group (one read of each session file
+    of the groups they were in, however many men)."""
+    rules = Rules.from_settings(office.setting("rules", {}) or {})
+    mine = [e for e in all_enrolments(office) if e.participant_id in participant_ids]
+    out: dict[str, set[int]] = {pid: set() for pid in participant_ids}
+    for gid in sorted({e.group_id for e in mine}):
+        for pid, marks in marks_in_group(office, gid, mine).items():
+            out[pid] |= {
+                int(m.curriculum_session) for m in marks if counts_as(m, rules) == ATTENDED
+            }
+    return out
+
+
 def planned_last_session(
-    office: Office, group: Group, enrolment: Enrolment, plan: list[PlannedSession]
+    office: Office,
+    group: Group,
+    enrolment: Enrolment,
+    plan: list[PlannedSession],
+    covered: set[int] | None = None,
 ) -> LastSession:
     """His planned last session, from the curriculum sessions he still needs."""
     rules = Rules.from_settings(office.setting("rules", {}) or {})
     needed = rules.required(int(group.cycle_length))
     numbers = set(range(1, int(group.cycle_length) + 1))
-    covered = {
-        int(m.curriculum_session)
-        for m in marks_of(office, enrolment.participant_id)
-        if counts_as(m, rules) == ATTENDED
-    } & numbers
+    if covered is None:
+        covered = covered_sessions(office, {enrolment.participant_id})[enrolment.participant_id]
+    covered = set(covered) & numbers
     if len(covered) >= needed:
         return LastSession(enrolment.participant_id, clock.today().isoformat())
     start = max(clock.today().isoformat(), enrolment.joined_on)
@@ -97,10 +113,10 @@ def next_place(office: Office, group: Group, day: str | None = None) -> PlaceFre
     """When the next place in a full group frees up (None when nobody's end is in the plan)."""
     day = day or clock.today().isoformat()
     plan = _horizon(office, group, clock.today())
+    staying = [e for e in places_taken(office, group, day) if not e.left_on]
+    covered = covered_sessions(office, {e.participant_id for e in staying})
     ends = [
-        planned_last_session(office, group, e, plan)
-        for e in places_taken(office, group, day)
-        if not e.left_on
+        planned_last_session(office, group, e, plan, covered[e.participant_id]) for e in staying
     ]
     dates = sorted(x.on for x in ends if x.on)
     if not dates:
