@@ -53,6 +53,24 @@ def test_compliance_counts_no_absence_and_no_run_for_a_cancelled_session(with_ca
     assert not p3.breaches
     p1 = compliance.standing(with_cancellation, "P0001").compliance
     assert p1.unexcused == 0 and p1.attendance_percent == 100.0
+    assert "1 session cancelled (not absences)" in p1.reason
+
+
+def test_a_moved_session_counts_on_the_day_it_was_held(with_cancellation, monkeypatch):
+    office = with_cancellation
+    plan.move_session(as_coordinator(office), "G1", "2026-12-01", "2026-12-03", "hall booked")
+    monkeypatch.setenv("FACILITATOR_NOW", "2026-12-03T18:00:00")
+    s = sessions.start_session(office, "G1")
+    for pid in MEN:
+        sessions.mark_attendance(office, s.id, pid, "unexcused" if pid == "P0003" else "present")
+    sessions.close_session(office, s.id, force=True)
+    p3 = compliance.standing(office, "P0003").compliance
+    # 3 Nov, 10 Nov (unexcused), 17 Nov cancelled, 24 Nov not held, 3 Dec (unexcused): three in a
+    # row, the cancellation between them neither breaking nor adding to the run.
+    assert p3.unexcused == 3 and p3.current_run == 3
+    assert p3.breaches and p3.breaches[0].on == "2026-12-03"
+    p1 = compliance.standing(office, "P0001").compliance
+    assert p1.attended == 3 and sorted(p1.covered) == [1, 2, 3]
 
 
 def test_a_cancelled_mark_neither_breaks_nor_extends_a_run():

@@ -466,6 +466,10 @@ def _progress(c: Compliance) -> str:
         )
     if c.excused:
         parts.append(f"{c.excused} excused")
+    if c.cancelled:
+        parts.append(
+            f"{c.cancelled} session{'s' if c.cancelled != 1 else ''} cancelled (not absences)"
+        )
     if c.late_as_absence:
         parts.append(f"{c.late_as_absence} late or left early past the limit, counted as absence")
     left = max(c.required - len(c.covered), 0)
