@@ -53,6 +53,15 @@ def test_a_place_frees_when_a_man_leaves_and_the_first_waiting_is_offered_it(off
     groups.enrol(office, "G1", thirteenth)
 
 
+def test_ending_a_mans_programme_offers_his_place_too(office, invoke):
+    thirteenth = _full_group(office)
+    result = invoke(
+        "--user", "admin", "participant", "status", "P0006", "exited", "--reason", "moved away"
+    )
+    assert result.exit_code == 0, result.output
+    assert f"a place is free in G1: first on the waiting list is {thirteenth}" in result.output
+
+
 def test_max_size_is_a_setting_and_a_group_may_have_its_own(office, invoke):
     enrol_all(office)  # three men
     p = people.add_participant(office, MORE[0], "court", "Demo Court", "REF-Z")
