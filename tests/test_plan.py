@@ -163,3 +163,10 @@ def test_bad_input_is_one_clear_line(office, invoke, args, words):
 def test_a_date_not_in_the_plan_is_not_found(office):
     with pytest.raises(NotFound):
         plan.cancel_session(as_coordinator(office), "G1", "2026-12-02", "x")
+
+
+def test_a_session_is_not_moved_onto_a_cancelled_one(office):
+    coordinator = as_coordinator(office)
+    plan.cancel_session(coordinator, "G1", "2026-12-08", "venue closed")
+    with pytest.raises(Refused, match="on 2026-12-08 is cancelled"):
+        plan.move_session(coordinator, "G1", "2026-12-01", "2026-12-08", "swap")

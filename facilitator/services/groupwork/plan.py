@@ -283,7 +283,14 @@ def move_session(office: Office, group_id: str, day: str, to: str, reason: str) 
         if target in closed:
             raise Refused(f"{target} is a closed day ({closed[target]}): choose another date")
         there = planned_on(office, group, target)
-        if there is not None and there.state != CANCELLED:
+        if there is not None and there.state == CANCELLED:
+            # Its men are marked "session cancelled" that day: a session held there too would
+            # give them two marks for one date.
+            raise Refused(
+                f"the session of group {group.id} on {target} is cancelled ({there.reason}): "
+                "choose another date"
+            )
+        if there is not None:
             raise Refused(f"group {group.id} already has a session on {target} ({there.state})")
         origin = entry.moved_from or entry.date
         _put_change(office, group, origin, moved_to=target, reason=words, cancelled=False)
