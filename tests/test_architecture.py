@@ -69,6 +69,7 @@ FUNCTION_LEVEL_ALLOWED = {
     # they bring) when they run, so listing the men costs what it did before the split.
     ("facilitator/cli/participant.py", "facilitator.services.compliance.status"),
     ("facilitator/cli/participant.py", "facilitator.services.compliance.ending"),
+    ("facilitator/cli/participant.py", "facilitator.services.groupwork.waiting_list"),
     ("facilitator/cli/participant.py", "facilitator.services.intake.assessment"),
     ("facilitator/cli/participant.py", "facilitator.services.records.subject_access"),
     ("facilitator/cli/participant.py", "facilitator.services.casefile."),

@@ -59,6 +59,9 @@ EXPLICIT = [
     ["marac", "prompts", "--all"],
     ["marac", "actions", "--all", "--json"],
     ["participant", "export-data", "P0001", "-o", "{ws}/exports/P0001-sar.json"],
+    ["group", "plan", "G1", "--json"],
+    ["group", "calendar", "G1", "-o", "{ws}/exports/g1.ics"],
+    ["staff", "calendar", "alex", "-o", "{ws}/exports/alex.ics"],
     ["backup", "-o", "{ws}/../all.archive"],  # outside: backup refuses to write into the workspace
 ]
 # Every kind of letter in every form, about the man whose partner holds the canaries where the
@@ -226,6 +229,7 @@ def test_no_canary_outside_the_partner_store(planted, invoke):
         for form in ("docx", "md", "html"):
             assert (ws / "reports" / f"letter-{kind}.{form}").is_file(), (kind, form)
     assert len(list((ws / "letters" / "sent").rglob("*.*"))) >= len(LETTERS)
+    assert (ws / "exports" / "g1.ics").is_file() and (ws / "exports" / "alex.ics").is_file()
     # The backup is encrypted; none of her words may be readable in it either.
     assert _holding(ws.parent, skip=ws) == []
     assert len(ran) >= 15, ran
@@ -246,6 +250,7 @@ async def test_no_canary_on_a_group_screen(planted):
     from facilitator.tui.app import FacilitatorApp
     from facilitator.tui.screens.case_timeline import CaseTimelineScreen
     from facilitator.tui.screens.intake_checklist import IntakeChecklistScreen
+    from facilitator.tui.screens.plan import PlanScreen
 
     # Even partner support staff opening the group side see nothing of the partner side there.
     for user in ("pat", "admin", "alex"):
@@ -271,6 +276,12 @@ async def test_no_canary_on_a_group_screen(planted):
             app.action_risk_queue()
             await pilot.pause(0.3)
             seen.append(screen_text(app))
+            app.pop_screen()
+            await pilot.pause()
+            app.push_screen(PlanScreen("G1"))
+            await pilot.pause(0.3)
+            seen.append(screen_text(app))
+            assert "Plan · G1" in seen[-1]
             app.pop_screen()
             await pilot.pause()
             app.open_session("G1")

@@ -81,6 +81,7 @@ async def test_no_screen_shows_a_canary_in_privacy_mode(canary, privacy):
     from facilitator.tui.screens.debriefs import DebriefListScreen
     from facilitator.tui.screens.intake_checklist import IntakeChecklistScreen
     from facilitator.tui.screens.marac import MaracScreen
+    from facilitator.tui.screens.plan import PlanScreen
     from facilitator.tui.screens.referrer_report import ReferrerReportScreen
     from facilitator.tui.screens.referrer_tasks import ReferrerTasksScreen
     from facilitator.tui.screens.risk_queue import RiskQueueScreen
@@ -133,6 +134,7 @@ async def test_no_screen_shows_a_canary_in_privacy_mode(canary, privacy):
             ("intake checklist", IntakeChecklistScreen(man)),
             ("programme figures", ProgrammeDashboardScreen()),
             ("attendance export", ExportScreen(group_id="G1")),
+            ("group plan", PlanScreen("G1")),
             ("help", HelpScreen()),
         ):
             app.push_screen(screen)

@@ -77,6 +77,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "session": ("session", "Group sessions: start, list, show, close."),
     "sharing": ("sharing", "The information-sharing log: what about a man went to..."),
     "staff": ("staff", "Staff members and their roles."),
+    "waiting": ("waiting", "The waiting list: men found suitable and not yet in a group."),
 }
 
 # A command whose name is a Python keyword lives in a module named otherwise.

@@ -147,6 +147,12 @@ def participant_status(app, participant_id, status, reason, day, decision):
             else ""
         )
         click.echo(f"{ended.person.id} is now {ended.person.status}{left}")
+        if ended.enrolment:
+            from facilitator.services.groupwork.waiting_list import offer_after_leaving
+
+            offer = offer_after_leaving(app.office, ended.enrolment.group_id)
+            if offer:
+                click.echo(offer)
         return
     if day or decision:
         raise click.UsageError(

@@ -19,6 +19,8 @@ from facilitator.services.evaluation.staff_quality import (
     quality_rules,
     standings,
 )
+from facilitator.services.groupwork.calendar import staff_calendar
+from facilitator.storage.files import atomic_write_bytes, existing_folder
 
 
 @click.group()
@@ -228,3 +230,16 @@ def staff_due(app, show_all, as_json):
         empty=f"nothing due (supervision every {rules.supervision_interval_weeks} weeks, "
         f"{rules.core_training_hours:g} h core training)",
     )
+
+
+@staff.command("calendar")
+@click.argument("staff_id")
+@click.option("-o", "--output", required=True, help="The .ics file to write.")
+@click.option("--weeks", type=int, default=None, help="How many weeks ahead (default 12).")
+@click.pass_obj
+def staff_calendar_cmd(app, staff_id, output, weeks):
+    """Write one staff member's planned sessions as an iCalendar (.ics) file."""
+
+    data = staff_calendar(app.office, staff_id, weeks)
+    atomic_write_bytes(existing_folder(output), data)
+    click.echo(f"wrote {output} ({data.count(b'BEGIN:VEVENT')} sessions)")

@@ -18,6 +18,8 @@ How marks count (the defaults and where they come from are in docs/rules.md):
 - excused absences count neither for nor against him: not in the unexcused total, not in the
   percentage, and they neither extend nor break a run of unexcused absences.
 - a session held while he was enrolled with no mark for him is reported, never counted.
+- a cancelled session (status "cancelled": the programme called it off) counts for nothing:
+  not an absence, not in the percentage, not a session held, and no break in a run.
 - curriculum sessions covered: the numbers of the sessions he attended. With rolling entry he
   finishes when he has covered every number (or `sessions_required` of them), catching up
   the ones he missed in the group's next cycle.
@@ -167,25 +169,32 @@ class OrderLimits(Record):
 class Mark:
     date: str
     curriculum_session: int
-    status: str | None  # None: the session was held while he was enrolled but nobody marked him
+    # None: the session was held while he was enrolled but nobody marked him; "cancelled": the
+    # session was called off (SESSION_CANCELLED)
+    status: str | None
     minutes_late: int = 0
     minutes_missed: int = 0
 
 
 # How one mark counts, once the lateness threshold is applied.
-ATTENDED, EXCUSED, UNEXCUSED, LATE_ABSENCE, UNMARKED = (
+ATTENDED, EXCUSED, UNEXCUSED, LATE_ABSENCE, UNMARKED, CANCELLED = (
     "attended",
     "excused",
     "unexcused",
     "late_absence",
     "unmarked",
+    "cancelled",
 )
+# The mark every man enrolled has for a session the programme cancelled.
+SESSION_CANCELLED = "cancelled"
 
 
 def counts_as(mark: Mark, rules: Rules) -> str:
     status = mark.status
     if status is None:
         return UNMARKED
+    if status == SESSION_CANCELLED:
+        return CANCELLED
     if status == "excused":
         return EXCUSED
     if status == "unexcused":
@@ -235,6 +244,7 @@ class Compliance:
     unexcused: int = 0  # lateness counted as absence included
     late_as_absence: int = 0
     unmarked: int = 0
+    cancelled: int = 0  # sessions cancelled while he was enrolled: never absences
     longest_run: int = 0
     current_run: int = 0
     attendance_percent: float | None = None
@@ -263,6 +273,7 @@ class Compliance:
             "unexcused_absences": self.unexcused,
             "late_counted_as_absence": self.late_as_absence,
             "not_marked": self.unmarked,
+            "sessions_cancelled": self.cancelled,
             "longest_unexcused_run": self.longest_run,
             "current_unexcused_run": self.current_run,
             "attendance_percent": self.attendance_percent,
@@ -302,7 +313,7 @@ def evaluate(
     ordered = sorted(marks, key=lambda m: m.date)
     required = rules.required(max(int(cycle_length), 1))
     covered: set[int] = set()
-    attended = excused = unexcused = late_absence = unmarked = 0
+    attended = excused = unexcused = late_absence = unmarked = cancelled = 0
     run = longest = 0
     below_since = ""
     breaches: dict[str, Breach] = {}
@@ -310,6 +321,9 @@ def evaluate(
         kind = counts_as(mark, rules)
         if kind == UNMARKED:
             unmarked += 1
+            continue
+        if kind == CANCELLED:
+            cancelled += 1
             continue
         if kind == ATTENDED:
             attended += 1
@@ -376,6 +390,7 @@ def evaluate(
         unexcused=unexcused,
         late_as_absence=late_absence,
         unmarked=unmarked,
+        cancelled=cancelled,
         longest_run=longest,
         current_run=run,
         attendance_percent=share,
@@ -451,6 +466,10 @@ def _progress(c: Compliance) -> str:
         )
     if c.excused:
         parts.append(f"{c.excused} excused")
+    if c.cancelled:
+        parts.append(
+            f"{c.cancelled} session{'s' if c.cancelled != 1 else ''} cancelled (not absences)"
+        )
     if c.late_as_absence:
         parts.append(f"{c.late_as_absence} late or left early past the limit, counted as absence")
     left = max(c.required - len(c.covered), 0)

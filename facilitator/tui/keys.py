@@ -35,6 +35,8 @@ GROUPS = [
 HOME = [
     Key("r", "risk_queue", "Risk queue"),
     Key("d", "debriefs", "Debriefs"),
+    # Not in the footer (room at 80 columns): in help and the command palette.
+    Key("g", "group_plan", "Group's plan (cancel, move, cover)", show=False),
     Key("f5", "refresh", "Refresh", show=False),
     Key("question_mark", "help", "Help", show=False, display="?"),
     Key("q", "quit", "Quit", show=False),
@@ -116,6 +118,15 @@ DEBRIEF_LIST = [
     Key("escape", "back", "Back", display="esc"),
 ]
 
+# A group's plan (tui/screens/plan.py): changing it is a coordinator's.
+PLAN = [
+    Key("c", "cancel_session", "Cancel session"),
+    Key("m", "move_session", "Move"),
+    Key("v", "cover_session", "Cover"),
+    Key("f5", "refresh", "Refresh", show=False),
+    Key("escape", "back", "Back", display="esc"),
+]
+
 # Shown in help only: what Textual itself provides.
 BUILT_IN = [
     Key("ctrl+p", "command_palette", "Command palette: every other action"),
@@ -167,5 +178,6 @@ HELP_SECTIONS: list[tuple[str, list[Key]]] = [
     ("Risk queue", QUEUE_TABLE + RISK_QUEUE),
     ("MARAC", MARAC),
     ("Debriefs", DEBRIEF_LIST),
+    ("A group's plan", PLAN),
     ("Debrief editor", DEBRIEF),
 ]

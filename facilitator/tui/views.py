@@ -29,6 +29,7 @@ from facilitator.services.core.session_store import SessionRecord
 from facilitator.services.debrief import notes as debrief_notes
 from facilitator.services.evaluation import staff_quality
 from facilitator.services.groupwork import drafts
+from facilitator.services.groupwork import plan as group_plan
 from facilitator.services.groupwork import sessions as session_service
 from facilitator.services.records import backup
 from facilitator.services.risk import flags as risk_flags
@@ -52,12 +53,18 @@ class GroupSummary:
     title: str = ""
     today_state: str = ""  # "open", "closed" or "" when there is no session today
     unclosed: str = ""  # the date of an earlier session left open, if any
+    cancelled: str = ""  # the date of a session cancelled in the next weeks, if any
+    time: str = ""  # the next session's time, when the plan moved it
 
     @property
     def state(self) -> str:
         if self.unclosed:
             return f"⚠ {date.fromisoformat(self.unclosed):%d %b} open"
-        return {"open": "● open", "closed": "✓ closed"}.get(self.today_state, "")
+        if self.today_state in ("open", "closed"):
+            return {"open": "● open", "closed": "✓ closed"}[self.today_state]
+        if self.cancelled:
+            return f"✗ {date.fromisoformat(self.cancelled):%d %b} cancelled"
+        return ""
 
     @property
     def when(self) -> str:
@@ -65,7 +72,7 @@ class GroupSummary:
         if self.next_day == today:
             return f"today {self.group.time}"
         d = date.fromisoformat(self.next_day)
-        return f"{d.strftime('%a %d %b')} {self.group.time}"
+        return f"{d.strftime('%a %d %b')} {self.time or self.group.time}"
 
 
 def _next_meeting(group: Group, today: date) -> date:
@@ -100,20 +107,47 @@ def home_groups(office: Office, with_titles: bool = True) -> tuple[list[GroupSum
             next_day = nxt.isoformat()
             number = session_store.next_curriculum_session(office, g, next_day)
             state = "closed" if todays else ""
-        rows.append(
-            GroupSummary(
-                g,
-                men,
-                next_day,
-                number,
-                today_state=state,
-                unclosed=unclosed_before(office, g.id, day),
-            )
+        row = GroupSummary(
+            g, men, next_day, number, today_state=state, unclosed=unclosed_before(office, g.id, day)
         )
-    rows.sort(key=lambda r: (r.next_day, r.group.time, r.group.id))
+        if state != "open" and group_plan.plan_changes(office, g.id):
+            # Cancelled or moved sessions: the plan says which is next (closed days follow in
+            # add_closed_days: the holidays library is too slow to load for the first draw).
+            _follow_plan(office, row, closures=False)
+        rows.append(row)
     if with_titles:
+        add_closed_days(office, rows)
         add_titles(office, rows)
+    rows.sort(key=lambda r: (r.next_day, r.group.time, r.group.id))
     return rows, hidden
+
+
+def _follow_plan(office: Office, row: GroupSummary, closures: bool) -> None:
+    """The next session and any cancellation in the next three weeks, from the group's plan."""
+    today = clock.today()
+    entries = group_plan.build_plan(
+        office, row.group, today, today + timedelta(weeks=3), closures=closures
+    )
+    ahead = [
+        e
+        for e in entries
+        if e.state == group_plan.PLANNED
+        or (e.state == group_plan.HELD and e.session_state != "closed")
+    ]
+    if ahead and ahead[0].number is not None:
+        row.next_day, row.number, row.time = ahead[0].date, ahead[0].number, ahead[0].time
+    cancelled = [e.date for e in entries if e.state == group_plan.CANCELLED]
+    row.cancelled = cancelled[0] if cancelled else ""
+
+
+def add_closed_days(office: Office, rows: list[GroupSummary]) -> None:
+    """The next session of each group not running now, skipping the programme's closed days."""
+    for r in rows:
+        if r.today_state != "open":
+            try:
+                _follow_plan(office, r, closures=True)
+            except FacilitatorError:
+                pass  # a holiday setting the library does not know: the weekly date stands
 
 
 def unclosed_before(office: Office, group_id: str, day: str) -> str:

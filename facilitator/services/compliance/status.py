@@ -7,6 +7,10 @@
 Breaches are found when someone looks (home screen, `compliance due`, `participant show`,
 `compliance status`): the marks are the record, and the task is dated from the session that
 passed the limit, not from when it was noticed, so a late look shows an overdue task.
+
+A session the programme cancelled (services.groupwork.plan) gives every man enrolled then a
+"session cancelled" mark, which counts for nothing: no absence, no run, not a session he was
+expected at. A session moved to another date counts on the date it was held, like any other.
 """
 
 from __future__ import annotations

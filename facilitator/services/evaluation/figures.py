@@ -31,6 +31,12 @@ What each figure counts (dates inclusive, all within the period unless said):
                      only with an opened partner store, over at least outcomes.partner_min_partners)
     staff            today's standing: supervised within the interval, core training complete,
                      refreshers due; supervision sessions and training hours in the period
+    waiting          days from being found suitable to joining a group (men who joined in the
+                     period; median and longest), men waiting now and the longest wait now;
+                     days from referral to first contact (his first assessment session, men
+                     referred in the period) and to his first group session (men whose first
+                     session fell in the period). A median or a longest over fewer than
+                     `figures.min_count` men is not shown.
     series           counts and the attendance rate by month, quarter or year across the period
 """
 
@@ -57,6 +63,7 @@ from facilitator.services.compliance.status import programme_rules
 from facilitator.services.core.office import Office
 from facilitator.services.evaluation import outcomes, staff_quality
 from facilitator.services.groupwork import attendance as records
+from facilitator.services.groupwork.plan import cancelled_sessions
 from facilitator.services.risk.assessments import ASSESSMENT_STORE
 from facilitator.services.risk.flags import list_flags
 from facilitator.storage.tinystore import load_json_store
@@ -131,6 +138,7 @@ def programme_figures(
         "intakes": _intakes(office, p, n),
         **{k: v for k, v in movement.items() if k != "series"},
         "attendance": _attendance(office, p, enrolments, n),
+        "waiting": _waiting(office, p, people, enrolments, now.date(), n),
         "flags": _flags(office, p, now, n),
         "reassessments": _reassessments(office, p, enrolments, now.date(), n),
         "debriefs": _debriefs(office, p, now, n),
@@ -147,6 +155,67 @@ def programme_figures(
         "flags": out["flags"].pop("_series"),
     }
     return out
+
+
+# -- waiting for a place ---------------------------------------------------------------------
+def _longest(values: list[int], n: int) -> int | str | None:
+    """The longest of at least `n` values (one man's figure, so no fewer)."""
+    if not values:
+        return None
+    return fig.suppressed(n) if len(values) < n else max(values)
+
+
+def _days(a: str, b: str) -> int:
+    return (parse_date(b[:10]) - parse_date(a[:10])).days
+
+
+def _waiting(
+    office: Office, p: _Period, people: dict, enrolments: list, today: date, n: int
+) -> dict:
+    first_join: dict[str, str] = {}
+    first_session: dict[str, str] = {}
+    held = {
+        gid: [r["date"] for r in records.session_index(office, gid)] for gid in _group_ids(office)
+    }
+    for e in sorted(enrolments, key=lambda e: e.joined_on):
+        first_join.setdefault(e.participant_id, e.joined_on)
+        if e.participant_id in first_session:
+            continue
+        days = [d for d in held.get(e.group_id, []) if d >= e.joined_on]
+        if days and (not e.left_on or days[0] < e.left_on):
+            first_session[e.participant_id] = days[0]
+    waited, waiting_now, to_contact, to_session = [], [], [], []
+    for intake in _intake_docs(office):
+        pid = intake.get("participant_id", "")
+        person = people.get(pid)
+        suitable = [d["date"] for d in intake.get("decisions") or [] if d["outcome"] == "suitable"]
+        joined = first_join.get(pid)
+        if suitable and joined and joined >= suitable[0] and p.has(joined):
+            waited.append(_days(suitable[0], joined))
+        last = (intake.get("decisions") or [{}])[-1]
+        if (
+            not joined
+            and last.get("outcome") == "suitable"
+            and person is not None
+            and person.status in ("referred", "active")
+        ):
+            waiting_now.append(max(_days(last["date"], today.isoformat()), 0))
+        referred = person.referred_on if person is not None else ""
+        contacts = [a["date"] for a in intake.get("assessments") or [] if a.get("date")]
+        if referred and contacts and p.has(referred):
+            to_contact.append(max(_days(referred, min(contacts)), 0))
+        first = first_session.get(pid)
+        if referred and first and p.has(first):
+            to_session.append(max(_days(referred, first), 0))
+    return {
+        "joined_after_waiting": fig.shown(len(waited), n),
+        "median_days_waited": fig.summary_of(waited, n, places=1),
+        "longest_days_waited": _longest(waited, n),
+        "waiting_now": fig.shown(len(waiting_now), n),
+        "longest_days_waiting_now": _longest(waiting_now, n),
+        "median_days_referral_to_first_contact": fig.summary_of(to_contact, n, places=1),
+        "median_days_referral_to_first_session": fig.summary_of(to_session, n, places=1),
+    }
 
 
 # -- people coming and going -----------------------------------------------------------------
@@ -244,8 +313,11 @@ def _attendance(office: Office, p: _Period, enrolments: list, n: int) -> dict:
     counts: Counter[str] = Counter()
     sessions = 0
     per_bucket: dict[str, Counter] = defaultdict(Counter)
+    cancelled = 0
     for gid in _group_ids(office):
         his = by_group.get(gid, [])
+        # A cancelled session is never held, so no man has a mark or an absence for it.
+        cancelled += len(cancelled_sessions(office, gid, p.start, p.end))
         for held in records.held_sessions(office, gid, p.start, p.end):
             sessions += 1
             b = per_bucket[p.bucket(held.date)]
@@ -262,6 +334,7 @@ def _attendance(office: Office, p: _Period, enrolments: list, n: int) -> dict:
     # rate and the other counts would give a small count of it away.
     return {
         "sessions_held": fig.shown(sessions, n),
+        "sessions_cancelled": fig.shown(cancelled, n),
         **_parts(
             ("attended", "excused", "unexcused", "not_marked"),
             (attended, counts[EXCUSED], absent, counts[UNMARKED]),

@@ -77,6 +77,7 @@ SECTIONS = ("People", "Attendance", "Risk", "Timeliness", "Outcomes", "Staff")
 def figure_tables(f: dict) -> list[FigureTable]:
     """The figures as tables, each in a section (the report's headings, the dashboard's tabs)."""
     a, fl, ra, db, st = f["attendance"], f["flags"], f["reassessments"], f["debriefs"], f["staff"]
+    w = f.get("waiting") or {}
     people = [
         _pairs(
             "Coming and going",
@@ -88,6 +89,30 @@ def figure_tables(f: dict) -> list[FigureTable]:
                 ("drop-outs", show(f["drop_outs"]["total"])),
             ],
             key="movement",
+        ),
+        _pairs(
+            "Waiting for a place",
+            [
+                ("men who joined a group after waiting", show(w.get("joined_after_waiting"))),
+                (
+                    "median wait, found suitable to joining",
+                    stat(w.get("median_days_waited"), "days"),
+                ),
+                ("longest wait", stat(w.get("longest_days_waited"), "days")),
+                ("men waiting now", show(w.get("waiting_now"))),
+                ("longest wait now", stat(w.get("longest_days_waiting_now"), "days")),
+                (
+                    "median days, referral to first contact",
+                    stat(w.get("median_days_referral_to_first_contact"), "days"),
+                ),
+                (
+                    "median days, referral to first group session",
+                    stat(w.get("median_days_referral_to_first_session"), "days"),
+                ),
+            ],
+            "first contact: his first assessment session; a median or a longest over fewer men "
+            "than the minimum count is not shown",
+            key="waiting",
         ),
         _breakdown("Referrals by source", "source", f["referrals"]["by_source"]),
         _breakdown(
@@ -110,6 +135,7 @@ def figure_tables(f: dict) -> list[FigureTable]:
             "Attendance at group sessions",
             [
                 ("sessions held", show(a["sessions_held"])),
+                ("sessions cancelled (never absences)", show(a.get("sessions_cancelled", 0))),
                 ("attended", show(a["attended"])),
                 ("excused absences", show(a["excused"])),
                 ("unexcused absences (incl. late past the limit)", show(a["unexcused"])),

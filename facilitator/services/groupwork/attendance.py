@@ -15,10 +15,11 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from facilitator.domain.compliance import Mark
+from facilitator.domain.compliance import SESSION_CANCELLED, Mark
 from facilitator.domain.enrolment import Enrolment
 from facilitator.domain.participant import Participant
 from facilitator.services.core.office import Office
+from facilitator.services.groupwork.plan import cancelled_sessions
 from facilitator.storage import migrations
 from facilitator.storage.stores import safe_name
 from facilitator.storage.tinystore import load_json_store
@@ -253,6 +254,14 @@ def marks_in_group(
                 out[pid].append(to_mark(held.date, held.curriculum_session, doc))
             elif doc is None and any(e.active_on(held.date) for e in ens):
                 out[pid].append(to_mark(held.date, held.curriculum_session, None))
+    # A session the programme cancelled: every man enrolled then is marked "session
+    # cancelled" (curriculum session 0: none was used up), which never counts as an absence.
+    for day, _reason in cancelled_sessions(office, group_id, since, until or ""):
+        for pid, ens in by_man.items():
+            if any(e.active_on(day) for e in ens):
+                out[pid].append(Mark(day, 0, SESSION_CANCELLED))
+    for found in out.values():
+        found.sort(key=lambda m: m.date)
     return out
 
 

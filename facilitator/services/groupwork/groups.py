@@ -23,6 +23,8 @@ from facilitator.services.core.group_store import enrolments, get_group
 from facilitator.services.core.office import Office
 from facilitator.services.core.people import get_participant, write_status
 from facilitator.services.core.session_store import find_session, next_curriculum_session
+from facilitator.services.groupwork.capacity import check_entry, check_place
+from facilitator.services.groupwork.plan import build_plan
 from facilitator.services.intake.assessment import require_ready_for_group
 from facilitator.storage.stores import all_docs, get_doc, put_doc, safe_name
 
@@ -123,6 +125,18 @@ def enrol(
             # never shown in it as a man with no mark.
             day = (date.fromisoformat(day) + timedelta(days=1)).isoformat()
         at_session = next_curriculum_session(office, group, day)
+        if day > clock.today().isoformat():
+            # Joining ahead: at the session the plan has on or after that date.
+            ahead = [
+                e
+                for e in build_plan(
+                    office, group, clock.today(), date.fromisoformat(day) + timedelta(days=62)
+                )
+                if e.date >= day and e.number is not None and e.happens
+            ]
+            at_session = ahead[0].number if ahead and ahead[0].number else at_session
+        check_entry(office, group, at_session, day)
+        check_place(office, group, day)
         with office.stores.enrolments(group.id, write=True) as db:
             eid = f"E-{group.id}-{person.id}-{day}"
             enrolment = Enrolment(

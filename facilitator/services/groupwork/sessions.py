@@ -23,6 +23,7 @@ from facilitator.services.core.session_store import (
     locate_session,
     next_curriculum_session,
 )
+from facilitator.services.groupwork.plan import CANCELLED, moved_away, planned_on
 from facilitator.services.risk.suggestions import pending_suggestions, scan_and_keep
 from facilitator.storage.stores import all_docs, get_doc, put_doc
 
@@ -42,13 +43,25 @@ def start_session(
     facilitators: list[str] | None = None,
     reason: str = "",
 ) -> Session:
-    """Start the group's session on `day`. On another weekday than the group's it needs the
-    reason (rescheduled), kept with the session and in the audit: a session moved without one
-    leaves men and referrers unsure which day counts."""
+    """Start the group's session on `day`, taking the plan's entry for it (its cover
+    facilitator, the reason it was moved there). On another weekday than the group's it needs
+    the reason (rescheduled), kept with the session and in the audit: a session moved without
+    one leaves men and referrers unsure which day counts. A cancelled session is not started."""
     group = get_group(office, group_id)
     day = parse_date(day, "session date").isoformat() if day else clock.today().isoformat()
     reason = " ".join((reason or "").split())
     check_text_size(reason, "reason")
+    to = moved_away(office, group.id, day)
+    if to and to != day:
+        raise Refused(
+            f"the session group {group.id} had planned on {day} was moved to {to}",
+            command=f"facilitator group plan {group.id}",
+        )
+    planned = planned_on(office, group, day, closures=False)
+    if planned is not None and planned.state == CANCELLED:
+        raise Refused(f"the session of group {group.id} on {day} is cancelled ({planned.reason})")
+    if planned is not None and planned.moved_from and not reason:
+        reason = f"moved from {planned.moved_from}: {planned.reason}"
     if off_its_day(group, day) and not reason:
         held = WEEKDAYS[parse_date(day).weekday()]
         raise Refused(
@@ -59,7 +72,7 @@ def start_session(
     present = (
         [office.find_staff(f).id for f in facilitators]
         if facilitators
-        else list(group.facilitators)
+        else list(planned.facilitators if planned is not None else group.facilitators)
     )
     # A session is recorded on its day or after it (one held earlier), never ahead of time.
     if day > clock.today().isoformat():

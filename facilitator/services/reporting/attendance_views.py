@@ -8,7 +8,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from facilitator.domain.compliance import LATE_ABSENCE, Compliance, Mark, Rules, counts_as
+from facilitator.domain.compliance import (
+    LATE_ABSENCE,
+    SESSION_CANCELLED,
+    Compliance,
+    Mark,
+    Rules,
+    counts_as,
+)
 from facilitator.services.compliance import status as compliance
 from facilitator.services.core.group_store import get_group, list_groups
 from facilitator.services.core.office import Office
@@ -26,6 +33,7 @@ WORDS = {
     "unexcused": "unexcused absence",
     LATE_ABSENCE_CODE: "late past the limit: counted as absence",
     NOT_MARKED: "not marked",
+    SESSION_CANCELLED: "session cancelled",
 }
 
 

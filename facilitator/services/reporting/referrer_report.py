@@ -15,7 +15,13 @@ import re
 from dataclasses import dataclass, field
 
 from facilitator import clock
-from facilitator.domain.compliance import LATE_ABSENCE, Compliance, Mark, counts_as
+from facilitator.domain.compliance import (
+    LATE_ABSENCE,
+    SESSION_CANCELLED,
+    Compliance,
+    Mark,
+    counts_as,
+)
 from facilitator.domain.participant import Participant
 from facilitator.domain.record import Record
 from facilitator.domain.values import check_choice, require_text
@@ -117,6 +123,7 @@ def _attendance_words(mark: Mark, standing_: Standing) -> str:
         "present": "present",
         "excused": "excused absence",
         "unexcused": "unexcused absence",
+        SESSION_CANCELLED: "session cancelled (not an absence)",
     }.get(status, status)
     if status == "late":
         words = f"late ({mark.minutes_late} min)"
@@ -270,7 +277,7 @@ def render_markdown(d: ReportData) -> str:
             "| --- | --- | --- | --- | --- |",
         ]
         out += [
-            f"| {day} | {_md(gid)} | {n} | {_md(title)} | {words} |"
+            f"| {day} | {_md(gid)} | {n or '-'} | {_md(title)} | {words} |"
             for day, gid, n, title, words in d.attendance
         ]
         out += [""]

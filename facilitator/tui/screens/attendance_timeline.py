@@ -103,7 +103,7 @@ class AttendanceTimelineScreen(FacilitatorScreen):
         table.clear(columns=True)
         table.add_columns("date", "group", "session", "", "attendance")
         for e in v.entries:
-            title = f"{e.curriculum_session} {e.title}".strip()
+            title = f"{e.curriculum_session or ''} {e.title}".strip()
             table.add_row(e.date, e.group_id, title[:34], cell(e.code), e.words)
         if v.entries:
             table.move_cursor(row=len(v.entries) - 1)

@@ -1,4 +1,5 @@
-"""Home: the groups with their next session, the risk queue's state, and what is due.
+"""Home: the groups with their next planned session (a cancellation in the next weeks shown
+beside it), the risk queue's state, and what is due.
 
 Enter on a group opens today's session (started if needed). Overdue and critical flags are
 said in capitals with a symbol and shown reversed: impossible to miss, never colour alone.
@@ -16,6 +17,7 @@ from textual.widgets import DataTable, Footer, Header, Static
 from facilitator.tui import keys, views
 from facilitator.tui.privacy import privacy_on
 from facilitator.tui.screens.base import FacilitatorScreen
+from facilitator.tui.screens.plan import PlanScreen
 
 
 def risk_lines(
@@ -129,6 +131,7 @@ class HomeScreen(FacilitatorScreen):
         try:
             views.due_items(office, ("risk", "backup"), due)
             self.app.call_from_thread(self._show_boxes_of, due)
+            views.add_closed_days(office, rows)  # the holidays library takes ~0.3 s to load
             views.add_titles(office, rows)  # parsing the curriculum takes ~0.1 s
             self.app.call_from_thread(self._show_rest, rows, due, True)
             for part in ("debriefs", "compliance", "marac", "supervision"):
@@ -168,6 +171,8 @@ class HomeScreen(FacilitatorScreen):
         known = {r.group.id for r in self.rows}
         for r in rows:
             if r.group.id in known:
+                table.update_cell(r.group.id, "when", r.when, update_width=True)
+                table.update_cell(r.group.id, "state", r.state, update_width=True)
                 table.update_cell(
                     r.group.id, "title", f"{r.number} {r.title}".strip(), update_width=True
                 )
@@ -231,6 +236,11 @@ class HomeScreen(FacilitatorScreen):
         gid = self._selected_group()
         if gid:
             self.facilitator_app.open_session(gid)
+
+    def action_group_plan(self) -> None:
+        gid = self._selected_group()
+        if gid:
+            self.app.push_screen(PlanScreen(gid))
 
     def action_risk_queue(self) -> None:
         self.facilitator_app.action_risk_queue()

@@ -6,6 +6,7 @@ from __future__ import annotations
 from rich.text import Text
 
 from facilitator.domain.attendance import SYMBOLS
+from facilitator.domain.compliance import SESSION_CANCELLED
 from facilitator.services.reporting.attendance_views import LATE_ABSENCE_CODE, NOT_MARKED, WORDS
 
 CELL = {
@@ -31,10 +32,14 @@ LEGEND = (
 )
 
 
+# A cancelled session is shown only where its words stand beside it (a man's timeline).
+CANCELLED_CELL = ("–", "dim")
+
+
 def cell(code: str | None) -> Text:
     if code is None:
         return Text(" ")
-    symbol, style = CELL[code]
+    symbol, style = CANCELLED_CELL if code == SESSION_CANCELLED else CELL[code]
     return Text(symbol, style=style, justify="center")
 
 
