@@ -75,6 +75,10 @@ COMMANDS: dict[str, tuple[str, str]] = {
     ),
     "run": ("run_cmd", "Open the UI straight on a group's session for today."),
     "session": ("session", "Group sessions: start, list, show, close."),
+    "safeguarding": (
+        "safeguarding",
+        "Safeguarding referrals of his children to children's...",
+    ),
     "sharing": ("sharing", "The information-sharing log: what about a man went to..."),
     "staff": ("staff", "Staff members and their roles."),
     "waiting": ("waiting", "The waiting list: men found suitable and not yet in a group."),

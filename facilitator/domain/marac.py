@@ -115,3 +115,39 @@ def is_repeat(earlier_dates: list[str], referred_on: str) -> str:
         if parse_date(d) <= day and (day - parse_date(d)).days <= REPEAT_WITHIN_DAYS
     ]
     return max(within) if within else ""
+
+
+# Why the programme referred a child to children's services, and what came of it.
+SAFEGUARDING_REASONS = {
+    "physical_harm": "physical harm or its risk",
+    "exposure_to_abuse": "living with his abuse of their mother",
+    "threat_to_child": "a threat to harm or take the child",
+    "sexual_harm": "sexual harm or its risk",
+    "neglect": "neglect",
+    "contact_concern": "a concern about his contact with the child",
+    "other": "another concern",
+}
+SAFEGUARDING_OUTCOMES = (
+    "awaiting",
+    "no_further_action",
+    "early_help",
+    "assessment",
+    "child_in_need",
+    "child_protection_enquiry",
+    "child_protection_plan",
+)
+
+
+@dataclass
+class SafeguardingReferral(Record):
+    """A referral to children's services about one or more of his children."""
+
+    id: str  # S1, S2 … within his case file
+    participant_id: str
+    referred_on: str
+    to: str  # the children's services team referred to
+    reason: str  # a SAFEGUARDING_REASONS key
+    children: list[str] = field(default_factory=list)  # child ids in his case file (K1)
+    outcome: str = "awaiting"
+    outcome_on: str = ""
+    referred_by: str = ""

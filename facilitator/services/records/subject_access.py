@@ -33,7 +33,7 @@ from facilitator.errors import InvalidInput
 from facilitator.services.core.office import Office
 from facilitator.services.core.people import get_participant
 from facilitator.services.records.person_records import Holding, find, read_store, rows
-from facilitator.services.records.timeline import timeline
+from facilitator.services.records.timeline import PROTECTIVE_KINDS, timeline
 from facilitator.storage.files import atomic_write_text
 
 PARTNER_SOURCE = "partner_contact"
@@ -149,7 +149,9 @@ def export_data(office: Office, participant_id: str) -> Export:
         e.to_dict()
         for e in timeline(office, person.id)
         # Risk assessments are withheld; a partner-sourced flag is not even named.
-        if e.kind != "assessment" and not (e.kind == "flag" and e.ref in partner_flags)
+        if e.kind != "assessment"
+        and e.kind not in PROTECTIVE_KINDS
+        and not (e.kind == "flag" and e.ref in partner_flags)
     ]
     data = _without(data, partner_flags)
     return Export(person.id, data, sorted(unreviewed))

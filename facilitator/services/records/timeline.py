@@ -26,17 +26,22 @@ from facilitator.domain.casefile import AgencyContact, CaseNote, Child
 from facilitator.domain.enrolment import Enrolment
 from facilitator.domain.individual import IndividualSession
 from facilitator.domain.intake import Intake
+from facilitator.domain.marac import SHARED_INFORMATION
 from facilitator.domain.participant import Participant
 from facilitator.domain.values import check_choices
+from facilitator.services.casefile.safeguarding import referrals_of
 from facilitator.services.casefile.store import docs as casefile_docs
 from facilitator.services.compliance.status import list_tasks
 from facilitator.services.core.office import Office
 from facilitator.services.core.people import get_participant
 from facilitator.services.core.session_store import index_rows
+from facilitator.services.core.sharing import sharing_records
 from facilitator.services.evaluation.outcomes import man_records
+from facilitator.services.letters.service import list_letters
 from facilitator.services.records.person_records import read_store
 from facilitator.services.risk.assessments import assessments_of
 from facilitator.services.risk.flag_store import history_of, open_flags
+from facilitator.services.risk.marac import prompts, referrals
 from facilitator.storage.stores import session_file_of
 
 KINDS = (
@@ -53,7 +58,16 @@ KINDS = (
     "compliance",
     "status",
     "outcome",
+    "letter",
+    "sharing",
+    "marac",
+    "safeguarding",
 )
+# Kept to protect others: staff see them on his timeline, his own copy (subject access) does not.
+PROTECTIVE_KINDS = ("marac", "safeguarding")
+# The coordinator's correspondence with other agencies: a facilitator's view of his timeline
+# leaves it out rather than failing, and asking for it by name is refused in the usual way.
+COORDINATOR_KINDS = ("letter", "sharing", "marac", "safeguarding")
 
 
 @dataclass
@@ -75,6 +89,10 @@ class Event:
 def timeline(office: Office, participant_id: str, kinds: list[str] | None = None) -> list[Event]:
     office.require_role("facilitator", "coordinator", doing="read a man's timeline")
     wanted = set(check_choices(kinds, KINDS, "timeline kind")) if kinds else set(KINDS)
+    if not office.actor.has_role("coordinator", "admin"):
+        if kinds and wanted & set(COORDINATOR_KINDS):
+            office.require_role("coordinator", doing="read his letters, sharing and referrals")
+        wanted -= set(COORDINATOR_KINDS)
     person = get_participant(office, participant_id)
     # A journal left by an interrupted action is finished before any file is read raw.
     office.ws.recover_if_interrupted()
@@ -93,6 +111,10 @@ def timeline(office: Office, participant_id: str, kinds: list[str] | None = None
         "compliance": _compliance,
         "status": _status,
         "outcome": _outcomes,
+        "letter": _letters,
+        "sharing": _sharing,
+        "marac": _marac,
+        "safeguarding": _safeguarding,
     }
     joined = _his_enrolments(office, person.id) if wanted & {"enrolment", "session"} else []
     for kind in KINDS:
@@ -333,6 +355,65 @@ def _outcomes(office: Office, person: Participant, _joined) -> list[Event]:
         for r in man_records(office, person.id)
         if r.respondent == "man"
     ]
+
+
+def _letters(office: Office, person: Participant, _joined) -> list[Event]:
+    return [
+        Event(
+            letter.written_at or letter.date,
+            "letter",
+            f"letter written: {letter.kind.replace('_', ' ')} to {letter.addressee}",
+            letter.id,
+        )
+        for letter in list_letters(office, person.id)
+    ]
+
+
+def _sharing(office: Office, person: Participant, _joined) -> list[Event]:
+    out = []
+    for r in sharing_records(office, person.id):
+        if r.basis == "safeguarding" or r.information in (
+            "marac_referral",
+            "safeguarding_referral",
+        ):
+            continue  # said under its own kind, which his own copy leaves out
+        what = SHARED_INFORMATION.get(r.information, r.information)
+        out.append(
+            Event(r.shared_on, "sharing", f"{what} shared with {r.to_agency} ({r.means})", r.id)
+        )
+    return out
+
+
+def _marac(office: Office, person: Participant, _joined) -> list[Event]:
+    out = []
+    for p in prompts(office):
+        if p.participant_id == person.id:
+            out.append(
+                Event(p.raised_on, "marac", f"{p.level} risk: MARAC referral to consider", p.id)
+            )
+    for r in referrals(office, person.id):
+        repeat = " (repeat)" if r.repeat else ""
+        out.append(Event(r.referred_on, "marac", f"referred to {r.agency}{repeat}", r.id))
+        if r.meeting_on:
+            out.append(Event(r.meeting_on, "marac", f"MARAC meeting ({r.agency})", r.id))
+        for a in r.action_list():
+            state = f"done {a.done_on}" if a.done_on else f"due {a.due_on}"
+            out.append(Event(a.due_on, "marac", f"MARAC action: {a.text} ({state})", a.id))
+    return out
+
+
+def _safeguarding(office: Office, person: Participant, _joined) -> list[Event]:
+    out = []
+    for r in referrals_of(office, person.id):
+        kids = ", ".join(r.children)
+        out.append(
+            Event(r.referred_on, "safeguarding", f"safeguarding referral to {r.to} ({kids})", r.id)
+        )
+        if r.outcome_on:
+            out.append(
+                Event(r.outcome_on, "safeguarding", f"outcome: {r.outcome.replace('_', ' ')}", r.id)
+            )
+    return out
 
 
 def as_json(events: list[Event]) -> str:
