@@ -17,6 +17,7 @@ FROZEN = {
     "sealed_s3.jsonl": "73e56c47791f7ee8c2bd8c83c54f2e6c783f3c3ef75aa51d68fc835996e0d4d2",
     "sealed_s4.jsonl": "8cdc0f0a1e93a2f0fc69e792d5477d43691ebd1fc6f2309bcc4b05af1262e51e",
     "sealed_s5.jsonl": "65ea02ff539846da3aec2ed814a36478e17d8b054070306bc9b2d00e99ae0ab5",
+    "sealed_s6.jsonl": "c05933dcac1e17c7204d839121cd5e9571798370580447d4bfc7e7ba24c96ba0",
 }
 
 
