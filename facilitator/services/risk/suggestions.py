@@ -341,6 +341,34 @@ def pending_for(office: Office, session_id: str, participant_id: str) -> Suggest
     )
 
 
+def waiting_for_review(office: Office) -> list[Suggestion]:
+    """Every suggestion that waits for a decision, from group sessions (check-ins and debriefs)
+    and from men's own records (one-to-ones, case notes, children's records), oldest first.
+    It reads every suggestion file: for the office's review list, not for the room."""
+    root = office.stores.path()
+    files = sorted(office.stores.path("risk", "suggestions").glob("*/*/*.json"))
+    files += sorted(office.stores.path("risk", "individual_suggestions").glob("*.json"))
+    found: list[Suggestion] = []
+    for path in files:
+        relative = path.relative_to(root).as_posix()
+        with office.stores.store(relative, "risk_suggestions") as db:
+            found += [
+                Suggestion.from_dict(d)
+                for d in all_docs(db, "suggestions")
+                if d.get("status") == "pending"
+            ]
+    return sorted(found, key=lambda s: (s.created_at, s.id))
+
+
+def where_from(s: Suggestion) -> str:
+    """Where a suggestion came from, in words: "check-in in G1-2026-11-24", "case note
+    P0001-N2"; a group session's that its debrief raised says so."""
+    if is_his_record(s.session_id):
+        return f"{_source_words(s.session_id)} {s.session_id}".replace("check-in in", "one-to-one")
+    what = "debrief of" if _from_debrief_only(s) else "check-in in"
+    return f"{what} {s.session_id}"
+
+
 def suggest_from_debrief(
     office: Office, session_id: str, participant_id: str, matches: list[dict]
 ) -> Suggestion | None:
