@@ -303,3 +303,32 @@ def test_the_help_screen_lists_the_debrief_keys():
     console.print(help_table())
     text = console.export_text()
     assert "Debrief editor" in text and "Ctrl+G" in text and "Risk check" in text
+
+
+async def test_saving_a_disclosure_queues_it_for_review_and_says_so(closed):  # noqa: F811
+    from facilitator.services.debrief import notes as debrief
+    from facilitator.services.risk import suggestions as risk_suggestions
+
+    debrief.create_note(_as(closed, "alex"), SID)
+    app = EditorApp(_as(closed, "alex"), SID)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await _until(
+            pilot, lambda: getattr(app.screen, "note", None) is not None, "the note to load"
+        )
+        area = app.screen.query_one("#debrief-text", TextArea)
+        at = area.text.index("- Concerns: ", area.text.index("### P0002 "))
+        area.text = (
+            area.text[:at] + "- Concerns: said he put his hands round her throat on Sunday."
+            + area.text[at + len("- Concerns: ") :]
+        )  # fmt: skip
+        await pilot.pause()
+        await pilot.press("ctrl+s")
+        await _until(
+            pilot,
+            lambda: any("waiting for review" in str(n.message) for n in app._notifications),
+            "the save to say what it queued",
+        )
+        said = next(str(n.message) for n in app._notifications if "waiting" in str(n.message))
+        assert "P0002 Strangulation" in said
+    (s,) = risk_suggestions.list_suggestions(closed, SID, pending_only=True)
+    assert (s.participant_id, s.categories) == ("P0002", ["strangulation"])

@@ -79,3 +79,56 @@ def test_report_text_and_charts_agree_on_what_is_not_shown(worked, invoke, tmp_p
         if isinstance(f["flags"][k], str)
     ]
     assert hidden and DRAWN_NOT_SHOWN.search(reviews)
+
+
+def test_a_suppressed_rate_on_the_attendance_line_is_written_not_drawn():
+    import matplotlib
+
+    from facilitator.services.evaluation.charts import RC, _attendance
+
+    figures = {
+        "period": {"by": "month"},
+        "series": {
+            "labels": ["2026-09", "2026-10", "2026-11"],
+            "attendance_rate": [62.5, "<5", None],
+        },
+        "attendance": {"minimum_percent": 80},
+    }
+    with matplotlib.rc_context(RC):
+        svg, caption = _attendance(figures)
+    assert len(DRAWN_NOT_SHOWN.findall(svg)) == 1  # the suppressed month; the empty one is a gap
+    assert "not shown" in caption
+
+
+async def test_the_dashboard_writes_not_shown_where_the_report_does(worked):  # noqa: F811
+    from helpers.tui import wait_for
+    from textual.widgets import Static, TabbedContent
+
+    from facilitator.services.evaluation.figures import programme_figures
+    from facilitator.tui.screens.dashboard import ProgrammeDashboardScreen
+    from tests.test_evaluation_dashboard import Host, _as
+
+    admin = _as(worked, "admin")
+    f = programme_figures(admin, *PERIOD)
+    app = Host(admin, lambda: ProgrammeDashboardScreen(start=PERIOD[0], end=PERIOD[1]))
+    async with app.run_test(size=(100, 40)) as pilot:
+        screen = app.screen
+        await wait_for(pilot, lambda: screen.loaded, what="the figures")
+        screen.query_one(TabbedContent).active = "tab-timeliness"
+        await pilot.pause()
+        bars = str(screen.query_one("#dash-bars-timeliness", Static).render()).splitlines()
+        shown = {
+            "risk reviews": f["flags"]["reviewed_on_time_percent"],
+            "re-assessments": f["reassessments"]["on_time_percent"],
+            "debriefs signed": f["debriefs"]["on_time_percent"],
+        }
+        assert any(isinstance(v, str) for v in shown.values())  # the fixture hides one at least
+        for line in bars:
+            name = next(k for k in shown if line.startswith(k))
+            value = shown[name]
+            if isinstance(value, str):  # suppressed in the report: words here, no bar
+                assert line.endswith(f"not shown ({value})") and "█" not in line, line
+            elif value is None:
+                assert line.endswith("–"), line
+            else:
+                assert "█" in line and line.endswith(f"{value:g}"), line

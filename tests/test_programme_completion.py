@@ -109,6 +109,20 @@ def test_a_coordinators_decision_is_kept_and_said_in_every_report(group, invoke,
     assert data["participant"]["status_in_words"] == said
     assert said in (tmp_path / "sar.html").read_text().replace("&#x27;", "'")
 
+    letter = tmp_path / "end.md"
+    written = invoke(
+        "--user", "admin", "letter", "write", "end_of_programme", "P0001", "-o", str(letter)
+    )  # fmt: skip
+    assert written.exit_code == 0, written.output
+    ended = letter.read_text()
+    assert "His programme has ended: completed by the coordinator's decision" in ended
+    assert DECISION not in ended  # the reason written for the file stays on the file
+    assert "2 of 4 sessions required" in ended
+
+    timeline = invoke("--user", "admin", "participant", "timeline", "P0001", "--kind", "status")
+    assert timeline.exit_code == 0, timeline.output
+    assert said in " ".join(timeline.output.split())
+
     settings = group.ws.read_settings()
     settings["figures"]["min_count"] = 1
     with group.stores.writing():

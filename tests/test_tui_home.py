@@ -346,3 +346,18 @@ async def test_a_full_due_box_keeps_its_backup_warning_and_says_how_many_more(gr
         text = screen_text(app)
         assert "Backup: no backup for 12 days" in text
         assert "… and 3 more" in text
+
+
+async def test_a_session_the_plan_moved_to_today_starts_without_asking(group, monkeypatch):
+    from conftest import as_coordinator
+
+    from facilitator.services.groupwork import plan
+
+    plan.move_session(as_coordinator(group), "G1", "2026-11-24", "2026-11-26", "venue closed")
+    monkeypatch.setenv("FACILITATOR_NOW", "2026-11-26T18:00:00")  # the Thursday it moved to
+    app = make_app(group, "G1")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_session(pilot, app)
+        assert "say why it is held today" not in _words(app)
+    held = session_store.find_session(group, "G1", "2026-11-26")
+    assert held is not None and held.rescheduled_reason == "moved from 2026-11-24: venue closed"

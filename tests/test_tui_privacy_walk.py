@@ -85,6 +85,7 @@ async def test_no_screen_shows_a_canary_in_privacy_mode(canary, privacy):
     from facilitator.tui.screens.referrer_report import ReferrerReportScreen
     from facilitator.tui.screens.referrer_tasks import ReferrerTasksScreen
     from facilitator.tui.screens.risk_queue import RiskQueueScreen
+    from facilitator.tui.screens.suggestions import SuggestionsScreen
 
     admin, man, sid = canary["admin"], canary["man"], canary["sid"]
     seen: dict[str, list[str]] = {}
@@ -131,6 +132,7 @@ async def test_no_screen_shows_a_canary_in_privacy_mode(canary, privacy):
             ("referrer report", ReferrerReportScreen(man)),
             ("referrer tasks", ReferrerTasksScreen()),
             ("MARAC", MaracScreen()),
+            ("risk suggestions", SuggestionsScreen()),
             ("intake checklist", IntakeChecklistScreen(man)),
             ("programme figures", ProgrammeDashboardScreen()),
             ("attendance export", ExportScreen(group_id="G1")),

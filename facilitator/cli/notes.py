@@ -234,6 +234,22 @@ def notes_edit(app, note_id, from_file):
     click.echo(f"saved note {saved.id} ({saved.status})")
     if withdrawn:
         click.echo(f"the text changed after signing: {' and '.join(withdrawn)} must sign again")
+    _say_waiting(office, saved)
+
+
+def _say_waiting(office, note) -> None:
+    """The note's risk indicators waiting for review: queued as risk suggestions, or (naming no
+    man) waiting for the signing."""
+    for ind in scan_note(office, note):
+        if ind.handled:
+            continue
+        where = (
+            f"queued for review as risk suggestion {ind.waiting} "
+            f"(facilitator risk suggestions {note.session_id})"
+            if ind.waiting
+            else "names no man: name him when you sign (--flag N:PID)"
+        )
+        click.echo(f"risk indicator {ind.number}, {ind.who}: {ind.label}: {where}")
 
 
 @notes.command("sign")
@@ -310,6 +326,7 @@ def notes_adopt(app, note_id):
 
     note = adopt_file(app.office, note_id)
     click.echo(f"note {note.id}: the file's text is now the saved draft")
+    _say_waiting(app.office, note)
 
 
 @notes.command("restore")

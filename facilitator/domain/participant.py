@@ -30,9 +30,19 @@ def completion_by_decision(reason: str) -> str:
     return f"completed by coordinator's decision: {' '.join(reason.split())}"
 
 
-def status_change(status: str, reason: str, by: str, at: str) -> dict:
-    """One line of his status history, as kept on his record."""
-    return {"at": at, "status": status, "reason": reason, "by": by}
+def status_change(status: str, reason: str, by: str, at: str, decision: str = "") -> dict:
+    """One line of his status history, as kept on his record; a completion decided short of
+    the sessions keeps the decision, so his history says it as his record does."""
+    line = {"at": at, "status": status, "reason": reason, "by": by}
+    return line | ({"decision": decision} if decision else {})
+
+
+def status_change_words(change: dict) -> str:
+    """One line of his status history in words, as his timeline shows it."""
+    if change.get("status") == "completed" and (change.get("decision") or "").strip():
+        return completion_by_decision(change["decision"])
+    reason = change.get("reason")
+    return f"{change.get('status')}" + (f" ({reason})" if reason else "")
 
 
 @dataclass

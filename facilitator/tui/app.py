@@ -25,6 +25,7 @@ from facilitator.services.core import group_store as group_store
 from facilitator.services.core import identity
 from facilitator.services.core import session_store as session_store
 from facilitator.services.core.office import Office
+from facilitator.services.groupwork import sessions as session_service
 from facilitator.tui import keys, views
 from facilitator.tui.dialogs.ask import AskScreen
 from facilitator.tui.dialogs.confirm import ConfirmScreen
@@ -215,7 +216,7 @@ class FacilitatorApp(App):
         self._today(group, existing)
 
     def _today(self, group, existing) -> None:
-        if existing is None and not views.meets_today(group):
+        if existing is None and self.safely(session_service.needs_reason, self.office, group):
             # A session on another day is a rescheduling: its reason is kept with the session.
             self.push_screen(
                 AskScreen(

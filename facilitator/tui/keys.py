@@ -89,8 +89,17 @@ QUEUE_TABLE = [
 RISK_QUEUE = [
     Key("v", "review_flag", "Review"),
     Key("x", "close_flag", "Close flag"),
+    Key("s", "suggestions", "Suggestions"),
     Key("m", "marac", "MARAC"),
     Key("a", "toggle_all", "Open / all"),
+    Key("escape", "back", "Back", display="esc"),
+]
+
+# Risk suggestions waiting for a decision (tui/screens/suggestions.py), from the risk queue.
+SUGGESTIONS = [
+    Key("enter,y", "confirm", "Confirm as flag", display="⏎"),
+    Key("d", "dismiss_suggestion", "Dismiss"),
+    Key("f5", "refresh", "Refresh", show=False),
     Key("escape", "back", "Back", display="esc"),
 ]
 
@@ -176,6 +185,7 @@ HELP_SECTIONS: list[tuple[str, list[Key]]] = [
     ("Session: anywhere on the screen", SESSION),
     ("Session: check-in form", FORM),
     ("Risk queue", QUEUE_TABLE + RISK_QUEUE),
+    ("Risk suggestions", SUGGESTIONS),
     ("MARAC", MARAC),
     ("Debriefs", DEBRIEF_LIST),
     ("A group's plan", PLAN),

@@ -286,7 +286,3 @@ def session_view(office: Office, sid: str, group: Group | None = None) -> Sessio
         drafts=drafts.checkin_drafts(office, sid),
         runner=drafts.runner_state(office, sid),
     )
-
-
-def meets_today(group: Group) -> bool:
-    return WEEKDAYS[clock.today().weekday()] == group.weekday

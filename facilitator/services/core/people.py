@@ -176,7 +176,11 @@ def write_status(
             "completion_decision": decision.strip(),
             "completion_decided_by": office.user if decision.strip() else "",
             "status_changes": person.status_changes
-            + [status_change(status, reason, office.user, clock.now().isoformat())],
+            + [
+                status_change(
+                    status, reason, office.user, clock.now().isoformat(), decision.strip()
+                )
+            ],
         }
     )  # re-validated
     with office.stores.people(write=True) as db:

@@ -1,11 +1,15 @@
 """Risk indicators in a debrief note: the risk categories of the check-in scanner.
 
 The risk scanner reads the note; each indicator is tied to the man whose section it is in (or
-the only man its paragraph names). An indicator with no flag yet for that man must be flagged
+the only man its paragraph names). A saved draft's indicators are queued as his risk
+suggestions for the session, as his check-in's words are, so the risk queue has them before the
+note is signed. An indicator with no flag yet for that man must be flagged
 or dismissed with a reason before the note is signed or amended: the detector errs towards
 flagging, and a dismissal is a decision that is kept.
 
     scan_note(office, note, text=None) -> list[Indicator]   numbered, with how each was handled
+    queue_suggestions(office, note) -> list[Indicator]      a saved draft's indicators put to
+                                                            review as risk suggestions
     decide(office, note, text, decisions, doing) -> Outcome raises flags, records dismissals;
                                                             IndicatorsPending while any is left
     Decision.flag("2"), Decision.flag("2:P0003"), Decision.flag("all"), Decision.dismiss("3", why)
@@ -55,6 +59,7 @@ class Indicator:
     participant_name: str
     excerpts: list[str] = field(default_factory=list)
     handled: str = ""  # how it was handled; "" while it waits for a decision
+    waiting: str = ""  # the risk suggestion it waits in, queued for review when the note was saved
 
     @property
     def label(self) -> str:
@@ -67,7 +72,13 @@ class Indicator:
 
     def line(self) -> str:
         quote = f" “{self.excerpts[0]}”" if self.excerpts else ""
-        state = f" [{self.handled}]" if self.handled else ""
+        state = (
+            f" [{self.handled}]"
+            if self.handled
+            else f" [waiting for review: risk suggestion {self.waiting}]"
+            if self.waiting
+            else ""
+        )
         return f"{self.number}. {self.who}: {self.label} ({self.severity}){quote}{state}"
 
     def to_dict(self) -> dict:
@@ -153,7 +164,7 @@ def _already(
             if not f.is_closed:
                 return f"flag {f.id} open"
     sid = dismissed.get((pid, category))
-    return f"check-in suggestion {sid} dismissed" if sid else ""
+    return f"risk suggestion {sid} dismissed" if sid else ""
 
 
 def scan_note(office: Office, note: DebriefNote, text: str | None = None) -> list[Indicator]:
@@ -188,10 +199,12 @@ def scan_note(office: Office, note: DebriefNote, text: str | None = None) -> lis
     # A partner-contact flag does not count: her concern must not show through a note's scan,
     # and his own words in the group are a separate disclosure worth its own flag.
     flags = [f for f in risk.list_flags(office, "all") if f.source != "partner_contact"]
-    dismissed = {}
+    dismissed, waiting = {}, {}
     for s in risk_suggestions.list_suggestions(office, note.session_id):
         if s.status == "dismissed":
             dismissed.update({(s.participant_id, c): s.id for c in s.categories})
+        elif s.pending:
+            waiting.update({(s.participant_id, c): s.id for c in s.categories})
     decided = {h.key: h for h in note.handled_list}
     for ind in grouped.values():
         h = decided.get(ind.key)
@@ -205,7 +218,40 @@ def scan_note(office: Office, note: DebriefNote, text: str | None = None) -> lis
             ind.handled = _already(
                 office, note, ind.participant_id or UNNAMED, ind.category, flags, dismissed
             )
+        if not ind.handled:
+            ind.waiting = waiting.get((ind.participant_id, ind.category), "")
     return list(grouped.values())
+
+
+def queue_suggestions(office: Office, note: DebriefNote) -> list[Indicator]:
+    """Queue for review what the saved note says of each man, as his check-in's words are: an
+    indicator with no flag or decision yet joins his risk suggestions for the session, so the
+    risk queue has it before the note is signed. An indicator naming no man waits for the
+    signing, where the facilitator names him. Returns the indicators still waiting, each with
+    its suggestion."""
+    indicators = scan_note(office, note)
+    fresh: dict[str, list[dict]] = {}
+    for ind in indicators:
+        if ind.handled or ind.waiting or not ind.participant_id:
+            continue
+        fresh.setdefault(ind.participant_id, []).append(
+            {
+                "category": ind.category,
+                "severity": ind.severity,
+                "match": ind.excerpts[0] if ind.excerpts else ind.label,
+                "start": None,
+                "end": None,
+                "words": [],
+            }
+        )
+    if fresh:
+        with office.stores.writing():
+            for pid, matches in fresh.items():
+                kept = risk_suggestions.suggest_from_debrief(office, note.session_id, pid, matches)
+                for ind in indicators:
+                    if kept and ind.participant_id == pid and ind.category in kept.categories:
+                        ind.waiting = kept.id
+    return [i for i in indicators if not i.handled]
 
 
 # -- deciding ----------------------------------------------------------------------------------
@@ -279,10 +325,26 @@ def decide(
             )
             outcome.handled.append(h)
             outcome.dismissed.append(h)
-    if outcome.dismissed:
-        with office.stores.writing():
-            for h in outcome.dismissed:
-                office.audit("dismiss", "debrief_indicator", note.id, category=h.category)
+    with office.stores.writing():
+        for h in outcome.dismissed:
+            office.audit("dismiss", "debrief_indicator", note.id, category=h.category)
+        # What the note decided answers his suggestions queued from it (or his check-in).
+        for pid in dict.fromkeys(h.participant_id for h in outcome.handled if h.participant_id):
+            risk_suggestions.settle_from_debrief(
+                office,
+                note.session_id,
+                pid,
+                {
+                    h.category: h.flag_id
+                    for h in outcome.handled
+                    if h.participant_id == pid and h.action == "flagged"
+                },
+                {
+                    h.category: h.reason
+                    for h in outcome.handled
+                    if h.participant_id == pid and h.action == "dismissed"
+                },
+            )
     return outcome
 
 

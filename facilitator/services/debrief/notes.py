@@ -259,6 +259,8 @@ def save_body(
         _save(office, note, "edit")
         if withdrawn:
             office.audit("unsign", "debrief", note.id, withdrawn=",".join(withdrawn))
+    # Scanned after the lock is let go (a long note takes a moment), then queued under it.
+    debrief_risk.queue_suggestions(office, note)
     return note, withdrawn
 
 
@@ -374,6 +376,7 @@ def adopt_file(office: Office, note_id: str) -> DebriefNote:
         _save(office, note, "adopt")
         if withdrawn:
             office.audit("unsign", "debrief", note.id, withdrawn=",".join(withdrawn))
+    debrief_risk.queue_suggestions(office, note)
     return note
 
 

@@ -153,9 +153,10 @@ def _movement(f: dict) -> tuple[str, str]:
 def _attendance(f: dict) -> tuple[str, str]:
     s = f["series"]
     labels, rates = s["labels"], [_value(v) for v in s["attendance_rate"]]
+    hidden = [i for i, v in enumerate(s["attendance_rate"]) if fig.is_suppressed(v)]
     figure = _figure(7.2, 2.8)
     ax = figure.add_subplot()
-    if not any(r is not None for r in rates):
+    if not any(r is not None for r in rates) and not hidden:
         _empty(ax, "no attendance rate to show in this period")
     else:
         ax.plot(
@@ -174,11 +175,16 @@ def _attendance(f: dict) -> tuple[str, str]:
                 linewidth=1,
                 label=f"programme minimum {minimum}%",
             )
+        for i in hidden:  # a gap in the line, said in words where the point would be
+            _not_shown(ax, i, COLOURS[0])
         ax.set_ylim(0, 100)
         ax.set_ylabel("%")
         _ticks(ax, labels)
         ax.legend(loc="lower left", frameon=False, fontsize=8)
-    caption = f"Attendance rate by {f['period']['by']} (gaps: too few marks to show)"
+    caption = (
+        f"Attendance rate by {f['period']['by']} (not shown: too few marks, or it would give a "
+        "small count away)"
+    )
     return _svg(figure, caption), caption
 
 
@@ -280,9 +286,11 @@ def _outcomes(f: dict, side: str) -> tuple[str, str] | None:
     drawn = False
     points = [p["label"] for p in summary["scales"][0]["points"]] if summary["scales"] else []
     top = 0
+    hidden: set[int] = set()
     for k, scale in enumerate(summary["scales"]):
         top = max(top, scale["range"][1])
         means = [_value(p["mean"]) for p in scale["points"]]
+        hidden |= {i for i, p in enumerate(scale["points"]) if fig.is_suppressed(p["mean"])}
         if any(m is not None for m in means):
             drawn = True
         ax.plot(
@@ -297,6 +305,8 @@ def _outcomes(f: dict, side: str) -> tuple[str, str] | None:
             ax, f"not enough answers to show (groups under {summary['min_count']} are not shown)"
         )
     else:
+        for i in sorted(hidden):  # a mean over too few answers: words, never a point
+            _not_shown(ax, i, "#555")
         ax.set_xticks(range(len(points)))
         ax.set_xticklabels(points, rotation=15, ha="right")
         ax.set_ylim(0, top)

@@ -36,6 +36,17 @@ def off_its_day(group: Group, day: str) -> bool:
     return WEEKDAYS[parse_date(day).weekday()] != group.weekday
 
 
+def needs_reason(office: Office, group: Group, day: str | None = None) -> bool:
+    """Whether starting the group's session on `day` (today when not given) must be given its
+    reason: on another weekday than the group's, unless the plan moved the session there (the
+    move's reason is the session's)."""
+    day = parse_date(day, "session date").isoformat() if day else clock.today().isoformat()
+    if not off_its_day(group, day):
+        return False
+    planned = planned_on(office, group, day, closures=False)
+    return not (planned is not None and planned.moved_from)
+
+
 def start_session(
     office: Office,
     group_id: str,

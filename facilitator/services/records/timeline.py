@@ -27,7 +27,7 @@ from facilitator.domain.enrolment import Enrolment
 from facilitator.domain.individual import IndividualSession
 from facilitator.domain.intake import Intake
 from facilitator.domain.marac import SHARED_INFORMATION
-from facilitator.domain.participant import Participant
+from facilitator.domain.participant import Participant, status_change_words
 from facilitator.domain.values import check_choices
 from facilitator.services.casefile.safeguarding import referrals_of
 from facilitator.services.casefile.store import docs as casefile_docs
@@ -342,7 +342,7 @@ def _status(office: Office, person: Participant, _joined) -> list[Event]:
         Event(
             c.get("at", ""),
             "status",
-            f"status {c.get('status')}" + (f" ({c['reason']})" if c.get("reason") else ""),
+            f"status {status_change_words(c)}",
         )
         for c in person.status_changes
         if c.get("at")

@@ -1,5 +1,6 @@
-"""Suggestions the scanner makes from check-ins and one-to-one records, kept for the
-facilitators to confirm as a flag or dismiss with a reason.
+"""Suggestions the scanner makes from check-ins, debrief notes and a man's own records (his
+one-to-ones, case notes, children's records), kept for the facilitators to confirm as a flag or
+dismiss with a reason.
 
     data/risk/suggestions/<group>/<year>/<date>.json   one group session's suggestions
     data/risk/individual_suggestions/<man>.json        one man's own records' suggestions: his
@@ -328,6 +329,97 @@ def suggest_for_record(
     )
 
 
+def pending_for(office: Office, session_id: str, participant_id: str) -> Suggestion | None:
+    """His suggestion in this session or record that waits for a decision, if any."""
+    return next(
+        (
+            s
+            for s in list_suggestions(office, session_id, pending_only=True)
+            if s.participant_id == participant_id
+        ),
+        None,
+    )
+
+
+def waiting_for_review(office: Office) -> list[Suggestion]:
+    """Every suggestion that waits for a decision, from group sessions (check-ins and debriefs)
+    and from men's own records (one-to-ones, case notes, children's records), oldest first.
+    It reads every suggestion file: for the office's review list, not for the room."""
+    root = office.stores.path()
+    files = sorted(office.stores.path("risk", "suggestions").glob("*/*/*.json"))
+    files += sorted(office.stores.path("risk", "individual_suggestions").glob("*.json"))
+    found: list[Suggestion] = []
+    for path in files:
+        relative = path.relative_to(root).as_posix()
+        with office.stores.store(relative, "risk_suggestions") as db:
+            found += [
+                Suggestion.from_dict(d)
+                for d in all_docs(db, "suggestions")
+                if d.get("status") == "pending"
+            ]
+    return sorted(found, key=lambda s: (s.created_at, s.id))
+
+
+def where_from(s: Suggestion) -> str:
+    """Where a suggestion came from, in words: "check-in in G1-2026-11-24", "case note
+    P0001-N2"; a group session's that its debrief raised says so."""
+    if is_his_record(s.session_id):
+        return f"{_source_words(s.session_id)} {s.session_id}".replace("check-in in", "one-to-one")
+    what = "debrief of" if _from_debrief_only(s) else "check-in in"
+    return f"{what} {s.session_id}"
+
+
+def suggest_from_debrief(
+    office: Office, session_id: str, participant_id: str, matches: list[dict]
+) -> Suggestion | None:
+    """Queue what a session's debrief says of one man with his check-in's suggestions for that
+    session: the same review, the same pending suggestion while one waits. Caller holds the
+    lock."""
+    table = category_severities(office)
+    kept = [m | {"source": "debrief"} for m in matches if m["category"] in table]
+    cats = list(dict.fromkeys(m["category"] for m in kept))
+    if not cats:
+        return None
+    sid = get_session(office, session_id).session.id
+    return keep_for(office, sid, participant_id, cats, highest(table[c] for c in cats), kept)
+
+
+def settle_from_debrief(
+    office: Office,
+    session_id: str,
+    participant_id: str,
+    flagged: dict[str, str],
+    dismissed: dict[str, str],
+) -> Suggestion | None:
+    """The facilitators decided a debrief's indicators for him as they signed (`flagged`:
+    category -> flag id, `dismissed`: category -> reason): his pending suggestion in that
+    session is decided with them once every category in it has its decision, so the queue does
+    not ask again what the note already answered. Caller holds the lock."""
+    s = pending_for(office, session_id, participant_id)
+    if s is None:
+        return None
+    raised = {
+        c: f.id
+        for f in open_flags(office)
+        if f.participant_id == participant_id
+        and f.session_id == s.session_id
+        and f.source != "partner_contact"
+        for c in f.categories
+    } | flagged
+    if not set(s.categories) <= set(raised) | set(dismissed):
+        return None
+    flag_ids = [raised[c] for c in s.categories if c in raised]
+    left_out = [c for c in s.categories if c not in raised]
+    reason = "; ".join(dict.fromkeys(dismissed[c] for c in left_out))
+    if flag_ids:
+        _decide(office, s, "confirmed", reason=reason, flag_id=flag_ids[0], not_flagged=left_out)
+        office.audit("confirm", "risk_suggestion", s.id, flag=flag_ids[0], via="debrief")
+    else:
+        _decide(office, s, "dismissed", reason=reason)
+        office.audit("dismiss", "risk_suggestion", s.id, via="debrief")
+    return s
+
+
 def checkin_indicators(office: Office, checkin: CheckIn) -> list[dict]:
     """What the scanner finds in a check-in as it is being written, as the saved one will be
     scanned: one indicator per category (its first match), most severe first."""
@@ -414,7 +506,7 @@ def confirm_suggestion(
                 participant_id=s.participant_id,
                 categories=cats,
                 summary=text,
-                source="checkin",
+                source="debrief" if _from_debrief_only(s) else "checkin",
                 severity=severity,
                 session_id=s.session_id,
                 suggestion_id=s.id,
@@ -440,9 +532,15 @@ def _source_words(record_id: str) -> str:
     return {"N": "case note", "K": "child's record", "O": "check-in in"}.get(letter, "check-in in")
 
 
+def _from_debrief_only(s: Suggestion) -> bool:
+    return bool(s.matches) and all(m.get("source") == "debrief" for m in s.matches)
+
+
 def _checkin_summary(office: Office, s: Suggestion) -> str:
     if is_his_record(s.session_id):
         return ""  # the record is groupwork's or his case file's; the flag says where it came from
+    if _from_debrief_only(s):
+        return f"From the debrief of {s.session_id}: {s.matches[0]['match']}"
 
     checkin = get_session(office, s.session_id).checkins.get(s.participant_id)
     return checkin.summary.strip() if checkin else ""

@@ -15,7 +15,7 @@ from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import Horizontal, VerticalScroll
-from textual.widgets import Footer, Header, Input, Label, Sparkline, Static, TabbedContent, TabPane
+from textual.widgets import Footer, Header, Input, Label, Static, TabbedContent, TabPane
 
 from facilitator.domain import figures as fig
 from facilitator.errors import FacilitatorError
@@ -36,9 +36,12 @@ KEYS = [
 BAR_WIDTH = 30
 
 
-def bar_lines(rows: list[tuple[str, object]], top: float = 0, width: int = BAR_WIDTH) -> Text:
-    """Horizontal bars scaled to `top` (or the largest value): █ for a shown figure, a short ░
-    and the marker ("<5", "withheld") for one that is not shown."""
+def bar_lines(
+    rows: list[tuple[str, object]], top: float = 0, width: int = BAR_WIDTH, unit: str = ""
+) -> Text:
+    """Horizontal bars scaled to `top` (or the largest value): █ for a shown figure; one that is
+    not shown is written "not shown" with its marker ("<5", "withheld") and no bar at all, since
+    a bar of any length would be read as a value."""
     text = Text()
     numbers = [v for _, v in rows if isinstance(v, (int, float)) and not isinstance(v, bool)]
     top = max(numbers + [top, 1])
@@ -47,10 +50,9 @@ def bar_lines(rows: list[tuple[str, object]], top: float = 0, width: int = BAR_W
         text.append(f"{label:<{label_width}} ", style="bold")
         if isinstance(value, (int, float)) and not isinstance(value, bool):
             text.append("█" * max(round(width * value / top), 1 if value else 0), style="cyan")
-            text.append(f" {value:g}\n")
+            text.append(f" {value:g}{unit}\n")
         elif fig.is_suppressed(value):
-            text.append("░░░", style="dim")
-            text.append(f" {value}\n", style="dim")
+            text.append(f"not shown ({value})\n", style="dim italic")
         else:
             text.append(" –\n", style="dim")
     return text
@@ -83,7 +85,6 @@ class ProgrammeDashboardScreen(FacilitatorScreen):
     ProgrammeDashboardScreen TabPane VerticalScroll { height: 1fr; }
     ProgrammeDashboardScreen .dash-table { height: auto; margin: 0 0 1 0; }
     ProgrammeDashboardScreen .dash-chart-title { text-style: bold; margin: 0 0 0 0; }
-    ProgrammeDashboardScreen Sparkline { height: 4; margin: 0 0 1 0; }
     ProgrammeDashboardScreen .dash-bars { height: auto; margin: 0 0 1 0; }
     """
 
@@ -182,14 +183,12 @@ class ProgrammeDashboardScreen(FacilitatorScreen):
                 Static(bar_lines(rows), classes="dash-bars", id="dash-bars-starts"),
             ]
         if section == "Attendance":
-            rates = [v for v in s["attendance_rate"] if isinstance(v, (int, float))]
+            rows = list(zip(s["labels"], s["attendance_rate"]))
             return [
-                Label(
-                    f"Attendance rate by {f['period']['by']} (periods with enough marks: "
-                    f"{len(rates)})",
-                    classes="dash-chart-title",
+                Label(f"Attendance rate by {f['period']['by']}", classes="dash-chart-title"),
+                Static(
+                    bar_lines(rows, 100, unit="%"), classes="dash-bars", id="dash-bars-attendance"
                 ),
-                Sparkline(rates or [0], summary_function=max, id="dash-attendance-spark"),
             ]
         if section == "Risk":
             fl = f["flags"]

@@ -18,12 +18,14 @@ from textual.message import Message
 from textual.timer import Timer
 from textual.widgets import Footer, Header, Markdown, Static, TextArea
 
+from facilitator.detector.categories import label
 from facilitator.domain.debrief import FILE_OK
 from facilitator.domain.debrief_text import AMENDMENTS_HEADING, amendment_heading
 from facilitator.errors import FacilitatorError
 from facilitator.services.core.office import Office
 from facilitator.services.debrief import indicators as debrief_risk
 from facilitator.services.debrief import notes as debrief
+from facilitator.services.risk import suggestions as risk_suggestions
 from facilitator.tui import keys
 from facilitator.tui.dialogs.confirm import ConfirmScreen
 from facilitator.tui.dialogs.debrief_indicators import IndicatorDecisions
@@ -227,8 +229,24 @@ class DebriefEditor(FacilitatorScreen):
                 timeout=8,
             )
         else:
-            self.notify("Saved", timeout=2)
+            self.notify("Saved" + self._waiting_words(), timeout=6)
         return True
+
+    def _waiting_words(self) -> str:
+        """What the saved note put to review: its men's risk suggestions still waiting."""
+        if self.note is None:
+            return ""
+        waiting = self._safe(
+            risk_suggestions.list_suggestions, self.office, self.note.session_id, True
+        )
+        if not waiting:
+            return ""
+        if self.privacy:  # who and what stay off a screen the room may see
+            return f". Risk suggestions waiting for review: {len(waiting)} (risk queue, s)"
+        said = "; ".join(
+            f"{s.participant_id} {', '.join(label(c) for c in s.categories)}" for s in waiting
+        )
+        return f". Risk suggestions waiting for review (risk queue, s): {said}"
 
     def action_sign(self) -> None:
         if self.note is None:

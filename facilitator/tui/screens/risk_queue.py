@@ -1,7 +1,8 @@
 """The risk review queue: open flags by deadline, the overdue and critical ones first in line
 and marked in words and symbols (⚠ OVERDUE, ‼ CRITICAL), reversed, never by colour alone.
 
-Enter shows a flag; v records a review step (actions and a note); x closes it with its outcome.
+Enter shows a flag; v records a review step (actions and a note); x closes it with its outcome;
+s lists the risk suggestions waiting for a decision (check-ins, debriefs, one-to-ones, case notes).
 Privacy mode hides the queue entirely: it is for the office, not the room.
 """
 
@@ -28,6 +29,7 @@ from facilitator.tui.dialogs.review import ReviewDialog
 from facilitator.tui.privacy import privacy_on
 from facilitator.tui.screens.base import FacilitatorScreen
 from facilitator.tui.screens.marac import MaracScreen
+from facilitator.tui.screens.suggestions import SuggestionsScreen
 
 
 def _get(flag, name, default=None):
@@ -293,6 +295,12 @@ class RiskQueueScreen(FacilitatorScreen):
 
     def action_marac(self) -> None:
         self.app.push_screen(MaracScreen())
+
+    def action_suggestions(self) -> None:
+        def back(_result: object) -> None:
+            self.load()  # a confirmed suggestion is a new flag in the queue
+
+        self.app.push_screen(SuggestionsScreen(), back)
 
     def action_toggle_all(self) -> None:
         self.include_closed = not self.include_closed
