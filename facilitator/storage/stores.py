@@ -94,6 +94,12 @@ class Stores:
                 # Read while the store was open: the file it came from is known here.
                 raise RecordDamaged(err.bare, str(path)) from None
 
+    def written_under(self, folder: Path) -> bool:
+        """Whether the action in progress has written a file inside `folder` (not on disk
+        until the action ends)."""
+        txn = self.txn
+        return txn is not None and any(p.is_relative_to(folder) for p in txn.files)
+
     def people(self, write: bool = False):
         return self.store(PEOPLE_FILE, "people", write)
 

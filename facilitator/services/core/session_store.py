@@ -82,7 +82,8 @@ def get_session(office: Office, sid: str) -> SessionRecord:
 
 
 def read_record(office: Office, group_id: str, day: str) -> SessionRecord | None:
-    if not office.stores.path("sessions", group_id).is_dir():
+    folder = office.stores.path("sessions", group_id)
+    if not folder.is_dir() and not office.stores.written_under(folder):
         return None
     with office.stores.session_file(group_id, day) as db:
         doc = get_doc(db, "session", session_id(group_id, day))
