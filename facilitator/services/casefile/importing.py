@@ -25,14 +25,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from facilitator.domain.casefile import DETAIL_FIELDS, MONITORING_FIELDS
-from facilitator.domain.session import session_id as make_session_id
 from facilitator.domain.values import WEEKDAYS, parse_date
 from facilitator.errors import FacilitatorError, InvalidInput
 from facilitator.services.casefile.details import edit_details, monitoring_fields
 from facilitator.services.core.group_store import enrolments, get_group, list_groups
 from facilitator.services.core.office import Office
 from facilitator.services.core.people import add_participant, list_participants
-from facilitator.services.core.session_store import find_session, get_session
+from facilitator.services.core.session_store import get_session, read_record
 from facilitator.services.groupwork.groups import create_group, enrol
 from facilitator.services.groupwork.sessions import (
     close_session,
@@ -105,6 +104,35 @@ ALIASES = {
     "language": "preferred_language",
     "interpreter": "interpreter_needed",
 }
+
+
+_ABSENT = object()
+
+
+class _RowUndo(dict):
+    """The action's files (store path → its new text), noting what each file held before the
+    row being imported first wrote it, so a bad row is undone without copying every file the
+    import has written so far for each row."""
+
+    def __init__(self, files: dict) -> None:
+        super().__init__(files)
+        self.before: dict = {}
+
+    def __setitem__(self, key, value) -> None:
+        if key not in self.before:
+            self.before[key] = self.get(key, _ABSENT)
+        super().__setitem__(key, value)
+
+    def start_row(self) -> None:
+        self.before = {}
+
+    def undo_row(self) -> None:
+        for key, text in self.before.items():
+            if text is _ABSENT:
+                self.pop(key, None)
+            else:
+                super().__setitem__(key, text)
+        self.before = {}
 
 
 class _Rollback(Exception):
@@ -218,16 +246,17 @@ def _run(
         with office.stores.writing():
             txn = office.stores.txn
             assert txn is not None  # inside writing()
+            files = txn.files = _RowUndo(txn.files)
             for n, values in rows:
                 row = {columns[h]: v for h, v in values.items() if h in columns and v}
                 # A row is all or nothing too: what a bad row wrote before its error is undone.
-                files, audit = dict(txn.files), list(txn.audit)
+                files.start_row()
+                audited = len(txn.audit)  # the audit is only added to
                 try:
                     changed, words = apply(office, row, source)
                 except FacilitatorError as err:
-                    txn.files.clear()
-                    txn.files.update(files)
-                    txn.audit[:] = audit
+                    files.undo_row()
+                    del txn.audit[audited:]
                     result.bad.append(f"row {n}: {err.message}")
                     continue
                 (result.done if changed else result.unchanged).append(f"row {n}: {words}")
@@ -415,6 +444,15 @@ def _one_enrolment(office: Office, row: dict[str, str], _source: str) -> tuple[b
 
 
 # -- attendance --------------------------------------------------------------------------------
+@dataclass
+class _Recorded:
+    """A session this import records as held: open until the import's end, its marks only
+    those the import set (so its own file need not be read again for each of its men)."""
+
+    sid: str
+    marks: dict[str, tuple[str, int, int]] = field(default_factory=dict)
+
+
 def import_attendance(
     office: Office,
     path: str | Path,
@@ -423,14 +461,14 @@ def import_attendance(
     skip_bad: bool = False,
 ) -> Result:
     office.require_role("facilitator", "coordinator", doing="import attendance")
-    started: list[str] = []  # sessions this import records as held, closed at its end
+    recorded: dict[tuple[str, str], _Recorded] = {}  # (group as given, date) → session
 
     def one(office: Office, row: dict[str, str], source: str) -> tuple[bool, str]:
-        return _one_mark(office, row, source, started)
+        return _one_mark(office, row, source, recorded)
 
     def finish(office: Office) -> None:
-        for sid in started:
-            close_session(office, sid, force=True)
+        for held in recorded.values():
+            close_session(office, held.sid, force=True, look=False)
 
     return _run(
         office,
@@ -446,26 +484,28 @@ def import_attendance(
     )
 
 
-def _held(office: Office, row: dict[str, str], source: str, started: list[str]):
-    """The session the row is about: held already, or (named by group and date) recorded now
-    as held that day. Returns (its record, whether this row recorded it)."""
+def _held(office: Office, row: dict[str, str], source: str, key: tuple[str, str] | None):
+    """The session the row is about, held already: its record. Or, named by group and date
+    and not held, recorded now as held that day: None and its new id."""
     sid = row.get("session_id", "")
     if sid:
-        return get_session(office, sid), False
-    if not (row.get("group_id") and row.get("date")):
-        raise InvalidInput("no session: give its id, or its group and date")
-    group_id = row["group_id"].strip().upper()
-    day = parse_date(row["date"], "session date").isoformat()
-    if find_session(office, group_id, day) is not None:
-        return get_session(office, make_session_id(group_id, day)), False
-    group = get_group(office, group_id)
+        return get_session(office, sid), ""
+    assert key is not None
+    gid, day = key
+    # Its own file first (small, whatever the group's history): the index grows with it.
+    record = read_record(office, gid, day)
+    if record is not None:
+        return record, ""
+    group = get_group(office, gid)  # NotFound for an unknown group
+    record = read_record(office, group.id, day)
+    if record is not None:
+        return record, ""
     reason = f"held that day (imported from {source})" if off_its_day(group, day) else ""
-    session = start_session(office, group.id, day, reason=reason)
-    return get_session(office, session.id), True
+    return None, start_session(office, group.id, day, reason=reason).id
 
 
 def _one_mark(
-    office: Office, row: dict[str, str], source: str, started: list[str]
+    office: Office, row: dict[str, str], source: str, recorded: dict[tuple[str, str], _Recorded]
 ) -> tuple[bool, str]:
     pid = row.get("participant_id", "").strip().upper()
     if not pid:
@@ -475,21 +515,33 @@ def _one_mark(
     status = row["status"].strip().lower().replace(" ", "_").replace("-", "_")
     minutes_late = _whole(row.get("minutes_late"), "minutes late")
     minutes_missed = _whole(row.get("minutes_missed"), "minutes missed")
-    record, new = _held(office, row, source, started)
-    sid = record.session.id
+    key = None
+    if not row.get("session_id"):
+        if not (row.get("group_id") and row.get("date")):
+            raise InvalidInput("no session: give its id, or its group and date")
+        key = (row["group_id"].strip().upper(), parse_date(row["date"], "session date").isoformat())
+    this = (status, minutes_late, minutes_missed)
+    held = recorded.get(key) if key else None
+    new = None
+    if held is not None:  # recorded by an earlier row of this import: open, its marks known
+        sid, closed, before = held.sid, False, held.marks.get(pid)
+    else:
+        record, started = _held(office, row, source, key)
+        if record is None:
+            assert key is not None
+            new = _Recorded(started)
+            sid, closed, before = started, False, None
+        else:
+            sid, closed = record.session.id, record.session.is_closed
+            mark = record.attendance.get(pid)
+            before = (mark.status, mark.minutes_late, mark.minutes_missed) if mark else None
     held_words = " (recorded as held)" if new else ""
     if status == NOT_MARKED:
         # Expected and given no mark: nothing to set, but the session was held.
-        if new:
-            started.append(sid)
-        return new, f"{pid} not marked in {sid}{held_words}"
-    before = record.attendance.get(pid)
-    if (
-        before is not None
-        and before.status == status
-        and before.minutes_late == minutes_late
-        and before.minutes_missed == minutes_missed
-    ):
+        if new is not None and key is not None:
+            recorded[key] = new
+        return new is not None, f"{pid} not marked in {sid}{held_words}"
+    if before == this:
         return False, f"{pid} already marked {status} in {sid}"
     mark = mark_attendance(
         office,
@@ -499,10 +551,13 @@ def _one_mark(
         minutes_late=minutes_late,
         minutes_missed=minutes_missed,
         reason=row.get("reason", ""),
-        correction_reason=f"imported from {source}" if record.session.is_closed else None,
+        correction_reason=f"imported from {source}" if closed else None,
     )
-    if new:  # only once the row is good: a bad row's session is undone with it
-        started.append(sid)
+    # Only once the row is good: a bad row's session and mark are undone with it.
+    if new is not None and key is not None:
+        recorded[key] = new
+    if key in recorded:
+        recorded[key].marks[pid] = (mark.status, mark.minutes_late, mark.minutes_missed)
     return True, f"mark {pid} {mark.status} in {sid}{held_words}"
 
 
