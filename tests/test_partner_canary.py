@@ -248,6 +248,7 @@ def test_no_canary_outside_the_partner_store(planted, invoke):
 
 async def test_no_canary_on_a_group_screen(planted):
     from facilitator.tui.app import FacilitatorApp
+    from facilitator.tui.screens.case_file import CaseFileScreen
     from facilitator.tui.screens.case_timeline import CaseTimelineScreen
     from facilitator.tui.screens.intake_checklist import IntakeChecklistScreen
     from facilitator.tui.screens.plan import PlanScreen
@@ -276,6 +277,13 @@ async def test_no_canary_on_a_group_screen(planted):
             app.action_risk_queue()
             await pilot.pause(0.3)
             seen.append(screen_text(app))
+            app.pop_screen()
+            await pilot.pause()
+            app.push_screen(CaseFileScreen("P0001", office))
+            await pilot.pause(0.5)  # partner support is refused it too
+            seen.append(screen_text(app))
+            if user != "pat":
+                assert "Case file · P0001" in seen[-1] and "His details" in seen[-1]
             app.pop_screen()
             await pilot.pause()
             app.push_screen(PlanScreen("G1"))

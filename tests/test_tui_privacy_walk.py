@@ -9,6 +9,7 @@ from conftest import ready_for_group
 from helpers.tui import make_app, open_session, screen_text, wait_for
 
 from facilitator.domain.checkin import CheckIn
+from facilitator.services.casefile import agency_contacts, case_notes, children, details
 from facilitator.services.core import people
 from facilitator.services.core.office import Office
 from facilitator.services.groupwork import groups, sessions
@@ -26,6 +27,10 @@ CANARIES = (
     "followed her lorry",  # a flag summary
     "dentist in Lowestoft",  # an excused reason
     "spare key at Hettie's",  # her safety planning
+    "Wrenfold Close",  # his address (case file)
+    "Peregrina",  # his child's first name
+    "Halvorsen",  # his probation officer
+    "caravan at Hunstanton",  # a case note
 )
 
 
@@ -49,6 +54,12 @@ def canary(office, monkeypatch):
     risk_service.raise_flag(
         office, man.id, ["stalking"], "He followed her lorry to work", session_id=s.id
     )
+    details.edit_details(office, man.id, {"address": "4 Wrenfold Close"})
+    children.add_child(office, man.id, "Peregrina", age=7, plan="child_in_need")
+    agency_contacts.add(
+        office, man.id, role="probation_officer", agency="Sample Probation", name="Ola Halvorsen"
+    )
+    case_notes.add_note(office, man.id, "He is staying in a caravan at Hunstanton.", "meeting")
     pat = Office.open(office.path, "pat")
     partner.init_store(pat, partner.key_source(PASSPHRASE))
     store = partner.open_store(pat, partner.key_source(PASSPHRASE))
@@ -73,9 +84,12 @@ async def look(pilot, app, seen: dict[str, list[str]], where: str) -> None:
 @pytest.mark.parametrize("privacy", [True, False], ids=["privacy on", "privacy off"])
 async def test_no_screen_shows_a_canary_in_privacy_mode(canary, privacy):
     from facilitator.tui.dialogs.attendance_export import ExportScreen
+    from facilitator.tui.dialogs.case_file_forms import DetailsDialog, NoteDialog
     from facilitator.tui.dialogs.help import HelpScreen
     from facilitator.tui.screens.attendance_grid import AttendanceGridScreen
     from facilitator.tui.screens.attendance_timeline import AttendanceTimelineScreen
+    from facilitator.tui.screens.case_file import CaseFileScreen
+    from facilitator.tui.screens.case_timeline import CaseTimelineScreen
     from facilitator.tui.screens.dashboard import ProgrammeDashboardScreen
     from facilitator.tui.screens.debrief import DebriefScreen
     from facilitator.tui.screens.debriefs import DebriefListScreen
@@ -88,6 +102,7 @@ async def test_no_screen_shows_a_canary_in_privacy_mode(canary, privacy):
     from facilitator.tui.screens.suggestions import SuggestionsScreen
 
     admin, man, sid = canary["admin"], canary["man"], canary["sid"]
+    (note,) = case_notes.list_notes(admin, man)
     seen: dict[str, list[str]] = {}
     app = make_app(admin, "G1", privacy=privacy)
     async with app.run_test(size=(80, 24)) as pilot:
@@ -138,6 +153,11 @@ async def test_no_screen_shows_a_canary_in_privacy_mode(canary, privacy):
             ("attendance export", ExportScreen(group_id="G1")),
             ("group plan", PlanScreen("G1")),
             ("help", HelpScreen()),
+            ("case file", CaseFileScreen(man)),
+            ("case timeline", CaseTimelineScreen(man)),
+            ("details form", DetailsDialog(man)),
+            ("new case note form", NoteDialog(man)),
+            ("amend case note form", NoteDialog(man, "amend", note)),
         ):
             app.push_screen(screen)
             await look(pilot, app, seen, where)
@@ -148,7 +168,15 @@ async def test_no_screen_shows_a_canary_in_privacy_mode(canary, privacy):
         assert {where: found for where, found in seen.items() if found} == {}
     else:  # the same walk with privacy off finds them: the words were there to be hidden
         shown = {c for found in seen.values() for c in found}
-        assert shown >= {SURNAME, "slammed the larder", "followed her lorry"}, sorted(shown)
+        assert shown >= {
+            SURNAME,
+            "slammed the larder",
+            "followed her lorry",
+            "Wrenfold Close",
+            "Peregrina",
+            "Halvorsen",
+            "caravan at Hunstanton",
+        }, sorted(shown)
 
 
 async def test_partner_support_shows_no_canary_in_privacy_mode(canary):

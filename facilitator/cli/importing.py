@@ -1,4 +1,5 @@
-"""`facilitator import participants|attendance FILE`: men and attendance from a spreadsheet."""
+"""`facilitator import participants|groups|enrolments|attendance FILE`: records a programme
+kept before, from a spreadsheet."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from facilitator.services.casefile import importing as service
 
 @click.group("import")
 def import_cmd() -> None:
-    """Import men or attendance from a spreadsheet (.csv or .xlsx).
+    """Import men, groups, enrolments or attendance from a spreadsheet (.csv or .xlsx).
 
     Nothing is written unless every row is good (or --skip-bad); a row already held is left as
     it is, so importing the same file twice changes nothing.
@@ -84,10 +85,30 @@ def import_participants(app, file, maps, dry_run, skip_bad):
     _report(service.import_participants(app.office, file, _mapping(maps), dry_run, skip_bad))
 
 
+@import_cmd.command("groups")
+@_options
+@click.pass_obj
+def import_groups(app, file, maps, dry_run, skip_bad):
+    """Groups: name, curriculum, weekday, and any of group_id, time, facilitators (staff ids or
+    names, separated by ; or ,), entry, start_date, location."""
+    _report(service.import_groups(app.office, file, _mapping(maps), dry_run, skip_bad))
+
+
+@import_cmd.command("enrolments")
+@_options
+@click.pass_obj
+def import_enrolments(app, file, maps, dry_run, skip_bad):
+    """Enrolments: participant_id, group_id, joined_on. Each is checked as a hand enrolment is
+    (his intake done, the group's entry points and places)."""
+    _report(service.import_enrolments(app.office, file, _mapping(maps), dry_run, skip_bad))
+
+
 @import_cmd.command("attendance")
 @_options
 @click.pass_obj
 def import_attendance(app, file, maps, dry_run, skip_bad):
     """Marks: participant_id, session_id (or group_id and date), status, and optionally
-    minutes_late, minutes_missed, reason. A closed session's mark is recorded as a correction."""
+    minutes_late, minutes_missed, reason. A closed session's mark is recorded as a correction;
+    a session not held yet (group and date) is recorded as held and closed. An attendance
+    export (.xlsx or .csv) reads as it is."""
     _report(service.import_attendance(app.office, file, _mapping(maps), dry_run, skip_bad))

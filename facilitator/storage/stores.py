@@ -94,6 +94,12 @@ class Stores:
                 # Read while the store was open: the file it came from is known here.
                 raise RecordDamaged(err.bare, str(path)) from None
 
+    def written(self, relative: str) -> bool:
+        """Whether the action in progress has written this store (not on disk until the
+        action ends)."""
+        txn = self.txn
+        return txn is not None and self.path(*relative.split("/")) in txn.files
+
     def people(self, write: bool = False):
         return self.store(PEOPLE_FILE, "people", write)
 

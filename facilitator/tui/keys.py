@@ -136,6 +136,28 @@ PLAN = [
     Key("escape", "back", "Back", display="esc"),
 ]
 
+# A man's case file (tui/screens/case_file.py): his details, agencies, children, case notes.
+# Priority: a key that opens a form is acted on as it arrives, so words typed straight after it
+# go into the form (the screen itself has no field to type in).
+CASE_FILE = [
+    Key("e", "edit_details", "Details", priority=True),
+    Key("n", "new_note", "Note", priority=True),
+    Key("a", "amend_note", "Amend", priority=True),
+    Key("c", "correct_note", "Correct note (writer, first 24 h)", show=False, priority=True),
+    Key("y", "confirm_suggestion", "Flag it", priority=True),
+    Key("d", "dismiss_suggestion", "Dismiss", priority=True),
+    Key("t", "timeline", "Timeline", priority=True),
+    Key("f5", "refresh", "Refresh", show=False),
+    Key("escape", "back", "Back", display="esc"),
+]
+
+# The case file's forms. Not priority: Ctrl+S typed straight after words waits its turn
+# behind them, so what was typed last is saved too.
+CASE_FILE_DIALOG = [
+    Key("ctrl+s", "save", "Save", display="^s"),
+    Key("escape", "cancel", "Cancel", display="esc"),
+]
+
 # Shown in help only: what Textual itself provides.
 BUILT_IN = [
     Key("ctrl+p", "command_palette", "Command palette: every other action"),
@@ -189,5 +211,7 @@ HELP_SECTIONS: list[tuple[str, list[Key]]] = [
     ("MARAC", MARAC),
     ("Debriefs", DEBRIEF_LIST),
     ("A group's plan", PLAN),
+    ("A man's case file", CASE_FILE),
+    ("Case file forms", CASE_FILE_DIALOG),
     ("Debrief editor", DEBRIEF),
 ]

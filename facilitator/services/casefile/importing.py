@@ -1,32 +1,44 @@
-"""Importing men and attendance from a spreadsheet (.csv or .xlsx) a programme kept before.
+"""Importing men, groups, enrolments and attendance from a spreadsheet (.csv or .xlsx) a
+programme kept before.
 
     read_rows(path) -> (headers, [(row number, {header: cell})])
     import_participants(office, path, mapping=None, dry_run=False, skip_bad=False) -> Result
-    import_attendance(office, path, mapping=None, dry_run=False, skip_bad=False) -> Result
+    import_groups(...)       import_enrolments(...)       import_attendance(...)  -> Result
 
 Every row is checked exactly as the same change typed by hand would be (the services do it),
 inside one action: unless every row is good nothing is written (with `skip_bad` the good rows
 are, and each bad one is reported), a dry run writes nothing at all, and a row already held (the
 same man, the same mark) is left as it is, so importing a file twice changes nothing the second
 time. One audit line says how many rows were imported, never what they held.
+
+Attendance for a session the workspace does not hold yet (a row naming its group and date) is
+history: the session is recorded as held that day, its marks set, and it is closed at the end
+of the import, as a session run in the tool would have been.
 """
 
 from __future__ import annotations
 
 import csv
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from facilitator.domain.casefile import DETAIL_FIELDS, MONITORING_FIELDS
-from facilitator.domain.session import session_id as make_session_id
-from facilitator.domain.values import parse_date
+from facilitator.domain.values import WEEKDAYS, parse_date
 from facilitator.errors import FacilitatorError, InvalidInput
 from facilitator.services.casefile.details import edit_details, monitoring_fields
+from facilitator.services.core.group_store import enrolments, get_group, list_groups
 from facilitator.services.core.office import Office
 from facilitator.services.core.people import add_participant, list_participants
-from facilitator.services.core.session_store import get_session
-from facilitator.services.groupwork.sessions import mark_attendance
+from facilitator.services.core.session_store import get_session, read_record
+from facilitator.services.groupwork.groups import create_group, enrol
+from facilitator.services.groupwork.sessions import (
+    close_session,
+    mark_attendance,
+    off_its_day,
+    start_session,
+)
 
 PARTICIPANT_FIELDS = (
     (
@@ -39,6 +51,18 @@ PARTICIPANT_FIELDS = (
     + DETAIL_FIELDS
     + MONITORING_FIELDS
 )
+GROUP_FIELDS = (
+    "group_id",
+    "name",
+    "curriculum",
+    "weekday",
+    "time",
+    "facilitators",
+    "entry",
+    "start_date",
+    "location",
+)
+ENROLMENT_FIELDS = ("participant_id", "group_id", "joined_on")
 ATTENDANCE_FIELDS = (
     "participant_id",
     "session_id",
@@ -49,6 +73,8 @@ ATTENDANCE_FIELDS = (
     "minutes_missed",
     "reason",
 )
+# What an attendance export says of a man expected at a held session and given no mark.
+NOT_MARKED = "not_marked"
 # Column headings spreadsheets commonly use for a field, beyond the field's own name.
 ALIASES = {
     "full_name": "name",
@@ -65,6 +91,13 @@ ALIASES = {
     "referral_date": "referred_on",
     "session": "session_id",
     "group": "group_id",
+    "group_name": "name",
+    "session_date": "date",
+    "excused_reason": "reason",
+    "joined": "joined_on",
+    "join_date": "joined_on",
+    "enrolled_on": "joined_on",
+    "day": "weekday",
     "attendance": "status",
     "mobile": "phone",
     "telephone": "phone",
@@ -73,13 +106,42 @@ ALIASES = {
 }
 
 
+_ABSENT = object()
+
+
+class _RowUndo(dict):
+    """The action's files (store path → its new text), noting what each file held before the
+    row being imported first wrote it, so a bad row is undone without copying every file the
+    import has written so far for each row."""
+
+    def __init__(self, files: dict) -> None:
+        super().__init__(files)
+        self.before: dict = {}
+
+    def __setitem__(self, key, value) -> None:
+        if key not in self.before:
+            self.before[key] = self.get(key, _ABSENT)
+        super().__setitem__(key, value)
+
+    def start_row(self) -> None:
+        self.before = {}
+
+    def undo_row(self) -> None:
+        for key, text in self.before.items():
+            if text is _ABSENT:
+                self.pop(key, None)
+            else:
+                super().__setitem__(key, text)
+        self.before = {}
+
+
 class _Rollback(Exception):
     """Raised inside the action to write none of it (a dry run, or a bad row)."""
 
 
 @dataclass
 class Result:
-    kind: str  # participants, attendance
+    kind: str  # participants, groups, enrolments, attendance
     rows: int = 0
     done: list[str] = field(default_factory=list)  # "row N: what was (or would be) done"
     unchanged: list[str] = field(default_factory=list)  # "row N: already held as ..."
@@ -167,6 +229,7 @@ def _run(
     mapping: dict[str, str] | None,
     dry_run: bool,
     skip_bad: bool,
+    finish: Callable[[Office], None] | None = None,
 ) -> Result:
     headers, rows = read_rows(path)
     columns = _columns(headers, fields, mapping)
@@ -183,21 +246,24 @@ def _run(
         with office.stores.writing():
             txn = office.stores.txn
             assert txn is not None  # inside writing()
+            files = txn.files = _RowUndo(txn.files)
             for n, values in rows:
                 row = {columns[h]: v for h, v in values.items() if h in columns and v}
                 # A row is all or nothing too: what a bad row wrote before its error is undone.
-                files, audit = dict(txn.files), list(txn.audit)
+                files.start_row()
+                audited = len(txn.audit)  # the audit is only added to
                 try:
                     changed, words = apply(office, row, source)
                 except FacilitatorError as err:
-                    txn.files.clear()
-                    txn.files.update(files)
-                    txn.audit[:] = audit
+                    files.undo_row()
+                    del txn.audit[audited:]
                     result.bad.append(f"row {n}: {err.message}")
                     continue
                 (result.done if changed else result.unchanged).append(f"row {n}: {words}")
             if dry_run or (result.bad and not skip_bad):
                 raise _Rollback
+            if finish is not None:
+                finish(office)
             office.audit(
                 "import",
                 kind,
@@ -286,7 +352,107 @@ def _already_held(office: Office, row: dict[str, str]) -> str:
     return ""
 
 
+# -- groups ------------------------------------------------------------------------------------
+def import_groups(
+    office: Office,
+    path: str | Path,
+    mapping: dict[str, str] | None = None,
+    dry_run: bool = False,
+    skip_bad: bool = False,
+) -> Result:
+    office.require_role("coordinator", doing="import groups")
+    return _run(
+        office,
+        "groups",
+        path,
+        GROUP_FIELDS,
+        (("name",), ("curriculum",), ("weekday",)),
+        _one_group,
+        mapping,
+        dry_run,
+        skip_bad,
+    )
+
+
+def _one_group(office: Office, row: dict[str, str], _source: str) -> tuple[bool, str]:
+    for needed in ("name", "curriculum", "weekday"):
+        if not row.get(needed):
+            raise InvalidInput(f"no {needed.replace('_', ' ')}")
+    gid = row.get("group_id", "").strip().upper()
+    name = " ".join(row["name"].split())
+    start = parse_date(row["start_date"], "start date").isoformat() if row.get("start_date") else ""
+    for g in list_groups(office):
+        if (gid and g.id == gid) or (
+            not gid and g.name.lower() == name.lower() and g.start_date == start
+        ):
+            return False, f"already held as {g.id}"
+    weekday = row["weekday"].strip().lower()
+    if weekday not in WEEKDAYS:  # "Tue", "Tuesdays": the day it starts with
+        weekday = next((d for d in WEEKDAYS if weekday[:3] and d.startswith(weekday[:3])), weekday)
+    staff = [f for f in re.split(r"[;,/]| and ", row.get("facilitators", "")) if f.strip()]
+    group = create_group(
+        office,
+        name,
+        row["curriculum"].strip(),
+        weekday,
+        row.get("time") or "18:30",
+        [f.strip() for f in staff],
+        row.get("entry") or "rolling",
+        start or None,
+        gid or None,
+        row.get("location", ""),
+    )
+    return True, f"add group {group.id} {group.name} ({group.weekday}s {group.time})"
+
+
+# -- enrolments --------------------------------------------------------------------------------
+def import_enrolments(
+    office: Office,
+    path: str | Path,
+    mapping: dict[str, str] | None = None,
+    dry_run: bool = False,
+    skip_bad: bool = False,
+) -> Result:
+    office.require_role("coordinator", doing="import enrolments")
+    return _run(
+        office,
+        "enrolments",
+        path,
+        ENROLMENT_FIELDS,
+        (("participant_id",), ("group_id",), ("joined_on",)),
+        _one_enrolment,
+        mapping,
+        dry_run,
+        skip_bad,
+    )
+
+
+def _one_enrolment(office: Office, row: dict[str, str], _source: str) -> tuple[bool, str]:
+    pid = row.get("participant_id", "").strip().upper()
+    gid = row.get("group_id", "").strip().upper()
+    if not pid or not gid:
+        raise InvalidInput("no participant id" if not pid else "no group id")
+    if not row.get("joined_on"):
+        raise InvalidInput("no join date")
+    day = parse_date(row["joined_on"], "join date").isoformat()
+    for e in enrolments(office, participant_id=pid):
+        if e.group_id == gid and e.joined_on == day:
+            return False, f"{pid} already enrolled in {gid} from {day}"
+    # The checks a hand enrolment has (his intake, the group's entry points and places).
+    e = enrol(office, gid, pid, day)
+    return True, f"enrol {e.participant_id} in {e.group_id} from {e.joined_on}"
+
+
 # -- attendance --------------------------------------------------------------------------------
+@dataclass
+class _Recorded:
+    """A session this import records as held: open until the import's end, its marks only
+    those the import set (so its own file need not be read again for each of its men)."""
+
+    sid: str
+    marks: dict[str, tuple[str, int, int]] = field(default_factory=dict)
+
+
 def import_attendance(
     office: Office,
     path: str | Path,
@@ -295,53 +461,104 @@ def import_attendance(
     skip_bad: bool = False,
 ) -> Result:
     office.require_role("facilitator", "coordinator", doing="import attendance")
+    recorded: dict[tuple[str, str], _Recorded] = {}  # (group as given, date) → session
+
+    def one(office: Office, row: dict[str, str], source: str) -> tuple[bool, str]:
+        return _one_mark(office, row, source, recorded)
+
+    def finish(office: Office) -> None:
+        for held in recorded.values():
+            close_session(office, held.sid, force=True, look=False)
+
     return _run(
         office,
         "attendance",
         path,
         ATTENDANCE_FIELDS,
         (("participant_id",), ("session_id", "date"), ("status",)),
-        _one_mark,
+        one,
         mapping,
         dry_run,
         skip_bad,
+        finish,
     )
 
 
-def _one_mark(office: Office, row: dict[str, str], source: str) -> tuple[bool, str]:
+def _held(office: Office, row: dict[str, str], source: str, key: tuple[str, str] | None):
+    """The session the row is about, held already: its record. Or, named by group and date
+    and not held, recorded now as held that day: None and its new id."""
+    sid = row.get("session_id", "")
+    if sid:
+        return get_session(office, sid), ""
+    assert key is not None
+    gid, day = key
+    # Its own file first (small, whatever the group's history): the index grows with it.
+    record = read_record(office, gid, day)
+    if record is not None:
+        return record, ""
+    group = get_group(office, gid)  # NotFound for an unknown group
+    record = read_record(office, group.id, day)
+    if record is not None:
+        return record, ""
+    reason = f"held that day (imported from {source})" if off_its_day(group, day) else ""
+    return None, start_session(office, group.id, day, reason=reason).id
+
+
+def _one_mark(
+    office: Office, row: dict[str, str], source: str, recorded: dict[tuple[str, str], _Recorded]
+) -> tuple[bool, str]:
     pid = row.get("participant_id", "").strip().upper()
     if not pid:
         raise InvalidInput("no participant id")
-    sid = row.get("session_id", "")
-    if not sid:
-        if not (row.get("group_id") and row.get("date")):
-            raise InvalidInput("no session: give its id, or its group and date")
-        sid = make_session_id(row["group_id"], parse_date(row["date"], "session date").isoformat())
     if not row.get("status"):
         raise InvalidInput("no attendance status")
-    record = get_session(office, sid)
+    status = row["status"].strip().lower().replace(" ", "_").replace("-", "_")
     minutes_late = _whole(row.get("minutes_late"), "minutes late")
     minutes_missed = _whole(row.get("minutes_missed"), "minutes missed")
-    status = row["status"].strip().lower().replace(" ", "_").replace("-", "_")
-    before = record.attendance.get(pid)
-    if (
-        before is not None
-        and before.status == status
-        and before.minutes_late == minutes_late
-        and before.minutes_missed == minutes_missed
-    ):
-        return False, f"{pid} already marked {status} in {record.session.id}"
+    key = None
+    if not row.get("session_id"):
+        if not (row.get("group_id") and row.get("date")):
+            raise InvalidInput("no session: give its id, or its group and date")
+        key = (row["group_id"].strip().upper(), parse_date(row["date"], "session date").isoformat())
+    this = (status, minutes_late, minutes_missed)
+    held = recorded.get(key) if key else None
+    new = None
+    if held is not None:  # recorded by an earlier row of this import: open, its marks known
+        sid, closed, before = held.sid, False, held.marks.get(pid)
+    else:
+        record, started = _held(office, row, source, key)
+        if record is None:
+            assert key is not None
+            new = _Recorded(started)
+            sid, closed, before = started, False, None
+        else:
+            sid, closed = record.session.id, record.session.is_closed
+            mark = record.attendance.get(pid)
+            before = (mark.status, mark.minutes_late, mark.minutes_missed) if mark else None
+    held_words = " (recorded as held)" if new else ""
+    if status == NOT_MARKED:
+        # Expected and given no mark: nothing to set, but the session was held.
+        if new is not None and key is not None:
+            recorded[key] = new
+        return new is not None, f"{pid} not marked in {sid}{held_words}"
+    if before == this:
+        return False, f"{pid} already marked {status} in {sid}"
     mark = mark_attendance(
         office,
-        record.session.id,
+        sid,
         pid,
         status,
         minutes_late=minutes_late,
         minutes_missed=minutes_missed,
         reason=row.get("reason", ""),
-        correction_reason=f"imported from {source}" if record.session.is_closed else None,
+        correction_reason=f"imported from {source}" if closed else None,
     )
-    return True, f"mark {pid} {mark.status} in {record.session.id}"
+    # Only once the row is good: a bad row's session and mark are undone with it.
+    if new is not None and key is not None:
+        recorded[key] = new
+    if key in recorded:
+        recorded[key].marks[pid] = (mark.status, mark.minutes_late, mark.minutes_missed)
+    return True, f"mark {pid} {mark.status} in {sid}{held_words}"
 
 
 def _whole(value: str | None, what: str) -> int:

@@ -16,7 +16,7 @@ from facilitator.domain.session import Correction, Session, session_id, split_se
 from facilitator.errors import NotFound
 from facilitator.services.core.group_store import get_group
 from facilitator.services.core.office import Office
-from facilitator.storage.stores import all_docs, get_doc
+from facilitator.storage.stores import all_docs, get_doc, peek_docs, session_file_of
 
 
 @dataclass
@@ -37,14 +37,17 @@ class SessionRecord:
         }
 
 
-def index_rows(office: Office, group_id: str) -> list[dict]:
+def index_rows(office: Office, group_id: str, readonly: bool = False) -> list[dict]:
+    """The group's sessions, oldest first. readonly: the rows as stored, uncopied, for a
+    caller that only reads them (the index grows with the group's history)."""
     with office.stores.session_index(group_id) as db:
-        return sorted(all_docs(db, "sessions"), key=lambda d: d["date"])
+        rows = peek_docs(db, "sessions") if readonly else all_docs(db, "sessions")
+    return sorted(rows, key=lambda d: d["date"])
 
 
 def next_curriculum_session(office: Office, group: Group, day: str) -> int:
     """The curriculum session the group is on for a session on `day`."""
-    earlier = [r for r in index_rows(office, group.id) if r["date"] < day]
+    earlier = [r for r in index_rows(office, group.id, readonly=True) if r["date"] < day]
     if earlier:
         return group.next_curriculum_session(int(earlier[-1]["curriculum_session"]))
     return 1
@@ -82,7 +85,9 @@ def get_session(office: Office, sid: str) -> SessionRecord:
 
 
 def read_record(office: Office, group_id: str, day: str) -> SessionRecord | None:
-    if not office.stores.path("sessions", group_id).is_dir():
+    if not office.stores.path("sessions", group_id).is_dir() and not office.stores.written(
+        session_file_of(group_id, day)
+    ):
         return None
     with office.stores.session_file(group_id, day) as db:
         doc = get_doc(db, "session", session_id(group_id, day))
@@ -101,5 +106,7 @@ def locate_session(office: Office, sid: str) -> tuple[str, str]:
     """(group id, date) of an existing session, cheaply: marks and check-ins call this each time."""
     group_id, day = split_session_id(sid)
     if office.stores.path("sessions", group_id, day[:4], f"{day}.json").is_file():
+        return group_id, day
+    if office.stores.written(session_file_of(group_id, day)):  # started in this action
         return group_id, day
     return get_session(office, sid).session.group_id, day  # the slow path names what is wrong

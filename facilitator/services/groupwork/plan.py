@@ -130,7 +130,7 @@ def build_plan(
         until = min(until, parse_date(group.ended_on))
     if until < since:
         return []
-    rows = index_rows(office, group.id)
+    rows = index_rows(office, group.id, readonly=True)  # read, never changed, here
     held = {r["date"]: r for r in rows if r.get("kind", "group") == "group"}
     changes = plan_changes(office, group.id)
     moved_in = {d["moved_to"]: d for d in changes.values() if d.get("moved_to")}

@@ -287,11 +287,16 @@ def missing_before_close(office: Office, record: SessionRecord) -> list[str]:
     return missing
 
 
-def close_session(office: Office, sid: str, force: bool = False) -> tuple[Session, list[str]]:
+def close_session(
+    office: Office, sid: str, force: bool = False, look: bool = True
+) -> tuple[Session, list[str]]:
+    """Close and lock the session; with `force`, whatever is missing (returned). `look=False`
+    (with force) does not look for what is missing: a session recorded from an old spreadsheet
+    has no check-ins to look for, and looking reads every man's record."""
     record = get_session(office, sid)
     if record.session.is_closed:
         raise Refused(f"session {sid} is already closed")
-    missing = missing_before_close(office, record)
+    missing = missing_before_close(office, record) if look or not force else []
     if missing and not force:
         raise Refused(
             f"session {sid} has {len(missing)} thing(s) missing: "

@@ -1,8 +1,8 @@
 """One man's attendance timeline: every session he was expected at, in every group, oldest
 first, with his compliance status and reason on top and the sessions he still has to do.
 
-r opens his referrer report, x exports his attendance, c his whole case timeline. Privacy mode shows his first name and
-hides the compliance lines.
+r opens his referrer report, x exports his attendance, c his whole case timeline, f his case
+file. Privacy mode shows his first name and hides the compliance lines.
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ from facilitator.services.reporting.attendance_views import Timeline, timeline
 from facilitator.tui import keys
 from facilitator.tui.dialogs.attendance_export import ExportScreen
 from facilitator.tui.screens.base import FacilitatorScreen
+from facilitator.tui.screens.case_file import CaseFileScreen
 from facilitator.tui.screens.case_timeline import CaseTimelineScreen
 from facilitator.tui.screens.referrer_report import ReferrerReportScreen
 from facilitator.tui.widgets.attendance_cells import STATUS_STYLE, cell
@@ -25,6 +26,7 @@ KEYS = [
     keys.Key("r", "report", "Report"),
     keys.Key("x", "export", "Export"),
     keys.Key("c", "case", "Case"),
+    keys.Key("f", "case_file", "File"),
     keys.Key("f5", "refresh", "Refresh", show=False),
     keys.Key("escape", "back", "Back", display="esc"),
 ]
@@ -128,3 +130,6 @@ class AttendanceTimelineScreen(FacilitatorScreen):
     def action_case(self) -> None:
 
         self.app.push_screen(CaseTimelineScreen(self.participant_id, self._office))
+
+    def action_case_file(self) -> None:
+        self.app.push_screen(CaseFileScreen(self.participant_id, self._office))

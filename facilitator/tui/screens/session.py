@@ -33,6 +33,7 @@ from facilitator.tui.dialogs.confirm_categories import CategoryChoice, ConfirmCa
 from facilitator.tui.dialogs.flag import FlagDialog, FlagRequest
 from facilitator.tui.privacy import privacy_on
 from facilitator.tui.screens.base import FacilitatorScreen
+from facilitator.tui.screens.case_file import CaseFileScreen
 from facilitator.tui.screens.intake_checklist import IntakeChecklistScreen
 from facilitator.tui.timers import RunnerClock
 from facilitator.tui.views import SessionView
@@ -831,4 +832,9 @@ class SessionScreen(FacilitatorScreen):
                 f"Intake checklist: {self._who(pid)}",
                 "His intake steps, done or not",
                 lambda: self.app.push_screen(IntakeChecklistScreen(pid)),
+            )
+            yield (
+                f"Case file: {self._who(pid)}",
+                "His details, agencies, children and case notes",
+                lambda: self.app.push_screen(CaseFileScreen(pid)),
             )
