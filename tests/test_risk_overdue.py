@@ -70,11 +70,45 @@ async def test_home_and_queue_count_the_same_overdue_flag(mixed):
             fid: line
             for line in text.splitlines()
             for fid in ("F0002", "F0003", "F0004")
-            if fid in line
+            if fid in line and "⏎ details" not in line  # the table's rows, not the line below
         }
         assert "OVERDUE" in rows["F0002"] and "CRITICAL" in rows["F0002"]
         assert "in review" in rows["F0003"] and "OVERDUE" not in rows["F0003"]
         assert "open" in rows["F0004"] and "OVERDUE" not in rows["F0004"]
         # Overdue first, then by deadline.
-        order = [fid for line in text.splitlines() for fid in rows if fid in line]
+        order = [
+            fid for line in text.splitlines() for fid in rows if fid in line and line == rows[fid]
+        ]
         assert order == ["F0002", "F0003", "F0004"]
+
+
+async def test_the_queue_at_80_columns_shows_who_each_flag_is_about(mixed):
+    from textual.widgets import DataTable
+
+    from facilitator.services.core import people
+
+    people.add_participant(mixed, "Maximilian Longsurname-Example", "court", "Demo Court", "R-L")
+    risk.raise_flag(mixed, "P0004", ["stalking", "controlling_behaviour"], "Tracks her phone")
+    app = make_app(mixed)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_for(pilot, lambda: app.home_ready, what="the home screen's data")
+        await pilot.press("r")
+        await wait_for(pilot, lambda: "F0005" in screen_text(app), what="the risk queue")
+        await pilot.pause()
+        table = app.screen.query_one(DataTable)
+        assert table.virtual_size.width <= table.size.width  # nothing to scroll sideways to
+        lines = screen_text(app).splitlines()
+        for fid, man in (
+            ("F0002", "P0001 Adam Example"),
+            ("F0003", "P0002 Ben Sample"),
+            ("F0004", "P0003 Carl Testcase"),
+            ("F0005", "P0004 Maximilian Lo…"),
+        ):
+            assert any(fid in line and man in line for line in lines), (fid, man)
+        # The highlighted flag's man and categories are written out in full below the table.
+        while "F0005 P0004" not in screen_text(app):
+            await pilot.press("down")
+        assert (
+            "F0005 P0004 Maximilian Longsurname-Example: Stalking, Controlling behaviour"
+            in screen_text(app)
+        )

@@ -38,24 +38,32 @@ from facilitator.tui.screens.base import FacilitatorScreen
 from facilitator.tui.screens.marac import MaracScreen
 
 
-def flag_state(flag: RiskFlag, now: datetime) -> tuple[Text, bool]:
-    """The state column in words and symbols (⚠ OVERDUE, ◐ in review, · open, ✓ closed), with
-    ‼ CRITICAL beside an unclosed critical flag, and whether the row must stand out. Overdue is
-    the domain's rule, the same one the home screen counts and `risk list` marks."""
+def flag_state(flag: RiskFlag, now: datetime) -> Text:
+    """The state column in words and symbols: ⚠ OVERDUE, ◐ in review, · open, ✓ closed.
+    Overdue is the domain's rule, the same one the home screen counts and `risk list` marks."""
     state = review_state(flag, now)
-    critical = flag.severity == "critical" and not flag.is_closed
-    t = Text()
     if state == "overdue":
-        t.append("⚠ OVERDUE", style="bold reverse")
-    else:
-        t.append(STATE_MARKS[state] + " " + REVIEW_STATE_LABELS[state])
-    if critical:
-        t.append(" ")
-        t.append("‼ CRITICAL", style="bold reverse")
-    return t, state == "overdue" or critical
+        return Text("⚠ OVERDUE", style="bold reverse")
+    return Text(STATE_MARKS[state] + " " + REVIEW_STATE_LABELS[state])
+
+
+def severity_text(flag: RiskFlag) -> Text:
+    """‼ CRITICAL shouted while the flag is not closed; other severities as words."""
+    if flag.severity == "critical" and not flag.is_closed:
+        return Text("‼ CRITICAL", style="bold reverse")
+    return Text(flag.severity)
+
+
+def stands_out(flag: RiskFlag, now: datetime) -> bool:
+    return is_overdue(flag, now) or (flag.severity == "critical" and not flag.is_closed)
 
 
 STATE_MARKS = {"open": "·", "in_review": "◐", "closed": "✓"}
+
+# The columns that matter fit in 80: state, deadline, who the flag is about, severity and the
+# flag's id; categories take what is left and are written out in full under the table.
+MAN_WIDTH = 20
+FIXED_COLUMNS = 70  # the other columns' widest words, with the space around every cell
 
 
 def when(deadline: str, now: datetime) -> str:
@@ -64,7 +72,11 @@ def when(deadline: str, now: datetime) -> str:
     d = datetime.fromisoformat(deadline)
     if d.date() == now.date():
         return f"today {d:%H:%M}"
-    return f"{d:%a %d %b %H:%M}"
+    return f"{d:%d %b %H:%M}"
+
+
+def clipped(text: str, width: int) -> str:
+    return text if len(text) <= width else text[: width - 1] + "…"
 
 
 class QueueTable(DataTable):
@@ -86,6 +98,7 @@ class RiskQueueScreen(FacilitatorScreen):
         with Vertical(id="queue-body"):
             yield Static("", id="queue-title", classes="pane-title")
             yield QueueTable(id="queue", cursor_type="row")
+            yield Static("", id="queue-current")
             yield Static("", id="queue-detail")
         yield Footer(compact=True, show_command_palette=False)
 
@@ -94,10 +107,10 @@ class RiskQueueScreen(FacilitatorScreen):
         table = self.query_one(DataTable)
         table.add_column("State", key="state")
         table.add_column("Due", key="due")
-        table.add_column("Flag", key="id")
-        table.add_column("Severity", key="sev")
-        table.add_column("Categories", key="cats")
         table.add_column("Man", key="man")
+        table.add_column("Severity", key="sev")
+        table.add_column("Flag", key="id")
+        table.add_column("Categories", key="cats")
         table.focus()
         self.watch(self.app, "privacy", lambda _v: self._show(), init=False)
         self.load()
@@ -149,24 +162,26 @@ class RiskQueueScreen(FacilitatorScreen):
                 head.append(f"   ‼ {critical} CRITICAL", style="bold reverse")
         self.query_one("#queue-title", Static).update(head)
         if privacy:
+            self.query_one("#queue-current", Static).update("")
             self.query_one("#queue-detail", Static).update(
                 "Flags are hidden in privacy mode (Ctrl+T shows them)."
             )
             return
+        # Categories take the room left, so nothing needs scrolling sideways.
+        scrollbar = 2 if len(self.flags) >= table.size.height else 0
+        cats_width = max(10, self.size.width - FIXED_COLUMNS - scrollbar)
         for f in self.flags:
-            state, loud = flag_state(f, now)
             pid = f.participant_id
             name = self.names.get(pid, (pid, pid))[0]
-            cats = ", ".join(label(c) for c in f.categories)
             row: list[str | Text] = [
-                state,
+                flag_state(f, now),
                 when(f.deadline, now),
+                clipped(f"{pid} {name}", MAN_WIDTH),
+                severity_text(f),
                 f.id,
-                f.severity,
-                cats,
-                f"{pid} {name}",
+                clipped(", ".join(label(c) for c in f.categories), cats_width),
             ]
-            if loud:
+            if stands_out(f, now):
                 row = [c if isinstance(c, Text) else Text(str(c), style="bold") for c in row]
             table.add_row(*row, key=f.id)
         ids = [f.id for f in self.flags]
@@ -192,6 +207,22 @@ class RiskQueueScreen(FacilitatorScreen):
             return None
         fid = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
         return next((f for f in self.flags if f.id == fid), None)
+
+    def on_resize(self) -> None:
+        self._show()
+
+    def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        """The highlighted flag's man and categories in full, whatever the table had room for."""
+        event.stop()
+        f = self._selected()
+        line = Text()
+        if f is not None:
+            name = self.names.get(f.participant_id, ("", ""))[0]
+            line.append(f"{f.id} ", style="bold")
+            line.append(f"{f.participant_id} {name}: ")
+            line.append(", ".join(label(c) for c in f.categories))
+            line.append(" · ⏎ details")
+        self.query_one("#queue-current", Static).update(line)
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         event.stop()
