@@ -162,8 +162,9 @@ class FacilitatorApp(App):
         name = self.office.setting("programme.name", "") or ""
         who = self.office.user if self._user_known() else ""
         privacy = "PRIVACY ON ^t" if self.privacy else "privacy off ^t"
-        self.title = f"facilitator · {privacy}"
-        self.sub_title = " · ".join(p for p in (name, who) if p)
+        # Who is acting comes first: at 80 columns the end of the line is what gets cut.
+        self.title = " · ".join(p for p in (who, privacy) if p)
+        self.sub_title = name
 
     def _user_known(self) -> bool:
         try:

@@ -12,7 +12,6 @@ Nothing on this screen is ever drawn on a group screen: no other screen imports 
 from __future__ import annotations
 
 import os
-from datetime import date
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -25,6 +24,7 @@ from facilitator.domain.partner import POINT_LABELS
 from facilitator.errors import FacilitatorError
 from facilitator.services.partner import store as partner
 from facilitator.tui import keys
+from facilitator.tui.dates import short_date
 from facilitator.tui.dialogs.partner_forms import ConcernForm, ContactForm
 from facilitator.tui.privacy import privacy_on
 from facilitator.tui.screens.base import FacilitatorScreen
@@ -52,15 +52,6 @@ def open_partner_support(app, office=None) -> bool:
 
 
 HIDDEN = "(hidden)"
-
-
-def short_date(iso: str, this_year: int) -> str:
-    """'03 Nov', with the year only when it is not this one: the tables fit in 80 columns."""
-    try:
-        day = date.fromisoformat(iso[:10])
-    except ValueError:
-        return iso
-    return f"{day:%d %b}" if day.year == this_year else f"{day:%d %b %Y}"
 
 
 class PartnerSupportScreen(FacilitatorScreen):

@@ -27,6 +27,7 @@ from facilitator.services.risk import flags as risk_flags
 from facilitator.services.risk import settings as risk_settings
 from facilitator.services.risk import suggestions as risk_suggestions
 from facilitator.tui import keys
+from facilitator.tui.dates import short_date
 from facilitator.tui.dialogs.ask import AskScreen, minutes_check, optional_minutes_check
 from facilitator.tui.dialogs.confirm import ConfirmScreen
 from facilitator.tui.dialogs.confirm_categories import CategoryChoice, ConfirmCategoriesDialog
@@ -150,9 +151,7 @@ class SessionScreen(FacilitatorScreen):
         plan = f" {self.plan.title}" if self.plan is not None else ""
         # CLOSED comes first so it is still there when 80 columns cut the end of the line.
         state = "CLOSED, read-only · " if s.is_closed else ""
-        self.sub_title = (
-            f"{state}{self.view.group.id} · {s.date} · session {s.curriculum_session}:{plan}"
-        )
+        self.sub_title = f"{state}{self.view.group.id} · {short_date(s.date)} · session {s.curriculum_session}:{plan}"
 
     # -- helpers -------------------------------------------------------------------------
     def _safe(self, fn, *args, **kwargs) -> Any:
