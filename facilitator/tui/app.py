@@ -215,7 +215,28 @@ class FacilitatorApp(App):
             return
         self._today(group, existing)
 
-    def _today(self, group, existing) -> None:
+    def _today(self, group, existing, own_first: bool = True) -> None:
+        own = self._own_group_today(group) if own_first and existing is None else None
+        if own is not None and not views.meets_today(group):
+            # Another facilitator's group on another day: his own group meeting today is what
+            # he most likely meant, so it is offered before starting this one anyway.
+            self.push_screen(
+                ConfirmScreen(
+                    f"{group.id} is not one of your groups and meets on "
+                    f"{group.weekday.capitalize()}s. Your group {own.id} meets today: open it?",
+                    yes=f"y / Enter: open {own.id}",
+                    no=f"n: start {group.id} today anyway",
+                    escape_cancels=True,
+                ),
+                lambda yes: (
+                    None
+                    if yes is None
+                    else self.open_session(own.id)
+                    if yes
+                    else self._today(group, existing, own_first=False)
+                ),
+            )
+            return
         if existing is None and not views.meets_today(group):
             # A session on another day is a rescheduling: its reason is kept with the session.
             self.push_screen(
@@ -228,6 +249,22 @@ class FacilitatorApp(App):
             )
             return
         self._push_session(group.id)
+
+    def _own_group_today(self, group):
+        """The acting member's own group that meets today, when `group` is not one of his."""
+        me = views.acting(self.office)
+        if not me or me in group.facilitators:
+            return None
+        groups = self.safely(group_store.list_groups, self.office) or []
+        today = clock.today().isoformat()
+        for g in groups:
+            if (
+                me in g.facilitators
+                and views.meets_today(g)
+                and not (g.ended_on and g.ended_on <= today)
+            ):
+                return g
+        return None
 
     def _push_session(self, group_id: str, day: str | None = None, reason: str = "") -> None:
         from facilitator.tui.screens.session import SessionScreen
