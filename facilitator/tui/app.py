@@ -22,7 +22,7 @@ from textual.screen import Screen
 from facilitator import clock
 from facilitator.errors import FacilitatorError, StoreError
 from facilitator.services.core import group_store as group_store
-from facilitator.services.core import identity
+from facilitator.services.core import identity, preferences
 from facilitator.services.core import session_store as session_store
 from facilitator.services.core.office import Office
 from facilitator.tui import keys, views
@@ -78,9 +78,8 @@ class FacilitatorApp(App):
             if privacy is None
             else privacy,
         )
-        self._wanted_theme = theme or THEMES.get(
-            str(office.setting("ui.theme", "dark")), str(office.setting("ui.theme"))
-        )
+        self._theme_given = theme  # a test or a caller's choice outlasts the member's own
+        self._wanted_theme = theme or self._members_theme()
         self.home_ready = False
         # The UI locks itself (privacy on, sign in again) after this long with no key pressed.
         self.idle_lock_seconds = 60 * float(office.setting("security.idle_lock_minutes", 15) or 15)
@@ -107,7 +106,17 @@ class FacilitatorApp(App):
         else:
             self._start()
 
+    def _members_theme(self) -> str:
+        named = preferences.theme_for(self.office)
+        return THEMES.get(named, named)
+
+    def _apply_members_theme(self) -> None:
+        """After signing in: the theme this member chose last time."""
+        if self._theme_given is None and self._members_theme() in self.available_themes:
+            self.theme = self._members_theme()
+
     def _start(self, _member: str | None = None) -> None:
+        self._apply_members_theme()
         self._set_title()
         self.push_screen(HomeScreen())
         if self.group_id:
@@ -151,6 +160,7 @@ class FacilitatorApp(App):
 
     def _unlocked(self, _member: str | None = None) -> None:
         self._last_activity = clock.monotonic()
+        self._apply_members_theme()
         self._set_title()
         self.notify("Signed in again: privacy mode stays on until you turn it off (Ctrl+T)")
 
@@ -295,13 +305,18 @@ class FacilitatorApp(App):
     def action_help(self) -> None:
 
         if not isinstance(self.screen, HelpScreen):
-            self.push_screen(HelpScreen())
+            self.push_screen(HelpScreen(self.screen))
 
-    def action_theme_light(self) -> None:
-        self.theme = LIGHT
-
-    def action_theme_dark(self) -> None:
-        self.theme = DARK
+    def action_toggle_theme(self) -> None:
+        """Light if dark, dark if light; kept for this member's next launch."""
+        self.theme = DARK if self.theme == LIGHT else LIGHT
+        chosen = "light" if self.theme == LIGHT else "dark"
+        try:
+            preferences.keep_theme(self.office, chosen)
+        except FacilitatorError as err:  # the theme still changes; only keeping it failed
+            self.notify(f"{chosen.capitalize()} theme, not kept: {err.message}", severity="warning")
+            return
+        self.notify(f"{chosen.capitalize()} theme (kept for you next time)")
 
     def action_screenshot(self, filename: str | None = None, path: str | None = None) -> None:
         """Refused: a picture of the screen would carry names and disclosures out of the
@@ -344,9 +359,10 @@ class FacilitatorApp(App):
             "Debriefs due", "Debrief notes waiting to be written or signed", self.action_debriefs
         )
         yield SystemCommand(
-            "Light theme", "Dark text on a light background", self.action_theme_light
+            "Theme",
+            "Light or dark: switch to the other (kept for you next time)",
+            self.action_toggle_theme,
         )
-        yield SystemCommand("Dark theme", "Light text on a dark background", self.action_theme_dark)
         commands = getattr(screen, "palette_commands", None)
         if commands is not None:
             for title, help_text, callback in commands():
@@ -369,7 +385,8 @@ class FacilitatorApp(App):
         for command in super().get_system_commands(screen):
             # Not Textual's "Screenshot": it writes what is on screen, names and disclosures
             # included, to an unencrypted file outside the workspace.
-            if command.title in ("Keys", "Quit", "Theme"):
+            # Nor its "Theme": the one above switches light and dark and is kept per member.
+            if command.title in ("Keys", "Quit"):
                 yield command
 
 

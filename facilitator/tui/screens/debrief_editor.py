@@ -36,6 +36,7 @@ PREVIEW_DELAY = 0.15  # seconds of quiet typing before the preview is redrawn
 
 class DebriefEditor(FacilitatorScreen):
     BINDINGS = keys.bindings(keys.DEBRIEF)
+    help_sections = ("Debrief editor",)
     DEFAULT_CSS = """
     #debrief-status { height: 1; text-wrap: nowrap; text-overflow: ellipsis; }
     #debrief-panes { height: 1fr; }

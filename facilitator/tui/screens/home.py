@@ -68,6 +68,7 @@ def one_line(text: Text) -> Text:
 
 class HomeScreen(FacilitatorScreen):
     BINDINGS = keys.bindings(keys.HOME)
+    help_sections = ("Home screen",)
 
     def __init__(self) -> None:
         super().__init__()

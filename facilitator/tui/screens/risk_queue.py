@@ -85,6 +85,7 @@ class QueueTable(DataTable):
 
 class RiskQueueScreen(FacilitatorScreen):
     BINDINGS = keys.bindings(keys.RISK_QUEUE)
+    help_sections = ("Risk queue",)
 
     def __init__(self) -> None:
         super().__init__()

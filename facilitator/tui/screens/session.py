@@ -48,6 +48,16 @@ DEBOUNCE_SECONDS = 0.4
 class SessionScreen(FacilitatorScreen):
     BINDINGS = keys.bindings(keys.SESSION + keys.FOCUS_AT_ONCE)
 
+    def help_sections(self) -> tuple[str, ...]:
+        """The form's keys first while a check-in is open, else the roster's."""
+        roster, anywhere, form = (
+            "Session: roster (attendance round)",
+            "Session: anywhere on the screen",
+            "Session: check-in form",
+        )
+        showing = self.form_pid and self.query_one(ContentSwitcher).current == "checkin"
+        return (form, anywhere, roster) if showing else (roster, anywhere, form)
+
     def __init__(self, view: SessionView) -> None:
         super().__init__()
         self.view = view
