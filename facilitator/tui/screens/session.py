@@ -226,7 +226,8 @@ class SessionScreen(FacilitatorScreen):
             self.office.setting("programme.session_minutes", 150)
         )
         self.query_one(TimerBar).show(self.clock, self.plan, minutes)
-        self.query_one(SegmentList).show(self.clock, self.plan)
+        wide = not self.query_one("#roster-pane").display
+        self.query_one(SegmentList).show(self.clock, self.plan, wide)
 
     def _read_only(self) -> bool:
         """True (and said) when the session is closed and no correction was asked for."""
@@ -716,6 +717,7 @@ class SessionScreen(FacilitatorScreen):
     def action_toggle_plan(self) -> None:
         pane = self.query_one("#roster-pane")
         pane.display = not pane.display
+        self._tick()  # the hint says what m does now
         if not pane.display and self.query_one(ContentSwitcher).current == "plan":
             self.query_one("#guidance-scroll").focus()
         elif pane.display:
