@@ -78,7 +78,17 @@ def child(workspace: str, user: str) -> None:
                 say("complete")
                 self.exit()
 
-    Timed(Office.open(workspace, user)).run(headless=True, size=(80, 24))
+    office = Office.open(workspace, user)
+    from facilitator.services.core import identity
+
+    if identity.needs_sign_in(office):
+        # The demo's members have keys: signed in as the sign-in screen would, with the demo
+        # passphrase (its key derivation is part of this launch's time, as it is for a person).
+        from facilitator.demo.sign_in import passphrase_of
+
+        identity.sign_in(office, user, passphrase_of(user))
+        say("signed in")
+    Timed(office).run(headless=True, size=(80, 24))
 
 
 def launch(workspace: Path, user: str) -> dict[str, float]:

@@ -136,7 +136,7 @@ def test_backup_then_restore_gives_the_same_workspace(busy_office, invoke, tmp_p
 def test_backup_is_recorded_audited_and_shown(busy_office, invoke, tmp_path, monkeypatch):
     from facilitator.services.records.backup import last_backup_status
 
-    assert last_backup_status(busy_office) == "WARNING: none made yet: run facilitator backup"
+    assert last_backup_status(busy_office) == "WARNING: none made yet"
     out = tmp_path / "b.fbk"
     assert invoke("--user", "admin", "backup", "-o", str(out)).exit_code == 0
     assert last_backup_status(busy_office) == "last made today (2026-11-24 18:00)"
@@ -144,10 +144,7 @@ def test_backup_is_recorded_audited_and_shown(busy_office, invoke, tmp_path, mon
     assert (last["action"], last["kind"], last["id"]) == ("backup", "workspace", "b.fbk")
     monkeypatch.setenv("FACILITATOR_NOW", "2026-12-09T09:00:00")
     status = last_backup_status(busy_office)
-    assert (
-        status == "WARNING: last made 15 days ago (2026-11-24 18:00), more than 7 days: run "
-        "facilitator backup"
-    )
+    assert status == "WARNING: last made 15 days ago (2026-11-24 18:00), more than 7 days"
 
 
 def test_a_damaged_store_is_backed_up_as_it_is_and_named(busy_office, invoke, tmp_path):
@@ -188,8 +185,7 @@ def test_a_damaged_store_is_backed_up_as_it_is_and_named(busy_office, invoke, tm
         last
     )
     assert last_backup_status(busy_office) == (
-        "WARNING: last made today (2026-11-24 18:00), with 2 damaged "
-        "store files: see facilitator backup list"
+        "WARNING: last made today (2026-11-24 18:00), with 2 damaged store files"
     )
     listed = invoke("--user", "admin", "backup", "list")
     assert (

@@ -205,10 +205,13 @@ async def test_fits_an_80_by_24_terminal(closed):  # noqa: F811
             pilot, lambda: getattr(app.screen, "note", None) is not None, "the note to load"
         )
         editor = _editor(app)
-        for wid in ("#debrief-status", "#debrief-text", "#debrief-preview-pane", "#debrief-record"):
+        for wid in ("#debrief-status", "#debrief-text", "#debrief-record"):
             region = editor.query_one(wid).region
             assert region.width > 0 and region.height > 0 and region.bottom <= 24, wid
-        # F2 cycles: editor only, preview only, both.
+        # At 80 columns the editor opens alone, at full width; F2 cycles: preview only, both,
+        # editor only.
+        assert editor.query_one("#debrief-text").region.width >= 76
+        assert not editor.query_one("#debrief-preview-pane").display
         shown = []
         for _ in range(3):
             await pilot.press("f2")
@@ -218,7 +221,7 @@ async def test_fits_an_80_by_24_terminal(closed):  # noqa: F811
                     editor.query_one("#debrief-preview-pane").display,
                 )
             )
-        assert shown == [(True, False), (False, True), (True, True)]
+        assert shown == [(False, True), (True, True), (True, False)]
 
 
 async def test_the_app_opens_the_editor_after_a_session_and_lists_debriefs(closed, monkeypatch):  # noqa: F811

@@ -240,15 +240,32 @@ async def test_help_lists_every_key(group):
         assert app.screen.__class__.__name__ == "HomeScreen"
 
 
-async def test_light_theme_from_the_palette_commands(group):
-    app = make_app(group)
+async def test_one_theme_entry_in_the_palette_and_it_is_kept_per_member(group):
+    from facilitator.services.core.office import Office
+
+    app = make_app(group)  # alex
     async with app.run_test(size=(80, 24)) as pilot:
         await home(pilot, app)
         titles = [c.title for c in app.get_system_commands(app.screen)]
-        assert "Light theme" in titles and "Risk queue" in titles
-        app.action_theme_light()
-        await pilot.pause()
-        assert app.theme == "textual-light"
+        assert titles.count("Theme") == 1 and "Risk queue" in titles
+        assert not [t for t in titles if "theme" in t.lower() and t != "Theme"]
+        # Chosen from the palette as a person would: Ctrl+P, type, Enter.
+        await pilot.press("ctrl+p")
+        await pilot.pause(0.2)
+        await pilot.press(*"Theme")
+        await pilot.pause(0.4)
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: app.theme == "textual-light", what="the light theme")
+    # The next launch, for alex: light; for bea on the same workspace: the programme's dark.
+    again = make_app(Office.open(group.path, "alex"))
+    async with again.run_test(size=(80, 24)) as pilot:
+        await home(pilot, again)
+        assert again.theme == "textual-light"
+    other = make_app(Office.open(group.path, "bea"))
+    async with other.run_test(size=(80, 24)) as pilot:
+        await home(pilot, other)
+        assert other.theme == "textual-dark"
+    assert group.ws.read_settings()["ui"]["themes"] == {"alex": "light"}
 
 
 async def test_the_theme_comes_from_the_workspace_setting(group):

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pytest
 from conftest import enrol_all
-from helpers.tui import make_app, open_session, wait_for
+from helpers.tui import make_app, open_session, screen_text, wait_for
 
 from facilitator.domain.checkin import CheckIn
 from facilitator.services.groupwork import sessions
@@ -117,3 +117,53 @@ def test_closed_session(workspace, snap_compare):
     sessions.close_session(workspace, "G1-2026-11-24", True)
     app = make_app(workspace, "G1")
     assert snap_compare(app, terminal_size=SIZE, run_before=session_ready(app))
+
+
+def test_risk_queue(workspace, snap_compare):
+    """Who each flag is about, its state, deadline, severity and id fit at 80 columns."""
+    from conftest import as_coordinator
+
+    lead = as_coordinator(workspace)
+    risk_service.review_flag(lead, "F0002", ["referrer_informed"], "Told probation")
+    app = make_app(lead)
+
+    async def run_before(pilot) -> None:
+        await wait_for(pilot, lambda: app.home_ready)
+        await pilot.press("r")
+        await wait_for(pilot, lambda: "P0001 Adam Example:" in screen_text(app))
+        await pilot.pause()
+        still(app)
+
+    assert snap_compare(app, terminal_size=SIZE, run_before=run_before)
+
+
+def test_partner_support_in_privacy_mode(workspace, snap_compare, monkeypatch):
+    """Her record open, privacy on: no name, contact, account or safety plan on screen."""
+    from facilitator.services.core.office import Office
+    from facilitator.services.partner import store as partner
+    from facilitator.tui.screens.partner_support import PartnerSupportScreen, open_partner_support
+
+    monkeypatch.delenv("FACILITATOR_PARTNER_KEY_FILE", raising=False)
+    words = "snapshot passphrase for tests"
+    pat = Office.open(workspace.path, "pat")
+    partner.init_store(pat, partner.key_source(words))
+    store = partner.open_store(pat, partner.key_source(words))
+    her = store.add_partner("P0001", "Erin Sample", phone="07700 900123", safe_contact="after nine")
+    store.record_contact(
+        her.id, "phone", her_account="he took her keys", safety_planning="spare key"
+    )
+    app = make_app(pat, privacy=True)
+
+    async def run_before(pilot) -> None:
+        await wait_for(pilot, lambda: app.home_ready)
+        assert open_partner_support(app, pat)
+        await wait_for(pilot, lambda: isinstance(app.screen, PartnerSupportScreen))
+        screen = app.screen
+        for ch in words:
+            await pilot.press("space" if ch == " " else ch)
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: screen.store is not None)
+        await pilot.pause(0.3)
+        still(app)
+
+    assert snap_compare(app, terminal_size=SIZE, run_before=run_before)

@@ -160,7 +160,11 @@ def backup_list(app, as_json):
                 "last_damaged": damaged,
             }
         )
-    click.echo(f"Backup: {last_backup_status(office) or 'none recorded'}")
+    status = last_backup_status(office)
+    hint = ""
+    if status and status.startswith("WARNING"):
+        hint = " (see the list below)" if damaged else " (facilitator backup makes one)"
+    click.echo(f"Backup: {status or 'none recorded'}{hint}")
     for path in damaged:
         click.echo(f"damaged store in the last backup: {path}")
     if not folder:

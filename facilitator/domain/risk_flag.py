@@ -14,6 +14,7 @@ Pure: no I/O and no clock. Callers pass the time, the settings and the man's ear
     deadline_for(severity, raised_at, hours, working_day_severities) -> datetime
     escalate(categories, severity, raised_at, earlier, cluster_window_days) -> (severity, markers)
     check_review(flag, actions, note)   check_close(flag, outcome)   is_overdue(flag, now)
+    review_state(flag, now) -> overdue | open | in_review | closed
 """
 
 from __future__ import annotations
@@ -46,6 +47,15 @@ ACTIONS = (
     "no_further_action",
 )
 NO_FURTHER_ACTION = "no_further_action"
+ACTION_LABELS = {
+    "partner_support_informed": "partner support informed",
+    "marac_referral": "MARAC referral",
+    "safeguarding_referral": "children's safeguarding referral",
+    "police_informed": "police informed",
+    "referrer_informed": "referrer informed",
+    "risk_plan_updated": "risk plan updated",
+    "no_further_action": "no further action",
+}
 ASSESSMENT_LEVELS = ("standard", "medium", "high")  # the SafeLives DASH outcome levels
 
 # What a partner-sourced flag says, whatever partner support knows: never her words.
@@ -271,8 +281,26 @@ def _add_working_hours(start: datetime, remaining: timedelta) -> datetime:
 
 
 def is_overdue(flag: RiskFlag, now: datetime) -> bool:
-    """Past its review deadline with no review recorded (a flag in review has been acted on)."""
+    """Past its review deadline with no review recorded (a flag in review has been acted on).
+
+    The one meaning of overdue: the home screen's count, the queue's marks and order and
+    `risk list` all read it from here, so they can never disagree."""
     return flag.status == "open" and now > flag.due()
+
+
+def review_state(flag: RiskFlag, now: datetime) -> str:
+    """Where a flag stands for its reviewers: overdue, open (not yet due), in_review or closed."""
+    if is_overdue(flag, now):
+        return "overdue"
+    return flag.status
+
+
+REVIEW_STATE_LABELS = {
+    "overdue": "overdue",
+    "open": "open",
+    "in_review": "in review",
+    "closed": "closed",
+}
 
 
 # -- escalation ------------------------------------------------------------------------------
@@ -376,3 +404,8 @@ def check_close(flag: RiskFlag, outcome: str) -> str:
 def open_rank(flag: RiskFlag) -> tuple:
     """Queue order: by deadline, most severe first among equals."""
     return (flag.is_closed, flag.deadline, -severity_rank(flag.severity), flag.id)
+
+
+def queue_rank(flag: RiskFlag, now: datetime) -> tuple:
+    """Queue order at a moment: overdue ones first, then as open_rank."""
+    return (not is_overdue(flag, now), *open_rank(flag))

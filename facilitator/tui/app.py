@@ -22,7 +22,7 @@ from textual.screen import Screen
 from facilitator import clock
 from facilitator.errors import FacilitatorError, StoreError
 from facilitator.services.core import group_store as group_store
-from facilitator.services.core import identity
+from facilitator.services.core import identity, preferences
 from facilitator.services.core import session_store as session_store
 from facilitator.services.core.office import Office
 from facilitator.services.groupwork import sessions as session_service
@@ -79,9 +79,8 @@ class FacilitatorApp(App):
             if privacy is None
             else privacy,
         )
-        self._wanted_theme = theme or THEMES.get(
-            str(office.setting("ui.theme", "dark")), str(office.setting("ui.theme"))
-        )
+        self._theme_given = theme  # a test or a caller's choice outlasts the member's own
+        self._wanted_theme = theme or self._members_theme()
         self.home_ready = False
         # The UI locks itself (privacy on, sign in again) after this long with no key pressed.
         self.idle_lock_seconds = 60 * float(office.setting("security.idle_lock_minutes", 15) or 15)
@@ -108,7 +107,17 @@ class FacilitatorApp(App):
         else:
             self._start()
 
+    def _members_theme(self) -> str:
+        named = preferences.theme_for(self.office)
+        return THEMES.get(named, named)
+
+    def _apply_members_theme(self) -> None:
+        """After signing in: the theme this member chose last time."""
+        if self._theme_given is None and self._members_theme() in self.available_themes:
+            self.theme = self._members_theme()
+
     def _start(self, _member: str | None = None) -> None:
+        self._apply_members_theme()
         self._set_title()
         self.push_screen(HomeScreen())
         if self.group_id:
@@ -152,6 +161,7 @@ class FacilitatorApp(App):
 
     def _unlocked(self, _member: str | None = None) -> None:
         self._last_activity = clock.monotonic()
+        self._apply_members_theme()
         self._set_title()
         self.notify("Signed in again: privacy mode stays on until you turn it off (Ctrl+T)")
 
@@ -163,8 +173,9 @@ class FacilitatorApp(App):
         name = self.office.setting("programme.name", "") or ""
         who = self.office.user if self._user_known() else ""
         privacy = "PRIVACY ON ^t" if self.privacy else "privacy off ^t"
-        self.title = f"facilitator · {privacy}"
-        self.sub_title = " · ".join(p for p in (name, who) if p)
+        # Who is acting comes first: at 80 columns the end of the line is what gets cut.
+        self.title = " · ".join(p for p in (who, privacy) if p)
+        self.sub_title = name
 
     def _user_known(self) -> bool:
         try:
@@ -215,7 +226,28 @@ class FacilitatorApp(App):
             return
         self._today(group, existing)
 
-    def _today(self, group, existing) -> None:
+    def _today(self, group, existing, own_first: bool = True) -> None:
+        own = self._own_group_today(group) if own_first and existing is None else None
+        if own is not None and not views.meets_today(group):
+            # Another facilitator's group on another day: his own group meeting today is what
+            # he most likely meant, so it is offered before starting this one anyway.
+            self.push_screen(
+                ConfirmScreen(
+                    f"{group.id} is not one of your groups and meets on "
+                    f"{group.weekday.capitalize()}s. Your group {own.id} meets today: open it?",
+                    yes=f"y / Enter: open {own.id}",
+                    no=f"n: start {group.id} today anyway",
+                    escape_cancels=True,
+                ),
+                lambda yes: (
+                    None
+                    if yes is None
+                    else self.open_session(own.id)
+                    if yes
+                    else self._today(group, existing, own_first=False)
+                ),
+            )
+            return
         if existing is None and self.safely(session_service.needs_reason, self.office, group):
             # A session on another day is a rescheduling: its reason is kept with the session.
             self.push_screen(
@@ -228,6 +260,22 @@ class FacilitatorApp(App):
             )
             return
         self._push_session(group.id)
+
+    def _own_group_today(self, group):
+        """The acting member's own group that meets today, when `group` is not one of his."""
+        me = views.acting(self.office)
+        if not me or me in group.facilitators:
+            return None
+        groups = self.safely(group_store.list_groups, self.office) or []
+        today = clock.today().isoformat()
+        for g in groups:
+            if (
+                me in g.facilitators
+                and views.meets_today(g)
+                and not (g.ended_on and g.ended_on <= today)
+            ):
+                return g
+        return None
 
     def _push_session(self, group_id: str, day: str | None = None, reason: str = "") -> None:
         from facilitator.tui.screens.session import SessionScreen
@@ -258,13 +306,18 @@ class FacilitatorApp(App):
     def action_help(self) -> None:
 
         if not isinstance(self.screen, HelpScreen):
-            self.push_screen(HelpScreen())
+            self.push_screen(HelpScreen(self.screen))
 
-    def action_theme_light(self) -> None:
-        self.theme = LIGHT
-
-    def action_theme_dark(self) -> None:
-        self.theme = DARK
+    def action_toggle_theme(self) -> None:
+        """Light if dark, dark if light; kept for this member's next launch."""
+        self.theme = DARK if self.theme == LIGHT else LIGHT
+        chosen = "light" if self.theme == LIGHT else "dark"
+        try:
+            preferences.keep_theme(self.office, chosen)
+        except FacilitatorError as err:  # the theme still changes; only keeping it failed
+            self.notify(f"{chosen.capitalize()} theme, not kept: {err.message}", severity="warning")
+            return
+        self.notify(f"{chosen.capitalize()} theme (kept for you next time)")
 
     def action_screenshot(self, filename: str | None = None, path: str | None = None) -> None:
         """Refused: a picture of the screen would carry names and disclosures out of the
@@ -307,9 +360,10 @@ class FacilitatorApp(App):
             "Debriefs due", "Debrief notes waiting to be written or signed", self.action_debriefs
         )
         yield SystemCommand(
-            "Light theme", "Dark text on a light background", self.action_theme_light
+            "Theme",
+            "Light or dark: switch to the other (kept for you next time)",
+            self.action_toggle_theme,
         )
-        yield SystemCommand("Dark theme", "Light text on a dark background", self.action_theme_dark)
         commands = getattr(screen, "palette_commands", None)
         if commands is not None:
             for title, help_text, callback in commands():
@@ -332,7 +386,8 @@ class FacilitatorApp(App):
         for command in super().get_system_commands(screen):
             # Not Textual's "Screenshot": it writes what is on screen, names and disclosures
             # included, to an unencrypted file outside the workspace.
-            if command.title in ("Keys", "Quit", "Theme"):
+            # Nor its "Theme": the one above switches light and dark and is kept per member.
+            if command.title in ("Keys", "Quit"):
                 yield command
 
 

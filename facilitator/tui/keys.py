@@ -88,7 +88,7 @@ QUEUE_TABLE = [
 
 RISK_QUEUE = [
     Key("v", "review_flag", "Review"),
-    Key("x", "close_flag", "Close flag"),
+    Key("x", "close_flag", "Close"),
     Key("s", "suggestions", "Suggestions"),
     Key("m", "marac", "MARAC"),
     Key("a", "toggle_all", "Open / all"),

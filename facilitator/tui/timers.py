@@ -98,9 +98,7 @@ class RunnerClock:
         return True
 
 
-def mmss(seconds: int) -> str:
-    """12:05, or 1:02:05 past the hour."""
+def minutes_of(seconds: int, up: bool = False) -> int:
+    """Whole minutes gone by; with `up`, at least 1 (an overrun of 10 s is +1, never +0)."""
     seconds = max(0, int(seconds))
-    h, rest = divmod(seconds, 3600)
-    m, s = divmod(rest, 60)
-    return f"{h}:{m:02d}:{s:02d}" if h else f"{m}:{s:02d}"
+    return max(1, seconds // 60) if up else seconds // 60

@@ -118,8 +118,29 @@ def home_groups(office: Office, with_titles: bool = True) -> tuple[list[GroupSum
     if with_titles:
         add_closed_days(office, rows)
         add_titles(office, rows)
-    rows.sort(key=lambda r: (r.next_day, r.group.time, r.group.id))
+    me = acting(office)
+    rows.sort(key=lambda r: home_order(r.group, me, today))
     return rows, hidden
+
+
+def home_order(group: Group, me: str, today: date) -> tuple:
+    """The groups the acting member runs first, then by how soon their weekday comes round
+    (today's first), time and id. Nothing a session does today moves a group: closing G1 must
+    not put another group under the cursor."""
+    mine = me in group.facilitators
+    days = (WEEKDAYS.index(group.weekday) - today.weekday()) % 7 if group.weekday in WEEKDAYS else 7
+    return (not mine, days, group.time, group.id)
+
+
+def meets_today(group: Group) -> bool:
+    return WEEKDAYS[clock.today().weekday()] == group.weekday
+
+
+def acting(office: Office) -> str:
+    try:
+        return office.user or ""
+    except FacilitatorError:
+        return ""
 
 
 def _follow_plan(office: Office, row: GroupSummary, closures: bool) -> None:

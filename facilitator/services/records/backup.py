@@ -349,22 +349,20 @@ def last_backup(office: Office) -> dict | None:
 def last_backup_status(office: Office) -> str | None:
     """One line for the home screen after "Backup: ": when the last one was made, with a
     warning in words when it is older than backup.warn_after_days (0 switches the warning off)
-    or when it found damaged stores. None when there is nothing to say."""
+    or when it found damaged stores. None when there is nothing to say. Words only, no
+    command: the screen it is shown on is not a terminal prompt (the CLI adds its commands)."""
     warn_days = int(office.setting("backup.warn_after_days", 7) or 0)
     last = last_backup(office)
     if last is None:
-        return "WARNING: none made yet: run facilitator backup" if warn_days > 0 else None
+        return "WARNING: none made yet" if warn_days > 0 else None
     made = datetime.fromisoformat(last["at"])
     days = (clock.today() - made.date()).days
     when = "today" if days <= 0 else "yesterday" if days == 1 else f"{days} days ago"
     line = f"last made {when} ({made.strftime('%Y-%m-%d %H:%M')})"
     if warn_days > 0 and days > warn_days:
-        return f"WARNING: {line}, more than {warn_days} days: run facilitator backup"
+        return f"WARNING: {line}, more than {warn_days} days"
     damaged = len(last.get("damaged") or [])
     if damaged:
         # A count only: `backup list` names the files.
-        return (
-            f"WARNING: {line}, with {damaged} damaged store file{'s' if damaged != 1 else ''}: "
-            f"see facilitator backup list"
-        )
+        return f"WARNING: {line}, with {damaged} damaged store file{'s' if damaged != 1 else ''}"
     return line

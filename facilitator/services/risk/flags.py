@@ -20,7 +20,8 @@ from facilitator.domain.risk_flag import (
     escalate,
     highest,
     is_overdue,
-    open_rank,
+    queue_rank,
+    review_state,
 )
 from facilitator.domain.values import check_choice, check_text_size, require_text
 from facilitator.errors import InvalidInput, NotFound, Refused
@@ -53,7 +54,8 @@ HAND_SOURCES = ("hand", "debrief", "checkin")  # partner_contact only through ra
 
 
 def list_flags(office: Office, status: str = "open", now: datetime | None = None) -> list[RiskFlag]:
-    """Flags in queue order (deadline first). open = not yet closed, in review included."""
+    """Flags in queue order (overdue first, then by deadline). open = not yet closed, in review
+    included."""
     status = check_choice(status or "open", LIST_FILTERS, "flag list status")
     now = now or current_time()
     if status in ("open", "overdue"):
@@ -64,12 +66,12 @@ def list_flags(office: Office, status: str = "open", now: datetime | None = None
         flags = closed_flags(office)
     else:
         flags = all_flags(office)
-    return sorted(flags, key=open_rank)
+    return sorted(flags, key=lambda f: queue_rank(f, now))
 
 
-def queue_counts(office: Office) -> dict[str, int]:
+def queue_counts(office: Office, now: datetime | None = None) -> dict[str, int]:
     """What the home screen shows: open flags, how many are overdue, how many are critical."""
-    now = current_time()
+    now = now or current_time()
     flags = [f for f in open_flags(office) if not f.is_closed]
     return {
         "open": len(flags),
@@ -89,6 +91,7 @@ def flag_view(office: Office, flag: RiskFlag, now: datetime | None = None) -> di
         "participant_name": name,
         "source_label": SOURCE_LABELS[flag.source],
         "overdue": is_overdue(flag, now),
+        "state": review_state(flag, now),
         "actions_taken": flag.actions_taken,
     }
 

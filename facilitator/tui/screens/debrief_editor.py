@@ -33,11 +33,13 @@ from facilitator.tui.privacy import follow_privacy
 from facilitator.tui.screens.base import FacilitatorScreen
 
 LAYOUTS = ("split", "editor", "preview")
+SPLIT_MIN_WIDTH = 100  # narrower, the editor opens at full width (F2 shows the preview)
 PREVIEW_DELAY = 0.15  # seconds of quiet typing before the preview is redrawn
 
 
 class DebriefEditor(FacilitatorScreen):
     BINDINGS = keys.bindings(keys.DEBRIEF)
+    help_sections = ("Debrief editor",)
     DEFAULT_CSS = """
     #debrief-status { height: 1; text-wrap: nowrap; text-overflow: ellipsis; }
     #debrief-panes { height: 1fr; }
@@ -85,13 +87,16 @@ class DebriefEditor(FacilitatorScreen):
         yield Static(
             "Privacy mode is on: the note is hidden (Ctrl+T shows it).", id="debrief-privacy"
         )
-        yield Footer()
+        yield Footer(compact=True, show_command_palette=False)
 
     def on_mount(self) -> None:
         note = self._safe(self._load)
         if note is None:
             self.app.call_later(self.app.pop_screen)
             return
+        if self.app.size.width < SPLIT_MIN_WIDTH:
+            # Two half-width panes at 80 columns leave a line of a few words each.
+            self._set_layout("editor")
         self._show(note)
         follow_privacy(self, self._privacy)
         self.query_one("#debrief-text", TextArea).focus()
@@ -327,10 +332,14 @@ class DebriefEditor(FacilitatorScreen):
         self.app.push_screen(IndicatorDecisions(pending.indicators, men, doing), decided)
 
     def action_layout(self) -> None:
-        self.layout_index = (self.layout_index + 1) % len(LAYOUTS)
+        self._set_layout(LAYOUTS[(self.layout_index + 1) % len(LAYOUTS)])
+        self._redraw_preview()  # shown filled, whatever was typed while it was hidden
+
+    def _set_layout(self, layout: str) -> None:
+        self.layout_index = LAYOUTS.index(layout)
         panes = self.query_one("#debrief-panes")
         for name in LAYOUTS:
-            panes.set_class(LAYOUTS[self.layout_index] == name and name != "split", f"-{name}")
+            panes.set_class(layout == name and name != "split", f"-{name}")
 
     def action_scan(self) -> None:
         if self.note is None:

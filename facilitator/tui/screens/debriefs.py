@@ -19,6 +19,7 @@ from facilitator.tui.screens.debrief import DebriefScreen
 
 class DebriefListScreen(Screen):
     BINDINGS = keys.bindings(keys.DEBRIEF_LIST)
+    help_sections = ("Debriefs",)
     DEFAULT_CSS = """
     #debrief-list { height: 1fr; }
     """

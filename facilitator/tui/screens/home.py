@@ -14,6 +14,7 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import DataTable, Footer, Header, Static
 
+from facilitator import clock
 from facilitator.tui import keys, views
 from facilitator.tui.privacy import privacy_on
 from facilitator.tui.screens.base import FacilitatorScreen
@@ -67,6 +68,7 @@ def one_line(text: Text) -> Text:
 
 class HomeScreen(FacilitatorScreen):
     BINDINGS = keys.bindings(keys.HOME)
+    help_sections = ("Home screen",)
 
     def __init__(self) -> None:
         super().__init__()
@@ -145,7 +147,9 @@ class HomeScreen(FacilitatorScreen):
     def _show_groups(self, rows: list[views.GroupSummary], hidden: int) -> None:
         self.rows, self.hidden = rows, hidden
         table = self.query_one("#groups", DataTable)
-        keep = table.cursor_row
+        # The cursor stays on the group it was on, whatever a closed session changed; on first
+        # showing it starts on the acting member's own group that meets today.
+        keep = self._selected_group() or self._first_own_today(rows)
         table.clear()
         for r in rows:
             table.add_row(
@@ -156,11 +160,20 @@ class HomeScreen(FacilitatorScreen):
                 f"{r.number} {r.title}".strip(),
                 key=r.group.id,
             )
+        ids = [r.group.id for r in rows]
         if rows:
-            table.move_cursor(row=min(keep, len(rows) - 1))
+            table.move_cursor(row=ids.index(keep) if keep in ids else 0, animate=False)
         title = f"Groups ({len(rows)} running"
         title += f"; {hidden} ended or empty not shown)" if hidden else ")"
         self.query_one(".pane-title", Static).update(title)
+
+    def _first_own_today(self, rows: list[views.GroupSummary]) -> str | None:
+        me = views.acting(self.facilitator_app.office)
+        today = clock.today().isoformat()
+        for r in rows:
+            if me in r.group.facilitators and (r.next_day == today or r.today_state):
+                return r.group.id
+        return None
 
     def _show_boxes_of(self, due: views.DueItems) -> None:
         self.due = due

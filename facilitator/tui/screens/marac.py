@@ -26,6 +26,7 @@ from facilitator.tui.screens.base import ListScreen
 
 class MaracScreen(ListScreen):
     BINDINGS = keys.bindings(keys.MARAC)
+    help_sections = ("MARAC",)
     DEFAULT_CSS = """
     MaracScreen #marac-title { padding: 0 1; text-style: bold; height: auto; }
     MaracScreen #marac-table { height: 1fr; }

@@ -18,10 +18,13 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import DataTable, Footer, Header, Input, Static
 
+from facilitator import clock
+from facilitator.detector.categories import label
 from facilitator.domain.partner import POINT_LABELS
 from facilitator.errors import FacilitatorError
 from facilitator.services.partner import store as partner
 from facilitator.tui import keys
+from facilitator.tui.dates import short_date
 from facilitator.tui.dialogs.partner_forms import ConcernForm, ContactForm
 from facilitator.tui.privacy import privacy_on
 from facilitator.tui.screens.base import FacilitatorScreen
@@ -59,8 +62,8 @@ class PartnerSupportScreen(FacilitatorScreen):
     PartnerSupportScreen #partner-unlock Input { width: 60; }
     PartnerSupportScreen #partner-body { height: 1fr; }
     PartnerSupportScreen #partner-due { height: 1fr; }
-    PartnerSupportScreen #partner-list { height: 1fr; }
-    PartnerSupportScreen #partner-detail { height: 1fr; padding: 0 1; }
+    PartnerSupportScreen #partner-list { height: 1fr; width: 1fr; }
+    PartnerSupportScreen #partner-detail { height: 1fr; width: 1fr; padding: 0 1; }
     """
 
     def __init__(self, office=None) -> None:
@@ -96,7 +99,7 @@ class PartnerSupportScreen(FacilitatorScreen):
                 yield DataTable(id="partner-list", cursor_type="row")
                 with VerticalScroll(id="partner-detail"):
                     yield Static("", id="partner-contacts")
-        yield Footer()
+        yield Footer(compact=True, show_command_palette=False)
 
     def on_mount(self) -> None:
 
@@ -109,10 +112,10 @@ class PartnerSupportScreen(FacilitatorScreen):
             self.query_one("#partner-title", Static).update(Text(err.message, style="bold"))
             return
         due = self.query_one("#partner-due", DataTable)
-        due.add_columns("due", "participant", "partner", "contact point", "since", "tries")
+        due.add_columns("due", "man", "partner", "contact point", "since", "tries")
         self.watch(self.app, "privacy", lambda _v: self.refresh_tables(), init=False)
         listing = self.query_one("#partner-list", DataTable)
-        listing.add_columns("partner", "participant", "name", "relationship", "last contact")
+        listing.add_columns("partner", "man", "name", "contacted")
         self.query_one("#passphrase", Input).focus()
 
     # -- unlocking ------------------------------------------------------------------------
@@ -173,13 +176,14 @@ class PartnerSupportScreen(FacilitatorScreen):
             last[c.partner_id] = max(last.get(c.partner_id, ""), c.date)
         due = self.query_one("#partner-due", DataTable)
         due.clear()
+        this_year = clock.today().year
         for t in self.tasks:
             due.add_row(
-                ("⚠ OVERDUE " if t.overdue else "") + t.due_on,
+                ("⚠ OVERDUE " if t.overdue else "") + short_date(t.due_on, this_year),
                 t.participant_id,
-                t.partner_id or "(none on record)",
+                t.partner_id or "not known",
                 POINT_LABELS.get(t.point, t.point),
-                t.event_date,
+                short_date(t.event_date, this_year),
                 str(t.attempts or ""),
             )
         listing = self.query_one("#partner-list", DataTable)
@@ -189,8 +193,7 @@ class PartnerSupportScreen(FacilitatorScreen):
                 p.id,
                 p.participant_id,
                 HIDDEN if privacy_on(self.app) else p.name,
-                p.relationship.replace("_", "-"),
-                last.get(p.id, "-"),
+                short_date(last[p.id], this_year) if p.id in last else "-",
                 key=p.id,
             )
         if self.partners:
@@ -232,21 +235,23 @@ class PartnerSupportScreen(FacilitatorScreen):
             f"{found.name} · {found.relationship.replace('_', '-')} of {found.participant_id}\n",
             style="bold",
         )
-        for label, value in (
+        for what, value in (
             ("phone", found.phone),
             ("safe contact", found.safe_contact),
             ("notes", found.notes),
         ):
             if value:
-                text.append(f"{label}: {value}\n")
+                text.append(f"{what}: {value}\n")
         if found.service != "open":
             text.append("NO FURTHER CONTACT (her wish)\n", style="bold reverse")
         for c in reversed(contacts):
             text.append(f"\n{c.date} {c.mode} · {c.outcome} · {c.worker}\n", style="bold")
-            for label, value in c.her_words():
-                text.append(f"  {label}: {value}\n")
+            for what, value in c.her_words():
+                text.append(f"  {what}: {value}\n")
         for r in concerns:
-            text.append(f"\nconcern {r.date}: {r.category} ({r.severity}) → flag {r.flag_id}\n")
+            text.append(
+                f"\nconcern {r.date}: {label(r.category)} ({r.severity}) → flag {r.flag_id}\n"
+            )
         self.query_one("#partner-contacts", Static).update(text)
 
     def action_refresh(self) -> None:

@@ -32,6 +32,7 @@ def _date_check(answer: str) -> str | None:
 
 class PlanScreen(Screen):
     BINDINGS = keys.bindings(keys.PLAN)
+    help_sections = ("A group's plan",)
     DEFAULT_CSS = """
     #plan-table { height: 1fr; }
     """

@@ -18,6 +18,14 @@ from textual.widgets import DataTable, Footer, Header, Static
 
 from facilitator import clock
 from facilitator.detector.categories import label
+from facilitator.domain.risk_flag import (
+    ACTION_LABELS,
+    REVIEW_STATE_LABELS,
+    RiskFlag,
+    is_overdue,
+    queue_rank,
+    review_state,
+)
 from facilitator.errors import FacilitatorError
 from facilitator.services.core.people import list_participants
 from facilitator.services.risk import marac
@@ -32,39 +40,32 @@ from facilitator.tui.screens.marac import MaracScreen
 from facilitator.tui.screens.suggestions import SuggestionsScreen
 
 
-def _get(flag, name, default=None):
-    return flag.get(name, default) if isinstance(flag, dict) else getattr(flag, name, default)
+def flag_state(flag: RiskFlag, now: datetime) -> Text:
+    """The state column in words and symbols: ⚠ OVERDUE, ◐ in review, · open, ✓ closed.
+    Overdue is the domain's rule, the same one the home screen counts and `risk list` marks."""
+    state = review_state(flag, now)
+    if state == "overdue":
+        return Text("⚠ OVERDUE", style="bold reverse")
+    return Text(STATE_MARKS[state] + " " + REVIEW_STATE_LABELS[state])
 
 
-def flag_state(flag, now: datetime) -> tuple[Text, bool]:
-    """The marker column: OVERDUE and CRITICAL in words, and whether the row must stand out."""
-    status = _get(flag, "status", "open")
-    deadline = str(_get(flag, "deadline", "") or "")
-    overdue = status != "closed" and bool(deadline) and now > datetime.fromisoformat(deadline)
-    critical = _get(flag, "severity") == "critical" and status != "closed"
-    t = Text()
-    if overdue:
-        t.append("⚠ OVERDUE", style="bold reverse")
-    if critical:
-        if overdue:
-            t.append(" ")
-        t.append("‼ CRITICAL", style="bold reverse")
-    if not t.plain:
-        t.append(
-            "✓ closed"
-            if status == "closed"
-            else ("◐ in review" if status == "in_review" else "· open")
-        )
-    return t, overdue or critical
+def severity_text(flag: RiskFlag) -> Text:
+    """‼ CRITICAL shouted while the flag is not closed; other severities as words."""
+    if flag.severity == "critical" and not flag.is_closed:
+        return Text("‼ CRITICAL", style="bold reverse")
+    return Text(flag.severity)
 
 
-def sort_key(flag, now: datetime) -> tuple:
-    """Overdue first, then by deadline; the most severe first among equal deadlines."""
-    status = _get(flag, "status", "open")
-    deadline = str(_get(flag, "deadline", "") or "9999")
-    overdue = status != "closed" and deadline < now.isoformat()
-    rank = {"critical": 0, "high": 1, "medium": 2}.get(_get(flag, "severity"), 3)
-    return (status == "closed", not overdue, deadline, rank, str(_get(flag, "id", "")))
+def stands_out(flag: RiskFlag, now: datetime) -> bool:
+    return is_overdue(flag, now) or (flag.severity == "critical" and not flag.is_closed)
+
+
+STATE_MARKS = {"open": "·", "in_review": "◐", "closed": "✓"}
+
+# The columns that matter fit in 80: state, deadline, who the flag is about, severity and the
+# flag's id; categories take what is left and are written out in full under the table.
+MAN_WIDTH = 20
+FIXED_COLUMNS = 70  # the other columns' widest words, with the space around every cell
 
 
 def when(deadline: str, now: datetime) -> str:
@@ -73,7 +74,11 @@ def when(deadline: str, now: datetime) -> str:
     d = datetime.fromisoformat(deadline)
     if d.date() == now.date():
         return f"today {d:%H:%M}"
-    return f"{d:%a %d %b %H:%M}"
+    return f"{d:%d %b %H:%M}"
+
+
+def clipped(text: str, width: int) -> str:
+    return text if len(text) <= width else text[: width - 1] + "…"
 
 
 class QueueTable(DataTable):
@@ -82,6 +87,7 @@ class QueueTable(DataTable):
 
 class RiskQueueScreen(FacilitatorScreen):
     BINDINGS = keys.bindings(keys.RISK_QUEUE)
+    help_sections = ("Risk queue",)
 
     def __init__(self) -> None:
         super().__init__()
@@ -95,6 +101,7 @@ class RiskQueueScreen(FacilitatorScreen):
         with Vertical(id="queue-body"):
             yield Static("", id="queue-title", classes="pane-title")
             yield QueueTable(id="queue", cursor_type="row")
+            yield Static("", id="queue-current")
             yield Static("", id="queue-detail")
         yield Footer(compact=True, show_command_palette=False)
 
@@ -103,10 +110,10 @@ class RiskQueueScreen(FacilitatorScreen):
         table = self.query_one(DataTable)
         table.add_column("State", key="state")
         table.add_column("Due", key="due")
-        table.add_column("Flag", key="id")
-        table.add_column("Severity", key="sev")
-        table.add_column("Categories", key="cats")
         table.add_column("Man", key="man")
+        table.add_column("Severity", key="sev")
+        table.add_column("Flag", key="id")
+        table.add_column("Categories", key="cats")
         table.focus()
         self.watch(self.app, "privacy", lambda _v: self._show(), init=False)
         self.load()
@@ -132,7 +139,7 @@ class RiskQueueScreen(FacilitatorScreen):
 
     def _loaded(self, flags: list, names: dict) -> None:
         now = clock.now()
-        self.flags = sorted(flags, key=lambda f: sort_key(f, now))
+        self.flags = sorted(flags, key=lambda f: queue_rank(f, now))
         self.names = names
         self._show()
 
@@ -142,15 +149,11 @@ class RiskQueueScreen(FacilitatorScreen):
         # After a review or a close the cursor stays on that flag, else on the one that took its
         # place: the next key must never act on a flag the reviewer was not looking at.
         kept = self._selected()
-        kept_id, kept_row = (str(_get(kept, "id")) if kept else None), table.cursor_row
+        kept_id, kept_row = (kept.id if kept else None), table.cursor_row
         table.clear()
         privacy = privacy_on(self.app)
-        overdue = sum(1 for f in self.flags if flag_state(f, now)[0].plain.startswith("⚠"))
-        critical = sum(
-            1
-            for f in self.flags
-            if _get(f, "severity") == "critical" and _get(f, "status") != "closed"
-        )
+        overdue = sum(1 for f in self.flags if is_overdue(f, now))
+        critical = sum(1 for f in self.flags if f.severity == "critical" and f.status != "closed")
         which = "All" if self.include_closed else "Open"
         if privacy:  # the counts too, as on the home screen
             head = Text(f"{which} flags: hidden (privacy mode)")
@@ -162,27 +165,29 @@ class RiskQueueScreen(FacilitatorScreen):
                 head.append(f"   ‼ {critical} CRITICAL", style="bold reverse")
         self.query_one("#queue-title", Static).update(head)
         if privacy:
+            self.query_one("#queue-current", Static).update("")
             self.query_one("#queue-detail", Static).update(
                 "Flags are hidden in privacy mode (Ctrl+T shows them)."
             )
             return
+        # Categories take the room left, so nothing needs scrolling sideways.
+        scrollbar = 2 if len(self.flags) >= table.size.height else 0
+        cats_width = max(10, self.size.width - FIXED_COLUMNS - scrollbar)
         for f in self.flags:
-            state, loud = flag_state(f, now)
-            pid = _get(f, "participant_id", "")
+            pid = f.participant_id
             name = self.names.get(pid, (pid, pid))[0]
-            cats = ", ".join(label(c) for c in _get(f, "categories", []) or [])
             row: list[str | Text] = [
-                state,
-                when(str(_get(f, "deadline", "") or ""), now),
-                str(_get(f, "id", "")),
-                str(_get(f, "severity", "")),
-                cats,
-                f"{pid} {name}",
+                flag_state(f, now),
+                when(f.deadline, now),
+                clipped(f"{pid} {name}", MAN_WIDTH),
+                severity_text(f),
+                f.id,
+                clipped(", ".join(label(c) for c in f.categories), cats_width),
             ]
-            if loud:
+            if stands_out(f, now):
                 row = [c if isinstance(c, Text) else Text(str(c), style="bold") for c in row]
-            table.add_row(*row, key=str(_get(f, "id", "")))
-        ids = [str(_get(f, "id", "")) for f in self.flags]
+            table.add_row(*row, key=f.id)
+        ids = [f.id for f in self.flags]
         if ids:
             at = ids.index(kept_id) if kept_id in ids else min(kept_row, len(ids) - 1)
             table.move_cursor(row=at, animate=False)
@@ -195,7 +200,7 @@ class RiskQueueScreen(FacilitatorScreen):
             for line in self.marac[:3]:
                 detail.append(f"\n  • {line}")
             if len(self.marac) > 3:
-                detail.append(f"\n  … and {len(self.marac) - 3} more (facilitator marac actions)")
+                detail.append(f"\n  … and {len(self.marac) - 3} more (m shows them all)")
         self.query_one("#queue-detail", Static).update(detail)
 
     # -- actions -------------------------------------------------------------------------
@@ -204,7 +209,23 @@ class RiskQueueScreen(FacilitatorScreen):
         if privacy_on(self.app) or not table.row_count:
             return None
         fid = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
-        return next((f for f in self.flags if str(_get(f, "id")) == fid), None)
+        return next((f for f in self.flags if f.id == fid), None)
+
+    def on_resize(self) -> None:
+        self._show()
+
+    def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        """The highlighted flag's man and categories in full, whatever the table had room for."""
+        event.stop()
+        f = self._selected()
+        line = Text()
+        if f is not None:
+            name = self.names.get(f.participant_id, ("", ""))[0]
+            line.append(f"{f.id} ", style="bold")
+            line.append(f"{f.participant_id} {name}: ")
+            line.append(", ".join(label(c) for c in f.categories))
+            line.append(" · ⏎ details")
+        self.query_one("#queue-current", Static).update(line)
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         event.stop()
@@ -214,24 +235,25 @@ class RiskQueueScreen(FacilitatorScreen):
         f = self._selected()
         if f is None:
             return
+        now = clock.now()
         lines = [
-            f"Man: {_get(f, 'participant_id')} "
-            f"{self.names.get(_get(f, 'participant_id'), ('', ''))[0]}",
-            f"Categories: {', '.join(label(c) for c in _get(f, 'categories', []) or [])} · severity "
-            f"{_get(f, 'severity')}",
-            f"Raised {str(_get(f, 'raised_at', ''))[:16]} by {_get(f, 'raised_by', '')}"
-            + (f" in session {_get(f, 'session_id')}" if _get(f, "session_id") else ""),
-            f"Deadline {str(_get(f, 'deadline', ''))[:16]} · status {_get(f, 'status')}",
-            f"Summary: {_get(f, 'summary', '')}",
+            f"Man: {f.participant_id} {self.names.get(f.participant_id, ('', ''))[0]}",
+            f"Categories: {', '.join(label(c) for c in f.categories)} · severity {f.severity}",
+            f"Raised {f.raised_at[:16].replace('T', ' ')} by {f.raised_by}"
+            + (f" in session {f.session_id}" if f.session_id else ""),
+            f"Deadline {f.deadline[:16].replace('T', ' ')} · "
+            + REVIEW_STATE_LABELS[review_state(f, now)],
+            f"Summary: {f.summary}",
         ]
-        for m in _get(f, "markers", []) or []:
+        for m in f.markers:
             lines.append(f"⚠ {m}")
-        for r in _get(f, "reviews", []) or []:
+        for r in f.reviews:
+            done = ", ".join(ACTION_LABELS.get(a, a) for a in r.get("actions", []))
             lines.append(
-                f"Review {str(r.get('at', ''))[:16]} {r.get('by', '')}: "
-                f"{', '.join(r.get('actions', []))} — {r.get('note', '')}"
+                f"Review {str(r.get('at', ''))[:16].replace('T', ' ')} {r.get('by', '')}: "
+                f"{done} — {r.get('note', '')}"
             )
-        dialog = FlagDetailsDialog(f"Flag {_get(f, 'id')}", lines)
+        dialog = FlagDetailsDialog(f"Flag {f.id}", lines)
 
         def chosen(go_on: bool | None) -> None:
             if go_on and dialog.then == "review":
@@ -252,22 +274,22 @@ class RiskQueueScreen(FacilitatorScreen):
             actions, note = answer
             if (
                 self.facilitator_app.safely(
-                    review_flag, self.facilitator_app.office, str(_get(f, "id")), actions, note
+                    review_flag, self.facilitator_app.office, f.id, actions, note
                 )
                 is not None
             ):
-                self.notify(f"Review recorded on {_get(f, 'id')}")
+                self.notify(f"Review recorded on {f.id}")
                 self.load()
 
-        self.app.push_screen(ReviewDialog(str(_get(f, "id"))), done)
+        self.app.push_screen(ReviewDialog(f.id), done)
 
     def action_close_flag(self) -> None:
         f = self._selected()
         if f is None:
             return
 
-        fid = str(_get(f, "id"))
-        if not _get(f, "actions_taken", []):  # the domain's rule, said here with its key
+        fid = f.id
+        if not f.actions_taken:  # the domain's rule, said here with its key
             self.notify(
                 f"Flag {fid} has no review yet: press v to record what was done, then x closes it",
                 severity="warning",

@@ -27,6 +27,7 @@ from facilitator.services.risk import flags as risk_flags
 from facilitator.services.risk import settings as risk_settings
 from facilitator.services.risk import suggestions as risk_suggestions
 from facilitator.tui import keys
+from facilitator.tui.dates import short_date
 from facilitator.tui.dialogs.ask import AskScreen, minutes_check, optional_minutes_check
 from facilitator.tui.dialogs.confirm import ConfirmScreen
 from facilitator.tui.dialogs.confirm_categories import CategoryChoice, ConfirmCategoriesDialog
@@ -47,6 +48,16 @@ DEBOUNCE_SECONDS = 0.4
 
 class SessionScreen(FacilitatorScreen):
     BINDINGS = keys.bindings(keys.SESSION + keys.FOCUS_AT_ONCE)
+
+    def help_sections(self) -> tuple[str, ...]:
+        """The form's keys first while a check-in is open, else the roster's."""
+        roster, anywhere, form = (
+            "Session: roster (attendance round)",
+            "Session: anywhere on the screen",
+            "Session: check-in form",
+        )
+        showing = self.form_pid and self.query_one(ContentSwitcher).current == "checkin"
+        return (form, anywhere, roster) if showing else (roster, anywhere, form)
 
     def __init__(self, view: SessionView) -> None:
         super().__init__()
@@ -151,9 +162,7 @@ class SessionScreen(FacilitatorScreen):
         plan = f" {self.plan.title}" if self.plan is not None else ""
         # CLOSED comes first so it is still there when 80 columns cut the end of the line.
         state = "CLOSED, read-only · " if s.is_closed else ""
-        self.sub_title = (
-            f"{state}{self.view.group.id} · {s.date} · session {s.curriculum_session}:{plan}"
-        )
+        self.sub_title = f"{state}{self.view.group.id} · {short_date(s.date)} · session {s.curriculum_session}:{plan}"
 
     # -- helpers -------------------------------------------------------------------------
     def _safe(self, fn, *args, **kwargs) -> Any:
@@ -218,7 +227,8 @@ class SessionScreen(FacilitatorScreen):
             self.office.setting("programme.session_minutes", 150)
         )
         self.query_one(TimerBar).show(self.clock, self.plan, minutes)
-        self.query_one(SegmentList).show(self.clock, self.plan)
+        wide = not self.query_one("#roster-pane").display
+        self.query_one(SegmentList).show(self.clock, self.plan, wide)
 
     def _read_only(self) -> bool:
         """True (and said) when the session is closed and no correction was asked for."""
@@ -708,6 +718,7 @@ class SessionScreen(FacilitatorScreen):
     def action_toggle_plan(self) -> None:
         pane = self.query_one("#roster-pane")
         pane.display = not pane.display
+        self._tick()  # the hint says what m does now
         if not pane.display and self.query_one(ContentSwitcher).current == "plan":
             self.query_one("#guidance-scroll").focus()
         elif pane.display:

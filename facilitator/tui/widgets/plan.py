@@ -11,7 +11,7 @@ from textual.app import ComposeResult
 from textual.containers import Vertical, VerticalScroll
 from textual.widgets import Markdown, Static
 
-from facilitator.tui.timers import RunnerClock, mmss
+from facilitator.tui.timers import RunnerClock, minutes_of
 
 
 class TimerBar(Static):
@@ -28,20 +28,24 @@ class TimerBar(Static):
             seg = segments[clock.segment]
             planned = (seg.minutes or 0) * 60
             text.append(
-                f"{clock.segment + 1}/{len(segments)} {mmss(seg_s)}/{mmss(planned)} ", style="bold"
+                f"{clock.segment + 1}/{len(segments)} · {minutes_of(seg_s)} min of "
+                f"{seg.minutes or '?'} ",
+                style="bold",
             )
-            text.append(seg.title)
             if planned and seg_s > planned:
-                warnings.append(f"⚠ OVERRUN +{mmss(seg_s - planned)}", style="bold reverse")
-                warnings.append(" ")
+                warnings.append(
+                    f"⚠ OVERRUN +{minutes_of(seg_s - planned, up=True)}", style="bold reverse"
+                )
+                text.append_text(warnings)
+                text.append(" ")
+            text.append(seg.title)
         else:
             text.append("No curriculum plan for this session", style="italic")
         total = session_minutes * 60
         line2 = Text()
-        line2.append_text(warnings)
-        line2.append(f"Session {mmss(ses_s)}/{mmss(total)} ")
+        line2.append(f"Session {minutes_of(ses_s)} min of {session_minutes} ")
         if total and ses_s > total:
-            line2.append(f"⚠ +{mmss(ses_s - total)} ", style="bold reverse")
+            line2.append(f"⚠ +{minutes_of(ses_s - total, up=True)} ", style="bold reverse")
         line2.append(
             "▶ running" if clock.running else "⏸ PAUSED",
             style="" if clock.running else "bold reverse",
@@ -57,8 +61,9 @@ class TimerBar(Static):
 
 class SegmentList(Static):
     _lines = -1
+    wide = False
 
-    def show(self, clock: RunnerClock, plan) -> None:
+    def show(self, clock: RunnerClock, plan, wide: bool = False) -> None:
         if plan is None:
             self.update(Text("(the curriculum for this session could not be read)", style="italic"))
             return
@@ -75,17 +80,21 @@ class SegmentList(Static):
             line.append(f" · {seg.minutes or '?'} min")
             if spent:
                 line.append(
-                    f" · {mmss(spent)}" + (" ⚠" if over else ""), style="bold" if over else "dim"
+                    f" · {minutes_of(spent)} min" + (" ⚠ over" if over else ""),
+                    style="bold" if over else "dim",
                 )
             if i:
                 text.append("\n")
             text.append_text(line)
-        text.append("\n] next · [ previous · space pause · m wide plan", style="dim")
+        # What m does from here: widen the plan, or bring the roster back beside it.
+        m_does = "m roster" if wide else "m wide"
+        text.append(f"\n]/[ segment · space pause · {m_does}", style="dim")
         text.no_wrap = True
         text.overflow = "ellipsis"
         # As many lines as segments, one each: after the first drawing no layout pass is needed.
         self.update(text, layout=self._lines != len(plan.segments))
         self._lines = len(plan.segments)
+        self.wide = wide
 
 
 class PlanPane(Vertical):
