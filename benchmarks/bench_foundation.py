@@ -96,7 +96,9 @@ def main() -> None:
     # Sessions start on their day: pin the clock to it (the same variable tests use).
     os.environ["FACILITATOR_NOW"] = f"{day}T18:30:00"
     existing = session_store.find_session(office, group.id, day)
-    s = existing or sessions.start_session(office, group.id, day)
+    s = existing or sessions.start_session(
+        office, group.id, day, reason="rescheduled: benchmark run"
+    )
     for m in men:
         sessions.mark_attendance(office, s.id, m.participant.id, "present")
     summary = (

@@ -172,6 +172,65 @@ def _always(text: str, pos: int) -> bool:
     return True
 
 
+# A one-word critical match aimed at someone ("throttled her", "she will be killed", "kill
+# you") is never dropped on the learned layer's word, nor is professional shorthand (NFS,
+# TTK): the veto is for the words of everyday talk, which have no one at the end of them
+# ("murdered a curry", "this heat is suffocating", "a cleaver in my hand"). Only people who
+# could be harmed count; the man speaking ("I", "he") is the subject of nearly every note.
+_TARGETS = frozenset(
+    "her she she'd she'll she's you you'll you'd ya u him them us wife partner ex missus mrs "
+    "girlfriend gf kids kid child children son daughter baby mum mother sister".split()
+)
+_CLAUSE_END = re.compile(r"[.!?;\n]")
+_WORD = re.compile(r"[a-z']+")
+_REACH = 4  # words either side
+
+
+def aimed_at_someone(text: str, start: int, end: int) -> bool:
+    """Is the match at text[start:end] shorthand, or has it a person who could be harmed
+    within a few words either side, in the same clause?"""
+    if text[start:end].isupper() and end - start <= 5:
+        return True
+    # A few words either side lie well within 120 characters: only that much is read, so a
+    # long text with many matches costs in proportion to its length.
+    base = max(0, start - 120)
+    near = text[base : end + 120].lower()
+    s, e = start - base, end - base
+    left = 0
+    for m in _CLAUSE_END.finditer(near, 0, s):
+        left = m.end()
+    stop = _CLAUSE_END.search(near, e)
+    before = _WORD.findall(near, left, s)[-_REACH:]
+    after = _WORD.findall(near, e, stop.start() if stop else len(near))[:_REACH]
+    return any(w in _TARGETS or w.removesuffix("'s") in _TARGETS for w in before + after)
+
+
+_HIS_BODY = frozenset(
+    "thumb thumbs finger fingers hand hands toe toes foot feet knee knees back arm arms leg "
+    "legs head neck throat wrist ankle shoulder eye eyes nose lip mouth".split()
+)
+
+
+def about_himself(low: str, start: int, end: int) -> bool:
+    """Is the sentence low[start:end] about his own body and no one else's: "I hit my thumb
+    with a hammer", "nearly strangled myself with the hoover cable"? Anyone who could be
+    harmed named in it ("her", "the kids") and it is not."""
+    words = [w.removesuffix("'s") for w in _WORD.findall(low, start, end)]
+    if any(w in _TARGETS for w in words):
+        return False
+    if "myself" in words or "himself" in words:
+        return True
+    return any(a in ("my", "his") and b in _HIS_BODY for a, b in zip(words, words[1:]))
+
+
+def vetoable(ind: Indicator, text: str) -> bool:
+    """May the learned layer drop this rule match? Only a one-word one, and of a critical
+    category only one aimed at no one."""
+    if len(ind.match.split()) != 1:
+        return False
+    return ind.severity != "critical" or not aimed_at_someone(text, ind.start, ind.end)
+
+
 def _lower(text: str) -> str:
     """Lower case, one character for one, so spans in the lowered text are spans in the original."""
     low = text.lower()
@@ -476,7 +535,7 @@ class Detector:
             from facilitator.detector.features import unit_words
 
             units = unit_words(low)  # read once: both the veto and the suggestions weigh them
-            found = self._backed(low, found, units)
+            found = self._backed(text, low, found, units)
             found += self._model_indicators(text, low, found, everyday, ctx, units)
         if self.material:
             found = _outside_material(low, found)
@@ -517,7 +576,11 @@ class Detector:
         return r.third_party and ctx.someone_else(start, end, r.severity != "critical")
 
     def _backed(
-        self, low: str, found: list[Indicator], units: list[tuple[int, int, list[str]]]
+        self,
+        text: str,
+        low: str,
+        found: list[Indicator],
+        units: list[tuple[int, int, list[str]]],
     ) -> list[Indicator]:
         """Rule matches of one word ("killed", "sword", "divorce") stand only where the
         learned layer, weighing the whole sentence, does not score it far below the
@@ -533,7 +596,9 @@ class Detector:
         return [
             i
             for i in found
-            if len(i.match.split()) != 1 or model.backs(low, units, starts, i.category, i.start)
+            if not vetoable(i, text)
+            or not model.knows(i.match)
+            or model.backs(low, units, starts, i.category, i.start)
         ]
 
     def _model_indicators(
@@ -566,6 +631,8 @@ class Detector:
             severity = severities.get(raised.category)
             if severity is None:
                 continue
+            if severity == "critical" and about_himself(low, raised.start, raised.end):
+                continue  # "I hit my thumb with a hammer": his own body, and no one else
             near = by_rules.get(raised.category)
             if near:
                 k = bisect_left(near, raised.start - 399)

@@ -108,8 +108,14 @@ is are was were be been being am do does did doing done have has had having will
 should can could may might must 's 're 've 'd 'll it its it's they them their theirs we us our
 ours you your yours i me my mine he him his himself she her hers herself myself itself
 p said says say saying told tells tell reported reports report mentioned mentions stated
+facilitator facilitators co-facilitator cofacilitator group groups session sessions debrief
+check-in checkin wsw
 """.split()
 )
+# The last line holds the programme's own words for its work: every note has them, benign or
+# not ("Facilitators named it as a threat" beside "Facilitators thanked the group"), so
+# weighed alone they only learn which notes were about risk, and a debrief's own header line
+# ("group G1 · facilitators: ...") was suggested as a threat to kill.
 
 
 # A pronoun with its clitic ("i'll", "you'd", "she's", "they've") is a function word like the

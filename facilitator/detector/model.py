@@ -140,6 +140,11 @@ class Model:
         check = self._check_sum(words)
         return [((check >> (_LANE * c)) & _MASK) - _TOP for c in range(self._n)]
 
+    def knows(self, word: str) -> bool:
+        """Has the model weights for this word itself? A word it never learned (a programme's
+        own pattern, "zorblade") is not the model's to judge."""
+        return "w " + word.lower().strip(" .,;:!?'\"") in self._features
+
     def backs(
         self,
         norm: str,

@@ -56,10 +56,15 @@ BENIGN_BUDGET = 0.03
 # A one-word rule match ("divorce", "pregnant") is dropped when the model scores its sentence
 # below the category's veto: set so that at most this share of the labelled statements
 # resting on such a match are lost, and only for a category with at least VETO_MIN such
-# statements in the corpus. Never for a critical category: tried, it lost critical
-# disclosures on the development set, and a missed strangulation costs more than a false alarm.
-VETO_LOSS = {"high": 0.04, "medium": 0.06}
+# statements in the corpus. For a critical category none may be lost, and a match aimed at
+# someone ("throttled her") or shorthand is never dropped (detector.vetoable): without that,
+# "I throttled her" and "NFS - hands" were lost on the development set.
+VETO_LOSS = {"critical": 0.0, "high": 0.04, "medium": 0.06}
 VETO_MIN = 8
+# A critical match aimed at no one is rare in a disclosure (a weapon named as kept, a
+# "murder-suicide" said flat), so a few such statements are enough to set the bar below them.
+VETO_MIN_CRITICAL = 3
+PARAGRAPH_UNITS = 2  # a labelled statement of more units than this is weighed down
 CRITICAL_GAIN = 8.0
 MIN_VALUE = 0.5
 
@@ -164,7 +169,12 @@ def examples(rows: list[dict[str, Any]]) -> list[Example]:
         words = [w for u in units for w in u]
         if not words:
             continue
-        out.append(Example(words, row["categories"], row["weight"]))
+        weight = row["weight"]
+        if row["categories"] and len(units) > PARAGRAPH_UNITS:
+            # A debrief paragraph's label belongs to one or two of its sentences, not to every
+            # word around them ("facilitators", "group", "session"): it counts for less.
+            weight *= PARAGRAPH_UNITS / len(units)
+        out.append(Example(words, row["categories"], weight))
         if not row["categories"] and len(units) > 1:
             for u in units:
                 out.append(Example(u, [], row["weight"] * 0.5))
@@ -322,11 +332,6 @@ def held_out_scores(rows: list[dict[str, Any]], folds: int) -> list[list[float]]
     return scores
 
 
-def _bare(match: str) -> bool:
-    """A rule match of one word ("killed", "sword", "divorce"): weak evidence by itself."""
-    return len(match.split()) == 1
-
-
 def vetoes(rows: list[dict[str, Any]], found: list[Any], scores: list[list[float]]) -> list[float]:
     """Per category, the held-out model score below which a one-word rule match is dropped:
     the highest that drops no more than VETO_LOSS of the labelled statements whose only
@@ -336,9 +341,10 @@ def vetoes(rows: list[dict[str, Any]], found: list[Any], scores: list[list[float
         true = sorted(
             scores[i][c]
             for i, (r, f) in enumerate(zip(rows, found))
-            if cat in r["categories"] and _only_bare(f, cat)
+            if cat in r["categories"] and _only_bare(f, cat, r["text"])
         )
-        if len(true) < VETO_MIN or DEFAULT_SEVERITIES[cat] not in VETO_LOSS:
+        least = VETO_MIN_CRITICAL if DEFAULT_SEVERITIES[cat] == "critical" else VETO_MIN
+        if len(true) < least or DEFAULT_SEVERITIES[cat] not in VETO_LOSS:
             out.append(-math.inf)
             continue
         k = int(math.floor(VETO_LOSS[DEFAULT_SEVERITIES[cat]] * len(true)))
@@ -346,21 +352,24 @@ def vetoes(rows: list[dict[str, Any]], found: list[Any], scores: list[list[float
     return out
 
 
-def _only_bare(result: Any, cat: str) -> bool:
-    matches = [i.match for i in result.indicators if i.category == cat]
-    return bool(matches) and all(_bare(m) for m in matches)
+def _only_bare(result: Any, cat: str, text: str) -> bool:
+    """Does the statement's evidence for the category rest only on matches the model may drop?"""
+    from facilitator.detector.detector import vetoable
+
+    matches = [i for i in result.indicators if i.category == cat]
+    return bool(matches) and all(vetoable(i, text) for i in matches)
 
 
-def after_veto(result: Any, score: list[float], veto: list[float]) -> set[str]:
+def after_veto(result: Any, score: list[float], veto: list[float], text: str) -> set[str]:
     """The categories the rules find in a statement once one-word matches the model does not
     back are dropped (and what they imply, unless something else implies it too)."""
-    from facilitator.detector.detector import _implies
+    from facilitator.detector.detector import _implies, vetoable
 
     index = {c: i for i, c in enumerate(CATEGORY_IDS)}
     kept = set()
     for ind in result.indicators:
         c = index.get(ind.category)
-        if not (_bare(ind.match) and c is not None and score[c] < veto[c]):
+        if not (vetoable(ind, text) and c is not None and score[c] < veto[c]):
             kept.add(ind.category)
             kept.update(_implies(ind))
     return kept
@@ -383,7 +392,7 @@ def thresholds(
     rules = Detector(learned=False, material=False)
     found = [rules.scan(r["text"]) for r in rows]
     veto = vetoes(rows, found, scores)
-    by_rules = [after_veto(f, s, veto) for f, s in zip(found, scores)]
+    by_rules = [after_veto(f, s, veto, r["text"]) for f, s, r in zip(found, scores, rows)]
     n_cat = len(CATEGORY_IDS)
     benign = [i for i, r in enumerate(rows) if not r["categories"]]
     benign_weight = sum(rows[i]["weight"] for i in benign)
@@ -475,6 +484,8 @@ def config() -> dict[str, Any]:
         "char_n": list(CHAR_N),
         "veto_loss": VETO_LOSS,
         "veto_min": VETO_MIN,
+        "veto_min_critical": VETO_MIN_CRITICAL,
+        "paragraph_units": PARAGRAPH_UNITS,
         "max_tokens": MAX_TOKENS,
         "min_tokens": MIN_TOKENS,
         "overlap": OVERLAP,
