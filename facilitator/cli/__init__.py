@@ -45,7 +45,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
         "individual",
         "One-to-one sessions with a man: pre-group, catch-up for a...",
     ),
-    "import": ("import_cmd", "Import men or attendance from a spreadsheet (.csv or .xlsx)."),
+    "import": ("import_cmd", "Import men, groups, enrolments or attendance (.csv, .xlsx)."),
     "init": ("init_cmd", "Create a workspace (default: --workspace,..."),
     "intake": ("intake", "Intake and assessment: referral, assessment sessions,..."),
     "marac": ("marac", "MARAC referrals, meetings and the actions agreed for the..."),

@@ -10,7 +10,7 @@ from facilitator.services.casefile import importing as service
 
 @click.group("import")
 def import_cmd() -> None:
-    """Import men, groups, enrolments or attendance from a spreadsheet (.csv or .xlsx).
+    """Import men, groups, enrolments or attendance (.csv, .xlsx).
 
     Nothing is written unless every row is good (or --skip-bad); a row already held is left as
     it is, so importing the same file twice changes nothing.
