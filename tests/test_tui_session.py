@@ -584,3 +584,22 @@ def test_live_suggestions_use_the_workspaces_own_rules(office):
     found = checkin_indicators(office, CheckIn(participant_id="P0001", summary=words))
     assert [i["category"] for i in found] == ["threats_to_kill"]
     assert scan(words).indicators == []  # the shipped rules alone do not know it
+
+
+async def test_privacy_on_clears_a_message_that_names_a_man_in_full(group):
+    office = group
+    app = make_app(office, "G1")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_session(pilot, app)
+        await pilot.press("p", "home", "enter", "1", "tab", "tab", "tab")  # no abuse
+        await type_text(pilot, "A quiet week")
+        await pilot.press("ctrl+s")  # saved, the form closes, a message says so
+
+        def messages() -> str:
+            return " ".join(n.message for n in app._notifications)
+
+        await wait_for(pilot, lambda: "Adam Example's" in messages(), what="the saved message")
+        await pilot.press("ctrl+t")
+        await pilot.pause()
+        assert "PRIVACY ON" in screen_text(app)
+        assert "Example" not in messages() and "Privacy mode ON" in messages()
