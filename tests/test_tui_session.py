@@ -603,3 +603,25 @@ async def test_privacy_on_clears_a_message_that_names_a_man_in_full(group):
         await pilot.pause()
         assert "PRIVACY ON" in screen_text(app)
         assert "Example" not in messages() and "Privacy mode ON" in messages()
+
+
+async def test_a_closed_sessions_footer_has_no_attendance_keys(group):
+    office = group
+    app = make_app(office, "G1")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_session(pilot, app)
+        assert "Present" in screen_text(app).splitlines()[-1]
+        await pilot.press("ctrl+e", "y")
+        await wait_for(
+            pilot,
+            lambda: (
+                app.screen.__class__.__name__ != "SessionScreen" or app.screen.session.is_closed
+            ),
+            what="closing",
+        )
+        await pilot.press("escape")  # the debrief later
+        await wait_for(
+            pilot,
+            lambda: "Present" not in screen_text(app).splitlines()[-1],
+            what="a footer without the attendance keys",
+        )
