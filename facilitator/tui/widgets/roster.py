@@ -240,7 +240,7 @@ class Roster(Vertical, can_focus=True):
         if action == "mark":
             session = getattr(self.screen, "session", None)
             if session is not None and session.is_closed and not self.screen.correcting:  # type: ignore[attr-defined]
-                return None
+                return False  # hidden (None would show them dimmed)
         return True
 
     # -- actions -------------------------------------------------------------------------
