@@ -584,3 +584,44 @@ def test_live_suggestions_use_the_workspaces_own_rules(office):
     found = checkin_indicators(office, CheckIn(participant_id="P0001", summary=words))
     assert [i["category"] for i in found] == ["threats_to_kill"]
     assert scan(words).indicators == []  # the shipped rules alone do not know it
+
+
+async def test_privacy_on_clears_a_message_that_names_a_man_in_full(group):
+    office = group
+    app = make_app(office, "G1")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_session(pilot, app)
+        await pilot.press("p", "home", "enter", "1", "tab", "tab", "tab")  # no abuse
+        await type_text(pilot, "A quiet week")
+        await pilot.press("ctrl+s")  # saved, the form closes, a message says so
+
+        def messages() -> str:
+            return " ".join(n.message for n in app._notifications)
+
+        await wait_for(pilot, lambda: "Adam Example's" in messages(), what="the saved message")
+        await pilot.press("ctrl+t")
+        await pilot.pause()
+        assert "PRIVACY ON" in screen_text(app)
+        assert "Example" not in messages() and "Privacy mode ON" in messages()
+
+
+async def test_a_closed_sessions_footer_has_no_attendance_keys(group):
+    office = group
+    app = make_app(office, "G1")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_session(pilot, app)
+        assert "Present" in screen_text(app).splitlines()[-1]
+        await pilot.press("ctrl+e", "y")
+        await wait_for(
+            pilot,
+            lambda: (
+                app.screen.__class__.__name__ != "SessionScreen" or app.screen.session.is_closed
+            ),
+            what="closing",
+        )
+        await pilot.press("escape")  # the debrief later
+        await wait_for(
+            pilot,
+            lambda: "Present" not in screen_text(app).splitlines()[-1],
+            what="a footer without the attendance keys",
+        )

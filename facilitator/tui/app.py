@@ -188,6 +188,10 @@ class FacilitatorApp(App):
 
     def action_toggle_privacy(self) -> None:
         self.privacy = not self.privacy
+        if self.privacy:
+            # A message shown before (a man's full name in "Saved ... check-in") must not stay
+            # on screen once the room may be looking.
+            self.clear_notifications()
         self.notify(
             "Privacy mode ON: names shortened, notes and flags hidden"
             if self.privacy

@@ -255,6 +255,7 @@ class SessionScreen(FacilitatorScreen):
         else:
             self.notify("Read-only again")
         self._update_roster_title()
+        self.refresh_bindings()
 
     def _correction(self, what: str, then) -> None:
         """A closed session changes only with a reason, which is kept with the change. The
@@ -805,6 +806,7 @@ class SessionScreen(FacilitatorScreen):
         for e in self.view.roster:
             self._refresh_row(e.participant.id)
         self.notify(f"Session {self.sid} closed and locked")
+        self.refresh_bindings()
         self.app.push_screen(
             ConfirmScreen(
                 "Session closed. Write the debrief now?",

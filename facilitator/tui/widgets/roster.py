@@ -234,6 +234,15 @@ class Roster(Vertical, can_focus=True):
         self.focus()
         self.select_pid(event.pid)
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        # A closed session shows only what works there: no attendance keys in its footer
+        # until a correction is asked for (Ctrl+R).
+        if action == "mark":
+            session = getattr(self.screen, "session", None)
+            if session is not None and session.is_closed and not self.screen.correcting:  # type: ignore[attr-defined]
+                return False  # hidden (None would show them dimmed)
+        return True
+
     # -- actions -------------------------------------------------------------------------
     def action_move(self, step: int) -> None:
         self.move_cursor(self.cursor_row + step)
