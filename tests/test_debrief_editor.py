@@ -335,3 +335,28 @@ async def test_saving_a_disclosure_queues_it_for_review_and_says_so(closed):  # 
         assert "P0002 Strangulation" in said
     (s,) = risk_suggestions.list_suggestions(closed, SID, pending_only=True)
     assert (s.participant_id, s.categories) == ("P0002", ["strangulation"])
+
+
+async def test_back_from_a_note_the_list_still_answers_enter_and_says_so(closed, monkeypatch):  # noqa: F811
+    from facilitator.tui.app import FacilitatorApp
+    from facilitator.tui.screens.debrief import DebriefScreen
+    from facilitator.tui.screens.debriefs import DebriefListScreen
+    from tests.helpers.tui import screen_text
+
+    monkeypatch.setenv("FACILITATOR_NOW", "2026-11-27T09:00:00")
+    app = FacilitatorApp(_as(closed, "alex"))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _until(pilot, lambda: app.home_ready, "the home screen")
+        await pilot.press("d")
+        await _until(pilot, lambda: isinstance(app.screen, DebriefListScreen), "the debrief list")
+        await pilot.pause()
+        assert "⏎ Open" in screen_text(app).splitlines()[-1]
+        await pilot.press("enter")
+        await _until(pilot, lambda: isinstance(app.screen, DebriefScreen), "the note")
+        await pilot.press("escape")
+        await _until(pilot, lambda: isinstance(app.screen, DebriefListScreen), "back to the list")
+        await pilot.pause()
+        assert app.focused is app.screen.query_one("DataTable")
+        assert "⏎ Open" in screen_text(app).splitlines()[-1]
+        await pilot.press("enter")
+        await _until(pilot, lambda: isinstance(app.screen, DebriefScreen), "the note again")

@@ -127,6 +127,12 @@ DEBRIEF_LIST = [
     Key("escape", "back", "Back", display="esc"),
 ]
 
+# The debriefs list's table: its own Enter (select the row) would hide the screen's from the
+# footer, so the table says it too.
+DEBRIEF_ROWS = [
+    Key("enter", "select_cursor", "Open", display="⏎"),
+]
+
 # A group's plan (tui/screens/plan.py): changing it is a coordinator's.
 PLAN = [
     Key("c", "cancel_session", "Cancel session"),

@@ -17,6 +17,10 @@ from facilitator.tui import keys
 from facilitator.tui.screens.debrief import DebriefScreen
 
 
+class DebriefTable(DataTable):
+    BINDINGS = keys.bindings(keys.DEBRIEF_ROWS)
+
+
 class DebriefListScreen(Screen):
     BINDINGS = keys.bindings(keys.DEBRIEF_LIST)
     help_sections = ("Debriefs",)
@@ -32,7 +36,7 @@ class DebriefListScreen(Screen):
         yield Header()
         with Vertical():
             yield Static("Debriefs", id="debrief-list-title", classes="pane-title")
-            yield DataTable(id="debrief-list", cursor_type="row")
+            yield DebriefTable(id="debrief-list", cursor_type="row")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -41,6 +45,8 @@ class DebriefListScreen(Screen):
 
     def on_screen_resume(self) -> None:
         self.action_refresh()
+        # Back from a note: the keys are for the list again, whatever had the focus there.
+        self.query_one(DataTable).focus()
 
     def action_refresh(self) -> None:
         office = self.app.office  # type: ignore[attr-defined]
@@ -51,6 +57,8 @@ class DebriefListScreen(Screen):
             self.notify(err.message, severity="error")
             return
         table = self.query_one(DataTable)
+        # Back from a note the cursor stays on its row (a refresh must not send it to the top).
+        was = self.row_sessions[table.cursor_row] if self.row_sessions else None
         table.clear()
         self.row_sessions = []
         due_ids = {d.session_id for d in due}
@@ -73,6 +81,8 @@ class DebriefListScreen(Screen):
                 file,
             )
             self.row_sessions.append(row["id"])
+        if was in self.row_sessions:
+            table.move_cursor(row=self.row_sessions.index(was), animate=False)
         n = len(due)
         self.query_one("#debrief-list-title", Static).update(
             f"Debriefs · {n} due" if n else "Debriefs · none due"
