@@ -378,3 +378,30 @@ async def test_a_session_the_plan_moved_to_today_starts_without_asking(group, mo
         assert "say why it is held today" not in _words(app)
     held = session_store.find_session(group, "G1", "2026-11-26")
     assert held is not None and held.rescheduled_reason == "moved from 2026-11-24: venue closed"
+
+
+async def test_a_long_session_title_is_cut_with_an_ellipsis_inside_80_columns(group):
+    from facilitator.services.groupwork import groups
+
+    groups.create_group(
+        group,
+        "Thursday evening group at the hall",
+        "core-24",
+        "thursday",
+        "18:30",
+        ["alex", "bea"],
+        start_date="2026-11-05",
+        group_id="G2",
+    )
+    app = make_app(group)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await home(pilot, app)
+        line = next(x for x in screen_text(app).splitlines() if x.startswith(" G2 "))
+        # Nothing reaches the last column, and what is cut says so.
+        assert line.rstrip() == line[:79].rstrip()
+        assert line.rstrip().endswith("…"), line
+        await pilot.resize_terminal(120, 24)
+        await pilot.pause()
+        await pilot.pause()
+        line = next(x for x in screen_text(app).splitlines() if x.startswith(" G2 "))
+        assert "…" not in line and line.rstrip()[-1].isalnum(), line

@@ -77,6 +77,7 @@ class HomeScreen(FacilitatorScreen):
         self.hidden = 0
         self.loaded = False
         self.fully_loaded = False  # the due lists too (they take longest on a long history)
+        self.titles: dict[str, str] = {}  # group id -> "13 Minimising, …" in full
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -151,21 +152,44 @@ class HomeScreen(FacilitatorScreen):
         # showing it starts on the acting member's own group that meets today.
         keep = self._selected_group() or self._first_own_today(rows)
         table.clear()
+        self.titles = {r.group.id: f"{r.number} {r.title}".strip() for r in rows}
         for r in rows:
             table.add_row(
                 f"{r.group.id} {r.group.name}",
                 r.when,
                 str(r.men),
                 r.state,
-                f"{r.number} {r.title}".strip(),
+                Text(self.titles[r.group.id]),
                 key=r.group.id,
             )
+        self._fit_titles()
         ids = [r.group.id for r in rows]
         if rows:
             table.move_cursor(row=ids.index(keep) if keep in ids else 0, animate=False)
         title = f"Groups ({len(rows)} running"
         title += f"; {hidden} ended or empty not shown)" if hidden else ")"
         self.query_one(".pane-title", Static).update(title)
+
+    def on_resize(self) -> None:
+        self.call_after_refresh(self._fit_titles)
+
+    def _fit_titles(self) -> None:
+        """Each session title cut, with an ellipsis, to the room the other columns leave: the
+        table's own cut at the screen's edge gives no sign that more was there."""
+        table = self.query_one("#groups", DataTable)
+        width = table.scrollable_content_region.width
+        if not width or not table.columns:
+            return
+        others = sum(
+            c.get_render_width(table) for key, c in table.columns.items() if key.value != "title"
+        )
+        room = max(len("Session"), width - others - 2 * table.cell_padding)
+        for gid, title in self.titles.items():
+            if gid not in table.rows:
+                continue
+            cell = Text(title)
+            cell.truncate(room, overflow="ellipsis")
+            table.update_cell(gid, "title", cell, update_width=True)
 
     def _first_own_today(self, rows: list[views.GroupSummary]) -> str | None:
         me = views.acting(self.facilitator_app.office)
@@ -186,9 +210,8 @@ class HomeScreen(FacilitatorScreen):
             if r.group.id in known:
                 table.update_cell(r.group.id, "when", r.when, update_width=True)
                 table.update_cell(r.group.id, "state", r.state, update_width=True)
-                table.update_cell(
-                    r.group.id, "title", f"{r.number} {r.title}".strip(), update_width=True
-                )
+                self.titles[r.group.id] = f"{r.number} {r.title}".strip()
+        self._fit_titles()
         self.due = due
         self._show_boxes()
         self.loaded = True
