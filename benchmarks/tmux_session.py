@@ -107,6 +107,17 @@ class Terminal:
                 raise TimeoutError(f"waited {timeout:.0f} s for {text!r}; the screen:\n{screen}")
             time.sleep(0.1)
 
+    def wait_until_gone(self, text: str, timeout: float = 15.0) -> str:
+        """The screen once `text` (a loading word such as 'counting…') has left it."""
+        end = time.monotonic() + timeout
+        while True:
+            screen = self.capture()
+            if text not in screen:
+                return screen
+            if time.monotonic() > end:
+                raise TimeoutError(f"{text!r} still shown after {timeout:.0f} s:\n{screen}")
+            time.sleep(0.1)
+
     def settle(self, seconds: float = 0.6) -> str:
         time.sleep(seconds)
         return self.capture()
@@ -195,7 +206,9 @@ def run(workspace: Path) -> list[Screen]:
         shot("sign in", term.wait_for("Your passphrase"))
         term.type("demo-alex-passphrase")
         term.keys("Enter")
-        shot("home", term.wait_for("Risk flags"))
+        term.wait_for("Risk flags")
+        # The due lists load after the groups: "counting…" is their loading word, not a cut.
+        shot("home", term.wait_until_gone("counting…"))
         term.keys("Enter")
         shot("session", term.wait_for("Roster"))
 
@@ -280,7 +293,8 @@ def run(workspace: Path) -> list[Screen]:
         term.wait_for("Your passphrase")
         term.type("demo-bea-passphrase")
         term.keys("Enter")
-        shot("home as bea", term.wait_for("Risk flags"))
+        term.wait_for("Risk flags")
+        shot("home as bea", term.wait_until_gone("counting…"))
         term.keys("d")
         shot("debriefs as bea", term.wait_for("Debriefs ·"))
         open_note(term, SESSION_ID)
