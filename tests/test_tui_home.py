@@ -308,6 +308,9 @@ async def test_after_a_review_the_cursor_stays_on_that_flag_and_details_keys_wor
         assert "v: review it" in text
         await pilot.press("v")
         await wait_for(pilot, lambda: "what was done" in screen_text(app))
+        shown = screen_text(app).replace("\u00a0", " ")
+        assert "referrer informed" in shown and "no further action" in shown
+        assert "referrer-informed" not in shown and "referrer_informed" not in shown
         await pilot.press("5", "tab", *"told", "enter")
         await wait_for(pilot, lambda: risk_flag_store.get_flag(office, f2.id).status == "in_review")
         await pilot.pause(0.2)

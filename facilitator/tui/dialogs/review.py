@@ -8,11 +8,12 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Input, Label, Static
 
+from facilitator.domain.risk_flag import ACTION_LABELS
 from facilitator.domain.risk_flag import ACTIONS as RULE_ACTIONS
 from facilitator.tui.widgets.choice_row import ChoiceRow
 
-# The review actions, as the domain has them; hyphens, so a label never breaks.
-ACTIONS = [(a, a.replace("_", "-")) for a in RULE_ACTIONS]
+# The review actions in words; their spaces do not break, so a label is never split over lines.
+ACTIONS = [(a, ACTION_LABELS[a].replace(" ", "\u00a0")) for a in RULE_ACTIONS]
 
 
 class ReviewDialog(ModalScreen[tuple[list[str], str] | None]):
