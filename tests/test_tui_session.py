@@ -619,11 +619,24 @@ async def test_a_closed_sessions_footer_has_no_attendance_keys(group):
             ),
             what="closing",
         )
-        await pilot.press("escape")  # the debrief later
+        await pilot.press("escape")  # the debrief later: back home
+        await wait_for(pilot, lambda: app.screen.__class__.__name__ == "HomeScreen")
+        await pilot.press("enter")  # open the closed session again
         await wait_for(
             pilot,
-            lambda: "Present" not in screen_text(app).splitlines()[-1],
-            what="a footer without the attendance keys",
+            lambda: (
+                app.screen.__class__.__name__ == "SessionScreen" and "CLOSED" in screen_text(app)
+            ),
+            what="the closed session",
+        )
+        await pilot.pause(0.2)
+        assert "Present" not in screen_text(app).splitlines()[-1]
+        # A correction asked for brings them back.
+        await pilot.press("ctrl+r")
+        await wait_for(
+            pilot,
+            lambda: "Present" in screen_text(app).splitlines()[-1],
+            what="the attendance keys back while correcting",
         )
 
 

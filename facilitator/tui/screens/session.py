@@ -258,6 +258,8 @@ class SessionScreen(FacilitatorScreen):
             return
         self.correcting = not self.correcting
         if self.correcting:
+            if self.query_one("#roster-pane").display:
+                self.roster.focus()  # corrections are made on the roster's rows: its keys show
             self.notify(
                 "Correcting a closed session: each change asks why and is kept. "
                 "Ctrl+R again to stop."
