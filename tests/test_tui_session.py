@@ -638,22 +638,3 @@ async def test_a_closed_sessions_footer_has_no_attendance_keys(group):
             lambda: "Present" in screen_text(app).splitlines()[-1],
             what="the attendance keys back while correcting",
         )
-
-
-async def test_the_roster_is_wide_enough_for_an_ordinary_long_name(office):
-    from facilitator.services.core import people
-
-    people.add_participant(office, "Dev Placeholder", "court", "Demo Court", "REF-DEV")
-    people.add_participant(
-        office, "Maximilian Longername-Testcase", "court", "Demo Court", "REF-MAX"
-    )
-    enrol_all(office)
-    app = make_app(office, "G1")
-    async with app.run_test(size=(80, 24)) as pilot:
-        await open_session(pilot, app)
-        await pilot.pause()
-        text = screen_text(app)
-        assert "Dev Placeholder " in text and "Dev Placehold…" not in text
-        # Past twenty letters a name is cut, and says so: the plan keeps its room.
-        assert "Maximilian Longerna…" in text
-        assert app.screen.query_one("#roster-pane").size.width <= 46

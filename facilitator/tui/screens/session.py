@@ -138,7 +138,6 @@ class SessionScreen(FacilitatorScreen):
         self.roster.on_mark = self.attendance_key
         self.roster.on_open = self.open_checkin
         self.roster.set_rows([self._row(e.participant.id) for e in self.view.roster])
-        self._fit_roster_pane()
         self._update_roster_title()
         await self.query_one(PlanPane).show_segment(self.plan, self.clock.segment)
         self._tick()
@@ -147,15 +146,6 @@ class SessionScreen(FacilitatorScreen):
         self.watch(self.app, "privacy", self._privacy_changed, init=False)
         self.roster.focus()
         self._restore()
-
-    def _fit_roster_pane(self) -> None:
-        """Wide enough for the longest name on the roster (the plan pane gives up the columns):
-        a man's name cut short can be taken for another's."""
-        pane = self.query_one("#roster-pane")
-        least = pane.styles.min_width
-        border = 1  # the pane's right border
-        cells = int(least.value) if least is not None and least.is_cells else 0
-        pane.styles.min_width = max(cells, self.roster.wanted_width + border)
 
     def _restore(self) -> None:
         """Reopened after a close or a crash: say what was kept, reopen the form that was open."""

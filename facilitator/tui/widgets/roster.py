@@ -70,7 +70,6 @@ def flag_text(row: RosterRow, privacy: bool) -> Text:
 
 
 FIXED_WIDTH = 1 + 12 + 8 + 3  # cursor mark, attendance, check-in, flag
-LONGEST_NAME = 20  # names longer than this are cut (with an ellipsis) rather than widen the pane
 HEADER = "Attendance"
 
 
@@ -129,12 +128,6 @@ class Roster(Vertical, can_focus=True):
     def _name_width(self) -> int:
         # What is left of the pane once the other columns have theirs (they are fixed).
         return max(8, self.size.width - FIXED_WIDTH) if self.size.width else 16
-
-    @property
-    def wanted_width(self) -> int:
-        """The width that shows the longest name on the roster whole (up to LONGEST_NAME)."""
-        longest = max((len(printable(r.name)) for r in self.rows_by_pid.values()), default=0)
-        return FIXED_WIDTH + 1 + min(longest, LONGEST_NAME)
 
     def _shown_name(self, row: RosterRow) -> str:
         name = printable(row.first_name if self.privacy else row.name)
