@@ -18,6 +18,8 @@ FROZEN = {
     "sealed_s4.jsonl": "8cdc0f0a1e93a2f0fc69e792d5477d43691ebd1fc6f2309bcc4b05af1262e51e",
     "sealed_s5.jsonl": "65ea02ff539846da3aec2ed814a36478e17d8b054070306bc9b2d00e99ae0ab5",
     "sealed_s6.jsonl": "c05933dcac1e17c7204d839121cd5e9571798370580447d4bfc7e7ba24c96ba0",
+    "sealed_s7.jsonl": "768431170236e1ed4e88f0d5fe3ef919acba1ab1abcb90b30da83e67f2bf9da4",
+    "sealed_s8.jsonl": "8d8fb5255d70cab096c43717f5e928a3ea67a50a21ae82ba415ae4dfc71b794c",
 }
 
 
