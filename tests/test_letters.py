@@ -458,3 +458,22 @@ def test_a_letter_to_an_agency_contact_is_addressed_to_them_and_logged_as_sharin
     assert to_him.exit_code == 0 or "nothing" in to_him.output
     final = json.loads(invoke("--user", "morgan", "sharing", "list", "P0003", "--json").output)
     assert len(final) == len(after)
+
+
+def test_the_wording_check_reads_each_paragraph_once_as_word_shows_it():
+    """The check reads the filled letter's own paragraphs: a phrase split across runs in Word
+    is still one phrase, and no paragraph is read twice (which could join two into a match)."""
+    from docx.oxml.ns import qn
+
+    from facilitator.services.letters.text import words_of
+
+    doc = Document()
+    p = doc.add_paragraph()
+    for run in ("He is no ", "longer ", "a risk."):
+        p.add_run(run)
+    doc.add_paragraph("Second paragraph.")
+    table = doc.add_table(rows=1, cols=1)
+    table.cell(0, 0).text = "In a table."
+    lines = words_of(doc).splitlines()
+    assert lines == ["He is no longer a risk.", "Second paragraph.", "In a table."]
+    assert len(lines) == len(list(doc.element.body.iter(qn("w:p"))))

@@ -7,6 +7,7 @@ that `facilitator --help` and every plain command start fast.
 
 from __future__ import annotations
 
+import gc
 import importlib
 import os
 import sys
@@ -182,3 +183,18 @@ def main(argv: list[str] | None = None) -> None:
             f"Error: unexpected failure: {err} (set FACILITATOR_DEBUG=1 for details)", err=True
         )
         sys.exit(1)
+
+
+def run() -> None:
+    """The installed command: main(), then a quick end to the process.
+
+    When the command returns, everything it wrote has been written and synced, and its output
+    flushed. What is left is the interpreter's tear-down, whose collector walks every object
+    the command's libraries made (about 40 ms of a letter's 300). Freezing them keeps that walk
+    from happening; exit handlers still run and open files are still closed. Only the command
+    itself, not main() called from tests, ends this way.
+    """
+    try:
+        main()
+    finally:
+        gc.freeze()

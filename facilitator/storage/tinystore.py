@@ -7,6 +7,7 @@ reported by name and never written over.
 
 from __future__ import annotations
 
+import gc
 import json
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -49,7 +50,7 @@ def parse_json_store(raw: bytes, path: Path) -> dict:
         # An empty file is never written by this tool (writes are atomic): treat it as damage.
         raise _damaged(path, "it is empty")
     try:
-        data = json.loads(text)
+        data = _parse(text)
     except json.JSONDecodeError as err:
         raise _damaged(path, f"invalid JSON at line {err.lineno}, column {err.colno}") from None
     if not isinstance(data, dict):
@@ -63,6 +64,20 @@ def parse_json_store(raw: bytes, path: Path) -> dict:
         if any(not isinstance(doc, dict) for doc in table.values()):
             raise _damaged(path, f"its '{name}' holds something that is not a record")
     return data
+
+
+def _parse(text: str):
+    """json.loads with the cycle collector paused. A large store makes hundreds of thousands of
+    dicts and strings, and each few hundred would otherwise start a collection that walks every
+    object alive, though parsed JSON holds no cycles to find (a tenth of a letter's time on the
+    ten-year workspace)."""
+    paused = gc.isenabled()
+    gc.disable()
+    try:
+        return json.loads(text)
+    finally:
+        if paused:
+            gc.enable()
 
 
 def _damaged(path: Path, why: str) -> StoreDamaged:
@@ -85,9 +100,7 @@ class AtomicJSONStorage(Storage):
 
     def read(self):
         if self.txn is not None and self.path in self.txn.files:
-            data = migrations.upgrade(
-                json.loads(self.txn.files[self.path]), self.kind, str(self.path)
-            )
+            data = migrations.upgrade(_parse(self.txn.files[self.path]), self.kind, str(self.path))
         else:
             data = load_json_store(self.path, self.kind)
         return data or None

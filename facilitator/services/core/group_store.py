@@ -16,8 +16,10 @@ from facilitator.storage.stores import all_docs, get_doc, peek_docs
 
 
 def list_groups(office: Office) -> list[Group]:
+    # Uncopied: the store was read afresh for this call and is let go when it returns, so its
+    # records are the groups' own.
     with office.stores.groups() as db:
-        return [Group.from_dict(d) for d in all_docs(db, "groups")]
+        return [Group.from_dict(d) for d in peek_docs(db, "groups")]
 
 
 def get_group(office: Office, group_id: str) -> Group:

@@ -16,7 +16,7 @@ from facilitator.domain.values import check_choice, check_name, parse_date, requ
 from facilitator.errors import InvalidInput, NotFound, Refused
 from facilitator.services.core.identity import retire_key
 from facilitator.services.core.office import Office, _as_id
-from facilitator.storage.stores import all_docs, get_doc, put_doc
+from facilitator.storage.stores import get_doc, peek_docs, put_doc
 
 
 def add_staff(office: Office, name: str, roles: list[str], staff_id: str | None = None) -> Staff:
@@ -130,8 +130,9 @@ def add_participant(
 def list_participants(office: Office, status: str | None = None) -> list[Participant]:
     if status:
         status = check_choice(status, STATUSES, "status")
+    # Uncopied: the store was read afresh for this call and is let go when it returns.
     with office.stores.people() as db:
-        people = [Participant.from_dict(d) for d in all_docs(db, "participants")]
+        people = [Participant.from_dict(d) for d in peek_docs(db, "participants")]
     return [p for p in people if not status or p.status == status]
 
 

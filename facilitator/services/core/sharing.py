@@ -15,6 +15,7 @@ from datetime import date
 
 from facilitator import clock
 from facilitator.domain.marac import SHARED_INFORMATION, SHARING_BASES, SHARING_MEANS, SharingRecord
+from facilitator.domain.participant import Participant
 from facilitator.domain.values import check_text_size, parse_date
 from facilitator.errors import InvalidInput
 from facilitator.services.core.office import Office
@@ -42,10 +43,15 @@ def record_sharing(
     to_person: str = "",
     on: str | date | None = None,
     reference: str = "",
+    person: Participant | None = None,
 ) -> SharingRecord:
     """Record that information about him went to another agency. Joins the caller's
-    transaction when there is one, so a letter and its sharing record land together."""
-    person = get_participant(office, participant_id)
+    transaction when there is one, so a letter and its sharing record land together.
+
+    person: his record when the caller has just read it (the people store is the largest
+    file a command reads; reading it twice in one action is a cost a letter feels)."""
+    if person is None or person.id != participant_id.strip().upper():
+        person = get_participant(office, participant_id)
     agency = check_text_size(str(to_agency or "").strip(), "agency", 200)
     if not agency:
         raise InvalidInput("name the agency the information went to")

@@ -225,6 +225,7 @@ def _write(
                 means="letter",
                 on=letter.date,
                 reference=letter.id,
+                person=person,
             )
     except BaseException:
         kept.unlink(missing_ok=True)  # the action did not happen: neither did its file

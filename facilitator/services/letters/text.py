@@ -127,11 +127,16 @@ def to_html(letter: Any, title: str) -> str:
 
 def words_of(document: Any) -> str:
     """Every paragraph's words, one per line, straight from the filled XML (tables and all): for
-    the wording check, at a fraction of the cost of reading the letter back block by block."""
-    from docx.oxml.ns import qn
+    the wording check, at a fraction of the cost of reading the letter back block by block.
 
+    Read from a plain copy of the body: python-docx's own element classes make walking the tree
+    slow, and their text iteration repeats a run's words."""
+    from docx.oxml.ns import qn
+    from lxml import etree
+
+    body = etree.fromstring(etree.tostring(document.element.body))
     tag = qn("w:p")
-    return "\n".join("".join(p.itertext()) for p in document.element.body.iter(tag))
+    return "\n".join("".join(p.itertext()) for p in body.iter(tag))
 
 
 def to_plain(letter: Any) -> str:
