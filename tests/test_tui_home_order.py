@@ -7,7 +7,7 @@ import re
 
 import pytest
 from conftest import as_coordinator, enrol_all, ready_for_group
-from helpers.tui import burst, make_app, open_session, screen_text, wait_for
+from helpers.tui import burst, make_app, open_session, screen_text, wait_for, widget_words
 
 from facilitator.services.core import people
 from facilitator.services.core.office import Office
@@ -38,7 +38,10 @@ def two_groups(office):
 
 
 def words(app) -> str:
-    return " ".join(re.sub(r"[│┃▎▊▌▐█▔▁▄▀╭╮╰╯─]", " ", screen_text(app)).split())
+    """The screen's words row by row, then each widget's own (a dialog's lines over the home
+    screen read whole)."""
+    rows = " ".join(re.sub(r"[│┃▎▊▌▐█▔▁▄▀╭╮╰╯─]", " ", screen_text(app)).split())
+    return " | ".join([rows, *widget_words(app)])
 
 
 def group_order(app) -> list[str]:

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 from conftest import ready_for_group
-from helpers.tui import make_app, open_session, screen_text, wait_for
+from helpers.tui import make_app, open_session, screen_text, wait_for, widget_words
 
 from facilitator.domain.checkin import CheckIn
 from facilitator.services.casefile import agency_contacts, case_notes, children, details
@@ -78,7 +78,11 @@ def leaks(text: str) -> list[str]:
 async def look(pilot, app, seen: dict[str, list[str]], where: str) -> None:
     await pilot.pause(0.3)
     await pilot.pause()
-    seen[where] = leaks(screen_text(app))
+    # Row by row, and each widget's own lines joined: a canary wrapped in its box is still seen.
+    found = set(leaks(screen_text(app)))
+    for words in widget_words(app):
+        found |= set(leaks(words))
+    seen[where] = sorted(found)
 
 
 @pytest.mark.parametrize("privacy", [True, False], ids=["privacy on", "privacy off"])

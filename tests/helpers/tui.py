@@ -39,6 +39,27 @@ def screen_text(app) -> str:
     return "\n".join("".join(seg.text for seg in strip) for strip in strips)
 
 
+def widget_words(app) -> list[str]:
+    """The words each widget on the top screen shows, its wrapped lines joined into one line:
+    a phrase wrapped over two lines of its box is found whole, however the panes beside it
+    fill the rest of each terminal row."""
+    compositor = app.screen._compositor
+    strips = compositor.render_strips()
+    out = []
+    for geometry in compositor.full_map.values():
+        region = geometry.region.intersection(geometry.clip)
+        if not region.area:
+            continue
+        rows = [
+            strips[y].crop(region.x, region.x + region.width).text
+            for y in range(region.y, min(region.y + region.height, len(strips)))
+        ]
+        words = " ".join(" ".join(rows).split())
+        if words:
+            out.append(words)
+    return out
+
+
 def roster_lines(app) -> dict[str, str]:
     """participant id -> the roster row as text."""
     from facilitator.tui.widgets.roster import Roster

@@ -12,8 +12,8 @@ from facilitator.domain.risk_flag import ACTION_LABELS
 from facilitator.domain.risk_flag import ACTIONS as RULE_ACTIONS
 from facilitator.tui.widgets.choice_row import ChoiceRow
 
-# The review actions in words; their spaces do not break, so a label is never split over lines.
-ACTIONS = [(a, ACTION_LABELS[a].replace(" ", "\u00a0")) for a in RULE_ACTIONS]
+# The review actions in words (the row keeps each label whole on its line).
+ACTIONS = [(a, ACTION_LABELS[a]) for a in RULE_ACTIONS]
 
 
 class ReviewDialog(ModalScreen[tuple[list[str], str] | None]):

@@ -41,7 +41,7 @@ class DebriefEditor(FacilitatorScreen):
     BINDINGS = keys.bindings(keys.DEBRIEF)
     help_sections = ("Debrief editor",)
     DEFAULT_CSS = """
-    #debrief-status { height: 1; text-wrap: nowrap; text-overflow: ellipsis; }
+    #debrief-status { height: auto; max-height: 3; }
     #debrief-panes { height: 1fr; }
     #debrief-text { width: 1fr; height: 1fr; }
     #debrief-preview-pane { width: 1fr; height: 1fr; border-left: vkey $primary 50%; padding: 0 1; }
@@ -141,7 +141,7 @@ class DebriefEditor(FacilitatorScreen):
             for s in note.signature_list
         )
         waiting = ", ".join(note.awaiting)
-        # The state first: on a narrow terminal the title is what gets cut.
+        # The state first; the line wraps on a narrow terminal rather than losing its end.
         parts = [
             "● unsaved" if self.dirty else "",
             state,

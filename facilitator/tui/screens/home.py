@@ -19,6 +19,7 @@ from facilitator.tui import keys, views
 from facilitator.tui.privacy import privacy_on
 from facilitator.tui.screens.base import FacilitatorScreen
 from facilitator.tui.screens.plan import PlanScreen
+from facilitator.tui.wrapping import fits, hanging
 
 
 def risk_lines(
@@ -84,6 +85,7 @@ class HomeScreen(FacilitatorScreen):
         with Vertical(id="home"):
             yield Static("Groups", classes="pane-title")
             yield GroupTable(id="groups", cursor_type="row", zebra_stripes=False)
+            yield Static("", id="group-next")
             with Horizontal(id="home-boxes"):
                 with Vertical(id="risk-box", classes="box"):
                     yield Static("Risk flags", classes="pane-title")
@@ -172,10 +174,12 @@ class HomeScreen(FacilitatorScreen):
 
     def on_resize(self) -> None:
         self.call_after_refresh(self._fit_titles)
+        self.call_after_refresh(self._show_boxes)
 
     def _fit_titles(self) -> None:
-        """Each session title cut, with an ellipsis, to the room the other columns leave: the
-        table's own cut at the screen's edge gives no sign that more was there."""
+        """Each session title whole in its cell when the room the other columns leave holds it,
+        else the session's number alone: the line under the table gives the highlighted
+        group's title in full, so no title is ever cut."""
         table = self.query_one("#groups", DataTable)
         width = table.scrollable_content_region.width
         if not width or not table.columns:
@@ -187,9 +191,23 @@ class HomeScreen(FacilitatorScreen):
         for gid, title in self.titles.items():
             if gid not in table.rows:
                 continue
-            cell = Text(title)
-            cell.truncate(room, overflow="ellipsis")
-            table.update_cell(gid, "title", cell, update_width=True)
+            cell = title if fits(title, room) else title.split(" ", 1)[0]
+            table.update_cell(gid, "title", Text(cell), update_width=True)
+        self._show_next()
+
+    def _show_next(self) -> None:
+        """The highlighted group's next session, its title whole (wrapped if need be)."""
+        gid = self._selected_group()
+        title = self.titles.get(gid or "", "")
+        line = self.query_one("#group-next", Static)
+        if not gid or not title or not title.split(" ", 1)[0].isdigit():
+            line.update("")
+            return
+        number, _, words = title.partition(" ")
+        line.update(Text(f"Next for {gid}: session {number}" + (f", {words}" if words else "")))
+
+    def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        self._show_next()
 
     def _first_own_today(self, rows: list[views.GroupSummary]) -> str | None:
         me = views.acting(self.facilitator_app.office)
@@ -227,32 +245,41 @@ class HomeScreen(FacilitatorScreen):
         risk = self.query_one("#risk", Static)
         risk.update(text)
         self.query_one("#risk-box").set_class(shout, "-alert")
-        t = Text()
+        lines: list[Text] = []
         for p in due.problems:
-            t.append(f"⚠ {p}\n", style="bold")
+            lines.append(Text(f"⚠ {p}", style="bold"))
         # Before the lists, which can be long: the box scrolls, but what is never read there
         # first (an old backup) must not fall below its edge.
         if due.backup:
-            t.append(f"Backup: {due.backup}\n")
-        for what, failed, lines, shown in (
+            lines.append(Text(f"Backup: {due.backup}"))
+        for what, failed, items, shown in (
             ("Debriefs due", due.debriefs_failed, due.debriefs, 4),
             ("Compliance tasks due", due.compliance_failed, due.compliance, 3),
             ("MARAC due", due.marac_failed, due.marac, 2),
             ("Supervision due", due.supervision_failed, due.supervision, 2),
         ):
             if what.split()[0].lower() in due.loading:
-                t.append(f"{what}: counting…\n", style="dim")
+                lines.append(Text(f"{what}: counting…", style="dim"))
                 continue
             if failed:
-                t.append(f"{what}: could not be read (see above)\n", style="bold")
+                lines.append(Text(f"{what}: could not be read (see above)", style="bold"))
                 continue
-            t.append(f"{what}: {len(lines)}\n", style="bold" if lines else "")
+            lines.append(Text(f"{what}: {len(items)}", style="bold" if items else ""))
             if not privacy:  # the lines name men and sessions
-                for line in lines[:shown]:
-                    t.append(f"  • {line}\n")
-                if len(lines) > shown:
-                    t.append(f"  … and {len(lines) - shown} more\n")
-        self.query_one("#due", Static).update(one_line(t))
+                for item in items[:shown]:
+                    lines.append(Text(f"  • {item}"))
+                if len(items) > shown:
+                    lines.append(Text(f"  … and {len(items) - shown} more"))
+        # Each item whole, wrapped under its own words: the box scrolls rather than cut one.
+        box = self.query_one("#due", Static)
+        width = box.content_region.width
+        t = Text()
+        for i, line in enumerate(lines):
+            if i:
+                t.append("\n")
+            indent = 4 if line.plain.startswith("  ") else 2
+            t.append_text(hanging(line, width, indent) if width else line)
+        box.update(t)
 
     def _privacy_changed(self, _value: bool) -> None:
         self._show_boxes()

@@ -159,10 +159,12 @@ class SessionScreen(FacilitatorScreen):
 
     def _set_titles(self) -> None:
         s = self.session
-        plan = f" {self.plan.title}" if self.plan is not None else ""
-        # CLOSED comes first so it is still there when 80 columns cut the end of the line.
+        # Who, privacy, CLOSED, the group and the session's number: what fits in 80 columns
+        # beside the acting user. The session's title is the plan's own heading, shown whole.
         state = "CLOSED, read-only · " if s.is_closed else ""
-        self.sub_title = f"{state}{self.view.group.id} · {short_date(s.date)} · session {s.curriculum_session}:{plan}"
+        self.sub_title = (
+            f"{state}{self.view.group.id} · {short_date(s.date)} · session {s.curriculum_session}"
+        )
 
     # -- helpers -------------------------------------------------------------------------
     def _safe(self, fn, *args, **kwargs) -> Any:

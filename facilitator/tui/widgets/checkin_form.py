@@ -22,17 +22,17 @@ DISCLOSED = [
     ("no", "no"),
     ("yes", "yes"),
     ("declined", "declined"),
-    (NOT_RECORDED, "not-recorded"),
+    (NOT_RECORDED, "not recorded"),
 ]
 FORMS = [
     ("physical", "physical"),
     ("sexual", "sexual"),
     ("psychological", "psychological"),
     ("economic", "economic"),
-    ("coercive_control", "coercive-control"),
+    ("coercive_control", "coercive control"),
     ("threats", "threats"),
     ("harassment_stalking", "stalking/harassment"),
-    ("towards_children", "towards-children"),
+    ("towards_children", "towards children"),
 ]
 TOWARDS = [
     ("partner", "partner"),
@@ -44,14 +44,14 @@ STANCES = [
     ("responsible", "responsible"),
     ("minimising", "minimises"),
     ("denying", "denies"),
-    ("blaming", "blames-others"),
-    (NOT_RECORDED, "not-recorded"),
+    ("blaming", "blames others"),
+    (NOT_RECORDED, "not recorded"),
 ]
 CHANGES = [
     ("separation", "separation"),
-    ("new_partner", "new-partner"),
-    ("child_contact", "child-contact"),
-    ("court_date", "court-date"),
+    ("new_partner", "new partner"),
+    ("child_contact", "child contact"),
+    ("court_date", "court date"),
     ("bail_or_order", "bail/order"),
     ("housing", "housing"),
     ("work", "work"),
@@ -59,8 +59,8 @@ CHANGES = [
 HOMEWORK = [
     ("done", "done"),
     ("partly", "partly"),
-    ("not_done", "not-done"),
-    ("none_set", "none-set"),
+    ("not_done", "not done"),
+    ("none_set", "none set"),
 ]
 
 CHOICES = {

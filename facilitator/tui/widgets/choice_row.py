@@ -4,7 +4,7 @@ Keyboard: a digit picks (or toggles) that choice at once; ←/→ move, Space pi
 Enter never picks: a saved answer is reopened and Enter pressed out of habit must leave it as
 it was. The cursor starts on the chosen answer, so the highlight never suggests another one.
 The chosen ones carry a symbol (● or [x]), never colour alone.
-Option labels must not contain spaces (use a hyphen) so a line only breaks between options.
+A line breaks only between two options, so an option's words always stay together.
 """
 
 from __future__ import annotations
@@ -103,17 +103,31 @@ class ChoiceRow(Widget, can_focus=True):
 
     # -- drawing -------------------------------------------------------------------------
     def render(self) -> Text:
+        return self._laid_out(self.content_size.width)
+
+    def get_content_height(self, container, viewport, width: int) -> int:
+        return self._laid_out(width).plain.count("\n") + 1
+
+    def _laid_out(self, width: int) -> Text:
+        """The prompt and the options, a line broken only between two options (an option's
+        words stay together: "not recorded" is never split over two lines)."""
         text = Text()
+        column = 0
         if self.prompt:
             text.append(self.prompt + " ", style="bold" if self.has_focus else "")
+            column = len(self.prompt) + 1
         for i, (v, label) in enumerate(self.options):
             chosen = v in self._chosen
-            # No spaces inside an option, so a line never breaks in the middle of one.
             mark = ("[x]" if chosen else "[·]") if self.multiple else ("●" if chosen else "○")
             part = Text(f"{i + 1}{mark}{label}", style="bold" if chosen else "")
             if self.has_focus and i == self.cursor:
                 part.stylize("reverse")
-            if i:
-                text.append("  ")
+            gap = 2 if i else 0  # after the prompt, its own space is the gap
+            if width and column and column + gap + part.cell_len > width:
+                text.append("\n")
+                column, gap = 0, 0
+            text.append(" " * gap)
             text.append_text(part)
+            column += gap + part.cell_len
+        text.no_wrap = True
         return text

@@ -12,6 +12,7 @@ from textual.containers import Vertical, VerticalScroll
 from textual.widgets import Markdown, Static
 
 from facilitator.tui.timers import RunnerClock, minutes_of
+from facilitator.tui.wrapping import fits, hanging
 
 
 class TimerBar(Static):
@@ -23,7 +24,7 @@ class TimerBar(Static):
         ses_s = clock.session_elapsed()
         text = Text()
         warnings = Text()
-        # Numbers first, title last: at 80 columns the title is what gets cut short.
+        # Numbers first, then the title when there is room for all of it.
         if segments:
             seg = segments[clock.segment]
             planned = (seg.minutes or 0) * 60
@@ -38,7 +39,10 @@ class TimerBar(Static):
                 )
                 text.append_text(warnings)
                 text.append(" ")
-            text.append(seg.title)
+            # The title only when it fits whole: the list below shows it, wrapped, in full.
+            width = self.content_region.width
+            if width and fits(text.plain + seg.title, width):
+                text.append(seg.title)
         else:
             text.append("No curriculum plan for this session", style="italic")
         total = session_minutes * 60
@@ -61,13 +65,17 @@ class TimerBar(Static):
 
 class SegmentList(Static):
     _lines = -1
+    _current_line = -1
     wide = False
 
     def show(self, clock: RunnerClock, plan, wide: bool = False) -> None:
         if plan is None:
             self.update(Text("(the curriculum for this session could not be read)", style="italic"))
             return
+        # Each title whole, wrapped under its own words (the box scrolls when the list is long).
+        width = self.content_region.width
         text = Text()
+        current_line = lines = 0
         for i, seg in enumerate(plan.segments):
             here = i == clock.segment
             done = i < clock.segment
@@ -85,16 +93,24 @@ class SegmentList(Static):
                 )
             if i:
                 text.append("\n")
-            text.append_text(line)
-        # What m does from here: widen the plan, or bring the roster back beside it.
-        m_does = "m roster" if wide else "m wide"
-        text.append(f"\n]/[ segment · space pause · {m_does}", style="dim")
-        text.no_wrap = True
-        text.overflow = "ellipsis"
-        # As many lines as segments, one each: after the first drawing no layout pass is needed.
-        self.update(text, layout=self._lines != len(plan.segments))
-        self._lines = len(plan.segments)
+            if here:
+                current_line = lines
+            shown = hanging(line, width, len(f"{mark} {i + 1} ")) if width else line
+            lines += shown.plain.count("\n") + 1
+            text.append_text(shown)
+        # A layout pass only when the number of lines changes (a new width or segment).
+        self.update(text, layout=self._lines != lines)
+        self._lines = lines
         self.wide = wide
+        # What m does from here (widen the plan, or bring the roster back): below the list, so
+        # it stays in sight however far the list has scrolled.
+        hint = f"]/[ segment · space pause · {'m roster' if wide else 'm wide'}"
+        shown = self.screen.query("#plan-hint")
+        if shown and str(shown.first(Static).content) != hint:
+            shown.first(Static).update(Text(hint, style="dim"))
+        if current_line != self._current_line:
+            self._current_line = current_line
+            self.call_after_refresh(self.scroll_to, y=max(0, current_line - 1), animate=False)
 
 
 class PlanPane(Vertical):
@@ -102,6 +118,7 @@ class PlanPane(Vertical):
 
     def compose(self) -> ComposeResult:
         yield SegmentList(id="segments")
+        yield Static("", id="plan-hint", classes="one-line")
         with VerticalScroll(id="guidance-scroll"):
             yield Markdown("", id="guidance")
 
@@ -111,7 +128,8 @@ class PlanPane(Vertical):
         else:
             seg = plan.segments[index]
             head = f"## {seg.title} ({seg.minutes or '?'} min)\n\n"
-            intro = f"**{plan.title}** — {plan.theme}\n\n" if index == 0 and plan.theme else ""
+            # The session's title heads every segment's guidance: the header has no room for it.
+            intro = f"**{plan.title}**" + (f" — {plan.theme}" if plan.theme else "") + "\n\n"
             body = intro + head + seg.markdown
         await self.query_one("#guidance", Markdown).update(body)
         self.query_one("#guidance-scroll", VerticalScroll).scroll_home(animate=False)

@@ -69,6 +69,23 @@ def flag_text(row: RosterRow, privacy: bool) -> Text:
     return Text(" ") + Text(f"⚑{row.flags}", style="bold reverse")
 
 
+def short_name(name: str, first_name: str, room: int, privacy: bool = False) -> str:
+    """His name as it fits the roster's column: in full, else his first name and the initials
+    of the rest ("Christopher R."), else his first name, as a facilitator would write it on a
+    register. Cut with an ellipsis only when even the first name is longer than the column.
+    In privacy mode, his first name only."""
+    first = first_name or name.split(" ", 1)[0]
+    if privacy:
+        forms = [first]
+    else:
+        rest = name[len(first) :].split() if name.startswith(first) else name.split()[1:]
+        forms = [name, " ".join([first, *(w[0] + "." for w in rest if w)]), first]
+    for form in forms:
+        if len(form) <= room:
+            return form
+    return first[: max(room - 1, 1)] + "…"
+
+
 FIXED_WIDTH = 1 + 12 + 8 + 3  # cursor mark, attendance, check-in, flag
 HEADER = "Attendance"
 
@@ -130,11 +147,9 @@ class Roster(Vertical, can_focus=True):
         return max(8, self.size.width - FIXED_WIDTH) if self.size.width else 16
 
     def _shown_name(self, row: RosterRow) -> str:
-        name = printable(row.first_name if self.privacy else row.name)
-        room = self._name_width - 1
-        if len(name) > room:
-            name = name[: room - 1] + "…"
-        return " " + name
+        return " " + short_name(
+            printable(row.name), printable(row.first_name), self._name_width - 1, self.privacy
+        )
 
     def line_text(self, row: RosterRow, here: bool = False) -> Text:
         text = Text("▸" if here else " ", style="bold")
