@@ -105,9 +105,9 @@ class SegmentList(Static):
         # What m does from here (widen the plan, or bring the roster back): below the list, so
         # it stays in sight however far the list has scrolled.
         hint = f"]/[ segment · space pause · {'m roster' if wide else 'm wide'}"
-        shown = self.screen.query("#plan-hint")
-        if shown and str(shown.first(Static).content) != hint:
-            shown.first(Static).update(Text(hint, style="dim"))
+        found = self.screen.query("#plan-hint")
+        if found and str(found.first(Static).content) != hint:
+            found.first(Static).update(Text(hint, style="dim"))
         if current_line != self._current_line:
             self._current_line = current_line
             self.call_after_refresh(self.scroll_to, y=max(0, current_line - 1), animate=False)
