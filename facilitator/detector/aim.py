@@ -103,7 +103,7 @@ _REPORT = frozenset(
 # Capitalised words that name no one.
 _NOT_NAMES = frozenset(
     "monday tuesday wednesday thursday friday saturday sunday january february march april "
-    "may june july august september october november december christmas easter eid ramadan "
+    "may june july august september october november december christmas eve easter eid ramadan "
     "diwali england scotland wales ireland britain uk tesco asda facebook instagram whatsapp "
     "snapchat tiktok youtube netflix fortnite fifa xbox playstation gp wwe ufc apple google "
     "amazon".split()
@@ -117,8 +117,8 @@ _REACH = 160  # characters read either side of a match
 def _is_name(text: str, pos: int) -> bool:
     """Does the word at text[pos] start with a capital, and not as the first word of a
     sentence or of a quote?"""
-    if not text[pos : pos + 1].isupper():
-        return False
+    if not text[pos : pos + 1].isupper() or not text[pos + 1 : pos + 2].islower():
+        return False  # not "TV", "WWE", "P" (the man himself in a note)
     before = text[max(0, pos - 3) : pos].rstrip(" '\"\u2018\u201c(")
     return bool(before) and before[-1] not in ".!?:;\n"
 
@@ -290,7 +290,9 @@ def idiom(low: str, text: str, start: int, end: int) -> bool:
             or (words[1:] and words[1][0] in ("myself", "himself"))
         ):
             return subject in ("man", "thing", "")
-        return subject in ("thing", "other")
+        if subject in ("thing", "other"):
+            return True
+        return subject == "man" and _him_is_no_one(low, text, start)
     # No object: "this heat is suffocating", "I was suffocating in that flat"; a noun with
     # no verb before it ("a local murder") is not read.
     if passive and subject in ("thing", "man"):
@@ -302,6 +304,24 @@ def idiom(low: str, text: str, start: int, end: int) -> bool:
         and bool(after)
         and after[0][0] in ("in", "at", "inside")
     )
+
+
+_NOT_PEOPLE = _PETS | frozenset("ref referee linesman umpire".split())
+
+
+def _him_is_no_one(low: str, text: str, start: int) -> bool:
+    """Is "him" in "I could throttle him" a pet or the referee: the sentence before it names
+    one and no person, no name, no partner or child ("his new puppy's a little menace, chewed
+    his work boots, 'I could throttle him'")?"""
+    left = 0
+    for m in _SENTENCE.finditer(low, max(0, start - 300), start):
+        left = m.end()
+    words = _tokens(low, left, start)
+    if any(
+        _word_kind(w, text, p) == "target" and w.removesuffix("'s") not in _PETS for w, p in words
+    ):
+        return False
+    return any(w.removesuffix("'s") in _NOT_PEOPLE for w, _ in words)
 
 
 # A risk named as a subject of the group's work, not done to anyone: "Group discussed what
