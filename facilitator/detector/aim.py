@@ -313,8 +313,8 @@ def _him_is_no_one(low: str, text: str, start: int) -> bool:
     """Is "him" in "I could throttle him" a pet or the referee: the sentence before it names
     one and no person, no name, no partner or child ("his new puppy's a little menace, chewed
     his work boots, 'I could throttle him'")?"""
-    left = 0
-    for m in _SENTENCE.finditer(low, max(0, start - 300), start):
+    left = max(0, start - 300)  # a sentence without stops is read no further back
+    for m in _SENTENCE.finditer(low, left, start):
         left = m.end()
     words = _tokens(low, left, start)
     if any(
@@ -353,8 +353,8 @@ def named_as_topic(low: str, text: str, start: int, end: int) -> bool:
     group's work that names no one, no woman, no child and nothing he did?"""
     if not _TOPIC_WORDS.fullmatch(low, start, end):
         return False
-    left = 0
-    for m in _SENTENCE.finditer(low, max(0, start - 400), start):
+    left = max(0, start - 400)  # a sentence without stops is read no further back
+    for m in _SENTENCE.finditer(low, left, start):
         left = m.end()
     stop = _SENTENCE.search(low, end, end + 400)
     right = stop.start() if stop else min(len(low), end + 400)
