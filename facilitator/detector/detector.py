@@ -22,6 +22,7 @@ import re
 from bisect import bisect_left
 from itertools import accumulate
 
+from facilitator.detector.aim import idiom, named_as_topic
 from facilitator.detector.categories import (
     DEFAULT_SEVERITIES,
     SEVERITIES,
@@ -162,6 +163,11 @@ class ScanResult:
 
 _WORDS = re.compile(r"(\w+)")  # split keeps the words, at odd places
 _CANDIDATE_CACHE = 50_000  # word shapes remembered per detector
+
+
+# The categories whose words of harm are everyday idioms when aimed at a thing, a situation or
+# himself ("the exam nearly killed him", "the traffic was suffocating"); read by aim.idiom.
+_IDIOM_CATEGORIES = frozenset(("threats_to_kill", "strangulation", "physical_violence", "weapons"))
 
 
 def _rule_order(pat: "_Pattern") -> tuple[int, int]:
@@ -563,6 +569,10 @@ class Detector:
             if self._silenced(cat, ctx, start, end):
                 continue
             r = cat.rules
+            if r.id in _IDIOM_CATEGORIES and idiom(ctx.text, text, start, end):
+                continue  # "the gaffer is killing us", "this heat is suffocating"
+            if r.severity == "critical" and named_as_topic(ctx.text, text, start, end):
+                continue  # "Group discussed what non-fatal strangulation is"
             found.append(Indicator(r.id, r.severity, text[start:end], start, end))
         return found
 
