@@ -71,3 +71,17 @@ def test_the_span_of_a_kept_match_is_unchanged():
     text = "He said work is killing him and he'll kill her if she leaves."
     kept = [i for i in RULES.scan(text).indicators if i.category == "threats_to_kill"]
     assert [(i.match, text[i.start : i.end]) for i in kept] == [("kill her", "kill her")]
+
+
+def test_a_disclosure_made_during_an_exercise_still_counts():
+    """The group's exercises are its own material, not a film: what a man says there of her
+    neck or her life is his disclosure."""
+    from facilitator.detector import scan
+
+    for text in (
+        "In the exercise Dan said he put his hands round her neck last week",
+        "In the exercise on strangulation Dan said she had marks on her neck",
+        "In the role play Tom said he grabbed her by the throat in August",
+    ):
+        assert "strangulation" in scan(text).categories, text
+    assert not scan("We watched a film where a man strangles his wife").categories
