@@ -41,7 +41,7 @@ class DebriefEditor(FacilitatorScreen):
     BINDINGS = keys.bindings(keys.DEBRIEF)
     help_sections = ("Debrief editor",)
     DEFAULT_CSS = """
-    #debrief-status { height: auto; max-height: 3; }
+    #debrief-status { height: auto; max-height: 3; padding: 0 1; text-style: bold; background: $boost; }
     #debrief-panes { height: 1fr; }
     #debrief-text { width: 1fr; height: 1fr; }
     #debrief-preview-pane { width: 1fr; height: 1fr; border-left: vkey $primary 50%; padding: 0 1; }
@@ -78,7 +78,7 @@ class DebriefEditor(FacilitatorScreen):
     # -- building ------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
         yield Header()
-        yield Static("", id="debrief-status", classes="pane-title one-line")
+        yield Static("", id="debrief-status")
         with Horizontal(id="debrief-panes"):
             yield TextArea("", id="debrief-text", soft_wrap=True)
             with VerticalScroll(id="debrief-preview-pane"):

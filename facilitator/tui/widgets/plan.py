@@ -64,11 +64,18 @@ class TimerBar(Static):
 
 
 class SegmentList(Static):
+    _shown: tuple | None = None
     _lines = -1
     _current_line = -1
     wide = False
 
+    def on_resize(self) -> None:
+        # The first drawing can come before the pane has its width: wrap again once it has.
+        if self._shown is not None:
+            self.show(*self._shown)
+
     def show(self, clock: RunnerClock, plan, wide: bool = False) -> None:
+        self._shown = (clock, plan, wide)
         if plan is None:
             self.update(Text("(the curriculum for this session could not be read)", style="italic"))
             return
