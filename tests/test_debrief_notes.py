@@ -508,7 +508,14 @@ def test_an_indicator_naming_no_man_is_flagged_for_the_man_named(closed, invoke)
     debrief.save_body(_as(closed, "alex"), SID, body)
     unnamed = invoke("--user", "alex", "notes", "sign", SID, "--flag", "1")
     assert unnamed.exit_code == 2 and "does not say which man it is about" in unnamed.output
-    signed = invoke("--user", "alex", "notes", "sign", SID, "--flag", "1:P0001")
+    # Each indicator the sentence raised (the rule's weapon, and any the model adds) is
+    # flagged for the man named.
+    from facilitator.services.debrief.indicators import scan_note
+
+    found = scan_note(closed, debrief.get_note(closed, SID))
+    assert found and all(not i.participant_id for i in found)
+    choices = [a for n in range(1, len(found) + 1) for a in ("--flag", f"{n}:P0001")]
+    signed = invoke("--user", "alex", "notes", "sign", SID, *choices)
     assert signed.exit_code == 0, signed.output
     flags = [f for f in risk.list_flags(closed, "all") if f.source == "debrief"]
     assert {f.participant_id for f in flags} == {"P0001"}
