@@ -477,3 +477,22 @@ def test_the_wording_check_reads_each_paragraph_once_as_word_shows_it():
     lines = words_of(doc).splitlines()
     assert lines == ["He is no longer a risk.", "Second paragraph.", "In a table."]
     assert len(lines) == len(list(doc.element.body.iter(qn("w:p"))))
+
+
+def test_his_subject_access_export_lists_his_letters_and_holds_their_files(demo, invoke, tmp_path):
+    """A letter about him is his personal data: listed in the export, the file beside it."""
+    wrote = invoke("--user", "morgan", "letter", "write", "progress_report", "P0003")
+    assert wrote.exit_code == 0, wrote.output
+    (row,) = json.loads(invoke("--user", "morgan", "letter", "list", "P0003", "--json").output)
+    out = tmp_path / "sar"
+    result = invoke("--user", "morgan", "participant", "export-data", "P0003", "-o", str(out))
+    assert result.exit_code == 0, result.output
+    assert "not exported" not in result.output  # letters are a known kind of record now
+    data = json.loads((tmp_path / "sar.json").read_text())
+    (listed,) = [x for x in data["letters"] if x["id"] == row["id"]]
+    assert listed["kind"] == "progress_report" and "Demo Referrer Team" in listed["addressee"]
+    assert "Letters written to you or about you" in (tmp_path / "sar.html").read_text()
+    copy = tmp_path / "sar-letters" / Path(row["file"]).name
+    assert copy.read_bytes() == (demo / row["file"]).read_bytes()
+    assert stat.S_IMODE(os.stat(copy).st_mode) == 0o600
+    assert stat.S_IMODE(os.stat(copy.parent).st_mode) == 0o700

@@ -364,7 +364,7 @@ def participant_limits(
     "--output",
     required=True,
     type=click.Path(dir_okay=False),
-    help="File name: FILE.json and FILE.html are written.",
+    help="File name: FILE.json and FILE.html are written (his letters in FILE-letters/).",
 )
 @click.pass_obj
 def participant_export_data(app, participant_id, output):
@@ -378,6 +378,9 @@ def participant_export_data(app, participant_id, output):
     json_path, html_path, export = write_export(app.office, participant_id, output)
     counts = {k: len(v) for k, v in export.data.items() if isinstance(v, list) and v}
     click.echo(f"written {json_path} and {html_path} (readable by you only)")
+    if export.data.get("letters"):
+        folder = json_path.with_name(json_path.stem + "-letters")
+        click.echo(f"his letters: {folder}/ ({len(export.data['letters'])} kept)")
     click.echo(
         "holds: "
         + (", ".join(f"{n} {k.replace('_', ' ')}" for k, n in counts.items()) or "his record only")

@@ -1,14 +1,15 @@
 """Subject access: everything held about one man, for him (UK GDPR Art. 15).
 
     export_data(office, participant_id) -> Export     .data (JSON-ready) and .html()
-    write_export(office, participant_id, path) -> (json path, html path, Export)
+    write_export(office, participant_id, path) -> (json path, html path, Export), letters in
+    a folder beside them
 
 What he gets: his participant record, enrolments, attendance, check-ins and their corrections,
 one-to-ones, intake (agreements and decisions), the flags he may see, check-in suggestions,
 compliance, and the index of debrief notes that mention him (not their text, which is about
 the whole group), the outcome questionnaires he answered, his case file (his details, the
-agency workers involved with him, his children's records, the staff's case notes) and his
-timeline (as staff see it, less what is withheld below).
+agency workers involved with him, his children's records, the staff's case notes), the
+letters written to him or about him (and the letter files) and his timeline (as staff see it, less what is withheld below).
 
 What he never gets (information from a victim is never shown to him):
 - anything from the partner store, which is not even opened;
@@ -34,10 +35,11 @@ from facilitator.services.core.office import Office
 from facilitator.services.core.people import get_participant
 from facilitator.services.records.person_records import Holding, find, read_store, rows
 from facilitator.services.records.timeline import PROTECTIVE_KINDS, timeline
-from facilitator.storage.files import atomic_write_text
+from facilitator.storage.files import atomic_write_bytes, atomic_write_text, ensure_private_dir
 
 PARTNER_SOURCE = "partner_contact"
 KNOWN_KINDS = {
+    "letters",
     "participant",
     "enrolments",
     "sessions",
@@ -130,6 +132,7 @@ def export_data(office: Office, participant_id: str) -> Export:
         "agency_contacts": [],
         "children": [],
         "case_notes": [],
+        "letters": [],
         "timeline": [],
     }
     unreviewed: set[str] = set()
@@ -173,6 +176,13 @@ def _add(office: Office, data: dict, h: Holding) -> None:
         if doc.get("basis") != "safeguarding" and doc.get("information") not in SHARING_WITHHELD:
             keep = ("shared_on", "information", "to_agency", "to_person", "basis", "means")
             data["information_shared_about_you"].append({k: doc.get(k) for k in keep})
+        return
+    if h.kind == "letters":
+        # What was written to him or about him, and to whom; the letters themselves go with
+        # the export as files (write_export). A letter never holds what she said.
+        docs = [doc] if h.doc else _read_docs(office, f, "letters")
+        fields = ("id", "kind", "date", "addressee", "written_by", "format", "file", "sha256")
+        data["letters"].extend({k: d.get(k) for k in fields} for d in docs)
         return
     if h.kind == "enrolments":
         data["enrolments"].append(doc)
@@ -289,7 +299,8 @@ def _without(value, hidden: set[str | None]):
 def write_export(
     office: Office, participant_id: str, path: str | Path
 ) -> tuple[Path, Path, Export]:
-    """Write FILE.json and FILE.html (readable by the owner only) and audit it (no content)."""
+    """Write FILE.json and FILE.html (readable by the owner only), with the letters kept for
+    him in FILE-letters/, and audit it (no content)."""
     path = Path(path).expanduser()
     base = path.with_suffix("") if path.suffix.lower() in (".json", ".html", ".htm") else path
     json_path, html_path = base.with_name(base.name + ".json"), base.with_name(base.name + ".html")
@@ -300,9 +311,24 @@ def write_export(
         json_path, json.dumps(export.data, indent=2, ensure_ascii=False, default=str) + "\n"
     )
     atomic_write_text(html_path, export.html())
+    _copy_letters(office, export, base.with_name(base.name + "-letters"))
     with office.stores.writing():
         office.audit("export", "subject_access", export.participant_id)
     return json_path, html_path, export
+
+
+def _copy_letters(office: Office, export: Export, folder: Path) -> None:
+    """Each letter kept for him, copied beside the export (a folder only the owner reads)."""
+    kept = [
+        office.path / str(letter["file"])
+        for letter in export.data.get("letters", [])
+        if letter.get("file") and (office.path / str(letter["file"])).is_file()
+    ]
+    if not kept:
+        return
+    ensure_private_dir(folder)
+    for path in kept:
+        atomic_write_bytes(folder / path.name, path.read_bytes())
 
 
 # -- the readable copy ---------------------------------------------------------------------
@@ -327,6 +353,7 @@ SECTION_TITLES = {
     "agency_contacts": "Workers from other agencies involved with you",
     "children": "Your children",
     "case_notes": "Case notes written by staff",
+    "letters": "Letters written to you or about you",
     "timeline": "Timeline of your time with the programme",
 }
 
