@@ -20,6 +20,8 @@ FROZEN = {
     "sealed_s6.jsonl": "c05933dcac1e17c7204d839121cd5e9571798370580447d4bfc7e7ba24c96ba0",
     "sealed_s7.jsonl": "768431170236e1ed4e88f0d5fe3ef919acba1ab1abcb90b30da83e67f2bf9da4",
     "sealed_s8.jsonl": "8d8fb5255d70cab096c43717f5e928a3ea67a50a21ae82ba415ae4dfc71b794c",
+    "sealed_s9.jsonl": "385777a63f4ff078f4de8a593f2fc380e07de74bd4020b2ff25e11d4e9db660f",
+    "sealed_s10.jsonl": "8fd79a3d1f335935ed948185abb41e6675d67ca55c21505d1aa9f3ac2c3036ee",
 }
 
 
