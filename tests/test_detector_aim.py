@@ -85,3 +85,14 @@ def test_a_disclosure_made_during_an_exercise_still_counts():
     ):
         assert "strangulation" in scan(text).categories, text
     assert not scan("We watched a film where a man strangles his wife").categories
+
+
+def test_a_weapon_named_with_no_one_to_aim_it_at_is_no_threat_to_kill():
+    """The weapons rules read a knife; the model may not make it a threat to kill on the word
+    alone. With a person in the sentence the threat stands."""
+    from facilitator.detector import scan
+
+    for text in ("He keeps a knife in his tackle box.", "Someone keeps a knife by the door."):
+        assert "threats_to_kill" not in scan(text).categories, text
+    held = scan("He said the knife is for your mother if she goes to the police.")
+    assert "threats_to_kill" in held.categories

@@ -239,3 +239,51 @@ async def test_no_screenshot_command_and_the_action_writes_nothing(canary, tmp_p
         await pilot.pause()
         assert any("Screenshots are turned off" in n.message for n in app._notifications)
     assert not list(tmp_path.rglob("*.svg"))
+
+
+async def test_privacy_switched_on_over_an_open_screen_hides_it_at_once(canary):
+    """Ctrl+T pressed while a screen is open: what it showed a moment ago goes at once, with
+    no need to leave the screen or read it again."""
+    from facilitator.tui.screens.attendance_grid import AttendanceGridScreen
+    from facilitator.tui.screens.attendance_timeline import AttendanceTimelineScreen
+    from facilitator.tui.screens.case_file import CaseFileScreen
+    from facilitator.tui.screens.case_timeline import CaseTimelineScreen
+    from facilitator.tui.screens.dashboard import ProgrammeDashboardScreen
+    from facilitator.tui.screens.intake_checklist import IntakeChecklistScreen
+    from facilitator.tui.screens.marac import MaracScreen
+    from facilitator.tui.screens.referrer_report import ReferrerReportScreen
+    from facilitator.tui.screens.referrer_tasks import ReferrerTasksScreen
+    from facilitator.tui.screens.risk_queue import RiskQueueScreen
+    from facilitator.tui.screens.suggestions import SuggestionsScreen
+
+    admin, man = canary["admin"], canary["man"]
+    app = make_app(admin, privacy=False)
+    shown_before: set[str] = set()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_for(pilot, lambda: app.home_ready, what="home")
+        for where, screen in (
+            ("attendance timeline", AttendanceTimelineScreen(man)),
+            ("case timeline", CaseTimelineScreen(man)),
+            ("case file", CaseFileScreen(man)),
+            ("referrer tasks", ReferrerTasksScreen()),
+            ("referrer report", ReferrerReportScreen(man)),
+            ("risk queue", RiskQueueScreen()),
+            ("MARAC", MaracScreen()),
+            ("risk suggestions", SuggestionsScreen()),
+            ("intake checklist", IntakeChecklistScreen(man)),
+            ("programme figures", ProgrammeDashboardScreen()),
+            ("attendance grid", AttendanceGridScreen("G1")),
+        ):
+            app.privacy = False
+            app.push_screen(screen)
+            seen: dict[str, list[str]] = {}
+            await look(pilot, app, seen, where)
+            shown_before |= set(seen[where])
+            await pilot.press("ctrl+t")
+            await look(pilot, app, seen, where)
+            assert app.privacy is True
+            assert seen[where] == [], f"{where}: still shown after Ctrl+T: {seen[where]}"
+            app.pop_screen()
+            await pilot.pause()
+    # The screens did show the canaries before the switch: there was something to hide.
+    assert {SURNAME, "Wrenfold Close", "caravan at Hunstanton"} <= shown_before, shown_before

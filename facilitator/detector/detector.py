@@ -229,6 +229,23 @@ def about_himself(low: str, start: int, end: int) -> bool:
     return any(a in ("my", "his") and b in _HIS_BODY for a, b in zip(words, words[1:]))
 
 
+# Weapons named as objects: the weapons rules read them; alone they are no threat to kill.
+_WEAPON_NOUNS = frozenset(
+    "knife knives blade blades gun guns pistol rifle shotgun machete bat hammer axe sword "
+    "crossbow".split()
+)
+
+
+def weapon_alone(low: str, unit, words: list[str]) -> bool:
+    """Did the model raise a threat to kill chiefly on a weapon's name, in a sentence naming no
+    one it could be aimed at ("someone keeps a knife by the door")? A threat with a person in
+    it ("the knife is for your mother") is never dropped here."""
+    if not words or words[0].lower().strip(".,;:!?'\"") not in _WEAPON_NOUNS:
+        return False  # the word that weighed most is not a weapon's name
+    named = [w.removesuffix("'s") for w in _WORD.findall(low, unit.start, unit.end)]
+    return not any(w in _TARGETS for w in named)
+
+
 def vetoable(ind: Indicator, text: str) -> bool:
     """May the learned layer drop this rule match? Only a one-word one, and of a critical
     category only one aimed at no one."""
@@ -654,6 +671,8 @@ class Detector:
                 spans[ci] = _Spans(everyday.get(-1, []) + everyday.get(ci, []) if ci >= 0 else [])
             if spans[ci].touches(sug.start, sug.end):
                 continue  # its strongest words are an everyday phrase ("a Stanley knife")
+            if sug.category == "threats_to_kill" and weapon_alone(low, raised, sug.words):
+                continue  # "he keeps a knife in his tackle box": a weapon named, no threat
             if cat is not None and self._silenced(cat, ctx, sug.start, sug.end):
                 continue
             out.append(

@@ -25,6 +25,7 @@ def follow_privacy(node: DOMNode, apply: Callable[[bool], None]) -> None:
     """Call `apply(privacy_on(app))` now and each time the switch changes. An app with no
     switch to watch still gets the first call, with privacy on."""
     app = node.app
+    node._follows_privacy = True  # type: ignore[attr-defined]  # the screen need not redraw too
     apply(privacy_on(app))
     if hasattr(app, "privacy"):
         node.watch(app, "privacy", lambda _value: apply(privacy_on(app)), init=False)

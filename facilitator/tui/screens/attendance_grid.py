@@ -32,6 +32,7 @@ KEYS = [
 
 
 class AttendanceGridScreen(FacilitatorScreen):
+    follows_privacy = True  # redraws itself when the switch changes
     BINDINGS = keys.bindings(KEYS)
     DEFAULT_CSS = """
     AttendanceGridScreen #grid-title { padding: 0 1; text-style: bold; height: auto; }

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, Callable, cast
 
+from textual import events, on
 from textual.screen import ModalScreen, Screen
 
 from facilitator.services.core.office import Office
@@ -44,7 +45,29 @@ class OfficeMixin:
 
 
 class FacilitatorScreen(OfficeMixin, Screen):
-    """A full screen of the app."""
+    """A full screen of the app.
+
+    Privacy mode switched while the screen is open redraws it: a screen that follows the switch
+    itself says so (`follows_privacy`, or `follow_privacy()` in the privacy module); any other
+    is read again (`action_refresh`) or composed afresh, so that no screen goes on showing what
+    the switch has just hidden.
+    """
+
+    follows_privacy = False
+
+    @on(events.Mount)
+    def _follow_the_switch(self) -> None:
+        if hasattr(self.app, "privacy"):
+            self.watch(self.app, "privacy", self._privacy_switched, init=False)
+
+    def _privacy_switched(self, _value: bool) -> None:
+        if self.follows_privacy or getattr(self, "_follows_privacy", False):
+            return
+        refresh = getattr(self, "action_refresh", None)
+        if callable(refresh):
+            refresh()
+        else:
+            self.refresh(recompose=True)
 
 
 class ListScreen(FacilitatorScreen):

@@ -68,6 +68,7 @@ def one_line(text: Text) -> Text:
 
 
 class HomeScreen(FacilitatorScreen):
+    follows_privacy = True  # redraws itself when the switch changes
     BINDINGS = keys.bindings(keys.HOME)
     help_sections = ("Home screen",)
 

@@ -25,6 +25,7 @@ from facilitator.tui.screens.base import ListScreen
 
 
 class MaracScreen(ListScreen):
+    follows_privacy = True  # redraws itself when the switch changes
     BINDINGS = keys.bindings(keys.MARAC)
     help_sections = ("MARAC",)
     DEFAULT_CSS = """

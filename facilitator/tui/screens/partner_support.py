@@ -55,6 +55,7 @@ HIDDEN = "(hidden)"
 
 
 class PartnerSupportScreen(FacilitatorScreen):
+    follows_privacy = True  # redraws itself when the switch changes
     BINDINGS = keys.bindings(KEYS)
     DEFAULT_CSS = """
     PartnerSupportScreen #partner-title { padding: 0 1; text-style: bold; height: auto; }

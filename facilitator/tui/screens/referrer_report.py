@@ -118,11 +118,11 @@ class ReferrerReportScreen(FacilitatorScreen):
         self.markdown = text
         shown = "*Privacy mode is on: the report is hidden (Ctrl+T).*" if self.privacy else text
         self.query_one("#report-preview", Markdown).update(shown)
-        if not self.privacy:
-            first = text.splitlines()[0].lstrip("# ") if text else ""
-            self.query_one("#report-title", Static).update(
-                first or f"Referrer report · {self.participant_id}"
-            )
+        first = text.splitlines()[0].lstrip("# ") if text and not self.privacy else ""
+        # The report's own title names him: with privacy on, his id only.
+        self.query_one("#report-title", Static).update(
+            first or f"Referrer report · {self.participant_id}"
+        )
         self.loaded = True
 
     # -- actions -------------------------------------------------------------------------------

@@ -86,6 +86,7 @@ class QueueTable(DataTable):
 
 
 class RiskQueueScreen(FacilitatorScreen):
+    follows_privacy = True  # redraws itself when the switch changes
     BINDINGS = keys.bindings(keys.RISK_QUEUE)
     help_sections = ("Risk queue",)
 

@@ -47,6 +47,7 @@ DEBOUNCE_SECONDS = 0.4
 
 
 class SessionScreen(FacilitatorScreen):
+    follows_privacy = True  # redraws itself when the switch changes
     BINDINGS = keys.bindings(keys.SESSION + keys.FOCUS_AT_ONCE)
 
     def help_sections(self) -> tuple[str, ...]:

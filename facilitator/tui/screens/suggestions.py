@@ -23,6 +23,7 @@ from facilitator.tui.widgets.suggestions import MARKS
 
 
 class SuggestionsScreen(ListScreen):
+    follows_privacy = True  # redraws itself when the switch changes
     BINDINGS = keys.bindings(keys.SUGGESTIONS)
     DEFAULT_CSS = """
     SuggestionsScreen #suggestions-title { padding: 0 1; text-style: bold; height: auto; }
