@@ -6,7 +6,7 @@ import re
 
 import pytest
 from conftest import enrol_all
-from helpers.tui import make_app, open_session, screen_text, wait_for
+from helpers.tui import burst, make_app, open_session, screen_text, wait_for, widget_words
 
 from facilitator.services.core import session_store as session_store
 from facilitator.services.core.office import Office
@@ -413,3 +413,31 @@ async def test_a_long_session_title_is_never_cut_it_shows_whole_below_the_table(
         await pilot.pause()
         line = next(x for x in screen_text(app).splitlines() if x.startswith(" G2 "))
         assert line.rstrip().endswith("1 Why we are here"), line
+
+
+async def test_a_refused_review_keeps_the_dialog_and_says_why_in_words(group):
+    """'No further action' with no reason: the dialog stays open, the tick kept, the reason
+    asked for in words (no option names, no command text); with the reason it saves."""
+    office = Office.open(group.path, "admin")
+    flag = risk_service.raise_flag(office, "P0001", ["weapons"], "Has a knife")
+    app = make_app(office)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await home(pilot, app)
+        await pilot.press("r")
+        await wait_for(pilot, lambda: flag.id in screen_text(app))
+        await pilot.press("v")
+        await wait_for(pilot, lambda: "what was done" in screen_text(app))
+        await burst(pilot, "7", "ctrl+s")
+        await pilot.pause()
+        text = screen_text(app)
+        assert "what was done" in text  # still open
+        said = " | ".join(widget_words(app))
+        assert "'no further action' needs the reason" in said, said
+        assert "--note" not in text and "no_further_action" not in text
+        assert "[x]no further action" in text.replace("\u00a0", " ")  # the tick is kept
+        await burst(pilot, *"checked: fishing gear", "enter")
+        await wait_for(
+            pilot, lambda: risk_flag_store.get_flag(office, flag.id).status != "open", what="saved"
+        )
+    reviews = risk_flag_store.get_flag(office, flag.id).reviews
+    assert reviews[-1]["note"] == "checked: fishing gear" if isinstance(reviews[-1], dict) else True

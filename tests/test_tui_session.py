@@ -638,3 +638,28 @@ async def test_a_closed_sessions_footer_has_no_attendance_keys(group):
             lambda: "Present" in screen_text(app).splitlines()[-1],
             what="the attendance keys back while correcting",
         )
+
+
+async def test_a_flag_summary_typed_and_saved_in_one_burst_keeps_every_word(group):
+    """Words then Ctrl+S, all queued at once (a paste, a lagging laptop): the save waits for
+    the words, so the flag holds all of them."""
+    from helpers.tui import burst
+
+    app = make_app(group, "G1")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_session(pilot, app)
+        screen = app.screen
+        screen.roster.select_pid("P0002")
+        await pilot.press("ctrl+f")
+        await wait_for(pilot, lambda: "Flag a disclosure" in screen_text(app), what="dialog")
+        summary = app.screen.query_one("#flag-summary")
+        summary.focus()
+        await pilot.pause()
+        await burst(pilot, "ctrl+a", *"He said he waited outside her work", "ctrl+s")
+        await wait_for(
+            pilot,
+            lambda: any(f.participant_id == "P0002" for f in risk_service.list_flags(group, "all")),
+            what="the flag",
+        )
+    (flag,) = [f for f in risk_service.list_flags(group, "all") if f.participant_id == "P0002"]
+    assert flag.summary.endswith("He said he waited outside her work"), flag.summary

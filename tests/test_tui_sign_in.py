@@ -57,6 +57,26 @@ async def test_a_wrong_passphrase_is_one_line_and_the_field_is_cleared(keyed):
         assert "a wrong guess" not in text
 
 
+async def test_a_passphrase_typed_into_the_name_field_is_never_shown(keyed):
+    """Typed in a hurry, the passphrase can land in the name field: the refusal does not repeat
+    it, and both fields are emptied."""
+    app = make_app(Office.open(keyed, "alex"))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_for(pilot, lambda: isinstance(app.screen, SignInScreen), what="sign-in")
+        member = app.screen.query_one("#member")
+        member.focus()
+        member.value = ""
+        await type_text(pilot, passphrase_of("alex"))
+        await pilot.press("tab")
+        await type_text(pilot, "x")
+        await pilot.press("enter")
+        await pilot.pause()
+        text = screen_text(app)
+        assert "no staff member has that id or name" in " ".join(text.split())
+        assert passphrase_of("alex") not in text
+        assert member.value == "" and app.screen.query_one("#passphrase").value == ""
+
+
 async def test_another_member_can_sign_in_by_name(keyed):
     app = make_app(Office.open(keyed, "alex"))
     async with app.run_test(size=(80, 24)) as pilot:

@@ -365,11 +365,24 @@ def check_review(flag: RiskFlag, actions: Iterable[str], note: str) -> list[str]
     chosen = check_choices(actions, ACTIONS, "action")
     if not chosen:
         raise InvalidInput(f"a review needs at least one action (--action): {', '.join(ACTIONS)}")
-    if NO_FURTHER_ACTION in chosen and len(chosen) > 1:
-        raise InvalidInput("no_further_action cannot be recorded together with other actions")
-    if NO_FURTHER_ACTION in chosen and not (note or "").strip():
-        raise InvalidInput("no_further_action needs a reason: say why in --note")
+    problem = review_problem(chosen, note)
+    if problem:
+        raise InvalidInput(f"{problem} (--note)" if "note" in problem else problem)
     return chosen
+
+
+def review_problem(actions: Iterable[str], note: str) -> str:
+    """What is wrong with a review's actions and note, in words ("" when nothing is): the
+    rules the dialog checks before it closes, so nothing typed there is lost to a refusal."""
+    chosen = list(actions)
+    if not chosen:
+        return "pick at least one action"
+    nfa = ACTION_LABELS.get(NO_FURTHER_ACTION, "no further action")
+    if NO_FURTHER_ACTION in chosen and len(chosen) > 1:
+        return f"'{nfa}' cannot be recorded together with other actions"
+    if NO_FURTHER_ACTION in chosen and not (note or "").strip():
+        return f"'{nfa}' needs the reason: write it in the note"
+    return ""
 
 
 def check_close(flag: RiskFlag, outcome: str) -> str:

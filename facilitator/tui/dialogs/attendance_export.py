@@ -23,7 +23,7 @@ from facilitator.tui import keys
 from facilitator.tui.screens.base import FacilitatorModal
 
 KEYS = [
-    keys.Key("ctrl+s", "export", "Export", priority=True, display="^s"),
+    keys.Key("ctrl+s", "export", "Export", display="^s"),
     keys.Key("escape", "cancel", "Cancel", display="esc"),
 ]
 FORMATS = [

@@ -57,7 +57,7 @@ class CategoryChoice:
 class ConfirmCategoriesDialog(ModalScreen[CategoryChoice | None]):
     BINDINGS = [
         Binding("escape", "cancel", "Cancel"),
-        Binding("ctrl+s", "save", "Confirm flag", priority=True),
+        Binding("ctrl+s", "save", "Confirm flag"),
     ]
 
     def __init__(self, categories: list[str], matches: list[str]) -> None:

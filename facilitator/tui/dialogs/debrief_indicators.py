@@ -21,7 +21,7 @@ class IndicatorDecisions(ModalScreen[list[Decision] | None]):
     BINDINGS = [
         Binding("f", "flag", "Flag"),
         Binding("d", "dismiss_one", "Dismiss"),
-        Binding("ctrl+s", "done", "Done", priority=True),
+        Binding("ctrl+s", "done", "Done"),
         Binding("escape", "cancel", "Cancel"),
     ]
     DEFAULT_CSS = """

@@ -56,7 +56,7 @@ class CategoryList(OptionList):
 class FlagDialog(ModalScreen[FlagRequest | None]):
     BINDINGS = [
         Binding("escape", "cancel", "Cancel"),
-        Binding("ctrl+s", "save", "Save flag", priority=True),
+        Binding("ctrl+s", "save", "Save flag"),
     ]
 
     def __init__(

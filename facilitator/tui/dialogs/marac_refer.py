@@ -12,7 +12,7 @@ from textual.widgets import Input, SelectionList, Static
 from facilitator.tui import keys
 
 REFER_KEYS = [
-    keys.Key("ctrl+s", "save", "Save", priority=True, display="^s"),
+    keys.Key("ctrl+s", "save", "Save", display="^s"),
     keys.Key("escape", "cancel", "Cancel", display="esc"),
 ]
 

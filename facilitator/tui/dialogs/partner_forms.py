@@ -13,7 +13,7 @@ from facilitator.domain.partner import MODES, OUTCOMES
 from facilitator.tui import keys
 
 FORM_KEYS = [
-    keys.Key("ctrl+s", "save", "Save", priority=True, display="^s"),
+    keys.Key("ctrl+s", "save", "Save", display="^s"),
     keys.Key("escape", "cancel", "Cancel", display="esc"),
 ]
 

@@ -8,7 +8,7 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Input, Label, Static
 
-from facilitator.domain.risk_flag import ACTION_LABELS
+from facilitator.domain.risk_flag import ACTION_LABELS, review_problem
 from facilitator.domain.risk_flag import ACTIONS as RULE_ACTIONS
 from facilitator.tui.widgets.choice_row import ChoiceRow
 
@@ -19,7 +19,10 @@ ACTIONS = [(a, ACTION_LABELS[a]) for a in RULE_ACTIONS]
 class ReviewDialog(ModalScreen[tuple[list[str], str] | None]):
     BINDINGS = [
         Binding("escape", "cancel", "Cancel"),
-        Binding("ctrl+s", "save", "Save", priority=True),
+        # Not a priority key: it waits behind the keys typed before it (a digit just pressed
+        # is ticked before the save reads the ticks).
+        Binding("ctrl+s", "save", "Save"),
+        Binding("enter", "save", "Save", show=False),  # from the actions too, as it says
     ]
 
     def __init__(self, flag_id: str) -> None:
@@ -47,10 +50,15 @@ class ReviewDialog(ModalScreen[tuple[list[str], str] | None]):
 
     def action_save(self) -> None:
         actions = list(self.query_one(ChoiceRow).value)
-        if not actions:
-            self.query_one("#problem", Static).update("⚠ pick at least one action (its number)")
+        note = self.query_one("#note", Input).value.strip()
+        problem = review_problem(actions, note)
+        if problem:
+            # The dialog stays open with every tick and word kept; the reason is said here.
+            self.query_one("#problem", Static).update(f"⚠ {problem}")
+            if "note" in problem:
+                self.query_one("#note", Input).focus()
             return
-        self.dismiss((actions, self.query_one("#note", Input).value.strip()))
+        self.dismiss((actions, note))
 
     def action_cancel(self) -> None:
         self.dismiss(None)

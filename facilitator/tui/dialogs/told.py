@@ -13,7 +13,7 @@ from facilitator.domain.compliance import HOW_TOLD
 from facilitator.tui import keys
 
 TOLD_KEYS = [
-    keys.Key("ctrl+s", "save", "Save", priority=True, display="^s"),
+    keys.Key("ctrl+s", "save", "Save", display="^s"),
     keys.Key("escape", "cancel", "Cancel", display="esc"),
 ]
 

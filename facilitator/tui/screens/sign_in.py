@@ -58,6 +58,14 @@ class SignInScreen(FacilitatorScreen):
             signed = identity.sign_in(office, member, passphrase.value)
         except FacilitatorError as err:
             passphrase.value = ""
+            if err.message.startswith("unknown staff member"):
+                # Never repeat what was typed there: typed in a hurry, it can be the passphrase.
+                self.query_one("#member", Input).value = ""
+                self.query_one("#member", Input).focus()
+                return self._problem(
+                    "no staff member has that id or name. Both fields were cleared: type your "
+                    "staff id, Tab, then your passphrase"
+                )
             passphrase.focus()
             return self._problem(err.message)
         finally:
