@@ -26,6 +26,13 @@ def _words(app) -> str:
     return " ".join(re.sub(r"[│┃▎▊▌▐█▔▁▄▀╭╮╰╯─]", " ", screen_text(app)).split())
 
 
+async def queue_showing(pilot, app, flag_id: str) -> None:
+    """From home, the risk queue (r) once it lists the flag."""
+    await home(pilot, app)
+    await pilot.press("r")
+    await wait_for(pilot, lambda: flag_id in screen_text(app), what=f"{flag_id} in the queue")
+
+
 async def home(pilot, app) -> None:
     await wait_for(pilot, lambda: app.home_ready, what="the home screen's data")
     await pilot.pause()
@@ -176,9 +183,7 @@ async def test_review_and_close_a_flag_from_the_queue(group):
     flag = risk_service.raise_flag(group, "P0002", ["economic_abuse"], "Took her bank card")
     app = make_app(office)
     async with app.run_test(size=(80, 24)) as pilot:
-        await home(pilot, app)
-        await pilot.press("r")
-        await wait_for(pilot, lambda: flag.id in screen_text(app))
+        await queue_showing(pilot, app, flag.id)
         await pilot.press("v")
         await wait_for(pilot, lambda: "what was done" in screen_text(app))
         await pilot.press("5", "tab")  # referrer informed
@@ -202,9 +207,7 @@ async def test_a_facilitator_is_told_reviewing_is_the_coordinators(group):
     flag = risk_service.raise_flag(group, "P0002", ["economic_abuse"], "Took her bank card")
     app = make_app(group)  # alex, a facilitator
     async with app.run_test(size=(80, 24)) as pilot:
-        await home(pilot, app)
-        await pilot.press("r")
-        await wait_for(pilot, lambda: flag.id in screen_text(app))
+        await queue_showing(pilot, app, flag.id)
         await pilot.press("v")
         await pilot.pause(0.3)
         await pilot.press("5", "tab", "t", "o", "l", "d", "enter")
@@ -328,9 +331,7 @@ async def test_closing_an_unreviewed_flag_says_which_key_and_a_refusal_keeps_the
     flag = risk_service.raise_flag(office, "P0001", ["weapons"], "Has a knife")
     app = make_app(office)
     async with app.run_test(size=(80, 24)) as pilot:
-        await home(pilot, app)
-        await pilot.press("r")
-        await wait_for(pilot, lambda: flag.id in screen_text(app))
+        await queue_showing(pilot, app, flag.id)
         await pilot.press("x")
         await pilot.pause()
         (said,) = [n.message for n in app._notifications]
@@ -422,9 +423,7 @@ async def test_a_refused_review_keeps_the_dialog_and_says_why_in_words(group):
     flag = risk_service.raise_flag(office, "P0001", ["weapons"], "Has a knife")
     app = make_app(office)
     async with app.run_test(size=(80, 24)) as pilot:
-        await home(pilot, app)
-        await pilot.press("r")
-        await wait_for(pilot, lambda: flag.id in screen_text(app))
+        await queue_showing(pilot, app, flag.id)
         await pilot.press("v")
         await wait_for(pilot, lambda: "what was done" in screen_text(app))
         await burst(pilot, "7", "ctrl+s")
