@@ -431,7 +431,7 @@ async def test_a_refused_review_keeps_the_dialog_and_says_why_in_words(group):
         text = screen_text(app)
         assert "what was done" in text  # still open
         said = " | ".join(widget_words(app))
-        assert "'no further action' needs the reason" in said, said
+        assert "'no further action' needs a reason" in said, said
         assert "--note" not in text and "no_further_action" not in text
         assert "[x]no further action" in text.replace("\u00a0", " ")  # the tick is kept
         await burst(pilot, *"checked: fishing gear", "enter")

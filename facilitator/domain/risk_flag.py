@@ -381,7 +381,7 @@ def review_problem(actions: Iterable[str], note: str) -> str:
     if NO_FURTHER_ACTION in chosen and len(chosen) > 1:
         return f"'{nfa}' cannot be recorded together with other actions"
     if NO_FURTHER_ACTION in chosen and not (note or "").strip():
-        return f"'{nfa}' needs the reason: write it in the note"
+        return f"'{nfa}' needs a reason: write it in the note"
     return ""
 
 
