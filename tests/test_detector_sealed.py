@@ -22,6 +22,8 @@ FROZEN = {
     "sealed_s8.jsonl": "8d8fb5255d70cab096c43717f5e928a3ea67a50a21ae82ba415ae4dfc71b794c",
     "sealed_s9.jsonl": "385777a63f4ff078f4de8a593f2fc380e07de74bd4020b2ff25e11d4e9db660f",
     "sealed_s10.jsonl": "8fd79a3d1f335935ed948185abb41e6675d67ca55c21505d1aa9f3ac2c3036ee",
+    "sealed_s11.jsonl": "abbebd2615733e2c3aaace5110bad864fc86e1d79a725bf6bd6cb1abef4272a9",
+    "sealed_s12.jsonl": "069d62b91cd2926ae4c602f89fcd740aa83392e06519bef0f23e32aec2c156f6",
 }
 
 
