@@ -20,6 +20,7 @@ from __future__ import annotations
 import os
 import re
 from bisect import bisect_left
+from collections.abc import Callable
 from itertools import accumulate
 
 from facilitator.detector.aim import idiom, named_as_topic
@@ -407,12 +408,29 @@ class Detector:
     def _context(self) -> ContextRules:
         if self._context_rules is None:
             try:
-                self._context_rules = ContextRules(self.rules.context)
+                self._context_rules = ContextRules(self.rules.context, self._stems_finder())
             except re.error as err:
                 raise RulesError(
                     f"risk rules [context]: a pattern is not a valid regular expression ({err})"
                 ) from None
         return self._context_rules
+
+    def _stems_finder(self) -> Callable[[str], list[str] | frozenset[str] | None]:
+        """Stems of a [context] pattern: from the shipped table, else worked out then."""
+        from facilitator.detector.stems import StemFinder, pattern_key, shipped_stems
+
+        shipped = shipped_stems()
+        finder: list[StemFinder] = []
+
+        def stems_of(pattern: str) -> list[str] | frozenset[str] | None:
+            key = pattern_key(pattern)
+            if key in shipped:
+                return shipped[key]
+            if not finder:
+                finder.append(StemFinder(self.rules.macros))
+            return finder[0].stems(pattern)
+
+        return stems_of
 
     def _candidates_for(self, word: str, nxt: str | None) -> tuple:
         """What could start at this word, in rule order, as (category, is_exclusion, match)

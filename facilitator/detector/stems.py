@@ -277,6 +277,10 @@ def table_for(rules) -> dict[str, list[str] | None]:
     for cat in rules.categories.values():
         pairs += zip(cat.raw_patterns, cat.patterns)
         pairs += zip(cat.raw_exclude, cat.exclude)
+    from facilitator.detector.context import WORD_LISTS
+
+    for name in WORD_LISTS:
+        pairs += [(p, p) for p in rules.context.get(name) or ()]
     for raw, expanded in pairs:
         st = finder.stems(raw)
         out[pattern_key(expanded)] = None if st is None else sorted(st)
